@@ -1,0 +1,9 @@
+package dev.unfold;
+
+/** How a network's outputs line up with its input sequence (seed 004's mappings). */
+public enum Mapping {
+    /** One output per input step: ŷ_t for t = 1..T. */
+    MANY_TO_MANY,
+    /** One output after the last step, read from h_T: sequence classification (seed 002). */
+    MANY_TO_ONE
+}

@@ -1,0 +1,42 @@
+package dev.unfold.processor;
+
+import dev.unfold.processor.declaration.Anchor;
+import dev.unfold.processor.validate.Problem;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.Element;
+import javax.tools.Diagnostic;
+
+/**
+ * The one place that prints Unfold's messages. Each lands on the element, annotation and value
+ * its {@link Anchor} names, so the IDE marks the exact place that is wrong.
+ */
+final class ErrorReporter {
+    private final Messager messager;
+
+    ErrorReporter(Messager messager) {
+        this.messager = messager;
+    }
+
+    void report(Problem problem) {
+        Anchor anchor = problem.anchor();
+        if (anchor.element() == null) {
+            messager.printMessage(Diagnostic.Kind.ERROR, problem.text());
+        } else if (anchor.annotation() == null) {
+            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), anchor.element());
+        } else if (anchor.value() == null) {
+            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), anchor.element(), anchor.annotation());
+        } else {
+            messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), anchor.element(), anchor.annotation(),
+                    anchor.value());
+        }
+    }
+
+    /** An unexpected failure inside the processor: an error at the interface, never a compiler crash. */
+    void internalError(Element network, Throwable failure) {
+        StackTraceElement[] trace = failure.getStackTrace();
+        String where = trace.length == 0 ? "" : " at " + trace[0];
+        report(new Problem("UnfoldInternalError", "Unfold could not compile this network: " + failure
+                + where + ". This is a bug in Unfold; please report it together with this interface",
+                Anchor.at(network)));
+    }
+}

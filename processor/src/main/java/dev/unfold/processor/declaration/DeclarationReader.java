@@ -1,0 +1,243 @@
+package dev.unfold.processor.declaration;
+
+import dev.unfold.Activation;
+import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import dev.unfold.Network;
+import dev.unfold.Recurrent;
+import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
+import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Reads a {@code @Network} type into a {@link NetworkDeclaration}. This is the only class that
+ * looks at {@code javax.lang.model}; it records what it finds and judges nothing.
+ */
+public final class DeclarationReader {
+    public static final String SEQUENCE_MODEL = "dev.unfold.runtime.SequenceModel";
+    public static final String LAYER = "dev.unfold.runtime.Layer";
+
+    private final Elements elements;
+    private final Types types;
+
+    public DeclarationReader(Elements elements, Types types) {
+        this.elements = elements;
+        this.types = types;
+    }
+
+    /** Whether the runtime's types can be seen: without them nothing can be read or generated. */
+    public boolean runtimeOnClasspath() {
+        return elements.getTypeElement(SEQUENCE_MODEL) != null && elements.getTypeElement(LAYER) != null;
+    }
+
+    public NetworkDeclaration read(TypeElement type) {
+        Anchor network = new Anchor(type, annotation(type, Network.class).orElseThrow(), null);
+        TypeElement sequenceModel = elements.getTypeElement(SEQUENCE_MODEL);
+        return new NetworkDeclaration(
+                Anchor.at(type),
+                packageOf(type),
+                nestingNames(type),
+                kindOf(type),
+                !type.getTypeParameters().isEmpty(),
+                isPrivateOrInsidePrivate(type),
+                types.isAssignable(types.erasure(type.asType()), sequenceModel.asType()),
+                readInt(network, "input"),
+                readInt(network, "output"),
+                readEnum(network, "loss", Loss.class),
+                readEnum(network, "mapping", Mapping.class),
+                layerMethods(type),
+                otherAbstractMethods(type, sequenceModel));
+    }
+
+    private List<LayerMethod> layerMethods(TypeElement type) {
+        TypeMirror layer = elements.getTypeElement(LAYER).asType();
+        List<LayerMethod> layers = new ArrayList<>();
+        for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+            Optional<AnnotationMirror> recurrent = annotation(method, Recurrent.class);
+            boolean isAbstract = method.getModifiers().contains(Modifier.ABSTRACT);
+            boolean returnsLayer = types.isSameType(method.getReturnType(), layer);
+            if (recurrent.isEmpty() && !(isAbstract && returnsLayer)) {
+                continue;
+            }
+            layers.add(new LayerMethod(
+                    method.getSimpleName().toString(),
+                    Anchor.at(method),
+                    recurrent.map(mirror -> readRecurrent(new Anchor(method, mirror, null))).orElse(null),
+                    method.getParameters().size(),
+                    !method.getTypeParameters().isEmpty(),
+                    isAbstract,
+                    returnsLayer,
+                    method.getReturnType().toString()));
+        }
+        return layers;
+    }
+
+    /**
+     * Abstract methods, declared here or inherited, that the generated class has no way to
+     * implement: everything but this type's own layer candidates and {@code SequenceModel}'s methods.
+     */
+    private List<OtherMethod> otherAbstractMethods(TypeElement type, TypeElement sequenceModel) {
+        List<ExecutableElement> all = ElementFilter.methodsIn(elements.getAllMembers(type));
+        List<ExecutableElement> contract = ElementFilter.methodsIn(elements.getAllMembers(sequenceModel));
+        List<OtherMethod> others = new ArrayList<>();
+        TypeMirror layer = elements.getTypeElement(LAYER).asType();
+        for (ExecutableElement method : all) {
+            if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
+                continue;
+            }
+            boolean declaredHere = method.getEnclosingElement().equals(type);
+            if (declaredHere && (annotation(method, Recurrent.class).isPresent()
+                    || types.isSameType(method.getReturnType(), layer))) {
+                continue; // a layer candidate: judged with the layers
+            }
+            if (implementedBy(method, contract, type) || overridesObjectMethod(method)
+                    || implementedByDefault(method, all, type)) {
+                continue;
+            }
+            Anchor anchor = declaredHere ? Anchor.at(method) : Anchor.at(type);
+            others.add(new OtherMethod(signature(method), anchor));
+        }
+        return others;
+    }
+
+    private boolean implementedBy(ExecutableElement method, List<ExecutableElement> contract, TypeElement type) {
+        for (ExecutableElement candidate : contract) {
+            if (method.equals(candidate) || elements.overrides(method, candidate, type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean implementedByDefault(ExecutableElement method, List<ExecutableElement> all, TypeElement type) {
+        for (ExecutableElement candidate : all) {
+            if (candidate.isDefault() && elements.overrides(candidate, method, type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** equals, hashCode and toString redeclared abstractly are implemented by java.lang.Object. */
+    private static boolean overridesObjectMethod(ExecutableElement method) {
+        String name = method.getSimpleName().toString();
+        int parameters = method.getParameters().size();
+        return (parameters == 0 && (name.equals("hashCode") || name.equals("toString")))
+                || (parameters == 1 && name.equals("equals")
+                        && method.getParameters().get(0).asType().toString().equals("java.lang.Object"));
+    }
+
+    private String signature(ExecutableElement method) {
+        String parameters = method.getParameters().stream()
+                .map(p -> types.erasure(p.asType()).toString())
+                .collect(Collectors.joining(", "));
+        String owner = ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString();
+        return owner + "." + method.getSimpleName() + "(" + parameters + ")";
+    }
+
+    private LayerMethod.Recurrent readRecurrent(Anchor recurrent) {
+        return new LayerMethod.Recurrent(readInt(recurrent, "hidden"), readEnum(recurrent, "activation", Activation.class));
+    }
+
+    private Located<Integer> readInt(Anchor anchor, String name) {
+        AnnotationValue value = value(anchor.annotation(), name);
+        Object raw = value == null ? null : value.getValue();
+        return new Located<>(raw instanceof Integer i ? i : null, anchorFor(anchor, name));
+    }
+
+    private <E extends Enum<E>> Located<E> readEnum(Anchor anchor, String name, Class<E> type) {
+        AnnotationValue value = value(anchor.annotation(), name);
+        E constant = null;
+        if (value != null && value.getValue() instanceof VariableElement variable) {
+            try {
+                constant = Enum.valueOf(type, variable.getSimpleName().toString());
+            } catch (IllegalArgumentException unknownConstant) {
+                constant = null; // the compiler reports the unknown constant itself
+            }
+        }
+        return new Located<>(constant, anchorFor(anchor, name));
+    }
+
+    /** The value as written, so errors point at it; the annotation itself when a default applies. */
+    private static Anchor anchorFor(Anchor anchor, String name) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+                : anchor.annotation().getElementValues().entrySet()) {
+            if (entry.getKey().getSimpleName().contentEquals(name)) {
+                return anchor.atValue(entry.getValue());
+            }
+        }
+        return anchor;
+    }
+
+    private AnnotationValue value(AnnotationMirror annotation, String name) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+                : elements.getElementValuesWithDefaults(annotation).entrySet()) {
+            if (entry.getKey().getSimpleName().contentEquals(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static Optional<AnnotationMirror> annotation(Element element, Class<?> annotationType) {
+        String name = annotationType.getCanonicalName();
+        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+            TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
+            if (annotation.getQualifiedName().contentEquals(name)) {
+                return Optional.of(mirror);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static TypeKind kindOf(TypeElement type) {
+        ElementKind kind = type.getKind();
+        return switch (kind) {
+            case INTERFACE -> TypeKind.INTERFACE;
+            case ENUM -> TypeKind.ENUM;
+            case ANNOTATION_TYPE -> TypeKind.ANNOTATION;
+            default -> kind.name().equals("RECORD") ? TypeKind.RECORD : TypeKind.CLASS;
+        };
+    }
+
+    private static boolean isPrivateOrInsidePrivate(TypeElement type) {
+        for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+            if (e.getModifiers().contains(Modifier.PRIVATE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> nestingNames(TypeElement type) {
+        List<String> names = new ArrayList<>();
+        for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+            names.add(e.getSimpleName().toString());
+        }
+        Collections.reverse(names);
+        return names;
+    }
+
+    private String packageOf(TypeElement type) {
+        PackageElement pkg = elements.getPackageOf(type);
+        return pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.unfold.processor.declaration;
+
+import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import java.util.List;
+
+/**
+ * Everything the processor needs to know about one {@code @Network} type, as the user wrote it,
+ * valid or not. The validator decides what is wrong with it; the reader only records facts.
+ *
+ * @param anchor the annotated type
+ * @param packageName the package of the type, empty for the unnamed package
+ * @param nestingNames simple names from the outermost type down to this one
+ * @param kind what kind of type carries the annotation
+ * @param isGeneric whether the type declares type parameters
+ * @param isPrivate whether the type, or a type enclosing it, is private
+ * @param extendsSequenceModel whether it is a {@code dev.unfold.runtime.SequenceModel}
+ * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
+ *     declaration order
+ * @param otherAbstractMethods abstract methods that are neither layers nor {@code SequenceModel}'s
+ */
+public record NetworkDeclaration(
+        Anchor anchor,
+        String packageName,
+        List<String> nestingNames,
+        TypeKind kind,
+        boolean isGeneric,
+        boolean isPrivate,
+        boolean extendsSequenceModel,
+        Located<Integer> input,
+        Located<Integer> output,
+        Located<Loss> loss,
+        Located<Mapping> mapping,
+        List<LayerMethod> layerMethods,
+        List<OtherMethod> otherAbstractMethods) {
+
+    /** The kinds of type {@code @Network} can be written on. */
+    public enum TypeKind { INTERFACE, CLASS, ENUM, RECORD, ANNOTATION }
+
+    /** The type's name as written in code, {@code Outer.Inner} for a nested type. */
+    public String simpleName() {
+        return String.join(".", nestingNames);
+    }
+
+    /** An abstract method the generated class could not implement. */
+    public record OtherMethod(String signature, Anchor anchor) {}
+}

@@ -1,0 +1,57 @@
+package dev.unfold.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.unfold.Activation;
+
+/**
+ * The code of each activation: applying σ, and multiplying a gradient by σ' written in terms of
+ * the stored output h = σ(u), so BPTT never needs u itself (seed 001's derivatives).
+ */
+final class ActivationCode {
+    private ActivationCode() {}
+
+    /** σ(u) for a variable {@code u}. */
+    static CodeBlock apply(Activation activation, String u) {
+        return switch (activation) {
+            case TANH -> CodeBlock.of("$T.tanh($N)", Math.class, u);
+            case RELU -> CodeBlock.of("$T.max(0.0, $N)", Math.class, u);
+            case SIGMOID -> CodeBlock.of("sigmoid($N)", u);
+            case IDENTITY -> CodeBlock.of("$N", u);
+        };
+    }
+
+    /** σ'(u) ⊙ dh with h = σ(u) in a variable {@code h}. */
+    static CodeBlock derivativeTimes(Activation activation, String h, CodeBlock dh) {
+        return switch (activation) {
+            case TANH -> CodeBlock.of("(1 - $N * $N) * ($L)", h, h, dh);
+            case RELU -> CodeBlock.of("$N > 0 ? $L : 0.0", h, dh);
+            case SIGMOID -> CodeBlock.of("$N * (1 - $N) * ($L)", h, h, dh);
+            case IDENTITY -> dh;
+        };
+    }
+
+    /** Whether {@link #derivativeTimes} reads h. */
+    static boolean derivativeReadsOutput(Activation activation) {
+        return activation != Activation.IDENTITY;
+    }
+
+    /** The activation as the equations write it. */
+    static String symbol(Activation activation) {
+        return switch (activation) {
+            case TANH -> "tanh";
+            case RELU -> "relu";
+            case SIGMOID -> "sigmoid";
+            case IDENTITY -> "identity";
+        };
+    }
+
+    /** The derivative rule, for the comment above the δu line. */
+    static String derivativeEquation(Activation activation) {
+        return switch (activation) {
+            case TANH -> "δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)";
+            case RELU -> "δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)";
+            case SIGMOID -> "δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)";
+            case IDENTITY -> "δu_t = δh_t   (identity: σ' = 1)";
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package dev.unfold.processor.emit;
+
+import static javax.lang.model.element.Modifier.PRIVATE;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.OutputPlan;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Emits the output projection o_t = V h_t + c over the top layer (seed 003: y_t = g2(W_ya a_t + b_y)):
+ * the logits, the predictions ŷ_t = g2(o_t), and the gradients ∂L/∂V, ∂L/∂c and δh into the top
+ * layer. For many-to-one there is a single output row, read from h_T (seed 002).
+ */
+final class OutputEmitter {
+    private final NetworkPlan network;
+    private final OutputPlan output;
+    private final LayerPlan top;
+    private final boolean everyStep;
+
+    OutputEmitter(NetworkPlan network) {
+        this.network = network;
+        this.output = network.output();
+        this.top = network.topLayer();
+        this.everyStep = network.mapping() == Mapping.MANY_TO_MANY;
+    }
+
+    List<MethodSpec> methods() {
+        return List.of(logits(), predict(), gradients());
+    }
+
+    /**
+     * Opens the loop over output rows, binding {@code row} (offset of o_t) and, if asked,
+     * {@code in} (offset of the h_t it reads): every step for many-to-many, or the single row 0,
+     * which reads h_T, for many-to-one.
+     */
+    static void beginRows(CodeBlock.Builder code, NetworkPlan network, boolean bindInput) {
+        if (network.mapping() == Mapping.MANY_TO_MANY) {
+            code.beginControlFlow("for (int t = 1; t <= steps; t++)");
+            if (bindInput) {
+                code.addStatement("int in = t * $N", network.topLayer().hiddenConstant());
+            }
+            code.addStatement("int row = t * $N", network.output().sizeConstant());
+        } else {
+            if (bindInput) {
+                code.add("// many-to-one: the single output reads h_T\n")
+                        .addStatement("int in = steps * $N", network.topLayer().hiddenConstant());
+            }
+            code.addStatement("int row = 0");
+        }
+    }
+
+    static void endRows(CodeBlock.Builder code, NetworkPlan network) {
+        if (network.mapping() == Mapping.MANY_TO_MANY) {
+            code.endControlFlow();
+        }
+    }
+
+    /** Where row {@code t} of the caller's arrays is: {@code [t - 1]}, or {@code [0]} for many-to-one. */
+    static String callerRow(NetworkPlan network) {
+        return network.mapping() == Mapping.MANY_TO_MANY ? "t - 1" : "0";
+    }
+
+    private MethodSpec logits() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        beginRows(code, network, true);
+        code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+                .addStatement("double sum = $N[k]", output.bias().valueField())
+                .addStatement("int w = k * $N", top.hiddenConstant())
+                .beginControlFlow("for (int i = 0; i < $N; i++)", top.hiddenConstant())
+                .addStatement("sum += $N[w + i] * $N[in + i]", output.weight().valueField(), top.buffers().h())
+                .endControlFlow()
+                .addStatement("$N[row + k] = sum", output.logits())
+                .endControlFlow();
+        endRows(code, network);
+        return MethodSpec.methodBuilder("outputLogits")
+                .addModifiers(PRIVATE)
+                .addJavadoc(everyStep
+                        ? "o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).\n"
+                        : "o = V h_T + c   (seed 002: ŷ = σ2(V h^(Z) + b2); V appears only once).\n")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** ŷ = g2(o): the identity for MSE, softmax for cross-entropy, sigmoid for binary cross-entropy. */
+    private MethodSpec predict() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        beginRows(code, network, false);
+        code.addStatement("double[] y = ys[$L]", callerRow(network));
+        switch (network.loss()) {
+            case MSE -> code.addStatement("$T.arraycopy($N, row, y, 0, $N)", System.class, output.logits(),
+                    output.sizeConstant());
+            case BINARY_CROSS_ENTROPY -> code
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+                    .addStatement("y[k] = sigmoid($N[row + k])", output.logits())
+                    .endControlFlow();
+            case CROSS_ENTROPY -> code
+                    .addStatement("double logSumExp = logSumExp(row)")
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+                    .addStatement("y[k] = $T.exp($N[row + k] - logSumExp)", Math.class, output.logits())
+                    .endControlFlow();
+        }
+        endRows(code, network);
+        return MethodSpec.methodBuilder("predict")
+                .addModifiers(PRIVATE)
+                .addJavadoc("Writes $L into the caller's rows.\n", switch (network.loss()) {
+                    case MSE -> "ŷ = o (MSE: identity output)";
+                    case CROSS_ENTROPY -> "ŷ = softmax(o)";
+                    case BINARY_CROSS_ENTROPY -> "ŷ = sigmoid(o)";
+                })
+                .addParameter(double[][].class, "ys")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    private MethodSpec gradients() {
+        String dh = everyStep ? top.buffers().dhAbove() : top.buffers().dhNext();
+        CodeBlock.Builder code = CodeBlock.builder();
+        beginRows(code, network, true);
+        if (everyStep) {
+            code.addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, dh, top.hiddenConstant());
+        } else {
+            code.addStatement("$T.fill($N, 0.0)", Arrays.class, dh);
+        }
+        code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+                .addStatement("double d = $N[row + k]", output.delta())
+                .addStatement("$N[k] += d", output.bias().gradientField())
+                .addStatement("int w = k * $N", top.hiddenConstant())
+                .beginControlFlow("for (int i = 0; i < $N; i++)", top.hiddenConstant())
+                .addStatement("$N[w + i] += d * $N[in + i]", output.weight().gradientField(), top.buffers().h())
+                .addStatement(everyStep ? "$N[in + i] += $N[w + i] * d" : "$N[i] += $N[w + i] * d",
+                        dh, output.weight().valueField())
+                .endControlFlow()
+                .endControlFlow();
+        endRows(code, network);
+        return MethodSpec.methodBuilder("outputGradients")
+                .addModifiers(PRIVATE)
+                .addJavadoc(everyStep
+                        ? "∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (seed 003: ∂L/∂W_ya, ∂L/∂b_y),\n"
+                                + "and the gradient the top layer receives, Vᵀ δy_t, into row t of $L.\n"
+                        : "∂L/∂V = δy h_Tᵀ and ∂L/∂c = δy, and the gradient h_T receives, Vᵀ δy, into $L.\n",
+                        dh)
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** The log-sum-exp of one row of logits, shifted by the row's maximum so exp never overflows. */
+    static MethodSpec logSumExp(OutputPlan output) {
+        CodeBlock code = CodeBlock.builder()
+                .addStatement("double max = $N[row]", output.logits())
+                .beginControlFlow("for (int k = 1; k < $N; k++)", output.sizeConstant())
+                .addStatement("max = $T.max(max, $N[row + k])", Math.class, output.logits())
+                .endControlFlow()
+                .addStatement("double sum = 0")
+                .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+                .addStatement("sum += $T.exp($N[row + k] - max)", Math.class, output.logits())
+                .endControlFlow()
+                .addStatement("return max + $T.log(sum)", Math.class)
+                .build();
+        return MethodSpec.methodBuilder("logSumExp")
+                .addModifiers(PRIVATE)
+                .addJavadoc("log Σ_k exp(o_k) over the logits at {@code row}; softmax(o)_k = exp(o_k − logSumExp).\n")
+                .returns(double.class)
+                .addParameter(int.class, "row")
+                .addCode(code)
+                .build();
+    }
+
+    /** A numerically stable logistic function. */
+    static MethodSpec sigmoid() {
+        return MethodSpec.methodBuilder("sigmoid")
+                .addModifiers(PRIVATE, javax.lang.model.element.Modifier.STATIC)
+                .addJavadoc("σ(u) = 1 / (1 + e^−u), computed so that e^x never overflows.\n")
+                .returns(double.class)
+                .addParameter(double.class, "u")
+                .addStatement("return u >= 0 ? 1 / (1 + $T.exp(-u)) : $T.exp(u) / (1 + $T.exp(u))",
+                        Math.class, Math.class, Math.class)
+                .build();
+    }
+
+    static boolean needsLogSumExp(NetworkPlan network) {
+        return network.loss() == Loss.CROSS_ENTROPY;
+    }
+}

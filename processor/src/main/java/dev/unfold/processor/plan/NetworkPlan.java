@@ -1,0 +1,47 @@
+package dev.unfold.processor.plan;
+
+import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import java.util.List;
+import javax.lang.model.element.Element;
+
+/**
+ * The computation a declaration describes, with every size fixed and every generated name chosen:
+ * what the emitters turn into code. It holds no {@code javax.lang.model} types except the
+ * originating element, which the emitters only pass on to the file they write.
+ *
+ * @param packageName package of the interface and of the generated class
+ * @param interfaceNames simple names of the interface, outermost first
+ * @param className the generated class's simple name, {@code Unfolded<Outer>_<Inner>}
+ * @param origin the interface, recorded as the generated file's originating element
+ * @param layers the recurrent layers, bottom first
+ * @param output the output projection
+ * @param parameters every parameter in its fixed order: layers first, then the output
+ */
+public record NetworkPlan(
+        String packageName,
+        List<String> interfaceNames,
+        String className,
+        Element origin,
+        int input,
+        Loss loss,
+        Mapping mapping,
+        List<LayerPlan> layers,
+        OutputPlan output,
+        List<ParameterPlan> parameters) {
+
+    /** The constant holding the input width. */
+    public static final String INPUT_CONSTANT = "INPUT";
+
+    public LayerPlan topLayer() {
+        return layers.get(layers.size() - 1);
+    }
+
+    public int parameterCount() {
+        int count = 0;
+        for (ParameterPlan parameter : parameters) {
+            count += parameter.rows() * parameter.columns();
+        }
+        return count;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.unfold.processor.validate;
+
+import dev.unfold.Loss;
+import dev.unfold.processor.declaration.Located;
+import dev.unfold.processor.declaration.LayerMethod;
+import dev.unfold.processor.declaration.NetworkDeclaration;
+import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
+import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds everything wrong with a declaration, each problem at the element or value that caused it,
+ * with the fix in the message. A declaration with any problem generates nothing.
+ */
+public final class DeclarationValidator {
+    /** The largest array the JVM reliably allocates. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** The name the output projection's parameters use ({@code out.weight}, {@code out.bias}). */
+    static final String OUTPUT_NAME = "out";
+
+    public List<Problem> validate(NetworkDeclaration network) {
+        List<Problem> problems = new ArrayList<>();
+        checkType(network, problems);
+        checkSizes(network, problems);
+        checkLayers(network, problems);
+        for (OtherMethod method : network.otherAbstractMethods()) {
+            problems.add(new Problem("UnfoldUnimplementableMethod", "abstract method " + method.signature()
+                    + " is neither a layer declared in " + network.simpleName()
+                    + " nor part of SequenceModel, so the generated class cannot implement it: annotate it"
+                    + " with @Recurrent in " + network.simpleName() + ", give it a default body, or remove it",
+                    method.anchor()));
+        }
+        if (problems.isEmpty()) {
+            checkCapacity(network, problems);
+        }
+        return problems;
+    }
+
+    /** Whether every value could be read; otherwise the compiler has already reported why. */
+    public static boolean isComplete(NetworkDeclaration network) {
+        if (network.input().value() == null || network.output().value() == null
+                || network.loss().value() == null || network.mapping().value() == null) {
+            return false;
+        }
+        for (LayerMethod layer : network.layerMethods()) {
+            LayerMethod.Recurrent recurrent = layer.recurrent();
+            if (recurrent != null && (recurrent.hidden().value() == null || recurrent.activation().value() == null)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkType(NetworkDeclaration network, List<Problem> problems) {
+        String name = network.simpleName();
+        if (network.kind() != TypeKind.INTERFACE) {
+            problems.add(new Problem("UnfoldNotInterface", "@Network must annotate an interface, but "
+                    + name + " is " + article(network.kind()) + ": declare it as `interface "
+                    + lastName(network) + " extends SequenceModel`", network.anchor()));
+            return; // the other type checks assume an interface
+        }
+        if (!network.extendsSequenceModel()) {
+            problems.add(new Problem("UnfoldNotSequenceModel", "@Network interface " + name
+                    + " must extend dev.unfold.runtime.SequenceModel: declare it as `interface "
+                    + lastName(network) + " extends SequenceModel`", network.anchor()));
+        }
+        if (network.isGeneric()) {
+            problems.add(new Problem("UnfoldGenericNetwork", "@Network interface " + name
+                    + " must not declare type parameters: the generated class is specialised to one network;"
+                    + " remove the type parameters", network.anchor()));
+        }
+        if (network.isPrivate()) {
+            problems.add(new Problem("UnfoldPrivateNetwork", "@Network interface " + name
+                    + " must not be private (nor nested in a private class): the generated class in the"
+                    + " same package implements it; make it package-private or public", network.anchor()));
+        }
+    }
+
+    private static void checkSizes(NetworkDeclaration network, List<Problem> problems) {
+        positive(network.input(), "input", "the width of x_t, or the vocabulary size for token input",
+                "UnfoldInputSize", problems);
+        positive(network.output(), "output", "the width of ŷ_t, or the number of classes",
+                "UnfoldOutputSize", problems);
+        Integer output = network.output().value();
+        if (network.loss().value() == Loss.CROSS_ENTROPY && output != null && output == 1) {
+            problems.add(new Problem("UnfoldCrossEntropyOutput",
+                    "loss = CROSS_ENTROPY needs output >= 2 classes, got 1: a softmax over one class is"
+                    + " always 1; for one yes/no output use loss = Loss.BINARY_CROSS_ENTROPY",
+                    network.loss().anchor()));
+        }
+    }
+
+    private static void checkLayers(NetworkDeclaration network, List<Problem> problems) {
+        if (network.layerMethods().isEmpty() && network.kind() == TypeKind.INTERFACE) {
+            problems.add(new Problem("UnfoldNoLayers", "@Network interface " + network.simpleName()
+                    + " declares no layers: add one, for example `@Recurrent(hidden = 20) Layer rnn();`",
+                    network.anchor()));
+        }
+        for (LayerMethod layer : network.layerMethods()) {
+            String method = layer.name() + "()";
+            if (layer.recurrent() == null) {
+                problems.add(new Problem("UnfoldMissingRecurrent", "method " + method
+                        + " returns Layer but is not annotated: annotate it with @Recurrent(hidden = ...)"
+                        + " to make it a layer, or give it a default body", layer.anchor()));
+                continue;
+            }
+            if (!layer.returnsLayer()) {
+                problems.add(new Problem("UnfoldLayerReturnType", "@Recurrent method " + layer.name()
+                        + " must return dev.unfold.runtime.Layer, not " + layer.returnType()
+                        + ": declare it as `Layer " + method + ";`", layer.anchor()));
+            }
+            if (!layer.isAbstract()) {
+                problems.add(new Problem("UnfoldLayerNotAbstract", "@Recurrent method " + layer.name()
+                        + " must be abstract, as the generated class implements it: remove its body"
+                        + " and any default or static modifier", layer.anchor()));
+            }
+            if (layer.parameterCount() > 0) {
+                problems.add(new Problem("UnfoldLayerParameters", "@Recurrent method " + layer.name()
+                        + " must take no parameters, got " + layer.parameterCount()
+                        + ": declare it as `Layer " + method + ";`", layer.anchor()));
+            }
+            if (layer.isGeneric()) {
+                problems.add(new Problem("UnfoldGenericLayer", "@Recurrent method " + layer.name()
+                        + " must not declare type parameters: declare it as `Layer " + method + ";`",
+                        layer.anchor()));
+            }
+            if (layer.name().equals(OUTPUT_NAME)) {
+                problems.add(new Problem("UnfoldReservedLayerName", "a layer cannot be named `" + OUTPUT_NAME
+                        + "`: the output projection's parameters are out.weight and out.bias; rename the method",
+                        layer.anchor()));
+            }
+            positive(layer.recurrent().hidden(), "hidden", "the size of the hidden state h_t",
+                    "UnfoldHiddenSize", problems);
+        }
+    }
+
+    /** Every matrix must fit in a Java array, and the parameter count in an int. */
+    private static void checkCapacity(NetworkDeclaration network, List<Problem> problems) {
+        long total = 0;
+        long width = network.input().value();
+        for (LayerMethod layer : network.layerMethods()) {
+            long hidden = layer.recurrent().hidden().value();
+            long largest = Math.max(hidden * width, hidden * hidden);
+            if (largest > MAX_ARRAY) {
+                problems.add(new Problem("UnfoldTooLarge", "layer " + layer.name() + " needs a weight matrix of "
+                        + largest + " values, more than a Java array holds (" + MAX_ARRAY + "): reduce hidden"
+                        + " or the width of its input", layer.recurrent().hidden().anchor()));
+                return;
+            }
+            total += hidden * width + hidden * hidden + hidden;
+            width = hidden;
+        }
+        long output = network.output().value();
+        total += output * width + output;
+        if (output * width > MAX_ARRAY || total > Integer.MAX_VALUE) {
+            problems.add(new Problem("UnfoldTooLarge", "the network has " + total
+                    + " parameters, more than Java arrays and parameterCount() can hold (" + Integer.MAX_VALUE
+                    + "): reduce the sizes", network.anchor()));
+        }
+    }
+
+    private static void positive(Located<Integer> size, String name, String meaning, String id,
+                                 List<Problem> problems) {
+        if (size.value() != null && size.value() <= 0) {
+            problems.add(new Problem(id, name + " must be at least 1, got " + size.value() + ": it is "
+                    + meaning, size.anchor()));
+        }
+    }
+
+    private static String article(TypeKind kind) {
+        return switch (kind) {
+            case CLASS -> "a class";
+            case ENUM -> "an enum";
+            case RECORD -> "a record";
+            case ANNOTATION -> "an annotation type";
+            case INTERFACE -> "an interface";
+        };
+    }
+
+    private static String lastName(NetworkDeclaration network) {
+        return network.nestingNames().get(network.nestingNames().size() - 1);
+    }
+}

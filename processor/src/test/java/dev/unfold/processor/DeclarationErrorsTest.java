@@ -1,0 +1,292 @@
+package dev.unfold.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every mistake a user can make in a declaration is a compile error on the line that holds it,
+ * with a stable id and the fix in the message, and generates nothing.
+ */
+class DeclarationErrorsTest {
+
+    /** A file whose line 1 is the package and whose line 5 is the first line of {@code body}. */
+    private static JavaFileObject file(String name, String... body) {
+        String[] lines = new String[4 + body.length];
+        lines[0] = "package test;";
+        lines[1] = "import dev.unfold.*;";
+        lines[2] = "import dev.unfold.runtime.*;";
+        lines[3] = "";
+        System.arraycopy(body, 0, lines, 4, body.length);
+        return TestCompiler.source("test." + name, lines);
+    }
+
+    private static void assertSingleError(JavaFileObject file, String id, String fixHint, int line) {
+        Compilation compilation = TestCompiler.compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[" + id + "]").inFile(file).onLine(line);
+        assertThat(compilation).hadErrorContaining(fixHint).inFile(file).onLine(line);
+        assertThat(compilation).hadErrorCount(1);
+        assertEquals(List.of(), TestCompiler.generatedSourcesOnDisk(file), "a declaration with errors generates nothing");
+    }
+
+    @Test
+    void networkOnAClass() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public abstract class Net implements SequenceModel {",
+                "}"), "UnfoldNotInterface", "declare it as `interface Net extends SequenceModel`", 6);
+    }
+
+    @Test
+    void networkOnAnEnum() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public enum Net { A }"), "UnfoldNotInterface", "Net is an enum", 6);
+    }
+
+    @Test
+    void interfaceNotExtendingSequenceModel() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldNotSequenceModel", "interface Net extends SequenceModel", 6);
+    }
+
+    @Test
+    void genericInterface() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net<T> extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldGenericNetwork", "remove the type parameters", 6);
+    }
+
+    @Test
+    void privateNestedInterface() {
+        assertSingleError(file("Outer",
+                "public class Outer {",
+                "    @Network(input = 4, output = 1)",
+                "    private interface Net extends SequenceModel {",
+                "        @Recurrent(hidden = 3) Layer rnn();",
+                "    }",
+                "}"), "UnfoldPrivateNetwork", "make it package-private or public", 7);
+    }
+
+    @Test
+    void inputNotPositive() {
+        assertSingleError(file("Net",
+                "@Network(",
+                "    input = 0,",
+                "    output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldInputSize", "input must be at least 1, got 0", 6);
+    }
+
+    @Test
+    void outputNotPositive() {
+        assertSingleError(file("Net",
+                "@Network(input = 4,",
+                "    output = -2)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldOutputSize", "output must be at least 1, got -2", 6);
+    }
+
+    @Test
+    void hiddenNotPositive() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer first();",
+                "    @Recurrent(",
+                "        hidden = 0)",
+                "    Layer second();",
+                "}"), "UnfoldHiddenSize", "hidden must be at least 1, got 0", 9);
+    }
+
+    @Test
+    void noLayers() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "}"), "UnfoldNoLayers", "`@Recurrent(hidden = 20) Layer rnn();`", 6);
+    }
+
+    @Test
+    void layerWithParameters() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3)",
+                "    Layer rnn(int size);",
+                "}"), "UnfoldLayerParameters", "declare it as `Layer rnn();`", 8);
+    }
+
+    @Test
+    void layerWithAnotherReturnType() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3)",
+                "    int rnn();",
+                "}"), "UnfoldLayerReturnType", "must return dev.unfold.runtime.Layer, not int", 8);
+    }
+
+    @Test
+    void layerWithABody() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3)",
+                "    default Layer rnn() { return null; }",
+                "}"), "UnfoldLayerNotAbstract", "remove its body", 8);
+    }
+
+    @Test
+    void genericLayerMethod() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3)",
+                "    <T> Layer rnn();",
+                "}"), "UnfoldGenericLayer", "must not declare type parameters", 8);
+    }
+
+    @Test
+    void layerMethodWithoutRecurrent() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "    Layer forgotten();",
+                "}"), "UnfoldMissingRecurrent", "annotate it with @Recurrent(hidden = ...)", 8);
+    }
+
+    @Test
+    void layerNamedLikeTheOutputProjection() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3)",
+                "    Layer out();",
+                "}"), "UnfoldReservedLayerName", "out.weight and out.bias; rename the method", 8);
+    }
+
+    @Test
+    void crossEntropyWithOneOutput() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1,",
+                "    loss = Loss.CROSS_ENTROPY)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldCrossEntropyOutput", "use loss = Loss.BINARY_CROSS_ENTROPY", 6);
+    }
+
+    @Test
+    void abstractMethodThatIsNotALayer() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "    String describe();",
+                "}"), "UnfoldUnimplementableMethod", "give it a default body, or remove it", 8);
+    }
+
+    @Test
+    void inheritedAbstractMethodThatIsNotALayer() {
+        JavaFileObject base = file("Described", "public interface Described { String describe(); }");
+        JavaFileObject net = file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel, Described {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        Compilation compilation = TestCompiler.compile(base, net);
+        assertThat(compilation).hadErrorContaining("[UnfoldUnimplementableMethod] abstract method test.Described.describe()")
+                .inFile(net).onLine(6);
+    }
+
+    @Test
+    void networkTooLargeForJavaArrays() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(",
+                "        hidden = 50000)",
+                "    Layer rnn();",
+                "}"), "UnfoldTooLarge", "more than a Java array holds", 8);
+    }
+
+    @Test
+    void everyMistakeInOneDeclarationIsReported() {
+        Compilation compilation = TestCompiler.compile(file("Net",
+                "@Network(input = 0, output = 0)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = -1) Layer rnn();",
+                "    @Recurrent(hidden = 2) Layer other(int x);",
+                "}"));
+        assertThat(compilation).hadErrorCount(4);
+    }
+
+    @Test
+    void oneBadInterfaceDoesNotStopTheOthers() {
+        JavaFileObject bad = file("Bad",
+                "@Network(input = 4, output = 1)",
+                "public interface Bad extends SequenceModel {",
+                "    @Recurrent(hidden = 0) Layer rnn();",
+                "}");
+        JavaFileObject good = file("Good",
+                "@Network(input = 4, output = 1)",
+                "public interface Good extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        Compilation compilation = TestCompiler.compile(bad, good);
+        assertThat(compilation).hadErrorCount(1);
+        assertEquals(List.of("test/UnfoldedGood.java"), TestCompiler.generatedSourcesOnDisk(bad, good));
+    }
+
+    @Test
+    void generatedNameAlreadyTaken() {
+        JavaFileObject taken = file("UnfoldedNet", "public class UnfoldedNet {}");
+        JavaFileObject net = file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        Compilation compilation = TestCompiler.compile(taken, net);
+        assertThat(compilation).hadErrorContaining("[UnfoldCannotWrite]").inFile(net).onLine(6);
+    }
+
+    @Test
+    void unexpectedFailureInsideTheProcessorIsAnErrorAtTheInterface() {
+        JavaFileObject net = file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        UnfoldProcessor failing = new UnfoldProcessor(plan -> {
+            throw new IllegalStateException("boom");
+        });
+        Compilation compilation = com.google.testing.compile.Compiler.javac().withProcessors(failing).compile(net);
+        assertThat(compilation).hadErrorContaining("[UnfoldInternalError]").inFile(net).onLine(6);
+        assertThat(compilation).hadErrorContaining("IllegalStateException: boom");
+    }
+
+    @Test
+    void layerNamesThatMakeTheSameConstantStillCompile() {
+        Compilation compilation = TestCompiler.compileCleanly(List.of(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn_a();",
+                "    @Recurrent(hidden = 2) Layer rnnA();",
+                "    @Recurrent(hidden = 2) Layer capacity();",
+                "}")));
+        assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated source, byte for byte, for small networks. Every change to the output shows up in
+ * review as a diff of src/test/resources/expected; after a deliberate change, rewrite the files
+ * with {@code mvn test -pl processor -Dtest=GoldenSourceTest -Dunfold.updateGolden=true}.
+ */
+class GoldenSourceTest {
+    private static final Path EXPECTED = Path.of(System.getProperty("unfold.goldenDirectory",
+            "src/test/resources/expected"));
+    private static final boolean UPDATE = Boolean.getBoolean("unfold.updateGolden");
+
+    @Test
+    void seedForecaster() throws IOException {
+        assertGolden("golden.Forecaster", "golden.UnfoldedForecaster",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 4, output = 1, loss = Loss.MSE)",
+                "public interface Forecaster extends SequenceModel {",
+                "    @Recurrent(hidden = 20, activation = Activation.TANH)",
+                "    Layer rnn();",
+                "}");
+    }
+
+    @Test
+    void deepClassifierNestedInAClass() throws IOException {
+        assertGolden("golden.Proteins", "golden.UnfoldedProteins_Classifier",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "public class Proteins {",
+                "    @Network(input = 20, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                "    public interface Classifier extends SequenceModel {",
+                "        @Recurrent(hidden = 8, activation = Activation.SIGMOID)",
+                "        Layer encoder();",
+                "        @Recurrent(hidden = 6, activation = Activation.RELU)",
+                "        Layer summary();",
+                "    }",
+                "}");
+    }
+
+    @Test
+    void sameDeclarationGivesIdenticalSource() {
+        String[] lines = {
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.BINARY_CROSS_ENTROPY)",
+                "public interface Tagger extends SequenceModel {",
+                "    @Recurrent(hidden = 5, activation = Activation.IDENTITY) Layer rnn();",
+                "}"};
+        String first = TestCompiler.generatedSource(
+                TestCompiler.compileCleanly(List.of(TestCompiler.source("golden.Tagger", lines))), "golden.UnfoldedTagger");
+        String second = TestCompiler.generatedSource(
+                TestCompiler.compileCleanly(List.of(TestCompiler.source("golden.Tagger", lines))), "golden.UnfoldedTagger");
+        assertEquals(first, second);
+    }
+
+    private static void assertGolden(String sourceName, String generatedClass, String... declaration)
+            throws IOException {
+        Compilation compilation = TestCompiler.compileCleanly(List.of(TestCompiler.source(sourceName, declaration)));
+        String actual = TestCompiler.generatedSource(compilation, generatedClass);
+        Path golden = EXPECTED.resolve(generatedClass.replace('.', '/') + ".java");
+        if (UPDATE) {
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual,
+                "generated source differs from " + golden + "; if the change is deliberate, rerun with"
+                        + " -Dunfold.updateGolden=true and review the diff");
+    }
+}

@@ -1,0 +1,146 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import dev.unfold.Activation;
+import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.SequenceModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The hand-derived BPTT of every generated network agrees with central differences of its own
+ * loss: for every parameter entry, activations × losses × mappings × 1–3 layers × dense and token
+ * input × dense targets and class labels.
+ */
+class GradientCheckTest {
+    /** Step of the central difference; its truncation error is O(ε²), its rounding error O(1e-16/ε). */
+    private static final double EPSILON = 1e-5;
+    /** Largest allowed |analytic − numeric| / max(|analytic|, |numeric|, FLOOR). */
+    private static final double TOLERANCE = 1e-6;
+    /**
+     * Below this magnitude a gradient entry is compared absolutely (error ≤ TOLERANCE × FLOOR): the
+     * rounding error of the difference quotient is about 1e-16 × |L| / ε, independent of the entry.
+     */
+    private static final double FLOOR = 1e-3;
+
+    private static final List<RandomNetworks.Spec> SPECS = RandomNetworks.allCombinations(2026);
+
+    @TestFactory
+    Stream<DynamicTest> everyParameterMatchesCentralDifferences() {
+        Compilation compilation = TestCompiler.compileCleanly(SPECS.stream().map(RandomNetworks.Spec::source).toList());
+        ClassLoader loader = TestCompiler.loader(compilation);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (RandomNetworks.Spec spec : SPECS) {
+            for (boolean tokens : new boolean[] {false, true}) {
+                for (boolean labels : spec.loss() == Loss.CROSS_ENTROPY ? new boolean[] {false, true}
+                                                                           : new boolean[] {false}) {
+                    String name = spec + (tokens ? " tokens" : " dense") + (labels ? " labels" : " targets");
+                    tests.add(DynamicTest.dynamicTest(name, () -> check(loader, spec, tokens, labels)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void check(ClassLoader loader, RandomNetworks.Spec spec, boolean tokens, boolean labels) {
+        SequenceModel net = TestCompiler.instantiate(loader, spec.className(), 7);
+        assertEquals(spec.expectedParameterCount(), net.parameterCount());
+        assertEquals(spec.expectedParameterCount(), net.parameters().count());
+        Random random = new Random(spec.hashCode() + (tokens ? 1 : 0) + (labels ? 2 : 0));
+        int steps = 1 + random.nextInt(6);
+        Example example = Example.random(spec, steps, tokens, labels, random);
+
+        net.parameters().zeroGradients();
+        double loss = example.backward(net);
+        assertEquals(loss, example.loss(net), 1e-12 * Math.max(1, Math.abs(loss)),
+                "loss() and backward() disagree");
+
+        boolean hasKinks = spec.activations().contains(Activation.RELU);
+        int checked = 0;
+        int kinks = 0;
+        for (Parameter parameter : net.parameters()) {
+            double[] value = parameter.value().data;
+            double[] gradient = parameter.gradient().data.clone();
+            for (int i = 0; i < value.length; i++) {
+                double original = value[i];
+                value[i] = original + EPSILON;
+                double plus = example.loss(net);
+                value[i] = original - EPSILON;
+                double minus = example.loss(net);
+                value[i] = original;
+                double numeric = (plus - minus) / (2 * EPSILON);
+                double error = Math.abs(gradient[i] - numeric)
+                        / Math.max(FLOOR, Math.max(Math.abs(gradient[i]), Math.abs(numeric)));
+                checked++;
+                if (error >= TOLERANCE && hasKinks && crossesKink(plus, loss, minus)) {
+                    kinks++; // ReLU is not differentiable at 0; the difference straddles the kink
+                    continue;
+                }
+                assertTrue(error < TOLERANCE, parameter.name() + "[" + i + "]: analytic " + gradient[i]
+                        + ", numeric " + numeric + ", relative error " + error);
+            }
+        }
+        assertTrue(kinks <= checked / 100, kinks + " of " + checked + " entries straddled a ReLU kink");
+    }
+
+    /** One-sided differences that disagree far more than curvature explains reveal a kink. */
+    private static boolean crossesKink(double plus, double at, double minus) {
+        double forward = (plus - at) / EPSILON;
+        double backward = (at - minus) / EPSILON;
+        return Math.abs(forward - backward) > 1e-3 * Math.max(1, Math.abs(forward) + Math.abs(backward));
+    }
+
+    /** One input sequence with its targets, in the form a test case feeds it. */
+    private record Example(double[][] xs, int[] tokens, double[][] targets, int[] labels) {
+
+        static Example random(RandomNetworks.Spec spec, int steps, boolean useTokens, boolean useLabels,
+                              Random random) {
+            int rows = spec.mapping() == Mapping.MANY_TO_MANY ? steps : 1;
+            double[][] xs = null;
+            int[] tokens = null;
+            if (useTokens) {
+                tokens = random.ints(steps, 0, spec.input()).toArray();
+            } else {
+                xs = new double[steps][spec.input()];
+                for (double[] x : xs) {
+                    for (int j = 0; j < x.length; j++) {
+                        x[j] = random.nextGaussian();
+                    }
+                }
+            }
+            if (useLabels) {
+                return new Example(xs, tokens, null, random.ints(rows, 0, spec.output()).toArray());
+            }
+            double[][] targets = new double[rows][spec.output()];
+            for (double[] y : targets) {
+                for (int k = 0; k < y.length; k++) {
+                    y[k] = spec.loss() == Loss.MSE ? random.nextGaussian() : random.nextDouble();
+                }
+            }
+            return new Example(xs, tokens, targets, null);
+        }
+
+        double backward(SequenceModel net) {
+            if (tokens != null) {
+                return labels != null ? net.backward(tokens, labels) : net.backward(tokens, targets);
+            }
+            return labels != null ? net.backward(xs, labels) : net.backward(xs, targets);
+        }
+
+        double loss(SequenceModel net) {
+            if (tokens != null) {
+                return labels != null ? net.loss(tokens, labels) : net.loss(tokens, targets);
+            }
+            return labels != null ? net.loss(xs, labels) : net.loss(xs, targets);
+        }
+    }
+}

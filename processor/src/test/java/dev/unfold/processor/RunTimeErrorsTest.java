@@ -1,0 +1,112 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.testing.compile.Compilation;
+import dev.unfold.runtime.SequenceModel;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** A generated network rejects bad arguments with a message naming what it expected and what came. */
+class RunTimeErrorsTest {
+    private static SequenceModel regression;
+    private static SequenceModel classifier;
+
+    @BeforeAll
+    static void compile() {
+        Compilation compilation = TestCompiler.compileCleanly(List.of(
+                TestCompiler.source("errors.Regression",
+                        "package errors;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 3, output = 2)",
+                        "public interface Regression extends SequenceModel {",
+                        "    @Recurrent(hidden = 4) Layer rnn();",
+                        "}"),
+                TestCompiler.source("errors.Classifier",
+                        "package errors;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 5, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                        "public interface Classifier extends SequenceModel {",
+                        "    @Recurrent(hidden = 4) Layer rnn();",
+                        "}")));
+        ClassLoader loader = TestCompiler.loader(compilation);
+        regression = TestCompiler.instantiate(loader, "errors.UnfoldedRegression", 1);
+        classifier = TestCompiler.instantiate(loader, "errors.UnfoldedClassifier", 1);
+    }
+
+    private static void assertRejected(String message, Executable call) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
+
+    @Test
+    void wrongInputWidth() {
+        assertRejected("xs[1] has 2 values, expected 3 (the network's input size)",
+                () -> regression.forward(new double[][] {{1, 2, 3}, {1, 2}}, new double[2][2]));
+    }
+
+    @Test
+    void raggedAndMissingRows() {
+        assertRejected("xs[0] is null", () -> regression.forward(new double[][] {null}, new double[1][2]));
+        assertRejected("targets[1] has 3 values, expected 2 (the network's output size)",
+                () -> regression.backward(new double[2][3], new double[][] {{0, 0}, {0, 0, 0}}));
+    }
+
+    @Test
+    void emptySequence() {
+        assertRejected("xs is empty: a sequence needs at least one step",
+                () -> regression.backward(new double[0][], new double[0][]));
+        assertRejected("tokens is empty: a sequence needs at least one step",
+                () -> classifier.backward(new int[0], new int[] {0}));
+    }
+
+    @Test
+    void wrongNumberOfOutputRows() {
+        assertRejected("targets has 2 rows, expected 3 (one per input step)",
+                () -> regression.backward(new double[3][3], new double[2][2]));
+        assertRejected("ys has 3 rows, expected 1 (a many-to-one network has one output row per sequence)",
+                () -> classifier.forward(new double[3][5], new double[3][3]));
+    }
+
+    @Test
+    void labelsAndTokensOutOfRange() {
+        assertRejected("labels[0] is 3, outside the classes [0, 3) of the network's output size",
+                () -> classifier.backward(new double[2][5], new int[] {3}));
+        assertRejected("tokens[2] is -1, outside the vocabulary [0, 5) of the network's input size",
+                () -> classifier.backward(new int[] {0, 4, -1}, new int[] {0}));
+    }
+
+    @Test
+    void nonFiniteValues() {
+        assertRejected("xs[0][2] is NaN: inputs must be finite",
+                () -> regression.forward(new double[][] {{0, 0, Double.NaN}}, new double[1][2]));
+        assertRejected("xs[1][0] is Infinity: inputs must be finite",
+                () -> regression.loss(new double[][] {{0, 0, 0}, {Double.POSITIVE_INFINITY, 0, 0}}, new double[2][2]));
+        assertRejected("targets[0][1] is NaN: targets must be finite",
+                () -> regression.backward(new double[1][3], new double[][] {{0, Double.NaN}}));
+    }
+
+    @Test
+    void labelsOnANetworkWithoutCrossEntropy() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> regression.backward(new double[1][3], new int[] {0}));
+        assertEquals("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE:"
+                + " pass the targets as double[][]", e.getMessage());
+    }
+
+    @Test
+    void rejectedCallLeavesGradientsUntouched() {
+        regression.parameters().zeroGradients();
+        assertThrows(IllegalArgumentException.class,
+                () -> regression.backward(new double[][] {{1, 2, 3}, {1, Double.NaN, 3}}, new double[2][2]));
+        for (var parameter : regression.parameters()) {
+            for (double g : parameter.gradient().data) {
+                assertEquals(0.0, g, parameter.name());
+            }
+        }
+    }
+}

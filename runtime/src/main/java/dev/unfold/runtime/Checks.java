@@ -1,0 +1,117 @@
+package dev.unfold.runtime;
+
+import java.util.Objects;
+
+/**
+ * The argument checks every generated network runs before it touches its buffers, in one place so
+ * that every network words its errors the same way. Each failure is an
+ * {@link IllegalArgumentException} naming the argument, what was expected and what came.
+ */
+public final class Checks {
+    private Checks() {}
+
+    /**
+     * Checks a dense input sequence: at least one step, every row {@code width} wide, every value
+     * finite. Returns the number of steps T.
+     */
+    public static int sequence(double[][] xs, int width) {
+        Objects.requireNonNull(xs, "xs");
+        if (xs.length == 0) {
+            throw new IllegalArgumentException("xs is empty: a sequence needs at least one step");
+        }
+        for (int t = 0; t < xs.length; t++) {
+            double[] row = row(xs, t, "xs", width, "the network's input size");
+            for (int j = 0; j < width; j++) {
+                if (!Double.isFinite(row[j])) {
+                    throw new IllegalArgumentException(
+                            "xs[" + t + "][" + j + "] is " + row[j] + ": inputs must be finite");
+                }
+            }
+        }
+        return xs.length;
+    }
+
+    /** Checks a token sequence: at least one step, every token in [0, vocabulary). Returns T. */
+    public static int tokens(int[] tokens, int vocabulary) {
+        Objects.requireNonNull(tokens, "tokens");
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("tokens is empty: a sequence needs at least one step");
+        }
+        for (int t = 0; t < tokens.length; t++) {
+            if (tokens[t] < 0 || tokens[t] >= vocabulary) {
+                throw new IllegalArgumentException("tokens[" + t + "] is " + tokens[t]
+                        + ", outside the vocabulary [0, " + vocabulary + ") of the network's input size");
+            }
+        }
+        return tokens.length;
+    }
+
+    /** Checks an output buffer: {@code rows} rows of {@code width}. Values are not read. */
+    public static void outputs(double[][] ys, int rows, int width) {
+        Objects.requireNonNull(ys, "ys");
+        rowCount(ys.length, "ys", rows);
+        for (int t = 0; t < rows; t++) {
+            row(ys, t, "ys", width, "the network's output size");
+        }
+    }
+
+    /** Checks dense targets: {@code rows} rows of {@code width} finite values. */
+    public static void targets(double[][] targets, int rows, int width) {
+        Objects.requireNonNull(targets, "targets");
+        rowCount(targets.length, "targets", rows);
+        for (int t = 0; t < rows; t++) {
+            double[] row = row(targets, t, "targets", width, "the network's output size");
+            for (int j = 0; j < width; j++) {
+                if (!Double.isFinite(row[j])) {
+                    throw new IllegalArgumentException(
+                            "targets[" + t + "][" + j + "] is " + row[j] + ": targets must be finite");
+                }
+            }
+        }
+    }
+
+    /** Checks class labels: {@code rows} of them, each in [0, classes). */
+    public static void labels(int[] labels, int rows, int classes) {
+        Objects.requireNonNull(labels, "labels");
+        rowCount(labels.length, "labels", rows);
+        for (int t = 0; t < rows; t++) {
+            if (labels[t] < 0 || labels[t] >= classes) {
+                throw new IllegalArgumentException("labels[" + t + "] is " + labels[t]
+                        + ", outside the classes [0, " + classes + ") of the network's output size");
+            }
+        }
+    }
+
+    /**
+     * The length of a per-step buffer for {@code steps} steps plus the initial row 0, each
+     * {@code width} wide; an error when a Java array cannot hold it.
+     */
+    public static int bufferLength(int steps, int width) {
+        long length = (steps + 1L) * width;
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a sequence of " + steps + " steps needs buffers of " + length
+                    + " values at width " + width + ", more than a Java array holds: split the sequence");
+        }
+        return (int) length;
+    }
+
+    private static void rowCount(int actual, String name, int expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(name + " has " + actual + " rows, expected " + expected
+                    + (expected == 1 ? " (a many-to-one network has one output row per sequence)"
+                                     : " (one per input step)"));
+        }
+    }
+
+    private static double[] row(double[][] rows, int t, String name, int width, String widthMeaning) {
+        double[] row = rows[t];
+        if (row == null) {
+            throw new IllegalArgumentException(name + "[" + t + "] is null");
+        }
+        if (row.length != width) {
+            throw new IllegalArgumentException(name + "[" + t + "] has " + row.length + " values, expected "
+                    + width + " (" + widthMeaning + ")");
+        }
+        return row;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.unfold.runtime;
+
+import dev.unfold.Mapping;
+
+/**
+ * A recurrent network compiled by Unfold. Extend it with an interface annotated
+ * {@code @Network}; the processor generates {@code Unfolded<Name>}, which implements every method
+ * here for exactly the declared sizes.
+ *
+ * <p>Sequences are given one step per row: {@code xs[t]} is x_{t+1}, of width {@link #inputSize()}.
+ * Token sequences give each step as a column index instead of a one-hot row, which the network
+ * reads as a column lookup of its input weights. Outputs and targets have one row per input step
+ * ({@link Mapping#MANY_TO_MANY}) or a single row ({@link Mapping#MANY_TO_ONE}).
+ *
+ * <p>After the first call with a sequence of a given length, no method here allocates. An instance
+ * is not thread-safe: give each thread its own.
+ */
+public interface SequenceModel {
+
+    /** Width of x_t; for token input, the vocabulary size. */
+    int inputSize();
+
+    /** Width of ŷ_t; for cross-entropy, the number of classes. */
+    int outputSize();
+
+    /** Whether there is one output per step or one per sequence. */
+    Mapping mapping();
+
+    /** Number of trainable scalars over all parameters. */
+    int parameterCount();
+
+    /** The named weights and their gradients, in a fixed order. */
+    Parameters parameters();
+
+    /**
+     * Runs the network over {@code xs} (T × input) and writes the predictions into {@code ys}
+     * (T × output, or 1 × output for many-to-one): the identity for MSE, probabilities for the
+     * cross-entropies.
+     */
+    void forward(double[][] xs, double[][] ys);
+
+    /** {@link #forward(double[][], double[][])} for one-hot input given as token indices. */
+    void forward(int[] tokens, double[][] ys);
+
+    /**
+     * Forward pass and backpropagation through time for one sequence: adds ∂L/∂θ to every
+     * parameter's gradient and returns the loss L summed over steps and outputs.
+     */
+    double backward(double[][] xs, double[][] targets);
+
+    /** {@link #backward(double[][], double[][])} with one class index per output row (cross-entropy). */
+    double backward(double[][] xs, int[] labels);
+
+    /** {@link #backward(double[][], double[][])} for token input. */
+    double backward(int[] tokens, double[][] targets);
+
+    /** {@link #backward(double[][], double[][])} for token input and class labels: a language model's step. */
+    double backward(int[] tokens, int[] labels);
+
+    /** The loss {@link #backward(double[][], double[][])} would return, without touching gradients. */
+    double loss(double[][] xs, double[][] targets);
+
+    /** {@link #loss(double[][], double[][])} with class labels. */
+    double loss(double[][] xs, int[] labels);
+
+    /** {@link #loss(double[][], double[][])} for token input. */
+    double loss(int[] tokens, double[][] targets);
+
+    /** {@link #loss(double[][], double[][])} for token input and class labels. */
+    double loss(int[] tokens, int[] labels);
+
+    /** Number of output rows for a sequence of {@code steps} inputs: {@code steps} or 1. */
+    default int outputSteps(int steps) {
+        return mapping() == Mapping.MANY_TO_ONE ? 1 : steps;
+    }
+}
