@@ -1,0 +1,30 @@
+package dev.unfold.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class ChecksTest {
+
+    @Test
+    void validSequenceGivesItsLength() {
+        assertEquals(3, Checks.sequence(new double[3][2], 2));
+        assertEquals(4, Checks.tokens(new int[] {0, 1, 2, 1}, 3));
+    }
+
+    @Test
+    void bufferTooLargeForAnArrayIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checks.bufferLength(100_000_000, 1024));
+        assertEquals("a sequence of 100000000 steps needs buffers of 102400001024 values at width 1024,"
+                + " more than a Java array holds: split the sequence", e.getMessage());
+        assertEquals(11 * 20, Checks.bufferLength(10, 20));
+    }
+
+    @Test
+    void nullArgumentsNameThemselves() {
+        assertEquals("xs", assertThrows(NullPointerException.class, () -> Checks.sequence(null, 1)).getMessage());
+        assertEquals("labels", assertThrows(NullPointerException.class, () -> Checks.labels(null, 1, 2)).getMessage());
+    }
+}

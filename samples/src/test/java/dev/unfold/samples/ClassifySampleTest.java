@@ -1,0 +1,50 @@
+package dev.unfold.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The many-to-one classifier learns a rule it was never told, and the data follows that rule. */
+class ClassifySampleTest {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Test
+    void learnsTheMotifRuleOnHeldOutSequences() {
+        ClassifySample.Result result = ClassifySample.run(2000, 1000, 10, 40, 25, 0.05, 1, QUIET);
+        assertTrue(result.testAccuracy() >= 0.95, "held-out accuracy " + result.testAccuracy());
+    }
+
+    @Test
+    void untrainedNetworkIsAtChance() {
+        Random random = new Random(5);
+        List<ProteinData.Example> test = ProteinData.generate(1000, 10, 40, random);
+        double accuracy = ClassifySample.accuracy(new UnfoldedProteinClassifier(1), test);
+        assertTrue(Math.abs(accuracy - 0.5) < 0.1, "untrained accuracy " + accuracy);
+    }
+
+    @Test
+    void labelsFollowTheMotifRuleAndAreBalanced() {
+        List<ProteinData.Example> examples = ProteinData.generate(500, 10, 428, new Random(2));
+        int positives = 0;
+        for (ProteinData.Example example : examples) {
+            assertEquals(example.label() == 1, ProteinData.hasMotif(example.residues()), example.letters());
+            assertTrue(example.residues().length >= 10 && example.residues().length <= 428);
+            positives += example.label();
+        }
+        assertEquals(250, positives);
+    }
+
+    @Test
+    void classifierHasTheDeclaredShape() {
+        ProteinClassifier net = new UnfoldedProteinClassifier(1);
+        // 16·20 + 16·16 + 16 + 2·16 + 2
+        assertEquals(626, net.parameterCount());
+        assertEquals(20, net.rnn().inputSize());
+        assertEquals(16, net.rnn().hiddenSize());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.unfold.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Seed 002's question, answered by the generated forecaster after training. */
+class ForecastSampleTest {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Test
+    void answersTheSeedsQuestionWithEight() {
+        ForecastSample.Result result = ForecastSample.run(10, 1000, 0.01, QUIET);
+        assertEquals(521, result.parameterCount());
+        for (double loss : result.finalLosses()) {
+            assertTrue(loss < 1e-9, "every network fits the four known windows: " + loss);
+        }
+        // The series repeats with period 4 in its first value: 8, 10, 12, 10 | 8, 12, 10, 12 | 8.
+        assertEquals(8.0, result.nextValue(), "mean answer " + result.meanAnswer());
+        long votingForEight = Arrays.stream(result.answers())
+                .filter(a -> ForecastSample.nearestSeriesValue(a) == 8.0).count();
+        assertTrue(votingForEight > result.answers().length / 2,
+                "most networks answer nearest 8 on their own: " + Arrays.toString(result.answers()));
+    }
+
+    @Test
+    void untrainedNetworksDoNotAnswerEight() {
+        // The same ensemble before training: the answer comes from learning, not from the setup.
+        ForecastSample.Result result = ForecastSample.run(10, 0, 0.01, QUIET);
+        assertTrue(Math.abs(result.meanAnswer() - 8) > 1, "untrained mean answer " + result.meanAnswer());
+    }
+
+    @Test
+    void windowsSlideOneStepAndScale() {
+        double[][] windows = ForecastSample.windows(ForecastSample.SERIES, 4, 10, 2);
+        assertEquals(5, windows.length);
+        assertEquals(java.util.List.of(-1.0, 0.0, 1.0, 0.0), Arrays.stream(windows[0]).boxed().toList());
+        assertEquals(java.util.List.of(-1.0, 1.0, 0.0, 1.0), Arrays.stream(windows[4]).boxed().toList());
+    }
+}
