@@ -2,6 +2,7 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.unfold.Activation;
+import java.util.Locale;
 
 /**
  * The code of each activation: applying σ, and multiplying a gradient by σ' written in terms of
@@ -35,14 +36,9 @@ final class ActivationCode {
         return activation != Activation.IDENTITY;
     }
 
-    /** The activation as the equations write it. */
+    /** The activation as the equations write it: tanh, relu, sigmoid, identity. */
     static String symbol(Activation activation) {
-        return switch (activation) {
-            case TANH -> "tanh";
-            case RELU -> "relu";
-            case SIGMOID -> "sigmoid";
-            case IDENTITY -> "identity";
-        };
+        return activation.name().toLowerCase(Locale.ROOT);
     }
 
     /** The derivative rule, for the comment above the δu line. */

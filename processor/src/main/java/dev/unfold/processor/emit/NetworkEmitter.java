@@ -80,8 +80,7 @@ public final class NetworkEmitter {
         type.addMethod(backpropagate());
         LayerPlan below = null;
         for (LayerPlan layer : network.layers()) {
-            boolean everyStep = layer != network.topLayer() || network.mapping() == Mapping.MANY_TO_MANY;
-            type.addMethods(new SimpleCellEmitter(layer, below, everyStep).methods());
+            type.addMethods(new SimpleCellEmitter(layer, below, hasGradientFromAbove(layer)).methods());
             below = layer;
         }
         type.addMethods(new OutputEmitter(network).methods());
@@ -201,6 +200,10 @@ public final class NetworkEmitter {
         return fields;
     }
 
+    /**
+     * Whether ∂L/∂h_t reaches the layer from above at every step: always, but for the top layer
+     * of a many-to-one network, whose only gradient from above arrives at t = T.
+     */
     private boolean hasGradientFromAbove(LayerPlan layer) {
         return layer != network.topLayer() || network.mapping() == Mapping.MANY_TO_MANY;
     }

@@ -28,11 +28,6 @@ final class Identifiers {
         return name;
     }
 
-    /** {@code rnn} + {@code WeightIh} = {@code rnnWeightIh}. */
-    static String camel(String prefix, String suffix) {
-        return prefix + suffix;
-    }
-
     /** {@code encoderRnn} → {@code ENCODER_RNN}: a constant name from a method name. */
     static String constantCase(String name) {
         StringBuilder constant = new StringBuilder();

@@ -80,26 +80,26 @@ public final class Planner {
                 parameter(name + ".bias", "b", hidden, 1, hiddenConstant, "1", name, "Bias", fields),
                 new LayerPlan.Buffers(
                         fields.claim(name),
-                        fields.claim(Identifiers.camel(name, "H")),
-                        fields.claim(Identifiers.camel(name, "Du")),
-                        fields.claim(Identifiers.camel(name, "DhAbove")),
-                        fields.claim(Identifiers.camel(name, "DhNext"))),
+                        fields.claim(name + "H"),
+                        fields.claim(name + "Du"),
+                        fields.claim(name + "DhAbove"),
+                        fields.claim(name + "DhNext")),
                 new LayerPlan.Methods(
-                        methods.claim(Identifiers.camel(name, "ProjectInputs")),
-                        methods.claim(Identifiers.camel(name, "ProjectTokens")),
-                        methods.claim(Identifiers.camel(name, "Recur")),
-                        methods.claim(Identifiers.camel(name, "Backward")),
-                        methods.claim(Identifiers.camel(name, "RecurrentGradients")),
-                        methods.claim(Identifiers.camel(name, "InputGradients")),
-                        methods.claim(Identifiers.camel(name, "InputGradientsFromTokens"))));
+                        methods.claim(name + "ProjectInputs"),
+                        methods.claim(name + "ProjectTokens"),
+                        methods.claim(name + "Recur"),
+                        methods.claim(name + "Backward"),
+                        methods.claim(name + "RecurrentGradients"),
+                        methods.claim(name + "InputGradients"),
+                        methods.claim(name + "InputGradientsFromTokens")));
     }
 
     private static ParameterPlan parameter(String name, String symbol, int rows, int columns, String rowsConstant,
                                            String columnsConstant, String layer, String field, Identifiers fields) {
         // PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H).
         return new ParameterPlan(name, symbol, rows, columns, rowsConstant, columnsConstant,
-                fields.claim(Identifiers.camel(layer, field)),
-                fields.claim(Identifiers.camel(layer, field + "Grad")),
+                fields.claim(layer + field),
+                fields.claim(layer + field + "Grad"),
                 rowsConstant);
     }
 }
