@@ -7,10 +7,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Declares one recurrent layer: h_t = σ(W_ih x_t + W_hh h_{t−1} + b). Put it on an abstract
- * method without parameters that returns {@code dev.unfold.runtime.Layer}; the method's name
- * names the layer's parameters ({@code rnn.weight_ih}, {@code rnn.weight_hh}, {@code rnn.bias}).
- * Layers stack in declaration order: each reads the hidden state of the one before.
+ * Declares one recurrent layer. Put it on an abstract method without parameters that returns
+ * {@code dev.unfold.runtime.Layer}; the method's name names the layer's parameters
+ * ({@code rnn.weight_ih}, {@code rnn.weight_hh}, {@code rnn.bias}, and {@code rnn.bias_hn} for a
+ * GRU). Layers stack in declaration order: each reads the output of the one before. Add
+ * {@link Bidirectional} to run the layer in both directions.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -20,6 +21,12 @@ public @interface Recurrent {
     /** Size of the hidden state h_t. */
     int hidden();
 
-    /** The non-linearity σ applied to the hidden state. */
+    /**
+     * The non-linearity σ of a {@link Cell#SIMPLE} layer. LSTM and GRU layers use PyTorch's sigmoid
+     * gates and tanh candidate, so they accept only the default.
+     */
     Activation activation() default Activation.TANH;
+
+    /** The recurrent cell. */
+    Cell cell() default Cell.SIMPLE;
 }

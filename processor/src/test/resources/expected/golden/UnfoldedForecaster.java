@@ -2,6 +2,7 @@
 package golden;
 
 import dev.unfold.Activation;
+import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Layer;
@@ -46,14 +47,16 @@ public final class UnfoldedForecaster implements Forecaster {
      * <pre>
      * rnn.weight_ih 20 × 4
      * rnn.weight_hh 20 × 20
-     * rnn.bias 20 × 1
+     * rnn.bias [20]
      * out.weight 1 × 20
-     * out.bias 1 × 1
+     * out.bias [1]
      * </pre>
      */
     private static final int PARAMETER_COUNT = 521;
 
     private final Parameters parameters;
+
+    private final List<Layer> layers;
 
     private final Layer rnn;
 
@@ -78,7 +81,7 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnWeightHhGrad;
 
     /**
-     * rnn.bias, b: RNN_HIDDEN × 1, row-major; aliases the parameter's value.
+     * rnn.bias, b: [RNN_HIDDEN]; aliases the parameter's value.
      */
     private final double[] rnnBias;
 
@@ -98,7 +101,7 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] outWeightGrad;
 
     /**
-     * out.bias, c: OUTPUT × 1, row-major; aliases the parameter's value.
+     * out.bias, c: [OUTPUT]; aliases the parameter's value.
      */
     private final double[] outBias;
 
@@ -113,32 +116,32 @@ public final class UnfoldedForecaster implements Forecaster {
     private int capacity;
 
     /**
-     * h_t of rnn in row t; row 0 is h_0 = 0.
+     * Row t: h_t of rnn; row 0 is h_0 = 0.
      */
     private double[] rnnH;
 
     /**
-     * δu_t = ∂L/∂u_t of rnn in row t.
-     */
-    private double[] rnnDu;
-
-    /**
-     * ∂L/∂h_t of rnn from the layer or output above, in row t.
+     * Row t: ∂L/∂(row t of rnnH) from the layer or output above.
      */
     private double[] rnnDhAbove;
 
     /**
-     * W_hhᵀ δu_{t+1}: the gradient h_t of rnn receives from step t + 1.
+     * Row t: δu_t = ∂L/∂u_t of rnn.
+     */
+    private double[] rnnDu;
+
+    /**
+     * During BPTT: the gradient the previous state of rnn receives from the current step.
      */
     private final double[] rnnDhNext = new double[RNN_HIDDEN];
 
     /**
-     * o_t = V h_t + c in row t.
+     * Row t: o_t = V h_t + c.
      */
     private double[] outLogits;
 
     /**
-     * δy_t = ∂L/∂o_t in row t.
+     * Row t: δy_t = ∂L/∂o_t.
      */
     private double[] outDelta;
 
@@ -147,11 +150,11 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     public UnfoldedForecaster(long seed) {
         parameters = new Parameters(List.of(
-                new Parameter("rnn.weight_ih", RNN_HIDDEN, INPUT),
-                new Parameter("rnn.weight_hh", RNN_HIDDEN, RNN_HIDDEN),
-                new Parameter("rnn.bias", RNN_HIDDEN, 1),
-                new Parameter("out.weight", OUTPUT, RNN_HIDDEN),
-                new Parameter("out.bias", OUTPUT, 1)));
+                Parameter.matrix("rnn.weight_ih", RNN_HIDDEN, INPUT),
+                Parameter.matrix("rnn.weight_hh", RNN_HIDDEN, RNN_HIDDEN),
+                Parameter.vector("rnn.bias", RNN_HIDDEN),
+                Parameter.matrix("out.weight", OUTPUT, RNN_HIDDEN),
+                Parameter.vector("out.bias", OUTPUT)));
         // PyTorch's initialisation: U(−1/√H, 1/√H) for recurrent weights and biases, U(−1/√fan_in, 1/√fan_in)
         // for the output projection; drawn in the order above
         Random random = new Random(seed);
@@ -170,7 +173,8 @@ public final class UnfoldedForecaster implements Forecaster {
         outWeightGrad = parameters.get("out.weight").gradient().data;
         outBias = parameters.get("out.bias").value().data;
         outBiasGrad = parameters.get("out.bias").gradient().data;
-        rnn = Layer.of("rnn", INPUT, RNN_HIDDEN, Activation.TANH, parameters.withPrefix("rnn."));
+        rnn = Layer.of("rnn", INPUT, RNN_HIDDEN, Cell.SIMPLE, Activation.TANH, false, parameters.withPrefix("rnn."));
+        layers = List.of(rnn);
     }
 
     @Override
@@ -196,6 +200,11 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public Parameters parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<Layer> layers() {
+        return layers;
     }
 
     @Override
@@ -295,16 +304,16 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * Grows the per-step buffers to hold {@code steps} steps (plus row 0); allocates only
-     * for a sequence longer than any before.
+     * Grows the per-step buffers to hold {@code steps} steps (rows 1..T, plus the initial
+     * states' rows 0 and T + 1); allocates only for a sequence longer than any before.
      */
     private void reserve(int steps) {
         if (steps <= capacity) {
             return;
         }
         rnnH = new double[Checks.bufferLength(steps, RNN_HIDDEN)];
-        rnnDu = new double[Checks.bufferLength(steps, RNN_HIDDEN)];
         rnnDhAbove = new double[Checks.bufferLength(steps, RNN_HIDDEN)];
+        rnnDu = new double[Checks.bufferLength(steps, RNN_HIDDEN)];
         outLogits = new double[Checks.bufferLength(steps, OUTPUT)];
         outDelta = new double[Checks.bufferLength(steps, OUTPUT)];
         capacity = steps;
@@ -330,20 +339,20 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * u_t = W_ih x_t + b for every step, into row t of rnnH (seed 003: W_ax x_t + b_a);
-     * rnnRecur then adds W_hh h_{t−1}.
+     * u_t = W_ih x_t + b for every step (seed 003: W_ax x_t + b_a);
+     * the recurrence then adds W_hh times the previous state.
      */
     private void rnnProjectInputs(double[][] xs, int steps) {
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             int row = t * RNN_HIDDEN;
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                double sum = rnnBias[i];
-                int w = i * INPUT;
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                double sum = rnnBias[m];
+                int w = m * INPUT;
                 for (int j = 0; j < INPUT; j++) {
                     sum += rnnWeightIh[w + j] * x[j];
                 }
-                rnnH[row + i] = sum;
+                rnnH[row + m] = sum;
             }
         }
     }
@@ -356,52 +365,53 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int token = tokens[t - 1];
             int row = t * RNN_HIDDEN;
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                rnnH[row + i] = rnnWeightIh[i * INPUT + token] + rnnBias[i];
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                rnnH[row + m] = rnnWeightIh[m * INPUT + token] + rnnBias[m];
             }
         }
     }
 
     /**
-     * h_t = tanh(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T   (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a)).
+     * h_t = tanh(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0
+     * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void rnnRecur(int steps) {
-        // h_0 = 0   (seed 004: a_0 = 0)
-        Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);
+        Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
         for (int t = 1; t <= steps; t++) {
-            int row = t * RNN_HIDDEN;
-            int previous = row - RNN_HIDDEN;
+            int state = t * RNN_HIDDEN;
+            int previous = state - RNN_HIDDEN;
             for (int i = 0; i < RNN_HIDDEN; i++) {
-                double u = rnnH[row + i];
+                double u = rnnH[state + i];
                 int w = i * RNN_HIDDEN;
                 for (int j = 0; j < RNN_HIDDEN; j++) {
                     u += rnnWeightHh[w + j] * rnnH[previous + j];
                 }
-                rnnH[row + i] = Math.tanh(u);
+                rnnH[state + i] = Math.tanh(u);
             }
         }
     }
 
     /**
-     * Backpropagation through time for rnn, from t = T down to 1 (seed 003).
-     * Leaves δu_t in row t of rnnDu and ∂L/∂h_0 in rnnDhNext.
+     * Backpropagation through time for the forward direction of rnn, against the recurrence (seed 003).
+     * Leaves δu_t in row t of rnnDu.
      */
     private void rnnBackward(int steps) {
-        // δu_{T+1} = 0, so W_hhᵀ δu_{T+1} = 0
+        // nothing flows back from beyond the last step
         Arrays.fill(rnnDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
+            int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})
             // δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                double h = rnnH[row + i];
-                rnnDu[row + i] = (1 - h * h) * (rnnDhAbove[row + i] + rnnDhNext[i]);
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                double h = rnnH[state + k];
+                rnnDu[row + k] = (1 - h * h) * (rnnDhAbove[state + k] + rnnDhNext[k]);
             }
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(rnnDhNext, 0.0);
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                double d = rnnDu[row + i];
-                int w = i * RNN_HIDDEN;
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                double d = rnnDu[row + m];
+                int w = m * RNN_HIDDEN;
                 for (int j = 0; j < RNN_HIDDEN; j++) {
                     rnnDhNext[j] += rnnWeightHh[w + j] * d;
                 }
@@ -415,11 +425,11 @@ public final class UnfoldedForecaster implements Forecaster {
     private void rnnRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * RNN_HIDDEN;
-            int previous = row - RNN_HIDDEN;
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                double d = rnnDu[row + i];
-                rnnBiasGrad[i] += d;
-                int w = i * RNN_HIDDEN;
+            int previous = (t - 1) * RNN_HIDDEN;
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                double d = rnnDu[row + m];
+                rnnBiasGrad[m] += d;
+                int w = m * RNN_HIDDEN;
                 for (int j = 0; j < RNN_HIDDEN; j++) {
                     rnnWeightHhGrad[w + j] += d * rnnH[previous + j];
                 }
@@ -434,9 +444,9 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             int row = t * RNN_HIDDEN;
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                double d = rnnDu[row + i];
-                int w = i * INPUT;
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                double d = rnnDu[row + m];
+                int w = m * INPUT;
                 for (int j = 0; j < INPUT; j++) {
                     rnnWeightIhGrad[w + j] += d * x[j];
                 }
@@ -451,8 +461,8 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int token = tokens[t - 1];
             int row = t * RNN_HIDDEN;
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                rnnWeightIhGrad[i * INPUT + token] += rnnDu[row + i];
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                rnnWeightIhGrad[m * INPUT + token] += rnnDu[row + m];
             }
         }
     }

@@ -2,6 +2,7 @@
 package golden;
 
 import dev.unfold.Activation;
+import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Layer;
@@ -52,17 +53,19 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * <pre>
      * encoder.weight_ih 8 × 20
      * encoder.weight_hh 8 × 8
-     * encoder.bias 8 × 1
+     * encoder.bias [8]
      * summary.weight_ih 6 × 8
      * summary.weight_hh 6 × 6
-     * summary.bias 6 × 1
+     * summary.bias [6]
      * out.weight 3 × 6
-     * out.bias 3 × 1
+     * out.bias [3]
      * </pre>
      */
     private static final int PARAMETER_COUNT = 343;
 
     private final Parameters parameters;
+
+    private final List<Layer> layers;
 
     private final Layer encoder;
 
@@ -89,7 +92,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] encoderWeightHhGrad;
 
     /**
-     * encoder.bias, b: ENCODER_HIDDEN × 1, row-major; aliases the parameter's value.
+     * encoder.bias, b: [ENCODER_HIDDEN]; aliases the parameter's value.
      */
     private final double[] encoderBias;
 
@@ -119,7 +122,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] summaryWeightHhGrad;
 
     /**
-     * summary.bias, b: SUMMARY_HIDDEN × 1, row-major; aliases the parameter's value.
+     * summary.bias, b: [SUMMARY_HIDDEN]; aliases the parameter's value.
      */
     private final double[] summaryBias;
 
@@ -139,7 +142,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] outWeightGrad;
 
     /**
-     * out.bias, c: OUTPUT × 1, row-major; aliases the parameter's value.
+     * out.bias, c: [OUTPUT]; aliases the parameter's value.
      */
     private final double[] outBias;
 
@@ -154,42 +157,52 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private int capacity;
 
     /**
-     * h_t of encoder in row t; row 0 is h_0 = 0.
+     * Row t: h_t of encoder; row 0 is h_0 = 0.
      */
     private double[] encoderH;
 
     /**
-     * δu_t = ∂L/∂u_t of encoder in row t.
-     */
-    private double[] encoderDu;
-
-    /**
-     * ∂L/∂h_t of encoder from the layer or output above, in row t.
+     * Row t: ∂L/∂(row t of encoderH) from the layer or output above.
      */
     private double[] encoderDhAbove;
 
     /**
-     * W_hhᵀ δu_{t+1}: the gradient h_t of encoder receives from step t + 1.
+     * Row t: δu_t = ∂L/∂u_t of encoder.
+     */
+    private double[] encoderDu;
+
+    /**
+     * During BPTT: the gradient the previous state of encoder receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
 
     /**
-     * h_t of summary in row t; row 0 is h_0 = 0.
+     * Row t: h_t of summary; row 0 is h_0 = 0.
      */
     private double[] summaryH;
 
     /**
-     * δu_t = ∂L/∂u_t of summary in row t.
+     * Row t: δu_t = ∂L/∂u_t of summary.
      */
     private double[] summaryDu;
 
     /**
-     * W_hhᵀ δu_{t+1}: the gradient h_t of summary receives from step t + 1.
+     * During BPTT: the gradient the previous state of summary receives from the current step.
      */
     private final double[] summaryDhNext = new double[SUMMARY_HIDDEN];
 
     /**
-     * o = V h_T + c.
+     * s = h_T, what the output reads.
+     */
+    private final double[] outSummary = new double[SUMMARY_HIDDEN];
+
+    /**
+     * ∂L/∂s.
+     */
+    private final double[] outSummaryGrad = new double[SUMMARY_HIDDEN];
+
+    /**
+     * o = V s + c.
      */
     private final double[] outLogits = new double[OUTPUT];
 
@@ -203,14 +216,14 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     public UnfoldedProteins_Classifier(long seed) {
         parameters = new Parameters(List.of(
-                new Parameter("encoder.weight_ih", ENCODER_HIDDEN, INPUT),
-                new Parameter("encoder.weight_hh", ENCODER_HIDDEN, ENCODER_HIDDEN),
-                new Parameter("encoder.bias", ENCODER_HIDDEN, 1),
-                new Parameter("summary.weight_ih", SUMMARY_HIDDEN, ENCODER_HIDDEN),
-                new Parameter("summary.weight_hh", SUMMARY_HIDDEN, SUMMARY_HIDDEN),
-                new Parameter("summary.bias", SUMMARY_HIDDEN, 1),
-                new Parameter("out.weight", OUTPUT, SUMMARY_HIDDEN),
-                new Parameter("out.bias", OUTPUT, 1)));
+                Parameter.matrix("encoder.weight_ih", ENCODER_HIDDEN, INPUT),
+                Parameter.matrix("encoder.weight_hh", ENCODER_HIDDEN, ENCODER_HIDDEN),
+                Parameter.vector("encoder.bias", ENCODER_HIDDEN),
+                Parameter.matrix("summary.weight_ih", SUMMARY_HIDDEN, ENCODER_HIDDEN),
+                Parameter.matrix("summary.weight_hh", SUMMARY_HIDDEN, SUMMARY_HIDDEN),
+                Parameter.vector("summary.bias", SUMMARY_HIDDEN),
+                Parameter.matrix("out.weight", OUTPUT, SUMMARY_HIDDEN),
+                Parameter.vector("out.bias", OUTPUT)));
         // PyTorch's initialisation: U(−1/√H, 1/√H) for recurrent weights and biases, U(−1/√fan_in, 1/√fan_in)
         // for the output projection; drawn in the order above
         Random random = new Random(seed);
@@ -238,8 +251,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         outWeightGrad = parameters.get("out.weight").gradient().data;
         outBias = parameters.get("out.bias").value().data;
         outBiasGrad = parameters.get("out.bias").gradient().data;
-        encoder = Layer.of("encoder", INPUT, ENCODER_HIDDEN, Activation.SIGMOID, parameters.withPrefix("encoder."));
-        summary = Layer.of("summary", ENCODER_HIDDEN, SUMMARY_HIDDEN, Activation.RELU, parameters.withPrefix("summary."));
+        encoder = Layer.of("encoder", INPUT, ENCODER_HIDDEN, Cell.SIMPLE, Activation.SIGMOID, false, parameters.withPrefix("encoder."));
+        summary = Layer.of("summary", ENCODER_HIDDEN, SUMMARY_HIDDEN, Cell.SIMPLE, Activation.RELU, false, parameters.withPrefix("summary."));
+        layers = List.of(encoder, summary);
     }
 
     @Override
@@ -265,6 +279,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public Parameters parameters() {
         return parameters;
+    }
+
+    @Override
+    public List<Layer> layers() {
+        return layers;
     }
 
     @Override
@@ -395,16 +414,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Grows the per-step buffers to hold {@code steps} steps (plus row 0); allocates only
-     * for a sequence longer than any before.
+     * Grows the per-step buffers to hold {@code steps} steps (rows 1..T, plus the initial
+     * states' rows 0 and T + 1); allocates only for a sequence longer than any before.
      */
     private void reserve(int steps) {
         if (steps <= capacity) {
             return;
         }
         encoderH = new double[Checks.bufferLength(steps, ENCODER_HIDDEN)];
-        encoderDu = new double[Checks.bufferLength(steps, ENCODER_HIDDEN)];
         encoderDhAbove = new double[Checks.bufferLength(steps, ENCODER_HIDDEN)];
+        encoderDu = new double[Checks.bufferLength(steps, ENCODER_HIDDEN)];
         summaryH = new double[Checks.bufferLength(steps, SUMMARY_HIDDEN)];
         summaryDu = new double[Checks.bufferLength(steps, SUMMARY_HIDDEN)];
         capacity = steps;
@@ -418,6 +437,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         encoderRecur(steps);
         summaryProjectInputs(steps);
         summaryRecur(steps);
+        summarise(steps);
         outputLogits(steps);
     }
 
@@ -435,20 +455,20 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * u_t = W_ih x_t + b for every step, into row t of encoderH (seed 003: W_ax x_t + b_a);
-     * encoderRecur then adds W_hh h_{t−1}.
+     * u_t = W_ih x_t + b for every step (seed 003: W_ax x_t + b_a);
+     * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             int row = t * ENCODER_HIDDEN;
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double sum = encoderBias[i];
-                int w = i * INPUT;
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                double sum = encoderBias[m];
+                int w = m * INPUT;
                 for (int j = 0; j < INPUT; j++) {
                     sum += encoderWeightIh[w + j] * x[j];
                 }
-                encoderH[row + i] = sum;
+                encoderH[row + m] = sum;
             }
         }
     }
@@ -461,52 +481,53 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = 1; t <= steps; t++) {
             int token = tokens[t - 1];
             int row = t * ENCODER_HIDDEN;
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                encoderH[row + i] = encoderWeightIh[i * INPUT + token] + encoderBias[i];
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                encoderH[row + m] = encoderWeightIh[m * INPUT + token] + encoderBias[m];
             }
         }
     }
 
     /**
-     * h_t = sigmoid(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T   (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a)).
+     * h_t = sigmoid(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0
+     * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void encoderRecur(int steps) {
-        // h_0 = 0   (seed 004: a_0 = 0)
-        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);
+        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
         for (int t = 1; t <= steps; t++) {
-            int row = t * ENCODER_HIDDEN;
-            int previous = row - ENCODER_HIDDEN;
+            int state = t * ENCODER_HIDDEN;
+            int previous = state - ENCODER_HIDDEN;
             for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double u = encoderH[row + i];
+                double u = encoderH[state + i];
                 int w = i * ENCODER_HIDDEN;
                 for (int j = 0; j < ENCODER_HIDDEN; j++) {
                     u += encoderWeightHh[w + j] * encoderH[previous + j];
                 }
-                encoderH[row + i] = sigmoid(u);
+                encoderH[state + i] = sigmoid(u);
             }
         }
     }
 
     /**
-     * Backpropagation through time for encoder, from t = T down to 1 (seed 003).
-     * Leaves δu_t in row t of encoderDu and ∂L/∂h_0 in encoderDhNext.
+     * Backpropagation through time for the forward direction of encoder, against the recurrence (seed 003).
+     * Leaves δu_t in row t of encoderDu.
      */
     private void encoderBackward(int steps) {
-        // δu_{T+1} = 0, so W_hhᵀ δu_{T+1} = 0
+        // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
+            int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})
             // δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double h = encoderH[row + i];
-                encoderDu[row + i] = h * (1 - h) * (encoderDhAbove[row + i] + encoderDhNext[i]);
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double h = encoderH[state + k];
+                encoderDu[row + k] = h * (1 - h) * (encoderDhAbove[state + k] + encoderDhNext[k]);
             }
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(encoderDhNext, 0.0);
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double d = encoderDu[row + i];
-                int w = i * ENCODER_HIDDEN;
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                double d = encoderDu[row + m];
+                int w = m * ENCODER_HIDDEN;
                 for (int j = 0; j < ENCODER_HIDDEN; j++) {
                     encoderDhNext[j] += encoderWeightHh[w + j] * d;
                 }
@@ -520,11 +541,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void encoderRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * ENCODER_HIDDEN;
-            int previous = row - ENCODER_HIDDEN;
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double d = encoderDu[row + i];
-                encoderBiasGrad[i] += d;
-                int w = i * ENCODER_HIDDEN;
+            int previous = (t - 1) * ENCODER_HIDDEN;
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                double d = encoderDu[row + m];
+                encoderBiasGrad[m] += d;
+                int w = m * ENCODER_HIDDEN;
                 for (int j = 0; j < ENCODER_HIDDEN; j++) {
                     encoderWeightHhGrad[w + j] += d * encoderH[previous + j];
                 }
@@ -539,9 +560,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             int row = t * ENCODER_HIDDEN;
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double d = encoderDu[row + i];
-                int w = i * INPUT;
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                double d = encoderDu[row + m];
+                int w = m * INPUT;
                 for (int j = 0; j < INPUT; j++) {
                     encoderWeightIhGrad[w + j] += d * x[j];
                 }
@@ -556,70 +577,72 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = 1; t <= steps; t++) {
             int token = tokens[t - 1];
             int row = t * ENCODER_HIDDEN;
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                encoderWeightIhGrad[i * INPUT + token] += encoderDu[row + i];
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                encoderWeightIhGrad[m * INPUT + token] += encoderDu[row + m];
             }
         }
     }
 
     /**
-     * u_t = W_ih x_t + b for every step, where x_t is h_t of encoder, into row t of summaryH;
-     * summaryRecur then adds W_hh h_{t−1}.
+     * u_t = W_ih x_t + b for every step, where x_t is row t of encoder's output;
+     * the recurrence then adds W_hh times the previous state.
      */
     private void summaryProjectInputs(int steps) {
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double sum = summaryBias[i];
-                int w = i * ENCODER_HIDDEN;
+            for (int m = 0; m < SUMMARY_HIDDEN; m++) {
+                double sum = summaryBias[m];
+                int w = m * ENCODER_HIDDEN;
                 for (int j = 0; j < ENCODER_HIDDEN; j++) {
                     sum += summaryWeightIh[w + j] * encoderH[in + j];
                 }
-                summaryH[row + i] = sum;
+                summaryH[row + m] = sum;
             }
         }
     }
 
     /**
-     * h_t = relu(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T   (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a)).
+     * h_t = relu(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0
+     * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void summaryRecur(int steps) {
-        // h_0 = 0   (seed 004: a_0 = 0)
-        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);
+        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
         for (int t = 1; t <= steps; t++) {
-            int row = t * SUMMARY_HIDDEN;
-            int previous = row - SUMMARY_HIDDEN;
+            int state = t * SUMMARY_HIDDEN;
+            int previous = state - SUMMARY_HIDDEN;
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double u = summaryH[row + i];
+                double u = summaryH[state + i];
                 int w = i * SUMMARY_HIDDEN;
                 for (int j = 0; j < SUMMARY_HIDDEN; j++) {
                     u += summaryWeightHh[w + j] * summaryH[previous + j];
                 }
-                summaryH[row + i] = Math.max(0.0, u);
+                summaryH[state + i] = Math.max(0.0, u);
             }
         }
     }
 
     /**
-     * Backpropagation through time for summary, from t = T down to 1 (seed 003).
-     * Leaves δu_t in row t of summaryDu and ∂L/∂h_0 in summaryDhNext.
+     * Backpropagation through time for the forward direction of summary, against the recurrence (seed 003).
+     * Leaves δu_t in row t of summaryDu.
      */
     private void summaryBackward(int steps) {
-        // δh_T = Vᵀ δy arrived in summaryDhNext from the output; no step after T adds to it
+        // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
+        System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         for (int t = steps; t >= 1; t--) {
+            int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
-            // δh_t = W_hhᵀ δu_{t+1}, plus Vᵀ δy at t = T
+            // δh_t = W_hhᵀ δu_{t+1}, plus the output's gradient at the last step
             // δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double h = summaryH[row + i];
-                summaryDu[row + i] = h > 0 ? summaryDhNext[i] : 0.0;
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double h = summaryH[state + k];
+                summaryDu[row + k] = h > 0 ? summaryDhNext[k] : 0.0;
             }
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(summaryDhNext, 0.0);
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double d = summaryDu[row + i];
-                int w = i * SUMMARY_HIDDEN;
+            for (int m = 0; m < SUMMARY_HIDDEN; m++) {
+                double d = summaryDu[row + m];
+                int w = m * SUMMARY_HIDDEN;
                 for (int j = 0; j < SUMMARY_HIDDEN; j++) {
                     summaryDhNext[j] += summaryWeightHh[w + j] * d;
                 }
@@ -633,11 +656,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void summaryRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * SUMMARY_HIDDEN;
-            int previous = row - SUMMARY_HIDDEN;
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double d = summaryDu[row + i];
-                summaryBiasGrad[i] += d;
-                int w = i * SUMMARY_HIDDEN;
+            int previous = (t - 1) * SUMMARY_HIDDEN;
+            for (int m = 0; m < SUMMARY_HIDDEN; m++) {
+                double d = summaryDu[row + m];
+                summaryBiasGrad[m] += d;
+                int w = m * SUMMARY_HIDDEN;
                 for (int j = 0; j < SUMMARY_HIDDEN; j++) {
                     summaryWeightHhGrad[w + j] += d * summaryH[previous + j];
                 }
@@ -646,17 +669,17 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ with x_t = h_t of encoder, and the gradient encoder
-     * receives from above, ∂L/∂x_t = W_ihᵀ δu_t, into row t of encoderDhAbove.
+     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ with x_t row t of encoder's output, and the gradient that row
+     * receives from above, W_ihᵀ δu_t, into row t of encoderDhAbove.
      */
     private void summaryInputGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             Arrays.fill(encoderDhAbove, in, in + ENCODER_HIDDEN, 0.0);
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double d = summaryDu[row + i];
-                int w = i * ENCODER_HIDDEN;
+            for (int m = 0; m < SUMMARY_HIDDEN; m++) {
+                double d = summaryDu[row + m];
+                int w = m * ENCODER_HIDDEN;
                 for (int j = 0; j < ENCODER_HIDDEN; j++) {
                     summaryWeightIhGrad[w + j] += d * encoderH[in + j];
                     encoderDhAbove[in + j] += summaryWeightIh[w + j] * d;
@@ -666,17 +689,22 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * o = V h_T + c   (seed 002: ŷ = σ2(V h^(Z) + b2); V appears only once).
+     * The many-to-one output reads h_T (seed 002: ŷ = σ2(V h^(Z) + b2)).
+     */
+    private void summarise(int steps) {
+        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, outSummary, 0, SUMMARY_HIDDEN);
+    }
+
+    /**
+     * o = V s + c over the summary s   (seed 002: V appears only once).
      */
     private void outputLogits(int steps) {
-        // many-to-one: the single output reads h_T
-        int in = steps * SUMMARY_HIDDEN;
         int row = 0;
         for (int k = 0; k < OUTPUT; k++) {
             double sum = outBias[k];
             int w = k * SUMMARY_HIDDEN;
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                sum += outWeight[w + i] * summaryH[in + i];
+                sum += outWeight[w + i] * outSummary[i];
             }
             outLogits[row + k] = sum;
         }
@@ -695,20 +723,18 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * ∂L/∂V = δy h_Tᵀ and ∂L/∂c = δy, and the gradient h_T receives, Vᵀ δy, into summaryDhNext.
+     * ∂L/∂V = δy sᵀ and ∂L/∂c = δy over the summary s, and ∂L/∂s = Vᵀ δy into outSummaryGrad.
      */
     private void outputGradients(int steps) {
-        // many-to-one: the single output reads h_T
-        int in = steps * SUMMARY_HIDDEN;
         int row = 0;
-        Arrays.fill(summaryDhNext, 0.0);
+        Arrays.fill(outSummaryGrad, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
             double d = outDelta[row + k];
             outBiasGrad[k] += d;
             int w = k * SUMMARY_HIDDEN;
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                outWeightGrad[w + i] += d * summaryH[in + i];
-                summaryDhNext[i] += outWeight[w + i] * d;
+                outWeightGrad[w + i] += d * outSummary[i];
+                outSummaryGrad[i] += outWeight[w + i] * d;
             }
         }
     }

@@ -33,8 +33,13 @@ final class ErrorReporter {
 
     /** An unexpected failure inside the processor: an error at the interface, never a compiler crash. */
     void internalError(Element network, Throwable failure) {
-        StackTraceElement[] trace = failure.getStackTrace();
-        String where = trace.length == 0 ? "" : " at " + trace[0];
+        String where = "";
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            if (frame.getClassName().startsWith("dev.unfold.")) {
+                where = " at " + frame; // the first frame of ours says more than a library's
+                break;
+            }
+        }
         report(new Problem("UnfoldInternalError", "Unfold could not compile this network: " + failure
                 + where + ". This is a bug in Unfold; please report it together with this interface",
                 Anchor.at(network)));

@@ -51,6 +51,23 @@ class GoldenSourceTest {
     }
 
     @Test
+    void bidirectionalGruUnderBidirectionalLstmManyToOne() throws IOException {
+        assertGolden("golden.Proteins2", "golden.UnfoldedProteins2",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 20, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                "public interface Proteins2 extends SequenceModel {",
+                "    @Recurrent(hidden = 8, cell = Cell.GRU)",
+                "    @Bidirectional",
+                "    Layer encoder();",
+                "    @Recurrent(hidden = 4, cell = Cell.LSTM)",
+                "    @Bidirectional",
+                "    Layer summary();",
+                "}");
+    }
+
+    @Test
     void sameDeclarationGivesIdenticalSource() {
         String[] lines = {
                 "package golden;",

@@ -55,7 +55,7 @@ class ParameterCountTest {
     @Test
     void formulaHoldsForRandomSizes() {
         // RandomNetworks.Spec computes the count from the sizes alone; GradientCheckTest compares
-        // every one of its 72 networks against it. Here: a few more, with larger sizes.
+        // every one of its 216 networks against it. Here: a few more, with larger sizes.
         List<RandomNetworks.Spec> specs = RandomNetworks.allCombinations(99).subList(0, 12);
         Compilation compilation = TestCompiler.compileCleanly(specs.stream().map(RandomNetworks.Spec::source).toList());
         ClassLoader loader = TestCompiler.loader(compilation);

@@ -1,6 +1,7 @@
 package dev.unfold.processor;
 
 import dev.unfold.Activation;
+import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import java.util.ArrayList;
@@ -9,29 +10,56 @@ import java.util.Random;
 import javax.tools.JavaFileObject;
 
 /**
- * Network declarations for tests: every combination of activation × loss × mapping × depth, with
- * sizes drawn from a seeded generator so each run checks the same networks.
+ * Network declarations for tests: every kind of bottom layer (the four simple activations, LSTM,
+ * GRU) × one or two directions × loss × mapping × 1–3 layers, with the layers above drawn at
+ * random, and sizes from a seeded generator so each run checks the same networks.
  */
 final class RandomNetworks {
     static final String PACKAGE = "generated.check";
 
+    /** One layer as declared. */
+    record LayerSpec(int hidden, Cell cell, Activation activation, boolean bidirectional) {
+
+        /** G·H(n + H) + G·H per direction, plus b_hn for a GRU: computed here from PyTorch's shapes. */
+        int parameterCount(int input) {
+            int gates = switch (cell) {
+                case SIMPLE -> 1;
+                case LSTM -> 4;
+                case GRU -> 3;
+            };
+            int perDirection = gates * hidden * input + gates * hidden * hidden + gates * hidden
+                    + (cell == Cell.GRU ? hidden : 0);
+            return (bidirectional ? 2 : 1) * perDirection;
+        }
+
+        int width() {
+            return (bidirectional ? 2 : 1) * hidden;
+        }
+
+        String code() {
+            return cell == Cell.SIMPLE ? activation.name().substring(0, 1) : cell.name().substring(0, 1);
+        }
+    }
+
     /** One declaration and the sizes the test chose for it. */
-    record Spec(String name, int input, int output, Loss loss, Mapping mapping, List<Integer> hidden,
-                List<Activation> activations) {
+    record Spec(String name, int input, int output, Loss loss, Mapping mapping, List<LayerSpec> layers) {
 
         String className() {
             return PACKAGE + ".Unfolded" + name;
         }
 
-        /** Σ over layers of H·n + H·H + H, plus output·H + output: computed from the sizes alone. */
         int expectedParameterCount() {
             int count = 0;
             int width = input;
-            for (int h : hidden) {
-                count += h * width + h * h + h;
-                width = h;
+            for (LayerSpec layer : layers) {
+                count += layer.parameterCount(width);
+                width = layer.width();
             }
             return count + output * width + output;
+        }
+
+        boolean hasReluLayer() {
+            return layers.stream().anyMatch(l -> l.cell() == Cell.SIMPLE && l.activation() == Activation.RELU);
         }
 
         JavaFileObject source() {
@@ -42,9 +70,13 @@ final class RandomNetworks {
                     "@Network(input = " + input + ", output = " + output + ", loss = Loss." + loss
                             + ", mapping = Mapping." + mapping + ")",
                     "public interface " + name + " extends SequenceModel {"));
-            for (int k = 0; k < hidden.size(); k++) {
-                lines.add("    @Recurrent(hidden = " + hidden.get(k) + ", activation = Activation."
-                        + activations.get(k) + ")");
+            for (int k = 0; k < layers.size(); k++) {
+                LayerSpec layer = layers.get(k);
+                lines.add("    @Recurrent(hidden = " + layer.hidden() + ", cell = Cell." + layer.cell()
+                        + (layer.cell() == Cell.SIMPLE ? ", activation = Activation." + layer.activation() : "") + ")");
+                if (layer.bidirectional()) {
+                    lines.add("    @Bidirectional");
+                }
                 lines.add("    Layer layer" + k + "();");
             }
             lines.add("}");
@@ -54,29 +86,47 @@ final class RandomNetworks {
 
     private RandomNetworks() {}
 
-    /** Every activation (for the bottom layer) × loss × mapping × 1–3 layers, with random sizes. */
+    /** The kinds of layer a network can start with. */
+    private static List<LayerSpec> bottomKinds(Random random) {
+        List<LayerSpec> kinds = new ArrayList<>();
+        for (Activation activation : Activation.values()) {
+            kinds.add(new LayerSpec(0, Cell.SIMPLE, activation, false));
+        }
+        kinds.add(new LayerSpec(0, Cell.LSTM, Activation.TANH, false));
+        kinds.add(new LayerSpec(0, Cell.GRU, Activation.TANH, false));
+        return kinds;
+    }
+
+    /** Every bottom layer kind × direction × loss × mapping × 1–3 layers, with random sizes. */
     static List<Spec> allCombinations(long seed) {
         Random random = new Random(seed);
         List<Spec> specs = new ArrayList<>();
-        for (Activation activation : Activation.values()) {
-            for (Loss loss : Loss.values()) {
-                for (Mapping mapping : Mapping.values()) {
-                    for (int depth = 1; depth <= 3; depth++) {
-                        List<Integer> hidden = new ArrayList<>();
-                        List<Activation> activations = new ArrayList<>();
-                        for (int k = 0; k < depth; k++) {
-                            hidden.add(1 + random.nextInt(6));
-                            // the bottom layer has the combination's activation; the others vary
-                            activations.add(k == 0 ? activation
-                                    : Activation.values()[random.nextInt(Activation.values().length)]);
+        for (LayerSpec kind : bottomKinds(random)) {
+            for (boolean bidirectional : new boolean[] {false, true}) {
+                for (Loss loss : Loss.values()) {
+                    for (Mapping mapping : Mapping.values()) {
+                        for (int depth = 1; depth <= 3; depth++) {
+                            List<LayerSpec> layers = new ArrayList<>();
+                            layers.add(new LayerSpec(1 + random.nextInt(5), kind.cell(), kind.activation(), bidirectional));
+                            for (int k = 1; k < depth; k++) {
+                                layers.add(randomLayer(random));
+                            }
+                            int output = loss == Loss.CROSS_ENTROPY ? 2 + random.nextInt(3) : 1 + random.nextInt(4);
+                            String name = "Net" + kind.code() + (bidirectional ? "B" : "U") + loss.ordinal()
+                                    + mapping.ordinal() + depth;
+                            specs.add(new Spec(name, 1 + random.nextInt(4), output, loss, mapping, List.copyOf(layers)));
                         }
-                        int output = loss == Loss.CROSS_ENTROPY ? 2 + random.nextInt(3) : 1 + random.nextInt(4);
-                        String name = "Net" + activation.name().charAt(0) + loss.ordinal() + mapping.ordinal() + depth;
-                        specs.add(new Spec(name, 1 + random.nextInt(5), output, loss, mapping, hidden, activations));
                     }
                 }
             }
         }
         return specs;
+    }
+
+    private static LayerSpec randomLayer(Random random) {
+        Cell cell = Cell.values()[random.nextInt(Cell.values().length)];
+        Activation activation = cell == Cell.SIMPLE
+                ? Activation.values()[random.nextInt(Activation.values().length)] : Activation.TANH;
+        return new LayerSpec(1 + random.nextInt(5), cell, activation, random.nextBoolean());
     }
 }

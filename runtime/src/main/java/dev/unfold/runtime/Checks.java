@@ -83,11 +83,12 @@ public final class Checks {
     }
 
     /**
-     * The length of a per-step buffer for {@code steps} steps plus the initial row 0, each
-     * {@code width} wide; an error when a Java array cannot hold it.
+     * The length of a per-step buffer for rows 0..T+1, each {@code width} wide: rows 1..T for the
+     * steps, row 0 and row T + 1 for the initial states of the forward and reverse recurrences.
+     * An error when a Java array cannot hold it.
      */
     public static int bufferLength(int steps, int width) {
-        long length = (steps + 1L) * width;
+        long length = (steps + 2L) * width;
         if (length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a sequence of " + steps + " steps needs buffers of " + length
                     + " values at width " + width + ", more than a Java array holds: split the sequence");

@@ -1,14 +1,17 @@
 package dev.unfold.runtime;
 
 import dev.unfold.Activation;
+import dev.unfold.Cell;
 
 /** The plain {@link Layer}: what the declaration said, and the layer's slice of the parameters. */
-record LayerView(String name, int inputSize, int hiddenSize, Activation activation, Parameters parameters)
-        implements Layer {
+record LayerView(String name, int inputSize, int hiddenSize, Cell cell, Activation activation, boolean bidirectional,
+                 Parameters parameters) implements Layer {
 
     @Override
     public String toString() {
-        return name + ": " + activation + " " + inputSize + " → " + hiddenSize
+        String kind = cell == Cell.SIMPLE ? "simple " + activation.name().toLowerCase(java.util.Locale.ROOT)
+                                          : cell.name();
+        return name + ": " + (bidirectional ? "bidirectional " : "") + kind + " " + inputSize + " → " + outputSize()
                 + " (" + parameters.count() + " parameters)";
     }
 }

@@ -4,16 +4,29 @@ import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * One named weight tensor and its gradient, both row-major with PyTorch's shape (a bias of size H
- * is an H × 1 column). The generated class reads and writes the matrices' {@code data} arrays
- * directly, so the shapes are fixed: change the values in place, never reshape.
+ * One named weight tensor and its gradient, both row-major with PyTorch's shape. A vector (a bias
+ * of size H, PyTorch shape [H]) is held as an H × 1 column. The generated class reads and writes
+ * the matrices' {@code data} arrays directly, so the shapes are fixed: change the values in place,
+ * never reshape.
  */
 public final class Parameter {
     private final String name;
+    private final boolean vector;
     private final DMatrixRMaj value;
     private final DMatrixRMaj gradient;
 
-    public Parameter(String name, int rows, int columns) {
+    /** A matrix parameter, PyTorch shape [rows, columns]. */
+    public static Parameter matrix(String name, int rows, int columns) {
+        return new Parameter(name, rows, columns, false);
+    }
+
+    /** A vector parameter, PyTorch shape [size], held as a size × 1 column. */
+    public static Parameter vector(String name, int size) {
+        return new Parameter(name, size, 1, true);
+    }
+
+    private Parameter(String name, int rows, int columns, boolean vector) {
+        this.vector = vector;
         this.name = Objects.requireNonNull(name, "name");
         if (rows <= 0 || columns <= 0) {
             throw new IllegalArgumentException(
@@ -38,6 +51,16 @@ public final class Parameter {
         return gradient;
     }
 
+    /** Whether the tensor is one-dimensional, as PyTorch's biases are. */
+    public boolean isVector() {
+        return vector;
+    }
+
+    /** PyTorch's shape: [rows] for a vector, [rows, columns] for a matrix. */
+    public int[] shape() {
+        return vector ? new int[] {value.numRows} : new int[] {value.numRows, value.numCols};
+    }
+
     /** Number of scalars. */
     public int size() {
         return value.getNumElements();
@@ -45,6 +68,6 @@ public final class Parameter {
 
     @Override
     public String toString() {
-        return name + " " + value.numRows + " × " + value.numCols;
+        return name + (vector ? " [" + value.numRows + "]" : " " + value.numRows + " × " + value.numCols);
     }
 }

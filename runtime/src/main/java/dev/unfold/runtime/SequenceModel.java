@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import dev.unfold.Mapping;
+import java.util.List;
 
 /**
  * A recurrent network compiled by Unfold. Extend it with an interface annotated
@@ -31,6 +32,9 @@ public interface SequenceModel {
 
     /** The named weights and their gradients, in a fixed order. */
     Parameters parameters();
+
+    /** The recurrent layers, bottom first, as their declaring methods return them. */
+    List<Layer> layers();
 
     /**
      * Runs the network over {@code xs} (T × input) and writes the predictions into {@code ys}

@@ -17,9 +17,9 @@ class ChecksTest {
     void bufferTooLargeForAnArrayIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Checks.bufferLength(100_000_000, 1024));
-        assertEquals("a sequence of 100000000 steps needs buffers of 102400001024 values at width 1024,"
+        assertEquals("a sequence of 100000000 steps needs buffers of 102400002048 values at width 1024,"
                 + " more than a Java array holds: split the sequence", e.getMessage());
-        assertEquals(11 * 20, Checks.bufferLength(10, 20));
+        assertEquals(12 * 20, Checks.bufferLength(10, 20));
     }
 
     @Test

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class ClippingTest {
 
     private static Parameters gradients(double[] first, double[] second) {
-        Parameter a = new Parameter("a.weight", 1, first.length);
-        Parameter b = new Parameter("b.bias", second.length, 1);
+        Parameter a = Parameter.matrix("a.weight", 1, first.length);
+        Parameter b = Parameter.vector("b.bias", second.length);
         System.arraycopy(first, 0, a.gradient().data, 0, first.length);
         System.arraycopy(second, 0, b.gradient().data, 0, second.length);
         return new Parameters(List.of(a, b));

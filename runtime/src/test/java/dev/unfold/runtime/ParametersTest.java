@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ParametersTest {
-    private final Parameter weight = new Parameter("rnn.weight_hh", 3, 3);
-    private final Parameter bias = new Parameter("rnn.bias", 3, 1);
-    private final Parameter output = new Parameter("out.weight", 2, 3);
+    private final Parameter weight = Parameter.matrix("rnn.weight_hh", 3, 3);
+    private final Parameter bias = Parameter.vector("rnn.bias", 3);
+    private final Parameter output = Parameter.matrix("out.weight", 2, 3);
     private final Parameters parameters = new Parameters(List.of(weight, bias, output));
 
     @Test
@@ -28,7 +28,7 @@ class ParametersTest {
 
     @Test
     void duplicateNamesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new Parameters(List.of(bias, new Parameter("rnn.bias", 1, 1))));
+        assertThrows(IllegalArgumentException.class, () -> new Parameters(List.of(bias, Parameter.vector("rnn.bias", 1))));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.unfold.processor.declaration;
 
 import dev.unfold.Activation;
+import dev.unfold.Bidirectional;
+import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
@@ -72,15 +74,17 @@ public final class DeclarationReader {
         List<LayerMethod> layers = new ArrayList<>();
         for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
             Optional<AnnotationMirror> recurrent = annotation(method, Recurrent.class);
+            Optional<AnnotationMirror> bidirectional = annotation(method, Bidirectional.class);
             boolean isAbstract = method.getModifiers().contains(Modifier.ABSTRACT);
             boolean returnsLayer = types.isSameType(method.getReturnType(), layer);
-            if (recurrent.isEmpty() && !(isAbstract && returnsLayer)) {
+            if (recurrent.isEmpty() && bidirectional.isEmpty() && !(isAbstract && returnsLayer)) {
                 continue;
             }
             layers.add(new LayerMethod(
                     method.getSimpleName().toString(),
                     Anchor.at(method),
                     recurrent.map(mirror -> readRecurrent(new Anchor(method, mirror, null))).orElse(null),
+                    bidirectional.map(mirror -> new Anchor(method, mirror, null)).orElse(null),
                     method.getParameters().size(),
                     !method.getTypeParameters().isEmpty(),
                     isAbstract,
@@ -105,6 +109,7 @@ public final class DeclarationReader {
             }
             boolean declaredHere = method.getEnclosingElement().equals(type);
             if (declaredHere && (annotation(method, Recurrent.class).isPresent()
+                    || annotation(method, Bidirectional.class).isPresent()
                     || types.isSameType(method.getReturnType(), layer))) {
                 continue; // a layer candidate: judged with the layers
             }
@@ -154,7 +159,8 @@ public final class DeclarationReader {
     }
 
     private LayerMethod.Recurrent readRecurrent(Anchor recurrent) {
-        return new LayerMethod.Recurrent(readInt(recurrent, "hidden"), readEnum(recurrent, "activation", Activation.class));
+        return new LayerMethod.Recurrent(readInt(recurrent, "hidden"),
+                readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class));
     }
 
     private Located<Integer> readInt(Anchor anchor, String name) {

@@ -11,9 +11,12 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import dev.unfold.Activation;
+import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
+import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
@@ -80,7 +83,8 @@ public final class NetworkEmitter {
         type.addMethod(backpropagate());
         LayerPlan below = null;
         for (LayerPlan layer : network.layers()) {
-            type.addMethods(new SimpleCellEmitter(layer, below, hasGradientFromAbove(layer)).methods());
+            String summaryGradient = hasGradientFromAbove(layer) ? null : output.summaryGradient();
+            type.addMethods(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient).methods());
             below = layer;
         }
         type.addMethods(new OutputEmitter(network).methods());
@@ -95,8 +99,8 @@ public final class NetworkEmitter {
     }
 
     private boolean needsSigmoid() {
-        return network.loss() == Loss.BINARY_CROSS_ENTROPY
-                || network.layers().stream().anyMatch(l -> l.activation() == Activation.SIGMOID);
+        return network.loss() == Loss.BINARY_CROSS_ENTROPY || network.layers().stream()
+                .anyMatch(l -> l.cell() != Cell.SIMPLE || l.activation() == Activation.SIGMOID);
     }
 
     private CodeBlock classJavadoc(ClassName implemented) {
@@ -105,15 +109,23 @@ public final class NetworkEmitter {
                         network.parameterCount(), network.loss(), mappingWords())
                 .add("<pre>\n");
         for (LayerPlan layer : network.layers()) {
-            doc.add("$L: h_t = $L(W_hh h_{t−1} + W_ih x_t + b)   $L → $L\n", layer.name(),
-                    ActivationCode.symbol(layer.activation()), layer.inputWidth(), layer.hidden());
+            doc.add("$L: $L   $L → $L\n", layer.name(), layerWords(layer), layer.inputWidth(), layer.width());
         }
-        doc.add("out: o_t = V h_t + c, ŷ_t = $L   $L → $L\n", outputActivationWords(), network.topLayer().hidden(),
+        doc.add("out: o_t = V h_t + c, ŷ_t = $L   $L → $L\n", outputActivationWords(), network.topLayer().width(),
                         output.size())
                 .add("</pre>\n\n")
                 .add("W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).\n")
                 .add("Not thread-safe; buffers grow only when a sequence is longer than any before.\n");
         return doc.build();
+    }
+
+    private static String layerWords(LayerPlan layer) {
+        String cell = switch (layer.cell()) {
+            case SIMPLE -> "h_t = " + ActivationCode.symbol(layer.activation()) + "(W_hh h_{t−1} + W_ih x_t + b)";
+            case LSTM -> "LSTM, gates i, f, g, o";
+            case GRU -> "GRU, gates r, z, n";
+        };
+        return layer.isBidirectional() ? cell + ", both directions: [h_t ; g_t]" : cell;
     }
 
     private String mappingWords() {
@@ -130,14 +142,30 @@ public final class NetworkEmitter {
 
     private List<FieldSpec> constants() {
         List<FieldSpec> constants = new ArrayList<>();
-        constants.add(constant(NetworkPlan.INPUT_CONSTANT, network.input(), "Width of x_t: the network's input."));
+        constants.add(constant(NetworkPlan.INPUT_CONSTANT, CodeBlock.of("$L", network.input()),
+                "Width of x_t: the network's input."));
         for (LayerPlan layer : network.layers()) {
-            constants.add(constant(layer.hiddenConstant(), layer.hidden(), "Size of h_t in " + layer.name() + "."));
+            constants.add(constant(layer.hiddenConstant(), CodeBlock.of("$L", layer.hidden()),
+                    "Size of h_t in " + layer.name() + "."));
+            if (layer.cell() != Cell.SIMPLE) {
+                constants.add(constant(layer.gateRowsConstant(), CodeBlock.of("$L * $N", layer.gateRows() / layer.hidden(),
+                        layer.hiddenConstant()), "Rows of " + layer.name() + "'s stacked gates ("
+                        + (layer.cell() == Cell.LSTM ? "i, f, g, o" : "r, z, n") + ")."));
+            }
+            if (layer.isBidirectional()) {
+                constants.add(constant(layer.widthConstant(), CodeBlock.of("2 * $N", layer.hiddenConstant()),
+                        "Width of " + layer.name() + "'s output [h_t ; g_t]."));
+            }
         }
-        constants.add(constant(output.sizeConstant(), output.size(), "Width of ŷ_t: the network's output."));
+        constants.add(constant(output.sizeConstant(), CodeBlock.of("$L", output.size()),
+                "Width of ŷ_t: the network's output."));
         CodeBlock.Builder formula = CodeBlock.builder();
         for (ParameterPlan parameter : network.parameters()) {
-            formula.add("$L $L × $L\n", parameter.name(), parameter.rows(), parameter.columns());
+            if (parameter.vector()) {
+                formula.add("$L [$L]\n", parameter.name(), parameter.rows());
+            } else {
+                formula.add("$L $L × $L\n", parameter.name(), parameter.rows(), parameter.columns());
+            }
         }
         constants.add(FieldSpec.builder(int.class, "PARAMETER_COUNT", PRIVATE, STATIC, FINAL)
                 .addJavadoc("Trainable scalars:\n<pre>\n$L</pre>\n", formula.build())
@@ -146,23 +174,29 @@ public final class NetworkEmitter {
         return constants;
     }
 
-    private static FieldSpec constant(String name, int value, String doc) {
+    private static FieldSpec constant(String name, CodeBlock value, String doc) {
         return FieldSpec.builder(int.class, name, PRIVATE, STATIC, FINAL)
                 .addJavadoc("$L\n", doc)
-                .initializer("$L", value)
+                .initializer(value)
                 .build();
     }
 
     private List<FieldSpec> stateFields() {
         List<FieldSpec> fields = new ArrayList<>();
         fields.add(FieldSpec.builder(PARAMETERS, "parameters", PRIVATE, FINAL).build());
+        fields.add(FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(List.class), LAYER), "layers", PRIVATE, FINAL)
+                .build());
         for (LayerPlan layer : network.layers()) {
-            fields.add(FieldSpec.builder(LAYER, layer.buffers().layerField(), PRIVATE, FINAL).build());
+            fields.add(FieldSpec.builder(LAYER, layer.layerField(), PRIVATE, FINAL).build());
         }
         for (ParameterPlan parameter : network.parameters()) {
             fields.add(FieldSpec.builder(double[].class, parameter.valueField(), PRIVATE, FINAL)
-                    .addJavadoc("$L, $L: $L × $L, row-major; aliases the parameter's value.\n", parameter.name(),
-                            parameter.symbol(), parameter.rowsConstant(), parameter.columnsConstant())
+                    .addJavadoc(parameter.vector()
+                            ? CodeBlock.of("$L, $L: [$L]; aliases the parameter's value.\n", parameter.name(),
+                                    parameter.symbol(), parameter.rowsConstant())
+                            : CodeBlock.of("$L, $L: $L × $L, row-major; aliases the parameter's value.\n",
+                                    parameter.name(), parameter.symbol(), parameter.rowsConstant(),
+                                    parameter.columnsConstant()))
                     .build());
             fields.add(FieldSpec.builder(double[].class, parameter.gradientField(), PRIVATE, FINAL)
                     .addJavadoc("∂L/∂$L, accumulated by backward.\n", parameter.symbol())
@@ -172,38 +206,69 @@ public final class NetworkEmitter {
                 .addJavadoc("Steps the per-step buffers below can hold; reserve grows them.\n")
                 .build());
         for (LayerPlan layer : network.layers()) {
-            LayerPlan.Buffers buffers = layer.buffers();
-            fields.add(stepBuffer(buffers.h(), "h_t of " + layer.name() + " in row t; row 0 is h_0 = 0."));
-            fields.add(stepBuffer(buffers.du(), "δu_t = ∂L/∂u_t of " + layer.name() + " in row t."));
+            fields.add(stepBuffer(layer.states(), layer.isBidirectional()
+                    ? "Row t: [h_t ; g_t] of " + layer.name() + "; h_0 in row 0, g_{T+1} in row T + 1, both 0."
+                    : "Row t: h_t of " + layer.name() + "; row 0 is h_0 = 0."));
             if (hasGradientFromAbove(layer)) {
-                fields.add(stepBuffer(buffers.dhAbove(),
-                        "∂L/∂h_t of " + layer.name() + " from the layer or output above, in row t."));
+                fields.add(stepBuffer(layer.statesGradient(),
+                        "Row t: ∂L/∂(row t of " + layer.states() + ") from the layer or output above."));
             }
-            fields.add(FieldSpec.builder(double[].class, buffers.dhNext(), PRIVATE, FINAL)
-                    .addJavadoc("W_hhᵀ δu_{t+1}: the gradient h_t of $L receives from step t + 1.\n", layer.name())
-                    .initializer("new double[$N]", layer.hiddenConstant())
-                    .build());
+            for (DirectionPlan direction : layer.directions()) {
+                String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+                if (direction.preactivations() != null) {
+                    fields.add(stepBuffer(direction.preactivations(), "Row t: the gates of " + layer.name() + of
+                            + ", pre-activations and then activations."));
+                }
+                if (direction.cellStates() != null) {
+                    fields.add(stepBuffer(direction.cellStates(), "Row t: the cell state c_t of " + layer.name() + of + "."));
+                }
+                if (direction.hiddenProducts() != null) {
+                    fields.add(stepBuffer(direction.hiddenProducts(), "Row t: W_hn h_prev + b_hn of " + layer.name() + of
+                            + "."));
+                }
+                fields.add(stepBuffer(direction.deltas(), layer.cell() == Cell.SIMPLE
+                        ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
+                        : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
+                                + (layer.cell() == Cell.GRU ? ", input side." : ".")));
+                if (!direction.hiddenDeltas().equals(direction.deltas())) {
+                    fields.add(stepBuffer(direction.hiddenDeltas(), "Row t: the same at the hidden side of "
+                            + layer.name() + of + ", where the n block is r ⊙ δn."));
+                }
+                fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
+                        .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
+                                layer.name(), of)
+                        .initializer("new double[$N]", layer.hiddenConstant())
+                        .build());
+                if (direction.dcNext() != null) {
+                    fields.add(FieldSpec.builder(double[].class, direction.dcNext(), PRIVATE, FINAL)
+                            .addJavadoc("During BPTT: f_t ⊙ δc_t, the gradient c_{t−1} of $L$L receives.\n",
+                                    layer.name(), of)
+                            .initializer("new double[$N]", layer.hiddenConstant())
+                            .build());
+                }
+            }
         }
         if (network.mapping() == Mapping.MANY_TO_MANY) {
-            fields.add(stepBuffer(output.logits(), "o_t = V h_t + c in row t."));
-            fields.add(stepBuffer(output.delta(), "δy_t = ∂L/∂o_t in row t."));
+            fields.add(stepBuffer(output.logits(), "Row t: o_t = V h_t + c."));
+            fields.add(stepBuffer(output.delta(), "Row t: δy_t = ∂L/∂o_t."));
         } else {
-            fields.add(FieldSpec.builder(double[].class, output.logits(), PRIVATE, FINAL)
-                    .addJavadoc("o = V h_T + c.\n")
-                    .initializer("new double[$N]", output.sizeConstant())
-                    .build());
-            fields.add(FieldSpec.builder(double[].class, output.delta(), PRIVATE, FINAL)
-                    .addJavadoc("δy = ∂L/∂o.\n")
-                    .initializer("new double[$N]", output.sizeConstant())
-                    .build());
+            LayerPlan top = network.topLayer();
+            fields.add(fixedBuffer(output.summary(), top.widthConstant(),
+                    top.isBidirectional() ? "s = [h_T ; g_1], what the output reads." : "s = h_T, what the output reads."));
+            fields.add(fixedBuffer(output.summaryGradient(), top.widthConstant(), "∂L/∂s."));
+            fields.add(fixedBuffer(output.logits(), output.sizeConstant(), "o = V s + c."));
+            fields.add(fixedBuffer(output.delta(), output.sizeConstant(), "δy = ∂L/∂o."));
         }
         return fields;
     }
 
-    /**
-     * Whether ∂L/∂h_t reaches the layer from above at every step: always, but for the top layer
-     * of a many-to-one network, whose only gradient from above arrives at t = T.
-     */
+    private static FieldSpec fixedBuffer(String name, String size, String doc) {
+        return FieldSpec.builder(double[].class, name, PRIVATE, FINAL)
+                .addJavadoc("$L\n", doc)
+                .initializer("new double[$N]", size)
+                .build();
+    }
+
     private boolean hasGradientFromAbove(LayerPlan layer) {
         return layer != network.topLayer() || network.mapping() == Mapping.MANY_TO_MANY;
     }
@@ -217,8 +282,14 @@ public final class NetworkEmitter {
         List<ParameterPlan> parameters = network.parameters();
         for (int p = 0; p < parameters.size(); p++) {
             ParameterPlan parameter = parameters.get(p);
-            parameterList.add("\nnew $T($S, $N, $L)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
-                    parameter.columnsConstant(), p < parameters.size() - 1 ? "," : "");
+            String separator = p < parameters.size() - 1 ? "," : "";
+            if (parameter.vector()) {
+                parameterList.add("\n$T.vector($S, $N)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
+                        separator);
+            } else {
+                parameterList.add("\n$T.matrix($S, $N, $N)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
+                        parameter.columnsConstant(), separator);
+            }
         }
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
                 .addModifiers(PUBLIC)
@@ -237,11 +308,15 @@ public final class NetworkEmitter {
             constructor.addStatement("$N = parameters.get($S).gradient().data", parameter.gradientField(),
                     parameter.name());
         }
+        CodeBlock.Builder layerList = CodeBlock.builder();
         for (LayerPlan layer : network.layers()) {
-            constructor.addStatement("$N = $T.of($S, $N, $N, $T.$L, parameters.withPrefix($S))",
-                    layer.buffers().layerField(), LAYER, layer.name(), layer.inputConstant(), layer.hiddenConstant(),
-                    Activation.class, layer.activation().name(), layer.name() + ".");
+            constructor.addStatement("$N = $T.of($S, $N, $N, $T.$L, $T.$L, $L, parameters.withPrefix($S))",
+                    layer.layerField(), LAYER, layer.name(), layer.inputConstant(), layer.hiddenConstant(),
+                    Cell.class, layer.cell().name(), Activation.class, layer.activation().name(),
+                    layer.isBidirectional(), layer.name() + ".");
+            layerList.add(layerList.isEmpty() ? "$N" : ", $N", layer.layerField());
         }
+        constructor.addStatement("layers = $T.of($L)", List.class, layerList.build());
         return constructor.build();
     }
 
@@ -253,8 +328,10 @@ public final class NetworkEmitter {
                 .addStatement("return $T.$L", Mapping.class, network.mapping().name()).build());
         methods.add(override("parameterCount", TypeName.INT).addStatement("return PARAMETER_COUNT").build());
         methods.add(override("parameters", PARAMETERS).addStatement("return parameters").build());
+        methods.add(override("layers", ParameterizedTypeName.get(ClassName.get(List.class), LAYER))
+                .addStatement("return layers").build());
         for (LayerPlan layer : network.layers()) {
-            methods.add(override(layer.name(), LAYER).addStatement("return $N", layer.buffers().layerField()).build());
+            methods.add(override(layer.name(), LAYER).addStatement("return $N", layer.layerField()).build());
         }
         return methods;
     }
@@ -362,8 +439,10 @@ public final class NetworkEmitter {
     private MethodSpec toStringMethod() {
         StringBuilder text = new StringBuilder(network.className()).append(": input ").append(network.input());
         for (LayerPlan layer : network.layers()) {
-            text.append(" → ").append(layer.name()).append(' ').append(ActivationCode.symbol(layer.activation()))
-                    .append(' ').append(layer.hidden());
+            text.append(" → ").append(layer.name()).append(' ')
+                    .append(layer.isBidirectional() ? "bidirectional " : "")
+                    .append(layer.cell() == Cell.SIMPLE ? ActivationCode.symbol(layer.activation()) : layer.cell().name())
+                    .append(' ').append(layer.width());
         }
         text.append(" → output ").append(output.size()).append(", ").append(network.loss()).append(", ")
                 .append(network.mapping()).append(", ").append(network.parameterCount()).append(" parameters");
@@ -373,18 +452,31 @@ public final class NetworkEmitter {
     private MethodSpec reserve() {
         MethodSpec.Builder method = MethodSpec.methodBuilder("reserve")
                 .addModifiers(PRIVATE)
-                .addJavadoc("Grows the per-step buffers to hold {@code steps} steps (plus row 0); allocates only\n"
-                        + "for a sequence longer than any before.\n")
+                .addJavadoc("Grows the per-step buffers to hold {@code steps} steps (rows 1..T, plus the initial\n"
+                        + "states' rows 0 and T + 1); allocates only for a sequence longer than any before.\n")
                 .addParameter(int.class, "steps")
                 .beginControlFlow("if (steps <= capacity)")
                 .addStatement("return")
                 .endControlFlow();
         for (LayerPlan layer : network.layers()) {
-            LayerPlan.Buffers buffers = layer.buffers();
-            allocate(method, buffers.h(), layer.hiddenConstant());
-            allocate(method, buffers.du(), layer.hiddenConstant());
+            allocate(method, layer.states(), layer.widthConstant());
             if (hasGradientFromAbove(layer)) {
-                allocate(method, buffers.dhAbove(), layer.hiddenConstant());
+                allocate(method, layer.statesGradient(), layer.widthConstant());
+            }
+            for (DirectionPlan direction : layer.directions()) {
+                if (direction.preactivations() != null) {
+                    allocate(method, direction.preactivations(), layer.gateRowsConstant());
+                }
+                if (direction.cellStates() != null) {
+                    allocate(method, direction.cellStates(), layer.hiddenConstant());
+                }
+                if (direction.hiddenProducts() != null) {
+                    allocate(method, direction.hiddenProducts(), layer.hiddenConstant());
+                }
+                allocate(method, direction.deltas(), layer.gateRowsConstant());
+                if (!direction.hiddenDeltas().equals(direction.deltas())) {
+                    allocate(method, direction.hiddenDeltas(), layer.gateRowsConstant());
+                }
             }
         }
         if (network.mapping() == Mapping.MANY_TO_MANY) {
@@ -408,7 +500,12 @@ public final class NetworkEmitter {
             if (!layer.readsNetworkInput()) {
                 method.addStatement("$N(steps)", layer.methods().projectInputs());
             }
-            method.addStatement("$N(steps)", layer.methods().recur());
+            for (DirectionPlan direction : layer.directions()) {
+                method.addStatement("$N(steps)", direction.recur());
+            }
+        }
+        if (network.mapping() == Mapping.MANY_TO_ONE) {
+            method.addStatement("summarise(steps)");
         }
         return method.addStatement("outputLogits(steps)").build();
     }
@@ -422,7 +519,9 @@ public final class NetworkEmitter {
                 .addStatement("outputGradients(steps)");
         for (int k = network.layers().size() - 1; k >= 0; k--) {
             LayerPlan layer = network.layers().get(k);
-            method.addStatement("$N(steps)", layer.methods().backward());
+            for (DirectionPlan direction : layer.directions()) {
+                method.addStatement("$N(steps)", direction.backward());
+            }
             method.addStatement("$N(steps)", layer.methods().recurrentGradients());
             if (!layer.readsNetworkInput()) {
                 method.addStatement("$N(steps)", layer.methods().inputGradients());

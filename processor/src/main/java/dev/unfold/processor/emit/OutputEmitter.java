@@ -1,6 +1,7 @@
 package dev.unfold.processor.emit;
 
 import static javax.lang.model.element.Modifier.PRIVATE;
+import static javax.lang.model.element.Modifier.STATIC;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -9,13 +10,14 @@ import dev.unfold.Mapping;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Emits the output projection o_t = V h_t + c over the top layer (seed 003: y_t = g2(W_ya a_t + b_y)):
- * the logits, the predictions ŷ_t = g2(o_t), and the gradients ∂L/∂V, ∂L/∂c and δh into the top
- * layer. For many-to-one there is a single output row, read from h_T (seed 002).
+ * the logits, the predictions ŷ_t = g2(o_t), and the gradients ∂L/∂V, ∂L/∂c and the top layer's
+ * δh. Many-to-one has a single output row, read from the summary [h_T ; g_1] (seed 002).
  */
 final class OutputEmitter {
     private final NetworkPlan network;
@@ -31,26 +33,29 @@ final class OutputEmitter {
     }
 
     List<MethodSpec> methods() {
-        return List.of(logits(), predict(), gradients());
+        List<MethodSpec> methods = new ArrayList<>();
+        if (!everyStep) {
+            methods.add(summarise());
+        }
+        methods.add(logits());
+        methods.add(predict());
+        methods.add(gradients());
+        return methods;
     }
 
     /**
-     * Opens the loop over output rows, binding {@code row} (offset of o_t) and, if asked,
-     * {@code in} (offset of the h_t it reads): every step for many-to-many, or the single row 0,
-     * which reads h_T, for many-to-one.
+     * Opens the loop over output rows, binding {@code row} (offset of o_t) and, for many-to-many and
+     * if asked, {@code in} (offset of the top layer's row t): every step for many-to-many, or the
+     * single row 0 for many-to-one.
      */
     static void beginRows(CodeBlock.Builder code, NetworkPlan network, boolean bindInput) {
         if (network.mapping() == Mapping.MANY_TO_MANY) {
             code.beginControlFlow("for (int t = 1; t <= steps; t++)");
             if (bindInput) {
-                code.addStatement("int in = t * $N", network.topLayer().hiddenConstant());
+                code.addStatement("int in = t * $N", network.topLayer().widthConstant());
             }
             code.addStatement("int row = t * $N", network.output().sizeConstant());
         } else {
-            if (bindInput) {
-                code.add("// many-to-one: the single output reads h_T\n")
-                        .addStatement("int in = steps * $N", network.topLayer().hiddenConstant());
-            }
             code.addStatement("int row = 0");
         }
     }
@@ -66,14 +71,44 @@ final class OutputEmitter {
         return network.mapping() == Mapping.MANY_TO_MANY ? "t - 1" : "0";
     }
 
+    /** Value {@code i} of what the output reads: row t of the top layer, or the summary. */
+    private CodeBlock input(String i) {
+        return everyStep ? CodeBlock.of("$N[in + $L]", top.states(), i) : CodeBlock.of("$N[$L]", output.summary(), i);
+    }
+
+    /** Where ∂L/∂(value i) of that input goes. */
+    private CodeBlock inputGradient(String i) {
+        return everyStep ? CodeBlock.of("$N[in + $L]", top.statesGradient(), i)
+                         : CodeBlock.of("$N[$L]", output.summaryGradient(), i);
+    }
+
+    private MethodSpec summarise() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class, top.states(),
+                        top.widthConstant(), output.summary(), top.hiddenConstant());
+        if (top.isBidirectional()) {
+            code.addStatement("$T.arraycopy($N, $N + $N, $N, $N, $N)", System.class, top.states(),
+                    top.widthConstant(), top.hiddenConstant(), output.summary(), top.hiddenConstant(),
+                    top.hiddenConstant());
+        }
+        return MethodSpec.methodBuilder("summarise")
+                .addModifiers(PRIVATE)
+                .addJavadoc(top.isBidirectional()
+                        ? "The many-to-one output reads [h_T ; g_1]: each direction's state after its last step.\n"
+                        : "The many-to-one output reads h_T (seed 002: ŷ = σ2(V h^(Z) + b2)).\n")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
     private MethodSpec logits() {
         CodeBlock.Builder code = CodeBlock.builder();
         beginRows(code, network, true);
         code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                 .addStatement("double sum = $N[k]", output.bias().valueField())
-                .addStatement("int w = k * $N", top.hiddenConstant())
-                .beginControlFlow("for (int i = 0; i < $N; i++)", top.hiddenConstant())
-                .addStatement("sum += $N[w + i] * $N[in + i]", output.weight().valueField(), top.buffers().h())
+                .addStatement("int w = k * $N", top.widthConstant())
+                .beginControlFlow("for (int i = 0; i < $N; i++)", top.widthConstant())
+                .addStatement("sum += $N[w + i] * $L", output.weight().valueField(), input("i"))
                 .endControlFlow()
                 .addStatement("$N[row + k] = sum", output.logits())
                 .endControlFlow();
@@ -82,7 +117,7 @@ final class OutputEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep
                         ? "o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).\n"
-                        : "o = V h_T + c   (seed 002: ŷ = σ2(V h^(Z) + b2); V appears only once).\n")
+                        : "o = V s + c over the summary s   (seed 002: V appears only once).\n")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -121,22 +156,20 @@ final class OutputEmitter {
     }
 
     private MethodSpec gradients() {
-        String dh = everyStep ? top.buffers().dhAbove() : top.buffers().dhNext();
         CodeBlock.Builder code = CodeBlock.builder();
         beginRows(code, network, true);
         if (everyStep) {
-            code.addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, dh, top.hiddenConstant());
+            code.addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, top.statesGradient(), top.widthConstant());
         } else {
-            code.addStatement("$T.fill($N, 0.0)", Arrays.class, dh);
+            code.addStatement("$T.fill($N, 0.0)", Arrays.class, output.summaryGradient());
         }
         code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                 .addStatement("double d = $N[row + k]", output.delta())
                 .addStatement("$N[k] += d", output.bias().gradientField())
-                .addStatement("int w = k * $N", top.hiddenConstant())
-                .beginControlFlow("for (int i = 0; i < $N; i++)", top.hiddenConstant())
-                .addStatement("$N[w + i] += d * $N[in + i]", output.weight().gradientField(), top.buffers().h())
-                .addStatement(everyStep ? "$N[in + i] += $N[w + i] * d" : "$N[i] += $N[w + i] * d",
-                        dh, output.weight().valueField())
+                .addStatement("int w = k * $N", top.widthConstant())
+                .beginControlFlow("for (int i = 0; i < $N; i++)", top.widthConstant())
+                .addStatement("$N[w + i] += d * $L", output.weight().gradientField(), input("i"))
+                .addStatement("$L += $N[w + i] * d", inputGradient("i"), output.weight().valueField())
                 .endControlFlow()
                 .endControlFlow();
         endRows(code, network);
@@ -145,8 +178,8 @@ final class OutputEmitter {
                 .addJavadoc(everyStep
                         ? "∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (seed 003: ∂L/∂W_ya, ∂L/∂b_y),\n"
                                 + "and the gradient the top layer receives, Vᵀ δy_t, into row t of $L.\n"
-                        : "∂L/∂V = δy h_Tᵀ and ∂L/∂c = δy, and the gradient h_T receives, Vᵀ δy, into $L.\n",
-                        dh)
+                        : "∂L/∂V = δy sᵀ and ∂L/∂c = δy over the summary s, and ∂L/∂s = Vᵀ δy into $L.\n",
+                        everyStep ? top.statesGradient() : output.summaryGradient())
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -177,7 +210,7 @@ final class OutputEmitter {
     /** A numerically stable logistic function. */
     static MethodSpec sigmoid() {
         return MethodSpec.methodBuilder("sigmoid")
-                .addModifiers(PRIVATE, javax.lang.model.element.Modifier.STATIC)
+                .addModifiers(PRIVATE, STATIC)
                 .addJavadoc("σ(u) = 1 / (1 + e^−u), computed so that e^x never overflows.\n")
                 .returns(double.class)
                 .addParameter(double.class, "u")

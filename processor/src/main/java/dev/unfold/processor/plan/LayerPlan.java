@@ -1,30 +1,50 @@
 package dev.unfold.processor.plan;
 
 import dev.unfold.Activation;
+import dev.unfold.Cell;
+import java.util.List;
 
 /**
- * One simple recurrent layer, h_t = σ(W_ih x_t + W_hh h_{t−1} + b), with the generated names of
- * its constant, parameter arrays, per-step buffers and methods.
+ * One recurrent layer with the generated names of its constants, buffers and methods. A layer has
+ * one direction, or two when bidirectional; its output at step t is h_t, or [h_t ; g_t].
+ *
+ * <p>The layer's states live in one flat buffer with a row per step, row t at offset t × width:
+ * the forward direction writes h_t into columns [0, H) of row t and starts from h_0 in row 0; the
+ * reverse direction writes g_t into columns [H, 2H) and starts from g_{T+1} in row T + 1. The
+ * layer above reads row t whole, as its x_t.
  *
  * @param index position from the bottom, 0 for the layer reading the network's input
  * @param name the declaring method's name
  * @param inputWidth width of x_t for this layer
  * @param inputConstant the constant holding {@code inputWidth}
- * @param hidden size of h_t
+ * @param hidden size of h_t (per direction)
  * @param hiddenConstant the constant holding {@code hidden}
+ * @param gateRows rows of W_ih and W_hh: H, 4H (LSTM) or 3H (GRU)
+ * @param gateRowsConstant the constant holding {@code gateRows} (the hidden constant for SIMPLE)
+ * @param width the layer's output width, H or 2H
+ * @param widthConstant the constant holding {@code width} (the hidden constant if unidirectional)
+ * @param layerField the field holding the {@code Layer} view
+ * @param states the buffer of outputs, rows 0..T+1
+ * @param statesGradient ∂L/∂(row t of states) from the layer or output above
+ * @param directions forward, then reverse if bidirectional
  */
 public record LayerPlan(
         int index,
         String name,
+        Cell cell,
+        Activation activation,
         int inputWidth,
         String inputConstant,
         int hidden,
         String hiddenConstant,
-        Activation activation,
-        ParameterPlan weightIh,
-        ParameterPlan weightHh,
-        ParameterPlan bias,
-        Buffers buffers,
+        int gateRows,
+        String gateRowsConstant,
+        int width,
+        String widthConstant,
+        String layerField,
+        String states,
+        String statesGradient,
+        List<DirectionPlan> directions,
         Methods methods) {
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
@@ -32,22 +52,14 @@ public record LayerPlan(
         return index == 0;
     }
 
-    /**
-     * Per-step state the forward pass keeps for BPTT, flat with row t at offset t × hidden.
-     *
-     * @param h h_t, row 0 the initial state
-     * @param du δu_t = ∂L/∂u_t
-     * @param dhAbove ∂L/∂h_t arriving from the layer above or the output
-     * @param dhNext W_hhᵀ δu_{t+1}, one row: what h_t receives from step t + 1
-     */
-    public record Buffers(String layerField, String h, String du, String dhAbove, String dhNext) {}
+    public boolean isBidirectional() {
+        return directions.size() == 2;
+    }
 
-    /** The generated methods of this layer. */
+    /** The generated methods shared by both directions: products with W_ih and the gradient sums. */
     public record Methods(
             String projectInputs,
             String projectTokens,
-            String recur,
-            String backward,
             String recurrentGradients,
             String inputGradients,
             String inputGradientsFromTokens) {}

@@ -6,6 +6,8 @@ package dev.unfold.processor.plan;
  *
  * @param size number of outputs
  * @param sizeConstant the constant holding {@code size}
+ * @param summary for many-to-one, the buffer the output reads, [h_T ; g_1] of the top layer
+ * @param summaryGradient for many-to-one, ∂L/∂summary
  */
 public record OutputPlan(
         int size,
@@ -13,4 +15,6 @@ public record OutputPlan(
         ParameterPlan weight,
         ParameterPlan bias,
         String logits,
-        String delta) {}
+        String delta,
+        String summary,
+        String summaryGradient) {}

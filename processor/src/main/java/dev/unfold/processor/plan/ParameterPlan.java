@@ -9,6 +9,7 @@ package dev.unfold.processor.plan;
  * @param rowsConstant the constant naming the row count, for readable shapes
  * @param columnsConstant the constant naming the column count ("1" for biases)
  * @param initFanConstant the constant whose inverse square root bounds the initial values
+ * @param vector whether the tensor is one-dimensional (a bias, PyTorch shape [rows])
  */
 public record ParameterPlan(
         String name,
@@ -19,4 +20,5 @@ public record ParameterPlan(
         String columnsConstant,
         String valueField,
         String gradientField,
-        String initFanConstant) {}
+        String initFanConstant,
+        boolean vector) {}

@@ -1,5 +1,6 @@
 package dev.unfold.processor.plan;
 
+import dev.unfold.Cell;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import java.util.ArrayList;
@@ -13,12 +14,14 @@ import java.util.List;
 public final class Planner {
     /** Members every generated class has, whatever the layers are called. */
     static final List<String> FIXED_FIELDS = List.of(
-            NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "parameters", "capacity",
-            "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta");
+            NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "parameters", "layers", "capacity",
+            "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
+            "outSummaryGrad");
     static final List<String> FIXED_METHODS = List.of(
-            "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "forward", "backward",
-            "loss", "outputSteps", "toString", "equals", "hashCode",
-            "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "outputLogits", "outputGradients");
+            "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
+            "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
+            "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "summarise", "outputLogits",
+            "outputGradients");
 
     public NetworkPlan plan(NetworkDeclaration declaration) {
         Identifiers fields = new Identifiers(FIXED_FIELDS);
@@ -32,22 +35,30 @@ public final class Planner {
         int width = declaration.input().value();
         String widthConstant = NetworkPlan.INPUT_CONSTANT;
         for (LayerMethod method : declaration.layerMethods()) {
-            LayerPlan layer = planLayer(layers.size(), method, width, widthConstant, fields, methods);
+            LayerPlan layer = new LayerPlanner(layers.size(), method, width, widthConstant, fields, methods).plan();
             layers.add(layer);
-            parameters.add(layer.weightIh());
-            parameters.add(layer.weightHh());
-            parameters.add(layer.bias());
-            width = layer.hidden();
-            widthConstant = layer.hiddenConstant();
+            for (DirectionPlan direction : layer.directions()) {
+                parameters.add(direction.weightIh());
+                parameters.add(direction.weightHh());
+                parameters.add(direction.bias());
+                if (direction.biasHn() != null) {
+                    parameters.add(direction.biasHn());
+                }
+            }
+            width = layer.width();
+            widthConstant = layer.widthConstant();
         }
 
         int outputs = declaration.output().value();
+        boolean manyToOne = declaration.mapping().value() == dev.unfold.Mapping.MANY_TO_ONE;
         OutputPlan output = new OutputPlan(outputs, "OUTPUT",
                 new ParameterPlan("out.weight", "V", outputs, width, "OUTPUT", widthConstant,
-                        "outWeight", "outWeightGrad", widthConstant),
+                        "outWeight", "outWeightGrad", widthConstant, false),
                 new ParameterPlan("out.bias", "c", outputs, 1, "OUTPUT", "1",
-                        "outBias", "outBiasGrad", widthConstant),
-                "outLogits", "outDelta");
+                        "outBias", "outBiasGrad", widthConstant, true),
+                "outLogits", "outDelta",
+                manyToOne ? "outSummary" : null,
+                manyToOne ? "outSummaryGrad" : null);
         parameters.add(output.weight());
         parameters.add(output.bias());
 
@@ -65,41 +76,89 @@ public final class Planner {
                 List.copyOf(parameters));
     }
 
-    private static LayerPlan planLayer(int index, LayerMethod method, int inputWidth, String inputConstant,
-                                       Identifiers fields, Identifiers methods) {
-        String name = method.name();
-        int hidden = method.recurrent().hidden().value();
-        String hiddenConstant = fields.claim(Identifiers.constantCase(name) + "_HIDDEN");
-        return new LayerPlan(
-                index, name, inputWidth, inputConstant, hidden, hiddenConstant,
-                method.recurrent().activation().value(),
-                parameter(name + ".weight_ih", "W_ih", hidden, inputWidth, hiddenConstant, inputConstant,
-                        name, "WeightIh", fields),
-                parameter(name + ".weight_hh", "W_hh", hidden, hidden, hiddenConstant, hiddenConstant,
-                        name, "WeightHh", fields),
-                parameter(name + ".bias", "b", hidden, 1, hiddenConstant, "1", name, "Bias", fields),
-                new LayerPlan.Buffers(
-                        fields.claim(name),
-                        fields.claim(name + "H"),
-                        fields.claim(name + "Du"),
-                        fields.claim(name + "DhAbove"),
-                        fields.claim(name + "DhNext")),
-                new LayerPlan.Methods(
-                        methods.claim(name + "ProjectInputs"),
-                        methods.claim(name + "ProjectTokens"),
-                        methods.claim(name + "Recur"),
-                        methods.claim(name + "Backward"),
-                        methods.claim(name + "RecurrentGradients"),
-                        methods.claim(name + "InputGradients"),
-                        methods.claim(name + "InputGradientsFromTokens")));
-    }
+    /** Plans one layer: its constants, its directions and the names of everything it generates. */
+    private static final class LayerPlanner {
+        private final int index;
+        private final LayerMethod method;
+        private final String name;
+        private final Cell cell;
+        private final int inputWidth;
+        private final String inputConstant;
+        private final Identifiers fields;
+        private final Identifiers methods;
 
-    private static ParameterPlan parameter(String name, String symbol, int rows, int columns, String rowsConstant,
-                                           String columnsConstant, String layer, String field, Identifiers fields) {
-        // PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H).
-        return new ParameterPlan(name, symbol, rows, columns, rowsConstant, columnsConstant,
-                fields.claim(layer + field),
-                fields.claim(layer + field + "Grad"),
-                rowsConstant);
+        LayerPlanner(int index, LayerMethod method, int inputWidth, String inputConstant, Identifiers fields,
+                     Identifiers methods) {
+            this.index = index;
+            this.method = method;
+            this.name = method.name();
+            this.cell = method.recurrent().cell().value();
+            this.inputWidth = inputWidth;
+            this.inputConstant = inputConstant;
+            this.fields = fields;
+            this.methods = methods;
+        }
+
+        LayerPlan plan() {
+            int hidden = method.recurrent().hidden().value();
+            String constant = Identifiers.constantCase(name);
+            String hiddenConstant = fields.claim(constant + "_HIDDEN");
+            int gates = CellShape.gates(cell);
+            String gateRowsConstant = gates == 1 ? hiddenConstant : fields.claim(constant + "_GATES");
+            boolean bidirectional = method.isBidirectional();
+            String widthConstant = bidirectional ? fields.claim(constant + "_WIDTH") : hiddenConstant;
+            List<DirectionPlan> directions = new ArrayList<>();
+            directions.add(direction(false, hidden, hiddenConstant, gateRowsConstant));
+            if (bidirectional) {
+                directions.add(direction(true, hidden, hiddenConstant, gateRowsConstant));
+            }
+            return new LayerPlan(index, name, cell, method.recurrent().activation().value(),
+                    inputWidth, inputConstant, hidden, hiddenConstant, gates * hidden, gateRowsConstant,
+                    (bidirectional ? 2 : 1) * hidden, widthConstant,
+                    fields.claim(name), fields.claim(name + "H"), fields.claim(name + "DhAbove"),
+                    List.copyOf(directions),
+                    new LayerPlan.Methods(
+                            methods.claim(name + "ProjectInputs"),
+                            methods.claim(name + "ProjectTokens"),
+                            methods.claim(name + "RecurrentGradients"),
+                            methods.claim(name + "InputGradients"),
+                            methods.claim(name + "InputGradientsFromTokens")));
+        }
+
+        private DirectionPlan direction(boolean reverse, int hidden, String hiddenConstant, String gateRowsConstant) {
+            String suffix = reverse ? "_reverse" : "";  // PyTorch's suffix for the backward direction
+            String field = reverse ? "Reverse" : "";
+            int rows = CellShape.gates(cell) * hidden;
+            String deltas = fields.claim(name + (cell == Cell.SIMPLE ? "Du" : "Dgates") + field);
+            return new DirectionPlan(
+                    reverse,
+                    parameter(name + ".weight_ih" + suffix, "W_ih", rows, inputWidth, gateRowsConstant, inputConstant,
+                            "WeightIh" + field, hiddenConstant, false),
+                    parameter(name + ".weight_hh" + suffix, "W_hh", rows, hidden, gateRowsConstant, hiddenConstant,
+                            "WeightHh" + field, hiddenConstant, false),
+                    parameter(name + ".bias" + suffix, "b", rows, 1, gateRowsConstant, "1",
+                            "Bias" + field, hiddenConstant, true),
+                    cell == Cell.GRU
+                            ? parameter(name + ".bias_hn" + suffix, "b_hn", hidden, 1, hiddenConstant, "1",
+                                    "BiasHn" + field, hiddenConstant, true)
+                            : null,
+                    cell == Cell.SIMPLE ? null : fields.claim(name + "Gates" + field),
+                    cell == Cell.LSTM ? fields.claim(name + "C" + field) : null,
+                    cell == Cell.GRU ? fields.claim(name + "Hn" + field) : null,
+                    deltas,
+                    cell == Cell.GRU ? fields.claim(name + "DgatesHidden" + field) : deltas,
+                    fields.claim(name + "DhNext" + field),
+                    cell == Cell.LSTM ? fields.claim(name + "DcNext" + field) : null,
+                    methods.claim(name + "Recur" + field),
+                    methods.claim(name + "Backward" + field));
+        }
+
+        /** PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H). */
+        private ParameterPlan parameter(String parameterName, String symbol, int rows, int columns,
+                                        String rowsConstant, String columnsConstant, String field,
+                                        String hiddenConstant, boolean vector) {
+            return new ParameterPlan(parameterName, symbol, rows, columns, rowsConstant, columnsConstant,
+                    fields.claim(name + field), fields.claim(name + field + "Grad"), hiddenConstant, vector);
+        }
     }
 }

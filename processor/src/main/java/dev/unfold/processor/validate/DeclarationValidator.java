@@ -1,11 +1,14 @@
 package dev.unfold.processor.validate;
 
+import dev.unfold.Activation;
+import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.processor.declaration.Located;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
+import dev.unfold.processor.plan.CellShape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +48,8 @@ public final class DeclarationValidator {
         }
         for (LayerMethod layer : network.layerMethods()) {
             LayerMethod.Recurrent recurrent = layer.recurrent();
-            if (recurrent != null && (recurrent.hidden().value() == null || recurrent.activation().value() == null)) {
+            if (recurrent != null && (recurrent.hidden().value() == null || recurrent.activation().value() == null
+                    || recurrent.cell().value() == null)) {
                 return false;
             }
         }
@@ -100,9 +104,15 @@ public final class DeclarationValidator {
         for (LayerMethod layer : network.layerMethods()) {
             String method = layer.name() + "()";
             if (layer.recurrent() == null) {
-                problems.add(new Problem("UnfoldMissingRecurrent", "method " + method
-                        + " returns Layer but is not annotated: annotate it with @Recurrent(hidden = ...)"
-                        + " to make it a layer, or give it a default body", layer.anchor()));
+                if (layer.isBidirectional()) {
+                    problems.add(new Problem("UnfoldBidirectionalWithoutRecurrent", "@Bidirectional runs a"
+                            + " recurrent layer in both directions, but " + method + " has no @Recurrent: add"
+                            + " @Recurrent(hidden = ...) to it", layer.bidirectional()));
+                } else {
+                    problems.add(new Problem("UnfoldMissingRecurrent", "method " + method
+                            + " returns Layer but is not annotated: annotate it with @Recurrent(hidden = ...)"
+                            + " to make it a layer, or give it a default body", layer.anchor()));
+                }
                 continue;
             }
             if (!layer.returnsLayer()) {
@@ -132,6 +142,13 @@ public final class DeclarationValidator {
             }
             positive(layer.recurrent().hidden(), "hidden", "the size of the hidden state h_t",
                     "UnfoldHiddenSize", problems);
+            Cell cell = layer.recurrent().cell().value();
+            Activation activation = layer.recurrent().activation().value();
+            if (cell != Cell.SIMPLE && activation != Activation.TANH) {
+                problems.add(new Problem("UnfoldGatedActivation", "activation applies to Cell.SIMPLE only: "
+                        + cell + " uses PyTorch's sigmoid gates and tanh " + (cell == Cell.LSTM ? "cell" : "candidate")
+                        + "; remove `activation = " + activation + "`", layer.recurrent().activation().anchor()));
+            }
         }
     }
 
@@ -141,15 +158,18 @@ public final class DeclarationValidator {
         long width = network.input().value();
         for (LayerMethod layer : network.layerMethods()) {
             long hidden = layer.recurrent().hidden().value();
-            long largest = Math.max(hidden * width, hidden * hidden);
+            Cell cell = layer.recurrent().cell().value();
+            long rows = CellShape.gates(cell) * hidden;
+            long largest = Math.max(rows * width, rows * hidden);
             if (largest > MAX_ARRAY) {
                 problems.add(new Problem("UnfoldTooLarge", "layer " + layer.name() + " needs a weight matrix of "
                         + largest + " values, more than a Java array holds (" + MAX_ARRAY + "): reduce hidden"
                         + " or the width of its input", layer.recurrent().hidden().anchor()));
                 return;
             }
-            total += hidden * width + hidden * hidden + hidden;
-            width = hidden;
+            int directions = layer.isBidirectional() ? 2 : 1;
+            total += directions * CellShape.parametersPerDirection(cell, width, hidden);
+            width = directions * hidden;
         }
         long output = network.output().value();
         total += output * width + output;

@@ -1,0 +1,149 @@
+package dev.unfold.processor.emit;
+
+import static javax.lang.model.element.Modifier.PRIVATE;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import java.util.Arrays;
+
+/**
+ * Emits one direction of one layer: its recurrence and its BPTT. Subclasses write the cell's own
+ * equations; this class knows what depends on the direction alone: which way time runs, where the
+ * initial state sits, where a step's state and its predecessor are, and how BPTT is seeded.
+ *
+ * <p>The forward direction runs t = 1..T from row 0; the reverse runs t = T..1 from row T + 1 and
+ * writes the upper half of each row of the layer's states. BPTT runs each the other way.
+ */
+abstract class CellEmitter {
+    final LayerPlan layer;
+    final DirectionPlan direction;
+    /** Whether ∂L/∂h_t arrives from above at every step, or only through the many-to-one summary. */
+    final boolean gradientAtEveryStep;
+    /** For the top layer of a many-to-one network: ∂L/∂[h_T ; g_1]; null otherwise. */
+    final String summaryGradient;
+
+    CellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
+        this.layer = layer;
+        this.direction = direction;
+        this.gradientAtEveryStep = gradientAtEveryStep;
+        this.summaryGradient = summaryGradient;
+    }
+
+    static CellEmitter of(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep,
+                          String summaryGradient) {
+        return switch (layer.cell()) {
+            case SIMPLE -> new SimpleCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
+            case LSTM -> new LstmCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
+            case GRU -> new GruCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
+        };
+    }
+
+    abstract MethodSpec recur();
+
+    abstract MethodSpec backward();
+
+    /** The loop over steps in the order the recurrence runs. */
+    final String recurrenceLoop() {
+        return direction.reverse() ? "for (int t = steps; t >= 1; t--)" : "for (int t = 1; t <= steps; t++)";
+    }
+
+    /** The loop over steps in the order BPTT runs: against the recurrence. */
+    final String bpttLoop() {
+        return direction.reverse() ? "for (int t = 1; t <= steps; t++)" : "for (int t = steps; t >= 1; t--)";
+    }
+
+    /** Binds {@code state}, this direction's h_t in the layer's states. */
+    final CodeBlock bindState() {
+        return CodeBlock.builder().addStatement("int state = $L", stateOffset()).build();
+    }
+
+    private CodeBlock stateOffset() {
+        return direction.reverse()
+                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                : CodeBlock.of("t * $N", layer.widthConstant());
+    }
+
+    /** Binds {@code state} (this direction's h_t in the layer's states) and {@code previous} (its predecessor). */
+    final CodeBlock bindStates() {
+        return CodeBlock.builder()
+                .add(bindState())
+                .addStatement(direction.reverse() ? "int previous = state + $N" : "int previous = state - $N",
+                        layer.widthConstant())
+                .build();
+    }
+
+    /**
+     * Zeroes this direction's initial state in {@code buffer}: h_0 in row 0, or h_{T+1} in the
+     * last H values of row T + 1 (the upper half of a bidirectional layer's states).
+     */
+    final CodeBlock zeroInitialState(String buffer, String rowWidth, String symbol) {
+        if (!direction.reverse()) {
+            return CodeBlock.of("$T.fill($N, 0, $N, 0.0);   // $L_0 = 0\n", Arrays.class, buffer,
+                    layer.hiddenConstant(), symbol);
+        }
+        return CodeBlock.of("$T.fill($N, (steps + 2) * $N - $N, (steps + 2) * $N, 0.0);   // $L_{T+1} = 0\n",
+                Arrays.class, buffer, rowWidth, layer.hiddenConstant(), rowWidth, symbol);
+    }
+
+    /**
+     * Sets what the last state receives before BPTT starts: nothing, or for the many-to-one top
+     * layer this direction's half of ∂L/∂[h_T ; g_1].
+     */
+    final CodeBlock seedRecurrentGradient() {
+        if (summaryGradient == null) {
+            return CodeBlock.builder()
+                    .add("// nothing flows back from beyond the last step\n")
+                    .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
+                    .build();
+        }
+        return CodeBlock.builder()
+                .add("// many-to-one: ∂L/∂$L arrives from the output, and nothing else from above\n",
+                        direction.reverse() ? "g_1" : "h_T")
+                .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, summaryGradient,
+                        direction.reverse() ? layer.hiddenConstant() : "0", direction.dhNext(), layer.hiddenConstant())
+                .build();
+    }
+
+    /** δh_t for unit {@code k}: the gradient from above (if it comes every step) plus the carry. */
+    final CodeBlock totalStateGradient() {
+        return gradientAtEveryStep
+                ? CodeBlock.of("$N[state + k] + $N[k]", layer.statesGradient(), direction.dhNext())
+                : CodeBlock.of("$N[k]", direction.dhNext());
+    }
+
+    /** {@code dhNext += W_hhᵀ δ} over the given rows of this step's hidden-side deltas. */
+    final CodeBlock addTransposedRecurrentProduct(String deltaRow, String rows) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
+                .addStatement("double d = $N[$N + m]", direction.hiddenDeltas(), deltaRow)
+                .addStatement("int w = m * $N", layer.hiddenConstant())
+                .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())
+                .addStatement("$N[j] += $N[w + j] * d", direction.dhNext(), direction.weightHh().valueField())
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    /** h_{t−1}, or h_{t+1} for the reverse direction: the state a step reads. */
+    final String previousState() {
+        return direction.reverse() ? "h_{t+1}" : "h_{t−1}";
+    }
+
+    /** The step BPTT came from: t + 1, or t − 1 for the reverse direction. */
+    final String laterStep() {
+        return direction.reverse() ? "t−1" : "t+1";
+    }
+
+    final String stepRange() {
+        return direction.reverse() ? "t = T..1" : "t = 1..T";
+    }
+
+    final MethodSpec.Builder method(String name, String javadoc) {
+        return MethodSpec.methodBuilder(name)
+                .addModifiers(PRIVATE)
+                .addJavadoc(javadoc)
+                .addParameter(int.class, "steps");
+    }
+}

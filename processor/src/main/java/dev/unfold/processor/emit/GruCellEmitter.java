@@ -1,0 +1,123 @@
+package dev.unfold.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+
+/**
+ * PyTorch's GRU, gates in its order r, z, n stacked in W_ih and W_hh:
+ * <pre>
+ * r = σ(W_ir x_t + W_hr h_{t−1} + b_r)        z = σ(W_iz x_t + W_hz h_{t−1} + b_z)
+ * n = tanh(W_in x_t + b_in + r ⊙ (W_hn h_{t−1} + b_hn))
+ * h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+ * </pre>
+ * b_r and b_z are PyTorch's input and hidden biases summed; b_hn sits inside r's product, so it
+ * stays a parameter of its own. The recurrence keeps r, z, n and W_hn h_{t−1} + b_hn per step.
+ */
+final class GruCellEmitter extends CellEmitter {
+
+    GruCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
+        super(layer, direction, gradientAtEveryStep, summaryGradient);
+    }
+
+    @Override
+    MethodSpec recur() {
+        String hidden = layer.hiddenConstant();
+        String gates = direction.preactivations();
+        String hn = direction.hiddenProducts();
+        String whh = direction.weightHh().valueField();
+        CodeBlock code = CodeBlock.builder()
+                .add(zeroInitialState(layer.states(), layer.widthConstant(), "h"))
+                .beginControlFlow(recurrenceLoop())
+                .add(bindStates())
+                .addStatement("int gate = t * $N", layer.gateRowsConstant())
+                .addStatement("int product = t * $N", hidden)
+                .add("// r and z: a += W_hr $L and W_hz $L (W_ih x_t + b is already in $N)\n", previousState(),
+                        previousState(), gates)
+                .beginControlFlow("for (int m = 0; m < 2 * $N; m++)", hidden)
+                .addStatement("double a = $N[gate + m]", gates)
+                .addStatement("int w = m * $N", hidden)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", hidden)
+                .addStatement("a += $N[w + j] * $N[previous + j]", whh, layer.states())
+                .endControlFlow()
+                .addStatement("$N[gate + m] = a", gates)
+                .endControlFlow()
+                .add("// W_hn $L + b_hn, kept apart: r gates it\n", previousState())
+                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
+                .addStatement("double a = $N[k]", direction.biasHn().valueField())
+                .addStatement("int w = (2 * $N + k) * $N", hidden, hidden)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", hidden)
+                .addStatement("a += $N[w + j] * $N[previous + j]", whh, layer.states())
+                .endControlFlow()
+                .addStatement("$N[product + k] = a", hn)
+                .endControlFlow()
+                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
+                .addStatement("double r = sigmoid($N[gate + k])", gates)
+                .addStatement("double z = sigmoid($N[gate + $N + k])", gates, hidden)
+                .addStatement("double n = $T.tanh($N[gate + 2 * $N + k] + r * $N[product + k])", Math.class, gates,
+                        hidden, hn)
+                .add("// keep the activations for BPTT\n")
+                .addStatement("$N[gate + k] = r", gates)
+                .addStatement("$N[gate + $N + k] = z", gates, hidden)
+                .addStatement("$N[gate + 2 * $N + k] = n", gates, hidden)
+                .add("// h_t = (1 − z) ⊙ n + z ⊙ $L\n", previousState())
+                .addStatement("$N[state + k] = (1 - z) * n + z * $N[previous + k]", layer.states(), layer.states())
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+        return method(direction.recur(), "The " + direction.label() + " GRU recurrence of " + layer.name() + " for "
+                        + stepRange() + ", from h = 0 (PyTorch's nn.GRU).\n")
+                .addCode(code)
+                .build();
+    }
+
+    @Override
+    MethodSpec backward() {
+        String hidden = layer.hiddenConstant();
+        String gates = direction.preactivations();
+        String deltas = direction.deltas();
+        String hiddenDeltas = direction.hiddenDeltas();
+        String dhNext = direction.dhNext();
+        CodeBlock code = CodeBlock.builder()
+                .add(seedRecurrentGradient())
+                .beginControlFlow(bpttLoop())
+                .add(bindStates())
+                .addStatement("int gate = t * $N", layer.gateRowsConstant())
+                .addStatement("int product = t * $N", hidden)
+                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
+                .addStatement("double r = $N[gate + k]", gates)
+                .addStatement("double z = $N[gate + $N + k]", gates, hidden)
+                .addStatement("double n = $N[gate + 2 * $N + k]", gates, hidden)
+                .add(gradientAtEveryStep
+                        ? "// δh_t = (∂L/∂h_t from above) + what $L passed back\n"
+                        : "// δh_t = what $L passed back, plus the output's gradient at the last step\n",
+                        "step " + laterStep())
+                .addStatement("double dh = $L", totalStateGradient())
+                .add("// through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity\n")
+                .addStatement("double dn = dh * (1 - z) * (1 - n * n)")
+                .addStatement("double dz = dh * ($N[previous + k] - n) * z * (1 - z)", layer.states())
+                .addStatement("double dr = dn * $N[product + k] * r * (1 - r)", direction.hiddenProducts())
+                .add("// input side: W_ih and b see δa = [δr ; δz ; δn]\n")
+                .addStatement("$N[gate + k] = dr", deltas)
+                .addStatement("$N[gate + $N + k] = dz", deltas, hidden)
+                .addStatement("$N[gate + 2 * $N + k] = dn", deltas, hidden)
+                .add("// hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn\n")
+                .addStatement("$N[gate + k] = dr", hiddenDeltas)
+                .addStatement("$N[gate + $N + k] = dz", hiddenDeltas, hidden)
+                .addStatement("$N[gate + 2 * $N + k] = r * dn", hiddenDeltas, hidden)
+                .add("// the direct path: $L reaches h_t with weight z\n", previousState())
+                .addStatement("$N[k] = dh * z", dhNext)
+                .endControlFlow()
+                .add("// + W_hhᵀ δa^h_t: the rest of what $L receives\n", previousState())
+                .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
+                .endControlFlow()
+                .build();
+        return method(direction.backward(), "Backpropagation through time for the " + direction.label()
+                        + " direction of " + layer.name() + " (GRU), against the recurrence.\n"
+                        + "Leaves the input-side gradients in row t of " + deltas + " and the hidden-side ones in "
+                        + hiddenDeltas + ".\n")
+                .addCode(code)
+                .build();
+    }
+}

@@ -1,0 +1,280 @@
+package dev.unfold.processor.emit;
+
+import static javax.lang.model.element.Modifier.PRIVATE;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.Cell;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Emits one layer: the products with W_ih and the gradient sums that every cell shares, for each
+ * direction, and each direction's recurrence and BPTT through its {@link CellEmitter}.
+ *
+ * <p>Every cell stacks its gate blocks as the rows of W_ih and W_hh (G·H rows), so the projection
+ * a_t = W_ih x_t + b, the sums ∂L/∂W_ih = Σ_t δa_t x_tᵀ, ∂L/∂W_hh = Σ_t δa_t h_prevᵀ, ∂L/∂b = Σ_t δa_t
+ * and the input gradient W_ihᵀ δa_t (seed 003's, with δa for δu) are the same code for all of them.
+ */
+final class LayerEmitter {
+    private final LayerPlan layer;
+    /** The layer feeding this one, or null when it reads the network's input. */
+    private final LayerPlan below;
+    private final List<CellEmitter> cells = new ArrayList<>();
+
+    LayerEmitter(LayerPlan layer, LayerPlan below, boolean gradientAtEveryStep, String summaryGradient) {
+        this.layer = layer;
+        this.below = below;
+        for (DirectionPlan direction : layer.directions()) {
+            cells.add(CellEmitter.of(layer, direction, gradientAtEveryStep, summaryGradient));
+        }
+    }
+
+    List<MethodSpec> methods() {
+        List<MethodSpec> methods = new ArrayList<>();
+        if (layer.readsNetworkInput()) {
+            methods.add(projectInputs());
+            methods.add(projectTokens());
+        } else {
+            methods.add(projectLayerBelow());
+        }
+        for (CellEmitter cell : cells) {
+            methods.add(cell.recur());
+        }
+        for (CellEmitter cell : cells) {
+            methods.add(cell.backward());
+        }
+        methods.add(recurrentGradients());
+        if (layer.readsNetworkInput()) {
+            methods.add(inputGradients());
+            methods.add(inputGradientsFromTokens());
+        } else {
+            methods.add(inputGradientsFromLayerBelow());
+        }
+        return methods;
+    }
+
+    /** Where a direction's pre-activations of step t start: its gate buffer, or its slot in the states. */
+    private CodeBlock preactivationRow(DirectionPlan direction) {
+        if (layer.cell() != Cell.SIMPLE) {
+            return CodeBlock.of("t * $N", layer.gateRowsConstant());
+        }
+        return direction.reverse()
+                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                : CodeBlock.of("t * $N", layer.widthConstant());
+    }
+
+    private String preactivationBuffer(DirectionPlan direction) {
+        return layer.cell() == Cell.SIMPLE ? layer.states() : direction.preactivations();
+    }
+
+    private String target() {
+        return layer.cell() == Cell.SIMPLE ? "u_t" : "a_t";
+    }
+
+    /** The seeds' δu_t for the simple cell, δa_t for the stacked gate pre-activations. */
+    private String delta() {
+        return layer.cell() == Cell.SIMPLE ? "δu_t" : "δa_t";
+    }
+
+    private String everyStep() {
+        return layer.isBidirectional() ? "every step and direction" : "every step";
+    }
+
+    /** For every direction: row t of its pre-activations = b + W_ih x_t, x_t given by {@code inputAtJ}. */
+    private CodeBlock projectEachDirection(CodeBlock inputAtJ) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (DirectionPlan direction : layer.directions()) {
+            if (layer.isBidirectional()) {
+                code.add("// $L\n", direction.label());
+            }
+            code.addStatement("int $L = $L", rowName(direction), preactivationRow(direction))
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("double sum = $N[m]", direction.bias().valueField())
+                    .addStatement("int w = m * $N", layer.inputConstant())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
+                    .addStatement("sum += $N[w + j] * $L", direction.weightIh().valueField(), inputAtJ)
+                    .endControlFlow()
+                    .addStatement("$N[$L + m] = sum", preactivationBuffer(direction), rowName(direction))
+                    .endControlFlow();
+        }
+        return code.build();
+    }
+
+    private static String rowName(DirectionPlan direction) {
+        return direction.reverse() ? "reverseRow" : "row";
+    }
+
+    private MethodSpec projectInputs() {
+        CodeBlock code = CodeBlock.builder()
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("double[] x = xs[t - 1]")
+                .add(projectEachDirection(CodeBlock.of("x[j]")))
+                .endControlFlow()
+                .build();
+        return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep()
+                        + " (seed 003: W_ax x_t + b_a);\nthe recurrence then adds W_hh times the previous state.\n")
+                .addParameter(double[][].class, "xs")
+                .addParameter(int.class, "steps")
+                .addCode(code)
+                .build();
+    }
+
+    private MethodSpec projectLayerBelow() {
+        CodeBlock code = CodeBlock.builder()
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("int in = t * $N", below.widthConstant())
+                .add(projectEachDirection(CodeBlock.of("$N[in + j]", below.states())))
+                .endControlFlow()
+                .build();
+        return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep() + ","
+                        + " where x_t is row t of " + below.name() + "'s output;\nthe recurrence then adds W_hh"
+                        + " times the previous state.\n")
+                .addParameter(int.class, "steps")
+                .addCode(code)
+                .build();
+    }
+
+    private MethodSpec projectTokens() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("int token = tokens[t - 1]");
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("int $L = $L", rowName(direction), preactivationRow(direction))
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("$N[$L + m] = $N[m * $N + token] + $N[m]", preactivationBuffer(direction),
+                            rowName(direction), direction.weightIh().valueField(), layer.inputConstant(),
+                            direction.bias().valueField())
+                    .endControlFlow();
+        }
+        code.endControlFlow();
+        return method(layer.methods().projectTokens(), target() + " = W_ih x_t + b for one-hot x_t, where W_ih x_t"
+                        + " is column tokens[t − 1] of W_ih:\na lookup instead of a product.\n")
+                .addParameter(int[].class, "tokens")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** ∂L/∂W_hh, ∂L/∂b (and ∂L/∂b_hn) as sums over the stored deltas, for each direction. */
+    private MethodSpec recurrentGradients() {
+        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("int row = t * $N", layer.gateRowsConstant());
+        for (DirectionPlan direction : layer.directions()) {
+            String previous = direction.reverse() ? "reversePrevious" : "previous";
+            if (layer.isBidirectional()) {
+                code.add("// $L: its previous state is h_$L\n", direction.label(), direction.reverse() ? "{t+1}" : "{t−1}");
+            }
+            code.addStatement("int $L = $L", previous, direction.reverse()
+                            ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                            : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("double d = $N[row + m]", direction.hiddenDeltas());
+            if (direction.hiddenDeltas().equals(direction.deltas())) {
+                code.addStatement("$N[m] += d", direction.bias().gradientField());
+            } else {
+                code.add("// b is on the input side, whose n block differs\n")
+                        .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
+            }
+            code.addStatement("int w = m * $N", layer.hiddenConstant())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())
+                    .addStatement("$N[w + j] += d * $N[$L + j]", direction.weightHh().gradientField(), layer.states(),
+                            previous)
+                    .endControlFlow()
+                    .endControlFlow();
+            if (direction.biasHn() != null) {
+                code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                        .addStatement("$N[k] += $N[row + 2 * $N + k]", direction.biasHn().gradientField(),
+                                direction.hiddenDeltas(), layer.hiddenConstant())
+                        .endControlFlow();
+            }
+        }
+        code.endControlFlow();
+        String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
+        return method(layer.methods().recurrentGradients(), "∂L/∂W_hh = Σ_t " + delta() + " " + previous
+                        + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (seed 003: ∂L/∂W_aa, ∂L/∂b_a)" + (layer.cell() == Cell.GRU
+                        ? ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas.\n" : ".\n"))
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** ∂L/∂W_ih over dense input rows. */
+    private MethodSpec inputGradients() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("double[] x = xs[t - 1]")
+                .addStatement("int row = t * $N", layer.gateRowsConstant());
+        for (DirectionPlan direction : layer.directions()) {
+            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("double d = $N[row + m]", direction.deltas())
+                    .addStatement("int w = m * $N", layer.inputConstant())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
+                    .addStatement("$N[w + j] += d * x[j]", direction.weightIh().gradientField())
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+        code.endControlFlow();
+        return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (seed 003: ∂L/∂W_ax).\n")
+                .addParameter(double[][].class, "xs")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    private MethodSpec inputGradientsFromTokens() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("int token = tokens[t - 1]")
+                .addStatement("int row = t * $N", layer.gateRowsConstant());
+        for (DirectionPlan direction : layer.directions()) {
+            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("$N[m * $N + token] += $N[row + m]", direction.weightIh().gradientField(),
+                            layer.inputConstant(), direction.deltas())
+                    .endControlFlow();
+        }
+        code.endControlFlow();
+        return method(layer.methods().inputGradientsFromTokens(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ for one-hot"
+                        + " x_t: " + delta() + " is added to column tokens[t − 1].\n")
+                .addParameter(int[].class, "tokens")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** ∂L/∂W_ih over the layer below's outputs, and the gradient those outputs receive. */
+    private MethodSpec inputGradientsFromLayerBelow() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("int in = t * $N", below.widthConstant())
+                .addStatement("int row = t * $N", layer.gateRowsConstant())
+                .addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, below.statesGradient(),
+                        below.widthConstant());
+        for (DirectionPlan direction : layer.directions()) {
+            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("double d = $N[row + m]", direction.deltas())
+                    .addStatement("int w = m * $N", layer.inputConstant())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
+                    .addStatement("$N[w + j] += d * $N[in + j]", direction.weightIh().gradientField(), below.states())
+                    .addStatement("$N[in + j] += $N[w + j] * d", below.statesGradient(),
+                            direction.weightIh().valueField())
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+        code.endControlFlow();
+        return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ with x_t row t of "
+                        + below.name() + "'s output, and the gradient that row\nreceives from above, W_ihᵀ " + delta()
+                        + (layer.isBidirectional() ? " summed over directions" : "") + ", into row t of "
+                        + below.statesGradient() + ".\n")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    private static MethodSpec.Builder method(String name, String javadoc) {
+        return MethodSpec.methodBuilder(name).addModifiers(PRIVATE).addJavadoc(javadoc);
+    }
+}

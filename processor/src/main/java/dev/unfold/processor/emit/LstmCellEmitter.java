@@ -1,0 +1,122 @@
+package dev.unfold.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import java.util.Arrays;
+
+/**
+ * PyTorch's LSTM, gates in its order i, f, g, o stacked in W_ih and W_hh:
+ * <pre>
+ * i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)      a = W_ih x_t + b + W_hh h_{t−1}
+ * c_t = f ⊙ c_{t−1} + i ⊙ g
+ * h_t = o ⊙ tanh(c_t)
+ * </pre>
+ * The recurrence leaves the four activations of each step in the gate buffer and c_t in the cell
+ * buffer; BPTT reads them back and carries δc through the forget gates.
+ */
+final class LstmCellEmitter extends CellEmitter {
+
+    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
+        super(layer, direction, gradientAtEveryStep, summaryGradient);
+    }
+
+    @Override
+    MethodSpec recur() {
+        String hidden = layer.hiddenConstant();
+        String gates = direction.preactivations();
+        String c = direction.cellStates();
+        CodeBlock code = CodeBlock.builder()
+                .add(zeroInitialState(layer.states(), layer.widthConstant(), "h"))
+                .add(zeroInitialState(c, hidden, "c"))
+                .beginControlFlow(recurrenceLoop())
+                .add(bindStates())
+                .addStatement("int gate = t * $N", layer.gateRowsConstant())
+                .addStatement("int cell = t * $N", hidden)
+                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
+                        hidden)
+                .add("// a = W_ih x_t + b (already in $N) + W_hh $L, for the four gates at once\n", gates,
+                        previousState())
+                .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                .addStatement("double a = $N[gate + m]", gates)
+                .addStatement("int w = m * $N", hidden)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", hidden)
+                .addStatement("a += $N[w + j] * $N[previous + j]", direction.weightHh().valueField(), layer.states())
+                .endControlFlow()
+                .addStatement("$N[gate + m] = a", gates)
+                .endControlFlow()
+                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
+                .addStatement("double i = sigmoid($N[gate + k])", gates)
+                .addStatement("double f = sigmoid($N[gate + $N + k])", gates, hidden)
+                .addStatement("double g = $T.tanh($N[gate + 2 * $N + k])", Math.class, gates, hidden)
+                .addStatement("double o = sigmoid($N[gate + 3 * $N + k])", gates, hidden)
+                .add("// keep the activations for BPTT\n")
+                .addStatement("$N[gate + k] = i", gates)
+                .addStatement("$N[gate + $N + k] = f", gates, hidden)
+                .addStatement("$N[gate + 2 * $N + k] = g", gates, hidden)
+                .addStatement("$N[gate + 3 * $N + k] = o", gates, hidden)
+                .add("// c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)\n")
+                .addStatement("double value = f * $N[previousCell + k] + i * g", c)
+                .addStatement("$N[cell + k] = value", c)
+                .addStatement("$N[state + k] = o * $T.tanh(value)", layer.states(), Math.class)
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+        return method(direction.recur(), "The " + direction.label() + " LSTM recurrence of " + layer.name() + " for "
+                        + stepRange() + ", from h = c = 0 (PyTorch's nn.LSTM).\n")
+                .addCode(code)
+                .build();
+    }
+
+    @Override
+    MethodSpec backward() {
+        String hidden = layer.hiddenConstant();
+        String gates = direction.preactivations();
+        String deltas = direction.deltas();
+        String c = direction.cellStates();
+        String dcNext = direction.dcNext();
+        CodeBlock code = CodeBlock.builder()
+                .add(seedRecurrentGradient())
+                .addStatement("$T.fill($N, 0.0)", Arrays.class, dcNext)
+                .beginControlFlow(bpttLoop())
+                .add(bindStates())
+                .addStatement("int gate = t * $N", layer.gateRowsConstant())
+                .addStatement("int cell = t * $N", hidden)
+                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
+                        hidden)
+                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
+                .addStatement("double i = $N[gate + k]", gates)
+                .addStatement("double f = $N[gate + $N + k]", gates, hidden)
+                .addStatement("double g = $N[gate + 2 * $N + k]", gates, hidden)
+                .addStatement("double o = $N[gate + 3 * $N + k]", gates, hidden)
+                .addStatement("double tanhC = $T.tanh($N[cell + k])", Math.class, c)
+                .add(gradientAtEveryStep
+                        ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L\n"
+                        : "// δh_t = W_hhᵀ δa_$L, plus the output's gradient at the last step\n",
+                        "{" + laterStep() + "}")
+                .addStatement("double dh = $L", totalStateGradient())
+                .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L\n", "{" + laterStep() + "}",
+                        "{" + laterStep() + "}")
+                .addStatement("double dc = dh * o * (1 - tanhC * tanhC) + $N[k]", dcNext)
+                .add("// δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²\n")
+                .addStatement("$N[gate + k] = dc * g * i * (1 - i)", deltas)
+                .addStatement("$N[gate + $N + k] = dc * $N[previousCell + k] * f * (1 - f)", deltas, hidden, c)
+                .addStatement("$N[gate + 2 * $N + k] = dc * i * (1 - g * g)", deltas, hidden)
+                .addStatement("$N[gate + 3 * $N + k] = dh * tanhC * o * (1 - o)", deltas, hidden)
+                .add("// δc_$L = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})"
+                        + "   (seed 001 §5)\n", direction.reverse() ? "{t+1}" : "{t−1}")
+                .addStatement("$N[k] = dc * f", dcNext)
+                .endControlFlow()
+                .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
+                .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
+                .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
+                .endControlFlow()
+                .build();
+        return method(direction.backward(), "Backpropagation through time for the " + direction.label()
+                        + " direction of " + layer.name() + " (LSTM), against the recurrence.\n"
+                        + "Leaves the gate pre-activations' gradients δa_t in row t of " + deltas + ".\n")
+                .addCode(code)
+                .build();
+    }
+}

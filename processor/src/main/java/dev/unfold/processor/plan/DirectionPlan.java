@@ -1,0 +1,41 @@
+package dev.unfold.processor.plan;
+
+/**
+ * One direction of a layer: its parameters, the per-step buffers its BPTT needs, and its two
+ * methods. Buffers a cell does not use are null.
+ *
+ * @param reverse whether this is the direction that runs from t = T down to 1
+ * @param biasHn the GRU's hidden-side n bias b_hn; null for other cells
+ * @param preactivations per step, the cell's pre-activations then activations: G·H values (LSTM,
+ *     GRU); null for SIMPLE, which works in place in the layer's states
+ * @param cellStates the LSTM's c_t, H per step, rows 0..T+1; null otherwise
+ * @param hiddenProducts the GRU's W_hn h_{t−1} + b_hn, H per step; null otherwise
+ * @param deltas δ of the input-side pre-activations, G·H per step: what W_ih and b see
+ * @param hiddenDeltas δ of the hidden-side pre-activations, what W_hh sees: the GRU's differ from
+ *     {@code deltas} in the n block; the same buffer for the other cells
+ * @param dhNext the gradient this direction's previous state receives from the current step
+ * @param dcNext the LSTM's gradient into c_{t−1} through the forget gate; null otherwise
+ * @param recur the method running the recurrence
+ * @param backward the method running BPTT
+ */
+public record DirectionPlan(
+        boolean reverse,
+        ParameterPlan weightIh,
+        ParameterPlan weightHh,
+        ParameterPlan bias,
+        ParameterPlan biasHn,
+        String preactivations,
+        String cellStates,
+        String hiddenProducts,
+        String deltas,
+        String hiddenDeltas,
+        String dhNext,
+        String dcNext,
+        String recur,
+        String backward) {
+
+    /** "forward" or "reverse", for comments. */
+    public String label() {
+        return reverse ? "reverse" : "forward";
+    }
+}
