@@ -42,6 +42,16 @@ class AllocationTest {
                         "    @Recurrent(hidden = 12, activation = Activation.SIGMOID) Layer middle();",
                         "    @Recurrent(hidden = 8) Layer upper();",
                         "}"),
+                TestCompiler.source("alloc.Gated",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 12, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                        "public interface Gated extends SequenceModel {",
+                        "    @Recurrent(hidden = 10, cell = Cell.LSTM) @Bidirectional Layer lstm();",
+                        "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer gru();",
+                        "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer top();",
+                        "}"),
                 TestCompiler.source("alloc.Tagger",
                         "package alloc;",
                         "import dev.unfold.*;",
@@ -85,6 +95,20 @@ class AllocationTest {
         assertNoAllocation(i -> net.forward(xs[i % 3], y));
         assertNoAllocation(i -> net.backward(xs[i % 3], target));
         assertNoAllocation(i -> net.loss(xs[i % 3], target));
+    }
+
+    @Test
+    void bidirectionalLstmAndGruStackAllocatesNothing() {
+        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedGated", 1);
+        Random random = new Random(4);
+        double[][][] xs = sequences(random, net.inputSize(), 60, 5, 23);
+        int[][] tokens = {random.ints(60, 0, 12).toArray(), random.ints(7, 0, 12).toArray()};
+        int[] label = {2};
+        double[][] y = new double[1][4];
+        assertNoAllocation(i -> net.forward(xs[i % 3], y));
+        assertNoAllocation(i -> net.backward(xs[i % 3], label));
+        assertNoAllocation(i -> net.backward(tokens[i % 2], label));
+        assertNoAllocation(i -> net.loss(tokens[i % 2], label));
     }
 
     @Test

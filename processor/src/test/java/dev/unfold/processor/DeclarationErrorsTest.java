@@ -190,6 +190,49 @@ class DeclarationErrorsTest {
     }
 
     @Test
+    void activationOnAGatedCell() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.LSTM,",
+                "        activation = Activation.RELU)",
+                "    Layer rnn();",
+                "}"), "UnfoldGatedActivation", "remove `activation = RELU`", 8);
+    }
+
+    @Test
+    void defaultActivationSpelledOutOnAGruIsFine() {
+        TestCompiler.compileCleanly(List.of(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.GRU, activation = Activation.TANH) Layer rnn();",
+                "}")));
+    }
+
+    @Test
+    void bidirectionalWithoutRecurrent() {
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer first();",
+                "    @Bidirectional",
+                "    Layer second();",
+                "}"), "UnfoldBidirectionalWithoutRecurrent", "add @Recurrent(hidden = ...) to it", 8);
+    }
+
+    @Test
+    void lstmTooLargeCountsItsFourGates() {
+        // 4 · 25,000 rows × 25,000 columns: one LSTM weight matrix no Java array holds
+        assertSingleError(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(",
+                "        hidden = 25000, cell = Cell.LSTM)",
+                "    Layer rnn();",
+                "}"), "UnfoldTooLarge", "more than a Java array holds", 8);
+    }
+
+    @Test
     void abstractMethodThatIsNotALayer() {
         assertSingleError(file("Net",
                 "@Network(input = 4, output = 1)",

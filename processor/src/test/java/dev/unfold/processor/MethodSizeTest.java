@@ -28,6 +28,15 @@ class MethodSizeTest {
                         "    @Recurrent(hidden = 1024, activation = Activation.SIGMOID) Layer second();",
                         "    @Recurrent(hidden = 256, activation = Activation.RELU) Layer third();",
                         "}"),
+                TestCompiler.source("sizes.Gated",
+                        "package sizes;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 128, output = 128, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                        "public interface Gated extends SequenceModel {",
+                        "    @Recurrent(hidden = 512, cell = Cell.LSTM) @Bidirectional Layer lstm();",
+                        "    @Recurrent(hidden = 512, cell = Cell.GRU) @Bidirectional Layer gru();",
+                        "}"),
                 TestCompiler.source("sizes.Tiny",
                         "package sizes;",
                         "import dev.unfold.*;",
@@ -37,7 +46,7 @@ class MethodSizeTest {
                         "    @Recurrent(hidden = 1, activation = Activation.IDENTITY) Layer rnn();",
                         "}")));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
-        for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedTiny")) {
+        for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedGated", "sizes.UnfoldedTiny")) {
             Map<String, Integer> lengths = ClassFileMethods.codeLengths(classes.get(generated));
             assertFalse(lengths.isEmpty());
             lengths.forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,

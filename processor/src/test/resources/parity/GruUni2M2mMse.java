@@ -1,0 +1,14 @@
+package parity;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruUni2M2mMse.weights.safetensors. */
+@Network(input = 4, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
+public interface GruUni2M2mMse extends SequenceModel {
+    @Recurrent(hidden = 2, cell = Cell.GRU)
+    Layer layer0();
+
+    @Recurrent(hidden = 1, cell = Cell.GRU)
+    Layer layer1();
+}

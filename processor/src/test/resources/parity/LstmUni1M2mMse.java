@@ -1,0 +1,11 @@
+package parity;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of LstmUni1M2mMse.weights.safetensors. */
+@Network(input = 3, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
+public interface LstmUni1M2mMse extends SequenceModel {
+    @Recurrent(hidden = 1, cell = Cell.LSTM)
+    Layer layer0();
+}

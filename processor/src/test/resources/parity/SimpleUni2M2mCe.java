@@ -1,0 +1,14 @@
+package parity;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleUni2M2mCe.weights.safetensors. */
+@Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
+public interface SimpleUni2M2mCe extends SequenceModel {
+    @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
+    Layer layer0();
+
+    @Recurrent(hidden = 1, cell = Cell.SIMPLE, activation = Activation.RELU)
+    Layer layer1();
+}

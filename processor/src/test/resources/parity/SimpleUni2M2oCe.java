@@ -1,0 +1,14 @@
+package parity;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleUni2M2oCe.weights.safetensors. */
+@Network(input = 4, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
+public interface SimpleUni2M2oCe extends SequenceModel {
+    @Recurrent(hidden = 1, cell = Cell.SIMPLE)
+    Layer layer0();
+
+    @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
+    Layer layer1();
+}
