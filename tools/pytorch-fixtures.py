@@ -11,6 +11,9 @@ processor/src/test/resources/parity/:
   <Name>.data.safetensors     the input (xs or tokens), the targets (targets or labels), the
                               predictions, the summed loss, and every gradient ("grad.<name>")
 
+It also writes runtime/src/test/resources/optimizers.safetensors: torch.optim.SGD and Adam
+trajectories over given gradients, which OptimizerParityTest replays.
+
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
 The output is deterministic; CI only reads the committed files and needs no Python.
 """
@@ -23,7 +26,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources", "parity")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+OUT = os.path.join(ROOT, "processor", "src", "test", "resources", "parity")
+OPTIMIZERS = os.path.join(ROOT, "runtime", "src", "test", "resources", "optimizers.safetensors")
 CELLS = {"SIMPLE": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}
 LOSSES = {"MSE": "Mse", "CROSS_ENTROPY": "Ce", "BINARY_CROSS_ENTROPY": "Bce"}
 MAPPINGS = {"MANY_TO_MANY": "M2m", "MANY_TO_ONE": "M2o"}
@@ -173,6 +178,27 @@ def declaration(cfg):
     return "\n".join(lines) + "\n"
 
 
+def optimizer_trajectories():
+    """Parameters after each of five steps of SGD and Adam, given the same gradients."""
+    torch.manual_seed(7)
+    initial = torch.randn(7, dtype=torch.float64)
+    gradients = torch.randn(5, 7, dtype=torch.float64) * torch.tensor([1, 10, 0.1, 1, 3, 1e-3, 1], dtype=torch.float64)
+    runs = {"sgd": lambda p: torch.optim.SGD([p], lr=0.1),
+            "adam": lambda p: torch.optim.Adam([p], lr=0.01),
+            "adam_custom": lambda p: torch.optim.Adam([p], lr=0.05, betas=(0.8, 0.99), eps=1e-6)}
+    tensors = {"initial": initial, "gradients": gradients}
+    for name, make in runs.items():
+        parameter = torch.nn.Parameter(initial.clone())
+        optimizer = make(parameter)
+        trajectory = []
+        for gradient in gradients:
+            parameter.grad = gradient.clone()
+            optimizer.step()
+            trajectory.append(parameter.detach().clone())
+        tensors[name] = torch.stack(trajectory)
+    return tensors
+
+
 def main():
     torch.set_default_dtype(torch.float64)
     os.makedirs(OUT, exist_ok=True)
@@ -186,7 +212,10 @@ def main():
         write_safetensors(os.path.join(OUT, cfg["name"] + ".data.safetensors"), data, metadata)
         with open(os.path.join(OUT, cfg["name"] + ".java"), "w") as out:
             out.write(declaration(cfg))
-    print("wrote %d fixtures to %s with torch %s" % (len(configs), os.path.normpath(OUT), torch.__version__))
+    os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True)
+    write_safetensors(OPTIMIZERS, optimizer_trajectories(), metadata)
+    print("wrote %d fixtures to %s, and %s, with torch %s"
+          % (len(configs), os.path.normpath(OUT), os.path.normpath(OPTIMIZERS), torch.__version__))
 
 
 if __name__ == "__main__":

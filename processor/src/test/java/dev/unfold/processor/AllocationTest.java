@@ -3,7 +3,10 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
+import dev.unfold.runtime.Adam;
+import dev.unfold.runtime.Clipping;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Sgd;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
@@ -112,11 +115,14 @@ class AllocationTest {
     }
 
     @Test
-    void sgdStepAndZeroingAllocateNothing() {
-        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedRegression", 1);
-        dev.unfold.runtime.Sgd sgd = new dev.unfold.runtime.Sgd(0.01);
+    void optimizerStepsClippingAndZeroingAllocateNothing() {
+        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedGated", 1);
+        Sgd sgd = new Sgd(net.parameters(), 0.01);
+        Adam adam = new Adam(net.parameters(), 0.001);
         assertNoAllocation(i -> {
-            sgd.step(net.parameters());
+            Clipping.clipGlobalNorm(net.parameters(), 1.0);
+            sgd.step();
+            adam.step();
             net.parameters().zeroGradients();
         });
     }

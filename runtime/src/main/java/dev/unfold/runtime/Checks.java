@@ -82,6 +82,14 @@ public final class Checks {
         }
     }
 
+    /** {@code value} if it is positive and finite; otherwise an error naming it. */
+    public static double positive(String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be positive and finite, got " + value);
+        }
+        return value;
+    }
+
     /**
      * The length of a per-step buffer for rows 0..T+1, each {@code width} wide: rows 1..T for the
      * steps, row 0 and row T + 1 for the initial states of the forward and reverse recurrences.

@@ -26,9 +26,7 @@ public final class Clipping {
      * can count how often clipping acted.
      */
     public static double clipGlobalNorm(Parameters parameters, double maxNorm) {
-        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
-            throw new IllegalArgumentException("maxNorm must be positive and finite, got " + maxNorm);
-        }
+        Checks.positive("maxNorm", maxNorm);
         double norm = globalNorm(parameters);
         if (norm > maxNorm) {
             double scale = maxNorm / norm;

@@ -1,22 +1,26 @@
 package dev.unfold.runtime;
 
-/** Plain stochastic gradient descent, θ ← θ − η ∂L/∂θ (seed 003). Allocates nothing per step. */
-public final class Sgd {
+/** Plain stochastic gradient descent, θ ← θ − η ∂L/∂θ (seed 003). */
+public final class Sgd implements Optimizer {
+    private final Parameters parameters;
     private final double learningRate;
 
-    public Sgd(double learningRate) {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be positive and finite, got " + learningRate);
-        }
-        this.learningRate = learningRate;
+    public Sgd(Parameters parameters, double learningRate) {
+        this.parameters = parameters;
+        this.learningRate = Checks.positive("learning rate", learningRate);
     }
 
     public double learningRate() {
         return learningRate;
     }
 
-    /** Moves every parameter against its gradient. Gradients are left as they are. */
-    public void step(Parameters parameters) {
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void step() {
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
             double[] value = parameter.value().data;

@@ -54,9 +54,9 @@ class ParametersTest {
     void sgdMovesAgainstTheGradient() {
         weight.value().data[0] = 1.0;
         weight.gradient().data[0] = 4.0;
-        new Sgd(0.25).step(parameters);
+        new Sgd(parameters, 0.25).step();
         assertEquals(0.0, weight.value().data[0]);
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(-1));
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(parameters, -1));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(parameters, Double.NaN));
     }
 }

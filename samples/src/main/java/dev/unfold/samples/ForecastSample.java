@@ -63,12 +63,12 @@ public final class ForecastSample {
         double[][] predictions = new double[known.length][1];
         for (int n = 0; n < networks; n++) {
             Forecaster net = n == 0 ? first : new UnfoldedForecaster(n + 1);
-            Sgd sgd = new Sgd(learningRate);
+            Sgd sgd = new Sgd(net.parameters(), learningRate);
             double loss = Double.NaN;
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 net.parameters().zeroGradients();
                 loss = net.backward(training, targets);
-                sgd.step(net.parameters());
+                sgd.step();
                 if (n == 0 && (epoch == 1 || epoch == 10 || epoch == 100 || epoch == epochs)) {
                     out.printf("network 1, epoch %4d: training loss %.3e%n", epoch, loss);
                 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "Unfold 0.1.0-SNAPSHOT",
         description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
-        subcommands = {Main.Forecast.class, Main.Classify.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Forecast.class, Main.Classify.class, Main.EchoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -45,6 +45,10 @@ public final class Main implements Runnable {
     @Command(name = "classify", mixinStandardHelpOptions = true,
             description = "Seed 002: many-to-one classification of variable-length protein-like sequences.")
     static final class Classify implements Callable<Integer> {
+        @Option(names = "--network", defaultValue = "simple",
+                description = "simple (a tanh RNN, SGD) or bilstm (a bidirectional LSTM, Adam); default: ${DEFAULT-VALUE}.")
+        String network;
+
         @Option(names = "--train", defaultValue = "2000", description = "Training sequences (default: ${DEFAULT-VALUE}).")
         int train;
 
@@ -54,14 +58,45 @@ public final class Main implements Runnable {
         @Option(names = "--min-length", defaultValue = "10", description = "Shortest sequence (default: ${DEFAULT-VALUE}).")
         int minLength;
 
-        @Option(names = "--max-length", defaultValue = "40",
-                description = "Longest sequence (default: ${DEFAULT-VALUE}; the seed's proteins reach 428, where a simple RNN's gradient vanishes).")
-        int maxLength;
+        @Option(names = "--max-length",
+                description = "Longest sequence (default: 40 for simple, the seed's 428 for bilstm; over a few hundred"
+                        + " steps a simple RNN's gradient vanishes).")
+        Integer maxLength;
 
-        @Option(names = "--epochs", defaultValue = "25", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--epochs", description = "Passes over the training set (default: 25 for simple, 6 for bilstm).")
+        Integer epochs;
+
+        @Option(names = "--learning-rate", description = "Step size η (default: 0.05 for simple, 0.005 for bilstm).")
+        Double learningRate;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            ClassifySample.Model model = switch (network) {
+                case "simple" -> ClassifySample.Model.SIMPLE;
+                case "bilstm" -> ClassifySample.Model.BILSTM;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--network must be simple or bilstm, got " + network);
+            };
+            ClassifySample.run(model, train, test, minLength, maxLength != null ? maxLength : model.maxLength,
+                    epochs != null ? epochs : model.epochs, learningRate != null ? learningRate : model.learningRate,
+                    seed, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "echo", mixinStandardHelpOptions = true,
+            description = "A deep GRU names, at every step, the symbol it saw 6 steps before.")
+    static final class EchoCommand implements Callable<Integer> {
+        @Option(names = "--sequences", defaultValue = "1000", description = "Sequences per epoch (default: ${DEFAULT-VALUE}).")
+        int sequences;
+
+        @Option(names = "--epochs", defaultValue = "4", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--learning-rate", defaultValue = "0.05", description = "SGD step size η (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--learning-rate", defaultValue = "0.003", description = "Adam's step size η (default: ${DEFAULT-VALUE}).")
         double learningRate;
 
         @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
@@ -69,7 +104,7 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
-            ClassifySample.run(train, test, minLength, maxLength, epochs, learningRate, seed, System.out);
+            EchoSample.run(sequences, epochs, learningRate, seed, System.out);
             return 0;
         }
     }

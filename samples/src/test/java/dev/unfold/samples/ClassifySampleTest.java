@@ -15,7 +15,17 @@ class ClassifySampleTest {
 
     @Test
     void learnsTheMotifRuleOnHeldOutSequences() {
-        ClassifySample.Result result = ClassifySample.run(2000, 1000, 10, 40, 25, 0.05, 1, QUIET);
+        ClassifySample.Result result = ClassifySample.run(ClassifySample.Model.SIMPLE, 2000, 1000, 10, 40, 25, 0.05, 1,
+                QUIET);
+        assertTrue(result.testAccuracy() >= 0.95, "held-out accuracy " + result.testAccuracy());
+    }
+
+    @Test
+    void bidirectionalLstmLearnsItOverTheSeedsFullLengths() {
+        // Lengths 10 to 428: a motif can sit hundreds of steps from either end. The sample's own settings.
+        ClassifySample.Model model = ClassifySample.Model.BILSTM;
+        ClassifySample.Result result = ClassifySample.run(model, 2000, 500, 10, model.maxLength, model.epochs,
+                model.learningRate, 1, QUIET);
         assertTrue(result.testAccuracy() >= 0.95, "held-out accuracy " + result.testAccuracy());
     }
 
@@ -23,7 +33,7 @@ class ClassifySampleTest {
     void untrainedNetworkIsAtChance() {
         Random random = new Random(5);
         List<ProteinData.Example> test = ProteinData.generate(1000, 10, 40, random);
-        double accuracy = ClassifySample.accuracy(new UnfoldedProteinClassifier(1), test);
+        double accuracy = ClassifySample.accuracy(new UnfoldedBidirectionalProteinClassifier(1), test);
         assertTrue(Math.abs(accuracy - 0.5) < 0.1, "untrained accuracy " + accuracy);
     }
 

@@ -1,0 +1,22 @@
+package dev.unfold.samples;
+
+import dev.unfold.Cell;
+import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import dev.unfold.Network;
+import dev.unfold.Recurrent;
+import dev.unfold.Bidirectional;
+import dev.unfold.runtime.Layer;
+import dev.unfold.runtime.SequenceModel;
+
+/**
+ * Seed 002's protein classifier with the remedies the seeds name: an LSTM, whose cell state
+ * carries gradients across hundreds of steps (seed 001 §5), run in both directions, so the output
+ * reads [h_Z ; g_1]: the sequence summarised from each end.
+ */
+@Network(input = 20, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
+public interface BidirectionalProteinClassifier extends SequenceModel {
+    @Recurrent(hidden = 12, cell = Cell.LSTM)
+    @Bidirectional
+    Layer lstm();
+}
