@@ -392,7 +392,7 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * Backpropagation through time for the forward direction of rnn, against the recurrence (seed 003).
+     * Backpropagation through time for rnn, against the recurrence (seed 003).
      * Leaves δu_t in row t of rnnDu.
      */
     private void rnnBackward(int steps) {

@@ -508,7 +508,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Backpropagation through time for the forward direction of encoder, against the recurrence (seed 003).
+     * Backpropagation through time for encoder, against the recurrence (seed 003).
      * Leaves δu_t in row t of encoderDu.
      */
     private void encoderBackward(int steps) {
@@ -623,7 +623,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Backpropagation through time for the forward direction of summary, against the recurrence (seed 003).
+     * Backpropagation through time for summary, against the recurrence (seed 003).
      * Leaves δu_t in row t of summaryDu.
      */
     private void summaryBackward(int steps) {

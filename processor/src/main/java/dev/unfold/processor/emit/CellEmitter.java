@@ -136,6 +136,16 @@ abstract class CellEmitter {
         return direction.reverse() ? "t−1" : "t+1";
     }
 
+    /** "rnn", or "the reverse direction of rnn" when the layer has two. */
+    final String subject() {
+        return layer.isBidirectional() ? "the " + direction.label() + " direction of " + layer.name() : layer.name();
+    }
+
+    /** "" or "forward " / "reverse " before a noun, when the layer has two directions. */
+    final String which() {
+        return layer.isBidirectional() ? direction.label() + " " : "";
+    }
+
     final String stepRange() {
         return direction.reverse() ? "t = T..1" : "t = 1..T";
     }

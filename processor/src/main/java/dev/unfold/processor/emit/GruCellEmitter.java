@@ -66,7 +66,7 @@ final class GruCellEmitter extends CellEmitter {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
-        return method(direction.recur(), "The " + direction.label() + " GRU recurrence of " + layer.name() + " for "
+        return method(direction.recur(), "The " + which() + "GRU recurrence of " + layer.name() + " for "
                         + stepRange() + ", from h = 0 (PyTorch's nn.GRU).\n")
                 .addCode(code)
                 .build();
@@ -113,8 +113,7 @@ final class GruCellEmitter extends CellEmitter {
                 .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
                 .endControlFlow()
                 .build();
-        return method(direction.backward(), "Backpropagation through time for the " + direction.label()
-                        + " direction of " + layer.name() + " (GRU), against the recurrence.\n"
+        return method(direction.backward(), "Backpropagation through time for " + subject() + " (GRU), against the recurrence.\n"
                         + "Leaves the input-side gradients in row t of " + deltas + " and the hidden-side ones in "
                         + hiddenDeltas + ".\n")
                 .addCode(code)

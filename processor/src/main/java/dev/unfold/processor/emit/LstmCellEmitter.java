@@ -63,7 +63,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .endControlFlow()
                 .endControlFlow()
                 .build();
-        return method(direction.recur(), "The " + direction.label() + " LSTM recurrence of " + layer.name() + " for "
+        return method(direction.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
                         + stepRange() + ", from h = c = 0 (PyTorch's nn.LSTM).\n")
                 .addCode(code)
                 .build();
@@ -113,8 +113,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
                 .endControlFlow()
                 .build();
-        return method(direction.backward(), "Backpropagation through time for the " + direction.label()
-                        + " direction of " + layer.name() + " (LSTM), against the recurrence.\n"
+        return method(direction.backward(), "Backpropagation through time for " + subject() + " (LSTM), against the recurrence.\n"
                         + "Leaves the gate pre-activations' gradients δa_t in row t of " + deltas + ".\n")
                 .addCode(code)
                 .build();

@@ -67,8 +67,7 @@ final class SimpleCellEmitter extends CellEmitter {
                 .addStatement("$T.fill($N, 0.0)", java.util.Arrays.class, direction.dhNext())
                 .add(addTransposedRecurrentProduct("row", layer.hiddenConstant()))
                 .endControlFlow();
-        return method(direction.backward(), "Backpropagation through time for the " + direction.label()
-                        + " direction of " + layer.name() + ", against the recurrence (seed 003).\n"
+        return method(direction.backward(), "Backpropagation through time for " + subject() + ", against the recurrence (seed 003).\n"
                         + "Leaves δu_t in row t of " + du + ".\n")
                 .addCode(code.build())
                 .build();
