@@ -56,7 +56,7 @@ class GradientCheckTest {
         assertEquals(spec.expectedParameterCount(), net.parameters().count());
         Random random = new Random(spec.hashCode() + (tokens ? 1 : 0) + (labels ? 2 : 0));
         int steps = 1 + random.nextInt(6);
-        Example example = Example.random(spec, steps, tokens, labels, random);
+        Example example = randomExample(spec, steps, tokens, labels, random);
 
         net.parameters().zeroGradients();
         double loss = example.backward(net);
@@ -98,48 +98,31 @@ class GradientCheckTest {
         return Math.abs(forward - backward) > 1e-3 * Math.max(1, Math.abs(forward) + Math.abs(backward));
     }
 
-    /** One input sequence with its targets, in the form a test case feeds it. */
-    private record Example(double[][] xs, int[] tokens, double[][] targets, int[] labels) {
-
-        static Example random(RandomNetworks.Spec spec, int steps, boolean useTokens, boolean useLabels,
-                              Random random) {
-            int rows = spec.mapping() == Mapping.MANY_TO_MANY ? steps : 1;
-            double[][] xs = null;
-            int[] tokens = null;
-            if (useTokens) {
-                tokens = random.ints(steps, 0, spec.input()).toArray();
-            } else {
-                xs = new double[steps][spec.input()];
-                for (double[] x : xs) {
-                    for (int j = 0; j < x.length; j++) {
-                        x[j] = random.nextGaussian();
-                    }
+    /** A random sequence for {@code spec}, with random targets of the kind asked for. */
+    private static Example randomExample(RandomNetworks.Spec spec, int steps, boolean useTokens, boolean useLabels,
+                                         Random random) {
+        int rows = spec.mapping() == Mapping.MANY_TO_MANY ? steps : 1;
+        double[][] xs = null;
+        int[] tokens = null;
+        if (useTokens) {
+            tokens = random.ints(steps, 0, spec.input()).toArray();
+        } else {
+            xs = new double[steps][spec.input()];
+            for (double[] x : xs) {
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = random.nextGaussian();
                 }
             }
-            if (useLabels) {
-                return new Example(xs, tokens, null, random.ints(rows, 0, spec.output()).toArray());
-            }
-            double[][] targets = new double[rows][spec.output()];
-            for (double[] y : targets) {
-                for (int k = 0; k < y.length; k++) {
-                    y[k] = spec.loss() == Loss.MSE ? random.nextGaussian() : random.nextDouble();
-                }
-            }
-            return new Example(xs, tokens, targets, null);
         }
-
-        double backward(SequenceModel net) {
-            if (tokens != null) {
-                return labels != null ? net.backward(tokens, labels) : net.backward(tokens, targets);
-            }
-            return labels != null ? net.backward(xs, labels) : net.backward(xs, targets);
+        if (useLabels) {
+            return new Example(xs, tokens, null, random.ints(rows, 0, spec.output()).toArray());
         }
-
-        double loss(SequenceModel net) {
-            if (tokens != null) {
-                return labels != null ? net.loss(tokens, labels) : net.loss(tokens, targets);
+        double[][] targets = new double[rows][spec.output()];
+        for (double[] y : targets) {
+            for (int k = 0; k < y.length; k++) {
+                y[k] = spec.loss() == Loss.MSE ? random.nextGaussian() : random.nextDouble();
             }
-            return labels != null ? net.loss(xs, labels) : net.loss(xs, targets);
         }
+        return new Example(xs, tokens, targets, null);
     }
 }

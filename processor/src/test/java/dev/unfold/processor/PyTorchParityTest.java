@@ -60,7 +60,7 @@ class PyTorchParityTest {
         SequenceModel net = TestCompiler.instantiate(loader, "parity.Unfolded" + name, 0);
         net.parameters().load(directory.resolve(name + ".weights.safetensors"));
         Map<String, SafeTensors.Tensor> data = SafeTensors.read(directory.resolve(name + ".data.safetensors"));
-        Fixture fixture = new Fixture(data);
+        Example fixture = example(data);
 
         double[][] outputs = new double[net.outputSteps(fixture.steps())][net.outputSize()];
         fixture.forward(net, outputs);
@@ -142,62 +142,34 @@ class PyTorchParityTest {
         return Stream.of(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 
-    /** The input and targets of a fixture, in whichever of their two forms it holds them. */
-    private record Fixture(double[][] xs, int[] tokens, double[][] targets, int[] labels) {
+    /** A fixture's input and targets, in whichever of their two forms it holds them. */
+    private static Example example(Map<String, SafeTensors.Tensor> data) {
+        return new Example(matrix(data.get("xs")), ints(data.get("tokens")), matrix(data.get("targets")),
+                ints(data.get("labels")));
+    }
 
-        Fixture(Map<String, SafeTensors.Tensor> data) {
-            this(matrix(data.get("xs")), ints(data.get("tokens")), matrix(data.get("targets")), ints(data.get("labels")));
+    private static double[][] matrix(SafeTensors.Tensor tensor) {
+        if (tensor == null) {
+            return null;
         }
+        int rows = (int) tensor.shape()[0];
+        int columns = (int) tensor.shape()[1];
+        double[][] matrix = new double[rows][columns];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(tensor.values(), r * columns, matrix[r], 0, columns);
+        }
+        return matrix;
+    }
 
-        int steps() {
-            return xs != null ? xs.length : tokens.length;
+    private static int[] ints(SafeTensors.Tensor tensor) {
+        if (tensor == null) {
+            return null;
         }
-
-        void forward(SequenceModel net, double[][] outputs) {
-            if (tokens != null) {
-                net.forward(tokens, outputs);
-            } else {
-                net.forward(xs, outputs);
-            }
+        int[] values = new int[tensor.values().length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (int) tensor.values()[i];
+            assertEquals(values[i], tensor.values()[i], "an integer");
         }
-
-        double backward(SequenceModel net) {
-            if (tokens != null) {
-                return labels != null ? net.backward(tokens, labels) : net.backward(tokens, targets);
-            }
-            return labels != null ? net.backward(xs, labels) : net.backward(xs, targets);
-        }
-
-        double loss(SequenceModel net) {
-            if (tokens != null) {
-                return labels != null ? net.loss(tokens, labels) : net.loss(tokens, targets);
-            }
-            return labels != null ? net.loss(xs, labels) : net.loss(xs, targets);
-        }
-
-        private static double[][] matrix(SafeTensors.Tensor tensor) {
-            if (tensor == null) {
-                return null;
-            }
-            int rows = (int) tensor.shape()[0];
-            int columns = (int) tensor.shape()[1];
-            double[][] matrix = new double[rows][columns];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(tensor.values(), r * columns, matrix[r], 0, columns);
-            }
-            return matrix;
-        }
-
-        private static int[] ints(SafeTensors.Tensor tensor) {
-            if (tensor == null) {
-                return null;
-            }
-            int[] values = new int[tensor.values().length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (int) tensor.values()[i];
-                assertEquals(values[i], tensor.values()[i], "an integer");
-            }
-            return values;
-        }
+        return values;
     }
 }

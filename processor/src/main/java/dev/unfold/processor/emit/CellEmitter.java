@@ -113,6 +113,24 @@ abstract class CellEmitter {
                 : CodeBlock.of("$N[k]", direction.dhNext());
     }
 
+    /**
+     * Adds W_hh times the previous state to rows [0, {@code rows}) of this step's gate
+     * pre-activations, which already hold W_ih x_t + b. {@code gate} and {@code previous} must be bound.
+     */
+    final CodeBlock addRecurrentProductToGates(CodeBlock rows) {
+        String gates = direction.preactivations();
+        return CodeBlock.builder()
+                .beginControlFlow("for (int m = 0; m < $L; m++)", rows)
+                .addStatement("double a = $N[gate + m]", gates)
+                .addStatement("int w = m * $N", layer.hiddenConstant())
+                .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())
+                .addStatement("a += $N[w + j] * $N[previous + j]", direction.weightHh().valueField(), layer.states())
+                .endControlFlow()
+                .addStatement("$N[gate + m] = a", gates)
+                .endControlFlow()
+                .build();
+    }
+
     /** {@code dhNext += W_hhᵀ δ} over the given rows of this step's hidden-side deltas. */
     final CodeBlock addTransposedRecurrentProduct(String deltaRow, String rows) {
         return CodeBlock.builder()
