@@ -1,12 +1,9 @@
 package dev.unfold.processor;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
-import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
 import java.io.IOException;
