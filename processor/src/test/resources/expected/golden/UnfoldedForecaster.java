@@ -131,11 +131,6 @@ public final class UnfoldedForecaster implements Forecaster {
     private double[] rnnDu;
 
     /**
-     * During BPTT: the gradient the previous state of rnn receives from the current step.
-     */
-    private final double[] rnnDhNext = new double[RNN_HIDDEN];
-
-    /**
      * Row t: o_t = V h_t + c.
      */
     private double[] outLogits;
@@ -144,6 +139,11 @@ public final class UnfoldedForecaster implements Forecaster {
      * Row t: δy_t = ∂L/∂o_t.
      */
     private double[] outDelta;
+
+    /**
+     * During BPTT: the gradient the previous state of rnn receives from the current step.
+     */
+    private final double[] rnnDhNext = new double[RNN_HIDDEN];
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.

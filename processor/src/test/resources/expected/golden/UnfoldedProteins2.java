@@ -295,11 +295,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private double[] encoderDgatesHidden;
 
     /**
-     * During BPTT: the gradient the previous state of encoder (forward) receives from the current step.
-     */
-    private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
-
-    /**
      * Row t: the gates of encoder (reverse), pre-activations and then activations.
      */
     private double[] encoderGatesReverse;
@@ -318,11 +313,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Row t: the same at the hidden side of encoder (reverse), where the n block is r ⊙ δn.
      */
     private double[] encoderDgatesHiddenReverse;
-
-    /**
-     * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
-     */
-    private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
 
     /**
      * Row t: [h_t ; g_t] of summary; h_0 in row 0, g_{T+1} in row T + 1, both 0.
@@ -345,16 +335,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private double[] summaryDgates;
 
     /**
-     * During BPTT: the gradient the previous state of summary (forward) receives from the current step.
-     */
-    private final double[] summaryDhNext = new double[SUMMARY_HIDDEN];
-
-    /**
-     * During BPTT: f_t ⊙ δc_t, the gradient c_{t−1} of summary (forward) receives.
-     */
-    private final double[] summaryDcNext = new double[SUMMARY_HIDDEN];
-
-    /**
      * Row t: the gates of summary (reverse), pre-activations and then activations.
      */
     private double[] summaryGatesReverse;
@@ -368,6 +348,26 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (reverse).
      */
     private double[] summaryDgatesReverse;
+
+    /**
+     * During BPTT: the gradient the previous state of encoder (forward) receives from the current step.
+     */
+    private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
+
+    /**
+     * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
+     */
+    private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
+
+    /**
+     * During BPTT: the gradient the previous state of summary (forward) receives from the current step.
+     */
+    private final double[] summaryDhNext = new double[SUMMARY_HIDDEN];
+
+    /**
+     * During BPTT: f_t ⊙ δc_t, the gradient c_{t−1} of summary (forward) receives.
+     */
+    private final double[] summaryDcNext = new double[SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary (reverse) receives from the current step.

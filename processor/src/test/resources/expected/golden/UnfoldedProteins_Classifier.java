@@ -172,11 +172,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private double[] encoderDu;
 
     /**
-     * During BPTT: the gradient the previous state of encoder receives from the current step.
-     */
-    private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
-
-    /**
      * Row t: h_t of summary; row 0 is h_0 = 0.
      */
     private double[] summaryH;
@@ -185,6 +180,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Row t: δu_t = ∂L/∂u_t of summary.
      */
     private double[] summaryDu;
+
+    /**
+     * During BPTT: the gradient the previous state of encoder receives from the current step.
+     */
+    private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary receives from the current step.

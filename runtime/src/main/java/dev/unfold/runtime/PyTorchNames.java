@@ -27,38 +27,32 @@ final class PyTorchNames {
      */
     static double[] assemble(Parameter parameter, Set<String> networkNames, Map<String, SafeTensors.Tensor> tensors,
                              Set<String> used) {
-        String name = parameter.name();
-        int dot = name.lastIndexOf('.');
-        if (dot < 0) {
+        Name name = Name.parse(parameter.name());
+        if (name == null) {
             return null;
         }
-        String layer = name.substring(0, dot);
-        String field = name.substring(dot + 1);
-        String suffix = field.endsWith("_reverse") ? "_reverse" : "";
-        String kind = field.substring(0, field.length() - suffix.length());
-        String prefix = layer + ".";
-        switch (kind) {
+        switch (name.kind()) {
             case "weight_ih", "weight_hh" -> {
-                return take(parameter, prefix + kind + "_l0" + suffix, tensors, used);
+                return take(parameter, name.pytorch(name.kind()), tensors, used);
             }
             case "bias" -> {
-                double[] input = take(parameter, prefix + "bias_ih_l0" + suffix, tensors, null);
-                double[] hidden = take(parameter, prefix + "bias_hh_l0" + suffix, tensors, null);
+                double[] input = take(parameter, name.pytorch("bias_ih"), tensors, null);
+                double[] hidden = take(parameter, name.pytorch("bias_hh"), tensors, null);
                 if (input == null || hidden == null) {
                     return null;
                 }
-                boolean gru = networkNames.contains(prefix + "bias_hn" + suffix);
+                boolean gru = networkNames.contains(name.sibling("bias_hn"));
                 int summed = gru ? input.length * 2 / 3 : input.length; // a GRU's n rows cannot merge
                 double[] bias = input.clone();
                 for (int i = 0; i < summed; i++) {
                     bias[i] += hidden[i];
                 }
-                used.add(prefix + "bias_ih_l0" + suffix);
-                used.add(prefix + "bias_hh_l0" + suffix);
+                used.add(name.pytorch("bias_ih"));
+                used.add(name.pytorch("bias_hh"));
                 return bias;
             }
             case "bias_hn" -> {
-                String source = prefix + "bias_hh_l0" + suffix;
+                String source = name.pytorch("bias_hh");
                 SafeTensors.Tensor hidden = tensors.get(source);
                 int size = parameter.size();
                 if (hidden == null) {
@@ -66,7 +60,7 @@ final class PyTorchNames {
                 }
                 if (hidden.shape().length != 1 || hidden.shape()[0] != 3L * size) {
                     throw new IllegalArgumentException("tensor " + source + " has shape " + hidden.shapeText() + ", but "
-                            + name + " takes the n rows of a GRU bias of shape [" + 3 * size + "]");
+                            + parameter.name() + " takes the n rows of a GRU bias of shape [" + 3 * size + "]");
                 }
                 used.add(source);
                 double[] values = new double[size];
@@ -80,18 +74,45 @@ final class PyTorchNames {
     }
 
     /** PyTorch's names for {@code parameter}, for messages. */
-    static List<String> sourcesOf(String name) {
-        int dot = name.lastIndexOf('.');
-        String layer = name.substring(0, dot + 1);
-        String field = name.substring(dot + 1);
-        String suffix = field.endsWith("_reverse") ? "_reverse" : "";
-        String kind = field.substring(0, field.length() - suffix.length());
-        return switch (kind) {
-            case "weight_ih", "weight_hh" -> List.of(layer + kind + "_l0" + suffix);
-            case "bias" -> List.of(layer + "bias_ih_l0" + suffix, layer + "bias_hh_l0" + suffix);
-            case "bias_hn" -> List.of(layer + "bias_hh_l0" + suffix);
+    static List<String> sourcesOf(String parameterName) {
+        Name name = Name.parse(parameterName);
+        if (name == null) {
+            return List.of();
+        }
+        return switch (name.kind()) {
+            case "weight_ih", "weight_hh" -> List.of(name.pytorch(name.kind()));
+            case "bias" -> List.of(name.pytorch("bias_ih"), name.pytorch("bias_hh"));
+            case "bias_hn" -> List.of(name.pytorch("bias_hh"));
             default -> List.of();
         };
+    }
+
+    /**
+     * An Unfold parameter name taken apart: {@code rnn.bias_reverse} is layer {@code rnn}, kind
+     * {@code bias}, suffix {@code _reverse}.
+     */
+    private record Name(String layer, String kind, String suffix) {
+
+        /** The parts of {@code name}, or null when it has no layer prefix. */
+        static Name parse(String name) {
+            int dot = name.lastIndexOf('.');
+            if (dot < 0) {
+                return null;
+            }
+            String field = name.substring(dot + 1);
+            String suffix = field.endsWith("_reverse") ? "_reverse" : "";
+            return new Name(name.substring(0, dot), field.substring(0, field.length() - suffix.length()), suffix);
+        }
+
+        /** PyTorch's name for {@code kind} of this layer and direction: {@code rnn.bias_ih_l0_reverse}. */
+        String pytorch(String pytorchKind) {
+            return layer + "." + pytorchKind + "_l0" + suffix;
+        }
+
+        /** Unfold's name for another parameter of this layer and direction. */
+        String sibling(String otherKind) {
+            return layer + "." + otherKind + suffix;
+        }
     }
 
     /** The tensor's values if it exists with the parameter's shape (a bias's rows for a GRU's bias_hh). */

@@ -173,11 +173,11 @@ final class LayerEmitter {
                             : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("double d = $N[row + m]", direction.hiddenDeltas());
-            if (direction.hiddenDeltas().equals(direction.deltas())) {
-                code.addStatement("$N[m] += d", direction.bias().gradientField());
-            } else {
+            if (direction.hasSeparateHiddenDeltas()) {
                 code.add("// b is on the input side, whose n block differs\n")
                         .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
+            } else {
+                code.addStatement("$N[m] += d", direction.bias().gradientField());
             }
             code.addStatement("int w = m * $N", layer.hiddenConstant())
                     .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())

@@ -22,6 +22,16 @@ final class LstmCellEmitter extends CellEmitter {
         super(layer, direction, gradientAtEveryStep, summaryGradient);
     }
 
+    /** Binds {@code gate} (row t of the gates), {@code cell} (c_t) and {@code previousCell} (c_{t∓1}). */
+    private CodeBlock bindRows() {
+        return CodeBlock.builder()
+                .addStatement("int gate = t * $N", layer.gateRowsConstant())
+                .addStatement("int cell = t * $N", layer.hiddenConstant())
+                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
+                        layer.hiddenConstant())
+                .build();
+    }
+
     @Override
     MethodSpec recur() {
         String hidden = layer.hiddenConstant();
@@ -32,10 +42,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(zeroInitialState(c, hidden, "c"))
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int cell = t * $N", hidden)
-                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
-                        hidden)
+                .add(bindRows())
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L, for the four gates at once\n", gates,
                         previousState())
                 .add(addRecurrentProductToGates(CodeBlock.of("$N", layer.gateRowsConstant())))
@@ -74,10 +81,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, dcNext)
                 .beginControlFlow(bpttLoop())
                 .add(bindStates())
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int cell = t * $N", hidden)
-                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
-                        hidden)
+                .add(bindRows())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
                 .addStatement("double i = $N[gate + k]", gates)
                 .addStatement("double f = $N[gate + $N + k]", gates, hidden)

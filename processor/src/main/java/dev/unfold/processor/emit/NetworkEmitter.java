@@ -205,35 +205,12 @@ public final class NetworkEmitter {
         fields.add(FieldSpec.builder(int.class, "capacity", PRIVATE)
                 .addJavadoc("Steps the per-step buffers below can hold; reserve grows them.\n")
                 .build());
+        for (StepBuffer buffer : stepBuffers()) {
+            fields.add(FieldSpec.builder(double[].class, buffer.name(), PRIVATE).addJavadoc("$L\n", buffer.doc()).build());
+        }
         for (LayerPlan layer : network.layers()) {
-            fields.add(stepBuffer(layer.states(), layer.isBidirectional()
-                    ? "Row t: [h_t ; g_t] of " + layer.name() + "; h_0 in row 0, g_{T+1} in row T + 1, both 0."
-                    : "Row t: h_t of " + layer.name() + "; row 0 is h_0 = 0."));
-            if (hasGradientFromAbove(layer)) {
-                fields.add(stepBuffer(layer.statesGradient(),
-                        "Row t: ∂L/∂(row t of " + layer.states() + ") from the layer or output above."));
-            }
             for (DirectionPlan direction : layer.directions()) {
                 String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
-                if (direction.preactivations() != null) {
-                    fields.add(stepBuffer(direction.preactivations(), "Row t: the gates of " + layer.name() + of
-                            + ", pre-activations and then activations."));
-                }
-                if (direction.cellStates() != null) {
-                    fields.add(stepBuffer(direction.cellStates(), "Row t: the cell state c_t of " + layer.name() + of + "."));
-                }
-                if (direction.hiddenProducts() != null) {
-                    fields.add(stepBuffer(direction.hiddenProducts(), "Row t: W_hn h_prev + b_hn of " + layer.name() + of
-                            + "."));
-                }
-                fields.add(stepBuffer(direction.deltas(), layer.cell() == Cell.SIMPLE
-                        ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
-                        : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
-                                + (layer.cell() == Cell.GRU ? ", input side." : ".")));
-                if (!direction.hiddenDeltas().equals(direction.deltas())) {
-                    fields.add(stepBuffer(direction.hiddenDeltas(), "Row t: the same at the hidden side of "
-                            + layer.name() + of + ", where the n block is r ⊙ δn."));
-                }
                 fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
                         .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
                                 layer.name(), of)
@@ -248,10 +225,7 @@ public final class NetworkEmitter {
                 }
             }
         }
-        if (network.mapping() == Mapping.MANY_TO_MANY) {
-            fields.add(stepBuffer(output.logits(), "Row t: o_t = V h_t + c."));
-            fields.add(stepBuffer(output.delta(), "Row t: δy_t = ∂L/∂o_t."));
-        } else {
+        if (network.mapping() == Mapping.MANY_TO_ONE) {
             LayerPlan top = network.topLayer();
             fields.add(fixedBuffer(output.summary(), top.widthConstant(),
                     top.isBidirectional() ? "s = [h_T ; g_1], what the output reads." : "s = h_T, what the output reads."));
@@ -273,8 +247,49 @@ public final class NetworkEmitter {
         return layer != network.topLayer() || network.mapping() == Mapping.MANY_TO_MANY;
     }
 
-    private static FieldSpec stepBuffer(String name, String doc) {
-        return FieldSpec.builder(double[].class, name, PRIVATE).addJavadoc("$L\n", doc).build();
+    /** A buffer with a row per step, rows 0..T+1, grown by reserve. */
+    private record StepBuffer(String name, String width, String doc) {}
+
+    /** Every per-step buffer, in one list so that the fields and reserve cannot disagree. */
+    private List<StepBuffer> stepBuffers() {
+        List<StepBuffer> buffers = new ArrayList<>();
+        for (LayerPlan layer : network.layers()) {
+            buffers.add(new StepBuffer(layer.states(), layer.widthConstant(), layer.isBidirectional()
+                    ? "Row t: [h_t ; g_t] of " + layer.name() + "; h_0 in row 0, g_{T+1} in row T + 1, both 0."
+                    : "Row t: h_t of " + layer.name() + "; row 0 is h_0 = 0."));
+            if (hasGradientFromAbove(layer)) {
+                buffers.add(new StepBuffer(layer.statesGradient(), layer.widthConstant(),
+                        "Row t: ∂L/∂(row t of " + layer.states() + ") from the layer or output above."));
+            }
+            for (DirectionPlan direction : layer.directions()) {
+                String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+                if (direction.preactivations() != null) {
+                    buffers.add(new StepBuffer(direction.preactivations(), layer.gateRowsConstant(),
+                            "Row t: the gates of " + layer.name() + of + ", pre-activations and then activations."));
+                }
+                if (direction.cellStates() != null) {
+                    buffers.add(new StepBuffer(direction.cellStates(), layer.hiddenConstant(),
+                            "Row t: the cell state c_t of " + layer.name() + of + "."));
+                }
+                if (direction.hiddenProducts() != null) {
+                    buffers.add(new StepBuffer(direction.hiddenProducts(), layer.hiddenConstant(),
+                            "Row t: W_hn h_prev + b_hn of " + layer.name() + of + "."));
+                }
+                buffers.add(new StepBuffer(direction.deltas(), layer.gateRowsConstant(), layer.cell() == Cell.SIMPLE
+                        ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
+                        : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
+                                + (layer.cell() == Cell.GRU ? ", input side." : ".")));
+                if (direction.hasSeparateHiddenDeltas()) {
+                    buffers.add(new StepBuffer(direction.hiddenDeltas(), layer.gateRowsConstant(),
+                            "Row t: the same at the hidden side of " + layer.name() + of + ", where the n block is r ⊙ δn."));
+                }
+            }
+        }
+        if (network.mapping() == Mapping.MANY_TO_MANY) {
+            buffers.add(new StepBuffer(output.logits(), output.sizeConstant(), "Row t: o_t = V h_t + c."));
+            buffers.add(new StepBuffer(output.delta(), output.sizeConstant(), "Row t: δy_t = ∂L/∂o_t."));
+        }
+        return buffers;
     }
 
     private MethodSpec constructor() {
@@ -458,36 +473,10 @@ public final class NetworkEmitter {
                 .beginControlFlow("if (steps <= capacity)")
                 .addStatement("return")
                 .endControlFlow();
-        for (LayerPlan layer : network.layers()) {
-            allocate(method, layer.states(), layer.widthConstant());
-            if (hasGradientFromAbove(layer)) {
-                allocate(method, layer.statesGradient(), layer.widthConstant());
-            }
-            for (DirectionPlan direction : layer.directions()) {
-                if (direction.preactivations() != null) {
-                    allocate(method, direction.preactivations(), layer.gateRowsConstant());
-                }
-                if (direction.cellStates() != null) {
-                    allocate(method, direction.cellStates(), layer.hiddenConstant());
-                }
-                if (direction.hiddenProducts() != null) {
-                    allocate(method, direction.hiddenProducts(), layer.hiddenConstant());
-                }
-                allocate(method, direction.deltas(), layer.gateRowsConstant());
-                if (!direction.hiddenDeltas().equals(direction.deltas())) {
-                    allocate(method, direction.hiddenDeltas(), layer.gateRowsConstant());
-                }
-            }
-        }
-        if (network.mapping() == Mapping.MANY_TO_MANY) {
-            allocate(method, output.logits(), output.sizeConstant());
-            allocate(method, output.delta(), output.sizeConstant());
+        for (StepBuffer buffer : stepBuffers()) {
+            method.addStatement("$N = new double[$T.bufferLength(steps, $N)]", buffer.name(), CHECKS, buffer.width());
         }
         return method.addStatement("capacity = steps").build();
-    }
-
-    private static void allocate(MethodSpec.Builder method, String buffer, String width) {
-        method.addStatement("$N = new double[$T.bufferLength(steps, $N)]", buffer, CHECKS, width);
     }
 
     private MethodSpec unroll() {

@@ -34,6 +34,11 @@ public record DirectionPlan(
         String recur,
         String backward) {
 
+    /** Whether the hidden side has deltas of its own (a GRU's), apart from {@link #deltas}. */
+    public boolean hasSeparateHiddenDeltas() {
+        return !hiddenDeltas.equals(deltas);
+    }
+
     /** "forward" or "reverse", for comments. */
     public String label() {
         return reverse ? "reverse" : "forward";
