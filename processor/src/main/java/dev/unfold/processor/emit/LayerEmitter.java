@@ -202,22 +202,34 @@ final class LayerEmitter {
                 .build();
     }
 
+    /**
+     * For every direction: ∂L/∂W_ih += δa_t x_tᵀ, x_t given by {@code inputAtJ}; and, when
+     * {@code inputGradientAtJ} is given, ∂L/∂x_t += W_ihᵀ δa_t into it.
+     */
+    private CodeBlock inputWeightGradientsEachDirection(CodeBlock inputAtJ, CodeBlock inputGradientAtJ) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (DirectionPlan direction : layer.directions()) {
+            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("double d = $N[row + m]", direction.deltas())
+                    .addStatement("int w = m * $N", layer.inputConstant())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
+                    .addStatement("$N[w + j] += d * $L", direction.weightIh().gradientField(), inputAtJ);
+            if (inputGradientAtJ != null) {
+                code.addStatement("$L += $N[w + j] * d", inputGradientAtJ, direction.weightIh().valueField());
+            }
+            code.endControlFlow().endControlFlow();
+        }
+        return code.build();
+    }
+
     /** ∂L/∂W_ih over dense input rows. */
     private MethodSpec inputGradients() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("double[] x = xs[t - 1]")
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
-        for (DirectionPlan direction : layer.directions()) {
-            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double d = $N[row + m]", direction.deltas())
-                    .addStatement("int w = m * $N", layer.inputConstant())
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
-                    .addStatement("$N[w + j] += d * x[j]", direction.weightIh().gradientField())
-                    .endControlFlow()
-                    .endControlFlow();
-        }
-        code.endControlFlow();
+        code.add(inputWeightGradientsEachDirection(CodeBlock.of("x[j]"), null))
+                .endControlFlow();
         return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (seed 003: ∂L/∂W_ax).\n")
                 .addParameter(double[][].class, "xs")
                 .addParameter(int.class, "steps")
@@ -253,18 +265,9 @@ final class LayerEmitter {
                 .addStatement("int row = t * $N", layer.gateRowsConstant())
                 .addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, below.statesGradient(),
                         below.widthConstant());
-        for (DirectionPlan direction : layer.directions()) {
-            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double d = $N[row + m]", direction.deltas())
-                    .addStatement("int w = m * $N", layer.inputConstant())
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
-                    .addStatement("$N[w + j] += d * $N[in + j]", direction.weightIh().gradientField(), below.states())
-                    .addStatement("$N[in + j] += $N[w + j] * d", below.statesGradient(),
-                            direction.weightIh().valueField())
-                    .endControlFlow()
-                    .endControlFlow();
-        }
-        code.endControlFlow();
+        code.add(inputWeightGradientsEachDirection(CodeBlock.of("$N[in + j]", below.states()),
+                        CodeBlock.of("$N[in + j]", below.statesGradient())))
+                .endControlFlow();
         return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ with x_t row t of "
                         + below.name() + "'s output, and the gradient that row\nreceives from above, W_ihᵀ " + delta()
                         + (layer.isBidirectional() ? " summed over directions" : "") + ", into row t of "
