@@ -2,7 +2,6 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.testing.compile.Compilation;
 import dev.unfold.runtime.Adam;
 import dev.unfold.runtime.Clipping;
 import dev.unfold.runtime.SequenceModel;
@@ -10,8 +9,6 @@ import dev.unfold.runtime.Sgd;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * After warm-up, forward, backward and loss allocate nothing: 1,000 calls, measured in bytes by
@@ -22,11 +19,7 @@ class AllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private static ClassLoader loader;
-
-    @BeforeAll
-    static void compile() {
-        Compilation compilation = TestCompiler.compileCleanly(List.of(
+    private static final CompiledSources NETWORKS = new CompiledSources(List.of(
                 TestCompiler.source("alloc.Regression",
                         "package alloc;",
                         "import dev.unfold.*;",
@@ -63,12 +56,10 @@ class AllocationTest {
                         "public interface Tagger extends SequenceModel {",
                         "    @Recurrent(hidden = 10, activation = Activation.IDENTITY) Layer rnn();",
                         "}")));
-        loader = TestCompiler.loader(compilation);
-    }
 
-    @Test
-    void denseRegressionAllocatesNothing() {
-        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedRegression", 1);
+    @EachCompiler
+    void denseRegressionAllocatesNothing(TestCompiler compiler) {
+        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedRegression", 1);
         double[][][] xs = sequences(new Random(1), net.inputSize(), 50, 7, 31);
         double[][][] ys = outputs(net, xs);
         assertNoAllocation(i -> net.forward(xs[i % 3], ys[i % 3]));
@@ -76,9 +67,9 @@ class AllocationTest {
         assertNoAllocation(i -> net.loss(xs[i % 3], ys[i % 3]));
     }
 
-    @Test
-    void tokenLanguageModelAllocatesNothing() {
-        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedLanguage", 1);
+    @EachCompiler
+    void tokenLanguageModelAllocatesNothing(TestCompiler compiler) {
+        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         Random random = new Random(2);
         int[][] tokens = {random.ints(40, 0, 30).toArray(), random.ints(9, 0, 30).toArray()};
         int[][] labels = {random.ints(40, 0, 30).toArray(), random.ints(9, 0, 30).toArray()};
@@ -89,9 +80,9 @@ class AllocationTest {
         assertNoAllocation(i -> net.backward(tokens[i % 2], ys[i % 2]));
     }
 
-    @Test
-    void manyToOneClassifierAllocatesNothing() {
-        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedTagger", 1);
+    @EachCompiler
+    void manyToOneClassifierAllocatesNothing(TestCompiler compiler) {
+        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedTagger", 1);
         double[][][] xs = sequences(new Random(3), net.inputSize(), 12, 100, 3);
         double[][] target = {{1, 0, 1}};
         double[][] y = new double[1][3];
@@ -100,9 +91,9 @@ class AllocationTest {
         assertNoAllocation(i -> net.loss(xs[i % 3], target));
     }
 
-    @Test
-    void bidirectionalLstmAndGruStackAllocatesNothing() {
-        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedGated", 1);
+    @EachCompiler
+    void bidirectionalLstmAndGruStackAllocatesNothing(TestCompiler compiler) {
+        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Random random = new Random(4);
         double[][][] xs = sequences(random, net.inputSize(), 60, 5, 23);
         int[][] tokens = {random.ints(60, 0, 12).toArray(), random.ints(7, 0, 12).toArray()};
@@ -114,9 +105,9 @@ class AllocationTest {
         assertNoAllocation(i -> net.loss(tokens[i % 2], label));
     }
 
-    @Test
-    void optimizerStepsClippingAndZeroingAllocateNothing() {
-        SequenceModel net = TestCompiler.instantiate(loader, "alloc.UnfoldedGated", 1);
+    @EachCompiler
+    void optimizerStepsClippingAndZeroingAllocateNothing(TestCompiler compiler) {
+        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Sgd sgd = new Sgd(net.parameters(), 0.01);
         Adam adam = new Adam(net.parameters(), 0.001);
         assertNoAllocation(i -> {
@@ -131,18 +122,31 @@ class AllocationTest {
         void run(int i);
     }
 
-    /** Warms {@code call} up, then asserts 1,000 more calls allocate exactly 0 bytes. */
+    /**
+     * Warms {@code call} up, then asserts that a window of 1,000 more calls allocates exactly 0
+     * bytes. Up to three windows are tried: a one-off event of the JIT in this thread (a
+     * deoptimisation while the compile queue is long, as when two compilers' classes warm up at
+     * once) has been seen to cost a few hundred bytes once, while an allocation on the call's own
+     * path costs at least 16 bytes in every window and so still fails all three.
+     */
     private static void assertNoAllocation(Call call) {
         for (int i = 0; i < 3 * CALLS; i++) {
             call.run(i);
         }
-        long overhead = allocatedBetweenTwoReadings();
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < CALLS; i++) {
-            call.run(i);
+        long[] windows = new long[3];
+        for (int w = 0; w < windows.length; w++) {
+            long overhead = allocatedBetweenTwoReadings();
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < CALLS; i++) {
+                call.run(i);
+            }
+            windows[w] = THREADS.getCurrentThreadAllocatedBytes() - before - overhead;
+            if (windows[w] == 0) {
+                return;
+            }
         }
-        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before - overhead;
-        assertEquals(0, allocated, "bytes allocated by " + CALLS + " calls");
+        assertEquals(0, windows[windows.length - 1], "bytes allocated by " + CALLS + " calls, in each of "
+                + windows.length + " windows: " + java.util.Arrays.toString(windows));
     }
 
     private static long allocatedBetweenTwoReadings() {

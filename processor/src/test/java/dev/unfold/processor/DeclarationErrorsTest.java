@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.testing.compile.Compilation;
 import java.util.List;
 import javax.tools.JavaFileObject;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every mistake a user can make in a declaration is a compile error on the line that holds it,
@@ -25,51 +24,51 @@ class DeclarationErrorsTest {
         return TestCompiler.source("test." + name, lines);
     }
 
-    private static void assertSingleError(JavaFileObject file, String id, String fixHint, int line) {
-        Compilation compilation = TestCompiler.compile(file);
+    private static void assertSingleError(TestCompiler compiler, JavaFileObject file, String id, String fixHint, int line) {
+        Compilation compilation = compiler.compile(file);
         assertThat(compilation).failed();
         assertThat(compilation).hadErrorContaining("[" + id + "]").inFile(file).onLine(line);
         assertThat(compilation).hadErrorContaining(fixHint).inFile(file).onLine(line);
         assertThat(compilation).hadErrorCount(1);
-        assertEquals(List.of(), TestCompiler.generatedSourcesOnDisk(file), "a declaration with errors generates nothing");
+        assertEquals(List.of(), compiler.generatedSourcesOnDisk(file), "a declaration with errors generates nothing");
     }
 
-    @Test
-    void networkOnAClass() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void networkOnAClass(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public abstract class Net implements SequenceModel {",
                 "}"), "UnfoldNotInterface", "declare it as `interface Net extends SequenceModel`", 6);
     }
 
-    @Test
-    void networkOnAnEnum() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void networkOnAnEnum(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public enum Net { A }"), "UnfoldNotInterface", "Net is an enum", 6);
     }
 
-    @Test
-    void interfaceNotExtendingSequenceModel() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void interfaceNotExtendingSequenceModel(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}"), "UnfoldNotSequenceModel", "interface Net extends SequenceModel", 6);
     }
 
-    @Test
-    void genericInterface() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void genericInterface(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net<T> extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}"), "UnfoldGenericNetwork", "remove the type parameters", 6);
     }
 
-    @Test
-    void privateNestedInterface() {
-        assertSingleError(file("Outer",
+    @EachCompiler
+    void privateNestedInterface(TestCompiler compiler) {
+        assertSingleError(compiler, file("Outer",
                 "public class Outer {",
                 "    @Network(input = 4, output = 1)",
                 "    private interface Net extends SequenceModel {",
@@ -78,9 +77,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldPrivateNetwork", "make it package-private or public", 7);
     }
 
-    @Test
-    void inputNotPositive() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void inputNotPositive(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(",
                 "    input = 0,",
                 "    output = 1)",
@@ -89,9 +88,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldInputSize", "input must be at least 1, got 0", 6);
     }
 
-    @Test
-    void outputNotPositive() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void outputNotPositive(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4,",
                 "    output = -2)",
                 "public interface Net extends SequenceModel {",
@@ -99,9 +98,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldOutputSize", "output must be at least 1, got -2", 6);
     }
 
-    @Test
-    void hiddenNotPositive() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void hiddenNotPositive(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer first();",
@@ -111,17 +110,17 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldHiddenSize", "hidden must be at least 1, got 0", 9);
     }
 
-    @Test
-    void noLayers() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void noLayers(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "}"), "UnfoldNoLayers", "`@Recurrent(hidden = 20) Layer rnn();`", 6);
     }
 
-    @Test
-    void layerWithParameters() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void layerWithParameters(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3)",
@@ -129,9 +128,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldLayerParameters", "declare it as `Layer rnn();`", 8);
     }
 
-    @Test
-    void layerWithAnotherReturnType() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void layerWithAnotherReturnType(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3)",
@@ -139,9 +138,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldLayerReturnType", "must return dev.unfold.runtime.Layer, not int", 8);
     }
 
-    @Test
-    void layerWithABody() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void layerWithABody(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3)",
@@ -149,9 +148,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldLayerNotAbstract", "remove its body", 8);
     }
 
-    @Test
-    void genericLayerMethod() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void genericLayerMethod(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3)",
@@ -159,9 +158,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldGenericLayer", "must not declare type parameters", 8);
     }
 
-    @Test
-    void layerMethodWithoutRecurrent() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void layerMethodWithoutRecurrent(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
@@ -169,9 +168,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldMissingRecurrent", "annotate it with @Recurrent(hidden = ...)", 8);
     }
 
-    @Test
-    void layerNamedLikeTheOutputProjection() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void layerNamedLikeTheOutputProjection(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3)",
@@ -179,9 +178,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldReservedLayerName", "out.weight and out.bias; rename the method", 8);
     }
 
-    @Test
-    void crossEntropyWithOneOutput() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void crossEntropyWithOneOutput(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1,",
                 "    loss = Loss.CROSS_ENTROPY)",
                 "public interface Net extends SequenceModel {",
@@ -189,9 +188,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldCrossEntropyOutput", "use loss = Loss.BINARY_CROSS_ENTROPY", 6);
     }
 
-    @Test
-    void activationOnAGatedCell() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void activationOnAGatedCell(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3, cell = Cell.LSTM,",
@@ -200,18 +199,18 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldGatedActivation", "remove `activation = RELU`", 8);
     }
 
-    @Test
-    void defaultActivationSpelledOutOnAGruIsFine() {
-        TestCompiler.compileCleanly(List.of(file("Net",
+    @EachCompiler
+    void defaultActivationSpelledOutOnAGruIsFine(TestCompiler compiler) {
+        compiler.compileCleanly(List.of(file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3, cell = Cell.GRU, activation = Activation.TANH) Layer rnn();",
                 "}")));
     }
 
-    @Test
-    void bidirectionalWithoutRecurrent() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void bidirectionalWithoutRecurrent(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer first();",
@@ -220,10 +219,10 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldBidirectionalWithoutRecurrent", "add @Recurrent(hidden = ...) to it", 8);
     }
 
-    @Test
-    void lstmTooLargeCountsItsFourGates() {
+    @EachCompiler
+    void lstmTooLargeCountsItsFourGates(TestCompiler compiler) {
         // 4 · 25,000 rows × 25,000 columns: one LSTM weight matrix no Java array holds
-        assertSingleError(file("Net",
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(",
@@ -232,9 +231,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldTooLarge", "more than a Java array holds", 8);
     }
 
-    @Test
-    void abstractMethodThatIsNotALayer() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void abstractMethodThatIsNotALayer(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
@@ -242,22 +241,22 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldUnimplementableMethod", "give it a default body, or remove it", 8);
     }
 
-    @Test
-    void inheritedAbstractMethodThatIsNotALayer() {
+    @EachCompiler
+    void inheritedAbstractMethodThatIsNotALayer(TestCompiler compiler) {
         JavaFileObject base = file("Described", "public interface Described { String describe(); }");
         JavaFileObject net = file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel, Described {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}");
-        Compilation compilation = TestCompiler.compile(base, net);
+        Compilation compilation = compiler.compile(base, net);
         assertThat(compilation).hadErrorContaining("[UnfoldUnimplementableMethod] abstract method test.Described.describe()")
                 .inFile(net).onLine(6);
     }
 
-    @Test
-    void networkTooLargeForJavaArrays() {
-        assertSingleError(file("Net",
+    @EachCompiler
+    void networkTooLargeForJavaArrays(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(",
@@ -266,9 +265,9 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldTooLarge", "more than a Java array holds", 8);
     }
 
-    @Test
-    void everyMistakeInOneDeclarationIsReported() {
-        Compilation compilation = TestCompiler.compile(file("Net",
+    @EachCompiler
+    void everyMistakeInOneDeclarationIsReported(TestCompiler compiler) {
+        Compilation compilation = compiler.compile(file("Net",
                 "@Network(input = 0, output = 0)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = -1) Layer rnn();",
@@ -277,8 +276,8 @@ class DeclarationErrorsTest {
         assertThat(compilation).hadErrorCount(4);
     }
 
-    @Test
-    void oneBadInterfaceDoesNotStopTheOthers() {
+    @EachCompiler
+    void oneBadInterfaceDoesNotStopTheOthers(TestCompiler compiler) {
         JavaFileObject bad = file("Bad",
                 "@Network(input = 4, output = 1)",
                 "public interface Bad extends SequenceModel {",
@@ -289,25 +288,25 @@ class DeclarationErrorsTest {
                 "public interface Good extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}");
-        Compilation compilation = TestCompiler.compile(bad, good);
+        Compilation compilation = compiler.compile(bad, good);
         assertThat(compilation).hadErrorCount(1);
-        assertEquals(List.of("test/UnfoldedGood.java"), TestCompiler.generatedSourcesOnDisk(bad, good));
+        assertEquals(List.of("test/UnfoldedGood.java"), compiler.generatedSourcesOnDisk(bad, good));
     }
 
-    @Test
-    void generatedNameAlreadyTaken() {
+    @EachCompiler
+    void generatedNameAlreadyTaken(TestCompiler compiler) {
         JavaFileObject taken = file("UnfoldedNet", "public class UnfoldedNet {}");
         JavaFileObject net = file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}");
-        Compilation compilation = TestCompiler.compile(taken, net);
+        Compilation compilation = compiler.compile(taken, net);
         assertThat(compilation).hadErrorContaining("[UnfoldCannotWrite]").inFile(net).onLine(6);
     }
 
-    @Test
-    void unexpectedFailureInsideTheProcessorIsAnErrorAtTheInterface() {
+    @EachCompiler
+    void unexpectedFailureInsideTheProcessorIsAnErrorAtTheInterface(TestCompiler compiler) {
         JavaFileObject net = file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
@@ -316,14 +315,14 @@ class DeclarationErrorsTest {
         UnfoldProcessor failing = new UnfoldProcessor(plan -> {
             throw new IllegalStateException("boom");
         });
-        Compilation compilation = com.google.testing.compile.Compiler.javac().withProcessors(failing).compile(net);
+        Compilation compilation = compiler.compile(List.of(failing), List.of(net));
         assertThat(compilation).hadErrorContaining("[UnfoldInternalError]").inFile(net).onLine(6);
         assertThat(compilation).hadErrorContaining("IllegalStateException: boom");
     }
 
-    @Test
-    void layerNamesThatMakeTheSameConstantStillCompile() {
-        Compilation compilation = TestCompiler.compileCleanly(List.of(file("Net",
+    @EachCompiler
+    void layerNamesThatMakeTheSameConstantStillCompile(TestCompiler compiler) {
+        Compilation compilation = compiler.compileCleanly(List.of(file("Net",
                 "@Network(input = 4, output = 1)",
                 "public interface Net extends SequenceModel {",
                 "    @Recurrent(hidden = 3) Layer rnn_a();",

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * The generated source, byte for byte, for small networks. Every change to the output shows up in
@@ -20,9 +19,9 @@ class GoldenSourceTest {
             "src/test/resources/expected"));
     private static final boolean UPDATE = Boolean.getBoolean("unfold.updateGolden");
 
-    @Test
-    void seedForecaster() throws IOException {
-        assertGolden("golden.Forecaster", "golden.UnfoldedForecaster",
+    @EachCompiler
+    void seedForecaster(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.Forecaster", "golden.UnfoldedForecaster",
                 "package golden;",
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
@@ -33,9 +32,9 @@ class GoldenSourceTest {
                 "}");
     }
 
-    @Test
-    void deepClassifierNestedInAClass() throws IOException {
-        assertGolden("golden.Proteins", "golden.UnfoldedProteins_Classifier",
+    @EachCompiler
+    void deepClassifierNestedInAClass(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.Proteins", "golden.UnfoldedProteins_Classifier",
                 "package golden;",
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
@@ -50,9 +49,9 @@ class GoldenSourceTest {
                 "}");
     }
 
-    @Test
-    void bidirectionalGruUnderBidirectionalLstmManyToOne() throws IOException {
-        assertGolden("golden.Proteins2", "golden.UnfoldedProteins2",
+    @EachCompiler
+    void bidirectionalGruUnderBidirectionalLstmManyToOne(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.Proteins2", "golden.UnfoldedProteins2",
                 "package golden;",
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
@@ -67,8 +66,8 @@ class GoldenSourceTest {
                 "}");
     }
 
-    @Test
-    void sameDeclarationGivesIdenticalSource() {
+    @EachCompiler
+    void sameDeclarationGivesIdenticalSource(TestCompiler compiler) {
         String[] lines = {
                 "package golden;",
                 "import dev.unfold.*;",
@@ -78,15 +77,15 @@ class GoldenSourceTest {
                 "    @Recurrent(hidden = 5, activation = Activation.IDENTITY) Layer rnn();",
                 "}"};
         String first = TestCompiler.generatedSource(
-                TestCompiler.compileCleanly(List.of(TestCompiler.source("golden.Tagger", lines))), "golden.UnfoldedTagger");
+                compiler.compileCleanly(List.of(TestCompiler.source("golden.Tagger", lines))), "golden.UnfoldedTagger");
         String second = TestCompiler.generatedSource(
-                TestCompiler.compileCleanly(List.of(TestCompiler.source("golden.Tagger", lines))), "golden.UnfoldedTagger");
+                compiler.compileCleanly(List.of(TestCompiler.source("golden.Tagger", lines))), "golden.UnfoldedTagger");
         assertEquals(first, second);
     }
 
-    private static void assertGolden(String sourceName, String generatedClass, String... declaration)
+    private static void assertGolden(TestCompiler compiler, String sourceName, String generatedClass, String... declaration)
             throws IOException {
-        Compilation compilation = TestCompiler.compileCleanly(List.of(TestCompiler.source(sourceName, declaration)));
+        Compilation compilation = compiler.compileCleanly(List.of(TestCompiler.source(sourceName, declaration)));
         String actual = TestCompiler.generatedSource(compilation, generatedClass);
         Path golden = EXPECTED.resolve(generatedClass.replace('.', '/') + ".java");
         if (UPDATE) {

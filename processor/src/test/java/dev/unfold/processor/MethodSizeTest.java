@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * HotSpot refuses to JIT-compile a method over 8000 bytes of bytecode, and runs it interpreted,
@@ -15,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class MethodSizeTest {
     private static final int HUGE_METHOD_LIMIT = 8000;
 
-    @Test
-    void everyGeneratedMethodIsJitCompilable() {
-        Compilation compilation = TestCompiler.compileCleanly(List.of(
+    @EachCompiler
+    void everyGeneratedMethodIsJitCompilable(TestCompiler compiler) {
+        Compilation compilation = compiler.compileCleanly(List.of(
                 TestCompiler.source("sizes.Large",
                         "package sizes;",
                         "import dev.unfold.*;",

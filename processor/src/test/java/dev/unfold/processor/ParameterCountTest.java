@@ -10,13 +10,12 @@ import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** The parameter counts of seed 002, and PyTorch's names and shapes. */
 class ParameterCountTest {
 
-    private static SequenceModel forecaster(int output) {
-        Compilation compilation = TestCompiler.compileCleanly(List.of(TestCompiler.source("seed.Forecaster",
+    private static SequenceModel forecaster(TestCompiler compiler, int output) {
+        Compilation compilation = compiler.compileCleanly(List.of(TestCompiler.source("seed.Forecaster",
                 "package seed;",
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
@@ -28,21 +27,21 @@ class ParameterCountTest {
         return TestCompiler.instantiate(TestCompiler.loader(compilation), "seed.UnfoldedForecaster", 1);
     }
 
-    @Test
-    void seedForecasterHas521Parameters() {
-        SequenceModel net = forecaster(1);
+    @EachCompiler
+    void seedForecasterHas521Parameters(TestCompiler compiler) {
+        SequenceModel net = forecaster(compiler, 1);
         assertEquals(521, net.parameterCount());
         assertEquals(521, net.parameters().count());
     }
 
-    @Test
-    void twoOutputsMake542Parameters() {
-        assertEquals(542, forecaster(2).parameterCount());
+    @EachCompiler
+    void twoOutputsMake542Parameters(TestCompiler compiler) {
+        assertEquals(542, forecaster(compiler, 2).parameterCount());
     }
 
-    @Test
-    void namesAndShapesArePyTorchs() {
-        SequenceModel net = forecaster(2);
+    @EachCompiler
+    void namesAndShapesArePyTorchs(TestCompiler compiler) {
+        SequenceModel net = forecaster(compiler, 2);
         assertEquals(List.of("rnn.weight_ih", "rnn.weight_hh", "rnn.bias", "out.weight", "out.bias"),
                 net.parameters().names());
         assertShape(net.parameters().get("rnn.weight_ih"), 20, 4);
@@ -52,12 +51,12 @@ class ParameterCountTest {
         assertShape(net.parameters().get("out.bias"), 2, 1);
     }
 
-    @Test
-    void formulaHoldsForRandomSizes() {
+    @EachCompiler
+    void formulaHoldsForRandomSizes(TestCompiler compiler) {
         // RandomNetworks.Spec computes the count from the sizes alone; GradientCheckTest compares
         // every one of its 216 networks against it. Here: a few more, with larger sizes.
         List<RandomNetworks.Spec> specs = RandomNetworks.allCombinations(99).subList(0, 12);
-        Compilation compilation = TestCompiler.compileCleanly(specs.stream().map(RandomNetworks.Spec::source).toList());
+        Compilation compilation = compiler.compileCleanly(specs.stream().map(RandomNetworks.Spec::source).toList());
         ClassLoader loader = TestCompiler.loader(compilation);
         for (RandomNetworks.Spec spec : specs) {
             SequenceModel net = TestCompiler.instantiate(loader, spec.className(), 3);
@@ -66,10 +65,10 @@ class ParameterCountTest {
         }
     }
 
-    @Test
-    void sameSeedSameWeightsOtherSeedOtherWeights() {
-        SequenceModel a = forecaster(1);
-        Compilation compilation = TestCompiler.compileCleanly(List.of(TestCompiler.source("seed.Forecaster",
+    @EachCompiler
+    void sameSeedSameWeightsOtherSeedOtherWeights(TestCompiler compiler) {
+        SequenceModel a = forecaster(compiler, 1);
+        Compilation compilation = compiler.compileCleanly(List.of(TestCompiler.source("seed.Forecaster",
                 "package seed;",
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",

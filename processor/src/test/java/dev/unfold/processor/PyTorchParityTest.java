@@ -11,10 +11,12 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -29,7 +31,7 @@ class PyTorchParityTest {
     private static final double TOLERANCE = 1e-9;
 
     @TestFactory
-    Stream<DynamicTest> everyFixtureMatchesPyTorch() throws IOException, URISyntaxException {
+    Stream<DynamicContainer> everyFixtureMatchesPyTorch() throws IOException, URISyntaxException {
         Path directory = Path.of(PyTorchParityTest.class.getResource("/parity").toURI());
         List<Path> declarations;
         try (Stream<Path> files = Files.list(directory)) {
@@ -37,17 +39,17 @@ class PyTorchParityTest {
         }
         assertTrue(declarations.size() >= 72, "fixtures found: " + declarations.size());
         List<JavaFileObject> sources = declarations.stream().map(PyTorchParityTest::source).toList();
-        ClassLoader loader = TestCompiler.loader(TestCompiler.compileCleanly(sources));
-        return declarations.stream().map(declaration -> {
-            String name = declaration.getFileName().toString().replace(".java", "");
-            return DynamicTest.dynamicTest(name, () -> check(loader, directory, name));
-        });
+        CompiledSources fixtures = new CompiledSources(sources);
+        return Arrays.stream(TestCompiler.values()).map(compiler -> DynamicContainer.dynamicContainer(compiler.toString(),
+                declarations.stream().map(declaration -> {
+                    String name = declaration.getFileName().toString().replace(".java", "");
+                    return DynamicTest.dynamicTest(name, () -> check(fixtures.loader(compiler), directory, name));
+                })));
     }
 
     private static JavaFileObject source(Path path) {
         try {
-            String name = path.getFileName().toString().replace(".java", "");
-            return JavaFileObjects.forSourceString("parity." + name, Files.readString(path));
+            return JavaFileObjects.forResource(path.toUri().toURL());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,21 +3,13 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.google.testing.compile.Compilation;
 import dev.unfold.runtime.SequenceModel;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** A generated network rejects bad arguments with a message naming what it expected and what came. */
 class RunTimeErrorsTest {
-    private static SequenceModel regression;
-    private static SequenceModel classifier;
-
-    @BeforeAll
-    static void compile() {
-        Compilation compilation = TestCompiler.compileCleanly(List.of(
+    private static final CompiledSources NETWORKS = new CompiledSources(List.of(
                 TestCompiler.source("errors.Regression",
                         "package errors;",
                         "import dev.unfold.*;",
@@ -34,54 +26,66 @@ class RunTimeErrorsTest {
                         "public interface Classifier extends SequenceModel {",
                         "    @Recurrent(hidden = 4) Layer rnn();",
                         "}")));
-        ClassLoader loader = TestCompiler.loader(compilation);
-        regression = TestCompiler.instantiate(loader, "errors.UnfoldedRegression", 1);
-        classifier = TestCompiler.instantiate(loader, "errors.UnfoldedClassifier", 1);
+
+    private static SequenceModel regression(TestCompiler compiler) {
+        return TestCompiler.instantiate(NETWORKS.loader(compiler), "errors.UnfoldedRegression", 1);
+    }
+
+    private static SequenceModel classifier(TestCompiler compiler) {
+        return TestCompiler.instantiate(NETWORKS.loader(compiler), "errors.UnfoldedClassifier", 1);
     }
 
     private static void assertRejected(String message, Executable call) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, call).getMessage());
     }
 
-    @Test
-    void wrongInputWidth() {
+    @EachCompiler
+    void wrongInputWidth(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
         assertRejected("xs[1] has 2 values, expected 3 (the network's input size)",
                 () -> regression.forward(new double[][] {{1, 2, 3}, {1, 2}}, new double[2][2]));
     }
 
-    @Test
-    void raggedAndMissingRows() {
+    @EachCompiler
+    void raggedAndMissingRows(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
         assertRejected("xs[0] is null", () -> regression.forward(new double[][] {null}, new double[1][2]));
         assertRejected("targets[1] has 3 values, expected 2 (the network's output size)",
                 () -> regression.backward(new double[2][3], new double[][] {{0, 0}, {0, 0, 0}}));
     }
 
-    @Test
-    void emptySequence() {
+    @EachCompiler
+    void emptySequence(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
+        SequenceModel classifier = classifier(compiler);
         assertRejected("xs is empty: a sequence needs at least one step",
                 () -> regression.backward(new double[0][], new double[0][]));
         assertRejected("tokens is empty: a sequence needs at least one step",
                 () -> classifier.backward(new int[0], new int[] {0}));
     }
 
-    @Test
-    void wrongNumberOfOutputRows() {
+    @EachCompiler
+    void wrongNumberOfOutputRows(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
+        SequenceModel classifier = classifier(compiler);
         assertRejected("targets has 2 rows, expected 3 (one per input step)",
                 () -> regression.backward(new double[3][3], new double[2][2]));
         assertRejected("ys has 3 rows, expected 1 (a many-to-one network has one output row per sequence)",
                 () -> classifier.forward(new double[3][5], new double[3][3]));
     }
 
-    @Test
-    void labelsAndTokensOutOfRange() {
+    @EachCompiler
+    void labelsAndTokensOutOfRange(TestCompiler compiler) {
+        SequenceModel classifier = classifier(compiler);
         assertRejected("labels[0] is 3, outside the classes [0, 3) of the network's output size",
                 () -> classifier.backward(new double[2][5], new int[] {3}));
         assertRejected("tokens[2] is -1, outside the vocabulary [0, 5) of the network's input size",
                 () -> classifier.backward(new int[] {0, 4, -1}, new int[] {0}));
     }
 
-    @Test
-    void nonFiniteValues() {
+    @EachCompiler
+    void nonFiniteValues(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
         assertRejected("xs[0][2] is NaN: inputs must be finite",
                 () -> regression.forward(new double[][] {{0, 0, Double.NaN}}, new double[1][2]));
         assertRejected("xs[1][0] is Infinity: inputs must be finite",
@@ -90,16 +94,18 @@ class RunTimeErrorsTest {
                 () -> regression.backward(new double[1][3], new double[][] {{0, Double.NaN}}));
     }
 
-    @Test
-    void labelsOnANetworkWithoutCrossEntropy() {
+    @EachCompiler
+    void labelsOnANetworkWithoutCrossEntropy(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> regression.backward(new double[1][3], new int[] {0}));
         assertEquals("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE:"
                 + " pass the targets as double[][]", e.getMessage());
     }
 
-    @Test
-    void rejectedCallLeavesGradientsUntouched() {
+    @EachCompiler
+    void rejectedCallLeavesGradientsUntouched(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
         regression.parameters().zeroGradients();
         assertThrows(IllegalArgumentException.class,
                 () -> regression.backward(new double[][] {{1, 2, 3}, {1, Double.NaN, 3}}, new double[2][2]));

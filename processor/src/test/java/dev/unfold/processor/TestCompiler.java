@@ -9,42 +9,119 @@ import dev.unfold.runtime.SequenceModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.annotation.processing.Processor;
+import javax.tools.Diagnostic;
 import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
-import javax.tools.Diagnostic;
-import javax.tools.JavaFileObject;
+import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
 
-/** Compiles network declarations with Unfold's processor in-process, and loads what comes out. */
-final class TestCompiler {
-    private TestCompiler() {}
+/**
+ * The compilers Unfold's processor must work under, each driving the processor in-process:
+ * {@code javac}, as Maven and Gradle run it, and ECJ, the compiler inside Eclipse. Tests written
+ * once against this type run under both (see {@link EachCompiler}).
+ */
+enum TestCompiler {
+    JAVAC {
+        @Override
+        JavaCompiler tool() {
+            return ToolProvider.getSystemJavaCompiler();
+        }
 
-    /** A source file {@code pkg/Name.java} from its lines. */
+        @Override
+        List<String> options() {
+            return List.of("--release", "17");
+        }
+    },
+    ECJ {
+        @Override
+        JavaCompiler tool() {
+            return new EclipseCompiler();
+        }
+
+        @Override
+        List<String> options() {
+            // -proceedOnError:-fatal is ECJ's default in batch mode; as in Eclipse, errors in one
+            // file still let the others compile.
+            return List.of("--release", "17");
+        }
+    };
+
+    /**
+     * Where test sources are written. ECJ only reads sources that are real files (an in-memory
+     * source's URI makes it fail), so every test source is one, for both compilers alike.
+     */
+    private static final Path SOURCES = Path.of(System.getProperty("unfold.testSources", "target/unfold-test-sources"));
+
+    abstract JavaCompiler tool();
+
+    abstract List<String> options();
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * A source file {@code pkg/Name.java} from its lines, written to disk once per distinct text
+     * (its directory is named by the text's hash, so two tests may use the same name).
+     */
     static JavaFileObject source(String qualifiedName, String... lines) {
-        return JavaFileObjects.forSourceLines(qualifiedName, lines);
+        String text = String.join("\n", lines) + "\n";
+        Path file = SOURCES.resolve(hash(qualifiedName + "\n" + text)).resolve(qualifiedName.replace('.', '/') + ".java");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            }
+            return JavaFileObjects.forResource(file.toUri().toURL());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    static Compilation compile(JavaFileObject... sources) {
-        return Compiler.javac().withProcessors(new UnfoldProcessor()).compile(sources);
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
-    static Compilation compile(List<JavaFileObject> sources) {
-        return Compiler.javac().withProcessors(new UnfoldProcessor()).compile(sources);
+    /** Compiles with a fresh Unfold processor: a processor instance serves one compilation only. */
+    Compilation compile(JavaFileObject... sources) {
+        return compile(List.of(sources));
+    }
+
+    Compilation compile(List<JavaFileObject> sources) {
+        return compile(List.of(new UnfoldProcessor()), sources);
+    }
+
+    /** Compiles with the given processors, in this order. */
+    Compilation compile(List<? extends Processor> processors, List<JavaFileObject> sources) {
+        return Compiler.compiler(tool()).withOptions(options()).withProcessors(processors).compile(sources);
     }
 
     /** Compiles and fails the test, showing every diagnostic, unless the compilation succeeded. */
-    static Compilation compileCleanly(List<JavaFileObject> sources) {
+    Compilation compileCleanly(List<JavaFileObject> sources) {
         Compilation compilation = compile(sources);
-        assertEquals(Compilation.Status.SUCCESS, compilation.status(), () -> compilation.diagnostics().stream()
+        assertEquals(Compilation.Status.SUCCESS, compilation.status(), () -> this + ": " + compilation.diagnostics().stream()
                 .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                 .map(Object::toString)
                 .collect(Collectors.joining("\n")));
@@ -52,36 +129,63 @@ final class TestCompiler {
     }
 
     /**
-     * Compiles with javac writing to a temporary directory, as a build would, and lists the source
-     * files the processor wrote there (relative paths), whether or not the compilation succeeded.
+     * Compiles writing to a temporary directory, as a build would, and lists the source files the
+     * processor wrote there (relative paths), whether or not the compilation succeeded.
      */
-    static List<String> generatedSourcesOnDisk(JavaFileObject... sources) {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    List<String> generatedSourcesOnDisk(JavaFileObject... sources) {
         try {
             Path root = Files.createTempDirectory("unfold-test");
-            Path generated = Files.createDirectories(root.resolve("generated"));
-            Path classes = Files.createDirectories(root.resolve("classes"));
-            try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
-                files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT, List.of(generated));
-                files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(classes));
-                JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostic -> { }, List.of(
-                        "-classpath", System.getProperty("java.class.path")), null, List.of(sources));
-                task.setProcessors(List.of(new UnfoldProcessor()));
-                task.call();
+            try {
+                Path generated = Files.createDirectories(root.resolve("generated"));
+                compileToDisk(List.of(new UnfoldProcessor()), List.of(sources), List.of(), generated,
+                        Files.createDirectories(root.resolve("classes")));
+                return relativeFiles(generated);
+            } finally {
+                deleteRecursively(root);
             }
-            List<String> written;
-            try (Stream<Path> walk = Files.walk(generated)) {
-                written = walk.filter(Files::isRegularFile)
-                        .map(path -> generated.relativize(path).toString().replace('\\', '/'))
-                        .sorted()
-                        .toList();
-            }
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-            return written;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One compilation as a build tool runs it: sources in, generated sources and classes out to
+     * real directories, {@code classpath} ahead of the test's own. Returns the diagnostics.
+     */
+    List<Diagnostic<? extends JavaFileObject>> compileToDisk(List<? extends Processor> processors,
+            List<JavaFileObject> sources, List<Path> classpath, Path generated, Path classes) throws IOException {
+        JavaCompiler compiler = tool();
+        List<Diagnostic<? extends JavaFileObject>> diagnostics = new ArrayList<>();
+        try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
+            files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT, List.of(generated));
+            files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(classes));
+            String path = Stream.concat(classpath.stream().map(Path::toString),
+                    Stream.of(System.getProperty("java.class.path"))).collect(Collectors.joining(java.io.File.pathSeparator));
+            List<String> options = new ArrayList<>(options());
+            options.addAll(List.of("-classpath", path));
+            List<JavaFileObject> onDisk = new ArrayList<>();
+            for (JavaFileObject source : sources) {
+                onDisk.add(files.getJavaFileObjects(Path.of(source.toUri())).iterator().next());
+            }
+            JavaCompiler.CompilationTask task = compiler.getTask(null, files, diagnostics::add, options, null, onDisk);
+            task.setProcessors(processors);
+            task.call();
+        }
+        return diagnostics;
+    }
+
+    static List<String> relativeFiles(Path directory) throws IOException {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            return walk.filter(Files::isRegularFile)
+                    .map(path -> directory.relativize(path).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 
