@@ -25,8 +25,7 @@ final class GeneratedSourceWriter {
 
     void write(NetworkPlan plan, TypeSpec.Builder type) throws IOException {
         String source = render(plan, type);
-        String name = plan.packageName().isEmpty() ? plan.className() : plan.packageName() + "." + plan.className();
-        JavaFileObject target = filer.createSourceFile(name, plan.origin());
+        JavaFileObject target = filer.createSourceFile(plan.qualifiedClassName(), plan.origin());
         try (Writer writer = target.openWriter()) {
             writer.write(source);
         }

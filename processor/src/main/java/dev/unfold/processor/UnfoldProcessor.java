@@ -11,8 +11,13 @@ import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.Planner;
 import dev.unfold.processor.validate.DeclarationValidator;
 import dev.unfold.processor.validate.Problem;
+import dev.unfold.processor.validate.Unresolved;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import javax.annotation.processing.AbstractProcessor;
@@ -25,11 +30,18 @@ import javax.lang.model.element.TypeElement;
 /**
  * Unfold's annotation processor: for each {@code @Network} interface, read → validate → plan →
  * emit. Each interface is handled on its own, so one bad declaration never stops the others, and
- * a declaration with errors generates nothing.
+ * a declaration with errors generates nothing. A declaration that names something unresolved
+ * waits for the next round, and is reported once, in the last round, if it never resolves.
+ *
+ * <p>One instance serves one compilation: it keeps the waiting networks and the names written.
  */
 @AutoService(Processor.class)
 public final class UnfoldProcessor extends AbstractProcessor {
     private final Function<NetworkPlan, TypeSpec.Builder> emitter;
+    /** Networks that named something unresolved, by qualified name, to try again next round. */
+    private final Set<String> waiting = new LinkedHashSet<>();
+    /** Generated classes written by this compilation, so none is written twice. */
+    private final Set<String> written = new HashSet<>();
 
     public UnfoldProcessor() {
         this(plan -> new NetworkEmitter(plan).emit());
@@ -54,17 +66,20 @@ public final class UnfoldProcessor extends AbstractProcessor {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         ErrorReporter reporter = new ErrorReporter(processingEnv.getMessager());
         DeclarationReader reader = new DeclarationReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
+        List<TypeElement> networks = waitingNetworks();
         for (Element element : round.getElementsAnnotatedWith(Network.class)) {
-            if (!(element instanceof TypeElement type)) {
-                continue; // @Target(TYPE) makes the compiler reject anything else
+            if (element instanceof TypeElement type) {
+                networks.add(type); // @Target(TYPE) makes the compiler reject anything else
             }
+        }
+        for (TypeElement type : networks) {
             if (!reader.runtimeOnClasspath()) {
                 reporter.report(new Problem("UnfoldMissingRuntime", "dev.unfold.runtime.SequenceModel is not on the"
                         + " compile path: add the dev.unfold:unfold-runtime dependency", Anchor.at(type)));
                 continue;
             }
             try {
-                compile(type, reader, reporter);
+                compile(type, reader, reporter, round.processingOver());
             } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError failure) {
                 reporter.internalError(type, failure);
             }
@@ -72,10 +87,32 @@ public final class UnfoldProcessor extends AbstractProcessor {
         return false;
     }
 
-    private void compile(TypeElement type, DeclarationReader reader, ErrorReporter reporter) {
+    /**
+     * The networks put off in earlier rounds, looked up afresh: an element from an earlier round
+     * may be stale, so they are kept by name.
+     */
+    private List<TypeElement> waitingNetworks() {
+        List<TypeElement> networks = new ArrayList<>();
+        for (String name : waiting) {
+            TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+            if (type != null) {
+                networks.add(type);
+            }
+        }
+        waiting.clear();
+        return networks;
+    }
+
+    private void compile(TypeElement type, DeclarationReader reader, ErrorReporter reporter, boolean lastRound) {
         NetworkDeclaration declaration = reader.read(type);
-        if (!DeclarationValidator.isComplete(declaration)) {
-            return; // a value did not resolve; the compiler has reported why
+        Optional<Problem> unresolved = Unresolved.find(declaration);
+        if (unresolved.isPresent()) {
+            if (lastRound) {
+                reporter.report(unresolved.get()); // once: it will never resolve now
+            } else {
+                waiting.add(type.getQualifiedName().toString()); // perhaps a later round generates it
+            }
+            return;
         }
         List<Problem> problems = new DeclarationValidator().validate(declaration);
         if (!problems.isEmpty()) {
@@ -83,11 +120,16 @@ public final class UnfoldProcessor extends AbstractProcessor {
             return;
         }
         NetworkPlan plan = new Planner().plan(declaration);
+        if (!written.add(plan.qualifiedClassName())) {
+            return; // Eclipse's Filer refuses a second file of the same name in one build
+        }
         try {
             new GeneratedSourceWriter(processingEnv.getFiler()).write(plan, emitter.apply(plan));
         } catch (IOException failure) {
             reporter.report(new Problem("UnfoldCannotWrite", "could not write " + plan.className() + ": "
-                    + failure.getMessage() + "; if a type of that name already exists in the package, rename it",
+                    + failure.getMessage() + "; if a type of that name already exists in the package, rename it."
+                    + " Outside Eclipse, ECJ also refuses when an old " + plan.className() + ".class is on the"
+                    + " class path: clean the build",
                     Anchor.at(type)));
         }
     }

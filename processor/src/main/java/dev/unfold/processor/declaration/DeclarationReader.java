@@ -11,9 +11,12 @@ import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -24,6 +27,8 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -66,7 +71,29 @@ public final class DeclarationReader {
                 readEnum(network, "loss", Loss.class),
                 readEnum(network, "mapping", Mapping.class),
                 layerMethods(type),
-                otherAbstractMethods(type, sequenceModel));
+                otherAbstractMethods(type, sequenceModel),
+                unresolvedTypes(type));
+    }
+
+    /** Names of the error types among the type's supertypes and its methods' signatures. */
+    private static List<String> unresolvedTypes(TypeElement type) {
+        Set<String> names = new TreeSet<>();
+        type.getInterfaces().forEach(supertype -> collectErrors(supertype, names));
+        collectErrors(type.getSuperclass(), names);
+        for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+            collectErrors(method.getReturnType(), names);
+            method.getParameters().forEach(parameter -> collectErrors(parameter.asType(), names));
+        }
+        return List.copyOf(names);
+    }
+
+    private static void collectErrors(TypeMirror type, Set<String> names) {
+        switch (type.getKind()) {
+            case ERROR -> names.add(type.toString());
+            case ARRAY -> collectErrors(((ArrayType) type).getComponentType(), names);
+            case DECLARED -> ((DeclaredType) type).getTypeArguments().forEach(argument -> collectErrors(argument, names));
+            default -> { }
+        }
     }
 
     private List<LayerMethod> layerMethods(TypeElement type) {
@@ -120,6 +147,8 @@ public final class DeclarationReader {
             Anchor anchor = declaredHere ? Anchor.at(method) : Anchor.at(type);
             others.add(new OtherMethod(signature(method), anchor));
         }
+        // getAllMembers lists inherited methods in an order javac and ECJ do not agree on
+        others.sort(Comparator.comparing(OtherMethod::signature));
         return others;
     }
 

@@ -18,6 +18,9 @@ import java.util.List;
  * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
  *     declaration order
  * @param otherAbstractMethods abstract methods that are neither layers nor {@code SequenceModel}'s
+ * @param unresolvedTypes the types the declaration names (supertypes, return and parameter types)
+ *     that the compiler could not resolve, as written, sorted; often ones another processor has
+ *     yet to generate
  */
 public record NetworkDeclaration(
         Anchor anchor,
@@ -32,7 +35,8 @@ public record NetworkDeclaration(
         Located<Loss> loss,
         Located<Mapping> mapping,
         List<LayerMethod> layerMethods,
-        List<OtherMethod> otherAbstractMethods) {
+        List<OtherMethod> otherAbstractMethods,
+        List<String> unresolvedTypes) {
 
     /** The kinds of type {@code @Network} can be written on. */
     public enum TypeKind { INTERFACE, CLASS, ENUM, RECORD, ANNOTATION }

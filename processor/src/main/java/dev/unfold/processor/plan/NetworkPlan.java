@@ -44,4 +44,9 @@ public record NetworkPlan(
         }
         return count;
     }
+
+    /** The generated class's qualified name, as the Filer takes it. */
+    public String qualifiedClassName() {
+        return packageName.isEmpty() ? className : packageName + "." + className;
+    }
 }

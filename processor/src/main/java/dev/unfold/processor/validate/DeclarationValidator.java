@@ -40,22 +40,6 @@ public final class DeclarationValidator {
         return problems;
     }
 
-    /** Whether every value could be read; otherwise the compiler has already reported why. */
-    public static boolean isComplete(NetworkDeclaration network) {
-        if (network.input().value() == null || network.output().value() == null
-                || network.loss().value() == null || network.mapping().value() == null) {
-            return false;
-        }
-        for (LayerMethod layer : network.layerMethods()) {
-            LayerMethod.Recurrent recurrent = layer.recurrent();
-            if (recurrent != null && (recurrent.hidden().value() == null || recurrent.activation().value() == null
-                    || recurrent.cell().value() == null)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void checkType(NetworkDeclaration network, List<Problem> problems) {
         String name = network.simpleName();
         if (network.kind() != TypeKind.INTERFACE) {

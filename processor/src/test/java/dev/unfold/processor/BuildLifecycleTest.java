@@ -1,0 +1,198 @@
+package dev.unfold.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+
+/**
+ * What a build, or an IDE, puts the processor through besides a clean compilation: types that
+ * another processor generates only in a later round, types that never resolve, and the same
+ * interface compiled again after an edit.
+ */
+class BuildLifecycleTest {
+
+    /** Another processor: writes test.Sizes and test.Mixin in the first round. */
+    static final class SizesGenerator extends AbstractProcessor {
+        private boolean done;
+
+        @Override
+        public Set<String> getSupportedAnnotationTypes() {
+            return Set.of("*");
+        }
+
+        @Override
+        public SourceVersion getSupportedSourceVersion() {
+            return SourceVersion.latestSupported();
+        }
+
+        @Override
+        public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+            if (done) {
+                return false;
+            }
+            done = true;
+            write("test.Sizes", "package test;\npublic final class Sizes {\n"
+                    + "    public static final int HIDDEN = 3;\n    private Sizes() {}\n}\n");
+            write("test.Mixin", "package test;\npublic interface Mixin {\n"
+                    + "    default String describe() { return \"mixin\"; }\n}\n");
+            return false;
+        }
+
+        private void write(String name, String text) {
+            try (Writer writer = processingEnv.getFiler().createSourceFile(name).openWriter()) {
+                writer.write(text);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static JavaFileObject net(String... body) {
+        String[] lines = new String[4 + body.length];
+        lines[0] = "package test;";
+        lines[1] = "import dev.unfold.*;";
+        lines[2] = "import dev.unfold.runtime.*;";
+        lines[3] = "";
+        System.arraycopy(body, 0, lines, 4, body.length);
+        return TestCompiler.source("test.Net", lines);
+    }
+
+    @EachCompiler
+    void typesGeneratedInALaterRoundAreWaitedFor(TestCompiler compiler) {
+        JavaFileObject net = net(
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel, Mixin {",
+                "    @Recurrent(hidden = Sizes.HIDDEN) Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(List.of(new SizesGenerator(), new UnfoldProcessor()), List.of(net));
+        assertThat(compilation).succeeded();
+        long written = compilation.generatedSourceFiles().stream()
+                .filter(file -> file.toUri().getPath().endsWith("test/UnfoldedNet.java")).count();
+        assertEquals(1, written);
+        // hidden = 3 from the generated constant: 3·4 + 3·3 + 3 + 1·3 + 1
+        assertEquals(28, TestCompiler.instantiate(TestCompiler.loader(compilation), "test.UnfoldedNet", 1).parameterCount());
+    }
+
+    @EachCompiler
+    void aSupertypeThatNeverResolvesIsReportedOnce(TestCompiler compiler) {
+        JavaFileObject net = net(
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel, Missing {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(net);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved] Unfold generated nothing for Net because Missing"
+                + " did not resolve").inFile(net).onLine(6);
+        assertEquals(1, unfoldErrors(compilation), compilation.errors()::toString);
+        assertEquals(List.of(), compiler.generatedSourcesOnDisk(net));
+    }
+
+    @EachCompiler
+    void aLayerReturningAnUnresolvedTypeIsReportedOnce(TestCompiler compiler) {
+        JavaFileObject net = net(
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "    Missing helper();",
+                "}");
+        Compilation compilation = compiler.compile(net);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved]").inFile(net).onLine(6);
+        assertEquals(1, unfoldErrors(compilation), compilation.errors()::toString);
+    }
+
+    @EachCompiler
+    void aConstantThatNeverResolvesIsReportedOnceAtItsValue(TestCompiler compiler) {
+        JavaFileObject net = net(
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(",
+                "        hidden = Missing.HIDDEN)",
+                "    Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(net);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved] Unfold generated nothing for Net because the"
+                + " value of hidden did not resolve").inFile(net).onLine(8);
+        assertEquals(1, unfoldErrors(compilation), compilation.errors()::toString);
+        assertEquals(List.of(), compiler.generatedSourcesOnDisk(net));
+    }
+
+    /**
+     * Compile, edit, compile again into the same directories with the first build's classes on the
+     * class path, as an incremental build does: the generated class follows every edit, an error
+     * in between included, and no file is ever refused as written twice.
+     */
+    @EachCompiler
+    void editAndRecompile(TestCompiler compiler) throws IOException {
+        Path root = Files.createTempDirectory("unfold-edit");
+        try {
+            Path source = root.resolve("src/test/Net.java");
+            Path generated = Files.createDirectories(root.resolve("generated"));
+            Path classes = Files.createDirectories(root.resolve("classes"));
+            Path generatedNet = generated.resolve("test/UnfoldedNet.java");
+
+            assertEquals(List.of(), build(compiler, source, 3, generated, classes));
+            assertTrue(Files.readString(generatedNet).contains("RNN_HIDDEN = 3;"));
+
+            assertEquals(List.of(), build(compiler, source, 5, generated, classes));
+            assertTrue(Files.readString(generatedNet).contains("RNN_HIDDEN = 5;"));
+
+            List<String> errors = build(compiler, source, 0, generated, classes);
+            assertEquals(1, errors.size(), errors::toString);
+            assertTrue(errors.get(0).contains("[UnfoldHiddenSize]"), errors::toString);
+
+            assertEquals(List.of(), build(compiler, source, 7, generated, classes));
+            assertTrue(Files.readString(generatedNet).contains("RNN_HIDDEN = 7;"));
+            assertEquals(List.of("test/UnfoldedNet.java"), TestCompiler.relativeFiles(generated));
+        } finally {
+            TestCompiler.deleteRecursively(root);
+        }
+    }
+
+    /** Writes Net with the given hidden size and compiles it; returns the error messages. */
+    private static List<String> build(TestCompiler compiler, Path source, int hidden, Path generated, Path classes)
+            throws IOException {
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, String.join("\n",
+                "package test;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = " + hidden + ") Layer rnn();",
+                "}"), StandardCharsets.UTF_8);
+        JavaFileObject file = com.google.testing.compile.JavaFileObjects.forResource(source.toUri().toURL());
+        // javac, as Maven runs it, sees the previous build's classes on the class path. ECJ's batch
+        // Filer refuses to create any type the class path already holds ("Source file already
+        // exists"; Eclipse's own Filer does not check), so under ECJ the previous classes are
+        // left off, as a build that recompiles the interface's outputs does.
+        List<Path> previous = compiler == TestCompiler.ECJ ? List.of() : List.of(classes);
+        return compiler.compileToDisk(List.of(new UnfoldProcessor()), List.of(file), previous, generated, classes)
+                .stream()
+                .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                .map(d -> d.getMessage(null))
+                .collect(Collectors.toList());
+    }
+
+    private static long unfoldErrors(Compilation compilation) {
+        return compilation.errors().stream().filter(d -> d.getMessage(null).contains("[Unfold")).count();
+    }
+}
