@@ -46,7 +46,7 @@ class MethodSizeTest {
                         "}")));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedGated", "sizes.UnfoldedTiny")) {
-            Map<String, Integer> lengths = ClassFileMethods.codeLengths(classes.get(generated));
+            Map<String, Integer> lengths = ClassFiles.codeLengths(classes.get(generated));
             assertFalse(lengths.isEmpty());
             lengths.forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,
                     generated + "." + method + " has " + length + " bytes of bytecode"));

@@ -1,0 +1,224 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import javax.annotation.processing.Processor;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The packaged processor jar, as Eclipse, Gradle and Maven load it: on its own, with nothing else
+ * on the processor path. Runs after {@code package} (failsafe), on the jar the build produced.
+ */
+class ProcessorJarIT {
+    private static final String PROCESSOR = "dev.unfold.processor.UnfoldProcessor";
+    /**
+     * Named in class files but never loaded: @AutoService has class retention, so the JVM skips it
+     * (it is in RuntimeInvisibleAnnotations, which this check's reader does not tell apart).
+     */
+    private static final Set<String> NEVER_LOADED = Set.of("com.google.auto.service");
+    private static final Path JAR = Path.of(System.getProperty("unfold.processorJar",
+            "target/unfold-processor-0.1.0-SNAPSHOT.jar"));
+
+    @Test
+    void declaresTheProcessorForJavacGradleAndEclipse() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assertEquals(PROCESSOR, text(jar, "META-INF/services/javax.annotation.processing.Processor").strip());
+            assertEquals(PROCESSOR + ",isolating",
+                    text(jar, "META-INF/gradle/incremental.annotation.processors").strip());
+
+            Document plugin = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new ByteArrayInputStream(bytes(jar, "plugin.xml")));
+            Element extension = (Element) plugin.getElementsByTagName("extension").item(0);
+            assertEquals("org.eclipse.jdt.apt.core.annotationProcessorFactory", extension.getAttribute("point"));
+            Element processors = (Element) extension.getElementsByTagName("java6processors").item(0);
+            assertEquals("true", processors.getAttribute("enableDefault"));
+            Element processor = (Element) processors.getElementsByTagName("java6processor").item(0);
+            assertEquals(PROCESSOR, processor.getAttribute("class"));
+        }
+    }
+
+    @Test
+    void isASingletonOsgiBundle() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            assertEquals("2", main.getValue("Bundle-ManifestVersion"));
+            assertEquals("dev.unfold.processor;singleton:=true", main.getValue("Bundle-SymbolicName"));
+            assertTrue(main.getValue("Bundle-Version").matches("\\d+\\.\\d+\\.\\d+(\\..+)?"), main.getValue("Bundle-Version"));
+        }
+    }
+
+    /**
+     * Every package a class in the jar refers to is the JDK's java.*, inside the jar, or imported:
+     * otherwise Eclipse's OSGi loader could not load the processor. JavaPoet must be inside, relocated.
+     */
+    @Test
+    void everyReferencedPackageIsInsideOrImported() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            Set<String> imported = packageNames(jar.getManifest().getMainAttributes().getValue("Import-Package"));
+            Set<String> inside = new TreeSet<>();
+            Map<String, byte[]> classes = new java.util.TreeMap<>();
+            for (JarEntry entry : jar.stream().toList()) {
+                String name = entry.getName();
+                if (name.endsWith(".class")) {
+                    inside.add(name.substring(0, Math.max(0, name.lastIndexOf('/'))).replace('/', '.'));
+                    classes.put(name, bytes(jar, name));
+                }
+                assertFalse(name.startsWith("com/palantir/"), "JavaPoet not relocated: " + name);
+            }
+            assertTrue(inside.contains("dev.unfold.processor.internal.javapoet"), inside::toString);
+            assertTrue(inside.contains("dev.unfold"), "the annotations are inside: " + inside);
+            List<String> missing = new ArrayList<>();
+            classes.forEach((name, bytes) -> {
+                for (String used : ClassFiles.referencedPackages(bytes)) {
+                    if (!used.startsWith("java.") && !inside.contains(used) && !imported.contains(used)
+                            && !NEVER_LOADED.contains(used)) {
+                        missing.add(name + " uses " + used);
+                    }
+                }
+            });
+            assertEquals(List.of(), missing);
+        }
+    }
+
+    /** The processor loads from the jar alone, and holds no static mutable state. */
+    @Test
+    void loadsFromTheJarAloneWithoutStaticMutableState() throws Exception {
+        try (JarFile jar = new JarFile(JAR.toFile());
+                URLClassLoader alone = new URLClassLoader(new URL[] {JAR.toUri().toURL()},
+                        ClassLoader.getPlatformClassLoader())) {
+            Class<?> type = alone.loadClass(PROCESSOR);
+            assertTrue(Processor.class.isAssignableFrom(type));
+            assertTrue(type.getConstructor().newInstance() instanceof Processor);
+            List<String> mutable = new ArrayList<>();
+            for (JarEntry entry : jar.stream().toList()) {
+                String name = entry.getName();
+                if (name.startsWith("dev/unfold/processor/") && !name.startsWith("dev/unfold/processor/internal/")
+                        && name.endsWith(".class")) {
+                    Class<?> loaded = Class.forName(name.replace('/', '.').replace(".class", ""), true, alone);
+                    for (Field field : loaded.getDeclaredFields()) {
+                        if (isMutableStatic(field)) {
+                            mutable.add(loaded.getName() + "." + field.getName());
+                        }
+                    }
+                }
+            }
+            assertEquals(List.of(), mutable);
+        }
+    }
+
+    private static boolean isMutableStatic(Field field) throws IllegalAccessException {
+        int modifiers = field.getModifiers();
+        if (!Modifier.isStatic(modifiers) || field.isSynthetic() || field.isEnumConstant()) {
+            return false;
+        }
+        if (!Modifier.isFinal(modifiers) || field.getType().isArray()) {
+            return true;
+        }
+        field.setAccessible(true);
+        Object value = field.get(null);
+        boolean collection = value instanceof Collection<?> || value instanceof Map<?, ?>;
+        return collection && !value.getClass().getName().startsWith("java.util.ImmutableCollections");
+    }
+
+    /** javac and ECJ, each given only the jar as processor path, find the processor and run it. */
+    @Test
+    void compilesANetworkWithOnlyTheJarOnTheProcessorPath() throws IOException {
+        for (TestCompiler compiler : TestCompiler.values()) {
+            Path root = Files.createTempDirectory("unfold-jar");
+            try {
+                Path source = root.resolve("src/jar/Net.java");
+                Files.createDirectories(source.getParent());
+                Files.writeString(source, String.join("\n",
+                        "package jar;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 2, output = 1)",
+                        "public interface Net extends SequenceModel {",
+                        "    @Recurrent(hidden = 3) Layer rnn();",
+                        "}"), StandardCharsets.UTF_8);
+                Path generated = Files.createDirectories(root.resolve("generated"));
+                Path classes = Files.createDirectories(root.resolve("classes"));
+                JavaCompiler tool = compiler.tool();
+                DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+                try (StandardJavaFileManager files = tool.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
+                    files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT, List.of(generated));
+                    files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(classes));
+                    List<String> options = new ArrayList<>(compiler.options());
+                    options.addAll(List.of("-classpath", runtimeClasspath(), "-processorpath", JAR.toString()));
+                    boolean ok = tool.getTask(null, files, diagnostics, options, null,
+                            files.getJavaFileObjects(source)).call();
+                    assertTrue(ok, compiler + ": " + diagnostics.getDiagnostics().stream()
+                            .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                            .map(d -> d.getMessage(null)).collect(Collectors.joining("\n")));
+                }
+                assertEquals(List.of("jar/UnfoldedNet.java"), TestCompiler.relativeFiles(generated), compiler.toString());
+                assertTrue(Files.exists(classes.resolve("jar/UnfoldedNet.class")), compiler.toString());
+            } finally {
+                TestCompiler.deleteRecursively(root);
+            }
+        }
+    }
+
+    /** The test's class path without the processor's own classes and JavaPoet: the runtime and annotations. */
+    private static String runtimeClasspath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("javapoet") && !entry.endsWith("processor" + File.separator + "target"
+                        + File.separator + "classes") && !entry.contains("unfold-processor"))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static Set<String> packageNames(String importPackage) {
+        Set<String> names = new TreeSet<>();
+        // Import-Package: a,b;version="[1,2)",c — split on commas outside quotes
+        for (String clause : importPackage.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
+            names.add(clause.split(";")[0].strip());
+        }
+        return names;
+    }
+
+    private static String text(JarFile jar, String name) throws IOException {
+        return new String(bytes(jar, name), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(JarFile jar, String name) throws IOException {
+        JarEntry entry = jar.getJarEntry(name);
+        assertTrue(entry != null, name + " is missing from " + JAR);
+        try (InputStream in = jar.getInputStream(entry)) {
+            return in.readAllBytes();
+        }
+    }
+}
