@@ -8,6 +8,9 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.unfold.runtime.SequenceModel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.Charset;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,12 +22,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.annotation.processing.Processor;
+import javax.lang.model.SourceVersion;
 import javax.tools.Diagnostic;
+import javax.tools.DiagnosticListener;
 import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
@@ -51,13 +59,11 @@ enum TestCompiler {
     ECJ {
         @Override
         JavaCompiler tool() {
-            return new EclipseCompiler();
+            return new QuietEclipseCompiler();
         }
 
         @Override
         List<String> options() {
-            // -proceedOnError:-fatal is ECJ's default in batch mode; as in Eclipse, errors in one
-            // file still let the others compile.
             return List.of("--release", "17");
         }
     };
@@ -74,7 +80,7 @@ enum TestCompiler {
 
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -245,5 +251,42 @@ enum TestCompiler {
             }
         }
         throw new AssertionError("no generated source " + qualifiedName + " among " + compilation.generatedSourceFiles());
+    }
+
+    /**
+     * ECJ, except that it prints nothing when given no writer (javac's behaviour): it would print
+     * every diagnostic it also reports, and fill the build's output with the error tests' errors.
+     */
+    private static final class QuietEclipseCompiler implements JavaCompiler {
+        private final EclipseCompiler ecj = new EclipseCompiler();
+
+        @Override
+        public CompilationTask getTask(Writer out, JavaFileManager fileManager,
+                DiagnosticListener<? super JavaFileObject> diagnosticListener, Iterable<String> options,
+                Iterable<String> classes, Iterable<? extends JavaFileObject> compilationUnits) {
+            return ecj.getTask(out == null ? Writer.nullWriter() : out, fileManager, diagnosticListener, options,
+                    classes, compilationUnits);
+        }
+
+        @Override
+        public StandardJavaFileManager getStandardFileManager(DiagnosticListener<? super JavaFileObject> listener,
+                Locale locale, Charset charset) {
+            return ecj.getStandardFileManager(listener, locale, charset);
+        }
+
+        @Override
+        public int isSupportedOption(String option) {
+            return ecj.isSupportedOption(option);
+        }
+
+        @Override
+        public int run(InputStream in, OutputStream out, OutputStream err, String... arguments) {
+            return ecj.run(in, out, err, arguments);
+        }
+
+        @Override
+        public Set<SourceVersion> getSourceVersions() {
+            return ecj.getSourceVersions();
+        }
     }
 }
