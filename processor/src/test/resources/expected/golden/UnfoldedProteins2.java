@@ -1105,8 +1105,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
         System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         Arrays.fill(summaryDcNext, 0.0);
         for (int t = steps; t >= 1; t--) {
-            int state = t * SUMMARY_WIDTH;
-            int previous = state - SUMMARY_WIDTH;
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell - SUMMARY_HIDDEN;
@@ -1149,8 +1147,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
         System.arraycopy(outSummaryGrad, SUMMARY_HIDDEN, summaryDhNextReverse, 0, SUMMARY_HIDDEN);
         Arrays.fill(summaryDcNextReverse, 0.0);
         for (int t = 1; t <= steps; t++) {
-            int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
-            int previous = state + SUMMARY_WIDTH;
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell + SUMMARY_HIDDEN;

@@ -2,13 +2,15 @@ package dev.unfold.processor;
 
 import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.validate.Problem;
+import java.util.Objects;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
 
 /**
  * The one place that prints Unfold's messages. Each lands on the element, annotation and value
- * its {@link Anchor} names, so the IDE marks the exact place that is wrong.
+ * its {@link Anchor} names (the interface, a method, or an annotation value on them), so the IDE
+ * marks the exact place that is wrong.
  */
 final class ErrorReporter {
     private final Messager messager;
@@ -19,9 +21,10 @@ final class ErrorReporter {
 
     void report(Problem problem) {
         Anchor anchor = problem.anchor();
-        if (anchor.element() == null) {
-            messager.printMessage(Diagnostic.Kind.ERROR, problem.text());
-        } else if (anchor.annotation() == null) {
+        // Eclipse shows a marker only for a message on an element of the code being compiled;
+        // one without an element would reach only its error log.
+        Objects.requireNonNull(anchor.element(), () -> "no element to report at: " + problem.text());
+        if (anchor.annotation() == null) {
             messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), anchor.element());
         } else if (anchor.value() == null) {
             messager.printMessage(Diagnostic.Kind.ERROR, problem.text(), anchor.element(), anchor.annotation());

@@ -14,9 +14,10 @@ import dev.unfold.processor.validate.Problem;
 import dev.unfold.processor.validate.Unresolved;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -40,8 +41,8 @@ public final class UnfoldProcessor extends AbstractProcessor {
     private final Function<NetworkPlan, TypeSpec.Builder> emitter;
     /** Networks that named something unresolved, by qualified name, to try again next round. */
     private final Set<String> waiting = new LinkedHashSet<>();
-    /** Generated classes written by this compilation, so none is written twice. */
-    private final Set<String> written = new HashSet<>();
+    /** Generated class → the interface it was written for, in this compilation: none is written twice. */
+    private final Map<String, String> written = new HashMap<>();
 
     public UnfoldProcessor() {
         this(plan -> new NetworkEmitter(plan).emit());
@@ -120,8 +121,16 @@ public final class UnfoldProcessor extends AbstractProcessor {
             return;
         }
         NetworkPlan plan = new Planner().plan(declaration);
-        if (!written.add(plan.qualifiedClassName())) {
-            return; // Eclipse's Filer refuses a second file of the same name in one build
+        String network = type.getQualifiedName().toString();
+        String earlier = written.putIfAbsent(plan.qualifiedClassName(), network);
+        if (earlier != null) {
+            // Eclipse's Filer throws on a second file of the same name; javac's does too
+            if (!earlier.equals(network)) {
+                reporter.report(new Problem("UnfoldCannotWrite", "could not write " + plan.className() + ": "
+                        + earlier + " generates a class of that name too; rename one of the two interfaces",
+                        Anchor.at(type)));
+            }
+            return;
         }
         try {
             new GeneratedSourceWriter(processingEnv.getFiler()).write(plan, emitter.apply(plan));

@@ -306,6 +306,27 @@ class DeclarationErrorsTest {
     }
 
     @EachCompiler
+    void twoInterfacesThatWouldGenerateTheSameClass(TestCompiler compiler) {
+        JavaFileObject nested = file("Outer",
+                "public interface Outer {",
+                "    @Network(input = 4, output = 1)",
+                "    interface Net extends SequenceModel {",
+                "        @Recurrent(hidden = 3) Layer rnn();",
+                "    }",
+                "}");
+        JavaFileObject flat = file("Outer_Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Outer_Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(nested, flat);
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("[UnfoldCannotWrite] could not write UnfoldedOuter_Net");
+        assertThat(compilation).hadErrorContaining("rename one of the two interfaces");
+        assertEquals(List.of("test/UnfoldedOuter_Net.java"), compiler.generatedSourcesOnDisk(nested, flat));
+    }
+
+    @EachCompiler
     void unexpectedFailureInsideTheProcessorIsAnErrorAtTheInterface(TestCompiler compiler) {
         JavaFileObject net = file("Net",
                 "@Network(input = 4, output = 1)",

@@ -104,7 +104,9 @@ class ProcessorJarIT {
             List<String> missing = new ArrayList<>();
             classes.forEach((name, bytes) -> {
                 for (String used : ClassFiles.referencedPackages(bytes)) {
-                    if (!used.startsWith("java.") && !inside.contains(used) && !imported.contains(used)
+                    if (used.startsWith("com.sun.") || used.startsWith("sun.")) {
+                        missing.add(name + " uses the compiler-specific " + used); // javac's; absent in Eclipse
+                    } else if (!used.startsWith("java.") && !inside.contains(used) && !imported.contains(used)
                             && !NEVER_LOADED.contains(used)) {
                         missing.add(name + " uses " + used);
                     }

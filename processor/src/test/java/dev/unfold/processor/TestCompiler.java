@@ -53,7 +53,7 @@ enum TestCompiler {
 
         @Override
         List<String> options() {
-            return List.of("--release", "17");
+            return List.of("--release", "17", "-Xlint:all,-processing"); // as the Maven build compiles
         }
     },
     ECJ {

@@ -59,6 +59,14 @@ abstract class CellEmitter {
         return CodeBlock.builder().addStatement("int state = $L", stateOffset()).build();
     }
 
+    /**
+     * Binds {@code state} only where the code reads it: Eclipse's compiler warns about an unused
+     * local, and the warning would show in every project that declares such a network.
+     */
+    final CodeBlock bindStateIf(boolean read) {
+        return read ? bindState() : CodeBlock.of("");
+    }
+
     private CodeBlock stateOffset() {
         return direction.reverse()
                 ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())

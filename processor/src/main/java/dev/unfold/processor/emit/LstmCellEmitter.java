@@ -80,7 +80,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(seedRecurrentGradient())
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, dcNext)
                 .beginControlFlow(bpttLoop())
-                .add(bindStates())
+                .add(bindStateIf(gradientAtEveryStep)) // the step's output gradient is read at state
                 .add(bindRows())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
                 .addStatement("double i = $N[gate + k]", gates)

@@ -50,7 +50,7 @@ final class SimpleCellEmitter extends CellEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add(seedRecurrentGradient())
                 .beginControlFlow(bpttLoop())
-                .add(bindState())
+                .add(bindStateIf(gradientAtEveryStep || ActivationCode.derivativeReadsOutput(layer.activation())))
                 .addStatement("int row = t * $N", layer.hiddenConstant())
                 .add(gradientAtEveryStep
                         ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})\n"
