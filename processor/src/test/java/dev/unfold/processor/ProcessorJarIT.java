@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.Attributes;
@@ -36,6 +37,11 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -78,6 +84,33 @@ class ProcessorJarIT {
             assertEquals("2", main.getValue("Bundle-ManifestVersion"));
             assertEquals("dev.unfold.processor;singleton:=true", main.getValue("Bundle-SymbolicName"));
             assertTrue(main.getValue("Bundle-Version").matches("\\d+\\.\\d+\\.\\d+(\\..+)?"), main.getValue("Bundle-Version"));
+        }
+    }
+
+    /**
+     * Installed in Equinox, the OSGi framework Eclipse runs on, the jar resolves as a bundle (its
+     * imports all met by the JDK) and the processor loads through the bundle's own class loader,
+     * as JDT APT loads a plug-in's processor.
+     */
+    @Test
+    void resolvesAndLoadsTheProcessorInEquinox() throws Exception {
+        Path storage = Files.createTempDirectory("unfold-osgi");
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow()
+                .newFramework(Map.of(Constants.FRAMEWORK_STORAGE, storage.toString(),
+                        Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
+        try {
+            framework.start();
+            Bundle bundle = framework.getBundleContext().installBundle(JAR.toUri().toString());
+            assertEquals("dev.unfold.processor", bundle.getSymbolicName());
+            assertTrue(framework.adapt(FrameworkWiring.class).resolveBundles(List.of(bundle)),
+                    "the bundle does not resolve: an import the JDK does not export");
+            Class<?> processor = bundle.loadClass(PROCESSOR);
+            assertTrue(Processor.class.isAssignableFrom(processor), "javax.annotation.processing comes from the JDK");
+            assertTrue(processor.getConstructor().newInstance() instanceof Processor);
+        } finally {
+            framework.stop();
+            framework.waitForStop(10_000);
+            TestCompiler.deleteRecursively(storage);
         }
     }
 
