@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.Attributes;
@@ -38,10 +37,6 @@ import javax.tools.StandardLocation;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
-import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -88,29 +83,31 @@ class ProcessorJarIT {
     }
 
     /**
-     * Installed in Equinox, the OSGi framework Eclipse runs on, the jar resolves as a bundle (its
-     * imports all met by the JDK) and the processor loads through the bundle's own class loader,
-     * as JDT APT loads a plug-in's processor.
+     * In Equinox, the OSGi framework Eclipse runs on, the jar resolves as a bundle (its imports all
+     * met by the JDK), and the extension registry reads its plugin.xml: JDT APT's extension point
+     * gets one java6processor whose class, created by the registry from the bundle, is the
+     * processor. This is what JDT APT's loader does with a plug-in's processors.
      */
     @Test
-    void resolvesAndLoadsTheProcessorInEquinox() throws Exception {
-        Path storage = Files.createTempDirectory("unfold-osgi");
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow()
-                .newFramework(Map.of(Constants.FRAMEWORK_STORAGE, storage.toString(),
-                        Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
-        try {
-            framework.start();
-            Bundle bundle = framework.getBundleContext().installBundle(JAR.toUri().toString());
+    void isAnEclipsePluginContributingTheProcessor() throws Exception {
+        try (EclipseRuntime eclipse = EclipseRuntime.start()) {
+            Bundle apt = eclipse.installAptExtensionPoint();
+            Bundle bundle = eclipse.install(JAR);
             assertEquals("dev.unfold.processor", bundle.getSymbolicName());
-            assertTrue(framework.adapt(FrameworkWiring.class).resolveBundles(List.of(bundle)),
-                    "the bundle does not resolve: an import the JDK does not export");
-            Class<?> processor = bundle.loadClass(PROCESSOR);
-            assertTrue(Processor.class.isAssignableFrom(processor), "javax.annotation.processing comes from the JDK");
-            assertTrue(processor.getConstructor().newInstance() instanceof Processor);
-        } finally {
-            framework.stop();
-            framework.waitForStop(10_000);
-            TestCompiler.deleteRecursively(storage);
+            assertTrue(eclipse.resolve(apt, bundle), "the bundle does not resolve: an import the JDK does not export");
+            assertTrue(Processor.class.isAssignableFrom(bundle.loadClass(PROCESSOR)));
+
+            List<EclipseRuntime.Element> contributions =
+                    eclipse.configurationElementsFor("org.eclipse.jdt.apt.core.annotationProcessorFactory");
+            assertEquals(List.of("java6processors"), contributions.stream().map(EclipseRuntime.Element::name).toList());
+            EclipseRuntime.Element processors = contributions.get(0);
+            assertEquals("true", processors.attribute("enableDefault"));
+            List<EclipseRuntime.Element> children = processors.children();
+            assertEquals(1, children.size());
+            assertEquals("java6processor", children.get(0).name());
+            Object processor = children.get(0).createExecutableExtension("class");
+            assertTrue(processor instanceof Processor, processor::toString);
+            assertEquals(PROCESSOR, processor.getClass().getName());
         }
     }
 
