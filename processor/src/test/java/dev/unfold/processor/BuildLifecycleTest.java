@@ -63,14 +63,19 @@ class BuildLifecycleTest {
         }
     }
 
+    /** test.Net; line 5 is the first line of {@code body}. */
     private static JavaFileObject net(String... body) {
-        String[] lines = new String[4 + body.length];
-        lines[0] = "package test;";
-        lines[1] = "import dev.unfold.*;";
-        lines[2] = "import dev.unfold.runtime.*;";
-        lines[3] = "";
-        System.arraycopy(body, 0, lines, 4, body.length);
-        return TestCompiler.source("test.Net", lines);
+        return TestCompiler.inTestPackage("Net", body);
+    }
+
+    /** The compilation fails, with Unfold's only error the given one, on the given line. */
+    private static void assertReportedOnce(TestCompiler compiler, JavaFileObject net, String error, int line) {
+        Compilation compilation = compiler.compile(net);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining(error).inFile(net).onLine(line);
+        long unfoldErrors = compilation.errors().stream().filter(d -> d.getMessage(null).contains("[Unfold")).count();
+        assertEquals(1, unfoldErrors, compilation.errors()::toString);
+        assertEquals(List.of(), compiler.generatedSourcesOnDisk(net));
     }
 
     @EachCompiler
@@ -96,12 +101,8 @@ class BuildLifecycleTest {
                 "public interface Net extends SequenceModel, Missing {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}");
-        Compilation compilation = compiler.compile(net);
-        assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved] Unfold generated nothing for Net because Missing"
-                + " did not resolve").inFile(net).onLine(6);
-        assertEquals(1, unfoldErrors(compilation), compilation.errors()::toString);
-        assertEquals(List.of(), compiler.generatedSourcesOnDisk(net));
+        assertReportedOnce(compiler, net, "[UnfoldUnresolved] Unfold generated nothing for Net because Missing"
+                + " did not resolve", 6);
     }
 
     @EachCompiler
@@ -112,10 +113,8 @@ class BuildLifecycleTest {
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "    Missing helper();",
                 "}");
-        Compilation compilation = compiler.compile(net);
-        assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved]").inFile(net).onLine(6);
-        assertEquals(1, unfoldErrors(compilation), compilation.errors()::toString);
+        assertReportedOnce(compiler, net, "[UnfoldUnresolved] Unfold generated nothing for Net because Missing"
+                + " did not resolve", 6);
     }
 
     @EachCompiler
@@ -127,12 +126,8 @@ class BuildLifecycleTest {
                 "        hidden = Missing.HIDDEN)",
                 "    Layer rnn();",
                 "}");
-        Compilation compilation = compiler.compile(net);
-        assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved] Unfold generated nothing for Net because the"
-                + " value of hidden did not resolve").inFile(net).onLine(8);
-        assertEquals(1, unfoldErrors(compilation), compilation.errors()::toString);
-        assertEquals(List.of(), compiler.generatedSourcesOnDisk(net));
+        assertReportedOnce(compiler, net, "[UnfoldUnresolved] Unfold generated nothing for Net because the"
+                + " value of hidden did not resolve", 8);
     }
 
     /**
@@ -190,9 +185,5 @@ class BuildLifecycleTest {
                 .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                 .map(d -> d.getMessage(null))
                 .collect(Collectors.toList());
-    }
-
-    private static long unfoldErrors(Compilation compilation) {
-        return compilation.errors().stream().filter(d -> d.getMessage(null).contains("[Unfold")).count();
     }
 }

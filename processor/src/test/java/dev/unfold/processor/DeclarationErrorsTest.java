@@ -15,13 +15,7 @@ class DeclarationErrorsTest {
 
     /** A file whose line 1 is the package and whose line 5 is the first line of {@code body}. */
     private static JavaFileObject file(String name, String... body) {
-        String[] lines = new String[4 + body.length];
-        lines[0] = "package test;";
-        lines[1] = "import dev.unfold.*;";
-        lines[2] = "import dev.unfold.runtime.*;";
-        lines[3] = "";
-        System.arraycopy(body, 0, lines, 4, body.length);
-        return TestCompiler.source("test." + name, lines);
+        return TestCompiler.inTestPackage(name, body);
     }
 
     private static void assertSingleError(TestCompiler compiler, JavaFileObject file, String id, String fixHint, int line) {

@@ -25,7 +25,6 @@ import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
@@ -192,16 +191,11 @@ class ProcessorJarIT {
         for (TestCompiler compiler : TestCompiler.values()) {
             Path root = Files.createTempDirectory("unfold-jar");
             try {
-                Path source = root.resolve("src/jar/Net.java");
-                Files.createDirectories(source.getParent());
-                Files.writeString(source, String.join("\n",
-                        "package jar;",
-                        "import dev.unfold.*;",
-                        "import dev.unfold.runtime.*;",
+                Path source = Path.of(TestCompiler.inTestPackage("Net",
                         "@Network(input = 2, output = 1)",
                         "public interface Net extends SequenceModel {",
                         "    @Recurrent(hidden = 3) Layer rnn();",
-                        "}"), StandardCharsets.UTF_8);
+                        "}").toUri());
                 Path generated = Files.createDirectories(root.resolve("generated"));
                 Path classes = Files.createDirectories(root.resolve("classes"));
                 JavaCompiler tool = compiler.tool();
@@ -217,8 +211,8 @@ class ProcessorJarIT {
                             .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                             .map(d -> d.getMessage(null)).collect(Collectors.joining("\n")));
                 }
-                assertEquals(List.of("jar/UnfoldedNet.java"), TestCompiler.relativeFiles(generated), compiler.toString());
-                assertTrue(Files.exists(classes.resolve("jar/UnfoldedNet.class")), compiler.toString());
+                assertEquals(List.of("test/UnfoldedNet.java"), TestCompiler.relativeFiles(generated), compiler.toString());
+                assertTrue(Files.exists(classes.resolve("test/UnfoldedNet.class")), compiler.toString());
             } finally {
                 TestCompiler.deleteRecursively(root);
             }

@@ -101,6 +101,20 @@ enum TestCompiler {
         }
     }
 
+    /**
+     * {@code test.<name>} with Unfold's imports: line 1 is the package, line 5 the first line of
+     * {@code body}, so tests can name the line an error must be on.
+     */
+    static JavaFileObject inTestPackage(String name, String... body) {
+        String[] lines = new String[4 + body.length];
+        lines[0] = "package test;";
+        lines[1] = "import dev.unfold.*;";
+        lines[2] = "import dev.unfold.runtime.*;";
+        lines[3] = "";
+        System.arraycopy(body, 0, lines, 4, body.length);
+        return source("test." + name, lines);
+    }
+
     private static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
