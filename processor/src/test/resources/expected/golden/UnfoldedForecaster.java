@@ -4,7 +4,9 @@ package golden;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
+import dev.unfold.runtime.Activations;
 import dev.unfold.runtime.Checks;
+import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -347,12 +349,7 @@ public final class UnfoldedForecaster implements Forecaster {
             double[] x = xs[t - 1];
             int row = t * RNN_HIDDEN;
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double sum = rnnBias[m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    sum += rnnWeightIh[w + j] * x[j];
-                }
-                rnnH[row + m] = sum;
+                rnnH[row + m] = rnnBias[m] + Kernels.dot(rnnWeightIh, m * INPUT, x, 0, INPUT);
             }
         }
     }
@@ -381,12 +378,8 @@ public final class UnfoldedForecaster implements Forecaster {
             int state = t * RNN_HIDDEN;
             int previous = state - RNN_HIDDEN;
             for (int i = 0; i < RNN_HIDDEN; i++) {
-                double u = rnnH[state + i];
-                int w = i * RNN_HIDDEN;
-                for (int j = 0; j < RNN_HIDDEN; j++) {
-                    u += rnnWeightHh[w + j] * rnnH[previous + j];
-                }
-                rnnH[state + i] = Math.tanh(u);
+                double u = rnnH[state + i] + Kernels.dot(rnnWeightHh, i * RNN_HIDDEN, rnnH, previous, RNN_HIDDEN);
+                rnnH[state + i] = Activations.tanh(u);
             }
         }
     }
@@ -475,12 +468,7 @@ public final class UnfoldedForecaster implements Forecaster {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             for (int k = 0; k < OUTPUT; k++) {
-                double sum = outBias[k];
-                int w = k * RNN_HIDDEN;
-                for (int i = 0; i < RNN_HIDDEN; i++) {
-                    sum += outWeight[w + i] * rnnH[in + i];
-                }
-                outLogits[row + k] = sum;
+                outLogits[row + k] = outBias[k] + Kernels.dot(outWeight, k * RNN_HIDDEN, rnnH, in, RNN_HIDDEN);
             }
         }
     }

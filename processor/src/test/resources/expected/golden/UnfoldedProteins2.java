@@ -4,7 +4,9 @@ package golden;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
+import dev.unfold.runtime.Activations;
 import dev.unfold.runtime.Checks;
+import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -700,22 +702,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // forward
             int row = t * ENCODER_GATES;
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double sum = encoderBias[m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    sum += encoderWeightIh[w + j] * x[j];
-                }
-                encoderGates[row + m] = sum;
+                encoderGates[row + m] = encoderBias[m] + Kernels.dot(encoderWeightIh, m * INPUT, x, 0, INPUT);
             }
             // reverse
             int reverseRow = t * ENCODER_GATES;
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double sum = encoderBiasReverse[m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    sum += encoderWeightIhReverse[w + j] * x[j];
-                }
-                encoderGatesReverse[reverseRow + m] = sum;
+                encoderGatesReverse[reverseRow + m] = encoderBiasReverse[m] + Kernels.dot(encoderWeightIhReverse, m * INPUT, x, 0, INPUT);
             }
         }
     }
@@ -750,26 +742,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int product = t * ENCODER_HIDDEN;
             // r and z: a += W_hr h_{t−1} and W_hz h_{t−1} (W_ih x_t + b is already in encoderGates)
             for (int m = 0; m < 2 * ENCODER_HIDDEN; m++) {
-                double a = encoderGates[gate + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    a += encoderWeightHh[w + j] * encoderH[previous + j];
-                }
-                encoderGates[gate + m] = a;
+                encoderGates[gate + m] += Kernels.dot(encoderWeightHh, m * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
             }
             // W_hn h_{t−1} + b_hn, kept apart: r gates it
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double a = encoderBiasHn[k];
-                int w = (2 * ENCODER_HIDDEN + k) * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    a += encoderWeightHh[w + j] * encoderH[previous + j];
-                }
-                encoderHn[product + k] = a;
+                encoderHn[product + k] = encoderBiasHn[k] + Kernels.dot(encoderWeightHh, (2 * ENCODER_HIDDEN + k) * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double r = sigmoid(encoderGates[gate + k]);
-                double z = sigmoid(encoderGates[gate + ENCODER_HIDDEN + k]);
-                double n = Math.tanh(encoderGates[gate + 2 * ENCODER_HIDDEN + k] + r * encoderHn[product + k]);
+                double r = Activations.sigmoid(encoderGates[gate + k]);
+                double z = Activations.sigmoid(encoderGates[gate + ENCODER_HIDDEN + k]);
+                double n = Activations.tanh(encoderGates[gate + 2 * ENCODER_HIDDEN + k] + r * encoderHn[product + k]);
                 // keep the activations for BPTT
                 encoderGates[gate + k] = r;
                 encoderGates[gate + ENCODER_HIDDEN + k] = z;
@@ -792,26 +774,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int product = t * ENCODER_HIDDEN;
             // r and z: a += W_hr h_{t+1} and W_hz h_{t+1} (W_ih x_t + b is already in encoderGatesReverse)
             for (int m = 0; m < 2 * ENCODER_HIDDEN; m++) {
-                double a = encoderGatesReverse[gate + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    a += encoderWeightHhReverse[w + j] * encoderH[previous + j];
-                }
-                encoderGatesReverse[gate + m] = a;
+                encoderGatesReverse[gate + m] += Kernels.dot(encoderWeightHhReverse, m * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
             }
             // W_hn h_{t+1} + b_hn, kept apart: r gates it
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double a = encoderBiasHnReverse[k];
-                int w = (2 * ENCODER_HIDDEN + k) * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    a += encoderWeightHhReverse[w + j] * encoderH[previous + j];
-                }
-                encoderHnReverse[product + k] = a;
+                encoderHnReverse[product + k] = encoderBiasHnReverse[k] + Kernels.dot(encoderWeightHhReverse, (2 * ENCODER_HIDDEN + k) * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double r = sigmoid(encoderGatesReverse[gate + k]);
-                double z = sigmoid(encoderGatesReverse[gate + ENCODER_HIDDEN + k]);
-                double n = Math.tanh(encoderGatesReverse[gate + 2 * ENCODER_HIDDEN + k] + r * encoderHnReverse[product + k]);
+                double r = Activations.sigmoid(encoderGatesReverse[gate + k]);
+                double z = Activations.sigmoid(encoderGatesReverse[gate + ENCODER_HIDDEN + k]);
+                double n = Activations.tanh(encoderGatesReverse[gate + 2 * ENCODER_HIDDEN + k] + r * encoderHnReverse[product + k]);
                 // keep the activations for BPTT
                 encoderGatesReverse[gate + k] = r;
                 encoderGatesReverse[gate + ENCODER_HIDDEN + k] = z;
@@ -998,22 +970,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // forward
             int row = t * SUMMARY_GATES;
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double sum = summaryBias[m];
-                int w = m * ENCODER_WIDTH;
-                for (int j = 0; j < ENCODER_WIDTH; j++) {
-                    sum += summaryWeightIh[w + j] * encoderH[in + j];
-                }
-                summaryGates[row + m] = sum;
+                summaryGates[row + m] = summaryBias[m] + Kernels.dot(summaryWeightIh, m * ENCODER_WIDTH, encoderH, in, ENCODER_WIDTH);
             }
             // reverse
             int reverseRow = t * SUMMARY_GATES;
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double sum = summaryBiasReverse[m];
-                int w = m * ENCODER_WIDTH;
-                for (int j = 0; j < ENCODER_WIDTH; j++) {
-                    sum += summaryWeightIhReverse[w + j] * encoderH[in + j];
-                }
-                summaryGatesReverse[reverseRow + m] = sum;
+                summaryGatesReverse[reverseRow + m] = summaryBiasReverse[m] + Kernels.dot(summaryWeightIhReverse, m * ENCODER_WIDTH, encoderH, in, ENCODER_WIDTH);
             }
         }
     }
@@ -1032,18 +994,13 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGates) + W_hh h_{t−1}, for the four gates at once
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double a = summaryGates[gate + m];
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    a += summaryWeightHh[w + j] * summaryH[previous + j];
-                }
-                summaryGates[gate + m] = a;
+                summaryGates[gate + m] += Kernels.dot(summaryWeightHh, m * SUMMARY_HIDDEN, summaryH, previous, SUMMARY_HIDDEN);
             }
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double i = sigmoid(summaryGates[gate + k]);
-                double f = sigmoid(summaryGates[gate + SUMMARY_HIDDEN + k]);
-                double g = Math.tanh(summaryGates[gate + 2 * SUMMARY_HIDDEN + k]);
-                double o = sigmoid(summaryGates[gate + 3 * SUMMARY_HIDDEN + k]);
+                double i = Activations.sigmoid(summaryGates[gate + k]);
+                double f = Activations.sigmoid(summaryGates[gate + SUMMARY_HIDDEN + k]);
+                double g = Activations.tanh(summaryGates[gate + 2 * SUMMARY_HIDDEN + k]);
+                double o = Activations.sigmoid(summaryGates[gate + 3 * SUMMARY_HIDDEN + k]);
                 // keep the activations for BPTT
                 summaryGates[gate + k] = i;
                 summaryGates[gate + SUMMARY_HIDDEN + k] = f;
@@ -1052,7 +1009,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                 double value = f * summaryC[previousCell + k] + i * g;
                 summaryC[cell + k] = value;
-                summaryH[state + k] = o * Math.tanh(value);
+                summaryH[state + k] = o * Activations.tanh(value);
             }
         }
     }
@@ -1071,18 +1028,13 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGatesReverse) + W_hh h_{t+1}, for the four gates at once
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double a = summaryGatesReverse[gate + m];
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    a += summaryWeightHhReverse[w + j] * summaryH[previous + j];
-                }
-                summaryGatesReverse[gate + m] = a;
+                summaryGatesReverse[gate + m] += Kernels.dot(summaryWeightHhReverse, m * SUMMARY_HIDDEN, summaryH, previous, SUMMARY_HIDDEN);
             }
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double i = sigmoid(summaryGatesReverse[gate + k]);
-                double f = sigmoid(summaryGatesReverse[gate + SUMMARY_HIDDEN + k]);
-                double g = Math.tanh(summaryGatesReverse[gate + 2 * SUMMARY_HIDDEN + k]);
-                double o = sigmoid(summaryGatesReverse[gate + 3 * SUMMARY_HIDDEN + k]);
+                double i = Activations.sigmoid(summaryGatesReverse[gate + k]);
+                double f = Activations.sigmoid(summaryGatesReverse[gate + SUMMARY_HIDDEN + k]);
+                double g = Activations.tanh(summaryGatesReverse[gate + 2 * SUMMARY_HIDDEN + k]);
+                double o = Activations.sigmoid(summaryGatesReverse[gate + 3 * SUMMARY_HIDDEN + k]);
                 // keep the activations for BPTT
                 summaryGatesReverse[gate + k] = i;
                 summaryGatesReverse[gate + SUMMARY_HIDDEN + k] = f;
@@ -1091,7 +1043,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                 double value = f * summaryCReverse[previousCell + k] + i * g;
                 summaryCReverse[cell + k] = value;
-                summaryH[state + k] = o * Math.tanh(value);
+                summaryH[state + k] = o * Activations.tanh(value);
             }
         }
     }
@@ -1113,7 +1065,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double f = summaryGates[gate + SUMMARY_HIDDEN + k];
                 double g = summaryGates[gate + 2 * SUMMARY_HIDDEN + k];
                 double o = summaryGates[gate + 3 * SUMMARY_HIDDEN + k];
-                double tanhC = Math.tanh(summaryC[cell + k]);
+                double tanhC = Activations.tanh(summaryC[cell + k]);
                 // δh_t = W_hhᵀ δa_{t+1}, plus the output's gradient at the last step
                 double dh = summaryDhNext[k];
                 // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}
@@ -1155,7 +1107,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double f = summaryGatesReverse[gate + SUMMARY_HIDDEN + k];
                 double g = summaryGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
                 double o = summaryGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
-                double tanhC = Math.tanh(summaryCReverse[cell + k]);
+                double tanhC = Activations.tanh(summaryCReverse[cell + k]);
                 // δh_t = W_hhᵀ δa_{t−1}, plus the output's gradient at the last step
                 double dh = summaryDhNextReverse[k];
                 // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}
@@ -1251,12 +1203,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void outputLogits(int steps) {
         int row = 0;
         for (int k = 0; k < OUTPUT; k++) {
-            double sum = outBias[k];
-            int w = k * SUMMARY_WIDTH;
-            for (int i = 0; i < SUMMARY_WIDTH; i++) {
-                sum += outWeight[w + i] * outSummary[i];
-            }
-            outLogits[row + k] = sum;
+            outLogits[row + k] = outBias[k] + Kernels.dot(outWeight, k * SUMMARY_WIDTH, outSummary, 0, SUMMARY_WIDTH);
         }
     }
 
@@ -1340,12 +1287,5 @@ public final class UnfoldedProteins2 implements Proteins2 {
             sum += Math.exp(outLogits[row + k] - max);
         }
         return max + Math.log(sum);
-    }
-
-    /**
-     * σ(u) = 1 / (1 + e^−u), computed so that e^x never overflows.
-     */
-    private static double sigmoid(double u) {
-        return u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
     }
 }

@@ -4,7 +4,9 @@ package golden;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
+import dev.unfold.runtime.Activations;
 import dev.unfold.runtime.Checks;
+import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -463,12 +465,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             double[] x = xs[t - 1];
             int row = t * ENCODER_HIDDEN;
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                double sum = encoderBias[m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    sum += encoderWeightIh[w + j] * x[j];
-                }
-                encoderH[row + m] = sum;
+                encoderH[row + m] = encoderBias[m] + Kernels.dot(encoderWeightIh, m * INPUT, x, 0, INPUT);
             }
         }
     }
@@ -497,12 +494,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             int state = t * ENCODER_HIDDEN;
             int previous = state - ENCODER_HIDDEN;
             for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double u = encoderH[state + i];
-                int w = i * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    u += encoderWeightHh[w + j] * encoderH[previous + j];
-                }
-                encoderH[state + i] = sigmoid(u);
+                double u = encoderH[state + i] + Kernels.dot(encoderWeightHh, i * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
+                encoderH[state + i] = Activations.sigmoid(u);
             }
         }
     }
@@ -592,12 +585,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             int in = t * ENCODER_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                double sum = summaryBias[m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    sum += summaryWeightIh[w + j] * encoderH[in + j];
-                }
-                summaryH[row + m] = sum;
+                summaryH[row + m] = summaryBias[m] + Kernels.dot(summaryWeightIh, m * ENCODER_HIDDEN, encoderH, in, ENCODER_HIDDEN);
             }
         }
     }
@@ -612,11 +600,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             int state = t * SUMMARY_HIDDEN;
             int previous = state - SUMMARY_HIDDEN;
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double u = summaryH[state + i];
-                int w = i * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    u += summaryWeightHh[w + j] * summaryH[previous + j];
-                }
+                double u = summaryH[state + i] + Kernels.dot(summaryWeightHh, i * SUMMARY_HIDDEN, summaryH, previous, SUMMARY_HIDDEN);
                 summaryH[state + i] = Math.max(0.0, u);
             }
         }
@@ -701,12 +685,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void outputLogits(int steps) {
         int row = 0;
         for (int k = 0; k < OUTPUT; k++) {
-            double sum = outBias[k];
-            int w = k * SUMMARY_HIDDEN;
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                sum += outWeight[w + i] * outSummary[i];
-            }
-            outLogits[row + k] = sum;
+            outLogits[row + k] = outBias[k] + Kernels.dot(outWeight, k * SUMMARY_HIDDEN, outSummary, 0, SUMMARY_HIDDEN);
         }
     }
 
@@ -790,12 +769,5 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             sum += Math.exp(outLogits[row + k] - max);
         }
         return max + Math.log(sum);
-    }
-
-    /**
-     * σ(u) = 1 / (1 + e^−u), computed so that e^x never overflows.
-     */
-    private static double sigmoid(double u) {
-        return u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
     }
 }

@@ -14,9 +14,9 @@ final class ActivationCode {
     /** σ(u) for a variable {@code u}. */
     static CodeBlock apply(Activation activation, String u) {
         return switch (activation) {
-            case TANH -> CodeBlock.of("$T.tanh($N)", Math.class, u);
+            case TANH -> CodeBlock.of("$T.tanh($N)", NetworkEmitter.ACTIVATIONS, u);
             case RELU -> CodeBlock.of("$T.max(0.0, $N)", Math.class, u);
-            case SIGMOID -> CodeBlock.of("sigmoid($N)", u);
+            case SIGMOID -> CodeBlock.of("$T.sigmoid($N)", NetworkEmitter.ACTIVATIONS, u);
             case IDENTITY -> CodeBlock.of("$N", u);
         };
     }

@@ -129,12 +129,8 @@ abstract class CellEmitter {
         String gates = direction.preactivations();
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $L; m++)", rows)
-                .addStatement("double a = $N[gate + m]", gates)
-                .addStatement("int w = m * $N", layer.hiddenConstant())
-                .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())
-                .addStatement("a += $N[w + j] * $N[previous + j]", direction.weightHh().valueField(), layer.states())
-                .endControlFlow()
-                .addStatement("$N[gate + m] = a", gates)
+                .addStatement("$N[gate + m] += $T.dot($N, m * $N, $N, previous, $N)", gates, NetworkEmitter.KERNELS,
+                        direction.weightHh().valueField(), layer.hiddenConstant(), layer.states(), layer.hiddenConstant())
                 .endControlFlow()
                 .build();
     }

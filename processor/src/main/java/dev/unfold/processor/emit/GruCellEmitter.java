@@ -38,17 +38,13 @@ final class GruCellEmitter extends CellEmitter {
                 .add(addRecurrentProductToGates(CodeBlock.of("2 * $N", hidden)))
                 .add("// W_hn $L + b_hn, kept apart: r gates it\n", previousState())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("double a = $N[k]", direction.biasHn().valueField())
-                .addStatement("int w = (2 * $N + k) * $N", hidden, hidden)
-                .beginControlFlow("for (int j = 0; j < $N; j++)", hidden)
-                .addStatement("a += $N[w + j] * $N[previous + j]", whh, layer.states())
-                .endControlFlow()
-                .addStatement("$N[product + k] = a", hn)
+                .addStatement("$N[product + k] = $N[k] + $T.dot($N, (2 * $N + k) * $N, $N, previous, $N)", hn,
+                        direction.biasHn().valueField(), NetworkEmitter.KERNELS, whh, hidden, hidden, layer.states(), hidden)
                 .endControlFlow()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("double r = sigmoid($N[gate + k])", gates)
-                .addStatement("double z = sigmoid($N[gate + $N + k])", gates, hidden)
-                .addStatement("double n = $T.tanh($N[gate + 2 * $N + k] + r * $N[product + k])", Math.class, gates,
+                .addStatement("double r = $T.sigmoid($N[gate + k])", NetworkEmitter.ACTIVATIONS, gates)
+                .addStatement("double z = $T.sigmoid($N[gate + $N + k])", NetworkEmitter.ACTIVATIONS, gates, hidden)
+                .addStatement("double n = $T.tanh($N[gate + 2 * $N + k] + r * $N[product + k])", NetworkEmitter.ACTIVATIONS, gates,
                         hidden, hn)
                 .add("// keep the activations for BPTT\n")
                 .addStatement("$N[gate + k] = r", gates)

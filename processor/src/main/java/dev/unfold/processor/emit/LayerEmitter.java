@@ -84,8 +84,8 @@ final class LayerEmitter {
         return layer.isBidirectional() ? "every step and direction" : "every step";
     }
 
-    /** For every direction: row t of its pre-activations = b + W_ih x_t, x_t given by {@code inputAtJ}. */
-    private CodeBlock projectEachDirection(CodeBlock inputAtJ) {
+    /** For every direction: row t of its pre-activations = b + W_ih x_t, x_t at {@code input}[{@code offset}...]. */
+    private CodeBlock projectEachDirection(String input, String offset) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (DirectionPlan direction : layer.directions()) {
             if (layer.isBidirectional()) {
@@ -93,12 +93,9 @@ final class LayerEmitter {
             }
             code.addStatement("int $L = $L", rowName(direction), preactivationRow(direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double sum = $N[m]", direction.bias().valueField())
-                    .addStatement("int w = m * $N", layer.inputConstant())
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
-                    .addStatement("sum += $N[w + j] * $L", direction.weightIh().valueField(), inputAtJ)
-                    .endControlFlow()
-                    .addStatement("$N[$L + m] = sum", preactivationBuffer(direction), rowName(direction))
+                    .addStatement("$N[$L + m] = $N[m] + $T.dot($N, m * $N, $N, $L, $N)", preactivationBuffer(direction),
+                            rowName(direction), direction.bias().valueField(), NetworkEmitter.KERNELS,
+                            direction.weightIh().valueField(), layer.inputConstant(), input, offset, layer.inputConstant())
                     .endControlFlow();
         }
         return code.build();
@@ -112,7 +109,7 @@ final class LayerEmitter {
         CodeBlock code = CodeBlock.builder()
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("double[] x = xs[t - 1]")
-                .add(projectEachDirection(CodeBlock.of("x[j]")))
+                .add(projectEachDirection("x", "0"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep()
@@ -127,7 +124,7 @@ final class LayerEmitter {
         CodeBlock code = CodeBlock.builder()
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int in = t * $N", below.widthConstant())
-                .add(projectEachDirection(CodeBlock.of("$N[in + j]", below.states())))
+                .add(projectEachDirection(below.states(), "in"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep() + ","

@@ -56,7 +56,7 @@ final class LossEmitter {
                     .addStatement("double o = $N[row + k]", output.logits())
                     .addStatement("loss += $T.max(o, 0) - o * y[k] + $T.log1p($T.exp(-$T.abs(o)))",
                             Math.class, Math.class, Math.class, Math.class)
-                    .addStatement("$N[row + k] = sigmoid(o) - y[k]", output.delta())
+                    .addStatement("$N[row + k] = $T.sigmoid(o) - y[k]", output.delta(), NetworkEmitter.ACTIVATIONS)
                     .endControlFlow();
             case CROSS_ENTROPY -> code
                     .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")

@@ -31,7 +31,9 @@ import java.util.Random;
  */
 public final class NetworkEmitter {
     static final String RUNTIME = "dev.unfold.runtime";
+    static final ClassName ACTIVATIONS = ClassName.get(RUNTIME, "Activations");
     static final ClassName CHECKS = ClassName.get(RUNTIME, "Checks");
+    static final ClassName KERNELS = ClassName.get(RUNTIME, "Kernels");
     static final ClassName LAYER = ClassName.get(RUNTIME, "Layer");
     static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
     static final ClassName PARAMETERS = ClassName.get(RUNTIME, "Parameters");
@@ -92,15 +94,7 @@ public final class NetworkEmitter {
         if (OutputEmitter.needsLogSumExp(network)) {
             type.addMethod(OutputEmitter.logSumExp(output));
         }
-        if (needsSigmoid()) {
-            type.addMethod(OutputEmitter.sigmoid());
-        }
         return type;
-    }
-
-    private boolean needsSigmoid() {
-        return network.loss() == Loss.BINARY_CROSS_ENTROPY || network.layers().stream()
-                .anyMatch(l -> l.cell() != Cell.SIMPLE || l.activation() == Activation.SIGMOID);
     }
 
     private CodeBlock classJavadoc(ClassName implemented) {

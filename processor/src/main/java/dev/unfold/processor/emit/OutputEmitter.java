@@ -72,6 +72,11 @@ final class OutputEmitter {
     }
 
     /** Value {@code i} of what the output reads: row t of the top layer, or the summary. */
+    /** The array and offset of that input, as {@code array, offset} arguments. */
+    private CodeBlock inputArrayAndOffset() {
+        return everyStep ? CodeBlock.of("$N, in", top.states()) : CodeBlock.of("$N, 0", output.summary());
+    }
+
     private CodeBlock input(String i) {
         return everyStep ? CodeBlock.of("$N[in + $L]", top.states(), i) : CodeBlock.of("$N[$L]", output.summary(), i);
     }
@@ -105,12 +110,9 @@ final class OutputEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         beginRows(code, network, true);
         code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("double sum = $N[k]", output.bias().valueField())
-                .addStatement("int w = k * $N", top.widthConstant())
-                .beginControlFlow("for (int i = 0; i < $N; i++)", top.widthConstant())
-                .addStatement("sum += $N[w + i] * $L", output.weight().valueField(), input("i"))
-                .endControlFlow()
-                .addStatement("$N[row + k] = sum", output.logits())
+                .addStatement("$N[row + k] = $N[k] + $T.dot($N, k * $N, $L, $N)", output.logits(),
+                        output.bias().valueField(), NetworkEmitter.KERNELS, output.weight().valueField(),
+                        top.widthConstant(), inputArrayAndOffset(), top.widthConstant())
                 .endControlFlow();
         endRows(code, network);
         return MethodSpec.methodBuilder("outputLogits")
@@ -133,7 +135,7 @@ final class OutputEmitter {
                     output.sizeConstant());
             case BINARY_CROSS_ENTROPY -> code
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = sigmoid($N[row + k])", output.logits())
+                    .addStatement("y[k] = $T.sigmoid($N[row + k])", NetworkEmitter.ACTIVATIONS, output.logits())
                     .endControlFlow();
             case CROSS_ENTROPY -> code
                     .addStatement("double logSumExp = logSumExp(row)")
@@ -208,17 +210,6 @@ final class OutputEmitter {
     }
 
     /** A numerically stable logistic function. */
-    static MethodSpec sigmoid() {
-        return MethodSpec.methodBuilder("sigmoid")
-                .addModifiers(PRIVATE, STATIC)
-                .addJavadoc("σ(u) = 1 / (1 + e^−u), computed so that e^x never overflows.\n")
-                .returns(double.class)
-                .addParameter(double.class, "u")
-                .addStatement("return u >= 0 ? 1 / (1 + $T.exp(-u)) : $T.exp(u) / (1 + $T.exp(u))",
-                        Math.class, Math.class, Math.class)
-                .build();
-    }
-
     static boolean needsLogSumExp(NetworkPlan network) {
         return network.loss() == Loss.CROSS_ENTROPY;
     }

@@ -25,11 +25,8 @@ final class SimpleCellEmitter extends CellEmitter {
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
                 .beginControlFlow("for (int i = 0; i < $N; i++)", hidden)
-                .addStatement("double u = $N[state + i]", h)
-                .addStatement("int w = i * $N", hidden)
-                .beginControlFlow("for (int j = 0; j < $N; j++)", hidden)
-                .addStatement("u += $N[w + j] * $N[previous + j]", direction.weightHh().valueField(), h)
-                .endControlFlow()
+                .addStatement("double u = $N[state + i] + $T.dot($N, i * $N, $N, previous, $N)", h, NetworkEmitter.KERNELS,
+                        direction.weightHh().valueField(), hidden, h, hidden)
                 .addStatement("$N[state + i] = $L", h, ActivationCode.apply(layer.activation(), "u"))
                 .endControlFlow()
                 .endControlFlow()

@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""The workloads of dev.unfold.benchmarks, in PyTorch on the CPU, float64.
+
+Each workload is built as a PyTorch user would write it (nn.RNN/LSTM/GRU + nn.Linear, a summed
+loss, torch.optim.SGD) and timed as forward-only (under no_grad, with the softmax Unfold's forward
+also computes) and as one training step (zero_grad, forward, loss, backward, step), with 1 and with
+2 intra-op threads. Writes JSON: {workload: {op: {threads: microseconds per op}}, "machine": {...}}.
+
+Usage: /usr/bin/python3 benchmarks/pytorch_workloads.py out.json
+(Debian's python3-torch, with libopenblas0-openmp installed so that torch's BLAS is OpenBLAS.)
+"""
+import ctypes
+import json
+import statistics
+import sys
+import time
+
+import torch
+from torch import nn
+
+torch.set_default_dtype(torch.float64)
+
+
+class Net(nn.Module):
+    def __init__(self, cell, inputs, hidden, outputs, bidirectional=False, many_to_one=False):
+        super().__init__()
+        kinds = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+        extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
+        self.rnn = kinds[cell](inputs, hidden, bidirectional=bidirectional, **extra)
+        self.hidden = hidden
+        self.bidirectional = bidirectional
+        self.many_to_one = many_to_one
+        self.out = nn.Linear(hidden * (2 if bidirectional else 1), outputs)
+
+    def forward(self, x):  # x: (T, batch, inputs)
+        h, _ = self.rnn(x)
+        if self.many_to_one:
+            if self.bidirectional:  # [h_T ; g_1], as Unfold's many-to-one reads it
+                h = torch.cat([h[-1, :, :self.hidden], h[0, :, self.hidden:]], dim=1)
+            else:
+                h = h[-1]
+        return self.out(h)
+
+
+def one_hot(indices, width):
+    return nn.functional.one_hot(indices, width).to(torch.float64)
+
+
+def workloads():
+    g = torch.Generator().manual_seed(0)
+    # W1: 4 -> 20 -> 1, MSE, T = 50, batch 1
+    w1 = Net("rnn", 4, 20, 1)
+    w1x, w1y = torch.randn(50, 1, 4, generator=g), torch.randn(50, 1, 1, generator=g)
+    yield "W1", w1, w1x, lambda out: nn.functional.mse_loss(out, w1y, reduction="sum"), None
+    # W2: 65 one-hot -> 100 -> 65, cross-entropy, T = 25, batch 1 (nn.RNN takes the dense one-hot rows)
+    w2 = Net("rnn", 65, 100, 65)
+    w2x = one_hot(torch.randint(0, 65, (25, 1), generator=g), 65)
+    w2t = torch.randint(0, 65, (25,), generator=g)
+    yield "W2", w2, w2x, lambda out: nn.functional.cross_entropy(out.reshape(25, 65), w2t, reduction="sum"), "softmax"
+    # W3, W4: 128 -> 256 -> 128, cross-entropy, T = 35, batch 32, dense inputs
+    for name, cell in (("W3", "lstm"), ("W4", "gru")):
+        net = Net(cell, 128, 256, 128)
+        x = torch.randn(35, 32, 128, generator=g)
+        t = torch.randint(0, 128, (35 * 32,), generator=g)
+        yield name, net, x, (lambda t: lambda out: nn.functional.cross_entropy(
+            out.reshape(-1, 128), t, reduction="sum"))(t), "softmax"
+    # W6: bidirectional LSTM 20 -> 2x32 -> 2, many-to-one, T = 428, batch 1, one-hot amino acids
+    w6 = Net("lstm", 20, 32, 2, bidirectional=True, many_to_one=True)
+    w6x = one_hot(torch.randint(0, 20, (428, 1), generator=g), 20)
+    w6t = torch.tensor([1])
+    yield "W6", w6, w6x, lambda out: nn.functional.cross_entropy(out, w6t, reduction="sum"), "softmax"
+
+
+def per_op_microseconds(op, seconds=1.0, rounds=5):
+    """Median over rounds of the mean time of op, after a warm-up as long as one round."""
+    def run_for(duration):
+        count, start = 0, time.perf_counter()
+        while True:
+            op()
+            count += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= duration:
+                return elapsed / count
+    run_for(seconds)
+    return statistics.median(run_for(seconds) * 1e6 for _ in range(rounds))
+
+
+def blas_kernel():
+    try:
+        corename = ctypes.CDLL("libopenblas.so.0").openblas_get_corename
+        corename.restype = ctypes.c_char_p
+        return "OpenBLAS " + corename().decode()
+    except (OSError, AttributeError):
+        return "not OpenBLAS"
+
+
+def main(path):
+    results = {"machine": {"torch": torch.__version__, "blas": blas_kernel()}}
+    for name, net, x, loss_of, head in workloads():
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.001)
+
+        def forward():
+            with torch.no_grad():
+                out = net(x)
+                if head == "softmax":
+                    out = torch.softmax(out, dim=-1)
+            return out
+
+        def training_step():
+            optimizer.zero_grad()
+            loss = loss_of(net(x))
+            loss.backward()
+            optimizer.step()
+            return loss
+
+        results[name] = {"parameters": sum(p.numel() for p in net.parameters()), "forward": {}, "trainingStep": {}}
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            results[name]["forward"][threads] = per_op_microseconds(forward)
+            results[name]["trainingStep"][threads] = per_op_microseconds(training_step)
+            print(name, threads, "threads:", {op: round(results[name][op][threads], 1)
+                                               for op in ("forward", "trainingStep")}, file=sys.stderr)
+    with open(path, "w") as out:
+        json.dump(results, out, indent=2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Writes BENCHMARKS.md from the results benchmarks/run leaves in a directory.
+
+Usage: /usr/bin/python3 benchmarks/report.py RESULTS_DIR > BENCHMARKS.md
+RESULTS_DIR holds jmh.json, pytorch.json, allocation.json, processing.json and machine.json.
+"""
+import json
+import os
+import sys
+
+# name, class, description, sequences per op, steps, input, hidden, gates per unit, directions,
+# outputs, output steps, target ratio for the training step
+WORKLOADS = [
+    ("W1", "W1Forecaster", "simple tanh RNN 4 → 20 → 1, MSE, T = 50, batch 1", 1, 50, 4, 20, 1, 1, 1, 50, 100),
+    ("W2", "W2CharRnn", "simple tanh RNN 65 one-hot → 100 → 65, cross-entropy, T = 25, batch 1", 1, 25, 65, 100, 1, 1, 65, 25, 10),
+    ("W3", "W3Lstm", "LSTM 128 → 256 → 128, cross-entropy, T = 35, batch 32", 32, 35, 128, 256, 4, 1, 128, 35, 1),
+    ("W4", "W4Gru", "GRU 128 → 256 → 128, cross-entropy, T = 35, batch 32", 32, 35, 128, 256, 3, 1, 128, 35, 1),
+    ("W6", "W6ProteinBiLstm", "bidirectional LSTM 20 one-hot → 2×32 → 2, many-to-one, T = 428, batch 1", 1, 428, 20, 32, 4, 2, 2, 1, 10),
+]
+
+
+def forward_flops(w):
+    _, _, _, batch, steps, inputs, hidden, gates, directions, outputs, output_steps, _ = w
+    recurrent = steps * directions * gates * hidden * (inputs + hidden)
+    projection = output_steps * outputs * hidden * directions
+    return 2 * batch * (recurrent + projection)  # a multiply-add is two floating-point operations
+
+
+def load(directory, name):
+    with open(os.path.join(directory, name)) as f:
+        return json.load(f)
+
+
+def main(directory):
+    jmh = {entry["benchmark"].rsplit(".", 2)[-2] + "." + entry["benchmark"].rsplit(".", 1)[-1]: entry
+           for entry in load(directory, "jmh.json")}
+    pytorch = load(directory, "pytorch.json")
+    allocation = load(directory, "allocation.json")
+    processing = load(directory, "processing.json")
+    machine = load(directory, "machine.json")
+    first = next(iter(jmh.values()))
+
+    print("# Benchmarks\n")
+    print("Unfold's generated networks against PyTorch on the CPU, float64, on the same machine in the same")
+    print("run. Regenerate with `benchmarks/run` (it rebuilds, runs JMH and "
+          "`benchmarks/pytorch_workloads.py`, and rewrites this file).\n")
+    print("## Machine\n")
+    print(f"- CPU: {machine['cpu']}, {machine['cores']} cores")
+    print(f"- JDK: {first['jdkVersion']} ({first['vmName']} {first['vmVersion']}); JMH {first['jmhVersion']},"
+          f" {first['forks']} forks × {first['measurementIterations']} iterations of {first['measurementTime']}"
+          f" after {first['warmupIterations']} × {first['warmupTime']} of warm-up")
+    print(f"- PyTorch: {pytorch['machine']['torch']} (Debian's python3-torch), BLAS: {pytorch['machine']['blas']}"
+          f" (OPENBLAS_CORETYPE {machine['openblas_coretype']})\n")
+
+    print("## Time per operation\n")
+    print("Microseconds per operation (JMH average time ± its 99.9% error; PyTorch: the median of 5 one-second")
+    print("rounds). Ratio = the faster of PyTorch's 1- and 2-thread times / Unfold's time; above 1, Unfold is")
+    print("faster. A training step is forward, backpropagation through time and an SGD update; for a batch")
+    print("of 32, Unfold sums the 32 sequences' gradients, then updates once, as PyTorch does with a summed loss.\n")
+    print("| workload | operation | Unfold µs | PyTorch 1 thread µs | PyTorch 2 threads µs | ratio | target | Unfold GFLOP/s |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for w in WORKLOADS:
+        name, cls, description = w[0], w[1], w[2]
+        for op in ("forward", "trainingStep"):
+            entry = jmh[f"{cls}.{op}"]
+            unfold = entry["primaryMetric"]["score"]
+            error = entry["primaryMetric"]["scoreError"]
+            torch1 = pytorch[name][op]["1"]
+            torch2 = pytorch[name][op]["2"]
+            ratio = min(torch1, torch2) / unfold
+            target = f"≥ {w[-1]}×" if op == "trainingStep" else ""
+            met = "" if not target else (" ✓" if ratio >= w[-1] else " ✗")
+            flops = forward_flops(w) * (3 if op == "trainingStep" else 1)
+            print(f"| {name} | {op} | {unfold:,.1f} ± {error:,.1f} | {torch1:,.1f} | {torch2:,.1f} |"
+                  f" {ratio:,.2f}×{met} | {target} | {flops / unfold / 1e3:,.2f} |")
+    print()
+    for w in WORKLOADS:
+        print(f"- {w[0]}: {w[2]}; Unfold {pytorch[w[0]]['parameters'] - extra_biases(w):,} parameters,"
+              f" PyTorch {pytorch[w[0]]['parameters']:,}.")
+    print("\nGFLOP/s counts the dense work of the forward pass (2 operations per multiply-add, one-hot inputs")
+    print("counted as dense) and three times that for a training step.\n")
+
+    print("## Allocation\n")
+    print("Bytes per operation. *Exact*: the JVM's per-thread allocation counter over at least half a second of")
+    print("calls after two seconds of warm-up (`AllocationCheck`). *JMH*: `-prof gc`'s `gc.alloc.rate.norm`,")
+    print("which also counts what JMH allocates once per iteration, spread over that iteration's calls: a")
+    print("floor of a few bytes per call for microsecond operations and kilobytes for 100 ms ones.\n")
+    print("| operation | exact B/op | JMH gc.alloc.rate.norm B/op |")
+    print("| --- | ---: | ---: |")
+    for w in WORKLOADS:
+        for op in ("forward", "trainingStep"):
+            key = f"{w[1]}.{op}"
+            norm = jmh[key]["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+            print(f"| {key} | {allocation[key]:.0f} | {norm:,.1f} |")
+    print()
+    print("## Annotation processing\n")
+    print("What the processor adds to `javac` for a four-layer network (a bidirectional LSTM of 128, a GRU of")
+    print("128, an LSTM of 64 and a tanh RNN of 64): compiling the interface with Unfold, which also compiles")
+    print("the class it generates, against compiling the interface alone (`ProcessingTime`).\n")
+    print("| | with Unfold ms | without ms | Unfold adds ms |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| cold (a fresh JVM, one compilation) | {processing['coldWithProcessor']:.0f} |"
+          f" {processing['coldWithout']:.0f} | {processing['coldWithProcessor'] - processing['coldWithout']:.0f} |")
+    print(f"| warm (median of 20 after 10) | {processing['warmWithProcessor']:.0f} |"
+          f" {processing['warmWithout']:.0f} | {processing['warmWithProcessor'] - processing['warmWithout']:.0f} |")
+    print()
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
+    with open(notes) as f:
+        print(f.read().rstrip())
+
+
+def extra_biases(w):
+    """PyTorch keeps two bias vectors per gate set (b_ih and b_hh); Unfold keeps their sum."""
+    _, _, _, _, _, _, hidden, gates, directions, _, _, _ = w
+    return gates * hidden * directions if gates != 3 else 2 * hidden * directions
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

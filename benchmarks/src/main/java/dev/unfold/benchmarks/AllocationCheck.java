@@ -1,0 +1,73 @@
+package dev.unfold.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The bytes each benchmarked operation allocates, counted exactly by the JVM's per-thread
+ * allocation counter over many calls after warm-up. JMH's {@code gc.alloc.rate.norm} also counts
+ * what JMH itself allocates once per iteration, spread over the iteration's calls, which for a
+ * 100 ms operation is kilobytes per call; this count has no such floor.
+ *
+ * <p>Prints one JSON object: {@code {"W1Forecaster.forward": bytesPerCall, ...}}.
+ */
+public final class AllocationCheck {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private AllocationCheck() {}
+
+    public static void main(String[] args) {
+        Map<String, DoubleSupplier> operations = new LinkedHashMap<>();
+        W1Forecaster w1 = new W1Forecaster();
+        w1.setUp();
+        operations.put("W1Forecaster.forward", w1::forward);
+        operations.put("W1Forecaster.trainingStep", w1::trainingStep);
+        W2CharRnn w2 = new W2CharRnn();
+        w2.setUp();
+        operations.put("W2CharRnn.forward", w2::forward);
+        operations.put("W2CharRnn.trainingStep", w2::trainingStep);
+        W3Lstm w3 = new W3Lstm();
+        w3.setUp();
+        operations.put("W3Lstm.forward", w3::forward);
+        operations.put("W3Lstm.trainingStep", w3::trainingStep);
+        W4Gru w4 = new W4Gru();
+        w4.setUp();
+        operations.put("W4Gru.forward", w4::forward);
+        operations.put("W4Gru.trainingStep", w4::trainingStep);
+        W6ProteinBiLstm w6 = new W6ProteinBiLstm();
+        w6.setUp();
+        operations.put("W6ProteinBiLstm.forward", w6::forward);
+        operations.put("W6ProteinBiLstm.trainingStep", w6::trainingStep);
+
+        StringBuilder json = new StringBuilder("{");
+        operations.forEach((name, operation) -> {
+            double perCall = bytesPerCall(operation);
+            json.append(json.length() > 1 ? ", " : "").append('"').append(name).append("\": ").append(perCall);
+        });
+        System.out.println(json.append('}'));
+    }
+
+    /** Warm-up, then bytes per call over calls lasting at least half a second. */
+    private static double bytesPerCall(DoubleSupplier operation) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        double sink = 0;
+        while (System.nanoTime() < deadline) {
+            sink += operation.getAsDouble();
+        }
+        long calls = 0;
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        deadline = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < deadline || calls < 10) {
+            sink += operation.getAsDouble();
+            calls++;
+        }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+        if (Double.isNaN(sink)) {
+            System.err.println("(a network produced NaN)");
+        }
+        return (double) allocated / calls;
+    }
+}

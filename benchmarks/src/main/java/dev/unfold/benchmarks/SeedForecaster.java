@@ -1,0 +1,12 @@
+package dev.unfold.benchmarks;
+
+import dev.unfold.*;
+import dev.unfold.runtime.Layer;
+import dev.unfold.runtime.SequenceModel;
+
+/** W1: seed 002's network, a tanh RNN 4 → 20 → 1 with MSE, over T = 50. */
+@Network(input = 4, output = 1, loss = Loss.MSE)
+public interface SeedForecaster extends SequenceModel {
+    @Recurrent(hidden = 20, activation = Activation.TANH)
+    Layer rnn();
+}

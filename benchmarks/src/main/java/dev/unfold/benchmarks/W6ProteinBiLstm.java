@@ -1,0 +1,48 @@
+package dev.unfold.benchmarks;
+
+import dev.unfold.runtime.Sgd;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/** W6: the bidirectional LSTM classifier on one protein of 428 amino acids given as token indices. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class W6ProteinBiLstm {
+    static final int STEPS = 428;
+
+    private UnfoldedProteinBiLstm net;
+    private Sgd sgd;
+    private int[] protein;
+    private final int[] label = {1};
+    private final double[][] ys = new double[1][2];
+
+    @Setup
+    public void setUp() {
+        SplittableRandom random = new SplittableRandom(6);
+        net = new UnfoldedProteinBiLstm(6);
+        sgd = new Sgd(net.parameters(), 0.001);
+        protein = Data.indices(random, STEPS, net.inputSize());
+    }
+
+    @Benchmark
+    public double forward() {
+        net.forward(protein, ys);
+        return ys[0][0];
+    }
+
+    @Benchmark
+    public double trainingStep() {
+        net.parameters().zeroGradients();
+        double loss = net.backward(protein, label);
+        sgd.step();
+        return loss;
+    }
+}
