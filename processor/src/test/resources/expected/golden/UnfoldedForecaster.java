@@ -143,6 +143,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private double[] outDelta;
 
     /**
+     * W_hh of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] rnnColumns = new double[RNN_HIDDEN][RNN_HIDDEN];
+
+    /**
+     * The sums one step of the recurrence of rnn accumulates.
+     */
+    private final double[] rnnSums = new double[RNN_HIDDEN];
+
+    /**
      * During BPTT: the gradient the previous state of rnn receives from the current step.
      */
     private final double[] rnnDhNext = new double[RNN_HIDDEN];
@@ -374,12 +384,16 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void rnnRecur(int steps) {
         Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * RNN_HIDDEN;
             int previous = state - RNN_HIDDEN;
+            // u = W_ih x_t + b (already in rnnH) + W_hh h_{t−1}
+            System.arraycopy(rnnH, state, rnnSums, 0, RNN_HIDDEN);
+            Kernels.addMatrixVector(rnnColumns, rnnH, previous, rnnSums, RNN_HIDDEN);
             for (int i = 0; i < RNN_HIDDEN; i++) {
-                double u = rnnH[state + i] + Kernels.dot(rnnWeightHh, i * RNN_HIDDEN, rnnH, previous, RNN_HIDDEN);
-                rnnH[state + i] = Activations.tanh(u);
+                rnnH[state + i] = Activations.tanh(rnnSums[i]);
             }
         }
     }

@@ -352,14 +352,44 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private double[] summaryDgatesReverse;
 
     /**
+     * W_hh of encoder (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] encoderColumns = new double[ENCODER_HIDDEN][ENCODER_GATES];
+
+    /**
+     * The sums one step of the recurrence of encoder (forward) accumulates.
+     */
+    private final double[] encoderSums = new double[ENCODER_GATES];
+
+    /**
      * During BPTT: the gradient the previous state of encoder (forward) receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
 
     /**
+     * W_hh of encoder (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] encoderColumnsReverse = new double[ENCODER_HIDDEN][ENCODER_GATES];
+
+    /**
+     * The sums one step of the recurrence of encoder (reverse) accumulates.
+     */
+    private final double[] encoderSumsReverse = new double[ENCODER_GATES];
+
+    /**
      * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
      */
     private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
+
+    /**
+     * W_hh of summary (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] summaryColumns = new double[SUMMARY_HIDDEN][SUMMARY_GATES];
+
+    /**
+     * The sums one step of the recurrence of summary (forward) accumulates.
+     */
+    private final double[] summarySums = new double[SUMMARY_GATES];
 
     /**
      * During BPTT: the gradient the previous state of summary (forward) receives from the current step.
@@ -370,6 +400,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * During BPTT: f_t ⊙ δc_t, the gradient c_{t−1} of summary (forward) receives.
      */
     private final double[] summaryDcNext = new double[SUMMARY_HIDDEN];
+
+    /**
+     * W_hh of summary (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] summaryColumnsReverse = new double[SUMMARY_HIDDEN][SUMMARY_GATES];
+
+    /**
+     * The sums one step of the recurrence of summary (reverse) accumulates.
+     */
+    private final double[] summarySumsReverse = new double[SUMMARY_GATES];
 
     /**
      * During BPTT: the gradient the previous state of summary (reverse) receives from the current step.
@@ -735,19 +775,20 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderRecur(int steps) {
         Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
             int gate = t * ENCODER_GATES;
             int product = t * ENCODER_HIDDEN;
-            // r and z: a += W_hr h_{t−1} and W_hz h_{t−1} (W_ih x_t + b is already in encoderGates)
-            for (int m = 0; m < 2 * ENCODER_HIDDEN; m++) {
-                encoderGates[gate + m] += Kernels.dot(encoderWeightHh, m * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
-            }
-            // W_hn h_{t−1} + b_hn, kept apart: r gates it
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                encoderHn[product + k] = encoderBiasHn[k] + Kernels.dot(encoderWeightHh, (2 * ENCODER_HIDDEN + k) * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
-            }
+            // r and z: W_ih x_t + b (already in encoderGates) + W_hr h_{t−1} and W_hz h_{t−1}; n: W_hn h_{t−1} + b_hn,
+            // kept apart, since r gates it. All three in one pass over h_{t−1}.
+            System.arraycopy(encoderGates, gate, encoderSums, 0, 2 * ENCODER_HIDDEN);
+            System.arraycopy(encoderBiasHn, 0, encoderSums, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderColumns, encoderH, previous, encoderSums, ENCODER_GATES);
+            System.arraycopy(encoderSums, 0, encoderGates, gate, 2 * ENCODER_HIDDEN);
+            System.arraycopy(encoderSums, 2 * ENCODER_HIDDEN, encoderHn, product, ENCODER_HIDDEN);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double r = Activations.sigmoid(encoderGates[gate + k]);
                 double z = Activations.sigmoid(encoderGates[gate + ENCODER_HIDDEN + k]);
@@ -767,19 +808,20 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderRecurReverse(int steps) {
         Arrays.fill(encoderH, (steps + 2) * ENCODER_WIDTH - ENCODER_HIDDEN, (steps + 2) * ENCODER_WIDTH, 0.0);   // h_{T+1} = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
             int gate = t * ENCODER_GATES;
             int product = t * ENCODER_HIDDEN;
-            // r and z: a += W_hr h_{t+1} and W_hz h_{t+1} (W_ih x_t + b is already in encoderGatesReverse)
-            for (int m = 0; m < 2 * ENCODER_HIDDEN; m++) {
-                encoderGatesReverse[gate + m] += Kernels.dot(encoderWeightHhReverse, m * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
-            }
-            // W_hn h_{t+1} + b_hn, kept apart: r gates it
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                encoderHnReverse[product + k] = encoderBiasHnReverse[k] + Kernels.dot(encoderWeightHhReverse, (2 * ENCODER_HIDDEN + k) * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
-            }
+            // r and z: W_ih x_t + b (already in encoderGatesReverse) + W_hr h_{t+1} and W_hz h_{t+1}; n: W_hn h_{t+1} + b_hn,
+            // kept apart, since r gates it. All three in one pass over h_{t+1}.
+            System.arraycopy(encoderGatesReverse, gate, encoderSumsReverse, 0, 2 * ENCODER_HIDDEN);
+            System.arraycopy(encoderBiasHnReverse, 0, encoderSumsReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderColumnsReverse, encoderH, previous, encoderSumsReverse, ENCODER_GATES);
+            System.arraycopy(encoderSumsReverse, 0, encoderGatesReverse, gate, 2 * ENCODER_HIDDEN);
+            System.arraycopy(encoderSumsReverse, 2 * ENCODER_HIDDEN, encoderHnReverse, product, ENCODER_HIDDEN);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double r = Activations.sigmoid(encoderGatesReverse[gate + k]);
                 double z = Activations.sigmoid(encoderGatesReverse[gate + ENCODER_HIDDEN + k]);
@@ -986,6 +1028,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void summaryRecur(int steps) {
         Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
         Arrays.fill(summaryC, 0, SUMMARY_HIDDEN, 0.0);   // c_0 = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_WIDTH;
             int previous = state - SUMMARY_WIDTH;
@@ -993,9 +1037,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGates) + W_hh h_{t−1}, for the four gates at once
-            for (int m = 0; m < SUMMARY_GATES; m++) {
-                summaryGates[gate + m] += Kernels.dot(summaryWeightHh, m * SUMMARY_HIDDEN, summaryH, previous, SUMMARY_HIDDEN);
-            }
+            System.arraycopy(summaryGates, gate, summarySums, 0, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryColumns, summaryH, previous, summarySums, SUMMARY_GATES);
+            System.arraycopy(summarySums, 0, summaryGates, gate, SUMMARY_GATES);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double i = Activations.sigmoid(summaryGates[gate + k]);
                 double f = Activations.sigmoid(summaryGates[gate + SUMMARY_HIDDEN + k]);
@@ -1020,6 +1064,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void summaryRecurReverse(int steps) {
         Arrays.fill(summaryH, (steps + 2) * SUMMARY_WIDTH - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_WIDTH, 0.0);   // h_{T+1} = 0
         Arrays.fill(summaryCReverse, (steps + 2) * SUMMARY_HIDDEN - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_HIDDEN, 0.0);   // c_{T+1} = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
             int previous = state + SUMMARY_WIDTH;
@@ -1027,9 +1073,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGatesReverse) + W_hh h_{t+1}, for the four gates at once
-            for (int m = 0; m < SUMMARY_GATES; m++) {
-                summaryGatesReverse[gate + m] += Kernels.dot(summaryWeightHhReverse, m * SUMMARY_HIDDEN, summaryH, previous, SUMMARY_HIDDEN);
-            }
+            System.arraycopy(summaryGatesReverse, gate, summarySumsReverse, 0, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryColumnsReverse, summaryH, previous, summarySumsReverse, SUMMARY_GATES);
+            System.arraycopy(summarySumsReverse, 0, summaryGatesReverse, gate, SUMMARY_GATES);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double i = Activations.sigmoid(summaryGatesReverse[gate + k]);
                 double f = Activations.sigmoid(summaryGatesReverse[gate + SUMMARY_HIDDEN + k]);

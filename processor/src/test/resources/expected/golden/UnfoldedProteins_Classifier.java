@@ -184,9 +184,29 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private double[] summaryDu;
 
     /**
+     * W_hh of encoder by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] encoderColumns = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
+
+    /**
+     * The sums one step of the recurrence of encoder accumulates.
+     */
+    private final double[] encoderSums = new double[ENCODER_HIDDEN];
+
+    /**
      * During BPTT: the gradient the previous state of encoder receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
+
+    /**
+     * W_hh of summary by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] summaryColumns = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
+
+    /**
+     * The sums one step of the recurrence of summary accumulates.
+     */
+    private final double[] summarySums = new double[SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary receives from the current step.
@@ -490,12 +510,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void encoderRecur(int steps) {
         Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_HIDDEN;
             int previous = state - ENCODER_HIDDEN;
+            // u = W_ih x_t + b (already in encoderH) + W_hh h_{t−1}
+            System.arraycopy(encoderH, state, encoderSums, 0, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderColumns, encoderH, previous, encoderSums, ENCODER_HIDDEN);
             for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                double u = encoderH[state + i] + Kernels.dot(encoderWeightHh, i * ENCODER_HIDDEN, encoderH, previous, ENCODER_HIDDEN);
-                encoderH[state + i] = Activations.sigmoid(u);
+                encoderH[state + i] = Activations.sigmoid(encoderSums[i]);
             }
         }
     }
@@ -596,12 +620,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void summaryRecur(int steps) {
         Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
+        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_HIDDEN;
             int previous = state - SUMMARY_HIDDEN;
+            // u = W_ih x_t + b (already in summaryH) + W_hh h_{t−1}
+            System.arraycopy(summaryH, state, summarySums, 0, SUMMARY_HIDDEN);
+            Kernels.addMatrixVector(summaryColumns, summaryH, previous, summarySums, SUMMARY_HIDDEN);
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                double u = summaryH[state + i] + Kernels.dot(summaryWeightHh, i * SUMMARY_HIDDEN, summaryH, previous, SUMMARY_HIDDEN);
-                summaryH[state + i] = Math.max(0.0, u);
+                summaryH[state + i] = Math.max(0.0, summarySums[i]);
             }
         }
     }

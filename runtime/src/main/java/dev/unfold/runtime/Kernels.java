@@ -41,4 +41,37 @@ public final class Kernels {
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
+
+    /**
+     * {@code into[j][m] = matrix[m · columns + j]}: a row-major matrix's columns, each an array of
+     * its own, for {@link #addMatrixVector}.
+     */
+    public static void columns(double[] matrix, int rows, int columns, double[][] into) {
+        for (int m = 0; m < rows; m++) {
+            int row = m * columns;
+            for (int j = 0; j < columns; j++) {
+                into[j][m] = matrix[row + j];
+            }
+        }
+    }
+
+    /**
+     * {@code sums[m] += Σ_j columns[j][m] · x[xOffset + j]} for m &lt; rows: a matrix, given by its
+     * columns, times a vector, added column by column.
+     *
+     * <p>Java 17's JIT vectorises a loop only when every array in it is read and written at the
+     * same index (it cannot rule out that two arrays are one, and then an offset between them
+     * would make the loop depend on itself). Row by row, a matrix-vector product is a sum, which
+     * it will not vectorise either; column by column, it is {@code sums[m] += column[m] · x_j},
+     * which it does, several m at once.
+     */
+    public static void addMatrixVector(double[][] columns, double[] x, int xOffset, double[] sums, int rows) {
+        for (int j = 0; j < columns.length; j++) {
+            double xj = x[xOffset + j];
+            double[] column = columns[j];
+            for (int m = 0; m < rows; m++) {
+                sums[m] += column[m] * xj;
+            }
+        }
+    }
 }

@@ -11,13 +11,13 @@ import java.util.Locale;
 final class ActivationCode {
     private ActivationCode() {}
 
-    /** σ(u) for a variable {@code u}. */
+    /** σ(u) for an expression {@code u}. */
     static CodeBlock apply(Activation activation, String u) {
         return switch (activation) {
-            case TANH -> CodeBlock.of("$T.tanh($N)", NetworkEmitter.ACTIVATIONS, u);
-            case RELU -> CodeBlock.of("$T.max(0.0, $N)", Math.class, u);
-            case SIGMOID -> CodeBlock.of("$T.sigmoid($N)", NetworkEmitter.ACTIVATIONS, u);
-            case IDENTITY -> CodeBlock.of("$N", u);
+            case TANH -> CodeBlock.of("$T.tanh($L)", NetworkEmitter.ACTIVATIONS, u);
+            case RELU -> CodeBlock.of("$T.max(0.0, $L)", Math.class, u);
+            case SIGMOID -> CodeBlock.of("$T.sigmoid($L)", NetworkEmitter.ACTIVATIONS, u);
+            case IDENTITY -> CodeBlock.of("$L", u);
         };
     }
 

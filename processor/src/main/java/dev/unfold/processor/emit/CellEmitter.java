@@ -122,16 +122,36 @@ abstract class CellEmitter {
     }
 
     /**
-     * Adds W_hh times the previous state to rows [0, {@code rows}) of this step's gate
-     * pre-activations, which already hold W_ih x_t + b. {@code gate} and {@code previous} must be bound.
+     * Copies W_hh's columns out of the parameter, once per pass: an optimizer may have changed it
+     * since the last one.
      */
-    final CodeBlock addRecurrentProductToGates(CodeBlock rows) {
-        String gates = direction.preactivations();
+    final CodeBlock copyRecurrentColumns() {
         return CodeBlock.builder()
-                .beginControlFlow("for (int m = 0; m < $L; m++)", rows)
-                .addStatement("$N[gate + m] += $T.dot($N, m * $N, $N, previous, $N)", gates, NetworkEmitter.KERNELS,
-                        direction.weightHh().valueField(), layer.hiddenConstant(), layer.states(), layer.hiddenConstant())
-                .endControlFlow()
+                .add("// W_hh by columns, so that each step adds whole columns, which the JIT vectorises\n")
+                .addStatement("$T.columns($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHh().valueField(),
+                        layer.gateRowsConstant(), layer.hiddenConstant(), direction.weightHhColumns())
+                .build();
+    }
+
+    /** Adds W_hh times the previous state to the step's sums. {@code previous} must be bound. */
+    final CodeBlock addRecurrentProductToSums() {
+        return CodeBlock.builder()
+                .addStatement("$T.addMatrixVector($N, $N, previous, $N, $N)", NetworkEmitter.KERNELS,
+                        direction.weightHhColumns(), layer.states(), direction.sums(), layer.gateRowsConstant())
+                .build();
+    }
+
+    /**
+     * Adds W_hh times the previous state to this step's gate pre-activations, which already hold
+     * W_ih x_t + b. {@code gate} and {@code previous} must be bound.
+     */
+    final CodeBlock addRecurrentProductToGates() {
+        String gates = direction.preactivations();
+        String rows = layer.gateRowsConstant();
+        return CodeBlock.builder()
+                .addStatement("$T.arraycopy($N, gate, $N, 0, $N)", System.class, gates, direction.sums(), rows)
+                .add(addRecurrentProductToSums())
+                .addStatement("$T.arraycopy($N, 0, $N, gate, $N)", System.class, direction.sums(), gates, rows)
                 .build();
     }
 

@@ -26,21 +26,23 @@ final class GruCellEmitter extends CellEmitter {
         String hidden = layer.hiddenConstant();
         String gates = direction.preactivations();
         String hn = direction.hiddenProducts();
-        String whh = direction.weightHh().valueField();
+        String sums = direction.sums();
         CodeBlock code = CodeBlock.builder()
                 .add(zeroInitialState(layer.states(), layer.widthConstant(), "h"))
+                .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
                 .addStatement("int gate = t * $N", layer.gateRowsConstant())
                 .addStatement("int product = t * $N", hidden)
-                .add("// r and z: a += W_hr $L and W_hz $L (W_ih x_t + b is already in $N)\n", previousState(),
-                        previousState(), gates)
-                .add(addRecurrentProductToGates(CodeBlock.of("2 * $N", hidden)))
-                .add("// W_hn $L + b_hn, kept apart: r gates it\n", previousState())
-                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("$N[product + k] = $N[k] + $T.dot($N, (2 * $N + k) * $N, $N, previous, $N)", hn,
-                        direction.biasHn().valueField(), NetworkEmitter.KERNELS, whh, hidden, hidden, layer.states(), hidden)
-                .endControlFlow()
+                .add("// r and z: W_ih x_t + b (already in $N) + W_hr $L and W_hz $L; n: W_hn $L + b_hn,\n",
+                        gates, previousState(), previousState(), previousState())
+                .add("// kept apart, since r gates it. All three in one pass over $L.\n", previousState())
+                .addStatement("$T.arraycopy($N, gate, $N, 0, 2 * $N)", System.class, gates, sums, hidden)
+                .addStatement("$T.arraycopy($N, 0, $N, 2 * $N, $N)", System.class, direction.biasHn().valueField(),
+                        sums, hidden, hidden)
+                .add(addRecurrentProductToSums())
+                .addStatement("$T.arraycopy($N, 0, $N, gate, 2 * $N)", System.class, sums, gates, hidden)
+                .addStatement("$T.arraycopy($N, 2 * $N, $N, product, $N)", System.class, sums, hidden, hn, hidden)
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
                 .addStatement("double r = $T.sigmoid($N[gate + k])", NetworkEmitter.ACTIVATIONS, gates)
                 .addStatement("double z = $T.sigmoid($N[gate + $N + k])", NetworkEmitter.ACTIVATIONS, gates, hidden)

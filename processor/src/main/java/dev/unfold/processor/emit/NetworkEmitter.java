@@ -205,6 +205,15 @@ public final class NetworkEmitter {
         for (LayerPlan layer : network.layers()) {
             for (DirectionPlan direction : layer.directions()) {
                 String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+                fields.add(FieldSpec.builder(double[][].class, direction.weightHhColumns(), PRIVATE, FINAL)
+                        .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new double[$N][$N]", layer.hiddenConstant(), layer.gateRowsConstant())
+                        .build());
+                fields.add(FieldSpec.builder(double[].class, direction.sums(), PRIVATE, FINAL)
+                        .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
+                        .initializer("new double[$N]", layer.gateRowsConstant())
+                        .build());
                 fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
                         .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
                                 layer.name(), of)

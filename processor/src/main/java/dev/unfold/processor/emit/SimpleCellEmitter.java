@@ -22,12 +22,14 @@ final class SimpleCellEmitter extends CellEmitter {
         String hidden = layer.hiddenConstant();
         CodeBlock code = CodeBlock.builder()
                 .add(zeroInitialState(h, layer.widthConstant(), "h"))
+                .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
+                .add("// u = W_ih x_t + b (already in $N) + W_hh $L\n", h, previousState())
+                .addStatement("$T.arraycopy($N, state, $N, 0, $N)", System.class, h, direction.sums(), hidden)
+                .add(addRecurrentProductToSums())
                 .beginControlFlow("for (int i = 0; i < $N; i++)", hidden)
-                .addStatement("double u = $N[state + i] + $T.dot($N, i * $N, $N, previous, $N)", h, NetworkEmitter.KERNELS,
-                        direction.weightHh().valueField(), hidden, h, hidden)
-                .addStatement("$N[state + i] = $L", h, ActivationCode.apply(layer.activation(), "u"))
+                .addStatement("$N[state + i] = $L", h, ActivationCode.apply(layer.activation(), direction.sums() + "[i]"))
                 .endControlFlow()
                 .endControlFlow()
                 .build();

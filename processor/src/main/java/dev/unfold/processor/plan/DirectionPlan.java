@@ -15,6 +15,9 @@ package dev.unfold.processor.plan;
  *     {@code deltas} in the n block; the same buffer for the other cells
  * @param dhNext the gradient this direction's previous state receives from the current step
  * @param dcNext the LSTM's gradient into c_{t−1} through the forget gate; null otherwise
+ * @param weightHhColumns W_hh's columns, each an array of its own (H arrays of G), copied from the
+ *     parameter at each forward pass: the recurrence adds whole columns, which the JIT vectorises
+ * @param sums the G sums a step of the recurrence accumulates
  * @param recur the method running the recurrence
  * @param backward the method running BPTT
  */
@@ -31,6 +34,8 @@ public record DirectionPlan(
         String hiddenDeltas,
         String dhNext,
         String dcNext,
+        String weightHhColumns,
+        String sums,
         String recur,
         String backward) {
 

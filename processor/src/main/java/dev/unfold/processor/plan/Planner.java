@@ -149,6 +149,8 @@ public final class Planner {
                     cell == Cell.GRU ? fields.claim(name + "DgatesHidden" + field) : deltas,
                     fields.claim(name + "DhNext" + field),
                     cell == Cell.LSTM ? fields.claim(name + "DcNext" + field) : null,
+                    fields.claim(name + "Columns" + field),
+                    fields.claim(name + "Sums" + field),
                     methods.claim(name + "Recur" + field),
                     methods.claim(name + "Backward" + field));
         }
