@@ -153,6 +153,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnSums = new double[RNN_HIDDEN];
 
     /**
+     * W_hh of rnn by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] rnnRows = new double[RNN_HIDDEN][RNN_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of rnn by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] rnnGradientRows = new double[RNN_HIDDEN][RNN_HIDDEN];
+
+    /**
      * During BPTT: the gradient the previous state of rnn receives from the current step.
      */
     private final double[] rnnDhNext = new double[RNN_HIDDEN];
@@ -403,6 +413,8 @@ public final class UnfoldedForecaster implements Forecaster {
      * Leaves δu_t in row t of rnnDu.
      */
     private void rnnBackward(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnRows);
         // nothing flows back from beyond the last step
         Arrays.fill(rnnDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
@@ -417,11 +429,7 @@ public final class UnfoldedForecaster implements Forecaster {
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(rnnDhNext, 0.0);
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
-                int w = m * RNN_HIDDEN;
-                for (int j = 0; j < RNN_HIDDEN; j++) {
-                    rnnDhNext[j] += rnnWeightHh[w + j] * d;
-                }
+                Kernels.addScaled(rnnDu[row + m], rnnRows[m], rnnDhNext, RNN_HIDDEN);
             }
         }
     }
@@ -433,15 +441,15 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int row = t * RNN_HIDDEN;
             int previous = (t - 1) * RNN_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(rnnH, previous, rnnSums, 0, RNN_HIDDEN);
             for (int m = 0; m < RNN_HIDDEN; m++) {
                 double d = rnnDu[row + m];
                 rnnBiasGrad[m] += d;
-                int w = m * RNN_HIDDEN;
-                for (int j = 0; j < RNN_HIDDEN; j++) {
-                    rnnWeightHhGrad[w + j] += d * rnnH[previous + j];
-                }
+                Kernels.addScaled(d, rnnSums, rnnGradientRows[m], RNN_HIDDEN);
             }
         }
+        Kernels.addRowsInto(rnnGradientRows, rnnWeightHhGrad, RNN_HIDDEN);
     }
 
     /**

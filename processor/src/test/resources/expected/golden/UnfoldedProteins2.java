@@ -362,6 +362,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] encoderSums = new double[ENCODER_GATES];
 
     /**
+     * W_hh of encoder (forward) by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] encoderRows = new double[ENCODER_GATES][ENCODER_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of encoder (forward) by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] encoderGradientRows = new double[ENCODER_GATES][ENCODER_HIDDEN];
+
+    /**
      * During BPTT: the gradient the previous state of encoder (forward) receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
@@ -377,6 +387,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] encoderSumsReverse = new double[ENCODER_GATES];
 
     /**
+     * W_hh of encoder (reverse) by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] encoderRowsReverse = new double[ENCODER_GATES][ENCODER_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of encoder (reverse) by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] encoderGradientRowsReverse = new double[ENCODER_GATES][ENCODER_HIDDEN];
+
+    /**
      * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
      */
     private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
@@ -390,6 +410,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The sums one step of the recurrence of summary (forward) accumulates.
      */
     private final double[] summarySums = new double[SUMMARY_GATES];
+
+    /**
+     * W_hh of summary (forward) by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] summaryRows = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of summary (forward) by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] summaryGradientRows = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary (forward) receives from the current step.
@@ -410,6 +440,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The sums one step of the recurrence of summary (reverse) accumulates.
      */
     private final double[] summarySumsReverse = new double[SUMMARY_GATES];
+
+    /**
+     * W_hh of summary (reverse) by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] summaryRowsReverse = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of summary (reverse) by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] summaryGradientRowsReverse = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary (reverse) receives from the current step.
@@ -841,6 +881,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Leaves the input-side gradients in row t of encoderDgates and the hidden-side ones in encoderDgatesHidden.
      */
     private void encoderBackward(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderRows);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
@@ -871,11 +913,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t−1} receives
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double d = encoderDgatesHidden[gate + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    encoderDhNext[j] += encoderWeightHh[w + j] * d;
-                }
+                Kernels.addScaled(encoderDgatesHidden[gate + m], encoderRows[m], encoderDhNext, ENCODER_HIDDEN);
             }
         }
     }
@@ -885,6 +923,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Leaves the input-side gradients in row t of encoderDgatesReverse and the hidden-side ones in encoderDgatesHiddenReverse.
      */
     private void encoderBackwardReverse(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderRowsReverse);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNextReverse, 0.0);
         for (int t = 1; t <= steps; t++) {
@@ -915,11 +955,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t+1} receives
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double d = encoderDgatesHiddenReverse[gate + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    encoderDhNextReverse[j] += encoderWeightHhReverse[w + j] * d;
-                }
+                Kernels.addScaled(encoderDgatesHiddenReverse[gate + m], encoderRowsReverse[m], encoderDhNextReverse, ENCODER_HIDDEN);
             }
         }
     }
@@ -933,33 +969,33 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int row = t * ENCODER_GATES;
             // forward: its previous state is h_{t−1}
             int previous = (t - 1) * ENCODER_WIDTH;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
                 double d = encoderDgatesHidden[row + m];
                 // b is on the input side, whose n block differs
                 encoderBiasGrad[m] += encoderDgates[row + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    encoderWeightHhGrad[w + j] += d * encoderH[previous + j];
-                }
+                Kernels.addScaled(d, encoderSums, encoderGradientRows[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnGrad[k] += encoderDgatesHidden[row + 2 * ENCODER_HIDDEN + k];
             }
             // reverse: its previous state is h_{t+1}
             int reversePrevious = (t + 1) * ENCODER_WIDTH + ENCODER_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, reversePrevious, encoderSumsReverse, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
                 double d = encoderDgatesHiddenReverse[row + m];
                 // b is on the input side, whose n block differs
                 encoderBiasReverseGrad[m] += encoderDgatesReverse[row + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    encoderWeightHhReverseGrad[w + j] += d * encoderH[reversePrevious + j];
-                }
+                Kernels.addScaled(d, encoderSumsReverse, encoderGradientRowsReverse[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnReverseGrad[k] += encoderDgatesHiddenReverse[row + 2 * ENCODER_HIDDEN + k];
             }
         }
+        Kernels.addRowsInto(encoderGradientRows, encoderWeightHhGrad, ENCODER_HIDDEN);
+        Kernels.addRowsInto(encoderGradientRowsReverse, encoderWeightHhReverseGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -1099,6 +1135,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Leaves the gate pre-activations' gradients δa_t in row t of summaryDgates.
      */
     private void summaryBackward(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryRows);
         // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
         System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         Arrays.fill(summaryDcNext, 0.0);
@@ -1127,11 +1165,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // W_hhᵀ δa_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(summaryDhNext, 0.0);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double d = summaryDgates[gate + m];
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    summaryDhNext[j] += summaryWeightHh[w + j] * d;
-                }
+                Kernels.addScaled(summaryDgates[gate + m], summaryRows[m], summaryDhNext, SUMMARY_HIDDEN);
             }
         }
     }
@@ -1141,6 +1175,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Leaves the gate pre-activations' gradients δa_t in row t of summaryDgatesReverse.
      */
     private void summaryBackwardReverse(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryRowsReverse);
         // many-to-one: ∂L/∂g_1 arrives from the output, and nothing else from above
         System.arraycopy(outSummaryGrad, SUMMARY_HIDDEN, summaryDhNextReverse, 0, SUMMARY_HIDDEN);
         Arrays.fill(summaryDcNextReverse, 0.0);
@@ -1169,11 +1205,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // W_hhᵀ δa_t: the gradient h_{t+1} receives through the recurrence
             Arrays.fill(summaryDhNextReverse, 0.0);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double d = summaryDgatesReverse[gate + m];
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    summaryDhNextReverse[j] += summaryWeightHhReverse[w + j] * d;
-                }
+                Kernels.addScaled(summaryDgatesReverse[gate + m], summaryRowsReverse[m], summaryDhNextReverse, SUMMARY_HIDDEN);
             }
         }
     }
@@ -1186,25 +1218,25 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int row = t * SUMMARY_GATES;
             // forward: its previous state is h_{t−1}
             int previous = (t - 1) * SUMMARY_WIDTH;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(summaryH, previous, summarySums, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_GATES; m++) {
                 double d = summaryDgates[row + m];
                 summaryBiasGrad[m] += d;
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    summaryWeightHhGrad[w + j] += d * summaryH[previous + j];
-                }
+                Kernels.addScaled(d, summarySums, summaryGradientRows[m], SUMMARY_HIDDEN);
             }
             // reverse: its previous state is h_{t+1}
             int reversePrevious = (t + 1) * SUMMARY_WIDTH + SUMMARY_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(summaryH, reversePrevious, summarySumsReverse, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_GATES; m++) {
                 double d = summaryDgatesReverse[row + m];
                 summaryBiasReverseGrad[m] += d;
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    summaryWeightHhReverseGrad[w + j] += d * summaryH[reversePrevious + j];
-                }
+                Kernels.addScaled(d, summarySumsReverse, summaryGradientRowsReverse[m], SUMMARY_HIDDEN);
             }
         }
+        Kernels.addRowsInto(summaryGradientRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(summaryGradientRowsReverse, summaryWeightHhReverseGrad, SUMMARY_HIDDEN);
     }
 
     /**

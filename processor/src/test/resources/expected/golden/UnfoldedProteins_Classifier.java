@@ -194,6 +194,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] encoderSums = new double[ENCODER_HIDDEN];
 
     /**
+     * W_hh of encoder by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] encoderRows = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of encoder by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] encoderGradientRows = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
+
+    /**
      * During BPTT: the gradient the previous state of encoder receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
@@ -207,6 +217,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * The sums one step of the recurrence of summary accumulates.
      */
     private final double[] summarySums = new double[SUMMARY_HIDDEN];
+
+    /**
+     * W_hh of summary by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] summaryRows = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
+
+    /**
+     * ∂L/∂W_hh of summary by rows while BPTT sums it; zero between calls.
+     */
+    private final double[][] summaryGradientRows = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary receives from the current step.
@@ -529,6 +549,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Leaves δu_t in row t of encoderDu.
      */
     private void encoderBackward(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderRows);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
@@ -543,11 +565,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(encoderDhNext, 0.0);
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                double d = encoderDu[row + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    encoderDhNext[j] += encoderWeightHh[w + j] * d;
-                }
+                Kernels.addScaled(encoderDu[row + m], encoderRows[m], encoderDhNext, ENCODER_HIDDEN);
             }
         }
     }
@@ -559,15 +577,15 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = 1; t <= steps; t++) {
             int row = t * ENCODER_HIDDEN;
             int previous = (t - 1) * ENCODER_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
                 double d = encoderDu[row + m];
                 encoderBiasGrad[m] += d;
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    encoderWeightHhGrad[w + j] += d * encoderH[previous + j];
-                }
+                Kernels.addScaled(d, encoderSums, encoderGradientRows[m], ENCODER_HIDDEN);
             }
         }
+        Kernels.addRowsInto(encoderGradientRows, encoderWeightHhGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -639,6 +657,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Leaves δu_t in row t of summaryDu.
      */
     private void summaryBackward(int steps) {
+        // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
+        Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryRows);
         // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
         System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         for (int t = steps; t >= 1; t--) {
@@ -653,11 +673,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(summaryDhNext, 0.0);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                double d = summaryDu[row + m];
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    summaryDhNext[j] += summaryWeightHh[w + j] * d;
-                }
+                Kernels.addScaled(summaryDu[row + m], summaryRows[m], summaryDhNext, SUMMARY_HIDDEN);
             }
         }
     }
@@ -669,15 +685,15 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = 1; t <= steps; t++) {
             int row = t * SUMMARY_HIDDEN;
             int previous = (t - 1) * SUMMARY_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(summaryH, previous, summarySums, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
                 double d = summaryDu[row + m];
                 summaryBiasGrad[m] += d;
-                int w = m * SUMMARY_HIDDEN;
-                for (int j = 0; j < SUMMARY_HIDDEN; j++) {
-                    summaryWeightHhGrad[w + j] += d * summaryH[previous + j];
-                }
+                Kernels.addScaled(d, summarySums, summaryGradientRows[m], SUMMARY_HIDDEN);
             }
         }
+        Kernels.addRowsInto(summaryGradientRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
     }
 
     /**

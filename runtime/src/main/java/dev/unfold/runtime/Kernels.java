@@ -74,4 +74,33 @@ public final class Kernels {
             }
         }
     }
+
+    /** {@code into[m]} = row m of a row-major matrix, each an array of its own, for {@link #addScaled}. */
+    public static void rows(double[] matrix, int rows, int columns, double[][] into) {
+        for (int m = 0; m < rows; m++) {
+            System.arraycopy(matrix, m * columns, into[m], 0, columns);
+        }
+    }
+
+    /**
+     * {@code y[i] += a · x[i]} for i &lt; n. Both arrays are read at the same index, so the JIT
+     * vectorises it (see {@link #addMatrixVector}).
+     */
+    public static void addScaled(double a, double[] x, double[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
+    /** Adds each row into the row-major matrix, then zeroes the row. */
+    public static void addRowsInto(double[][] rows, double[] matrix, int columns) {
+        for (int m = 0; m < rows.length; m++) {
+            double[] row = rows[m];
+            int offset = m * columns;
+            for (int j = 0; j < columns; j++) {
+                matrix[offset + j] += row[j];
+                row[j] = 0;
+            }
+        }
+    }
 }

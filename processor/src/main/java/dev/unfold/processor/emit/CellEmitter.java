@@ -155,15 +155,21 @@ abstract class CellEmitter {
                 .build();
     }
 
-    /** {@code dhNext += W_hhᵀ δ} over the given rows of this step's hidden-side deltas. */
+    /** Copies W_hh's rows out of the parameter, once per backward pass, for {@link #addTransposedRecurrentProduct}. */
+    final CodeBlock copyRecurrentRows() {
+        return CodeBlock.builder()
+                .add("// W_hh by rows, so that each step adds whole rows, which the JIT vectorises\n")
+                .addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHh().valueField(),
+                        layer.gateRowsConstant(), layer.hiddenConstant(), direction.weightHhRows())
+                .build();
+    }
+
+    /** {@code dhNext += W_hhᵀ δ} over the given rows of this step's hidden-side deltas, row by row. */
     final CodeBlock addTransposedRecurrentProduct(String deltaRow, String rows) {
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("double d = $N[$N + m]", direction.hiddenDeltas(), deltaRow)
-                .addStatement("int w = m * $N", layer.hiddenConstant())
-                .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())
-                .addStatement("$N[j] += $N[w + j] * d", direction.dhNext(), direction.weightHh().valueField())
-                .endControlFlow()
+                .addStatement("$T.addScaled($N[$N + m], $N[m], $N, $N)", NetworkEmitter.KERNELS, direction.hiddenDeltas(),
+                        deltaRow, direction.weightHhRows(), direction.dhNext(), layer.hiddenConstant())
                 .endControlFlow()
                 .build();
     }

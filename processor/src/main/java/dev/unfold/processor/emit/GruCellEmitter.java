@@ -71,6 +71,7 @@ final class GruCellEmitter extends CellEmitter {
         String hiddenDeltas = direction.hiddenDeltas();
         String dhNext = direction.dhNext();
         CodeBlock code = CodeBlock.builder()
+                .add(copyRecurrentRows())
                 .add(seedRecurrentGradient())
                 .beginControlFlow(bpttLoop())
                 .add(bindStates())

@@ -168,6 +168,9 @@ final class LayerEmitter {
             code.addStatement("int $L = $L", previous, direction.reverse()
                             ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.hiddenConstant())
                             : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
+                    .add("// the previous state in an array of its own, so that each row below is one vectorised loop\n")
+                    .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
+                            direction.sums(), layer.hiddenConstant())
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("double d = $N[row + m]", direction.hiddenDeltas());
             if (direction.hasSeparateHiddenDeltas()) {
@@ -176,11 +179,8 @@ final class LayerEmitter {
             } else {
                 code.addStatement("$N[m] += d", direction.bias().gradientField());
             }
-            code.addStatement("int w = m * $N", layer.hiddenConstant())
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.hiddenConstant())
-                    .addStatement("$N[w + j] += d * $N[$L + j]", direction.weightHh().gradientField(), layer.states(),
-                            previous)
-                    .endControlFlow()
+            code.addStatement("$T.addScaled(d, $N, $N[m], $N)", NetworkEmitter.KERNELS, direction.sums(),
+                            direction.weightHhGradientRows(), layer.hiddenConstant())
                     .endControlFlow();
             if (direction.biasHn() != null) {
                 code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
@@ -190,6 +190,10 @@ final class LayerEmitter {
             }
         }
         code.endControlFlow();
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHhGradientRows(),
+                    direction.weightHh().gradientField(), layer.hiddenConstant());
+        }
         String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
         return method(layer.methods().recurrentGradients(), "∂L/∂W_hh = Σ_t " + delta() + " " + previous
                         + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (seed 003: ∂L/∂W_aa, ∂L/∂b_a)" + (layer.cell() == Cell.GRU

@@ -78,6 +78,7 @@ final class LstmCellEmitter extends CellEmitter {
         String c = direction.cellStates();
         String dcNext = direction.dcNext();
         CodeBlock code = CodeBlock.builder()
+                .add(copyRecurrentRows())
                 .add(seedRecurrentGradient())
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, dcNext)
                 .beginControlFlow(bpttLoop())

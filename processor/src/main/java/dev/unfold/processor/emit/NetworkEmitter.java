@@ -214,6 +214,16 @@ public final class NetworkEmitter {
                         .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
                         .initializer("new double[$N]", layer.gateRowsConstant())
                         .build());
+                fields.add(FieldSpec.builder(double[][].class, direction.weightHhRows(), PRIVATE, FINAL)
+                        .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                        .build());
+                fields.add(FieldSpec.builder(double[][].class, direction.weightHhGradientRows(), PRIVATE, FINAL)
+                        .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
+                                layer.name(), of)
+                        .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                        .build());
                 fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
                         .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
                                 layer.name(), of)

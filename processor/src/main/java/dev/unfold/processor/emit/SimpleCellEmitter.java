@@ -47,6 +47,7 @@ final class SimpleCellEmitter extends CellEmitter {
     MethodSpec backward() {
         String du = direction.deltas();
         CodeBlock.Builder code = CodeBlock.builder()
+                .add(copyRecurrentRows())
                 .add(seedRecurrentGradient())
                 .beginControlFlow(bpttLoop())
                 .add(bindStateIf(gradientAtEveryStep || ActivationCode.derivativeReadsOutput(layer.activation())))

@@ -17,7 +17,12 @@ package dev.unfold.processor.plan;
  * @param dcNext the LSTM's gradient into c_{t−1} through the forget gate; null otherwise
  * @param weightHhColumns W_hh's columns, each an array of its own (H arrays of G), copied from the
  *     parameter at each forward pass: the recurrence adds whole columns, which the JIT vectorises
- * @param sums the G sums a step of the recurrence accumulates
+ * @param sums G values of scratch: the sums a step of the recurrence accumulates; during BPTT,
+ *     the previous state the W_hh gradient is summed with
+ * @param weightHhRows W_hh's rows, each an array of its own (G arrays of H), copied at each
+ *     backward pass, for the same reason as the columns
+ * @param weightHhGradientRows ∂L/∂W_hh's rows while BPTT sums them, added to the parameter's
+ *     gradient at the end
  * @param recur the method running the recurrence
  * @param backward the method running BPTT
  */
@@ -36,6 +41,8 @@ public record DirectionPlan(
         String dcNext,
         String weightHhColumns,
         String sums,
+        String weightHhRows,
+        String weightHhGradientRows,
         String recur,
         String backward) {
 

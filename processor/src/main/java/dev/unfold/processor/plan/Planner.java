@@ -151,6 +151,8 @@ public final class Planner {
                     cell == Cell.LSTM ? fields.claim(name + "DcNext" + field) : null,
                     fields.claim(name + "Columns" + field),
                     fields.claim(name + "Sums" + field),
+                    fields.claim(name + "Rows" + field),
+                    fields.claim(name + "GradientRows" + field),
                     methods.claim(name + "Recur" + field),
                     methods.claim(name + "Backward" + field));
         }
