@@ -168,6 +168,31 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnDhNext = new double[RNN_HIDDEN];
 
     /**
+     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] outColumns = new double[RNN_HIDDEN][OUTPUT];
+
+    /**
+     * V by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] outRows = new double[OUTPUT][RNN_HIDDEN];
+
+    /**
+     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] outGradientRows = new double[OUTPUT][RNN_HIDDEN];
+
+    /**
+     * What the output reads at one step, in an array of its own.
+     */
+    private final double[] outInput = new double[RNN_HIDDEN];
+
+    /**
+     * Sums at one step: the logits, then the gradient of what the output reads.
+     */
+    private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
+
+    /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
      */
     public UnfoldedForecaster(long seed) {
@@ -486,12 +511,14 @@ public final class UnfoldedForecaster implements Forecaster {
      * o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).
      */
     private void outputLogits(int steps) {
+        // V by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(outWeight, OUTPUT, RNN_HIDDEN, outColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            for (int k = 0; k < OUTPUT; k++) {
-                outLogits[row + k] = outBias[k] + Kernels.dot(outWeight, k * RNN_HIDDEN, rnnH, in, RNN_HIDDEN);
-            }
+            System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
+            Kernels.addMatrixVector(outColumns, rnnH, in, outScratch, OUTPUT);
+            System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
 
@@ -511,20 +538,22 @@ public final class UnfoldedForecaster implements Forecaster {
      * and the gradient the top layer receives, Vᵀ δy_t, into row t of rnnDhAbove.
      */
     private void outputGradients(int steps) {
+        // V by rows, so that each output adds whole rows, which the JIT vectorises
+        Kernels.rows(outWeight, OUTPUT, RNN_HIDDEN, outRows);
         for (int t = 1; t <= steps; t++) {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            Arrays.fill(rnnDhAbove, in, in + RNN_HIDDEN, 0.0);
+            System.arraycopy(rnnH, in, outInput, 0, RNN_HIDDEN);
+            Arrays.fill(outScratch, 0, RNN_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double d = outDelta[row + k];
                 outBiasGrad[k] += d;
-                int w = k * RNN_HIDDEN;
-                for (int i = 0; i < RNN_HIDDEN; i++) {
-                    outWeightGrad[w + i] += d * rnnH[in + i];
-                    rnnDhAbove[in + i] += outWeight[w + i] * d;
-                }
+                Kernels.addScaled(d, outInput, outGradientRows[k], RNN_HIDDEN);
+                Kernels.addScaled(d, outRows[k], outScratch, RNN_HIDDEN);
             }
+            System.arraycopy(outScratch, 0, rnnDhAbove, in, RNN_HIDDEN);
         }
+        Kernels.addRowsInto(outGradientRows, outWeightGrad, RNN_HIDDEN);
     }
 
     /**

@@ -462,6 +462,31 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] summaryDcNextReverse = new double[SUMMARY_HIDDEN];
 
     /**
+     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] outColumns = new double[SUMMARY_WIDTH][OUTPUT];
+
+    /**
+     * V by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] outRows = new double[OUTPUT][SUMMARY_WIDTH];
+
+    /**
+     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] outGradientRows = new double[OUTPUT][SUMMARY_WIDTH];
+
+    /**
+     * What the output reads at one step, in an array of its own.
+     */
+    private final double[] outInput = new double[SUMMARY_WIDTH];
+
+    /**
+     * Sums at one step: the logits, then the gradient of what the output reads.
+     */
+    private final double[] outScratch = new double[Math.max(OUTPUT, SUMMARY_WIDTH)];
+
+    /**
      * s = [h_T ; g_1], what the output reads.
      */
     private final double[] outSummary = new double[SUMMARY_WIDTH];
@@ -1279,10 +1304,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * o = V s + c over the summary s   (seed 002: V appears only once).
      */
     private void outputLogits(int steps) {
+        // V by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(outWeight, OUTPUT, SUMMARY_WIDTH, outColumns);
         int row = 0;
-        for (int k = 0; k < OUTPUT; k++) {
-            outLogits[row + k] = outBias[k] + Kernels.dot(outWeight, k * SUMMARY_WIDTH, outSummary, 0, SUMMARY_WIDTH);
-        }
+        System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
+        Kernels.addMatrixVector(outColumns, outSummary, 0, outScratch, OUTPUT);
+        System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
     }
 
     /**
@@ -1301,17 +1328,19 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * ∂L/∂V = δy sᵀ and ∂L/∂c = δy over the summary s, and ∂L/∂s = Vᵀ δy into outSummaryGrad.
      */
     private void outputGradients(int steps) {
+        // V by rows, so that each output adds whole rows, which the JIT vectorises
+        Kernels.rows(outWeight, OUTPUT, SUMMARY_WIDTH, outRows);
         int row = 0;
-        Arrays.fill(outSummaryGrad, 0.0);
+        System.arraycopy(outSummary, 0, outInput, 0, SUMMARY_WIDTH);
+        Arrays.fill(outScratch, 0, SUMMARY_WIDTH, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
             double d = outDelta[row + k];
             outBiasGrad[k] += d;
-            int w = k * SUMMARY_WIDTH;
-            for (int i = 0; i < SUMMARY_WIDTH; i++) {
-                outWeightGrad[w + i] += d * outSummary[i];
-                outSummaryGrad[i] += outWeight[w + i] * d;
-            }
+            Kernels.addScaled(d, outInput, outGradientRows[k], SUMMARY_WIDTH);
+            Kernels.addScaled(d, outRows[k], outScratch, SUMMARY_WIDTH);
         }
+        System.arraycopy(outScratch, 0, outSummaryGrad, 0, SUMMARY_WIDTH);
+        Kernels.addRowsInto(outGradientRows, outWeightGrad, SUMMARY_WIDTH);
     }
 
     /**

@@ -234,6 +234,31 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] summaryDhNext = new double[SUMMARY_HIDDEN];
 
     /**
+     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] outColumns = new double[SUMMARY_HIDDEN][OUTPUT];
+
+    /**
+     * V by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] outRows = new double[OUTPUT][SUMMARY_HIDDEN];
+
+    /**
+     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] outGradientRows = new double[OUTPUT][SUMMARY_HIDDEN];
+
+    /**
+     * What the output reads at one step, in an array of its own.
+     */
+    private final double[] outInput = new double[SUMMARY_HIDDEN];
+
+    /**
+     * Sums at one step: the logits, then the gradient of what the output reads.
+     */
+    private final double[] outScratch = new double[Math.max(OUTPUT, SUMMARY_HIDDEN)];
+
+    /**
      * s = h_T, what the output reads.
      */
     private final double[] outSummary = new double[SUMMARY_HIDDEN];
@@ -727,10 +752,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * o = V s + c over the summary s   (seed 002: V appears only once).
      */
     private void outputLogits(int steps) {
+        // V by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(outWeight, OUTPUT, SUMMARY_HIDDEN, outColumns);
         int row = 0;
-        for (int k = 0; k < OUTPUT; k++) {
-            outLogits[row + k] = outBias[k] + Kernels.dot(outWeight, k * SUMMARY_HIDDEN, outSummary, 0, SUMMARY_HIDDEN);
-        }
+        System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
+        Kernels.addMatrixVector(outColumns, outSummary, 0, outScratch, OUTPUT);
+        System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
     }
 
     /**
@@ -749,17 +776,19 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * ∂L/∂V = δy sᵀ and ∂L/∂c = δy over the summary s, and ∂L/∂s = Vᵀ δy into outSummaryGrad.
      */
     private void outputGradients(int steps) {
+        // V by rows, so that each output adds whole rows, which the JIT vectorises
+        Kernels.rows(outWeight, OUTPUT, SUMMARY_HIDDEN, outRows);
         int row = 0;
-        Arrays.fill(outSummaryGrad, 0.0);
+        System.arraycopy(outSummary, 0, outInput, 0, SUMMARY_HIDDEN);
+        Arrays.fill(outScratch, 0, SUMMARY_HIDDEN, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
             double d = outDelta[row + k];
             outBiasGrad[k] += d;
-            int w = k * SUMMARY_HIDDEN;
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                outWeightGrad[w + i] += d * outSummary[i];
-                outSummaryGrad[i] += outWeight[w + i] * d;
-            }
+            Kernels.addScaled(d, outInput, outGradientRows[k], SUMMARY_HIDDEN);
+            Kernels.addScaled(d, outRows[k], outScratch, SUMMARY_HIDDEN);
         }
+        System.arraycopy(outScratch, 0, outSummaryGrad, 0, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(outGradientRows, outWeightGrad, SUMMARY_HIDDEN);
     }
 
     /**

@@ -238,6 +238,27 @@ public final class NetworkEmitter {
                 }
             }
         }
+        LayerPlan topLayer = network.topLayer();
+        fields.add(FieldSpec.builder(double[][].class, output.weightColumns(), PRIVATE, FINAL)
+                .addJavadoc("V by columns, copied at each forward pass: see $T.addMatrixVector.\n", KERNELS)
+                .initializer("new double[$N][$N]", topLayer.widthConstant(), output.sizeConstant())
+                .build());
+        fields.add(FieldSpec.builder(double[][].class, output.weightRows(), PRIVATE, FINAL)
+                .addJavadoc("V by rows, copied at each backward pass: see $T.addScaled.\n", KERNELS)
+                .initializer("new double[$N][$N]", output.sizeConstant(), topLayer.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(double[][].class, output.weightGradientRows(), PRIVATE, FINAL)
+                .addJavadoc("∂L/∂V by rows while a backward pass sums it; zero between calls.\n")
+                .initializer("new double[$N][$N]", output.sizeConstant(), topLayer.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(double[].class, output.input(), PRIVATE, FINAL)
+                .addJavadoc("What the output reads at one step, in an array of its own.\n")
+                .initializer("new double[$N]", topLayer.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(double[].class, output.scratch(), PRIVATE, FINAL)
+                .addJavadoc("Sums at one step: the logits, then the gradient of what the output reads.\n")
+                .initializer("new double[$T.max($N, $N)]", Math.class, output.sizeConstant(), topLayer.widthConstant())
+                .build());
         if (network.mapping() == Mapping.MANY_TO_ONE) {
             LayerPlan top = network.topLayer();
             fields.add(fixedBuffer(output.summary(), top.widthConstant(),

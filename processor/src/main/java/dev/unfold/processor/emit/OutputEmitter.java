@@ -71,20 +71,14 @@ final class OutputEmitter {
         return network.mapping() == Mapping.MANY_TO_MANY ? "t - 1" : "0";
     }
 
-    /** Value {@code i} of what the output reads: row t of the top layer, or the summary. */
-    /** The array and offset of that input, as {@code array, offset} arguments. */
+    /** What the output reads, as {@code array, offset} arguments: row t of the top layer, or the summary. */
     private CodeBlock inputArrayAndOffset() {
         return everyStep ? CodeBlock.of("$N, in", top.states()) : CodeBlock.of("$N, 0", output.summary());
     }
 
-    private CodeBlock input(String i) {
-        return everyStep ? CodeBlock.of("$N[in + $L]", top.states(), i) : CodeBlock.of("$N[$L]", output.summary(), i);
-    }
-
-    /** Where ∂L/∂(value i) of that input goes. */
-    private CodeBlock inputGradient(String i) {
-        return everyStep ? CodeBlock.of("$N[in + $L]", top.statesGradient(), i)
-                         : CodeBlock.of("$N[$L]", output.summaryGradient(), i);
+    /** Where the gradient of what the output reads goes, as {@code array, offset} arguments. */
+    private CodeBlock inputGradientArrayAndOffset() {
+        return everyStep ? CodeBlock.of("$N, in", top.statesGradient()) : CodeBlock.of("$N, 0", output.summaryGradient());
     }
 
     private MethodSpec summarise() {
@@ -107,13 +101,17 @@ final class OutputEmitter {
     }
 
     private MethodSpec logits() {
-        CodeBlock.Builder code = CodeBlock.builder();
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("// V by columns, so that each step adds whole columns, which the JIT vectorises\n")
+                .addStatement("$T.columns($N, $N, $N, $N)", NetworkEmitter.KERNELS, output.weight().valueField(),
+                        output.sizeConstant(), top.widthConstant(), output.weightColumns());
         beginRows(code, network, true);
-        code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k] = $N[k] + $T.dot($N, k * $N, $L, $N)", output.logits(),
-                        output.bias().valueField(), NetworkEmitter.KERNELS, output.weight().valueField(),
-                        top.widthConstant(), inputArrayAndOffset(), top.widthConstant())
-                .endControlFlow();
+        code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, output.bias().valueField(), output.scratch(),
+                        output.sizeConstant())
+                .addStatement("$T.addMatrixVector($N, $L, $N, $N)", NetworkEmitter.KERNELS, output.weightColumns(),
+                        inputArrayAndOffset(), output.scratch(), output.sizeConstant())
+                .addStatement("$T.arraycopy($N, 0, $N, row, $N)", System.class, output.scratch(), output.logits(),
+                        output.sizeConstant());
         endRows(code, network);
         return MethodSpec.methodBuilder("outputLogits")
                 .addModifiers(PRIVATE)
@@ -158,23 +156,27 @@ final class OutputEmitter {
     }
 
     private MethodSpec gradients() {
-        CodeBlock.Builder code = CodeBlock.builder();
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("// V by rows, so that each output adds whole rows, which the JIT vectorises\n")
+                .addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, output.weight().valueField(),
+                        output.sizeConstant(), top.widthConstant(), output.weightRows());
         beginRows(code, network, true);
-        if (everyStep) {
-            code.addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, top.statesGradient(), top.widthConstant());
-        } else {
-            code.addStatement("$T.fill($N, 0.0)", Arrays.class, output.summaryGradient());
-        }
-        code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+        code.addStatement("$T.arraycopy($L, $N, 0, $N)", System.class, inputArrayAndOffset(), output.input(),
+                        top.widthConstant())
+                .addStatement("$T.fill($N, 0, $N, 0.0)", Arrays.class, output.scratch(), top.widthConstant())
+                .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                 .addStatement("double d = $N[row + k]", output.delta())
                 .addStatement("$N[k] += d", output.bias().gradientField())
-                .addStatement("int w = k * $N", top.widthConstant())
-                .beginControlFlow("for (int i = 0; i < $N; i++)", top.widthConstant())
-                .addStatement("$N[w + i] += d * $L", output.weight().gradientField(), input("i"))
-                .addStatement("$L += $N[w + i] * d", inputGradient("i"), output.weight().valueField())
+                .addStatement("$T.addScaled(d, $N, $N[k], $N)", NetworkEmitter.KERNELS, output.input(),
+                        output.weightGradientRows(), top.widthConstant())
+                .addStatement("$T.addScaled(d, $N[k], $N, $N)", NetworkEmitter.KERNELS, output.weightRows(),
+                        output.scratch(), top.widthConstant())
                 .endControlFlow()
-                .endControlFlow();
+                .addStatement("$T.arraycopy($N, 0, $L, $N)", System.class, output.scratch(), inputGradientArrayAndOffset(),
+                        top.widthConstant());
         endRows(code, network);
+        code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, output.weightGradientRows(),
+                output.weight().gradientField(), top.widthConstant());
         return MethodSpec.methodBuilder("outputGradients")
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep

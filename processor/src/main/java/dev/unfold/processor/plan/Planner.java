@@ -58,7 +58,8 @@ public final class Planner {
                         "outBias", "outBiasGrad", widthConstant, true),
                 "outLogits", "outDelta",
                 manyToOne ? "outSummary" : null,
-                manyToOne ? "outSummaryGrad" : null);
+                manyToOne ? "outSummaryGrad" : null,
+                "outColumns", "outRows", "outGradientRows", "outInput", "outScratch");
         parameters.add(output.weight());
         parameters.add(output.bias());
 
