@@ -145,7 +145,7 @@ public final class UnfoldedForecaster implements Forecaster {
     /**
      * W_hh of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] rnnColumns = new double[RNN_HIDDEN][RNN_HIDDEN];
+    private final double[][] rnnWeightHhColumns = new double[RNN_HIDDEN][RNN_HIDDEN];
 
     /**
      * The sums one step of the recurrence of rnn accumulates.
@@ -153,14 +153,24 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnSums = new double[RNN_HIDDEN];
 
     /**
+     * W_ih of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] rnnWeightIhColumns = new double[INPUT][RNN_HIDDEN];
+
+    /**
+     * ∂L/∂W_ih of rnn by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] rnnWeightIhGradRows = new double[RNN_HIDDEN][INPUT];
+
+    /**
      * W_hh of rnn by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] rnnRows = new double[RNN_HIDDEN][RNN_HIDDEN];
+    private final double[][] rnnWeightHhRows = new double[RNN_HIDDEN][RNN_HIDDEN];
 
     /**
      * ∂L/∂W_hh of rnn by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] rnnGradientRows = new double[RNN_HIDDEN][RNN_HIDDEN];
+    private final double[][] rnnWeightHhGradRows = new double[RNN_HIDDEN][RNN_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of rnn receives from the current step.
@@ -170,17 +180,17 @@ public final class UnfoldedForecaster implements Forecaster {
     /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] outColumns = new double[RNN_HIDDEN][OUTPUT];
+    private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
 
     /**
      * V by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] outRows = new double[OUTPUT][RNN_HIDDEN];
+    private final double[][] outWeightRows = new double[OUTPUT][RNN_HIDDEN];
 
     /**
      * ∂L/∂V by rows while a backward pass sums it; zero between calls.
      */
-    private final double[][] outGradientRows = new double[OUTPUT][RNN_HIDDEN];
+    private final double[][] outWeightGradRows = new double[OUTPUT][RNN_HIDDEN];
 
     /**
      * What the output reads at one step, in an array of its own.
@@ -390,12 +400,13 @@ public final class UnfoldedForecaster implements Forecaster {
      * the recurrence then adds W_hh times the previous state.
      */
     private void rnnProjectInputs(double[][] xs, int steps) {
+        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(rnnWeightIh, RNN_HIDDEN, INPUT, rnnWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
-            int row = t * RNN_HIDDEN;
-            for (int m = 0; m < RNN_HIDDEN; m++) {
-                rnnH[row + m] = rnnBias[m] + Kernels.dot(rnnWeightIh, m * INPUT, x, 0, INPUT);
-            }
+            System.arraycopy(rnnBias, 0, rnnSums, 0, RNN_HIDDEN);
+            Kernels.addMatrixVector(rnnWeightIhColumns, x, 0, rnnSums, RNN_HIDDEN);
+            System.arraycopy(rnnSums, 0, rnnH, t * RNN_HIDDEN, RNN_HIDDEN);
         }
     }
 
@@ -420,13 +431,13 @@ public final class UnfoldedForecaster implements Forecaster {
     private void rnnRecur(int steps) {
         Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnColumns);
+        Kernels.columns(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * RNN_HIDDEN;
             int previous = state - RNN_HIDDEN;
             // u = W_ih x_t + b (already in rnnH) + W_hh h_{t−1}
             System.arraycopy(rnnH, state, rnnSums, 0, RNN_HIDDEN);
-            Kernels.addMatrixVector(rnnColumns, rnnH, previous, rnnSums, RNN_HIDDEN);
+            Kernels.addMatrixVector(rnnWeightHhColumns, rnnH, previous, rnnSums, RNN_HIDDEN);
             for (int i = 0; i < RNN_HIDDEN; i++) {
                 rnnH[state + i] = Activations.tanh(rnnSums[i]);
             }
@@ -439,7 +450,7 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void rnnBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnRows);
+        Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhRows);
         // nothing flows back from beyond the last step
         Arrays.fill(rnnDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
@@ -454,7 +465,7 @@ public final class UnfoldedForecaster implements Forecaster {
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(rnnDhNext, 0.0);
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                Kernels.addScaled(rnnDu[row + m], rnnRows[m], rnnDhNext, RNN_HIDDEN);
+                Kernels.addScaled(rnnDu[row + m], rnnWeightHhRows[m], rnnDhNext, RNN_HIDDEN);
             }
         }
     }
@@ -471,10 +482,10 @@ public final class UnfoldedForecaster implements Forecaster {
             for (int m = 0; m < RNN_HIDDEN; m++) {
                 double d = rnnDu[row + m];
                 rnnBiasGrad[m] += d;
-                Kernels.addScaled(d, rnnSums, rnnGradientRows[m], RNN_HIDDEN);
+                Kernels.addScaled(d, rnnSums, rnnWeightHhGradRows[m], RNN_HIDDEN);
             }
         }
-        Kernels.addRowsInto(rnnGradientRows, rnnWeightHhGrad, RNN_HIDDEN);
+        Kernels.addRowsInto(rnnWeightHhGradRows, rnnWeightHhGrad, RNN_HIDDEN);
     }
 
     /**
@@ -486,12 +497,10 @@ public final class UnfoldedForecaster implements Forecaster {
             int row = t * RNN_HIDDEN;
             for (int m = 0; m < RNN_HIDDEN; m++) {
                 double d = rnnDu[row + m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    rnnWeightIhGrad[w + j] += d * x[j];
-                }
+                Kernels.addScaled(d, x, rnnWeightIhGradRows[m], INPUT);
             }
         }
+        Kernels.addRowsInto(rnnWeightIhGradRows, rnnWeightIhGrad, INPUT);
     }
 
     /**
@@ -512,12 +521,12 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void outputLogits(int steps) {
         // V by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(outWeight, OUTPUT, RNN_HIDDEN, outColumns);
+        Kernels.columns(outWeight, OUTPUT, RNN_HIDDEN, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outColumns, rnnH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeightColumns, rnnH, in, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -539,7 +548,7 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void outputGradients(int steps) {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
-        Kernels.rows(outWeight, OUTPUT, RNN_HIDDEN, outRows);
+        Kernels.rows(outWeight, OUTPUT, RNN_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;
@@ -548,12 +557,12 @@ public final class UnfoldedForecaster implements Forecaster {
             for (int k = 0; k < OUTPUT; k++) {
                 double d = outDelta[row + k];
                 outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outGradientRows[k], RNN_HIDDEN);
-                Kernels.addScaled(d, outRows[k], outScratch, RNN_HIDDEN);
+                Kernels.addScaled(d, outInput, outWeightGradRows[k], RNN_HIDDEN);
+                Kernels.addScaled(d, outWeightRows[k], outScratch, RNN_HIDDEN);
             }
             System.arraycopy(outScratch, 0, rnnDhAbove, in, RNN_HIDDEN);
         }
-        Kernels.addRowsInto(outGradientRows, outWeightGrad, RNN_HIDDEN);
+        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, RNN_HIDDEN);
     }
 
     /**

@@ -354,7 +354,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     /**
      * W_hh of encoder (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] encoderColumns = new double[ENCODER_HIDDEN][ENCODER_GATES];
+    private final double[][] encoderWeightHhColumns = new double[ENCODER_HIDDEN][ENCODER_GATES];
 
     /**
      * The sums one step of the recurrence of encoder (forward) accumulates.
@@ -362,14 +362,24 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] encoderSums = new double[ENCODER_GATES];
 
     /**
+     * W_ih of encoder (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] encoderWeightIhColumns = new double[INPUT][ENCODER_GATES];
+
+    /**
+     * ∂L/∂W_ih of encoder (forward) by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] encoderWeightIhGradRows = new double[ENCODER_GATES][INPUT];
+
+    /**
      * W_hh of encoder (forward) by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] encoderRows = new double[ENCODER_GATES][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhRows = new double[ENCODER_GATES][ENCODER_HIDDEN];
 
     /**
      * ∂L/∂W_hh of encoder (forward) by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] encoderGradientRows = new double[ENCODER_GATES][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhGradRows = new double[ENCODER_GATES][ENCODER_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of encoder (forward) receives from the current step.
@@ -379,7 +389,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     /**
      * W_hh of encoder (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] encoderColumnsReverse = new double[ENCODER_HIDDEN][ENCODER_GATES];
+    private final double[][] encoderWeightHhColumnsReverse = new double[ENCODER_HIDDEN][ENCODER_GATES];
 
     /**
      * The sums one step of the recurrence of encoder (reverse) accumulates.
@@ -387,14 +397,24 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] encoderSumsReverse = new double[ENCODER_GATES];
 
     /**
+     * W_ih of encoder (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] encoderWeightIhColumnsReverse = new double[INPUT][ENCODER_GATES];
+
+    /**
+     * ∂L/∂W_ih of encoder (reverse) by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] encoderWeightIhGradRowsReverse = new double[ENCODER_GATES][INPUT];
+
+    /**
      * W_hh of encoder (reverse) by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] encoderRowsReverse = new double[ENCODER_GATES][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhRowsReverse = new double[ENCODER_GATES][ENCODER_HIDDEN];
 
     /**
      * ∂L/∂W_hh of encoder (reverse) by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] encoderGradientRowsReverse = new double[ENCODER_GATES][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhGradRowsReverse = new double[ENCODER_GATES][ENCODER_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
@@ -402,9 +422,19 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
 
     /**
+     * x_t of summary at one step of its gradients, in an array of its own.
+     */
+    private final double[] summaryInput = new double[ENCODER_WIDTH];
+
+    /**
+     * ∂L/∂x_t of summary at one step, while its directions add to it.
+     */
+    private final double[] summaryInputGradient = new double[ENCODER_WIDTH];
+
+    /**
      * W_hh of summary (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] summaryColumns = new double[SUMMARY_HIDDEN][SUMMARY_GATES];
+    private final double[][] summaryWeightHhColumns = new double[SUMMARY_HIDDEN][SUMMARY_GATES];
 
     /**
      * The sums one step of the recurrence of summary (forward) accumulates.
@@ -412,14 +442,29 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] summarySums = new double[SUMMARY_GATES];
 
     /**
+     * W_ih of summary (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] summaryWeightIhColumns = new double[ENCODER_WIDTH][SUMMARY_GATES];
+
+    /**
+     * ∂L/∂W_ih of summary (forward) by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] summaryWeightIhGradRows = new double[SUMMARY_GATES][ENCODER_WIDTH];
+
+    /**
+     * W_ih of summary (forward) by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] summaryWeightIhRows = new double[SUMMARY_GATES][ENCODER_WIDTH];
+
+    /**
      * W_hh of summary (forward) by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] summaryRows = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhRows = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
 
     /**
      * ∂L/∂W_hh of summary (forward) by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] summaryGradientRows = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhGradRows = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary (forward) receives from the current step.
@@ -434,7 +479,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     /**
      * W_hh of summary (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] summaryColumnsReverse = new double[SUMMARY_HIDDEN][SUMMARY_GATES];
+    private final double[][] summaryWeightHhColumnsReverse = new double[SUMMARY_HIDDEN][SUMMARY_GATES];
 
     /**
      * The sums one step of the recurrence of summary (reverse) accumulates.
@@ -442,14 +487,29 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] summarySumsReverse = new double[SUMMARY_GATES];
 
     /**
+     * W_ih of summary (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] summaryWeightIhColumnsReverse = new double[ENCODER_WIDTH][SUMMARY_GATES];
+
+    /**
+     * ∂L/∂W_ih of summary (reverse) by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] summaryWeightIhGradRowsReverse = new double[SUMMARY_GATES][ENCODER_WIDTH];
+
+    /**
+     * W_ih of summary (reverse) by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] summaryWeightIhRowsReverse = new double[SUMMARY_GATES][ENCODER_WIDTH];
+
+    /**
      * W_hh of summary (reverse) by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] summaryRowsReverse = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhRowsReverse = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
 
     /**
      * ∂L/∂W_hh of summary (reverse) by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] summaryGradientRowsReverse = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhGradRowsReverse = new double[SUMMARY_GATES][SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary (reverse) receives from the current step.
@@ -464,17 +524,17 @@ public final class UnfoldedProteins2 implements Proteins2 {
     /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] outColumns = new double[SUMMARY_WIDTH][OUTPUT];
+    private final double[][] outWeightColumns = new double[SUMMARY_WIDTH][OUTPUT];
 
     /**
      * V by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] outRows = new double[OUTPUT][SUMMARY_WIDTH];
+    private final double[][] outWeightRows = new double[OUTPUT][SUMMARY_WIDTH];
 
     /**
      * ∂L/∂V by rows while a backward pass sums it; zero between calls.
      */
-    private final double[][] outGradientRows = new double[OUTPUT][SUMMARY_WIDTH];
+    private final double[][] outWeightGradRows = new double[OUTPUT][SUMMARY_WIDTH];
 
     /**
      * What the output reads at one step, in an array of its own.
@@ -802,18 +862,19 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
+        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(encoderWeightIh, ENCODER_GATES, INPUT, encoderWeightIhColumns);
+        Kernels.columns(encoderWeightIhReverse, ENCODER_GATES, INPUT, encoderWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             // forward
-            int row = t * ENCODER_GATES;
-            for (int m = 0; m < ENCODER_GATES; m++) {
-                encoderGates[row + m] = encoderBias[m] + Kernels.dot(encoderWeightIh, m * INPUT, x, 0, INPUT);
-            }
+            System.arraycopy(encoderBias, 0, encoderSums, 0, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightIhColumns, x, 0, encoderSums, ENCODER_GATES);
+            System.arraycopy(encoderSums, 0, encoderGates, t * ENCODER_GATES, ENCODER_GATES);
             // reverse
-            int reverseRow = t * ENCODER_GATES;
-            for (int m = 0; m < ENCODER_GATES; m++) {
-                encoderGatesReverse[reverseRow + m] = encoderBiasReverse[m] + Kernels.dot(encoderWeightIhReverse, m * INPUT, x, 0, INPUT);
-            }
+            System.arraycopy(encoderBiasReverse, 0, encoderSumsReverse, 0, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightIhColumnsReverse, x, 0, encoderSumsReverse, ENCODER_GATES);
+            System.arraycopy(encoderSumsReverse, 0, encoderGatesReverse, t * ENCODER_GATES, ENCODER_GATES);
         }
     }
 
@@ -841,7 +902,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void encoderRecur(int steps) {
         Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderColumns);
+        Kernels.columns(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
@@ -851,7 +912,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // kept apart, since r gates it. All three in one pass over h_{t−1}.
             System.arraycopy(encoderGates, gate, encoderSums, 0, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderBiasHn, 0, encoderSums, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderColumns, encoderH, previous, encoderSums, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_GATES);
             System.arraycopy(encoderSums, 0, encoderGates, gate, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderSums, 2 * ENCODER_HIDDEN, encoderHn, product, ENCODER_HIDDEN);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
@@ -874,7 +935,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void encoderRecurReverse(int steps) {
         Arrays.fill(encoderH, (steps + 2) * ENCODER_WIDTH - ENCODER_HIDDEN, (steps + 2) * ENCODER_WIDTH, 0.0);   // h_{T+1} = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderColumnsReverse);
+        Kernels.columns(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
@@ -884,7 +945,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // kept apart, since r gates it. All three in one pass over h_{t+1}.
             System.arraycopy(encoderGatesReverse, gate, encoderSumsReverse, 0, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderBiasHnReverse, 0, encoderSumsReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderColumnsReverse, encoderH, previous, encoderSumsReverse, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightHhColumnsReverse, encoderH, previous, encoderSumsReverse, ENCODER_GATES);
             System.arraycopy(encoderSumsReverse, 0, encoderGatesReverse, gate, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderSumsReverse, 2 * ENCODER_HIDDEN, encoderHnReverse, product, ENCODER_HIDDEN);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
@@ -907,7 +968,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderRows);
+        Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRows);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
@@ -938,7 +999,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t−1} receives
             for (int m = 0; m < ENCODER_GATES; m++) {
-                Kernels.addScaled(encoderDgatesHidden[gate + m], encoderRows[m], encoderDhNext, ENCODER_HIDDEN);
+                Kernels.addScaled(encoderDgatesHidden[gate + m], encoderWeightHhRows[m], encoderDhNext, ENCODER_HIDDEN);
             }
         }
     }
@@ -949,7 +1010,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderBackwardReverse(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderRowsReverse);
+        Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRowsReverse);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNextReverse, 0.0);
         for (int t = 1; t <= steps; t++) {
@@ -980,7 +1041,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t+1} receives
             for (int m = 0; m < ENCODER_GATES; m++) {
-                Kernels.addScaled(encoderDgatesHiddenReverse[gate + m], encoderRowsReverse[m], encoderDhNextReverse, ENCODER_HIDDEN);
+                Kernels.addScaled(encoderDgatesHiddenReverse[gate + m], encoderWeightHhRowsReverse[m], encoderDhNextReverse, ENCODER_HIDDEN);
             }
         }
     }
@@ -1000,7 +1061,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double d = encoderDgatesHidden[row + m];
                 // b is on the input side, whose n block differs
                 encoderBiasGrad[m] += encoderDgates[row + m];
-                Kernels.addScaled(d, encoderSums, encoderGradientRows[m], ENCODER_HIDDEN);
+                Kernels.addScaled(d, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnGrad[k] += encoderDgatesHidden[row + 2 * ENCODER_HIDDEN + k];
@@ -1013,14 +1074,14 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double d = encoderDgatesHiddenReverse[row + m];
                 // b is on the input side, whose n block differs
                 encoderBiasReverseGrad[m] += encoderDgatesReverse[row + m];
-                Kernels.addScaled(d, encoderSumsReverse, encoderGradientRowsReverse[m], ENCODER_HIDDEN);
+                Kernels.addScaled(d, encoderSumsReverse, encoderWeightHhGradRowsReverse[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnReverseGrad[k] += encoderDgatesHiddenReverse[row + 2 * ENCODER_HIDDEN + k];
             }
         }
-        Kernels.addRowsInto(encoderGradientRows, encoderWeightHhGrad, ENCODER_HIDDEN);
-        Kernels.addRowsInto(encoderGradientRowsReverse, encoderWeightHhReverseGrad, ENCODER_HIDDEN);
+        Kernels.addRowsInto(encoderWeightHhGradRows, encoderWeightHhGrad, ENCODER_HIDDEN);
+        Kernels.addRowsInto(encoderWeightHhGradRowsReverse, encoderWeightHhReverseGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -1032,19 +1093,15 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int row = t * ENCODER_GATES;
             for (int m = 0; m < ENCODER_GATES; m++) {
                 double d = encoderDgates[row + m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    encoderWeightIhGrad[w + j] += d * x[j];
-                }
+                Kernels.addScaled(d, x, encoderWeightIhGradRows[m], INPUT);
             }
             for (int m = 0; m < ENCODER_GATES; m++) {
                 double d = encoderDgatesReverse[row + m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    encoderWeightIhReverseGrad[w + j] += d * x[j];
-                }
+                Kernels.addScaled(d, x, encoderWeightIhGradRowsReverse[m], INPUT);
             }
         }
+        Kernels.addRowsInto(encoderWeightIhGradRows, encoderWeightIhGrad, INPUT);
+        Kernels.addRowsInto(encoderWeightIhGradRowsReverse, encoderWeightIhReverseGrad, INPUT);
     }
 
     /**
@@ -1068,18 +1125,19 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * the recurrence then adds W_hh times the previous state.
      */
     private void summaryProjectInputs(int steps) {
+        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhColumns);
+        Kernels.columns(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_WIDTH;
             // forward
-            int row = t * SUMMARY_GATES;
-            for (int m = 0; m < SUMMARY_GATES; m++) {
-                summaryGates[row + m] = summaryBias[m] + Kernels.dot(summaryWeightIh, m * ENCODER_WIDTH, encoderH, in, ENCODER_WIDTH);
-            }
+            System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_GATES);
+            System.arraycopy(summarySums, 0, summaryGates, t * SUMMARY_GATES, SUMMARY_GATES);
             // reverse
-            int reverseRow = t * SUMMARY_GATES;
-            for (int m = 0; m < SUMMARY_GATES; m++) {
-                summaryGatesReverse[reverseRow + m] = summaryBiasReverse[m] + Kernels.dot(summaryWeightIhReverse, m * ENCODER_WIDTH, encoderH, in, ENCODER_WIDTH);
-            }
+            System.arraycopy(summaryBiasReverse, 0, summarySumsReverse, 0, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightIhColumnsReverse, encoderH, in, summarySumsReverse, SUMMARY_GATES);
+            System.arraycopy(summarySumsReverse, 0, summaryGatesReverse, t * SUMMARY_GATES, SUMMARY_GATES);
         }
     }
 
@@ -1090,7 +1148,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
         Arrays.fill(summaryC, 0, SUMMARY_HIDDEN, 0.0);   // c_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryColumns);
+        Kernels.columns(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_WIDTH;
             int previous = state - SUMMARY_WIDTH;
@@ -1099,7 +1157,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGates) + W_hh h_{t−1}, for the four gates at once
             System.arraycopy(summaryGates, gate, summarySums, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryColumns, summaryH, previous, summarySums, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_GATES);
             System.arraycopy(summarySums, 0, summaryGates, gate, SUMMARY_GATES);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double i = Activations.sigmoid(summaryGates[gate + k]);
@@ -1126,7 +1184,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Arrays.fill(summaryH, (steps + 2) * SUMMARY_WIDTH - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_WIDTH, 0.0);   // h_{T+1} = 0
         Arrays.fill(summaryCReverse, (steps + 2) * SUMMARY_HIDDEN - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_HIDDEN, 0.0);   // c_{T+1} = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryColumnsReverse);
+        Kernels.columns(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
             int previous = state + SUMMARY_WIDTH;
@@ -1135,7 +1193,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGatesReverse) + W_hh h_{t+1}, for the four gates at once
             System.arraycopy(summaryGatesReverse, gate, summarySumsReverse, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryColumnsReverse, summaryH, previous, summarySumsReverse, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightHhColumnsReverse, summaryH, previous, summarySumsReverse, SUMMARY_GATES);
             System.arraycopy(summarySumsReverse, 0, summaryGatesReverse, gate, SUMMARY_GATES);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double i = Activations.sigmoid(summaryGatesReverse[gate + k]);
@@ -1161,7 +1219,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void summaryBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryRows);
+        Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRows);
         // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
         System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         Arrays.fill(summaryDcNext, 0.0);
@@ -1190,7 +1248,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // W_hhᵀ δa_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(summaryDhNext, 0.0);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                Kernels.addScaled(summaryDgates[gate + m], summaryRows[m], summaryDhNext, SUMMARY_HIDDEN);
+                Kernels.addScaled(summaryDgates[gate + m], summaryWeightHhRows[m], summaryDhNext, SUMMARY_HIDDEN);
             }
         }
     }
@@ -1201,7 +1259,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void summaryBackwardReverse(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryRowsReverse);
+        Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRowsReverse);
         // many-to-one: ∂L/∂g_1 arrives from the output, and nothing else from above
         System.arraycopy(outSummaryGrad, SUMMARY_HIDDEN, summaryDhNextReverse, 0, SUMMARY_HIDDEN);
         Arrays.fill(summaryDcNextReverse, 0.0);
@@ -1230,7 +1288,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // W_hhᵀ δa_t: the gradient h_{t+1} receives through the recurrence
             Arrays.fill(summaryDhNextReverse, 0.0);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                Kernels.addScaled(summaryDgatesReverse[gate + m], summaryRowsReverse[m], summaryDhNextReverse, SUMMARY_HIDDEN);
+                Kernels.addScaled(summaryDgatesReverse[gate + m], summaryWeightHhRowsReverse[m], summaryDhNextReverse, SUMMARY_HIDDEN);
             }
         }
     }
@@ -1248,7 +1306,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             for (int m = 0; m < SUMMARY_GATES; m++) {
                 double d = summaryDgates[row + m];
                 summaryBiasGrad[m] += d;
-                Kernels.addScaled(d, summarySums, summaryGradientRows[m], SUMMARY_HIDDEN);
+                Kernels.addScaled(d, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
             }
             // reverse: its previous state is h_{t+1}
             int reversePrevious = (t + 1) * SUMMARY_WIDTH + SUMMARY_HIDDEN;
@@ -1257,11 +1315,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
             for (int m = 0; m < SUMMARY_GATES; m++) {
                 double d = summaryDgatesReverse[row + m];
                 summaryBiasReverseGrad[m] += d;
-                Kernels.addScaled(d, summarySumsReverse, summaryGradientRowsReverse[m], SUMMARY_HIDDEN);
+                Kernels.addScaled(d, summarySumsReverse, summaryWeightHhGradRowsReverse[m], SUMMARY_HIDDEN);
             }
         }
-        Kernels.addRowsInto(summaryGradientRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
-        Kernels.addRowsInto(summaryGradientRowsReverse, summaryWeightHhReverseGrad, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(summaryWeightHhGradRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(summaryWeightHhGradRowsReverse, summaryWeightHhReverseGrad, SUMMARY_HIDDEN);
     }
 
     /**
@@ -1269,27 +1327,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * receives from above, W_ihᵀ δa_t summed over directions, into row t of encoderDhAbove.
      */
     private void summaryInputGradients(int steps) {
+        // W_ih by rows, so that each row of the input's gradient is one vectorised loop
+        Kernels.rows(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhRows);
+        Kernels.rows(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhRowsReverse);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_WIDTH;
             int row = t * SUMMARY_GATES;
-            Arrays.fill(encoderDhAbove, in, in + ENCODER_WIDTH, 0.0);
+            System.arraycopy(encoderH, in, summaryInput, 0, ENCODER_WIDTH);
+            Arrays.fill(summaryInputGradient, 0.0);
             for (int m = 0; m < SUMMARY_GATES; m++) {
                 double d = summaryDgates[row + m];
-                int w = m * ENCODER_WIDTH;
-                for (int j = 0; j < ENCODER_WIDTH; j++) {
-                    summaryWeightIhGrad[w + j] += d * encoderH[in + j];
-                    encoderDhAbove[in + j] += summaryWeightIh[w + j] * d;
-                }
+                Kernels.addScaled(d, summaryInput, summaryWeightIhGradRows[m], ENCODER_WIDTH);
+                Kernels.addScaled(d, summaryWeightIhRows[m], summaryInputGradient, ENCODER_WIDTH);
             }
             for (int m = 0; m < SUMMARY_GATES; m++) {
                 double d = summaryDgatesReverse[row + m];
-                int w = m * ENCODER_WIDTH;
-                for (int j = 0; j < ENCODER_WIDTH; j++) {
-                    summaryWeightIhReverseGrad[w + j] += d * encoderH[in + j];
-                    encoderDhAbove[in + j] += summaryWeightIhReverse[w + j] * d;
-                }
+                Kernels.addScaled(d, summaryInput, summaryWeightIhGradRowsReverse[m], ENCODER_WIDTH);
+                Kernels.addScaled(d, summaryWeightIhRowsReverse[m], summaryInputGradient, ENCODER_WIDTH);
             }
+            System.arraycopy(summaryInputGradient, 0, encoderDhAbove, in, ENCODER_WIDTH);
         }
+        Kernels.addRowsInto(summaryWeightIhGradRows, summaryWeightIhGrad, ENCODER_WIDTH);
+        Kernels.addRowsInto(summaryWeightIhGradRowsReverse, summaryWeightIhReverseGrad, ENCODER_WIDTH);
     }
 
     /**
@@ -1305,10 +1364,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void outputLogits(int steps) {
         // V by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(outWeight, OUTPUT, SUMMARY_WIDTH, outColumns);
+        Kernels.columns(outWeight, OUTPUT, SUMMARY_WIDTH, outWeightColumns);
         int row = 0;
         System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-        Kernels.addMatrixVector(outColumns, outSummary, 0, outScratch, OUTPUT);
+        Kernels.addMatrixVector(outWeightColumns, outSummary, 0, outScratch, OUTPUT);
         System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
     }
 
@@ -1329,18 +1388,18 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void outputGradients(int steps) {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
-        Kernels.rows(outWeight, OUTPUT, SUMMARY_WIDTH, outRows);
+        Kernels.rows(outWeight, OUTPUT, SUMMARY_WIDTH, outWeightRows);
         int row = 0;
         System.arraycopy(outSummary, 0, outInput, 0, SUMMARY_WIDTH);
         Arrays.fill(outScratch, 0, SUMMARY_WIDTH, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
             double d = outDelta[row + k];
             outBiasGrad[k] += d;
-            Kernels.addScaled(d, outInput, outGradientRows[k], SUMMARY_WIDTH);
-            Kernels.addScaled(d, outRows[k], outScratch, SUMMARY_WIDTH);
+            Kernels.addScaled(d, outInput, outWeightGradRows[k], SUMMARY_WIDTH);
+            Kernels.addScaled(d, outWeightRows[k], outScratch, SUMMARY_WIDTH);
         }
         System.arraycopy(outScratch, 0, outSummaryGrad, 0, SUMMARY_WIDTH);
-        Kernels.addRowsInto(outGradientRows, outWeightGrad, SUMMARY_WIDTH);
+        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, SUMMARY_WIDTH);
     }
 
     /**

@@ -186,7 +186,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     /**
      * W_hh of encoder by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] encoderColumns = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhColumns = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
 
     /**
      * The sums one step of the recurrence of encoder accumulates.
@@ -194,14 +194,24 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] encoderSums = new double[ENCODER_HIDDEN];
 
     /**
+     * W_ih of encoder by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] encoderWeightIhColumns = new double[INPUT][ENCODER_HIDDEN];
+
+    /**
+     * ∂L/∂W_ih of encoder by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] encoderWeightIhGradRows = new double[ENCODER_HIDDEN][INPUT];
+
+    /**
      * W_hh of encoder by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] encoderRows = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhRows = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
 
     /**
      * ∂L/∂W_hh of encoder by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] encoderGradientRows = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
+    private final double[][] encoderWeightHhGradRows = new double[ENCODER_HIDDEN][ENCODER_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of encoder receives from the current step.
@@ -209,9 +219,19 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
 
     /**
+     * x_t of summary at one step of its gradients, in an array of its own.
+     */
+    private final double[] summaryInput = new double[ENCODER_HIDDEN];
+
+    /**
+     * ∂L/∂x_t of summary at one step, while its directions add to it.
+     */
+    private final double[] summaryInputGradient = new double[ENCODER_HIDDEN];
+
+    /**
      * W_hh of summary by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] summaryColumns = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhColumns = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
 
     /**
      * The sums one step of the recurrence of summary accumulates.
@@ -219,14 +239,29 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] summarySums = new double[SUMMARY_HIDDEN];
 
     /**
+     * W_ih of summary by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] summaryWeightIhColumns = new double[ENCODER_HIDDEN][SUMMARY_HIDDEN];
+
+    /**
+     * ∂L/∂W_ih of summary by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] summaryWeightIhGradRows = new double[SUMMARY_HIDDEN][ENCODER_HIDDEN];
+
+    /**
+     * W_ih of summary by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] summaryWeightIhRows = new double[SUMMARY_HIDDEN][ENCODER_HIDDEN];
+
+    /**
      * W_hh of summary by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] summaryRows = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhRows = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
 
     /**
      * ∂L/∂W_hh of summary by rows while BPTT sums it; zero between calls.
      */
-    private final double[][] summaryGradientRows = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
+    private final double[][] summaryWeightHhGradRows = new double[SUMMARY_HIDDEN][SUMMARY_HIDDEN];
 
     /**
      * During BPTT: the gradient the previous state of summary receives from the current step.
@@ -236,17 +271,17 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
-    private final double[][] outColumns = new double[SUMMARY_HIDDEN][OUTPUT];
+    private final double[][] outWeightColumns = new double[SUMMARY_HIDDEN][OUTPUT];
 
     /**
      * V by rows, copied at each backward pass: see Kernels.addScaled.
      */
-    private final double[][] outRows = new double[OUTPUT][SUMMARY_HIDDEN];
+    private final double[][] outWeightRows = new double[OUTPUT][SUMMARY_HIDDEN];
 
     /**
      * ∂L/∂V by rows while a backward pass sums it; zero between calls.
      */
-    private final double[][] outGradientRows = new double[OUTPUT][SUMMARY_HIDDEN];
+    private final double[][] outWeightGradRows = new double[OUTPUT][SUMMARY_HIDDEN];
 
     /**
      * What the output reads at one step, in an array of its own.
@@ -526,12 +561,13 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
+        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(encoderWeightIh, ENCODER_HIDDEN, INPUT, encoderWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
-            int row = t * ENCODER_HIDDEN;
-            for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                encoderH[row + m] = encoderBias[m] + Kernels.dot(encoderWeightIh, m * INPUT, x, 0, INPUT);
-            }
+            System.arraycopy(encoderBias, 0, encoderSums, 0, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderWeightIhColumns, x, 0, encoderSums, ENCODER_HIDDEN);
+            System.arraycopy(encoderSums, 0, encoderH, t * ENCODER_HIDDEN, ENCODER_HIDDEN);
         }
     }
 
@@ -556,13 +592,13 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void encoderRecur(int steps) {
         Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderColumns);
+        Kernels.columns(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_HIDDEN;
             int previous = state - ENCODER_HIDDEN;
             // u = W_ih x_t + b (already in encoderH) + W_hh h_{t−1}
             System.arraycopy(encoderH, state, encoderSums, 0, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderColumns, encoderH, previous, encoderSums, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_HIDDEN);
             for (int i = 0; i < ENCODER_HIDDEN; i++) {
                 encoderH[state + i] = Activations.sigmoid(encoderSums[i]);
             }
@@ -575,7 +611,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void encoderBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderRows);
+        Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhRows);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
@@ -590,7 +626,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(encoderDhNext, 0.0);
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                Kernels.addScaled(encoderDu[row + m], encoderRows[m], encoderDhNext, ENCODER_HIDDEN);
+                Kernels.addScaled(encoderDu[row + m], encoderWeightHhRows[m], encoderDhNext, ENCODER_HIDDEN);
             }
         }
     }
@@ -607,10 +643,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
                 double d = encoderDu[row + m];
                 encoderBiasGrad[m] += d;
-                Kernels.addScaled(d, encoderSums, encoderGradientRows[m], ENCODER_HIDDEN);
+                Kernels.addScaled(d, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
         }
-        Kernels.addRowsInto(encoderGradientRows, encoderWeightHhGrad, ENCODER_HIDDEN);
+        Kernels.addRowsInto(encoderWeightHhGradRows, encoderWeightHhGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -622,12 +658,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             int row = t * ENCODER_HIDDEN;
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
                 double d = encoderDu[row + m];
-                int w = m * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    encoderWeightIhGrad[w + j] += d * x[j];
-                }
+                Kernels.addScaled(d, x, encoderWeightIhGradRows[m], INPUT);
             }
         }
+        Kernels.addRowsInto(encoderWeightIhGradRows, encoderWeightIhGrad, INPUT);
     }
 
     /**
@@ -648,12 +682,13 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * the recurrence then adds W_hh times the previous state.
      */
     private void summaryProjectInputs(int steps) {
+        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        Kernels.columns(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_HIDDEN;
-            int row = t * SUMMARY_HIDDEN;
-            for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                summaryH[row + m] = summaryBias[m] + Kernels.dot(summaryWeightIh, m * ENCODER_HIDDEN, encoderH, in, ENCODER_HIDDEN);
-            }
+            System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_HIDDEN);
+            Kernels.addMatrixVector(summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_HIDDEN);
+            System.arraycopy(summarySums, 0, summaryH, t * SUMMARY_HIDDEN, SUMMARY_HIDDEN);
         }
     }
 
@@ -664,13 +699,13 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void summaryRecur(int steps) {
         Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryColumns);
+        Kernels.columns(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_HIDDEN;
             int previous = state - SUMMARY_HIDDEN;
             // u = W_ih x_t + b (already in summaryH) + W_hh h_{t−1}
             System.arraycopy(summaryH, state, summarySums, 0, SUMMARY_HIDDEN);
-            Kernels.addMatrixVector(summaryColumns, summaryH, previous, summarySums, SUMMARY_HIDDEN);
+            Kernels.addMatrixVector(summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_HIDDEN);
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
                 summaryH[state + i] = Math.max(0.0, summarySums[i]);
             }
@@ -683,7 +718,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void summaryBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
-        Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryRows);
+        Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhRows);
         // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
         System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         for (int t = steps; t >= 1; t--) {
@@ -698,7 +733,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             Arrays.fill(summaryDhNext, 0.0);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                Kernels.addScaled(summaryDu[row + m], summaryRows[m], summaryDhNext, SUMMARY_HIDDEN);
+                Kernels.addScaled(summaryDu[row + m], summaryWeightHhRows[m], summaryDhNext, SUMMARY_HIDDEN);
             }
         }
     }
@@ -715,10 +750,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
                 double d = summaryDu[row + m];
                 summaryBiasGrad[m] += d;
-                Kernels.addScaled(d, summarySums, summaryGradientRows[m], SUMMARY_HIDDEN);
+                Kernels.addScaled(d, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
             }
         }
-        Kernels.addRowsInto(summaryGradientRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(summaryWeightHhGradRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
     }
 
     /**
@@ -726,19 +761,21 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * receives from above, W_ihᵀ δu_t, into row t of encoderDhAbove.
      */
     private void summaryInputGradients(int steps) {
+        // W_ih by rows, so that each row of the input's gradient is one vectorised loop
+        Kernels.rows(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhRows);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
-            Arrays.fill(encoderDhAbove, in, in + ENCODER_HIDDEN, 0.0);
+            System.arraycopy(encoderH, in, summaryInput, 0, ENCODER_HIDDEN);
+            Arrays.fill(summaryInputGradient, 0.0);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
                 double d = summaryDu[row + m];
-                int w = m * ENCODER_HIDDEN;
-                for (int j = 0; j < ENCODER_HIDDEN; j++) {
-                    summaryWeightIhGrad[w + j] += d * encoderH[in + j];
-                    encoderDhAbove[in + j] += summaryWeightIh[w + j] * d;
-                }
+                Kernels.addScaled(d, summaryInput, summaryWeightIhGradRows[m], ENCODER_HIDDEN);
+                Kernels.addScaled(d, summaryWeightIhRows[m], summaryInputGradient, ENCODER_HIDDEN);
             }
+            System.arraycopy(summaryInputGradient, 0, encoderDhAbove, in, ENCODER_HIDDEN);
         }
+        Kernels.addRowsInto(summaryWeightIhGradRows, summaryWeightIhGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -753,10 +790,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void outputLogits(int steps) {
         // V by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(outWeight, OUTPUT, SUMMARY_HIDDEN, outColumns);
+        Kernels.columns(outWeight, OUTPUT, SUMMARY_HIDDEN, outWeightColumns);
         int row = 0;
         System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-        Kernels.addMatrixVector(outColumns, outSummary, 0, outScratch, OUTPUT);
+        Kernels.addMatrixVector(outWeightColumns, outSummary, 0, outScratch, OUTPUT);
         System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
     }
 
@@ -777,18 +814,18 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void outputGradients(int steps) {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
-        Kernels.rows(outWeight, OUTPUT, SUMMARY_HIDDEN, outRows);
+        Kernels.rows(outWeight, OUTPUT, SUMMARY_HIDDEN, outWeightRows);
         int row = 0;
         System.arraycopy(outSummary, 0, outInput, 0, SUMMARY_HIDDEN);
         Arrays.fill(outScratch, 0, SUMMARY_HIDDEN, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
             double d = outDelta[row + k];
             outBiasGrad[k] += d;
-            Kernels.addScaled(d, outInput, outGradientRows[k], SUMMARY_HIDDEN);
-            Kernels.addScaled(d, outRows[k], outScratch, SUMMARY_HIDDEN);
+            Kernels.addScaled(d, outInput, outWeightGradRows[k], SUMMARY_HIDDEN);
+            Kernels.addScaled(d, outWeightRows[k], outScratch, SUMMARY_HIDDEN);
         }
         System.arraycopy(outScratch, 0, outSummaryGrad, 0, SUMMARY_HIDDEN);
-        Kernels.addRowsInto(outGradientRows, outWeightGrad, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, SUMMARY_HIDDEN);
     }
 
     /**

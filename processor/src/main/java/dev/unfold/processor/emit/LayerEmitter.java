@@ -91,12 +91,23 @@ final class LayerEmitter {
             if (layer.isBidirectional()) {
                 code.add("// $L\n", direction.label());
             }
-            code.addStatement("int $L = $L", rowName(direction), preactivationRow(direction))
-                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$N[$L + m] = $N[m] + $T.dot($N, m * $N, $N, $L, $N)", preactivationBuffer(direction),
-                            rowName(direction), direction.bias().valueField(), NetworkEmitter.KERNELS,
-                            direction.weightIh().valueField(), layer.inputConstant(), input, offset, layer.inputConstant())
-                    .endControlFlow();
+            code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, direction.bias().valueField(),
+                            direction.sums(), layer.gateRowsConstant())
+                    .addStatement("$T.addMatrixVector($N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
+                            direction.weightIhColumns(), input, offset, direction.sums(), layer.gateRowsConstant())
+                    .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.sums(),
+                            preactivationBuffer(direction), preactivationRow(direction), layer.gateRowsConstant());
+        }
+        return code.build();
+    }
+
+    /** Copies W_ih's columns out of each direction's parameter, once per forward pass. */
+    private CodeBlock copyInputColumns() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("// W_ih by columns, so that each step adds whole columns, which the JIT vectorises\n");
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("$T.columns($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightIh().valueField(),
+                    layer.gateRowsConstant(), layer.inputConstant(), direction.weightIhColumns());
         }
         return code.build();
     }
@@ -107,6 +118,7 @@ final class LayerEmitter {
 
     private MethodSpec projectInputs() {
         CodeBlock code = CodeBlock.builder()
+                .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("double[] x = xs[t - 1]")
                 .add(projectEachDirection("x", "0"))
@@ -122,6 +134,7 @@ final class LayerEmitter {
 
     private MethodSpec projectLayerBelow() {
         CodeBlock code = CodeBlock.builder()
+                .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int in = t * $N", below.widthConstant())
                 .add(projectEachDirection(below.states(), "in"))
@@ -204,21 +217,31 @@ final class LayerEmitter {
     }
 
     /**
-     * For every direction: ∂L/∂W_ih += δa_t x_tᵀ, x_t given by {@code inputAtJ}; and, when
-     * {@code inputGradientAtJ} is given, ∂L/∂x_t += W_ihᵀ δa_t into it.
+     * For every direction: ∂L/∂W_ih += δa_t x_tᵀ, with x_t in the zero-offset array {@code input};
+     * and, when {@code withInputGradient}, ∂L/∂x_t += W_ihᵀ δa_t into the layer's input gradient.
      */
-    private CodeBlock inputWeightGradientsEachDirection(CodeBlock inputAtJ, CodeBlock inputGradientAtJ) {
+    private CodeBlock inputWeightGradientsEachDirection(String input, boolean withInputGradient) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("double d = $N[row + m]", direction.deltas())
-                    .addStatement("int w = m * $N", layer.inputConstant())
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", layer.inputConstant())
-                    .addStatement("$N[w + j] += d * $L", direction.weightIh().gradientField(), inputAtJ);
-            if (inputGradientAtJ != null) {
-                code.addStatement("$L += $N[w + j] * d", inputGradientAtJ, direction.weightIh().valueField());
+                    .addStatement("$T.addScaled(d, $N, $N[m], $N)", NetworkEmitter.KERNELS, input,
+                            direction.weightIhGradientRows(), layer.inputConstant());
+            if (withInputGradient) {
+                code.addStatement("$T.addScaled(d, $N[m], $N, $N)", NetworkEmitter.KERNELS, direction.weightIhRows(),
+                        layer.inputGradient(), layer.inputConstant());
             }
-            code.endControlFlow().endControlFlow();
+            code.endControlFlow();
+        }
+        return code.build();
+    }
+
+    /** Adds each direction's summed ∂L/∂W_ih rows into its parameter's gradient. */
+    private CodeBlock addInputGradientRows() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightIhGradientRows(),
+                    direction.weightIh().gradientField(), layer.inputConstant());
         }
         return code.build();
     }
@@ -229,8 +252,9 @@ final class LayerEmitter {
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("double[] x = xs[t - 1]")
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
-        code.add(inputWeightGradientsEachDirection(CodeBlock.of("x[j]"), null))
-                .endControlFlow();
+        code.add(inputWeightGradientsEachDirection("x", false))
+                .endControlFlow()
+                .add(addInputGradientRows());
         return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (seed 003: ∂L/∂W_ax).\n")
                 .addParameter(double[][].class, "xs")
                 .addParameter(int.class, "steps")
@@ -261,14 +285,22 @@ final class LayerEmitter {
     /** ∂L/∂W_ih over the layer below's outputs, and the gradient those outputs receive. */
     private MethodSpec inputGradientsFromLayerBelow() {
         CodeBlock.Builder code = CodeBlock.builder()
-                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .add("// W_ih by rows, so that each row of the input's gradient is one vectorised loop\n");
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightIh().valueField(),
+                    layer.gateRowsConstant(), layer.inputConstant(), direction.weightIhRows());
+        }
+        code.beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int in = t * $N", below.widthConstant())
                 .addStatement("int row = t * $N", layer.gateRowsConstant())
-                .addStatement("$T.fill($N, in, in + $N, 0.0)", Arrays.class, below.statesGradient(),
-                        below.widthConstant());
-        code.add(inputWeightGradientsEachDirection(CodeBlock.of("$N[in + j]", below.states()),
-                        CodeBlock.of("$N[in + j]", below.statesGradient())))
-                .endControlFlow();
+                .addStatement("$T.arraycopy($N, in, $N, 0, $N)", System.class, below.states(), layer.input(),
+                        layer.inputConstant())
+                .addStatement("$T.fill($N, 0.0)", Arrays.class, layer.inputGradient())
+                .add(inputWeightGradientsEachDirection(layer.input(), true))
+                .addStatement("$T.arraycopy($N, 0, $N, in, $N)", System.class, layer.inputGradient(),
+                        below.statesGradient(), layer.inputConstant())
+                .endControlFlow()
+                .add(addInputGradientRows());
         return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ with x_t row t of "
                         + below.name() + "'s output, and the gradient that row\nreceives from above, W_ihᵀ " + delta()
                         + (layer.isBidirectional() ? " summed over directions" : "") + ", into row t of "

@@ -203,6 +203,16 @@ public final class NetworkEmitter {
             fields.add(FieldSpec.builder(double[].class, buffer.name(), PRIVATE).addJavadoc("$L\n", buffer.doc()).build());
         }
         for (LayerPlan layer : network.layers()) {
+            if (!layer.readsNetworkInput()) {
+                fields.add(FieldSpec.builder(double[].class, layer.input(), PRIVATE, FINAL)
+                        .addJavadoc("x_t of $L at one step of its gradients, in an array of its own.\n", layer.name())
+                        .initializer("new double[$N]", layer.inputConstant())
+                        .build());
+                fields.add(FieldSpec.builder(double[].class, layer.inputGradient(), PRIVATE, FINAL)
+                        .addJavadoc("∂L/∂x_t of $L at one step, while its directions add to it.\n", layer.name())
+                        .initializer("new double[$N]", layer.inputConstant())
+                        .build());
+            }
             for (DirectionPlan direction : layer.directions()) {
                 String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
                 fields.add(FieldSpec.builder(double[][].class, direction.weightHhColumns(), PRIVATE, FINAL)
@@ -214,6 +224,23 @@ public final class NetworkEmitter {
                         .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
                         .initializer("new double[$N]", layer.gateRowsConstant())
                         .build());
+                fields.add(FieldSpec.builder(double[][].class, direction.weightIhColumns(), PRIVATE, FINAL)
+                        .addJavadoc("W_ih of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new double[$N][$N]", layer.inputConstant(), layer.gateRowsConstant())
+                        .build());
+                fields.add(FieldSpec.builder(double[][].class, direction.weightIhGradientRows(), PRIVATE, FINAL)
+                        .addJavadoc("∂L/∂W_ih of $L$L by rows while a backward pass sums it; zero between calls.\n",
+                                layer.name(), of)
+                        .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.inputConstant())
+                        .build());
+                if (!layer.readsNetworkInput()) {
+                    fields.add(FieldSpec.builder(double[][].class, direction.weightIhRows(), PRIVATE, FINAL)
+                            .addJavadoc("W_ih of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                    layer.name(), of, KERNELS)
+                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.inputConstant())
+                            .build());
+                }
                 fields.add(FieldSpec.builder(double[][].class, direction.weightHhRows(), PRIVATE, FINAL)
                         .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
                                 layer.name(), of, KERNELS)

@@ -23,6 +23,9 @@ package dev.unfold.processor.plan;
  *     backward pass, for the same reason as the columns
  * @param weightHhGradientRows ∂L/∂W_hh's rows while BPTT sums them, added to the parameter's
  *     gradient at the end
+ * @param weightIhColumns W_ih by columns (I arrays of G), for the input projection
+ * @param weightIhRows W_ih by rows, for the gradient the layer below receives
+ * @param weightIhGradientRows ∂L/∂W_ih's rows while they are summed
  * @param recur the method running the recurrence
  * @param backward the method running BPTT
  */
@@ -43,6 +46,9 @@ public record DirectionPlan(
         String sums,
         String weightHhRows,
         String weightHhGradientRows,
+        String weightIhColumns,
+        String weightIhRows,
+        String weightIhGradientRows,
         String recur,
         String backward) {
 

@@ -27,6 +27,8 @@ import java.util.List;
  * @param states the buffer of outputs, rows 0..T+1
  * @param statesGradient ∂L/∂(row t of states) from the layer or output above
  * @param directions forward, then reverse if bidirectional
+ * @param input x_t of one step in an array of its own, for the vectorised loops of its gradients
+ * @param inputGradient ∂L/∂x_t of one step while the directions add to it
  */
 public record LayerPlan(
         int index,
@@ -45,7 +47,9 @@ public record LayerPlan(
         String states,
         String statesGradient,
         List<DirectionPlan> directions,
-        Methods methods) {
+        Methods methods,
+        String input,
+        String inputGradient) {
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
     public boolean readsNetworkInput() {

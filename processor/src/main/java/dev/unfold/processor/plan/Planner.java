@@ -59,7 +59,7 @@ public final class Planner {
                 "outLogits", "outDelta",
                 manyToOne ? "outSummary" : null,
                 manyToOne ? "outSummaryGrad" : null,
-                "outColumns", "outRows", "outGradientRows", "outInput", "outScratch");
+                "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch");
         parameters.add(output.weight());
         parameters.add(output.bias());
 
@@ -123,7 +123,9 @@ public final class Planner {
                             methods.claim(name + "ProjectTokens"),
                             methods.claim(name + "RecurrentGradients"),
                             methods.claim(name + "InputGradients"),
-                            methods.claim(name + "InputGradientsFromTokens")));
+                            methods.claim(name + "InputGradientsFromTokens")),
+                    fields.claim(name + "Input"),
+                    fields.claim(name + "InputGradient"));
         }
 
         private DirectionPlan direction(boolean reverse, int hidden, String hiddenConstant, String gateRowsConstant) {
@@ -150,10 +152,13 @@ public final class Planner {
                     cell == Cell.GRU ? fields.claim(name + "DgatesHidden" + field) : deltas,
                     fields.claim(name + "DhNext" + field),
                     cell == Cell.LSTM ? fields.claim(name + "DcNext" + field) : null,
-                    fields.claim(name + "Columns" + field),
+                    fields.claim(name + "WeightHhColumns" + field),
                     fields.claim(name + "Sums" + field),
-                    fields.claim(name + "Rows" + field),
-                    fields.claim(name + "GradientRows" + field),
+                    fields.claim(name + "WeightHhRows" + field),
+                    fields.claim(name + "WeightHhGradRows" + field),
+                    fields.claim(name + "WeightIhColumns" + field),
+                    fields.claim(name + "WeightIhRows" + field),
+                    fields.claim(name + "WeightIhGradRows" + field),
                     methods.claim(name + "Recur" + field),
                     methods.claim(name + "Backward" + field));
         }
