@@ -50,7 +50,7 @@ def main(directory):
           f" {first['forks']} forks × {first['measurementIterations']} iterations of {first['measurementTime']}"
           f" after {first['warmupIterations']} × {first['warmupTime']} of warm-up")
     print(f"- PyTorch: {pytorch['machine']['torch']} (Debian's python3-torch), BLAS: {pytorch['machine']['blas']}"
-          f" (OPENBLAS_CORETYPE {machine['openblas_coretype']})\n")
+          f"; OPENBLAS_CORETYPE {machine['openblas_coretype']}\n")
 
     print("## Time per operation\n")
     print("Microseconds per operation (JMH average time ± its 99.9% error; PyTorch: the median of 5 one-second")
