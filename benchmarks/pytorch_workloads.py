@@ -71,6 +71,28 @@ def workloads():
     yield "W6", w6, w6x, lambda out: nn.functional.cross_entropy(out, w6t, reduction="sum"), "softmax"
 
 
+class Streaming:
+    """W5: an LSTM 32 -> 64 (-> 32) run one time step per call, (h, c) carried between calls."""
+
+    def __init__(self):
+        self.lstm = nn.LSTM(32, 64)
+        self.out = nn.Linear(64, 32)
+        g = torch.Generator().manual_seed(5)
+        self.frames = torch.randn(64, 1, 1, 32, generator=g)
+        self.state = (torch.zeros(1, 1, 64), torch.zeros(1, 1, 64))
+        self.next = 0
+
+    def parameters(self):
+        return list(self.lstm.parameters()) + list(self.out.parameters())
+
+    def step(self):
+        with torch.no_grad():
+            h, self.state = self.lstm(self.frames[self.next], self.state)
+            y = self.out(h)
+        self.next = (self.next + 1) % 64
+        return y
+
+
 def per_op_microseconds(op, seconds=1.0, rounds=5):
     """Median over rounds of the mean time of op, after a warm-up as long as one round."""
     def run_for(duration):
@@ -120,6 +142,12 @@ def main(path):
             results[name]["trainingStep"][threads] = per_op_microseconds(training_step)
             print(name, threads, "threads:", {op: round(results[name][op][threads], 1)
                                                for op in ("forward", "trainingStep")}, file=sys.stderr)
+    w5 = Streaming()
+    results["W5"] = {"parameters": sum(p.numel() for p in w5.parameters()), "step": {}}
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        results["W5"]["step"][threads] = per_op_microseconds(w5.step)
+        print("W5", threads, "threads:", round(results["W5"]["step"][threads], 1), file=sys.stderr)
     with open(path, "w") as out:
         json.dump(results, out, indent=2)
 

@@ -203,6 +203,26 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
 
     /**
+     * When streaming: h_t of rnn, carried to the next step.
+     */
+    private final double[] rnnCarried = new double[RNN_HIDDEN];
+
+    /**
+     * A step's input as a sequence of one, for the projection the sequence methods use.
+     */
+    private final double[][] stepInputs = new double[1][];
+
+    /**
+     * A step's token as a sequence of one.
+     */
+    private final int[] stepTokens = new int[1];
+
+    /**
+     * A step's output as a sequence of one.
+     */
+    private final double[][] stepOutputs = new double[1][];
+
+    /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
      */
     public UnfoldedForecaster(long seed) {
@@ -376,11 +396,69 @@ public final class UnfoldedForecaster implements Forecaster {
         capacity = steps;
     }
 
+    @Override
+    public void resetState() {
+        Arrays.fill(rnnCarried, 0.0);
+    }
+
+    @Override
+    public void step(double[] x, double[] y) {
+        Checks.step(x, INPUT);
+        Checks.output(y, OUTPUT);
+        stepInputs[0] = x;
+        reserve(1);
+        restoreCarriedState();
+        rnnProjectInputs(stepInputs, 1);
+        advance(1);
+        stepOutputs[0] = y;
+        predict(stepOutputs, 1);
+        stepOutputs[0] = null;
+        carryState();
+        stepInputs[0] = null;
+    }
+
+    @Override
+    public void step(int token, double[] y) {
+        Checks.token(token, INPUT);
+        Checks.output(y, OUTPUT);
+        stepTokens[0] = token;
+        reserve(1);
+        restoreCarriedState();
+        rnnProjectTokens(stepTokens, 1);
+        advance(1);
+        stepOutputs[0] = y;
+        predict(stepOutputs, 1);
+        stepOutputs[0] = null;
+        carryState();
+    }
+
     /**
-     * The forward pass once the first layer's inputs are projected: every recurrence
-     * bottom-up, then the output logits.
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(rnnCarried, 0, rnnH, 0, RNN_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the step, row 1, for the next step.
+     */
+    private void carryState() {
+        System.arraycopy(rnnH, RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
+    }
+
+    /**
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence from a zero state, bottom-up, then the output logits.
      */
     private void unroll(int steps) {
+        Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        advance(steps);
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
         rnnRecur(steps);
         outputLogits(steps);
     }
@@ -429,7 +507,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void rnnRecur(int steps) {
-        Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhColumns);
         for (int t = 1; t <= steps; t++) {

@@ -828,11 +828,39 @@ public final class UnfoldedProteins2 implements Proteins2 {
         capacity = steps;
     }
 
+    @Override
+    public void resetState() {
+        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
+    }
+
+    @Override
+    public void step(double[] x, double[] y) {
+        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
+    }
+
+    @Override
+    public void step(int token, double[] y) {
+        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
+    }
+
     /**
-     * The forward pass once the first layer's inputs are projected: every recurrence
-     * bottom-up, then the output logits.
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence from a zero state, bottom-up, then the output logits.
      */
     private void unroll(int steps) {
+        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
+        Arrays.fill(encoderH, (steps + 2) * ENCODER_WIDTH - ENCODER_HIDDEN, (steps + 2) * ENCODER_WIDTH, 0.0);   // h_{T+1} = 0
+        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
+        Arrays.fill(summaryC, 0, SUMMARY_HIDDEN, 0.0);   // c_0 = 0
+        Arrays.fill(summaryH, (steps + 2) * SUMMARY_WIDTH - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_WIDTH, 0.0);   // h_{T+1} = 0
+        Arrays.fill(summaryCReverse, (steps + 2) * SUMMARY_HIDDEN - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_HIDDEN, 0.0);   // c_{T+1} = 0
+        advance(steps);
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
         encoderRecur(steps);
         encoderRecurReverse(steps);
         summaryProjectInputs(steps);
@@ -900,7 +928,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The forward GRU recurrence of encoder for t = 1..T, from h = 0 (PyTorch's nn.GRU).
      */
     private void encoderRecur(int steps) {
-        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
@@ -933,7 +960,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The reverse GRU recurrence of encoder for t = T..1, from h = 0 (PyTorch's nn.GRU).
      */
     private void encoderRecurReverse(int steps) {
-        Arrays.fill(encoderH, (steps + 2) * ENCODER_WIDTH - ENCODER_HIDDEN, (steps + 2) * ENCODER_WIDTH, 0.0);   // h_{T+1} = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
@@ -1145,8 +1171,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The forward LSTM recurrence of summary for t = 1..T, from h = c = 0 (PyTorch's nn.LSTM).
      */
     private void summaryRecur(int steps) {
-        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
-        Arrays.fill(summaryC, 0, SUMMARY_HIDDEN, 0.0);   // c_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
@@ -1181,8 +1205,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The reverse LSTM recurrence of summary for t = T..1, from h = c = 0 (PyTorch's nn.LSTM).
      */
     private void summaryRecurReverse(int steps) {
-        Arrays.fill(summaryH, (steps + 2) * SUMMARY_WIDTH - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_WIDTH, 0.0);   // h_{T+1} = 0
-        Arrays.fill(summaryCReverse, (steps + 2) * SUMMARY_HIDDEN - SUMMARY_HIDDEN, (steps + 2) * SUMMARY_HIDDEN, 0.0);   // c_{T+1} = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {

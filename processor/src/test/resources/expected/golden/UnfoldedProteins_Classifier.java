@@ -314,6 +314,31 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] outDelta = new double[OUTPUT];
 
     /**
+     * When streaming: h_t of encoder, carried to the next step.
+     */
+    private final double[] encoderCarried = new double[ENCODER_HIDDEN];
+
+    /**
+     * When streaming: h_t of summary, carried to the next step.
+     */
+    private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
+
+    /**
+     * A step's input as a sequence of one, for the projection the sequence methods use.
+     */
+    private final double[][] stepInputs = new double[1][];
+
+    /**
+     * A step's token as a sequence of one.
+     */
+    private final int[] stepTokens = new int[1];
+
+    /**
+     * A step's output as a sequence of one.
+     */
+    private final double[][] stepOutputs = new double[1][];
+
+    /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
      */
     public UnfoldedProteins_Classifier(long seed) {
@@ -531,11 +556,73 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         capacity = steps;
     }
 
+    @Override
+    public void resetState() {
+        Arrays.fill(encoderCarried, 0.0);
+        Arrays.fill(summaryCarried, 0.0);
+    }
+
+    @Override
+    public void step(double[] x, double[] y) {
+        Checks.step(x, INPUT);
+        Checks.output(y, OUTPUT);
+        stepInputs[0] = x;
+        reserve(1);
+        restoreCarriedState();
+        encoderProjectInputs(stepInputs, 1);
+        advance(1);
+        stepOutputs[0] = y;
+        predict(stepOutputs, 1);
+        stepOutputs[0] = null;
+        carryState();
+        stepInputs[0] = null;
+    }
+
+    @Override
+    public void step(int token, double[] y) {
+        Checks.token(token, INPUT);
+        Checks.output(y, OUTPUT);
+        stepTokens[0] = token;
+        reserve(1);
+        restoreCarriedState();
+        encoderProjectTokens(stepTokens, 1);
+        advance(1);
+        stepOutputs[0] = y;
+        predict(stepOutputs, 1);
+        stepOutputs[0] = null;
+        carryState();
+    }
+
     /**
-     * The forward pass once the first layer's inputs are projected: every recurrence
-     * bottom-up, then the output logits.
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(encoderCarried, 0, encoderH, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryCarried, 0, summaryH, 0, SUMMARY_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the step, row 1, for the next step.
+     */
+    private void carryState() {
+        System.arraycopy(encoderH, ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryH, SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
+    }
+
+    /**
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence from a zero state, bottom-up, then the output logits.
      */
     private void unroll(int steps) {
+        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
+        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
+        advance(steps);
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
         encoderRecur(steps);
         summaryProjectInputs(steps);
         summaryRecur(steps);
@@ -590,7 +677,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void encoderRecur(int steps) {
-        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
@@ -697,7 +783,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void summaryRecur(int steps) {
-        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
         Kernels.columns(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {

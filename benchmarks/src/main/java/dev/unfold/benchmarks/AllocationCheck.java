@@ -37,6 +37,9 @@ public final class AllocationCheck {
         w4.setUp();
         operations.put("W4Gru.forward", w4::forward);
         operations.put("W4Gru.trainingStep", w4::trainingStep);
+        W5Streaming w5 = new W5Streaming();
+        w5.setUp();
+        operations.put("W5Streaming.step", w5::step);
         W6ProteinBiLstm w6 = new W6ProteinBiLstm();
         w6.setUp();
         operations.put("W6ProteinBiLstm.forward", w6::forward);

@@ -33,6 +33,11 @@ class WorkloadsTest {
         assertFinite(w4.forward(), w4.trainingStep());
         assertEquals(3 * 256 * (128 + 256 + 1) + 256 + 128 * 256 + 128, new UnfoldedLanguageGru(0).parameterCount());
 
+        W5Streaming w5 = new W5Streaming();
+        w5.setUp();
+        assertTrue(Double.isFinite(w5.step()));
+        assertEquals(4 * 64 * (32 + 64 + 1) + 32 * 64 + 32, new UnfoldedStreamingLstm(0).parameterCount());
+
         W6ProteinBiLstm w6 = new W6ProteinBiLstm();
         w6.setUp();
         assertFinite(w6.forward(), w6.trainingStep());

@@ -81,6 +81,17 @@ class AllocationTest {
     }
 
     @EachCompiler
+    void streamingStepsAllocateNothing(TestCompiler compiler) {
+        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        int[] tokens = new Random(3).ints(50, 0, 30).toArray();
+        double[] y = new double[30];
+        double[][] xs = sequences(new Random(4), 30, 50)[0];
+        assertNoAllocation(i -> net.step(tokens[i % 50], y));
+        assertNoAllocation(i -> net.step(xs[i % 50], y));
+        assertNoAllocation(i -> net.resetState());
+    }
+
+    @EachCompiler
     void manyToOneClassifierAllocatesNothing(TestCompiler compiler) {
         SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedTagger", 1);
         double[][][] xs = sequences(new Random(3), net.inputSize(), 12, 100, 3);

@@ -46,6 +46,37 @@ public final class Checks {
         return tokens.length;
     }
 
+    /** Checks one step's input: {@code width} finite values. */
+    public static void step(double[] x, int width) {
+        Objects.requireNonNull(x, "x");
+        if (x.length != width) {
+            throw new IllegalArgumentException("x has " + x.length + " values, expected " + width
+                    + " (the network's input size)");
+        }
+        for (int j = 0; j < width; j++) {
+            if (!Double.isFinite(x[j])) {
+                throw new IllegalArgumentException("x[" + j + "] is " + x[j] + ": inputs must be finite");
+            }
+        }
+    }
+
+    /** Checks one step's token: in [0, vocabulary). */
+    public static void token(int token, int vocabulary) {
+        if (token < 0 || token >= vocabulary) {
+            throw new IllegalArgumentException("token is " + token + ", outside the vocabulary [0, " + vocabulary
+                    + ") of the network's input size");
+        }
+    }
+
+    /** Checks one step's output buffer: {@code width} values. */
+    public static void output(double[] y, int width) {
+        Objects.requireNonNull(y, "y");
+        if (y.length != width) {
+            throw new IllegalArgumentException("y has " + y.length + " values, expected " + width
+                    + " (the network's output size)");
+        }
+    }
+
     /** Checks an output buffer: {@code rows} rows of {@code width}. Values are not read. */
     public static void outputs(double[][] ys, int rows, int width) {
         Objects.requireNonNull(ys, "ys");

@@ -61,6 +61,33 @@ public interface SequenceModel {
     /** {@link #backward(double[][], double[][])} for token input and class labels: a language model's step. */
     double backward(int[] tokens, int[] labels);
 
+    /**
+     * Streaming: forgets the state carried between {@link #step} calls (h = 0, and c = 0 for an
+     * LSTM), as at the start of a sequence. A new network starts this way.
+     *
+     * @throws UnsupportedOperationException if a layer is bidirectional: it would need the future
+     */
+    default void resetState() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /**
+     * Streaming: one time step from the carried state. Reads x_t, writes ŷ_t into {@code y} (the
+     * identity for MSE, probabilities for the cross-entropies) and carries h_t to the next call.
+     * Steps 1..T after {@link #resetState()} give the rows {@link #forward(double[][], double[][])}
+     * gives for the whole sequence (for many-to-one, its one row after the last step).
+     *
+     * @throws UnsupportedOperationException if a layer is bidirectional: it would need the future
+     */
+    default void step(double[] x, double[] y) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /** {@link #step(double[], double[])} for one-hot input given as a token index. */
+    default void step(int token, double[] y) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
     /** The loss {@link #backward(double[][], double[][])} would return, without touching gradients. */
     double loss(double[][] xs, double[][] targets);
 

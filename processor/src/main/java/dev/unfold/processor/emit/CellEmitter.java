@@ -42,6 +42,15 @@ abstract class CellEmitter {
 
     abstract MethodSpec recur();
 
+    /**
+     * Sets the state the recurrence starts from to zero: h_0 in row 0, or h_{T+1} in row T + 1
+     * for the reverse direction. The caller runs it before {@link #recur}, except when streaming,
+     * where row 0 holds the state carried from the previous step.
+     */
+    CodeBlock zeroInitialStates() {
+        return zeroInitialState(layer.states(), layer.widthConstant(), "h");
+    }
+
     abstract MethodSpec backward();
 
     /** The loop over steps in the order the recurrence runs. */

@@ -28,7 +28,6 @@ final class GruCellEmitter extends CellEmitter {
         String hn = direction.hiddenProducts();
         String sums = direction.sums();
         CodeBlock code = CodeBlock.builder()
-                .add(zeroInitialState(layer.states(), layer.widthConstant(), "h"))
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())

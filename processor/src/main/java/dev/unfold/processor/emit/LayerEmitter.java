@@ -33,6 +33,15 @@ final class LayerEmitter {
         }
     }
 
+    /** Zeroes every direction's initial state, before the recurrences run over a sequence. */
+    CodeBlock zeroInitialStates() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (CellEmitter cell : cells) {
+            code.add(cell.zeroInitialStates());
+        }
+        return code.build();
+    }
+
     List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         if (layer.readsNetworkInput()) {

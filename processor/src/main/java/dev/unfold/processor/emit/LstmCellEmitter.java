@@ -33,13 +33,19 @@ final class LstmCellEmitter extends CellEmitter {
     }
 
     @Override
+    CodeBlock zeroInitialStates() {
+        return CodeBlock.builder()
+                .add(super.zeroInitialStates())
+                .add(zeroInitialState(direction.cellStates(), layer.hiddenConstant(), "c"))
+                .build();
+    }
+
+    @Override
     MethodSpec recur() {
         String hidden = layer.hiddenConstant();
         String gates = direction.preactivations();
         String c = direction.cellStates();
         CodeBlock code = CodeBlock.builder()
-                .add(zeroInitialState(layer.states(), layer.widthConstant(), "h"))
-                .add(zeroInitialState(c, hidden, "c"))
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())

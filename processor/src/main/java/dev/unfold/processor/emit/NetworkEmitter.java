@@ -64,6 +64,8 @@ public final class NetworkEmitter {
                 .addJavadoc(classJavadoc(implemented));
         type.addFields(constants());
         type.addFields(stateFields());
+        StreamingEmitter streaming = new StreamingEmitter(network);
+        type.addFields(streaming.fields());
         type.addMethod(constructor());
         type.addMethods(accessors());
         for (Input input : Input.values()) {
@@ -81,13 +83,13 @@ public final class NetworkEmitter {
         }
         type.addMethod(toStringMethod());
         type.addMethod(reserve());
-        type.addMethod(unroll());
+        List<LayerEmitter> layerEmitters = layerEmitters();
+        type.addMethods(streaming.methods());
+        type.addMethod(unroll(layerEmitters));
+        type.addMethod(advance());
         type.addMethod(backpropagate());
-        LayerPlan below = null;
-        for (LayerPlan layer : network.layers()) {
-            String summaryGradient = hasGradientFromAbove(layer) ? null : output.summaryGradient();
-            type.addMethods(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient).methods());
-            below = layer;
+        for (LayerEmitter layer : layerEmitters) {
+            type.addMethods(layer.methods());
         }
         type.addMethods(new OutputEmitter(network).methods());
         type.addMethods(new LossEmitter(network).methods());
@@ -302,6 +304,17 @@ public final class NetworkEmitter {
                 .addJavadoc("$L\n", doc)
                 .initializer("new double[$N]", size)
                 .build();
+    }
+
+    private List<LayerEmitter> layerEmitters() {
+        List<LayerEmitter> emitters = new ArrayList<>();
+        LayerPlan below = null;
+        for (LayerPlan layer : network.layers()) {
+            String summaryGradient = hasGradientFromAbove(layer) ? null : output.summaryGradient();
+            emitters.add(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient));
+            below = layer;
+        }
+        return emitters;
     }
 
     private boolean hasGradientFromAbove(LayerPlan layer) {
@@ -540,11 +553,22 @@ public final class NetworkEmitter {
         return method.addStatement("capacity = steps").build();
     }
 
-    private MethodSpec unroll() {
+    private MethodSpec unroll(List<LayerEmitter> layerEmitters) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("unroll")
                 .addModifiers(PRIVATE)
-                .addJavadoc("The forward pass once the first layer's inputs are projected: every recurrence\n"
-                        + "bottom-up, then the output logits.\n")
+                .addJavadoc("The forward pass over a sequence once the first layer's inputs are projected: every\n"
+                        + "recurrence from a zero state, bottom-up, then the output logits.\n")
+                .addParameter(int.class, "steps");
+        for (LayerEmitter layer : layerEmitters) {
+            method.addCode(layer.zeroInitialStates());
+        }
+        return method.addStatement("advance(steps)").build();
+    }
+
+    private MethodSpec advance() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("advance")
+                .addModifiers(PRIVATE)
+                .addJavadoc("Every recurrence bottom-up from the initial states in place, then the output logits.\n")
                 .addParameter(int.class, "steps");
         for (LayerPlan layer : network.layers()) {
             if (!layer.readsNetworkInput()) {

@@ -21,7 +21,6 @@ final class SimpleCellEmitter extends CellEmitter {
         String h = layer.states();
         String hidden = layer.hiddenConstant();
         CodeBlock code = CodeBlock.builder()
-                .add(zeroInitialState(h, layer.widthConstant(), "h"))
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())

@@ -29,6 +29,8 @@ import java.util.List;
  * @param directions forward, then reverse if bidirectional
  * @param input x_t of one step in an array of its own, for the vectorised loops of its gradients
  * @param inputGradient ∂L/∂x_t of one step while the directions add to it
+ * @param carried when streaming, the state h_t carried from one step to the next
+ * @param carriedCell when streaming an LSTM, its c_t; null otherwise
  */
 public record LayerPlan(
         int index,
@@ -49,7 +51,9 @@ public record LayerPlan(
         List<DirectionPlan> directions,
         Methods methods,
         String input,
-        String inputGradient) {
+        String inputGradient,
+        String carried,
+        String carriedCell) {
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
     public boolean readsNetworkInput() {

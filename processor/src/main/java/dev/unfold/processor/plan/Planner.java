@@ -16,12 +16,13 @@ public final class Planner {
     static final List<String> FIXED_FIELDS = List.of(
             NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "parameters", "layers", "capacity",
             "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
-            "outSummaryGrad");
+            "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
+            "stepInputs", "stepTokens", "stepOutputs");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
             "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
             "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "summarise", "outputLogits",
-            "outputGradients");
+            "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState");
 
     public NetworkPlan plan(NetworkDeclaration declaration) {
         Identifiers fields = new Identifiers(FIXED_FIELDS);
@@ -125,7 +126,9 @@ public final class Planner {
                             methods.claim(name + "InputGradients"),
                             methods.claim(name + "InputGradientsFromTokens")),
                     fields.claim(name + "Input"),
-                    fields.claim(name + "InputGradient"));
+                    fields.claim(name + "InputGradient"),
+                    fields.claim(name + "Carried"),
+                    cell == Cell.LSTM ? fields.claim(name + "CarriedC") : null);
         }
 
         private DirectionPlan direction(boolean reverse, int hidden, String hiddenConstant, String gateRowsConstant) {

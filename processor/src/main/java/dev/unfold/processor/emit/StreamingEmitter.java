@@ -1,0 +1,168 @@
+package dev.unfold.processor.emit;
+
+import static javax.lang.model.element.Modifier.FINAL;
+import static javax.lang.model.element.Modifier.PRIVATE;
+import static javax.lang.model.element.Modifier.PUBLIC;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Streaming, one time step per call with the state carried between calls: {@code resetState}
+ * and the two {@code step} methods. A step is the forward pass over a sequence of one step whose
+ * initial state (row 0) is the carried one instead of zero; afterwards row 1 is carried on. A
+ * network with a bidirectional layer cannot stream, and says why.
+ */
+final class StreamingEmitter {
+    private final NetworkPlan network;
+
+    StreamingEmitter(NetworkPlan network) {
+        this.network = network;
+    }
+
+    List<FieldSpec> fields() {
+        if (bidirectionalLayer() != null) {
+            return List.of();
+        }
+        List<FieldSpec> fields = new ArrayList<>();
+        for (LayerPlan layer : network.layers()) {
+            fields.add(FieldSpec.builder(double[].class, layer.carried(), PRIVATE, FINAL)
+                    .addJavadoc("When streaming: h_t of $L, carried to the next step.\n", layer.name())
+                    .initializer("new double[$N]", layer.hiddenConstant())
+                    .build());
+            if (layer.carriedCell() != null) {
+                fields.add(FieldSpec.builder(double[].class, layer.carriedCell(), PRIVATE, FINAL)
+                        .addJavadoc("When streaming: c_t of $L, carried to the next step.\n", layer.name())
+                        .initializer("new double[$N]", layer.hiddenConstant())
+                        .build());
+            }
+        }
+        fields.add(FieldSpec.builder(double[][].class, "stepInputs", PRIVATE, FINAL)
+                .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
+                .initializer("new double[1][]")
+                .build());
+        fields.add(FieldSpec.builder(int[].class, "stepTokens", PRIVATE, FINAL)
+                .addJavadoc("A step's token as a sequence of one.\n")
+                .initializer("new int[1]")
+                .build());
+        fields.add(FieldSpec.builder(double[][].class, "stepOutputs", PRIVATE, FINAL)
+                .addJavadoc("A step's output as a sequence of one.\n")
+                .initializer("new double[1][]")
+                .build());
+        return fields;
+    }
+
+    List<MethodSpec> methods() {
+        LayerPlan bidirectional = bidirectionalLayer();
+        if (bidirectional != null) {
+            String why = "streaming needs every layer to run forward in time, but " + bidirectional.name()
+                    + " is bidirectional: its reverse direction needs the whole sequence; use forward";
+            return List.of(
+                    unsupported(MethodSpec.methodBuilder("resetState"), why),
+                    unsupported(MethodSpec.methodBuilder("step").addParameter(double[].class, "x")
+                            .addParameter(double[].class, "y"), why),
+                    unsupported(MethodSpec.methodBuilder("step").addParameter(int.class, "token")
+                            .addParameter(double[].class, "y"), why));
+        }
+        return List.of(resetState(), denseStep(), tokenStep(), restore(), carry());
+    }
+
+    private MethodSpec resetState() {
+        MethodSpec.Builder method = publicOverride("resetState");
+        for (LayerPlan layer : network.layers()) {
+            method.addStatement("$T.fill($N, 0.0)", Arrays.class, layer.carried());
+            if (layer.carriedCell() != null) {
+                method.addStatement("$T.fill($N, 0.0)", Arrays.class, layer.carriedCell());
+            }
+        }
+        return method.build();
+    }
+
+    private MethodSpec denseStep() {
+        return publicOverride("step")
+                .addParameter(double[].class, "x")
+                .addParameter(double[].class, "y")
+                .addStatement("$T.step(x, $N)", NetworkEmitter.CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addStatement("$T.output(y, $N)", NetworkEmitter.CHECKS, network.output().sizeConstant())
+                .addStatement("stepInputs[0] = x")
+                .addCode(run(CodeBlock.of("$N(stepInputs, 1)", network.layers().get(0).methods().projectInputs())))
+                .addStatement("stepInputs[0] = null")
+                .build();
+    }
+
+    private MethodSpec tokenStep() {
+        return publicOverride("step")
+                .addParameter(int.class, "token")
+                .addParameter(double[].class, "y")
+                .addStatement("$T.token(token, $N)", NetworkEmitter.CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addStatement("$T.output(y, $N)", NetworkEmitter.CHECKS, network.output().sizeConstant())
+                .addStatement("stepTokens[0] = token")
+                .addCode(run(CodeBlock.of("$N(stepTokens, 1)", network.layers().get(0).methods().projectTokens())))
+                .build();
+    }
+
+    /** A sequence of one step from the carried state, its prediction into y, and its state carried on. */
+    private static CodeBlock run(CodeBlock projectFirstLayer) {
+        return CodeBlock.builder()
+                .addStatement("reserve(1)")
+                .addStatement("restoreCarriedState()")
+                .addStatement(projectFirstLayer)
+                .addStatement("advance(1)")
+                .addStatement("stepOutputs[0] = y")
+                .addStatement("predict(stepOutputs, 1)")
+                .addStatement("stepOutputs[0] = null")
+                .addStatement("carryState()")
+                .build();
+    }
+
+    private MethodSpec restore() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("restoreCarriedState")
+                .addModifiers(PRIVATE)
+                .addJavadoc("Puts the carried states where the recurrences start: row 0 of each layer's buffers.\n");
+        for (LayerPlan layer : network.layers()) {
+            method.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, layer.carried(), layer.states(),
+                    layer.hiddenConstant());
+            if (layer.carriedCell() != null) {
+                method.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, layer.carriedCell(),
+                        layer.directions().get(0).cellStates(), layer.hiddenConstant());
+            }
+        }
+        return method.build();
+    }
+
+    private MethodSpec carry() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("carryState")
+                .addModifiers(PRIVATE)
+                .addJavadoc("Keeps each layer's state after the step, row 1, for the next step.\n");
+        for (LayerPlan layer : network.layers()) {
+            method.addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, layer.states(), layer.hiddenConstant(),
+                    layer.carried(), layer.hiddenConstant());
+            if (layer.carriedCell() != null) {
+                method.addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class,
+                        layer.directions().get(0).cellStates(), layer.hiddenConstant(), layer.carriedCell(),
+                        layer.hiddenConstant());
+            }
+        }
+        return method.build();
+    }
+
+    private LayerPlan bidirectionalLayer() {
+        return network.layers().stream().filter(LayerPlan::isBidirectional).findFirst().orElse(null);
+    }
+
+    private static MethodSpec.Builder publicOverride(String name) {
+        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(PUBLIC);
+    }
+
+    private static MethodSpec unsupported(MethodSpec.Builder method, String why) {
+        return method.addAnnotation(Override.class).addModifiers(PUBLIC)
+                .addStatement("throw new $T($S)", UnsupportedOperationException.class, why)
+                .build();
+    }
+}

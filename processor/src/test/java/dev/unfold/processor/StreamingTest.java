@@ -1,0 +1,123 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.unfold.runtime.SequenceModel;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Streaming, one step per call with the state carried between calls, gives exactly what the
+ * forward pass over the whole sequence gives, row for row.
+ */
+class StreamingTest {
+    private static final CompiledSources NETWORKS = new CompiledSources(List.of(
+            TestCompiler.inTestPackage("Tagger",
+                    "@Network(input = 3, output = 2)",
+                    "public interface Tagger extends SequenceModel {",
+                    "    @Recurrent(hidden = 5) Layer lower();",
+                    "    @Recurrent(hidden = 4, activation = Activation.RELU) Layer upper();",
+                    "}"),
+            TestCompiler.inTestPackage("Language",
+                    "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Language extends SequenceModel {",
+                    "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
+                    "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
+                    "}"),
+            TestCompiler.inTestPackage("Classifier",
+                    "@Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                    "public interface Classifier extends SequenceModel {",
+                    "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
+                    "}"),
+            TestCompiler.inTestPackage("Both",
+                    "@Network(input = 4, output = 3)",
+                    "public interface Both extends SequenceModel {",
+                    "    @Recurrent(hidden = 6) Layer first();",
+                    "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer context();",
+                    "}")));
+
+    private static SequenceModel network(TestCompiler compiler, String name) {
+        return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 3);
+    }
+
+    @EachCompiler
+    void stepsGiveTheSequencesRowsExactly(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Tagger");
+        double[][] xs = gaussian(new Random(1), 9, 3);
+        double[][] ys = new double[9][2];
+        net.forward(xs, ys);
+        double[] y = new double[2];
+        for (int pass = 0; pass < 2; pass++) { // the second pass shows resetState forgets everything
+            net.resetState();
+            for (int t = 0; t < xs.length; t++) {
+                net.step(xs[t], y);
+                assertArrayEquals(ys[t], y, 0.0, "step " + (t + 1));
+            }
+        }
+    }
+
+    @EachCompiler
+    void tokensThroughAnLstmUnderAGru(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Language");
+        int[] tokens = new Random(2).ints(12, 0, 7).toArray();
+        double[][] ys = new double[12][7];
+        net.forward(tokens, ys);
+        net.resetState();
+        double[] y = new double[7];
+        for (int t = 0; t < tokens.length; t++) {
+            net.step(tokens[t], y);
+            assertArrayEquals(ys[t], y, 0.0, "step " + (t + 1));
+        }
+    }
+
+    @EachCompiler
+    void manyToOneAnswersForTheSequenceSoFar(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Classifier");
+        double[][] xs = gaussian(new Random(3), 8, 4);
+        double[] y = new double[3];
+        net.resetState();
+        for (int t = 0; t < xs.length; t++) {
+            net.step(xs[t], y);
+            double[][] prefix = java.util.Arrays.copyOf(xs, t + 1);
+            double[][] whole = new double[1][3];
+            net.forward(prefix, whole);
+            assertArrayEquals(whole[0], y, 0.0, "after step " + (t + 1));
+        }
+    }
+
+    @EachCompiler
+    void aBidirectionalNetworkSaysWhyItCannotStream(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Both");
+        UnsupportedOperationException thrown = assertThrows(UnsupportedOperationException.class,
+                () -> net.step(new double[4], new double[3]));
+        assertEquals("streaming needs every layer to run forward in time, but context is bidirectional: its"
+                + " reverse direction needs the whole sequence; use forward", thrown.getMessage());
+        assertThrows(UnsupportedOperationException.class, net::resetState);
+    }
+
+    @EachCompiler
+    void badStepArgumentsNameExpectedAndActual(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Tagger");
+        assertEquals("x has 2 values, expected 3 (the network's input size)", assertThrows(
+                IllegalArgumentException.class, () -> net.step(new double[2], new double[2])).getMessage());
+        assertEquals("y has 3 values, expected 2 (the network's output size)", assertThrows(
+                IllegalArgumentException.class, () -> net.step(new double[3], new double[3])).getMessage());
+        assertEquals("x[1] is NaN: inputs must be finite", assertThrows(IllegalArgumentException.class,
+                () -> net.step(new double[] {0, Double.NaN, 0}, new double[2])).getMessage());
+        SequenceModel language = network(compiler, "Language");
+        assertEquals("token is 7, outside the vocabulary [0, 7) of the network's input size", assertThrows(
+                IllegalArgumentException.class, () -> language.step(7, new double[7])).getMessage());
+    }
+
+    private static double[][] gaussian(Random random, int rows, int columns) {
+        double[][] values = new double[rows][columns];
+        for (double[] row : values) {
+            for (int j = 0; j < columns; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        return values;
+    }
+}
