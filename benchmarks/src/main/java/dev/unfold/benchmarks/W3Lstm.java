@@ -1,64 +1,19 @@
 package dev.unfold.benchmarks;
 
-import dev.unfold.runtime.Sgd;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
+import dev.unfold.runtime.SequenceModel;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** W3: an LSTM 128 → 256 → 128 over a batch of 32 sequences of 35 steps, dense inputs, one class per step. */
+/** W3: an LSTM 128 → 256 → 128 over a batch of 32 sequences of 35 steps. */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class W3Lstm {
-    static final int STEPS = 35;
-    static final int BATCH = 32;
-
-    private UnfoldedLanguageLstm net;
-    private Sgd sgd;
-    private double[][][] xs;
-    private int[][] labels;
-    private double[][] ys;
-
-    @Setup
-    public void setUp() {
-        SplittableRandom random = new SplittableRandom(3);
-        net = new UnfoldedLanguageLstm(3);
-        sgd = new Sgd(net.parameters(), 0.001);
-        xs = new double[BATCH][][];
-        labels = new int[BATCH][];
-        for (int b = 0; b < BATCH; b++) {
-            xs[b] = Data.gaussian(random, STEPS, net.inputSize());
-            labels[b] = Data.indices(random, STEPS, net.outputSize());
-        }
-        ys = new double[STEPS][net.outputSize()];
+public class W3Lstm extends BatchOf32 {
+    @Override
+    SequenceModel network(long seed) {
+        return new UnfoldedLanguageLstm(seed);
     }
 
-    /** The batch's predictions, one sequence after another. */
-    @Benchmark
-    public double forward() {
-        double last = 0;
-        for (int b = 0; b < BATCH; b++) {
-            net.forward(xs[b], ys);
-            last += ys[STEPS - 1][0];
-        }
-        return last;
-    }
-
-    /** The batch's summed gradient, then one SGD update: the same step as PyTorch's on the batch tensor. */
-    @Benchmark
-    public double trainingStep() {
-        net.parameters().zeroGradients();
-        double loss = 0;
-        for (int b = 0; b < BATCH; b++) {
-            loss += net.backward(xs[b], labels[b]);
-        }
-        sgd.step();
-        return loss;
+    @Override
+    long seed() {
+        return 3;
     }
 }

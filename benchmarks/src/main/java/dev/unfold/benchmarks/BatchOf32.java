@@ -1,0 +1,71 @@
+package dev.unfold.benchmarks;
+
+import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Sgd;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+
+/**
+ * W3 and W4: a language model over a batch of 32 sequences of 35 steps, dense inputs, one class
+ * per step. Subclasses name the network; JMH runs these benchmarks for each.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public abstract class BatchOf32 {
+    static final int STEPS = 35;
+    static final int BATCH = 32;
+
+    private SequenceModel net;
+    private Sgd sgd;
+    private double[][][] xs;
+    private int[][] labels;
+    private double[][] ys;
+
+    /** The network, from the given seed. */
+    abstract SequenceModel network(long seed);
+
+    /** Seeds the network and the data. */
+    abstract long seed();
+
+    @Setup
+    public void setUp() {
+        SplittableRandom random = new SplittableRandom(seed());
+        net = network(seed());
+        sgd = new Sgd(net.parameters(), 0.001);
+        xs = new double[BATCH][][];
+        labels = new int[BATCH][];
+        for (int b = 0; b < BATCH; b++) {
+            xs[b] = Data.gaussian(random, STEPS, net.inputSize());
+            labels[b] = Data.indices(random, STEPS, net.outputSize());
+        }
+        ys = new double[STEPS][net.outputSize()];
+    }
+
+    /** The batch's predictions, one sequence after another. */
+    @Benchmark
+    public double forward() {
+        double last = 0;
+        for (int b = 0; b < BATCH; b++) {
+            net.forward(xs[b], ys);
+            last += ys[STEPS - 1][0];
+        }
+        return last;
+    }
+
+    /** The batch's summed gradient, then one SGD update: the same step as PyTorch's on the batch tensor. */
+    @Benchmark
+    public double trainingStep() {
+        net.parameters().zeroGradients();
+        double loss = 0;
+        for (int b = 0; b < BATCH; b++) {
+            loss += net.backward(xs[b], labels[b]);
+        }
+        sgd.step();
+        return loss;
+    }
+}
