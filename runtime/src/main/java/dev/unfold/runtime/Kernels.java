@@ -44,13 +44,30 @@ public final class Kernels {
 
     /**
      * {@code into[j][m] = matrix[m · columns + j]}: a row-major matrix's columns, each an array of
-     * its own, for {@link #addMatrixVector}.
+     * its own, for {@link #addMatrixVector}. Eight rows at a time, so that each column array
+     * receives a whole cache line of values per visit rather than one.
      */
     public static void columns(double[] matrix, int rows, int columns, double[][] into) {
-        for (int m = 0; m < rows; m++) {
-            int row = m * columns;
+        int m = 0;
+        for (; m + 8 <= rows; m += 8) {
+            int r = m * columns;
             for (int j = 0; j < columns; j++) {
-                into[j][m] = matrix[row + j];
+                double[] column = into[j];
+                int at = r + j;
+                column[m] = matrix[at];
+                column[m + 1] = matrix[at + columns];
+                column[m + 2] = matrix[at + 2 * columns];
+                column[m + 3] = matrix[at + 3 * columns];
+                column[m + 4] = matrix[at + 4 * columns];
+                column[m + 5] = matrix[at + 5 * columns];
+                column[m + 6] = matrix[at + 6 * columns];
+                column[m + 7] = matrix[at + 7 * columns];
+            }
+        }
+        for (; m < rows; m++) {
+            int r = m * columns;
+            for (int j = 0; j < columns; j++) {
+                into[j][m] = matrix[r + j];
             }
         }
     }

@@ -67,6 +67,28 @@ class ActivationsTest {
         }
     }
 
+    @Test
+    void columnsAndRowsCopyEveryEntryForAnyShape() {
+        for (int rows = 1; rows <= 19; rows += 3) {
+            for (int columns = 1; columns <= 11; columns += 2) {
+                double[] matrix = new double[rows * columns];
+                for (int i = 0; i < matrix.length; i++) {
+                    matrix[i] = i + 1;
+                }
+                double[][] byColumn = new double[columns][rows];
+                double[][] byRow = new double[rows][columns];
+                Kernels.columns(matrix, rows, columns, byColumn);
+                Kernels.rows(matrix, rows, columns, byRow);
+                for (int m = 0; m < rows; m++) {
+                    for (int j = 0; j < columns; j++) {
+                        assertEquals(matrix[m * columns + j], byColumn[j][m], rows + "×" + columns);
+                        assertEquals(matrix[m * columns + j], byRow[m][j], rows + "×" + columns);
+                    }
+                }
+            }
+        }
+    }
+
     private static double relativeError(double actual, double expected) {
         return expected == 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
     }
