@@ -888,10 +888,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void predict(double[][] ys, int steps) {
         int row = 0;
         double[] y = ys[0];
-        double logSumExp = logSumExp(row);
-        for (int k = 0; k < OUTPUT; k++) {
-            y[k] = Math.exp(outLogits[row + k] - logSumExp);
-        }
+        Kernels.softmax(outLogits, row, OUTPUT, y, 0);
     }
 
     /**
@@ -922,14 +919,14 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         double[] y = targets[0];
         // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
         // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
-        double logSumExp = logSumExp(row);
+        double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         double targetSum = 0;
         for (int k = 0; k < OUTPUT; k++) {
             loss -= y[k] * (outLogits[row + k] - logSumExp);
             targetSum += y[k];
         }
         for (int k = 0; k < OUTPUT; k++) {
-            outDelta[row + k] = Math.exp(outLogits[row + k] - logSumExp) * targetSum - y[k];
+            outDelta[row + k] = outDelta[row + k] * targetSum - y[k];
         }
         return loss;
     }
@@ -942,27 +939,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int row = 0;
         int label = labels[0];
         // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
-        double logSumExp = logSumExp(row);
+        double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         loss += logSumExp - outLogits[row + label];
-        for (int k = 0; k < OUTPUT; k++) {
-            outDelta[row + k] = Math.exp(outLogits[row + k] - logSumExp);
-        }
         outDelta[row + label] -= 1;
         return loss;
-    }
-
-    /**
-     * log Σ_k exp(o_k) over the logits at {@code row}; softmax(o)_k = exp(o_k − logSumExp).
-     */
-    private double logSumExp(int row) {
-        double max = outLogits[row];
-        for (int k = 1; k < OUTPUT; k++) {
-            max = Math.max(max, outLogits[row + k]);
-        }
-        double sum = 0;
-        for (int k = 0; k < OUTPUT; k++) {
-            sum += Math.exp(outLogits[row + k] - max);
-        }
-        return max + Math.log(sum);
     }
 }

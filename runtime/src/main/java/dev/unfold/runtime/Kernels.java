@@ -120,4 +120,27 @@ public final class Kernels {
             }
         }
     }
+
+    /**
+     * {@code out[outOffset + k] = softmax(logits[offset..offset + n))_k}, computed from the largest
+     * logit so that exp never overflows, with one exp per entry; returns log Σ_k exp(logits_k),
+     * the log-sum-exp the cross-entropy needs.
+     */
+    public static double softmax(double[] logits, int offset, int n, double[] out, int outOffset) {
+        double max = logits[offset];
+        for (int k = 1; k < n; k++) {
+            max = Math.max(max, logits[offset + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            double e = Math.exp(logits[offset + k] - max);
+            out[outOffset + k] = e;
+            sum += e;
+        }
+        double scale = 1 / sum;
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] *= scale;
+        }
+        return max + Math.log(sum);
+    }
 }

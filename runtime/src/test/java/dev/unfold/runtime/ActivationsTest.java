@@ -89,6 +89,26 @@ class ActivationsTest {
         }
     }
 
+    @Test
+    void softmaxSumsToOneAndReturnsTheLogSumExpWithoutOverflow() {
+        double[] logits = {0, 800, 799, -5, 801, 3};
+        double[] out = new double[8];
+        double logSumExp = Kernels.softmax(logits, 1, 4, out, 2); // 800, 799, -5, 801
+        // the reference shifts by the largest logit too: exp(o − logSumExp) would inherit the
+        // rounding of a number near 801 (an ulp of 1e-13), which says nothing about the kernel
+        double shiftedSum = Math.exp(-1) + Math.exp(-2) + Math.exp(-806) + 1;
+        assertEquals(801 + Math.log(shiftedSum), logSumExp, 1e-12);
+        double sum = 0;
+        for (int k = 0; k < 4; k++) {
+            double expected = Math.exp(logits[1 + k] - 801) / shiftedSum;
+            assertEquals(expected, out[2 + k], 1e-16 + 2e-16 * expected);
+            sum += out[2 + k];
+        }
+        assertEquals(1.0, sum, 1e-15);
+        assertEquals(0.0, out[0]);
+        assertEquals(0.0, out[6]);
+    }
+
     private static double relativeError(double actual, double expected) {
         return expected == 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
     }

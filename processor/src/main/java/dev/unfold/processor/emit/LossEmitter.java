@@ -61,15 +61,15 @@ final class LossEmitter {
             case CROSS_ENTROPY -> code
                     .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")
                     .add("// which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)\n")
-                    .addStatement("double logSumExp = logSumExp(row)")
+                    .addStatement("double logSumExp = $T.softmax($N, row, $N, $N, row)", NetworkEmitter.KERNELS,
+                            output.logits(), output.sizeConstant(), output.delta())
                     .addStatement("double targetSum = 0")
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                     .addStatement("loss -= y[k] * ($N[row + k] - logSumExp)", output.logits())
                     .addStatement("targetSum += y[k]")
                     .endControlFlow()
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("$N[row + k] = $T.exp($N[row + k] - logSumExp) * targetSum - y[k]",
-                            output.delta(), Math.class, output.logits())
+                    .addStatement("$N[row + k] = $N[row + k] * targetSum - y[k]", output.delta(), output.delta())
                     .endControlFlow();
         }
         OutputEmitter.endRows(code, network);
@@ -89,12 +89,9 @@ final class LossEmitter {
         OutputEmitter.beginRows(code, network, false);
         code.addStatement("int label = labels[$L]", OutputEmitter.callerRow(network))
                 .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)\n")
-                .addStatement("double logSumExp = logSumExp(row)")
+                .addStatement("double logSumExp = $T.softmax($N, row, $N, $N, row)", NetworkEmitter.KERNELS,
+                        output.logits(), output.sizeConstant(), output.delta())
                 .addStatement("loss += logSumExp - $N[row + label]", output.logits())
-                .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k] = $T.exp($N[row + k] - logSumExp)", output.delta(), Math.class,
-                        output.logits())
-                .endControlFlow()
                 .addStatement("$N[row + label] -= 1", output.delta());
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");

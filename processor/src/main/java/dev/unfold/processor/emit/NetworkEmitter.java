@@ -14,7 +14,6 @@ import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
-import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -93,9 +92,6 @@ public final class NetworkEmitter {
         }
         type.addMethods(new OutputEmitter(network).methods());
         type.addMethods(new LossEmitter(network).methods());
-        if (OutputEmitter.needsLogSumExp(network)) {
-            type.addMethod(OutputEmitter.logSumExp(output));
-        }
         return type;
     }
 

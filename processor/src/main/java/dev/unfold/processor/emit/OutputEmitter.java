@@ -1,11 +1,9 @@
 package dev.unfold.processor.emit;
 
 import static javax.lang.model.element.Modifier.PRIVATE;
-import static javax.lang.model.element.Modifier.STATIC;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
@@ -135,11 +133,8 @@ final class OutputEmitter {
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                     .addStatement("y[k] = $T.sigmoid($N[row + k])", NetworkEmitter.ACTIVATIONS, output.logits())
                     .endControlFlow();
-            case CROSS_ENTROPY -> code
-                    .addStatement("double logSumExp = logSumExp(row)")
-                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.exp($N[row + k] - logSumExp)", Math.class, output.logits())
-                    .endControlFlow();
+            case CROSS_ENTROPY -> code.addStatement("$T.softmax($N, row, $N, y, 0)", NetworkEmitter.KERNELS,
+                    output.logits(), output.sizeConstant());
         }
         endRows(code, network);
         return MethodSpec.methodBuilder("predict")
@@ -187,32 +182,5 @@ final class OutputEmitter {
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
-    }
-
-    /** The log-sum-exp of one row of logits, shifted by the row's maximum so exp never overflows. */
-    static MethodSpec logSumExp(OutputPlan output) {
-        CodeBlock code = CodeBlock.builder()
-                .addStatement("double max = $N[row]", output.logits())
-                .beginControlFlow("for (int k = 1; k < $N; k++)", output.sizeConstant())
-                .addStatement("max = $T.max(max, $N[row + k])", Math.class, output.logits())
-                .endControlFlow()
-                .addStatement("double sum = 0")
-                .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("sum += $T.exp($N[row + k] - max)", Math.class, output.logits())
-                .endControlFlow()
-                .addStatement("return max + $T.log(sum)", Math.class)
-                .build();
-        return MethodSpec.methodBuilder("logSumExp")
-                .addModifiers(PRIVATE)
-                .addJavadoc("log Σ_k exp(o_k) over the logits at {@code row}; softmax(o)_k = exp(o_k − logSumExp).\n")
-                .returns(double.class)
-                .addParameter(int.class, "row")
-                .addCode(code)
-                .build();
-    }
-
-    /** A numerically stable logistic function. */
-    static boolean needsLogSumExp(NetworkPlan network) {
-        return network.loss() == Loss.CROSS_ENTROPY;
     }
 }
