@@ -158,6 +158,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[][] rnnWeightIhColumns = new double[INPUT][RNN_HIDDEN];
 
     /**
+     * The values of W_ih of rnn its columns were last copied from.
+     */
+    private final double[] rnnWeightIhCopied = new double[RNN_HIDDEN * INPUT];
+
+    /**
+     * The values of W_hh of rnn its columns were last copied from.
+     */
+    private final double[] rnnWeightHhCopied = new double[RNN_HIDDEN * RNN_HIDDEN];
+
+    /**
      * ∂L/∂W_ih of rnn by rows while a backward pass sums it; zero between calls.
      */
     private final double[][] rnnWeightIhGradRows = new double[RNN_HIDDEN][INPUT];
@@ -181,6 +191,11 @@ public final class UnfoldedForecaster implements Forecaster {
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
+
+    /**
+     * The values of V its columns were last copied from.
+     */
+    private final double[] outWeightCopied = new double[OUTPUT * RNN_HIDDEN];
 
     /**
      * V by rows, copied at each backward pass: see Kernels.addScaled.
@@ -479,7 +494,7 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void rnnProjectInputs(double[][] xs, int steps) {
         // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(rnnWeightIh, RNN_HIDDEN, INPUT, rnnWeightIhColumns);
+        Kernels.columnsIfChanged(rnnWeightIh, RNN_HIDDEN, INPUT, rnnWeightIhCopied, rnnWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             System.arraycopy(rnnBias, 0, rnnSums, 0, RNN_HIDDEN);
@@ -508,7 +523,7 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void rnnRecur(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhColumns);
+        Kernels.columnsIfChanged(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhCopied, rnnWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * RNN_HIDDEN;
             int previous = state - RNN_HIDDEN;
@@ -598,7 +613,7 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void outputLogits(int steps) {
         // V by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(outWeight, OUTPUT, RNN_HIDDEN, outWeightColumns);
+        Kernels.columnsIfChanged(outWeight, OUTPUT, RNN_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;

@@ -367,6 +367,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[][] encoderWeightIhColumns = new double[INPUT][ENCODER_GATES];
 
     /**
+     * The values of W_ih of encoder (forward) its columns were last copied from.
+     */
+    private final double[] encoderWeightIhCopied = new double[ENCODER_GATES * INPUT];
+
+    /**
+     * The values of W_hh of encoder (forward) its columns were last copied from.
+     */
+    private final double[] encoderWeightHhCopied = new double[ENCODER_GATES * ENCODER_HIDDEN];
+
+    /**
      * ∂L/∂W_ih of encoder (forward) by rows while a backward pass sums it; zero between calls.
      */
     private final double[][] encoderWeightIhGradRows = new double[ENCODER_GATES][INPUT];
@@ -400,6 +410,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * W_ih of encoder (reverse) by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] encoderWeightIhColumnsReverse = new double[INPUT][ENCODER_GATES];
+
+    /**
+     * The values of W_ih of encoder (reverse) its columns were last copied from.
+     */
+    private final double[] encoderWeightIhCopiedReverse = new double[ENCODER_GATES * INPUT];
+
+    /**
+     * The values of W_hh of encoder (reverse) its columns were last copied from.
+     */
+    private final double[] encoderWeightHhCopiedReverse = new double[ENCODER_GATES * ENCODER_HIDDEN];
 
     /**
      * ∂L/∂W_ih of encoder (reverse) by rows while a backward pass sums it; zero between calls.
@@ -447,6 +467,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[][] summaryWeightIhColumns = new double[ENCODER_WIDTH][SUMMARY_GATES];
 
     /**
+     * The values of W_ih of summary (forward) its columns were last copied from.
+     */
+    private final double[] summaryWeightIhCopied = new double[SUMMARY_GATES * ENCODER_WIDTH];
+
+    /**
+     * The values of W_hh of summary (forward) its columns were last copied from.
+     */
+    private final double[] summaryWeightHhCopied = new double[SUMMARY_GATES * SUMMARY_HIDDEN];
+
+    /**
      * ∂L/∂W_ih of summary (forward) by rows while a backward pass sums it; zero between calls.
      */
     private final double[][] summaryWeightIhGradRows = new double[SUMMARY_GATES][ENCODER_WIDTH];
@@ -492,6 +522,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[][] summaryWeightIhColumnsReverse = new double[ENCODER_WIDTH][SUMMARY_GATES];
 
     /**
+     * The values of W_ih of summary (reverse) its columns were last copied from.
+     */
+    private final double[] summaryWeightIhCopiedReverse = new double[SUMMARY_GATES * ENCODER_WIDTH];
+
+    /**
+     * The values of W_hh of summary (reverse) its columns were last copied from.
+     */
+    private final double[] summaryWeightHhCopiedReverse = new double[SUMMARY_GATES * SUMMARY_HIDDEN];
+
+    /**
      * ∂L/∂W_ih of summary (reverse) by rows while a backward pass sums it; zero between calls.
      */
     private final double[][] summaryWeightIhGradRowsReverse = new double[SUMMARY_GATES][ENCODER_WIDTH];
@@ -525,6 +565,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[SUMMARY_WIDTH][OUTPUT];
+
+    /**
+     * The values of V its columns were last copied from.
+     */
+    private final double[] outWeightCopied = new double[OUTPUT * SUMMARY_WIDTH];
 
     /**
      * V by rows, copied at each backward pass: see Kernels.addScaled.
@@ -891,8 +936,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
         // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightIh, ENCODER_GATES, INPUT, encoderWeightIhColumns);
-        Kernels.columns(encoderWeightIhReverse, ENCODER_GATES, INPUT, encoderWeightIhColumnsReverse);
+        Kernels.columnsIfChanged(encoderWeightIh, ENCODER_GATES, INPUT, encoderWeightIhCopied, encoderWeightIhColumns);
+        Kernels.columnsIfChanged(encoderWeightIhReverse, ENCODER_GATES, INPUT, encoderWeightIhCopiedReverse, encoderWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             // forward
@@ -929,7 +974,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderRecur(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhColumns);
+        Kernels.columnsIfChanged(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhCopied, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
@@ -961,7 +1006,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void encoderRecurReverse(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhColumnsReverse);
+        Kernels.columnsIfChanged(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhCopiedReverse, encoderWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
@@ -1152,8 +1197,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void summaryProjectInputs(int steps) {
         // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhColumns);
-        Kernels.columns(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhColumnsReverse);
+        Kernels.columnsIfChanged(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhCopied, summaryWeightIhColumns);
+        Kernels.columnsIfChanged(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhCopiedReverse, summaryWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_WIDTH;
             // forward
@@ -1172,7 +1217,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void summaryRecur(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhColumns);
+        Kernels.columnsIfChanged(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhCopied, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_WIDTH;
             int previous = state - SUMMARY_WIDTH;
@@ -1206,7 +1251,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void summaryRecurReverse(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhColumnsReverse);
+        Kernels.columnsIfChanged(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhCopiedReverse, summaryWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
             int previous = state + SUMMARY_WIDTH;
@@ -1386,7 +1431,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void outputLogits(int steps) {
         // V by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(outWeight, OUTPUT, SUMMARY_WIDTH, outWeightColumns);
+        Kernels.columnsIfChanged(outWeight, OUTPUT, SUMMARY_WIDTH, outWeightCopied, outWeightColumns);
         int row = 0;
         System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
         Kernels.addMatrixVector(outWeightColumns, outSummary, 0, outScratch, OUTPUT);

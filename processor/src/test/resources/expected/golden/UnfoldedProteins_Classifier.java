@@ -199,6 +199,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[][] encoderWeightIhColumns = new double[INPUT][ENCODER_HIDDEN];
 
     /**
+     * The values of W_ih of encoder its columns were last copied from.
+     */
+    private final double[] encoderWeightIhCopied = new double[ENCODER_HIDDEN * INPUT];
+
+    /**
+     * The values of W_hh of encoder its columns were last copied from.
+     */
+    private final double[] encoderWeightHhCopied = new double[ENCODER_HIDDEN * ENCODER_HIDDEN];
+
+    /**
      * ∂L/∂W_ih of encoder by rows while a backward pass sums it; zero between calls.
      */
     private final double[][] encoderWeightIhGradRows = new double[ENCODER_HIDDEN][INPUT];
@@ -244,6 +254,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[][] summaryWeightIhColumns = new double[ENCODER_HIDDEN][SUMMARY_HIDDEN];
 
     /**
+     * The values of W_ih of summary its columns were last copied from.
+     */
+    private final double[] summaryWeightIhCopied = new double[SUMMARY_HIDDEN * ENCODER_HIDDEN];
+
+    /**
+     * The values of W_hh of summary its columns were last copied from.
+     */
+    private final double[] summaryWeightHhCopied = new double[SUMMARY_HIDDEN * SUMMARY_HIDDEN];
+
+    /**
      * ∂L/∂W_ih of summary by rows while a backward pass sums it; zero between calls.
      */
     private final double[][] summaryWeightIhGradRows = new double[SUMMARY_HIDDEN][ENCODER_HIDDEN];
@@ -272,6 +292,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[SUMMARY_HIDDEN][OUTPUT];
+
+    /**
+     * The values of V its columns were last copied from.
+     */
+    private final double[] outWeightCopied = new double[OUTPUT * SUMMARY_HIDDEN];
 
     /**
      * V by rows, copied at each backward pass: see Kernels.addScaled.
@@ -649,7 +674,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
         // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightIh, ENCODER_HIDDEN, INPUT, encoderWeightIhColumns);
+        Kernels.columnsIfChanged(encoderWeightIh, ENCODER_HIDDEN, INPUT, encoderWeightIhCopied, encoderWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             System.arraycopy(encoderBias, 0, encoderSums, 0, ENCODER_HIDDEN);
@@ -678,7 +703,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void encoderRecur(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhColumns);
+        Kernels.columnsIfChanged(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhCopied, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_HIDDEN;
             int previous = state - ENCODER_HIDDEN;
@@ -769,7 +794,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void summaryProjectInputs(int steps) {
         // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhColumns);
+        Kernels.columnsIfChanged(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhCopied, summaryWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_HIDDEN;
             System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_HIDDEN);
@@ -784,7 +809,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void summaryRecur(int steps) {
         // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhColumns);
+        Kernels.columnsIfChanged(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhCopied, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_HIDDEN;
             int previous = state - SUMMARY_HIDDEN;
@@ -875,7 +900,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void outputLogits(int steps) {
         // V by columns, so that each step adds whole columns, which the JIT vectorises
-        Kernels.columns(outWeight, OUTPUT, SUMMARY_HIDDEN, outWeightColumns);
+        Kernels.columnsIfChanged(outWeight, OUTPUT, SUMMARY_HIDDEN, outWeightCopied, outWeightColumns);
         int row = 0;
         System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
         Kernels.addMatrixVector(outWeightColumns, outSummary, 0, outScratch, OUTPUT);

@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Arrays;
+
 /**
  * The inner loops generated networks share. Each is a small static method that the JIT inlines
  * at its call site, where the sizes are the generated class's constants.
@@ -70,6 +72,21 @@ public final class Kernels {
                 into[j][m] = matrix[r + j];
             }
         }
+    }
+
+    /**
+     * {@link #columns} only if the matrix differs from {@code copied}, the values the columns were
+     * last made from, which it then updates. Comparing is a sequential scan the JDK vectorises,
+     * several times cheaper than the column copy's scattered writes, and exact: any change to the
+     * matrix, by whatever means, is seen.
+     */
+    public static void columnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
+        int n = rows * columns;
+        if (Arrays.mismatch(matrix, 0, n, copied, 0, n) < 0) {
+            return;
+        }
+        System.arraycopy(matrix, 0, copied, 0, n);
+        columns(matrix, rows, columns, into);
     }
 
     /**

@@ -109,6 +109,22 @@ class ActivationsTest {
         assertEquals(0.0, out[6]);
     }
 
+    @Test
+    void columnsIfChangedCopiesExactlyWhenTheMatrixChanged() {
+        double[] matrix = {1, 2, 3, 4, 5, 6};
+        double[] copied = new double[6];
+        double[][] columns = new double[3][2];
+        Kernels.columnsIfChanged(matrix, 2, 3, copied, columns);
+        assertEquals(6.0, columns[2][1]);
+        columns[2][1] = -1; // a copy left alone is not remade
+        Kernels.columnsIfChanged(matrix, 2, 3, copied, columns);
+        assertEquals(-1.0, columns[2][1]);
+        matrix[5] = 7; // any change to the matrix is seen
+        Kernels.columnsIfChanged(matrix, 2, 3, copied, columns);
+        assertEquals(7.0, columns[2][1]);
+        assertEquals(4.0, columns[0][1]);
+    }
+
     private static double relativeError(double actual, double expected) {
         return expected == 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
     }

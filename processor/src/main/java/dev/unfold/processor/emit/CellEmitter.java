@@ -131,14 +131,15 @@ abstract class CellEmitter {
     }
 
     /**
-     * Copies W_hh's columns out of the parameter, once per pass: an optimizer may have changed it
-     * since the last one.
+     * Copies W_hh's columns out of the parameter if it changed since the last pass (an optimizer
+     * step, a load, a write into its values).
      */
     final CodeBlock copyRecurrentColumns() {
         return CodeBlock.builder()
                 .add("// W_hh by columns, so that each step adds whole columns, which the JIT vectorises\n")
-                .addStatement("$T.columns($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHh().valueField(),
-                        layer.gateRowsConstant(), layer.hiddenConstant(), direction.weightHhColumns())
+                .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                        direction.weightHhCopied(), direction.weightHhColumns())
                 .build();
     }
 

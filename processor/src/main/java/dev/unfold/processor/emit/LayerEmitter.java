@@ -115,8 +115,9 @@ final class LayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// W_ih by columns, so that each step adds whole columns, which the JIT vectorises\n");
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("$T.columns($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightIh().valueField(),
-                    layer.gateRowsConstant(), layer.inputConstant(), direction.weightIhColumns());
+            code.addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
+                    direction.weightIh().valueField(), layer.gateRowsConstant(), layer.inputConstant(),
+                    direction.weightIhCopied(), direction.weightIhColumns());
         }
         return code.build();
     }

@@ -227,6 +227,14 @@ public final class NetworkEmitter {
                                 layer.name(), of, KERNELS)
                         .initializer("new double[$N][$N]", layer.inputConstant(), layer.gateRowsConstant())
                         .build());
+                fields.add(FieldSpec.builder(double[].class, direction.weightIhCopied(), PRIVATE, FINAL)
+                        .addJavadoc("The values of W_ih of $L$L its columns were last copied from.\n", layer.name(), of)
+                        .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.inputConstant())
+                        .build());
+                fields.add(FieldSpec.builder(double[].class, direction.weightHhCopied(), PRIVATE, FINAL)
+                        .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
+                        .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                        .build());
                 fields.add(FieldSpec.builder(double[][].class, direction.weightIhGradientRows(), PRIVATE, FINAL)
                         .addJavadoc("∂L/∂W_ih of $L$L by rows while a backward pass sums it; zero between calls.\n",
                                 layer.name(), of)
@@ -267,6 +275,10 @@ public final class NetworkEmitter {
         fields.add(FieldSpec.builder(double[][].class, output.weightColumns(), PRIVATE, FINAL)
                 .addJavadoc("V by columns, copied at each forward pass: see $T.addMatrixVector.\n", KERNELS)
                 .initializer("new double[$N][$N]", topLayer.widthConstant(), output.sizeConstant())
+                .build());
+        fields.add(FieldSpec.builder(double[].class, output.weightCopied(), PRIVATE, FINAL)
+                .addJavadoc("The values of V its columns were last copied from.\n")
+                .initializer("new double[$N * $N]", output.sizeConstant(), topLayer.widthConstant())
                 .build());
         fields.add(FieldSpec.builder(double[][].class, output.weightRows(), PRIVATE, FINAL)
                 .addJavadoc("V by rows, copied at each backward pass: see $T.addScaled.\n", KERNELS)

@@ -101,8 +101,9 @@ final class OutputEmitter {
     private MethodSpec logits() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// V by columns, so that each step adds whole columns, which the JIT vectorises\n")
-                .addStatement("$T.columns($N, $N, $N, $N)", NetworkEmitter.KERNELS, output.weight().valueField(),
-                        output.sizeConstant(), top.widthConstant(), output.weightColumns());
+                .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
+                        output.weight().valueField(), output.sizeConstant(), top.widthConstant(), output.weightCopied(),
+                        output.weightColumns());
         beginRows(code, network, true);
         code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, output.bias().valueField(), output.scratch(),
                         output.sizeConstant())

@@ -26,6 +26,8 @@ package dev.unfold.processor.plan;
  * @param weightIhColumns W_ih by columns (I arrays of G), for the input projection
  * @param weightIhRows W_ih by rows, for the gradient the layer below receives
  * @param weightIhGradientRows ∂L/∂W_ih's rows while they are summed
+ * @param weightHhCopied the values W_hh's columns were last copied from, to copy only on change
+ * @param weightIhCopied the values W_ih's columns were last copied from
  * @param recur the method running the recurrence
  * @param backward the method running BPTT
  */
@@ -49,6 +51,8 @@ public record DirectionPlan(
         String weightIhColumns,
         String weightIhRows,
         String weightIhGradientRows,
+        String weightHhCopied,
+        String weightIhCopied,
         String recur,
         String backward) {
 

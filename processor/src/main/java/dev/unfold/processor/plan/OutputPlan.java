@@ -13,6 +13,7 @@ package dev.unfold.processor.plan;
  * @param weightGradientRows ∂L/∂V by rows while a backward pass sums it
  * @param input what the output reads at one step, in an array of its own
  * @param scratch sums at one step: the logits, then the input's gradient
+ * @param weightCopied the values V's columns were last copied from, to copy only on change
  */
 public record OutputPlan(
         int size,
@@ -27,4 +28,5 @@ public record OutputPlan(
         String weightRows,
         String weightGradientRows,
         String input,
-        String scratch) {}
+        String scratch,
+        String weightCopied) {}

@@ -17,6 +17,7 @@ public final class Planner {
             NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "parameters", "layers", "capacity",
             "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
+            "outWeightCopied",
             "stepInputs", "stepTokens", "stepOutputs");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
@@ -60,7 +61,7 @@ public final class Planner {
                 "outLogits", "outDelta",
                 manyToOne ? "outSummary" : null,
                 manyToOne ? "outSummaryGrad" : null,
-                "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch");
+                "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch", "outWeightCopied");
         parameters.add(output.weight());
         parameters.add(output.bias());
 
@@ -162,6 +163,8 @@ public final class Planner {
                     fields.claim(name + "WeightIhColumns" + field),
                     fields.claim(name + "WeightIhRows" + field),
                     fields.claim(name + "WeightIhGradRows" + field),
+                    fields.claim(name + "WeightHhCopied" + field),
+                    fields.claim(name + "WeightIhCopied" + field),
                     methods.claim(name + "Recur" + field),
                     methods.claim(name + "Backward" + field));
         }
