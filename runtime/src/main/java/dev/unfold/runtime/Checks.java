@@ -21,11 +21,9 @@ public final class Checks {
         }
         for (int t = 0; t < xs.length; t++) {
             double[] row = row(xs, t, "xs", width, "the network's input size");
-            for (int j = 0; j < width; j++) {
-                if (!Double.isFinite(row[j])) {
-                    throw new IllegalArgumentException(
-                            "xs[" + t + "][" + j + "] is " + row[j] + ": inputs must be finite");
-                }
+            int j = firstNonFinite(row);
+            if (j >= 0) {
+                throw new IllegalArgumentException("xs[" + t + "][" + j + "] is " + row[j] + ": inputs must be finite");
             }
         }
         return xs.length;
@@ -53,10 +51,9 @@ public final class Checks {
             throw new IllegalArgumentException("x has " + x.length + " values, expected " + width
                     + " (the network's input size)");
         }
-        for (int j = 0; j < width; j++) {
-            if (!Double.isFinite(x[j])) {
-                throw new IllegalArgumentException("x[" + j + "] is " + x[j] + ": inputs must be finite");
-            }
+        int j = firstNonFinite(x);
+        if (j >= 0) {
+            throw new IllegalArgumentException("x[" + j + "] is " + x[j] + ": inputs must be finite");
         }
     }
 
@@ -92,11 +89,10 @@ public final class Checks {
         rowCount(targets.length, "targets", rows);
         for (int t = 0; t < rows; t++) {
             double[] row = row(targets, t, "targets", width, "the network's output size");
-            for (int j = 0; j < width; j++) {
-                if (!Double.isFinite(row[j])) {
-                    throw new IllegalArgumentException(
-                            "targets[" + t + "][" + j + "] is " + row[j] + ": targets must be finite");
-                }
+            int j = firstNonFinite(row);
+            if (j >= 0) {
+                throw new IllegalArgumentException(
+                        "targets[" + t + "][" + j + "] is " + row[j] + ": targets must be finite");
             }
         }
     }
@@ -153,5 +149,15 @@ public final class Checks {
                     + width + " (" + widthMeaning + ")");
         }
         return row;
+    }
+
+    /** The index of the first NaN or infinity in {@code values}, or −1 when every value is finite. */
+    private static int firstNonFinite(double[] values) {
+        for (int j = 0; j < values.length; j++) {
+            if (!Double.isFinite(values[j])) {
+                return j;
+            }
+        }
+        return -1;
     }
 }

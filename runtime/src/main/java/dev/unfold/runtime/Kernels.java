@@ -10,41 +10,6 @@ public final class Kernels {
     private Kernels() {}
 
     /**
-     * Σ a[aOffset + i] · b[bOffset + i] for i &lt; n.
-     *
-     * <p>A plain loop adds each product to one sum, so each addition waits for the one before
-     * (four cycles apiece on current x86). Eight sums, each a fused multiply-add, keep eight
-     * additions in flight, which is what the hardware can overlap; Java 17's JIT does not
-     * vectorise a floating-point sum by itself, since that would reorder it. The result differs
-     * from the sequential sum only in rounding.
-     */
-    public static double dot(double[] a, int aOffset, double[] b, int bOffset, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        double s5 = 0;
-        double s6 = 0;
-        double s7 = 0;
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            s0 = Math.fma(a[aOffset + i], b[bOffset + i], s0);
-            s1 = Math.fma(a[aOffset + i + 1], b[bOffset + i + 1], s1);
-            s2 = Math.fma(a[aOffset + i + 2], b[bOffset + i + 2], s2);
-            s3 = Math.fma(a[aOffset + i + 3], b[bOffset + i + 3], s3);
-            s4 = Math.fma(a[aOffset + i + 4], b[bOffset + i + 4], s4);
-            s5 = Math.fma(a[aOffset + i + 5], b[bOffset + i + 5], s5);
-            s6 = Math.fma(a[aOffset + i + 6], b[bOffset + i + 6], s6);
-            s7 = Math.fma(a[aOffset + i + 7], b[bOffset + i + 7], s7);
-        }
-        for (; i < n; i++) {
-            s0 = Math.fma(a[aOffset + i], b[bOffset + i], s0);
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /**
      * {@code into[j][m] = matrix[m · columns + j]}: a row-major matrix's columns, each an array of
      * its own, for {@link #addMatrixVector}. Eight rows at a time, so that each column array
      * receives a whole cache line of values per visit rather than one.
