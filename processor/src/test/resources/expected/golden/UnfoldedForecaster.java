@@ -5,6 +5,8 @@ import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.runtime.Activations;
+import dev.unfold.runtime.BatchKernels;
+import dev.unfold.runtime.Batches;
 import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
@@ -236,6 +238,61 @@ public final class UnfoldedForecaster implements Forecaster {
      * A step's output as a sequence of one.
      */
     private final double[][] stepOutputs = new double[1][];
+
+    /**
+     * Steps the batch buffers below can hold; batchReserve grows them.
+     */
+    private int batchSteps;
+
+    /**
+     * Lanes (sequences, padded to a multiple of 8) each batch row can hold.
+     */
+    private int batchLanes;
+
+    /**
+     * The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.
+     */
+    private double[][] batchInputs;
+
+    /**
+     * Batch rows: rnn's outputs, rows as in rnnH.
+     */
+    private double[][] rnnBatchH;
+
+    /**
+     * Batch rows: ∂L/∂rnnBatchH from above.
+     */
+    private double[][] rnnBatchDhAbove;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in rnnDu.
+     */
+    private double[][] rnnBatchDu;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] rnnBatchDhNext;
+
+    /**
+     * Batch rows: o_t, as in outLogits.
+     */
+    private double[][] batchLogits;
+
+    /**
+     * Batch rows: δy_t = ∂L/∂o_t.
+     */
+    private double[][] batchDelta;
+
+    /**
+     * One sequence's logits at one step, for its loss.
+     */
+    private final double[] batchColumn = new double[OUTPUT];
+
+    /**
+     * One sequence's δy at one step.
+     */
+    private final double[] batchColumnDelta = new double[OUTPUT];
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -670,6 +727,366 @@ public final class UnfoldedForecaster implements Forecaster {
                 double difference = outLogits[row + k] - y[k];
                 loss += difference * difference;
                 outDelta[row + k] = 2 * difference;
+            }
+        }
+        return loss;
+    }
+
+    @Override
+    public void forward(double[][][] xs, double[][][] ys) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            Batches.forwardEach(this, xs, ys);
+            return;
+        }
+        int batch = xs.length;
+        Batches.outputs(ys, batch, steps, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        rnnBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        batchPredict(ys, batch, steps);
+    }
+
+    @Override
+    public void forward(int[][] tokens, double[][][] ys) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            Batches.forwardEach(this, tokens, ys);
+            return;
+        }
+        int batch = tokens.length;
+        Batches.outputs(ys, batch, steps, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        rnnBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        batchPredict(ys, batch, steps);
+    }
+
+    @Override
+    public double backward(double[][][] xs, double[][][] targets) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, xs, targets);
+        }
+        int batch = xs.length;
+        Batches.targets(targets, batch, steps, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        rnnBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(targets, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        rnnBatchInputGradients(steps, lanes);
+        return loss;
+    }
+
+    @Override
+    public double backward(double[][][] xs, int[][] labels) {
+        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][][]");
+    }
+
+    @Override
+    public double backward(int[][] tokens, double[][][] targets) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, tokens, targets);
+        }
+        int batch = tokens.length;
+        Batches.targets(targets, batch, steps, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        rnnBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(targets, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        rnnBatchInputGradientsFromTokens(tokens, batch, steps);
+        return loss;
+    }
+
+    @Override
+    public double backward(int[][] tokens, int[][] labels) {
+        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][][]");
+    }
+
+    /**
+     * Grows the batch buffers to hold {@code steps} steps of {@code lanes} lanes; allocates
+     * only for a batch longer or wider than any before.
+     */
+    private void batchReserve(int steps, int lanes) {
+        if (steps <= batchSteps && lanes <= batchLanes) {
+            return;
+        }
+        batchSteps = Math.max(steps, batchSteps);
+        batchLanes = Math.max(lanes, batchLanes);
+        rnnBatchH = new double[Checks.bufferLength(batchSteps, RNN_HIDDEN)][batchLanes];
+        rnnBatchDhAbove = new double[Checks.bufferLength(batchSteps, RNN_HIDDEN)][batchLanes];
+        rnnBatchDu = new double[Checks.bufferLength(batchSteps, RNN_HIDDEN)][batchLanes];
+        rnnBatchDhNext = new double[RNN_HIDDEN][batchLanes];
+        batchLogits = new double[Checks.bufferLength(batchSteps, OUTPUT)][batchLanes];
+        batchDelta = new double[Checks.bufferLength(batchSteps, OUTPUT)][batchLanes];
+        batchInputs = null;   // regrown by batchReserveInputs when dense inputs come
+    }
+
+    /**
+     * The dense input rows at the size of the other batch buffers; token input never needs them.
+     */
+    private void batchReserveInputs() {
+        if (batchInputs == null) {
+            batchInputs = new double[Checks.bufferLength(batchSteps, INPUT)][batchLanes];
+        }
+    }
+
+    /**
+     * The batch's inputs as batch rows: x_t[j] of sequence b into lane b of row t · INPUT + j.
+     */
+    private void batchGatherInputs(double[][][] xs, int batch, int steps, int lanes) {
+        for (int b = 0; b < batch; b++) {
+            double[][] sequence = xs[b];
+            for (int t = 1; t <= steps; t++) {
+                double[] x = sequence[t - 1];
+                int row = t * INPUT;
+                for (int j = 0; j < INPUT; j++) {
+                    batchInputs[row + j][b] = x[j];
+                }
+            }
+        }
+        // lanes past the batch read zeros
+        for (int row = INPUT; row < (steps + 1) * INPUT; row++) {
+            Arrays.fill(batchInputs[row], batch, lanes, 0.0);
+        }
+    }
+
+    /**
+     * The batched forward pass once the first layer's inputs are projected: every layer
+     * bottom-up from zero states, then the output logits.
+     */
+    private void batchUnroll(int steps, int lanes) {
+        for (int k = 0; k < RNN_HIDDEN; k++) {
+            Arrays.fill(rnnBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        rnnBatchRecur(steps, lanes);
+        batchOutputLogits(steps, lanes);
+    }
+
+    /**
+     * Batched BPTT from the output down to the first layer, adding every gradient but the
+     * first layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void batchBackpropagate(int steps, int lanes) {
+        batchOutputGradients(steps, lanes);
+        rnnBatchBackward(steps, lanes);
+        rnnBatchGradients(steps, lanes);
+    }
+
+    /**
+     * a_t = W_ih x_t + b for every step and sequence, where x_t is the network's input.
+     */
+    private void rnnBatchProjectInputs(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * RNN_HIDDEN;
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                Arrays.fill(rnnBatchH[row + m], 0, lanes, rnnBias[m]);
+            }
+            BatchKernels.addProduct(rnnWeightIh, RNN_HIDDEN, INPUT, batchInputs, t * INPUT, rnnBatchH, row, lanes);
+        }
+    }
+
+    /**
+     * a_t = W_ih x_t + b for one-hot x_t of every sequence: column tokens[b][t − 1] of W_ih.
+     */
+    private void rnnBatchProjectTokens(int[][] tokens, int batch, int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * RNN_HIDDEN;
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                double[] sums = rnnBatchH[row + m];
+                double bias = rnnBias[m];
+                for (int b = 0; b < batch; b++) {
+                    sums[b] = rnnWeightIh[m * INPUT + tokens[b][t - 1]] + bias;
+                }
+                Arrays.fill(sums, batch, lanes, bias);
+            }
+        }
+    }
+
+    /**
+     * The recurrence of rnn for t = 1..T over a batch: h_t = tanh(W_hh h_{t−1} + W_ih x_t + b), from a zero state.
+     */
+    private void rnnBatchRecur(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int state = t * RNN_HIDDEN;
+            int previous = state - RNN_HIDDEN;
+            // u = W_ih x_t + b (already in rnnBatchH) + W_hh h_{t−1}, for every sequence at once
+            BatchKernels.addProduct(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnBatchH, previous, rnnBatchH, state, lanes);
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                double[] u = rnnBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    u[b] = Activations.tanh(u[b]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for rnn over a batch, against the recurrence.
+     * Leaves δu_t in row block t of rnnBatchDu.
+     */
+    private void rnnBatchBackward(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < RNN_HIDDEN; k++) {
+            Arrays.fill(rnnBatchDhNext[k], 0, lanes, 0.0);
+        }
+        for (int t = steps; t >= 1; t--) {
+            int state = t * RNN_HIDDEN;
+            int row = t * RNN_HIDDEN;
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                double[] output = rnnBatchH[state + k];
+                double[] above = rnnBatchDhAbove[state + k];
+                double[] dhLater = rnnBatchDhNext[k];
+                double[] du = rnnBatchDu[row + k];
+                for (int b = 0; b < lanes; b++) {
+                    double h = output[b];
+                    du[b] = (1 - h * h) * (above[b] + dhLater[b]);
+                }
+            }
+            // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                Arrays.fill(rnnBatchDhNext[k], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnBatchDu, row, rnnBatchDhNext, 0, lanes);
+        }
+    }
+
+    /**
+     * The gradients of rnn's W_hh and biases, summed over the batch.
+     */
+    private void rnnBatchGradients(int steps, int lanes) {
+        // ∂L/∂W_hh = Σ_t Σ_b δa_t h_{t−1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(rnnBatchDu, RNN_HIDDEN, RNN_HIDDEN, rnnBatchH, 0, RNN_HIDDEN, steps, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < RNN_HIDDEN; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = rnnBatchDu[t * RNN_HIDDEN + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            rnnBiasGrad[m] += sum;
+        }
+    }
+
+    /**
+     * ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.
+     */
+    private void rnnBatchInputGradients(int steps, int lanes) {
+        BatchKernels.addOuterProducts(rnnBatchDu, RNN_HIDDEN, RNN_HIDDEN, batchInputs, INPUT, INPUT, steps, RNN_HIDDEN, INPUT, rnnWeightIhGrad, lanes);
+    }
+
+    /**
+     * ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ for one-hot x_t: δa_t is added to column tokens[b][t − 1].
+     */
+    private void rnnBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
+        for (int t = 1; t <= steps; t++) {
+            for (int m = 0; m < RNN_HIDDEN; m++) {
+                double[] d = rnnBatchDu[t * RNN_HIDDEN + m];
+                for (int b = 0; b < batch; b++) {
+                    rnnWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                }
+            }
+        }
+    }
+
+    /**
+     * o_t = V h_t + c for every step and sequence.
+     */
+    private void batchOutputLogits(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int in = t * RNN_HIDDEN;
+            int row = t * OUTPUT;
+            for (int k = 0; k < OUTPUT; k++) {
+                Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
+            }
+            BatchKernels.addProduct(outWeight, OUTPUT, RNN_HIDDEN, rnnBatchH, in, batchLogits, row, lanes);
+        }
+    }
+
+    /**
+     * Writes every sequence's ŷ = o into the caller's rows.
+     */
+    private void batchPredict(double[][][] ys, int batch, int steps) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * OUTPUT;
+            for (int b = 0; b < batch; b++) {
+                double[] y = ys[b][t - 1];
+                for (int k = 0; k < OUTPUT; k++) {
+                    y[k] = batchLogits[row + k][b];
+                }
+            }
+        }
+    }
+
+    /**
+     * ∂L/∂V and ∂L/∂c over the batch, and the gradient rnn receives from the output.
+     */
+    private void batchOutputGradients(int steps, int lanes) {
+        // ∂L/∂V = Σ_t Σ_b δy_t h_t ᵀ in one product; ∂L/∂c = Σ_t Σ_b δy_t
+        BatchKernels.addOuterProducts(batchDelta, OUTPUT, OUTPUT, rnnBatchH, RNN_HIDDEN, RNN_HIDDEN, steps, OUTPUT, RNN_HIDDEN, outWeightGrad, lanes);
+        for (int k = 0; k < OUTPUT; k++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                int row = t * OUTPUT;
+                double[] d = batchDelta[row + k];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            outBiasGrad[k] += sum;
+        }
+        // what rnn receives from above: Vᵀ δy_t, zero where no output reads it
+        for (int t = 1; t <= steps; t++) {
+            for (int j = 0; j < RNN_HIDDEN; j++) {
+                Arrays.fill(rnnBatchDhAbove[t * RNN_HIDDEN + j], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(outWeight, OUTPUT, RNN_HIDDEN, batchDelta, t * OUTPUT, rnnBatchDhAbove, t * RNN_HIDDEN, lanes);
+        }
+    }
+
+    /**
+     * The loss of every sequence against dense targets, summed; leaves δy in batchDelta.
+     */
+    private double batchLossAndDelta(double[][][] targets, int batch, int steps, int lanes) {
+        double loss = 0;
+        for (int t = 1; t <= steps; t++) {
+            int row = t * OUTPUT;
+            for (int b = 0; b < batch; b++) {
+                double[] y = targets[b][t - 1];
+                for (int k = 0; k < OUTPUT; k++) {
+                    batchColumn[k] = batchLogits[row + k][b];
+                }
+                // L = Σ (o − y)², δy = 2 (o − y)
+                for (int k = 0; k < OUTPUT; k++) {
+                    double difference = batchColumn[k] - y[k];
+                    loss += difference * difference;
+                    batchColumnDelta[k] = 2 * difference;
+                }
+                for (int k = 0; k < OUTPUT; k++) {
+                    batchDelta[row + k][b] = batchColumnDelta[k];
+                }
+            }
+            // lanes past the batch add nothing to any gradient
+            for (int k = 0; k < OUTPUT; k++) {
+                Arrays.fill(batchDelta[row + k], batch, lanes, 0.0);
             }
         }
         return loss;

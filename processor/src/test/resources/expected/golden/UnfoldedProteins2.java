@@ -5,6 +5,8 @@ import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.runtime.Activations;
+import dev.unfold.runtime.BatchKernels;
+import dev.unfold.runtime.Batches;
 import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
@@ -610,6 +612,171 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * δy = ∂L/∂o.
      */
     private final double[] outDelta = new double[OUTPUT];
+
+    /**
+     * Steps the batch buffers below can hold; batchReserve grows them.
+     */
+    private int batchSteps;
+
+    /**
+     * Lanes (sequences, padded to a multiple of 8) each batch row can hold.
+     */
+    private int batchLanes;
+
+    /**
+     * The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.
+     */
+    private double[][] batchInputs;
+
+    /**
+     * Batch rows: encoder's outputs, rows as in encoderH.
+     */
+    private double[][] encoderBatchH;
+
+    /**
+     * Batch rows: ∂L/∂encoderBatchH from above.
+     */
+    private double[][] encoderBatchDhAbove;
+
+    /**
+     * Batch rows: The gates, as in encoderGates.
+     */
+    private double[][] encoderBatchGates;
+
+    /**
+     * Batch rows: W_hn h + b_hn, as in encoderHn.
+     */
+    private double[][] encoderBatchHn;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in encoderDgates.
+     */
+    private double[][] encoderBatchDgates;
+
+    /**
+     * Batch rows: The hidden side's δ, as in encoderDgatesHidden.
+     */
+    private double[][] encoderBatchDgatesHidden;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] encoderBatchDhNext;
+
+    /**
+     * Batch rows: The gates, as in encoderGatesReverse.
+     */
+    private double[][] encoderBatchGatesReverse;
+
+    /**
+     * Batch rows: W_hn h + b_hn, as in encoderHnReverse.
+     */
+    private double[][] encoderBatchHnReverse;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in encoderDgatesReverse.
+     */
+    private double[][] encoderBatchDgatesReverse;
+
+    /**
+     * Batch rows: The hidden side's δ, as in encoderDgatesHiddenReverse.
+     */
+    private double[][] encoderBatchDgatesHiddenReverse;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] encoderBatchDhNextReverse;
+
+    /**
+     * Batch rows: summary's outputs, rows as in summaryH.
+     */
+    private double[][] summaryBatchH;
+
+    /**
+     * Batch rows: ∂L/∂summaryBatchH from above.
+     */
+    private double[][] summaryBatchDhAbove;
+
+    /**
+     * Batch rows: The gates, as in summaryGates.
+     */
+    private double[][] summaryBatchGates;
+
+    /**
+     * Batch rows: c_t, as in summaryC.
+     */
+    private double[][] summaryBatchC;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in summaryDgates.
+     */
+    private double[][] summaryBatchDgates;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] summaryBatchDhNext;
+
+    /**
+     * Batch rows: What c_{t∓1} receives from a step.
+     */
+    private double[][] summaryBatchDcNext;
+
+    /**
+     * Batch rows: The gates, as in summaryGatesReverse.
+     */
+    private double[][] summaryBatchGatesReverse;
+
+    /**
+     * Batch rows: c_t, as in summaryCReverse.
+     */
+    private double[][] summaryBatchCReverse;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in summaryDgatesReverse.
+     */
+    private double[][] summaryBatchDgatesReverse;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] summaryBatchDhNextReverse;
+
+    /**
+     * Batch rows: What c_{t∓1} receives from a step.
+     */
+    private double[][] summaryBatchDcNextReverse;
+
+    /**
+     * Batch rows: o_t, as in outLogits.
+     */
+    private double[][] batchLogits;
+
+    /**
+     * Batch rows: δy_t = ∂L/∂o_t.
+     */
+    private double[][] batchDelta;
+
+    /**
+     * Batch rows: What the output reads.
+     */
+    private double[][] batchSummary;
+
+    /**
+     * Batch rows: ∂L/∂batchSummary.
+     */
+    private double[][] batchSummaryGrad;
+
+    /**
+     * One sequence's logits at one step, for its loss.
+     */
+    private final double[] batchColumn = new double[OUTPUT];
+
+    /**
+     * One sequence's δy at one step.
+     */
+    private final double[] batchColumnDelta = new double[OUTPUT];
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -1498,6 +1665,923 @@ public final class UnfoldedProteins2 implements Proteins2 {
         double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         loss += logSumExp - outLogits[row + label];
         outDelta[row + label] -= 1;
+        return loss;
+    }
+
+    @Override
+    public void forward(double[][][] xs, double[][][] ys) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            Batches.forwardEach(this, xs, ys);
+            return;
+        }
+        int batch = xs.length;
+        Batches.outputs(ys, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        batchPredict(ys, batch, steps);
+    }
+
+    @Override
+    public void forward(int[][] tokens, double[][][] ys) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            Batches.forwardEach(this, tokens, ys);
+            return;
+        }
+        int batch = tokens.length;
+        Batches.outputs(ys, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        batchPredict(ys, batch, steps);
+    }
+
+    @Override
+    public double backward(double[][][] xs, double[][][] targets) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, xs, targets);
+        }
+        int batch = xs.length;
+        Batches.targets(targets, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(targets, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradients(steps, lanes);
+        return loss;
+    }
+
+    @Override
+    public double backward(double[][][] xs, int[][] labels) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, xs, labels);
+        }
+        int batch = xs.length;
+        Batches.labels(labels, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(labels, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradients(steps, lanes);
+        return loss;
+    }
+
+    @Override
+    public double backward(int[][] tokens, double[][][] targets) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, tokens, targets);
+        }
+        int batch = tokens.length;
+        Batches.targets(targets, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(targets, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradientsFromTokens(tokens, batch, steps);
+        return loss;
+    }
+
+    @Override
+    public double backward(int[][] tokens, int[][] labels) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, tokens, labels);
+        }
+        int batch = tokens.length;
+        Batches.labels(labels, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(labels, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradientsFromTokens(tokens, batch, steps);
+        return loss;
+    }
+
+    /**
+     * Grows the batch buffers to hold {@code steps} steps of {@code lanes} lanes; allocates
+     * only for a batch longer or wider than any before.
+     */
+    private void batchReserve(int steps, int lanes) {
+        if (steps <= batchSteps && lanes <= batchLanes) {
+            return;
+        }
+        batchSteps = Math.max(steps, batchSteps);
+        batchLanes = Math.max(lanes, batchLanes);
+        encoderBatchH = new double[Checks.bufferLength(batchSteps, ENCODER_WIDTH)][batchLanes];
+        encoderBatchDhAbove = new double[Checks.bufferLength(batchSteps, ENCODER_WIDTH)][batchLanes];
+        encoderBatchGates = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
+        encoderBatchHn = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
+        encoderBatchDgates = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
+        encoderBatchDgatesHidden = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
+        encoderBatchDhNext = new double[ENCODER_HIDDEN][batchLanes];
+        encoderBatchGatesReverse = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
+        encoderBatchHnReverse = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
+        encoderBatchDgatesReverse = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
+        encoderBatchDgatesHiddenReverse = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
+        encoderBatchDhNextReverse = new double[ENCODER_HIDDEN][batchLanes];
+        summaryBatchH = new double[Checks.bufferLength(batchSteps, SUMMARY_WIDTH)][batchLanes];
+        summaryBatchDhAbove = new double[Checks.bufferLength(batchSteps, SUMMARY_WIDTH)][batchLanes];
+        summaryBatchGates = new double[Checks.bufferLength(batchSteps, SUMMARY_GATES)][batchLanes];
+        summaryBatchC = new double[Checks.bufferLength(batchSteps, SUMMARY_HIDDEN)][batchLanes];
+        summaryBatchDgates = new double[Checks.bufferLength(batchSteps, SUMMARY_GATES)][batchLanes];
+        summaryBatchDhNext = new double[SUMMARY_HIDDEN][batchLanes];
+        summaryBatchDcNext = new double[SUMMARY_HIDDEN][batchLanes];
+        summaryBatchGatesReverse = new double[Checks.bufferLength(batchSteps, SUMMARY_GATES)][batchLanes];
+        summaryBatchCReverse = new double[Checks.bufferLength(batchSteps, SUMMARY_HIDDEN)][batchLanes];
+        summaryBatchDgatesReverse = new double[Checks.bufferLength(batchSteps, SUMMARY_GATES)][batchLanes];
+        summaryBatchDhNextReverse = new double[SUMMARY_HIDDEN][batchLanes];
+        summaryBatchDcNextReverse = new double[SUMMARY_HIDDEN][batchLanes];
+        batchLogits = new double[Checks.bufferLength(batchSteps, OUTPUT)][batchLanes];
+        batchDelta = new double[Checks.bufferLength(batchSteps, OUTPUT)][batchLanes];
+        batchSummary = new double[SUMMARY_WIDTH][batchLanes];
+        batchSummaryGrad = new double[SUMMARY_WIDTH][batchLanes];
+        batchInputs = null;   // regrown by batchReserveInputs when dense inputs come
+    }
+
+    /**
+     * The dense input rows at the size of the other batch buffers; token input never needs them.
+     */
+    private void batchReserveInputs() {
+        if (batchInputs == null) {
+            batchInputs = new double[Checks.bufferLength(batchSteps, INPUT)][batchLanes];
+        }
+    }
+
+    /**
+     * The batch's inputs as batch rows: x_t[j] of sequence b into lane b of row t · INPUT + j.
+     */
+    private void batchGatherInputs(double[][][] xs, int batch, int steps, int lanes) {
+        for (int b = 0; b < batch; b++) {
+            double[][] sequence = xs[b];
+            for (int t = 1; t <= steps; t++) {
+                double[] x = sequence[t - 1];
+                int row = t * INPUT;
+                for (int j = 0; j < INPUT; j++) {
+                    batchInputs[row + j][b] = x[j];
+                }
+            }
+        }
+        // lanes past the batch read zeros
+        for (int row = INPUT; row < (steps + 1) * INPUT; row++) {
+            Arrays.fill(batchInputs[row], batch, lanes, 0.0);
+        }
+    }
+
+    /**
+     * The batched forward pass once the first layer's inputs are projected: every layer
+     * bottom-up from zero states, then the output logits.
+     */
+    private void batchUnroll(int steps, int lanes) {
+        for (int k = 0; k < ENCODER_HIDDEN; k++) {
+            Arrays.fill(encoderBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        encoderBatchRecur(steps, lanes);
+        for (int k = 0; k < ENCODER_HIDDEN; k++) {
+            Arrays.fill(encoderBatchH[(steps + 1) * ENCODER_WIDTH + ENCODER_HIDDEN + k], 0, lanes, 0.0);   // h_{T+1} = 0
+        }
+        encoderBatchRecurReverse(steps, lanes);
+        summaryBatchProjectInputs(steps, lanes);
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchC[k], 0, lanes, 0.0);   // c_0 = 0
+        }
+        summaryBatchRecur(steps, lanes);
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchH[(steps + 1) * SUMMARY_WIDTH + SUMMARY_HIDDEN + k], 0, lanes, 0.0);   // h_{T+1} = 0
+        }
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchCReverse[(steps + 1) * SUMMARY_HIDDEN + k], 0, lanes, 0.0);   // c_{T+1} = 0
+        }
+        summaryBatchRecurReverse(steps, lanes);
+        batchOutputLogits(steps, lanes);
+    }
+
+    /**
+     * Batched BPTT from the output down to the first layer, adding every gradient but the
+     * first layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void batchBackpropagate(int steps, int lanes) {
+        batchOutputGradients(steps, lanes);
+        summaryBatchBackward(steps, lanes);
+        summaryBatchBackwardReverse(steps, lanes);
+        summaryBatchGradients(steps, lanes);
+        encoderBatchBackward(steps, lanes);
+        encoderBatchBackwardReverse(steps, lanes);
+        encoderBatchGradients(steps, lanes);
+    }
+
+    /**
+     * a_t = W_ih x_t + b for every step and sequence, where x_t is the network's input.
+     */
+    private void encoderBatchProjectInputs(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * ENCODER_GATES;
+            for (int m = 0; m < ENCODER_GATES; m++) {
+                Arrays.fill(encoderBatchGates[row + m], 0, lanes, encoderBias[m]);
+            }
+            BatchKernels.addProduct(encoderWeightIh, ENCODER_GATES, INPUT, batchInputs, t * INPUT, encoderBatchGates, row, lanes);
+            int reverseRow = t * ENCODER_GATES;
+            for (int m = 0; m < ENCODER_GATES; m++) {
+                Arrays.fill(encoderBatchGatesReverse[reverseRow + m], 0, lanes, encoderBiasReverse[m]);
+            }
+            BatchKernels.addProduct(encoderWeightIhReverse, ENCODER_GATES, INPUT, batchInputs, t * INPUT, encoderBatchGatesReverse, reverseRow, lanes);
+        }
+    }
+
+    /**
+     * a_t = W_ih x_t + b for one-hot x_t of every sequence: column tokens[b][t − 1] of W_ih.
+     */
+    private void encoderBatchProjectTokens(int[][] tokens, int batch, int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * ENCODER_GATES;
+            for (int m = 0; m < ENCODER_GATES; m++) {
+                double[] sums = encoderBatchGates[row + m];
+                double bias = encoderBias[m];
+                for (int b = 0; b < batch; b++) {
+                    sums[b] = encoderWeightIh[m * INPUT + tokens[b][t - 1]] + bias;
+                }
+                Arrays.fill(sums, batch, lanes, bias);
+            }
+            int reverseRow = t * ENCODER_GATES;
+            for (int m = 0; m < ENCODER_GATES; m++) {
+                double[] sums = encoderBatchGatesReverse[reverseRow + m];
+                double bias = encoderBiasReverse[m];
+                for (int b = 0; b < batch; b++) {
+                    sums[b] = encoderWeightIhReverse[m * INPUT + tokens[b][t - 1]] + bias;
+                }
+                Arrays.fill(sums, batch, lanes, bias);
+            }
+        }
+    }
+
+    /**
+     * The forward GRU recurrence of encoder for t = 1..T over a batch, from h = 0.
+     */
+    private void encoderBatchRecur(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int state = t * ENCODER_WIDTH;
+            int previous = state - ENCODER_WIDTH;
+            int gate = t * ENCODER_GATES;
+            int product = t * ENCODER_HIDDEN;
+            // r and z: W_ih x_t + b (already in encoderBatchGates) + W_hr h_{t−1} and W_hz h_{t−1}
+            BatchKernels.addProduct(encoderWeightHh, 0, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchGates, gate, lanes);
+            // n's hidden side W_hn h_{t−1} + b_hn, kept apart, since r gates it
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                Arrays.fill(encoderBatchHn[product + k], 0, lanes, encoderBiasHn[k]);
+            }
+            BatchKernels.addProduct(encoderWeightHh, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHn, product, lanes);
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] reset = encoderBatchGates[gate + k];
+                double[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
+                double[] hiddenN = encoderBatchHn[product + k];
+                double[] previousH = encoderBatchH[previous + k];
+                double[] h = encoderBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                    h[b] = (1 - z) * n + z * previousH[b];
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for the forward direction of encoder (GRU) over a batch, against the recurrence.
+     * Leaves the input-side gradients in row block t of encoderBatchDgates and the hidden-side ones in encoderBatchDgatesHidden.
+     */
+    private void encoderBatchBackward(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < ENCODER_HIDDEN; k++) {
+            Arrays.fill(encoderBatchDhNext[k], 0, lanes, 0.0);
+        }
+        for (int t = steps; t >= 1; t--) {
+            int state = t * ENCODER_WIDTH;
+            int previous = state - ENCODER_WIDTH;
+            int gate = t * ENCODER_GATES;
+            int product = t * ENCODER_HIDDEN;
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] reset = encoderBatchGates[gate + k];
+                double[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
+                double[] dReset = encoderBatchDgates[gate + k];
+                double[] dUpdate = encoderBatchDgates[gate + ENCODER_HIDDEN + k];
+                double[] dCandidate = encoderBatchDgates[gate + 2 * ENCODER_HIDDEN + k];
+                double[] hiddenReset = encoderBatchDgatesHidden[gate + k];
+                double[] hiddenUpdate = encoderBatchDgatesHidden[gate + ENCODER_HIDDEN + k];
+                double[] hiddenCandidate = encoderBatchDgatesHidden[gate + 2 * ENCODER_HIDDEN + k];
+                double[] hiddenN = encoderBatchHn[product + k];
+                double[] previousH = encoderBatchH[previous + k];
+                double[] above = encoderBatchDhAbove[state + k];
+                double[] dhLater = encoderBatchDhNext[k];
+                for (int b = 0; b < lanes; b++) {
+                    double r = reset[b];
+                    double z = update[b];
+                    double n = candidate[b];
+                    // δh_t = (∂L/∂h_t from above) + what step t+1 passed back
+                    double dh = above[b] + dhLater[b];
+                    // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity
+                    double dn = dh * (1 - z) * (1 - n * n);
+                    double dz = dh * (previousH[b] - n) * z * (1 - z);
+                    double dr = dn * hiddenN[b] * r * (1 - r);
+                    // input side: W_ih and b see δa = [δr ; δz ; δn]
+                    dReset[b] = dr;
+                    dUpdate[b] = dz;
+                    dCandidate[b] = dn;
+                    // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn
+                    hiddenReset[b] = dr;
+                    hiddenUpdate[b] = dz;
+                    hiddenCandidate[b] = r * dn;
+                    // the direct path: h_{t−1} reaches h_t with weight z
+                    dhLater[b] = dh * z;
+                }
+            }
+            // + W_hhᵀ δa^h_t: the rest of what h_{t−1} receives
+            BatchKernels.addTransposedProduct(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderBatchDgatesHidden, gate, encoderBatchDhNext, 0, lanes);
+        }
+    }
+
+    /**
+     * The reverse GRU recurrence of encoder for t = T..1 over a batch, from h = 0.
+     */
+    private void encoderBatchRecurReverse(int steps, int lanes) {
+        for (int t = steps; t >= 1; t--) {
+            int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
+            int previous = state + ENCODER_WIDTH;
+            int gate = t * ENCODER_GATES;
+            int product = t * ENCODER_HIDDEN;
+            // r and z: W_ih x_t + b (already in encoderBatchGatesReverse) + W_hr h_{t+1} and W_hz h_{t+1}
+            BatchKernels.addProduct(encoderWeightHhReverse, 0, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchGatesReverse, gate, lanes);
+            // n's hidden side W_hn h_{t+1} + b_hn, kept apart, since r gates it
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                Arrays.fill(encoderBatchHnReverse[product + k], 0, lanes, encoderBiasHnReverse[k]);
+            }
+            BatchKernels.addProduct(encoderWeightHhReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHnReverse, product, lanes);
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] reset = encoderBatchGatesReverse[gate + k];
+                double[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] hiddenN = encoderBatchHnReverse[product + k];
+                double[] previousH = encoderBatchH[previous + k];
+                double[] h = encoderBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
+                    h[b] = (1 - z) * n + z * previousH[b];
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for the reverse direction of encoder (GRU) over a batch, against the recurrence.
+     * Leaves the input-side gradients in row block t of encoderBatchDgatesReverse and the hidden-side ones in encoderBatchDgatesHiddenReverse.
+     */
+    private void encoderBatchBackwardReverse(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < ENCODER_HIDDEN; k++) {
+            Arrays.fill(encoderBatchDhNextReverse[k], 0, lanes, 0.0);
+        }
+        for (int t = 1; t <= steps; t++) {
+            int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
+            int previous = state + ENCODER_WIDTH;
+            int gate = t * ENCODER_GATES;
+            int product = t * ENCODER_HIDDEN;
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] reset = encoderBatchGatesReverse[gate + k];
+                double[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] dReset = encoderBatchDgatesReverse[gate + k];
+                double[] dUpdate = encoderBatchDgatesReverse[gate + ENCODER_HIDDEN + k];
+                double[] dCandidate = encoderBatchDgatesReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] hiddenReset = encoderBatchDgatesHiddenReverse[gate + k];
+                double[] hiddenUpdate = encoderBatchDgatesHiddenReverse[gate + ENCODER_HIDDEN + k];
+                double[] hiddenCandidate = encoderBatchDgatesHiddenReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] hiddenN = encoderBatchHnReverse[product + k];
+                double[] previousH = encoderBatchH[previous + k];
+                double[] above = encoderBatchDhAbove[state + k];
+                double[] dhLater = encoderBatchDhNextReverse[k];
+                for (int b = 0; b < lanes; b++) {
+                    double r = reset[b];
+                    double z = update[b];
+                    double n = candidate[b];
+                    // δh_t = (∂L/∂h_t from above) + what step t−1 passed back
+                    double dh = above[b] + dhLater[b];
+                    // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity
+                    double dn = dh * (1 - z) * (1 - n * n);
+                    double dz = dh * (previousH[b] - n) * z * (1 - z);
+                    double dr = dn * hiddenN[b] * r * (1 - r);
+                    // input side: W_ih and b see δa = [δr ; δz ; δn]
+                    dReset[b] = dr;
+                    dUpdate[b] = dz;
+                    dCandidate[b] = dn;
+                    // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn
+                    hiddenReset[b] = dr;
+                    hiddenUpdate[b] = dz;
+                    hiddenCandidate[b] = r * dn;
+                    // the direct path: h_{t+1} reaches h_t with weight z
+                    dhLater[b] = dh * z;
+                }
+            }
+            // + W_hhᵀ δa^h_t: the rest of what h_{t+1} receives
+            BatchKernels.addTransposedProduct(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderBatchDgatesHiddenReverse, gate, encoderBatchDhNextReverse, 0, lanes);
+        }
+    }
+
+    /**
+     * The gradients of encoder's W_hh and biases, summed over the batch.
+     */
+    private void encoderBatchGradients(int steps, int lanes) {
+        // ∂L/∂W_hh = Σ_t Σ_b δa_t h_{t−1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(encoderBatchDgatesHidden, ENCODER_GATES, ENCODER_GATES, encoderBatchH, 0, ENCODER_WIDTH, steps, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < ENCODER_GATES; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = encoderBatchDgates[t * ENCODER_GATES + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            encoderBiasGrad[m] += sum;
+        }
+        // ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block
+        for (int m = 0; m < ENCODER_HIDDEN; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = encoderBatchDgatesHidden[t * ENCODER_GATES + 2 * ENCODER_HIDDEN + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            encoderBiasHnGrad[m] += sum;
+        }
+        // ∂L/∂W_hh (reverse) = Σ_t Σ_b δa_t h_{t+1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(encoderBatchDgatesHiddenReverse, ENCODER_GATES, ENCODER_GATES, encoderBatchH, 2 * ENCODER_WIDTH + ENCODER_HIDDEN, ENCODER_WIDTH, steps, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhReverseGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < ENCODER_GATES; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            encoderBiasReverseGrad[m] += sum;
+        }
+        // ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block
+        for (int m = 0; m < ENCODER_HIDDEN; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = encoderBatchDgatesHiddenReverse[t * ENCODER_GATES + 2 * ENCODER_HIDDEN + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            encoderBiasHnReverseGrad[m] += sum;
+        }
+    }
+
+    /**
+     * ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.
+     */
+    private void encoderBatchInputGradients(int steps, int lanes) {
+        BatchKernels.addOuterProducts(encoderBatchDgates, ENCODER_GATES, ENCODER_GATES, batchInputs, INPUT, INPUT, steps, ENCODER_GATES, INPUT, encoderWeightIhGrad, lanes);
+        BatchKernels.addOuterProducts(encoderBatchDgatesReverse, ENCODER_GATES, ENCODER_GATES, batchInputs, INPUT, INPUT, steps, ENCODER_GATES, INPUT, encoderWeightIhReverseGrad, lanes);
+    }
+
+    /**
+     * ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ for one-hot x_t: δa_t is added to column tokens[b][t − 1].
+     */
+    private void encoderBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
+        for (int t = 1; t <= steps; t++) {
+            for (int m = 0; m < ENCODER_GATES; m++) {
+                double[] d = encoderBatchDgates[t * ENCODER_GATES + m];
+                for (int b = 0; b < batch; b++) {
+                    encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                }
+            }
+            for (int m = 0; m < ENCODER_GATES; m++) {
+                double[] d = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
+                for (int b = 0; b < batch; b++) {
+                    encoderWeightIhReverseGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                }
+            }
+        }
+    }
+
+    /**
+     * a_t = W_ih x_t + b for every step and sequence, where x_t is row block t of encoder's states.
+     */
+    private void summaryBatchProjectInputs(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * SUMMARY_GATES;
+            for (int m = 0; m < SUMMARY_GATES; m++) {
+                Arrays.fill(summaryBatchGates[row + m], 0, lanes, summaryBias[m]);
+            }
+            BatchKernels.addProduct(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, encoderBatchH, t * ENCODER_WIDTH, summaryBatchGates, row, lanes);
+            int reverseRow = t * SUMMARY_GATES;
+            for (int m = 0; m < SUMMARY_GATES; m++) {
+                Arrays.fill(summaryBatchGatesReverse[reverseRow + m], 0, lanes, summaryBiasReverse[m]);
+            }
+            BatchKernels.addProduct(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, encoderBatchH, t * ENCODER_WIDTH, summaryBatchGatesReverse, reverseRow, lanes);
+        }
+    }
+
+    /**
+     * The forward LSTM recurrence of summary for t = 1..T over a batch, from h = c = 0.
+     */
+    private void summaryBatchRecur(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int state = t * SUMMARY_WIDTH;
+            int previous = state - SUMMARY_WIDTH;
+            int gate = t * SUMMARY_GATES;
+            int cell = t * SUMMARY_HIDDEN;
+            int previousCell = cell - SUMMARY_HIDDEN;
+            // a = W_ih x_t + b (already in summaryBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
+            BatchKernels.addProduct(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGates, gate, lanes);
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] inputGate = summaryBatchGates[gate + k];
+                double[] forgetGate = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] previousC = summaryBatchC[previousCell + k];
+                double[] c = summaryBatchC[cell + k];
+                double[] h = summaryBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double value = f * previousC[b] + i * g;
+                    c[b] = value;
+                    h[b] = o * Activations.tanh(value);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for the forward direction of summary (LSTM) over a batch, against the recurrence.
+     * Leaves the gate pre-activations' gradients δa_t in row block t of summaryBatchDgates.
+     */
+    private void summaryBatchBackward(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
+        }
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchDcNext[k], 0, lanes, 0.0);
+        }
+        for (int t = steps; t >= 1; t--) {
+            int state = t * SUMMARY_WIDTH;
+            int gate = t * SUMMARY_GATES;
+            int cell = t * SUMMARY_HIDDEN;
+            int previousCell = cell - SUMMARY_HIDDEN;
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] inputGate = summaryBatchGates[gate + k];
+                double[] forgetGate = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] dInput = summaryBatchDgates[gate + k];
+                double[] dForget = summaryBatchDgates[gate + SUMMARY_HIDDEN + k];
+                double[] dCandidate = summaryBatchDgates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] dOutput = summaryBatchDgates[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] previousC = summaryBatchC[previousCell + k];
+                double[] c = summaryBatchC[cell + k];
+                double[] above = summaryBatchDhAbove[state + k];
+                double[] dhLater = summaryBatchDhNext[k];
+                double[] dcLater = summaryBatchDcNext[k];
+                for (int b = 0; b < lanes; b++) {
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
+                    double tanhC = Activations.tanh(c[b]);
+                    // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t+1}
+                    double dh = above[b] + dhLater[b];
+                    // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}
+                    double dc = dh * o * (1 - tanhC * tanhC) + dcLater[b];
+                    // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²
+                    dInput[b] = dc * g * i * (1 - i);
+                    dForget[b] = dc * previousC[b] * f * (1 - f);
+                    dCandidate[b] = dc * i * (1 - g * g);
+                    dOutput[b] = dh * tanhC * o * (1 - o);
+                    dcLater[b] = dc * f;
+                }
+            }
+            // W_hhᵀ δa_t: the gradient h_{t−1} receives through the recurrence
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchDgates, gate, summaryBatchDhNext, 0, lanes);
+        }
+    }
+
+    /**
+     * The reverse LSTM recurrence of summary for t = T..1 over a batch, from h = c = 0.
+     */
+    private void summaryBatchRecurReverse(int steps, int lanes) {
+        for (int t = steps; t >= 1; t--) {
+            int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
+            int previous = state + SUMMARY_WIDTH;
+            int gate = t * SUMMARY_GATES;
+            int cell = t * SUMMARY_HIDDEN;
+            int previousCell = cell + SUMMARY_HIDDEN;
+            // a = W_ih x_t + b (already in summaryBatchGatesReverse) + W_hh h_{t+1}: four gates, every sequence, one product
+            BatchKernels.addProduct(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGatesReverse, gate, lanes);
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] inputGate = summaryBatchGatesReverse[gate + k];
+                double[] forgetGate = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] previousC = summaryBatchCReverse[previousCell + k];
+                double[] c = summaryBatchCReverse[cell + k];
+                double[] h = summaryBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double value = f * previousC[b] + i * g;
+                    c[b] = value;
+                    h[b] = o * Activations.tanh(value);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for the reverse direction of summary (LSTM) over a batch, against the recurrence.
+     * Leaves the gate pre-activations' gradients δa_t in row block t of summaryBatchDgatesReverse.
+     */
+    private void summaryBatchBackwardReverse(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchDhNextReverse[k], 0, lanes, 0.0);
+        }
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchDcNextReverse[k], 0, lanes, 0.0);
+        }
+        for (int t = 1; t <= steps; t++) {
+            int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
+            int gate = t * SUMMARY_GATES;
+            int cell = t * SUMMARY_HIDDEN;
+            int previousCell = cell + SUMMARY_HIDDEN;
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] inputGate = summaryBatchGatesReverse[gate + k];
+                double[] forgetGate = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] dInput = summaryBatchDgatesReverse[gate + k];
+                double[] dForget = summaryBatchDgatesReverse[gate + SUMMARY_HIDDEN + k];
+                double[] dCandidate = summaryBatchDgatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] dOutput = summaryBatchDgatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] previousC = summaryBatchCReverse[previousCell + k];
+                double[] c = summaryBatchCReverse[cell + k];
+                double[] above = summaryBatchDhAbove[state + k];
+                double[] dhLater = summaryBatchDhNextReverse[k];
+                double[] dcLater = summaryBatchDcNextReverse[k];
+                for (int b = 0; b < lanes; b++) {
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
+                    double tanhC = Activations.tanh(c[b]);
+                    // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t−1}
+                    double dh = above[b] + dhLater[b];
+                    // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}
+                    double dc = dh * o * (1 - tanhC * tanhC) + dcLater[b];
+                    // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²
+                    dInput[b] = dc * g * i * (1 - i);
+                    dForget[b] = dc * previousC[b] * f * (1 - f);
+                    dCandidate[b] = dc * i * (1 - g * g);
+                    dOutput[b] = dh * tanhC * o * (1 - o);
+                    dcLater[b] = dc * f;
+                }
+            }
+            // W_hhᵀ δa_t: the gradient h_{t+1} receives through the recurrence
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                Arrays.fill(summaryBatchDhNextReverse[k], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchDgatesReverse, gate, summaryBatchDhNextReverse, 0, lanes);
+        }
+    }
+
+    /**
+     * The gradients of summary's weights and biases, and what encoder receives, summed over the batch.
+     */
+    private void summaryBatchGradients(int steps, int lanes) {
+        // ∂L/∂W_hh = Σ_t Σ_b δa_t h_{t−1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(summaryBatchDgates, SUMMARY_GATES, SUMMARY_GATES, summaryBatchH, 0, SUMMARY_WIDTH, steps, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < SUMMARY_GATES; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = summaryBatchDgates[t * SUMMARY_GATES + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            summaryBiasGrad[m] += sum;
+        }
+        // ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ, x_t being row block t of encoder's states
+        BatchKernels.addOuterProducts(summaryBatchDgates, SUMMARY_GATES, SUMMARY_GATES, encoderBatchH, ENCODER_WIDTH, ENCODER_WIDTH, steps, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhGrad, lanes);
+        // ∂L/∂W_hh (reverse) = Σ_t Σ_b δa_t h_{t+1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(summaryBatchDgatesReverse, SUMMARY_GATES, SUMMARY_GATES, summaryBatchH, 2 * SUMMARY_WIDTH + SUMMARY_HIDDEN, SUMMARY_WIDTH, steps, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhReverseGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < SUMMARY_GATES; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = summaryBatchDgatesReverse[t * SUMMARY_GATES + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            summaryBiasReverseGrad[m] += sum;
+        }
+        // ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ, x_t being row block t of encoder's states
+        BatchKernels.addOuterProducts(summaryBatchDgatesReverse, SUMMARY_GATES, SUMMARY_GATES, encoderBatchH, ENCODER_WIDTH, ENCODER_WIDTH, steps, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhReverseGrad, lanes);
+        // what encoder receives from above: W_ihᵀ δa_t at every step
+        for (int t = 1; t <= steps; t++) {
+            for (int j = 0; j < ENCODER_WIDTH; j++) {
+                Arrays.fill(encoderBatchDhAbove[t * ENCODER_WIDTH + j], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryBatchDgates, t * SUMMARY_GATES, encoderBatchDhAbove, t * ENCODER_WIDTH, lanes);
+            BatchKernels.addTransposedProduct(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryBatchDgatesReverse, t * SUMMARY_GATES, encoderBatchDhAbove, t * ENCODER_WIDTH, lanes);
+        }
+    }
+
+    /**
+     * o = V s + c over every sequence's summary s = [h_T ; g_1].
+     */
+    private void batchOutputLogits(int steps, int lanes) {
+        // the summary [h_T ; g_1], every sequence's
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            System.arraycopy(summaryBatchH[steps * SUMMARY_WIDTH + k], 0, batchSummary[k], 0, lanes);
+            System.arraycopy(summaryBatchH[SUMMARY_WIDTH + SUMMARY_HIDDEN + k], 0, batchSummary[SUMMARY_HIDDEN + k], 0, lanes);
+        }
+        int row = 0;
+        for (int k = 0; k < OUTPUT; k++) {
+            Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
+        }
+        BatchKernels.addProduct(outWeight, OUTPUT, SUMMARY_WIDTH, batchSummary, 0, batchLogits, row, lanes);
+    }
+
+    /**
+     * Writes every sequence's ŷ = softmax(o) into the caller's rows.
+     */
+    private void batchPredict(double[][][] ys, int batch, int steps) {
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            double[] y = ys[b][0];
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumn[k] = batchLogits[row + k][b];
+            }
+            Kernels.softmax(batchColumn, 0, OUTPUT, y, 0);
+        }
+    }
+
+    /**
+     * ∂L/∂V and ∂L/∂c over the batch, and the gradient summary receives from the output.
+     */
+    private void batchOutputGradients(int steps, int lanes) {
+        // ∂L/∂V = Σ_t Σ_b δy_t s ᵀ in one product; ∂L/∂c = Σ_t Σ_b δy_t
+        BatchKernels.addOuterProducts(batchDelta, 0, 0, batchSummary, 0, 0, 1, OUTPUT, SUMMARY_WIDTH, outWeightGrad, lanes);
+        for (int k = 0; k < OUTPUT; k++) {
+            double sum = 0;
+            int row = 0;
+            double[] d = batchDelta[row + k];
+            for (int b = 0; b < lanes; b++) {
+                sum += d[b];
+            }
+            outBiasGrad[k] += sum;
+        }
+        // what summary receives from above: Vᵀ δy, zero where no output reads it
+        for (int t = 1; t <= steps; t++) {
+            for (int j = 0; j < SUMMARY_WIDTH; j++) {
+                Arrays.fill(summaryBatchDhAbove[t * SUMMARY_WIDTH + j], 0, lanes, 0.0);
+            }
+        }
+        for (int j = 0; j < SUMMARY_WIDTH; j++) {
+            Arrays.fill(batchSummaryGrad[j], 0, lanes, 0.0);
+        }
+        BatchKernels.addTransposedProduct(outWeight, OUTPUT, SUMMARY_WIDTH, batchDelta, 0, batchSummaryGrad, 0, lanes);
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            System.arraycopy(batchSummaryGrad[k], 0, summaryBatchDhAbove[steps * SUMMARY_WIDTH + k], 0, lanes);
+            System.arraycopy(batchSummaryGrad[SUMMARY_HIDDEN + k], 0, summaryBatchDhAbove[SUMMARY_WIDTH + SUMMARY_HIDDEN + k], 0, lanes);
+        }
+    }
+
+    /**
+     * The loss of every sequence against dense targets, summed; leaves δy in batchDelta.
+     */
+    private double batchLossAndDelta(double[][][] targets, int batch, int steps, int lanes) {
+        double loss = 0;
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            double[] y = targets[b][0];
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumn[k] = batchLogits[row + k][b];
+            }
+            // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
+            // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
+            double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
+            double targetSum = 0;
+            for (int k = 0; k < OUTPUT; k++) {
+                loss -= y[k] * (batchColumn[k] - logSumExp);
+                targetSum += y[k];
+            }
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumnDelta[k] = batchColumnDelta[k] * targetSum - y[k];
+            }
+            for (int k = 0; k < OUTPUT; k++) {
+                batchDelta[row + k][b] = batchColumnDelta[k];
+            }
+        }
+        // lanes past the batch add nothing to any gradient
+        for (int k = 0; k < OUTPUT; k++) {
+            Arrays.fill(batchDelta[row + k], batch, lanes, 0.0);
+        }
+        return loss;
+    }
+
+    /**
+     * The cross-entropy of every sequence against class labels, summed; leaves δy in batchDelta.
+     */
+    private double batchLossAndDelta(int[][] labels, int batch, int steps, int lanes) {
+        double loss = 0;
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            int label = labels[b][0];
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumn[k] = batchLogits[row + k][b];
+            }
+            // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
+            double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
+            loss += logSumExp - batchColumn[label];
+            batchColumnDelta[label] -= 1;
+            for (int k = 0; k < OUTPUT; k++) {
+                batchDelta[row + k][b] = batchColumnDelta[k];
+            }
+        }
+        // lanes past the batch add nothing to any gradient
+        for (int k = 0; k < OUTPUT; k++) {
+            Arrays.fill(batchDelta[row + k], batch, lanes, 0.0);
+        }
         return loss;
     }
 }

@@ -5,6 +5,8 @@ import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.runtime.Activations;
+import dev.unfold.runtime.BatchKernels;
+import dev.unfold.runtime.Batches;
 import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
@@ -362,6 +364,91 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * A step's output as a sequence of one.
      */
     private final double[][] stepOutputs = new double[1][];
+
+    /**
+     * Steps the batch buffers below can hold; batchReserve grows them.
+     */
+    private int batchSteps;
+
+    /**
+     * Lanes (sequences, padded to a multiple of 8) each batch row can hold.
+     */
+    private int batchLanes;
+
+    /**
+     * The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.
+     */
+    private double[][] batchInputs;
+
+    /**
+     * Batch rows: encoder's outputs, rows as in encoderH.
+     */
+    private double[][] encoderBatchH;
+
+    /**
+     * Batch rows: ∂L/∂encoderBatchH from above.
+     */
+    private double[][] encoderBatchDhAbove;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in encoderDu.
+     */
+    private double[][] encoderBatchDu;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] encoderBatchDhNext;
+
+    /**
+     * Batch rows: summary's outputs, rows as in summaryH.
+     */
+    private double[][] summaryBatchH;
+
+    /**
+     * Batch rows: ∂L/∂summaryBatchH from above.
+     */
+    private double[][] summaryBatchDhAbove;
+
+    /**
+     * Batch rows: δ of the pre-activations, as in summaryDu.
+     */
+    private double[][] summaryBatchDu;
+
+    /**
+     * Batch rows: What the previous state receives from a step.
+     */
+    private double[][] summaryBatchDhNext;
+
+    /**
+     * Batch rows: o_t, as in outLogits.
+     */
+    private double[][] batchLogits;
+
+    /**
+     * Batch rows: δy_t = ∂L/∂o_t.
+     */
+    private double[][] batchDelta;
+
+    /**
+     * Batch rows: What the output reads.
+     */
+    private double[][] batchSummary;
+
+    /**
+     * Batch rows: ∂L/∂batchSummary.
+     */
+    private double[][] batchSummaryGrad;
+
+    /**
+     * One sequence's logits at one step, for its loss.
+     */
+    private final double[] batchColumn = new double[OUTPUT];
+
+    /**
+     * One sequence's δy at one step.
+     */
+    private final double[] batchColumnDelta = new double[OUTPUT];
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -967,6 +1054,532 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         loss += logSumExp - outLogits[row + label];
         outDelta[row + label] -= 1;
+        return loss;
+    }
+
+    @Override
+    public void forward(double[][][] xs, double[][][] ys) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            Batches.forwardEach(this, xs, ys);
+            return;
+        }
+        int batch = xs.length;
+        Batches.outputs(ys, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        batchPredict(ys, batch, steps);
+    }
+
+    @Override
+    public void forward(int[][] tokens, double[][][] ys) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            Batches.forwardEach(this, tokens, ys);
+            return;
+        }
+        int batch = tokens.length;
+        Batches.outputs(ys, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        batchPredict(ys, batch, steps);
+    }
+
+    @Override
+    public double backward(double[][][] xs, double[][][] targets) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, xs, targets);
+        }
+        int batch = xs.length;
+        Batches.targets(targets, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(targets, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradients(steps, lanes);
+        return loss;
+    }
+
+    @Override
+    public double backward(double[][][] xs, int[][] labels) {
+        int steps = Batches.steps(xs, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, xs, labels);
+        }
+        int batch = xs.length;
+        Batches.labels(labels, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(labels, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradients(steps, lanes);
+        return loss;
+    }
+
+    @Override
+    public double backward(int[][] tokens, double[][][] targets) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, tokens, targets);
+        }
+        int batch = tokens.length;
+        Batches.targets(targets, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(targets, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradientsFromTokens(tokens, batch, steps);
+        return loss;
+    }
+
+    @Override
+    public double backward(int[][] tokens, int[][] labels) {
+        int steps = Batches.steps(tokens, INPUT);
+        if (steps < 0) {
+            // lengths differ: one sequence after another
+            return Batches.backwardEach(this, tokens, labels);
+        }
+        int batch = tokens.length;
+        Batches.labels(labels, batch, 1, OUTPUT);
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        double loss = batchLossAndDelta(labels, batch, steps, lanes);
+        batchBackpropagate(steps, lanes);
+        encoderBatchInputGradientsFromTokens(tokens, batch, steps);
+        return loss;
+    }
+
+    /**
+     * Grows the batch buffers to hold {@code steps} steps of {@code lanes} lanes; allocates
+     * only for a batch longer or wider than any before.
+     */
+    private void batchReserve(int steps, int lanes) {
+        if (steps <= batchSteps && lanes <= batchLanes) {
+            return;
+        }
+        batchSteps = Math.max(steps, batchSteps);
+        batchLanes = Math.max(lanes, batchLanes);
+        encoderBatchH = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
+        encoderBatchDhAbove = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
+        encoderBatchDu = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
+        encoderBatchDhNext = new double[ENCODER_HIDDEN][batchLanes];
+        summaryBatchH = new double[Checks.bufferLength(batchSteps, SUMMARY_HIDDEN)][batchLanes];
+        summaryBatchDhAbove = new double[Checks.bufferLength(batchSteps, SUMMARY_HIDDEN)][batchLanes];
+        summaryBatchDu = new double[Checks.bufferLength(batchSteps, SUMMARY_HIDDEN)][batchLanes];
+        summaryBatchDhNext = new double[SUMMARY_HIDDEN][batchLanes];
+        batchLogits = new double[Checks.bufferLength(batchSteps, OUTPUT)][batchLanes];
+        batchDelta = new double[Checks.bufferLength(batchSteps, OUTPUT)][batchLanes];
+        batchSummary = new double[SUMMARY_HIDDEN][batchLanes];
+        batchSummaryGrad = new double[SUMMARY_HIDDEN][batchLanes];
+        batchInputs = null;   // regrown by batchReserveInputs when dense inputs come
+    }
+
+    /**
+     * The dense input rows at the size of the other batch buffers; token input never needs them.
+     */
+    private void batchReserveInputs() {
+        if (batchInputs == null) {
+            batchInputs = new double[Checks.bufferLength(batchSteps, INPUT)][batchLanes];
+        }
+    }
+
+    /**
+     * The batch's inputs as batch rows: x_t[j] of sequence b into lane b of row t · INPUT + j.
+     */
+    private void batchGatherInputs(double[][][] xs, int batch, int steps, int lanes) {
+        for (int b = 0; b < batch; b++) {
+            double[][] sequence = xs[b];
+            for (int t = 1; t <= steps; t++) {
+                double[] x = sequence[t - 1];
+                int row = t * INPUT;
+                for (int j = 0; j < INPUT; j++) {
+                    batchInputs[row + j][b] = x[j];
+                }
+            }
+        }
+        // lanes past the batch read zeros
+        for (int row = INPUT; row < (steps + 1) * INPUT; row++) {
+            Arrays.fill(batchInputs[row], batch, lanes, 0.0);
+        }
+    }
+
+    /**
+     * The batched forward pass once the first layer's inputs are projected: every layer
+     * bottom-up from zero states, then the output logits.
+     */
+    private void batchUnroll(int steps, int lanes) {
+        for (int k = 0; k < ENCODER_HIDDEN; k++) {
+            Arrays.fill(encoderBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        encoderBatchRecur(steps, lanes);
+        summaryBatchProjectInputs(steps, lanes);
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        summaryBatchRecur(steps, lanes);
+        batchOutputLogits(steps, lanes);
+    }
+
+    /**
+     * Batched BPTT from the output down to the first layer, adding every gradient but the
+     * first layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void batchBackpropagate(int steps, int lanes) {
+        batchOutputGradients(steps, lanes);
+        summaryBatchBackward(steps, lanes);
+        summaryBatchGradients(steps, lanes);
+        encoderBatchBackward(steps, lanes);
+        encoderBatchGradients(steps, lanes);
+    }
+
+    /**
+     * a_t = W_ih x_t + b for every step and sequence, where x_t is the network's input.
+     */
+    private void encoderBatchProjectInputs(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * ENCODER_HIDDEN;
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                Arrays.fill(encoderBatchH[row + m], 0, lanes, encoderBias[m]);
+            }
+            BatchKernels.addProduct(encoderWeightIh, ENCODER_HIDDEN, INPUT, batchInputs, t * INPUT, encoderBatchH, row, lanes);
+        }
+    }
+
+    /**
+     * a_t = W_ih x_t + b for one-hot x_t of every sequence: column tokens[b][t − 1] of W_ih.
+     */
+    private void encoderBatchProjectTokens(int[][] tokens, int batch, int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * ENCODER_HIDDEN;
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                double[] sums = encoderBatchH[row + m];
+                double bias = encoderBias[m];
+                for (int b = 0; b < batch; b++) {
+                    sums[b] = encoderWeightIh[m * INPUT + tokens[b][t - 1]] + bias;
+                }
+                Arrays.fill(sums, batch, lanes, bias);
+            }
+        }
+    }
+
+    /**
+     * The recurrence of encoder for t = 1..T over a batch: h_t = sigmoid(W_hh h_{t−1} + W_ih x_t + b), from a zero state.
+     */
+    private void encoderBatchRecur(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int state = t * ENCODER_HIDDEN;
+            int previous = state - ENCODER_HIDDEN;
+            // u = W_ih x_t + b (already in encoderBatchH) + W_hh h_{t−1}, for every sequence at once
+            BatchKernels.addProduct(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchH, state, lanes);
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] u = encoderBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    u[b] = Activations.sigmoid(u[b]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for encoder over a batch, against the recurrence.
+     * Leaves δu_t in row block t of encoderBatchDu.
+     */
+    private void encoderBatchBackward(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < ENCODER_HIDDEN; k++) {
+            Arrays.fill(encoderBatchDhNext[k], 0, lanes, 0.0);
+        }
+        for (int t = steps; t >= 1; t--) {
+            int state = t * ENCODER_HIDDEN;
+            int row = t * ENCODER_HIDDEN;
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] output = encoderBatchH[state + k];
+                double[] above = encoderBatchDhAbove[state + k];
+                double[] dhLater = encoderBatchDhNext[k];
+                double[] du = encoderBatchDu[row + k];
+                for (int b = 0; b < lanes; b++) {
+                    double h = output[b];
+                    du[b] = h * (1 - h) * (above[b] + dhLater[b]);
+                }
+            }
+            // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                Arrays.fill(encoderBatchDhNext[k], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchDu, row, encoderBatchDhNext, 0, lanes);
+        }
+    }
+
+    /**
+     * The gradients of encoder's W_hh and biases, summed over the batch.
+     */
+    private void encoderBatchGradients(int steps, int lanes) {
+        // ∂L/∂W_hh = Σ_t Σ_b δa_t h_{t−1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(encoderBatchDu, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, 0, ENCODER_HIDDEN, steps, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < ENCODER_HIDDEN; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = encoderBatchDu[t * ENCODER_HIDDEN + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            encoderBiasGrad[m] += sum;
+        }
+    }
+
+    /**
+     * ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.
+     */
+    private void encoderBatchInputGradients(int steps, int lanes) {
+        BatchKernels.addOuterProducts(encoderBatchDu, ENCODER_HIDDEN, ENCODER_HIDDEN, batchInputs, INPUT, INPUT, steps, ENCODER_HIDDEN, INPUT, encoderWeightIhGrad, lanes);
+    }
+
+    /**
+     * ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ for one-hot x_t: δa_t is added to column tokens[b][t − 1].
+     */
+    private void encoderBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
+        for (int t = 1; t <= steps; t++) {
+            for (int m = 0; m < ENCODER_HIDDEN; m++) {
+                double[] d = encoderBatchDu[t * ENCODER_HIDDEN + m];
+                for (int b = 0; b < batch; b++) {
+                    encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                }
+            }
+        }
+    }
+
+    /**
+     * a_t = W_ih x_t + b for every step and sequence, where x_t is row block t of encoder's states.
+     */
+    private void summaryBatchProjectInputs(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int row = t * SUMMARY_HIDDEN;
+            for (int m = 0; m < SUMMARY_HIDDEN; m++) {
+                Arrays.fill(summaryBatchH[row + m], 0, lanes, summaryBias[m]);
+            }
+            BatchKernels.addProduct(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, encoderBatchH, t * ENCODER_HIDDEN, summaryBatchH, row, lanes);
+        }
+    }
+
+    /**
+     * The recurrence of summary for t = 1..T over a batch: h_t = relu(W_hh h_{t−1} + W_ih x_t + b), from a zero state.
+     */
+    private void summaryBatchRecur(int steps, int lanes) {
+        for (int t = 1; t <= steps; t++) {
+            int state = t * SUMMARY_HIDDEN;
+            int previous = state - SUMMARY_HIDDEN;
+            // u = W_ih x_t + b (already in summaryBatchH) + W_hh h_{t−1}, for every sequence at once
+            BatchKernels.addProduct(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchH, state, lanes);
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] u = summaryBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    u[b] = Math.max(0.0, u[b]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Backpropagation through time for summary over a batch, against the recurrence.
+     * Leaves δu_t in row block t of summaryBatchDu.
+     */
+    private void summaryBatchBackward(int steps, int lanes) {
+        // nothing flows back from beyond the last step
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
+        }
+        for (int t = steps; t >= 1; t--) {
+            int state = t * SUMMARY_HIDDEN;
+            int row = t * SUMMARY_HIDDEN;
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] output = summaryBatchH[state + k];
+                double[] above = summaryBatchDhAbove[state + k];
+                double[] dhLater = summaryBatchDhNext[k];
+                double[] du = summaryBatchDu[row + k];
+                for (int b = 0; b < lanes; b++) {
+                    double h = output[b];
+                    du[b] = h > 0 ? above[b] + dhLater[b] : 0.0;
+                }
+            }
+            // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryBatchDu, row, summaryBatchDhNext, 0, lanes);
+        }
+    }
+
+    /**
+     * The gradients of summary's weights and biases, and what encoder receives, summed over the batch.
+     */
+    private void summaryBatchGradients(int steps, int lanes) {
+        // ∂L/∂W_hh = Σ_t Σ_b δa_t h_{t−1} ᵀ: every step and sequence in one product
+        BatchKernels.addOuterProducts(summaryBatchDu, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryBatchH, 0, SUMMARY_HIDDEN, steps, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhGrad, lanes);
+        // ∂L/∂b = Σ_t Σ_b δa_t
+        for (int m = 0; m < SUMMARY_HIDDEN; m++) {
+            double sum = 0;
+            for (int t = 1; t <= steps; t++) {
+                double[] d = summaryBatchDu[t * SUMMARY_HIDDEN + m];
+                for (int b = 0; b < lanes; b++) {
+                    sum += d[b];
+                }
+            }
+            summaryBiasGrad[m] += sum;
+        }
+        // ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ, x_t being row block t of encoder's states
+        BatchKernels.addOuterProducts(summaryBatchDu, SUMMARY_HIDDEN, SUMMARY_HIDDEN, encoderBatchH, ENCODER_HIDDEN, ENCODER_HIDDEN, steps, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhGrad, lanes);
+        // what encoder receives from above: W_ihᵀ δa_t at every step
+        for (int t = 1; t <= steps; t++) {
+            for (int j = 0; j < ENCODER_HIDDEN; j++) {
+                Arrays.fill(encoderBatchDhAbove[t * ENCODER_HIDDEN + j], 0, lanes, 0.0);
+            }
+            BatchKernels.addTransposedProduct(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryBatchDu, t * SUMMARY_HIDDEN, encoderBatchDhAbove, t * ENCODER_HIDDEN, lanes);
+        }
+    }
+
+    /**
+     * o = V s + c over every sequence's summary s = h_T.
+     */
+    private void batchOutputLogits(int steps, int lanes) {
+        // the summary h_T, every sequence's
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            System.arraycopy(summaryBatchH[steps * SUMMARY_HIDDEN + k], 0, batchSummary[k], 0, lanes);
+        }
+        int row = 0;
+        for (int k = 0; k < OUTPUT; k++) {
+            Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
+        }
+        BatchKernels.addProduct(outWeight, OUTPUT, SUMMARY_HIDDEN, batchSummary, 0, batchLogits, row, lanes);
+    }
+
+    /**
+     * Writes every sequence's ŷ = softmax(o) into the caller's rows.
+     */
+    private void batchPredict(double[][][] ys, int batch, int steps) {
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            double[] y = ys[b][0];
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumn[k] = batchLogits[row + k][b];
+            }
+            Kernels.softmax(batchColumn, 0, OUTPUT, y, 0);
+        }
+    }
+
+    /**
+     * ∂L/∂V and ∂L/∂c over the batch, and the gradient summary receives from the output.
+     */
+    private void batchOutputGradients(int steps, int lanes) {
+        // ∂L/∂V = Σ_t Σ_b δy_t s ᵀ in one product; ∂L/∂c = Σ_t Σ_b δy_t
+        BatchKernels.addOuterProducts(batchDelta, 0, 0, batchSummary, 0, 0, 1, OUTPUT, SUMMARY_HIDDEN, outWeightGrad, lanes);
+        for (int k = 0; k < OUTPUT; k++) {
+            double sum = 0;
+            int row = 0;
+            double[] d = batchDelta[row + k];
+            for (int b = 0; b < lanes; b++) {
+                sum += d[b];
+            }
+            outBiasGrad[k] += sum;
+        }
+        // what summary receives from above: Vᵀ δy, zero where no output reads it
+        for (int t = 1; t <= steps; t++) {
+            for (int j = 0; j < SUMMARY_HIDDEN; j++) {
+                Arrays.fill(summaryBatchDhAbove[t * SUMMARY_HIDDEN + j], 0, lanes, 0.0);
+            }
+        }
+        for (int j = 0; j < SUMMARY_HIDDEN; j++) {
+            Arrays.fill(batchSummaryGrad[j], 0, lanes, 0.0);
+        }
+        BatchKernels.addTransposedProduct(outWeight, OUTPUT, SUMMARY_HIDDEN, batchDelta, 0, batchSummaryGrad, 0, lanes);
+        for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+            System.arraycopy(batchSummaryGrad[k], 0, summaryBatchDhAbove[steps * SUMMARY_HIDDEN + k], 0, lanes);
+        }
+    }
+
+    /**
+     * The loss of every sequence against dense targets, summed; leaves δy in batchDelta.
+     */
+    private double batchLossAndDelta(double[][][] targets, int batch, int steps, int lanes) {
+        double loss = 0;
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            double[] y = targets[b][0];
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumn[k] = batchLogits[row + k][b];
+            }
+            // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
+            // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
+            double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
+            double targetSum = 0;
+            for (int k = 0; k < OUTPUT; k++) {
+                loss -= y[k] * (batchColumn[k] - logSumExp);
+                targetSum += y[k];
+            }
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumnDelta[k] = batchColumnDelta[k] * targetSum - y[k];
+            }
+            for (int k = 0; k < OUTPUT; k++) {
+                batchDelta[row + k][b] = batchColumnDelta[k];
+            }
+        }
+        // lanes past the batch add nothing to any gradient
+        for (int k = 0; k < OUTPUT; k++) {
+            Arrays.fill(batchDelta[row + k], batch, lanes, 0.0);
+        }
+        return loss;
+    }
+
+    /**
+     * The cross-entropy of every sequence against class labels, summed; leaves δy in batchDelta.
+     */
+    private double batchLossAndDelta(int[][] labels, int batch, int steps, int lanes) {
+        double loss = 0;
+        int row = 0;
+        for (int b = 0; b < batch; b++) {
+            int label = labels[b][0];
+            for (int k = 0; k < OUTPUT; k++) {
+                batchColumn[k] = batchLogits[row + k][b];
+            }
+            // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
+            double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
+            loss += logSumExp - batchColumn[label];
+            batchColumnDelta[label] -= 1;
+            for (int k = 0; k < OUTPUT; k++) {
+                batchDelta[row + k][b] = batchColumnDelta[k];
+            }
+        }
+        // lanes past the batch add nothing to any gradient
+        for (int k = 0; k < OUTPUT; k++) {
+            Arrays.fill(batchDelta[row + k], batch, lanes, 0.0);
+        }
         return loss;
     }
 }

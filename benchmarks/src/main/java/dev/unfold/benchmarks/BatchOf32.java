@@ -24,7 +24,7 @@ public abstract class BatchOf32 {
     private Sgd sgd;
     private double[][][] xs;
     private int[][] labels;
-    private double[][] ys;
+    private double[][][] ys;
 
     /** The network, from the given seed. */
     abstract SequenceModel network(long seed);
@@ -43,28 +43,21 @@ public abstract class BatchOf32 {
             xs[b] = Data.gaussian(random, STEPS, net.inputSize());
             labels[b] = Data.indices(random, STEPS, net.outputSize());
         }
-        ys = new double[STEPS][net.outputSize()];
+        ys = new double[BATCH][STEPS][net.outputSize()];
     }
 
-    /** The batch's predictions, one sequence after another. */
+    /** The batch's predictions, in one batched pass. */
     @Benchmark
     public double forward() {
-        double last = 0;
-        for (int b = 0; b < BATCH; b++) {
-            net.forward(xs[b], ys);
-            last += ys[STEPS - 1][0];
-        }
-        return last;
+        net.forward(xs, ys);
+        return ys[BATCH - 1][STEPS - 1][0];
     }
 
     /** The batch's summed gradient, then one SGD update: the same step as PyTorch's on the batch tensor. */
     @Benchmark
     public double trainingStep() {
         net.parameters().zeroGradients();
-        double loss = 0;
-        for (int b = 0; b < BATCH; b++) {
-            loss += net.backward(xs[b], labels[b]);
-        }
+        double loss = net.backward(xs, labels);
         sgd.step();
         return loss;
     }

@@ -62,6 +62,47 @@ public interface SequenceModel {
     double backward(int[] tokens, int[] labels);
 
     /**
+     * {@link #forward(double[][], double[][])} for a batch: ys[b] receives the predictions for
+     * xs[b]. When every sequence has the same length, the generated network runs the batch as one
+     * pass with the batch as the innermost dimension (see {@link BatchKernels}), reading each weight
+     * once per step for all sequences; otherwise one sequence after another.
+     */
+    default void forward(double[][][] xs, double[][][] ys) {
+        Batches.forwardEach(this, xs, ys);
+    }
+
+    /** {@link #forward(double[][][], double[][][])} for one-hot input given as token indices. */
+    default void forward(int[][] tokens, double[][][] ys) {
+        Batches.forwardEach(this, tokens, ys);
+    }
+
+    /**
+     * {@link #backward(double[][], double[][])} for a batch: adds the sum of the sequences'
+     * gradients to every parameter's gradient and returns the sum of their losses, as PyTorch
+     * does with a summed loss over a batch. Sequences of one length run as one batched pass (see
+     * {@link #forward(double[][][], double[][][])}); the result equals the sequences' single calls
+     * up to rounding.
+     */
+    default double backward(double[][][] xs, double[][][] targets) {
+        return Batches.backwardEach(this, xs, targets);
+    }
+
+    /** {@link #backward(double[][][], double[][][])} with class labels. */
+    default double backward(double[][][] xs, int[][] labels) {
+        return Batches.backwardEach(this, xs, labels);
+    }
+
+    /** {@link #backward(double[][][], double[][][])} for token input. */
+    default double backward(int[][] tokens, double[][][] targets) {
+        return Batches.backwardEach(this, tokens, targets);
+    }
+
+    /** {@link #backward(double[][][], double[][][])} for token input and class labels. */
+    default double backward(int[][] tokens, int[][] labels) {
+        return Batches.backwardEach(this, tokens, labels);
+    }
+
+    /**
      * Streaming: forgets the state carried between {@link #step} calls (h = 0, and c = 0 for an
      * LSTM), as at the start of a sequence. A new network starts this way.
      *

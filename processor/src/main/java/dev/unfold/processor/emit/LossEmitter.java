@@ -40,38 +40,8 @@ final class LossEmitter {
     private MethodSpec fromTargets() {
         CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
         OutputEmitter.beginRows(code, network, false);
-        code.addStatement("double[] y = targets[$L]", OutputEmitter.callerRow(network));
-        switch (network.loss()) {
-            case MSE -> code
-                    .add("// L = Σ (o − y)², δy = 2 (o − y)\n")
-                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("double difference = $N[row + k] - y[k]", output.logits())
-                    .addStatement("loss += difference * difference")
-                    .addStatement("$N[row + k] = 2 * difference", output.delta())
-                    .endControlFlow();
-            case BINARY_CROSS_ENTROPY -> code
-                    .add("// L = −Σ [y log σ(o) + (1 − y) log(1 − σ(o))] = Σ [max(o, 0) − o y + log(1 + e^−|o|)],\n")
-                    .add("// δy = σ(o) − y\n")
-                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("double o = $N[row + k]", output.logits())
-                    .addStatement("loss += $T.max(o, 0) - o * y[k] + $T.log1p($T.exp(-$T.abs(o)))",
-                            Math.class, Math.class, Math.class, Math.class)
-                    .addStatement("$N[row + k] = $T.sigmoid(o) - y[k]", output.delta(), NetworkEmitter.ACTIVATIONS)
-                    .endControlFlow();
-            case CROSS_ENTROPY -> code
-                    .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")
-                    .add("// which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)\n")
-                    .addStatement("double logSumExp = $T.softmax($N, row, $N, $N, row)", NetworkEmitter.KERNELS,
-                            output.logits(), output.sizeConstant(), output.delta())
-                    .addStatement("double targetSum = 0")
-                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("loss -= y[k] * ($N[row + k] - logSumExp)", output.logits())
-                    .addStatement("targetSum += y[k]")
-                    .endControlFlow()
-                    .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("$N[row + k] = $N[row + k] * targetSum - y[k]", output.delta(), output.delta())
-                    .endControlFlow();
-        }
+        code.addStatement("double[] y = targets[$L]", OutputEmitter.callerRow(network))
+                .add(targetLoss(network.loss(), output.logits(), output.delta(), "row", output.sizeConstant()));
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");
         return MethodSpec.methodBuilder("lossAndDelta")
@@ -84,15 +54,72 @@ final class LossEmitter {
                 .build();
     }
 
+    /**
+     * Adds one output row's loss against the targets {@code y} to {@code loss} and writes δy: the
+     * logits and δy are read and written from {@code offset} ("row", or "" when the arrays hold
+     * just that row).
+     */
+    static CodeBlock targetLoss(Loss loss, String logits, String delta, String offset, String size) {
+        String k = at(offset, "k");
+        CodeBlock.Builder code = CodeBlock.builder();
+        switch (loss) {
+            case MSE -> code
+                    .add("// L = Σ (o − y)², δy = 2 (o − y)\n")
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", size)
+                    .addStatement("double difference = $N[$L] - y[k]", logits, k)
+                    .addStatement("loss += difference * difference")
+                    .addStatement("$N[$L] = 2 * difference", delta, k)
+                    .endControlFlow();
+            case BINARY_CROSS_ENTROPY -> code
+                    .add("// L = −Σ [y log σ(o) + (1 − y) log(1 − σ(o))] = Σ [max(o, 0) − o y + log(1 + e^−|o|)],\n")
+                    .add("// δy = σ(o) − y\n")
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", size)
+                    .addStatement("double o = $N[$L]", logits, k)
+                    .addStatement("loss += $T.max(o, 0) - o * y[k] + $T.log1p($T.exp(-$T.abs(o)))",
+                            Math.class, Math.class, Math.class, Math.class)
+                    .addStatement("$N[$L] = $T.sigmoid(o) - y[k]", delta, k, NetworkEmitter.ACTIVATIONS)
+                    .endControlFlow();
+            case CROSS_ENTROPY -> code
+                    .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")
+                    .add("// which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)\n")
+                    .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", NetworkEmitter.KERNELS,
+                            logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
+                    .addStatement("double targetSum = 0")
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", size)
+                    .addStatement("loss -= y[k] * ($N[$L] - logSumExp)", logits, k)
+                    .addStatement("targetSum += y[k]")
+                    .endControlFlow()
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", size)
+                    .addStatement("$N[$L] = $N[$L] * targetSum - y[k]", delta, k, delta, k)
+                    .endControlFlow();
+        }
+        return code.build();
+    }
+
+    /** {@link #targetLoss} against the class {@code label}: cross-entropy only. */
+    static CodeBlock labelLoss(String logits, String delta, String offset, String size) {
+        return CodeBlock.builder()
+                .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)\n")
+                .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", NetworkEmitter.KERNELS,
+                        logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
+                .addStatement("loss += logSumExp - $N[$L]", logits, at(offset, "label"))
+                .addStatement("$N[$L] -= 1", delta, at(offset, "label"))
+                .build();
+    }
+
+    private static String at(String offset, String index) {
+        return offset.isEmpty() ? index : offset + " + " + index;
+    }
+
+    private static String offsetOrZero(String offset) {
+        return offset.isEmpty() ? "0" : offset;
+    }
+
     private MethodSpec fromLabels() {
         CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
         OutputEmitter.beginRows(code, network, false);
         code.addStatement("int label = labels[$L]", OutputEmitter.callerRow(network))
-                .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)\n")
-                .addStatement("double logSumExp = $T.softmax($N, row, $N, $N, row)", NetworkEmitter.KERNELS,
-                        output.logits(), output.sizeConstant(), output.delta())
-                .addStatement("loss += logSumExp - $N[row + label]", output.logits())
-                .addStatement("$N[row + label] -= 1", output.delta());
+                .add(labelLoss(output.logits(), output.delta(), "row", output.sizeConstant()));
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");
         return MethodSpec.methodBuilder("lossAndDelta")

@@ -65,6 +65,8 @@ public final class NetworkEmitter {
         type.addFields(stateFields());
         StreamingEmitter streaming = new StreamingEmitter(network);
         type.addFields(streaming.fields());
+        BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
+        type.addFields(batched.fields());
         type.addMethod(constructor());
         type.addMethods(accessors());
         for (Input input : Input.values()) {
@@ -92,6 +94,7 @@ public final class NetworkEmitter {
         }
         type.addMethods(new OutputEmitter(network).methods());
         type.addMethods(new LossEmitter(network).methods());
+        type.addMethods(batched.methods());
         return type;
     }
 

@@ -30,6 +30,7 @@ package dev.unfold.processor.plan;
  * @param weightIhCopied the values W_ih's columns were last copied from
  * @param recur the method running the recurrence
  * @param backward the method running BPTT
+ * @param batch the same buffers and methods for the batched pass
  */
 public record DirectionPlan(
         boolean reverse,
@@ -54,7 +55,23 @@ public record DirectionPlan(
         String weightHhCopied,
         String weightIhCopied,
         String recur,
-        String backward) {
+        String backward,
+        Batch batch) {
+
+    /**
+     * One direction's buffers and methods in the batched pass, as batch rows laid out as the
+     * single-sequence buffers of the same meaning; null where the cell has no such buffer.
+     */
+    public record Batch(
+            String preactivations,
+            String cellStates,
+            String hiddenProducts,
+            String deltas,
+            String hiddenDeltas,
+            String dhNext,
+            String dcNext,
+            String recur,
+            String backward) {}
 
     /** Whether the hidden side has deltas of its own (a GRU's), apart from {@link #deltas}. */
     public boolean hasSeparateHiddenDeltas() {

@@ -31,6 +31,7 @@ import java.util.List;
  * @param inputGradient ∂L/∂x_t of one step while the directions add to it
  * @param carried when streaming, the state h_t carried from one step to the next
  * @param carriedCell when streaming an LSTM, its c_t; null otherwise
+ * @param batch the batched pass's buffers and methods for this layer
  */
 public record LayerPlan(
         int index,
@@ -53,7 +54,8 @@ public record LayerPlan(
         String input,
         String inputGradient,
         String carried,
-        String carriedCell) {
+        String carriedCell,
+        Batch batch) {
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
     public boolean readsNetworkInput() {
@@ -63,6 +65,19 @@ public record LayerPlan(
     public boolean isBidirectional() {
         return directions.size() == 2;
     }
+
+    /**
+     * The batched pass's names for this layer: its states and their gradient from above as batch
+     * rows, and the methods shared by both directions.
+     */
+    public record Batch(
+            String states,
+            String statesGradient,
+            String projectInputs,
+            String projectTokens,
+            String gradients,
+            String inputGradients,
+            String inputGradientsFromTokens) {}
 
     /** The generated methods shared by both directions: products with W_ih and the gradient sums. */
     public record Methods(

@@ -17,6 +17,7 @@ import javax.lang.model.element.Element;
  * @param layers the recurrent layers, bottom first
  * @param output the output projection
  * @param parameters every parameter in its fixed order: layers first, then the output
+ * @param batch the batched pass's network-wide buffers
  */
 public record NetworkPlan(
         String packageName,
@@ -28,7 +29,8 @@ public record NetworkPlan(
         Mapping mapping,
         List<LayerPlan> layers,
         OutputPlan output,
-        List<ParameterPlan> parameters) {
+        List<ParameterPlan> parameters,
+        BatchPlan batch) {
 
     /** The constant holding the input width. */
     public static final String INPUT_CONSTANT = "INPUT";

@@ -18,12 +18,17 @@ public final class Planner {
             "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
             "outWeightCopied",
-            "stepInputs", "stepTokens", "stepOutputs");
+            "stepInputs", "stepTokens", "stepOutputs",
+            "batchLanes", "batchSteps", "batchInputs", "batchLogits", "batchDelta", "batchSummary",
+            "batchSummaryGrad", "batchColumn", "batchColumnDelta");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
             "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
             "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "summarise", "outputLogits",
-            "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState");
+            "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState",
+            BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
+            BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
+            BatchPlan.LOSS_AND_DELTA);
 
     public NetworkPlan plan(NetworkDeclaration declaration) {
         Identifiers fields = new Identifiers(FIXED_FIELDS);
@@ -76,7 +81,10 @@ public final class Planner {
                 declaration.mapping().value(),
                 List.copyOf(layers),
                 output,
-                List.copyOf(parameters));
+                List.copyOf(parameters),
+                new BatchPlan("batchLanes", "batchSteps", "batchInputs", "batchLogits", "batchDelta",
+                        manyToOne ? "batchSummary" : null, manyToOne ? "batchSummaryGrad" : null,
+                        "batchColumn", "batchColumnDelta"));
     }
 
     /** Plans one layer: its constants, its directions and the names of everything it generates. */
@@ -129,7 +137,15 @@ public final class Planner {
                     fields.claim(name + "Input"),
                     fields.claim(name + "InputGradient"),
                     fields.claim(name + "Carried"),
-                    cell == Cell.LSTM ? fields.claim(name + "CarriedC") : null);
+                    cell == Cell.LSTM ? fields.claim(name + "CarriedC") : null,
+                    new LayerPlan.Batch(
+                            fields.claim(name + "BatchH"),
+                            fields.claim(name + "BatchDhAbove"),
+                            methods.claim(name + "BatchProjectInputs"),
+                            methods.claim(name + "BatchProjectTokens"),
+                            methods.claim(name + "BatchGradients"),
+                            methods.claim(name + "BatchInputGradients"),
+                            methods.claim(name + "BatchInputGradientsFromTokens")));
         }
 
         private DirectionPlan direction(boolean reverse, int hidden, String hiddenConstant, String gateRowsConstant) {
@@ -166,7 +182,22 @@ public final class Planner {
                     fields.claim(name + "WeightHhCopied" + field),
                     fields.claim(name + "WeightIhCopied" + field),
                     methods.claim(name + "Recur" + field),
-                    methods.claim(name + "Backward" + field));
+                    methods.claim(name + "Backward" + field),
+                    batchDirection(field));
+        }
+
+        private DirectionPlan.Batch batchDirection(String field) {
+            String deltas = fields.claim(name + (cell == Cell.SIMPLE ? "BatchDu" : "BatchDgates") + field);
+            return new DirectionPlan.Batch(
+                    cell == Cell.SIMPLE ? null : fields.claim(name + "BatchGates" + field),
+                    cell == Cell.LSTM ? fields.claim(name + "BatchC" + field) : null,
+                    cell == Cell.GRU ? fields.claim(name + "BatchHn" + field) : null,
+                    deltas,
+                    cell == Cell.GRU ? fields.claim(name + "BatchDgatesHidden" + field) : deltas,
+                    fields.claim(name + "BatchDhNext" + field),
+                    cell == Cell.LSTM ? fields.claim(name + "BatchDcNext" + field) : null,
+                    methods.claim(name + "BatchRecur" + field),
+                    methods.claim(name + "BatchBackward" + field));
         }
 
         /** PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H). */

@@ -1,0 +1,91 @@
+package dev.unfold.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import java.util.Arrays;
+
+/**
+ * Emits one direction of one layer for a batch of sequences of one length: the same equations as
+ * {@link CellEmitter}'s, on batch rows (arrays of one value per sequence, see
+ * {@code BatchKernels}) laid out row for value as the single-sequence buffers, so the offsets of
+ * a step are the same. Products with W_hh are one kernel call per step for the whole batch; the
+ * element-wise equations are a loop over the lanes of each unit's rows.
+ *
+ * <p>The gradient from above arrives at every step (rows of zeros where there is none), so BPTT
+ * starts from nothing and reads it everywhere.
+ */
+abstract class BatchCellEmitter extends CellEmitter {
+    static final ClassName BATCH_KERNELS = ClassName.get(NetworkEmitter.RUNTIME, "BatchKernels");
+
+    final DirectionPlan.Batch batch;
+    final LayerPlan.Batch layerBatch;
+
+    BatchCellEmitter(LayerPlan layer, DirectionPlan direction) {
+        super(layer, direction, true, null);
+        this.batch = direction.batch();
+        this.layerBatch = layer.batch();
+    }
+
+    static BatchCellEmitter of(LayerPlan layer, DirectionPlan direction) {
+        return switch (layer.cell()) {
+            case SIMPLE -> new BatchSimpleCellEmitter(layer, direction);
+            case LSTM -> new BatchLstmCellEmitter(layer, direction);
+            case GRU -> new BatchGruCellEmitter(layer, direction);
+        };
+    }
+
+    /** Zeroes this direction's initial state in every lane: h_0 in rows 0..H, or h_{T+1} in row block T + 1. */
+    @Override
+    CodeBlock zeroInitialStates() {
+        return zeroInitialBatchRows(layerBatch.states(), layer.widthConstant(), "h");
+    }
+
+    final CodeBlock zeroInitialBatchRows(String buffer, String rowWidth, String symbol) {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
+        if (direction.reverse()) {
+            // the reverse half of a row of the layer's states; a buffer of its own (c) is H wide
+            CodeBlock row = rowWidth.equals(layer.hiddenConstant())
+                    ? CodeBlock.of("(steps + 1) * $N + k", rowWidth)
+                    : CodeBlock.of("(steps + 1) * $N + $N + k", rowWidth, layer.hiddenConstant());
+            code.add("$T.fill($N[$L], 0, lanes, 0.0);   // $L_{T+1} = 0\n", Arrays.class, buffer, row, symbol);
+        } else {
+            code.add("$T.fill($N[k], 0, lanes, 0.0);   // $L_0 = 0\n", Arrays.class, buffer, symbol);
+        }
+        return code.endControlFlow().build();
+    }
+
+    /** Adds W_hh h_{t∓1} of every sequence to the rows from {@code outRow}: {@code previous} must be bound. */
+    final CodeBlock addRecurrentProduct(String out, String outRow) {
+        return CodeBlock.builder()
+                .addStatement("$T.addProduct($N, $N, $N, $N, previous, $N, $L, lanes)", BATCH_KERNELS,
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                        layerBatch.states(), out, outRow)
+                .build();
+    }
+
+    /** Zeroes the carried gradient, for BPTT's first step. */
+    final CodeBlock zeroCarried(String carried) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .addStatement("$T.fill($N[k], 0, lanes, 0.0)", Arrays.class, carried)
+                .endControlFlow()
+                .build();
+    }
+
+    /** {@code dhNext += W_hhᵀ δ} for this step's hidden-side deltas from row {@code deltaRow}. */
+    final CodeBlock addTransposedRecurrentProduct(String deltaRow) {
+        return CodeBlock.builder()
+                .addStatement("$T.addTransposedProduct($N, $N, $N, $N, $L, $N, 0, lanes)", BATCH_KERNELS,
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                        batch.hiddenDeltas(), deltaRow, batch.dhNext())
+                .build();
+    }
+
+    final MethodSpec.Builder batchMethod(String name, String javadoc) {
+        return method(name, javadoc).addParameter(int.class, "lanes");
+    }
+}

@@ -1,0 +1,252 @@
+package dev.unfold.processor.emit;
+
+import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static javax.lang.model.element.Modifier.PRIVATE;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.Cell;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Emits one layer's part of the batched pass: the input projection W_ih x_t + b of every step and
+ * sequence, each direction's recurrence and BPTT (through {@link BatchCellEmitter}), the weight
+ * gradients summed over steps and sequences in one product each, and the gradient the layer below
+ * receives.
+ */
+final class BatchLayerEmitter {
+    private final NetworkPlan network;
+    private final LayerPlan layer;
+    /** The layer below, or null for the first layer, which reads the network's input. */
+    private final LayerPlan below;
+    private final List<BatchCellEmitter> cells = new ArrayList<>();
+
+    BatchLayerEmitter(NetworkPlan network, LayerPlan layer) {
+        this.network = network;
+        this.layer = layer;
+        this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
+        for (DirectionPlan direction : layer.directions()) {
+            cells.add(BatchCellEmitter.of(layer, direction));
+        }
+    }
+
+    List<MethodSpec> methods() {
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(projectInputs());
+        if (below == null) {
+            methods.add(projectTokens());
+        }
+        for (BatchCellEmitter cell : cells) {
+            methods.add(cell.recur());
+            methods.add(cell.backward());
+        }
+        methods.add(gradients());
+        if (below == null) {
+            methods.add(inputGradients());
+            methods.add(inputGradientsFromTokens());
+        }
+        return methods;
+    }
+
+    /** The forward pass of this layer once its inputs are projected: each direction from a zero state. */
+    CodeBlock run() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (BatchCellEmitter cell : cells) {
+            code.add(cell.zeroInitialStates());
+            code.addStatement("$N(steps, lanes)", cell.batch.recur());
+        }
+        return code.build();
+    }
+
+    /** BPTT through this layer, then its gradients and what the layer below receives. */
+    CodeBlock backpropagate() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (BatchCellEmitter cell : cells) {
+            code.addStatement("$N(steps, lanes)", cell.batch.backward());
+        }
+        return code.addStatement("$N(steps, lanes)", layer.batch().gradients()).build();
+    }
+
+    /** Where a direction's pre-activations live: its gate buffer, or (SIMPLE) its half of the layer's states. */
+    private String preactivations(DirectionPlan direction) {
+        return layer.cell() == Cell.SIMPLE ? layer.batch().states() : direction.batch().preactivations();
+    }
+
+    /** The offset of step t's pre-activations in {@link #preactivations}. */
+    private CodeBlock preactivationRow(DirectionPlan direction) {
+        if (layer.cell() != Cell.SIMPLE) {
+            return CodeBlock.of("t * $N", layer.gateRowsConstant());
+        }
+        return direction.reverse()
+                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                : CodeBlock.of("t * $N", layer.widthConstant());
+    }
+
+    private String inputRows() {
+        return below == null ? network.batch().inputs() : below.batch().states();
+    }
+
+    private MethodSpec projectInputs() {
+        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
+        for (DirectionPlan direction : layer.directions()) {
+            String target = preactivations(direction);
+            code.addStatement("int $N = $L", rowName(direction), preactivationRow(direction))
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("$T.fill($N[$N + m], 0, lanes, $N[m])", Arrays.class, target, rowName(direction),
+                            direction.bias().valueField())
+                    .endControlFlow()
+                    .addStatement("$T.addProduct($N, $N, $N, $N, t * $N, $N, $N, lanes)", BATCH_KERNELS,
+                            direction.weightIh().valueField(), layer.gateRowsConstant(), layer.inputConstant(),
+                            inputRows(), layer.inputConstant(), target, rowName(direction));
+        }
+        code.endControlFlow();
+        return method(layer.batch().projectInputs(), "a_t = W_ih x_t + b for every step and sequence, where x_t is "
+                + (below == null ? "the network's input" : "row block t of " + below.name() + "'s states") + ".\n")
+                .addCode(code.build())
+                .build();
+    }
+
+    private static String rowName(DirectionPlan direction) {
+        return direction.reverse() ? "reverseRow" : "row";
+    }
+
+    private MethodSpec projectTokens() {
+        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("int $N = $L", rowName(direction), preactivationRow(direction))
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction))
+                    .addStatement("double bias = $N[m]", direction.bias().valueField())
+                    .beginControlFlow("for (int b = 0; b < batch; b++)")
+                    .addStatement("sums[b] = $N[m * $N + tokens[b][t - 1]] + bias", direction.weightIh().valueField(),
+                            layer.inputConstant())
+                    .endControlFlow()
+                    .addStatement("$T.fill(sums, batch, lanes, bias)", Arrays.class)
+                    .endControlFlow();
+        }
+        code.endControlFlow();
+        return MethodSpec.methodBuilder(layer.batch().projectTokens())
+                .addModifiers(PRIVATE)
+                .addJavadoc("a_t = W_ih x_t + b for one-hot x_t of every sequence: column tokens[b][t − 1] of W_ih.\n")
+                .addParameter(int[][].class, "tokens")
+                .addParameter(int.class, "batch")
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes")
+                .addCode(code.build())
+                .build();
+    }
+
+    private MethodSpec gradients() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        String hidden = layer.hiddenConstant();
+        String width = layer.widthConstant();
+        String rows = layer.gateRowsConstant();
+        for (DirectionPlan direction : layer.directions()) {
+            DirectionPlan.Batch batch = direction.batch();
+            code.add("// ∂L/∂W_hh$L = Σ_t Σ_b δa_t $L ᵀ: every step and sequence in one product\n",
+                            direction.reverse() ? " (reverse)" : "", direction.reverse() ? "h_{t+1}" : "h_{t−1}")
+                    .addStatement("$T.addOuterProducts($N, $N, $N, $N, $L, $N, steps, $N, $N, $N, lanes)", BATCH_KERNELS,
+                            batch.hiddenDeltas(), rows, rows, layer.batch().states(),
+                            direction.reverse() ? CodeBlock.of("2 * $N + $N", width, hidden) : CodeBlock.of("0"),
+                            width, rows, hidden, direction.weightHh().gradientField())
+                    .add("// ∂L/∂b = Σ_t Σ_b δa_t\n")
+                    .add(sumRows(batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
+            if (direction.biasHn() != null) {
+                code.add("// ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n")
+                        .add(sumRows(batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden), rows,
+                                direction.biasHn().gradientField()));
+            }
+            if (below != null) {
+                code.add("// ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ, x_t being row block t of $N's states\n", below.name())
+                        .addStatement("$T.addOuterProducts($N, $N, $N, $N, $N, $N, steps, $N, $N, $N, lanes)",
+                                BATCH_KERNELS, batch.deltas(), rows, rows, below.batch().states(),
+                                below.widthConstant(), below.widthConstant(), rows, below.widthConstant(),
+                                direction.weightIh().gradientField());
+            }
+        }
+        if (below != null) {
+            code.add("// what $N receives from above: W_ihᵀ δa_t at every step\n", below.name())
+                    .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", below.widthConstant())
+                    .addStatement("$T.fill($N[t * $N + j], 0, lanes, 0.0)", Arrays.class,
+                            below.batch().statesGradient(), below.widthConstant())
+                    .endControlFlow();
+            for (DirectionPlan direction : layer.directions()) {
+                code.addStatement("$T.addTransposedProduct($N, $N, $N, $N, t * $N, $N, t * $N, lanes)", BATCH_KERNELS,
+                        direction.weightIh().valueField(), rows, below.widthConstant(), direction.batch().deltas(),
+                        rows, below.batch().statesGradient(), below.widthConstant());
+            }
+            code.endControlFlow();
+        }
+        return method(layer.batch().gradients(), "The gradients of " + layer.name() + "'s "
+                + (below == null ? "W_hh and biases" : "weights and biases, and what " + below.name() + " receives")
+                + ", summed over the batch.\n")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** {@code into[m] += Σ_t Σ_b buffer[t · stride + first][b]} for m &lt; count. */
+    private static CodeBlock sumRows(String buffer, String count, CodeBlock first, String stride, String into) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int m = 0; m < $N; m++)", count)
+                .addStatement("double sum = 0")
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("double[] d = $N[t * $N + $L]", buffer, stride, first)
+                .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                .addStatement("sum += d[b]")
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("$N[m] += sum", into)
+                .endControlFlow()
+                .build();
+    }
+
+    private MethodSpec inputGradients() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        String rows = layer.gateRowsConstant();
+        for (DirectionPlan direction : layer.directions()) {
+            code.addStatement("$T.addOuterProducts($N, $N, $N, $N, $N, $N, steps, $N, $N, $N, lanes)", BATCH_KERNELS,
+                    direction.batch().deltas(), rows, rows, network.batch().inputs(), NetworkPlan.INPUT_CONSTANT,
+                    NetworkPlan.INPUT_CONSTANT, rows, NetworkPlan.INPUT_CONSTANT, direction.weightIh().gradientField());
+        }
+        return method(layer.batch().inputGradients(), "∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.\n")
+                .addCode(code.build())
+                .build();
+    }
+
+    private MethodSpec inputGradientsFromTokens() {
+        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
+        String rows = layer.gateRowsConstant();
+        for (DirectionPlan direction : layer.directions()) {
+            code.beginControlFlow("for (int m = 0; m < $N; m++)", rows)
+                    .addStatement("double[] d = $N[t * $N + m]", direction.batch().deltas(), rows)
+                    .beginControlFlow("for (int b = 0; b < batch; b++)")
+                    .addStatement("$N[m * $N + tokens[b][t - 1]] += d[b]", direction.weightIh().gradientField(),
+                            NetworkPlan.INPUT_CONSTANT)
+                    .endControlFlow()
+                    .endControlFlow();
+        }
+        code.endControlFlow();
+        return MethodSpec.methodBuilder(layer.batch().inputGradientsFromTokens())
+                .addModifiers(PRIVATE)
+                .addJavadoc("∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ for one-hot x_t: δa_t is added to column tokens[b][t − 1].\n")
+                .addParameter(int[][].class, "tokens")
+                .addParameter(int.class, "batch")
+                .addParameter(int.class, "steps")
+                .addCode(code.build())
+                .build();
+    }
+
+    private static MethodSpec.Builder method(String name, String javadoc) {
+        return MethodSpec.methodBuilder(name)
+                .addModifiers(PRIVATE)
+                .addJavadoc(javadoc)
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.unfold.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+
+/** {@link LstmCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
+final class BatchLstmCellEmitter extends BatchCellEmitter {
+
+    BatchLstmCellEmitter(LayerPlan layer, DirectionPlan direction) {
+        super(layer, direction);
+    }
+
+    @Override
+    CodeBlock zeroInitialStates() {
+        return CodeBlock.builder()
+                .add(super.zeroInitialStates())
+                .add(zeroInitialBatchRows(batch.cellStates(), layer.hiddenConstant(), "c"))
+                .build();
+    }
+
+    /** Binds {@code gate} (row block t of the gates), {@code cell} (of c_t) and {@code previousCell}. */
+    private CodeBlock bindRows() {
+        return CodeBlock.builder()
+                .addStatement("int gate = t * $N", layer.gateRowsConstant())
+                .addStatement("int cell = t * $N", layer.hiddenConstant())
+                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
+                        layer.hiddenConstant())
+                .build();
+    }
+
+    /** Binds the four gate rows of unit k, named as the gates. */
+    private CodeBlock bindGateRows(String buffer, String i, String f, String g, String o) {
+        String hidden = layer.hiddenConstant();
+        return CodeBlock.builder()
+                .addStatement("double[] $N = $N[gate + k]", i, buffer)
+                .addStatement("double[] $N = $N[gate + $N + k]", f, buffer, hidden)
+                .addStatement("double[] $N = $N[gate + 2 * $N + k]", g, buffer, hidden)
+                .addStatement("double[] $N = $N[gate + 3 * $N + k]", o, buffer, hidden)
+                .build();
+    }
+
+    @Override
+    MethodSpec recur() {
+        String gates = batch.preactivations();
+        CodeBlock code = CodeBlock.builder()
+                .beginControlFlow(recurrenceLoop())
+                .add(bindStates())
+                .add(bindRows())
+                .add("// a = W_ih x_t + b (already in $N) + W_hh $L: four gates, every sequence, one product\n",
+                        gates, previousState())
+                .add(addRecurrentProduct(gates, "gate"))
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .add(bindGateRows(gates, "inputGate", "forgetGate", "candidate", "outputGate"))
+                .addStatement("double[] previousC = $N[previousCell + k]", batch.cellStates())
+                .addStatement("double[] c = $N[cell + k]", batch.cellStates())
+                .addStatement("double[] h = $N[state + k]", layerBatch.states())
+                .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                .addStatement("double i = $T.sigmoid(inputGate[b])", NetworkEmitter.ACTIVATIONS)
+                .addStatement("double f = $T.sigmoid(forgetGate[b])", NetworkEmitter.ACTIVATIONS)
+                .addStatement("double g = $T.tanh(candidate[b])", NetworkEmitter.ACTIVATIONS)
+                .addStatement("double o = $T.sigmoid(outputGate[b])", NetworkEmitter.ACTIVATIONS)
+                .add("// keep the activations for BPTT\n")
+                .addStatement("inputGate[b] = i")
+                .addStatement("forgetGate[b] = f")
+                .addStatement("candidate[b] = g")
+                .addStatement("outputGate[b] = o")
+                .add("// c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)\n")
+                .addStatement("double value = f * previousC[b] + i * g")
+                .addStatement("c[b] = value")
+                .addStatement("h[b] = o * $T.tanh(value)", NetworkEmitter.ACTIVATIONS)
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+        return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
+                        + stepRange() + " over a batch, from h = c = 0.\n")
+                .addCode(code)
+                .build();
+    }
+
+    @Override
+    MethodSpec backward() {
+        String deltas = batch.deltas();
+        CodeBlock code = CodeBlock.builder()
+                .add("// nothing flows back from beyond the last step\n")
+                .add(zeroCarried(batch.dhNext()))
+                .add(zeroCarried(batch.dcNext()))
+                .beginControlFlow(bpttLoop())
+                .add(bindState())
+                .add(bindRows())
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .add(bindGateRows(batch.preactivations(), "inputGate", "forgetGate", "candidate", "outputGate"))
+                .add(bindGateRows(deltas, "dInput", "dForget", "dCandidate", "dOutput"))
+                .addStatement("double[] previousC = $N[previousCell + k]", batch.cellStates())
+                .addStatement("double[] c = $N[cell + k]", batch.cellStates())
+                .addStatement("double[] above = $N[state + k]", layerBatch.statesGradient())
+                .addStatement("double[] dhLater = $N[k]", batch.dhNext())
+                .addStatement("double[] dcLater = $N[k]", batch.dcNext())
+                .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                .addStatement("double i = inputGate[b]")
+                .addStatement("double f = forgetGate[b]")
+                .addStatement("double g = candidate[b]")
+                .addStatement("double o = outputGate[b]")
+                .addStatement("double tanhC = $T.tanh(c[b])", NetworkEmitter.ACTIVATIONS)
+                .add("// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L\n", "{" + laterStep() + "}")
+                .addStatement("double dh = above[b] + dhLater[b]")
+                .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L\n", "{" + laterStep() + "}",
+                        "{" + laterStep() + "}")
+                .addStatement("double dc = dh * o * (1 - tanhC * tanhC) + dcLater[b]")
+                .add("// δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²\n")
+                .addStatement("dInput[b] = dc * g * i * (1 - i)")
+                .addStatement("dForget[b] = dc * previousC[b] * f * (1 - f)")
+                .addStatement("dCandidate[b] = dc * i * (1 - g * g)")
+                .addStatement("dOutput[b] = dh * tanhC * o * (1 - o)")
+                .addStatement("dcLater[b] = dc * f")
+                .endControlFlow()
+                .endControlFlow()
+                .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
+                .add(zeroCarried(batch.dhNext()))
+                .add(addTransposedRecurrentProduct("gate"))
+                .endControlFlow()
+                .build();
+        return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
+                        + " (LSTM) over a batch, against the recurrence.\n"
+                        + "Leaves the gate pre-activations' gradients δa_t in row block t of " + deltas + ".\n")
+                .addCode(code)
+                .build();
+    }
+}

@@ -1,0 +1,320 @@
+package dev.unfold.processor.emit;
+
+import static javax.lang.model.element.Modifier.FINAL;
+import static javax.lang.model.element.Modifier.PRIVATE;
+import static javax.lang.model.element.Modifier.PUBLIC;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.unfold.Mapping;
+import dev.unfold.processor.plan.BatchPlan;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Emits the batched entry points ({@code forward} and {@code backward} over {@code double[][][]}
+ * or {@code int[][]}) and what they share: the batch-row buffers, their reservation, the input
+ * transposition, and the order of the layers' and the output's batched methods. A batch whose
+ * sequences differ in length runs one sequence after another, through {@code Batches}.
+ */
+final class BatchNetworkEmitter {
+    private static final ClassName BATCH_KERNELS = BatchCellEmitter.BATCH_KERNELS;
+    private static final ClassName BATCHES = ClassName.get(NetworkEmitter.RUNTIME, "Batches");
+
+    private final NetworkPlan network;
+    private final BatchPlan batch;
+    private final List<BatchLayerEmitter> layers = new ArrayList<>();
+
+    BatchNetworkEmitter(NetworkPlan network) {
+        this.network = network;
+        this.batch = network.batch();
+        for (LayerPlan layer : network.layers()) {
+            layers.add(new BatchLayerEmitter(network, layer));
+        }
+    }
+
+    /** A buffer of batch rows: its field, its row count for {@code steps} steps, and what it holds. */
+    private record Buffer(String name, CodeBlock rows, String doc) {}
+
+    private List<Buffer> buffers() {
+        List<Buffer> buffers = new ArrayList<>();
+        for (LayerPlan layer : network.layers()) {
+            LayerPlan.Batch names = layer.batch();
+            buffers.add(perStep(names.states(), layer.widthConstant(), layer.name() + "'s outputs, rows as in "
+                    + layer.states() + "."));
+            buffers.add(perStep(names.statesGradient(), layer.widthConstant(), "∂L/∂" + names.states() + " from above."));
+            for (DirectionPlan direction : layer.directions()) {
+                DirectionPlan.Batch d = direction.batch();
+                if (d.preactivations() != null) {
+                    buffers.add(perStep(d.preactivations(), layer.gateRowsConstant(), "The gates, as in "
+                            + direction.preactivations() + "."));
+                }
+                if (d.cellStates() != null) {
+                    buffers.add(perStep(d.cellStates(), layer.hiddenConstant(), "c_t, as in " + direction.cellStates() + "."));
+                }
+                if (d.hiddenProducts() != null) {
+                    buffers.add(perStep(d.hiddenProducts(), layer.hiddenConstant(), "W_hn h + b_hn, as in "
+                            + direction.hiddenProducts() + "."));
+                }
+                buffers.add(perStep(d.deltas(), layer.gateRowsConstant(), "δ of the pre-activations, as in "
+                        + direction.deltas() + "."));
+                if (direction.hasSeparateHiddenDeltas()) {
+                    buffers.add(perStep(d.hiddenDeltas(), layer.gateRowsConstant(), "The hidden side's δ, as in "
+                            + direction.hiddenDeltas() + "."));
+                }
+                buffers.add(fixed(d.dhNext(), layer.hiddenConstant(), "What the previous state receives from a step."));
+                if (d.dcNext() != null) {
+                    buffers.add(fixed(d.dcNext(), layer.hiddenConstant(), "What c_{t∓1} receives from a step."));
+                }
+            }
+        }
+        String size = network.output().sizeConstant();
+        buffers.add(perStep(batch.logits(), size, "o_t, as in " + network.output().logits() + "."));
+        buffers.add(perStep(batch.delta(), size, "δy_t = ∂L/∂o_t."));
+        if (batch.summary() != null) {
+            buffers.add(fixed(batch.summary(), network.topLayer().widthConstant(), "What the output reads."));
+            buffers.add(fixed(batch.summaryGradient(), network.topLayer().widthConstant(), "∂L/∂" + batch.summary() + "."));
+        }
+        return buffers;
+    }
+
+    private static Buffer perStep(String name, String width, String doc) {
+        return new Buffer(name, CodeBlock.of("$T.bufferLength($N, $N)", NetworkEmitter.CHECKS, "batchSteps", width), doc);
+    }
+
+    private static Buffer fixed(String name, String rows, String doc) {
+        return new Buffer(name, CodeBlock.of("$N", rows), doc);
+    }
+
+    List<FieldSpec> fields() {
+        List<FieldSpec> fields = new ArrayList<>();
+        fields.add(FieldSpec.builder(int.class, batch.steps(), PRIVATE)
+                .addJavadoc("Steps the batch buffers below can hold; $N grows them.\n", BatchPlan.RESERVE)
+                .build());
+        fields.add(FieldSpec.builder(int.class, batch.lanes(), PRIVATE)
+                .addJavadoc("Lanes (sequences, padded to a multiple of 8) each batch row can hold.\n")
+                .build());
+        fields.add(FieldSpec.builder(double[][].class, batch.inputs(), PRIVATE)
+                .addJavadoc("The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.\n")
+                .build());
+        for (Buffer buffer : buffers()) {
+            fields.add(FieldSpec.builder(double[][].class, buffer.name(), PRIVATE)
+                    .addJavadoc("Batch rows: $L\n", buffer.doc())
+                    .build());
+        }
+        String size = network.output().sizeConstant();
+        fields.add(FieldSpec.builder(double[].class, batch.column(), PRIVATE, FINAL)
+                .addJavadoc("One sequence's logits at one step, for its loss.\n")
+                .initializer("new double[$N]", size)
+                .build());
+        fields.add(FieldSpec.builder(double[].class, batch.columnDelta(), PRIVATE, FINAL)
+                .addJavadoc("One sequence's δy at one step.\n")
+                .initializer("new double[$N]", size)
+                .build());
+        return fields;
+    }
+
+    List<MethodSpec> methods() {
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(forward(Input.DENSE));
+        methods.add(forward(Input.TOKENS));
+        for (Input input : Input.values()) {
+            methods.add(backward(input, Target.DENSE));
+            methods.add(backward(input, Target.LABELS));
+        }
+        methods.add(reserve());
+        methods.add(reserveInputs());
+        methods.add(gatherInputs());
+        methods.add(unroll());
+        methods.add(backpropagate());
+        for (BatchLayerEmitter layer : layers) {
+            methods.addAll(layer.methods());
+        }
+        methods.addAll(new BatchOutputEmitter(network).methods());
+        return methods;
+    }
+
+    private enum Input { DENSE, TOKENS }
+
+    private enum Target { DENSE, LABELS }
+
+    private MethodSpec forward(Input input) {
+        MethodSpec.Builder method = override("forward", TypeName.VOID);
+        addInput(method, input);
+        method.addParameter(double[][][].class, "ys");
+        checkInput(method, input, "forwardEach", "ys", false);
+        method.addStatement("int batch = $L.length", inputName(input))
+                .addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, outputRows(), network.output().sizeConstant());
+        prepare(method, input);
+        return method.addStatement("$N(ys, batch, steps)", BatchPlan.PREDICT).build();
+    }
+
+    private MethodSpec backward(Input input, Target target) {
+        MethodSpec.Builder method = override("backward", TypeName.DOUBLE);
+        addInput(method, input);
+        String targets = target == Target.DENSE ? "targets" : "labels";
+        method.addParameter(target == Target.DENSE ? double[][][].class : int[][].class, targets);
+        if (target == Target.LABELS && !LossEmitter.supportsLabels(network.loss())) {
+            return method.addStatement("throw new $T($S)", UnsupportedOperationException.class,
+                            "class labels need loss = CROSS_ENTROPY, but this network is trained with "
+                                    + network.loss() + ": pass the targets as double[][][]")
+                    .build();
+        }
+        checkInput(method, input, "backwardEach", targets, true);
+        method.addStatement("int batch = $L.length", inputName(input))
+                .addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, outputRows(),
+                        network.output().sizeConstant());
+        prepare(method, input);
+        method.addStatement("double loss = $N($N, batch, steps, lanes)", BatchPlan.LOSS_AND_DELTA, targets)
+                .addStatement("$N(steps, lanes)", BatchPlan.BACKPROPAGATE);
+        LayerPlan first = network.layers().get(0);
+        if (input == Input.DENSE) {
+            method.addStatement("$N(steps, lanes)", first.batch().inputGradients());
+        } else {
+            method.addStatement("$N(tokens, batch, steps)", first.batch().inputGradientsFromTokens());
+        }
+        return method.addStatement("return loss").build();
+    }
+
+    private static String inputName(Input input) {
+        return input == Input.DENSE ? "xs" : "tokens";
+    }
+
+    private static void addInput(MethodSpec.Builder method, Input input) {
+        method.addParameter(input == Input.DENSE ? double[][][].class : int[][].class, inputName(input));
+    }
+
+    /** Checks the inputs; sequences of different lengths go one by one, through {@code Batches}. */
+    private static void checkInput(MethodSpec.Builder method, Input input, String oneByOne, String second,
+                                   boolean returnsLoss) {
+        method.addStatement("int steps = $T.steps($L, $N)", BATCHES, inputName(input), NetworkPlan.INPUT_CONSTANT)
+                .beginControlFlow("if (steps < 0)")
+                .addComment("lengths differ: one sequence after another");
+        if (returnsLoss) {
+            method.addStatement("return $T.$L(this, $L, $L)", BATCHES, oneByOne, inputName(input), second);
+        } else {
+            method.addStatement("$T.$L(this, $L, $L)", BATCHES, oneByOne, inputName(input), second)
+                    .addStatement("return");
+        }
+        method.endControlFlow();
+    }
+
+    /** Buffers, the inputs as batch rows, the first layer's projection, then the forward pass. */
+    private void prepare(MethodSpec.Builder method, Input input) {
+        LayerPlan first = network.layers().get(0);
+        method.addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
+                .addStatement("$N(steps, lanes)", BatchPlan.RESERVE);
+        if (input == Input.DENSE) {
+            method.addStatement("$N()", BatchPlan.RESERVE_INPUTS)
+                    .addStatement("$N(xs, batch, steps, lanes)", BatchPlan.GATHER_INPUTS)
+                    .addStatement("$N(steps, lanes)", first.batch().projectInputs());
+        } else {
+            method.addStatement("$N(tokens, batch, steps, lanes)", first.batch().projectTokens());
+        }
+        method.addStatement("$N(steps, lanes)", BatchPlan.UNROLL);
+    }
+
+    private String outputRows() {
+        return network.mapping() == Mapping.MANY_TO_MANY ? "steps" : "1";
+    }
+
+    private MethodSpec reserve() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.RESERVE)
+                .addModifiers(PRIVATE)
+                .addJavadoc("Grows the batch buffers to hold {@code steps} steps of {@code lanes} lanes; allocates\n"
+                        + "only for a batch longer or wider than any before.\n")
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes")
+                .beginControlFlow("if (steps <= $N && lanes <= $N)", batch.steps(), batch.lanes())
+                .addStatement("return")
+                .endControlFlow()
+                .addStatement("$N = $T.max(steps, $N)", batch.steps(), Math.class, batch.steps())
+                .addStatement("$N = $T.max(lanes, $N)", batch.lanes(), Math.class, batch.lanes());
+        for (Buffer buffer : buffers()) {
+            method.addStatement("$N = new double[$L][$N]", buffer.name(), buffer.rows(), batch.lanes());
+        }
+        return method.addCode("$N = null;   // regrown by $N when dense inputs come\n", batch.inputs(),
+                BatchPlan.RESERVE_INPUTS).build();
+    }
+
+    private MethodSpec reserveInputs() {
+        return MethodSpec.methodBuilder(BatchPlan.RESERVE_INPUTS)
+                .addModifiers(PRIVATE)
+                .addJavadoc("The dense input rows at the size of the other batch buffers; token input never needs them.\n")
+                .beginControlFlow("if ($N == null)", batch.inputs())
+                .addStatement("$N = new double[$T.bufferLength($N, $N)][$N]", batch.inputs(), NetworkEmitter.CHECKS,
+                        batch.steps(), NetworkPlan.INPUT_CONSTANT, batch.lanes())
+                .endControlFlow()
+                .build();
+    }
+
+    private MethodSpec gatherInputs() {
+        String input = NetworkPlan.INPUT_CONSTANT;
+        CodeBlock code = CodeBlock.builder()
+                .beginControlFlow("for (int b = 0; b < batch; b++)")
+                .addStatement("double[][] sequence = xs[b]")
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("double[] x = sequence[t - 1]")
+                .addStatement("int row = t * $N", input)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", input)
+                .addStatement("$N[row + j][b] = x[j]", batch.inputs())
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .add("// lanes past the batch read zeros\n")
+                .beginControlFlow("for (int row = $N; row < (steps + 1) * $N; row++)", input, input)
+                .addStatement("$T.fill($N[row], batch, lanes, 0.0)", Arrays.class, batch.inputs())
+                .endControlFlow()
+                .build();
+        return MethodSpec.methodBuilder(BatchPlan.GATHER_INPUTS)
+                .addModifiers(PRIVATE)
+                .addJavadoc("The batch's inputs as batch rows: x_t[j] of sequence b into lane b of row t · INPUT + j.\n")
+                .addParameter(double[][][].class, "xs")
+                .addParameter(int.class, "batch")
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes")
+                .addCode(code)
+                .build();
+    }
+
+    private MethodSpec unroll() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.UNROLL)
+                .addModifiers(PRIVATE)
+                .addJavadoc("The batched forward pass once the first layer's inputs are projected: every layer\n"
+                        + "bottom-up from zero states, then the output logits.\n")
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes");
+        for (int i = 0; i < layers.size(); i++) {
+            if (i > 0) {
+                method.addStatement("$N(steps, lanes)", network.layers().get(i).batch().projectInputs());
+            }
+            method.addCode(layers.get(i).run());
+        }
+        return method.addStatement("$N(steps, lanes)", BatchPlan.OUTPUT_LOGITS).build();
+    }
+
+    private MethodSpec backpropagate() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.BACKPROPAGATE)
+                .addModifiers(PRIVATE)
+                .addJavadoc("Batched BPTT from the output down to the first layer, adding every gradient but the\n"
+                        + "first layer's ∂L/∂W_ih, which depends on how the input arrived.\n")
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes")
+                .addStatement("$N(steps, lanes)", BatchPlan.OUTPUT_GRADIENTS);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            method.addCode(layers.get(i).backpropagate());
+        }
+        return method.build();
+    }
+
+    private static MethodSpec.Builder override(String name, TypeName returns) {
+        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(PUBLIC).returns(returns);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.unfold.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+
+/** {@link SimpleCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
+final class BatchSimpleCellEmitter extends BatchCellEmitter {
+
+    BatchSimpleCellEmitter(LayerPlan layer, DirectionPlan direction) {
+        super(layer, direction);
+    }
+
+    @Override
+    MethodSpec recur() {
+        String h = layerBatch.states();
+        CodeBlock code = CodeBlock.builder()
+                .beginControlFlow(recurrenceLoop())
+                .add(bindStates())
+                .add("// u = W_ih x_t + b (already in $N) + W_hh $L, for every sequence at once\n", h, previousState())
+                .add(addRecurrentProduct(h, "state"))
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .addStatement("double[] u = $N[state + k]", h)
+                .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                .addStatement("u[b] = $L", ActivationCode.apply(layer.activation(), "u[b]"))
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+        return batchMethod(batch.recur(), "The " + which() + "recurrence of " + layer.name() + " for " + stepRange()
+                        + " over a batch: h_t = " + ActivationCode.symbol(layer.activation())
+                        + "(W_hh " + previousState() + " + W_ih x_t + b), from a zero state.\n")
+                .addCode(code)
+                .build();
+    }
+
+    @Override
+    MethodSpec backward() {
+        boolean readsOutput = ActivationCode.derivativeReadsOutput(layer.activation());
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("// nothing flows back from beyond the last step\n")
+                .add(zeroCarried(batch.dhNext()))
+                .beginControlFlow(bpttLoop())
+                .add(bindState())
+                .addStatement("int row = t * $N", layer.hiddenConstant())
+                .add("// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L; $L\n", "{" + laterStep() + "}",
+                        ActivationCode.derivativeEquation(layer.activation()))
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
+        if (readsOutput) {
+            code.addStatement("double[] output = $N[state + k]", layerBatch.states());
+        }
+        code.addStatement("double[] above = $N[state + k]", layerBatch.statesGradient())
+                .addStatement("double[] dhLater = $N[k]", batch.dhNext())
+                .addStatement("double[] du = $N[row + k]", batch.deltas())
+                .beginControlFlow("for (int b = 0; b < lanes; b++)");
+        if (readsOutput) {
+            code.addStatement("double h = output[b]");
+        }
+        code.addStatement("du[b] = $L",
+                        ActivationCode.derivativeTimes(layer.activation(), "h", CodeBlock.of("above[b] + dhLater[b]")))
+                .endControlFlow()
+                .endControlFlow()
+                .add("// W_hhᵀ δu_t: the gradient $L receives through the recurrence\n", previousState())
+                .add(zeroCarried(batch.dhNext()))
+                .add(addTransposedRecurrentProduct("row"))
+                .endControlFlow();
+        return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
+                        + " over a batch, against the recurrence.\nLeaves δu_t in row block t of "
+                        + batch.deltas() + ".\n")
+                .addCode(code.build())
+                .build();
+    }
+}

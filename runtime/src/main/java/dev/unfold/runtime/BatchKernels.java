@@ -1,0 +1,77 @@
+package dev.unfold.runtime;
+
+/**
+ * The products generated networks run over a batch of sequences. The batch is the innermost
+ * dimension: a batch row is an array of {@link #lanes} values, value b belonging to sequence b,
+ * so that each weight is read once per step for the whole batch and multiplied into a vector of
+ * lanes, where one sequence at a time reads every weight once per step per sequence.
+ *
+ * <p>With {@code --add-modules jdk.incubator.vector} on the JVM's command line the products are
+ * register-blocked with the JDK's Vector API; without it they are plain loops the JIT vectorises
+ * on its own, several times slower on large layers and equal in results up to rounding.
+ */
+public final class BatchKernels {
+    /** Lanes are padded to a multiple of this: every vector shape the Vector API offers divides it. */
+    private static final int LANE_MULTIPLE = 8;
+
+    /**
+     * Whether the Vector API is there to use. {@code -Dunfold.scalarProducts=true} declines it, to
+     * compare. The Vector API class is loaded only when this holds: it cannot link without the module.
+     */
+    private static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("unfold.scalarProducts");
+
+    private static final BatchProducts PRODUCTS = VECTORISED ? new VectorBatchProducts() : new ScalarBatchProducts();
+
+    private BatchKernels() {}
+
+    /** Whether the products use the Vector API (see the class comment). */
+    public static boolean vectorised() {
+        return VECTORISED;
+    }
+
+    /**
+     * The width of a batch row for {@code batch} sequences: rounded up to a multiple of 8, the
+     * lanes past the batch computing on zeros and contributing nothing to any gradient.
+     */
+    public static int lanes(int batch) {
+        return (batch + LANE_MULTIPLE - 1) / LANE_MULTIPLE * LANE_MULTIPLE;
+    }
+
+    /**
+     * {@code out[outRow + m] += Σ_j w[m·columns + j] · x[xRow + j]} for every lane: a row-major
+     * rows × columns matrix times a batch of vectors.
+     */
+    public static void addProduct(double[] w, int rows, int columns, double[][] x, int xRow,
+                                  double[][] out, int outRow, int lanes) {
+        PRODUCTS.multiplyAdd(w, 0, columns, 1, rows, columns, x, xRow, out, outRow, lanes);
+    }
+
+    /**
+     * {@link #addProduct} for the block of {@code blockRows} rows starting at row {@code firstRow}
+     * of the matrix, written to out rows from {@code outRow}.
+     */
+    public static void addProduct(double[] w, int firstRow, int blockRows, int columns, double[][] x, int xRow,
+                                  double[][] out, int outRow, int lanes) {
+        PRODUCTS.multiplyAdd(w, firstRow * columns, columns, 1, blockRows, columns, x, xRow, out, outRow, lanes);
+    }
+
+    /**
+     * {@code out[outRow + j] += Σ_m w[m·columns + j] · d[dRow + m]} for every lane: the transpose
+     * of a row-major rows × columns matrix times a batch of vectors, as BPTT needs.
+     */
+    public static void addTransposedProduct(double[] w, int rows, int columns, double[][] d, int dRow,
+                                            double[][] out, int outRow, int lanes) {
+        PRODUCTS.multiplyAdd(w, 0, 1, columns, columns, rows, d, dRow, out, outRow, lanes);
+    }
+
+    /**
+     * {@code gradient[m·columns + j] += Σ_s Σ_b d[dRow + s·dStride + m][b] · x[xRow + s·xStride + j][b]}:
+     * a weight's gradient, the outer products of the deltas and the inputs of {@code steps} steps
+     * and every lane, summed in one pass.
+     */
+    public static void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride,
+                                        int steps, int rows, int columns, double[] gradient, int lanes) {
+        PRODUCTS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, lanes);
+    }
+}

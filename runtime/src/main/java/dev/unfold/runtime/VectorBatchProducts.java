@@ -1,0 +1,151 @@
+package dev.unfold.runtime;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link BatchProducts} with the JDK's Vector API: the sums of four output rows across four
+ * vectors of lanes stay in registers for the whole reduction, so each step of it is four vector
+ * loads and four broadcasts for sixteen fused multiply-adds, where the plain loops load and store
+ * the row being summed into on every step. Loaded only when the JVM resolves
+ * {@code jdk.incubator.vector} (see {@link BatchKernels}).
+ */
+final class VectorBatchProducts implements BatchProducts {
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final int LENGTH = SPECIES.length();
+
+    @Override
+    public void multiplyAdd(double[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
+                            double[][] x, int xRow, double[][] out, int outRow, int lanes) {
+        int i = 0;
+        for (; i + 4 <= outputs; i += 4) {
+            int v = 0;
+            for (; v + 4 * LENGTH <= lanes; v += 4 * LENGTH) {
+                fourRowsFourVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow,
+                        out, outRow + i, v);
+            }
+            for (; v < lanes; v += LENGTH) {
+                fourRowsOneVector(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow,
+                        out, outRow + i, v);
+            }
+        }
+        for (; i < outputs; i++) {
+            double[] sums = out[outRow + i];
+            int at = offset + i * outputStride;
+            for (int v = 0; v < lanes; v += LENGTH) {
+                DoubleVector acc = DoubleVector.fromArray(SPECIES, sums, v);
+                for (int r = 0; r < reduce; r++) {
+                    acc = DoubleVector.fromArray(SPECIES, x[xRow + r], v)
+                            .fma(DoubleVector.broadcast(SPECIES, w[at + r * reduceStride]), acc);
+                }
+                acc.intoArray(sums, v);
+            }
+        }
+    }
+
+    private static void fourRowsFourVectors(double[] w, int at, int outputStride, int reduceStride, int reduce,
+                                            double[][] x, int xRow, double[][] out, int outRow, int v) {
+        double[] o0 = out[outRow];
+        double[] o1 = out[outRow + 1];
+        double[] o2 = out[outRow + 2];
+        double[] o3 = out[outRow + 3];
+        int v1 = v + LENGTH;
+        int v2 = v + 2 * LENGTH;
+        int v3 = v + 3 * LENGTH;
+        DoubleVector a00 = DoubleVector.fromArray(SPECIES, o0, v), a01 = DoubleVector.fromArray(SPECIES, o0, v1);
+        DoubleVector a02 = DoubleVector.fromArray(SPECIES, o0, v2), a03 = DoubleVector.fromArray(SPECIES, o0, v3);
+        DoubleVector a10 = DoubleVector.fromArray(SPECIES, o1, v), a11 = DoubleVector.fromArray(SPECIES, o1, v1);
+        DoubleVector a12 = DoubleVector.fromArray(SPECIES, o1, v2), a13 = DoubleVector.fromArray(SPECIES, o1, v3);
+        DoubleVector a20 = DoubleVector.fromArray(SPECIES, o2, v), a21 = DoubleVector.fromArray(SPECIES, o2, v1);
+        DoubleVector a22 = DoubleVector.fromArray(SPECIES, o2, v2), a23 = DoubleVector.fromArray(SPECIES, o2, v3);
+        DoubleVector a30 = DoubleVector.fromArray(SPECIES, o3, v), a31 = DoubleVector.fromArray(SPECIES, o3, v1);
+        DoubleVector a32 = DoubleVector.fromArray(SPECIES, o3, v2), a33 = DoubleVector.fromArray(SPECIES, o3, v3);
+        for (int r = 0; r < reduce; r++) {
+            double[] xr = x[xRow + r];
+            DoubleVector x0 = DoubleVector.fromArray(SPECIES, xr, v);
+            DoubleVector x1 = DoubleVector.fromArray(SPECIES, xr, v1);
+            DoubleVector x2 = DoubleVector.fromArray(SPECIES, xr, v2);
+            DoubleVector x3 = DoubleVector.fromArray(SPECIES, xr, v3);
+            int k = at + r * reduceStride;
+            DoubleVector w0 = DoubleVector.broadcast(SPECIES, w[k]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01); a02 = x2.fma(w0, a02); a03 = x3.fma(w0, a03);
+            DoubleVector w1 = DoubleVector.broadcast(SPECIES, w[k + outputStride]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11); a12 = x2.fma(w1, a12); a13 = x3.fma(w1, a13);
+            DoubleVector w2 = DoubleVector.broadcast(SPECIES, w[k + 2 * outputStride]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21); a22 = x2.fma(w2, a22); a23 = x3.fma(w2, a23);
+            DoubleVector w3 = DoubleVector.broadcast(SPECIES, w[k + 3 * outputStride]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31); a32 = x2.fma(w3, a32); a33 = x3.fma(w3, a33);
+        }
+        a00.intoArray(o0, v); a01.intoArray(o0, v1); a02.intoArray(o0, v2); a03.intoArray(o0, v3);
+        a10.intoArray(o1, v); a11.intoArray(o1, v1); a12.intoArray(o1, v2); a13.intoArray(o1, v3);
+        a20.intoArray(o2, v); a21.intoArray(o2, v1); a22.intoArray(o2, v2); a23.intoArray(o2, v3);
+        a30.intoArray(o3, v); a31.intoArray(o3, v1); a32.intoArray(o3, v2); a33.intoArray(o3, v3);
+    }
+
+    private static void fourRowsOneVector(double[] w, int at, int outputStride, int reduceStride, int reduce,
+                                          double[][] x, int xRow, double[][] out, int outRow, int v) {
+        double[] o0 = out[outRow];
+        double[] o1 = out[outRow + 1];
+        double[] o2 = out[outRow + 2];
+        double[] o3 = out[outRow + 3];
+        DoubleVector a0 = DoubleVector.fromArray(SPECIES, o0, v);
+        DoubleVector a1 = DoubleVector.fromArray(SPECIES, o1, v);
+        DoubleVector a2 = DoubleVector.fromArray(SPECIES, o2, v);
+        DoubleVector a3 = DoubleVector.fromArray(SPECIES, o3, v);
+        for (int r = 0; r < reduce; r++) {
+            DoubleVector xr = DoubleVector.fromArray(SPECIES, x[xRow + r], v);
+            int k = at + r * reduceStride;
+            a0 = xr.fma(DoubleVector.broadcast(SPECIES, w[k]), a0);
+            a1 = xr.fma(DoubleVector.broadcast(SPECIES, w[k + outputStride]), a1);
+            a2 = xr.fma(DoubleVector.broadcast(SPECIES, w[k + 2 * outputStride]), a2);
+            a3 = xr.fma(DoubleVector.broadcast(SPECIES, w[k + 3 * outputStride]), a3);
+        }
+        a0.intoArray(o0, v);
+        a1.intoArray(o1, v);
+        a2.intoArray(o2, v);
+        a3.intoArray(o3, v);
+    }
+
+    @Override
+    public void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
+                                 int rows, int columns, double[] gradient, int lanes) {
+        for (int m = 0; m < rows; m++) {
+            int row = m * columns;
+            int j = 0;
+            for (; j + 4 <= columns; j += 4) {
+                DoubleVector s0 = DoubleVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+                for (int s = 0; s < steps; s++) {
+                    double[] dm = d[dRow + s * dStride + m];
+                    int at = xRow + s * xStride + j;
+                    double[] x0 = x[at];
+                    double[] x1 = x[at + 1];
+                    double[] x2 = x[at + 2];
+                    double[] x3 = x[at + 3];
+                    for (int v = 0; v < lanes; v += LENGTH) {
+                        DoubleVector dv = DoubleVector.fromArray(SPECIES, dm, v);
+                        s0 = dv.fma(DoubleVector.fromArray(SPECIES, x0, v), s0);
+                        s1 = dv.fma(DoubleVector.fromArray(SPECIES, x1, v), s1);
+                        s2 = dv.fma(DoubleVector.fromArray(SPECIES, x2, v), s2);
+                        s3 = dv.fma(DoubleVector.fromArray(SPECIES, x3, v), s3);
+                    }
+                }
+                gradient[row + j] += s0.reduceLanes(VectorOperators.ADD);
+                gradient[row + j + 1] += s1.reduceLanes(VectorOperators.ADD);
+                gradient[row + j + 2] += s2.reduceLanes(VectorOperators.ADD);
+                gradient[row + j + 3] += s3.reduceLanes(VectorOperators.ADD);
+            }
+            for (; j < columns; j++) {
+                DoubleVector s0 = DoubleVector.zero(SPECIES);
+                for (int s = 0; s < steps; s++) {
+                    double[] dm = d[dRow + s * dStride + m];
+                    double[] x0 = x[xRow + s * xStride + j];
+                    for (int v = 0; v < lanes; v += LENGTH) {
+                        s0 = DoubleVector.fromArray(SPECIES, dm, v).fma(DoubleVector.fromArray(SPECIES, x0, v), s0);
+                    }
+                }
+                gradient[row + j] += s0.reduceLanes(VectorOperators.ADD);
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.unfold.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both implementations of the batch products against the sums written out naively, on sizes
+ * that exercise every blocked path and every remainder (rows not a multiple of 4, lanes of one,
+ * two and four vectors, reductions of one).
+ */
+class BatchKernelsTest {
+    private static final double TOLERANCE = 1e-12;
+    private static final int[][] SIZES = {{1, 1, 8}, {4, 4, 8}, {5, 3, 16}, {7, 9, 24}, {8, 5, 32}, {13, 17, 40},
+            {12, 6, 64}, {3, 1, 32}};
+
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    private static List<BatchProducts> implementations() {
+        // this module's tests run with --add-modules jdk.incubator.vector (see its pom)
+        return List.of(new ScalarBatchProducts(), new VectorBatchProducts());
+    }
+
+    @Test
+    void theTestsRunWithTheVectorApi() {
+        assertTrue(BatchKernels.vectorised(), "surefire's argLine adds jdk.incubator.vector");
+    }
+
+    @Test
+    void lanesArePaddedToAMultipleOfEight() {
+        assertEquals(8, BatchKernels.lanes(1));
+        assertEquals(8, BatchKernels.lanes(8));
+        assertEquals(16, BatchKernels.lanes(9));
+        assertEquals(32, BatchKernels.lanes(32));
+    }
+
+    @Test
+    void productAndTransposedProductEqualTheirSums() {
+        for (BatchProducts products : implementations()) {
+            for (int[] size : SIZES) {
+                int rows = size[0], columns = size[1], lanes = size[2];
+                double[] w = gaussian(rows * columns);
+                double[][] x = gaussianRows(columns + 2, lanes);
+                double[][] out = gaussianRows(rows + 3, lanes);
+                double[][] expected = copy(out);
+                for (int m = 0; m < rows; m++) {
+                    for (int b = 0; b < lanes; b++) {
+                        for (int j = 0; j < columns; j++) {
+                            expected[3 + m][b] += w[m * columns + j] * x[2 + j][b];
+                        }
+                    }
+                }
+                products.multiplyAdd(w, 0, columns, 1, rows, columns, x, 2, out, 3, lanes);
+                assertRowsEqual(expected, out, products + " W x " + rows + "×" + columns + " lanes " + lanes);
+
+                double[][] d = gaussianRows(rows + 1, lanes);
+                double[][] into = gaussianRows(columns, lanes);
+                double[][] expectedInto = copy(into);
+                for (int j = 0; j < columns; j++) {
+                    for (int b = 0; b < lanes; b++) {
+                        for (int m = 0; m < rows; m++) {
+                            expectedInto[j][b] += w[m * columns + j] * d[1 + m][b];
+                        }
+                    }
+                }
+                products.multiplyAdd(w, 0, 1, columns, columns, rows, d, 1, into, 0, lanes);
+                assertRowsEqual(expectedInto, into, products + " Wᵀ d " + rows + "×" + columns + " lanes " + lanes);
+            }
+        }
+    }
+
+    @Test
+    void outerProductsSumOverStepsAndLanes() {
+        for (BatchProducts products : implementations()) {
+            for (int[] size : SIZES) {
+                int rows = size[0], columns = size[1], lanes = size[2];
+                int steps = 3, dStride = rows + 1, xStride = columns + 2;
+                double[][] d = gaussianRows(1 + steps * dStride, lanes);
+                double[][] x = gaussianRows(2 + steps * xStride, lanes);
+                double[] gradient = gaussian(rows * columns);
+                double[] expected = gradient.clone();
+                for (int m = 0; m < rows; m++) {
+                    for (int j = 0; j < columns; j++) {
+                        for (int s = 0; s < steps; s++) {
+                            for (int b = 0; b < lanes; b++) {
+                                expected[m * columns + j] += d[1 + s * dStride + m][b] * x[2 + s * xStride + j][b];
+                            }
+                        }
+                    }
+                }
+                products.addOuterProducts(d, 1, dStride, x, 2, xStride, steps, rows, columns, gradient, lanes);
+                assertArrayEquals(expected, gradient, TOLERANCE, products + " δxᵀ " + rows + "×" + columns);
+            }
+        }
+    }
+
+    private double[] gaussian(int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = random.nextDouble() * 2 - 1;
+        }
+        return values;
+    }
+
+    private double[][] gaussianRows(int rows, int lanes) {
+        double[][] values = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            values[r] = gaussian(lanes);
+        }
+        return values;
+    }
+
+    private static double[][] copy(double[][] rows) {
+        double[][] copy = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            copy[r] = rows[r].clone();
+        }
+        return copy;
+    }
+
+    private static void assertRowsEqual(double[][] expected, double[][] actual, String what) {
+        for (int r = 0; r < expected.length; r++) {
+            assertArrayEquals(expected[r], actual[r], TOLERANCE, what + ", row " + r);
+        }
+    }
+}
