@@ -8,7 +8,9 @@ package dev.unfold.runtime;
  *
  * <p>With {@code --add-modules jdk.incubator.vector} on the JVM's command line the products are
  * register-blocked with the JDK's Vector API; without it they are plain loops the JIT vectorises
- * on its own, several times slower on large layers and equal in results up to rounding.
+ * on its own, several times slower on large layers and equal in results up to rounding. On a
+ * machine with two or more cores, large products split their output rows between the caller and
+ * one helper thread, with results identical to one core's.
  */
 public final class BatchKernels {
     /** Lanes are padded to a multiple of this: every vector shape the Vector API offers divides it. */
@@ -21,9 +23,26 @@ public final class BatchKernels {
     private static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !Boolean.getBoolean("unfold.scalarProducts");
 
-    private static final BatchProducts PRODUCTS = VECTORISED ? new VectorBatchProducts() : new ScalarBatchProducts();
+    /**
+     * Whether large products use a second core (see {@link TwoCoreProducts}): when the machine
+     * has one, unless {@code -Dunfold.oneCore=true}.
+     */
+    private static final boolean TWO_CORES = Runtime.getRuntime().availableProcessors() > 1
+            && !Boolean.getBoolean("unfold.oneCore");
+
+    private static final BatchProducts PRODUCTS = choose();
+
+    private static BatchProducts choose() {
+        BatchProducts products = VECTORISED ? new VectorBatchProducts() : new ScalarBatchProducts();
+        return TWO_CORES ? new TwoCoreProducts(products) : products;
+    }
 
     private BatchKernels() {}
+
+    /** Whether large products are split over two cores. */
+    public static boolean twoCores() {
+        return TWO_CORES;
+    }
 
     /** Whether the products use the Vector API (see the class comment). */
     public static boolean vectorised() {
@@ -72,6 +91,6 @@ public final class BatchKernels {
      */
     public static void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride,
                                         int steps, int rows, int columns, double[] gradient, int lanes) {
-        PRODUCTS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, lanes);
+        PRODUCTS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, 0, lanes);
     }
 }

@@ -17,10 +17,10 @@ interface BatchProducts {
                      double[][] x, int xRow, double[][] out, int outRow, int lanes);
 
     /**
-     * {@code gradient[m·columns + j] += Σ_s Σ_b d[dRow + s·dStride + m][b] · x[xRow + s·xStride + j][b]}
+     * {@code gradient[gradientOffset + m·columns + j] += Σ_s Σ_b d[dRow + s·dStride + m][b] · x[xRow + s·xStride + j][b]}
      * for m &lt; rows, j &lt; columns, s &lt; steps, b &lt; lanes: the outer products δ xᵀ of every
      * step and sequence, summed.
      */
     void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
-                          int rows, int columns, double[] gradient, int lanes);
+                          int rows, int columns, double[] gradient, int gradientOffset, int lanes);
 }

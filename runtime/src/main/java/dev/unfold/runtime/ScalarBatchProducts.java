@@ -47,7 +47,7 @@ final class ScalarBatchProducts implements BatchProducts {
 
     @Override
     public void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
-                                 int rows, int columns, double[] gradient, int lanes) {
+                                 int rows, int columns, double[] gradient, int gradientOffset, int lanes) {
         double[][] partial = partialSums(columns, lanes);
         for (int m = 0; m < rows; m++) {
             for (int j = 0; j < columns; j++) {
@@ -79,7 +79,7 @@ final class ScalarBatchProducts implements BatchProducts {
                     }
                 }
             }
-            int row = m * columns;
+            int row = gradientOffset + m * columns;
             for (int j = 0; j < columns; j++) {
                 double[] sums = partial[j];
                 double sum = 0;

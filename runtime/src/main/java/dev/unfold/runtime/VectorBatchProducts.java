@@ -150,9 +150,9 @@ final class VectorBatchProducts implements BatchProducts {
      */
     @Override
     public void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
-                                 int rows, int columns, double[] gradient, int lanes) {
+                                 int rows, int columns, double[] gradient, int gradientOffset, int lanes) {
         if (columns % LENGTH != 0) {
-            PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, lanes);
+            PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, gradientOffset, lanes);
             return;
         }
         int count = steps * lanes;
@@ -178,7 +178,7 @@ final class VectorBatchProducts implements BatchProducts {
         multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
         for (int m = 0; m < rows; m++) {
             double[] sum = sums[m];
-            int at = m * columns;
+            int at = gradientOffset + m * columns;
             for (int j = 0; j < columns; j++) {
                 gradient[at + j] += sum[j];
             }

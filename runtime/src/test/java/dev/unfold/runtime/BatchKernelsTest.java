@@ -92,9 +92,48 @@ class BatchKernelsTest {
                         }
                     }
                 }
-                products.addOuterProducts(d, 1, dStride, x, 2, xStride, steps, rows, columns, gradient, lanes);
+                products.addOuterProducts(d, 1, dStride, x, 2, xStride, steps, rows, columns, gradient, 0, lanes);
                 assertArrayEquals(expected, gradient, TOLERANCE, products + " δxᵀ " + rows + "×" + columns);
             }
+        }
+    }
+
+    @Test
+    void twoCoresGiveOneCoresResultsBitForBit() throws Exception {
+        for (BatchProducts one : implementations()) {
+            BatchProducts two = new TwoCoreProducts(one);
+            int rows = 103, columns = 72, lanes = 32, steps = 5; // above the hand-over threshold, odd row count
+            double[] w = gaussian(rows * columns);
+            double[][] x = gaussianRows(columns, lanes);
+            double[][] expected = gaussianRows(rows, lanes);
+            double[][] actual = copy(expected);
+            one.multiplyAdd(w, 0, columns, 1, rows, columns, x, 0, expected, 0, lanes);
+            two.multiplyAdd(w, 0, columns, 1, rows, columns, x, 0, actual, 0, lanes);
+            assertRowsEqual(expected, actual, 0, one + " on two cores, W x");
+
+            double[][] d = gaussianRows(steps * rows, lanes);
+            double[][] xs = gaussianRows(steps * columns, lanes);
+            double[] gradient = gaussian(rows * columns);
+            double[] twoGradient = gradient.clone();
+            one.addOuterProducts(d, 0, rows, xs, 0, columns, steps, rows, columns, gradient, 0, lanes);
+            two.addOuterProducts(d, 0, rows, xs, 0, columns, steps, rows, columns, twoGradient, 0, lanes);
+            assertArrayEquals(gradient, twoGradient, 0.0, one + " on two cores, δxᵀ");
+
+            // a second caller while the helper is busy computes on its own, with the same results
+            double[][] reference = copy(actual);
+            one.multiplyAdd(w, 0, columns, 1, rows, columns, x, 0, reference, 0, lanes);
+            Thread other = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    two.multiplyAdd(w, 0, columns, 1, rows, columns, x, 0, copy(expected), 0, lanes);
+                }
+            });
+            other.start();
+            for (int i = 0; i < 200; i++) {
+                double[][] each = copy(actual);
+                two.multiplyAdd(w, 0, columns, 1, rows, columns, x, 0, each, 0, lanes);
+                assertRowsEqual(reference, each, 0, one + " on two cores, two callers");
+            }
+            other.join();
         }
     }
 
@@ -123,8 +162,12 @@ class BatchKernelsTest {
     }
 
     private static void assertRowsEqual(double[][] expected, double[][] actual, String what) {
+        assertRowsEqual(expected, actual, TOLERANCE, what);
+    }
+
+    private static void assertRowsEqual(double[][] expected, double[][] actual, double tolerance, String what) {
         for (int r = 0; r < expected.length; r++) {
-            assertArrayEquals(expected[r], actual[r], TOLERANCE, what + ", row " + r);
+            assertArrayEquals(expected[r], actual[r], tolerance, what + ", row " + r);
         }
     }
 }
