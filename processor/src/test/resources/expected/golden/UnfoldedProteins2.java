@@ -1959,23 +1959,26 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHn[product + k], 0, lanes, encoderBiasHn[k]);
             }
             BatchKernels.addProduct(encoderWeightHh, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHn, product, lanes);
+            // r, z = σ(a): a block of rows each, kept for BPTT
+            BatchKernels.sigmoid(encoderBatchGates, gate, 2 * ENCODER_HIDDEN, lanes);
+            // n = tanh(a_n + r ⊙ (W_hn h_{t−1} + b_hn))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] reset = encoderBatchGates[gate + k];
-                double[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
-                double[] candidate = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
+                double[] r = encoderBatchGates[gate + k];
+                double[] n = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
                 double[] hiddenN = encoderBatchHn[product + k];
+                for (int b = 0; b < lanes; b++) {
+                    n[b] += r[b] * hiddenN[b];
+                }
+            }
+            BatchKernels.tanh(encoderBatchGates, gate + 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, lanes);
+            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] z = encoderBatchGates[gate + ENCODER_HIDDEN + k];
+                double[] n = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
                 double[] previousH = encoderBatchH[previous + k];
                 double[] h = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double r = Activations.sigmoid(reset[b]);
-                    double z = Activations.sigmoid(update[b]);
-                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
-                    // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
-                    candidate[b] = n;
-                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-                    h[b] = (1 - z) * n + z * previousH[b];
+                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
                 }
             }
         }
@@ -2052,23 +2055,26 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHnReverse[product + k], 0, lanes, encoderBiasHnReverse[k]);
             }
             BatchKernels.addProduct(encoderWeightHhReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHnReverse, product, lanes);
+            // r, z = σ(a): a block of rows each, kept for BPTT
+            BatchKernels.sigmoid(encoderBatchGatesReverse, gate, 2 * ENCODER_HIDDEN, lanes);
+            // n = tanh(a_n + r ⊙ (W_hn h_{t+1} + b_hn))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] reset = encoderBatchGatesReverse[gate + k];
-                double[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
-                double[] candidate = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] r = encoderBatchGatesReverse[gate + k];
+                double[] n = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 double[] hiddenN = encoderBatchHnReverse[product + k];
+                for (int b = 0; b < lanes; b++) {
+                    n[b] += r[b] * hiddenN[b];
+                }
+            }
+            BatchKernels.tanh(encoderBatchGatesReverse, gate + 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, lanes);
+            // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] z = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
+                double[] n = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 double[] previousH = encoderBatchH[previous + k];
                 double[] h = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double r = Activations.sigmoid(reset[b]);
-                    double z = Activations.sigmoid(update[b]);
-                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
-                    // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
-                    candidate[b] = n;
-                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
-                    h[b] = (1 - z) * n + z * previousH[b];
+                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
                 }
             }
         }
@@ -2241,28 +2247,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGates, gate, lanes);
+            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
+            BatchKernels.sigmoid(summaryBatchGates, gate, 2 * SUMMARY_HIDDEN, lanes);
+            BatchKernels.tanh(summaryBatchGates, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
+            BatchKernels.sigmoid(summaryBatchGates, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
+            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] inputGate = summaryBatchGates[gate + k];
-                double[] forgetGate = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
-                double[] candidate = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
-                double[] outputGate = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] i = summaryBatchGates[gate + k];
+                double[] f = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
+                double[] g = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchC[previousCell + k];
                 double[] c = summaryBatchC[cell + k];
+                for (int b = 0; b < lanes; b++) {
+                    c[b] = f[b] * previousC[b] + i[b] * g[b];
+                }
+            }
+            // h_t = o ⊙ tanh(c_t)
+            BatchKernels.tanh(summaryBatchC, cell, summaryBatchH, state, SUMMARY_HIDDEN, lanes);
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] o = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] h = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
-                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                    double value = f * previousC[b] + i * g;
-                    c[b] = value;
-                    h[b] = o * Activations.tanh(value);
+                    h[b] *= o[b];
                 }
             }
         }
@@ -2337,28 +2343,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGatesReverse) + W_hh h_{t+1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGatesReverse, gate, lanes);
+            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
+            BatchKernels.sigmoid(summaryBatchGatesReverse, gate, 2 * SUMMARY_HIDDEN, lanes);
+            BatchKernels.tanh(summaryBatchGatesReverse, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
+            BatchKernels.sigmoid(summaryBatchGatesReverse, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
+            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] inputGate = summaryBatchGatesReverse[gate + k];
-                double[] forgetGate = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
-                double[] candidate = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
-                double[] outputGate = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
+                double[] i = summaryBatchGatesReverse[gate + k];
+                double[] f = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
+                double[] g = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchCReverse[previousCell + k];
                 double[] c = summaryBatchCReverse[cell + k];
+                for (int b = 0; b < lanes; b++) {
+                    c[b] = f[b] * previousC[b] + i[b] * g[b];
+                }
+            }
+            // h_t = o ⊙ tanh(c_t)
+            BatchKernels.tanh(summaryBatchCReverse, cell, summaryBatchH, state, SUMMARY_HIDDEN, lanes);
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                double[] o = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] h = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
-                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                    double value = f * previousC[b] + i * g;
-                    c[b] = value;
-                    h[b] = o * Activations.tanh(value);
+                    h[b] *= o[b];
                 }
             }
         }

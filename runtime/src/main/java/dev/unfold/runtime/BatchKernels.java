@@ -24,17 +24,17 @@ public final class BatchKernels {
             && !Boolean.getBoolean("unfold.scalarProducts");
 
     /**
-     * Whether large products use a second core (see {@link TwoCoreProducts}): when the machine
+     * Whether large products use a second core (see {@link TwoCoreOperations}): when the machine
      * has one, unless {@code -Dunfold.oneCore=true}.
      */
     private static final boolean TWO_CORES = Runtime.getRuntime().availableProcessors() > 1
             && !Boolean.getBoolean("unfold.oneCore");
 
-    private static final BatchProducts PRODUCTS = choose();
+    private static final BatchOperations OPERATIONS = choose();
 
-    private static BatchProducts choose() {
-        BatchProducts products = VECTORISED ? new VectorBatchProducts() : new ScalarBatchProducts();
-        return TWO_CORES ? new TwoCoreProducts(products) : products;
+    private static BatchOperations choose() {
+        BatchOperations products = VECTORISED ? new VectorBatchOperations() : new ScalarBatchOperations();
+        return TWO_CORES ? new TwoCoreOperations(products) : products;
     }
 
     private BatchKernels() {}
@@ -63,7 +63,7 @@ public final class BatchKernels {
      */
     public static void addProduct(double[] w, int rows, int columns, double[][] x, int xRow,
                                   double[][] out, int outRow, int lanes) {
-        PRODUCTS.multiplyAdd(w, 0, columns, 1, rows, columns, x, xRow, out, outRow, lanes);
+        OPERATIONS.multiplyAdd(w, 0, columns, 1, rows, columns, x, xRow, out, outRow, lanes);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class BatchKernels {
      */
     public static void addProduct(double[] w, int firstRow, int blockRows, int columns, double[][] x, int xRow,
                                   double[][] out, int outRow, int lanes) {
-        PRODUCTS.multiplyAdd(w, firstRow * columns, columns, 1, blockRows, columns, x, xRow, out, outRow, lanes);
+        OPERATIONS.multiplyAdd(w, firstRow * columns, columns, 1, blockRows, columns, x, xRow, out, outRow, lanes);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class BatchKernels {
      */
     public static void addTransposedProduct(double[] w, int rows, int columns, double[][] d, int dRow,
                                             double[][] out, int outRow, int lanes) {
-        PRODUCTS.multiplyAdd(w, 0, 1, columns, columns, rows, d, dRow, out, outRow, lanes);
+        OPERATIONS.multiplyAdd(w, 0, 1, columns, columns, rows, d, dRow, out, outRow, lanes);
     }
 
     /**
@@ -91,6 +91,21 @@ public final class BatchKernels {
      */
     public static void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride,
                                         int steps, int rows, int columns, double[] gradient, int lanes) {
-        PRODUCTS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, 0, lanes);
+        OPERATIONS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, 0, lanes);
+    }
+
+    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of gates. */
+    public static void sigmoid(double[][] rows, int from, int count, int lanes) {
+        OPERATIONS.sigmoid(rows, from, count, lanes);
+    }
+
+    /** tanh in place over rows [from, from + count), every lane. */
+    public static void tanh(double[][] rows, int from, int count, int lanes) {
+        OPERATIONS.tanh(rows, from, rows, from, count, lanes);
+    }
+
+    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count and every lane. */
+    public static void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);
     }
 }

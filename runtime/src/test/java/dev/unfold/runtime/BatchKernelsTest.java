@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 class BatchKernelsTest {
     private static final double TOLERANCE = 1e-12;
     private static final int[][] SIZES = {{1, 1, 8}, {4, 4, 8}, {5, 3, 16}, {7, 9, 24}, {8, 5, 32}, {13, 17, 40},
-            {12, 6, 64}, {3, 1, 32}};
+            {12, 6, 64}, {3, 1, 32}, {16, 8, 8}, {9, 24, 32}, {6, 32, 16}, {11, 64, 8}};
 
     private final SplittableRandom random = new SplittableRandom(7);
 
-    private static List<BatchProducts> implementations() {
+    private static List<BatchOperations> implementations() {
         // this module's tests run with --add-modules jdk.incubator.vector (see its pom)
-        return List.of(new ScalarBatchProducts(), new VectorBatchProducts());
+        return List.of(new ScalarBatchOperations(), new VectorBatchOperations());
     }
 
     @Test
@@ -40,7 +40,7 @@ class BatchKernelsTest {
 
     @Test
     void productAndTransposedProductEqualTheirSums() {
-        for (BatchProducts products : implementations()) {
+        for (BatchOperations products : implementations()) {
             for (int[] size : SIZES) {
                 int rows = size[0], columns = size[1], lanes = size[2];
                 double[] w = gaussian(rows * columns);
@@ -75,7 +75,7 @@ class BatchKernelsTest {
 
     @Test
     void outerProductsSumOverStepsAndLanes() {
-        for (BatchProducts products : implementations()) {
+        for (BatchOperations products : implementations()) {
             for (int[] size : SIZES) {
                 int rows = size[0], columns = size[1], lanes = size[2];
                 int steps = 3, dStride = rows + 1, xStride = columns + 2;
@@ -100,8 +100,8 @@ class BatchKernelsTest {
 
     @Test
     void twoCoresGiveOneCoresResultsBitForBit() throws Exception {
-        for (BatchProducts one : implementations()) {
-            BatchProducts two = new TwoCoreProducts(one);
+        for (BatchOperations one : implementations()) {
+            BatchOperations two = new TwoCoreOperations(one);
             int rows = 103, columns = 72, lanes = 32, steps = 5; // above the hand-over threshold, odd row count
             double[] w = gaussian(rows * columns);
             double[][] x = gaussianRows(columns, lanes);
@@ -134,6 +134,36 @@ class BatchKernelsTest {
                 assertRowsEqual(reference, each, 0, one + " on two cores, two callers");
             }
             other.join();
+        }
+    }
+
+    @Test
+    void activationsAgreeWithTheScalarOnesOverTheirRange() {
+        double[] special = {0, -0.0, 1e-300, -1e-8, 0.049, 0.051, -3, 19.9, 20.1, -40, 700, -745, 800, -800};
+        for (BatchOperations operations : implementations()) {
+            int lanes = 24;
+            double[][] rows = new double[4][lanes];
+            for (int b = 0; b < lanes; b++) {
+                rows[0][b] = b < special.length ? special[b] : random.nextDouble() * 20 - 10;
+                rows[1][b] = random.nextDouble() * 2 - 1;
+                rows[2][b] = random.nextDouble() * 60 - 30;
+                rows[3][b] = -rows[0][b];
+            }
+            double[][] sigmoid = copy(rows);
+            operations.sigmoid(sigmoid, 1, 3, lanes);
+            double[][] tanh = new double[4][lanes];
+            operations.tanh(rows, 0, tanh, 0, 4, lanes);
+            for (int k = 0; k < 4; k++) {
+                for (int b = 0; b < lanes; b++) {
+                    double u = rows[k][b];
+                    assertEquals(Math.tanh(u), tanh[k][b], 1e-14 * Math.abs(Math.tanh(u)), operations + " tanh(" + u + ")");
+                    if (k > 0) {
+                        double expected = 1 / (1 + Math.exp(-u));
+                        assertEquals(expected, sigmoid[k][b], 1e-14 * expected, operations + " σ(" + u + ")");
+                    }
+                }
+            }
+            assertArrayEquals(rows[0], sigmoid[0], 0.0, "rows before 'from' untouched");
         }
     }
 

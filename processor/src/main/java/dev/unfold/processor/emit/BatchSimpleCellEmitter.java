@@ -20,12 +20,7 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                 .add(bindStates())
                 .add("// u = W_ih x_t + b (already in $N) + W_hh $L, for every sequence at once\n", h, previousState())
                 .add(addRecurrentProduct(h, "state"))
-                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
-                .addStatement("double[] u = $N[state + k]", h)
-                .beginControlFlow("for (int b = 0; b < lanes; b++)")
-                .addStatement("u[b] = $L", ActivationCode.apply(layer.activation(), "u[b]"))
-                .endControlFlow()
-                .endControlFlow()
+                .add(activate())
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "recurrence of " + layer.name() + " for " + stepRange()
@@ -33,6 +28,25 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                         + "(W_hh " + previousState() + " + W_ih x_t + b), from a zero state.\n")
                 .addCode(code)
                 .build();
+    }
+
+    /** h_t = σ(u_t) in place: a kernel for tanh and the sigmoid, a loop for ReLU, nothing for the identity. */
+    private CodeBlock activate() {
+        String h = layerBatch.states();
+        String hidden = layer.hiddenConstant();
+        return switch (layer.activation()) {
+            case TANH -> CodeBlock.of("$T.tanh($N, state, $N, lanes);\n", BATCH_KERNELS, h, hidden);
+            case SIGMOID -> CodeBlock.of("$T.sigmoid($N, state, $N, lanes);\n", BATCH_KERNELS, h, hidden);
+            case IDENTITY -> CodeBlock.of("");
+            case RELU -> CodeBlock.builder()
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
+                    .addStatement("double[] u = $N[state + k]", h)
+                    .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                    .addStatement("u[b] = $L", ActivationCode.apply(layer.activation(), "u[b]"))
+                    .endControlFlow()
+                    .endControlFlow()
+                    .build();
+        };
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@link BatchProducts} on two cores: a large product's output rows are split in two, the second
+ * {@link BatchOperations} on two cores: a large product's output rows are split in two, the second
  * half computed by a helper thread while the caller computes the first. Every output row is still
  * computed by one thread with the same loops, so the results are those of one core, bit for bit,
  * whichever thread computes them.
@@ -13,13 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * volatile counter the helper spins on (and, after a while idle, parks on). One helper serves the
  * whole JVM; a product that finds it busy with another thread's work runs on its caller alone.
  */
-final class TwoCoreProducts implements BatchProducts {
+final class TwoCoreOperations implements BatchOperations {
     /** Below this many multiply-adds the hand-over costs more than half the product saves. */
     private static final long MINIMUM_WORK = 1 << 16;
     /** How long the helper spins for the next product before it parks, in nanoseconds. */
     private static final long SPIN_NANOS = 100_000;
 
-    private final BatchProducts products;
+    private final BatchOperations products;
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final Thread helper;
 
@@ -50,7 +50,7 @@ final class TwoCoreProducts implements BatchProducts {
     private volatile boolean parked;
     private volatile RuntimeException failure;
 
-    TwoCoreProducts(BatchProducts products) {
+    TwoCoreOperations(BatchOperations products) {
         this.products = products;
         this.helper = new Thread(this::serve, "unfold-second-core");
         helper.setDaemon(true);
@@ -116,6 +116,16 @@ final class TwoCoreProducts implements BatchProducts {
         } finally {
             release();
         }
+    }
+
+    @Override
+    public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        products.sigmoid(rows, from, count, lanes);
+    }
+
+    @Override
+    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        products.tanh(rows, from, into, intoRow, count, lanes);
     }
 
     private void post() {

@@ -1,16 +1,18 @@
 package dev.unfold.runtime;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link BatchProducts} with the JDK's Vector API: the sums of four output rows across four
+ * {@link BatchOperations} with the JDK's Vector API: the sums of four output rows across four
  * vectors of lanes stay in registers for the whole reduction, so each step of it is four vector
  * loads and four broadcasts for sixteen fused multiply-adds, where the plain loops load and store
  * the row being summed into on every step. Loaded only when the JVM resolves
  * {@code jdk.incubator.vector} (see {@link BatchKernels}).
  */
-final class VectorBatchProducts implements BatchProducts {
+final class VectorBatchOperations implements BatchOperations {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LENGTH = SPECIES.length();
 
@@ -138,7 +140,7 @@ final class VectorBatchProducts implements BatchProducts {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private static final ScalarBatchProducts PLAIN = new ScalarBatchProducts();
+    private static final ScalarBatchOperations PLAIN = new ScalarBatchOperations();
 
     /**
      * The gradient as a product of the lanes' rows: with δ and x rearranged so that each step
@@ -181,6 +183,37 @@ final class VectorBatchProducts implements BatchProducts {
             int at = gradientOffset + m * columns;
             for (int j = 0; j < columns; j++) {
                 gradient[at + j] += sum[j];
+            }
+        }
+    }
+
+    /**
+     * σ(u) = 1 / (1 + e^−u) for u ≥ 0 and e^u / (1 + e^u) below, as {@link Activations#sigmoid},
+     * with the JDK's vectorised exp (within 1 ulp): e^−|u| never overflows.
+     */
+    @Override
+    public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            for (int v = 0; v < lanes; v += LENGTH) {
+                DoubleVector u = DoubleVector.fromArray(SPECIES, row, v);
+                DoubleVector e = u.abs().neg().lanewise(VectorOperators.EXP);
+                DoubleVector positive = one.div(one.add(e));
+                VectorMask<Double> negative = u.compare(VectorOperators.LT, 0.0);
+                positive.blend(e.mul(positive), negative).intoArray(row, v);
+            }
+        }
+    }
+
+    /** The JDK's vectorised tanh (within 1 ulp). */
+    @Override
+    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            double[] out = into[intoRow + k];
+            for (int v = 0; v < lanes; v += LENGTH) {
+                DoubleVector.fromArray(SPECIES, row, v).lanewise(VectorOperators.TANH).intoArray(out, v);
             }
         }
     }

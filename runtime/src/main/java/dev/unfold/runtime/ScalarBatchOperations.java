@@ -1,12 +1,12 @@
 package dev.unfold.runtime;
 
 /**
- * {@link BatchProducts} in plain loops. Every inner loop runs over the lanes of batch rows, each
+ * {@link BatchOperations} in plain loops. Every inner loop runs over the lanes of batch rows, each
  * an array of its own read at the same index, which Java 17's JIT vectorises (see
  * {@link Kernels#addMatrixVector}); four reduction terms per pass quarter the loads and stores of
  * the row being summed into.
  */
-final class ScalarBatchProducts implements BatchProducts {
+final class ScalarBatchOperations implements BatchOperations {
 
     @Override
     public void multiplyAdd(double[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
@@ -98,5 +98,26 @@ final class ScalarBatchProducts implements BatchProducts {
             PARTIAL_SUMS.set(partial);
         }
         return partial;
+    }
+
+    @Override
+    public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            for (int b = 0; b < lanes; b++) {
+                row[b] = Activations.sigmoid(row[b]);
+            }
+        }
+    }
+
+    @Override
+    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            double[] out = into[intoRow + k];
+            for (int b = 0; b < lanes; b++) {
+                out[b] = Activations.tanh(row[b]);
+            }
+        }
     }
 }

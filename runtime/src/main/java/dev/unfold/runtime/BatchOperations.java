@@ -1,12 +1,13 @@
 package dev.unfold.runtime;
 
 /**
- * The matrix products of a batched pass, where a batch row is an array of {@code lanes} values,
- * one per sequence. Two implementations: {@link ScalarBatchProducts}, loops the JIT vectorises on
- * its own, and {@link VectorBatchProducts}, register-blocked with the JDK's Vector API when the
- * JVM runs with {@code --add-modules jdk.incubator.vector}. {@link BatchKernels} picks one.
+ * The matrix products and activations of a batched pass, where a batch row is an array of
+ * {@code lanes} values, one per sequence. Two implementations: {@link ScalarBatchOperations}, loops the JIT vectorises on
+ * its own, and {@link VectorBatchOperations}, register-blocked with the JDK's Vector API when the
+ * JVM runs with {@code --add-modules jdk.incubator.vector}; {@link TwoCoreOperations} splits large
+ * products of either over two cores. {@link BatchKernels} picks.
  */
-interface BatchProducts {
+interface BatchOperations {
 
     /**
      * {@code out[outRow + i][b] += Σ_r w[offset + i·outputStride + r·reduceStride] · x[xRow + r][b]}
@@ -23,4 +24,10 @@ interface BatchProducts {
      */
     void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
                           int rows, int columns, double[] gradient, int gradientOffset, int lanes);
+
+    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes. */
+    void sigmoid(double[][] rows, int from, int count, int lanes);
+
+    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes; in place if the same. */
+    void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes);
 }
