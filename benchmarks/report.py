@@ -2,7 +2,8 @@
 """Writes BENCHMARKS.md from the results benchmarks/run leaves in a directory.
 
 Usage: /usr/bin/python3 benchmarks/report.py RESULTS_DIR > BENCHMARKS.md
-RESULTS_DIR holds jmh.json, pytorch.json, allocation.json, processing.json and machine.json.
+RESULTS_DIR holds jmh.json (with the Vector API), jmh-plain.json (without), jmh-one-core.json,
+pytorch.json, allocation.json, allocation-plain.json, processing.json and machine.json.
 """
 import json
 import os
@@ -32,9 +33,16 @@ def load(directory, name):
         return json.load(f)
 
 
+def load_jmh(directory, name):
+    return {entry["benchmark"].rsplit(".", 2)[-2] + "." + entry["benchmark"].rsplit(".", 1)[-1]: entry
+            for entry in load(directory, name)}
+
+
 def main(directory):
-    jmh = {entry["benchmark"].rsplit(".", 2)[-2] + "." + entry["benchmark"].rsplit(".", 1)[-1]: entry
-           for entry in load(directory, "jmh.json")}
+    jmh = load_jmh(directory, "jmh.json")
+    plain = load_jmh(directory, "jmh-plain.json")
+    one_core = load_jmh(directory, "jmh-one-core.json")
+    allocation_plain = load(directory, "allocation-plain.json")
     pytorch = load(directory, "pytorch.json")
     allocation = load(directory, "allocation.json")
     processing = load(directory, "processing.json")
@@ -49,7 +57,8 @@ def main(directory):
     print(f"- CPU: {machine['cpu']}, {machine['cores']} cores")
     print(f"- JDK: {first['jdkVersion']} ({first['vmName']} {first['vmVersion']}); JMH {first['jmhVersion']},"
           f" {first['forks']} forks × {first['measurementIterations']} iterations of {first['measurementTime']}"
-          f" after {first['warmupIterations']} × {first['warmupTime']} of warm-up")
+          f" after {first['warmupIterations']} × {first['warmupTime']} of warm-up; JVM options"
+          f" `{' '.join(first['jvmArgs'])}`")
     print(f"- PyTorch: {pytorch['machine']['torch']} (Debian's python3-torch), BLAS: {pytorch['machine']['blas']}"
           f"; OPENBLAS_CORETYPE {machine['openblas_coretype']}\n")
 
@@ -58,7 +67,10 @@ def main(directory):
     print("rounds). Ratio = the faster of PyTorch's 1- and 2-thread times / Unfold's time; above 1, Unfold is")
     print("faster. A training step is forward, backpropagation through time and an SGD update; a step (W5) is")
     print("one time step of streaming inference, the state carried from the call before; for a batch of 32,")
-    print("Unfold sums the 32 sequences' gradients, then updates once, as PyTorch does with a summed loss.\n")
+    print("Unfold sums the 32 sequences' gradients in one batched call, then updates once, as PyTorch does")
+    print("with a summed loss. Unfold runs with `--add-modules jdk.incubator.vector` (the Vector API, for the")
+    print("batched products and activations of W3 and W4) on both cores; the next table shows W3 and W4")
+    print("without the one and the other.\n")
     print("| workload | operation | Unfold µs | PyTorch 1 thread µs | PyTorch 2 threads µs | ratio | target | Unfold GFLOP/s |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for w in WORKLOADS:
@@ -82,18 +94,39 @@ def main(directory):
     print("\nGFLOP/s counts the dense work of the forward pass (2 operations per multiply-add, one-hot inputs")
     print("counted as dense) and three times that for a training step.\n")
 
+    print("### W3 and W4 by configuration\n")
+    print("The batched pass (W3, W4) in three set-ups, microseconds per operation: as above (the Vector API,")
+    print("two cores); without `--add-modules jdk.incubator.vector`, where the products are plain loops that")
+    print("the JIT vectorises on its own (on two cores); and with the Vector API on one core")
+    print("(`-Dunfold.oneCore=true`). Ratios against the same PyTorch times.\n")
+    print("| workload | operation | Vector API, 2 cores | ratio | plain loops, 2 cores | ratio | Vector API, 1 core | ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for w in WORKLOADS:
+        if w[3] == 1:
+            continue
+        for op in operations(w):
+            key = f"{w[1]}.{op}"
+            best = min(pytorch[w[0]][op]["1"], pytorch[w[0]][op]["2"])
+            cells = []
+            for results in (jmh, plain, one_core):
+                score = results[key]["primaryMetric"]["score"]
+                cells.append(f"{score:,.1f} | {best / score:,.2f}×")
+            print(f"| {w[0]} | {op} | " + " | ".join(cells) + " |")
+    print()
+
     print("## Allocation\n")
     print("Bytes per operation. *Exact*: the JVM's per-thread allocation counter over at least half a second of")
     print("calls after two seconds of warm-up (`AllocationCheck`). *JMH*: `-prof gc`'s `gc.alloc.rate.norm`,")
     print("which also counts what JMH allocates once per iteration, spread over that iteration's calls: a")
-    print("floor of a few bytes per call for microsecond operations and kilobytes for 100 ms ones.\n")
-    print("| operation | exact B/op | JMH gc.alloc.rate.norm B/op |")
-    print("| --- | ---: | ---: |")
+    print("floor of a few bytes per call for microsecond operations and kilobytes for 100 ms ones. The exact")
+    print("count is taken with the Vector API and without it.\n")
+    print("| operation | exact B/op | exact B/op, no Vector API | JMH gc.alloc.rate.norm B/op |")
+    print("| --- | ---: | ---: | ---: |")
     for w in WORKLOADS:
         for op in operations(w):
             key = f"{w[1]}.{op}"
             norm = jmh[key]["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
-            print(f"| {key} | {allocation[key]:.0f} | {norm:,.1f} |")
+            print(f"| {key} | {allocation[key]:.0f} | {allocation_plain[key]:.0f} | {norm:,.1f} |")
     print()
     print("## Annotation processing\n")
     print("What the processor adds to `javac` for a four-layer network (a bidirectional LSTM of 128, a GRU of")

@@ -12,7 +12,9 @@ import java.util.Random;
 
 /**
  * After warm-up, forward, backward and loss allocate nothing: 1,000 calls, measured in bytes by
- * the JVM's per-thread allocation counter, for sequences of varying lengths up to the longest seen.
+ * the JVM's per-thread allocation counter, for sequences of varying lengths up to the longest seen,
+ * and for batches of varying sizes and lengths up to the largest seen (these run with the Vector
+ * API; the benchmarks' AllocationCheck counts both ways, and the second-core helper too).
  */
 class AllocationTest {
     private static final int CALLS = 1_000;
@@ -114,6 +116,36 @@ class AllocationTest {
         assertNoAllocation(i -> net.backward(xs[i % 3], label));
         assertNoAllocation(i -> net.backward(tokens[i % 2], label));
         assertNoAllocation(i -> net.loss(tokens[i % 2], label));
+    }
+
+    @EachCompiler
+    void batchesAllocateNothing(TestCompiler compiler) {
+        SequenceModel gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
+        Random random = new Random(5);
+        double[][][][] batches = {
+                sequences(random, gated.inputSize(), 20, 20, 20, 20, 20, 20, 20, 20, 20), // 9 of 20 steps
+                sequences(random, gated.inputSize(), 7, 7, 7)};                          // then 3 of 7
+        int[][][] labels = {new int[9][], new int[3][]};
+        double[][][][] ys = {new double[9][1][4], new double[3][1][4]};
+        for (int b = 0; b < labels.length; b++) {
+            for (int s = 0; s < labels[b].length; s++) {
+                labels[b][s] = new int[] {random.nextInt(4)};
+            }
+        }
+        assertNoAllocation(i -> gated.forward(batches[i % 2], ys[i % 2]));
+        assertNoAllocation(i -> gated.backward(batches[i % 2], labels[i % 2]));
+
+        SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        int[][][] tokens = {new int[12][], new int[5][]};
+        int[][][] targets = {new int[12][], new int[5][]};
+        for (int b = 0; b < tokens.length; b++) {
+            int steps = b == 0 ? 30 : 11;
+            for (int s = 0; s < tokens[b].length; s++) {
+                tokens[b][s] = random.ints(steps, 0, 30).toArray();
+                targets[b][s] = random.ints(steps, 0, 30).toArray();
+            }
+        }
+        assertNoAllocation(i -> language.backward(tokens[i % 2], targets[i % 2]));
     }
 
     @EachCompiler

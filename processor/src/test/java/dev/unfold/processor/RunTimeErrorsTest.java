@@ -40,6 +40,25 @@ class RunTimeErrorsTest {
     }
 
     @EachCompiler
+    void badBatches(TestCompiler compiler) {
+        SequenceModel regression = regression(compiler);
+        SequenceModel classifier = classifier(compiler);
+        assertRejected("xs is empty: a batch needs at least one sequence",
+                () -> regression.backward(new double[0][][], new double[0][][]));
+        assertRejected("targets has 1 sequence, expected 2 (one per input sequence)",
+                () -> regression.backward(new double[2][3][3], new double[1][3][2]));
+        assertRejected("sequence 1 of the batch: xs[0] has 2 values, expected 3 (the network's input size)",
+                () -> regression.forward(new double[][][] {new double[2][3], new double[2][2]}, new double[2][2][2]));
+        assertRejected("sequence 1 of the batch: xs is null",
+                () -> regression.forward(new double[][][] {new double[2][3], null}, new double[2][2][2]));
+        assertRejected("sequence 0 of the batch: labels[0] is 3, outside the classes [0, 3) of the network's output size",
+                () -> classifier.backward(new int[][] {{1, 2}}, new int[][] {{3}}));
+        // sequences of different lengths run one by one; their errors name the sequence too
+        assertRejected("sequence 1 of the batch: ys has 2 rows, expected 3 (one per input step)",
+                () -> regression.forward(new double[][][] {new double[2][3], new double[3][3]}, new double[2][2][2]));
+    }
+
+    @EachCompiler
     void wrongInputWidth(TestCompiler compiler) {
         SequenceModel regression = regression(compiler);
         assertRejected("xs[1] has 2 values, expected 3 (the network's input size)",

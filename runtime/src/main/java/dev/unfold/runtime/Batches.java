@@ -175,7 +175,8 @@ public final class Batches {
     private static void sameCount(Object[] batch, String name, int expected) {
         Objects.requireNonNull(batch, name);
         if (batch.length != expected) {
-            throw new IllegalArgumentException(name + " has " + batch.length + " sequences, expected " + expected
+            throw new IllegalArgumentException(name + " has " + batch.length
+                    + (batch.length == 1 ? " sequence" : " sequences") + ", expected " + expected
                     + " (one per input sequence)");
         }
     }
