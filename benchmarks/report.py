@@ -115,8 +115,10 @@ def main(directory):
     print()
 
     print("## Allocation\n")
-    print("Bytes per operation. *Exact*: the JVM's per-thread allocation counter over at least half a second of")
-    print("calls after two seconds of warm-up (`AllocationCheck`). *JMH*: `-prof gc`'s `gc.alloc.rate.norm`,")
+    print("Bytes per operation. *Exact*: the JVM's per-thread allocation counters of the calling thread and of")
+    print("the second-core helper, over at least half a second of calls after two seconds of warm-up, the least")
+    print("of up to three such windows (`AllocationCheck`: a one-off event of the JIT costs one window; an")
+    print("allocation on the operation's path shows in all three). *JMH*: `-prof gc`'s `gc.alloc.rate.norm`,")
     print("which also counts what JMH allocates once per iteration, spread over that iteration's calls: a")
     print("floor of a few bytes per call for microsecond operations and kilobytes for 100 ms ones. The exact")
     print("count is taken with the Vector API and without it.\n")

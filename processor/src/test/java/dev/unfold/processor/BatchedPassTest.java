@@ -7,13 +7,10 @@ import dev.unfold.Mapping;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -33,23 +30,7 @@ class BatchedPassTest {
 
     @TestFactory
     Stream<DynamicContainer> batchesEqualTheSumOfTheirSequences() {
-        CompiledSources networks = new CompiledSources(SPECS.stream().map(RandomNetworks.Spec::source).toList());
-        return Arrays.stream(TestCompiler.values()).map(compiler -> DynamicContainer.dynamicContainer(
-                compiler.toString(), cases(() -> networks.loader(compiler))));
-    }
-
-    private static Stream<DynamicTest> cases(Supplier<ClassLoader> loader) {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (RandomNetworks.Spec spec : SPECS) {
-            for (boolean tokens : new boolean[] {false, true}) {
-                for (boolean labels : spec.loss() == Loss.CROSS_ENTROPY ? new boolean[] {false, true}
-                                                                           : new boolean[] {false}) {
-                    String name = spec + (tokens ? " tokens" : " dense") + (labels ? " labels" : " targets");
-                    tests.add(DynamicTest.dynamicTest(name, () -> check(loader.get(), spec, tokens, labels)));
-                }
-            }
-        }
-        return tests.stream();
+        return RandomNetworks.eachCase(SPECS, BatchedPassTest::check);
     }
 
     private static void check(ClassLoader loader, RandomNetworks.Spec spec, boolean tokens, boolean labels) {

@@ -5,9 +5,13 @@ import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Network declarations for tests: every kind of bottom layer (the four simple activations, LSTM,
@@ -128,5 +132,32 @@ final class RandomNetworks {
         Activation activation = cell == Cell.SIMPLE
                 ? Activation.values()[random.nextInt(Activation.values().length)] : Activation.TANH;
         return new LayerSpec(1 + random.nextInt(5), cell, activation, random.nextBoolean());
+    }
+
+    /** A check of one network with one kind of input (tokens or dense) and target (labels or dense). */
+    interface Check {
+        void run(ClassLoader loader, Spec spec, boolean tokens, boolean labels) throws Throwable;
+    }
+
+    /**
+     * One dynamic test per compiler, network, input kind and target kind (labels only for
+     * cross-entropy), the networks compiled once per compiler.
+     */
+    static Stream<DynamicContainer> eachCase(List<Spec> specs, Check check) {
+        CompiledSources networks = new CompiledSources(specs.stream().map(Spec::source).toList());
+        return Arrays.stream(TestCompiler.values()).map(compiler -> {
+            List<DynamicTest> tests = new ArrayList<>();
+            for (Spec spec : specs) {
+                for (boolean tokens : new boolean[] {false, true}) {
+                    for (boolean labels : spec.loss() == Loss.CROSS_ENTROPY ? new boolean[] {false, true}
+                                                                               : new boolean[] {false}) {
+                        String name = spec + (tokens ? " tokens" : " dense") + (labels ? " labels" : " targets");
+                        tests.add(DynamicTest.dynamicTest(name,
+                                () -> check.run(networks.loader(compiler), spec, tokens, labels)));
+                    }
+                }
+            }
+            return DynamicContainer.dynamicContainer(compiler.toString(), tests.stream());
+        });
     }
 }
