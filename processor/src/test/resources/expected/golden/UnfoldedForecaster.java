@@ -550,12 +550,12 @@ public final class UnfoldedForecaster implements Forecaster {
      * the recurrence then adds W_hh times the previous state.
      */
     private void rnnProjectInputs(double[][] xs, int steps) {
-        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_ih by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(rnnWeightIh, RNN_HIDDEN, INPUT, rnnWeightIhCopied, rnnWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             System.arraycopy(rnnBias, 0, rnnSums, 0, RNN_HIDDEN);
-            Kernels.addMatrixVector(rnnWeightIhColumns, x, 0, rnnSums, RNN_HIDDEN);
+            Kernels.addMatrixVector(rnnWeightIh, rnnWeightIhColumns, x, 0, rnnSums, RNN_HIDDEN);
             System.arraycopy(rnnSums, 0, rnnH, t * RNN_HIDDEN, RNN_HIDDEN);
         }
     }
@@ -579,14 +579,14 @@ public final class UnfoldedForecaster implements Forecaster {
      * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void rnnRecur(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhCopied, rnnWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * RNN_HIDDEN;
             int previous = state - RNN_HIDDEN;
             // u = W_ih x_t + b (already in rnnH) + W_hh h_{t−1}
             System.arraycopy(rnnH, state, rnnSums, 0, RNN_HIDDEN);
-            Kernels.addMatrixVector(rnnWeightHhColumns, rnnH, previous, rnnSums, RNN_HIDDEN);
+            Kernels.addMatrixVector(rnnWeightHh, rnnWeightHhColumns, rnnH, previous, rnnSums, RNN_HIDDEN);
             for (int i = 0; i < RNN_HIDDEN; i++) {
                 rnnH[state + i] = Activations.tanh(rnnSums[i]);
             }
@@ -669,13 +669,13 @@ public final class UnfoldedForecaster implements Forecaster {
      * o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).
      */
     private void outputLogits(int steps) {
-        // V by columns, so that each step adds whole columns, which the JIT vectorises
+        // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, RNN_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeightColumns, rnnH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, in, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }

@@ -1102,18 +1102,18 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
-        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_ih by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(encoderWeightIh, ENCODER_GATES, INPUT, encoderWeightIhCopied, encoderWeightIhColumns);
         Kernels.columnsIfChanged(encoderWeightIhReverse, ENCODER_GATES, INPUT, encoderWeightIhCopiedReverse, encoderWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             // forward
             System.arraycopy(encoderBias, 0, encoderSums, 0, ENCODER_GATES);
-            Kernels.addMatrixVector(encoderWeightIhColumns, x, 0, encoderSums, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightIh, encoderWeightIhColumns, x, 0, encoderSums, ENCODER_GATES);
             System.arraycopy(encoderSums, 0, encoderGates, t * ENCODER_GATES, ENCODER_GATES);
             // reverse
             System.arraycopy(encoderBiasReverse, 0, encoderSumsReverse, 0, ENCODER_GATES);
-            Kernels.addMatrixVector(encoderWeightIhColumnsReverse, x, 0, encoderSumsReverse, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightIhReverse, encoderWeightIhColumnsReverse, x, 0, encoderSumsReverse, ENCODER_GATES);
             System.arraycopy(encoderSumsReverse, 0, encoderGatesReverse, t * ENCODER_GATES, ENCODER_GATES);
         }
     }
@@ -1140,7 +1140,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The forward GRU recurrence of encoder for t = 1..T, from h = 0 (PyTorch's nn.GRU).
      */
     private void encoderRecur(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhCopied, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_WIDTH;
@@ -1151,7 +1151,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // kept apart, since r gates it. All three in one pass over h_{t−1}.
             System.arraycopy(encoderGates, gate, encoderSums, 0, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderBiasHn, 0, encoderSums, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightHh, encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_GATES);
             System.arraycopy(encoderSums, 0, encoderGates, gate, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderSums, 2 * ENCODER_HIDDEN, encoderHn, product, ENCODER_HIDDEN);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
@@ -1172,7 +1172,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The reverse GRU recurrence of encoder for t = T..1, from h = 0 (PyTorch's nn.GRU).
      */
     private void encoderRecurReverse(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhCopiedReverse, encoderWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
@@ -1183,7 +1183,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // kept apart, since r gates it. All three in one pass over h_{t+1}.
             System.arraycopy(encoderGatesReverse, gate, encoderSumsReverse, 0, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderBiasHnReverse, 0, encoderSumsReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderWeightHhColumnsReverse, encoderH, previous, encoderSumsReverse, ENCODER_GATES);
+            Kernels.addMatrixVector(encoderWeightHhReverse, encoderWeightHhColumnsReverse, encoderH, previous, encoderSumsReverse, ENCODER_GATES);
             System.arraycopy(encoderSumsReverse, 0, encoderGatesReverse, gate, 2 * ENCODER_HIDDEN);
             System.arraycopy(encoderSumsReverse, 2 * ENCODER_HIDDEN, encoderHnReverse, product, ENCODER_HIDDEN);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
@@ -1363,18 +1363,18 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * the recurrence then adds W_hh times the previous state.
      */
     private void summaryProjectInputs(int steps) {
-        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_ih by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhCopied, summaryWeightIhColumns);
         Kernels.columnsIfChanged(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhCopiedReverse, summaryWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_WIDTH;
             // forward
             System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightIh, summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_GATES);
             System.arraycopy(summarySums, 0, summaryGates, t * SUMMARY_GATES, SUMMARY_GATES);
             // reverse
             System.arraycopy(summaryBiasReverse, 0, summarySumsReverse, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryWeightIhColumnsReverse, encoderH, in, summarySumsReverse, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightIhReverse, summaryWeightIhColumnsReverse, encoderH, in, summarySumsReverse, SUMMARY_GATES);
             System.arraycopy(summarySumsReverse, 0, summaryGatesReverse, t * SUMMARY_GATES, SUMMARY_GATES);
         }
     }
@@ -1383,7 +1383,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The forward LSTM recurrence of summary for t = 1..T, from h = c = 0 (PyTorch's nn.LSTM).
      */
     private void summaryRecur(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhCopied, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_WIDTH;
@@ -1393,7 +1393,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGates) + W_hh h_{t−1}, for the four gates at once
             System.arraycopy(summaryGates, gate, summarySums, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightHh, summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_GATES);
             System.arraycopy(summarySums, 0, summaryGates, gate, SUMMARY_GATES);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double i = Activations.sigmoid(summaryGates[gate + k]);
@@ -1417,7 +1417,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * The reverse LSTM recurrence of summary for t = T..1, from h = c = 0 (PyTorch's nn.LSTM).
      */
     private void summaryRecurReverse(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhCopiedReverse, summaryWeightHhColumnsReverse);
         for (int t = steps; t >= 1; t--) {
             int state = t * SUMMARY_WIDTH + SUMMARY_HIDDEN;
@@ -1427,7 +1427,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryGatesReverse) + W_hh h_{t+1}, for the four gates at once
             System.arraycopy(summaryGatesReverse, gate, summarySumsReverse, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryWeightHhColumnsReverse, summaryH, previous, summarySumsReverse, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightHhReverse, summaryWeightHhColumnsReverse, summaryH, previous, summarySumsReverse, SUMMARY_GATES);
             System.arraycopy(summarySumsReverse, 0, summaryGatesReverse, gate, SUMMARY_GATES);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double i = Activations.sigmoid(summaryGatesReverse[gate + k]);
@@ -1597,11 +1597,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * o = V s + c over the summary s   (seed 002: V appears only once).
      */
     private void outputLogits(int steps) {
-        // V by columns, so that each step adds whole columns, which the JIT vectorises
+        // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, SUMMARY_WIDTH, outWeightCopied, outWeightColumns);
         int row = 0;
         System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-        Kernels.addMatrixVector(outWeightColumns, outSummary, 0, outScratch, OUTPUT);
+        Kernels.addMatrixVector(outWeight, outWeightColumns, outSummary, 0, outScratch, OUTPUT);
         System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
     }
 

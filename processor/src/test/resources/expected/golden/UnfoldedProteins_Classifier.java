@@ -760,12 +760,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
-        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_ih by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(encoderWeightIh, ENCODER_HIDDEN, INPUT, encoderWeightIhCopied, encoderWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             double[] x = xs[t - 1];
             System.arraycopy(encoderBias, 0, encoderSums, 0, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderWeightIhColumns, x, 0, encoderSums, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderWeightIh, encoderWeightIhColumns, x, 0, encoderSums, ENCODER_HIDDEN);
             System.arraycopy(encoderSums, 0, encoderH, t * ENCODER_HIDDEN, ENCODER_HIDDEN);
         }
     }
@@ -789,14 +789,14 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void encoderRecur(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhCopied, encoderWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_HIDDEN;
             int previous = state - ENCODER_HIDDEN;
             // u = W_ih x_t + b (already in encoderH) + W_hh h_{t−1}
             System.arraycopy(encoderH, state, encoderSums, 0, ENCODER_HIDDEN);
-            Kernels.addMatrixVector(encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_HIDDEN);
+            Kernels.addMatrixVector(encoderWeightHh, encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_HIDDEN);
             for (int i = 0; i < ENCODER_HIDDEN; i++) {
                 encoderH[state + i] = Activations.sigmoid(encoderSums[i]);
             }
@@ -880,12 +880,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * the recurrence then adds W_hh times the previous state.
      */
     private void summaryProjectInputs(int steps) {
-        // W_ih by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_ih by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhCopied, summaryWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
             int in = t * ENCODER_HIDDEN;
             System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_HIDDEN);
-            Kernels.addMatrixVector(summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_HIDDEN);
+            Kernels.addMatrixVector(summaryWeightIh, summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_HIDDEN);
             System.arraycopy(summarySums, 0, summaryH, t * SUMMARY_HIDDEN, SUMMARY_HIDDEN);
         }
     }
@@ -895,14 +895,14 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
      */
     private void summaryRecur(int steps) {
-        // W_hh by columns, so that each step adds whole columns, which the JIT vectorises
+        // W_hh by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhCopied, summaryWeightHhColumns);
         for (int t = 1; t <= steps; t++) {
             int state = t * SUMMARY_HIDDEN;
             int previous = state - SUMMARY_HIDDEN;
             // u = W_ih x_t + b (already in summaryH) + W_hh h_{t−1}
             System.arraycopy(summaryH, state, summarySums, 0, SUMMARY_HIDDEN);
-            Kernels.addMatrixVector(summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_HIDDEN);
+            Kernels.addMatrixVector(summaryWeightHh, summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_HIDDEN);
             for (int i = 0; i < SUMMARY_HIDDEN; i++) {
                 summaryH[state + i] = Math.max(0.0, summarySums[i]);
             }
@@ -986,11 +986,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * o = V s + c over the summary s   (seed 002: V appears only once).
      */
     private void outputLogits(int steps) {
-        // V by columns, so that each step adds whole columns, which the JIT vectorises
+        // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, SUMMARY_HIDDEN, outWeightCopied, outWeightColumns);
         int row = 0;
         System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-        Kernels.addMatrixVector(outWeightColumns, outSummary, 0, outScratch, OUTPUT);
+        Kernels.addMatrixVector(outWeight, outWeightColumns, outSummary, 0, outScratch, OUTPUT);
         System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
     }
 

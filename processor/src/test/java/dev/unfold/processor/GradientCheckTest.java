@@ -70,8 +70,8 @@ class GradientCheckTest {
                     kinks++; // ReLU is not differentiable at 0; the difference straddles the kink
                     continue;
                 }
-                assertTrue(error < TOLERANCE, parameter.name() + "[" + i + "]: analytic " + gradient[i]
-                        + ", numeric " + numeric + ", relative error " + error);
+                assertTrue(error < TOLERANCE, spec + ", loss " + loss + ": " + parameter.name() + "[" + i
+                        + "]: analytic " + gradient[i] + ", numeric " + numeric + ", relative error " + error);
             }
         }
         assertTrue(kinks <= checked / 100, kinks + " of " + checked + " entries straddled a ReLU kink");

@@ -94,18 +94,39 @@ public final class BatchKernels {
         OPERATIONS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, 0, lanes);
     }
 
-    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of gates. */
+    /**
+     * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
+     * gates. Lane by lane with {@link Activations}, also with the Vector API: its exp and tanh give
+     * results that differ in the last bit between the JIT's tiers, and a network must compute the
+     * same values every time.
+     */
     public static void sigmoid(double[][] rows, int from, int count, int lanes) {
-        OPERATIONS.sigmoid(rows, from, count, lanes);
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            for (int b = 0; b < lanes; b++) {
+                row[b] = Activations.sigmoid(row[b]);
+            }
+        }
     }
 
-    /** tanh in place over rows [from, from + count), every lane. */
+    /** tanh in place over rows [from, from + count), every lane (see {@link #sigmoid}). */
     public static void tanh(double[][] rows, int from, int count, int lanes) {
-        OPERATIONS.tanh(rows, from, rows, from, count, lanes);
+        tanh(rows, from, rows, from, count, lanes);
     }
 
-    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count and every lane. */
+    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count and every lane (see {@link #sigmoid}). */
     public static void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
-        OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            double[] out = into[intoRow + k];
+            for (int b = 0; b < lanes; b++) {
+                out[b] = Activations.tanh(row[b]);
+            }
+        }
+    }
+
+    /** One sequence's {@code sums[m] += Σ_j w[m·columns + j] · x[xOffset + j]} on the row-major matrix. */
+    static void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums) {
+        OPERATIONS.addMatrixVector(w, rows, columns, x, xOffset, sums);
     }
 }

@@ -1,7 +1,7 @@
 package dev.unfold.runtime;
 
 /**
- * The matrix products and activations of a batched pass, where a batch row is an array of
+ * The matrix products of a batched pass, where a batch row is an array of
  * {@code lanes} values, one per sequence. Two implementations: {@link ScalarBatchOperations}, loops the JIT vectorises on
  * its own, and {@link VectorBatchOperations}, register-blocked with the JDK's Vector API when the
  * JVM runs with {@code --add-modules jdk.incubator.vector}; {@link TwoCoreOperations} splits large
@@ -25,9 +25,9 @@ interface BatchOperations {
     void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
                           int rows, int columns, double[] gradient, int gradientOffset, int lanes);
 
-    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes. */
-    void sigmoid(double[][] rows, int from, int count, int lanes);
-
-    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes; in place if the same. */
-    void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes);
+    /**
+     * {@code sums[m] += Σ_j w[m·columns + j] · x[xOffset + j]}: one sequence's matrix-vector product
+     * on the row-major matrix as it is (see {@link Kernels#addMatrixVector(double[], double[][], double[], int, double[], int)}).
+     */
+    void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums);
 }

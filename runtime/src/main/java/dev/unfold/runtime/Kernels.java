@@ -43,9 +43,17 @@ public final class Kernels {
      * {@link #columns} only if the matrix differs from {@code copied}, the values the columns were
      * last made from, which it then updates. Comparing is a sequential scan the JDK vectorises,
      * several times cheaper than the column copy's scattered writes, and exact: any change to the
-     * matrix, by whatever means, is seen.
+     * matrix, by whatever means, is seen. With the Vector API (see {@link BatchKernels}) the
+     * products read the matrix itself, and this does nothing.
      */
     public static void columnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
+        if (!BatchKernels.vectorised()) { // with the Vector API the products read the matrix itself
+            copyColumnsIfChanged(matrix, rows, columns, copied, into);
+        }
+    }
+
+    /** {@link #columnsIfChanged}'s copy, whatever the products use. */
+    static void copyColumnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
         int n = rows * columns;
         if (Arrays.mismatch(matrix, 0, n, copied, 0, n) < 0) {
             return;
@@ -71,6 +79,21 @@ public final class Kernels {
             for (int m = 0; m < rows; m++) {
                 sums[m] += column[m] * xj;
             }
+        }
+    }
+
+    /**
+     * {@code sums[m] += Σ_j matrix[m · columns + j] · x[xOffset + j]}, for columns = {@code
+     * columns.length}: with the Vector API (see {@link BatchKernels}), on the row-major matrix as
+     * it is, four rows at a time in vector registers; otherwise by the column copies
+     * {@link #columnsIfChanged} keeps, as {@link #addMatrixVector(double[][], double[], int, double[], int)}.
+     */
+    public static void addMatrixVector(double[] matrix, double[][] columns, double[] x, int xOffset, double[] sums,
+                                       int rows) {
+        if (BatchKernels.vectorised()) {
+            BatchKernels.addMatrixVector(matrix, rows, columns.length, x, xOffset, sums);
+        } else {
+            addMatrixVector(columns, x, xOffset, sums, rows);
         }
     }
 

@@ -100,24 +100,16 @@ final class ScalarBatchOperations implements BatchOperations {
         return partial;
     }
 
+    /** Row by row: a sum the JIT keeps scalar; {@link Kernels} uses column copies instead when it can. */
     @Override
-    public void sigmoid(double[][] rows, int from, int count, int lanes) {
-        for (int k = 0; k < count; k++) {
-            double[] row = rows[from + k];
-            for (int b = 0; b < lanes; b++) {
-                row[b] = Activations.sigmoid(row[b]);
+    public void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums) {
+        for (int m = 0; m < rows; m++) {
+            double sum = 0;
+            int at = m * columns;
+            for (int j = 0; j < columns; j++) {
+                sum += w[at + j] * x[xOffset + j];
             }
-        }
-    }
-
-    @Override
-    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
-        for (int k = 0; k < count; k++) {
-            double[] row = rows[from + k];
-            double[] out = into[intoRow + k];
-            for (int b = 0; b < lanes; b++) {
-                out[b] = Activations.tanh(row[b]);
-            }
+            sums[m] += sum;
         }
     }
 }

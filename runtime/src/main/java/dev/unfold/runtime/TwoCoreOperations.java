@@ -118,14 +118,10 @@ final class TwoCoreOperations implements BatchOperations {
         }
     }
 
+    /** One sequence's product is microseconds of work: less than a hand-over costs. */
     @Override
-    public void sigmoid(double[][] rows, int from, int count, int lanes) {
-        products.sigmoid(rows, from, count, lanes);
-    }
-
-    @Override
-    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
-        products.tanh(rows, from, into, intoRow, count, lanes);
+    public void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums) {
+        products.addMatrixVector(w, rows, columns, x, xOffset, sums);
     }
 
     private void post() {

@@ -1,8 +1,6 @@
 package dev.unfold.runtime;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -188,33 +186,69 @@ final class VectorBatchOperations implements BatchOperations {
     }
 
     /**
-     * σ(u) = 1 / (1 + e^−u) for u ≥ 0 and e^u / (1 + e^u) below, as {@link Activations#sigmoid},
-     * with the JDK's vectorised exp (within 1 ulp): e^−|u| never overflows.
+     * Four rows at a time, each summed in a vector over the columns (one loop, so the sums stay in
+     * registers), then across its lanes; columns past the last whole vector in scalars.
      */
     @Override
-    public void sigmoid(double[][] rows, int from, int count, int lanes) {
-        DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-        for (int k = 0; k < count; k++) {
-            double[] row = rows[from + k];
-            for (int v = 0; v < lanes; v += LENGTH) {
-                DoubleVector u = DoubleVector.fromArray(SPECIES, row, v);
-                DoubleVector e = u.abs().neg().lanewise(VectorOperators.EXP);
-                DoubleVector positive = one.div(one.add(e));
-                VectorMask<Double> negative = u.compare(VectorOperators.LT, 0.0);
-                positive.blend(e.mul(positive), negative).intoArray(row, v);
+    public void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums) {
+        int vectorColumns = columns / LENGTH * LENGTH;
+        int m = 0;
+        for (; m + 4 <= rows; m += 4) {
+            int r0 = m * columns;
+            int r1 = r0 + columns;
+            int r2 = r1 + columns;
+            int r3 = r2 + columns;
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int j = 0; j < vectorColumns; j += LENGTH) {
+                DoubleVector xj = DoubleVector.fromArray(SPECIES, x, xOffset + j);
+                s0 = DoubleVector.fromArray(SPECIES, w, r0 + j).fma(xj, s0);
+                s1 = DoubleVector.fromArray(SPECIES, w, r1 + j).fma(xj, s1);
+                s2 = DoubleVector.fromArray(SPECIES, w, r2 + j).fma(xj, s2);
+                s3 = DoubleVector.fromArray(SPECIES, w, r3 + j).fma(xj, s3);
             }
+            double t0 = sumOfLanes(s0);
+            double t1 = sumOfLanes(s1);
+            double t2 = sumOfLanes(s2);
+            double t3 = sumOfLanes(s3);
+            for (int j = vectorColumns; j < columns; j++) {
+                double xj = x[xOffset + j];
+                t0 += w[r0 + j] * xj;
+                t1 += w[r1 + j] * xj;
+                t2 += w[r2 + j] * xj;
+                t3 += w[r3 + j] * xj;
+            }
+            sums[m] += t0;
+            sums[m + 1] += t1;
+            sums[m + 2] += t2;
+            sums[m + 3] += t3;
+        }
+        for (; m < rows; m++) {
+            int r = m * columns;
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            for (int j = 0; j < vectorColumns; j += LENGTH) {
+                s0 = DoubleVector.fromArray(SPECIES, w, r + j).fma(DoubleVector.fromArray(SPECIES, x, xOffset + j), s0);
+            }
+            double t = sumOfLanes(s0);
+            for (int j = vectorColumns; j < columns; j++) {
+                t += w[r + j] * x[xOffset + j];
+            }
+            sums[m] += t;
         }
     }
 
-    /** The JDK's vectorised tanh (within 1 ulp). */
-    @Override
-    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
-        for (int k = 0; k < count; k++) {
-            double[] row = rows[from + k];
-            double[] out = into[intoRow + k];
-            for (int v = 0; v < lanes; v += LENGTH) {
-                DoubleVector.fromArray(SPECIES, row, v).lanewise(VectorOperators.TANH).intoArray(out, v);
-            }
+    /**
+     * The lanes added first to last. Not {@code reduceLanes(ADD)}, whose order the Vector API leaves
+     * open: the JIT's tiers add in different orders, and a network must compute the same values
+     * every time.
+     */
+    private static double sumOfLanes(DoubleVector v) {
+        double sum = v.lane(0);
+        for (int i = 1; i < LENGTH; i++) {
+            sum += v.lane(i);
         }
+        return sum;
     }
 }

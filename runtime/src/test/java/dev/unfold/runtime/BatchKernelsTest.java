@@ -74,6 +74,26 @@ class BatchKernelsTest {
     }
 
     @Test
+    void oneSequencesMatrixVectorProductEqualsItsSums() {
+        for (BatchOperations operations : implementations()) {
+            for (int[] size : SIZES) {
+                int rows = size[0], columns = size[1] + size[2]; // columns with and without a remainder
+                double[] w = gaussian(rows * columns);
+                double[] x = gaussian(columns + 3);
+                double[] sums = gaussian(rows);
+                double[] expected = sums.clone();
+                for (int m = 0; m < rows; m++) {
+                    for (int j = 0; j < columns; j++) {
+                        expected[m] += w[m * columns + j] * x[3 + j];
+                    }
+                }
+                operations.addMatrixVector(w, rows, columns, x, 3, sums);
+                assertArrayEquals(expected, sums, TOLERANCE, operations + " W x, " + rows + "×" + columns);
+            }
+        }
+    }
+
+    @Test
     void outerProductsSumOverStepsAndLanes() {
         for (BatchOperations products : implementations()) {
             for (int[] size : SIZES) {
@@ -138,33 +158,34 @@ class BatchKernelsTest {
     }
 
     @Test
-    void activationsAgreeWithTheScalarOnesOverTheirRange() {
+    void activationsCoverTheirRowsAndLanes() {
         double[] special = {0, -0.0, 1e-300, -1e-8, 0.049, 0.051, -3, 19.9, 20.1, -40, 700, -745, 800, -800};
-        for (BatchOperations operations : implementations()) {
-            int lanes = 24;
-            double[][] rows = new double[4][lanes];
+        int lanes = 24;
+        double[][] rows = new double[4][lanes];
+        for (int b = 0; b < lanes; b++) {
+            rows[0][b] = b < special.length ? special[b] : random.nextDouble() * 20 - 10;
+            rows[1][b] = random.nextDouble() * 2 - 1;
+            rows[2][b] = random.nextDouble() * 60 - 30;
+            rows[3][b] = -rows[0][b];
+        }
+        double[][] sigmoid = copy(rows);
+        BatchKernels.sigmoid(sigmoid, 1, 3, lanes);
+        double[][] tanh = new double[4][lanes];
+        BatchKernels.tanh(rows, 0, tanh, 0, 4, lanes);
+        double[][] inPlace = copy(rows);
+        BatchKernels.tanh(inPlace, 0, 4, lanes);
+        for (int k = 0; k < 4; k++) {
+            assertArrayEquals(tanh[k], inPlace[k], 0.0, "tanh in place, row " + k);
             for (int b = 0; b < lanes; b++) {
-                rows[0][b] = b < special.length ? special[b] : random.nextDouble() * 20 - 10;
-                rows[1][b] = random.nextDouble() * 2 - 1;
-                rows[2][b] = random.nextDouble() * 60 - 30;
-                rows[3][b] = -rows[0][b];
-            }
-            double[][] sigmoid = copy(rows);
-            operations.sigmoid(sigmoid, 1, 3, lanes);
-            double[][] tanh = new double[4][lanes];
-            operations.tanh(rows, 0, tanh, 0, 4, lanes);
-            for (int k = 0; k < 4; k++) {
-                for (int b = 0; b < lanes; b++) {
-                    double u = rows[k][b];
-                    assertEquals(Math.tanh(u), tanh[k][b], 1e-14 * Math.abs(Math.tanh(u)), operations + " tanh(" + u + ")");
-                    if (k > 0) {
-                        double expected = 1 / (1 + Math.exp(-u));
-                        assertEquals(expected, sigmoid[k][b], 1e-14 * expected, operations + " σ(" + u + ")");
-                    }
+                double u = rows[k][b];
+                assertEquals(Math.tanh(u), tanh[k][b], 1e-14 * Math.abs(Math.tanh(u)), "tanh(" + u + ")");
+                if (k > 0) {
+                    double expected = 1 / (1 + Math.exp(-u));
+                    assertEquals(expected, sigmoid[k][b], 1e-14 * expected, "σ(" + u + ")");
                 }
             }
-            assertArrayEquals(rows[0], sigmoid[0], 0.0, "rows before 'from' untouched");
         }
+        assertArrayEquals(rows[0], sigmoid[0], 0.0, "rows before 'from' untouched");
     }
 
     private double[] gaussian(int n) {

@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -53,14 +54,25 @@ class KernelsTest {
         double[] matrix = {1, 2, 3, 4, 5, 6};
         double[] copied = new double[6];
         double[][] columns = new double[3][2];
-        Kernels.columnsIfChanged(matrix, 2, 3, copied, columns);
+        Kernels.copyColumnsIfChanged(matrix, 2, 3, copied, columns);
         assertEquals(6.0, columns[2][1]);
         columns[2][1] = -1; // a copy left alone is not remade
-        Kernels.columnsIfChanged(matrix, 2, 3, copied, columns);
+        Kernels.copyColumnsIfChanged(matrix, 2, 3, copied, columns);
         assertEquals(-1.0, columns[2][1]);
         matrix[5] = 7; // any change to the matrix is seen
-        Kernels.columnsIfChanged(matrix, 2, 3, copied, columns);
+        Kernels.copyColumnsIfChanged(matrix, 2, 3, copied, columns);
         assertEquals(7.0, columns[2][1]);
         assertEquals(4.0, columns[0][1]);
+    }
+
+    @Test
+    void withTheVectorApiNoColumnsAreCopied() {
+        double[] matrix = {1, 2, 3, 4, 5, 6};
+        double[][] columns = new double[3][2];
+        Kernels.columnsIfChanged(matrix, 2, 3, new double[6], columns); // this module's tests run with it
+        assertEquals(0.0, columns[2][1]);
+        double[] sums = {10, 20};
+        Kernels.addMatrixVector(matrix, columns, new double[] {1, 1, 2}, 0, sums, 2);
+        assertArrayEquals(new double[] {10 + 1 + 2 + 6, 20 + 4 + 5 + 12}, sums, 0.0);
     }
 }

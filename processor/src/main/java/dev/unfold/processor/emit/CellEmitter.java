@@ -136,7 +136,7 @@ abstract class CellEmitter {
      */
     final CodeBlock copyRecurrentColumns() {
         return CodeBlock.builder()
-                .add("// W_hh by columns, so that each step adds whole columns, which the JIT vectorises\n")
+                .add("// W_hh by columns for the plain loops, whose steps then add whole columns\n")
                 .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
                         direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
                         direction.weightHhCopied(), direction.weightHhColumns())
@@ -146,8 +146,9 @@ abstract class CellEmitter {
     /** Adds W_hh times the previous state to the step's sums. {@code previous} must be bound. */
     final CodeBlock addRecurrentProductToSums() {
         return CodeBlock.builder()
-                .addStatement("$T.addMatrixVector($N, $N, previous, $N, $N)", NetworkEmitter.KERNELS,
-                        direction.weightHhColumns(), layer.states(), direction.sums(), layer.gateRowsConstant())
+                .addStatement("$T.addMatrixVector($N, $N, $N, previous, $N, $N)", NetworkEmitter.KERNELS,
+                        direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(), direction.sums(),
+                        layer.gateRowsConstant())
                 .build();
     }
 

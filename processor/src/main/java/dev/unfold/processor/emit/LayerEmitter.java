@@ -102,8 +102,9 @@ final class LayerEmitter {
             }
             code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, direction.bias().valueField(),
                             direction.sums(), layer.gateRowsConstant())
-                    .addStatement("$T.addMatrixVector($N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
-                            direction.weightIhColumns(), input, offset, direction.sums(), layer.gateRowsConstant())
+                    .addStatement("$T.addMatrixVector($N, $N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
+                            direction.weightIh().valueField(), direction.weightIhColumns(), input, offset,
+                            direction.sums(), layer.gateRowsConstant())
                     .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.sums(),
                             preactivationBuffer(direction), preactivationRow(direction), layer.gateRowsConstant());
         }
@@ -113,7 +114,7 @@ final class LayerEmitter {
     /** Copies W_ih's columns out of each direction's parameter, once per forward pass. */
     private CodeBlock copyInputColumns() {
         CodeBlock.Builder code = CodeBlock.builder()
-                .add("// W_ih by columns, so that each step adds whole columns, which the JIT vectorises\n");
+                .add("// W_ih by columns for the plain loops, whose steps then add whole columns\n");
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
                     direction.weightIh().valueField(), layer.gateRowsConstant(), layer.inputConstant(),

@@ -100,15 +100,16 @@ final class OutputEmitter {
 
     private MethodSpec logits() {
         CodeBlock.Builder code = CodeBlock.builder()
-                .add("// V by columns, so that each step adds whole columns, which the JIT vectorises\n")
+                .add("// V by columns for the plain loops, whose steps then add whole columns\n")
                 .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
                         output.weight().valueField(), output.sizeConstant(), top.widthConstant(), output.weightCopied(),
                         output.weightColumns());
         beginRows(code, network, true);
         code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, output.bias().valueField(), output.scratch(),
                         output.sizeConstant())
-                .addStatement("$T.addMatrixVector($N, $L, $N, $N)", NetworkEmitter.KERNELS, output.weightColumns(),
-                        inputArrayAndOffset(), output.scratch(), output.sizeConstant())
+                .addStatement("$T.addMatrixVector($N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
+                        output.weight().valueField(), output.weightColumns(), inputArrayAndOffset(), output.scratch(),
+                        output.sizeConstant())
                 .addStatement("$T.arraycopy($N, 0, $N, row, $N)", System.class, output.scratch(), output.logits(),
                         output.sizeConstant());
         endRows(code, network);
