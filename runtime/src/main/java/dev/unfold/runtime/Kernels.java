@@ -43,13 +43,22 @@ public final class Kernels {
      * {@link #columns} only if the matrix differs from {@code copied}, the values the columns were
      * last made from, which it then updates. Comparing is a sequential scan the JDK vectorises,
      * several times cheaper than the column copy's scattered writes, and exact: any change to the
-     * matrix, by whatever means, is seen. With the Vector API (see {@link BatchKernels}) the
-     * products read the matrix itself, and this does nothing.
+     * matrix, by whatever means, is seen. Nothing to do when the products read the matrix itself
+     * (see {@link #readsMatrixItself}).
      */
     public static void columnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
-        if (!BatchKernels.vectorised()) { // with the Vector API the products read the matrix itself
+        if (!readsMatrixItself(rows, columns)) {
             copyColumnsIfChanged(matrix, rows, columns, copied, into);
         }
+    }
+
+    /**
+     * Whether {@link #addMatrixVector(double[], double[][], double[], int, double[], int)} reads the
+     * row-major matrix rather than its column copies: with the Vector API, from 4,096 entries on.
+     * Below, the column loops win: a row of a few columns is mostly the vector sum's fixed cost.
+     */
+    static boolean readsMatrixItself(int rows, int columns) {
+        return BatchKernels.vectorised() && rows * columns >= 4096;
     }
 
     /** {@link #columnsIfChanged}'s copy, whatever the products use. */
@@ -84,13 +93,14 @@ public final class Kernels {
 
     /**
      * {@code sums[m] += Σ_j matrix[m · columns + j] · x[xOffset + j]}, for columns = {@code
-     * columns.length}: with the Vector API (see {@link BatchKernels}), on the row-major matrix as
-     * it is, four rows at a time in vector registers; otherwise by the column copies
+     * columns.length}: with the Vector API (see {@link BatchKernels}) and a large enough matrix, on
+     * the row-major matrix as it is, four rows at a time in vector registers; otherwise by the
+     * column copies
      * {@link #columnsIfChanged} keeps, as {@link #addMatrixVector(double[][], double[], int, double[], int)}.
      */
     public static void addMatrixVector(double[] matrix, double[][] columns, double[] x, int xOffset, double[] sums,
                                        int rows) {
-        if (BatchKernels.vectorised()) {
+        if (readsMatrixItself(rows, columns.length)) {
             BatchKernels.addMatrixVector(matrix, rows, columns.length, x, xOffset, sums);
         } else {
             addMatrixVector(columns, x, xOffset, sums, rows);

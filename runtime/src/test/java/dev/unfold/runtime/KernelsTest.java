@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -66,13 +65,29 @@ class KernelsTest {
     }
 
     @Test
-    void withTheVectorApiNoColumnsAreCopied() {
-        double[] matrix = {1, 2, 3, 4, 5, 6};
-        double[][] columns = new double[3][2];
-        Kernels.columnsIfChanged(matrix, 2, 3, new double[6], columns); // this module's tests run with it
-        assertEquals(0.0, columns[2][1]);
-        double[] sums = {10, 20};
-        Kernels.addMatrixVector(matrix, columns, new double[] {1, 1, 2}, 0, sums, 2);
-        assertArrayEquals(new double[] {10 + 1 + 2 + 6, 20 + 4 + 5 + 12}, sums, 0.0);
+    void withTheVectorApiLargeMatricesAreReadAsTheyAre() {
+        // this module's tests run with the Vector API
+        int rows = 64, columns = 64;
+        double[] matrix = new double[rows * columns];
+        for (int i = 0; i < matrix.length; i++) {
+            matrix[i] = Math.sin(i);
+        }
+        double[][] columnCopies = new double[columns][rows];
+        Kernels.columnsIfChanged(matrix, rows, columns, new double[rows * columns], columnCopies);
+        assertEquals(0.0, columnCopies[1][0], "no copy made");
+        double[] x = new double[columns + 1];
+        java.util.Arrays.fill(x, 1, columns + 1, 0.5);
+        double[] sums = new double[rows];
+        Kernels.addMatrixVector(matrix, columnCopies, x, 1, sums, rows);
+        for (int m = 0; m < rows; m++) {
+            double expected = 0;
+            for (int j = 0; j < columns; j++) {
+                expected += matrix[m * columns + j] * 0.5;
+            }
+            assertEquals(expected, sums[m], 1e-13);
+        }
+        double[][] small = new double[3][2];
+        Kernels.columnsIfChanged(new double[] {1, 2, 3, 4, 5, 6}, 2, 3, new double[6], small);
+        assertEquals(6.0, small[2][1], "a small matrix is copied by columns");
     }
 }
