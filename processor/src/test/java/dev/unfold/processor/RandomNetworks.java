@@ -52,6 +52,14 @@ final class RandomNetworks {
             return PACKAGE + ".Unfolded" + name;
         }
 
+        /**
+         * A seed for this network's random examples, the same on every run. Not {@code hashCode()}:
+         * a record's hash includes its enums' identity hashes, which change from run to run.
+         */
+        long seed() {
+            return name.hashCode();
+        }
+
         int expectedParameterCount() {
             int count = 0;
             int width = input;
