@@ -2,8 +2,6 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.Loss;
-import dev.unfold.Mapping;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
 import java.util.ArrayList;
@@ -119,31 +117,7 @@ class BatchedPassTest {
                                              boolean useLabels, Random random) {
         List<Example> batch = new ArrayList<>();
         for (int b = 0; b < count; b++) {
-            int steps = lengths[b % lengths.length];
-            int rows = spec.mapping() == Mapping.MANY_TO_MANY ? steps : 1;
-            double[][] xs = null;
-            int[] tokens = null;
-            if (useTokens) {
-                tokens = random.ints(steps, 0, spec.input()).toArray();
-            } else {
-                xs = new double[steps][spec.input()];
-                for (double[] x : xs) {
-                    for (int j = 0; j < x.length; j++) {
-                        x[j] = random.nextGaussian();
-                    }
-                }
-            }
-            if (useLabels) {
-                batch.add(new Example(xs, tokens, null, random.ints(rows, 0, spec.output()).toArray()));
-                continue;
-            }
-            double[][] targets = new double[rows][spec.output()];
-            for (double[] y : targets) {
-                for (int k = 0; k < y.length; k++) {
-                    y[k] = spec.loss() == Loss.MSE ? random.nextGaussian() : random.nextDouble();
-                }
-            }
-            batch.add(new Example(xs, tokens, targets, null));
+            batch.add(RandomNetworks.example(spec, lengths[b % lengths.length], useTokens, useLabels, random));
         }
         return batch;
     }

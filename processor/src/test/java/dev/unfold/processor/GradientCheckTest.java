@@ -3,8 +3,6 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.Loss;
-import dev.unfold.Mapping;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
 import java.util.List;
@@ -42,7 +40,7 @@ class GradientCheckTest {
         assertEquals(spec.expectedParameterCount(), net.parameters().count());
         Random random = new Random(spec.seed() * 4 + (tokens ? 1 : 0) + (labels ? 2 : 0));
         int steps = 1 + random.nextInt(6);
-        Example example = randomExample(spec, steps, tokens, labels, random);
+        Example example = RandomNetworks.example(spec, steps, tokens, labels, random);
 
         net.parameters().zeroGradients();
         double loss = example.backward(net);
@@ -82,33 +80,5 @@ class GradientCheckTest {
         double forward = (plus - at) / EPSILON;
         double backward = (at - minus) / EPSILON;
         return Math.abs(forward - backward) > 1e-3 * Math.max(1, Math.abs(forward) + Math.abs(backward));
-    }
-
-    /** A random sequence for {@code spec}, with random targets of the kind asked for. */
-    private static Example randomExample(RandomNetworks.Spec spec, int steps, boolean useTokens, boolean useLabels,
-                                         Random random) {
-        int rows = spec.mapping() == Mapping.MANY_TO_MANY ? steps : 1;
-        double[][] xs = null;
-        int[] tokens = null;
-        if (useTokens) {
-            tokens = random.ints(steps, 0, spec.input()).toArray();
-        } else {
-            xs = new double[steps][spec.input()];
-            for (double[] x : xs) {
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = random.nextGaussian();
-                }
-            }
-        }
-        if (useLabels) {
-            return new Example(xs, tokens, null, random.ints(rows, 0, spec.output()).toArray());
-        }
-        double[][] targets = new double[rows][spec.output()];
-        for (double[] y : targets) {
-            for (int k = 0; k < y.length; k++) {
-                y[k] = spec.loss() == Loss.MSE ? random.nextGaussian() : random.nextDouble();
-            }
-        }
-        return new Example(xs, tokens, targets, null);
     }
 }

@@ -168,4 +168,32 @@ final class RandomNetworks {
             return DynamicContainer.dynamicContainer(compiler.toString(), tests.stream());
         });
     }
+
+    /** A random sequence for {@code spec}, with random targets of the kind asked for. */
+    static Example example(Spec spec, int steps, boolean useTokens, boolean useLabels,
+                           Random random) {
+        int rows = spec.mapping() == Mapping.MANY_TO_MANY ? steps : 1;
+        double[][] xs = null;
+        int[] tokens = null;
+        if (useTokens) {
+            tokens = random.ints(steps, 0, spec.input()).toArray();
+        } else {
+            xs = new double[steps][spec.input()];
+            for (double[] x : xs) {
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = random.nextGaussian();
+                }
+            }
+        }
+        if (useLabels) {
+            return new Example(xs, tokens, null, random.ints(rows, 0, spec.output()).toArray());
+        }
+        double[][] targets = new double[rows][spec.output()];
+        for (double[] y : targets) {
+            for (int k = 0; k < y.length; k++) {
+                y[k] = spec.loss() == Loss.MSE ? random.nextGaussian() : random.nextDouble();
+            }
+        }
+        return new Example(xs, tokens, targets, null);
+    }
 }
