@@ -1,6 +1,7 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -77,16 +78,6 @@ final class BatchLayerEmitter {
         return layer.cell() == Cell.SIMPLE ? layer.batch().states() : direction.batch().preactivations();
     }
 
-    /** The offset of step t's pre-activations in {@link #preactivations}. */
-    private CodeBlock preactivationRow(DirectionPlan direction) {
-        if (layer.cell() != Cell.SIMPLE) {
-            return CodeBlock.of("t * $N", layer.gateRowsConstant());
-        }
-        return direction.reverse()
-                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
-                : CodeBlock.of("t * $N", layer.widthConstant());
-    }
-
     private String inputRows() {
         return below == null ? network.batch().inputs() : below.batch().states();
     }
@@ -95,7 +86,7 @@ final class BatchLayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
         for (DirectionPlan direction : layer.directions()) {
             String target = preactivations(direction);
-            code.addStatement("int $N = $L", rowName(direction), preactivationRow(direction))
+            code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("$T.fill($N[$N + m], 0, lanes, $N[m])", Arrays.class, target, rowName(direction),
                             direction.bias().valueField())
@@ -105,7 +96,7 @@ final class BatchLayerEmitter {
                             inputRows(), layer.inputConstant(), target, rowName(direction));
         }
         code.endControlFlow();
-        return method(layer.batch().projectInputs(), "a_t = W_ih x_t + b for every step and sequence, where x_t is "
+        return batchMethod(layer.batch().projectInputs(), "a_t = W_ih x_t + b for every step and sequence, where x_t is "
                 + (below == null ? "the network's input" : "row block t of " + below.name() + "'s states") + ".\n")
                 .addCode(code.build())
                 .build();
@@ -118,7 +109,7 @@ final class BatchLayerEmitter {
     private MethodSpec projectTokens() {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("int $N = $L", rowName(direction), preactivationRow(direction))
+            code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction))
                     .addStatement("double bias = $N[m]", direction.bias().valueField())
@@ -183,7 +174,7 @@ final class BatchLayerEmitter {
             }
             code.endControlFlow();
         }
-        return method(layer.batch().gradients(), "The gradients of " + layer.name() + "'s "
+        return batchMethod(layer.batch().gradients(), "The gradients of " + layer.name() + "'s "
                 + (below == null ? "W_hh and biases" : "weights and biases, and what " + below.name() + " receives")
                 + ", summed over the batch.\n")
                 .addCode(code.build())
@@ -214,7 +205,7 @@ final class BatchLayerEmitter {
                     direction.batch().deltas(), rows, rows, network.batch().inputs(), NetworkPlan.INPUT_CONSTANT,
                     NetworkPlan.INPUT_CONSTANT, rows, NetworkPlan.INPUT_CONSTANT, direction.weightIh().gradientField());
         }
-        return method(layer.batch().inputGradients(), "∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.\n")
+        return batchMethod(layer.batch().inputGradients(), "∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.\n")
                 .addCode(code.build())
                 .build();
     }
@@ -242,11 +233,4 @@ final class BatchLayerEmitter {
                 .build();
     }
 
-    private static MethodSpec.Builder method(String name, String javadoc) {
-        return MethodSpec.methodBuilder(name)
-                .addModifiers(PRIVATE)
-                .addJavadoc(javadoc)
-                .addParameter(int.class, "steps")
-                .addParameter(int.class, "lanes");
-    }
 }

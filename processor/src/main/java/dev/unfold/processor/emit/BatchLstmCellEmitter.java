@@ -20,16 +20,6 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .build();
     }
 
-    /** Binds {@code gate} (row block t of the gates), {@code cell} (of c_t) and {@code previousCell}. */
-    private CodeBlock bindRows() {
-        return CodeBlock.builder()
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int cell = t * $N", layer.hiddenConstant())
-                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
-                        layer.hiddenConstant())
-                .build();
-    }
-
     /** Binds the four gate rows of unit k, named as the gates. */
     private CodeBlock bindGateRows(String buffer, String i, String f, String g, String o) {
         String hidden = layer.hiddenConstant();
@@ -48,7 +38,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
         CodeBlock code = CodeBlock.builder()
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .add(bindRows())
+                .add(LstmCellEmitter.bindRows(layer, direction))
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L: four gates, every sequence, one product\n",
                         gates, previousState())
                 .add(addRecurrentProduct(gates, "gate"))
@@ -94,7 +84,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .add(zeroCarried(batch.dcNext()))
                 .beginControlFlow(bpttLoop())
                 .add(bindState())
-                .add(bindRows())
+                .add(LstmCellEmitter.bindRows(layer, direction))
                 .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
                 .add(bindGateRows(batch.preactivations(), "inputGate", "forgetGate", "candidate", "outputGate"))
                 .add(bindGateRows(deltas, "dInput", "dForget", "dCandidate", "dOutput"))

@@ -9,7 +9,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
-import dev.unfold.Mapping;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -27,6 +26,15 @@ import java.util.List;
 final class BatchNetworkEmitter {
     private static final ClassName BATCH_KERNELS = BatchCellEmitter.BATCH_KERNELS;
     private static final ClassName BATCHES = ClassName.get(NetworkEmitter.RUNTIME, "Batches");
+
+    /** A private method of the batched pass over {@code steps} steps of {@code lanes} lanes. */
+    static MethodSpec.Builder batchMethod(String name, String javadoc) {
+        return MethodSpec.methodBuilder(name)
+                .addModifiers(PRIVATE)
+                .addJavadoc(javadoc)
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes");
+    }
 
     private final NetworkPlan network;
     private final BatchPlan batch;
@@ -146,18 +154,18 @@ final class BatchNetworkEmitter {
     private enum Target { DENSE, LABELS }
 
     private MethodSpec forward(Input input) {
-        MethodSpec.Builder method = override("forward", TypeName.VOID);
+        MethodSpec.Builder method = NetworkEmitter.override("forward", TypeName.VOID);
         addInput(method, input);
         method.addParameter(double[][][].class, "ys");
         checkInput(method, input, "forwardEach", "ys", false);
         method.addStatement("int batch = $L.length", inputName(input))
-                .addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, outputRows(), network.output().sizeConstant());
+                .addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, OutputEmitter.outputRows(network), network.output().sizeConstant());
         prepare(method, input);
         return method.addStatement("$N(ys, batch, steps)", BatchPlan.PREDICT).build();
     }
 
     private MethodSpec backward(Input input, Target target) {
-        MethodSpec.Builder method = override("backward", TypeName.DOUBLE);
+        MethodSpec.Builder method = NetworkEmitter.override("backward", TypeName.DOUBLE);
         addInput(method, input);
         String targets = target == Target.DENSE ? "targets" : "labels";
         method.addParameter(target == Target.DENSE ? double[][][].class : int[][].class, targets);
@@ -169,7 +177,7 @@ final class BatchNetworkEmitter {
         }
         checkInput(method, input, "backwardEach", targets, true);
         method.addStatement("int batch = $L.length", inputName(input))
-                .addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, outputRows(),
+                .addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, OutputEmitter.outputRows(network),
                         network.output().sizeConstant());
         prepare(method, input);
         method.addStatement("double loss = $N($N, batch, steps, lanes)", BatchPlan.LOSS_AND_DELTA, targets)
@@ -221,9 +229,6 @@ final class BatchNetworkEmitter {
         method.addStatement("$N(steps, lanes)", BatchPlan.UNROLL);
     }
 
-    private String outputRows() {
-        return network.mapping() == Mapping.MANY_TO_MANY ? "steps" : "1";
-    }
 
     private MethodSpec reserve() {
         MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.RESERVE)
@@ -314,7 +319,4 @@ final class BatchNetworkEmitter {
         return method.build();
     }
 
-    private static MethodSpec.Builder override(String name, TypeName returns) {
-        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(PUBLIC).returns(returns);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -61,7 +62,7 @@ final class BatchOutputEmitter {
                         output.weight().valueField(), output.sizeConstant(), top.widthConstant(), input(),
                         batch.logits());
         OutputEmitter.endRows(code, network);
-        return method(BatchPlan.OUTPUT_LOGITS, everyStep
+        return batchMethod(BatchPlan.OUTPUT_LOGITS, everyStep
                         ? "o_t = V h_t + c for every step and sequence.\n"
                         : "o = V s + c over every sequence's summary s = " + summaryWords() + ".\n")
                 .addCode(code.build())
@@ -184,7 +185,7 @@ final class BatchOutputEmitter {
             }
             code.endControlFlow();
         }
-        return method(BatchPlan.OUTPUT_GRADIENTS, "∂L/∂V and ∂L/∂c over the batch, and the gradient "
+        return batchMethod(BatchPlan.OUTPUT_GRADIENTS, "∂L/∂V and ∂L/∂c over the batch, and the gradient "
                         + top.name() + " receives from the output.\n")
                 .addCode(code.build())
                 .build();
@@ -259,11 +260,4 @@ final class BatchOutputEmitter {
                 .addJavadoc(javadoc);
     }
 
-    private static MethodSpec.Builder method(String name, String javadoc) {
-        return MethodSpec.methodBuilder(name)
-                .addModifiers(PRIVATE)
-                .addJavadoc(javadoc)
-                .addParameter(int.class, "steps")
-                .addParameter(int.class, "lanes");
-    }
 }

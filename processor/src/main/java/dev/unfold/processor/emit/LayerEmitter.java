@@ -67,7 +67,7 @@ final class LayerEmitter {
     }
 
     /** Where a direction's pre-activations of step t start: its gate buffer, or its slot in the states. */
-    private CodeBlock preactivationRow(DirectionPlan direction) {
+    static CodeBlock preactivationRow(LayerPlan layer, DirectionPlan direction) {
         if (layer.cell() != Cell.SIMPLE) {
             return CodeBlock.of("t * $N", layer.gateRowsConstant());
         }
@@ -106,7 +106,7 @@ final class LayerEmitter {
                             direction.weightIh().valueField(), direction.weightIhColumns(), input, offset,
                             direction.sums(), layer.gateRowsConstant())
                     .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.sums(),
-                            preactivationBuffer(direction), preactivationRow(direction), layer.gateRowsConstant());
+                            preactivationBuffer(direction), preactivationRow(layer, direction), layer.gateRowsConstant());
         }
         return code.build();
     }
@@ -164,7 +164,7 @@ final class LayerEmitter {
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int token = tokens[t - 1]");
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("int $L = $L", rowName(direction), preactivationRow(direction))
+            code.addStatement("int $L = $L", rowName(direction), preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("$N[$L + m] = $N[m * $N + token] + $N[m]", preactivationBuffer(direction),
                             rowName(direction), direction.weightIh().valueField(), layer.inputConstant(),

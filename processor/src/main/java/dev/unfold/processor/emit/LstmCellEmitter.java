@@ -22,8 +22,11 @@ final class LstmCellEmitter extends CellEmitter {
         super(layer, direction, gradientAtEveryStep, summaryGradient);
     }
 
-    /** Binds {@code gate} (row t of the gates), {@code cell} (c_t) and {@code previousCell} (c_{t∓1}). */
-    private CodeBlock bindRows() {
+    /**
+     * Binds {@code gate} (row t of the gates), {@code cell} (c_t) and {@code previousCell} (c_{t∓1}):
+     * the same offsets in the batched pass, where they count batch rows.
+     */
+    static CodeBlock bindRows(LayerPlan layer, DirectionPlan direction) {
         return CodeBlock.builder()
                 .addStatement("int gate = t * $N", layer.gateRowsConstant())
                 .addStatement("int cell = t * $N", layer.hiddenConstant())
@@ -49,7 +52,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .add(bindRows())
+                .add(bindRows(layer, direction))
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L, for the four gates at once\n", gates,
                         previousState())
                 .add(addRecurrentProductToGates())
@@ -89,7 +92,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, dcNext)
                 .beginControlFlow(bpttLoop())
                 .add(bindStateIf(gradientAtEveryStep)) // the step's output gradient is read at state
-                .add(bindRows())
+                .add(bindRows(layer, direction))
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
                 .addStatement("double i = $N[gate + k]", gates)
                 .addStatement("double f = $N[gate + $N + k]", gates, hidden)

@@ -441,7 +441,7 @@ public final class NetworkEmitter {
         addInputParameter(method, input);
         method.addParameter(double[][].class, "ys");
         checkInput(method, input);
-        method.addStatement("$T.outputs(ys, $L, $N)", CHECKS, outputRows(), output.sizeConstant());
+        method.addStatement("$T.outputs(ys, $L, $N)", CHECKS, OutputEmitter.outputRows(network), output.sizeConstant());
         runForward(method, input);
         return method.addStatement("predict(ys, steps)").build();
     }
@@ -514,9 +514,9 @@ public final class NetworkEmitter {
 
     private void checkTarget(MethodSpec.Builder method, Target target) {
         if (target == Target.DENSE) {
-            method.addStatement("$T.targets(targets, $L, $N)", CHECKS, outputRows(), output.sizeConstant());
+            method.addStatement("$T.targets(targets, $L, $N)", CHECKS, OutputEmitter.outputRows(network), output.sizeConstant());
         } else {
-            method.addStatement("$T.labels(labels, $L, $N)", CHECKS, outputRows(), output.sizeConstant());
+            method.addStatement("$T.labels(labels, $L, $N)", CHECKS, OutputEmitter.outputRows(network), output.sizeConstant());
         }
     }
 
@@ -532,9 +532,6 @@ public final class NetworkEmitter {
         method.addStatement("unroll(steps)");
     }
 
-    private String outputRows() {
-        return network.mapping() == Mapping.MANY_TO_MANY ? "steps" : "1";
-    }
 
     private MethodSpec toStringMethod() {
         StringBuilder text = new StringBuilder(network.className()).append(": input ").append(network.input());
@@ -615,7 +612,7 @@ public final class NetworkEmitter {
         return method.build();
     }
 
-    private static MethodSpec.Builder override(String name, TypeName returns) {
+    static MethodSpec.Builder override(String name, TypeName returns) {
         return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(PUBLIC).returns(returns);
     }
 }

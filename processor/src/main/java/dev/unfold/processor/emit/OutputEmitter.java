@@ -64,6 +64,11 @@ final class OutputEmitter {
         }
     }
 
+    /** How many output rows a sequence of {@code steps} steps has, as an expression: steps, or 1. */
+    static String outputRows(NetworkPlan network) {
+        return network.mapping() == Mapping.MANY_TO_MANY ? "steps" : "1";
+    }
+
     /** Where row {@code t} of the caller's arrays is: {@code [t - 1]}, or {@code [0]} for many-to-one. */
     static String callerRow(NetworkPlan network) {
         return network.mapping() == Mapping.MANY_TO_MANY ? "t - 1" : "0";
