@@ -225,6 +225,11 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnCarried = new double[RNN_HIDDEN];
 
     /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * A step's input as a sequence of one, for the projection the sequence methods use.
      */
     private final double[][] stepInputs = new double[1][];
@@ -474,6 +479,16 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
+    public void setStateful(boolean stateful) {
+        this.stateful = stateful;
+    }
+
+    @Override
+    public boolean isStateful() {
+        return stateful;
+    }
+
+    @Override
     public void step(double[] x, double[] y) {
         Checks.step(x, INPUT);
         Checks.output(y, OUTPUT);
@@ -485,7 +500,7 @@ public final class UnfoldedForecaster implements Forecaster {
         stepOutputs[0] = y;
         predict(stepOutputs, 1);
         stepOutputs[0] = null;
-        carryState();
+        carryState(1);
         stepInputs[0] = null;
     }
 
@@ -501,7 +516,7 @@ public final class UnfoldedForecaster implements Forecaster {
         stepOutputs[0] = y;
         predict(stepOutputs, 1);
         stepOutputs[0] = null;
-        carryState();
+        carryState(1);
     }
 
     /**
@@ -512,19 +527,28 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * Keeps each layer's state after the step, row 1, for the next step.
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
      */
-    private void carryState() {
-        System.arraycopy(rnnH, RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
+    private void carryState(int steps) {
+        System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
     }
 
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence from a zero state, bottom-up, then the output logits.
+     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
+     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
      */
     private void unroll(int steps) {
-        Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        if (stateful) {
+            // no gradient flows into the carried state: that is the truncation
+            restoreCarriedState();
+        } else {
+            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        }
         advance(steps);
+        if (stateful) {
+            carryState(steps);
+        }
     }
 
     /**
@@ -734,6 +758,7 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(xs, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -753,6 +778,7 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(tokens, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -770,6 +796,7 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(xs, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -796,6 +823,7 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(tokens, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another

@@ -351,6 +351,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
 
     /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * A step's input as a sequence of one, for the projection the sequence methods use.
      */
     private final double[][] stepInputs = new double[1][];
@@ -675,6 +680,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     @Override
+    public void setStateful(boolean stateful) {
+        this.stateful = stateful;
+    }
+
+    @Override
+    public boolean isStateful() {
+        return stateful;
+    }
+
+    @Override
     public void step(double[] x, double[] y) {
         Checks.step(x, INPUT);
         Checks.output(y, OUTPUT);
@@ -686,7 +701,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         stepOutputs[0] = y;
         predict(stepOutputs, 1);
         stepOutputs[0] = null;
-        carryState();
+        carryState(1);
         stepInputs[0] = null;
     }
 
@@ -702,7 +717,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         stepOutputs[0] = y;
         predict(stepOutputs, 1);
         stepOutputs[0] = null;
-        carryState();
+        carryState(1);
     }
 
     /**
@@ -714,21 +729,30 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Keeps each layer's state after the step, row 1, for the next step.
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
      */
-    private void carryState() {
-        System.arraycopy(encoderH, ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryH, SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
+    private void carryState(int steps) {
+        System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
     }
 
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence from a zero state, bottom-up, then the output logits.
+     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
+     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
      */
     private void unroll(int steps) {
-        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
-        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
+        if (stateful) {
+            // no gradient flows into the carried state: that is the truncation
+            restoreCarriedState();
+        } else {
+            Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
+            Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
+        }
         advance(steps);
+        if (stateful) {
+            carryState(steps);
+        }
     }
 
     /**
@@ -1059,6 +1083,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(xs, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -1078,6 +1103,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(tokens, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -1095,6 +1121,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(xs, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -1116,6 +1143,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(double[][][] xs, int[][] labels) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(xs, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -1137,6 +1165,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(tokens, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another
@@ -1156,6 +1185,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(int[][] tokens, int[][] labels) {
+        Batches.requireStateless(stateful);
         int steps = Batches.steps(tokens, INPUT);
         if (steps < 0) {
             // lengths differ: one sequence after another

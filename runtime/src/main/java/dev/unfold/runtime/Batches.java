@@ -10,6 +10,17 @@ import java.util.Objects;
 public final class Batches {
     private Batches() {}
 
+    /**
+     * Refuses a batch while the network is stateful: its sequences would start from zero, not from
+     * the carried state the caller asked for.
+     */
+    public static void requireStateless(boolean stateful) {
+        if (stateful) {
+            throw new IllegalStateException("a batch starts each sequence from a zero state, but this network is "
+                    + "stateful (it carries state between calls): call setStateful(false) first");
+        }
+    }
+
     /** Checks a batch of dense sequences; returns their common length T, or −1 if lengths differ. */
     public static int steps(double[][][] xs, int width) {
         count(xs, "xs");

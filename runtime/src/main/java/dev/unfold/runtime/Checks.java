@@ -117,6 +117,14 @@ public final class Checks {
         return value;
     }
 
+    /** {@code value} if it is at least 1; otherwise an error naming it. */
+    public static int positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
     /**
      * The length of a per-step buffer for rows 0..T+1, each {@code width} wide: rows 1..T for the
      * steps, row 0 and row T + 1 for the initial states of the forward and reverse recurrences.

@@ -113,6 +113,28 @@ public interface SequenceModel {
     }
 
     /**
+     * Truncated BPTT and stateful inference over long streams: when on, {@code forward},
+     * {@code backward} and {@code loss} start each sequence from the state the previous call (or
+     * {@link #step}) ended in, instead of zero, and carry their own last state on to the next call.
+     * The gradient stops at the carried state: calling {@code backward} on consecutive chunks of k
+     * steps is truncated BPTT with k1 = k2 = k (see {@link TruncatedBptt}). {@link #resetState()}
+     * starts the stream again. Off for a new network. The batched calls refuse to run while on:
+     * each of their sequences starts from zero.
+     *
+     * @throws UnsupportedOperationException if turned on and a layer is bidirectional
+     */
+    default void setStateful(boolean stateful) {
+        if (stateful) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry state");
+        }
+    }
+
+    /** Whether sequences continue from the carried state; see {@link #setStateful(boolean)}. */
+    default boolean isStateful() {
+        return false;
+    }
+
+    /**
      * Streaming: one time step from the carried state. Reads x_t, writes ŷ_t into {@code y} (the
      * identity for MSE, probabilities for the cross-entropies) and carries h_t to the next call.
      * Steps 1..T after {@link #resetState()} give the rows {@link #forward(double[][], double[][])}

@@ -157,6 +157,7 @@ final class BatchNetworkEmitter {
         MethodSpec.Builder method = NetworkEmitter.override("forward", TypeName.VOID);
         addInput(method, input);
         method.addParameter(double[][][].class, "ys");
+        refuseWhenStateful(method);
         checkInput(method, input, "forwardEach", "ys", false);
         method.addStatement("int batch = $L.length", inputName(input))
                 .addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, OutputEmitter.outputRows(network), network.output().sizeConstant());
@@ -175,6 +176,7 @@ final class BatchNetworkEmitter {
                                     + network.loss() + ": pass the targets as double[][][]")
                     .build();
         }
+        refuseWhenStateful(method);
         checkInput(method, input, "backwardEach", targets, true);
         method.addStatement("int batch = $L.length", inputName(input))
                 .addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, OutputEmitter.outputRows(network),
@@ -189,6 +191,13 @@ final class BatchNetworkEmitter {
             method.addStatement("$N(tokens, batch, steps)", first.batch().inputGradientsFromTokens());
         }
         return method.addStatement("return loss").build();
+    }
+
+    /** A network that can carry state refuses batches while it does. */
+    private void refuseWhenStateful(MethodSpec.Builder method) {
+        if (network.layers().stream().noneMatch(LayerPlan::isBidirectional)) {
+            method.addStatement("$T.requireStateless($N)", BATCHES, StreamingEmitter.STATEFUL);
+        }
     }
 
     private static String inputName(Input input) {

@@ -86,7 +86,7 @@ public final class NetworkEmitter {
         type.addMethod(reserve());
         List<LayerEmitter> layerEmitters = layerEmitters();
         type.addMethods(streaming.methods());
-        type.addMethod(unroll(layerEmitters));
+        type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance());
         type.addMethod(backpropagate());
         for (LayerEmitter layer : layerEmitters) {
@@ -561,16 +561,34 @@ public final class NetworkEmitter {
         return method.addStatement("capacity = steps").build();
     }
 
-    private MethodSpec unroll(List<LayerEmitter> layerEmitters) {
+    private MethodSpec unroll(List<LayerEmitter> layerEmitters, boolean streams) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("unroll")
                 .addModifiers(PRIVATE)
-                .addJavadoc("The forward pass over a sequence once the first layer's inputs are projected: every\n"
-                        + "recurrence from a zero state, bottom-up, then the output logits.\n")
                 .addParameter(int.class, "steps");
+        if (!streams) {
+            method.addJavadoc("The forward pass over a sequence once the first layer's inputs are projected: every\n"
+                    + "recurrence from a zero state, bottom-up, then the output logits.\n");
+            for (LayerEmitter layer : layerEmitters) {
+                method.addCode(layer.zeroInitialStates());
+            }
+            return method.addStatement("advance(steps)").build();
+        }
+        method.addJavadoc("The forward pass over a sequence once the first layer's inputs are projected: every\n"
+                        + "recurrence bottom-up, then the output logits; from a zero state, or when stateful\n"
+                        + "(truncated BPTT) from the state the previous call ended in, carrying this one's on.\n")
+                .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
+                .addComment("no gradient flows into the carried state: that is the truncation")
+                .addStatement("restoreCarriedState()")
+                .nextControlFlow("else");
         for (LayerEmitter layer : layerEmitters) {
             method.addCode(layer.zeroInitialStates());
         }
-        return method.addStatement("advance(steps)").build();
+        return method.endControlFlow()
+                .addStatement("advance(steps)")
+                .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
+                .addStatement("carryState(steps)")
+                .endControlFlow()
+                .build();
     }
 
     private MethodSpec advance() {

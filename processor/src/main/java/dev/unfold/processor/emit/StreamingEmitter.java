@@ -14,12 +14,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Streaming, one time step per call with the state carried between calls: {@code resetState}
- * and the two {@code step} methods. A step is the forward pass over a sequence of one step whose
- * initial state (row 0) is the carried one instead of zero; afterwards row 1 is carried on. A
- * network with a bidirectional layer cannot stream, and says why.
+ * Streaming and truncated BPTT, with the state carried between calls: {@code resetState}, the two
+ * {@code step} methods and {@code setStateful}. A step is the forward pass over a sequence of one
+ * step whose initial state (row 0) is the carried one instead of zero; afterwards row 1 is carried
+ * on. A stateful network does the same for whole sequences: {@code unroll} starts from the carried
+ * state and carries row T on. A network with a bidirectional layer can do neither, and says why.
  */
 final class StreamingEmitter {
+    /** The field saying whether sequences continue from the carried state. */
+    static final String STATEFUL = "stateful";
+
     private final NetworkPlan network;
 
     StreamingEmitter(NetworkPlan network) {
@@ -43,6 +47,9 @@ final class StreamingEmitter {
                         .build());
             }
         }
+        fields.add(FieldSpec.builder(boolean.class, STATEFUL, PRIVATE)
+                .addJavadoc("Whether sequences start from the carried state and carry their last one on.\n")
+                .build());
         fields.add(FieldSpec.builder(double[][].class, "stepInputs", PRIVATE, FINAL)
                 .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
                 .initializer("new double[1][]")
@@ -65,12 +72,43 @@ final class StreamingEmitter {
                     + " is bidirectional: its reverse direction needs the whole sequence; use forward";
             return List.of(
                     unsupported(MethodSpec.methodBuilder("resetState"), why),
+                    refuseStateful(why),
                     unsupported(MethodSpec.methodBuilder("step").addParameter(double[].class, "x")
                             .addParameter(double[].class, "y"), why),
                     unsupported(MethodSpec.methodBuilder("step").addParameter(int.class, "token")
                             .addParameter(double[].class, "y"), why));
         }
-        return List.of(resetState(), denseStep(), tokenStep(), restore(), carry());
+        return List.of(resetState(), setStateful(), isStateful(), denseStep(), tokenStep(), restore(), carry());
+    }
+
+    /** Whether the network can carry state between calls: no layer runs backwards in time. */
+    boolean streams() {
+        return bidirectionalLayer() == null;
+    }
+
+    private MethodSpec setStateful() {
+        return publicOverride("setStateful")
+                .addParameter(boolean.class, STATEFUL)
+                .addStatement("this.$N = $N", STATEFUL, STATEFUL)
+                .build();
+    }
+
+    private MethodSpec isStateful() {
+        return publicOverride("isStateful")
+                .returns(boolean.class)
+                .addStatement("return $N", STATEFUL)
+                .build();
+    }
+
+    /** A bidirectional network may be told it is not stateful, which it never is. */
+    private static MethodSpec refuseStateful(String why) {
+        return publicOverride("setStateful")
+                .addParameter(boolean.class, STATEFUL)
+                .beginControlFlow("if ($N)", STATEFUL)
+                .addStatement("throw new $T($S)", UnsupportedOperationException.class,
+                        why.replace("streaming", "carrying state between calls"))
+                .endControlFlow()
+                .build();
     }
 
     private MethodSpec resetState() {
@@ -117,7 +155,7 @@ final class StreamingEmitter {
                 .addStatement("stepOutputs[0] = y")
                 .addStatement("predict(stepOutputs, 1)")
                 .addStatement("stepOutputs[0] = null")
-                .addStatement("carryState()")
+                .addStatement("carryState(1)")
                 .build();
     }
 
@@ -139,12 +177,13 @@ final class StreamingEmitter {
     private MethodSpec carry() {
         MethodSpec.Builder method = MethodSpec.methodBuilder("carryState")
                 .addModifiers(PRIVATE)
-                .addJavadoc("Keeps each layer's state after the step, row 1, for the next step.\n");
+                .addJavadoc("Keeps each layer's state after the last step, row {@code steps}, for the next call.\n")
+                .addParameter(int.class, "steps");
         for (LayerPlan layer : network.layers()) {
-            method.addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, layer.states(), layer.hiddenConstant(),
-                    layer.carried(), layer.hiddenConstant());
+            method.addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class, layer.states(),
+                    layer.hiddenConstant(), layer.carried(), layer.hiddenConstant());
             if (layer.carriedCell() != null) {
-                method.addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class,
+                method.addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class,
                         layer.directions().get(0).cellStates(), layer.hiddenConstant(), layer.carriedCell(),
                         layer.hiddenConstant());
             }

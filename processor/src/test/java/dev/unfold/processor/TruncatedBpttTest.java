@@ -1,0 +1,178 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.TruncatedBptt;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A stateful network continues each sequence from where the previous one ended, and truncated
+ * BPTT over its chunks is what the theory says: the forward pass of the whole stream, the gradient
+ * of each chunk with its starting state held fixed, and full BPTT when one chunk is the stream.
+ */
+class TruncatedBpttTest {
+    private static final CompiledSources NETWORKS = new CompiledSources(List.of(
+            TestCompiler.inTestPackage("Tagger",
+                    "@Network(input = 3, output = 2)",
+                    "public interface Tagger extends SequenceModel {",
+                    "    @Recurrent(hidden = 5) Layer lower();",
+                    "    @Recurrent(hidden = 4, activation = Activation.SIGMOID) Layer upper();",
+                    "}"),
+            TestCompiler.inTestPackage("Language",
+                    "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Language extends SequenceModel {",
+                    "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
+                    "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
+                    "}"),
+            TestCompiler.inTestPackage("Both",
+                    "@Network(input = 4, output = 3)",
+                    "public interface Both extends SequenceModel {",
+                    "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer context();",
+                    "}")));
+
+    private static SequenceModel network(TestCompiler compiler, String name) {
+        return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 5);
+    }
+
+    @EachCompiler
+    void oneChunkAsLongAsTheStreamIsFullBptt(TestCompiler compiler) {
+        SequenceModel full = network(compiler, "Language");
+        SequenceModel truncated = network(compiler, "Language");
+        int[] tokens = new Random(1).ints(13, 0, 7).toArray();
+        int[] labels = new Random(2).ints(13, 0, 7).toArray();
+        double fullLoss = full.backward(tokens, labels);
+        TruncatedBptt chunks = new TruncatedBptt(truncated, 13);
+        chunks.restart();
+        assertEquals(1, chunks.count(13));
+        assertEquals(fullLoss, chunks.backward(tokens, labels, 0), 0.0);
+        for (int p = 0; p < full.parameters().size(); p++) {
+            assertArrayEquals(full.parameters().get(p).gradient().data,
+                    truncated.parameters().get(p).gradient().data, 0.0, full.parameters().get(p).name());
+        }
+    }
+
+    @EachCompiler
+    void chunksSeeTheWholeHistoryInTheForwardPass(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Tagger");
+        double[][] xs = gaussian(new Random(3), 11, 3);
+        double[][] whole = new double[11][2];
+        net.forward(xs, whole);
+        net.setStateful(true);
+        net.resetState();
+        int row = 0;
+        for (int length : new int[] {4, 4, 3}) {
+            double[][] chunk = Arrays.copyOfRange(xs, row, row + length);
+            double[][] ys = new double[length][2];
+            net.forward(chunk, ys);
+            for (int t = 0; t < length; t++) {
+                assertArrayEquals(whole[row + t], ys[t], 0.0, "step " + (row + t + 1));
+            }
+            row += length;
+        }
+        net.setStateful(false);
+        double[][] again = new double[11][2];
+        net.forward(xs, again);
+        assertArrayEquals(whole, again, "not stateful: from a zero state again");
+    }
+
+    /**
+     * The second chunk's gradient is the derivative of its loss with its starting state held at
+     * what the first chunk left, estimated by central differences: the first chunk is rerun with
+     * the unperturbed weights before each evaluation, so only the second chunk sees the change.
+     */
+    @EachCompiler
+    void eachChunksGradientStopsAtItsStartingState(TestCompiler compiler) {
+        for (String name : List.of("Tagger", "Language")) {
+            SequenceModel net = network(compiler, name);
+            boolean tokens = name.equals("Language");
+            int[] inputs = new Random(4).ints(10, 0, 7).toArray();
+            int[] labels = new Random(5).ints(10, 0, 7).toArray();
+            double[][] xs = gaussian(new Random(6), 10, 3);
+            double[][] targets = gaussian(new Random(7), 10, 2);
+            TruncatedBptt chunks = new TruncatedBptt(net, 6);
+            chunks.restart();
+            Runnable firstChunk = () -> {
+                chunks.restart();
+                if (tokens) {
+                    chunks.loss(inputs, labels, 0);
+                } else {
+                    chunks.loss(xs, targets, 0);
+                }
+            };
+            java.util.function.DoubleSupplier secondLoss = () -> tokens
+                    ? chunks.loss(inputs, labels, 1) : chunks.loss(xs, targets, 1);
+            firstChunk.run();
+            net.parameters().zeroGradients();
+            if (tokens) {
+                chunks.backward(inputs, labels, 1);
+            } else {
+                chunks.backward(xs, targets, 1);
+            }
+            double eps = 1e-6;
+            for (Parameter parameter : net.parameters()) {
+                double[] values = parameter.value().data;
+                for (int i = 0; i < values.length; i++) {
+                    double kept = values[i];
+                    firstChunk.run();
+                    values[i] = kept + eps;
+                    double plus = secondLoss.getAsDouble();
+                    values[i] = kept;
+                    firstChunk.run();
+                    values[i] = kept - eps;
+                    double minus = secondLoss.getAsDouble();
+                    values[i] = kept;
+                    double estimate = (plus - minus) / (2 * eps);
+                    assertEquals(estimate, parameter.gradient().data[i], 1e-7 * Math.max(1, Math.abs(estimate)),
+                            name + " " + parameter.name() + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    @EachCompiler
+    void misuseIsRefusedWithTheReason(TestCompiler compiler) {
+        SequenceModel both = network(compiler, "Both");
+        both.setStateful(false);
+        assertEquals("carrying state between calls needs every layer to run forward in time, but context is"
+                        + " bidirectional: its reverse direction needs the whole sequence; use forward",
+                assertThrows(UnsupportedOperationException.class, () -> both.setStateful(true)).getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> new TruncatedBptt(both, 4).restart());
+
+        SequenceModel tagger = network(compiler, "Tagger");
+        tagger.setStateful(true);
+        assertEquals("a batch starts each sequence from a zero state, but this network is stateful (it carries"
+                        + " state between calls): call setStateful(false) first",
+                assertThrows(IllegalStateException.class,
+                        () -> tagger.forward(new double[2][3][3], new double[2][3][2])).getMessage());
+        TruncatedBptt chunks = new TruncatedBptt(tagger, 4);
+        assertEquals("chunk 3 is outside the stream's 3 chunks of 4 steps (9 steps)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> chunks.backward(new double[9][3], new double[9][2], 3)).getMessage());
+        assertEquals("a stream needs one target per input: 9 inputs, 8 targets",
+                assertThrows(IllegalArgumentException.class,
+                        () -> chunks.backward(new double[9][3], new double[8][2], 0)).getMessage());
+        assertEquals("chunk length must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new TruncatedBptt(tagger, 0)).getMessage());
+        tagger.setStateful(false);
+        assertEquals("call restart() before the first chunk: the network is not stateful, so chunks would not"
+                        + " continue from each other",
+                assertThrows(IllegalStateException.class,
+                        () -> chunks.backward(new double[9][3], new double[9][2], 0)).getMessage());
+    }
+
+    private static double[][] gaussian(Random random, int rows, int columns) {
+        double[][] values = new double[rows][columns];
+        for (double[] row : values) {
+            for (int j = 0; j < columns; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        return values;
+    }
+}
