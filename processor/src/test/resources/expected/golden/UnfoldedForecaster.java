@@ -255,6 +255,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private int batchLanes;
 
     /**
+     * Each lane's sequence length; lanes past the batch have the longest.
+     */
+    private int[] batchLengths;
+
+    /**
+     * The shortest sequence's length: up to it, no lane is masked.
+     */
+    private int batchShortest;
+
+    /**
      * The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.
      */
     private double[][] batchInputs;
@@ -759,16 +769,12 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            Batches.forwardEach(this, xs, ys);
-            return;
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.outputs(ys, batch, steps, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.outputs(ys, batch, batchLengths, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -779,16 +785,12 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            Batches.forwardEach(this, tokens, ys);
-            return;
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.outputs(ys, batch, steps, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.outputs(ys, batch, batchLengths, OUTPUT);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -797,15 +799,12 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, xs, targets);
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.targets(targets, batch, steps, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.targets(targets, batch, batchLengths, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -824,15 +823,12 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, tokens, targets);
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.targets(targets, batch, steps, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.targets(targets, batch, batchLengths, OUTPUT);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -856,6 +852,7 @@ public final class UnfoldedForecaster implements Forecaster {
         }
         batchSteps = Math.max(steps, batchSteps);
         batchLanes = Math.max(lanes, batchLanes);
+        batchLengths = new int[batchLanes];
         rnnBatchH = new double[Checks.bufferLength(batchSteps, RNN_HIDDEN)][batchLanes];
         rnnBatchDhAbove = new double[Checks.bufferLength(batchSteps, RNN_HIDDEN)][batchLanes];
         rnnBatchDu = new double[Checks.bufferLength(batchSteps, RNN_HIDDEN)][batchLanes];
@@ -881,10 +878,17 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int b = 0; b < batch; b++) {
             double[][] sequence = xs[b];
             for (int t = 1; t <= steps; t++) {
-                double[] x = sequence[t - 1];
                 int row = t * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    batchInputs[row + j][b] = x[j];
+                if (t > sequence.length) {
+                    // zeros past the sequence's end
+                    for (int j = 0; j < INPUT; j++) {
+                        batchInputs[row + j][b] = 0.0;
+                    }
+                } else {
+                    double[] x = sequence[t - 1];
+                    for (int j = 0; j < INPUT; j++) {
+                        batchInputs[row + j][b] = x[j];
+                    }
                 }
             }
         }
@@ -939,7 +943,9 @@ public final class UnfoldedForecaster implements Forecaster {
                 double[] sums = rnnBatchH[row + m];
                 double bias = rnnBias[m];
                 for (int b = 0; b < batch; b++) {
-                    sums[b] = rnnWeightIh[m * INPUT + tokens[b][t - 1]] + bias;
+                    // past a sequence's end, token 0: its state is cleared anyway
+                    int token = t <= batchLengths[b] ? tokens[b][t - 1] : 0;
+                    sums[b] = rnnWeightIh[m * INPUT + token] + bias;
                 }
                 Arrays.fill(sums, batch, lanes, bias);
             }
@@ -956,6 +962,10 @@ public final class UnfoldedForecaster implements Forecaster {
             // u = W_ih x_t + b (already in rnnBatchH) + W_hh h_{t−1}, for every sequence at once
             BatchKernels.addProduct(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnBatchH, previous, rnnBatchH, state, lanes);
             BatchKernels.tanh(rnnBatchH, state, RNN_HIDDEN, lanes);
+            // sequences that have ended keep a zero state
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(rnnBatchH, state, RNN_HIDDEN, batchLengths, t, lanes);
+            }
         }
     }
 
@@ -981,6 +991,10 @@ public final class UnfoldedForecaster implements Forecaster {
                     double h = output[b];
                     du[b] = (1 - h * h) * (above[b] + dhLater[b]);
                 }
+            }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(rnnBatchDu, row, RNN_HIDDEN, batchLengths, t, lanes);
             }
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             for (int k = 0; k < RNN_HIDDEN; k++) {
@@ -1024,7 +1038,9 @@ public final class UnfoldedForecaster implements Forecaster {
             for (int m = 0; m < RNN_HIDDEN; m++) {
                 double[] d = rnnBatchDu[t * RNN_HIDDEN + m];
                 for (int b = 0; b < batch; b++) {
-                    rnnWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    if (t <= batchLengths[b]) {
+                        rnnWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    }
                 }
             }
         }
@@ -1051,6 +1067,10 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int row = t * OUTPUT;
             for (int b = 0; b < batch; b++) {
+                if (t > batchLengths[b]) {
+                    // past this sequence's end
+                    continue;
+                }
                 double[] y = ys[b][t - 1];
                 for (int k = 0; k < OUTPUT; k++) {
                     y[k] = batchLogits[row + k][b];
@@ -1093,6 +1113,13 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int row = t * OUTPUT;
             for (int b = 0; b < batch; b++) {
+                if (t > batchLengths[b]) {
+                    // past this sequence's end: no loss, no gradient
+                    for (int k = 0; k < OUTPUT; k++) {
+                        batchDelta[row + k][b] = 0.0;
+                    }
+                    continue;
+                }
                 double[] y = targets[b][t - 1];
                 for (int k = 0; k < OUTPUT; k++) {
                     batchColumn[k] = batchLogits[row + k][b];

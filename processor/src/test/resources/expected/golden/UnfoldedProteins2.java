@@ -624,6 +624,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private int batchLanes;
 
     /**
+     * Each lane's sequence length; lanes past the batch have the longest.
+     */
+    private int[] batchLengths;
+
+    /**
+     * The shortest sequence's length: up to it, no lane is masked.
+     */
+    private int batchShortest;
+
+    /**
      * The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.
      */
     private double[][] batchInputs;
@@ -1677,16 +1687,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            Batches.forwardEach(this, xs, ys);
-            return;
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.outputs(ys, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1696,16 +1702,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            Batches.forwardEach(this, tokens, ys);
-            return;
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.outputs(ys, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -1713,15 +1715,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, xs, targets);
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.targets(targets, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1734,15 +1733,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(double[][][] xs, int[][] labels) {
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, xs, labels);
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.labels(labels, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1755,15 +1751,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, tokens, targets);
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.targets(targets, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -1774,15 +1767,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(int[][] tokens, int[][] labels) {
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, tokens, labels);
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.labels(labels, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(labels, batch, steps, lanes);
@@ -1801,6 +1791,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         }
         batchSteps = Math.max(steps, batchSteps);
         batchLanes = Math.max(lanes, batchLanes);
+        batchLengths = new int[batchLanes];
         encoderBatchH = new double[Checks.bufferLength(batchSteps, ENCODER_WIDTH)][batchLanes];
         encoderBatchDhAbove = new double[Checks.bufferLength(batchSteps, ENCODER_WIDTH)][batchLanes];
         encoderBatchGates = new double[Checks.bufferLength(batchSteps, ENCODER_GATES)][batchLanes];
@@ -1848,10 +1839,17 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int b = 0; b < batch; b++) {
             double[][] sequence = xs[b];
             for (int t = 1; t <= steps; t++) {
-                double[] x = sequence[t - 1];
                 int row = t * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    batchInputs[row + j][b] = x[j];
+                if (t > sequence.length) {
+                    // zeros past the sequence's end
+                    for (int j = 0; j < INPUT; j++) {
+                        batchInputs[row + j][b] = 0.0;
+                    }
+                } else {
+                    double[] x = sequence[t - 1];
+                    for (int j = 0; j < INPUT; j++) {
+                        batchInputs[row + j][b] = x[j];
+                    }
                 }
             }
         }
@@ -1934,7 +1932,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] sums = encoderBatchGates[row + m];
                 double bias = encoderBias[m];
                 for (int b = 0; b < batch; b++) {
-                    sums[b] = encoderWeightIh[m * INPUT + tokens[b][t - 1]] + bias;
+                    // past a sequence's end, token 0: its state is cleared anyway
+                    int token = t <= batchLengths[b] ? tokens[b][t - 1] : 0;
+                    sums[b] = encoderWeightIh[m * INPUT + token] + bias;
                 }
                 Arrays.fill(sums, batch, lanes, bias);
             }
@@ -1943,7 +1943,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] sums = encoderBatchGatesReverse[reverseRow + m];
                 double bias = encoderBiasReverse[m];
                 for (int b = 0; b < batch; b++) {
-                    sums[b] = encoderWeightIhReverse[m * INPUT + tokens[b][t - 1]] + bias;
+                    // past a sequence's end, token 0: its state is cleared anyway
+                    int token = t <= batchLengths[b] ? tokens[b][t - 1] : 0;
+                    sums[b] = encoderWeightIhReverse[m * INPUT + token] + bias;
                 }
                 Arrays.fill(sums, batch, lanes, bias);
             }
@@ -1987,6 +1989,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 for (int b = 0; b < lanes; b++) {
                     h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
                 }
+            }
+            // sequences that have ended keep a zero state
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchH, state, ENCODER_HIDDEN, batchLengths, t, lanes);
             }
         }
     }
@@ -2041,6 +2047,13 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dhLater[b] = dh * z;
                 }
             }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchDgates, gate, ENCODER_GATES, batchLengths, t, lanes);
+            }
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchDgatesHidden, gate, ENCODER_GATES, batchLengths, t, lanes);
+            }
             // + W_hhᵀ δa^h_t: the rest of what h_{t−1} receives
             BatchKernels.addTransposedProduct(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderBatchDgatesHidden, gate, encoderBatchDhNext, 0, lanes);
         }
@@ -2083,6 +2096,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 for (int b = 0; b < lanes; b++) {
                     h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
                 }
+            }
+            // sequences that have ended keep a zero state
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchH, state, ENCODER_HIDDEN, batchLengths, t, lanes);
             }
         }
     }
@@ -2136,6 +2153,13 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     // the direct path: h_{t+1} reaches h_t with weight z
                     dhLater[b] = dh * z;
                 }
+            }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchDgatesReverse, gate, ENCODER_GATES, batchLengths, t, lanes);
+            }
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchDgatesHiddenReverse, gate, ENCODER_GATES, batchLengths, t, lanes);
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t+1} receives
             BatchKernels.addTransposedProduct(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderBatchDgatesHiddenReverse, gate, encoderBatchDhNextReverse, 0, lanes);
@@ -2212,13 +2236,17 @@ public final class UnfoldedProteins2 implements Proteins2 {
             for (int m = 0; m < ENCODER_GATES; m++) {
                 double[] d = encoderBatchDgates[t * ENCODER_GATES + m];
                 for (int b = 0; b < batch; b++) {
-                    encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    if (t <= batchLengths[b]) {
+                        encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    }
                 }
             }
             for (int m = 0; m < ENCODER_GATES; m++) {
                 double[] d = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
                 for (int b = 0; b < batch; b++) {
-                    encoderWeightIhReverseGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    if (t <= batchLengths[b]) {
+                        encoderWeightIhReverseGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    }
                 }
             }
         }
@@ -2278,6 +2306,13 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     h[b] *= o[b];
                 }
             }
+            // sequences that have ended keep h = c = 0
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchH, state, SUMMARY_HIDDEN, batchLengths, t, lanes);
+            }
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchC, cell, SUMMARY_HIDDEN, batchLengths, t, lanes);
+            }
         }
     }
 
@@ -2330,6 +2365,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dcLater[b] = dc * f;
                 }
             }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchDgates, gate, SUMMARY_GATES, batchLengths, t, lanes);
+            }
             // W_hhᵀ δa_t: the gradient h_{t−1} receives through the recurrence
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
@@ -2373,6 +2412,13 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 for (int b = 0; b < lanes; b++) {
                     h[b] *= o[b];
                 }
+            }
+            // sequences that have ended keep h = c = 0
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchH, state, SUMMARY_HIDDEN, batchLengths, t, lanes);
+            }
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchCReverse, cell, SUMMARY_HIDDEN, batchLengths, t, lanes);
             }
         }
     }
@@ -2425,6 +2471,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dOutput[b] = dh * tanhC * o * (1 - o);
                     dcLater[b] = dc * f;
                 }
+            }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchDgatesReverse, gate, SUMMARY_GATES, batchLengths, t, lanes);
             }
             // W_hhᵀ δa_t: the gradient h_{t+1} receives through the recurrence
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
@@ -2482,9 +2532,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * o = V s + c over every sequence's summary s = [h_T ; g_1].
      */
     private void batchOutputLogits(int steps, int lanes) {
-        // the summary [h_T ; g_1], every sequence's
+        // the summary [h_T ; g_1], every sequence's, each at its own last step
         for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-            System.arraycopy(summaryBatchH[steps * SUMMARY_WIDTH + k], 0, batchSummary[k], 0, lanes);
+            double[] summary = batchSummary[k];
+            for (int b = 0; b < lanes; b++) {
+                summary[b] = summaryBatchH[batchLengths[b] * SUMMARY_WIDTH + k][b];
+            }
             System.arraycopy(summaryBatchH[SUMMARY_WIDTH + SUMMARY_HIDDEN + k], 0, batchSummary[SUMMARY_HIDDEN + k], 0, lanes);
         }
         int row = 0;
@@ -2534,7 +2587,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
         }
         BatchKernels.addTransposedProduct(outWeight, OUTPUT, SUMMARY_WIDTH, batchDelta, 0, batchSummaryGrad, 0, lanes);
         for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-            System.arraycopy(batchSummaryGrad[k], 0, summaryBatchDhAbove[steps * SUMMARY_WIDTH + k], 0, lanes);
+            double[] summaryGradient = batchSummaryGrad[k];
+            for (int b = 0; b < lanes; b++) {
+                summaryBatchDhAbove[batchLengths[b] * SUMMARY_WIDTH + k][b] = summaryGradient[b];
+            }
             System.arraycopy(batchSummaryGrad[SUMMARY_HIDDEN + k], 0, summaryBatchDhAbove[SUMMARY_WIDTH + SUMMARY_HIDDEN + k], 0, lanes);
         }
     }

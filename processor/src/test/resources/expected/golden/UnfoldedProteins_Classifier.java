@@ -381,6 +381,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private int batchLanes;
 
     /**
+     * Each lane's sequence length; lanes past the batch have the longest.
+     */
+    private int[] batchLengths;
+
+    /**
+     * The shortest sequence's length: up to it, no lane is masked.
+     */
+    private int batchShortest;
+
+    /**
      * The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.
      */
     private double[][] batchInputs;
@@ -1084,16 +1094,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            Batches.forwardEach(this, xs, ys);
-            return;
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.outputs(ys, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1104,16 +1110,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            Batches.forwardEach(this, tokens, ys);
-            return;
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.outputs(ys, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -1122,15 +1124,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, xs, targets);
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.targets(targets, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1144,15 +1143,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(double[][][] xs, int[][] labels) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(xs, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, xs, labels);
-        }
+        int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.labels(labels, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1166,15 +1162,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, tokens, targets);
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.targets(targets, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -1186,15 +1179,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(int[][] tokens, int[][] labels) {
         Batches.requireStateless(stateful);
-        int steps = Batches.steps(tokens, INPUT);
-        if (steps < 0) {
-            // lengths differ: one sequence after another
-            return Batches.backwardEach(this, tokens, labels);
-        }
+        int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.labels(labels, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(labels, batch, steps, lanes);
@@ -1213,6 +1203,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         }
         batchSteps = Math.max(steps, batchSteps);
         batchLanes = Math.max(lanes, batchLanes);
+        batchLengths = new int[batchLanes];
         encoderBatchH = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
         encoderBatchDhAbove = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
         encoderBatchDu = new double[Checks.bufferLength(batchSteps, ENCODER_HIDDEN)][batchLanes];
@@ -1244,10 +1235,17 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int b = 0; b < batch; b++) {
             double[][] sequence = xs[b];
             for (int t = 1; t <= steps; t++) {
-                double[] x = sequence[t - 1];
                 int row = t * INPUT;
-                for (int j = 0; j < INPUT; j++) {
-                    batchInputs[row + j][b] = x[j];
+                if (t > sequence.length) {
+                    // zeros past the sequence's end
+                    for (int j = 0; j < INPUT; j++) {
+                        batchInputs[row + j][b] = 0.0;
+                    }
+                } else {
+                    double[] x = sequence[t - 1];
+                    for (int j = 0; j < INPUT; j++) {
+                        batchInputs[row + j][b] = x[j];
+                    }
                 }
             }
         }
@@ -1309,7 +1307,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
                 double[] sums = encoderBatchH[row + m];
                 double bias = encoderBias[m];
                 for (int b = 0; b < batch; b++) {
-                    sums[b] = encoderWeightIh[m * INPUT + tokens[b][t - 1]] + bias;
+                    // past a sequence's end, token 0: its state is cleared anyway
+                    int token = t <= batchLengths[b] ? tokens[b][t - 1] : 0;
+                    sums[b] = encoderWeightIh[m * INPUT + token] + bias;
                 }
                 Arrays.fill(sums, batch, lanes, bias);
             }
@@ -1326,6 +1326,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // u = W_ih x_t + b (already in encoderBatchH) + W_hh h_{t−1}, for every sequence at once
             BatchKernels.addProduct(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchH, state, lanes);
             BatchKernels.sigmoid(encoderBatchH, state, ENCODER_HIDDEN, lanes);
+            // sequences that have ended keep a zero state
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchH, state, ENCODER_HIDDEN, batchLengths, t, lanes);
+            }
         }
     }
 
@@ -1351,6 +1355,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
                     double h = output[b];
                     du[b] = h * (1 - h) * (above[b] + dhLater[b]);
                 }
+            }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(encoderBatchDu, row, ENCODER_HIDDEN, batchLengths, t, lanes);
             }
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
@@ -1394,7 +1402,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
                 double[] d = encoderBatchDu[t * ENCODER_HIDDEN + m];
                 for (int b = 0; b < batch; b++) {
-                    encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    if (t <= batchLengths[b]) {
+                        encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                    }
                 }
             }
         }
@@ -1428,6 +1438,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
                     u[b] = Math.max(0.0, u[b]);
                 }
             }
+            // sequences that have ended keep a zero state
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchH, state, SUMMARY_HIDDEN, batchLengths, t, lanes);
+            }
         }
     }
 
@@ -1453,6 +1467,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
                     double h = output[b];
                     du[b] = h > 0 ? above[b] + dhLater[b] : 0.0;
                 }
+            }
+            // a held state passes nothing back
+            if (t > batchShortest) {
+                BatchKernels.clearEnded(summaryBatchDu, row, SUMMARY_HIDDEN, batchLengths, t, lanes);
             }
             // W_hhᵀ δu_t: the gradient h_{t−1} receives through the recurrence
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
@@ -1494,9 +1512,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * o = V s + c over every sequence's summary s = h_T.
      */
     private void batchOutputLogits(int steps, int lanes) {
-        // the summary h_T, every sequence's
+        // the summary h_T, every sequence's, each at its own last step
         for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-            System.arraycopy(summaryBatchH[steps * SUMMARY_HIDDEN + k], 0, batchSummary[k], 0, lanes);
+            double[] summary = batchSummary[k];
+            for (int b = 0; b < lanes; b++) {
+                summary[b] = summaryBatchH[batchLengths[b] * SUMMARY_HIDDEN + k][b];
+            }
         }
         int row = 0;
         for (int k = 0; k < OUTPUT; k++) {
@@ -1545,7 +1566,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         }
         BatchKernels.addTransposedProduct(outWeight, OUTPUT, SUMMARY_HIDDEN, batchDelta, 0, batchSummaryGrad, 0, lanes);
         for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-            System.arraycopy(batchSummaryGrad[k], 0, summaryBatchDhAbove[steps * SUMMARY_HIDDEN + k], 0, lanes);
+            double[] summaryGradient = batchSummaryGrad[k];
+            for (int b = 0; b < lanes; b++) {
+                summaryBatchDhAbove[batchLengths[b] * SUMMARY_HIDDEN + k][b] = summaryGradient[b];
+            }
         }
     }
 

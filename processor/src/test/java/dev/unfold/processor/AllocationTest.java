@@ -123,8 +123,8 @@ class AllocationTest {
         SequenceModel gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Random random = new Random(5);
         double[][][][] batches = {
-                sequences(random, gated.inputSize(), 20, 20, 20, 20, 20, 20, 20, 20, 20), // 9 of 20 steps
-                sequences(random, gated.inputSize(), 7, 7, 7)};                          // then 3 of 7
+                sequences(random, gated.inputSize(), 20, 3, 20, 11, 20, 1, 20, 20, 5), // 9, up to 20 steps: masked
+                sequences(random, gated.inputSize(), 7, 7, 7)};                       // then 3 of 7
         int[][][] labels = {new int[9][], new int[3][]};
         double[][][][] ys = {new double[9][1][4], new double[3][1][4]};
         for (int b = 0; b < labels.length; b++) {
@@ -141,8 +141,9 @@ class AllocationTest {
         for (int b = 0; b < tokens.length; b++) {
             int steps = b == 0 ? 30 : 11;
             for (int s = 0; s < tokens[b].length; s++) {
-                tokens[b][s] = random.ints(steps, 0, 30).toArray();
-                targets[b][s] = random.ints(steps, 0, 30).toArray();
+                int length = steps - (s % 4) * 2;   // lengths differ: one masked pass
+                tokens[b][s] = random.ints(length, 0, 30).toArray();
+                targets[b][s] = random.ints(length, 0, 30).toArray();
             }
         }
         assertNoAllocation(i -> language.backward(tokens[i % 2], targets[i % 2]));

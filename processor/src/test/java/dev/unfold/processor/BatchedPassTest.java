@@ -17,8 +17,9 @@ import org.junit.jupiter.api.TestFactory;
  * sum of the sequences' losses, its gradient the sum of their gradients and its predictions
  * theirs, up to the rounding of a different order of summation. Each case runs a batch of 11
  * (two vectors of lanes, five of them padding) and then a batch of 3 on the same instance, so that
- * values the wider batch left in the padding lanes would show; then a batch of sequences of
- * different lengths, which runs one sequence after another.
+ * values the wider batch left in the padding lanes would show; then batches of sequences of
+ * different lengths, which run in one masked pass: past a sequence's end its state is held at zero
+ * and nothing reaches its gradient, so each sequence gets what it would alone.
  */
 class BatchedPassTest {
     /** Largest allowed |batched − summed| / max(1, |summed|): summation order only. */
@@ -40,6 +41,8 @@ class BatchedPassTest {
         compare(net, spec, randomBatch(spec, 3, new int[] {steps}, tokens, labels, random), "then 3");
         compare(net, spec, randomBatch(spec, 3, new int[] {steps, steps + 2, 1}, tokens, labels, random),
                 "lengths differ");
+        compare(net, spec, randomBatch(spec, 10, new int[] {steps + 3, 1, steps, 2, steps + 1}, tokens, labels,
+                random), "lengths differ across two vectors of lanes");
     }
 
     private static void compare(SequenceModel net, RandomNetworks.Spec spec, List<Example> batch, String what) {

@@ -95,6 +95,22 @@ public final class BatchKernels {
     }
 
     /**
+     * Sets rows {@code from .. from + count − 1} to zero in the lanes of the sequences that have
+     * ended before step {@code t} ({@code lengths[b] < t}): in a batch of different lengths, a
+     * finished sequence keeps a zero state and passes no gradient, so its padding changes nothing.
+     */
+    public static void clearEnded(double[][] rows, int from, int count, int[] lengths, int t, int lanes) {
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            for (int b = 0; b < lanes; b++) {
+                if (lengths[b] < t) {
+                    row[b] = 0.0;
+                }
+            }
+        }
+    }
+
+    /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
      * gates. Lane by lane with {@link Activations}, also with the Vector API: its exp and tanh give
      * results that differ in the last bit between the JIT's tiers, and a network must compute the

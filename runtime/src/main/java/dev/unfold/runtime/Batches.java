@@ -3,9 +3,9 @@ package dev.unfold.runtime;
 import java.util.Objects;
 
 /**
- * Argument checks for the batched calls of {@link SequenceModel}, and the way every network runs
- * a batch whose sequences differ in length: one sequence after another. Errors name the sequence
- * as well as what the single-sequence check says about it.
+ * Argument checks for the batched calls of {@link SequenceModel}, the sequences' lengths for a
+ * masked batch, and the interface's default way to run a batch: one sequence after another. Errors
+ * name the sequence as well as what the single-sequence check says about it.
  */
 public final class Batches {
     private Batches() {}
@@ -21,42 +21,57 @@ public final class Batches {
         }
     }
 
-    /** Checks a batch of dense sequences; returns their common length T, or −1 if lengths differ. */
-    public static int steps(double[][][] xs, int width) {
+    /** Checks a batch of dense sequences, which may differ in length; returns the longest length T. */
+    public static int longest(double[][][] xs, int width) {
         count(xs, "xs");
-        int steps = 0;
+        int longest = 0;
         for (int b = 0; b < xs.length; b++) {
-            int length;
             try {
-                length = Checks.sequence(xs[b], width);
+                longest = Math.max(longest, Checks.sequence(xs[b], width));
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
-            steps = b == 0 || length == steps ? length : -1;
-            if (steps < 0) {
-                return -1;
-            }
         }
-        return steps;
+        return longest;
     }
 
-    /** Checks a batch of token sequences; returns their common length T, or −1 if lengths differ. */
-    public static int steps(int[][] tokens, int vocabulary) {
+    /** Checks a batch of token sequences, which may differ in length; returns the longest length T. */
+    public static int longest(int[][] tokens, int vocabulary) {
         count(tokens, "tokens");
-        int steps = 0;
+        int longest = 0;
         for (int b = 0; b < tokens.length; b++) {
-            int length;
             try {
-                length = Checks.tokens(tokens[b], vocabulary);
+                longest = Math.max(longest, Checks.tokens(tokens[b], vocabulary));
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
-            steps = b == 0 || length == steps ? length : -1;
-            if (steps < 0) {
-                return -1;
-            }
         }
-        return steps;
+        return longest;
+    }
+
+    /**
+     * Writes each sequence's length into {@code lengths} (the lanes past the batch get the longest,
+     * {@code steps}, so nothing ever ends in them) and returns the shortest length.
+     */
+    public static int lengths(double[][][] xs, int steps, int[] lengths, int lanes) {
+        int shortest = steps;
+        for (int b = 0; b < xs.length; b++) {
+            lengths[b] = xs[b].length;
+            shortest = Math.min(shortest, lengths[b]);
+        }
+        java.util.Arrays.fill(lengths, xs.length, lanes, steps);
+        return shortest;
+    }
+
+    /** {@link #lengths(double[][][], int, int[], int)} for token sequences. */
+    public static int lengths(int[][] tokens, int steps, int[] lengths, int lanes) {
+        int shortest = steps;
+        for (int b = 0; b < tokens.length; b++) {
+            lengths[b] = tokens[b].length;
+            shortest = Math.min(shortest, lengths[b]);
+        }
+        java.util.Arrays.fill(lengths, tokens.length, lanes, steps);
+        return shortest;
     }
 
     /** Checks a batch of output buffers: one per sequence, {@code rows} rows of {@code width} each. */
@@ -89,6 +104,42 @@ public final class Batches {
         for (int b = 0; b < batch; b++) {
             try {
                 Checks.labels(labels[b], rows, classes);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks output buffers of one row per step: sequence b's has {@code rows[b]} rows. */
+    public static void outputs(double[][][] ys, int batch, int[] rows, int width) {
+        sameCount(ys, "ys", batch);
+        for (int b = 0; b < batch; b++) {
+            try {
+                Checks.outputs(ys[b], rows[b], width);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks dense targets of one row per step: sequence b's has {@code rows[b]} rows. */
+    public static void targets(double[][][] targets, int batch, int[] rows, int width) {
+        sameCount(targets, "targets", batch);
+        for (int b = 0; b < batch; b++) {
+            try {
+                Checks.targets(targets[b], rows[b], width);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks class labels of one per step: sequence b's has {@code rows[b]} labels. */
+    public static void labels(int[][] labels, int batch, int[] rows, int classes) {
+        sameCount(labels, "labels", batch);
+        for (int b = 0; b < batch; b++) {
+            try {
+                Checks.labels(labels[b], rows[b], classes);
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }

@@ -63,9 +63,10 @@ public interface SequenceModel {
 
     /**
      * {@link #forward(double[][], double[][])} for a batch: ys[b] receives the predictions for
-     * xs[b]. When every sequence has the same length, the generated network runs the batch as one
-     * pass with the batch as the innermost dimension (see {@link BatchKernels}), reading each weight
-     * once per step for all sequences; otherwise one sequence after another.
+     * xs[b]. The generated network runs the batch as one pass with the batch as the innermost
+     * dimension (see {@link BatchKernels}), reading each weight once per step for all sequences.
+     * Sequences may differ in length: each is masked past its end, so it gets the rows it would get
+     * alone (ys[b] has one row per step of xs[b], or one row for many-to-one).
      */
     default void forward(double[][][] xs, double[][][] ys) {
         Batches.forwardEach(this, xs, ys);
@@ -79,7 +80,7 @@ public interface SequenceModel {
     /**
      * {@link #backward(double[][], double[][])} for a batch: adds the sum of the sequences'
      * gradients to every parameter's gradient and returns the sum of their losses, as PyTorch
-     * does with a summed loss over a batch. Sequences of one length run as one batched pass (see
+     * does with a summed loss over a batch. The batch runs as one masked pass (see
      * {@link #forward(double[][][], double[][][])}); the result equals the sequences' single calls
      * up to rounding.
      */

@@ -3,6 +3,7 @@ package dev.unfold.processor.emit;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import java.util.Arrays;
@@ -16,24 +17,31 @@ import java.util.Arrays;
  *
  * <p>The gradient from above arrives at every step (rows of zeros where there is none), so BPTT
  * starts from nothing and reads it everywhere.
+ *
+ * <p>Sequences of different lengths share the pass: past its end a sequence's state is held at
+ * zero (so the reverse direction starts at the end from a zero state, as it would alone) and its
+ * δ is cleared (a held state depends on no weight). What BPTT carries out of such a step reaches
+ * only later held steps, whose δ is cleared too, so it needs no clearing of its own.
  */
 abstract class BatchCellEmitter extends CellEmitter {
     static final ClassName BATCH_KERNELS = ClassName.get(NetworkEmitter.RUNTIME, "BatchKernels");
 
     final DirectionPlan.Batch batch;
     final LayerPlan.Batch layerBatch;
+    final BatchPlan network;
 
-    BatchCellEmitter(LayerPlan layer, DirectionPlan direction) {
+    BatchCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
         super(layer, direction, true, null);
+        this.network = network;
         this.batch = direction.batch();
         this.layerBatch = layer.batch();
     }
 
-    static BatchCellEmitter of(LayerPlan layer, DirectionPlan direction) {
+    static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
         return switch (layer.cell()) {
-            case SIMPLE -> new BatchSimpleCellEmitter(layer, direction);
-            case LSTM -> new BatchLstmCellEmitter(layer, direction);
-            case GRU -> new BatchGruCellEmitter(layer, direction);
+            case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction);
+            case LSTM -> new BatchLstmCellEmitter(network, layer, direction);
+            case GRU -> new BatchGruCellEmitter(network, layer, direction);
         };
     }
 
@@ -82,6 +90,19 @@ abstract class BatchCellEmitter extends CellEmitter {
                 .addStatement("$T.addTransposedProduct($N, $N, $N, $N, $L, $N, 0, lanes)", BATCH_KERNELS,
                         direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
                         batch.hiddenDeltas(), deltaRow, batch.dhNext())
+                .build();
+    }
+
+    /**
+     * Zeroes {@code count} rows from {@code from} of {@code buffer} in the lanes of sequences that
+     * ended before step t; no lane has before the shortest length, so the check is skipped there.
+     */
+    final CodeBlock clearEnded(String buffer, String from, String count) {
+        return CodeBlock.builder()
+                .beginControlFlow("if (t > $N)", network.shortest())
+                .addStatement("$T.clearEnded($N, $L, $L, $N, t, lanes)", BATCH_KERNELS, buffer, from, count,
+                        network.lengths())
+                .endControlFlow()
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import java.util.Arrays;
@@ -9,8 +10,8 @@ import java.util.Arrays;
 /** {@link GruCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchGruCellEmitter extends BatchCellEmitter {
 
-    BatchGruCellEmitter(LayerPlan layer, DirectionPlan direction) {
-        super(layer, direction);
+    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
+        super(network, layer, direction);
     }
 
     private CodeBlock bindRows() {
@@ -72,6 +73,8 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .addStatement("h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b]")
                 .endControlFlow()
                 .endControlFlow()
+                .add("// sequences that have ended keep a zero state\n")
+                .add(clearEnded(layerBatch.states(), "state", hidden))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "GRU recurrence of " + layer.name() + " for "
@@ -118,6 +121,9 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .addStatement("dhLater[b] = dh * z")
                 .endControlFlow()
                 .endControlFlow()
+                .add("// a held state passes nothing back\n")
+                .add(clearEnded(batch.deltas(), "gate", layer.gateRowsConstant()))
+                .add(clearEnded(batch.hiddenDeltas(), "gate", layer.gateRowsConstant()))
                 .add("// + W_hhᵀ δa^h_t: the rest of what $L receives\n", previousState())
                 .add(addTransposedRecurrentProduct("gate"))
                 .endControlFlow()

@@ -32,7 +32,7 @@ final class BatchLayerEmitter {
         this.layer = layer;
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(BatchCellEmitter.of(layer, direction));
+            cells.add(BatchCellEmitter.of(network.batch(), layer, direction));
         }
     }
 
@@ -114,7 +114,9 @@ final class BatchLayerEmitter {
                     .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction))
                     .addStatement("double bias = $N[m]", direction.bias().valueField())
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
-                    .addStatement("sums[b] = $N[m * $N + tokens[b][t - 1]] + bias", direction.weightIh().valueField(),
+                    .add("// past a sequence's end, token 0: its state is cleared anyway\n")
+                    .addStatement("int token = t <= $N[b] ? tokens[b][t - 1] : 0", network.batch().lengths())
+                    .addStatement("sums[b] = $N[m * $N + token] + bias", direction.weightIh().valueField(),
                             layer.inputConstant())
                     .endControlFlow()
                     .addStatement("$T.fill(sums, batch, lanes, bias)", Arrays.class)
@@ -217,8 +219,10 @@ final class BatchLayerEmitter {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", rows)
                     .addStatement("double[] d = $N[t * $N + m]", direction.batch().deltas(), rows)
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
+                    .beginControlFlow("if (t <= $N[b])", network.batch().lengths())
                     .addStatement("$N[m * $N + tokens[b][t - 1]] += d[b]", direction.weightIh().gradientField(),
                             NetworkPlan.INPUT_CONSTANT)
+                    .endControlFlow()
                     .endControlFlow()
                     .endControlFlow();
         }

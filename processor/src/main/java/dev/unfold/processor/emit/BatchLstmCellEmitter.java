@@ -2,14 +2,15 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 
 /** {@link LstmCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchLstmCellEmitter extends BatchCellEmitter {
 
-    BatchLstmCellEmitter(LayerPlan layer, DirectionPlan direction) {
-        super(layer, direction);
+    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
+        super(network, layer, direction);
     }
 
     @Override
@@ -67,6 +68,9 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .addStatement("h[b] *= o[b]")
                 .endControlFlow()
                 .endControlFlow()
+                .add("// sequences that have ended keep h = c = 0\n")
+                .add(clearEnded(layerBatch.states(), "state", hidden))
+                .add(clearEnded(batch.cellStates(), "cell", hidden))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
@@ -112,6 +116,9 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .addStatement("dcLater[b] = dc * f")
                 .endControlFlow()
                 .endControlFlow()
+                .add("// a held state passes nothing back\n")
+                .add(clearEnded(deltas, "gate", layer.gateRowsConstant()))
+
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
                 .add(zeroCarried(batch.dhNext()))
                 .add(addTransposedRecurrentProduct("gate"))

@@ -20,8 +20,9 @@ import java.util.List;
 /**
  * Emits the batched entry points ({@code forward} and {@code backward} over {@code double[][][]}
  * or {@code int[][]}) and what they share: the batch-row buffers, their reservation, the input
- * transposition, and the order of the layers' and the output's batched methods. A batch whose
- * sequences differ in length runs one sequence after another, through {@code Batches}.
+ * transposition, and the order of the layers' and the output's batched methods. Sequences of
+ * different lengths run in the same pass, masked: each lane knows its sequence's length, and past
+ * it the layers hold a zero state and the loss counts nothing (see {@link BatchCellEmitter}).
  */
 final class BatchNetworkEmitter {
     private static final ClassName BATCH_KERNELS = BatchCellEmitter.BATCH_KERNELS;
@@ -109,6 +110,12 @@ final class BatchNetworkEmitter {
         fields.add(FieldSpec.builder(int.class, batch.lanes(), PRIVATE)
                 .addJavadoc("Lanes (sequences, padded to a multiple of 8) each batch row can hold.\n")
                 .build());
+        fields.add(FieldSpec.builder(int[].class, batch.lengths(), PRIVATE)
+                .addJavadoc("Each lane's sequence length; lanes past the batch have the longest.\n")
+                .build());
+        fields.add(FieldSpec.builder(int.class, batch.shortest(), PRIVATE)
+                .addJavadoc("The shortest sequence's length: up to it, no lane is masked.\n")
+                .build());
         fields.add(FieldSpec.builder(double[][].class, batch.inputs(), PRIVATE)
                 .addJavadoc("The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.\n")
                 .build());
@@ -158,9 +165,8 @@ final class BatchNetworkEmitter {
         addInput(method, input);
         method.addParameter(double[][][].class, "ys");
         refuseWhenStateful(method);
-        checkInput(method, input, "forwardEach", "ys", false);
-        method.addStatement("int batch = $L.length", inputName(input))
-                .addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, OutputEmitter.outputRows(network), network.output().sizeConstant());
+        measure(method, input);
+        method.addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, outputRows(), network.output().sizeConstant());
         prepare(method, input);
         return method.addStatement("$N(ys, batch, steps)", BatchPlan.PREDICT).build();
     }
@@ -177,9 +183,8 @@ final class BatchNetworkEmitter {
                     .build();
         }
         refuseWhenStateful(method);
-        checkInput(method, input, "backwardEach", targets, true);
-        method.addStatement("int batch = $L.length", inputName(input))
-                .addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, OutputEmitter.outputRows(network),
+        measure(method, input);
+        method.addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, outputRows(),
                         network.output().sizeConstant());
         prepare(method, input);
         method.addStatement("double loss = $N($N, batch, steps, lanes)", BatchPlan.LOSS_AND_DELTA, targets)
@@ -208,26 +213,27 @@ final class BatchNetworkEmitter {
         method.addParameter(input == Input.DENSE ? double[][][].class : int[][].class, inputName(input));
     }
 
-    /** Checks the inputs; sequences of different lengths go one by one, through {@code Batches}. */
-    private static void checkInput(MethodSpec.Builder method, Input input, String oneByOne, String second,
-                                   boolean returnsLoss) {
-        method.addStatement("int steps = $T.steps($L, $N)", BATCHES, inputName(input), NetworkPlan.INPUT_CONSTANT)
-                .beginControlFlow("if (steps < 0)")
-                .addComment("lengths differ: one sequence after another");
-        if (returnsLoss) {
-            method.addStatement("return $T.$L(this, $L, $L)", BATCHES, oneByOne, inputName(input), second);
-        } else {
-            method.addStatement("$T.$L(this, $L, $L)", BATCHES, oneByOne, inputName(input), second)
-                    .addStatement("return");
-        }
-        method.endControlFlow();
+    /**
+     * Checks the inputs, makes room for the longest, and notes each lane's length (every lane's is
+     * needed before the targets can be checked against them).
+     */
+    private void measure(MethodSpec.Builder method, Input input) {
+        method.addStatement("int steps = $T.longest($L, $N)", BATCHES, inputName(input), NetworkPlan.INPUT_CONSTANT)
+                .addStatement("int batch = $L.length", inputName(input))
+                .addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
+                .addStatement("$N(steps, lanes)", BatchPlan.RESERVE)
+                .addStatement("$N = $T.lengths($L, steps, $N, lanes)", batch.shortest(), BATCHES, inputName(input),
+                        batch.lengths());
     }
 
-    /** Buffers, the inputs as batch rows, the first layer's projection, then the forward pass. */
+    /** How many output rows each sequence has: its length, or 1 for many-to-one. */
+    private String outputRows() {
+        return network.mapping() == dev.unfold.Mapping.MANY_TO_MANY ? batch.lengths() : "1";
+    }
+
+    /** The inputs as batch rows, the first layer's projection, then the forward pass. */
     private void prepare(MethodSpec.Builder method, Input input) {
         LayerPlan first = network.layers().get(0);
-        method.addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
-                .addStatement("$N(steps, lanes)", BatchPlan.RESERVE);
         if (input == Input.DENSE) {
             method.addStatement("$N()", BatchPlan.RESERVE_INPUTS)
                     .addStatement("$N(xs, batch, steps, lanes)", BatchPlan.GATHER_INPUTS)
@@ -250,7 +256,8 @@ final class BatchNetworkEmitter {
                 .addStatement("return")
                 .endControlFlow()
                 .addStatement("$N = $T.max(steps, $N)", batch.steps(), Math.class, batch.steps())
-                .addStatement("$N = $T.max(lanes, $N)", batch.lanes(), Math.class, batch.lanes());
+                .addStatement("$N = $T.max(lanes, $N)", batch.lanes(), Math.class, batch.lanes())
+                .addStatement("$N = new int[$N]", batch.lengths(), batch.lanes());
         for (Buffer buffer : buffers()) {
             method.addStatement("$N = new double[$L][$N]", buffer.name(), buffer.rows(), batch.lanes());
         }
@@ -275,10 +282,17 @@ final class BatchNetworkEmitter {
                 .beginControlFlow("for (int b = 0; b < batch; b++)")
                 .addStatement("double[][] sequence = xs[b]")
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] x = sequence[t - 1]")
                 .addStatement("int row = t * $N", input)
+                .beginControlFlow("if (t > sequence.length)")
+                .add("// zeros past the sequence's end\n")
+                .beginControlFlow("for (int j = 0; j < $N; j++)", input)
+                .addStatement("$N[row + j][b] = 0.0", batch.inputs())
+                .endControlFlow()
+                .nextControlFlow("else")
+                .addStatement("double[] x = sequence[t - 1]")
                 .beginControlFlow("for (int j = 0; j < $N; j++)", input)
                 .addStatement("$N[row + j][b] = x[j]", batch.inputs())
+                .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()

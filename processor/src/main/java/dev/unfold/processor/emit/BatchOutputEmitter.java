@@ -19,7 +19,8 @@ import java.util.List;
  * Emits the output projection, predictions, loss and output gradients of the batched pass: as
  * {@link OutputEmitter} and {@link LossEmitter} do for one sequence, the products over every
  * sequence at once, the loss sequence by sequence on its logits gathered from the batch rows.
- * Lanes past the batch get δy = 0, so they add nothing to any gradient.
+ * Lanes past the batch, and steps past a sequence's end, get δy = 0, so they add nothing to any
+ * gradient; a many-to-one summary reads each sequence's state at its own last step.
  */
 final class BatchOutputEmitter {
     private final NetworkPlan network;
@@ -81,10 +82,13 @@ final class BatchOutputEmitter {
     /** Copies the top layer's last forward state (and first reverse one) into the summary rows. */
     private CodeBlock summarise() {
         CodeBlock.Builder code = CodeBlock.builder()
-                .add("// the summary $L, every sequence's\n", summaryWords())
+                .add("// the summary $L, every sequence's, each at its own last step\n", summaryWords())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", top.hiddenConstant())
-                .addStatement("$T.arraycopy($N[steps * $N + k], 0, $N[k], 0, lanes)", System.class,
-                        top.batch().states(), top.widthConstant(), batch.summary());
+                .addStatement("double[] summary = $N[k]", batch.summary())
+                .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                .addStatement("summary[b] = $N[$N[b] * $N + k][b]", top.batch().states(), batch.lengths(),
+                        top.widthConstant())
+                .endControlFlow();
         if (top.isBidirectional()) {
             code.addStatement("$T.arraycopy($N[$N + $N + k], 0, $N[$N + k], 0, lanes)", System.class,
                     top.batch().states(), top.widthConstant(), top.hiddenConstant(), batch.summary(),
@@ -96,8 +100,14 @@ final class BatchOutputEmitter {
     private MethodSpec predict() {
         CodeBlock.Builder code = CodeBlock.builder();
         OutputEmitter.beginRows(code, network, false);
-        code.beginControlFlow("for (int b = 0; b < batch; b++)")
-                .addStatement("double[] y = ys[b][$L]", OutputEmitter.callerRow(network));
+        code.beginControlFlow("for (int b = 0; b < batch; b++)");
+        if (everyStep) {
+            code.beginControlFlow("if (t > $N[b])", batch.lengths())
+                    .add("// past this sequence's end\n")
+                    .addStatement("continue")
+                    .endControlFlow();
+        }
+        code.addStatement("double[] y = ys[b][$L]", OutputEmitter.callerRow(network));
         switch (network.loss()) {
             case MSE -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                     .addStatement("y[k] = $N[row + k][b]", batch.logits())
@@ -176,8 +186,11 @@ final class BatchOutputEmitter {
                     .addStatement("$T.addTransposedProduct($N, $N, $N, $N, 0, $N, 0, lanes)", BATCH_KERNELS,
                             output.weight().valueField(), size, width, batch.delta(), batch.summaryGradient())
                     .beginControlFlow("for (int k = 0; k < $N; k++)", top.hiddenConstant())
-                    .addStatement("$T.arraycopy($N[k], 0, $N[steps * $N + k], 0, lanes)", System.class,
-                            batch.summaryGradient(), top.batch().statesGradient(), width);
+                    .addStatement("double[] summaryGradient = $N[k]", batch.summaryGradient())
+                    .beginControlFlow("for (int b = 0; b < lanes; b++)")
+                    .addStatement("$N[$N[b] * $N + k][b] = summaryGradient[b]", top.batch().statesGradient(),
+                            batch.lengths(), width)
+                    .endControlFlow();
             if (top.isBidirectional()) {
                 code.addStatement("$T.arraycopy($N[$N + k], 0, $N[$N + $N + k], 0, lanes)", System.class,
                         batch.summaryGradient(), top.hiddenConstant(), top.batch().statesGradient(), width,
@@ -195,6 +208,7 @@ final class BatchOutputEmitter {
         CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
         OutputEmitter.beginRows(code, network, false);
         code.beginControlFlow("for (int b = 0; b < batch; b++)")
+                .add(skipEnded())
                 .addStatement("double[] y = targets[b][$L]", OutputEmitter.callerRow(network))
                 .add(gatherColumn())
                 .add(LossEmitter.targetLoss(network.loss(), batch.column(), batch.columnDelta(), "",
@@ -218,6 +232,7 @@ final class BatchOutputEmitter {
         CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
         OutputEmitter.beginRows(code, network, false);
         code.beginControlFlow("for (int b = 0; b < batch; b++)")
+                .add(skipEnded())
                 .addStatement("int label = labels[b][$L]", OutputEmitter.callerRow(network))
                 .add(gatherColumn())
                 .add(LossEmitter.labelLoss(batch.column(), batch.columnDelta(), "", output.sizeConstant()))
@@ -240,6 +255,22 @@ final class BatchOutputEmitter {
         return CodeBlock.builder()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                 .addStatement("$N[row + k][b] = $N[k]", batch.delta(), batch.columnDelta())
+                .endControlFlow()
+                .build();
+    }
+
+    /** For one output per step: past a sequence's end, no loss and δy = 0. */
+    private CodeBlock skipEnded() {
+        if (!everyStep) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("if (t > $N[b])", batch.lengths())
+                .add("// past this sequence's end: no loss, no gradient\n")
+                .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
+                .addStatement("$N[row + k][b] = 0.0", batch.delta())
+                .endControlFlow()
+                .addStatement("continue")
                 .endControlFlow()
                 .build();
     }

@@ -2,14 +2,15 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 
 /** {@link SimpleCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchSimpleCellEmitter extends BatchCellEmitter {
 
-    BatchSimpleCellEmitter(LayerPlan layer, DirectionPlan direction) {
-        super(layer, direction);
+    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
+        super(network, layer, direction);
     }
 
     @Override
@@ -21,6 +22,8 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                 .add("// u = W_ih x_t + b (already in $N) + W_hh $L, for every sequence at once\n", h, previousState())
                 .add(addRecurrentProduct(h, "state"))
                 .add(activate())
+                .add("// sequences that have ended keep a zero state\n")
+                .add(clearEnded(h, "state", layer.hiddenConstant()))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "recurrence of " + layer.name() + " for " + stepRange()
@@ -75,6 +78,8 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                         ActivationCode.derivativeTimes(layer.activation(), "h", CodeBlock.of("above[b] + dhLater[b]")))
                 .endControlFlow()
                 .endControlFlow()
+                .add("// a held state passes nothing back\n")
+                .add(clearEnded(batch.deltas(), "row", layer.hiddenConstant()))
                 .add("// W_hhᵀ δu_t: the gradient $L receives through the recurrence\n", previousState())
                 .add(zeroCarried(batch.dhNext()))
                 .add(addTransposedRecurrentProduct("row"))

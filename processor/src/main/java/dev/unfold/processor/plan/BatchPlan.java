@@ -7,6 +7,8 @@ package dev.unfold.processor.plan;
  *
  * @param lanes the field holding how many lanes the batch rows have room for
  * @param steps the field holding how many steps the batch buffers have room for
+ * @param lengths the field holding each lane's sequence length (the longest for lanes past the batch)
+ * @param shortest the field holding the batch's shortest length: no sequence has ended up to it
  * @param inputs the network's dense inputs, row t · I + j holding x_t[j] of every sequence
  * @param logits the output logits, rows as in {@link OutputPlan#logits()}
  * @param delta ∂L/∂o, rows as the logits
@@ -18,6 +20,8 @@ package dev.unfold.processor.plan;
 public record BatchPlan(
         String lanes,
         String steps,
+        String lengths,
+        String shortest,
         String inputs,
         String logits,
         String delta,

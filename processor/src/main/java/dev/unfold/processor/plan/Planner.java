@@ -82,7 +82,7 @@ public final class Planner {
                 List.copyOf(layers),
                 output,
                 List.copyOf(parameters),
-                new BatchPlan("batchLanes", "batchSteps", "batchInputs", "batchLogits", "batchDelta",
+                new BatchPlan("batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
                         manyToOne ? "batchSummary" : null, manyToOne ? "batchSummaryGrad" : null,
                         "batchColumn", "batchColumnDelta"));
     }
