@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for a safetensors header: objects, arrays, strings, integers, and the
- * literals. Objects become {@code Map<String, Object>} (duplicate keys are an error, as the format
- * asks), arrays {@code List<Object>}, integers {@code Long}. Anything else is an error with the
- * offset where it went wrong.
+ * Just enough JSON for a safetensors header and a vocabulary file: objects, arrays, strings,
+ * integers, and the literals. Objects become {@code Map<String, Object>} (duplicate keys are an
+ * error, as the format asks), arrays {@code List<Object>}, integers {@code Long}. Anything else is
+ * an error with the offset where it went wrong. Writers build their JSON themselves and quote their
+ * strings with {@link #quote}.
  */
 final class Json {
     private final String text;
@@ -28,6 +29,30 @@ final class Json {
             throw json.error("unexpected text after the value");
         }
         return value;
+    }
+
+    /**
+     * {@code text} as a JSON string literal. Quotes, backslashes and control characters are escaped,
+     * and so are surrogates: a lone one (a character vocabulary may hold half of a pair) has no
+     * UTF-8 encoding, and as an escape it survives the file and comes back from {@link #parse}.
+     */
+    static String quote(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                default -> {
+                    if (c < 0x20 || Character.isSurrogate(c)) {
+                        quoted.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
     }
 
     private Object value() {

@@ -1,14 +1,11 @@
 package dev.unfold.runtime;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -66,7 +63,8 @@ public final class SafeTensors {
             header.append("\"__metadata__\":{");
             boolean first = true;
             for (Map.Entry<String, String> entry : metadata.entrySet()) {
-                header.append(first ? "" : ",").append(quote(entry.getKey())).append(':').append(quote(entry.getValue()));
+                header.append(first ? "" : ",").append(Json.quote(entry.getKey())).append(':')
+                        .append(Json.quote(entry.getValue()));
                 first = false;
             }
             header.append('}');
@@ -74,7 +72,7 @@ public final class SafeTensors {
         long offset = 0;
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
             long size = 8L * entry.getValue().values().length;
-            header.append(header.length() > 1 ? "," : "").append(quote(entry.getKey()))
+            header.append(header.length() > 1 ? "," : "").append(Json.quote(entry.getKey()))
                     .append(":{\"dtype\":\"F64\",\"shape\":").append(describe(entry.getValue().shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(offset + size).append("]}");
             offset += size;
@@ -85,28 +83,16 @@ public final class SafeTensors {
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
 
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".partial");
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
-                out.write(length.array());
-                out.write(json);
-                for (Tensor tensor : tensors.values()) {
-                    ByteBuffer data = ByteBuffer.allocate(8 * tensor.values().length).order(ByteOrder.LITTLE_ENDIAN);
-                    data.asDoubleBuffer().put(tensor.values());
-                    out.write(data.array());
-                }
+        AtomicFile.write(file, out -> {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
+            out.write(length.array());
+            out.write(json);
+            for (Tensor tensor : tensors.values()) {
+                ByteBuffer data = ByteBuffer.allocate(8 * tensor.values().length).order(ByteOrder.LITTLE_ENDIAN);
+                data.asDoubleBuffer().put(tensor.values());
+                out.write(data.array());
             }
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        });
     }
 
     static Map<String, Tensor> parse(byte[] bytes) {
@@ -234,23 +220,5 @@ public final class SafeTensors {
             text.append(i == 0 ? "" : ", ").append(shape[i]);
         }
         return text.append(']').toString();
-    }
-
-    private static String quote(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }

@@ -6,6 +6,7 @@ import dev.unfold.runtime.Optimizer;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.Sgd;
+import dev.unfold.runtime.Shuffle;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -67,14 +68,11 @@ public final class ClassifySample {
                 optimizer.getClass().getSimpleName(), learningRate, CLIP_NORM);
 
         int[] label = new int[1];
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+        int[] order = Shuffle.identity(train.size());
         Result result = new Result(Double.NaN, accuracy(net, test));
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
-            shuffle(order, random);
+            Shuffle.inPlace(order, random);
             double loss = 0;
             int clipped = 0;
             for (int i : order) {
@@ -107,14 +105,5 @@ public final class ClassifySample {
             }
         }
         return (double) correct / examples.size();
-    }
-
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.unfold.samples;
 
 import dev.unfold.runtime.Sgd;
+import dev.unfold.runtime.Windows;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -39,12 +40,10 @@ public final class ForecastSample {
     public static Result run(int networks, int epochs, double learningRate, PrintStream out) {
         double center = (max(SERIES) + min(SERIES)) / 2;
         double scale = (max(SERIES) - min(SERIES)) / 2;
-        double[][] known = windows(SERIES, WINDOW, center, scale);           // x_1..x_5
-        double[][] training = Arrays.copyOf(known, known.length - 1);        // x_1..x_4 have targets
-        double[][] targets = new double[training.length][1];
-        for (int t = 0; t < training.length; t++) {
-            targets[t][0] = (SERIES[t + WINDOW] - center) / scale;
-        }
+        double[] scaled = scaled(SERIES, center, scale);
+        double[][] known = Windows.all(scaled, WINDOW);                      // x_1..x_5
+        double[][] training = Windows.inputs(scaled, WINDOW);                // x_1..x_4 have targets
+        double[][] targets = Windows.targets(scaled, WINDOW);                // y_1..y_4
 
         Forecaster first = new UnfoldedForecaster(1);
         out.printf("Seed 002's forecaster: %s%n", first);
@@ -85,15 +84,13 @@ public final class ForecastSample {
         return result;
     }
 
-    /** Windows of {@code width} consecutive values, each scaled as (v − center) / scale. */
-    static double[][] windows(double[] series, int width, double center, double scale) {
-        double[][] windows = new double[series.length - width + 1][width];
-        for (int t = 0; t < windows.length; t++) {
-            for (int j = 0; j < width; j++) {
-                windows[t][j] = (series[t + j] - center) / scale;
-            }
+    /** Every value scaled as (v − center) / scale. */
+    static double[] scaled(double[] series, double center, double scale) {
+        double[] scaled = new double[series.length];
+        for (int i = 0; i < series.length; i++) {
+            scaled[i] = (series[i] - center) / scale;
         }
-        return windows;
+        return scaled;
     }
 
     static double nearestSeriesValue(double value) {

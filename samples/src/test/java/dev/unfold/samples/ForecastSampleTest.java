@@ -35,10 +35,8 @@ class ForecastSampleTest {
     }
 
     @Test
-    void windowsSlideOneStepAndScale() {
-        double[][] windows = ForecastSample.windows(ForecastSample.SERIES, 4, 10, 2);
-        assertEquals(5, windows.length);
-        assertEquals(java.util.List.of(-1.0, 0.0, 1.0, 0.0), Arrays.stream(windows[0]).boxed().toList());
-        assertEquals(java.util.List.of(-1.0, 1.0, 0.0, 1.0), Arrays.stream(windows[4]).boxed().toList());
+    void seriesIsScaledToMinusOneToOne() {
+        double[] scaled = ForecastSample.scaled(ForecastSample.SERIES, 10, 2);
+        assertEquals(java.util.List.of(-1.0, 0.0, 1.0, 0.0, -1.0, 1.0, 0.0, 1.0), Arrays.stream(scaled).boxed().toList());
     }
 }
