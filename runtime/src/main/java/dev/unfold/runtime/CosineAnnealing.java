@@ -22,6 +22,6 @@ record CosineAnnealing(double initial, double minimum, long steps) implements Le
         if (Checks.nonNegative("step", step) >= steps) {
             return minimum; // exactly: cos(π n/n) is not exactly −1 once π n/n is rounded
         }
-        return minimum + (initial - minimum) * (1 + StrictMath.cos(Math.PI * step / steps)) / 2;
+        return minimum + (initial - minimum) * (1 + Math.cos(Math.PI * step / steps)) / 2;
     }
 }

@@ -10,6 +10,6 @@ record ExponentialDecay(double initial, double gamma) implements LearningRateSch
 
     @Override
     public double rate(long step) {
-        return initial * StrictMath.pow(gamma, Checks.nonNegative("step", step));
+        return initial * Math.pow(gamma, Checks.nonNegative("step", step));
     }
 }

@@ -3,8 +3,10 @@ package dev.unfold.runtime;
 /**
  * The learning rate as a function of how many updates have been taken. A pure function of the
  * step, with no state of its own, so a run resumed from a checkpoint (which restores
- * {@link Optimizer#steps()}) follows the schedule exactly; the rates are computed with
- * {@link StrictMath}, so they are the same bits on every JVM.
+ * {@link Optimizer#steps()}) follows the schedule exactly. Rates are computed from the step in
+ * closed form ({@link Math#pow}, {@link Math#cos}: HotSpot gives the same bits in the interpreter
+ * and both compilers; {@link StrictMath#pow} would allocate), never by updating the previous
+ * rate as PyTorch's schedulers do, so they agree with PyTorch's to the last few bits only.
  *
  * <p>Before each step, {@link #applyTo} sets the optimizer's rate:
  * <pre>

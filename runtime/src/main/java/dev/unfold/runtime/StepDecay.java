@@ -11,6 +11,6 @@ record StepDecay(double initial, long every, double gamma) implements LearningRa
 
     @Override
     public double rate(long step) {
-        return initial * StrictMath.pow(gamma, Checks.nonNegative("step", step) / every);
+        return initial * Math.pow(gamma, Checks.nonNegative("step", step) / every);
     }
 }
