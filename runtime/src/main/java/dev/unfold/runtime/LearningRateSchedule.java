@@ -39,7 +39,10 @@ public interface LearningRateSchedule {
         return new StepDecay(initial, every, gamma);
     }
 
-    /** η γ^k, as {@code ExponentialLR(gamma=γ)}. */
+    /**
+     * η γ^k, as {@code ExponentialLR(gamma=γ)}. With γ &lt; 1 the rate underflows to 0 after enough
+     * steps (at γ = 0.99, some 74,000), and optimizers refuse a rate of 0.
+     */
     static LearningRateSchedule exponential(double initial, double gamma) {
         return new ExponentialDecay(initial, gamma);
     }
@@ -47,7 +50,8 @@ public interface LearningRateSchedule {
     /**
      * η_min + (η − η_min)(1 + cos(π k/n))/2 for k ≤ n, then η_min: half a cosine from η down to
      * η_min over n steps, as {@code CosineAnnealingLR(T_max=n, eta_min=η_min)}, which however
-     * climbs back up after n steps where this holds the minimum.
+     * climbs back up after n steps where this holds the minimum. η_min must be positive, as held
+     * rates are used: optimizers refuse a rate of 0.
      */
     static LearningRateSchedule cosine(double initial, double minimum, long steps) {
         return new CosineAnnealing(initial, minimum, steps);
