@@ -11,16 +11,27 @@ processor/src/test/resources/parity/:
   <Name>.data.safetensors     the input (xs or tokens), the targets (targets or labels), the
                               predictions, the summed loss, and every gradient ("grad.<name>")
 
-It also writes runtime/src/test/resources/optimizers.safetensors: torch.optim.SGD and Adam
-trajectories over given gradients, which OptimizerParityTest replays.
+It also writes, for the runtime's tests:
+
+  runtime/src/test/resources/optimizers.safetensors  trajectories of torch.optim's SGD, Adagrad,
+                              RMSprop, Adam and AdamW (several options each, some under a scheduler)
+                              over given gradients, which OptimizerParityTest replays
+  runtime/src/test/resources/schedules.safetensors   the rates torch.optim.lr_scheduler's StepLR,
+                              ExponentialLR, CosineAnnealingLR and a warm-up SequentialLR give, step
+                              by step, which LearningRateScheduleTest checks
 
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-The output is deterministic; CI only reads the committed files and needs no Python.
+(--only parity or --only runtime writes one of the two sets). The output is deterministic on one
+machine, but the parity fixtures' gradients have come out different in their last bits on another
+(PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
+without touching them. CI only reads the committed files and needs no Python.
 """
+import argparse
 import json
 import os
 import random
 import struct
+import warnings
 
 import numpy as np
 import torch
@@ -29,6 +40,7 @@ import torch.nn.functional as F
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "processor", "src", "test", "resources", "parity")
 OPTIMIZERS = os.path.join(ROOT, "runtime", "src", "test", "resources", "optimizers.safetensors")
+SCHEDULES_FILE = os.path.join(ROOT, "runtime", "src", "test", "resources", "schedules.safetensors")
 CELLS = {"SIMPLE": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}
 LOSSES = {"MSE": "Mse", "CROSS_ENTROPY": "Ce", "BINARY_CROSS_ENTROPY": "Bce"}
 MAPPINGS = {"MANY_TO_MANY": "M2m", "MANY_TO_ONE": "M2o"}
@@ -179,43 +191,126 @@ def declaration(cfg):
 
 
 def optimizer_trajectories():
-    """Parameters after each of five steps of SGD and Adam, given the same gradients."""
+    """Parameters after each of five steps of every torch.optim run in OPTIMIZER_RUNS, given the same gradients.
+
+    Every run starts from the same initial values and sees the same five gradients (entries of very
+    different scales). Runs with a scheduler step it after each optimizer step, so they also check
+    that the optimizer uses the rate it is given at each step. foreach=False pins PyTorch's
+    per-tensor loop, whose arithmetic the Java optimizers follow.
+    """
     torch.manual_seed(7)
     initial = torch.randn(7, dtype=torch.float64)
     gradients = torch.randn(5, 7, dtype=torch.float64) * torch.tensor([1, 10, 0.1, 1, 3, 1e-3, 1], dtype=torch.float64)
-    runs = {"sgd": lambda p: torch.optim.SGD([p], lr=0.1),
-            "adam": lambda p: torch.optim.Adam([p], lr=0.01),
-            "adam_custom": lambda p: torch.optim.Adam([p], lr=0.05, betas=(0.8, 0.99), eps=1e-6)}
     tensors = {"initial": initial, "gradients": gradients}
-    for name, make in runs.items():
+    for name, (make, schedule) in OPTIMIZER_RUNS.items():
         parameter = torch.nn.Parameter(initial.clone())
-        optimizer = make(parameter)
+        optimizer = make([parameter])
+        scheduler = schedule(optimizer) if schedule else None
         trajectory = []
         for gradient in gradients:
             parameter.grad = gradient.clone()
             optimizer.step()
+            if scheduler:
+                scheduler.step()
             trajectory.append(parameter.detach().clone())
         tensors[name] = torch.stack(trajectory)
     return tensors
 
 
+optim = torch.optim
+lr_scheduler = torch.optim.lr_scheduler
+
+# name: (optimizer over a parameter list, scheduler or None); OptimizerParityTest replays each by name
+OPTIMIZER_RUNS = {
+    "sgd": (lambda p: optim.SGD(p, lr=0.1, foreach=False), None),
+    "sgd_momentum": (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, foreach=False), None),
+    "sgd_nesterov": (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, foreach=False), None),
+    "sgd_dampening_weight_decay": (lambda p: optim.SGD(p, lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01,
+                                                       foreach=False), None),
+    "sgd_nesterov_weight_decay": (lambda p: optim.SGD(p, lr=0.05, momentum=0.5, nesterov=True, weight_decay=0.1,
+                                                      foreach=False), None),
+    "sgd_momentum_step_lr": (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, foreach=False),
+                             lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=0.5)),
+    "adagrad": (lambda p: optim.Adagrad(p, lr=0.1, foreach=False), None),
+    "adagrad_options": (lambda p: optim.Adagrad(p, lr=0.1, lr_decay=0.05, weight_decay=0.02,
+                                                initial_accumulator_value=0.5, eps=1e-6, foreach=False), None),
+    "adagrad_exponential_lr": (lambda p: optim.Adagrad(p, lr=0.1, lr_decay=0.1, foreach=False),
+                               lambda o: lr_scheduler.ExponentialLR(o, gamma=0.8)),
+    "rmsprop": (lambda p: optim.RMSprop(p, lr=0.01, foreach=False), None),
+    "rmsprop_momentum": (lambda p: optim.RMSprop(p, lr=0.01, momentum=0.9, foreach=False), None),
+    "rmsprop_centered": (lambda p: optim.RMSprop(p, lr=0.01, centered=True, foreach=False), None),
+    "rmsprop_everything": (lambda p: optim.RMSprop(p, lr=0.005, alpha=0.9, eps=1e-6, weight_decay=0.05, momentum=0.7,
+                                                   centered=True, foreach=False), None),
+    "adam": (lambda p: optim.Adam(p, lr=0.01, foreach=False), None),
+    "adam_custom": (lambda p: optim.Adam(p, lr=0.05, betas=(0.8, 0.99), eps=1e-6, foreach=False), None),
+    "adam_weight_decay": (lambda p: optim.Adam(p, lr=0.01, weight_decay=0.1, foreach=False), None),
+    "adamw": (lambda p: optim.AdamW(p, lr=0.01, foreach=False), None),
+    "adamw_custom": (lambda p: optim.AdamW(p, lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.2, foreach=False),
+                     None),
+    "adamw_cosine_lr": (lambda p: optim.AdamW(p, lr=0.01, weight_decay=0.1, foreach=False),
+                        lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=4, eta_min=0.001)),
+}
+
+
+def schedule_rates():
+    """The rate each torch.optim.lr_scheduler in SCHEDULES gives an SGD optimizer at lr 0.1 for each step.
+
+    CosineAnnealingLR is recorded up to T_max only: after it PyTorch's rate climbs back up, where
+    Unfold's holds the minimum.
+    """
+    # SequentialLR steps the cosine with an epoch argument at its milestone, and PyTorch warns about its own call
+    warnings.filterwarnings("ignore", message="The epoch parameter in `scheduler.step\\(\\)`")
+    tensors = {}
+    for name, (make, steps) in SCHEDULES.items():
+        optimizer = optim.SGD([torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))], lr=0.1)
+        scheduler = make(optimizer)
+        rates = []
+        for _ in range(steps):
+            rates.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            scheduler.step()
+        tensors[name] = torch.tensor(rates, dtype=torch.float64)
+    return tensors
+
+
+# name: (scheduler over an optimizer at lr 0.1, steps recorded); LearningRateScheduleTest reads each by name
+SCHEDULES = {
+    "step_lr": (lambda o: lr_scheduler.StepLR(o, step_size=3, gamma=0.5), 14),
+    "exponential_lr": (lambda o: lr_scheduler.ExponentialLR(o, gamma=0.9), 14),
+    "cosine_annealing_lr": (lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=8, eta_min=0.001), 9),
+    # a warm-up over 3 steps (0.1/3, 0.2/3, 0.1), then the cosine from its own step 0
+    "warm_up_then_cosine": (lambda o: lr_scheduler.SequentialLR(o, [
+        lr_scheduler.LinearLR(o, start_factor=1 / 3, end_factor=1.0, total_iters=2),
+        lr_scheduler.CosineAnnealingLR(o, T_max=8, eta_min=0.001)], milestones=[3]), 12),
+}
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=("parity", "runtime"),
+                        help="write only the processor's parity fixtures, or only the runtime's optimizer and"
+                             " schedule fixtures")
+    only = parser.parse_args().only
     torch.set_default_dtype(torch.float64)
-    os.makedirs(OUT, exist_ok=True)
-    for stale in os.listdir(OUT):
-        os.remove(os.path.join(OUT, stale))
     metadata = {"producer": "tools/pytorch-fixtures.py", "torch": torch.__version__}
-    configs = configurations()
-    for cfg in configs:
-        weights, data = fixture(cfg)
-        write_safetensors(os.path.join(OUT, cfg["name"] + ".weights.safetensors"), weights, metadata)
-        write_safetensors(os.path.join(OUT, cfg["name"] + ".data.safetensors"), data, metadata)
-        with open(os.path.join(OUT, cfg["name"] + ".java"), "w") as out:
-            out.write(declaration(cfg))
-    os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True)
-    write_safetensors(OPTIMIZERS, optimizer_trajectories(), metadata)
-    print("wrote %d fixtures to %s, and %s, with torch %s"
-          % (len(configs), os.path.normpath(OUT), os.path.normpath(OPTIMIZERS), torch.__version__))
+    if only != "runtime":
+        os.makedirs(OUT, exist_ok=True)
+        for stale in os.listdir(OUT):
+            os.remove(os.path.join(OUT, stale))
+        configs = configurations()
+        for cfg in configs:
+            weights, data = fixture(cfg)
+            write_safetensors(os.path.join(OUT, cfg["name"] + ".weights.safetensors"), weights, metadata)
+            write_safetensors(os.path.join(OUT, cfg["name"] + ".data.safetensors"), data, metadata)
+            with open(os.path.join(OUT, cfg["name"] + ".java"), "w") as out:
+                out.write(declaration(cfg))
+        print("wrote %d fixtures to %s" % (len(configs), os.path.normpath(OUT)))
+    if only != "parity":
+        os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True)
+        write_safetensors(OPTIMIZERS, optimizer_trajectories(), metadata)
+        write_safetensors(SCHEDULES_FILE, schedule_rates(), metadata)
+        print("wrote %s and %s" % (os.path.normpath(OPTIMIZERS), os.path.normpath(SCHEDULES_FILE)))
+    print("with torch %s" % torch.__version__)
 
 
 if __name__ == "__main__":

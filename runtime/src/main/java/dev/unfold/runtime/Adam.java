@@ -1,39 +1,81 @@
 package dev.unfold.runtime;
 
+import java.util.Map;
+
 /**
- * Adam (Kingma and Ba, 2015) as {@code torch.optim.Adam} computes it:
+ * Adam (Kingma and Ba, 2015) as {@code torch.optim.Adam} computes it, at step k:
  * <pre>
+ * g ← g + λ θ                                      (weight decay λ: an L2 penalty in the gradient)
  * m ← β1 m + (1 − β1) g          v ← β2 v + (1 − β2) g²
- * θ ← θ − η (m / (1 − β1^k)) / (√(v / (1 − β2^k)) + ε)      at step k
+ * θ ← θ − (η / (1 − β1^k)) m / (√v / √(1 − β2^k) + ε)
  * </pre>
- * Defaults are PyTorch's: β1 = 0.9, β2 = 0.999, ε = 1e-8. The moments are allocated once, here.
+ * Defaults are PyTorch's: β1 = 0.9, β2 = 0.999, ε = 1e-8, λ = 0. The bias corrections are applied
+ * where PyTorch applies them (to the step size and to √v, not to m and v), so that the rounding is
+ * the same. Weight decay here is coupled to the adaptive scaling; {@link AdamW} decouples it. The
+ * moments are allocated once, here.
  */
 public final class Adam implements Optimizer {
-    private final Parameters parameters;
-    private final double learningRate;
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
-    private final double[][] firstMoments;
-    private final double[][] secondMoments;
-    private int steps;
 
-    public Adam(Parameters parameters, double learningRate) {
-        this(parameters, learningRate, 0.9, 0.999, 1e-8);
+    /**
+     * Adam's hyper-parameters, as {@code torch.optim.Adam} names them; {@link #DEFAULTS} is its
+     * defaults.
+     *
+     * @param beta1 β1 in [0, 1), the decay of the first moment m
+     * @param beta2 β2 in [0, 1), the decay of the second moment v
+     * @param epsilon ε &gt; 0, added to the corrected √v
+     * @param weightDecay λ ≥ 0, added to the gradient as λθ
+     */
+    public record Options(double beta1, double beta2, double epsilon, double weightDecay) {
+        public static final Options DEFAULTS = new Options(0.9, 0.999, 1e-8, 0);
+
+        public Options {
+            Checks.fraction("beta1", beta1);
+            Checks.fraction("beta2", beta2);
+            Checks.positive("epsilon", epsilon);
+            Checks.nonNegative("weight decay", weightDecay);
+        }
+
+        public Options withBetas(double beta1, double beta2) {
+            return new Options(beta1, beta2, epsilon, weightDecay);
+        }
+
+        public Options withEpsilon(double epsilon) {
+            return new Options(beta1, beta2, epsilon, weightDecay);
+        }
+
+        public Options withWeightDecay(double weightDecay) {
+            return new Options(beta1, beta2, epsilon, weightDecay);
+        }
     }
 
+    private final Parameters parameters;
+    private final Options options;
+    private final OptimizerState state;
+    private final double[][] firstMoments;
+    private final double[][] secondMoments;
+    private double learningRate;
+
+    /** Adam at learning rate η with PyTorch's defaults. */
+    public Adam(Parameters parameters, double learningRate) {
+        this(parameters, learningRate, Options.DEFAULTS);
+    }
+
+    /** Adam without weight decay. */
     public Adam(Parameters parameters, double learningRate, double beta1, double beta2, double epsilon) {
+        this(parameters, learningRate, new Options(beta1, beta2, epsilon, 0));
+    }
+
+    public Adam(Parameters parameters, double learningRate, Options options) {
         this.parameters = parameters;
         this.learningRate = Checks.positive("learning rate", learningRate);
-        this.beta1 = fraction("beta1", beta1);
-        this.beta2 = fraction("beta2", beta2);
-        this.epsilon = Checks.positive("epsilon", epsilon);
-        this.firstMoments = new double[parameters.size()][];
-        this.secondMoments = new double[parameters.size()][];
-        for (int p = 0; p < parameters.size(); p++) {
-            firstMoments[p] = new double[parameters.get(p).size()];
-            secondMoments[p] = new double[parameters.get(p).size()];
-        }
+        this.options = options;
+        this.state = new OptimizerState(parameters);
+        this.firstMoments = state.allocate("exp_avg", 0);
+        this.secondMoments = state.allocate("exp_avg_sq", 0);
+    }
+
+    public Options options() {
+        return options;
     }
 
     @Override
@@ -41,16 +83,41 @@ public final class Adam implements Optimizer {
         return parameters;
     }
 
-    /** How many steps have been taken. */
-    public int steps() {
-        return steps;
+    @Override
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void setLearningRate(double rate) {
+        this.learningRate = Checks.positive("learning rate", rate);
+    }
+
+    @Override
+    public long steps() {
+        return state.steps();
+    }
+
+    @Override
+    public Map<String, double[]> state() {
+        return state.arrays();
+    }
+
+    @Override
+    public void restoreSteps(long steps) {
+        state.restoreSteps(steps);
     }
 
     @Override
     public void step() {
-        steps++;
-        double correction1 = 1 - Math.pow(beta1, steps);
-        double correction2 = 1 - Math.pow(beta2, steps);
+        long k = state.countStep();
+        double beta1 = options.beta1();
+        double beta2 = options.beta2();
+        double epsilon = options.epsilon();
+        double weightDecay = options.weightDecay();
+        // Math.pow, not Math.pow, which allocates 96 bytes a call on JDK 17
+        double stepSize = learningRate / (1 - Math.pow(beta1, k));
+        double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, k));
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
             double[] value = parameter.value().data;
@@ -58,18 +125,11 @@ public final class Adam implements Optimizer {
             double[] m = firstMoments[p];
             double[] v = secondMoments[p];
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                double g = gradient[i];
+                double g = gradient[i] + weightDecay * value[i];
                 m[i] = beta1 * m[i] + (1 - beta1) * g;
                 v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-                value[i] -= learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + epsilon);
+                value[i] += -stepSize * m[i] / (Math.sqrt(v[i]) / secondCorrectionRoot + epsilon);
             }
         }
-    }
-
-    private static double fraction(String name, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
-        }
-        return value;
     }
 }

@@ -117,10 +117,42 @@ public final class Checks {
         return value;
     }
 
-    /** {@code value} if it is at least 1; otherwise an error naming it. */
-    public static int positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+    /** {@code value} if it is zero or positive and finite; otherwise an error naming it. */
+    public static double nonNegative(String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be non-negative and finite, got " + value);
+        }
+        return value;
+    }
+
+    /** {@code value} if it is zero or positive; otherwise an error naming it. */
+    public static long nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be non-negative, got " + value);
+        }
+        return value;
+    }
+
+    /** {@code count} if it is at least 1; otherwise an error naming it. */
+    public static long atLeastOne(String name, long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + count);
+        }
+        return count;
+    }
+
+    /** {@code value} if it is in [0, 1), as a decay rate or momentum must be; otherwise an error naming it. */
+    public static double fraction(String name, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+        }
+        return value;
+    }
+
+    /** {@code value} if it is in [0, 1]; otherwise an error naming it. */
+    public static double unitInterval(String name, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1], got " + value);
         }
         return value;
     }

@@ -1,9 +1,12 @@
 package dev.unfold.runtime;
 
 /**
- * Gradient clipping by global norm, g ← g · min(1, C/‖g‖) (seed 003), the remedy seed 001 gives
- * for exploding gradients. ‖g‖ is the Euclidean norm over every parameter's gradient together,
- * so clipping rescales all of them alike and keeps the gradient's direction. Allocates nothing.
+ * Gradient clipping, the remedy seed 001 gives for exploding gradients, in two forms. By global
+ * norm, g ← g · min(1, C/‖g‖) (seed 003): ‖g‖ is the Euclidean norm over every parameter's
+ * gradient together, so clipping rescales all of them alike and keeps the gradient's direction.
+ * By value, g_i ← max(−C, min(C, g_i)) for every entry on its own
+ * ({@code torch.nn.utils.clip_grad_value_}), which bounds each entry but can turn the direction.
+ * Allocates nothing.
  */
 public final class Clipping {
     private Clipping() {}
@@ -39,5 +42,29 @@ public final class Clipping {
             }
         }
         return norm;
+    }
+
+    /**
+     * Clamps every gradient entry to [−maxValue, maxValue], g_i ← max(−C, min(C, g_i)), and returns
+     * how many entries lay outside and were clamped. NaN entries are left as they are, as PyTorch
+     * leaves them.
+     */
+    public static int clipValue(Parameters parameters, double maxValue) {
+        Checks.positive("maxValue", maxValue);
+        int clipped = 0;
+        for (int p = 0; p < parameters.size(); p++) {
+            Parameter parameter = parameters.get(p);
+            double[] gradient = parameter.gradient().data;
+            for (int i = 0, n = parameter.size(); i < n; i++) {
+                if (gradient[i] > maxValue) {
+                    gradient[i] = maxValue;
+                    clipped++;
+                } else if (gradient[i] < -maxValue) {
+                    gradient[i] = -maxValue;
+                    clipped++;
+                }
+            }
+        }
+        return clipped;
     }
 }

@@ -44,4 +44,33 @@ class ClippingTest {
         assertEquals("maxNorm must be positive and finite, got 0.0",
                 assertThrows(IllegalArgumentException.class, () -> Clipping.clipGlobalNorm(parameters, 0)).getMessage());
     }
+
+    @Test
+    void clippingByValueClampsEachEntryAndCountsThem() {
+        Parameters parameters = gradients(new double[] {3, -0.5, -7}, new double[] {1.5, 2.5});
+        assertEquals(3, Clipping.clipValue(parameters, 2)); // 3, −7 and the bias's 2.5
+        assertArrayEquals(new double[] {2, -0.5, -2}, parameters.get("a.weight").gradient().data, 0);
+        assertArrayEquals(new double[] {1.5, 2}, parameters.get("b.bias").gradient().data, 0);
+    }
+
+    @Test
+    void entriesOnTheBoundAreNotCountedAsClipped() {
+        Parameters parameters = gradients(new double[] {-2, 2}, new double[] {0});
+        assertEquals(0, Clipping.clipValue(parameters, 2));
+        assertArrayEquals(new double[] {-2, 2}, parameters.get("a.weight").gradient().data, 0);
+    }
+
+    @Test
+    void clippingByValueLeavesNaNAsItIs() {
+        Parameters parameters = gradients(new double[] {Double.NaN, Double.NEGATIVE_INFINITY}, new double[] {1});
+        assertEquals(1, Clipping.clipValue(parameters, 1));
+        assertArrayEquals(new double[] {Double.NaN, -1}, parameters.get("a.weight").gradient().data, 0);
+    }
+
+    @Test
+    void valueBoundMustBePositive() {
+        Parameters parameters = gradients(new double[] {1}, new double[] {1});
+        assertEquals("maxValue must be positive and finite, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> Clipping.clipValue(parameters, -1)).getMessage());
+    }
 }
