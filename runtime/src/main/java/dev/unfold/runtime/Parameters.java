@@ -72,15 +72,20 @@ public final class Parameters implements Iterable<Parameter> {
      * The file is written to a temporary name and renamed, so it is whole or absent.
      */
     public void save(Path file) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(); // ordered: the same values give the same bytes
+        metadata.put("format", "pt");
+        metadata.put("producer", "Unfold");
+        SafeTensors.write(file, tensors(), metadata);
+    }
+
+    /** Copies of the values as tensors of PyTorch's shapes, by name, in order. */
+    Map<String, SafeTensors.Tensor> tensors() {
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         for (Parameter parameter : ordered) {
             long[] shape = Arrays.stream(parameter.shape()).asLongStream().toArray();
             tensors.put(parameter.name(), new SafeTensors.Tensor(shape, parameter.value().data.clone()));
         }
-        Map<String, String> metadata = new LinkedHashMap<>(); // ordered: the same values give the same bytes
-        metadata.put("format", "pt");
-        metadata.put("producer", "Unfold");
-        SafeTensors.write(file, tensors, metadata);
+        return tensors;
     }
 
     /**
@@ -93,7 +98,14 @@ public final class Parameters implements Iterable<Parameter> {
      * @throws IllegalArgumentException if its tensors do not fit these parameters
      */
     public void load(Path file) throws IOException {
-        Map<String, SafeTensors.Tensor> tensors = SafeTensors.read(file);
+        load(SafeTensors.read(file), file.toString());
+    }
+
+    /**
+     * {@link #load(Path)} from tensors already read, {@code source} naming where they came from in
+     * errors. All or nothing, as there.
+     */
+    void load(Map<String, SafeTensors.Tensor> tensors, String source) {
         Set<String> names = byName.keySet();
         Set<String> used = new HashSet<>();
         double[][] values = new double[ordered.size()][];
@@ -109,14 +121,14 @@ public final class Parameters implements Iterable<Parameter> {
             }
             if (values[p] == null) {
                 List<String> pytorch = PyTorchNames.sourcesOf(parameter.name());
-                throw new IllegalArgumentException(file + " has no tensor " + parameter.name()
+                throw new IllegalArgumentException(source + " has no tensor " + parameter.name()
                         + (pytorch.isEmpty() ? "" : " (nor PyTorch's " + String.join(" and ", pytorch) + ")"));
             }
         }
         Set<String> unused = new TreeSet<>(tensors.keySet());
         unused.removeAll(used);
         if (!unused.isEmpty()) {
-            throw new IllegalArgumentException(file + " has tensors this network has no place for: " + unused
+            throw new IllegalArgumentException(source + " has tensors this network has no place for: " + unused
                     + "; its parameters are " + names);
         }
         for (int p = 0; p < ordered.size(); p++) {

@@ -40,7 +40,7 @@ public final class TruncatedBptt {
                     + model.getClass().getSimpleName() + " has " + model.mapping());
         }
         this.model = model;
-        this.length = Checks.positive("chunk length", chunkLength);
+        this.length = (int) Checks.atLeastOne("chunk length", chunkLength);
     }
 
     /** k, the steps per chunk. */

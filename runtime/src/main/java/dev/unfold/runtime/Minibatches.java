@@ -1,0 +1,171 @@
+package dev.unfold.runtime;
+
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Whole sequences, with their targets, in minibatches of up to {@code batchSize}: each epoch in a
+ * new order shuffled from its seed (Fisher–Yates), each batch one call of the network's batched
+ * {@code backward}, so sequences of different lengths run in one masked pass. The batch arrays
+ * are allocated here, once; an update only copies references into them.
+ */
+public final class Minibatches implements TrainingData {
+    private final double[][][] xs;
+    private final int[][] tokens;
+    private final double[][][] targets;
+    private final int[][] labels;
+    private final int count;
+    private final int batchSize;
+    private final int[] order;
+    private final Batch full;
+    private final Batch last;
+
+    /** The typed arrays one batch is gathered into; the last batch of an epoch may be smaller. */
+    private static final class Batch {
+        final double[][][] xs;
+        final int[][] tokens;
+        final double[][][] targets;
+        final int[][] labels;
+
+        Batch(Minibatches data, int size) {
+            xs = data.xs == null ? null : new double[size][][];
+            tokens = data.tokens == null ? null : new int[size][];
+            targets = data.targets == null ? null : new double[size][][];
+            labels = data.labels == null ? null : new int[size][];
+        }
+    }
+
+    /** Dense sequences and dense targets (one row per output). */
+    public static Minibatches of(double[][][] xs, double[][][] targets, int batchSize) {
+        return new Minibatches(xs, null, targets, null, batchSize);
+    }
+
+    /** Dense sequences and class labels (one per output). */
+    public static Minibatches of(double[][][] xs, int[][] labels, int batchSize) {
+        return new Minibatches(xs, null, null, labels, batchSize);
+    }
+
+    /** Token sequences and dense targets. */
+    public static Minibatches of(int[][] tokens, double[][][] targets, int batchSize) {
+        return new Minibatches(null, tokens, targets, null, batchSize);
+    }
+
+    /** Token sequences and class labels: a language model's or a tagger's data. */
+    public static Minibatches of(int[][] tokens, int[][] labels, int batchSize) {
+        return new Minibatches(null, tokens, null, labels, batchSize);
+    }
+
+    private Minibatches(double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels, int batchSize) {
+        this.xs = xs;
+        this.tokens = tokens;
+        this.targets = targets;
+        this.labels = labels;
+        this.count = xs != null ? Objects.requireNonNull(xs, "xs").length : Objects.requireNonNull(tokens, "tokens").length;
+        int targetCount = targets != null ? Objects.requireNonNull(targets, "targets").length
+                : Objects.requireNonNull(labels, "labels").length;
+        if (count == 0) {
+            throw new IllegalArgumentException("no sequences: training needs at least one");
+        }
+        if (targetCount != count) {
+            throw new IllegalArgumentException(count + " sequences but " + targetCount
+                    + " targets: expected one target per sequence");
+        }
+        this.batchSize = Math.min((int) Checks.atLeastOne("batch size", batchSize), count);
+        this.order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        this.full = new Batch(this, this.batchSize);
+        int remainder = count % this.batchSize;
+        this.last = remainder == 0 ? full : new Batch(this, remainder);
+    }
+
+    /** Number of sequences. */
+    public int size() {
+        return count;
+    }
+
+    @Override
+    public int updates() {
+        return (count + batchSize - 1) / batchSize;
+    }
+
+    /** Puts the sequences in the order {@code seed} gives; the same seed gives the same order. */
+    @Override
+    public void startEpoch(long seed) {
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
+    }
+
+    @Override
+    public double backward(SequenceModel model, int update) {
+        Batch batch = gather(update);
+        if (batch.xs != null) {
+            return batch.targets != null ? model.backward(batch.xs, batch.targets) : model.backward(batch.xs, batch.labels);
+        }
+        return batch.targets != null ? model.backward(batch.tokens, batch.targets)
+                : model.backward(batch.tokens, batch.labels);
+    }
+
+    @Override
+    public double loss(SequenceModel model, int update) {
+        double loss = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            int s = order[i];
+            if (xs != null) {
+                loss += targets != null ? model.loss(xs[s], targets[s]) : model.loss(xs[s], labels[s]);
+            } else {
+                loss += targets != null ? model.loss(tokens[s], targets[s]) : model.loss(tokens[s], labels[s]);
+            }
+        }
+        return loss;
+    }
+
+    @Override
+    public int sequences(int update) {
+        return end(update) - first(update);
+    }
+
+    @Override
+    public int outputs(int update) {
+        int outputs = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            outputs += targets != null ? targets[order[i]].length : labels[order[i]].length;
+        }
+        return outputs;
+    }
+
+    private Batch gather(int update) {
+        int first = first(update);
+        int end = end(update);
+        Batch batch = end - first == batchSize ? full : last;
+        for (int i = first; i < end; i++) {
+            int s = order[i];
+            int b = i - first;
+            if (batch.xs != null) {
+                batch.xs[b] = xs[s];
+            } else {
+                batch.tokens[b] = tokens[s];
+            }
+            if (batch.targets != null) {
+                batch.targets[b] = targets[s];
+            } else {
+                batch.labels[b] = labels[s];
+            }
+        }
+        return batch;
+    }
+
+    private int first(int update) {
+        if (update < 0 || update >= updates()) {
+            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
+        }
+        return update * batchSize;
+    }
+
+    private int end(int update) {
+        return Math.min(count, first(update) + batchSize);
+    }
+}

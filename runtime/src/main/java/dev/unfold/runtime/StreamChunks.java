@@ -1,0 +1,79 @@
+package dev.unfold.runtime;
+
+import java.util.Arrays;
+
+/**
+ * One long token stream cut into chunks of k steps for {@link TruncatedBptt}: every epoch runs the
+ * stream from its start with the state carried from chunk to chunk, one update per chunk.
+ */
+public final class StreamChunks implements TrainingData {
+    private final SequenceModel model;
+    private final TruncatedBptt chunks;
+    private final int[] inputs;
+    private final int[] labels;
+
+    /**
+     * A language model's stream: the input at step t is {@code text[t]}, the label the next token,
+     * {@code text[t + 1]}.
+     */
+    public static StreamChunks nextToken(SequenceModel model, int[] text, int chunkLength) {
+        if (text.length < 2) {
+            throw new IllegalArgumentException("a text of " + text.length
+                    + " tokens has no next token to predict: expected at least 2");
+        }
+        return new StreamChunks(model, Arrays.copyOf(text, text.length - 1), Arrays.copyOfRange(text, 1, text.length),
+                chunkLength);
+    }
+
+    /** A stream of inputs and one label per input, cut into chunks of {@code chunkLength}. */
+    public StreamChunks(SequenceModel model, int[] inputs, int[] labels, int chunkLength) {
+        if (inputs.length != labels.length || inputs.length == 0) {
+            throw new IllegalArgumentException("a stream needs one label per input and at least one input: "
+                    + inputs.length + " inputs, " + labels.length + " labels");
+        }
+        this.model = model;
+        this.chunks = new TruncatedBptt(model, chunkLength);
+        this.inputs = inputs;
+        this.labels = labels;
+    }
+
+    @Override
+    public int updates() {
+        return chunks.count(inputs.length);
+    }
+
+    /** Starts the stream again from a zero state; the order of a stream is its own, so the seed is unused. */
+    @Override
+    public void startEpoch(long seed) {
+        chunks.restart();
+    }
+
+    @Override
+    public double backward(SequenceModel model, int update) {
+        return chunks.backward(inputs, labels, sameModel(model, update));
+    }
+
+    @Override
+    public double loss(SequenceModel model, int update) {
+        return chunks.loss(inputs, labels, sameModel(model, update));
+    }
+
+    /** The chunks carry one network's state, so they run only that network. */
+    private int sameModel(SequenceModel given, int update) {
+        if (given != model) {
+            throw new IllegalArgumentException("these chunks carry the state of " + model
+                    + ", not of the network given: make a StreamChunks for each network");
+        }
+        return update;
+    }
+
+    @Override
+    public int sequences(int update) {
+        return 1;
+    }
+
+    @Override
+    public int outputs(int update) {
+        return Math.min(chunks.chunkLength(), inputs.length - update * chunks.chunkLength());
+    }
+}

@@ -1,0 +1,270 @@
+package dev.unfold.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop: epochs of updates over {@link TrainingData}, each update a forward and
+ * backward pass, the gradient averaged over the update's sequences, a penalty added, clipped, and
+ * one optimizer step at the learning rate the schedule gives; after each epoch the validation
+ * loss, a checkpoint, and early stopping when the validation loss has not improved for
+ * {@code patience} epochs.
+ *
+ * <pre>
+ * TrainingResult result = new Trainer(net, new Adam(net.parameters(), 0.01))
+ *         .epochs(30)
+ *         .clipNorm(5)
+ *         .validation(Minibatches.of(validXs, validLabels, 64), 3)
+ *         .checkpoint(Path.of("runs/tagger.safetensors"))
+ *         .listener(new ConsoleProgress(true))
+ *         .fit(Minibatches.of(xs, labels, 32));
+ * </pre>
+ *
+ * <p>Reproducible: the epoch's order comes from the trainer's seed and the epoch's number, and
+ * nothing else is random, so the same seed gives the same weights on every run. With a checkpoint
+ * file that exists, {@link #fit} resumes after the epoch it holds and takes exactly the steps the
+ * uninterrupted run would have. A NaN or infinite loss or gradient stops the run with a
+ * {@link TrainingDivergedException} before the optimizer uses it; the last checkpoint stays as it was.
+ */
+public final class Trainer {
+    private final SequenceModel model;
+    private final Parameters parameters;
+    private final Optimizer optimizer;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private LearningRateSchedule schedule;
+    private Penalty penalty;
+    private double maxNorm;
+    private double maxValue;
+    private int epochs = 10;
+    private long seed = 1;
+    private TrainingData validation;
+    private int patience;
+    private Path checkpoint;
+
+    /** Trains {@code model} with {@code optimizer}, which must be built over its parameters. */
+    public Trainer(SequenceModel model, Optimizer optimizer) {
+        this.model = model;
+        this.parameters = model.parameters();
+        this.optimizer = optimizer;
+        if (optimizer.parameters() != parameters) {
+            throw new IllegalArgumentException("the optimizer updates other parameters than the network's: build it"
+                    + " over model.parameters()");
+        }
+    }
+
+    /** How many epochs to run (10 unless set). */
+    public Trainer epochs(int epochs) {
+        this.epochs = (int) Checks.atLeastOne("epochs", epochs);
+        return this;
+    }
+
+    /** The learning rate at each step; without one, the optimizer's own rate throughout. */
+    public Trainer schedule(LearningRateSchedule schedule) {
+        this.schedule = schedule;
+        return this;
+    }
+
+    /** Clip the gradient by its global norm, g · min(1, C/‖g‖) (seed 003). */
+    public Trainer clipNorm(double maxNorm) {
+        this.maxNorm = Checks.positive("maxNorm", maxNorm);
+        return this;
+    }
+
+    /** Clip each gradient entry to [−C, C], before any clipping by norm. */
+    public Trainer clipValue(double maxValue) {
+        this.maxValue = Checks.positive("maxValue", maxValue);
+        return this;
+    }
+
+    /** An L1 or L2 penalty on the weights, added to the loss and its gradient at every update. */
+    public Trainer penalty(Penalty penalty) {
+        this.penalty = penalty;
+        return this;
+    }
+
+    /** The seed of each epoch's order (1 unless set). */
+    public Trainer seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /**
+     * Data to measure the loss on after each epoch; when {@code patience} is positive, training stops
+     * once the validation loss has not improved for that many epochs.
+     */
+    public Trainer validation(TrainingData validation, int patience) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be 0 (never stop early) or more, got " + patience);
+        }
+        this.validation = validation;
+        this.patience = patience;
+        return this;
+    }
+
+    /**
+     * Writes a checkpoint to {@code file} after every epoch, and resumes from it when it exists.
+     * The best epoch's weights alone also go to {@code <file>.best.safetensors}.
+     */
+    public Trainer checkpoint(Path file) {
+        this.checkpoint = file;
+        return this;
+    }
+
+    /** Tells {@code listener} what happens, after any listeners added before. */
+    public Trainer listener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Where the best epoch's weights go, next to the checkpoint. */
+    public static Path bestWeights(Path checkpoint) {
+        String name = checkpoint.getFileName().toString().replaceFirst("\\.safetensors$", "");
+        return checkpoint.resolveSibling(name + ".best.safetensors");
+    }
+
+    /**
+     * Runs the epochs left (all of them, or those after the checkpoint's).
+     *
+     * @throws IOException if a checkpoint cannot be read or written
+     * @throws TrainingDivergedException if a loss or gradient stops being finite
+     */
+    public TrainingResult fit(TrainingData training) throws IOException {
+        Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, Double.POSITIVE_INFINITY);
+        if (checkpoint != null && Files.exists(checkpoint)) {
+            progress = Checkpoint.load(checkpoint, parameters, optimizer);
+        }
+        for (TrainingListener listener : listeners) {
+            listener.started(progress.epoch() + 1, epochs);
+        }
+        EpochReport last = null;
+        boolean stoppedEarly = false;
+        for (int epoch = progress.epoch() + 1; epoch <= epochs; epoch++) {
+            if (patience > 0 && progress.epoch() - progress.bestEpoch() >= patience) {
+                stoppedEarly = true;   // the validation loss has not improved for patience epochs
+                break;
+            }
+            last = epoch(training, epoch, progress);
+            double loss = last.validated() ? last.validationLoss() : last.trainingLoss();
+            progress = last.improved()
+                    ? new Checkpoint.Progress(epoch, epoch, loss)
+                    : new Checkpoint.Progress(epoch, progress.bestEpoch(), progress.bestLoss());
+            if (checkpoint != null) {
+                Checkpoint.save(checkpoint, parameters, optimizer, progress);
+                if (last.improved()) {
+                    parameters.save(bestWeights(checkpoint));
+                }
+            }
+            for (TrainingListener listener : listeners) {
+                listener.epochEnded(last);
+            }
+        }
+        TrainingResult result = new TrainingResult(progress.epoch(), progress.bestEpoch(), progress.bestLoss(),
+                stoppedEarly, last);
+        for (TrainingListener listener : listeners) {
+            listener.finished(result);
+        }
+        return result;
+    }
+
+    private EpochReport epoch(TrainingData training, int epoch, Checkpoint.Progress progress) {
+        long started = System.nanoTime();
+        // the order depends on the seed and the epoch only, so a resumed run sees the same order
+        training.startEpoch(seed * 0x9E3779B97F4A7C15L + epoch);
+        int updates = training.updates();
+        for (TrainingListener listener : listeners) {
+            listener.epochStarted(epoch, updates);
+        }
+        double lossSum = 0;
+        long outputs = 0;
+        int clipped = 0;
+        for (int update = 0; update < updates; update++) {
+            parameters.zeroGradients();
+            double loss = training.backward(model, update);
+            long step = optimizer.steps() + 1;
+            if (!Double.isFinite(loss)) {
+                throw diverged(step, epoch, update, updates, "the loss is " + loss);
+            }
+            int sequences = training.sequences(update);
+            if (sequences > 1) {
+                scaleGradients(1.0 / sequences);
+            }
+            if (penalty != null) {
+                loss += sequences * penalty.addTo(parameters);   // the loss is a sum over sequences; Ω counts once per update
+            }
+            double norm = Clipping.globalNorm(parameters);
+            if (!Double.isFinite(norm)) {
+                throw diverged(step, epoch, update, updates, firstNonFinite());
+            }
+            if (maxValue > 0) {
+                Clipping.clipValue(parameters, maxValue);
+            }
+            if (maxNorm > 0 && Clipping.clipGlobalNorm(parameters, maxNorm) > maxNorm) {
+                clipped++;
+            }
+            if (schedule != null) {
+                schedule.applyTo(optimizer);
+            }
+            optimizer.step();
+            int updateOutputs = training.outputs(update);
+            lossSum += loss;
+            outputs += updateOutputs;
+            for (TrainingListener listener : listeners) {
+                listener.updated(epoch, update, loss / updateOutputs, norm);
+            }
+        }
+        double trainingLoss = lossSum / outputs;
+        double validationLoss = validation == null ? Double.NaN : validationLoss();
+        double measured = validation == null ? trainingLoss : validationLoss;
+        return new EpochReport(epoch, epochs, optimizer.steps(), trainingLoss, validationLoss,
+                optimizer.learningRate(), clipped, updates, measured < progress.bestLoss(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private double validationLoss() {
+        validation.startEpoch(0);
+        double sum = 0;
+        long outputs = 0;
+        for (int update = 0, n = validation.updates(); update < n; update++) {
+            sum += validation.loss(model, update);
+            outputs += validation.outputs(update);
+        }
+        return sum / outputs;
+    }
+
+    private void scaleGradients(double scale) {
+        for (int p = 0; p < parameters.size(); p++) {
+            Parameter parameter = parameters.get(p);
+            double[] gradient = parameter.gradient().data;
+            for (int i = 0, n = parameter.size(); i < n; i++) {
+                gradient[i] *= scale;
+            }
+        }
+    }
+
+    /** Names the first gradient entry that is NaN or infinite. */
+    private String firstNonFinite() {
+        for (Parameter parameter : parameters) {
+            double[] gradient = parameter.gradient().data;
+            for (int i = 0; i < gradient.length; i++) {
+                if (!Double.isFinite(gradient[i])) {
+                    return "∂L/∂" + parameter.name() + "[" + i + "] is " + gradient[i];
+                }
+            }
+        }
+        return "the gradient's norm is not finite";   // every entry finite, their squares' sum overflowed
+    }
+
+    private TrainingDivergedException diverged(long step, int epoch, int update, int updates, String what) {
+        String where = checkpoint == null
+                ? "no checkpoint was asked for"
+                : Files.exists(checkpoint)
+                        ? "the last good checkpoint, " + checkpoint + ", is unchanged"
+                        : "no checkpoint was written yet";
+        return new TrainingDivergedException("training diverged at step " + step + " (epoch " + epoch + ", update "
+                + (update + 1) + " of " + updates + "): " + what + "; the weights are those before this step and "
+                + where + ". A lower learning rate or clipNorm usually helps", step);
+    }
+}

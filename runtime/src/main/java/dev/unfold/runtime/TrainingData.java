@@ -1,0 +1,31 @@
+package dev.unfold.runtime;
+
+/**
+ * What one epoch of training goes through: a fixed number of updates, each a forward and backward
+ * pass over part of the data. {@link Minibatches} holds whole sequences and batches them;
+ * {@link StreamChunks} cuts one long stream into chunks for truncated BPTT. The {@link Trainer}
+ * calls them in order, one optimizer step per update.
+ */
+public interface TrainingData {
+
+    /** Updates in one epoch. */
+    int updates();
+
+    /**
+     * Gets ready for an epoch: shuffles the order of the sequences from {@code seed}, or restarts
+     * the stream. The same seed gives the same epoch, which is what makes a resumed run exact.
+     */
+    void startEpoch(long seed);
+
+    /** Forward and backward pass of update {@code update}: adds its gradient, returns its summed loss. */
+    double backward(SequenceModel model, int update);
+
+    /** The loss {@link #backward} would return, without touching the gradients. */
+    double loss(SequenceModel model, int update);
+
+    /** How many sequences update {@code update} sums its gradient over (the trainer averages over them). */
+    int sequences(int update);
+
+    /** How many outputs (rows of predictions) update {@code update}'s loss is summed over. */
+    int outputs(int update);
+}
