@@ -221,11 +221,6 @@ class TrainerTest {
         }
 
         @Override
-        public int sequences(int update) {
-            return data.sequences(update);
-        }
-
-        @Override
         public int outputs(int update) {
             return data.outputs(update);
         }
@@ -258,11 +253,6 @@ class TrainerTest {
         @Override
         public double loss(SequenceModel model, int update) {
             return losses[epoch];
-        }
-
-        @Override
-        public int sequences(int update) {
-            return 1;
         }
 
         @Override

@@ -101,6 +101,10 @@ public final class Minibatches implements TrainingData {
 
     @Override
     public double backward(SequenceModel model, int update) {
+        if (end(update) - first(update) == 1) {
+            // a batch of one runs best as what it is: the single-sequence pass has no lanes to fill
+            return loss(model, update, true);
+        }
         Batch batch = gather(update);
         if (batch.xs != null) {
             return batch.targets != null ? model.backward(batch.xs, batch.targets) : model.backward(batch.xs, batch.labels);
@@ -111,21 +115,29 @@ public final class Minibatches implements TrainingData {
 
     @Override
     public double loss(SequenceModel model, int update) {
+        return loss(model, update, false);
+    }
+
+    /** The summed loss of the update's sequences one by one, with their gradients if asked. */
+    private double loss(SequenceModel model, int update, boolean gradients) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            int s = order[i];
-            if (xs != null) {
-                loss += targets != null ? model.loss(xs[s], targets[s]) : model.loss(xs[s], labels[s]);
-            } else {
-                loss += targets != null ? model.loss(tokens[s], targets[s]) : model.loss(tokens[s], labels[s]);
-            }
+            loss += single(model, order[i], gradients);
         }
         return loss;
     }
 
-    @Override
-    public int sequences(int update) {
-        return end(update) - first(update);
+    private double single(SequenceModel model, int s, boolean gradients) {
+        if (xs != null) {
+            if (targets != null) {
+                return gradients ? model.backward(xs[s], targets[s]) : model.loss(xs[s], targets[s]);
+            }
+            return gradients ? model.backward(xs[s], labels[s]) : model.loss(xs[s], labels[s]);
+        }
+        if (targets != null) {
+            return gradients ? model.backward(tokens[s], targets[s]) : model.loss(tokens[s], targets[s]);
+        }
+        return gradients ? model.backward(tokens[s], labels[s]) : model.loss(tokens[s], labels[s]);
     }
 
     @Override

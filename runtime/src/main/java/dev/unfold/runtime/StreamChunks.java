@@ -68,11 +68,6 @@ public final class StreamChunks implements TrainingData {
     }
 
     @Override
-    public int sequences(int update) {
-        return 1;
-    }
-
-    @Override
     public int outputs(int update) {
         return Math.min(chunks.chunkLength(), inputs.length - update * chunks.chunkLength());
     }

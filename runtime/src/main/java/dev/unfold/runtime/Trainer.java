@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The training loop: epochs of updates over {@link TrainingData}, each update a forward and
- * backward pass, the gradient averaged over the update's sequences, a penalty added, clipped, and
+ * backward pass, the gradient averaged over the update's outputs, a penalty added, clipped, and
  * one optimizer step at the learning rate the schedule gives; after each epoch the validation
  * loss, a checkpoint, and early stopping when the validation loss has not improved for
  * {@code patience} epochs.
@@ -187,12 +187,14 @@ public final class Trainer {
             if (!Double.isFinite(loss)) {
                 throw diverged(step, epoch, update, updates, "the loss is " + loss);
             }
-            int sequences = training.sequences(update);
-            if (sequences > 1) {
-                scaleGradients(1.0 / sequences);
+            // the gradient of the mean loss per output, as PyTorch's default reduction gives it, so that
+            // the learning rate and the clipping bound mean the same for any batch size or chunk length
+            int updateOutputs = training.outputs(update);
+            if (updateOutputs > 1) {
+                scaleGradients(1.0 / updateOutputs);
             }
             if (penalty != null) {
-                loss += sequences * penalty.addTo(parameters);   // the loss is a sum over sequences; Ω counts once per update
+                penalty.addTo(parameters);   // once per update; the losses reported stay the data's own
             }
             double norm = Clipping.globalNorm(parameters);
             if (!Double.isFinite(norm)) {
@@ -208,7 +210,6 @@ public final class Trainer {
                 schedule.applyTo(optimizer);
             }
             optimizer.step();
-            int updateOutputs = training.outputs(update);
             lossSum += loss;
             outputs += updateOutputs;
             for (TrainingListener listener : listeners) {

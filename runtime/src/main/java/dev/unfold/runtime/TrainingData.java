@@ -23,9 +23,9 @@ public interface TrainingData {
     /** The loss {@link #backward} would return, without touching the gradients. */
     double loss(SequenceModel model, int update);
 
-    /** How many sequences update {@code update} sums its gradient over (the trainer averages over them). */
-    int sequences(int update);
-
-    /** How many outputs (rows of predictions) update {@code update}'s loss is summed over. */
+    /**
+     * How many outputs (rows of predictions: one per step, or one per sequence for many-to-one)
+     * update {@code update}'s loss and gradient are sums over; the trainer averages over them.
+     */
     int outputs(int update);
 }

@@ -1,5 +1,10 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,11 +15,28 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "Unfold 0.1.0-SNAPSHOT",
         description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
-        subcommands = {Main.Forecast.class, Main.Classify.class, Main.EchoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.EchoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The program's command line. A user's mistake (a bad option value, a file that cannot be read,
+     * a run that diverged) is one line on standard error and exit code 2, not a stack trace.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((exception, command, parsed) -> {
+            if (exception instanceof IllegalArgumentException || exception instanceof IOException
+                    || exception instanceof java.io.UncheckedIOException || exception instanceof ArithmeticException) {
+                command.getErr().println(command.getColorScheme().errorText("unfold " + command.getCommandName()
+                        + ": " + exception.getMessage()));
+                return 2;
+            }
+            throw exception;
+        });
     }
 
     /** With no sub-command, the first example. */
@@ -63,11 +85,16 @@ public final class Main implements Runnable {
                         + " steps a simple RNN's gradient vanishes).")
         Integer maxLength;
 
-        @Option(names = "--epochs", description = "Passes over the training set (default: 25 for simple, 6 for bilstm).")
+        @Option(names = "--epochs", description = "Passes over the training set (default: 60 for simple, 6 for bilstm).")
         Integer epochs;
 
         @Option(names = "--learning-rate", description = "Step size η (default: 0.05 for simple, 0.005 for bilstm).")
         Double learningRate;
+
+        @Option(names = "--batch", defaultValue = "1",
+                description = "Sequences per update: 1 as in the seeds, or more for one masked batched pass per update"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int batch;
 
         @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -82,7 +109,76 @@ public final class Main implements Runnable {
             };
             ClassifySample.run(model, train, test, minLength, maxLength != null ? maxLength : model.maxLength,
                     epochs != null ? epochs : model.epochs, learningRate != null ? learningRate : model.learningRate,
-                    seed, System.out);
+                    batch, seed, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "charlm", mixinStandardHelpOptions = true,
+            description = "A character-level language model trained with truncated BPTT, writing samples as it learns.")
+    static final class CharLm implements Callable<Integer> {
+        @Option(names = "--text", description = "A plain-text file to learn (default: Shakespeare's sonnets 1-80, bundled).")
+        Path text;
+
+        @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE}).")
+        String cell;
+
+        @Option(names = "--size", defaultValue = "128", description = "Units: 128 or 256 (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--epochs", defaultValue = "10", description = "Passes over the text (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--chunk", defaultValue = "50",
+                description = "Characters per truncated-BPTT chunk (default: ${DEFAULT-VALUE}).")
+        int chunk;
+
+        @Option(names = "--optimizer", defaultValue = "adam", description = "adam or adagrad (default: ${DEFAULT-VALUE}).")
+        String optimizer;
+
+        @Option(names = "--learning-rate", description = "η (default: 0.002 for adam, 0.1 for adagrad).")
+        Double learningRate;
+
+        @Option(names = "--characters", defaultValue = "0", description = "Use only the text's first N characters (0: all).")
+        int characters;
+
+        @Option(names = "--sample-length", defaultValue = "240", description = "Characters per sample (default: ${DEFAULT-VALUE}).")
+        int sampleLength;
+
+        @Option(names = "--temperatures", defaultValue = "0.5,1.0", split = ",",
+                description = "Temperatures to sample at after each epoch (default: ${DEFAULT-VALUE}).")
+        List<Double> temperatures;
+
+        @Option(names = "--checkpoint", description = "Checkpoint file (default: unfold-runs/charlm-<cell><size>.safetensors).")
+        Path checkpoint;
+
+        @Option(names = "--no-checkpoint", description = "Keep nothing on disk.")
+        boolean noCheckpoint;
+
+        @Option(names = "--fresh", description = "Delete the checkpoint first and start over.")
+        boolean fresh;
+
+        @Option(names = "--fast", description = "A quick run: 4,000 characters, 2 epochs, short samples.")
+        boolean fast;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and samples (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            String source = text == null ? "Shakespeare's sonnets 1-80 (bundled)" : text.toString();
+            String content = text == null ? Corpus.bundled() : Files.readString(text);
+            Path file = noCheckpoint ? null
+                    : checkpoint != null ? checkpoint : Path.of("unfold-runs", "charlm-" + cell + size + ".safetensors");
+            if (fresh && file != null) {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(Trainer.bestWeights(file));
+                Files.deleteIfExists(CharLmSample.vocabularyFile(file));
+            }
+            double rate = learningRate != null ? learningRate : optimizer.equals("adagrad") ? 0.1 : 0.002;
+            CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, optimizer,
+                    rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed);
+            CharLmSample.run(content, source, settings, System.out, System.err);
             return 0;
         }
     }

@@ -1,0 +1,146 @@
+package dev.unfold.samples;
+
+import dev.unfold.runtime.Adagrad;
+import dev.unfold.runtime.Adam;
+import dev.unfold.runtime.ConsoleProgress;
+import dev.unfold.runtime.EpochReport;
+import dev.unfold.runtime.Optimizer;
+import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.StreamChunks;
+import dev.unfold.runtime.Trainer;
+import dev.unfold.runtime.TrainingListener;
+import dev.unfold.runtime.TrainingResult;
+import dev.unfold.runtime.Vocabulary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A character-level language model (Karpathy's char-rnn, on the seeds' cells): the text is one
+ * long stream of characters; the network reads one and predicts the next, trained by truncated
+ * BPTT over chunks of k characters with the state carried between chunks, one optimizer step
+ * per chunk, gradients clipped by norm. The last tenth of the text is held out: its loss per
+ * character (and perplexity, e to it) says how well the model predicts text it never saw. After
+ * each epoch it writes samples at several temperatures, so the text can be seen to improve.
+ */
+public final class CharLmSample {
+    /** Seed 003's clipping bound C, as char-rnn uses. */
+    static final double CLIP_NORM = 5.0;
+
+    /**
+     * How to train.
+     *
+     * @param cell lstm, gru or rnn
+     * @param size 128 or 256 units
+     * @param epochs passes over the training text
+     * @param chunk k: characters per chunk, the furthest BPTT reaches back
+     * @param optimizer adam, or adagrad (min-char-rnn's)
+     * @param learningRate the optimizer's η
+     * @param characters how much of the text to use (0: all of it)
+     * @param sampleLength characters per sample
+     * @param temperatures the temperatures to sample at after each epoch
+     * @param checkpoint where to keep the run, resumed if it exists; null for none
+     * @param seed seed for the weights, the held-out split's samples and sampling
+     */
+    public record Settings(String cell, int size, int epochs, int chunk, String optimizer, double learningRate,
+                           int characters, int sampleLength, List<Double> temperatures, Path checkpoint, long seed) {}
+
+    /** The held-out loss per character after the last epoch, its perplexity, and the last sample. */
+    public record Result(double validationLoss, double validationPerplexity, String lastSample, int lastEpoch) {}
+
+    private CharLmSample() {}
+
+    public static Result run(String text, String source, Settings settings, PrintStream out, PrintStream progress)
+            throws IOException {
+        if (settings.characters() > 0 && text.length() > settings.characters()) {
+            text = text.substring(0, settings.characters());
+        }
+        Vocabulary vocabulary = Vocabulary.ofCharacters(text);
+        if (vocabulary.size() > CharModels.CHARACTERS) {
+            throw new IllegalArgumentException(source + " has " + vocabulary.size() + " distinct characters, but the"
+                    + " character models read at most " + CharModels.CHARACTERS + ": use plain ASCII text");
+        }
+        int split = text.length() - text.length() / 10;
+        int[] training = vocabulary.encode(text.substring(0, split));
+        int[] heldOut = vocabulary.encode(text.substring(split));
+        if (training.length < 2 || heldOut.length < 2) {
+            throw new IllegalArgumentException(source + " has " + text.length() + " characters: expected at least 20,"
+                    + " a tenth of which is held out");
+        }
+        SequenceModel net = CharModels.create(settings.cell(), settings.size(), settings.seed());
+        Optimizer optimizer = switch (settings.optimizer()) {
+            case "adam" -> new Adam(net.parameters(), settings.learningRate());
+            case "adagrad" -> new Adagrad(net.parameters(), settings.learningRate());
+            default -> throw new IllegalArgumentException("the optimizers are adam and adagrad, got "
+                    + settings.optimizer());
+        };
+        out.printf(Locale.ROOT, "A character-level language model: %s%n", net);
+        out.printf(Locale.ROOT, "Text: %s, %,d characters, %d distinct; %,d to train on, %,d held out.%n", source,
+                text.length(), vocabulary.size(), training.length, heldOut.length);
+        out.printf(Locale.ROOT, "Truncated BPTT over chunks of %d characters, %s at η = %s, gradients clipped to norm"
+                + " %s.%n", settings.chunk(), optimizer.getClass().getSimpleName(), settings.learningRate(), CLIP_NORM);
+        Trainer trainer = new Trainer(net, optimizer)
+                .epochs(settings.epochs())
+                .seed(settings.seed())
+                .clipNorm(CLIP_NORM)
+                .validation(StreamChunks.nextToken(net, heldOut, settings.chunk()), 0)
+                .listener(new ConsoleProgress(progress, true));
+        if (settings.checkpoint() != null) {
+            keepVocabulary(settings.checkpoint(), vocabulary);
+            trainer.checkpoint(settings.checkpoint());
+            out.printf("Checkpoint: %s (run the same command again to continue; --fresh starts over).%n",
+                    settings.checkpoint());
+        }
+        out.println();
+        CharSampler sampler = new CharSampler(net, vocabulary);
+        Random random = new Random(settings.seed());
+        String prompt = vocabulary.contains("\n") ? "\n" : text.substring(0, 1);
+        String[] lastSample = {""};
+        trainer.listener(new TrainingListener() {
+            @Override
+            public void epochEnded(EpochReport report) {
+                out.println(ConsoleProgress.line(report, true));
+                for (double temperature : settings.temperatures()) {
+                    lastSample[0] = sampler.sample(prompt, settings.sampleLength(), temperature, random);
+                    out.printf(Locale.ROOT, "  T = %.1f: %s%n", temperature, indent(lastSample[0].strip()));
+                }
+                out.println();
+            }
+        });
+        TrainingResult result = trainer.fit(StreamChunks.nextToken(net, training, settings.chunk()));
+        if (result.last() == null) {
+            out.printf("Nothing to train: the checkpoint already holds all %d epochs.%n", result.lastEpoch());
+            return new Result(Double.NaN, Double.NaN, sampler.sample(prompt, settings.sampleLength(),
+                    settings.temperatures().get(0), random), result.lastEpoch());
+        }
+        EpochReport last = result.last();
+        return new Result(last.validationLoss(), last.validationPerplexity(), lastSample[0], last.epoch());
+    }
+
+    /**
+     * Keeps the alphabet next to the checkpoint: token indices mean nothing without it, and a
+     * checkpoint trained on another text must not be resumed on this one.
+     */
+    private static void keepVocabulary(Path checkpoint, Vocabulary vocabulary) throws IOException {
+        Path file = vocabularyFile(checkpoint);
+        if (Files.exists(checkpoint) && Files.exists(file) && !Vocabulary.load(file).equals(vocabulary)) {
+            throw new IllegalArgumentException(checkpoint + " was trained on a text with another alphabet: use --fresh"
+                    + " to start over, or another --checkpoint");
+        }
+        vocabulary.save(file);
+    }
+
+    /** Where a checkpoint's alphabet is kept. */
+    static Path vocabularyFile(Path checkpoint) {
+        String name = checkpoint.getFileName().toString().replaceFirst("\\.safetensors$", "");
+        return checkpoint.resolveSibling(name + ".vocabulary.json");
+    }
+
+    private static String indent(String sample) {
+        return sample.replace("\n", "\n           ");
+    }
+}

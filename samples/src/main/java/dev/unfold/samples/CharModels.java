@@ -1,0 +1,79 @@
+package dev.unfold.samples;
+
+import dev.unfold.Activation;
+import dev.unfold.Cell;
+import dev.unfold.Loss;
+import dev.unfold.Network;
+import dev.unfold.Recurrent;
+import dev.unfold.runtime.Layer;
+import dev.unfold.runtime.SequenceModel;
+
+/**
+ * The character-level language models of {@code ./unfold charlm}: one character in as a token,
+ * a softmax over the next character out, at every step. Sizes are compile-time constants, so each
+ * choice of cell and width is a network of its own; they read up to {@link #CHARACTERS} distinct
+ * characters, which covers English text in ASCII (the bundled sonnets use 68).
+ */
+public final class CharModels {
+    /** The widest alphabet the models read: the input and output size. */
+    public static final int CHARACTERS = 96;
+
+    private CharModels() {}
+
+    /** An LSTM of 128 units: the default. */
+    @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
+    public interface Lstm128 extends SequenceModel {
+        @Recurrent(hidden = 128, cell = Cell.LSTM)
+        Layer lstm();
+    }
+
+    /** An LSTM of 256 units: about four times the work per character. */
+    @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
+    public interface Lstm256 extends SequenceModel {
+        @Recurrent(hidden = 256, cell = Cell.LSTM)
+        Layer lstm();
+    }
+
+    /** A GRU of 128 units. */
+    @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
+    public interface Gru128 extends SequenceModel {
+        @Recurrent(hidden = 128, cell = Cell.GRU)
+        Layer gru();
+    }
+
+    /** A GRU of 256 units. */
+    @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
+    public interface Gru256 extends SequenceModel {
+        @Recurrent(hidden = 256, cell = Cell.GRU)
+        Layer gru();
+    }
+
+    /** Karpathy's min-char-rnn: a tanh RNN, here of 128 units. */
+    @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
+    public interface Rnn128 extends SequenceModel {
+        @Recurrent(hidden = 128, activation = Activation.TANH)
+        Layer rnn();
+    }
+
+    /** A tanh RNN of 256 units. */
+    @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
+    public interface Rnn256 extends SequenceModel {
+        @Recurrent(hidden = 256, activation = Activation.TANH)
+        Layer rnn();
+    }
+
+    /** The network for {@code cell} (lstm, gru or rnn) and {@code size} (128 or 256), seeded. */
+    public static SequenceModel create(String cell, int size, long seed) {
+        String key = cell + size;
+        return switch (key) {
+            case "lstm128" -> new UnfoldedCharModels_Lstm128(seed);
+            case "lstm256" -> new UnfoldedCharModels_Lstm256(seed);
+            case "gru128" -> new UnfoldedCharModels_Gru128(seed);
+            case "gru256" -> new UnfoldedCharModels_Gru256(seed);
+            case "rnn128" -> new UnfoldedCharModels_Rnn128(seed);
+            case "rnn256" -> new UnfoldedCharModels_Rnn256(seed);
+            default -> throw new IllegalArgumentException("no character model with cell " + cell + " and size " + size
+                    + ": the cells are lstm, gru and rnn, the sizes 128 and 256");
+        };
+    }
+}

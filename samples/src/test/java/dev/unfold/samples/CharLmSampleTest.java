@@ -1,0 +1,72 @@
+package dev.unfold.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The character model learns the bundled sonnets' statistics, and a stopped run resumes where it stopped. */
+class CharLmSampleTest {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path directory;
+
+    private static CharLmSample.Settings settings(int epochs, Path checkpoint) {
+        return new CharLmSample.Settings("lstm", 128, epochs, 50, "adam", 0.002, 4000, 40, List.of(0.5, 1.0),
+                checkpoint, 1);
+    }
+
+    @Test
+    void predictsHeldOutTextFarBetterThanChance() throws IOException {
+        CharLmSample.Result result = CharLmSample.run(Corpus.bundled(), "sonnets", settings(2, null), QUIET, QUIET);
+        // 61 characters occur in the first 4,000: guessing uniformly costs ln 61 = 4.11 nats a character
+        assertTrue(result.validationLoss() < Math.log(61) - 0.6, "held-out loss " + result.validationLoss());
+        assertEquals(Math.exp(result.validationLoss()), result.validationPerplexity(), 1e-12);
+        assertEquals(41, result.lastSample().length(), "the prompt and 40 characters");
+    }
+
+    @Test
+    void aSecondRunResumesFromTheCheckpoint() throws IOException {
+        Path checkpoint = directory.resolve("charlm.safetensors");
+        CharLmSample.run(Corpus.bundled(), "sonnets", settings(1, checkpoint), QUIET, QUIET);
+        assertTrue(Files.exists(checkpoint));
+        assertTrue(Files.exists(CharLmSample.vocabularyFile(checkpoint)));
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CharLmSample.Result resumed = CharLmSample.run(Corpus.bundled(), "sonnets", settings(2, checkpoint),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), QUIET);
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(2, resumed.lastEpoch());
+        assertTrue(output.contains("epoch 2/2: "), output);
+        assertFalse(output.contains("epoch 1/2: "), "epoch 1 came from the checkpoint:\n" + output);
+
+        // the same checkpoint with another alphabet is refused rather than misread
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> CharLmSample.run("abcabcabcabcabcabcabcabcabcabc", "abc", settings(3, checkpoint), QUIET, QUIET));
+        assertTrue(thrown.getMessage().contains("was trained on a text with another alphabet"), thrown.getMessage());
+    }
+
+    @Test
+    void tooManyCharactersIsAClearError() {
+        StringBuilder text = new StringBuilder();
+        for (char c = 0x100; c < 0x100 + 120; c++) {
+            text.append(c);
+        }
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> CharLmSample.run(text.toString(), "wide.txt", settings(1, null), QUIET, QUIET));
+        assertEquals("wide.txt has 120 distinct characters, but the character models read at most 96: use plain"
+                + " ASCII text", thrown.getMessage());
+    }
+}
