@@ -162,6 +162,56 @@ class AllocationTest {
         });
     }
 
+    @EachCompiler
+    void trainingAllocatesNothingPerUpdate(TestCompiler compiler) throws java.io.IOException {
+        SequenceModel gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
+        Random random = new Random(6);
+        // 14 sequences of different lengths in batches of 4: three masked batches of 4, then one of 2
+        double[][][] xs = sequences(random, gated.inputSize(), 9, 3, 7, 12, 5, 9, 1, 4, 8, 8, 2, 11, 6, 3);
+        int[][] labels = new int[xs.length][];
+        for (int s = 0; s < labels.length; s++) {
+            labels[s] = new int[] {random.nextInt(4)};
+        }
+        dev.unfold.runtime.Minibatches batches = dev.unfold.runtime.Minibatches.of(xs, labels, 4);
+        batches.startEpoch(3);
+        assertNoAllocation(i -> batches.backward(gated, i % batches.updates()));
+
+        // a stream of 95 steps in chunks of 9: ten whole chunks, then one of 5
+        SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        int[] text = random.ints(96, 0, 30).toArray();
+        dev.unfold.runtime.StreamChunks chunks = dev.unfold.runtime.StreamChunks.nextToken(language, text, 9);
+        chunks.startEpoch(0);
+        assertNoAllocation(i -> chunks.backward(language, i % chunks.updates()));
+
+        // the whole loop: an epoch of 35 updates allocates exactly what an epoch of 4 does (its report,
+        // its shuffle's Random), so an update allocates nothing
+        double[][][] repeatedXs = new double[140][][];
+        int[][] repeatedLabels = new int[140][];
+        for (int s = 0; s < 140; s++) {
+            repeatedXs[s] = xs[s % xs.length];
+            repeatedLabels[s] = labels[s % labels.length];
+        }
+        dev.unfold.runtime.Minibatches more = dev.unfold.runtime.Minibatches.of(repeatedXs, repeatedLabels, 4);
+        long few = Long.MAX_VALUE;
+        long many = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            few = Math.min(few, allocatedByAnEpoch(gated, batches));
+            many = Math.min(many, allocatedByAnEpoch(gated, more));
+        }
+        assertEquals(few, many, "bytes an epoch allocates with 4 updates and with 35");
+    }
+
+    private static long allocatedByAnEpoch(SequenceModel net, dev.unfold.runtime.TrainingData data)
+            throws java.io.IOException {
+        dev.unfold.runtime.Trainer trainer = new dev.unfold.runtime.Trainer(net, new Sgd(net.parameters(), 0.001))
+                .epochs(1)
+                .clipNorm(1)
+                .schedule(dev.unfold.runtime.LearningRateSchedule.cosine(0.001, 0.0001, 100));
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        trainer.fit(data);
+        return THREADS.getCurrentThreadAllocatedBytes() - before;
+    }
+
     private interface Call {
         void run(int i);
     }

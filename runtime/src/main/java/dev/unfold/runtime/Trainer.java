@@ -212,8 +212,8 @@ public final class Trainer {
             optimizer.step();
             lossSum += loss;
             outputs += updateOutputs;
-            for (TrainingListener listener : listeners) {
-                listener.updated(epoch, update, loss / updateOutputs, norm);
+            for (int l = 0; l < listeners.size(); l++) {   // indexed: an iterator would be garbage per update
+                listeners.get(l).updated(epoch, update, loss / updateOutputs, norm);
             }
         }
         double trainingLoss = lossSum / outputs;

@@ -25,10 +25,24 @@ import dev.unfold.Mapping;
 public final class TruncatedBptt {
     private final SequenceModel model;
     private final int length;
-    private int[] tokenChunk = new int[0];
-    private int[] labelChunk = new int[0];
-    private double[][] inputChunk = new double[0][];
-    private double[][] targetChunk = new double[0][];
+    /** A chunk's copies: one set for whole chunks of k, one for the shorter last chunk of a stream. */
+    private final Copies whole;
+    private Copies shorter = new Copies(0);
+    private Copies current;
+
+    private static final class Copies {
+        final int[] tokens;
+        final int[] labels;
+        final double[][] inputs;
+        final double[][] targets;
+
+        Copies(int steps) {
+            tokens = new int[steps];
+            labels = new int[steps];
+            inputs = new double[steps][];
+            targets = new double[steps][];
+        }
+    }
 
     /**
      * @param model a many-to-many network that can carry state (no bidirectional layer)
@@ -41,6 +55,7 @@ public final class TruncatedBptt {
         }
         this.model = model;
         this.length = (int) Checks.atLeastOne("chunk length", chunkLength);
+        this.whole = new Copies(length);
     }
 
     /** k, the steps per chunk. */
@@ -71,48 +86,54 @@ public final class TruncatedBptt {
      * @param labels the whole stream's labels, one per input (for a language model, the next token)
      */
     public double backward(int[] tokens, int[] labels, int chunk) {
-        return model.backward(tokens(tokens, labels, chunk), labelChunk);
+        return model.backward(tokens(tokens, labels, chunk), current.labels);
     }
 
     /** {@link #backward(int[], int[], int)}'s loss, without touching the gradients. */
     public double loss(int[] tokens, int[] labels, int chunk) {
-        return model.loss(tokens(tokens, labels, chunk), labelChunk);
+        return model.loss(tokens(tokens, labels, chunk), current.labels);
     }
 
     /** {@link #backward(int[], int[], int)} for dense inputs and targets. */
     public double backward(double[][] xs, double[][] targets, int chunk) {
-        return model.backward(inputs(xs, targets, chunk), targetChunk);
+        return model.backward(inputs(xs, targets, chunk), current.targets);
     }
 
     /** {@link #backward(double[][], double[][], int)}'s loss, without touching the gradients. */
     public double loss(double[][] xs, double[][] targets, int chunk) {
-        return model.loss(inputs(xs, targets, chunk), targetChunk);
+        return model.loss(inputs(xs, targets, chunk), current.targets);
     }
 
     private int[] tokens(int[] tokens, int[] labels, int chunk) {
         requireStateful();
         int from = start(tokens.length, labels.length, chunk);
-        int steps = Math.min(length, tokens.length - from);
-        if (tokenChunk.length != steps) {
-            tokenChunk = new int[steps];
-            labelChunk = new int[steps];
-        }
-        System.arraycopy(tokens, from, tokenChunk, 0, steps);
-        System.arraycopy(labels, from, labelChunk, 0, steps);
-        return tokenChunk;
+        int steps = copiesFor(tokens.length - from);
+        System.arraycopy(tokens, from, current.tokens, 0, steps);
+        System.arraycopy(labels, from, current.labels, 0, steps);
+        return current.tokens;
     }
 
     private double[][] inputs(double[][] xs, double[][] targets, int chunk) {
         requireStateful();
         int from = start(xs.length, targets.length, chunk);
-        int steps = Math.min(length, xs.length - from);
-        if (inputChunk.length != steps) {
-            inputChunk = new double[steps][];
-            targetChunk = new double[steps][];
+        int steps = copiesFor(xs.length - from);
+        System.arraycopy(xs, from, current.inputs, 0, steps);
+        System.arraycopy(targets, from, current.targets, 0, steps);
+        return current.inputs;
+    }
+
+    /** Chooses the copies for a chunk with {@code remaining} steps left in the stream; returns its length. */
+    private int copiesFor(int remaining) {
+        int steps = Math.min(length, remaining);
+        if (steps == length) {
+            current = whole;
+        } else {
+            if (shorter.tokens.length != steps) {
+                shorter = new Copies(steps);   // once per stream length
+            }
+            current = shorter;
         }
-        System.arraycopy(xs, from, inputChunk, 0, steps);
-        System.arraycopy(targets, from, targetChunk, 0, steps);
-        return inputChunk;
+        return steps;
     }
 
     private int start(int inputs, int targets, int chunk) {
