@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-import java.util.Map;
 
 /**
  * Adagrad (Duchi, Hazan and Singer, 2011) as {@code torch.optim.Adagrad} computes it, the
@@ -14,7 +13,7 @@ import java.util.Map;
  * </pre>
  * Defaults are PyTorch's: δ = 0, λ = 0, s starts at 0, ε = 1e-10. The sums s are allocated once, here.
  */
-public final class Adagrad implements Optimizer {
+public final class Adagrad extends AbstractOptimizer {
 
     /**
      * Adagrad's hyper-parameters, as {@code torch.optim.Adagrad} names them; {@link #DEFAULTS} is
@@ -53,11 +52,8 @@ public final class Adagrad implements Optimizer {
         }
     }
 
-    private final Parameters parameters;
     private final Options options;
-    private final OptimizerState state;
     private final double[][] sums;
-    private double learningRate;
 
     /** Adagrad at learning rate η with PyTorch's defaults. */
     public Adagrad(Parameters parameters, double learningRate) {
@@ -65,11 +61,9 @@ public final class Adagrad implements Optimizer {
     }
 
     public Adagrad(Parameters parameters, double learningRate, Options options) {
-        this.parameters = parameters;
-        this.learningRate = Checks.positive("learning rate", learningRate);
+        super(parameters, learningRate);
         this.options = options;
-        this.state = new OptimizerState(parameters);
-        this.sums = state.allocate("sum", options.initialAccumulatorValue());
+        this.sums = allocate("sum", options.initialAccumulatorValue());
     }
 
     public Options options() {
@@ -77,39 +71,9 @@ public final class Adagrad implements Optimizer {
     }
 
     @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double rate) {
-        this.learningRate = Checks.positive("learning rate", rate);
-    }
-
-    @Override
-    public long steps() {
-        return state.steps();
-    }
-
-    @Override
-    public Map<String, double[]> state() {
-        return state.arrays();
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        state.restoreSteps(steps);
-    }
-
-    @Override
     public void step() {
-        long k = state.countStep();
-        double rate = learningRate / (1 + (k - 1) * options.learningRateDecay());
+        long k = countStep();
+        double rate = learningRate() / (1 + (k - 1) * options.learningRateDecay());
         double weightDecay = options.weightDecay();
         double epsilon = options.epsilon();
         for (int p = 0; p < parameters.size(); p++) {

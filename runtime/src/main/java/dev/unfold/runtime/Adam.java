@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-import java.util.Map;
 
 /**
  * Adam (Kingma and Ba, 2015) as {@code torch.optim.Adam} computes it, at step k:
@@ -14,7 +13,7 @@ import java.util.Map;
  * the same. Weight decay here is coupled to the adaptive scaling; {@link AdamW} decouples it. The
  * moments are allocated once, here.
  */
-public final class Adam implements Optimizer {
+public final class Adam extends AbstractOptimizer {
 
     /**
      * Adam's hyper-parameters, as {@code torch.optim.Adam} names them; {@link #DEFAULTS} is its
@@ -48,12 +47,9 @@ public final class Adam implements Optimizer {
         }
     }
 
-    private final Parameters parameters;
     private final Options options;
-    private final OptimizerState state;
     private final double[][] firstMoments;
     private final double[][] secondMoments;
-    private double learningRate;
 
     /** Adam at learning rate η with PyTorch's defaults. */
     public Adam(Parameters parameters, double learningRate) {
@@ -66,12 +62,10 @@ public final class Adam implements Optimizer {
     }
 
     public Adam(Parameters parameters, double learningRate, Options options) {
-        this.parameters = parameters;
-        this.learningRate = Checks.positive("learning rate", learningRate);
+        super(parameters, learningRate);
         this.options = options;
-        this.state = new OptimizerState(parameters);
-        this.firstMoments = state.allocate("exp_avg", 0);
-        this.secondMoments = state.allocate("exp_avg_sq", 0);
+        this.firstMoments = allocate("exp_avg", 0);
+        this.secondMoments = allocate("exp_avg_sq", 0);
     }
 
     public Options options() {
@@ -79,44 +73,14 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double rate) {
-        this.learningRate = Checks.positive("learning rate", rate);
-    }
-
-    @Override
-    public long steps() {
-        return state.steps();
-    }
-
-    @Override
-    public Map<String, double[]> state() {
-        return state.arrays();
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        state.restoreSteps(steps);
-    }
-
-    @Override
     public void step() {
-        long k = state.countStep();
+        long k = countStep();
         double beta1 = options.beta1();
         double beta2 = options.beta2();
         double epsilon = options.epsilon();
         double weightDecay = options.weightDecay();
-        // Math.pow, not Math.pow, which allocates 96 bytes a call on JDK 17
-        double stepSize = learningRate / (1 - Math.pow(beta1, k));
+        // Math.pow, not StrictMath.pow, which allocates 96 bytes a call on JDK 17
+        double stepSize = learningRate() / (1 - Math.pow(beta1, k));
         double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, k));
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);

@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-import java.util.Map;
 
 /**
  * AdamW (Loshchilov and Hutter, 2019) as {@code torch.optim.AdamW} computes it: {@link Adam} with
@@ -14,7 +13,7 @@ import java.util.Map;
  * Defaults are PyTorch's: β1 = 0.9, β2 = 0.999, ε = 1e-8 and, unlike Adam, λ = 0.01. The moments
  * are allocated once, here.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends AbstractOptimizer {
 
     /**
      * AdamW's hyper-parameters, as {@code torch.optim.AdamW} names them; {@link #DEFAULTS} is its
@@ -48,12 +47,9 @@ public final class AdamW implements Optimizer {
         }
     }
 
-    private final Parameters parameters;
     private final Options options;
-    private final OptimizerState state;
     private final double[][] firstMoments;
     private final double[][] secondMoments;
-    private double learningRate;
 
     /** AdamW at learning rate η with PyTorch's defaults, weight decay 0.01 among them. */
     public AdamW(Parameters parameters, double learningRate) {
@@ -61,12 +57,10 @@ public final class AdamW implements Optimizer {
     }
 
     public AdamW(Parameters parameters, double learningRate, Options options) {
-        this.parameters = parameters;
-        this.learningRate = Checks.positive("learning rate", learningRate);
+        super(parameters, learningRate);
         this.options = options;
-        this.state = new OptimizerState(parameters);
-        this.firstMoments = state.allocate("exp_avg", 0);
-        this.secondMoments = state.allocate("exp_avg_sq", 0);
+        this.firstMoments = allocate("exp_avg", 0);
+        this.secondMoments = allocate("exp_avg_sq", 0);
     }
 
     public Options options() {
@@ -74,44 +68,14 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double rate) {
-        this.learningRate = Checks.positive("learning rate", rate);
-    }
-
-    @Override
-    public long steps() {
-        return state.steps();
-    }
-
-    @Override
-    public Map<String, double[]> state() {
-        return state.arrays();
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        state.restoreSteps(steps);
-    }
-
-    @Override
     public void step() {
-        long k = state.countStep();
+        long k = countStep();
         double beta1 = options.beta1();
         double beta2 = options.beta2();
         double epsilon = options.epsilon();
-        double decay = 1 - learningRate * options.weightDecay();
-        // Math.pow, not Math.pow, which allocates 96 bytes a call on JDK 17
-        double stepSize = learningRate / (1 - Math.pow(beta1, k));
+        double decay = 1 - learningRate() * options.weightDecay();
+        // Math.pow, not StrictMath.pow, which allocates 96 bytes a call on JDK 17
+        double stepSize = learningRate() / (1 - Math.pow(beta1, k));
         double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, k));
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);

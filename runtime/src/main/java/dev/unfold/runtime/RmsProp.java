@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-import java.util.Map;
 
 /**
  * RMSprop (Hinton's lecture 6e) as {@code torch.optim.RMSprop} computes it: each parameter's
@@ -14,7 +13,7 @@ import java.util.Map;
  * Defaults are PyTorch's: α = 0.99, ε = 1e-8, λ = 0, μ = 0, not centered. The averages v, a and
  * the buffers b start at zero and are allocated once, here; a and b only when used.
  */
-public final class RmsProp implements Optimizer {
+public final class RmsProp extends AbstractOptimizer {
 
     /**
      * RMSprop's hyper-parameters, as {@code torch.optim.RMSprop} names them; {@link #DEFAULTS} is
@@ -59,13 +58,10 @@ public final class RmsProp implements Optimizer {
         }
     }
 
-    private final Parameters parameters;
     private final Options options;
-    private final OptimizerState state;
     private final double[][] squareAverages;
     private final double[][] gradientAverages;
     private final double[][] momentumBuffers;
-    private double learningRate;
 
     /** RMSprop at learning rate η with PyTorch's defaults. */
     public RmsProp(Parameters parameters, double learningRate) {
@@ -73,13 +69,11 @@ public final class RmsProp implements Optimizer {
     }
 
     public RmsProp(Parameters parameters, double learningRate, Options options) {
-        this.parameters = parameters;
-        this.learningRate = Checks.positive("learning rate", learningRate);
+        super(parameters, learningRate);
         this.options = options;
-        this.state = new OptimizerState(parameters);
-        this.squareAverages = state.allocate("square_avg", 0);
-        this.momentumBuffers = options.momentum() > 0 ? state.allocate("momentum", 0) : null;
-        this.gradientAverages = options.centered() ? state.allocate("grad_avg", 0) : null;
+        this.squareAverages = allocate("square_avg", 0);
+        this.momentumBuffers = options.momentum() > 0 ? allocate("momentum", 0) : null;
+        this.gradientAverages = options.centered() ? allocate("grad_avg", 0) : null;
     }
 
     public Options options() {
@@ -87,38 +81,9 @@ public final class RmsProp implements Optimizer {
     }
 
     @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double rate) {
-        this.learningRate = Checks.positive("learning rate", rate);
-    }
-
-    @Override
-    public long steps() {
-        return state.steps();
-    }
-
-    @Override
-    public Map<String, double[]> state() {
-        return state.arrays();
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        state.restoreSteps(steps);
-    }
-
-    @Override
     public void step() {
-        state.countStep(); // RMSprop's update does not depend on it; checkpoints and schedules do
+        double rate = learningRate();
+        countStep(); // RMSprop's update does not depend on it; checkpoints and schedules do
         double alpha = options.alpha();
         double inflow = 1 - alpha;
         double epsilon = options.epsilon();
@@ -143,9 +108,9 @@ public final class RmsProp implements Optimizer {
                 }
                 if (b != null) {
                     b[i] = momentum * b[i] + g / r;
-                    value[i] -= learningRate * b[i];
+                    value[i] -= rate * b[i];
                 } else {
-                    value[i] += -learningRate * g / r;
+                    value[i] += -rate * g / r;
                 }
             }
         }

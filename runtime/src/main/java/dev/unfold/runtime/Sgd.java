@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-import java.util.Map;
 
 /**
  * Stochastic gradient descent as {@code torch.optim.SGD} computes it. Plain, it is seed 003's
@@ -15,7 +14,7 @@ import java.util.Map;
  * </pre>
  * The momentum buffers b are allocated once, here, and only when μ &gt; 0.
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends AbstractOptimizer {
 
     /**
      * SGD's hyper-parameters, as {@code torch.optim.SGD} names them; {@link #PLAIN} is its
@@ -62,11 +61,8 @@ public final class Sgd implements Optimizer {
         }
     }
 
-    private final Parameters parameters;
     private final Options options;
-    private final OptimizerState state;
     private final double[][] momentumBuffers;
-    private double learningRate;
 
     /** Plain SGD at learning rate η. */
     public Sgd(Parameters parameters, double learningRate) {
@@ -74,11 +70,9 @@ public final class Sgd implements Optimizer {
     }
 
     public Sgd(Parameters parameters, double learningRate, Options options) {
-        this.parameters = parameters;
-        this.learningRate = Checks.positive("learning rate", learningRate);
+        super(parameters, learningRate);
         this.options = options;
-        this.state = new OptimizerState(parameters);
-        this.momentumBuffers = options.momentum() > 0 ? state.allocate("momentum", 0) : null;
+        this.momentumBuffers = options.momentum() > 0 ? allocate("momentum", 0) : null;
     }
 
     /** SGD with classical momentum μ, as {@code torch.optim.SGD(params, lr, momentum=μ)}. */
@@ -96,41 +90,12 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double rate) {
-        this.learningRate = Checks.positive("learning rate", rate);
-    }
-
-    @Override
-    public long steps() {
-        return state.steps();
-    }
-
-    @Override
-    public Map<String, double[]> state() {
-        return state.arrays();
-    }
-
-    @Override
-    public void restoreSteps(long steps) {
-        state.restoreSteps(steps);
-    }
-
-    @Override
     public void step() {
+        double rate = learningRate();
         // PyTorch starts each buffer as a copy of the first gradient, undamped: the step count,
         // restored with the buffers, tells a resumed run that this is no longer the first step
-        boolean first = state.steps() == 0;
-        state.countStep();
+        boolean first = steps() == 0;
+        countStep();
         double weightDecay = options.weightDecay();
         double momentum = options.momentum();
         double inflow = 1 - options.dampening();
@@ -146,7 +111,7 @@ public final class Sgd implements Optimizer {
                     buffer[i] = first ? d : momentum * buffer[i] + inflow * d;
                     d = nesterov ? d + momentum * buffer[i] : buffer[i];
                 }
-                value[i] -= learningRate * d;
+                value[i] -= rate * d;
             }
         }
     }
