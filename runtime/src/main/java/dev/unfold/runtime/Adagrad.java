@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-
 /**
  * Adagrad (Duchi, Hazan and Singer, 2011) as {@code torch.optim.Adagrad} computes it, the
  * optimizer of Karpathy's min-char-rnn. Each parameter's rate shrinks with the sum of its squared

@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-
 /**
  * Adam (Kingma and Ba, 2015) as {@code torch.optim.Adam} computes it, at step k:
  * <pre>

@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-
 /**
  * AdamW (Loshchilov and Hutter, 2019) as {@code torch.optim.AdamW} computes it: {@link Adam} with
  * the weight decay taken out of the gradient and applied to the weights directly, so that it is

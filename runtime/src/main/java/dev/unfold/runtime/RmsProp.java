@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-
 /**
  * RMSprop (Hinton's lecture 6e) as {@code torch.optim.RMSprop} computes it: each parameter's
  * step is divided by a running root mean square of its gradients. At each step:

@@ -1,6 +1,5 @@
 package dev.unfold.runtime;
 
-
 /**
  * Stochastic gradient descent as {@code torch.optim.SGD} computes it. Plain, it is seed 003's
  * θ ← θ − η ∂L/∂θ. With the {@linkplain Options options} (PyTorch's names and defaults), for each
