@@ -499,6 +499,23 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
+    public int stateSize() {
+        return 20;
+    }
+
+    @Override
+    public void saveState(double[] into, int offset) {
+        Checks.state(into, offset, stateSize());
+        System.arraycopy(rnnCarried, 0, into, offset, RNN_HIDDEN);
+    }
+
+    @Override
+    public void restoreState(double[] from, int offset) {
+        Checks.state(from, offset, stateSize());
+        System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
+    }
+
+    @Override
     public void step(double[] x, double[] y) {
         Checks.step(x, INPUT);
         Checks.output(y, OUTPUT);

@@ -1056,6 +1056,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     @Override
+    public int stateSize() {
+        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
+    }
+
+    @Override
     public void setStateful(boolean stateful) {
         if (stateful) {
             throw new UnsupportedOperationException("carrying state between calls needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");

@@ -700,6 +700,25 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     @Override
+    public int stateSize() {
+        return 14;
+    }
+
+    @Override
+    public void saveState(double[] into, int offset) {
+        Checks.state(into, offset, stateSize());
+        System.arraycopy(encoderCarried, 0, into, offset, ENCODER_HIDDEN);
+        System.arraycopy(summaryCarried, 0, into, offset + 8, SUMMARY_HIDDEN);
+    }
+
+    @Override
+    public void restoreState(double[] from, int offset) {
+        Checks.state(from, offset, stateSize());
+        System.arraycopy(from, offset, encoderCarried, 0, ENCODER_HIDDEN);
+        System.arraycopy(from, offset + 8, summaryCarried, 0, SUMMARY_HIDDEN);
+    }
+
+    @Override
     public void step(double[] x, double[] y) {
         Checks.step(x, INPUT);
         Checks.output(y, OUTPUT);

@@ -163,6 +163,18 @@ class AllocationTest {
     }
 
     @EachCompiler
+    void generationAllocatesNothing(TestCompiler compiler) {
+        SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        dev.unfold.runtime.Generator generator = new dev.unfold.runtime.Generator(language);
+        int[] prompt = {1, 2, 3};
+        int[] into = new int[20];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        assertNoAllocation(i -> generator.greedy(prompt, 20, -1, into));
+        assertNoAllocation(i -> generator.sample(prompt, 20, 7, 0.8, 10, random, into));
+        assertNoAllocation(i -> generator.beamSearch(prompt, 8, 7, 3, into));
+    }
+
+    @EachCompiler
     void trainingAllocatesNothingPerUpdate(TestCompiler compiler) throws java.io.IOException {
         SequenceModel gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Random random = new Random(6);

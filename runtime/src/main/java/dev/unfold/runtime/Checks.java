@@ -109,6 +109,15 @@ public final class Checks {
         }
     }
 
+    /** Checks that {@code values} has room for a state of {@code size} values from {@code offset}. */
+    public static void state(double[] values, int offset, int size) {
+        Objects.requireNonNull(values, "state array");
+        if (offset < 0 || offset > values.length - size) {
+            throw new IllegalArgumentException("a state of " + size + " values from offset " + offset
+                    + " does not fit an array of " + values.length);
+        }
+    }
+
     /** {@code value} if it is positive and finite; otherwise an error naming it. */
     public static double positive(String name, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {

@@ -136,6 +136,29 @@ public interface SequenceModel {
     }
 
     /**
+     * Streaming: how many values the carried state holds (h of every layer, and c of every LSTM
+     * layer), the length {@link #saveState} writes.
+     *
+     * @throws UnsupportedOperationException if a layer is bidirectional
+     */
+    default int stateSize() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /**
+     * Streaming: copies the carried state into {@code into[offset .. offset + stateSize())}, so that
+     * a caller can come back to it (beam search keeps one per beam). Allocates nothing.
+     */
+    default void saveState(double[] into, int offset) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /** Streaming: makes {@code from[offset .. offset + stateSize())}, as {@link #saveState} wrote it, the carried state. */
+    default void restoreState(double[] from, int offset) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /**
      * Streaming: one time step from the carried state. Reads x_t, writes ŷ_t into {@code y} (the
      * identity for MSE, probabilities for the cross-entropies) and carries h_t to the next call.
      * Steps 1..T after {@link #resetState()} give the rows {@link #forward(double[][], double[][])}

@@ -4,6 +4,7 @@ import dev.unfold.runtime.Adagrad;
 import dev.unfold.runtime.Adam;
 import dev.unfold.runtime.ConsoleProgress;
 import dev.unfold.runtime.EpochReport;
+import dev.unfold.runtime.Generator;
 import dev.unfold.runtime.Optimizer;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.StreamChunks;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -96,16 +98,18 @@ public final class CharLmSample {
                     settings.checkpoint());
         }
         out.println();
-        CharSampler sampler = new CharSampler(net, vocabulary);
+        Generator generator = new Generator(net, vocabulary.size());   // the text's characters, not all 96
         Random random = new Random(settings.seed());
-        String prompt = vocabulary.contains("\n") ? "\n" : text.substring(0, 1);
+        int[] prompt = vocabulary.encode(vocabulary.contains("\n") ? "\n" : text.substring(0, 1));
+        int[] generated = new int[settings.sampleLength()];
         String[] lastSample = {""};
         trainer.listener(new TrainingListener() {
             @Override
             public void epochEnded(EpochReport report) {
                 out.println(ConsoleProgress.line(report, true));
                 for (double temperature : settings.temperatures()) {
-                    lastSample[0] = sampler.sample(prompt, settings.sampleLength(), temperature, random);
+                    int count = generator.sample(prompt, generated.length, -1, temperature, 0, random, generated);
+                    lastSample[0] = vocabulary.decode(prompt) + vocabulary.decode(Arrays.copyOf(generated, count));
                     out.printf(Locale.ROOT, "  T = %.1f: %s%n", temperature, indent(lastSample[0].strip()));
                 }
                 out.println();
@@ -114,8 +118,7 @@ public final class CharLmSample {
         TrainingResult result = trainer.fit(StreamChunks.nextToken(net, training, settings.chunk()));
         if (result.last() == null) {
             out.printf("Nothing to train: the checkpoint already holds all %d epochs.%n", result.lastEpoch());
-            return new Result(Double.NaN, Double.NaN, sampler.sample(prompt, settings.sampleLength(),
-                    settings.temperatures().get(0), random), result.lastEpoch());
+            return new Result(Double.NaN, Double.NaN, "", result.lastEpoch());
         }
         EpochReport last = result.last();
         return new Result(last.validationLoss(), last.validationPerplexity(), lastSample[0], last.epoch());

@@ -72,13 +72,55 @@ final class StreamingEmitter {
                     + " is bidirectional: its reverse direction needs the whole sequence; use forward";
             return List.of(
                     unsupported(MethodSpec.methodBuilder("resetState"), why),
+                    unsupported(MethodSpec.methodBuilder("stateSize").returns(int.class), why),
                     refuseStateful(why),
                     unsupported(MethodSpec.methodBuilder("step").addParameter(double[].class, "x")
                             .addParameter(double[].class, "y"), why),
                     unsupported(MethodSpec.methodBuilder("step").addParameter(int.class, "token")
                             .addParameter(double[].class, "y"), why));
         }
-        return List.of(resetState(), setStateful(), isStateful(), denseStep(), tokenStep(), restore(), carry());
+        return List.of(resetState(), setStateful(), isStateful(), stateSize(), saveState(), restoreState(), denseStep(),
+                tokenStep(), restore(), carry());
+    }
+
+    private MethodSpec stateSize() {
+        int size = 0;
+        for (LayerPlan layer : network.layers()) {
+            size += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
+        }
+        return publicOverride("stateSize").returns(int.class).addStatement("return $L", size).build();
+    }
+
+    private MethodSpec saveState() {
+        return copyCarried(publicOverride("saveState").addParameter(double[].class, "into")
+                .addParameter(int.class, "offset"), true);
+    }
+
+    private MethodSpec restoreState() {
+        return copyCarried(publicOverride("restoreState").addParameter(double[].class, "from")
+                .addParameter(int.class, "offset"), false);
+    }
+
+    /** Copies every carried array to ({@code save}) or from the caller's array, one after another. */
+    private MethodSpec copyCarried(MethodSpec.Builder method, boolean save) {
+        String other = save ? "into" : "from";
+        method.addStatement("$T.state($N, offset, stateSize())", NetworkEmitter.CHECKS, other);
+        int at = 0;
+        for (LayerPlan layer : network.layers()) {
+            for (String array : layer.carriedCell() != null
+                    ? List.of(layer.carried(), layer.carriedCell()) : List.of(layer.carried())) {
+                CodeBlock position = at == 0 ? CodeBlock.of("offset") : CodeBlock.of("offset + $L", at);
+                if (save) {
+                    method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, array, position,
+                            layer.hiddenConstant());
+                } else {
+                    method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, position, array,
+                            layer.hiddenConstant());
+                }
+                at += layer.hidden();
+            }
+        }
+        return method.build();
     }
 
     /** Whether the network can carry state between calls: no layer runs backwards in time. */
