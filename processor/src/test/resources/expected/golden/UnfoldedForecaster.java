@@ -230,6 +230,11 @@ public final class UnfoldedForecaster implements Forecaster {
     private boolean stateful;
 
     /**
+     * Steps of the last sequence run: its final state is in that row.
+     */
+    private int lastSteps;
+
+    /**
      * A step's input as a sequence of one, for the projection the sequence methods use.
      */
     private final double[][] stepInputs = new double[1][];
@@ -463,6 +468,28 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
+    public void backwardFromState(double[][] xs, double[] gradient, int offset) {
+        int steps = Checks.sequence(xs, INPUT);
+        Checks.state(gradient, offset, stateSize());
+        reserve(steps);
+        rnnProjectInputs(xs, steps);
+        unroll(steps);
+        backpropagateFromState(steps, gradient, offset);
+        rnnInputGradients(xs, steps);
+    }
+
+    @Override
+    public void backwardFromState(int[] tokens, double[] gradient, int offset) {
+        int steps = Checks.tokens(tokens, INPUT);
+        Checks.state(gradient, offset, stateSize());
+        reserve(steps);
+        rnnProjectTokens(tokens, steps);
+        unroll(steps);
+        backpropagateFromState(steps, gradient, offset);
+        rnnInputGradientsFromTokens(tokens, steps);
+    }
+
+    @Override
     public String toString() {
         return "UnfoldedForecaster: input 4 → rnn tanh 20 → output 1, MSE, MANY_TO_MANY, 521 parameters";
     }
@@ -513,6 +540,18 @@ public final class UnfoldedForecaster implements Forecaster {
     public void restoreState(double[] from, int offset) {
         Checks.state(from, offset, stateSize());
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
+    }
+
+    @Override
+    public void finalState(double[] into, int offset) {
+        Checks.state(into, offset, stateSize());
+        System.arraycopy(rnnH, lastSteps * RNN_HIDDEN, into, offset, RNN_HIDDEN);
+    }
+
+    @Override
+    public void initialStateGradient(double[] into, int offset) {
+        Checks.state(into, offset, stateSize());
+        System.arraycopy(rnnDhNext, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
@@ -582,6 +621,7 @@ public final class UnfoldedForecaster implements Forecaster {
      * Every recurrence bottom-up from the initial states in place, then the output logits.
      */
     private void advance(int steps) {
+        lastSteps = steps;
         rnnRecur(steps);
         outputLogits(steps);
     }
@@ -592,6 +632,21 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void backpropagate(int steps) {
         outputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(rnnDhNext, 0.0);
+        rnnBackward(steps);
+        rnnRecurrentGradients(steps);
+    }
+
+    /**
+     * BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a
+     * state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.
+     */
+    private void backpropagateFromState(int steps, double[] gradient, int offset) {
+        // the output is not part of this loss: nothing arrives from above
+        Arrays.fill(rnnDhAbove, RNN_HIDDEN, (steps + 1) * RNN_HIDDEN, 0.0);
+        // ∂L/∂h_T comes from outside: the decoder this network encoded for
+        System.arraycopy(gradient, offset, rnnDhNext, 0, RNN_HIDDEN);
         rnnBackward(steps);
         rnnRecurrentGradients(steps);
     }
@@ -651,8 +706,6 @@ public final class UnfoldedForecaster implements Forecaster {
     private void rnnBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhRows);
-        // nothing flows back from beyond the last step
-        Arrays.fill(rnnDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;

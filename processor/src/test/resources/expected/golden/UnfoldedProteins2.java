@@ -1110,11 +1110,21 @@ public final class UnfoldedProteins2 implements Proteins2 {
      */
     private void backpropagate(int steps) {
         outputGradients(steps);
+        // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
+        System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
+        Arrays.fill(summaryDcNext, 0.0);
         summaryBackward(steps);
+        // many-to-one: ∂L/∂g_1 arrives from the output, and nothing else from above
+        System.arraycopy(outSummaryGrad, SUMMARY_HIDDEN, summaryDhNextReverse, 0, SUMMARY_HIDDEN);
+        Arrays.fill(summaryDcNextReverse, 0.0);
         summaryBackwardReverse(steps);
         summaryRecurrentGradients(steps);
         summaryInputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(encoderDhNext, 0.0);
         encoderBackward(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(encoderDhNextReverse, 0.0);
         encoderBackwardReverse(steps);
         encoderRecurrentGradients(steps);
     }
@@ -1229,8 +1239,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void encoderBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRows);
-        // nothing flows back from beyond the last step
-        Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
@@ -1271,8 +1279,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void encoderBackwardReverse(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRowsReverse);
-        // nothing flows back from beyond the last step
-        Arrays.fill(encoderDhNextReverse, 0.0);
         for (int t = 1; t <= steps; t++) {
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
@@ -1476,9 +1482,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void summaryBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRows);
-        // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
-        System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
-        Arrays.fill(summaryDcNext, 0.0);
         for (int t = steps; t >= 1; t--) {
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
@@ -1516,9 +1519,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void summaryBackwardReverse(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRowsReverse);
-        // many-to-one: ∂L/∂g_1 arrives from the output, and nothing else from above
-        System.arraycopy(outSummaryGrad, SUMMARY_HIDDEN, summaryDhNextReverse, 0, SUMMARY_HIDDEN);
-        Arrays.fill(summaryDcNextReverse, 0.0);
         for (int t = 1; t <= steps; t++) {
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;

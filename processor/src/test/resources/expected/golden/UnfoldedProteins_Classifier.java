@@ -356,6 +356,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private boolean stateful;
 
     /**
+     * Steps of the last sequence run: its final state is in that row.
+     */
+    private int lastSteps;
+
+    /**
      * A step's input as a sequence of one, for the projection the sequence methods use.
      */
     private final double[][] stepInputs = new double[1][];
@@ -663,6 +668,28 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     @Override
+    public void backwardFromState(double[][] xs, double[] gradient, int offset) {
+        int steps = Checks.sequence(xs, INPUT);
+        Checks.state(gradient, offset, stateSize());
+        reserve(steps);
+        encoderProjectInputs(xs, steps);
+        unroll(steps);
+        backpropagateFromState(steps, gradient, offset);
+        encoderInputGradients(xs, steps);
+    }
+
+    @Override
+    public void backwardFromState(int[] tokens, double[] gradient, int offset) {
+        int steps = Checks.tokens(tokens, INPUT);
+        Checks.state(gradient, offset, stateSize());
+        reserve(steps);
+        encoderProjectTokens(tokens, steps);
+        unroll(steps);
+        backpropagateFromState(steps, gradient, offset);
+        encoderInputGradientsFromTokens(tokens, steps);
+    }
+
+    @Override
     public String toString() {
         return "UnfoldedProteins_Classifier: input 20 → encoder sigmoid 8 → summary relu 6 → output 3, CROSS_ENTROPY, MANY_TO_ONE, 343 parameters";
     }
@@ -716,6 +743,20 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Checks.state(from, offset, stateSize());
         System.arraycopy(from, offset, encoderCarried, 0, ENCODER_HIDDEN);
         System.arraycopy(from, offset + 8, summaryCarried, 0, SUMMARY_HIDDEN);
+    }
+
+    @Override
+    public void finalState(double[] into, int offset) {
+        Checks.state(into, offset, stateSize());
+        System.arraycopy(encoderH, lastSteps * ENCODER_HIDDEN, into, offset, ENCODER_HIDDEN);
+        System.arraycopy(summaryH, lastSteps * SUMMARY_HIDDEN, into, offset + 8, SUMMARY_HIDDEN);
+    }
+
+    @Override
+    public void initialStateGradient(double[] into, int offset) {
+        Checks.state(into, offset, stateSize());
+        System.arraycopy(encoderDhNext, 0, into, offset, ENCODER_HIDDEN);
+        System.arraycopy(summaryDhNext, 0, into, offset + 8, SUMMARY_HIDDEN);
     }
 
     @Override
@@ -788,6 +829,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Every recurrence bottom-up from the initial states in place, then the output logits.
      */
     private void advance(int steps) {
+        lastSteps = steps;
         encoderRecur(steps);
         summaryProjectInputs(steps);
         summaryRecur(steps);
@@ -801,9 +843,29 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      */
     private void backpropagate(int steps) {
         outputGradients(steps);
+        // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
+        System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         summaryBackward(steps);
         summaryRecurrentGradients(steps);
         summaryInputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(encoderDhNext, 0.0);
+        encoderBackward(steps);
+        encoderRecurrentGradients(steps);
+    }
+
+    /**
+     * BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a
+     * state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.
+     */
+    private void backpropagateFromState(int steps, double[] gradient, int offset) {
+        // ∂L/∂h_T comes from outside: the decoder this network encoded for
+        System.arraycopy(gradient, offset + 8, summaryDhNext, 0, SUMMARY_HIDDEN);
+        summaryBackward(steps);
+        summaryRecurrentGradients(steps);
+        summaryInputGradients(steps);
+        // ∂L/∂h_T comes from outside: the decoder this network encoded for
+        System.arraycopy(gradient, offset, encoderDhNext, 0, ENCODER_HIDDEN);
         encoderBackward(steps);
         encoderRecurrentGradients(steps);
     }
@@ -863,8 +925,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void encoderBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhRows);
-        // nothing flows back from beyond the last step
-        Arrays.fill(encoderDhNext, 0.0);
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
@@ -969,8 +1029,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void summaryBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhRows);
-        // many-to-one: ∂L/∂h_T arrives from the output, and nothing else from above
-        System.arraycopy(outSummaryGrad, 0, summaryDhNext, 0, SUMMARY_HIDDEN);
         for (int t = steps; t >= 1; t--) {
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;

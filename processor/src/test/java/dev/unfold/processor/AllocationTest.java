@@ -172,6 +172,15 @@ class AllocationTest {
         assertNoAllocation(i -> generator.greedy(prompt, 20, -1, into));
         assertNoAllocation(i -> generator.sample(prompt, 20, 7, 0.8, 10, random, into));
         assertNoAllocation(i -> generator.beamSearch(prompt, 8, 7, 3, into));
+
+        // an encoder and a decoder: teacher-forced updates, and decoding from the encoded source
+        dev.unfold.runtime.EncoderDecoder pair = new dev.unfold.runtime.EncoderDecoder(language,
+                TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 2));
+        int[][] sources = {random.ints(9, 0, 30).toArray(), random.ints(4, 0, 30).toArray()};
+        int[] inputs = random.ints(7, 0, 30).toArray();
+        int[] labels = random.ints(7, 0, 30).toArray();
+        assertNoAllocation(i -> pair.backward(sources[i % 2], 0, inputs, labels));
+        assertNoAllocation(i -> pair.encodeFor(sources[i % 2], 0).greedy(prompt, 6, 7, into));
     }
 
     @EachCompiler

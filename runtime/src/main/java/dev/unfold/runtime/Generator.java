@@ -30,6 +30,8 @@ public final class Generator {
     private final double[] weights;
     private final int[] ranked;
     private double lastScore;
+    /** The state generation starts from, or null for a zero state. */
+    private double[] initialState;
 
     // beam search: one row per beam, swapped between the beams of this step and of the next
     private int width;
@@ -80,6 +82,18 @@ public final class Generator {
         this.probabilities = new double[model.outputSize()];
         this.weights = new double[vocabulary];
         this.ranked = new int[vocabulary];
+    }
+
+    /**
+     * Starts every later generation from {@code state} (as {@link SequenceModel#saveState} lays it
+     * out), not from zero: a decoder's, from its encoder's final state. The array is read at each
+     * generation, not copied; null goes back to a zero state.
+     */
+    public void startFrom(double[] state) {
+        if (state != null) {
+            Checks.state(state, 0, stateSize);
+        }
+        this.initialState = state;
     }
 
     /** The summed log-probability of the last sequence generated (its end token included if chosen). */
@@ -142,7 +156,7 @@ public final class Generator {
             throw new IllegalArgumentException("the beam width must be at least 1, got " + width);
         }
         reserve(width, maxLength);
-        model.resetState();
+        resetState();
         for (int t = 0; t < prompt.length - 1; t++) {
             model.step(prompt[t], probabilities);
         }
@@ -268,9 +282,17 @@ public final class Generator {
 
     /** Runs the prompt from a fresh state, leaving the probabilities of the first token to choose. */
     private void start(int[] prompt) {
-        model.resetState();
+        resetState();
         for (int token : prompt) {
             model.step(token, probabilities);
+        }
+    }
+
+    private void resetState() {
+        if (initialState == null) {
+            model.resetState();
+        } else {
+            model.restoreState(initialState, 0);
         }
     }
 

@@ -26,14 +26,30 @@ public final class Parameter {
     }
 
     private Parameter(String name, int rows, int columns, boolean vector) {
+        this(name, vector, checkedMatrix(name, rows, columns), new DMatrixRMaj(rows, columns));
+    }
+
+    private Parameter(String name, boolean vector, DMatrixRMaj value, DMatrixRMaj gradient) {
         this.vector = vector;
         this.name = Objects.requireNonNull(name, "name");
+        this.value = value;
+        this.gradient = gradient;
+    }
+
+    private static DMatrixRMaj checkedMatrix(String name, int rows, int columns) {
         if (rows <= 0 || columns <= 0) {
             throw new IllegalArgumentException(
                     "parameter " + name + " must have a positive shape, got " + rows + " × " + columns);
         }
-        this.value = new DMatrixRMaj(rows, columns);
-        this.gradient = new DMatrixRMaj(rows, columns);
+        return new DMatrixRMaj(rows, columns);
+    }
+
+    /**
+     * The same tensor under another name, sharing its values and gradient: for an optimizer or a
+     * checkpoint over several networks whose names would clash ({@code encoder.lstm.weight_ih}).
+     */
+    public Parameter renamed(String name) {
+        return new Parameter(name, vector, value, gradient);
     }
 
     /** The name, for example {@code rnn.weight_hh}. */

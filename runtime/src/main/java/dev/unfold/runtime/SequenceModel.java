@@ -159,6 +159,38 @@ public interface SequenceModel {
     }
 
     /**
+     * Encoder–decoder: copies the final state of the last sequence run (h_T of every layer, and c_T
+     * of every LSTM layer), laid out as {@link #saveState} lays out a state, into {@code into} from
+     * {@code offset}. A decoder starts from it through {@link #restoreState} and a stateful pass.
+     */
+    default void finalState(double[] into, int offset) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /**
+     * Encoder–decoder: after a {@code backward}, ∂L/∂(the state it started from), laid out as
+     * {@link #saveState} lays out a state: what a decoder passes back to its encoder.
+     */
+    default void initialStateGradient(double[] into, int offset) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /**
+     * Encoder–decoder: the encoder's backward pass. Runs the sequence, then BPTT from
+     * ∂L/∂(final state), given in {@code gradient} from {@code offset} as {@link #saveState} lays out
+     * a state, with no loss at this network's own output; adds the gradients to every parameter but
+     * the output's.
+     */
+    default void backwardFromState(double[][] xs, double[] gradient, int offset) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /** {@link #backwardFromState(double[][], double[], int)} for token input. */
+    default void backwardFromState(int[] tokens, double[] gradient, int offset) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
+    }
+
+    /**
      * Streaming: one time step from the carried state. Reads x_t, writes ŷ_t into {@code y} (the
      * identity for MSE, probabilities for the cross-entropies) and carries h_t to the next call.
      * Steps 1..T after {@link #resetState()} give the rows {@link #forward(double[][], double[][])}

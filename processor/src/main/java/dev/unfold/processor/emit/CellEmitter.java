@@ -105,10 +105,38 @@ abstract class CellEmitter {
     }
 
     /**
-     * Sets what the last state receives before BPTT starts: nothing, or for the many-to-one top
-     * layer this direction's half of ∂L/∂[h_T ; g_1].
+     * What BPTT starts from, which the caller sets before calling {@link #backward}: the gradient
+     * the last state receives from beyond the sequence (nothing, or for the many-to-one top layer
+     * this direction's half of ∂L/∂[h_T ; g_1]).
      */
-    final CodeBlock seedRecurrentGradient() {
+    CodeBlock seedGradients() {
+        return seedRecurrentGradient();
+    }
+
+    /**
+     * Seeds BPTT from a given ∂L/∂(final state) instead, this layer's part of which starts at
+     * {@code offset + at} of {@code array}: an encoder's, whose final state a decoder started from.
+     */
+    CodeBlock seedGradientsFrom(String array, int at) {
+        return CodeBlock.builder()
+                .add("// ∂L/∂h_T comes from outside: the decoder this network encoded for\n")
+                .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at), direction.dhNext(),
+                        layer.hiddenConstant())
+                .build();
+    }
+
+    /**
+     * Copies ∂L/∂(initial state) into {@code into} at {@code offset + at}: after BPTT's last
+     * iteration (t = 1) the carried gradient is exactly what h_0 (and c_0) received.
+     */
+    CodeBlock copyStartGradient(String into, int at) {
+        return CodeBlock.builder()
+                .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.dhNext(), into, StreamingEmitter.offsetPlus(at),
+                        layer.hiddenConstant())
+                .build();
+    }
+
+    private CodeBlock seedRecurrentGradient() {
         if (summaryGradient == null) {
             return CodeBlock.builder()
                     .add("// nothing flows back from beyond the last step\n")

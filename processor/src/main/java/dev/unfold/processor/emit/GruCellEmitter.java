@@ -71,7 +71,6 @@ final class GruCellEmitter extends CellEmitter {
         String dhNext = direction.dhNext();
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
-                .add(seedRecurrentGradient())
                 .beginControlFlow(bpttLoop())
                 .add(bindStates())
                 .addStatement("int gate = t * $N", layer.gateRowsConstant())

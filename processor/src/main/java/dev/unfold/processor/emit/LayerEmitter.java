@@ -33,6 +33,32 @@ final class LayerEmitter {
         }
     }
 
+    /** BPTT through every direction, each seeded with what its last state receives from beyond. */
+    CodeBlock backward() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (CellEmitter cell : cells) {
+            code.add(cell.seedGradients()).addStatement("$N(steps)", cell.direction.backward());
+        }
+        return code.build();
+    }
+
+    /**
+     * BPTT seeded with a given ∂L/∂(final state), this layer's part of which starts at
+     * {@code offset + at} of {@code array} (one direction: only a network that streams has one).
+     */
+    CodeBlock backwardFrom(String array, int at) {
+        CellEmitter cell = cells.get(0);
+        return CodeBlock.builder()
+                .add(cell.seedGradientsFrom(array, at))
+                .addStatement("$N(steps)", cell.direction.backward())
+                .build();
+    }
+
+    /** Copies what this layer's initial state received in the last BPTT to {@code offset + at} of {@code into}. */
+    CodeBlock copyStartGradient(String into, int at) {
+        return cells.get(0).copyStartGradient(into, at);
+    }
+
     /** Zeroes every direction's initial state, before the recurrences run over a sequence. */
     CodeBlock zeroInitialStates() {
         CodeBlock.Builder code = CodeBlock.builder();

@@ -79,6 +79,33 @@ final class LstmCellEmitter extends CellEmitter {
                 .build();
     }
 
+    /** Also c_T receives nothing from beyond the last step (or, from outside, its given gradient). */
+    @Override
+    CodeBlock seedGradients() {
+        return CodeBlock.builder()
+                .add(super.seedGradients())
+                .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dcNext())
+                .build();
+    }
+
+    @Override
+    CodeBlock seedGradientsFrom(String array, int at) {
+        return CodeBlock.builder()
+                .add(super.seedGradientsFrom(array, at))
+                .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at + layer.hidden()),
+                        direction.dcNext(), layer.hiddenConstant())
+                .build();
+    }
+
+    @Override
+    CodeBlock copyStartGradient(String into, int at) {
+        return CodeBlock.builder()
+                .add(super.copyStartGradient(into, at))
+                .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.dcNext(), into,
+                        StreamingEmitter.offsetPlus(at + layer.hidden()), layer.hiddenConstant())
+                .build();
+    }
+
     @Override
     MethodSpec backward() {
         String hidden = layer.hiddenConstant();
@@ -88,8 +115,6 @@ final class LstmCellEmitter extends CellEmitter {
         String dcNext = direction.dcNext();
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
-                .add(seedRecurrentGradient())
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, dcNext)
                 .beginControlFlow(bpttLoop())
                 .add(bindStateIf(gradientAtEveryStep)) // the step's output gradient is read at state
                 .add(bindRows(layer, direction))

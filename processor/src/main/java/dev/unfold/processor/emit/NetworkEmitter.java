@@ -23,6 +23,7 @@ import dev.unfold.processor.plan.ParameterPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Assembles the generated class: constants, parameter arrays, per-step buffers, the constructor,
@@ -82,13 +83,21 @@ public final class NetworkEmitter {
                 type.addMethod(loss(input, target));
             }
         }
+        if (streaming.streams()) {
+            for (Input input : Input.values()) {
+                type.addMethod(backwardFromState(input));
+            }
+        }
         type.addMethod(toStringMethod());
         type.addMethod(reserve());
         List<LayerEmitter> layerEmitters = layerEmitters();
-        type.addMethods(streaming.methods());
+        type.addMethods(streaming.methods(layerEmitters));
         type.addMethod(unroll(layerEmitters, streaming.streams()));
-        type.addMethod(advance());
-        type.addMethod(backpropagate());
+        type.addMethod(advance(streaming.streams()));
+        type.addMethod(backpropagate(layerEmitters));
+        if (streaming.streams()) {
+            type.addMethod(streaming.backpropagateFromState(layerEmitters));
+        }
         for (LayerEmitter layer : layerEmitters) {
             type.addMethods(layer.methods());
         }
@@ -467,6 +476,24 @@ public final class NetworkEmitter {
         return method.addStatement("return loss").build();
     }
 
+    /** An encoder's backward pass: forward over the sequence, then BPTT from ∂L/∂(final state). */
+    private MethodSpec backwardFromState(Input input) {
+        MethodSpec.Builder method = override("backwardFromState", TypeName.VOID);
+        addInputParameter(method, input);
+        method.addParameter(double[].class, "gradient").addParameter(int.class, "offset");
+        checkInput(method, input);
+        method.addStatement("$T.state(gradient, offset, stateSize())", CHECKS);
+        runForward(method, input);
+        method.addStatement("backpropagateFromState(steps, gradient, offset)");
+        LayerPlan first = network.layers().get(0);
+        if (input == Input.DENSE) {
+            method.addStatement("$N(xs, steps)", first.methods().inputGradients());
+        } else {
+            method.addStatement("$N(tokens, steps)", first.methods().inputGradientsFromTokens());
+        }
+        return method.build();
+    }
+
     private MethodSpec loss(Input input, Target target) {
         MethodSpec.Builder method = override("loss", TypeName.DOUBLE);
         addInputParameter(method, input);
@@ -591,11 +618,14 @@ public final class NetworkEmitter {
                 .build();
     }
 
-    private MethodSpec advance() {
+    private MethodSpec advance(boolean streams) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("advance")
                 .addModifiers(PRIVATE)
                 .addJavadoc("Every recurrence bottom-up from the initial states in place, then the output logits.\n")
                 .addParameter(int.class, "steps");
+        if (streams) {
+            method.addStatement("$N = steps", StreamingEmitter.LAST_STEPS);
+        }
         for (LayerPlan layer : network.layers()) {
             if (!layer.readsNetworkInput()) {
                 method.addStatement("$N(steps)", layer.methods().projectInputs());
@@ -610,24 +640,32 @@ public final class NetworkEmitter {
         return method.addStatement("outputLogits(steps)").build();
     }
 
-    private MethodSpec backpropagate() {
+    private MethodSpec backpropagate(List<LayerEmitter> layerEmitters) {
         MethodSpec.Builder method = MethodSpec.methodBuilder("backpropagate")
                 .addModifiers(PRIVATE)
                 .addJavadoc("BPTT from the output down to the first layer, adding every gradient but the first\n"
                         + "layer's ∂L/∂W_ih, which depends on how the input arrived.\n")
                 .addParameter(int.class, "steps")
                 .addStatement("outputGradients(steps)");
+        addLayersTopDown(method, network, layerEmitters, LayerEmitter::backward);
+        return method.build();
+    }
+
+    /**
+     * Each layer from the top down: its BPTT ({@code bptt} says how it is seeded), its recurrent
+     * gradients, and for every layer but the first its input gradients and what the layer below
+     * receives.
+     */
+    static void addLayersTopDown(MethodSpec.Builder method, NetworkPlan network, List<LayerEmitter> layerEmitters,
+                                 Function<LayerEmitter, CodeBlock> bptt) {
         for (int k = network.layers().size() - 1; k >= 0; k--) {
             LayerPlan layer = network.layers().get(k);
-            for (DirectionPlan direction : layer.directions()) {
-                method.addStatement("$N(steps)", direction.backward());
-            }
+            method.addCode(bptt.apply(layerEmitters.get(k)));
             method.addStatement("$N(steps)", layer.methods().recurrentGradients());
             if (!layer.readsNetworkInput()) {
                 method.addStatement("$N(steps)", layer.methods().inputGradients());
             }
         }
-        return method.build();
     }
 
     static MethodSpec.Builder override(String name, TypeName returns) {

@@ -47,7 +47,6 @@ final class SimpleCellEmitter extends CellEmitter {
         String du = direction.deltas();
         CodeBlock.Builder code = CodeBlock.builder()
                 .add(copyRecurrentRows())
-                .add(seedRecurrentGradient())
                 .beginControlFlow(bpttLoop())
                 .add(bindStateIf(gradientAtEveryStep || ActivationCode.derivativeReadsOutput(layer.activation())))
                 .addStatement("int row = t * $N", layer.hiddenConstant())

@@ -24,6 +24,9 @@ final class StreamingEmitter {
     /** The field saying whether sequences continue from the carried state. */
     static final String STATEFUL = "stateful";
 
+    /** The field holding the length of the last sequence run, whose final state {@code finalState} reads. */
+    static final String LAST_STEPS = "lastSteps";
+
     private final NetworkPlan network;
 
     StreamingEmitter(NetworkPlan network) {
@@ -50,6 +53,9 @@ final class StreamingEmitter {
         fields.add(FieldSpec.builder(boolean.class, STATEFUL, PRIVATE)
                 .addJavadoc("Whether sequences start from the carried state and carry their last one on.\n")
                 .build());
+        fields.add(FieldSpec.builder(int.class, LAST_STEPS, PRIVATE)
+                .addJavadoc("Steps of the last sequence run: its final state is in that row.\n")
+                .build());
         fields.add(FieldSpec.builder(double[][].class, "stepInputs", PRIVATE, FINAL)
                 .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
                 .initializer("new double[1][]")
@@ -65,7 +71,7 @@ final class StreamingEmitter {
         return fields;
     }
 
-    List<MethodSpec> methods() {
+    List<MethodSpec> methods(List<LayerEmitter> layerEmitters) {
         LayerPlan bidirectional = bidirectionalLayer();
         if (bidirectional != null) {
             String why = "streaming needs every layer to run forward in time, but " + bidirectional.name()
@@ -79,8 +85,8 @@ final class StreamingEmitter {
                     unsupported(MethodSpec.methodBuilder("step").addParameter(int.class, "token")
                             .addParameter(double[].class, "y"), why));
         }
-        return List.of(resetState(), setStateful(), isStateful(), stateSize(), saveState(), restoreState(), denseStep(),
-                tokenStep(), restore(), carry());
+        return List.of(resetState(), setStateful(), isStateful(), stateSize(), saveState(), restoreState(),
+                finalState(), initialStateGradient(layerEmitters), denseStep(), tokenStep(), restore(), carry());
     }
 
     private MethodSpec stateSize() {
@@ -89,6 +95,76 @@ final class StreamingEmitter {
             size += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
         }
         return publicOverride("stateSize").returns(int.class).addStatement("return $L", size).build();
+    }
+
+    /** {@code offset + at}, or just {@code offset}: where a part of a caller's state array starts. */
+    static CodeBlock offsetPlus(int at) {
+        return at == 0 ? CodeBlock.of("offset") : CodeBlock.of("offset + $L", at);
+    }
+
+    /** Where each layer's part of a state array starts: h, then c for an LSTM, layer after layer. */
+    private int[] stateOffsets() {
+        int[] offsets = new int[network.layers().size()];
+        int at = 0;
+        for (LayerPlan layer : network.layers()) {
+            offsets[layer.index()] = at;
+            at += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
+        }
+        return offsets;
+    }
+
+    /** The final state of the last sequence run: row T of every layer's h (and c), laid out as saveState's. */
+    private MethodSpec finalState() {
+        MethodSpec.Builder method = publicOverride("finalState").addParameter(double[].class, "into")
+                .addParameter(int.class, "offset")
+                .addStatement("$T.state(into, offset, stateSize())", NetworkEmitter.CHECKS);
+        int[] at = stateOffsets();
+        for (LayerPlan layer : network.layers()) {
+            method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, layer.states(),
+                    LAST_STEPS, layer.hiddenConstant(), offsetPlus(at[layer.index()]), layer.hiddenConstant());
+            if (layer.carriedCell() != null) {
+                method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class,
+                        layer.directions().get(0).cellStates(), LAST_STEPS, layer.hiddenConstant(),
+                        offsetPlus(at[layer.index()] + layer.hidden()), layer.hiddenConstant());
+            }
+        }
+        return method.build();
+    }
+
+    /** What the initial state received in the last backward pass: BPTT's carried gradients after t = 1. */
+    private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
+        MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(double[].class, "into")
+                .addParameter(int.class, "offset")
+                .addStatement("$T.state(into, offset, stateSize())", NetworkEmitter.CHECKS);
+        int[] at = stateOffsets();
+        for (LayerPlan layer : network.layers()) {
+            method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", at[layer.index()]));
+        }
+        return method.build();
+    }
+
+    /**
+     * BPTT from a given ∂L/∂(final state) and no output loss: an encoder's backward pass, whose
+     * final state a decoder started from. Top layer first, as {@code backpropagate}.
+     */
+    MethodSpec backpropagateFromState(List<LayerEmitter> layerEmitters) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("backpropagateFromState")
+                .addModifiers(PRIVATE)
+                .addJavadoc("BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a\n"
+                        + "state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.\n")
+                .addParameter(int.class, "steps")
+                .addParameter(double[].class, "gradient")
+                .addParameter(int.class, "offset");
+        LayerPlan top = network.topLayer();
+        if (network.mapping() == dev.unfold.Mapping.MANY_TO_MANY) {
+            method.addComment("the output is not part of this loss: nothing arrives from above")
+                    .addStatement("$T.fill($N, $N, (steps + 1) * $N, 0.0)", Arrays.class, top.statesGradient(),
+                            top.widthConstant(), top.widthConstant());
+        }
+        int[] at = stateOffsets();
+        NetworkEmitter.addLayersTopDown(method, network, layerEmitters,
+                layer -> layer.backwardFrom("gradient", at[layerEmitters.indexOf(layer)]));
+        return method.build();
     }
 
     private MethodSpec saveState() {
@@ -109,7 +185,7 @@ final class StreamingEmitter {
         for (LayerPlan layer : network.layers()) {
             for (String array : layer.carriedCell() != null
                     ? List.of(layer.carried(), layer.carriedCell()) : List.of(layer.carried())) {
-                CodeBlock position = at == 0 ? CodeBlock.of("offset") : CodeBlock.of("offset + $L", at);
+                CodeBlock position = offsetPlus(at);
                 if (save) {
                     method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, array, position,
                             layer.hiddenConstant());

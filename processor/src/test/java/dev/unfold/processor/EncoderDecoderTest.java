@@ -1,0 +1,177 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unfold.runtime.EncoderDecoder;
+import dev.unfold.runtime.Generator;
+import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.SequenceModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+
+/**
+ * An encoder's final state starts a decoder, and the gradient of the decoder's loss flows back
+ * through that state into the encoder: checked against central differences of the composed loss
+ * for every parameter of both networks, with stacked LSTM, GRU and tanh layers, token and dense
+ * sources; one encoder serves two decoders of different vocabularies.
+ */
+class EncoderDecoderTest {
+    private static final CompiledSources NETWORKS = new CompiledSources(List.of(
+            TestCompiler.inTestPackage("Source",
+                    "@Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Source extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
+                    "}"),
+            TestCompiler.inTestPackage("Signal",
+                    "@Network(input = 3, output = 1)",
+                    "public interface Signal extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
+                    "    @Recurrent(hidden = 3, activation = Activation.SIGMOID) Layer rnn();",
+                    "}"),
+            TestCompiler.inTestPackage("English",
+                    "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
+                    "public interface English extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
+                    "}"),
+            TestCompiler.inTestPackage("French",
+                    "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
+                    "public interface French extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
+                    "    @Recurrent(hidden = 3) Layer rnn();",
+                    "}"),
+            TestCompiler.inTestPackage("Unlike",
+                    "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Unlike extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer top();",
+                    "}")));
+
+    private static SequenceModel network(TestCompiler compiler, String name, long seed) {
+        return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, seed);
+    }
+
+    private static final int[] SOURCE = {1, 4, 0, 2, 3};
+    private static final int[] INPUTS = {0, 3, 5, 1};    // the start token 0, then the target but its last
+    private static final int[] LABELS = {3, 5, 1, 2};
+
+    @EachCompiler
+    void gradientsFlowFromTheDecoderIntoTheEncoder(TestCompiler compiler) {
+        EncoderDecoder model = new EncoderDecoder(network(compiler, "Source", 1), network(compiler, "English", 2),
+                network(compiler, "French", 3));
+        checkAgainstCentralDifferences(model, () -> model.loss(SOURCE, 0, INPUTS, LABELS),
+                () -> model.backward(SOURCE, 0, INPUTS, LABELS), "English");
+        int[] frenchLabels = {6, 2, 4, 4, 1, 0};
+        int[] frenchInputs = {0, 6, 2, 4, 4, 1};
+        checkAgainstCentralDifferences(model, () -> model.loss(SOURCE, 1, frenchInputs, frenchLabels),
+                () -> model.backward(SOURCE, 1, frenchInputs, frenchLabels), "French");
+    }
+
+    @EachCompiler
+    void aDenseSourceToo(TestCompiler compiler) {
+        double[][] source = new double[6][3];
+        Random random = new Random(4);
+        for (double[] x : source) {
+            for (int j = 0; j < 3; j++) {
+                x[j] = random.nextGaussian();
+            }
+        }
+        EncoderDecoder model = new EncoderDecoder(network(compiler, "Signal", 5), network(compiler, "French", 6));
+        int[] inputs = {0, 2, 2, 6};
+        int[] labels = {2, 2, 6, 3};
+        checkAgainstCentralDifferences(model, () -> model.loss(source, 0, inputs, labels),
+                () -> model.backward(source, 0, inputs, labels), "dense");
+    }
+
+    private static void checkAgainstCentralDifferences(EncoderDecoder model, DoubleSupplier loss, Runnable backward,
+                                                       String what) {
+        Parameters parameters = model.parameters();
+        parameters.zeroGradients();
+        backward.run();
+        double eps = 1e-6;
+        int checked = 0;
+        for (Parameter parameter : parameters) {
+            double[] values = parameter.value().data;
+            for (int i = 0; i < values.length; i++) {
+                double kept = values[i];
+                values[i] = kept + eps;
+                double plus = loss.getAsDouble();
+                values[i] = kept - eps;
+                double minus = loss.getAsDouble();
+                values[i] = kept;
+                double estimate = (plus - minus) / (2 * eps);
+                double gradient = parameter.gradient().data[i];
+                assertEquals(estimate, gradient, 1e-6 * Math.max(1, Math.abs(estimate)),
+                        what + ": " + parameter.name() + "[" + i + "]");
+                checked += parameter.name().startsWith("encoder.") && !parameter.name().startsWith("encoder.out.")
+                        && gradient != 0 ? 1 : 0;
+            }
+        }
+        assertTrue(checked > 20, what + ": the encoder's recurrent weights received gradients (" + checked + ")");
+    }
+
+    @EachCompiler
+    void eachUpdateTrainsOneDecoderAndTheSharedEncoder(TestCompiler compiler) {
+        EncoderDecoder model = new EncoderDecoder(network(compiler, "Source", 1), network(compiler, "English", 2),
+                network(compiler, "French", 3));
+        Parameters parameters = model.parameters();
+        assertEquals(model.encoder().parameterCount() + model.decoder(0).parameterCount()
+                + model.decoder(1).parameterCount(), parameters.count());
+        assertTrue(parameters.contains("encoder.lstm.weight_hh") && parameters.contains("decoder1.rnn.weight_hh"));
+        parameters.zeroGradients();
+        model.backward(SOURCE, 0, INPUTS, LABELS);
+        for (Parameter parameter : model.decoder(1).parameters()) {
+            assertTrue(Arrays.stream(parameter.gradient().data).allMatch(g -> g == 0), parameter.name());
+        }
+        assertTrue(Arrays.stream(model.encoder().parameters().get("gru.weight_hh").gradient().data)
+                .anyMatch(g -> g != 0));
+    }
+
+    /** Greedy decoding from the encoded source picks, at each step, the decoder's most probable token. */
+    @EachCompiler
+    void generationStartsFromTheEncodedSource(TestCompiler compiler) {
+        SequenceModel encoder = network(compiler, "Source", 7);
+        SequenceModel english = network(compiler, "English", 8);
+        EncoderDecoder model = new EncoderDecoder(encoder, english);
+        int[] generated = new int[5];
+        int count = model.encodeFor(SOURCE, 0).greedy(new int[] {0}, 5, -1, generated);
+        assertEquals(5, count);
+
+        // the same choices, made by the whole-sequence pass from the encoder's final state
+        double[] state = new double[encoder.stateSize()];
+        encoder.forward(SOURCE, new double[SOURCE.length][2]);
+        encoder.finalState(state, 0);
+        english.setStateful(true);
+        for (int t = 0; t < count; t++) {
+            int[] prefix = new int[t + 1];
+            System.arraycopy(generated, 0, prefix, 1, t);
+            double[][] ys = new double[t + 1][6];
+            english.restoreState(state, 0);
+            english.forward(prefix, ys);
+            double[] p = ys[t];
+            for (double q : p) {
+                assertTrue(q <= p[generated[t]], "step " + t);
+            }
+        }
+        english.setStateful(false);
+        Generator fromZero = new Generator(english);
+        int[] unencoded = new int[5];
+        fromZero.greedy(new int[] {0}, 5, -1, unencoded);
+        assertTrue(model.generator(0) != fromZero);
+    }
+
+    @EachCompiler
+    void aDecoderOfOtherLayersIsRefused(TestCompiler compiler) {
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> new EncoderDecoder(network(compiler, "Source", 1), network(compiler, "Unlike", 2)));
+        assertEquals("decoder 0 cannot start from the encoder's final state: the encoder's layers are [LSTM 4, GRU"
+                + " 3], the decoder's [GRU 4, GRU 3]; layer l of each must have the same size and both or neither be"
+                + " an LSTM", thrown.getMessage());
+    }
+}

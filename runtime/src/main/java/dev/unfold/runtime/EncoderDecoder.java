@@ -1,0 +1,192 @@
+package dev.unfold.runtime;
+
+import java.util.List;
+
+/**
+ * Sequence to sequence of different lengths (seed 004 §4.1.2; seed 002's encoder–decoder): an
+ * encoder reads the source, and its final state is where a decoder starts; the decoder is trained
+ * with teacher forcing (its input at step t is the target at t − 1, after a start token) and BPTT
+ * flows from the decoder's loss through its initial state into the encoder. One encoder may serve
+ * several decoders (seed 002: Turkish → English, French, Spanish): each update trains one decoder
+ * on its own pairs, and the shared encoder receives every decoder's gradients.
+ *
+ * <p>The encoder and the decoders are ordinary generated networks that stream (no bidirectional
+ * layer) with layers alike in number, sizes and kind of state (an LSTM's c, or not): layer l of
+ * the encoder hands its final state to layer l of each decoder. The encoder's own output layer is
+ * not used. Generation from an encoded source goes through {@link #generator(int)}.
+ */
+public final class EncoderDecoder {
+    private final SequenceModel encoder;
+    private final List<SequenceModel> decoders;
+    private final Generator[] generators;
+    private final double[] state;
+    private final double[] stateGradient;
+    /** The encoder's unused predictions, one array per length of source seen, sharing their rows. */
+    private double[][][] encoderOutputs = new double[1][][];
+    private double[][] outputRows = new double[0][];
+
+    public EncoderDecoder(SequenceModel encoder, SequenceModel... decoders) {
+        if (decoders.length == 0) {
+            throw new IllegalArgumentException("an encoder needs at least one decoder");
+        }
+        this.encoder = encoder;
+        this.decoders = List.of(decoders);
+        for (int d = 0; d < decoders.length; d++) {
+            requireAlike(encoder, decoders[d], d);
+        }
+        this.generators = new Generator[decoders.length];
+        this.state = new double[encoder.stateSize()];
+        this.stateGradient = new double[encoder.stateSize()];
+    }
+
+    /** The encoder's layer l hands its state to each decoder's layer l, so they must hold the same state. */
+    private static void requireAlike(SequenceModel encoder, SequenceModel decoder, int d) {
+        List<Layer> from = encoder.layers();
+        List<Layer> to = decoder.layers();
+        boolean alike = from.size() == to.size();
+        for (int l = 0; alike && l < from.size(); l++) {
+            alike = from.get(l).hiddenSize() == to.get(l).hiddenSize()
+                    && (from.get(l).cell() == dev.unfold.Cell.LSTM) == (to.get(l).cell() == dev.unfold.Cell.LSTM);
+        }
+        if (!alike) {
+            throw new IllegalArgumentException("decoder " + d + " cannot start from the encoder's final state: the"
+                    + " encoder's layers are " + describe(from) + ", the decoder's " + describe(to)
+                    + "; layer l of each must have the same size and both or neither be an LSTM");
+        }
+        decoder.stateSize();   // a bidirectional decoder cannot stream: its exception says why
+    }
+
+    private static String describe(List<Layer> layers) {
+        StringBuilder text = new StringBuilder("[");
+        for (Layer layer : layers) {
+            text.append(text.length() > 1 ? ", " : "").append(layer.cell()).append(' ').append(layer.hiddenSize());
+        }
+        return text.append(']').toString();
+    }
+
+    /** The shared encoder. */
+    public SequenceModel encoder() {
+        return encoder;
+    }
+
+    /** Decoder {@code d}. */
+    public SequenceModel decoder(int d) {
+        return decoders.get(d);
+    }
+
+    /** Every parameter, the encoder's and every decoder's, for an optimizer. */
+    public Parameters parameters() {
+        List<Parameter> all = new java.util.ArrayList<>();
+        addPrefixed(all, "encoder.", encoder.parameters());
+        for (int d = 0; d < decoders.size(); d++) {
+            addPrefixed(all, "decoder" + d + ".", decoders.get(d).parameters());
+        }
+        return new Parameters(all);
+    }
+
+    private static void addPrefixed(List<Parameter> all, String prefix, Parameters parameters) {
+        for (Parameter parameter : parameters) {
+            all.add(parameter.renamed(prefix + parameter.name()));
+        }
+    }
+
+    /**
+     * Teacher-forced forward and backward pass for one pair: encodes {@code source}, runs decoder
+     * {@code d} from the encoder's final state over {@code inputs} (the start token, then the
+     * target sequence but its last token) against {@code labels} (the target sequence), and adds the
+     * gradients of the decoder and, through its initial state, of the encoder. Returns the loss.
+     */
+    public double backward(int[] source, int d, int[] inputs, int[] labels) {
+        SequenceModel decoder = startDecoder(encode(source), d);
+        double loss = decoder.backward(inputs, labels);
+        decoder.initialStateGradient(stateGradient, 0);
+        encoder.backwardFromState(source, stateGradient, 0);
+        return loss;
+    }
+
+    /** {@link #backward(int[], int, int[], int[])} for a source of dense vectors. */
+    public double backward(double[][] source, int d, int[] inputs, int[] labels) {
+        SequenceModel decoder = startDecoder(encode(source), d);
+        double loss = decoder.backward(inputs, labels);
+        decoder.initialStateGradient(stateGradient, 0);
+        encoder.backwardFromState(source, stateGradient, 0);
+        return loss;
+    }
+
+    /** The teacher-forced loss {@link #backward(int[], int, int[], int[])} returns, without gradients. */
+    public double loss(int[] source, int d, int[] inputs, int[] labels) {
+        return startDecoder(encode(source), d).loss(inputs, labels);
+    }
+
+    /** {@link #loss(int[], int, int[], int[])} for a source of dense vectors. */
+    public double loss(double[][] source, int d, int[] inputs, int[] labels) {
+        return startDecoder(encode(source), d).loss(inputs, labels);
+    }
+
+    /**
+     * Encodes {@code source} and readies {@link #generator(int) decoder d's generator} to start from
+     * the encoder's final state; then generate with it, prompting with the start token.
+     */
+    public Generator encodeFor(int[] source, int d) {
+        return generatorFrom(encode(source), d);
+    }
+
+    /** {@link #encodeFor(int[], int)} for a source of dense vectors. */
+    public Generator encodeFor(double[][] source, int d) {
+        return generatorFrom(encode(source), d);
+    }
+
+    /** Decoder {@code d}'s generator, which starts where the last {@link #encodeFor} left it. */
+    public Generator generator(int d) {
+        if (generators[d] == null) {
+            generators[d] = new Generator(decoders.get(d));
+        }
+        return generators[d];
+    }
+
+    private Generator generatorFrom(double[] encoded, int d) {
+        Generator generator = generator(d);
+        generator.startFrom(encoded);
+        return generator;
+    }
+
+    private double[] encode(int[] source) {
+        encoder.setStateful(false);
+        encoder.forward(source, outputs(source.length));
+        encoder.finalState(state, 0);
+        return state;
+    }
+
+    private double[] encode(double[][] source) {
+        encoder.setStateful(false);
+        encoder.forward(source, outputs(source.length));
+        encoder.finalState(state, 0);
+        return state;
+    }
+
+    /**
+     * Somewhere for the encoder's predictions, which are not used: allocated once for each length of
+     * source, so that encoding allocates nothing after the first source of a length.
+     */
+    private double[][] outputs(int steps) {
+        int rows = encoder.outputSteps(steps);
+        if (rows >= encoderOutputs.length) {
+            encoderOutputs = java.util.Arrays.copyOf(encoderOutputs, rows + 1);
+        }
+        if (encoderOutputs[rows] == null) {
+            if (outputRows.length < rows) {
+                outputRows = new double[rows][encoder.outputSize()];
+            }
+            encoderOutputs[rows] = java.util.Arrays.copyOf(outputRows, rows);
+        }
+        return encoderOutputs[rows];
+    }
+
+    /** Decoder d, stateful and holding the encoded state, so that its next pass starts there. */
+    private SequenceModel startDecoder(double[] encoded, int d) {
+        SequenceModel decoder = decoders.get(d);
+        decoder.setStateful(true);
+        decoder.restoreState(encoded, 0);
+        return decoder;
+    }
+}
