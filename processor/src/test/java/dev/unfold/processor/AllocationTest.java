@@ -193,16 +193,16 @@ class AllocationTest {
         for (int s = 0; s < labels.length; s++) {
             labels[s] = new int[] {random.nextInt(4)};
         }
-        dev.unfold.runtime.Minibatches batches = dev.unfold.runtime.Minibatches.of(xs, labels, 4);
+        dev.unfold.runtime.Minibatches batches = dev.unfold.runtime.Minibatches.of(gated, xs, labels, 4);
         batches.startEpoch(3);
-        assertNoAllocation(i -> batches.backward(gated, i % batches.updates()));
+        assertNoAllocation(i -> batches.backward(i % batches.updates()));
 
         // a stream of 95 steps in chunks of 9: ten whole chunks, then one of 5
         SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         int[] text = random.ints(96, 0, 30).toArray();
         dev.unfold.runtime.StreamChunks chunks = dev.unfold.runtime.StreamChunks.nextToken(language, text, 9);
         chunks.startEpoch(0);
-        assertNoAllocation(i -> chunks.backward(language, i % chunks.updates()));
+        assertNoAllocation(i -> chunks.backward(i % chunks.updates()));
 
         // the whole loop: an epoch of 35 updates allocates exactly what an epoch of 4 does (its report,
         // its shuffle's Random), so an update allocates nothing
@@ -212,7 +212,7 @@ class AllocationTest {
             repeatedXs[s] = xs[s % xs.length];
             repeatedLabels[s] = labels[s % labels.length];
         }
-        dev.unfold.runtime.Minibatches more = dev.unfold.runtime.Minibatches.of(repeatedXs, repeatedLabels, 4);
+        dev.unfold.runtime.Minibatches more = dev.unfold.runtime.Minibatches.of(gated, repeatedXs, repeatedLabels, 4);
         long few = Long.MAX_VALUE;
         long many = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {

@@ -51,7 +51,7 @@ class TrainerTest {
     }
 
     /** 23 sequences of 2 to 7 steps; the label says whether the first value exceeds the last. */
-    private static Minibatches data(int seed) {
+    private static Minibatches data(SequenceModel net, int seed) {
         Random random = new Random(seed);
         double[][][] xs = new double[23][][];
         int[][] labels = new int[23][];
@@ -64,7 +64,7 @@ class TrainerTest {
             }
             labels[s] = new int[] {xs[s][0][0] > xs[s][xs[s].length - 1][0] ? 1 : 0};
         }
-        return Minibatches.of(xs, labels, 5);
+        return Minibatches.of(net, xs, labels, 5);
     }
 
     private Trainer trainer(SequenceModel net, Optimizer optimizer, int epochs) {
@@ -84,13 +84,13 @@ class TrainerTest {
     @Test
     void theSameSeedGivesTheSameWeights() throws IOException {
         SequenceModel first = network(3);
-        trainer(first, new Adam(first.parameters(), 0.01), 4).fit(data(1));
+        trainer(first, new Adam(first.parameters(), 0.01), 4).fit(data(first, 1));
         SequenceModel second = network(3);
-        trainer(second, new Adam(second.parameters(), 0.01), 4).fit(data(1));
+        trainer(second, new Adam(second.parameters(), 0.01), 4).fit(data(second, 1));
         assertArrayEquals(weights(first), weights(second));
 
         SequenceModel reordered = network(3);
-        trainer(reordered, new Adam(reordered.parameters(), 0.01), 4).seed(8).fit(data(1));
+        trainer(reordered, new Adam(reordered.parameters(), 0.01), 4).seed(8).fit(data(reordered, 1));
         assertFalse(Arrays.deepEquals(weights(first), weights(reordered)), "another seed, another order");
     }
 
@@ -98,11 +98,12 @@ class TrainerTest {
     void aResumedRunTakesExactlyTheStepsOfAnUninterruptedOne() throws IOException {
         SequenceModel straight = network(3);
         Adam straightAdam = new Adam(straight.parameters(), 0.01);
-        trainer(straight, straightAdam, 6).fit(data(1));
+        trainer(straight, straightAdam, 6).fit(data(straight, 1));
 
         Path checkpoint = directory.resolve("run.safetensors");
         SequenceModel interrupted = network(3);
-        trainer(interrupted, new Adam(interrupted.parameters(), 0.01), 3).checkpoint(checkpoint).fit(data(1));
+        trainer(interrupted, new Adam(interrupted.parameters(), 0.01), 3).checkpoint(checkpoint)
+                .fit(data(interrupted, 1));
 
         // a new process: other initial weights and a fresh optimizer, both replaced by the checkpoint
         SequenceModel resumed = network(99);
@@ -115,7 +116,7 @@ class TrainerTest {
                         epochs.add(report.epoch());
                     }
                 })
-                .fit(data(1));
+                .fit(data(resumed, 1));
         assertEquals(List.of(4, 5, 6), epochs);
         assertEquals(6, result.lastEpoch());
         assertEquals(straightAdam.steps(), resumedAdam.steps());
@@ -130,7 +131,7 @@ class TrainerTest {
     void divergenceNamesTheStepAndLeavesTheLastCheckpoint() throws IOException {
         Path checkpoint = directory.resolve("run.safetensors");
         SequenceModel net = network(3);
-        Minibatches good = data(1);
+        Minibatches good = data(net, 1);
         trainer(net, new Sgd(net.parameters(), 0.1), 1).checkpoint(checkpoint).fit(good);
         byte[] saved = Files.readAllBytes(checkpoint);
 
@@ -151,7 +152,7 @@ class TrainerTest {
         net.parameters().get("out.bias").value().data[0] = Double.NaN;
         double[] before = net.parameters().get("lstm.weight_ih").value().data.clone();
         TrainingDivergedException thrown = assertThrows(TrainingDivergedException.class,
-                () -> trainer(net, new Sgd(net.parameters(), 0.1), 1).fit(data(1)));
+                () -> trainer(net, new Sgd(net.parameters(), 0.1), 1).fit(data(net, 1)));
         assertEquals("training diverged at step 1 (epoch 1, update 1 of 5): the loss is NaN; the weights are those"
                 + " before this step and no checkpoint was asked for. A lower learning rate or clipNorm usually helps",
                 thrown.getMessage());
@@ -173,7 +174,7 @@ class TrainerTest {
                         reports.add(report);
                     }
                 })
-                .fit(data(1));
+                .fit(data(net, 1));
         assertTrue(result.stoppedEarly());
         assertEquals(4, result.lastEpoch());
         assertEquals(2, result.bestEpoch());
@@ -185,7 +186,7 @@ class TrainerTest {
     void aCheckpointOfAnotherOptimizerIsRefusedAndChangesNothing() throws IOException {
         Path checkpoint = directory.resolve("adam.safetensors");
         SequenceModel net = network(3);
-        trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(1));
+        trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
         SequenceModel other = network(4);
         double[][] before = weights(other);
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
@@ -207,8 +208,8 @@ class TrainerTest {
         }
 
         @Override
-        public double backward(SequenceModel model, int update) {
-            double loss = data.backward(model, update);
+        public double backward(int update) {
+            double loss = data.backward(update);
             if (update == badUpdate) {
                 parameter.gradient().data[index] = Double.NaN;
             }
@@ -216,8 +217,8 @@ class TrainerTest {
         }
 
         @Override
-        public double loss(SequenceModel model, int update) {
-            return data.loss(model, update);
+        public double loss(int update) {
+            return data.loss(update);
         }
 
         @Override
@@ -246,12 +247,12 @@ class TrainerTest {
         }
 
         @Override
-        public double backward(SequenceModel model, int update) {
+        public double backward(int update) {
             throw new UnsupportedOperationException("validation only");
         }
 
         @Override
-        public double loss(SequenceModel model, int update) {
+        public double loss(int update) {
             return losses[epoch];
         }
 

@@ -19,6 +19,7 @@ public final class EncoderDecoder {
     private final SequenceModel encoder;
     private final List<SequenceModel> decoders;
     private final Generator[] generators;
+    private final Parameters parameters;
     private final double[] state;
     private final double[] stateGradient;
     /** The encoder's unused predictions, one array per length of source seen, sharing their rows. */
@@ -35,6 +36,7 @@ public final class EncoderDecoder {
             requireAlike(encoder, decoders[d], d);
         }
         this.generators = new Generator[decoders.length];
+        this.parameters = allParameters();
         this.state = new double[encoder.stateSize()];
         this.stateGradient = new double[encoder.stateSize()];
     }
@@ -74,8 +76,15 @@ public final class EncoderDecoder {
         return decoders.get(d);
     }
 
-    /** Every parameter, the encoder's and every decoder's, for an optimizer. */
+    /**
+     * Every parameter, the encoder's under {@code encoder.} and decoder d's under {@code decoder<d>.},
+     * sharing their values and gradients: for an optimizer, a {@link Trainer} and checkpoints.
+     */
     public Parameters parameters() {
+        return parameters;
+    }
+
+    private Parameters allParameters() {
         List<Parameter> all = new java.util.ArrayList<>();
         addPrefixed(all, "encoder.", encoder.parameters());
         for (int d = 0; d < decoders.size(); d++) {

@@ -4,12 +4,13 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Whole sequences, with their targets, in minibatches of up to {@code batchSize}: each epoch in a
+ * Whole sequences, with their targets, in minibatches of up to {@code batchSize} for one network: each epoch in a
  * new order shuffled from its seed (Fisher–Yates), each batch one call of the network's batched
  * {@code backward}, so sequences of different lengths run in one masked pass. The batch arrays
  * are allocated here, once; an update only copies references into them.
  */
 public final class Minibatches implements TrainingData {
+    private final SequenceModel model;
     private final double[][][] xs;
     private final int[][] tokens;
     private final double[][][] targets;
@@ -36,26 +37,28 @@ public final class Minibatches implements TrainingData {
     }
 
     /** Dense sequences and dense targets (one row per output). */
-    public static Minibatches of(double[][][] xs, double[][][] targets, int batchSize) {
-        return new Minibatches(xs, null, targets, null, batchSize);
+    public static Minibatches of(SequenceModel model, double[][][] xs, double[][][] targets, int batchSize) {
+        return new Minibatches(model, xs, null, targets, null, batchSize);
     }
 
     /** Dense sequences and class labels (one per output). */
-    public static Minibatches of(double[][][] xs, int[][] labels, int batchSize) {
-        return new Minibatches(xs, null, null, labels, batchSize);
+    public static Minibatches of(SequenceModel model, double[][][] xs, int[][] labels, int batchSize) {
+        return new Minibatches(model, xs, null, null, labels, batchSize);
     }
 
     /** Token sequences and dense targets. */
-    public static Minibatches of(int[][] tokens, double[][][] targets, int batchSize) {
-        return new Minibatches(null, tokens, targets, null, batchSize);
+    public static Minibatches of(SequenceModel model, int[][] tokens, double[][][] targets, int batchSize) {
+        return new Minibatches(model, null, tokens, targets, null, batchSize);
     }
 
     /** Token sequences and class labels: a language model's or a tagger's data. */
-    public static Minibatches of(int[][] tokens, int[][] labels, int batchSize) {
-        return new Minibatches(null, tokens, null, labels, batchSize);
+    public static Minibatches of(SequenceModel model, int[][] tokens, int[][] labels, int batchSize) {
+        return new Minibatches(model, null, tokens, null, labels, batchSize);
     }
 
-    private Minibatches(double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels, int batchSize) {
+    private Minibatches(SequenceModel model, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
+                        int batchSize) {
+        this.model = java.util.Objects.requireNonNull(model, "model");
         this.xs = xs;
         this.tokens = tokens;
         this.targets = targets;
@@ -100,10 +103,10 @@ public final class Minibatches implements TrainingData {
     }
 
     @Override
-    public double backward(SequenceModel model, int update) {
+    public double backward(int update) {
         if (end(update) - first(update) == 1) {
             // a batch of one runs best as what it is: the single-sequence pass has no lanes to fill
-            return loss(model, update, true);
+            return loss(update, true);
         }
         Batch batch = gather(update);
         if (batch.xs != null) {
@@ -114,20 +117,20 @@ public final class Minibatches implements TrainingData {
     }
 
     @Override
-    public double loss(SequenceModel model, int update) {
-        return loss(model, update, false);
+    public double loss(int update) {
+        return loss(update, false);
     }
 
     /** The summed loss of the update's sequences one by one, with their gradients if asked. */
-    private double loss(SequenceModel model, int update, boolean gradients) {
+    private double loss(int update, boolean gradients) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            loss += single(model, order[i], gradients);
+            loss += single(order[i], gradients);
         }
         return loss;
     }
 
-    private double single(SequenceModel model, int s, boolean gradients) {
+    private double single(int s, boolean gradients) {
         if (xs != null) {
             if (targets != null) {
                 return gradients ? model.backward(xs[s], targets[s]) : model.loss(xs[s], targets[s]);

@@ -7,7 +7,6 @@ import java.util.Arrays;
  * stream from its start with the state carried from chunk to chunk, one update per chunk.
  */
 public final class StreamChunks implements TrainingData {
-    private final SequenceModel model;
     private final TruncatedBptt chunks;
     private final int[] inputs;
     private final int[] labels;
@@ -31,7 +30,6 @@ public final class StreamChunks implements TrainingData {
             throw new IllegalArgumentException("a stream needs one label per input and at least one input: "
                     + inputs.length + " inputs, " + labels.length + " labels");
         }
-        this.model = model;
         this.chunks = new TruncatedBptt(model, chunkLength);
         this.inputs = inputs;
         this.labels = labels;
@@ -49,22 +47,13 @@ public final class StreamChunks implements TrainingData {
     }
 
     @Override
-    public double backward(SequenceModel model, int update) {
-        return chunks.backward(inputs, labels, sameModel(model, update));
+    public double backward(int update) {
+        return chunks.backward(inputs, labels, update);
     }
 
     @Override
-    public double loss(SequenceModel model, int update) {
-        return chunks.loss(inputs, labels, sameModel(model, update));
-    }
-
-    /** The chunks carry one network's state, so they run only that network. */
-    private int sameModel(SequenceModel given, int update) {
-        if (given != model) {
-            throw new IllegalArgumentException("these chunks carry the state of " + model
-                    + ", not of the network given: make a StreamChunks for each network");
-        }
-        return update;
+    public double loss(int update) {
+        return chunks.loss(inputs, labels, update);
     }
 
     @Override

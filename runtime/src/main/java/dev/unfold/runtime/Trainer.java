@@ -17,10 +17,10 @@ import java.util.List;
  * TrainingResult result = new Trainer(net, new Adam(net.parameters(), 0.01))
  *         .epochs(30)
  *         .clipNorm(5)
- *         .validation(Minibatches.of(validXs, validLabels, 64), 3)
+ *         .validation(Minibatches.of(net, validXs, validLabels, 64), 3)
  *         .checkpoint(Path.of("runs/tagger.safetensors"))
  *         .listener(new ConsoleProgress(true))
- *         .fit(Minibatches.of(xs, labels, 32));
+ *         .fit(Minibatches.of(net, xs, labels, 32));
  * </pre>
  *
  * <p>Reproducible: the epoch's order comes from the trainer's seed and the epoch's number, and
@@ -30,7 +30,6 @@ import java.util.List;
  * {@link TrainingDivergedException} before the optimizer uses it; the last checkpoint stays as it was.
  */
 public final class Trainer {
-    private final SequenceModel model;
     private final Parameters parameters;
     private final Optimizer optimizer;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -46,12 +45,19 @@ public final class Trainer {
 
     /** Trains {@code model} with {@code optimizer}, which must be built over its parameters. */
     public Trainer(SequenceModel model, Optimizer optimizer) {
-        this.model = model;
-        this.parameters = model.parameters();
+        this(model.parameters(), optimizer);
+    }
+
+    /**
+     * Trains {@code parameters} with {@code optimizer}, which must be built over them: for data that
+     * runs more than one network, as an {@link EncoderDecoder}'s does.
+     */
+    public Trainer(Parameters parameters, Optimizer optimizer) {
+        this.parameters = parameters;
         this.optimizer = optimizer;
         if (optimizer.parameters() != parameters) {
-            throw new IllegalArgumentException("the optimizer updates other parameters than the network's: build it"
-                    + " over model.parameters()");
+            throw new IllegalArgumentException("the optimizer updates other parameters than the ones to train: build"
+                    + " it over the same Parameters (model.parameters())");
         }
     }
 
@@ -182,7 +188,7 @@ public final class Trainer {
         int clipped = 0;
         for (int update = 0; update < updates; update++) {
             parameters.zeroGradients();
-            double loss = training.backward(model, update);
+            double loss = training.backward(update);
             long step = optimizer.steps() + 1;
             if (!Double.isFinite(loss)) {
                 throw diverged(step, epoch, update, updates, "the loss is " + loss);
@@ -229,7 +235,7 @@ public final class Trainer {
         double sum = 0;
         long outputs = 0;
         for (int update = 0, n = validation.updates(); update < n; update++) {
-            sum += validation.loss(model, update);
+            sum += validation.loss(update);
             outputs += validation.outputs(update);
         }
         return sum / outputs;

@@ -2,9 +2,10 @@ package dev.unfold.runtime;
 
 /**
  * What one epoch of training goes through: a fixed number of updates, each a forward and backward
- * pass over part of the data. {@link Minibatches} holds whole sequences and batches them;
- * {@link StreamChunks} cuts one long stream into chunks for truncated BPTT. The {@link Trainer}
- * calls them in order, one optimizer step per update.
+ * pass over part of the data, by the network (or networks) the data was built for.
+ * {@link Minibatches} holds whole sequences and batches them; {@link StreamChunks} cuts one long
+ * stream into chunks for truncated BPTT; {@link SequencePairs} feeds an encoder and its decoders.
+ * The {@link Trainer} calls them in order, one optimizer step per update.
  */
 public interface TrainingData {
 
@@ -18,10 +19,10 @@ public interface TrainingData {
     void startEpoch(long seed);
 
     /** Forward and backward pass of update {@code update}: adds its gradient, returns its summed loss. */
-    double backward(SequenceModel model, int update);
+    double backward(int update);
 
     /** The loss {@link #backward} would return, without touching the gradients. */
-    double loss(SequenceModel model, int update);
+    double loss(int update);
 
     /**
      * How many outputs (rows of predictions: one per step, or one per sequence for many-to-one)

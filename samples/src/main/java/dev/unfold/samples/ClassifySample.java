@@ -86,7 +86,7 @@ public final class ClassifySample {
                 batchSize == 1 ? "one sequence" : "batches of " + batchSize, CLIP_NORM);
 
         double[] accuracy = {accuracy(net, test)};
-        Minibatches batches = Minibatches.of(residues(train), labels(train), batchSize);
+        Minibatches batches = Minibatches.of(net, residues(train), labels(train), batchSize);
         TrainingResult trained;
         try {
             trained = new Trainer(net, optimizer)

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "Unfold 0.1.0-SNAPSHOT",
         description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
-        subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.EchoCommand.class,
+        subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.Translate.class,
+                Main.EchoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -179,6 +180,38 @@ public final class Main implements Runnable {
             CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, optimizer,
                     rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed);
             CharLmSample.run(content, source, settings, System.out, System.err);
+            return 0;
+        }
+    }
+
+    @Command(name = "translate", mixinStandardHelpOptions = true,
+            description = "Sequence to sequence: one encoder, two decoders; digit strings reversed and sorted.")
+    static final class Translate implements Callable<Integer> {
+        @Option(names = "--pairs", defaultValue = "20000", description = "Training pairs (default: ${DEFAULT-VALUE}).")
+        int pairs;
+
+        @Option(names = "--min-length", defaultValue = "3", description = "Shortest string (default: ${DEFAULT-VALUE}).")
+        int minLength;
+
+        @Option(names = "--max-length", defaultValue = "7", description = "Longest string (default: ${DEFAULT-VALUE}).")
+        int maxLength;
+
+        @Option(names = "--epochs", defaultValue = "6", description = "Passes over the pairs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "32", description = "Pairs per update (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--learning-rate", defaultValue = "0.003", description = "Adam's η (default: ${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            TranslateSample.run(new TranslateSample.Settings(pairs, minLength, maxLength, epochs, batch, learningRate,
+                    seed), System.out, System.err);
             return 0;
         }
     }

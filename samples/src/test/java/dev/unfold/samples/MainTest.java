@@ -51,6 +51,12 @@ class MainTest {
     }
 
     @Test
+    void translate() {
+        String output = run("translate", "--pairs", "400", "--epochs", "1", "--max-length", "4");
+        assertTrue(output.contains("epoch 1: loss") && output.contains("→ reversed"), output);
+    }
+
+    @Test
     void echo() {
         String output = run("echo", "--sequences", "100", "--epochs", "1");
         assertTrue(output.toLowerCase().contains("accuracy"), output);

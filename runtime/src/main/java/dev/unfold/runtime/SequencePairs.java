@@ -1,0 +1,120 @@
+package dev.unfold.runtime;
+
+import java.util.Random;
+
+/**
+ * Source and target sequences for an {@link EncoderDecoder}, in minibatches of up to
+ * {@code batchSize} pairs, shuffled each epoch. Each pair names the decoder that learns it, so one
+ * set of pairs can train several decoders and their shared encoder. A target y_1..y_T becomes
+ * teacher forcing's decoder inputs (the start token, y_1, …, y_T) and labels (y_1, …, y_T, the end
+ * token): the decoder learns to say each next token and when to stop. Built once; an update
+ * allocates nothing.
+ */
+public final class SequencePairs implements TrainingData {
+    private final EncoderDecoder model;
+    private final int[][] tokenSources;
+    private final double[][][] denseSources;
+    private final int[] decoders;
+    private final int[][] inputs;
+    private final int[][] labels;
+    private final int batchSize;
+    private final int[] order;
+
+    /**
+     * Token sources; {@code decoders[i]} is the decoder that learns to answer {@code sources[i]}
+     * with {@code targets[i]}.
+     */
+    public static SequencePairs of(EncoderDecoder model, int[][] sources, int[] decoders, int[][] targets,
+                                   int startToken, int endToken, int batchSize) {
+        return new SequencePairs(model, sources, null, decoders, targets, startToken, endToken, batchSize);
+    }
+
+    /** {@link #of(EncoderDecoder, int[][], int[], int[][], int, int, int)} for sources of dense vectors. */
+    public static SequencePairs of(EncoderDecoder model, double[][][] sources, int[] decoders, int[][] targets,
+                                   int startToken, int endToken, int batchSize) {
+        return new SequencePairs(model, null, sources, decoders, targets, startToken, endToken, batchSize);
+    }
+
+    private SequencePairs(EncoderDecoder model, int[][] tokenSources, double[][][] denseSources, int[] decoders,
+                          int[][] targets, int startToken, int endToken, int batchSize) {
+        this.model = model;
+        this.tokenSources = tokenSources;
+        this.denseSources = denseSources;
+        int count = tokenSources != null ? tokenSources.length : denseSources.length;
+        if (count == 0 || decoders.length != count || targets.length != count) {
+            throw new IllegalArgumentException("expected one decoder and one target per source and at least one pair:"
+                    + " " + count + " sources, " + decoders.length + " decoders, " + targets.length + " targets");
+        }
+        this.decoders = decoders.clone();
+        this.inputs = new int[count][];
+        this.labels = new int[count][];
+        for (int i = 0; i < count; i++) {
+            int[] target = targets[i];
+            inputs[i] = new int[target.length + 1];
+            labels[i] = new int[target.length + 1];
+            inputs[i][0] = startToken;
+            System.arraycopy(target, 0, inputs[i], 1, target.length);
+            System.arraycopy(target, 0, labels[i], 0, target.length);
+            labels[i][target.length] = endToken;
+        }
+        this.batchSize = (int) Checks.atLeastOne("batch size", batchSize);
+        this.order = Shuffle.identity(count);
+    }
+
+    @Override
+    public int updates() {
+        return (order.length + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public void startEpoch(long seed) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
+    }
+
+    @Override
+    public double backward(int update) {
+        double loss = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            int p = order[i];
+            loss += tokenSources != null
+                    ? model.backward(tokenSources[p], decoders[p], inputs[p], labels[p])
+                    : model.backward(denseSources[p], decoders[p], inputs[p], labels[p]);
+        }
+        return loss;
+    }
+
+    @Override
+    public double loss(int update) {
+        double loss = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            int p = order[i];
+            loss += tokenSources != null
+                    ? model.loss(tokenSources[p], decoders[p], inputs[p], labels[p])
+                    : model.loss(denseSources[p], decoders[p], inputs[p], labels[p]);
+        }
+        return loss;
+    }
+
+    @Override
+    public int outputs(int update) {
+        int outputs = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            outputs += labels[order[i]].length;
+        }
+        return outputs;
+    }
+
+    private int first(int update) {
+        if (update < 0 || update >= updates()) {
+            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
+        }
+        return update * batchSize;
+    }
+
+    private int end(int update) {
+        return Math.min(order.length, first(update) + batchSize);
+    }
+}
