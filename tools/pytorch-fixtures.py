@@ -20,8 +20,12 @@ It also writes, for the runtime's tests:
                               ExponentialLR, CosineAnnealingLR and a warm-up SequentialLR give, step
                               by step, which LearningRateScheduleTest checks
 
+  processor/src/test/resources/seq2seq/   encoder-decoder pairs: the encoder's final (h, c) of each
+                              layer starts the decoder's; the decoder's loss, its outputs and the
+                              gradients of both networks, which EncoderDecoderParityTest checks
+
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity or --only runtime writes one of the two sets). The output is deterministic on one
+(--only parity, --only runtime or --only seq2seq writes one of the sets). The output is deterministic on one
 machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
@@ -285,15 +289,114 @@ SCHEDULES = {
 }
 
 
+SEQ2SEQ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources",
+                       "seq2seq")
+
+
+def seq2seq_configurations():
+    """Encoder-decoder pairs: layer k of the encoder hands its final (h, c) to layer k of the decoder."""
+    return [
+        {"name": "LstmGru", "source": 5, "target": 6, "layers": [("LSTM", 4), ("GRU", 3)], "dense": False,
+         "source_steps": 5, "target_steps": 4, "seed": 11},
+        {"name": "Tanh", "source": 3, "target": 4, "layers": [("SIMPLE", 5)], "dense": True,
+         "source_steps": 6, "target_steps": 3, "seed": 12},
+    ]
+
+
+class Stack(torch.nn.Module):
+    """One network of an encoder-decoder pair: its layers, started from given states, and its output."""
+
+    def __init__(self, width, output, layers):
+        super().__init__()
+        self.layers = layers
+        for k, (cell, hidden) in enumerate(layers):
+            options = dict(num_layers=1, batch_first=True)
+            if cell == "SIMPLE":
+                options["nonlinearity"] = "tanh"
+            setattr(self, "layer%d" % k, CELLS[cell](width, hidden, **options))
+            width = hidden
+        self.out = torch.nn.Linear(width, output)
+
+    def forward(self, x, states):
+        finals = []
+        for k, (cell, _) in enumerate(self.layers):
+            x, final = getattr(self, "layer%d" % k)(x, states[k]) if states else getattr(self, "layer%d" % k)(x)
+            finals.append(final)
+        return self.out(x[0]), finals
+
+
+def seq2seq_fixture(cfg):
+    torch.manual_seed(cfg["seed"])
+    encoder = Stack(cfg["source"], 2, cfg["layers"]).double()   # its output layer is not used
+    decoder = Stack(cfg["target"], cfg["target"], cfg["layers"]).double()
+    data = {}
+    if cfg["dense"]:
+        source = torch.randn(cfg["source_steps"], cfg["source"], dtype=torch.float64)
+        data["source_xs"] = source
+    else:
+        tokens = torch.randint(0, cfg["source"], (cfg["source_steps"],))
+        source = F.one_hot(tokens, cfg["source"]).double()
+        data["source_tokens"] = tokens.double()
+    inputs = torch.randint(0, cfg["target"], (cfg["target_steps"],))
+    labels = torch.randint(0, cfg["target"], (cfg["target_steps"],))
+    _, finals = encoder(source.unsqueeze(0), None)
+    logits, _ = decoder(F.one_hot(inputs, cfg["target"]).double().unsqueeze(0), finals)
+    loss = F.cross_entropy(logits, labels, reduction="sum")
+    loss.backward()
+    data["inputs"] = inputs.double()
+    data["labels"] = labels.double()
+    data["outputs"] = torch.softmax(logits, dim=1).detach()
+    data["loss"] = loss.detach()
+    for prefix, net in (("encoder", encoder), ("decoder", decoder)):
+        for name, parameter in net.named_parameters():
+            grad = parameter.grad if parameter.grad is not None else torch.zeros_like(parameter)
+            data["grad.%s.%s" % (prefix, name)] = grad
+    weights = {prefix: {name: t.detach() for name, t in net.state_dict().items()}
+               for prefix, net in (("encoder", encoder), ("decoder", decoder))}
+    return weights, data
+
+
+def seq2seq_declaration(cfg, role):
+    width = cfg["source"] if role == "Encoder" else cfg["target"]
+    output = 2 if role == "Encoder" else cfg["target"]
+    lines = [
+        "package seq2seq;",
+        "",
+        "import dev.unfold.*;",
+        "import dev.unfold.runtime.*;",
+        "",
+        "/** Written by tools/pytorch-fixtures.py: the %s of %s. */" % (role.lower(), cfg["name"]),
+        "@Network(input = %d, output = %d, loss = Loss.CROSS_ENTROPY)" % (width, output),
+        "public interface %s%s extends SequenceModel {" % (cfg["name"], role),
+    ]
+    for k, (cell, hidden) in enumerate(cfg["layers"]):
+        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s)" % (hidden, cell))
+        lines.append("    Layer layer%d();" % k)
+        lines.append("")
+    lines[-1] = "}"
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parity", "runtime"),
+    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq"),
                         help="write only the processor's parity fixtures, or only the runtime's optimizer and"
                              " schedule fixtures")
     only = parser.parse_args().only
     torch.set_default_dtype(torch.float64)
     metadata = {"producer": "tools/pytorch-fixtures.py", "torch": torch.__version__}
-    if only != "runtime":
+    if only in (None, "seq2seq"):
+        os.makedirs(SEQ2SEQ, exist_ok=True)
+        for cfg in seq2seq_configurations():
+            weights, data = seq2seq_fixture(cfg)
+            for role in ("encoder", "decoder"):
+                write_safetensors(os.path.join(SEQ2SEQ, "%s.%s.safetensors" % (cfg["name"], role)), weights[role],
+                                  metadata)
+                with open(os.path.join(SEQ2SEQ, "%s%s.java" % (cfg["name"], role.capitalize())), "w") as out:
+                    out.write(seq2seq_declaration(cfg, role.capitalize()))
+            write_safetensors(os.path.join(SEQ2SEQ, cfg["name"] + ".data.safetensors"), data, metadata)
+        print("wrote %d encoder-decoder fixtures to %s" % (len(seq2seq_configurations()), os.path.normpath(SEQ2SEQ)))
+    if only in (None, "parity"):
         os.makedirs(OUT, exist_ok=True)
         for stale in os.listdir(OUT):
             os.remove(os.path.join(OUT, stale))
@@ -305,7 +408,7 @@ def main():
             with open(os.path.join(OUT, cfg["name"] + ".java"), "w") as out:
                 out.write(declaration(cfg))
         print("wrote %d fixtures to %s" % (len(configs), os.path.normpath(OUT)))
-    if only != "parity":
+    if only in (None, "runtime"):
         os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True)
         write_safetensors(OPTIMIZERS, optimizer_trajectories(), metadata)
         write_safetensors(SCHEDULES_FILE, schedule_rates(), metadata)

@@ -86,7 +86,7 @@ class PyTorchParityTest {
      * bias_ih + bias_hh, so its gradient is bias_ih's (and bias_hh's, for the rows that merge); a
      * GRU's bias_hn is the n rows of bias_hh. Returns how many Unfold parameters this covered.
      */
-    private static int compareGradient(SequenceModel net, String pytorch, double[] expected) {
+    static int compareGradient(SequenceModel net, String pytorch, double[] expected) {
         if (pytorch.startsWith("out.")) {
             assertClose(pytorch, expected, net.parameters().get(pytorch).gradient().data);
             return 1;
@@ -123,7 +123,7 @@ class PyTorchParityTest {
         }
     }
 
-    private static void assertClose(String what, double[] expected, double[] actual) {
+    static void assertClose(String what, double[] expected, double[] actual) {
         assertEquals(expected.length, actual.length, what + ": length");
         double largest = 0;
         double largestError = 0;

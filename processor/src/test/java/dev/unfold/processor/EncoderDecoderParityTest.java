@@ -1,0 +1,120 @@
+package dev.unfold.processor;
+
+import static dev.unfold.processor.PyTorchParityTest.assertClose;
+import static dev.unfold.processor.PyTorchParityTest.compareGradient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.JavaFileObjects;
+import dev.unfold.runtime.EncoderDecoder;
+import dev.unfold.runtime.SafeTensors;
+import dev.unfold.runtime.SequenceModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+
+/**
+ * An encoder–decoder computes what PyTorch computes when a stack of nn.LSTM, nn.GRU or nn.RNN
+ * modules hands each layer's final (h, c) to the same layer of a second stack: the decoder's
+ * probabilities, the summed cross-entropy and the gradients of every parameter of both networks
+ * (tools/pytorch-fixtures.py --only seq2seq wrote the fixtures), to 1e-9.
+ */
+class EncoderDecoderParityTest {
+    private static final Path DIRECTORY = directory();
+    private static final CompiledSources FIXTURES = new CompiledSources(declarations());
+
+    private static Path directory() {
+        try {
+            return Path.of(EncoderDecoderParityTest.class.getResource("/seq2seq").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<JavaFileObject> declarations() {
+        try (Stream<Path> files = Files.list(DIRECTORY)) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted().map(path -> {
+                try {
+                    return JavaFileObjects.forResource(path.toUri().toURL());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @EachCompiler
+    void stackedLstmAndGruWithATokenSource(TestCompiler compiler) throws IOException {
+        check(compiler, "LstmGru");
+    }
+
+    @EachCompiler
+    void aTanhRnnWithADenseSource(TestCompiler compiler) throws IOException {
+        check(compiler, "Tanh");
+    }
+
+    private static void check(TestCompiler compiler, String name) throws IOException {
+        ClassLoader loader = FIXTURES.loader(compiler);
+        SequenceModel encoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Encoder", 0);
+        SequenceModel decoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Decoder", 0);
+        encoder.parameters().load(DIRECTORY.resolve(name + ".encoder.safetensors"));
+        decoder.parameters().load(DIRECTORY.resolve(name + ".decoder.safetensors"));
+        Map<String, SafeTensors.Tensor> data = SafeTensors.read(DIRECTORY.resolve(name + ".data.safetensors"));
+        EncoderDecoder model = new EncoderDecoder(encoder, decoder);
+        int[] inputs = ints(data.get("inputs"));
+        int[] labels = ints(data.get("labels"));
+        SafeTensors.Tensor dense = data.get("source_xs");
+        int[] tokens = dense == null ? ints(data.get("source_tokens")) : null;
+        double[][] xs = dense == null ? null : matrix(dense);
+
+        model.parameters().zeroGradients();
+        double loss = tokens != null ? model.backward(tokens, 0, inputs, labels) : model.backward(xs, 0, inputs, labels);
+        assertClose("loss", data.get("loss").values(), new double[] {loss});
+        // the decoder's probabilities from the encoder's final state (the decoder is stateful since the pass above)
+        double[][] outputs = new double[inputs.length][decoder.outputSize()];
+        if (tokens != null) {
+            encoder.forward(tokens, new double[tokens.length][encoder.outputSize()]);
+        } else {
+            encoder.forward(xs, new double[xs.length][encoder.outputSize()]);
+        }
+        double[] state = new double[encoder.stateSize()];
+        encoder.finalState(state, 0);
+        decoder.restoreState(state, 0);
+        decoder.forward(inputs, outputs);
+        assertClose("outputs", data.get("outputs").values(), Stream.of(outputs).flatMapToDouble(java.util.Arrays::stream)
+                .toArray());
+
+        int compared = 0;
+        for (Map.Entry<String, SafeTensors.Tensor> entry : data.entrySet()) {
+            String key = entry.getKey();
+            if (key.startsWith("grad.encoder.")) {
+                compared += compareGradient(encoder, key.substring("grad.encoder.".length()), entry.getValue().values());
+            } else if (key.startsWith("grad.decoder.")) {
+                compared += compareGradient(decoder, key.substring("grad.decoder.".length()), entry.getValue().values());
+            }
+        }
+        assertEquals(encoder.parameters().size() + decoder.parameters().size(), compared,
+                "every parameter's gradient was compared");
+    }
+
+    private static int[] ints(SafeTensors.Tensor tensor) {
+        return java.util.Arrays.stream(tensor.values()).mapToInt(v -> (int) v).toArray();
+    }
+
+    private static double[][] matrix(SafeTensors.Tensor tensor) {
+        int rows = (int) tensor.shape()[0];
+        int columns = (int) tensor.shape()[1];
+        double[][] matrix = new double[rows][columns];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(tensor.values(), r * columns, matrix[r], 0, columns);
+        }
+        return matrix;
+    }
+}

@@ -1,0 +1,11 @@
+package seq2seq;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the decoder of Tanh. */
+@Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY)
+public interface TanhDecoder extends SequenceModel {
+    @Recurrent(hidden = 5, cell = Cell.SIMPLE)
+    Layer layer0();
+}
