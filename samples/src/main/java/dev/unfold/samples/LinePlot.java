@@ -50,8 +50,8 @@ public final class LinePlot {
         }
     }
 
-    /** One line: its name in the legend and its points. */
-    private record Series(String name, double[] x, double[] y, boolean xIsIndex) {}
+    /** One line: its name in the legend, its points, and its colour (null: the chart's next one). */
+    private record Series(String name, double[] x, double[] y, boolean xIsIndex, Color colour) {}
 
     private final String title;
     private final String xLabel;
@@ -81,18 +81,20 @@ public final class LinePlot {
         for (int i = 0; i < x.length; i++) {
             x[i] = i + 1;
         }
-        return add(new Series(name, x, y.clone(), true));
+        return add(new Series(name, x, y.clone(), true, null));
     }
 
     /** Adds a line through (x[i], y[i]), in the order given. */
     public LinePlot series(String name, double[] x, double[] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("series \"" + name + "\" has " + x.length + " x values and " + y.length
-                    + " y values: every point needs both");
-        }
-        return add(new Series(name, x.clone(), y.clone(), false));
+        return points(name, x, y, null);
+    }
+
+    /**
+     * Adds a line through (x[i], y[i]) in {@code colour}: for families of lines, such as one
+     * network's runs at several lengths in shades of one hue, that the default colours would scatter.
+     */
+    public LinePlot series(String name, double[] x, double[] y, Color colour) {
+        return points(name, x, y, Objects.requireNonNull(colour, "colour"));
     }
 
     /** Draws the chart and writes it to {@code file} as a PNG of {@code width} × {@code height} pixels. */
@@ -110,6 +112,16 @@ public final class LinePlot {
         try (OutputStream out = Files.newOutputStream(file)) {
             ChartUtils.writeChartAsPNG(out, chart, width, height);
         }
+    }
+
+    private LinePlot points(String name, double[] x, double[] y, Color colour) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("series \"" + name + "\" has " + x.length + " x values and " + y.length
+                    + " y values: every point needs both");
+        }
+        return add(new Series(name, x.clone(), y.clone(), false, colour));
     }
 
     private LinePlot add(Series line) {
@@ -162,6 +174,9 @@ public final class LinePlot {
         XYItemRenderer renderer = plot.getRenderer();
         for (int s = 0; s < series.size(); s++) {
             renderer.setSeriesStroke(s, new BasicStroke(2f));
+            if (series.get(s).colour() != null) {
+                renderer.setSeriesPaint(s, series.get(s).colour());
+            }
         }
         return chart;
     }

@@ -4,6 +4,7 @@ import dev.unfold.runtime.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
         version = "Unfold 0.1.0-SNAPSHOT",
         description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
         subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.Translate.class,
-                Main.EchoCommand.class,
+                Main.Memory.class, Main.EchoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -235,6 +236,104 @@ public final class Main implements Runnable {
         public Integer call() {
             EchoSample.run(sequences, epochs, learningRate, seed, System.out);
             return 0;
+        }
+    }
+
+    @Command(name = "memory", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Pascanu, Mikolov and Bengio (2013)'s long-range tasks at growing lengths: a simple tanh RNN,"
+                    + " the same RNN with gradient clipping, and an LSTM, each trained with SGD for a fixed budget.",
+                    "Prints a table of who learned what, and plots the training losses. Runs checkpoint as they go:"
+                            + " the same command again resumes them."})
+    static final class Memory implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--task", defaultValue = "all",
+                description = "adding, order (the temporal order problem) or all (default: ${DEFAULT-VALUE}).")
+        String task;
+
+        @Option(names = "--lengths", split = ",", paramLabel = "T",
+                description = "Sequence lengths, one table row each (default: 10,20,50,100; --fast: 5,10).")
+        List<Integer> lengths;
+
+        @Option(names = "--updates", description = "SGD steps per run (default: 3000; --fast: 500).")
+        Integer updates;
+
+        @Option(names = "--epoch", paramLabel = "UPDATES",
+                description = "Updates between checkpoints and points of the loss curve (default: 50; --fast: 25).")
+        Integer epoch;
+
+        @Option(names = "--batch", defaultValue = "20",
+                description = "Fresh sequences per update (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--learning-rate", defaultValue = "0.03", description = "SGD's step size η (default: ${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Option(names = "--momentum", defaultValue = "0.9", description = "SGD's momentum (default: ${DEFAULT-VALUE}).")
+        double momentum;
+
+        @Option(names = "--clip", defaultValue = "1.0",
+                description = "Clipping threshold C: g · min(1, C/‖g‖) (default: ${DEFAULT-VALUE}).")
+        double clip;
+
+        @Option(names = "--test", description = "Held-out sequences per length (default: 1000; --fast: 200).")
+        Integer test;
+
+        @Option(names = "--seed", defaultValue = "1",
+                description = "Seed for weights, training batches and test sets (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--jobs", description = "Runs trained at once (default: the number of cores).")
+        Integer jobs;
+
+        @Option(names = "--checkpoints", defaultValue = "unfold-runs/memory", paramLabel = "DIR",
+                description = "Where runs checkpoint, in a folder per settings (default: ${DEFAULT-VALUE}).")
+        Path checkpoints;
+
+        @Option(names = "--fresh", description = "Delete these runs' checkpoints first and train them again.")
+        boolean fresh;
+
+        @Option(names = "--plot", defaultValue = "memory.png", paramLabel = "FILE",
+                description = "PNG of the training losses; with --task all, one per task, named FILE-adding.png and"
+                        + " FILE-order.png (default: ${DEFAULT-VALUE}).")
+        Path plot;
+
+        @Option(names = "--fast", description = "A quick check: lengths 5 and 10, 500 updates, 200 test sequences.")
+        boolean fast;
+
+        @Override
+        public Integer call() throws Exception {
+            MemorySettings settings;
+            try {
+                settings = settings();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            MemorySample.run(settings, System.out);
+            return 0;
+        }
+
+        MemorySettings settings() {
+            List<MemoryTask> tasks = new ArrayList<>();
+            switch (task) {
+                case "adding" -> tasks.add(new AddingProblem());
+                case "order" -> tasks.add(new TemporalOrderProblem());
+                case "all" -> {
+                    tasks.add(new AddingProblem());
+                    tasks.add(new TemporalOrderProblem());
+                }
+                default -> throw new IllegalArgumentException("--task must be adding, order or all, got " + task);
+            }
+            return new MemorySettings(tasks,
+                    lengths != null ? lengths : fast ? List.of(5, 10) : List.of(10, 20, 50, 100),
+                    updates != null ? updates : fast ? 500 : 3000,
+                    epoch != null ? epoch : fast ? 25 : 50,
+                    batch, learningRate, momentum, clip,
+                    test != null ? test : fast ? 200 : 1000,
+                    seed,
+                    jobs != null ? jobs : Runtime.getRuntime().availableProcessors(),
+                    checkpoints, plot, fresh);
         }
     }
 }

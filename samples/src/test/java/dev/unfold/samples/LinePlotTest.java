@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,23 @@ class LinePlotTest {
         BufferedImage image = ImageIO.read(file.toFile());
         assertEquals(300, image.getWidth());
         assertEquals(200, image.getHeight());
+    }
+
+    @Test
+    void drawsASeriesInTheColourGiven() throws IOException {
+        Color colour = new Color(0x12, 0x9A, 0x34);
+        Path file = directory.resolve("colour.png");
+        new LinePlot("Coloured", "x", "y")
+                .series("green", new double[] {1, 2, 3}, new double[] {1, 3, 2}, colour)
+                .writePng(file, 300, 200);
+        BufferedImage image = ImageIO.read(file.toFile());
+        int pixels = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                pixels += image.getRGB(x, y) == colour.getRGB() ? 1 : 0;
+            }
+        }
+        assertTrue(pixels > 50, "the line is drawn in the colour given: " + pixels + " pixels of it");
     }
 
     @Test

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every sub-command of the main program, run end to end as a user runs it, with settings small
@@ -54,6 +57,14 @@ class MainTest {
     void translate() {
         String output = run("translate", "--pairs", "400", "--epochs", "1", "--max-length", "4");
         assertTrue(output.contains("epoch 1: loss") && output.contains("→ reversed"), output);
+    }
+
+    @Test
+    void memory(@TempDir Path directory) {
+        String output = run("memory", "--fast", "--checkpoints", directory.resolve("runs").toString(), "--plot",
+                directory.resolve("memory.png").toString());
+        assertTrue(output.contains("Longest T learned"), output);
+        assertTrue(Files.exists(directory.resolve("memory-adding.png")), output);
     }
 
     @Test
