@@ -147,7 +147,7 @@ class PyTorchParityTest {
                 ints(data.get("labels")));
     }
 
-    private static double[][] matrix(SafeTensors.Tensor tensor) {
+    static double[][] matrix(SafeTensors.Tensor tensor) {
         if (tensor == null) {
             return null;
         }
@@ -160,7 +160,7 @@ class PyTorchParityTest {
         return matrix;
     }
 
-    private static int[] ints(SafeTensors.Tensor tensor) {
+    static int[] ints(SafeTensors.Tensor tensor) {
         if (tensor == null) {
             return null;
         }

@@ -106,30 +106,42 @@ public final class EncoderDecoder {
      * gradients of the decoder and, through its initial state, of the encoder. Returns the loss.
      */
     public double backward(int[] source, int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = startDecoder(encode(source), d);
-        double loss = decoder.backward(inputs, labels);
-        decoder.initialStateGradient(stateGradient, 0);
+        double loss = decodeBackward(encode(source), d, inputs, labels);
         encoder.backwardFromState(source, stateGradient, 0);
         return loss;
     }
 
     /** {@link #backward(int[], int, int[], int[])} for a source of dense vectors. */
     public double backward(double[][] source, int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = startDecoder(encode(source), d);
-        double loss = decoder.backward(inputs, labels);
-        decoder.initialStateGradient(stateGradient, 0);
+        double loss = decodeBackward(encode(source), d, inputs, labels);
         encoder.backwardFromState(source, stateGradient, 0);
         return loss;
     }
 
     /** The teacher-forced loss {@link #backward(int[], int, int[], int[])} returns, without gradients. */
     public double loss(int[] source, int d, int[] inputs, int[] labels) {
-        return startDecoder(encode(source), d).loss(inputs, labels);
+        return decodeLoss(encode(source), d, inputs, labels);
     }
 
     /** {@link #loss(int[], int, int[], int[])} for a source of dense vectors. */
     public double loss(double[][] source, int d, int[] inputs, int[] labels) {
-        return startDecoder(encode(source), d).loss(inputs, labels);
+        return decodeLoss(encode(source), d, inputs, labels);
+    }
+
+    /** Decoder d's pass from the encoded state, leaving ∂L/∂(that state) in {@code stateGradient}. */
+    private double decodeBackward(double[] encoded, int d, int[] inputs, int[] labels) {
+        SequenceModel decoder = startDecoder(encoded, d);
+        double loss = decoder.backward(inputs, labels);
+        decoder.setStateful(false);
+        decoder.initialStateGradient(stateGradient, 0);
+        return loss;
+    }
+
+    private double decodeLoss(double[] encoded, int d, int[] inputs, int[] labels) {
+        SequenceModel decoder = startDecoder(encoded, d);
+        double loss = decoder.loss(inputs, labels);
+        decoder.setStateful(false);
+        return loss;
     }
 
     /**
@@ -191,7 +203,10 @@ public final class EncoderDecoder {
         return encoderOutputs[rows];
     }
 
-    /** Decoder d, stateful and holding the encoded state, so that its next pass starts there. */
+    /**
+     * Decoder d, stateful for one pass and holding the encoded state, so that the pass starts there;
+     * the caller makes it stateless again afterwards.
+     */
     private SequenceModel startDecoder(double[] encoded, int d) {
         SequenceModel decoder = decoders.get(d);
         decoder.setStateful(true);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         version = "Unfold 0.1.0-SNAPSHOT",
         description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
         subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.Translate.class,
-                Main.Memory.class, Main.EchoCommand.class,
+                Main.Caption.class, Main.Memory.class, Main.EchoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -213,6 +213,28 @@ public final class Main implements Runnable {
         public Integer call() {
             TranslateSample.run(new TranslateSample.Settings(pairs, minLength, maxLength, epochs, batch, learningRate,
                     seed), System.out, System.err);
+            return 0;
+        }
+    }
+
+    @Command(name = "caption", mixinStandardHelpOptions = true,
+            description = "One-to-many: a number's digits in as a vector, its English name out, word by word.")
+    static final class Caption implements Callable<Integer> {
+        @Option(names = "--epochs", defaultValue = "20", description = "Passes over the numbers (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "16", description = "Numbers per update (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--learning-rate", defaultValue = "0.005", description = "Adam's η (default: ${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for the split and weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            CaptionSample.run(new CaptionSample.Settings(epochs, batch, learningRate, seed), System.out, System.err);
             return 0;
         }
     }

@@ -68,6 +68,12 @@ class MainTest {
     }
 
     @Test
+    void caption() {
+        String output = run("caption", "--epochs", "1");
+        assertTrue(output.contains("epoch   1: loss") && output.contains("→"), output);
+    }
+
+    @Test
     void echo() {
         String output = run("echo", "--sequences", "100", "--epochs", "1");
         assertTrue(output.toLowerCase().contains("accuracy"), output);
