@@ -1,5 +1,6 @@
 package dev.unfold.processor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -164,6 +165,35 @@ class EncoderDecoderTest {
         int[] unencoded = new int[5];
         fromZero.greedy(new int[] {0}, 5, -1, unencoded);
         assertTrue(model.generator(0) != fromZero);
+    }
+
+    /**
+     * Scheduled sampling: reading its own predictions never is teacher forcing, bit for bit; always,
+     * it is teacher forcing on the inputs greedy decoding would have fed it.
+     */
+    @EachCompiler
+    void scheduledSamplingMixesTargetsAndOwnPredictions(TestCompiler compiler) {
+        EncoderDecoder model = new EncoderDecoder(network(compiler, "Source", 1), network(compiler, "English", 2));
+        Parameters parameters = model.parameters();
+        parameters.zeroGradients();
+        double forced = model.backward(SOURCE, 0, INPUTS, LABELS);
+        double[] forcedGradient = parameters.get("encoder.lstm.weight_hh").gradient().data.clone();
+        parameters.zeroGradients();
+        assertEquals(forced, model.backward(SOURCE, 0, INPUTS, LABELS, 0.0, new java.util.SplittableRandom(1)), 0.0);
+        assertArrayEquals(forcedGradient, parameters.get("encoder.lstm.weight_hh").gradient().data, 0.0);
+
+        int[] greedy = new int[INPUTS.length];
+        model.encodeFor(SOURCE, 0).greedy(new int[] {INPUTS[0]}, INPUTS.length - 1, -1, greedy);
+        int[] ownInputs = new int[INPUTS.length];
+        ownInputs[0] = INPUTS[0];
+        System.arraycopy(greedy, 0, ownInputs, 1, INPUTS.length - 1);
+        parameters.zeroGradients();
+        double own = model.backward(SOURCE, 0, INPUTS, LABELS, 1.0, new java.util.SplittableRandom(1));
+        double[] ownGradient = parameters.get("decoder0.lstm.weight_ih").gradient().data.clone();
+        parameters.zeroGradients();
+        assertEquals(own, model.backward(SOURCE, 0, ownInputs, LABELS), 0.0);
+        assertArrayEquals(ownGradient, parameters.get("decoder0.lstm.weight_ih").gradient().data, 0.0);
+        assertTrue(!Arrays.equals(ownInputs, INPUTS), "the untrained decoder's own guesses differ from the targets");
     }
 
     @EachCompiler

@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * Sequence to sequence of different lengths (seed 004 §4.1.2; seed 002's encoder–decoder): an
@@ -22,6 +23,10 @@ public final class EncoderDecoder {
     private final Parameters parameters;
     private final double[] state;
     private final double[] stateGradient;
+    /** Each decoder's probabilities at one step, for scheduled sampling's choices. */
+    private final double[][] probabilities;
+    /** Scheduled sampling's inputs, one array per length seen. */
+    private int[][] mixedInputs = new int[1][];
     /** The encoder's unused predictions, one array per length of source seen, sharing their rows. */
     private double[][][] encoderOutputs = new double[1][][];
     private double[][] outputRows = new double[0][];
@@ -37,6 +42,10 @@ public final class EncoderDecoder {
         }
         this.generators = new Generator[decoders.length];
         this.parameters = allParameters();
+        this.probabilities = new double[decoders.length][];
+        for (int d = 0; d < decoders.length; d++) {
+            probabilities[d] = new double[decoders[d].outputSize()];
+        }
         this.state = new double[encoder.stateSize()];
         this.stateGradient = new double[encoder.stateSize()];
     }
@@ -116,6 +125,61 @@ public final class EncoderDecoder {
         double loss = decodeBackward(encode(source), d, inputs, labels);
         encoder.backwardFromState(source, stateGradient, 0);
         return loss;
+    }
+
+    /**
+     * {@link #backward(int[], int, int[], int[])} with scheduled sampling (Bengio et al., 2015):
+     * at every step after the first, the decoder reads its own most probable token from the step
+     * before, with probability {@code ownPredictions}, instead of the target; 0 is teacher forcing,
+     * 1 is the decoder reading only its own predictions, as it will when it generates. The choice is
+     * made before the backward pass and no gradient flows through it, as in the paper.
+     */
+    public double backward(int[] source, int d, int[] inputs, int[] labels, double ownPredictions,
+                           RandomGenerator random) {
+        if (!(ownPredictions >= 0 && ownPredictions <= 1)) {
+            throw new IllegalArgumentException("the probability of reading its own predictions must be in [0, 1], got "
+                    + ownPredictions);
+        }
+        double[] encoded = encode(source);
+        int[] mixed = ownPredictions == 0 ? inputs : mixedInputs(encoded, d, inputs, ownPredictions, random);
+        double loss = decodeBackward(encoded, d, mixed, labels);
+        encoder.backwardFromState(source, stateGradient, 0);
+        return loss;
+    }
+
+    /** Teacher forcing's inputs with some replaced by the decoder's own greedy predictions, chosen step by step. */
+    private int[] mixedInputs(double[] encoded, int d, int[] inputs, double ownPredictions, RandomGenerator random) {
+        SequenceModel decoder = decoders.get(d);
+        int[] mixed = scratchInputs(inputs.length);
+        double[] probabilities = this.probabilities[d];
+        decoder.restoreState(encoded, 0);
+        mixed[0] = inputs[0];
+        for (int t = 0; t + 1 < inputs.length; t++) {
+            decoder.step(mixed[t], probabilities);
+            mixed[t + 1] = random.nextDouble() < ownPredictions ? mostProbable(probabilities) : inputs[t + 1];
+        }
+        return mixed;
+    }
+
+    private static int mostProbable(double[] probabilities) {
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** An input array of exactly {@code length} tokens, kept for each length seen. */
+    private int[] scratchInputs(int length) {
+        if (length >= mixedInputs.length) {
+            mixedInputs = java.util.Arrays.copyOf(mixedInputs, length + 1);
+        }
+        if (mixedInputs[length] == null) {
+            mixedInputs[length] = new int[length];
+        }
+        return mixedInputs[length];
     }
 
     /** The teacher-forced loss {@link #backward(int[], int, int[], int[])} returns, without gradients. */

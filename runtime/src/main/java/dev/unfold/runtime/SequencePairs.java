@@ -1,6 +1,8 @@
 package dev.unfold.runtime;
 
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Source and target sequences for an {@link EncoderDecoder}, in minibatches of up to
@@ -19,6 +21,8 @@ public final class SequencePairs implements TrainingData {
     private final int[][] labels;
     private final int batchSize;
     private final int[] order;
+    private double ownPredictions;
+    private SplittableRandom random = new SplittableRandom(0);
 
     /**
      * Token sources; {@code decoders[i]} is the decoder that learns to answer {@code sources[i]}
@@ -61,6 +65,24 @@ public final class SequencePairs implements TrainingData {
         this.order = Shuffle.identity(count);
     }
 
+    /**
+     * Scheduled sampling for token sources: at each step the decoder reads its own prediction
+     * instead of the target with this probability (see
+     * {@link EncoderDecoder#backward(int[], int, int[], int[], double, RandomGenerator)}); the draws
+     * come from each epoch's seed, so resumed runs repeat them. 0, the default, is teacher forcing.
+     */
+    public SequencePairs scheduledSampling(double ownPredictions) {
+        if (!(ownPredictions >= 0 && ownPredictions <= 1)) {
+            throw new IllegalArgumentException("the probability of reading its own predictions must be in [0, 1], got "
+                    + ownPredictions);
+        }
+        if (ownPredictions > 0 && tokenSources == null) {
+            throw new IllegalArgumentException("scheduled sampling is built for token sources; these are dense");
+        }
+        this.ownPredictions = ownPredictions;
+        return this;
+    }
+
     @Override
     public int updates() {
         return (order.length + batchSize - 1) / batchSize;
@@ -72,6 +94,7 @@ public final class SequencePairs implements TrainingData {
             order[i] = i;
         }
         Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
+        random = new SplittableRandom(seed);
     }
 
     @Override
@@ -79,9 +102,13 @@ public final class SequencePairs implements TrainingData {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
             int p = order[i];
-            loss += tokenSources != null
-                    ? model.backward(tokenSources[p], decoders[p], inputs[p], labels[p])
-                    : model.backward(denseSources[p], decoders[p], inputs[p], labels[p]);
+            if (ownPredictions > 0) {
+                loss += model.backward(tokenSources[p], decoders[p], inputs[p], labels[p], ownPredictions, random);
+            } else {
+                loss += tokenSources != null
+                        ? model.backward(tokenSources[p], decoders[p], inputs[p], labels[p])
+                        : model.backward(denseSources[p], decoders[p], inputs[p], labels[p]);
+            }
         }
         return loss;
     }

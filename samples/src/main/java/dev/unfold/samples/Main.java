@@ -206,13 +206,18 @@ public final class Main implements Runnable {
         @Option(names = "--learning-rate", defaultValue = "0.003", description = "Adam's η (default: ${DEFAULT-VALUE}).")
         double learningRate;
 
+        @Option(names = "--scheduled-sampling", defaultValue = "0", paramLabel = "P",
+                description = "How often a decoder reads its own prediction instead of the target while training"
+                        + " (default: ${DEFAULT-VALUE}, teacher forcing).")
+        double ownPredictions;
+
         @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Override
         public Integer call() {
             TranslateSample.run(new TranslateSample.Settings(pairs, minLength, maxLength, epochs, batch, learningRate,
-                    seed), System.out, System.err);
+                    ownPredictions, seed), System.out, System.err);
             return 0;
         }
     }

@@ -37,10 +37,12 @@ public final class TranslateSample {
      * @param epochs passes over the pairs
      * @param batchSize pairs per update
      * @param learningRate Adam's η
+     * @param ownPredictions scheduled sampling: how often a decoder reads its own prediction instead of
+     *                       the target (0: teacher forcing)
      * @param seed seed for the data and the weights
      */
     public record Settings(int pairs, int minLength, int maxLength, int epochs, int batchSize, double learningRate,
-                           long seed) {}
+                           double ownPredictions, long seed) {}
 
     /** Held-out exact-match accuracy of each decoder. */
     public record Result(double reversedAccuracy, double sortedAccuracy) {}
@@ -70,10 +72,12 @@ public final class TranslateSample {
                         + " out, e.g. %s → %s and %s.%n", settings.minLength(), settings.maxLength(), text(example),
                 text(answer(example, 0)), text(answer(example, 1)));
         out.printf(Locale.ROOT, "%,d training pairs, half per decoder; Adam from η = %s down a cosine to η/20, batches"
-                + " of %d, teacher forcing, gradients clipped to norm 5.%n%n", settings.pairs(), settings.learningRate(),
-                settings.batchSize());
+                + " of %d, %s, gradients clipped to norm 5.%n%n", settings.pairs(), settings.learningRate(),
+                settings.batchSize(), settings.ownPredictions() == 0 ? "teacher forcing"
+                        : String.format(Locale.ROOT, "scheduled sampling (own predictions %.0f%% of the time)",
+                                100 * settings.ownPredictions()));
         SequencePairs training = SequencePairs.of(model, sources, decoders, targets, DigitModels.START, DigitModels.END,
-                settings.batchSize());
+                settings.batchSize()).scheduledSampling(settings.ownPredictions());
         Result[] result = {accuracy(model, heldOut)};
         try {
             new Trainer(model.parameters(), new Adam(model.parameters(), settings.learningRate()))

@@ -55,8 +55,10 @@ class MainTest {
 
     @Test
     void translate() {
-        String output = run("translate", "--pairs", "400", "--epochs", "1", "--max-length", "4");
-        assertTrue(output.contains("epoch 1: loss") && output.contains("→ reversed"), output);
+        String output = run("translate", "--pairs", "400", "--epochs", "1", "--max-length", "4", "--scheduled-sampling",
+                "0.25");
+        assertTrue(output.contains("scheduled sampling (own predictions 25% of the time)")
+                && output.contains("epoch 1: loss") && output.contains("→ reversed"), output);
     }
 
     @Test

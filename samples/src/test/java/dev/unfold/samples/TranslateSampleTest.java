@@ -16,7 +16,7 @@ class TranslateSampleTest {
     @Test
     void learnsBothTasksFromOneEncoder() {
         // a short run: 4,000 pairs of 3 to 5 digits, 3 epochs (the sample's default reaches 99% on both)
-        TranslateSample.Result result = TranslateSample.run(new TranslateSample.Settings(4000, 3, 5, 3, 32, 0.003, 1),
+        TranslateSample.Result result = TranslateSample.run(new TranslateSample.Settings(4000, 3, 5, 3, 32, 0.003, 0, 1),
                 QUIET, QUIET);
         // an exact answer by chance is about one in 10^4 for these lengths; untrained, none is right
         assertTrue(result.sortedAccuracy() >= 0.85, "sorted " + result.sortedAccuracy());
