@@ -346,4 +346,19 @@ class DeclarationErrorsTest {
                 "}")));
         assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
     }
+
+    /** Layers named as the members streaming, truncated BPTT, masked batches and encoders add. */
+    @EachCompiler
+    void layerNamesLikeTheGeneratedMembersStillCompile(TestCompiler compiler) {
+        Compilation compilation = compiler.compileCleanly(List.of(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer stateful();",
+                "    @Recurrent(hidden = 2) Layer lastSteps();",
+                "    @Recurrent(hidden = 2) Layer batchLengths();",
+                "    @Recurrent(hidden = 2) Layer batchShortest();",
+                "    @Recurrent(hidden = 2) Layer backpropagateFromState();",
+                "}")));
+        assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
+    }
 }

@@ -18,14 +18,16 @@ public final class Planner {
             "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
             "outWeightCopied",
-            "stepInputs", "stepTokens", "stepOutputs",
-            "batchLanes", "batchSteps", "batchInputs", "batchLogits", "batchDelta", "batchSummary",
-            "batchSummaryGrad", "batchColumn", "batchColumnDelta");
+            "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
+            "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
+            "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
             "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
             "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "summarise", "outputLogits",
             "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState",
+            "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
+            "initialStateGradient", "backwardFromState", "backpropagateFromState",
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);
