@@ -83,6 +83,16 @@ class DeclarationErrorsTest {
     }
 
     @EachCompiler
+    void contextNegative(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1,",
+                "    context = -3)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldContextSize", "context must be 0 (none) or at least 1, got -3", 6);
+    }
+
+    @EachCompiler
     void outputNotPositive(TestCompiler compiler) {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4,",

@@ -109,6 +109,20 @@ public final class Checks {
         }
     }
 
+    /** Checks a context vector: {@code width} finite values. */
+    public static void context(double[] x, int width) {
+        Objects.requireNonNull(x, "context");
+        if (x.length != width) {
+            throw new IllegalArgumentException("the context has " + x.length + " values, expected " + width
+                    + " (the network's context size)");
+        }
+        for (int j = 0; j < width; j++) {
+            if (!Double.isFinite(x[j])) {
+                throw new IllegalArgumentException("context[" + j + "] is " + x[j] + ": a context must be finite");
+            }
+        }
+    }
+
     /** Checks that {@code values} has room for a state of {@code size} values from {@code offset}. */
     public static void state(double[] values, int offset, int size) {
         Objects.requireNonNull(values, "state array");

@@ -27,6 +27,26 @@ public interface SequenceModel {
     /** Whether there is one output per step or one per sequence. */
     Mapping mapping();
 
+    /**
+     * Width of the context vector the network reads at every step ({@code @Network(context = C)},
+     * seed 002's captioning), or 0 when it declares none.
+     */
+    default int contextSize() {
+        return 0;
+    }
+
+    /**
+     * Sets the context vector x that the sequences and steps to come read at every step through the
+     * first layer's R, until set again. Allocates nothing. A network with a context runs one
+     * sequence at a time; its batched calls refuse.
+     *
+     * @throws UnsupportedOperationException if the network declares no context
+     */
+    default void setContext(double[] x) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " declares no context vector: add"
+                + " context = <width> to its @Network");
+    }
+
     /** Number of trainable scalars over all parameters. */
     int parameterCount();
 

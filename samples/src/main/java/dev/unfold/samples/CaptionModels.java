@@ -8,8 +8,9 @@ import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
 /**
- * The networks of {@code ./unfold caption}: a vector in, a sentence out. The encoder reads the
- * vector as a sequence of one step; its final state starts the decoder, which says the words.
+ * The networks of {@code ./unfold caption}: a vector in, a sentence out. Either the reader takes
+ * the vector as a sequence of one step and its final state starts the describer, which says the
+ * words; or the speaker reads the vector at every step as its context.
  */
 public final class CaptionModels {
     /** The vector: one-hot hundreds, tens and units digits. */
@@ -20,6 +21,16 @@ public final class CaptionModels {
     /** Reads the vector; its own output layer is not used, only its state. */
     @Network(input = VECTOR, output = 2, loss = Loss.CROSS_ENTROPY)
     public interface Reader extends SequenceModel {
+        @Recurrent(hidden = 64, cell = Cell.LSTM)
+        Layer lstm();
+    }
+
+    /**
+     * Seed 002's other form: no encoder; the vector enters every step of the speaking LSTM through
+     * weights of its own, R (h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)).
+     */
+    @Network(input = NumberWords.TOKENS, output = NumberWords.TOKENS, loss = Loss.CROSS_ENTROPY, context = VECTOR)
+    public interface Speaker extends SequenceModel {
         @Recurrent(hidden = 64, cell = Cell.LSTM)
         Layer lstm();
     }

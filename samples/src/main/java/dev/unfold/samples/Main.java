@@ -234,12 +234,18 @@ public final class Main implements Runnable {
         @Option(names = "--learning-rate", defaultValue = "0.005", description = "Adam's η (default: ${DEFAULT-VALUE}).")
         double learningRate;
 
+        @Option(names = "--every-step",
+                description = "Feed the vector to every step through weights of its own (seed 002's form) instead of"
+                        + " starting the state from it.")
+        boolean everyStep;
+
         @Option(names = "--seed", defaultValue = "1", description = "Seed for the split and weights (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Override
         public Integer call() {
-            CaptionSample.run(new CaptionSample.Settings(epochs, batch, learningRate, seed), System.out, System.err);
+            CaptionSample.run(new CaptionSample.Settings(epochs, batch, learningRate, everyStep, seed), System.out,
+                    System.err);
             return 0;
         }
     }

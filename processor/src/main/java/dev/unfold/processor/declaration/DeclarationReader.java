@@ -70,6 +70,7 @@ public final class DeclarationReader {
                 readInt(network, "output"),
                 readEnum(network, "loss", Loss.class),
                 readEnum(network, "mapping", Mapping.class),
+                readInt(network, "context"),
                 layerMethods(type),
                 otherAbstractMethods(type, sequenceModel),
                 unresolvedTypes(type));

@@ -34,6 +34,7 @@ public record NetworkDeclaration(
         Located<Integer> output,
         Located<Loss> loss,
         Located<Mapping> mapping,
+        Located<Integer> context,
         List<LayerMethod> layerMethods,
         List<OtherMethod> otherAbstractMethods,
         List<String> unresolvedTypes) {

@@ -103,6 +103,9 @@ final class BatchNetworkEmitter {
     }
 
     List<FieldSpec> fields() {
+        if (network.hasContext()) {
+            return List.of();
+        }
         List<FieldSpec> fields = new ArrayList<>();
         fields.add(FieldSpec.builder(int.class, batch.steps(), PRIVATE)
                 .addJavadoc("Steps the batch buffers below can hold; $N grows them.\n", BatchPlan.RESERVE)
@@ -137,6 +140,9 @@ final class BatchNetworkEmitter {
     }
 
     List<MethodSpec> methods() {
+        if (network.hasContext()) {
+            return refusals();
+        }
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(forward(Input.DENSE));
         methods.add(forward(Input.TOKENS));
@@ -153,6 +159,27 @@ final class BatchNetworkEmitter {
             methods.addAll(layer.methods());
         }
         methods.addAll(new BatchOutputEmitter(network).methods());
+        return methods;
+    }
+
+    /** A network with a context vector runs one sequence at a time: each has its own context. */
+    private List<MethodSpec> refusals() {
+        String why = "a network with a context vector runs one sequence at a time, each after its own setContext;"
+                + " a batch would need a context per sequence";
+        List<MethodSpec> methods = new ArrayList<>();
+        for (Input input : Input.values()) {
+            MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);
+            addInput(forward, input);
+            methods.add(forward.addParameter(double[][][].class, "ys")
+                    .addStatement("throw new $T($S)", UnsupportedOperationException.class, why).build());
+            for (boolean labels : new boolean[] {false, true}) {
+                MethodSpec.Builder backward = NetworkEmitter.override("backward", TypeName.DOUBLE);
+                addInput(backward, input);
+                methods.add(backward.addParameter(labels ? int[][].class : double[][][].class,
+                                labels ? "labels" : "targets")
+                        .addStatement("throw new $T($S)", UnsupportedOperationException.class, why).build());
+            }
+        }
         return methods;
     }
 

@@ -7,6 +7,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.Cell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,7 +127,7 @@ final class LayerEmitter {
             if (layer.isBidirectional()) {
                 code.add("// $L\n", direction.label());
             }
-            code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, direction.bias().valueField(),
+            code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, projectionBias(direction),
                             direction.sums(), layer.gateRowsConstant())
                     .addStatement("$T.addMatrixVector($N, $N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
                             direction.weightIh().valueField(), direction.weightIhColumns(), input, offset,
@@ -153,8 +154,20 @@ final class LayerEmitter {
         return direction.reverse() ? "reverseRow" : "row";
     }
 
+    /** What the projection adds: b, or with a context vector b + R x. */
+    private static String projectionBias(DirectionPlan direction) {
+        return direction.contextBias() != null ? direction.contextBias() : direction.bias().valueField();
+    }
+
+    /** Before a projection with a context vector: b + R x from the current weights and context. */
+    private CodeBlock contextBiases() {
+        return layer.directions().get(0).contextBias() == null ? CodeBlock.of("")
+                : CodeBlock.of("$N();   // b + R x, the context's part of every step\n", NetworkPlan.CONTEXT_BIASES);
+    }
+
     private MethodSpec projectInputs() {
         CodeBlock code = CodeBlock.builder()
+                .add(contextBiases())
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("double[] x = xs[t - 1]")
@@ -187,6 +200,7 @@ final class LayerEmitter {
 
     private MethodSpec projectTokens() {
         CodeBlock.Builder code = CodeBlock.builder()
+                .add(contextBiases())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int token = tokens[t - 1]");
         for (DirectionPlan direction : layer.directions()) {
@@ -194,7 +208,7 @@ final class LayerEmitter {
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("$N[$L + m] = $N[m * $N + token] + $N[m]", preactivationBuffer(direction),
                             rowName(direction), direction.weightIh().valueField(), layer.inputConstant(),
-                            direction.bias().valueField())
+                            projectionBias(direction))
                     .endControlFlow();
         }
         code.endControlFlow();
@@ -207,6 +221,24 @@ final class LayerEmitter {
     }
 
     /** ∂L/∂W_hh, ∂L/∂b (and ∂L/∂b_hn) as sums over the stored deltas, for each direction. */
+    /** ∂L/∂R = Σ_t δa_t xᵀ = (Σ_t δa_t) xᵀ, since the context is the same at every step. */
+    private CodeBlock contextGradient(DirectionPlan direction) {
+        String rows = layer.gateRowsConstant();
+        return CodeBlock.builder()
+                .add("// ∂L/∂R = Σ_t δa_t xᵀ = (Σ_t δa_t) xᵀ: the context is the same at every step\n")
+                .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
+                .addStatement("double sum = 0")
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("sum += $N[t * $N + m]", direction.deltas(), rows)
+                .endControlFlow()
+                .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$N[m * $N + j] += sum * $N[j]", direction.weightContext().gradientField(),
+                        NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD)
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
     private MethodSpec recurrentGradients() {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
@@ -243,6 +275,9 @@ final class LayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHhGradientRows(),
                     direction.weightHh().gradientField(), layer.hiddenConstant());
+            if (direction.weightContext() != null) {
+                code.add(contextGradient(direction));
+            }
         }
         String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
         return method(layer.methods().recurrentGradients(), "∂L/∂W_hh = Σ_t " + delta() + " " + previous

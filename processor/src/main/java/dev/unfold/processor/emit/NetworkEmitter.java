@@ -66,6 +66,8 @@ public final class NetworkEmitter {
         type.addFields(stateFields());
         StreamingEmitter streaming = new StreamingEmitter(network);
         type.addFields(streaming.fields());
+        ContextEmitter context = new ContextEmitter(network);
+        type.addFields(context.fields());
         BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
         type.addFields(batched.fields());
         type.addMethod(constructor());
@@ -92,6 +94,7 @@ public final class NetworkEmitter {
         type.addMethod(reserve());
         List<LayerEmitter> layerEmitters = layerEmitters();
         type.addMethods(streaming.methods(layerEmitters));
+        type.addMethods(context.methods());
         type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance(streaming.streams()));
         type.addMethod(backpropagate(layerEmitters));

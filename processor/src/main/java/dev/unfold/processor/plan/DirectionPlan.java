@@ -31,6 +31,8 @@ package dev.unfold.processor.plan;
  * @param recur the method running the recurrence
  * @param backward the method running BPTT
  * @param batch the same buffers and methods for the batched pass
+ * @param weightContext R, through which the first layer reads the context vector; null without one
+ * @param contextBias b + R x, the bias the projection adds when there is a context; null otherwise
  */
 public record DirectionPlan(
         boolean reverse,
@@ -56,7 +58,9 @@ public record DirectionPlan(
         String weightIhCopied,
         String recur,
         String backward,
-        Batch batch) {
+        Batch batch,
+        ParameterPlan weightContext,
+        String contextBias) {
 
     /**
      * One direction's buffers and methods in the batched pass, as batch rows laid out as the

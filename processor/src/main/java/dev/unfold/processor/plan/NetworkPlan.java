@@ -25,6 +25,7 @@ public record NetworkPlan(
         String className,
         Element origin,
         int input,
+        int context,
         Loss loss,
         Mapping mapping,
         List<LayerPlan> layers,
@@ -34,6 +35,20 @@ public record NetworkPlan(
 
     /** The constant holding the input width. */
     public static final String INPUT_CONSTANT = "INPUT";
+
+    /** The constant holding the context vector's width, when there is one. */
+    public static final String CONTEXT_CONSTANT = "CONTEXT";
+
+    /** The field holding the context vector, when there is one. */
+    public static final String CONTEXT_FIELD = "contextVector";
+
+    /** The method computing the first layer's b + R x before a projection. */
+    public static final String CONTEXT_BIASES = "contextBiases";
+
+    /** Whether the first layer reads a context vector at every step. */
+    public boolean hasContext() {
+        return context > 0;
+    }
 
     public LayerPlan topLayer() {
         return layers.get(layers.size() - 1);

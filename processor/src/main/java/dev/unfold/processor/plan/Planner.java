@@ -19,6 +19,7 @@ public final class Planner {
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
             "outWeightCopied",
             "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
+            NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD,
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
             "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
     static final List<String> FIXED_METHODS = List.of(
@@ -28,6 +29,7 @@ public final class Planner {
             "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState",
             "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
+            "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES,
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);
@@ -44,7 +46,9 @@ public final class Planner {
         int width = declaration.input().value();
         String widthConstant = NetworkPlan.INPUT_CONSTANT;
         for (LayerMethod method : declaration.layerMethods()) {
-            LayerPlan layer = new LayerPlanner(layers.size(), method, width, widthConstant, fields, methods).plan();
+            int context = layers.isEmpty() && declaration.context().value() != null ? declaration.context().value() : 0;
+            LayerPlan layer = new LayerPlanner(layers.size(), method, width, widthConstant, context, fields, methods)
+                    .plan();
             layers.add(layer);
             for (DirectionPlan direction : layer.directions()) {
                 parameters.add(direction.weightIh());
@@ -52,6 +56,9 @@ public final class Planner {
                 parameters.add(direction.bias());
                 if (direction.biasHn() != null) {
                     parameters.add(direction.biasHn());
+                }
+                if (direction.weightContext() != null) {
+                    parameters.add(direction.weightContext());
                 }
             }
             width = layer.width();
@@ -79,6 +86,7 @@ public final class Planner {
                 "Unfolded" + String.join("_", names),
                 declaration.anchor().element(),
                 declaration.input().value(),
+                declaration.context().value() == null ? 0 : declaration.context().value(),
                 declaration.loss().value(),
                 declaration.mapping().value(),
                 List.copyOf(layers),
@@ -97,11 +105,13 @@ public final class Planner {
         private final Cell cell;
         private final int inputWidth;
         private final String inputConstant;
+        private final int context;
         private final Identifiers fields;
         private final Identifiers methods;
 
-        LayerPlanner(int index, LayerMethod method, int inputWidth, String inputConstant, Identifiers fields,
-                     Identifiers methods) {
+        LayerPlanner(int index, LayerMethod method, int inputWidth, String inputConstant, int context,
+                     Identifiers fields, Identifiers methods) {
+            this.context = context;
             this.index = index;
             this.method = method;
             this.name = method.name();
@@ -185,7 +195,11 @@ public final class Planner {
                     fields.claim(name + "WeightIhCopied" + field),
                     methods.claim(name + "Recur" + field),
                     methods.claim(name + "Backward" + field),
-                    batchDirection(field));
+                    batchDirection(field),
+                    context == 0 ? null
+                            : parameter(name + ".weight_context" + suffix, "R", rows, context, gateRowsConstant,
+                                    NetworkPlan.CONTEXT_CONSTANT, "WeightContext" + field, hiddenConstant, false),
+                    context == 0 ? null : fields.claim(name + "ContextBias" + field));
         }
 
         private DirectionPlan.Batch batchDirection(String field) {

@@ -70,6 +70,11 @@ public final class DeclarationValidator {
                 "UnfoldInputSize", problems);
         positive(network.output(), "output", "the width of ŷ_t, or the number of classes",
                 "UnfoldOutputSize", problems);
+        Integer context = network.context().value();
+        if (context != null && context < 0) {
+            problems.add(new Problem("UnfoldContextSize", "context must be 0 (none) or at least 1, got " + context
+                    + ": it is the width of a vector the first layer reads at every step", network.context().anchor()));
+        }
         Integer output = network.output().value();
         if (network.loss().value() == Loss.CROSS_ENTROPY && output != null && output == 1) {
             problems.add(new Problem("UnfoldCrossEntropyOutput",

@@ -1,0 +1,92 @@
+package dev.unfold.processor.emit;
+
+import static javax.lang.model.element.Modifier.FINAL;
+import static javax.lang.model.element.Modifier.PRIVATE;
+import static javax.lang.model.element.Modifier.STATIC;
+
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The context vector a network declared with {@code context = C} reads at every step (seed 002's
+ * captioning: h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)): its width, the vector {@code setContext}
+ * sets, and b + R x, which the first layer's projection adds in place of b. Networks without a
+ * context get nothing from here.
+ */
+final class ContextEmitter {
+    private final NetworkPlan network;
+    private final LayerPlan first;
+
+    ContextEmitter(NetworkPlan network) {
+        this.network = network;
+        this.first = network.layers().get(0);
+    }
+
+    List<FieldSpec> fields() {
+        if (!network.hasContext()) {
+            return List.of();
+        }
+        List<FieldSpec> fields = new ArrayList<>();
+        fields.add(FieldSpec.builder(int.class, NetworkPlan.CONTEXT_CONSTANT, PRIVATE, STATIC, FINAL)
+                .addJavadoc("Width of the context vector x, which $L reads at every step through R.\n", first.name())
+                .initializer("$L", network.context())
+                .build());
+        fields.add(FieldSpec.builder(double[].class, NetworkPlan.CONTEXT_FIELD, PRIVATE, FINAL)
+                .addJavadoc("The context x of the sequences to come, as setContext set it; zero until then.\n")
+                .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
+                .build());
+        for (DirectionPlan direction : first.directions()) {
+            fields.add(FieldSpec.builder(double[].class, direction.contextBias(), PRIVATE, FINAL)
+                    .addJavadoc("b + R x of $L$L, which its projection adds at every step.\n", first.name(),
+                            direction.reverse() ? "'s reverse direction" : "")
+                    .initializer("new double[$N]", first.gateRowsConstant())
+                    .build());
+        }
+        return fields;
+    }
+
+    List<MethodSpec> methods() {
+        if (!network.hasContext()) {
+            return List.of();
+        }
+        return List.of(contextSize(), setContext(), contextBiases());
+    }
+
+    private MethodSpec contextSize() {
+        return NetworkEmitter.override("contextSize", com.palantir.javapoet.TypeName.INT)
+                .addStatement("return $N", NetworkPlan.CONTEXT_CONSTANT)
+                .build();
+    }
+
+    private MethodSpec setContext() {
+        return NetworkEmitter.override("setContext", com.palantir.javapoet.TypeName.VOID)
+                .addParameter(double[].class, "x")
+                .addStatement("$T.context(x, $N)", NetworkEmitter.CHECKS, NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, NetworkPlan.CONTEXT_FIELD,
+                        NetworkPlan.CONTEXT_CONSTANT)
+                .build();
+    }
+
+    /** b + R x from the weights as they are now: training changes both between calls. */
+    private MethodSpec contextBiases() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(NetworkPlan.CONTEXT_BIASES)
+                .addModifiers(PRIVATE)
+                .addJavadoc("b + R x for every direction of $L, from the current weights and context.\n", first.name());
+        for (DirectionPlan direction : first.directions()) {
+            method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
+                    .addStatement("double sum = $N[m]", direction.bias().valueField())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                    .addStatement("sum += $N[m * $N + j] * $N[j]", direction.weightContext().valueField(),
+                            NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD)
+                    .endControlFlow()
+                    .addStatement("$N[m] = sum", direction.contextBias())
+                    .endControlFlow();
+        }
+        return method.build();
+    }
+}

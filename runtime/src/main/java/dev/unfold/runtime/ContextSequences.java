@@ -1,0 +1,111 @@
+package dev.unfold.runtime;
+
+import java.util.Random;
+
+/**
+ * Sequences that each come with their own context vector, for a network declared with a context
+ * (seed 002's captioning: the image's features x, then the caption's words), in minibatches of up
+ * to {@code batchSize} shuffled each epoch. Each sequence runs on its own, after
+ * {@link SequenceModel#setContext}: a batch would need a context per sequence. Built once; an
+ * update allocates nothing.
+ */
+public final class ContextSequences implements TrainingData {
+    private final SequenceModel model;
+    private final double[][] contexts;
+    private final int[][] inputs;
+    private final int[][] labels;
+    private final int batchSize;
+    private final int[] order;
+
+    /**
+     * Teacher forcing from whole target sequences: sequence i reads the start token and then
+     * {@code targets[i]}, and learns to say {@code targets[i]} and then the end token.
+     */
+    public static ContextSequences teacherForced(SequenceModel model, double[][] contexts, int[][] targets,
+                                                 int startToken, int endToken, int batchSize) {
+        int[][] inputs = new int[targets.length][];
+        int[][] labels = new int[targets.length][];
+        for (int i = 0; i < targets.length; i++) {
+            inputs[i] = new int[targets[i].length + 1];
+            labels[i] = new int[targets[i].length + 1];
+            inputs[i][0] = startToken;
+            System.arraycopy(targets[i], 0, inputs[i], 1, targets[i].length);
+            System.arraycopy(targets[i], 0, labels[i], 0, targets[i].length);
+            labels[i][targets[i].length] = endToken;
+        }
+        return new ContextSequences(model, contexts, inputs, labels, batchSize);
+    }
+
+    /** Token sequences and their labels, each with its context. */
+    public ContextSequences(SequenceModel model, double[][] contexts, int[][] inputs, int[][] labels, int batchSize) {
+        if (model.contextSize() == 0) {
+            throw new IllegalArgumentException(model.getClass().getSimpleName() + " declares no context vector");
+        }
+        if (contexts.length == 0 || inputs.length != contexts.length || labels.length != contexts.length) {
+            throw new IllegalArgumentException("expected one input sequence and one label sequence per context and at"
+                    + " least one: " + contexts.length + " contexts, " + inputs.length + " inputs, " + labels.length
+                    + " labels");
+        }
+        this.model = model;
+        this.contexts = contexts;
+        this.inputs = inputs;
+        this.labels = labels;
+        this.batchSize = (int) Checks.atLeastOne("batch size", batchSize);
+        this.order = Shuffle.identity(contexts.length);
+    }
+
+    @Override
+    public int updates() {
+        return (order.length + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public void startEpoch(long seed) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
+    }
+
+    @Override
+    public double backward(int update) {
+        double loss = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            int s = order[i];
+            model.setContext(contexts[s]);
+            loss += model.backward(inputs[s], labels[s]);
+        }
+        return loss;
+    }
+
+    @Override
+    public double loss(int update) {
+        double loss = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            int s = order[i];
+            model.setContext(contexts[s]);
+            loss += model.loss(inputs[s], labels[s]);
+        }
+        return loss;
+    }
+
+    @Override
+    public int outputs(int update) {
+        int outputs = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            outputs += labels[order[i]].length;
+        }
+        return outputs;
+    }
+
+    private int first(int update) {
+        if (update < 0 || update >= updates()) {
+            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
+        }
+        return update * batchSize;
+    }
+
+    private int end(int update) {
+        return Math.min(order.length, first(update) + batchSize);
+    }
+}
