@@ -20,12 +20,14 @@ It also writes, for the runtime's tests:
                               ExponentialLR, CosineAnnealingLR and a warm-up SequentialLR give, step
                               by step, which LearningRateScheduleTest checks
 
+  processor/src/test/resources/context/   networks reading a context vector at every step: PyTorch
+                              reads [x_t ; x], whose weight_ih splits into W_ih and R
   processor/src/test/resources/seq2seq/   encoder-decoder pairs: the encoder's final (h, c) of each
                               layer starts the decoder's; the decoder's loss, its outputs and the
                               gradients of both networks, which EncoderDecoderParityTest checks
 
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity, --only runtime or --only seq2seq writes one of the sets). The output is deterministic on one
+(--only parity, runtime, seq2seq or context writes one of the sets). The output is deterministic on one
 machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
@@ -377,14 +379,113 @@ def seq2seq_declaration(cfg, role):
     return "\n".join(lines) + "\n"
 
 
+CONTEXT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources",
+                       "context")
+
+
+def context_configurations():
+    """Networks whose first layer also reads a context vector at every step (@Network(context = C))."""
+    return [
+        {"name": "LstmContext", "cell": "LSTM", "bidirectional": False, "input": 5, "context": 3, "hidden": 4,
+         "output": 5, "loss": "CROSS_ENTROPY", "mapping": "MANY_TO_MANY", "tokens": True, "steps": 5, "seed": 21},
+        {"name": "GruBiContext", "cell": "GRU", "bidirectional": True, "input": 2, "context": 2, "hidden": 3,
+         "output": 2, "loss": "MSE", "mapping": "MANY_TO_ONE", "tokens": False, "steps": 4, "seed": 22},
+    ]
+
+
+def context_fixture(cfg):
+    """PyTorch reads [x_t ; x] at every step; its weight_ih splits into Unfold's W_ih and R."""
+    torch.manual_seed(cfg["seed"])
+    rnn = CELLS[cfg["cell"]](cfg["input"] + cfg["context"], cfg["hidden"], num_layers=1, batch_first=True,
+                             bidirectional=cfg["bidirectional"]).double()
+    width = cfg["hidden"] * (2 if cfg["bidirectional"] else 1)
+    out = torch.nn.Linear(width, cfg["output"]).double()
+    context = torch.randn(cfg["context"], dtype=torch.float64)
+    data = {"context": context}
+    if cfg["tokens"]:
+        tokens = torch.randint(0, cfg["input"], (cfg["steps"],))
+        x = F.one_hot(tokens, cfg["input"]).double()
+        data["tokens"] = tokens.double()
+    else:
+        x = torch.randn(cfg["steps"], cfg["input"], dtype=torch.float64)
+        data["xs"] = x
+    both = torch.cat([x, context.expand(cfg["steps"], cfg["context"])], dim=1)
+    states, _ = rnn(both.unsqueeze(0))
+    states = states[0]
+    if cfg["mapping"] == "MANY_TO_ONE":
+        hidden = cfg["hidden"]
+        summary = torch.cat([states[-1, :hidden], states[0, hidden:]]) if cfg["bidirectional"] else states[-1]
+        logits = out(summary.unsqueeze(0))
+    else:
+        logits = out(states)
+    rows = logits.shape[0]
+    if cfg["loss"] == "MSE":
+        targets = torch.randn(rows, cfg["output"], dtype=torch.float64)
+        loss = ((logits - targets) ** 2).sum()
+        data["outputs"] = logits.detach()
+        data["targets"] = targets
+    else:
+        labels = torch.randint(0, cfg["output"], (rows,))
+        loss = F.cross_entropy(logits, labels, reduction="sum")
+        data["outputs"] = torch.softmax(logits, dim=1).detach()
+        data["labels"] = labels.double()
+    loss.backward()
+    data["loss"] = loss.detach()
+    weights = {}
+    columns = cfg["input"]
+    for name, parameter in rnn.named_parameters():
+        key = "layer0." + name
+        if name.startswith("weight_ih"):
+            suffix = name[len("weight_ih"):]            # _l0 or _l0_reverse
+            weights[key] = parameter.detach()[:, :columns]
+            weights["layer0.weight_context" + suffix.replace("_l0", "")] = parameter.detach()[:, columns:]
+            data["grad." + key] = parameter.grad[:, :columns]
+            data["grad.layer0.weight_context" + suffix] = parameter.grad[:, columns:]
+        else:
+            weights[key] = parameter.detach()
+            data["grad." + key] = parameter.grad
+    for name, parameter in out.named_parameters():
+        weights["out." + name] = parameter.detach()
+        data["grad.out." + name] = parameter.grad
+    return weights, data
+
+
+def context_declaration(cfg):
+    lines = [
+        "package context;",
+        "",
+        "import dev.unfold.*;",
+        "import dev.unfold.runtime.*;",
+        "",
+        "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
+        "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s, context = %d)"
+        % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"], cfg["context"]),
+        "public interface %s extends SequenceModel {" % cfg["name"],
+        "    @Recurrent(hidden = %d, cell = Cell.%s)" % (cfg["hidden"], cfg["cell"]),
+    ]
+    if cfg["bidirectional"]:
+        lines.append("    @Bidirectional")
+    lines += ["    Layer layer0();", "}"]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq"),
+    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq", "context"),
                         help="write only the processor's parity fixtures, or only the runtime's optimizer and"
                              " schedule fixtures")
     only = parser.parse_args().only
     torch.set_default_dtype(torch.float64)
     metadata = {"producer": "tools/pytorch-fixtures.py", "torch": torch.__version__}
+    if only in (None, "context"):
+        os.makedirs(CONTEXT, exist_ok=True)
+        for cfg in context_configurations():
+            weights, data = context_fixture(cfg)
+            write_safetensors(os.path.join(CONTEXT, cfg["name"] + ".weights.safetensors"), weights, metadata)
+            write_safetensors(os.path.join(CONTEXT, cfg["name"] + ".data.safetensors"), data, metadata)
+            with open(os.path.join(CONTEXT, cfg["name"] + ".java"), "w") as out:
+                out.write(context_declaration(cfg))
+        print("wrote %d context fixtures to %s" % (len(context_configurations()), os.path.normpath(CONTEXT)))
     if only in (None, "seq2seq"):
         os.makedirs(SEQ2SEQ, exist_ok=True)
         for cfg in seq2seq_configurations():

@@ -43,7 +43,7 @@ class PyTorchParityTest {
         return Arrays.stream(TestCompiler.values()).map(compiler -> DynamicContainer.dynamicContainer(compiler.toString(),
                 declarations.stream().map(declaration -> {
                     String name = declaration.getFileName().toString().replace(".java", "");
-                    return DynamicTest.dynamicTest(name, () -> check(fixtures.loader(compiler), directory, name));
+                    return DynamicTest.dynamicTest(name, () -> check(fixtures.loader(compiler), directory, "parity", name));
                 })));
     }
 
@@ -55,10 +55,17 @@ class PyTorchParityTest {
         }
     }
 
-    private static void check(ClassLoader loader, Path directory, String name) throws IOException {
-        SequenceModel net = TestCompiler.instantiate(loader, "parity.Unfolded" + name, 0);
+    /**
+     * Loads fixture {@code name} of {@code directory} into the network {@code packageName.Unfolded<name>}
+     * and compares everything PyTorch computed; a fixture with a context vector sets it first.
+     */
+    static void check(ClassLoader loader, Path directory, String packageName, String name) throws IOException {
+        SequenceModel net = TestCompiler.instantiate(loader, packageName + ".Unfolded" + name, 0);
         net.parameters().load(directory.resolve(name + ".weights.safetensors"));
         Map<String, SafeTensors.Tensor> data = SafeTensors.read(directory.resolve(name + ".data.safetensors"));
+        if (data.containsKey("context")) {
+            net.setContext(data.get("context").values());
+        }
         Example fixture = example(data);
 
         double[][] outputs = new double[net.outputSteps(fixture.steps())][net.outputSize()];
@@ -97,7 +104,7 @@ class PyTorchParityTest {
         String suffix = field.endsWith("_reverse") ? "_reverse" : "";
         String kind = field.substring(0, field.length() - suffix.length() - "_l0".length());
         switch (kind) {
-            case "weight_ih", "weight_hh" -> {
+            case "weight_ih", "weight_hh", "weight_context" -> {
                 assertClose(pytorch, expected, net.parameters().get(layer + kind + suffix).gradient().data);
                 return 1;
             }

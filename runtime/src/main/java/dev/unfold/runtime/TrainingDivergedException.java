@@ -6,6 +6,8 @@ package dev.unfold.runtime;
  * has not taken the bad step.
  */
 public final class TrainingDivergedException extends ArithmeticException {
+    private static final long serialVersionUID = 1L;
+
     private final long step;
 
     TrainingDivergedException(String message, long step) {
