@@ -6,19 +6,13 @@ import static dev.unfold.processor.PyTorchParityTest.ints;
 import static dev.unfold.processor.PyTorchParityTest.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.testing.compile.JavaFileObjects;
 import dev.unfold.runtime.EncoderDecoder;
 import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.tools.JavaFileObject;
 
 /**
  * An encoder–decoder computes what PyTorch computes when a stack of nn.LSTM, nn.GRU or nn.RNN
@@ -27,30 +21,8 @@ import javax.tools.JavaFileObject;
  * (tools/pytorch-fixtures.py --only seq2seq wrote the fixtures), to 1e-9.
  */
 class EncoderDecoderParityTest {
-    private static final Path DIRECTORY = directory();
-    private static final CompiledSources FIXTURES = new CompiledSources(declarations());
-
-    private static Path directory() {
-        try {
-            return Path.of(EncoderDecoderParityTest.class.getResource("/seq2seq").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<JavaFileObject> declarations() {
-        try (Stream<Path> files = Files.list(DIRECTORY)) {
-            return files.filter(p -> p.toString().endsWith(".java")).sorted().map(path -> {
-                try {
-                    return JavaFileObjects.forResource(path.toUri().toURL());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path DIRECTORY = Fixtures.directory("seq2seq");
+    private static final CompiledSources FIXTURES = new CompiledSources(Fixtures.declarations(DIRECTORY));
 
     @EachCompiler
     void stackedLstmAndGruWithATokenSource(TestCompiler compiler) throws IOException {

@@ -3,11 +3,9 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.testing.compile.JavaFileObjects;
 import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,21 +36,13 @@ class PyTorchParityTest {
             declarations = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         }
         assertTrue(declarations.size() >= 72, "fixtures found: " + declarations.size());
-        List<JavaFileObject> sources = declarations.stream().map(PyTorchParityTest::source).toList();
+        List<JavaFileObject> sources = declarations.stream().map(Fixtures::source).toList();
         CompiledSources fixtures = new CompiledSources(sources);
         return Arrays.stream(TestCompiler.values()).map(compiler -> DynamicContainer.dynamicContainer(compiler.toString(),
                 declarations.stream().map(declaration -> {
                     String name = declaration.getFileName().toString().replace(".java", "");
                     return DynamicTest.dynamicTest(name, () -> check(fixtures.loader(compiler), directory, "parity", name));
                 })));
-    }
-
-    private static JavaFileObject source(Path path) {
-        try {
-            return JavaFileObjects.forResource(path.toUri().toURL());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

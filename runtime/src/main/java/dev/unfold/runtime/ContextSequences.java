@@ -1,7 +1,5 @@
 package dev.unfold.runtime;
 
-import java.util.Random;
-
 /**
  * Sequences that each come with their own context vector, for a network declared with a context
  * (seed 002's captioning: the image's features x, then the caption's words), in minibatches of up
@@ -9,13 +7,11 @@ import java.util.Random;
  * {@link SequenceModel#setContext}: a batch would need a context per sequence. Built once; an
  * update allocates nothing.
  */
-public final class ContextSequences implements TrainingData {
+public final class ContextSequences extends ShuffledUpdates {
     private final SequenceModel model;
     private final double[][] contexts;
     private final int[][] inputs;
     private final int[][] labels;
-    private final int batchSize;
-    private final int[] order;
 
     /**
      * Teacher forcing from whole target sequences: sequence i reads the start token and then
@@ -38,6 +34,7 @@ public final class ContextSequences implements TrainingData {
 
     /** Token sequences and their labels, each with its context. */
     public ContextSequences(SequenceModel model, double[][] contexts, int[][] inputs, int[][] labels, int batchSize) {
+        super(contexts.length, batchSize);
         if (model.contextSize() == 0) {
             throw new IllegalArgumentException(model.getClass().getSimpleName() + " declares no context vector");
         }
@@ -50,28 +47,13 @@ public final class ContextSequences implements TrainingData {
         this.contexts = contexts;
         this.inputs = inputs;
         this.labels = labels;
-        this.batchSize = (int) Checks.atLeastOne("batch size", batchSize);
-        this.order = Shuffle.identity(contexts.length);
-    }
-
-    @Override
-    public int updates() {
-        return (order.length + batchSize - 1) / batchSize;
-    }
-
-    @Override
-    public void startEpoch(long seed) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
     }
 
     @Override
     public double backward(int update) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            int s = order[i];
+            int s = example(i);
             model.setContext(contexts[s]);
             loss += model.backward(inputs[s], labels[s]);
         }
@@ -82,7 +64,7 @@ public final class ContextSequences implements TrainingData {
     public double loss(int update) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            int s = order[i];
+            int s = example(i);
             model.setContext(contexts[s]);
             loss += model.loss(inputs[s], labels[s]);
         }
@@ -93,19 +75,9 @@ public final class ContextSequences implements TrainingData {
     public int outputs(int update) {
         int outputs = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            outputs += labels[order[i]].length;
+            outputs += labels[example(i)].length;
         }
         return outputs;
     }
 
-    private int first(int update) {
-        if (update < 0 || update >= updates()) {
-            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
-        }
-        return update * batchSize;
-    }
-
-    private int end(int update) {
-        return Math.min(order.length, first(update) + batchSize);
-    }
 }

@@ -1,34 +1,34 @@
 package dev.unfold.runtime;
 
 import java.util.Objects;
-import java.util.Random;
 
 /**
- * Whole sequences, with their targets, in minibatches of up to {@code batchSize} for one network: each epoch in a
- * new order shuffled from its seed (Fisher–Yates), each batch one call of the network's batched
- * {@code backward}, so sequences of different lengths run in one masked pass. The batch arrays
- * are allocated here, once; an update only copies references into them.
+ * Whole sequences, with their targets, in minibatches of up to {@code batchSize} for one network:
+ * each epoch in a new order shuffled from its seed (see {@link ShuffledUpdates}), each batch one
+ * call of the network's batched {@code backward}, so sequences of different lengths run in one
+ * masked pass. The batch arrays are allocated here, once; an update only copies references into
+ * them.
  */
-public final class Minibatches implements TrainingData {
+public final class Minibatches extends ShuffledUpdates {
     private final SequenceModel model;
     private final double[][][] xs;
     private final int[][] tokens;
     private final double[][][] targets;
     private final int[][] labels;
     private final int count;
-    private final int batchSize;
-    private final int[] order;
     private final Batch full;
     private final Batch last;
 
     /** The typed arrays one batch is gathered into; the last batch of an epoch may be smaller. */
     private static final class Batch {
+        final int size;
         final double[][][] xs;
         final int[][] tokens;
         final double[][][] targets;
         final int[][] labels;
 
         Batch(Minibatches data, int size) {
+            this.size = size;
             xs = data.xs == null ? null : new double[size][][];
             tokens = data.tokens == null ? null : new int[size][];
             targets = data.targets == null ? null : new double[size][][];
@@ -58,7 +58,8 @@ public final class Minibatches implements TrainingData {
 
     private Minibatches(SequenceModel model, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
                         int batchSize) {
-        this.model = java.util.Objects.requireNonNull(model, "model");
+        super(xs != null ? xs.length : Objects.requireNonNull(tokens, "tokens").length, batchSize);
+        this.model = Objects.requireNonNull(model, "model");
         this.xs = xs;
         this.tokens = tokens;
         this.targets = targets;
@@ -73,33 +74,15 @@ public final class Minibatches implements TrainingData {
             throw new IllegalArgumentException(count + " sequences but " + targetCount
                     + " targets: expected one target per sequence");
         }
-        this.batchSize = Math.min((int) Checks.atLeastOne("batch size", batchSize), count);
-        this.order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        this.full = new Batch(this, this.batchSize);
-        int remainder = count % this.batchSize;
+        int size = Math.min(batchSize(), count);
+        this.full = new Batch(this, size);
+        int remainder = count % size;
         this.last = remainder == 0 ? full : new Batch(this, remainder);
     }
 
     /** Number of sequences. */
     public int size() {
         return count;
-    }
-
-    @Override
-    public int updates() {
-        return (count + batchSize - 1) / batchSize;
-    }
-
-    /** Puts the sequences in the order {@code seed} gives; the same seed gives the same order. */
-    @Override
-    public void startEpoch(long seed) {
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
     }
 
     @Override
@@ -125,7 +108,7 @@ public final class Minibatches implements TrainingData {
     private double loss(int update, boolean gradients) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            loss += single(order[i], gradients);
+            loss += single(example(i), gradients);
         }
         return loss;
     }
@@ -147,7 +130,7 @@ public final class Minibatches implements TrainingData {
     public int outputs(int update) {
         int outputs = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            outputs += targets != null ? targets[order[i]].length : labels[order[i]].length;
+            outputs += targets != null ? targets[example(i)].length : labels[example(i)].length;
         }
         return outputs;
     }
@@ -155,9 +138,9 @@ public final class Minibatches implements TrainingData {
     private Batch gather(int update) {
         int first = first(update);
         int end = end(update);
-        Batch batch = end - first == batchSize ? full : last;
+        Batch batch = end - first == full.size ? full : last;
         for (int i = first; i < end; i++) {
-            int s = order[i];
+            int s = example(i);
             int b = i - first;
             if (batch.xs != null) {
                 batch.xs[b] = xs[s];
@@ -171,16 +154,5 @@ public final class Minibatches implements TrainingData {
             }
         }
         return batch;
-    }
-
-    private int first(int update) {
-        if (update < 0 || update >= updates()) {
-            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
-        }
-        return update * batchSize;
-    }
-
-    private int end(int update) {
-        return Math.min(count, first(update) + batchSize);
     }
 }

@@ -1,26 +1,23 @@
 package dev.unfold.runtime;
 
-import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
  * Source and target sequences for an {@link EncoderDecoder}, in minibatches of up to
- * {@code batchSize} pairs, shuffled each epoch. Each pair names the decoder that learns it, so one
+ * {@code batchSize} pairs, shuffled each epoch (see {@link ShuffledUpdates}). Each pair names the decoder that learns it, so one
  * set of pairs can train several decoders and their shared encoder. A target y_1..y_T becomes
  * teacher forcing's decoder inputs (the start token, y_1, …, y_T) and labels (y_1, …, y_T, the end
  * token): the decoder learns to say each next token and when to stop. Built once; an update
  * allocates nothing.
  */
-public final class SequencePairs implements TrainingData {
+public final class SequencePairs extends ShuffledUpdates {
     private final EncoderDecoder model;
     private final int[][] tokenSources;
     private final double[][][] denseSources;
     private final int[] decoders;
     private final int[][] inputs;
     private final int[][] labels;
-    private final int batchSize;
-    private final int[] order;
     private double ownPredictions;
     private SplittableRandom random = new SplittableRandom(0);
 
@@ -41,6 +38,7 @@ public final class SequencePairs implements TrainingData {
 
     private SequencePairs(EncoderDecoder model, int[][] tokenSources, double[][][] denseSources, int[] decoders,
                           int[][] targets, int startToken, int endToken, int batchSize) {
+        super(tokenSources != null ? tokenSources.length : denseSources.length, batchSize);
         this.model = model;
         this.tokenSources = tokenSources;
         this.denseSources = denseSources;
@@ -61,8 +59,6 @@ public final class SequencePairs implements TrainingData {
             System.arraycopy(target, 0, labels[i], 0, target.length);
             labels[i][target.length] = endToken;
         }
-        this.batchSize = (int) Checks.atLeastOne("batch size", batchSize);
-        this.order = Shuffle.identity(count);
     }
 
     /**
@@ -84,24 +80,16 @@ public final class SequencePairs implements TrainingData {
     }
 
     @Override
-    public int updates() {
-        return (order.length + batchSize - 1) / batchSize;
-    }
-
-    @Override
     public void startEpoch(long seed) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Shuffle.inPlace(order, new Random(seed));   // Random: its sequence is specified, the same on every JVM
-        random = new SplittableRandom(seed);
+        super.startEpoch(seed);
+        random = new SplittableRandom(seed);   // scheduled sampling's draws, repeated by a resumed run
     }
 
     @Override
     public double backward(int update) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            int p = order[i];
+            int p = example(i);
             if (ownPredictions > 0) {
                 loss += model.backward(tokenSources[p], decoders[p], inputs[p], labels[p], ownPredictions, random);
             } else {
@@ -117,7 +105,7 @@ public final class SequencePairs implements TrainingData {
     public double loss(int update) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            int p = order[i];
+            int p = example(i);
             loss += tokenSources != null
                     ? model.loss(tokenSources[p], decoders[p], inputs[p], labels[p])
                     : model.loss(denseSources[p], decoders[p], inputs[p], labels[p]);
@@ -129,19 +117,9 @@ public final class SequencePairs implements TrainingData {
     public int outputs(int update) {
         int outputs = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
-            outputs += labels[order[i]].length;
+            outputs += labels[example(i)].length;
         }
         return outputs;
     }
 
-    private int first(int update) {
-        if (update < 0 || update >= updates()) {
-            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
-        }
-        return update * batchSize;
-    }
-
-    private int end(int update) {
-        return Math.min(order.length, first(update) + batchSize);
-    }
 }

@@ -1,0 +1,55 @@
+package dev.unfold.runtime;
+
+import java.util.Random;
+
+/**
+ * What every kind of shuffled training data shares: {@code count} examples in updates of up to
+ * {@code batchSize}, in an order each epoch's seed shuffles (Fisher–Yates over
+ * {@link java.util.Random}, whose sequence is specified, so the same seed gives the same order on
+ * every JVM). Subclasses say what an update does with its examples.
+ */
+abstract class ShuffledUpdates implements TrainingData {
+    private final int[] order;
+    private final int batchSize;
+
+    ShuffledUpdates(int count, int batchSize) {
+        this.order = Shuffle.identity(count);
+        this.batchSize = (int) Checks.atLeastOne("batch size", batchSize);
+    }
+
+    @Override
+    public final int updates() {
+        return (order.length + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public void startEpoch(long seed) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Shuffle.inPlace(order, new Random(seed));
+    }
+
+    /** The largest number of examples in one update. */
+    final int batchSize() {
+        return batchSize;
+    }
+
+    /** The example at position {@code i} of this epoch's order. */
+    final int example(int i) {
+        return order[i];
+    }
+
+    /** The position in the order of update {@code update}'s first example. */
+    final int first(int update) {
+        if (update < 0 || update >= updates()) {
+            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
+        }
+        return update * batchSize;
+    }
+
+    /** One past the position of update {@code update}'s last example. */
+    final int end(int update) {
+        return Math.min(order.length, first(update) + batchSize);
+    }
+}
