@@ -32,14 +32,7 @@ public final class Clipping {
         Checks.positive("maxNorm", maxNorm);
         double norm = globalNorm(parameters);
         if (norm > maxNorm) {
-            double scale = maxNorm / norm;
-            for (int p = 0; p < parameters.size(); p++) {
-                Parameter parameter = parameters.get(p);
-                double[] gradient = parameter.gradient().data;
-                for (int i = 0, n = parameter.size(); i < n; i++) {
-                    gradient[i] *= scale;
-                }
-            }
+            parameters.scaleGradients(maxNorm / norm);
         }
         return norm;
     }

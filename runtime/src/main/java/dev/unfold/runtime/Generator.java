@@ -104,19 +104,7 @@ public final class Generator {
     /** The most probable token at every step; returns how many tokens went into {@code into}. */
     public int greedy(int[] prompt, int maxLength, int endToken, int[] into) {
         check(prompt, maxLength, endToken, into);
-        start(prompt);
-        lastScore = 0;
-        int count = 0;
-        while (count < maxLength) {
-            int token = mostProbable();
-            lastScore += Math.log(probabilities[token]);
-            if (token == endToken) {
-                break;
-            }
-            into[count++] = token;
-            model.step(token, probabilities);
-        }
-        return count;
+        return generate(prompt, maxLength, endToken, 1, 1, null, into);
     }
 
     /**
@@ -130,11 +118,17 @@ public final class Generator {
         if (topK < 0 || topK > vocabulary) {
             throw new IllegalArgumentException("top-k must be 0 (every token) or 1 to " + vocabulary + ", got " + topK);
         }
+        return generate(prompt, maxLength, endToken, temperature, topK == 0 ? vocabulary : topK, random, into);
+    }
+
+    /** Chooses token after token (the most probable when {@code random} is null) until the end or the length. */
+    private int generate(int[] prompt, int maxLength, int endToken, double temperature, int k,
+                         RandomGenerator random, int[] into) {
         start(prompt);
         lastScore = 0;
         int count = 0;
         while (count < maxLength) {
-            int token = draw(temperature, topK == 0 ? vocabulary : topK, random);
+            int token = random == null ? mostProbable() : draw(temperature, k, random);
             lastScore += Math.log(probabilities[token]);
             if (token == endToken) {
                 break;

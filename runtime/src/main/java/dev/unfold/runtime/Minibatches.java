@@ -89,7 +89,7 @@ public final class Minibatches extends ShuffledUpdates {
     public double backward(int update) {
         if (end(update) - first(update) == 1) {
             // a batch of one runs best as what it is: the single-sequence pass has no lanes to fill
-            return loss(update, true);
+            return eachAlone(update, true);
         }
         Batch batch = gather(update);
         if (batch.xs != null) {
@@ -101,11 +101,11 @@ public final class Minibatches extends ShuffledUpdates {
 
     @Override
     public double loss(int update) {
-        return loss(update, false);
+        return eachAlone(update, false);
     }
 
     /** The summed loss of the update's sequences one by one, with their gradients if asked. */
-    private double loss(int update, boolean gradients) {
+    private double eachAlone(int update, boolean gradients) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
             loss += single(example(i), gradients);

@@ -56,6 +56,17 @@ public final class Parameters implements Iterable<Parameter> {
         }
     }
 
+    /** Multiplies every gradient by {@code scale}, as averaging and clipping do. Allocates nothing. */
+    public void scaleGradients(double scale) {
+        for (int p = 0, n = ordered.size(); p < n; p++) {
+            Parameter parameter = ordered.get(p);
+            double[] gradient = parameter.gradient().data;
+            for (int i = 0, size = parameter.size(); i < size; i++) {
+                gradient[i] *= scale;
+            }
+        }
+    }
+
     /** The parameters whose names start with {@code prefix}, sharing their matrices with these. */
     public Parameters withPrefix(String prefix) {
         List<Parameter> selected = new ArrayList<>();

@@ -197,7 +197,7 @@ public final class Trainer {
             // the learning rate and the clipping bound mean the same for any batch size or chunk length
             int updateOutputs = training.outputs(update);
             if (updateOutputs > 1) {
-                scaleGradients(1.0 / updateOutputs);
+                parameters.scaleGradients(1.0 / updateOutputs);
             }
             if (penalty != null) {
                 penalty.addTo(parameters);   // once per update; the losses reported stay the data's own
@@ -239,16 +239,6 @@ public final class Trainer {
             outputs += validation.outputs(update);
         }
         return sum / outputs;
-    }
-
-    private void scaleGradients(double scale) {
-        for (int p = 0; p < parameters.size(); p++) {
-            Parameter parameter = parameters.get(p);
-            double[] gradient = parameter.gradient().data;
-            for (int i = 0, n = parameter.size(); i < n; i++) {
-                gradient[i] *= scale;
-            }
-        }
     }
 
     /** Names the first gradient entry that is NaN or infinite. */
