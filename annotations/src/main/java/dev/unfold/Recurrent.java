@@ -29,4 +29,12 @@ public @interface Recurrent {
 
     /** The recurrent cell. */
     Cell cell() default Cell.SIMPLE;
+
+    /**
+     * What the state is computed from besides the input: the previous state (the default), the
+     * network's previous output ŷ_{t−1} (seed 002's folded version, trained with teacher forcing),
+     * or both. Only the first layer may read the output, in a network with one output per step and
+     * no bidirectional layer; its weights are {@code <layer>.weight_oh} (G·H × output).
+     */
+    Recurrence recurrence() default Recurrence.HIDDEN;
 }

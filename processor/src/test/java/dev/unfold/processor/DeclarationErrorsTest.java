@@ -93,6 +93,48 @@ class DeclarationErrorsTest {
     }
 
     @EachCompiler
+    void outputRecurrenceBeyondTheFirstLayer(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer bottom();",
+                "    @Recurrent(hidden = 3,",
+                "        recurrence = Recurrence.OUTPUT) Layer top();",
+                "}"), "UnfoldOutputRecurrenceLayer", "move `recurrence = OUTPUT` to bottom()", 9);
+    }
+
+    @EachCompiler
+    void outputRecurrenceWithOneOutputPerSequence(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1, mapping = Mapping.MANY_TO_ONE)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3,",
+                "        recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
+                "}"), "UnfoldOutputRecurrenceMapping", "use MANY_TO_MANY or remove `recurrence = HIDDEN_AND_OUTPUT`", 8);
+    }
+
+    @EachCompiler
+    void outputOnlyRecurrenceInAGatedCell(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.GRU,",
+                "        recurrence = Recurrence.OUTPUT) Layer gru();",
+                "}"), "UnfoldOutputRecurrenceCell", "GRU gates read h_{t−1}: use recurrence = HIDDEN_AND_OUTPUT", 8);
+    }
+
+    @EachCompiler
+    void outputRecurrenceWithABidirectionalLayer(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3,",
+                "        recurrence = Recurrence.OUTPUT) Layer rnn();",
+                "    @Recurrent(hidden = 3) @Bidirectional Layer both();",
+                "}"), "UnfoldOutputRecurrenceBidirectional", "both is bidirectional", 8);
+    }
+
+    @EachCompiler
     void outputNotPositive(TestCompiler compiler) {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4,",
@@ -368,7 +410,16 @@ class DeclarationErrorsTest {
                 "    @Recurrent(hidden = 2) Layer batchLengths();",
                 "    @Recurrent(hidden = 2) Layer batchShortest();",
                 "    @Recurrent(hidden = 2) Layer backpropagateFromState();",
+                "}"), file("Fed",
+                "@Network(input = 4, output = 2)",
+                "public interface Fed extends SequenceModel {",
+                "    @Recurrent(hidden = 3, recurrence = Recurrence.OUTPUT) Layer fedBack();",
+                "    @Recurrent(hidden = 2) Layer feedBack();",
+                "    @Recurrent(hidden = 2) Layer freeRunState();",
+                "    @Recurrent(hidden = 2) Layer feedTargets();",
+                "    @Recurrent(hidden = 2) Layer keepPrediction();",
                 "}")));
         assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
+        assertThat(compilation).generatedSourceFile("test.UnfoldedFed");
     }
 }

@@ -33,6 +33,19 @@ class GoldenSourceTest {
     }
 
     @EachCompiler
+    void seedFoldedForecaster(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.FoldedForecaster", "golden.UnfoldedFoldedForecaster",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 4, output = 1, loss = Loss.MSE)",
+                "public interface FoldedForecaster extends SequenceModel {",
+                "    @Recurrent(hidden = 20, activation = Activation.TANH, recurrence = Recurrence.OUTPUT)",
+                "    Layer rnn();",
+                "}");
+    }
+
+    @EachCompiler
     void deepClassifierNestedInAClass(TestCompiler compiler) throws IOException {
         assertGolden(compiler, "golden.Proteins", "golden.UnfoldedProteins_Classifier",
                 "package golden;",

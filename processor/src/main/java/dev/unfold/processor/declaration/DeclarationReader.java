@@ -6,6 +6,7 @@ import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
+import dev.unfold.Recurrence;
 import dev.unfold.Recurrent;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
@@ -190,7 +191,8 @@ public final class DeclarationReader {
 
     private LayerMethod.Recurrent readRecurrent(Anchor recurrent) {
         return new LayerMethod.Recurrent(readInt(recurrent, "hidden"),
-                readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class));
+                readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class),
+                readEnum(recurrent, "recurrence", Recurrence.class));
     }
 
     private Located<Integer> readInt(Anchor anchor, String name) {

@@ -2,6 +2,7 @@ package dev.unfold.processor.declaration;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.Recurrence;
 
 /**
  * A method that declares a layer, or was probably meant to: it carries {@code @Recurrent} or
@@ -33,5 +34,6 @@ public record LayerMethod(
     }
 
     /** The values of one {@code @Recurrent} annotation. */
-    public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell) {}
+    public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell,
+                            Located<Recurrence> recurrence) {}
 }

@@ -103,7 +103,7 @@ final class BatchNetworkEmitter {
     }
 
     List<FieldSpec> fields() {
-        if (network.hasContext()) {
+        if (network.runsOneSequenceAtATime()) {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>();
@@ -140,7 +140,7 @@ final class BatchNetworkEmitter {
     }
 
     List<MethodSpec> methods() {
-        if (network.hasContext()) {
+        if (network.runsOneSequenceAtATime()) {
             return refusals();
         }
         List<MethodSpec> methods = new ArrayList<>();
@@ -162,10 +162,16 @@ final class BatchNetworkEmitter {
         return methods;
     }
 
-    /** A network with a context vector runs one sequence at a time: each has its own context. */
+    /**
+     * A network with a context vector runs one sequence at a time: each has its own context. So does
+     * one that feeds its output back, whose free-running forward pass goes step by step.
+     */
     private List<MethodSpec> refusals() {
-        String why = "a network with a context vector runs one sequence at a time, each after its own setContext;"
-                + " a batch would need a context per sequence";
+        String why = network.hasContext()
+                ? "a network with a context vector runs one sequence at a time, each after its own setContext;"
+                        + " a batch would need a context per sequence"
+                : "a network that feeds its output back (recurrence = " + network.layers().get(0).recurrence()
+                        + ") runs one sequence at a time: pass the sequences one by one";
         List<MethodSpec> methods = new ArrayList<>();
         for (Input input : Input.values()) {
             MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);

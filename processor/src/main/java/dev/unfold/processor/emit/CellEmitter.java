@@ -163,6 +163,9 @@ abstract class CellEmitter {
      * step, a load, a write into its values).
      */
     final CodeBlock copyRecurrentColumns() {
+        if (!layer.readsPreviousState()) {
+            return CodeBlock.of("");
+        }
         return CodeBlock.builder()
                 .add("// W_hh by columns for the plain loops, whose steps then add whole columns\n")
                 .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
@@ -173,6 +176,9 @@ abstract class CellEmitter {
 
     /** Adds W_hh times the previous state to the step's sums. {@code previous} must be bound. */
     final CodeBlock addRecurrentProductToSums() {
+        if (!layer.readsPreviousState()) {
+            return CodeBlock.of("");
+        }
         return CodeBlock.builder()
                 .addStatement("$T.addMatrixVector($N, $N, $N, previous, $N, $N)", NetworkEmitter.KERNELS,
                         direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(), direction.sums(),
@@ -196,6 +202,9 @@ abstract class CellEmitter {
 
     /** Copies W_hh's rows out of the parameter, once per backward pass, for {@link #addTransposedRecurrentProduct}. */
     final CodeBlock copyRecurrentRows() {
+        if (!layer.readsPreviousState()) {
+            return CodeBlock.of("");
+        }
         return CodeBlock.builder()
                 .add("// W_hh by rows, so that each step adds whole rows, which the JIT vectorises\n")
                 .addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHh().valueField(),
@@ -205,6 +214,9 @@ abstract class CellEmitter {
 
     /** {@code dhNext += W_hhᵀ δ} over the given rows of this step's hidden-side deltas, row by row. */
     final CodeBlock addTransposedRecurrentProduct(String deltaRow, String rows) {
+        if (!layer.readsPreviousState()) {
+            return CodeBlock.of("// no W_hh: h_{t−1} reaches h_t only through the output it produced\n");
+        }
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
                 .addStatement("$T.addScaled($N[$N + m], $N[m], $N, $N)", NetworkEmitter.KERNELS, direction.hiddenDeltas(),

@@ -103,7 +103,7 @@ final class LayerEmitter {
                 : CodeBlock.of("t * $N", layer.widthConstant());
     }
 
-    private String preactivationBuffer(DirectionPlan direction) {
+    static String preactivationBuffer(LayerPlan layer, DirectionPlan direction) {
         return layer.cell() == Cell.SIMPLE ? layer.states() : direction.preactivations();
     }
 
@@ -133,7 +133,7 @@ final class LayerEmitter {
                             direction.weightIh().valueField(), direction.weightIhColumns(), input, offset,
                             direction.sums(), layer.gateRowsConstant())
                     .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.sums(),
-                            preactivationBuffer(direction), preactivationRow(layer, direction), layer.gateRowsConstant());
+                            preactivationBuffer(layer, direction), preactivationRow(layer, direction), layer.gateRowsConstant());
         }
         return code.build();
     }
@@ -206,7 +206,7 @@ final class LayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $L = $L", rowName(direction), preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$N[$L + m] = $N[m * $N + token] + $N[m]", preactivationBuffer(direction),
+                    .addStatement("$N[$L + m] = $N[m * $N + token] + $N[m]", preactivationBuffer(layer, direction),
                             rowName(direction), direction.weightIh().valueField(), layer.inputConstant(),
                             projectionBias(direction))
                     .endControlFlow();
@@ -247,6 +247,13 @@ final class LayerEmitter {
             if (layer.isBidirectional()) {
                 code.add("// $L: its previous state is h_$L\n", direction.label(), direction.reverse() ? "{t+1}" : "{t−1}");
             }
+            if (!layer.readsPreviousState()) {
+                code.add("// no W_hh: only the bias sums the deltas\n")
+                        .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                        .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas())
+                        .endControlFlow();
+                continue;
+            }
             code.addStatement("int $L = $L", previous, direction.reverse()
                             ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.hiddenConstant())
                             : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
@@ -273,13 +280,22 @@ final class LayerEmitter {
         }
         code.endControlFlow();
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHhGradientRows(),
-                    direction.weightHh().gradientField(), layer.hiddenConstant());
+            if (layer.readsPreviousState()) {
+                code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHhGradientRows(),
+                        direction.weightHh().gradientField(), layer.hiddenConstant());
+            }
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));
             }
         }
         String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
+        if (!layer.readsPreviousState()) {
+            return method(layer.methods().recurrentGradients(), "∂L/∂b = Σ_t " + delta() + "   (seed 003: ∂L/∂b_a);"
+                            + " the folded layer has no W_hh.\n")
+                    .addParameter(int.class, "steps")
+                    .addCode(code.build())
+                    .build();
+        }
         return method(layer.methods().recurrentGradients(), "∂L/∂W_hh = Σ_t " + delta() + " " + previous
                         + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (seed 003: ∂L/∂W_aa, ∂L/∂b_a)" + (layer.cell() == Cell.GRU
                         ? ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas.\n" : ".\n"))

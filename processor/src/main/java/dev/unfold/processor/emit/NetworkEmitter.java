@@ -40,16 +40,18 @@ public final class NetworkEmitter {
     static final ClassName WEIGHT_INIT = ClassName.get(RUNTIME, "WeightInit");
 
     /** The two ways a sequence can arrive. */
-    private enum Input { DENSE, TOKENS }
+    enum Input { DENSE, TOKENS }
 
     /** The two ways targets can arrive. */
-    private enum Target { DENSE, LABELS }
+    enum Target { DENSE, LABELS }
 
     private final NetworkPlan network;
+    private final FeedbackEmitter feedback;
     private final OutputPlan output;
 
     public NetworkEmitter(NetworkPlan network) {
         this.network = network;
+        this.feedback = new FeedbackEmitter(network);
         this.output = network.output();
     }
 
@@ -68,6 +70,7 @@ public final class NetworkEmitter {
         type.addFields(streaming.fields());
         ContextEmitter context = new ContextEmitter(network);
         type.addFields(context.fields());
+        type.addFields(feedback.fields(streaming.stateLength()));
         BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
         type.addFields(batched.fields());
         type.addMethod(constructor());
@@ -95,6 +98,7 @@ public final class NetworkEmitter {
         List<LayerEmitter> layerEmitters = layerEmitters();
         type.addMethods(streaming.methods(layerEmitters));
         type.addMethods(context.methods());
+        type.addMethods(feedback.methods());
         type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance(streaming.streams()));
         type.addMethod(backpropagate(layerEmitters));
@@ -122,16 +126,26 @@ public final class NetworkEmitter {
                         output.size())
                 .add("</pre>\n\n")
                 .add("W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).\n")
+                .add(network.feedsBackOutput() ? "W_oh is the W of seed 002's folded version, which reads the previous"
+                        + " output: the target y_{t−1}\nin backward and loss (teacher forcing), the prediction ŷ_{t−1} in"
+                        + " forward and step.\n" : "")
                 .add("Not thread-safe; buffers grow only when a sequence is longer than any before.\n");
         return doc.build();
     }
 
     private static String layerWords(LayerPlan layer) {
         String cell = switch (layer.cell()) {
-            case SIMPLE -> "h_t = " + ActivationCode.symbol(layer.activation()) + "(W_hh h_{t−1} + W_ih x_t + b)";
+            case SIMPLE -> "h_t = " + ActivationCode.symbol(layer.activation()) + "(" + switch (layer.recurrence()) {
+                case HIDDEN -> "W_hh h_{t−1}";
+                case OUTPUT -> "W_oh y_{t−1}";
+                case HIDDEN_AND_OUTPUT -> "W_hh h_{t−1} + W_oh y_{t−1}";
+            } + " + W_ih x_t + b)";
             case LSTM -> "LSTM, gates i, f, g, o";
             case GRU -> "GRU, gates r, z, n";
         };
+        if (layer.cell() != Cell.SIMPLE && layer.readsOutput()) {
+            return cell + ", reading W_oh y_{t−1} too";
+        }
         return layer.isBidirectional() ? cell + ", both directions: [h_t ; g_t]" : cell;
     }
 
@@ -228,11 +242,13 @@ public final class NetworkEmitter {
             }
             for (DirectionPlan direction : layer.directions()) {
                 String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
-                fields.add(FieldSpec.builder(double[][].class, direction.weightHhColumns(), PRIVATE, FINAL)
-                        .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
-                                layer.name(), of, KERNELS)
-                        .initializer("new double[$N][$N]", layer.hiddenConstant(), layer.gateRowsConstant())
-                        .build());
+                if (layer.readsPreviousState()) {
+                    fields.add(FieldSpec.builder(double[][].class, direction.weightHhColumns(), PRIVATE, FINAL)
+                            .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                                    layer.name(), of, KERNELS)
+                            .initializer("new double[$N][$N]", layer.hiddenConstant(), layer.gateRowsConstant())
+                            .build());
+                }
                 fields.add(FieldSpec.builder(double[].class, direction.sums(), PRIVATE, FINAL)
                         .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
                         .initializer("new double[$N]", layer.gateRowsConstant())
@@ -246,10 +262,12 @@ public final class NetworkEmitter {
                         .addJavadoc("The values of W_ih of $L$L its columns were last copied from.\n", layer.name(), of)
                         .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.inputConstant())
                         .build());
-                fields.add(FieldSpec.builder(double[].class, direction.weightHhCopied(), PRIVATE, FINAL)
-                        .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
-                        .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.hiddenConstant())
-                        .build());
+                if (layer.readsPreviousState()) {
+                    fields.add(FieldSpec.builder(double[].class, direction.weightHhCopied(), PRIVATE, FINAL)
+                            .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
+                            .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .build());
+                }
                 fields.add(FieldSpec.builder(double[][].class, direction.weightIhGradientRows(), PRIVATE, FINAL)
                         .addJavadoc("∂L/∂W_ih of $L$L by rows while a backward pass sums it; zero between calls.\n",
                                 layer.name(), of)
@@ -262,16 +280,18 @@ public final class NetworkEmitter {
                             .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.inputConstant())
                             .build());
                 }
-                fields.add(FieldSpec.builder(double[][].class, direction.weightHhRows(), PRIVATE, FINAL)
-                        .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
-                                layer.name(), of, KERNELS)
-                        .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
-                        .build());
-                fields.add(FieldSpec.builder(double[][].class, direction.weightHhGradientRows(), PRIVATE, FINAL)
-                        .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
-                                layer.name(), of)
-                        .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
-                        .build());
+                if (layer.readsPreviousState()) {
+                    fields.add(FieldSpec.builder(double[][].class, direction.weightHhRows(), PRIVATE, FINAL)
+                            .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                    layer.name(), of, KERNELS)
+                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .build());
+                    fields.add(FieldSpec.builder(double[][].class, direction.weightHhGradientRows(), PRIVATE, FINAL)
+                            .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
+                                    layer.name(), of)
+                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .build());
+                }
                 fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
                         .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
                                 layer.name(), of)
@@ -449,6 +469,9 @@ public final class NetworkEmitter {
     }
 
     private MethodSpec forward(Input input) {
+        if (feedback.feedsBack()) {
+            return feedback.forward(input);
+        }
         MethodSpec.Builder method = override("forward", TypeName.VOID);
         addInputParameter(method, input);
         method.addParameter(double[][].class, "ys");
@@ -467,7 +490,7 @@ public final class NetworkEmitter {
         }
         checkInput(method, input);
         checkTarget(method, target);
-        runForward(method, input);
+        runForward(method, input, feedback.feed(target));
         method.addStatement("double loss = lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
                 .addStatement("backpropagate(steps)");
         LayerPlan first = network.layers().get(0);
@@ -476,6 +499,7 @@ public final class NetworkEmitter {
         } else {
             method.addStatement("$N(tokens, steps)", first.methods().inputGradientsFromTokens());
         }
+        method.addCode(feedback.gradientsCall(target)).addCode(feedback.keepTargetCall(target));
         return method.addStatement("return loss").build();
     }
 
@@ -484,6 +508,11 @@ public final class NetworkEmitter {
         MethodSpec.Builder method = override("backwardFromState", TypeName.VOID);
         addInputParameter(method, input);
         method.addParameter(double[].class, "gradient").addParameter(int.class, "offset");
+        if (feedback.feedsBack()) {
+            return method.addStatement("throw new $T($S)", UnsupportedOperationException.class, "a network that feeds"
+                    + " its output back reads its targets at every step, and an encoder has none: encode with a network"
+                    + " whose recurrence is HIDDEN").build();
+        }
         checkInput(method, input);
         method.addStatement("$T.state(gradient, offset, stateSize())", CHECKS);
         runForward(method, input);
@@ -506,8 +535,14 @@ public final class NetworkEmitter {
         }
         checkInput(method, input);
         checkTarget(method, target);
-        runForward(method, input);
-        return method.addStatement("return lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
+        runForward(method, input, feedback.feed(target));
+        if (!feedback.feedsBack()) {
+            return method.addStatement("return lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
+                    .build();
+        }
+        return method.addStatement("double loss = lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
+                .addCode(feedback.keepTargetCall(target))
+                .addStatement("return loss")
                 .build();
     }
 
@@ -552,6 +587,11 @@ public final class NetworkEmitter {
 
     /** The forward pass after the checks: buffers, the first layer's input projection, the rest. */
     private void runForward(MethodSpec.Builder method, Input input) {
+        runForward(method, input, CodeBlock.of(""));
+    }
+
+    /** The same, with {@code feed} adding to the first layer's projection before the recurrences run. */
+    private void runForward(MethodSpec.Builder method, Input input, CodeBlock feed) {
         LayerPlan first = network.layers().get(0);
         method.addStatement("reserve(steps)");
         if (input == Input.DENSE) {
@@ -559,7 +599,7 @@ public final class NetworkEmitter {
         } else {
             method.addStatement("$N(tokens, steps)", first.methods().projectTokens());
         }
-        method.addStatement("unroll(steps)");
+        method.addCode(feed).addStatement("unroll(steps)");
     }
 
 

@@ -24,7 +24,9 @@ final class SimpleCellEmitter extends CellEmitter {
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .add("// u = W_ih x_t + b (already in $N) + W_hh $L\n", h, previousState())
+                .add(layer.readsPreviousState()
+                        ? CodeBlock.of("// u = $L (already in $N) + W_hh $L\n", projected(), h, previousState())
+                        : CodeBlock.of("// u = $L, already in $N: no W_hh\n", projected(), h))
                 .addStatement("$T.arraycopy($N, state, $N, 0, $N)", System.class, h, direction.sums(), hidden)
                 .add(addRecurrentProductToSums())
                 .beginControlFlow("for (int i = 0; i < $N; i++)", hidden)
@@ -36,10 +38,19 @@ final class SimpleCellEmitter extends CellEmitter {
         return method(direction.recur(), direction.reverse()
                 ? "g_t = " + activation + "(W_hh g_{t+1} + W_ih x_t + b) for t = T..1, from g_{T+1} = 0: the\n"
                         + "reverse direction of " + layer.name() + " (seed 002: g_t = σ(W_B g_{t+1} + V_B x_t + b_B)).\n"
-                : "h_t = " + activation + "(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0\n"
+                : !layer.readsPreviousState()
+                ? "h_t = " + activation + "(W_oh y_{t−1} + W_ih x_t + b) for t = 1..T, from y_0 = 0: seed 002's folded\n"
+                        + "version, where W_oh (H × output) takes the place of W_hh (H × H).\n"
+                : "h_t = " + activation + "(W_hh h_{t−1} + " + (layer.readsOutput() ? "W_oh y_{t−1} + " : "")
+                        + "W_ih x_t + b) for t = 1..T, from h_0 = 0\n"
                         + "(seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).\n")
                 .addCode(code)
                 .build();
+    }
+
+    /** What the projection left in a step's slot before the recurrence adds to it. */
+    private String projected() {
+        return layer.readsOutput() ? "W_ih x_t + b + W_oh y_{t−1}" : "W_ih x_t + b";
     }
 
     @Override
@@ -50,9 +61,12 @@ final class SimpleCellEmitter extends CellEmitter {
                 .beginControlFlow(bpttLoop())
                 .add(bindStateIf(gradientAtEveryStep || ActivationCode.derivativeReadsOutput(layer.activation())))
                 .addStatement("int row = t * $N", layer.hiddenConstant())
-                .add(gradientAtEveryStep
-                        ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})\n"
-                        : "// δh_t = W_hhᵀ δu_$L, plus the output's gradient at the last step\n", "{" + laterStep() + "}")
+                .add(!layer.readsPreviousState()
+                        ? CodeBlock.of("// δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state\n")
+                        : CodeBlock.of(gradientAtEveryStep
+                                ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})\n"
+                                : "// δh_t = W_hhᵀ δu_$L, plus the output's gradient at the last step\n",
+                                "{" + laterStep() + "}"))
                 .add("// $L\n", ActivationCode.derivativeEquation(layer.activation()))
                 .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
         if (ActivationCode.derivativeReadsOutput(layer.activation())) {

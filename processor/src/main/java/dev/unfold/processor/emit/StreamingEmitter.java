@@ -28,9 +28,11 @@ final class StreamingEmitter {
     static final String LAST_STEPS = "lastSteps";
 
     private final NetworkPlan network;
+    private final FeedbackEmitter feedback;
 
     StreamingEmitter(NetworkPlan network) {
         this.network = network;
+        this.feedback = new FeedbackEmitter(network);
     }
 
     List<FieldSpec> fields() {
@@ -90,11 +92,16 @@ final class StreamingEmitter {
     }
 
     private MethodSpec stateSize() {
+        return publicOverride("stateSize").returns(int.class).addStatement("return $L", stateLength()).build();
+    }
+
+    /** The length of a saved state: every layer's h, and c for an LSTM. */
+    int stateLength() {
         int size = 0;
         for (LayerPlan layer : network.layers()) {
             size += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
         }
-        return publicOverride("stateSize").returns(int.class).addStatement("return $L", size).build();
+        return size;
     }
 
     /** {@code offset + at}, or just {@code offset}: where a part of a caller's state array starts. */
@@ -173,8 +180,9 @@ final class StreamingEmitter {
     }
 
     private MethodSpec restoreState() {
-        return copyCarried(publicOverride("restoreState").addParameter(double[].class, "from")
-                .addParameter(int.class, "offset"), false);
+        MethodSpec.Builder method = publicOverride("restoreState").addParameter(double[].class, "from")
+                .addParameter(int.class, "offset");
+        return copyCarried(method, false).toBuilder().addCode(feedback.forget()).build();
     }
 
     /** Copies every carried array to ({@code save}) or from the caller's array, one after another. */
@@ -237,7 +245,7 @@ final class StreamingEmitter {
                 method.addStatement("$T.fill($N, 0.0)", Arrays.class, layer.carriedCell());
             }
         }
-        return method.build();
+        return method.addCode(feedback.forget()).build();
     }
 
     private MethodSpec denseStep() {
@@ -264,15 +272,17 @@ final class StreamingEmitter {
     }
 
     /** A sequence of one step from the carried state, its prediction into y, and its state carried on. */
-    private static CodeBlock run(CodeBlock projectFirstLayer) {
+    private CodeBlock run(CodeBlock projectFirstLayer) {
         return CodeBlock.builder()
                 .addStatement("reserve(1)")
                 .addStatement("restoreCarriedState()")
                 .addStatement(projectFirstLayer)
+                .add(feedback.stepFeed())
                 .addStatement("advance(1)")
                 .addStatement("stepOutputs[0] = y")
                 .addStatement("predict(stepOutputs, 1)")
                 .addStatement("stepOutputs[0] = null")
+                .add(feedback.stepKeep())
                 .addStatement("carryState(1)")
                 .build();
     }

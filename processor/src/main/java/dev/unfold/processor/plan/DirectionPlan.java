@@ -33,6 +33,8 @@ package dev.unfold.processor.plan;
  * @param batch the same buffers and methods for the batched pass
  * @param weightContext R, through which the first layer reads the context vector; null without one
  * @param contextBias b + R x, the bias the projection adds when there is a context; null otherwise
+ * @param weightOutput W_oh, through which the first layer reads the previous output; null unless
+ *     its recurrence reads the output
  */
 public record DirectionPlan(
         boolean reverse,
@@ -60,7 +62,8 @@ public record DirectionPlan(
         String backward,
         Batch batch,
         ParameterPlan weightContext,
-        String contextBias) {
+        String contextBias,
+        ParameterPlan weightOutput) {
 
     /**
      * One direction's buffers and methods in the batched pass, as batch rows laid out as the

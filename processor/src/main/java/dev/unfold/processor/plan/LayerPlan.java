@@ -2,6 +2,7 @@ package dev.unfold.processor.plan;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.Recurrence;
 import java.util.List;
 
 /**
@@ -32,6 +33,7 @@ import java.util.List;
  * @param carried when streaming, the state h_t carried from one step to the next
  * @param carriedCell when streaming an LSTM, its c_t; null otherwise
  * @param batch the batched pass's buffers and methods for this layer
+ * @param recurrence whether h_t reads h_{t−1}, the network's previous output, or both
  */
 public record LayerPlan(
         int index,
@@ -55,7 +57,8 @@ public record LayerPlan(
         String inputGradient,
         String carried,
         String carriedCell,
-        Batch batch) {
+        Batch batch,
+        Recurrence recurrence) {
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
     public boolean readsNetworkInput() {
@@ -64,6 +67,16 @@ public record LayerPlan(
 
     public boolean isBidirectional() {
         return directions.size() == 2;
+    }
+
+    /** Whether h_t reads the network's previous output ŷ_{t−1} (or, in training, y_{t−1}). */
+    public boolean readsOutput() {
+        return recurrence != Recurrence.HIDDEN;
+    }
+
+    /** Whether h_t reads h_{t−1} through W_hh: every layer but seed 002's folded one. */
+    public boolean readsPreviousState() {
+        return recurrence != Recurrence.OUTPUT;
     }
 
     /**

@@ -45,6 +45,19 @@ public record NetworkPlan(
     /** The method computing the first layer's b + R x before a projection. */
     public static final String CONTEXT_BIASES = "contextBiases";
 
+    /** The field holding ŷ_{t−1} (or y_{t−1}) for the next step of a network that feeds its output back. */
+    public static final String FED_BACK = "fedBack";
+
+    /** Whether the first layer reads the network's previous output (seed 002's folded version). */
+    public boolean feedsBackOutput() {
+        return layers.get(0).readsOutput();
+    }
+
+    /** Whether batched calls refuse: each sequence reads a context, or the pass must run step by step. */
+    public boolean runsOneSequenceAtATime() {
+        return hasContext() || feedsBackOutput();
+    }
+
     /** Whether the first layer reads a context vector at every step. */
     public boolean hasContext() {
         return context > 0;

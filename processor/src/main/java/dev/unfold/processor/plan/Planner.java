@@ -1,6 +1,7 @@
 package dev.unfold.processor.plan;
 
 import dev.unfold.Cell;
+import dev.unfold.Recurrence;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class Planner {
             "outWeightCopied",
             "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
             NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD,
+            NetworkPlan.FED_BACK, "freeRunState", "freeRunFedBack",
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
             "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
     static final List<String> FIXED_METHODS = List.of(
@@ -30,6 +32,7 @@ public final class Planner {
             "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
             "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES,
+            "feedTargets", "feedLabels", "feedbackGradients", "feedStep", "feedBack", "keepPrediction",
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);
@@ -47,18 +50,24 @@ public final class Planner {
         String widthConstant = NetworkPlan.INPUT_CONSTANT;
         for (LayerMethod method : declaration.layerMethods()) {
             int context = layers.isEmpty() && declaration.context().value() != null ? declaration.context().value() : 0;
-            LayerPlan layer = new LayerPlanner(layers.size(), method, width, widthConstant, context, fields, methods)
+            LayerPlan layer = new LayerPlanner(layers.size(), method, width, widthConstant, context,
+                    declaration.output().value(), fields, methods)
                     .plan();
             layers.add(layer);
             for (DirectionPlan direction : layer.directions()) {
                 parameters.add(direction.weightIh());
-                parameters.add(direction.weightHh());
+                if (direction.weightHh() != null) {
+                    parameters.add(direction.weightHh());
+                }
                 parameters.add(direction.bias());
                 if (direction.biasHn() != null) {
                     parameters.add(direction.biasHn());
                 }
                 if (direction.weightContext() != null) {
                     parameters.add(direction.weightContext());
+                }
+                if (direction.weightOutput() != null) {
+                    parameters.add(direction.weightOutput());
                 }
             }
             width = layer.width();
@@ -103,19 +112,24 @@ public final class Planner {
         private final LayerMethod method;
         private final String name;
         private final Cell cell;
+        private final Recurrence recurrence;
+        /** Width of the network's output, which a layer reading ŷ_{t−1} takes as input too. */
+        private final int outputs;
         private final int inputWidth;
         private final String inputConstant;
         private final int context;
         private final Identifiers fields;
         private final Identifiers methods;
 
-        LayerPlanner(int index, LayerMethod method, int inputWidth, String inputConstant, int context,
+        LayerPlanner(int index, LayerMethod method, int inputWidth, String inputConstant, int context, int outputs,
                      Identifiers fields, Identifiers methods) {
             this.context = context;
             this.index = index;
             this.method = method;
             this.name = method.name();
             this.cell = method.recurrent().cell().value();
+            this.recurrence = method.recurrent().recurrence().value();
+            this.outputs = outputs;
             this.inputWidth = inputWidth;
             this.inputConstant = inputConstant;
             this.fields = fields;
@@ -157,7 +171,8 @@ public final class Planner {
                             methods.claim(name + "BatchProjectTokens"),
                             methods.claim(name + "BatchGradients"),
                             methods.claim(name + "BatchInputGradients"),
-                            methods.claim(name + "BatchInputGradientsFromTokens")));
+                            methods.claim(name + "BatchInputGradientsFromTokens")),
+                    recurrence);
         }
 
         private DirectionPlan direction(boolean reverse, int hidden, String hiddenConstant, String gateRowsConstant) {
@@ -169,8 +184,9 @@ public final class Planner {
                     reverse,
                     parameter(name + ".weight_ih" + suffix, "W_ih", rows, inputWidth, gateRowsConstant, inputConstant,
                             "WeightIh" + field, hiddenConstant, false),
-                    parameter(name + ".weight_hh" + suffix, "W_hh", rows, hidden, gateRowsConstant, hiddenConstant,
-                            "WeightHh" + field, hiddenConstant, false),
+                    recurrence == Recurrence.OUTPUT ? null
+                            : parameter(name + ".weight_hh" + suffix, "W_hh", rows, hidden, gateRowsConstant,
+                                    hiddenConstant, "WeightHh" + field, hiddenConstant, false),
                     parameter(name + ".bias" + suffix, "b", rows, 1, gateRowsConstant, "1",
                             "Bias" + field, hiddenConstant, true),
                     cell == Cell.GRU
@@ -199,7 +215,10 @@ public final class Planner {
                     context == 0 ? null
                             : parameter(name + ".weight_context" + suffix, "R", rows, context, gateRowsConstant,
                                     NetworkPlan.CONTEXT_CONSTANT, "WeightContext" + field, hiddenConstant, false),
-                    context == 0 ? null : fields.claim(name + "ContextBias" + field));
+                    context == 0 ? null : fields.claim(name + "ContextBias" + field),
+                    recurrence == Recurrence.HIDDEN ? null
+                            : parameter(name + ".weight_oh" + suffix, "W_oh", rows, outputs, gateRowsConstant,
+                                    "OUTPUT", "WeightOh" + field, hiddenConstant, false));
         }
 
         private DirectionPlan.Batch batchDirection(String field) {

@@ -3,6 +3,9 @@ package dev.unfold.processor.validate;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Loss;
+import dev.unfold.Mapping;
+import dev.unfold.Recurrence;
+import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.Located;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
@@ -138,6 +141,42 @@ public final class DeclarationValidator {
                         + cell + " uses PyTorch's sigmoid gates and tanh " + (cell == Cell.LSTM ? "cell" : "candidate")
                         + "; remove `activation = " + activation + "`", layer.recurrent().activation().anchor()));
             }
+            checkRecurrence(network, layer, problems);
+        }
+    }
+
+    /**
+     * A layer may read the network's previous output only where that output exists one step
+     * earlier: in the first layer of a network with one output per step, which runs forward in time
+     * throughout (running free, step t needs ŷ_{t−1} before any layer sees x_t).
+     */
+    private static void checkRecurrence(NetworkDeclaration network, LayerMethod layer, List<Problem> problems) {
+        Recurrence recurrence = layer.recurrent().recurrence().value();
+        if (recurrence == null || recurrence == Recurrence.HIDDEN) {
+            return;
+        }
+        Anchor at = layer.recurrent().recurrence().anchor();
+        String written = "recurrence = " + recurrence;
+        Cell cell = layer.recurrent().cell().value();
+        if (network.layerMethods().indexOf(layer) > 0) {
+            problems.add(new Problem("UnfoldOutputRecurrenceLayer", "only the first layer can read the previous"
+                    + " output, but " + layer.name() + " is not the first: move `" + written + "` to "
+                    + network.layerMethods().get(0).name() + "()", at));
+        } else if (network.mapping().value() == Mapping.MANY_TO_ONE) {
+            problems.add(new Problem("UnfoldOutputRecurrenceMapping", written + " feeds ŷ_{t−1} back at every"
+                    + " step, but a MANY_TO_ONE network has one output per sequence: use MANY_TO_MANY or remove `"
+                    + written + "`", at));
+        } else if (cell != null && cell != Cell.SIMPLE && recurrence == Recurrence.OUTPUT) {
+            problems.add(new Problem("UnfoldOutputRecurrenceCell", "recurrence = OUTPUT replaces W_hh h_{t−1},"
+                    + " but " + cell + " gates read h_{t−1}: use recurrence = HIDDEN_AND_OUTPUT", at));
+        }
+        for (LayerMethod other : network.layerMethods()) {
+            if (other.isBidirectional()) {
+                problems.add(new Problem("UnfoldOutputRecurrenceBidirectional", written + " runs the network one"
+                        + " step at a time when it generates, but " + other.name() + " is bidirectional and needs"
+                        + " the whole sequence first: remove @Bidirectional or `" + written + "`", at));
+                break;
+            }
         }
     }
 
@@ -158,6 +197,11 @@ public final class DeclarationValidator {
             }
             int directions = layer.isBidirectional() ? 2 : 1;
             total += directions * CellShape.parametersPerDirection(cell, width, hidden);
+            Recurrence recurrence = layer.recurrent().recurrence().value();
+            if (recurrence != null && recurrence != Recurrence.HIDDEN) {
+                long output = network.output().value();
+                total += rows * output - (recurrence == Recurrence.OUTPUT ? rows * hidden : 0);
+            }
             width = directions * hidden;
         }
         long output = network.output().value();

@@ -1,0 +1,280 @@
+package dev.unfold.processor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.SequenceModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Output-to-hidden recurrence (seed 002's folded version and its combination with the ordinary
+ * recurrence): teacher forcing computes what the seed's equations say, written out here by hand;
+ * every gradient, W_oh's included, matches central differences; stateful chunks pass the last
+ * target on; {@code forward} runs free, feeding back its own predictions.
+ */
+class FeedbackTest {
+    private static final CompiledSources NETWORKS = new CompiledSources(List.of(
+            TestCompiler.inTestPackage("Folded",
+                    "@Network(input = 3, output = 2)",
+                    "public interface Folded extends SequenceModel {",
+                    "    @Recurrent(hidden = 5, recurrence = Recurrence.OUTPUT) Layer rnn();",
+                    "}"),
+            TestCompiler.inTestPackage("DeepFolded",
+                    "@Network(input = 3, output = 2, loss = Loss.BINARY_CROSS_ENTROPY)",
+                    "public interface DeepFolded extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, activation = Activation.SIGMOID, recurrence = Recurrence.OUTPUT)",
+                    "    Layer rnn();",
+                    "    @Recurrent(hidden = 3, cell = Cell.LSTM) Layer lstm();",
+                    "}"),
+            TestCompiler.inTestPackage("Speaker",
+                    "@Network(input = 5, output = 4, loss = Loss.CROSS_ENTROPY, context = 2)",
+                    "public interface Speaker extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT)",
+                    "    Layer lstm();",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
+                    "}"),
+            TestCompiler.inTestPackage("Both",
+                    "@Network(input = 2, output = 3)",
+                    "public interface Both extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.GRU, recurrence = Recurrence.HIDDEN_AND_OUTPUT)",
+                    "    Layer gru();",
+                    "}")));
+
+    private static SequenceModel network(TestCompiler compiler, String name) {
+        return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 3);
+    }
+
+    private static double[][] uniform(Random random, int rows, int columns) {
+        double[][] values = new double[rows][];
+        for (int t = 0; t < rows; t++) {
+            values[t] = random.doubles(columns).map(u -> 2 * u - 1).toArray();
+        }
+        return values;
+    }
+
+    private static double[][] bits(Random random, int rows, int columns) {
+        double[][] values = new double[rows][columns];
+        for (double[] row : values) {
+            for (int k = 0; k < columns; k++) {
+                row[k] = random.nextBoolean() ? 1 : 0;
+            }
+        }
+        return values;
+    }
+
+    /** Seed 002's folded version written out: h_t = tanh(W y_{t−1} + U x_t + b), ŷ_t = V h_t + c. */
+    private static double[][] foldedByHand(SequenceModel net, double[][] xs, double[][] fed) {
+        double[] w = net.parameters().get("rnn.weight_oh").value().data;
+        double[] u = net.parameters().get("rnn.weight_ih").value().data;
+        double[] b = net.parameters().get("rnn.bias").value().data;
+        double[] v = net.parameters().get("out.weight").value().data;
+        double[] c = net.parameters().get("out.bias").value().data;
+        double[][] predictions = new double[xs.length][2];
+        for (int t = 0; t < xs.length; t++) {
+            double[] previous = t == 0 ? new double[2] : fed[t - 1];
+            double[] h = new double[5];
+            for (int i = 0; i < 5; i++) {
+                double sum = b[i];
+                for (int j = 0; j < 2; j++) {
+                    sum += w[i * 2 + j] * previous[j];
+                }
+                for (int j = 0; j < 3; j++) {
+                    sum += u[i * 3 + j] * xs[t][j];
+                }
+                h[i] = Math.tanh(sum);
+            }
+            for (int k = 0; k < 2; k++) {
+                double sum = c[k];
+                for (int i = 0; i < 5; i++) {
+                    sum += v[k * 5 + i] * h[i];
+                }
+                predictions[t][k] = sum;
+            }
+        }
+        return predictions;
+    }
+
+    @EachCompiler
+    void theFoldedLayerComputesSeed002sEquations(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Folded");
+        assertTrue(net.parameters().contains("rnn.weight_oh"));
+        assertFalse(net.parameters().contains("rnn.weight_hh"), "W_oh takes W_hh's place");
+        assertEquals(5 * 2, net.parameters().get("rnn.weight_oh").size());
+        assertEquals(5 * 3 + 5 * 2 + 5 + 2 * 5 + 2, net.parameterCount());
+        Random random = new Random(4);
+        double[][] xs = uniform(random, 6, 3);
+        double[][] targets = uniform(random, 6, 2);
+
+        // teacher forcing: step t reads the target y_{t−1}
+        double[][] taught = foldedByHand(net, xs, targets);
+        double expected = 0;
+        for (int t = 0; t < 6; t++) {
+            for (int k = 0; k < 2; k++) {
+                expected += (taught[t][k] - targets[t][k]) * (taught[t][k] - targets[t][k]);
+            }
+        }
+        assertEquals(expected, net.loss(xs, targets), 1e-12);
+
+        // running free: step t reads the prediction ŷ_{t−1}
+        double[][] ys = new double[6][2];
+        net.forward(xs, ys);
+        assertArrayEquals(foldedByHand(net, xs, ys)[5], ys[5], 1e-12);
+        for (int t = 0; t < 6; t++) {
+            assertArrayEquals(foldedByHand(net, xs, ys)[t], ys[t], 1e-12, "step " + (t + 1));
+        }
+        assertFalse(Arrays.equals(taught[5], ys[5]), "own predictions steer other than the targets");
+        assertEquals(0, net.loss(xs, ys), 1e-24, "teacher forcing on its own predictions reproduces them");
+    }
+
+    @EachCompiler
+    void everyGradientMatchesCentralDifferences(TestCompiler compiler) {
+        Random random = new Random(2);
+        SequenceModel folded = network(compiler, "Folded");
+        double[][] xs = uniform(random, 5, 3);
+        double[][] targets = uniform(random, 5, 2);
+        check(folded, () -> folded.loss(xs, targets), () -> folded.backward(xs, targets), "Folded");
+
+        SequenceModel deep = network(compiler, "DeepFolded");
+        double[][] flags = bits(random, 5, 2);
+        check(deep, () -> deep.loss(xs, flags), () -> deep.backward(xs, flags), "DeepFolded");
+
+        SequenceModel speaker = network(compiler, "Speaker");
+        speaker.setContext(new double[] {0.5, -1});
+        int[] tokens = {0, 4, 2, 3, 1};
+        int[] labels = {3, 0, 2, 1, 1};
+        check(speaker, () -> speaker.loss(tokens, labels), () -> speaker.backward(tokens, labels), "Speaker");
+
+        SequenceModel both = network(compiler, "Both");
+        double[][] pairs = uniform(random, 6, 2);
+        double[][] triples = uniform(random, 6, 3);
+        check(both, () -> both.loss(pairs, triples), () -> both.backward(pairs, triples), "Both");
+    }
+
+    private static void check(SequenceModel net, DoubleSupplier loss, Runnable backward, String name) {
+        net.parameters().zeroGradients();
+        backward.run();
+        assertTrue(net.parameters().names().stream().anyMatch(n -> n.endsWith("weight_oh")), name + " has W_oh");
+        double squares = 0;
+        for (Parameter parameter : net.parameters()) {
+            if (parameter.name().endsWith("weight_oh")) {
+                for (double g : parameter.gradient().data) {
+                    squares += g * g;
+                }
+            }
+        }
+        assertTrue(squares > 0, name + ": the previous targets reach W_oh");
+        CentralDifferences.assertGradients(net.parameters(), loss, 1e-6, name);
+    }
+
+    @EachCompiler
+    void statefulChunksPassTheLastTargetOn(TestCompiler compiler) {
+        for (String name : List.of("Both", "Speaker")) {
+            SequenceModel net = network(compiler, name);
+            if (net.contextSize() > 0) {
+                net.setContext(new double[] {1, 0.25});
+            }
+            Random random = new Random(7);
+            int outputs = net.outputSize();
+            int steps = 8;
+            double whole;
+            double chunked;
+            if (net.inputSize() == 5) {
+                int[] tokens = random.ints(steps, 0, 5).toArray();
+                int[] labels = random.ints(steps, 0, outputs).toArray();
+                whole = net.loss(tokens, labels);
+                net.setStateful(true);
+                chunked = net.loss(Arrays.copyOfRange(tokens, 0, 3), Arrays.copyOfRange(labels, 0, 3))
+                        + net.loss(Arrays.copyOfRange(tokens, 3, 8), Arrays.copyOfRange(labels, 3, 8));
+            } else {
+                double[][] xs = uniform(random, steps, net.inputSize());
+                double[][] ys = uniform(random, steps, outputs);
+                whole = net.loss(xs, ys);
+                net.setStateful(true);
+                chunked = net.backward(Arrays.copyOfRange(xs, 0, 5), Arrays.copyOfRange(ys, 0, 5))
+                        + net.backward(Arrays.copyOfRange(xs, 5, 8), Arrays.copyOfRange(ys, 5, 8));
+            }
+            assertEquals(whole, chunked, 1e-12, name + ": the second chunk starts from the first one's last target");
+        }
+    }
+
+    @EachCompiler
+    void runningFreeFeedsBackTheFormTheTargetsTake(TestCompiler compiler) {
+        // cross-entropy: the most probable class, one-hot, as a label would be
+        SequenceModel speaker = network(compiler, "Speaker");
+        speaker.setContext(new double[] {-0.5, 2});
+        int[] tokens = {1, 3, 3, 0, 2, 4};
+        double[][] probabilities = new double[6][4];
+        speaker.forward(tokens, probabilities);
+        int[] greedy = new int[6];
+        double expected = 0;
+        for (int t = 0; t < 6; t++) {
+            for (int k = 1; k < 4; k++) {
+                greedy[t] = probabilities[t][k] > probabilities[t][greedy[t]] ? k : greedy[t];
+            }
+            expected -= Math.log(probabilities[t][greedy[t]]);
+        }
+        assertEquals(expected, speaker.loss(tokens, greedy), 1e-12, "teacher forcing on the greedy chain");
+
+        // binary cross-entropy: each output rounded to 0 or 1
+        SequenceModel deep = network(compiler, "DeepFolded");
+        double[][] xs = uniform(new Random(5), 6, 3);
+        double[][] ys = new double[6][2];
+        deep.forward(xs, ys);
+        double[][] rounded = new double[6][2];
+        double bce = 0;
+        for (int t = 0; t < 6; t++) {
+            for (int k = 0; k < 2; k++) {
+                rounded[t][k] = ys[t][k] >= 0.5 ? 1 : 0;
+                bce -= Math.log(rounded[t][k] == 1 ? ys[t][k] : 1 - ys[t][k]);
+            }
+        }
+        assertEquals(bce, deep.loss(xs, rounded), 1e-12);
+    }
+
+    @EachCompiler
+    void forwardLeavesTheStreamAsItWas(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Both");
+        double[][] xs = uniform(new Random(9), 7, 2);
+        double[][] uninterrupted = new double[7][3];
+        net.resetState();
+        for (int t = 0; t < 7; t++) {
+            net.step(xs[t], uninterrupted[t]);
+        }
+        double[][] interrupted = new double[7][3];
+        net.resetState();
+        for (int t = 0; t < 3; t++) {
+            net.step(xs[t], interrupted[t]);
+        }
+        double[][] elsewhere = new double[4][3];
+        net.forward(Arrays.copyOfRange(xs, 1, 5), elsewhere);
+        for (int t = 3; t < 7; t++) {
+            net.step(xs[t], interrupted[t]);
+        }
+        for (int t = 0; t < 7; t++) {
+            assertArrayEquals(uninterrupted[t], interrupted[t], 0.0, "step " + (t + 1));
+        }
+        double[][] fromZero = new double[7][3];
+        net.forward(xs, fromZero);
+        for (int t = 0; t < 7; t++) {
+            assertArrayEquals(uninterrupted[t], fromZero[t], 0.0, "forward runs the same steps from zero");
+        }
+    }
+
+    @EachCompiler
+    void whatCannotWorkSaysWhy(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Both");
+        assertEquals("a network that feeds its output back (recurrence = HIDDEN_AND_OUTPUT) runs one sequence at a"
+                        + " time: pass the sequences one by one",
+                assertThrows(UnsupportedOperationException.class, () -> net.backward(new double[][][] {{{1, 2}}},
+                        new double[][][] {{{1, 2, 3}}})).getMessage());
+        assertThrows(UnsupportedOperationException.class,
+                () -> net.backwardFromState(new double[][] {{1, 2}}, new double[net.stateSize()], 0));
+    }
+}
