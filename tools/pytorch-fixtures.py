@@ -25,9 +25,12 @@ It also writes, for the runtime's tests:
   processor/src/test/resources/seq2seq/   encoder-decoder pairs: the encoder's final (h, c) of each
                               layer starts the decoder's; the decoder's loss, its outputs and the
                               gradients of both networks, which EncoderDecoderParityTest checks
+  processor/src/test/resources/feedback/  networks whose first layer reads the previous output:
+                              PyTorch reads [x_t ; y_{t−1}] (teacher-forced loss and gradients) and
+                              runs free step by step for the outputs, which FeedbackParityTest checks
 
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity, runtime, seq2seq or context writes one of the sets). The output is deterministic on one
+(--only parity, runtime, seq2seq, context or feedback writes one of the sets). The output is deterministic on one
 machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
@@ -469,9 +472,128 @@ def context_declaration(cfg):
     return "\n".join(lines) + "\n"
 
 
+FEEDBACK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources",
+                        "feedback")
+
+
+def feedback_configurations():
+    """Networks whose first layer reads the previous output (@Recurrent(recurrence = HIDDEN_AND_OUTPUT))."""
+    return [
+        {"name": "LstmFedBack", "cell": "LSTM", "input": 3, "hidden": 4, "output": 2, "loss": "MSE",
+         "tokens": False, "steps": 6, "seed": 31, "layers": []},
+        {"name": "GruFedBackDeep", "cell": "GRU", "input": 5, "hidden": 3, "output": 4, "loss": "CROSS_ENTROPY",
+         "tokens": True, "steps": 5, "seed": 32, "layers": [("SIMPLE", 4)]},
+    ]
+
+
+def feedback_fixture(cfg):
+    """PyTorch's first layer reads [x_t ; y_{t−1}] (y_0 = 0), its weight_ih splitting into Unfold's W_ih and W_oh.
+
+    Loss and gradients are teacher-forced (y_{t−1} is the target); the outputs run free, feeding
+    back the prediction (MSE) or the one-hot of its most probable class (cross-entropy), step by step.
+    """
+    torch.manual_seed(cfg["seed"])
+    first = CELLS[cfg["cell"]](cfg["input"] + cfg["output"], cfg["hidden"], batch_first=True).double()
+    above = []
+    width = cfg["hidden"]
+    for cell, hidden in cfg["layers"]:
+        above.append(CELLS[cell](width, hidden, batch_first=True).double())
+        width = hidden
+    out = torch.nn.Linear(width, cfg["output"]).double()
+    data = {}
+    if cfg["tokens"]:
+        tokens = torch.randint(0, cfg["input"], (cfg["steps"],))
+        x = F.one_hot(tokens, cfg["input"]).double()
+        data["tokens"] = tokens.double()
+    else:
+        x = torch.randn(cfg["steps"], cfg["input"], dtype=torch.float64)
+        data["xs"] = x
+    if cfg["loss"] == "MSE":
+        targets = torch.randn(cfg["steps"], cfg["output"], dtype=torch.float64)
+        fed = targets
+        data["targets"] = targets
+    else:
+        labels = torch.randint(0, cfg["output"], (cfg["steps"],))
+        fed = F.one_hot(labels, cfg["output"]).double()
+        data["labels"] = labels.double()
+    previous = torch.cat([torch.zeros(1, cfg["output"]), fed[:-1]])
+
+    def run(sequence, states=None):
+        states = states or [None] * (1 + len(above))
+        h, states[0] = first(sequence.unsqueeze(0), states[0])
+        for k, layer in enumerate(above):
+            h, states[k + 1] = layer(h, states[k + 1])
+        return out(h[0]), states
+
+    logits, _ = run(torch.cat([x, previous], dim=1))
+    if cfg["loss"] == "MSE":
+        loss = ((logits - targets) ** 2).sum()
+    else:
+        loss = F.cross_entropy(logits, labels, reduction="sum")
+    loss.backward()
+    data["loss"] = loss.detach()
+
+    with torch.no_grad():
+        fed_back = torch.zeros(cfg["output"])
+        states = None
+        outputs = []
+        for t in range(cfg["steps"]):
+            step_logits, states = run(torch.cat([x[t], fed_back]).unsqueeze(0), states)
+            if cfg["loss"] == "MSE":
+                prediction = step_logits[0]
+                fed_back = prediction
+            else:
+                prediction = torch.softmax(step_logits[0], dim=0)
+                fed_back = F.one_hot(prediction.argmax(), cfg["output"]).double()
+            outputs.append(prediction)
+        data["outputs"] = torch.stack(outputs)
+
+    weights = {}
+    columns = cfg["input"]
+    for name, parameter in first.named_parameters():
+        key = "layer0." + name
+        if name.startswith("weight_ih"):
+            weights[key] = parameter.detach()[:, :columns]
+            weights["layer0.weight_oh"] = parameter.detach()[:, columns:]
+            data["grad." + key] = parameter.grad[:, :columns]
+            data["grad.layer0.weight_oh_l0"] = parameter.grad[:, columns:]
+        else:
+            weights[key] = parameter.detach()
+            data["grad." + key] = parameter.grad
+    for k, layer in enumerate(above):
+        for name, parameter in layer.named_parameters():
+            weights["layer%d.%s" % (k + 1, name)] = parameter.detach()
+            data["grad.layer%d.%s" % (k + 1, name)] = parameter.grad
+    for name, parameter in out.named_parameters():
+        weights["out." + name] = parameter.detach()
+        data["grad.out." + name] = parameter.grad
+    return weights, data
+
+
+def feedback_declaration(cfg):
+    lines = [
+        "package feedback;",
+        "",
+        "import dev.unfold.*;",
+        "import dev.unfold.runtime.*;",
+        "",
+        "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
+        "@Network(input = %d, output = %d, loss = Loss.%s)" % (cfg["input"], cfg["output"], cfg["loss"]),
+        "public interface %s extends SequenceModel {" % cfg["name"],
+        "    @Recurrent(hidden = %d, cell = Cell.%s, recurrence = Recurrence.HIDDEN_AND_OUTPUT)"
+        % (cfg["hidden"], cfg["cell"]),
+        "    Layer layer0();",
+    ]
+    for k, (cell, hidden) in enumerate(cfg["layers"]):
+        lines.append("    @Recurrent(hidden = %d%s)" % (hidden, "" if cell == "SIMPLE" else ", cell = Cell." + cell))
+        lines.append("    Layer layer%d();" % (k + 1))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq", "context"),
+    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq", "context", "feedback"),
                         help="write only the processor's parity fixtures, or only the runtime's optimizer and"
                              " schedule fixtures")
     only = parser.parse_args().only
@@ -486,6 +608,15 @@ def main():
             with open(os.path.join(CONTEXT, cfg["name"] + ".java"), "w") as out:
                 out.write(context_declaration(cfg))
         print("wrote %d context fixtures to %s" % (len(context_configurations()), os.path.normpath(CONTEXT)))
+    if only in (None, "feedback"):
+        os.makedirs(FEEDBACK, exist_ok=True)
+        for cfg in feedback_configurations():
+            weights, data = feedback_fixture(cfg)
+            write_safetensors(os.path.join(FEEDBACK, cfg["name"] + ".weights.safetensors"), weights, metadata)
+            write_safetensors(os.path.join(FEEDBACK, cfg["name"] + ".data.safetensors"), data, metadata)
+            with open(os.path.join(FEEDBACK, cfg["name"] + ".java"), "w") as out:
+                out.write(feedback_declaration(cfg))
+        print("wrote %d feedback fixtures to %s" % (len(feedback_configurations()), os.path.normpath(FEEDBACK)))
     if only in (None, "seq2seq"):
         os.makedirs(SEQ2SEQ, exist_ok=True)
         for cfg in seq2seq_configurations():

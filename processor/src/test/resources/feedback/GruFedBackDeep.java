@@ -1,0 +1,13 @@
+package feedback;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruFedBackDeep.weights.safetensors. */
+@Network(input = 5, output = 4, loss = Loss.CROSS_ENTROPY)
+public interface GruFedBackDeep extends SequenceModel {
+    @Recurrent(hidden = 3, cell = Cell.GRU, recurrence = Recurrence.HIDDEN_AND_OUTPUT)
+    Layer layer0();
+    @Recurrent(hidden = 4)
+    Layer layer1();
+}

@@ -1,0 +1,11 @@
+package feedback;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of LstmFedBack.weights.safetensors. */
+@Network(input = 3, output = 2, loss = Loss.MSE)
+public interface LstmFedBack extends SequenceModel {
+    @Recurrent(hidden = 4, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT)
+    Layer layer0();
+}
