@@ -59,9 +59,13 @@ public final class Main implements Runnable {
         @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD step size η (default: ${DEFAULT-VALUE}).")
         double learningRate;
 
+        @Option(names = "--folded", description = "Seed 002's folded version: the state reads the previous output"
+                + " (teacher forcing in training, its own prediction when forecasting) instead of the previous state.")
+        boolean folded;
+
         @Override
         public Integer call() {
-            ForecastSample.run(networks, epochs, learningRate, System.out);
+            ForecastSample.run(networks, epochs, learningRate, folded, System.out);
             return 0;
         }
     }
