@@ -2,6 +2,7 @@ package dev.unfold.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.TypeSpec;
+import dev.unfold.DecodesFrom;
 import dev.unfold.Network;
 import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.DeclarationReader;
@@ -55,7 +56,7 @@ public final class UnfoldProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Network.class.getCanonicalName());
+        return Set.of(Network.class.getCanonicalName(), DecodesFrom.class.getCanonicalName());
     }
 
     @Override

@@ -134,6 +134,100 @@ class DeclarationErrorsTest {
                 "}"), "UnfoldOutputRecurrenceBidirectional", "both is bidirectional", 8);
     }
 
+    /** An encoder of two LSTM layers of 8, and a decoder declaring {@code layers} against it. */
+    private static void assertDecoderError(TestCompiler compiler, String encoderLayers, String decoderLayers, String id,
+                                           String fixHint) {
+        JavaFileObject encoder = file("Encoder",
+                "@Network(input = 4, output = 1)",
+                "public interface Encoder extends SequenceModel {",
+                encoderLayers,
+                "}");
+        JavaFileObject decoder = file("Decoder",
+                "@Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY)",
+                "@DecodesFrom(",
+                "    Encoder.class)",
+                "public interface Decoder extends SequenceModel {",
+                decoderLayers,
+                "}");
+        Compilation compilation = compiler.compile(encoder, decoder);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[" + id + "]").inFile(decoder).onLine(7);
+        assertThat(compilation).hadErrorContaining(fixHint).inFile(decoder).onLine(7);
+        assertThat(compilation).hadErrorCount(1);
+    }
+
+    private static final String TWO_LSTMS = "@Recurrent(hidden = 8, cell = Cell.LSTM) Layer first();"
+            + " @Recurrent(hidden = 8, cell = Cell.LSTM) Layer second();";
+
+    @EachCompiler
+    void decoderWithFewerLayersThanItsEncoder(TestCompiler compiler) {
+        assertDecoderError(compiler, TWO_LSTMS, "@Recurrent(hidden = 8, cell = Cell.LSTM) Layer only();",
+                "UnfoldEncoderLayers", "Encoder has 2 layers and Decoder 1 layer: each decoder layer starts from"
+                        + " the encoder layer at the same depth");
+    }
+
+    @EachCompiler
+    void decoderLayerOfAnotherSize(TestCompiler compiler) {
+        assertDecoderError(compiler, TWO_LSTMS, "@Recurrent(hidden = 8, cell = Cell.LSTM) Layer a();"
+                        + " @Recurrent(hidden = 6, cell = Cell.LSTM) Layer b();",
+                "UnfoldEncoderHidden", "layer 2 (Decoder.b and Encoder.second) has hidden = 6 in the decoder and 8"
+                        + " in the encoder");
+    }
+
+    @EachCompiler
+    void decoderGruFacingAnEncoderLstm(TestCompiler compiler) {
+        assertDecoderError(compiler, TWO_LSTMS, "@Recurrent(hidden = 8, cell = Cell.GRU) Layer a();"
+                        + " @Recurrent(hidden = 8, cell = Cell.LSTM) Layer b();",
+                "UnfoldEncoderCell", "an LSTM's state is h and c, so make both LSTM or neither");
+    }
+
+    @EachCompiler
+    void bidirectionalEncoder(TestCompiler compiler) {
+        assertDecoderError(compiler, "@Recurrent(hidden = 8) @Bidirectional Layer both();",
+                "@Recurrent(hidden = 8) Layer rnn();", "UnfoldEncoderBidirectional",
+                "layer 1 (Decoder.rnn and Encoder.both) is bidirectional");
+    }
+
+    @EachCompiler
+    void encoderThatIsNoNetwork(TestCompiler compiler) {
+        JavaFileObject decoder = file("Decoder",
+                "@Network(input = 4, output = 4)",
+                "@DecodesFrom(",
+                "    String.class)",
+                "public interface Decoder extends SequenceModel {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}");
+        assertSingleError(compiler, decoder, "UnfoldEncoderNotNetwork", "@DecodesFrom names String, which is not a"
+                + " @Network interface", 7);
+    }
+
+    @EachCompiler
+    void decodersThatFitTheirEncoderCompile(TestCompiler compiler) {
+        Compilation compilation = compiler.compileCleanly(List.of(
+                file("Encoder",
+                        "@Network(input = 4, output = 1)",
+                        "public interface Encoder extends SequenceModel {",
+                        "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer lstm();",
+                        "    @Recurrent(hidden = 5, activation = Activation.RELU) Layer rnn();",
+                        "}"),
+                file("English",
+                        "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
+                        "@DecodesFrom(Encoder.class)",
+                        "public interface English extends SequenceModel {",
+                        "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer lstm();",
+                        "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
+                        "}"),
+                file("French",
+                        "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
+                        "@DecodesFrom(Encoder.class)",
+                        "public interface French extends SequenceModel {",
+                        "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer a();",
+                        "    @Recurrent(hidden = 5) Layer b();",
+                        "}")));
+        assertThat(compilation).generatedSourceFile("test.UnfoldedEnglish");
+        assertThat(compilation).generatedSourceFile("test.UnfoldedFrench");
+    }
+
     @EachCompiler
     void outputNotPositive(TestCompiler compiler) {
         assertSingleError(compiler, file("Net",

@@ -1,6 +1,7 @@
 package dev.unfold.samples;
 
 import dev.unfold.Cell;
+import dev.unfold.DecodesFrom;
 import dev.unfold.Loss;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
@@ -37,6 +38,7 @@ public final class CaptionModels {
 
     /** Says the words, one token at a time. */
     @Network(input = NumberWords.TOKENS, output = NumberWords.TOKENS, loss = Loss.CROSS_ENTROPY)
+    @DecodesFrom(Reader.class)
     public interface Describer extends SequenceModel {
         @Recurrent(hidden = 64, cell = Cell.LSTM)
         Layer lstm();

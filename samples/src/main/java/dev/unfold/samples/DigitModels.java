@@ -1,6 +1,7 @@
 package dev.unfold.samples;
 
 import dev.unfold.Cell;
+import dev.unfold.DecodesFrom;
 import dev.unfold.Loss;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
@@ -29,6 +30,7 @@ public final class DigitModels {
 
     /** Says the digits in reverse order. */
     @Network(input = TOKENS, output = TOKENS, loss = Loss.CROSS_ENTROPY)
+    @DecodesFrom(Encoder.class)
     public interface Reverser extends SequenceModel {
         @Recurrent(hidden = 128, cell = Cell.LSTM)
         Layer lstm();
@@ -36,6 +38,7 @@ public final class DigitModels {
 
     /** Says the digits in ascending order. */
     @Network(input = TOKENS, output = TOKENS, loss = Loss.CROSS_ENTROPY)
+    @DecodesFrom(Encoder.class)
     public interface Sorter extends SequenceModel {
         @Recurrent(hidden = 128, cell = Cell.LSTM)
         Layer lstm();

@@ -3,6 +3,7 @@ package dev.unfold.processor.declaration;
 import dev.unfold.Activation;
 import dev.unfold.Bidirectional;
 import dev.unfold.Cell;
+import dev.unfold.DecodesFrom;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
@@ -74,7 +75,24 @@ public final class DeclarationReader {
                 readInt(network, "context"),
                 layerMethods(type),
                 otherAbstractMethods(type, sequenceModel),
+                encoder(type),
                 unresolvedTypes(type));
+    }
+
+    /** The network {@code @DecodesFrom} names; null without one, or when the compiler cannot resolve it. */
+    private NetworkDeclaration.Encoder encoder(TypeElement type) {
+        Optional<AnnotationMirror> decodesFrom = annotation(type, DecodesFrom.class);
+        if (decodesFrom.isEmpty()) {
+            return null;
+        }
+        Anchor anchor = anchorFor(new Anchor(type, decodesFrom.get(), null), "value");
+        AnnotationValue value = value(decodesFrom.get(), "value");
+        if (value == null || !(value.getValue() instanceof DeclaredType declared)
+                || !(declared.asElement() instanceof TypeElement encoder)) {
+            return null;
+        }
+        return new NetworkDeclaration.Encoder(anchor, String.join(".", nestingNames(encoder)),
+                annotation(encoder, Network.class).isPresent(), layerMethods(encoder));
     }
 
     /** Names of the error types among the type's supertypes and its methods' signatures. */

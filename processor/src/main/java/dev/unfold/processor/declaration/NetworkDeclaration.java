@@ -18,6 +18,8 @@ import java.util.List;
  * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
  *     declaration order
  * @param otherAbstractMethods abstract methods that are neither layers nor {@code SequenceModel}'s
+ * @param encoder the network named by {@code @DecodesFrom}, or null when the annotation is absent
+ *     or names a type the compiler reports itself
  * @param unresolvedTypes the types the declaration names (supertypes, return and parameter types)
  *     that the compiler could not resolve, as written, sorted; often ones another processor has
  *     yet to generate
@@ -37,6 +39,7 @@ public record NetworkDeclaration(
         Located<Integer> context,
         List<LayerMethod> layerMethods,
         List<OtherMethod> otherAbstractMethods,
+        Encoder encoder,
         List<String> unresolvedTypes) {
 
     /** The kinds of type {@code @Network} can be written on. */
@@ -46,6 +49,16 @@ public record NetworkDeclaration(
     public String simpleName() {
         return String.join(".", nestingNames);
     }
+
+    /**
+     * The encoder a decoder starts from, as far as its state goes.
+     *
+     * @param anchor the {@code @DecodesFrom} value, where mismatches are reported
+     * @param name the encoder type's name as written in code
+     * @param isNetwork whether it carries {@code @Network}
+     * @param layers its layer methods, in declaration order
+     */
+    public record Encoder(Anchor anchor, String name, boolean isNetwork, List<LayerMethod> layers) {}
 
     /** An abstract method the generated class could not implement. */
     public record OtherMethod(String signature, Anchor anchor) {}

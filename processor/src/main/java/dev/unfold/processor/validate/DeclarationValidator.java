@@ -30,6 +30,7 @@ public final class DeclarationValidator {
         checkType(network, problems);
         checkSizes(network, problems);
         checkLayers(network, problems);
+        EncoderCheck.check(network, problems);
         for (OtherMethod method : network.otherAbstractMethods()) {
             problems.add(new Problem("UnfoldUnimplementableMethod", "abstract method " + method.signature()
                     + " is neither a layer declared in " + network.simpleName()

@@ -1,0 +1,78 @@
+package dev.unfold.processor.validate;
+
+import dev.unfold.Cell;
+import dev.unfold.Recurrence;
+import dev.unfold.processor.declaration.LayerMethod;
+import dev.unfold.processor.declaration.NetworkDeclaration;
+import dev.unfold.processor.declaration.NetworkDeclaration.Encoder;
+import java.util.List;
+
+/**
+ * Whether a decoder can start from the state its {@code @DecodesFrom} encoder ends in: the state
+ * passes layer by layer, so the two need as many layers, each pair of the same hidden size and
+ * both LSTM or neither (an LSTM's state is h and c); a bidirectional layer has no single final
+ * state to hand on or start from; and an encoder that reads its previous output has no targets to
+ * read while it encodes. All reported at the {@code @DecodesFrom} value.
+ */
+final class EncoderCheck {
+    private EncoderCheck() {}
+
+    static void check(NetworkDeclaration decoder, List<Problem> problems) {
+        Encoder encoder = decoder.encoder();
+        if (encoder == null || decoder.layerMethods().stream().anyMatch(layer -> layer.recurrent() == null)) {
+            return;
+        }
+        String name = encoder.name();
+        if (!encoder.isNetwork()) {
+            problems.add(new Problem("UnfoldEncoderNotNetwork", "@DecodesFrom names " + name + ", which is not a"
+                    + " @Network interface: name the network whose final state this decoder starts from", encoder.anchor()));
+            return;
+        }
+        List<LayerMethod> theirs = encoder.layers();
+        List<LayerMethod> ours = decoder.layerMethods();
+        if (theirs.stream().anyMatch(layer -> layer.recurrent() == null)) {
+            return; // the encoder's own compilation reports its broken layers
+        }
+        if (theirs.size() != ours.size()) {
+            problems.add(new Problem("UnfoldEncoderLayers", name + " has " + layers(theirs.size()) + " and "
+                    + decoder.simpleName() + " " + layers(ours.size()) + ": each decoder layer starts from the"
+                    + " encoder layer at the same depth, so give both the same number of layers", encoder.anchor()));
+            return;
+        }
+        for (int k = 0; k < ours.size(); k++) {
+            LayerMethod mine = ours.get(k);
+            LayerMethod source = theirs.get(k);
+            String pair = "layer " + (k + 1) + " (" + decoder.simpleName() + "." + mine.name() + " and " + name + "."
+                    + source.name() + ")";
+            if (mine.isBidirectional() || source.isBidirectional()) {
+                problems.add(new Problem("UnfoldEncoderBidirectional", pair + " is bidirectional: its final state is"
+                        + " not one state a decoder can start from; remove @Bidirectional", encoder.anchor()));
+                continue;
+            }
+            Integer hidden = mine.recurrent().hidden().value();
+            Integer sourceHidden = source.recurrent().hidden().value();
+            if (hidden != null && sourceHidden != null && !hidden.equals(sourceHidden)) {
+                problems.add(new Problem("UnfoldEncoderHidden", pair + " has hidden = " + hidden + " in the decoder"
+                        + " and " + sourceHidden + " in the encoder: the decoder starts from the encoder's state, so"
+                        + " give both the same hidden size", encoder.anchor()));
+            }
+            boolean lstm = mine.recurrent().cell().value() == Cell.LSTM;
+            boolean sourceLstm = source.recurrent().cell().value() == Cell.LSTM;
+            if (lstm != sourceLstm) {
+                problems.add(new Problem("UnfoldEncoderCell", pair + " is " + mine.recurrent().cell().value()
+                        + " in the decoder and " + source.recurrent().cell().value() + " in the encoder: an LSTM's"
+                        + " state is h and c, so make both LSTM or neither", encoder.anchor()));
+            }
+            Recurrence recurrence = source.recurrent().recurrence().value();
+            if (recurrence != null && recurrence != Recurrence.HIDDEN) {
+                problems.add(new Problem("UnfoldEncoderFeedback", name + "." + source.name() + " reads its previous"
+                        + " output, which an encoder has no targets for: encode with recurrence = HIDDEN",
+                        encoder.anchor()));
+            }
+        }
+    }
+
+    private static String layers(int count) {
+        return count == 1 ? "1 layer" : count + " layers";
+    }
+}
