@@ -68,6 +68,7 @@ public final class NetworkEmitter {
         type.addFields(streaming.fields());
         ContextEmitter context = new ContextEmitter(network);
         type.addFields(context.fields());
+        type.addFields(StateGradientTraceEmitter.fields());
         BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
         type.addFields(batched.fields());
         type.addMethod(constructor());
@@ -95,6 +96,7 @@ public final class NetworkEmitter {
         List<LayerEmitter> layerEmitters = layerEmitters();
         type.addMethods(streaming.methods(layerEmitters));
         type.addMethods(context.methods());
+        type.addMethods(StateGradientTraceEmitter.methods());
         type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance(streaming.streams()));
         type.addMethod(backpropagate(layerEmitters));

@@ -19,6 +19,7 @@ public final class Planner {
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
             "outWeightCopied",
             "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
+            "stateGradientTracing", "stateGradientTrace",
             NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD,
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
             "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
@@ -30,6 +31,7 @@ public final class Planner {
             "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
             "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES,
+            "traceStateGradients", "stateGradientNorms", "forgetGates",
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);
