@@ -10,6 +10,7 @@ import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.StateGradientTrace;
 import dev.unfold.runtime.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -244,6 +245,16 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      * The fed-back output, kept for the same reason.
      */
     private final double[] freeRunFedBack = new double[OUTPUT];
+
+    /**
+     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
+     */
+    private boolean stateGradientTracing;
+
+    /**
+     * What the last traced backward pass recorded; null until tracing is turned on.
+     */
+    private StateGradientTrace stateGradientTrace;
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -684,6 +695,24 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         System.arraycopy(y, 0, fedBack, 0, OUTPUT);
     }
 
+    @Override
+    public void traceStateGradients(boolean on) {
+        if (on && stateGradientTrace == null) {
+            stateGradientTrace = new StateGradientTrace(layers);
+        }
+        stateGradientTracing = on;
+    }
+
+    @Override
+    public void stateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
+    }
+
+    @Override
+    public void forgetGates(int layer, int direction, double[][] into) {
+        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
+    }
+
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
@@ -787,6 +816,8 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      */
     private void rnnBackward(int steps) {
         for (int t = steps; t >= 1; t--) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state

@@ -12,6 +12,7 @@ import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.StateGradientTrace;
 import dev.unfold.runtime.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -248,6 +249,16 @@ public final class UnfoldedForecaster implements Forecaster {
      * A step's output as a sequence of one.
      */
     private final double[][] stepOutputs = new double[1][];
+
+    /**
+     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
+     */
+    private boolean stateGradientTracing;
+
+    /**
+     * What the last traced backward pass recorded; null until tracing is turned on.
+     */
+    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -599,6 +610,24 @@ public final class UnfoldedForecaster implements Forecaster {
         System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
     }
 
+    @Override
+    public void traceStateGradients(boolean on) {
+        if (on && stateGradientTrace == null) {
+            stateGradientTrace = new StateGradientTrace(layers);
+        }
+        stateGradientTracing = on;
+    }
+
+    @Override
+    public void stateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
+    }
+
+    @Override
+    public void forgetGates(int layer, int direction, double[][] into) {
+        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
+    }
+
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
@@ -707,6 +736,8 @@ public final class UnfoldedForecaster implements Forecaster {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhRows);
         for (int t = steps; t >= 1; t--) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})
@@ -869,6 +900,7 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         int lanes = BatchKernels.lanes(batch);
@@ -893,6 +925,7 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         int lanes = BatchKernels.lanes(batch);

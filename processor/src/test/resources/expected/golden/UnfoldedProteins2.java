@@ -12,6 +12,7 @@ import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.StateGradientTrace;
 import dev.unfold.runtime.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -614,6 +615,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private final double[] outDelta = new double[OUTPUT];
 
     /**
+     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
+     */
+    private boolean stateGradientTracing;
+
+    /**
+     * What the last traced backward pass recorded; null until tracing is turned on.
+     */
+    private StateGradientTrace stateGradientTrace;
+
+    /**
      * Steps the batch buffers below can hold; batchReserve grows them.
      */
     private int batchSteps;
@@ -1077,6 +1088,24 @@ public final class UnfoldedProteins2 implements Proteins2 {
         throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
     }
 
+    @Override
+    public void traceStateGradients(boolean on) {
+        if (on && stateGradientTrace == null) {
+            stateGradientTrace = new StateGradientTrace(layers);
+        }
+        stateGradientTracing = on;
+    }
+
+    @Override
+    public void stateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
+    }
+
+    @Override
+    public void forgetGates(int layer, int direction, double[][] into) {
+        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
+    }
+
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence from a zero state, bottom-up, then the output logits.
@@ -1240,6 +1269,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_WIDTH, encoderDhNext, ENCODER_HIDDEN);
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
             int gate = t * ENCODER_GATES;
@@ -1280,6 +1311,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRowsReverse);
         for (int t = 1; t <= steps; t++) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(1, t, steps, encoderDhAbove, t * ENCODER_WIDTH + ENCODER_HIDDEN, encoderDhNextReverse, ENCODER_HIDDEN);
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
             int gate = t * ENCODER_GATES;
@@ -1483,6 +1516,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_WIDTH, summaryDhNext, SUMMARY_HIDDEN);
+            if (stateGradientTracing) stateGradientTrace.forgetGates(2, t, steps, summaryGates, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell - SUMMARY_HIDDEN;
@@ -1520,6 +1556,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRowsReverse);
         for (int t = 1; t <= steps; t++) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(3, t, steps, null, t * SUMMARY_WIDTH + SUMMARY_HIDDEN, summaryDhNextReverse, SUMMARY_HIDDEN);
+            if (stateGradientTracing) stateGradientTrace.forgetGates(3, t, steps, summaryGatesReverse, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell + SUMMARY_HIDDEN;
@@ -1720,6 +1759,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         int lanes = BatchKernels.lanes(batch);
@@ -1738,6 +1778,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(double[][][] xs, int[][] labels) {
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         int lanes = BatchKernels.lanes(batch);
@@ -1756,6 +1797,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         int lanes = BatchKernels.lanes(batch);
@@ -1772,6 +1814,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public double backward(int[][] tokens, int[][] labels) {
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         int lanes = BatchKernels.lanes(batch);

@@ -12,6 +12,7 @@ import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.StateGradientTrace;
 import dev.unfold.runtime.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -374,6 +375,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * A step's output as a sequence of one.
      */
     private final double[][] stepOutputs = new double[1][];
+
+    /**
+     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
+     */
+    private boolean stateGradientTracing;
+
+    /**
+     * What the last traced backward pass recorded; null until tracing is turned on.
+     */
+    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -806,6 +817,24 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
     }
 
+    @Override
+    public void traceStateGradients(boolean on) {
+        if (on && stateGradientTrace == null) {
+            stateGradientTrace = new StateGradientTrace(layers);
+        }
+        stateGradientTracing = on;
+    }
+
+    @Override
+    public void stateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
+    }
+
+    @Override
+    public void forgetGates(int layer, int direction, double[][] into) {
+        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
+    }
+
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
@@ -926,6 +955,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_HIDDEN, encoderDhNext, ENCODER_HIDDEN);
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})
@@ -1030,6 +1061,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
+            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_HIDDEN, summaryDhNext, SUMMARY_HIDDEN);
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             // δh_t = W_hhᵀ δu_{t+1}, plus the output's gradient at the last step
@@ -1201,6 +1234,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         int lanes = BatchKernels.lanes(batch);
@@ -1220,6 +1254,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(double[][][] xs, int[][] labels) {
         Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         int lanes = BatchKernels.lanes(batch);
@@ -1239,6 +1274,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         int lanes = BatchKernels.lanes(batch);
@@ -1256,6 +1292,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(int[][] tokens, int[][] labels) {
         Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         int lanes = BatchKernels.lanes(batch);

@@ -204,8 +204,8 @@ class AllocationTest {
         chunks.startEpoch(0);
         assertNoAllocation(i -> chunks.backward(i % chunks.updates()));
 
-        // the whole loop: an epoch of 35 updates allocates exactly what an epoch of 4 does (its report,
-        // its shuffle's Random), so an update allocates nothing
+        // the whole loop, watched by a GradientMonitor: an epoch of 35 updates allocates exactly what an
+        // epoch of 4 does (its report, its shuffle's Random, the monitor's row), so an update allocates nothing
         double[][][] repeatedXs = new double[140][][];
         int[][] repeatedLabels = new int[140][];
         for (int s = 0; s < 140; s++) {
@@ -227,7 +227,8 @@ class AllocationTest {
         dev.unfold.runtime.Trainer trainer = new dev.unfold.runtime.Trainer(net, new Sgd(net.parameters(), 0.001))
                 .epochs(1)
                 .clipNorm(1)
-                .schedule(dev.unfold.runtime.LearningRateSchedule.cosine(0.001, 0.0001, 100));
+                .schedule(dev.unfold.runtime.LearningRateSchedule.cosine(0.001, 0.0001, 100))
+                .listener(new dev.unfold.runtime.diagnostics.GradientMonitor(net.parameters()));
         long before = THREADS.getCurrentThreadAllocatedBytes();
         trainer.fit(data);
         return THREADS.getCurrentThreadAllocatedBytes() - before;

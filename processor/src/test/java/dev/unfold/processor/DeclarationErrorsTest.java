@@ -493,7 +493,7 @@ class DeclarationErrorsTest {
         assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
     }
 
-    /** Layers named as the members streaming, truncated BPTT, masked batches and encoders add. */
+    /** Layers named as the members streaming, truncated BPTT, masked batches, encoders and diagnostics add. */
     @EachCompiler
     void layerNamesLikeTheGeneratedMembersStillCompile(TestCompiler compiler) {
         Compilation compilation = compiler.compileCleanly(List.of(file("Net",
@@ -504,6 +504,9 @@ class DeclarationErrorsTest {
                 "    @Recurrent(hidden = 2) Layer batchLengths();",
                 "    @Recurrent(hidden = 2) Layer batchShortest();",
                 "    @Recurrent(hidden = 2) Layer backpropagateFromState();",
+                "    @Recurrent(hidden = 2) Layer stateGradientTrace();",
+                "    @Recurrent(hidden = 2) Layer stateGradientTracing();",
+                "    @Recurrent(hidden = 2) Layer forgetGates();",
                 "}"), file("Fed",
                 "@Network(input = 4, output = 2)",
                 "public interface Fed extends SequenceModel {",

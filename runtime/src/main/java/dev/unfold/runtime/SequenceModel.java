@@ -227,6 +227,35 @@ public interface SequenceModel {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream");
     }
 
+    /**
+     * Gradient diagnostics (seed 001 §5): while on, every single-sequence {@code backward} and
+     * {@code backwardFromState} records ‖∂L/∂h_k‖ at every step k of every layer and direction, and
+     * an LSTM's forget gates, for {@link #stateGradientNorms} and {@link #forgetGates}. Off for a
+     * new network; off, it costs one branch a step and allocates nothing. Batched {@code backward}
+     * calls refuse to run while it is on.
+     */
+    default void traceStateGradients(boolean on) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not trace state gradients");
+    }
+
+    /**
+     * After a traced backward pass of T steps, writes ‖∂L/∂h_k‖ for k = 1..T into {@code into[k − 1]}
+     * ({@code into} has T values): the complete gradient the state of layer {@code layer} (bottom
+     * first) receives, from above and through the recurrence. {@code direction} is 0, or 1 for the
+     * reverse direction of a bidirectional layer, whose state g_k is still indexed by its step k.
+     */
+    default void stateGradientNorms(int layer, int direction, double[] into) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not trace state gradients");
+    }
+
+    /**
+     * After a traced backward pass of T steps, writes the forget gates f_k (k = 1..T) of an LSTM layer's
+     * direction into the rows of {@code into} (T × hidden): ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1}).
+     */
+    default void forgetGates(int layer, int direction, double[][] into) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not trace state gradients");
+    }
+
     /** The loss {@link #backward(double[][], double[][])} would return, without touching gradients. */
     double loss(double[][] xs, double[][] targets);
 

@@ -202,6 +202,9 @@ public final class Trainer {
             if (penalty != null) {
                 penalty.addTo(parameters);   // once per update; the losses reported stay the data's own
             }
+            for (int l = 0; l < listeners.size(); l++) {
+                listeners.get(l).gradientsComputed(epoch, update, parameters);
+            }
             double norm = Clipping.globalNorm(parameters);
             if (!Double.isFinite(norm)) {
                 throw diverged(step, epoch, update, updates, firstNonFinite());

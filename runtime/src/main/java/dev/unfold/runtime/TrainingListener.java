@@ -14,6 +14,13 @@ public interface TrainingListener {
     default void epochStarted(int epoch, int updates) {}
 
     /**
+     * The gradient of update {@code update} (from 0) is ready: averaged over the update's outputs,
+     * any penalty added, and not yet clipped or used. {@code parameters} are the ones trained; read
+     * their gradients, do not change them. Runs once per update, like {@link #updated}.
+     */
+    default void gradientsComputed(int epoch, int update, Parameters parameters) {}
+
+    /**
      * Update {@code update} (from 0) of the epoch is done: {@code loss} is its mean per output,
      * {@code gradientNorm} the global gradient norm before any clipping.
      */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         version = "Unfold 0.1.0-SNAPSHOT",
         description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
         subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.Translate.class,
-                Main.Caption.class, Main.Memory.class, Main.EchoCommand.class,
+                Main.Caption.class, Main.Memory.class, Main.EchoCommand.class, Main.Gradients.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -371,6 +371,61 @@ public final class Main implements Runnable {
                     seed,
                     jobs != null ? jobs : Runtime.getRuntime().availableProcessors(),
                     checkpoints, plot, fresh);
+        }
+    }
+
+    @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Seed 001 §5: the gradient ‖∂L/∂h_k‖ of a tanh RNN and an LSTM on the adding problem,"
+                    + " by distance from the loss, λ1 of W_hh against 1/γ, the forget gates, and the gradient"
+                    + " norms and clipping during training; two PNGs.")
+    static final class Gradients implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--length", defaultValue = "20", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
+        int length;
+
+        @Option(names = "--updates", defaultValue = "3000", description = "Updates per network (default: ${DEFAULT-VALUE}).")
+        int updates;
+
+        @Option(names = "--epoch", defaultValue = "100",
+                description = "Updates per epoch, one point of the training plot (default: ${DEFAULT-VALUE}).")
+        int epoch;
+
+        @Option(names = "--batch", defaultValue = "20", description = "Fresh sequences per update (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--learning-rate", defaultValue = "0.03", description = "SGD's step size η (default: ${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Option(names = "--momentum", defaultValue = "0.9", description = "SGD's momentum (default: ${DEFAULT-VALUE}).")
+        double momentum;
+
+        @Option(names = "--clip", defaultValue = "1.0",
+                description = "Clipping threshold C: g · min(1, C/‖g‖) (default: ${DEFAULT-VALUE}).")
+        double clip;
+
+        @Option(names = "--test", defaultValue = "500", description = "Held-out sequences (default: ${DEFAULT-VALUE}).")
+        int test;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and data (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--plot", defaultValue = "gradients.png", paramLabel = "FILE",
+                description = "Where the PNGs go: FILE-distance.png and FILE-training.png (default: ${DEFAULT-VALUE}).")
+        Path plot;
+
+        @Override
+        public Integer call() throws IOException {
+            GradientsSample.Settings settings;
+            try {
+                settings = new GradientsSample.Settings(length, updates, epoch, batch, learningRate, momentum, clip, test,
+                        seed, plot);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            GradientsSample.run(settings, System.out);
+            return 0;
         }
     }
 }

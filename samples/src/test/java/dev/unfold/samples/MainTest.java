@@ -70,6 +70,17 @@ class MainTest {
     }
 
     @Test
+    void gradients(@TempDir Path directory) {
+        String output = run("gradients", "--length", "8", "--updates", "40", "--epoch", "20", "--test", "20", "--plot",
+                directory.resolve("gradients.png").toString());
+        assertTrue(output.contains("‖∂L/∂h‖ at distance")
+                && (output.contains("must vanish") || output.contains("may explode")), output);
+        assertTrue(output.contains("mean product of forget gates") && output.contains("clipped"), output);
+        assertTrue(Files.exists(directory.resolve("gradients-distance.png")), output);
+        assertTrue(Files.exists(directory.resolve("gradients-training.png")), output);
+    }
+
+    @Test
     void caption() {
         String output = run("caption", "--epochs", "1");
         assertTrue(output.contains("epoch   1: loss") && output.contains("→"), output);

@@ -216,6 +216,7 @@ final class BatchNetworkEmitter {
                     .build();
         }
         refuseWhenStateful(method);
+        method.addCode(StateGradientTraceEmitter.refuseBatch());
         measure(method, input);
         method.addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, outputRows(),
                         network.output().sizeConstant());

@@ -151,6 +151,11 @@ abstract class CellEmitter {
                 .build();
     }
 
+    /** The diagnostics line that opens each BPTT step (see {@link StateGradientTraceEmitter}). */
+    CodeBlock traceStateGradient() {
+        return StateGradientTraceEmitter.stateGradient(layer, direction, gradientAtEveryStep);
+    }
+
     /** δh_t for unit {@code k}: the gradient from above (if it comes every step) plus the carry. */
     final CodeBlock totalStateGradient() {
         return gradientAtEveryStep

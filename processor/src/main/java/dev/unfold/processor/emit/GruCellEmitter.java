@@ -72,6 +72,7 @@ final class GruCellEmitter extends CellEmitter {
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
                 .beginControlFlow(bpttLoop())
+                .add(traceStateGradient())
                 .add(bindStates())
                 .addStatement("int gate = t * $N", layer.gateRowsConstant())
                 .addStatement("int product = t * $N", hidden)

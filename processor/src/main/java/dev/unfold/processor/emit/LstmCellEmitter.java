@@ -106,6 +106,15 @@ final class LstmCellEmitter extends CellEmitter {
                 .build();
     }
 
+    /** Also f_t, whose products carry δc back (seed 001 §5). */
+    @Override
+    CodeBlock traceStateGradient() {
+        return CodeBlock.builder()
+                .add(super.traceStateGradient())
+                .add(StateGradientTraceEmitter.forgetGates(layer, direction))
+                .build();
+    }
+
     @Override
     MethodSpec backward() {
         String hidden = layer.hiddenConstant();
@@ -116,6 +125,7 @@ final class LstmCellEmitter extends CellEmitter {
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
                 .beginControlFlow(bpttLoop())
+                .add(traceStateGradient())
                 .add(bindStateIf(gradientAtEveryStep)) // the step's output gradient is read at state
                 .add(bindRows(layer, direction))
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)

@@ -71,6 +71,7 @@ public final class NetworkEmitter {
         ContextEmitter context = new ContextEmitter(network);
         type.addFields(context.fields());
         type.addFields(feedback.fields(streaming.stateLength()));
+        type.addFields(StateGradientTraceEmitter.fields());
         BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
         type.addFields(batched.fields());
         type.addMethod(constructor());
@@ -99,6 +100,7 @@ public final class NetworkEmitter {
         type.addMethods(streaming.methods(layerEmitters));
         type.addMethods(context.methods());
         type.addMethods(feedback.methods());
+        type.addMethods(StateGradientTraceEmitter.methods());
         type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance(streaming.streams()));
         type.addMethod(backpropagate(layerEmitters));

@@ -59,6 +59,7 @@ final class SimpleCellEmitter extends CellEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add(copyRecurrentRows())
                 .beginControlFlow(bpttLoop())
+                .add(traceStateGradient())
                 .add(bindStateIf(gradientAtEveryStep || ActivationCode.derivativeReadsOutput(layer.activation())))
                 .addStatement("int row = t * $N", layer.hiddenConstant())
                 .add(!layer.readsPreviousState()

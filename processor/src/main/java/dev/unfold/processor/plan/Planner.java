@@ -20,6 +20,7 @@ public final class Planner {
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
             "outWeightCopied",
             "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
+            "stateGradientTracing", "stateGradientTrace",
             NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD,
             NetworkPlan.FED_BACK, "freeRunState", "freeRunFedBack",
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
@@ -33,6 +34,7 @@ public final class Planner {
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
             "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES,
             "feedTargets", "feedLabels", "feedbackGradients", "feedStep", "feedBack", "keepPrediction",
+            "traceStateGradients", "stateGradientNorms", "forgetGates",
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);

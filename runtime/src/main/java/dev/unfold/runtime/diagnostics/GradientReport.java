@@ -1,0 +1,207 @@
+package dev.unfold.runtime.diagnostics;
+
+import dev.unfold.Cell;
+import dev.unfold.runtime.Layer;
+import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.SequenceModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What one sequence's backward pass does to the gradient, layer by layer (seed 001 §5): the norm
+ * ‖∂L/∂h_k‖ at every step, against the distance from where that direction's BPTT starts (T − k,
+ * or k − 1 for a reverse direction); the spectral check of each W_hh; and for an LSTM, the mean
+ * product of forget gates over spans of every length, which is what carries its cell state's
+ * gradient back.
+ *
+ * <p>Building a report runs one traced backward pass and then puts every parameter's accumulated
+ * gradient back as it was, so it can be taken in the middle of training. It leaves tracing off.
+ * A stateful network's carried state moves on as after any backward.
+ */
+public final class GradientReport {
+    /** One direction of one layer: its norms by distance, its spectrum, its forget gates' products. */
+    public record Direction(String layer, String direction, Cell cell, double[] norms,
+                            SpectralCheck.Spectrum spectrum, double[] forgetGateProducts) {
+
+        /** ‖∂L/∂h‖ at distance d = 0..T − 1 from where BPTT starts: {@code norms()[d]}. */
+        public double norm(int distance) {
+            return norms[distance];
+        }
+
+        /**
+         * The mean factor a step multiplies the norm by over the whole span, (‖at T − 1‖ / ‖at 0‖)^(1/(T − 1)):
+         * below 1, vanishing. NaN for one step or a zero norm at distance 0.
+         */
+        public double factorPerStep() {
+            int last = norms.length - 1;
+            if (last == 0 || norms[0] == 0) {
+                return Double.NaN;
+            }
+            return Math.pow(norms[last] / norms[0], 1.0 / last);
+        }
+
+        /** The name and direction, as a legend would say it. */
+        public String label() {
+            return layer + (direction.isEmpty() ? "" : " (" + direction + ")");
+        }
+    }
+
+    private final String network;
+    private final double loss;
+    private final List<Direction> directions;
+
+    private GradientReport(String network, double loss, List<Direction> directions) {
+        this.network = network;
+        this.loss = loss;
+        this.directions = directions;
+    }
+
+    /** The report of {@code model} on a dense sequence and its targets. */
+    public static GradientReport of(SequenceModel model, double[][] xs, double[][] targets) {
+        return of(model, xs.length, net -> net.backward(xs, targets));
+    }
+
+    /** The report of {@code model} on a token sequence and its class labels. */
+    public static GradientReport of(SequenceModel model, int[] tokens, int[] labels) {
+        return of(model, tokens.length, net -> net.backward(tokens, labels));
+    }
+
+    private static GradientReport of(SequenceModel model, int steps, ToDoubleFunction<SequenceModel> backward) {
+        List<double[]> kept = new ArrayList<>();
+        for (Parameter parameter : model.parameters()) {
+            kept.add(parameter.gradient().data.clone());
+        }
+        double loss;
+        model.traceStateGradients(true);
+        try {
+            loss = backward.applyAsDouble(model);
+        } finally {
+            model.traceStateGradients(false);
+            for (int p = 0; p < kept.size(); p++) {
+                double[] gradient = model.parameters().get(p).gradient().data;
+                System.arraycopy(kept.get(p), 0, gradient, 0, gradient.length);
+            }
+        }
+        List<Direction> directions = new ArrayList<>();
+        List<SpectralCheck.Spectrum> spectra = SpectralCheck.of(model);
+        int s = 0;
+        for (int l = 0; l < model.layers().size(); l++) {
+            Layer layer = model.layers().get(l);
+            for (int d = 0; d < (layer.bidirectional() ? 2 : 1); d++) {
+                directions.add(direction(model, l, d, steps, spectra.get(s++)));
+            }
+        }
+        return new GradientReport(model.toString(), loss, List.copyOf(directions));
+    }
+
+    private static Direction direction(SequenceModel model, int l, int d, int steps, SpectralCheck.Spectrum spectrum) {
+        Layer layer = model.layers().get(l);
+        boolean reverse = d == 1;
+        double[] byStep = new double[steps];
+        model.stateGradientNorms(l, d, byStep);
+        double[] byDistance = new double[steps];
+        for (int k = 1; k <= steps; k++) {
+            byDistance[reverse ? k - 1 : steps - k] = byStep[k - 1];
+        }
+        double[] products = null;
+        if (layer.cell() == Cell.LSTM) {
+            double[][] gates = new double[steps][layer.hiddenSize()];
+            model.forgetGates(l, d, gates);
+            products = forgetGateProducts(gates, reverse);
+        }
+        return new Direction(layer.name(), layer.bidirectional() ? (reverse ? "reverse" : "forward") : "",
+                layer.cell(), byDistance, spectrum, products);
+    }
+
+    /**
+     * Entry n − 1 (n = 1..T − 1): the mean, over units and over every start, of a product of n
+     * consecutive forget gates, as ∂c_{k+n}/∂c_k = diag(f_{k+n} ⊙ … ⊙ f_{k+1}) multiplies them
+     * (for the reverse direction, ∂c_k/∂c_{k+n} = diag(f_k ⊙ … ⊙ f_{k+n−1})).
+     */
+    static double[] forgetGateProducts(double[][] gates, boolean reverse) {
+        int steps = gates.length;
+        int hidden = steps == 0 ? 0 : gates[0].length;
+        double[] means = new double[Math.max(0, steps - 1)];
+        long[] counts = new long[means.length];
+        for (int start = 0; start < steps; start++) {
+            // from state k = start + 1 to k + n: the forward direction multiplies f_{k+1}.., the reverse f_k..
+            int first = reverse ? start : start + 1;
+            for (int unit = 0; unit < hidden; unit++) {
+                double product = 1;
+                for (int n = 1; start + n <= steps - 1; n++) {
+                    product *= gates[first + n - 1][unit];
+                    means[n - 1] += product;
+                    counts[n - 1]++;
+                }
+            }
+        }
+        for (int n = 0; n < means.length; n++) {
+            means[n] /= counts[n];
+        }
+        return means;
+    }
+
+    public String network() {
+        return network;
+    }
+
+    /** The loss of the traced pass. */
+    public double loss() {
+        return loss;
+    }
+
+    /** Every direction of every layer, bottom first. */
+    public List<Direction> directions() {
+        return directions;
+    }
+
+    /** The report in words and numbers. */
+    public String text() {
+        StringBuilder text = new StringBuilder();
+        text.append(network).append('\n');
+        text.append(String.format(Locale.ROOT, "loss %.4g over one sequence of %d steps%n", loss,
+                directions.get(0).norms().length));
+        for (Direction direction : directions) {
+            double[] norms = direction.norms();
+            text.append("  ").append(direction.label()).append('\n');
+            text.append("    ").append(direction.spectrum().verdict()).append('\n');
+            text.append("    ‖∂L/∂h‖ at distance");
+            for (int d : distances(norms.length)) {
+                text.append(String.format(Locale.ROOT, "  %d: %.2e", d, norms[d]));
+            }
+            text.append('\n');
+            text.append(String.format(Locale.ROOT, "    over %d steps the norm changes by %.2e, a factor %.3f a step%n",
+                    norms.length - 1, norms[norms.length - 1] / norms[0], direction.factorPerStep()));
+            double[] products = direction.forgetGateProducts();
+            if (products != null && products.length > 0) {
+                text.append("    mean product of forget gates over n steps");
+                for (int d : distances(products.length + 1)) {
+                    if (d > 0) {
+                        text.append(String.format(Locale.ROOT, "  %d: %.2e", d, products[d - 1]));
+                    }
+                }
+                text.append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    /** 0, 1, 2, 5, 10, 20, 50, ... below {@code length}, and the last. */
+    private static int[] distances(int length) {
+        List<Integer> chosen = new ArrayList<>();
+        for (int scale = 1; scale < length; scale *= 10) {
+            for (int m : new int[] {1, 2, 5}) {
+                if (m * scale < length - 1) {
+                    chosen.add(m * scale);
+                }
+            }
+        }
+        chosen.add(0, 0);
+        if (length > 1) {
+            chosen.add(length - 1);
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
