@@ -247,6 +247,31 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private final double[] freeRunFedBack = new double[OUTPUT];
 
     /**
+     * Scheduled sampling: how often backward feeds the own prediction instead of the target; 0 is teacher forcing.
+     */
+    private double samplingProbability;
+
+    /**
+     * The coin flips of scheduled sampling.
+     */
+    private Random samplingRandom;
+
+    /**
+     * What scheduled sampling chose to feed, laid out as the targets; grows with the longest sequence.
+     */
+    private double[][] sampledTargets = new double[0][];
+
+    /**
+     * The same for class labels.
+     */
+    private int[] sampledLabels = new int[0];
+
+    /**
+     * A step's prediction while scheduled sampling chooses.
+     */
+    private final double[] sampledOutput = new double[OUTPUT];
+
+    /**
      * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
      */
     private boolean stateGradientTracing;
@@ -367,14 +392,15 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     public double backward(double[][] xs, double[][] targets) {
         int steps = Checks.sequence(xs, INPUT);
         Checks.targets(targets, steps, OUTPUT);
+        double[][] fed = samplingProbability > 0 ? sampleFeeds(xs, targets, steps) : targets;
         reserve(steps);
         rnnProjectInputs(xs, steps);
-        feedTargets(targets, steps);   // teacher forcing: step t reads y_{t−1}
+        feedTargets(fed, steps);   // step t reads y_{t−1}
         unroll(steps);
         double loss = lossAndDelta(targets, steps);
         backpropagate(steps);
         rnnInputGradients(xs, steps);
-        feedbackGradients(targets, steps);
+        feedbackGradients(fed, steps);
         if (stateful) {
             feedBack(targets, steps);
         }
@@ -390,14 +416,15 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     public double backward(int[] tokens, double[][] targets) {
         int steps = Checks.tokens(tokens, INPUT);
         Checks.targets(targets, steps, OUTPUT);
+        double[][] fed = samplingProbability > 0 ? sampleFeeds(tokens, targets, steps) : targets;
         reserve(steps);
         rnnProjectTokens(tokens, steps);
-        feedTargets(targets, steps);   // teacher forcing: step t reads y_{t−1}
+        feedTargets(fed, steps);   // step t reads y_{t−1}
         unroll(steps);
         double loss = lossAndDelta(targets, steps);
         backpropagate(steps);
         rnnInputGradientsFromTokens(tokens, steps);
-        feedbackGradients(targets, steps);
+        feedbackGradients(fed, steps);
         if (stateful) {
             feedBack(targets, steps);
         }
@@ -415,7 +442,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         Checks.targets(targets, steps, OUTPUT);
         reserve(steps);
         rnnProjectInputs(xs, steps);
-        feedTargets(targets, steps);   // teacher forcing: step t reads y_{t−1}
+        feedTargets(targets, steps);   // step t reads y_{t−1}
         unroll(steps);
         double loss = lossAndDelta(targets, steps);
         if (stateful) {
@@ -435,7 +462,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         Checks.targets(targets, steps, OUTPUT);
         reserve(steps);
         rnnProjectTokens(tokens, steps);
-        feedTargets(targets, steps);   // teacher forcing: step t reads y_{t−1}
+        feedTargets(targets, steps);   // step t reads y_{t−1}
         unroll(steps);
         double loss = lossAndDelta(targets, steps);
         if (stateful) {
@@ -693,6 +720,127 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      */
     private void keepPrediction(double[] y) {
         System.arraycopy(y, 0, fedBack, 0, OUTPUT);
+    }
+
+    @Override
+    public void setScheduledSampling(double probability, Random random) {
+        Checks.sampling(probability, random);
+        samplingProbability = probability;
+        samplingRandom = random;
+    }
+
+    /**
+     * Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by step;
+     * laid out as the targets, so that teacher forcing's methods take it as they are.
+     */
+    private double[][] sampleFeeds(double[][] xs, double[][] targets, int steps) {
+        if (sampledTargets.length < steps) {
+            sampledTargets = new double[steps][OUTPUT];
+        }
+        saveState(freeRunState, 0);
+        System.arraycopy(fedBack, 0, freeRunFedBack, 0, OUTPUT);
+        if (!stateful) {
+            resetState();
+        }
+        for (int t = 0; t < steps - 1; t++) {
+            step(xs[t], sampledOutput);
+            // the step left its own prediction in fedBack, in the targets' form
+            if (samplingRandom.nextDouble() >= samplingProbability) {
+                System.arraycopy(targets[t], 0, fedBack, 0, OUTPUT);
+            }
+            System.arraycopy(fedBack, 0, sampledTargets[t], 0, OUTPUT);
+        }
+        restoreState(freeRunState, 0);
+        System.arraycopy(freeRunFedBack, 0, fedBack, 0, OUTPUT);
+        return sampledTargets;
+    }
+
+    /**
+     * Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by step;
+     * laid out as the labels, so that teacher forcing's methods take it as they are.
+     */
+    private int[] sampleFeeds(double[][] xs, int[] labels, int steps) {
+        if (sampledLabels.length < steps) {
+            sampledLabels = new int[steps];
+        }
+        saveState(freeRunState, 0);
+        System.arraycopy(fedBack, 0, freeRunFedBack, 0, OUTPUT);
+        if (!stateful) {
+            resetState();
+        }
+        for (int t = 0; t < steps - 1; t++) {
+            step(xs[t], sampledOutput);
+            // the step left its own prediction in fedBack, in the targets' form
+            if (samplingRandom.nextDouble() >= samplingProbability) {
+                Arrays.fill(fedBack, 0.0);
+                fedBack[labels[t]] = 1;
+            }
+            int chosen = 0;
+            while (fedBack[chosen] == 0) {
+                chosen++;
+            }
+            sampledLabels[t] = chosen;
+        }
+        restoreState(freeRunState, 0);
+        System.arraycopy(freeRunFedBack, 0, fedBack, 0, OUTPUT);
+        return sampledLabels;
+    }
+
+    /**
+     * Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by step;
+     * laid out as the targets, so that teacher forcing's methods take it as they are.
+     */
+    private double[][] sampleFeeds(int[] tokens, double[][] targets, int steps) {
+        if (sampledTargets.length < steps) {
+            sampledTargets = new double[steps][OUTPUT];
+        }
+        saveState(freeRunState, 0);
+        System.arraycopy(fedBack, 0, freeRunFedBack, 0, OUTPUT);
+        if (!stateful) {
+            resetState();
+        }
+        for (int t = 0; t < steps - 1; t++) {
+            step(tokens[t], sampledOutput);
+            // the step left its own prediction in fedBack, in the targets' form
+            if (samplingRandom.nextDouble() >= samplingProbability) {
+                System.arraycopy(targets[t], 0, fedBack, 0, OUTPUT);
+            }
+            System.arraycopy(fedBack, 0, sampledTargets[t], 0, OUTPUT);
+        }
+        restoreState(freeRunState, 0);
+        System.arraycopy(freeRunFedBack, 0, fedBack, 0, OUTPUT);
+        return sampledTargets;
+    }
+
+    /**
+     * Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by step;
+     * laid out as the labels, so that teacher forcing's methods take it as they are.
+     */
+    private int[] sampleFeeds(int[] tokens, int[] labels, int steps) {
+        if (sampledLabels.length < steps) {
+            sampledLabels = new int[steps];
+        }
+        saveState(freeRunState, 0);
+        System.arraycopy(fedBack, 0, freeRunFedBack, 0, OUTPUT);
+        if (!stateful) {
+            resetState();
+        }
+        for (int t = 0; t < steps - 1; t++) {
+            step(tokens[t], sampledOutput);
+            // the step left its own prediction in fedBack, in the targets' form
+            if (samplingRandom.nextDouble() >= samplingProbability) {
+                Arrays.fill(fedBack, 0.0);
+                fedBack[labels[t]] = 1;
+            }
+            int chosen = 0;
+            while (fedBack[chosen] == 0) {
+                chosen++;
+            }
+            sampledLabels[t] = chosen;
+        }
+        restoreState(freeRunState, 0);
+        System.arraycopy(freeRunFedBack, 0, fedBack, 0, OUTPUT);
+        return sampledLabels;
     }
 
     @Override

@@ -45,6 +45,11 @@ class FeedbackTest {
                     "public interface SineWriter extends SequenceModel {",
                     "    @Recurrent(hidden = 16, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                     "}"),
+            TestCompiler.inTestPackage("PlainForFeedback",
+                    "@Network(input = 2, output = 3)",
+                    "public interface PlainForFeedback extends SequenceModel {",
+                    "    @Recurrent(hidden = 4) Layer rnn();",
+                    "}"),
             TestCompiler.inTestPackage("Both",
                     "@Network(input = 2, output = 3)",
                     "public interface Both extends SequenceModel {",
@@ -315,6 +320,81 @@ class FeedbackTest {
         }
     }
 
+    /** Coin flips in a given order, so that a test knows which steps read their own prediction. */
+    private static final class Coins extends Random {
+        private final double[] flips;
+        private int next;
+
+        Coins(double... flips) {
+            this.flips = flips;
+        }
+
+        @Override
+        public double nextDouble() {
+            return flips[next++ % flips.length];
+        }
+    }
+
+    /**
+     * Scheduled sampling on seed 002's folded layer, written out: step t + 1 reads the own prediction
+     * ŷ_t where the coin came up below p, else the target y_t. Always own predictions is running free.
+     */
+    @EachCompiler
+    void scheduledSamplingFeedsOwnPredictionsWhereTheCoinsSay(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Folded");
+        Random random = new Random(6);
+        double[][] xs = uniform(random, 6, 3);
+        double[][] targets = uniform(random, 6, 2);
+        double teacherForced = net.loss(xs, targets);
+
+        double[] flips = {0.9, 0.2, 0.7, 0.1, 0.4};     // p = 0.5: target, own, target, own, own
+        net.setScheduledSampling(0.5, new Coins(flips));
+        double[][] fed = new double[6][];
+        double expected = 0;
+        for (int t = 0; t < 6; t++) {
+            double[] prediction = foldedByHand(net, Arrays.copyOf(xs, t + 1), fed)[t];
+            for (int k = 0; k < 2; k++) {
+                expected += (prediction[k] - targets[t][k]) * (prediction[k] - targets[t][k]);
+            }
+            fed[t] = t < 5 && flips[t] < 0.5 ? prediction : targets[t];
+        }
+        net.parameters().zeroGradients();
+        assertEquals(expected, net.backward(xs, targets), 1e-12);
+        assertEquals(teacherForced, net.loss(xs, targets), 0.0, "loss stays teacher-forced");
+
+        double[][] free = new double[6][2];
+        net.forward(xs, free);
+        double runningFree = 0;
+        for (int t = 0; t < 6; t++) {
+            for (int k = 0; k < 2; k++) {
+                runningFree += (free[t][k] - targets[t][k]) * (free[t][k] - targets[t][k]);
+            }
+        }
+        net.setScheduledSampling(1, new Random(1));
+        assertEquals(runningFree, net.backward(xs, targets), 1e-12, "p = 1 trains on the free-running predictions");
+        net.setScheduledSampling(0, null);
+        assertEquals(teacherForced, net.backward(xs, targets), 0.0, "p = 0 is teacher forcing");
+    }
+
+    @EachCompiler
+    void scheduledSamplingWithClassesFeedsTheGreedyClass(TestCompiler compiler) {
+        SequenceModel speaker = network(compiler, "Speaker");
+        speaker.setContext(new double[] {0.3, -0.7});
+        int[] tokens = {2, 0, 4, 1, 3};
+        int[] labels = {1, 3, 0, 2, 2};
+        double[][] probabilities = new double[5][4];
+        speaker.forward(tokens, probabilities);
+        double expected = 0;
+        for (int t = 0; t < 5; t++) {
+            expected -= Math.log(probabilities[t][labels[t]]);
+        }
+        speaker.setScheduledSampling(1, new Random(2));
+        assertEquals(expected, speaker.backward(tokens, labels), 1e-12);
+        assertEquals("the probability of feeding back the network's own prediction must be in [0, 1], got 1.5",
+                assertThrows(IllegalArgumentException.class, () -> speaker.setScheduledSampling(1.5, new Random()))
+                        .getMessage());
+    }
+
     @EachCompiler
     void whatCannotWorkSaysWhy(TestCompiler compiler) {
         SequenceModel net = network(compiler, "Both");
@@ -324,5 +404,10 @@ class FeedbackTest {
                         new double[][][] {{{1, 2, 3}}})).getMessage());
         assertThrows(UnsupportedOperationException.class,
                 () -> net.backwardFromState(new double[][] {{1, 2}}, new double[net.stateSize()], 0));
+        SequenceModel plain = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedPlainForFeedback", 1);
+        assertEquals("UnfoldedPlainForFeedback does not feed its output back: scheduled sampling needs a first layer"
+                        + " declared with recurrence = OUTPUT or HIDDEN_AND_OUTPUT",
+                assertThrows(UnsupportedOperationException.class, () -> plain.setScheduledSampling(0.5, new Random()))
+                        .getMessage());
     }
 }

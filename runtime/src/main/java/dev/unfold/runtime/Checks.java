@@ -123,6 +123,17 @@ public final class Checks {
         }
     }
 
+    /** Checks a scheduled-sampling setting: a probability, and a source of coin flips when it is not 0. */
+    public static void sampling(double probability, java.util.Random random) {
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("the probability of feeding back the network's own prediction must be"
+                    + " in [0, 1], got " + probability);
+        }
+        if (probability > 0) {
+            Objects.requireNonNull(random, "random (the coin flips of scheduled sampling)");
+        }
+    }
+
     /** Checks that {@code values} has room for a state of {@code size} values from {@code offset}. */
     public static void state(double[] values, int offset, int size) {
         Objects.requireNonNull(values, "state array");

@@ -47,6 +47,21 @@ public interface SequenceModel {
                 + " context = <width> to its @Network");
     }
 
+    /**
+     * Scheduled sampling (Bengio et al., 2015) for a network whose first layer reads its previous
+     * output ({@code @Recurrent(recurrence = OUTPUT | HIDDEN_AND_OUTPUT)}): from now on, at each step
+     * after the first, {@code backward} feeds the network's own previous prediction instead of the
+     * previous target with {@code probability}, flipping {@code random}'s coins. The choice is made
+     * running forward step by step first (one more forward pass per call); the fed values are data,
+     * so no gradient flows through them. 0, the default, is teacher forcing; {@code loss} always is.
+     *
+     * @throws UnsupportedOperationException if the network does not read its output
+     */
+    default void setScheduledSampling(double probability, java.util.Random random) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not feed its output back: scheduled"
+                + " sampling needs a first layer declared with recurrence = OUTPUT or HIDDEN_AND_OUTPUT");
+    }
+
     /** Number of trainable scalars over all parameters. */
     int parameterCount();
 

@@ -492,7 +492,8 @@ public final class NetworkEmitter {
         }
         checkInput(method, input);
         checkTarget(method, target);
-        runForward(method, input, feedback.feed(target));
+        method.addCode(feedback.prepare(input, target));
+        runForward(method, input, feedback.feed(target, "fed"));
         method.addStatement("double loss = lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
                 .addStatement("backpropagate(steps)");
         LayerPlan first = network.layers().get(0);
@@ -501,7 +502,7 @@ public final class NetworkEmitter {
         } else {
             method.addStatement("$N(tokens, steps)", first.methods().inputGradientsFromTokens());
         }
-        method.addCode(feedback.gradientsCall(target)).addCode(feedback.keepTargetCall(target));
+        method.addCode(feedback.gradientsCall()).addCode(feedback.keepTargetCall(target));
         return method.addStatement("return loss").build();
     }
 
@@ -537,7 +538,7 @@ public final class NetworkEmitter {
         }
         checkInput(method, input);
         checkTarget(method, target);
-        runForward(method, input, feedback.feed(target));
+        runForward(method, input, feedback.feed(target, target == Target.DENSE ? "targets" : "labels"));
         if (!feedback.feedsBack()) {
             return method.addStatement("return lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
                     .build();

@@ -22,7 +22,8 @@ public final class Planner {
             "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
             "stateGradientTracing", "stateGradientTrace",
             NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD,
-            NetworkPlan.FED_BACK, "freeRunState", "freeRunFedBack",
+            NetworkPlan.FED_BACK, "freeRunState", "freeRunFedBack", "samplingProbability", "samplingRandom",
+            "sampledTargets", "sampledLabels", "sampledOutput",
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
             "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
     static final List<String> FIXED_METHODS = List.of(
@@ -34,6 +35,7 @@ public final class Planner {
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
             "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES,
             "feedTargets", "feedLabels", "feedbackGradients", "feedStep", "feedBack", "keepPrediction",
+            "setScheduledSampling", "sampleFeeds",
             "traceStateGradients", "stateGradientNorms", "forgetGates",
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
