@@ -15,7 +15,8 @@ import java.util.function.DoubleSupplier;
 /**
  * A context vector read at every step through weights of its own (seed 002's captioning,
  * h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)): every gradient, R's included, matches central
- * differences; streaming steps read it too; a batch refuses, since each sequence has its own.
+ * differences; streaming steps read it too; a batch with a context per sequence equals its
+ * sequences one by one.
  */
 class ContextTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
@@ -104,6 +105,132 @@ class ContextTest {
         }
     }
 
+    /**
+     * A batch, each sequence with its own context and length, is the sum of its sequences run one by
+     * one after setContext: loss, every gradient (R's included) and every prediction.
+     */
+    @EachCompiler
+    void aBatchWithAContextPerSequenceEqualsItsSequencesOneByOne(TestCompiler compiler) {
+        Random random = new Random(8);
+        int[] lengths = {3, 7, 1, 5, 7, 2, 6, 4, 7, 3};    // ten sequences: two lane vectors, masked
+        double[][] contexts5 = new double[lengths.length][];
+        double[][] contexts2 = new double[lengths.length][];
+        double[][] contexts3 = new double[lengths.length][];
+        int[][] tokens = new int[lengths.length][];
+        int[][] labels = new int[lengths.length][];
+        double[][][] xs = new double[lengths.length][][];
+        double[][][] dense = new double[lengths.length][][];
+        double[][][] scores = new double[lengths.length][][];
+        int[][] classes = new int[lengths.length][];
+        for (int b = 0; b < lengths.length; b++) {
+            contexts5[b] = gaussian(random, 5);
+            contexts2[b] = gaussian(random, 2);
+            contexts3[b] = gaussian(random, 3);
+            tokens[b] = random.ints(lengths[b], 0, 6).toArray();
+            labels[b] = random.ints(lengths[b], 0, 6).toArray();
+            xs[b] = new double[lengths[b]][];
+            dense[b] = new double[lengths[b]][];
+            for (int t = 0; t < lengths[b]; t++) {
+                xs[b][t] = gaussian(random, 3);
+                dense[b][t] = gaussian(random, 5);
+            }
+            scores[b] = new double[][] {gaussian(random, 2)};
+            classes[b] = random.ints(lengths[b], 0, 5).toArray();
+        }
+        SequenceModel captioner = network(compiler, "Captioner");
+        compareBatch(captioner, contexts5, lengths.length,
+                () -> captioner.backward(tokens, labels), b -> captioner.backward(tokens[b], labels[b]),
+                ys -> captioner.forward(tokens, ys), (b, ys) -> captioner.forward(tokens[b], ys), lengths, 6);
+        SequenceModel scorer = network(compiler, "Scorer");
+        compareBatch(scorer, contexts2, lengths.length,
+                () -> scorer.backward(xs, scores), b -> scorer.backward(xs[b], scores[b]),
+                ys -> scorer.forward(xs, ys), (b, ys) -> scorer.forward(xs[b], ys), null, 2);
+        SequenceModel plain = network(compiler, "Plain");
+        compareBatch(plain, contexts3, lengths.length,
+                () -> plain.backward(dense, classes), b -> plain.backward(dense[b], classes[b]),
+                ys -> plain.forward(dense, ys), (b, ys) -> plain.forward(dense[b], ys), lengths, 5);
+    }
+
+    @EachCompiler
+    void contextSequencesTrainInMaskedBatches(TestCompiler compiler) {
+        Random random = new Random(12);
+        int count = 10;
+        double[][] contexts = new double[count][];
+        int[][] captions = new int[count][];
+        for (int i = 0; i < count; i++) {
+            contexts[i] = gaussian(random, 5);
+            captions[i] = random.ints(1 + random.nextInt(6), 0, 4).toArray();
+        }
+        SequenceModel net = network(compiler, "Captioner");
+        double alone = 0;
+        net.parameters().zeroGradients();
+        for (int i = 0; i < count; i++) {
+            net.setContext(contexts[i]);
+            int[] inputs = new int[captions[i].length + 1];
+            int[] labels = new int[captions[i].length + 1];
+            inputs[0] = 4;
+            System.arraycopy(captions[i], 0, inputs, 1, captions[i].length);
+            System.arraycopy(captions[i], 0, labels, 0, captions[i].length);
+            labels[captions[i].length] = 5;
+            alone += net.backward(inputs, labels);
+        }
+        double[] expected = net.parameters().get("lstm.weight_context").gradient().data.clone();
+        net.parameters().zeroGradients();
+        dev.unfold.runtime.ContextSequences data =
+                dev.unfold.runtime.ContextSequences.teacherForced(net, contexts, captions, 4, 5, 4);
+        data.startEpoch(3);
+        double batched = 0;
+        for (int update = 0; update < data.updates(); update++) {
+            batched += data.backward(update);
+        }
+        assertEquals(3, data.updates(), "batches of 4, 4 and 2");
+        assertEquals(alone, batched, 1e-10);
+        assertArrayEquals(expected, net.parameters().get("lstm.weight_context").gradient().data, 1e-10);
+    }
+
+    private static void compareBatch(SequenceModel net, double[][] contexts, int batch,
+                                     java.util.function.DoubleSupplier batched,
+                                     java.util.function.IntToDoubleFunction single,
+                                     java.util.function.Consumer<double[][][]> batchedForward,
+                                     java.util.function.BiConsumer<Integer, double[][]> singleForward,
+                                     int[] outputRows, int outputs) {
+        String name = net.getClass().getSimpleName();
+        net.parameters().zeroGradients();
+        double expected = 0;
+        for (int b = 0; b < batch; b++) {
+            net.setContext(contexts[b]);
+            expected += single.applyAsDouble(b);
+        }
+        List<double[]> one = new java.util.ArrayList<>();
+        for (dev.unfold.runtime.Parameter p : net.parameters()) {
+            one.add(p.gradient().data.clone());
+        }
+        net.parameters().zeroGradients();
+        net.setContexts(contexts);
+        assertEquals(expected, batched.getAsDouble(), 1e-10 * Math.max(1, Math.abs(expected)), name + " loss");
+        int index = 0;
+        for (dev.unfold.runtime.Parameter p : net.parameters()) {
+            double[] together = p.gradient().data;
+            double[] alone = one.get(index++);
+            for (int i = 0; i < alone.length; i++) {
+                assertEquals(alone[i], together[i], 1e-10, name + " ∂L/∂" + p.name() + "[" + i + "]");
+            }
+        }
+        double[][][] ys = new double[batch][][];
+        for (int b = 0; b < batch; b++) {
+            ys[b] = new double[outputRows == null ? 1 : outputRows[b]][outputs];
+        }
+        batchedForward.accept(ys);
+        for (int b = 0; b < batch; b++) {
+            double[][] alone = new double[ys[b].length][outputs];
+            net.setContext(contexts[b]);
+            singleForward.accept(b, alone);
+            for (int t = 0; t < alone.length; t++) {
+                assertArrayEquals(alone[t], ys[b][t], 1e-10, name + " sequence " + b + " row " + t);
+            }
+        }
+    }
+
     @EachCompiler
     void misuseIsAClearError(TestCompiler compiler) {
         SequenceModel net = network(compiler, "Captioner");
@@ -111,9 +238,10 @@ class ContextTest {
                 assertThrows(IllegalArgumentException.class, () -> net.setContext(new double[4])).getMessage());
         assertEquals("context[2] is NaN: a context must be finite", assertThrows(IllegalArgumentException.class,
                 () -> net.setContext(new double[] {0, 0, Double.NaN, 0, 0})).getMessage());
-        assertEquals("a network with a context vector runs one sequence at a time, each after its own setContext; a"
-                        + " batch would need a context per sequence",
-                assertThrows(UnsupportedOperationException.class,
+        net.setContexts(new double[][] {new double[5], new double[5]});
+        assertEquals("the batch has 1 sequences but setContexts gave 2 contexts: give one context per sequence before"
+                        + " a batched call",
+                assertThrows(IllegalArgumentException.class,
                         () -> net.backward(new int[][] {{1, 2}}, new int[][] {{2, 3}})).getMessage());
         SequenceModel none = network(compiler, "None");
         assertEquals(0, none.contextSize());

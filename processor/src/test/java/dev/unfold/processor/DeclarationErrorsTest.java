@@ -515,7 +515,15 @@ class DeclarationErrorsTest {
                 "    @Recurrent(hidden = 2) Layer freeRunState();",
                 "    @Recurrent(hidden = 2) Layer feedTargets();",
                 "    @Recurrent(hidden = 2) Layer keepPrediction();",
+                "}"), file("Told",
+                "@Network(input = 4, output = 2, context = 3)",
+                "public interface Told extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer batchContexts();",
+                "    @Recurrent(hidden = 2) Layer batchContextCount();",
+                "    @Recurrent(hidden = 2) Layer batchContextBiases();",
+                "    @Recurrent(hidden = 2) Layer contextVector();",
                 "}")));
+        assertThat(compilation).generatedSourceFile("test.UnfoldedTold");
         assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
         assertThat(compilation).generatedSourceFile("test.UnfoldedFed");
     }

@@ -21,6 +21,14 @@ public final class Batches {
         }
     }
 
+    /** Checks that setContexts gave one context per sequence of the batch. */
+    public static void contextCount(int contexts, int batch) {
+        if (contexts != batch) {
+            throw new IllegalArgumentException("the batch has " + batch + " sequences but setContexts gave "
+                    + contexts + " contexts: give one context per sequence before a batched call");
+        }
+    }
+
     /** Checks a batch of dense sequences, which may differ in length; returns the longest length T. */
     public static int longest(double[][][] xs, int width) {
         count(xs, "xs");

@@ -3,15 +3,24 @@ package dev.unfold.runtime;
 /**
  * Sequences that each come with their own context vector, for a network declared with a context
  * (seed 002's captioning: the image's features x, then the caption's words), in minibatches of up
- * to {@code batchSize} shuffled each epoch. Each sequence runs on its own, after
- * {@link SequenceModel#setContext}: a batch would need a context per sequence. Built once; an
- * update allocates nothing.
+ * to {@code batchSize} shuffled each epoch. A minibatch is one masked batched call after
+ * {@link SequenceModel#setContexts}, its sequences' contexts in its order; a batch of one runs
+ * alone after {@link SequenceModel#setContext}. Built once; an update allocates nothing.
  */
 public final class ContextSequences extends ShuffledUpdates {
     private final SequenceModel model;
     private final double[][] contexts;
     private final int[][] inputs;
     private final int[][] labels;
+    /** The arrays a batch is gathered into: full batches, and the smaller last one of an epoch. */
+    private final Batch full;
+    private final Batch last;
+
+    private record Batch(double[][] contexts, int[][] inputs, int[][] labels) {
+        Batch(int size) {
+            this(new double[size][], new int[size][], new int[size][]);
+        }
+    }
 
     /**
      * Teacher forcing from whole target sequences: sequence i reads the start token and then
@@ -47,10 +56,19 @@ public final class ContextSequences extends ShuffledUpdates {
         this.contexts = contexts;
         this.inputs = inputs;
         this.labels = labels;
+        int size = Math.min(batchSize(), contexts.length);
+        this.full = new Batch(size);
+        int remainder = contexts.length % size;
+        this.last = remainder == 0 ? full : new Batch(remainder);
     }
 
     @Override
     public double backward(int update) {
+        if (end(update) - first(update) > 1) {
+            Batch batch = gather(update);
+            model.setContexts(batch.contexts());
+            return model.backward(batch.inputs(), batch.labels());
+        }
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
             int s = example(i);
@@ -69,6 +87,19 @@ public final class ContextSequences extends ShuffledUpdates {
             loss += model.loss(inputs[s], labels[s]);
         }
         return loss;
+    }
+
+    private Batch gather(int update) {
+        int first = first(update);
+        int end = end(update);
+        Batch batch = end - first == full.contexts().length ? full : last;
+        for (int i = first; i < end; i++) {
+            int s = example(i);
+            batch.contexts()[i - first] = contexts[s];
+            batch.inputs()[i - first] = inputs[s];
+            batch.labels()[i - first] = labels[s];
+        }
+        return batch;
     }
 
     @Override

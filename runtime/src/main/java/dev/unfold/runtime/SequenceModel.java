@@ -37,8 +37,8 @@ public interface SequenceModel {
 
     /**
      * Sets the context vector x that the sequences and steps to come read at every step through the
-     * first layer's R, until set again. Allocates nothing. A network with a context runs one
-     * sequence at a time; its batched calls refuse.
+     * first layer's R, until set again. Allocates nothing. Batched calls read
+     * {@link #setContexts}'s instead, one per sequence.
      *
      * @throws UnsupportedOperationException if the network declares no context
      */
@@ -60,6 +60,19 @@ public interface SequenceModel {
     default void setScheduledSampling(double probability, java.util.Random random) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not feed its output back: scheduled"
                 + " sampling needs a first layer declared with recurrence = OUTPUT or HIDDEN_AND_OUTPUT");
+    }
+
+    /**
+     * Sets one context vector per sequence for the batched calls to come: {@code contexts[b]} is what
+     * sequence b of each batch reads at every step, until set again. The batches must have as many
+     * sequences as there are contexts. Copies the vectors; allocates only for a larger batch than
+     * before.
+     *
+     * @throws UnsupportedOperationException if the network declares no context
+     */
+    default void setContexts(double[][] contexts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " declares no context vector: add"
+                + " context = <width> to its @Network");
     }
 
     /** Number of trainable scalars over all parameters. */

@@ -87,10 +87,15 @@ final class BatchLayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             String target = preactivations(direction);
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
-                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$T.fill($N[$N + m], 0, lanes, $N[m])", Arrays.class, target, rowName(direction),
-                            direction.bias().valueField())
-                    .endControlFlow()
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant());
+            if (direction.batch().contextBias() != null) {
+                code.add("// b + R x_b\n").addStatement("$T.arraycopy($N[m], 0, $N[$N + m], 0, lanes)", System.class,
+                        direction.batch().contextBias(), target, rowName(direction));
+            } else {
+                code.addStatement("$T.fill($N[$N + m], 0, lanes, $N[m])", Arrays.class, target, rowName(direction),
+                        direction.bias().valueField());
+            }
+            code.endControlFlow()
                     .addStatement("$T.addProduct($N, $N, $N, $N, t * $N, $N, $N, lanes)", BATCH_KERNELS,
                             direction.weightIh().valueField(), layer.gateRowsConstant(), layer.inputConstant(),
                             inputRows(), layer.inputConstant(), target, rowName(direction));
@@ -111,15 +116,21 @@ final class BatchLayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction))
-                    .addStatement("double bias = $N[m]", direction.bias().valueField())
-                    .beginControlFlow("for (int b = 0; b < batch; b++)")
+                    .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction));
+            boolean context = direction.batch().contextBias() != null;
+            if (context) {
+                code.add("// b + R x_b\n").addStatement("double[] biases = $N[m]", direction.batch().contextBias());
+            } else {
+                code.addStatement("double bias = $N[m]", direction.bias().valueField());
+            }
+            code.beginControlFlow("for (int b = 0; b < batch; b++)")
                     .add("// past a sequence's end, token 0: its state is cleared anyway\n")
                     .addStatement("int token = t <= $N[b] ? tokens[b][t - 1] : 0", network.batch().lengths())
-                    .addStatement("sums[b] = $N[m * $N + token] + bias", direction.weightIh().valueField(),
-                            layer.inputConstant())
+                    .addStatement("sums[b] = $N[m * $N + token] + $L", direction.weightIh().valueField(),
+                            layer.inputConstant(), context ? "biases[b]" : "bias")
                     .endControlFlow()
-                    .addStatement("$T.fill(sums, batch, lanes, bias)", Arrays.class)
+                    .addStatement(context ? "$T.arraycopy(biases, batch, sums, batch, lanes - batch)"
+                            : "$T.fill(sums, batch, lanes, bias)", context ? System.class : Arrays.class)
                     .endControlFlow();
         }
         code.endControlFlow();
@@ -149,6 +160,9 @@ final class BatchLayerEmitter {
                             width, rows, hidden, direction.weightHh().gradientField())
                     .add("// ∂L/∂b = Σ_t Σ_b δa_t\n")
                     .add(sumRows(batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
+            if (direction.weightContext() != null) {
+                code.add(contextGradient(direction));
+            }
             if (direction.biasHn() != null) {
                 code.add("// ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n")
                         .add(sumRows(batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden), rows,
@@ -180,6 +194,27 @@ final class BatchLayerEmitter {
                 + (below == null ? "W_hh and biases" : "weights and biases, and what " + below.name() + " receives")
                 + ", summed over the batch.\n")
                 .addCode(code.build())
+                .build();
+    }
+
+    /** ∂L/∂R = Σ_b (Σ_t δa_{t,b}) x_bᵀ: each sequence's deltas summed over its steps, times its context. */
+    private CodeBlock contextGradient(DirectionPlan direction) {
+        String rows = layer.gateRowsConstant();
+        return CodeBlock.builder()
+                .add("// ∂L/∂R = Σ_b (Σ_t δa_t,b) x_bᵀ: a context is the same at every step of its sequence\n")
+                .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
+                .beginControlFlow("for (int b = 0; b < $N; b++)", NetworkPlan.BATCH_CONTEXT_COUNT)
+                .addStatement("double sum = 0")
+                .beginControlFlow("for (int t = 1; t <= steps; t++)")
+                .addStatement("sum += $N[t * $N + m][b]", direction.batch().deltas(), rows)
+                .endControlFlow()
+                .addStatement("double[] x = $N[b]", NetworkPlan.BATCH_CONTEXTS)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$N[m * $N + j] += sum * x[j]", direction.weightContext().gradientField(),
+                        NetworkPlan.CONTEXT_CONSTANT)
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
                 .build();
     }
 

@@ -26,7 +26,7 @@ import java.util.List;
  */
 final class BatchNetworkEmitter {
     private static final ClassName BATCH_KERNELS = BatchCellEmitter.BATCH_KERNELS;
-    private static final ClassName BATCHES = ClassName.get(NetworkEmitter.RUNTIME, "Batches");
+    static final ClassName BATCHES = ClassName.get(NetworkEmitter.RUNTIME, "Batches");
 
     /** A private method of the batched pass over {@code steps} steps of {@code lanes} lanes. */
     static MethodSpec.Builder batchMethod(String name, String javadoc) {
@@ -79,6 +79,9 @@ final class BatchNetworkEmitter {
                             + direction.hiddenDeltas() + "."));
                 }
                 buffers.add(fixed(d.dhNext(), layer.hiddenConstant(), "What the previous state receives from a step."));
+                if (d.contextBias() != null) {
+                    buffers.add(fixed(d.contextBias(), layer.gateRowsConstant(), "b + R x_b of every lane's context."));
+                }
                 if (d.dcNext() != null) {
                     buffers.add(fixed(d.dcNext(), layer.hiddenConstant(), "What c_{t∓1} receives from a step."));
                 }
@@ -162,16 +165,10 @@ final class BatchNetworkEmitter {
         return methods;
     }
 
-    /**
-     * A network with a context vector runs one sequence at a time: each has its own context. So does
-     * one that feeds its output back, whose free-running forward pass goes step by step.
-     */
+    /** A network that feeds its output back runs one sequence at a time: running free goes step by step. */
     private List<MethodSpec> refusals() {
-        String why = network.hasContext()
-                ? "a network with a context vector runs one sequence at a time, each after its own setContext;"
-                        + " a batch would need a context per sequence"
-                : "a network that feeds its output back (recurrence = " + network.layers().get(0).recurrence()
-                        + ") runs one sequence at a time: pass the sequences one by one";
+        String why = "a network that feeds its output back (recurrence = " + network.layers().get(0).recurrence()
+                + ") runs one sequence at a time: pass the sequences one by one";
         List<MethodSpec> methods = new ArrayList<>();
         for (Input input : Input.values()) {
             MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);
@@ -268,6 +265,10 @@ final class BatchNetworkEmitter {
     /** The inputs as batch rows, the first layer's projection, then the forward pass. */
     private void prepare(MethodSpec.Builder method, Input input) {
         LayerPlan first = network.layers().get(0);
+        if (network.hasContext()) {
+            method.addComment("b + R x_b, each sequence's context")
+                    .addStatement("$N(batch, lanes)", NetworkPlan.BATCH_CONTEXT_BIASES);
+        }
         if (input == Input.DENSE) {
             method.addStatement("$N()", BatchPlan.RESERVE_INPUTS)
                     .addStatement("$N(xs, batch, steps, lanes)", BatchPlan.GATHER_INPUTS)

@@ -40,6 +40,14 @@ final class ContextEmitter {
                 .addJavadoc("The context x of the sequences to come, as setContext set it; zero until then.\n")
                 .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
                 .build());
+        fields.add(FieldSpec.builder(double[][].class, NetworkPlan.BATCH_CONTEXTS, PRIVATE)
+                .addJavadoc("The contexts of the batched calls to come, one row per sequence, as setContexts copied"
+                        + " them;\ngrows with the largest batch.\n")
+                .initializer("new double[0][]")
+                .build());
+        fields.add(FieldSpec.builder(int.class, NetworkPlan.BATCH_CONTEXT_COUNT, PRIVATE)
+                .addJavadoc("How many contexts setContexts gave: a batch must have as many sequences.\n")
+                .build());
         for (DirectionPlan direction : first.directions()) {
             fields.add(FieldSpec.builder(double[].class, direction.contextBias(), PRIVATE, FINAL)
                     .addJavadoc("b + R x of $L$L, which its projection adds at every step.\n", first.name(),
@@ -54,7 +62,7 @@ final class ContextEmitter {
         if (!network.hasContext()) {
             return List.of();
         }
-        return List.of(contextSize(), setContext(), contextBiases());
+        return List.of(contextSize(), setContext(), contextBiases(), setContexts(), batchContextBiases());
     }
 
     private MethodSpec contextSize() {
@@ -70,6 +78,58 @@ final class ContextEmitter {
                 .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, NetworkPlan.CONTEXT_FIELD,
                         NetworkPlan.CONTEXT_CONSTANT)
                 .build();
+    }
+
+    /** One context per sequence of the batched calls to come, copied so that the caller may reuse its rows. */
+    private MethodSpec setContexts() {
+        return NetworkEmitter.override("setContexts", com.palantir.javapoet.TypeName.VOID)
+                .addParameter(double[][].class, "contexts")
+                .addStatement("$T.requireNonNull(contexts, $S)", java.util.Objects.class, "contexts")
+                .beginControlFlow("for (double[] x : contexts)")
+                .addStatement("$T.context(x, $N)", NetworkEmitter.CHECKS, NetworkPlan.CONTEXT_CONSTANT)
+                .endControlFlow()
+                .beginControlFlow("if ($N.length < contexts.length)", NetworkPlan.BATCH_CONTEXTS)
+                .addStatement("$N = new double[contexts.length][$N]", NetworkPlan.BATCH_CONTEXTS,
+                        NetworkPlan.CONTEXT_CONSTANT)
+                .endControlFlow()
+                .beginControlFlow("for (int b = 0; b < contexts.length; b++)")
+                .addStatement("$T.arraycopy(contexts[b], 0, $N[b], 0, $N)", System.class, NetworkPlan.BATCH_CONTEXTS,
+                        NetworkPlan.CONTEXT_CONSTANT)
+                .endControlFlow()
+                .addStatement("$N = contexts.length", NetworkPlan.BATCH_CONTEXT_COUNT)
+                .build();
+    }
+
+    /**
+     * b + R x_b for every lane b of a batch, from the current weights and the contexts setContexts
+     * gave; lanes past the batch read no context.
+     */
+    private MethodSpec batchContextBiases() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(NetworkPlan.BATCH_CONTEXT_BIASES)
+                .addModifiers(PRIVATE)
+                .addJavadoc("b + R x_b for every lane b and direction of $L, from the current weights and the\n"
+                        + "batch's contexts.\n", first.name())
+                .addParameter(int.class, "batch")
+                .addParameter(int.class, "lanes")
+                .addStatement("$T.contextCount($N, batch)", BatchNetworkEmitter.BATCHES, NetworkPlan.BATCH_CONTEXT_COUNT);
+        for (DirectionPlan direction : first.directions()) {
+            String rows = direction.batch().contextBias();
+            method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
+                    .addStatement("double[] row = $N[m]", rows)
+                    .addStatement("double bias = $N[m]", direction.bias().valueField())
+                    .beginControlFlow("for (int b = 0; b < batch; b++)")
+                    .addStatement("double[] x = $N[b]", NetworkPlan.BATCH_CONTEXTS)
+                    .addStatement("double sum = bias")
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                    .addStatement("sum += $N[m * $N + j] * x[j]", direction.weightContext().valueField(),
+                            NetworkPlan.CONTEXT_CONSTANT)
+                    .endControlFlow()
+                    .addStatement("row[b] = sum")
+                    .endControlFlow()
+                    .addStatement("$T.fill(row, batch, lanes, bias)", java.util.Arrays.class)
+                    .endControlFlow();
+        }
+        return method.build();
     }
 
     /** b + R x from the weights as they are now: training changes both between calls. */

@@ -67,7 +67,8 @@ public record DirectionPlan(
 
     /**
      * One direction's buffers and methods in the batched pass, as batch rows laid out as the
-     * single-sequence buffers of the same meaning; null where the cell has no such buffer.
+     * single-sequence buffers of the same meaning; null where the cell has no such buffer. With a
+     * context, {@code contextBias} holds b + R x_b for every lane b (G·H rows of lanes).
      */
     public record Batch(
             String preactivations,
@@ -78,7 +79,8 @@ public record DirectionPlan(
             String dhNext,
             String dcNext,
             String recur,
-            String backward) {}
+            String backward,
+            String contextBias) {}
 
     /** Whether the hidden side has deltas of its own (a GRU's), apart from {@link #deltas}. */
     public boolean hasSeparateHiddenDeltas() {

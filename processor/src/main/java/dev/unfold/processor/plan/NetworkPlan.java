@@ -42,6 +42,15 @@ public record NetworkPlan(
     /** The field holding the context vector, when there is one. */
     public static final String CONTEXT_FIELD = "contextVector";
 
+    /** The field holding the batch's contexts, one row per sequence, as setContexts copied them. */
+    public static final String BATCH_CONTEXTS = "batchContexts";
+
+    /** The field holding how many contexts setContexts gave. */
+    public static final String BATCH_CONTEXT_COUNT = "batchContextCount";
+
+    /** The method computing b + R x_b for every lane before a batched projection. */
+    public static final String BATCH_CONTEXT_BIASES = "batchContextBiases";
+
     /** The method computing the first layer's b + R x before a projection. */
     public static final String CONTEXT_BIASES = "contextBiases";
 
@@ -53,9 +62,9 @@ public record NetworkPlan(
         return layers.get(0).readsOutput();
     }
 
-    /** Whether batched calls refuse: each sequence reads a context, or the pass must run step by step. */
+    /** Whether batched calls refuse: the pass must run step by step to feed the output back. */
     public boolean runsOneSequenceAtATime() {
-        return hasContext() || feedsBackOutput();
+        return feedsBackOutput();
     }
 
     /** Whether the first layer reads a context vector at every step. */

@@ -21,7 +21,8 @@ public final class Planner {
             "outWeightCopied",
             "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
             "stateGradientTracing", "stateGradientTrace",
-            NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD,
+            NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD, NetworkPlan.BATCH_CONTEXTS,
+            NetworkPlan.BATCH_CONTEXT_COUNT,
             NetworkPlan.FED_BACK, "freeRunState", "freeRunFedBack", "samplingProbability", "samplingRandom",
             "sampledTargets", "sampledLabels", "sampledOutput",
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
@@ -33,7 +34,7 @@ public final class Planner {
             "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState",
             "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
-            "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES,
+            "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES, "setContexts", NetworkPlan.BATCH_CONTEXT_BIASES,
             "feedTargets", "feedLabels", "feedbackGradients", "feedStep", "feedBack", "keepPrediction",
             "setScheduledSampling", "sampleFeeds",
             "traceStateGradients", "stateGradientNorms", "forgetGates",
@@ -236,7 +237,8 @@ public final class Planner {
                     fields.claim(name + "BatchDhNext" + field),
                     cell == Cell.LSTM ? fields.claim(name + "BatchDcNext" + field) : null,
                     methods.claim(name + "BatchRecur" + field),
-                    methods.claim(name + "BatchBackward" + field));
+                    methods.claim(name + "BatchBackward" + field),
+                    context == 0 ? null : fields.claim(name + "BatchContextBias" + field));
         }
 
         /** PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H). */
