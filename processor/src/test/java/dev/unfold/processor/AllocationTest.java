@@ -57,6 +57,22 @@ class AllocationTest {
                         "@Network(input = 5, output = 3, loss = Loss.BINARY_CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
                         "public interface Tagger extends SequenceModel {",
                         "    @Recurrent(hidden = 10, activation = Activation.IDENTITY) Layer rnn();",
+                        "}"),
+                TestCompiler.source("alloc.Speaker",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 9, output = 9, loss = Loss.CROSS_ENTROPY, context = 6)",
+                        "public interface Speaker extends SequenceModel {",
+                        "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer lstm();",
+                        "}"),
+                TestCompiler.source("alloc.Folded",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 3, output = 2)",
+                        "public interface Folded extends SequenceModel {",
+                        "    @Recurrent(hidden = 7, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                         "}")));
 
     @EachCompiler
@@ -147,6 +163,36 @@ class AllocationTest {
             }
         }
         assertNoAllocation(i -> language.backward(tokens[i % 2], targets[i % 2]));
+    }
+
+    @EachCompiler
+    void contextsAndOutputFeedbackAllocateNothing(TestCompiler compiler) {
+        SequenceModel speaker = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedSpeaker", 1);
+        Random random = new Random(9);
+        double[][] contexts = new double[6][6];
+        int[][] tokens = new int[6][];
+        int[][] labels = new int[6][];
+        for (int s = 0; s < 6; s++) {
+            contexts[s] = random.doubles(6).toArray();
+            tokens[s] = random.ints(4 + s, 0, 9).toArray();
+            labels[s] = random.ints(4 + s, 0, 9).toArray();
+        }
+        assertNoAllocation(i -> {
+            speaker.setContexts(contexts);
+            speaker.backward(tokens, labels);
+        });
+        assertNoAllocation(i -> {
+            speaker.setContext(contexts[i % 6]);
+            speaker.backward(tokens[i % 6], labels[i % 6]);
+        });
+
+        SequenceModel folded = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedFolded", 1);
+        double[][][] xs = {sequences(random, 3, 12)[0], sequences(random, 3, 5)[0]};
+        double[][][] ys = {new double[12][2], new double[5][2]};
+        assertNoAllocation(i -> folded.backward(xs[i % 2], ys[i % 2]));
+        assertNoAllocation(i -> folded.forward(xs[i % 2], ys[i % 2]));
+        folded.setScheduledSampling(0.5, new Random(3));
+        assertNoAllocation(i -> folded.backward(xs[i % 2], ys[i % 2]));
     }
 
     @EachCompiler
