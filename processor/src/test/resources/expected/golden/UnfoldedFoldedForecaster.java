@@ -5,6 +5,7 @@ import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.runtime.Activations;
+import dev.unfold.runtime.Batches;
 import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Kernels;
 import dev.unfold.runtime.Layer;
@@ -1090,31 +1091,39 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
-        throw new UnsupportedOperationException("a network that feeds its output back (recurrence = OUTPUT) runs one sequence at a time: pass the sequences one by one");
+        Batches.requireStateless(stateful);
+        // running free goes step by step: one sequence after another
+        Batches.forwardEach(this, xs, ys);
     }
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
-        throw new UnsupportedOperationException("a network that feeds its output back (recurrence = OUTPUT) runs one sequence at a time: pass the sequences one by one");
+        Batches.requireStateless(stateful);
+        return Batches.backwardEach(this, xs, targets);
     }
 
     @Override
     public double backward(double[][][] xs, int[][] labels) {
-        throw new UnsupportedOperationException("a network that feeds its output back (recurrence = OUTPUT) runs one sequence at a time: pass the sequences one by one");
+        Batches.requireStateless(stateful);
+        return Batches.backwardEach(this, xs, labels);
     }
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
-        throw new UnsupportedOperationException("a network that feeds its output back (recurrence = OUTPUT) runs one sequence at a time: pass the sequences one by one");
+        Batches.requireStateless(stateful);
+        // running free goes step by step: one sequence after another
+        Batches.forwardEach(this, tokens, ys);
     }
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
-        throw new UnsupportedOperationException("a network that feeds its output back (recurrence = OUTPUT) runs one sequence at a time: pass the sequences one by one");
+        Batches.requireStateless(stateful);
+        return Batches.backwardEach(this, tokens, targets);
     }
 
     @Override
     public double backward(int[][] tokens, int[][] labels) {
-        throw new UnsupportedOperationException("a network that feeds its output back (recurrence = OUTPUT) runs one sequence at a time: pass the sequences one by one");
+        Batches.requireStateless(stateful);
+        return Batches.backwardEach(this, tokens, labels);
     }
 }

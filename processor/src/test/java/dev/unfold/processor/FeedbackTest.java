@@ -395,15 +395,47 @@ class FeedbackTest {
                         .getMessage());
     }
 
+    /** A batch runs its sequences one after another, each from a zero state, and refuses while stateful. */
+    @EachCompiler
+    void aBatchIsItsSequencesOneAfterAnother(TestCompiler compiler) {
+        SequenceModel net = network(compiler, "Both");
+        Random random = new Random(13);
+        double[][][] xs = {uniform(random, 4, 2), uniform(random, 7, 2), uniform(random, 1, 2)};
+        double[][][] targets = {uniform(random, 4, 3), uniform(random, 7, 3), uniform(random, 1, 3)};
+        net.setScheduledSampling(0.5, new Random(21));
+        double alone = 0;
+        for (int b = 0; b < 3; b++) {
+            alone += net.backward(xs[b], targets[b]);
+        }
+        net.setScheduledSampling(0.5, new Random(21));
+        assertEquals(alone, net.backward(xs, targets), 0.0, "the same coins, in the same order");
+        double[][][] ys = {new double[4][3], new double[7][3], new double[1][3]};
+        net.forward(xs, ys);
+        for (int b = 0; b < 3; b++) {
+            double[][] one = new double[xs[b].length][3];
+            net.forward(xs[b], one);
+            for (int t = 0; t < one.length; t++) {
+                assertArrayEquals(one[t], ys[b][t], 0.0);
+            }
+        }
+        assertEquals("sequence 1 of the batch: targets has 6 rows, expected 7 (one per input step)",
+                assertThrows(IllegalArgumentException.class, () -> net.backward(xs,
+                        new double[][][] {targets[0], Arrays.copyOf(targets[1], 6), targets[2]})).getMessage());
+        net.setStateful(true);
+        assertThrows(IllegalStateException.class, () -> net.forward(xs, ys));
+    }
+
     @EachCompiler
     void whatCannotWorkSaysWhy(TestCompiler compiler) {
         SequenceModel net = network(compiler, "Both");
-        assertEquals("a network that feeds its output back (recurrence = HIDDEN_AND_OUTPUT) runs one sequence at a"
-                        + " time: pass the sequences one by one",
-                assertThrows(UnsupportedOperationException.class, () -> net.backward(new double[][][] {{{1, 2}}},
-                        new double[][][] {{{1, 2, 3}}})).getMessage());
         assertThrows(UnsupportedOperationException.class,
                 () -> net.backwardFromState(new double[][] {{1, 2}}, new double[net.stateSize()], 0));
+        SequenceModel speaker = network(compiler, "Speaker");
+        assertEquals("a network with a context that also feeds its output back runs one sequence at a time: call"
+                        + " setContext, then the methods for one sequence",
+                assertThrows(UnsupportedOperationException.class,
+                        () -> speaker.backward(new int[][] {{1, 2}}, new int[][] {{2, 3}})).getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> speaker.setContexts(new double[][] {{1, 2}}));
         SequenceModel plain = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedPlainForFeedback", 1);
         assertEquals("UnfoldedPlainForFeedback does not feed its output back: scheduled sampling needs a first layer"
                         + " declared with recurrence = OUTPUT or HIDDEN_AND_OUTPUT",

@@ -144,7 +144,7 @@ final class BatchNetworkEmitter {
 
     List<MethodSpec> methods() {
         if (network.runsOneSequenceAtATime()) {
-            return refusals();
+            return oneByOne();
         }
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(forward(Input.DENSE));
@@ -165,25 +165,49 @@ final class BatchNetworkEmitter {
         return methods;
     }
 
-    /** A network that feeds its output back runs one sequence at a time: running free goes step by step. */
-    private List<MethodSpec> refusals() {
-        String why = "a network that feeds its output back (recurrence = " + network.layers().get(0).recurrence()
-                + ") runs one sequence at a time: pass the sequences one by one";
+    /**
+     * A network that feeds its output back runs a batch one sequence after another: running free
+     * goes step by step, and each sequence's scheduled sampling flips its own coins. Each sequence
+     * still starts from a zero state.
+     */
+    private List<MethodSpec> oneByOne() {
         List<MethodSpec> methods = new ArrayList<>();
         for (Input input : Input.values()) {
             MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);
             addInput(forward, input);
-            methods.add(forward.addParameter(double[][][].class, "ys")
-                    .addStatement("throw new $T($S)", UnsupportedOperationException.class, why).build());
+            forward.addParameter(double[][][].class, "ys");
+            if (refuseWithContext(forward)) {
+                methods.add(forward.build());
+            } else {
+                refuseWhenStateful(forward);
+                methods.add(forward.addComment("running free goes step by step: one sequence after another")
+                        .addStatement("$T.forwardEach(this, $L, ys)", BATCHES, inputName(input)).build());
+            }
             for (boolean labels : new boolean[] {false, true}) {
                 MethodSpec.Builder backward = NetworkEmitter.override("backward", TypeName.DOUBLE);
                 addInput(backward, input);
-                methods.add(backward.addParameter(labels ? int[][].class : double[][][].class,
-                                labels ? "labels" : "targets")
-                        .addStatement("throw new $T($S)", UnsupportedOperationException.class, why).build());
+                backward.addParameter(labels ? int[][].class : double[][][].class, labels ? "labels" : "targets");
+                if (refuseWithContext(backward)) {
+                    methods.add(backward.build());
+                    continue;
+                }
+                refuseWhenStateful(backward);
+                methods.add(backward.addStatement("return $T.backwardEach(this, $L, $L)", BATCHES, inputName(input),
+                        labels ? "labels" : "targets").build());
             }
         }
         return methods;
+    }
+
+    /** With a context too, one sequence after another would need its own setContext each: refuse and say so. */
+    private boolean refuseWithContext(MethodSpec.Builder method) {
+        if (!network.hasContext()) {
+            return false;
+        }
+        method.addStatement("throw new $T($S)", UnsupportedOperationException.class, "a network with a context that"
+                + " also feeds its output back runs one sequence at a time: call setContext, then the methods for one"
+                + " sequence");
+        return true;
     }
 
     private enum Input { DENSE, TOKENS }

@@ -40,14 +40,9 @@ final class ContextEmitter {
                 .addJavadoc("The context x of the sequences to come, as setContext set it; zero until then.\n")
                 .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, NetworkPlan.BATCH_CONTEXTS, PRIVATE)
-                .addJavadoc("The contexts of the batched calls to come, one row per sequence, as setContexts copied"
-                        + " them;\ngrows with the largest batch.\n")
-                .initializer("new double[0][]")
-                .build());
-        fields.add(FieldSpec.builder(int.class, NetworkPlan.BATCH_CONTEXT_COUNT, PRIVATE)
-                .addJavadoc("How many contexts setContexts gave: a batch must have as many sequences.\n")
-                .build());
+        if (!network.runsOneSequenceAtATime()) {
+            fields.addAll(batchFields());
+        }
         for (DirectionPlan direction : first.directions()) {
             fields.add(FieldSpec.builder(double[].class, direction.contextBias(), PRIVATE, FINAL)
                     .addJavadoc("b + R x of $L$L, which its projection adds at every step.\n", first.name(),
@@ -58,9 +53,26 @@ final class ContextEmitter {
         return fields;
     }
 
+    /** The batch's contexts, as setContexts copies them. */
+    private List<FieldSpec> batchFields() {
+        List<FieldSpec> fields = new ArrayList<>();
+        fields.add(FieldSpec.builder(double[][].class, NetworkPlan.BATCH_CONTEXTS, PRIVATE)
+                .addJavadoc("The contexts of the batched calls to come, one row per sequence, as setContexts copied"
+                        + " them;\ngrows with the largest batch.\n")
+                .initializer("new double[0][]")
+                .build());
+        fields.add(FieldSpec.builder(int.class, NetworkPlan.BATCH_CONTEXT_COUNT, PRIVATE)
+                .addJavadoc("How many contexts setContexts gave: a batch must have as many sequences.\n")
+                .build());
+        return fields;
+    }
+
     List<MethodSpec> methods() {
         if (!network.hasContext()) {
             return List.of();
+        }
+        if (network.runsOneSequenceAtATime()) {
+            return List.of(contextSize(), setContext(), contextBiases());
         }
         return List.of(contextSize(), setContext(), contextBiases(), setContexts(), batchContextBiases());
     }

@@ -62,7 +62,7 @@ public record NetworkPlan(
         return layers.get(0).readsOutput();
     }
 
-    /** Whether batched calls refuse: the pass must run step by step to feed the output back. */
+    /** Whether a batch runs one sequence after another: feeding the output back runs step by step. */
     public boolean runsOneSequenceAtATime() {
         return feedsBackOutput();
     }
