@@ -150,6 +150,47 @@ class StateGradientTraceTest {
         return gradient;
     }
 
+    /**
+     * An LSTM's cell-state trace is ∂L/∂c_k along the cell state, with h_k held fixed: c_k perturbed
+     * in the carried state, whose h stays as it was, and the rest of the sequence run from there.
+     */
+    @EachCompiler
+    void cellStateNormsMatchCentralDifferencesAlongTheCellState(TestCompiler compiler) {
+        Random random = new Random(10);
+        int steps = 6;
+        double[][] xs = uniform(random, steps, 3);
+        double[][] targets = uniform(random, 1, 2);
+        SequenceModel net = network(compiler, "LstmSummary", 4);
+        net.traceStateGradients(true);
+        net.backward(xs, targets);
+        double[] norms = new double[steps];
+        net.cellStateGradientNorms(0, 0, norms);
+        int hidden = 3;
+        for (int k = 1; k <= steps; k++) {
+            net.setStateful(true);
+            net.resetState();
+            net.loss(Arrays.copyOfRange(xs, 0, k), targets);
+            double[] state = new double[net.stateSize()];
+            net.saveState(state, 0);
+            double[] gradient = new double[hidden];
+            for (int j = 0; j < hidden && k < steps; j++) {
+                double[] sides = new double[2];
+                for (int side = 0; side < 2; side++) {
+                    double[] perturbed = state.clone();
+                    perturbed[hidden + j] += side == 0 ? EPSILON : -EPSILON;   // c_k; h_k unchanged
+                    net.restoreState(perturbed, 0);
+                    sides[side] = net.loss(Arrays.copyOfRange(xs, k, steps), targets);
+                }
+                gradient[j] = (sides[0] - sides[1]) / (2 * EPSILON);
+            }
+            net.setStateful(false);
+            double expected = length(gradient);
+            assertEquals(expected, norms[k - 1], 1e-7 * Math.max(1, expected), "‖∂L/∂c_" + k + "‖ along the cell");
+        }
+        assertTrue(length(norms) > 1e-3, "the norms are not all (near) zero: " + Arrays.toString(norms));
+        assertEquals(0, norms[steps - 1], 0.0, "nothing reaches c_T along the cell state");
+    }
+
     /** Σ (V h + c − y)²: the MSE output's loss at one step, from out.weight and out.bias. */
     private static double squaredError(SequenceModel net, double[] h, double[] y) {
         double[] weight = net.parameters().get("out.weight").value().data;

@@ -277,6 +277,17 @@ public interface SequenceModel {
     }
 
     /**
+     * After a traced backward pass of T steps, writes for an LSTM layer's direction the norm of the
+     * gradient its cell state c_k receives from c_{k+1} (k = 1..T, into {@code into[k − 1]}): f_{k+1} ⊙
+     * δc_{k+1}, the memory path, on which the gradient is a product of forget gates (seed 001 §5);
+     * what reaches c_k through h_k is not part of it. Zero at k = T unless a decoder's gradient
+     * seeded the pass ({@code backwardFromState}).
+     */
+    default void cellStateGradientNorms(int layer, int direction, double[] into) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not trace state gradients");
+    }
+
+    /**
      * After a traced backward pass of T steps, writes the forget gates f_k (k = 1..T) of an LSTM layer's
      * direction into the rows of {@code into} (T × hidden): ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1}).
      */

@@ -21,6 +21,7 @@ public final class StateGradientTrace {
     private final List<Layer> layers;
     private final double[][] norms;
     private final double[][] forgetGates;
+    private final double[][] cellNorms;
     private int steps;
 
     /** A trace for the given layers, bottom first, as a generated network lists them. */
@@ -28,6 +29,7 @@ public final class StateGradientTrace {
         this.layers = List.copyOf(layers);
         this.norms = new double[2 * layers.size()][0];
         this.forgetGates = new double[2 * layers.size()][0];
+        this.cellNorms = new double[2 * layers.size()][0];
     }
 
     /**
@@ -46,6 +48,18 @@ public final class StateGradientTrace {
             sum += dh * dh;
         }
         norms[slot][t] = Math.sqrt(sum);
+    }
+
+    /** Records ‖f_{t+1} ⊙ δc_{t+1}‖ of an LSTM slot at step t: what c_t receives along the cell state. */
+    public void cellGradient(int slot, int t, int steps, double[] carry, int hidden) {
+        if (cellNorms[slot].length < steps + 2) {
+            cellNorms[slot] = new double[steps + 2];
+        }
+        double sum = 0;
+        for (int k = 0; k < hidden; k++) {
+            sum += carry[k] * carry[k];
+        }
+        cellNorms[slot][t] = Math.sqrt(sum);
     }
 
     /** Records f_t of an LSTM slot at step t: {@code hidden} values of {@code gates} from {@code at}. */
@@ -90,6 +104,22 @@ public final class StateGradientTrace {
                     + " (the steps of the last traced backward pass)");
         }
         System.arraycopy(norms[slot], 1, into, 0, steps);
+    }
+
+    /** Copies ‖∂L/∂c_k along the cell state‖ of an LSTM layer's direction, k = 1..T, into {@code into[k − 1]}. */
+    public void cellNorms(int layer, int direction, double[] into) {
+        int slot = slot(layer, direction);
+        Layer which = layers.get(layer);
+        if (which.cell() != Cell.LSTM) {
+            throw new IllegalArgumentException("layer " + layer + " (" + which.name() + ") is a " + which.cell()
+                    + " layer: only an LSTM has a cell state");
+        }
+        Objects.requireNonNull(into, "into");
+        if (into.length != steps) {
+            throw new IllegalArgumentException("into has " + into.length + " values, expected " + steps
+                    + " (the steps of the last traced backward pass)");
+        }
+        System.arraycopy(cellNorms[slot], 1, into, 0, steps);
     }
 
     /** Copies f_k of an LSTM layer's direction, k = 1..T of the last traced pass, into the rows of {@code into}. */

@@ -106,12 +106,13 @@ final class LstmCellEmitter extends CellEmitter {
                 .build();
     }
 
-    /** Also f_t, whose products carry δc back (seed 001 §5). */
+    /** Also f_t, whose products carry δc back (seed 001 §5), and what c_t receives along them. */
     @Override
     CodeBlock traceStateGradient() {
         return CodeBlock.builder()
                 .add(super.traceStateGradient())
                 .add(StateGradientTraceEmitter.forgetGates(layer, direction))
+                .add(StateGradientTraceEmitter.cellGradient(layer, direction))
                 .build();
     }
 

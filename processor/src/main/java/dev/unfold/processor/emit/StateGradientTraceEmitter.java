@@ -51,6 +51,12 @@ final class StateGradientTraceEmitter {
                         .addParameter(double[].class, "into")
                         .addStatement("$T.traced($N).norms(layer, direction, into)", TRACE_TYPE, TRACE)
                         .build(),
+                NetworkEmitter.override("cellStateGradientNorms", TypeName.VOID)
+                        .addParameter(int.class, "layer")
+                        .addParameter(int.class, "direction")
+                        .addParameter(double[].class, "into")
+                        .addStatement("$T.traced($N).cellNorms(layer, direction, into)", TRACE_TYPE, TRACE)
+                        .build(),
                 NetworkEmitter.override("forgetGates", TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
@@ -81,6 +87,14 @@ final class StateGradientTraceEmitter {
                 .addStatement("if ($N) $N.forgetGates($L, t, steps, $N, t * $N + $N, $N)", TRACING, TRACE,
                         slot(layer, direction), direction.preactivations(), layer.gateRowsConstant(),
                         layer.hiddenConstant(), layer.hiddenConstant())
+                .build();
+    }
+
+    /** While tracing, ‖f_{t+1} ⊙ δc_{t+1}‖: what an LSTM's c_t receives along the cell state. */
+    static CodeBlock cellGradient(LayerPlan layer, DirectionPlan direction) {
+        return CodeBlock.builder()
+                .addStatement("if ($N) $N.cellGradient($L, t, steps, $N, $N)", TRACING, TRACE, slot(layer, direction),
+                        direction.dcNext(), layer.hiddenConstant())
                 .build();
     }
 

@@ -37,7 +37,7 @@ public final class Planner {
             "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES, "setContexts", NetworkPlan.BATCH_CONTEXT_BIASES,
             "feedTargets", "feedLabels", "feedbackGradients", "feedStep", "feedBack", "keepPrediction",
             "setScheduledSampling", "sampleFeeds",
-            "traceStateGradients", "stateGradientNorms", "forgetGates",
+            "traceStateGradients", "stateGradientNorms", "forgetGates", "cellStateGradientNorms",
             BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);

@@ -21,9 +21,15 @@ import java.util.function.ToDoubleFunction;
  * A stateful network's carried state moves on as after any backward.
  */
 public final class GradientReport {
-    /** One direction of one layer: its norms by distance, its spectrum, its forget gates' products. */
+    /**
+     * One direction of one layer: its norms by distance, its spectrum, and for an LSTM its forget
+     * gates' products over spans of n steps: the mean over units, and the largest unit's mean, which
+     * shows the few cells that keep a memory when the mean over all of them hides them; and
+     * ‖∂L/∂c‖ along the cell state by distance, as {@code norms} (null for other cells).
+     */
     public record Direction(String layer, String direction, Cell cell, double[] norms,
-                            SpectralCheck.Spectrum spectrum, double[] forgetGateProducts) {
+                            SpectralCheck.Spectrum spectrum, double[] forgetGateProducts,
+                            double[] largestForgetGateProducts, double[] cellNorms) {
 
         /** ‖∂L/∂h‖ at distance d = 0..T − 1 from where BPTT starts: {@code norms()[d]}. */
         public double norm(int distance) {
@@ -101,18 +107,31 @@ public final class GradientReport {
         boolean reverse = d == 1;
         double[] byStep = new double[steps];
         model.stateGradientNorms(l, d, byStep);
-        double[] byDistance = new double[steps];
-        for (int k = 1; k <= steps; k++) {
-            byDistance[reverse ? k - 1 : steps - k] = byStep[k - 1];
-        }
+        double[] byDistance = byDistance(byStep, reverse);
         double[] products = null;
+        double[] largest = null;
+        double[] cellByDistance = null;
         if (layer.cell() == Cell.LSTM) {
             double[][] gates = new double[steps][layer.hiddenSize()];
             model.forgetGates(l, d, gates);
             products = forgetGateProducts(gates, reverse);
+            largest = largestForgetGateProducts(gates, reverse);
+            double[] cellByStep = new double[steps];
+            model.cellStateGradientNorms(l, d, cellByStep);
+            cellByDistance = byDistance(cellByStep, reverse);
         }
         return new Direction(layer.name(), layer.bidirectional() ? (reverse ? "reverse" : "forward") : "",
-                layer.cell(), byDistance, spectrum, products);
+                layer.cell(), byDistance, spectrum, products, largest, cellByDistance);
+    }
+
+    /** Values by step k = 1..T, rearranged by distance from where BPTT starts (T, or 1 in reverse). */
+    private static double[] byDistance(double[] byStep, boolean reverse) {
+        int steps = byStep.length;
+        double[] byDistance = new double[steps];
+        for (int k = 1; k <= steps; k++) {
+            byDistance[reverse ? k - 1 : steps - k] = byStep[k - 1];
+        }
+        return byDistance;
     }
 
     /**
@@ -121,10 +140,29 @@ public final class GradientReport {
      * (for the reverse direction, ∂c_k/∂c_{k+n} = diag(f_k ⊙ … ⊙ f_{k+n−1})).
      */
     static double[] forgetGateProducts(double[][] gates, boolean reverse) {
+        double[][] byUnit = unitForgetGateProducts(gates, reverse);
+        double[] means = new double[byUnit.length];
+        for (int n = 0; n < byUnit.length; n++) {
+            means[n] = java.util.Arrays.stream(byUnit[n]).average().orElse(Double.NaN);
+        }
+        return means;
+    }
+
+    /** Entry n − 1: the largest, over units, of a unit's mean product of n consecutive forget gates. */
+    static double[] largestForgetGateProducts(double[][] gates, boolean reverse) {
+        double[][] byUnit = unitForgetGateProducts(gates, reverse);
+        double[] largest = new double[byUnit.length];
+        for (int n = 0; n < byUnit.length; n++) {
+            largest[n] = java.util.Arrays.stream(byUnit[n]).max().orElse(Double.NaN);
+        }
+        return largest;
+    }
+
+    /** [n − 1][unit]: the unit's mean, over every start, of a product of n consecutive forget gates. */
+    private static double[][] unitForgetGateProducts(double[][] gates, boolean reverse) {
         int steps = gates.length;
         int hidden = steps == 0 ? 0 : gates[0].length;
-        double[] means = new double[Math.max(0, steps - 1)];
-        long[] counts = new long[means.length];
+        double[][] means = new double[Math.max(0, steps - 1)][hidden];
         for (int start = 0; start < steps; start++) {
             // from state k = start + 1 to k + n: the forward direction multiplies f_{k+1}.., the reverse f_k..
             int first = reverse ? start : start + 1;
@@ -132,13 +170,15 @@ public final class GradientReport {
                 double product = 1;
                 for (int n = 1; start + n <= steps - 1; n++) {
                     product *= gates[first + n - 1][unit];
-                    means[n - 1] += product;
-                    counts[n - 1]++;
+                    means[n - 1][unit] += product;
                 }
             }
         }
-        for (int n = 0; n < means.length; n++) {
-            means[n] /= counts[n];
+        for (int n = 1; n <= means.length; n++) {
+            int starts = steps - n;   // spans of n steps between states 1..T
+            for (int unit = 0; unit < hidden; unit++) {
+                means[n - 1][unit] /= starts;
+            }
         }
         return means;
     }
@@ -180,6 +220,20 @@ public final class GradientReport {
                 for (int d : distances(products.length + 1)) {
                     if (d > 0) {
                         text.append(String.format(Locale.ROOT, "  %d: %.2e", d, products[d - 1]));
+                    }
+                }
+                text.append('\n');
+                double[] cells = direction.cellNorms();
+                text.append("    ‖∂L/∂c‖ along the cell state at distance");
+                for (int d : distances(cells.length)) {
+                    text.append(String.format(Locale.ROOT, "  %d: %.2e", d, cells[d]));
+                }
+                text.append('\n');
+                double[] largest = direction.largestForgetGateProducts();
+                text.append("    the largest unit's mean product");
+                for (int d : distances(largest.length + 1)) {
+                    if (d > 0) {
+                        text.append(String.format(Locale.ROOT, "  %d: %.2e", d, largest[d - 1]));
                     }
                 }
                 text.append('\n');

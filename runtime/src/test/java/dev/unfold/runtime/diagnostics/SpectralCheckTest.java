@@ -151,4 +151,16 @@ class SpectralCheckTest {
         // reverse: ∂c_k/∂c_{k+n} multiplies f_k … f_{k+n−1}
         assertArrayEquals(new double[] {(a + b) / 2, a * b}, GradientReport.forgetGateProducts(gates, true), 1e-15);
     }
+
+    @Test
+    void theLargestUnitShowsTheCellThatKeepsItsMemory() {
+        // unit 0 forgets half each step, unit 1 keeps everything: the mean hides unit 1, the largest shows it
+        double[][] gates = {{0.5, 1}, {0.5, 1}, {0.5, 1}, {0.5, 1}};
+        assertArrayEquals(new double[] {0.75, 0.625, 0.5625}, GradientReport.forgetGateProducts(gates, false), 1e-15);
+        assertArrayEquals(new double[] {1, 1, 1}, GradientReport.largestForgetGateProducts(gates, false), 1e-15);
+        double[][] mixed = {{0.9, 0.1}, {0.2, 0.8}, {0.5, 0.5}};
+        // forward spans: n = 1 reads f_2 and f_3, n = 2 reads f_2 f_3
+        assertArrayEquals(new double[] {Math.max((0.2 + 0.5) / 2, (0.8 + 0.5) / 2), Math.max(0.2 * 0.5, 0.8 * 0.5)},
+                GradientReport.largestForgetGateProducts(mixed, false), 1e-15);
+    }
 }
