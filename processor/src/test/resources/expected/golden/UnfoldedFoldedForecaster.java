@@ -858,6 +858,11 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     @Override
+    public void cellStateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
+    }
+
+    @Override
     public void forgetGates(int layer, int direction, double[][] into) {
         StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }

@@ -624,6 +624,11 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
+    public void cellStateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
+    }
+
+    @Override
     public void forgetGates(int layer, int direction, double[][] into) {
         StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }

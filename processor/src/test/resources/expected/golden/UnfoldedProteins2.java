@@ -1102,6 +1102,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     @Override
+    public void cellStateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
+    }
+
+    @Override
     public void forgetGates(int layer, int direction, double[][] into) {
         StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }
@@ -1519,6 +1524,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_WIDTH, summaryDhNext, SUMMARY_HIDDEN);
             if (stateGradientTracing) stateGradientTrace.forgetGates(2, t, steps, summaryGates, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
+            if (stateGradientTracing) stateGradientTrace.cellGradient(2, t, steps, summaryDcNext, SUMMARY_HIDDEN);
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell - SUMMARY_HIDDEN;
@@ -1559,6 +1565,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(3, t, steps, null, t * SUMMARY_WIDTH + SUMMARY_HIDDEN, summaryDhNextReverse, SUMMARY_HIDDEN);
             if (stateGradientTracing) stateGradientTrace.forgetGates(3, t, steps, summaryGatesReverse, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
+            if (stateGradientTracing) stateGradientTrace.cellGradient(3, t, steps, summaryDcNextReverse, SUMMARY_HIDDEN);
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell + SUMMARY_HIDDEN;

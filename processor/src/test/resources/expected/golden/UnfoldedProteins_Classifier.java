@@ -831,6 +831,11 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     @Override
+    public void cellStateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
+    }
+
+    @Override
     public void forgetGates(int layer, int direction, double[][] into) {
         StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }
