@@ -16,7 +16,6 @@ import dev.unfold.processor.plan.NetworkPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Output-to-hidden recurrence (seed 002's folded version, h_t = σ(W_oh y_{t−1} + W_ih x_t + b),
@@ -26,17 +25,14 @@ import java.util.Random;
  * so no gradient flows through it and ∂L/∂W_oh = Σ_t δa_t y_{t−1}ᵀ. Running free, ŷ_{t−1} exists
  * only once step t − 1 has reached the output, so {@code forward} goes step by step through
  * {@code step}, which feeds each prediction to the next step in the form the targets take.
- * Networks whose first layer reads only its own state get nothing from here.
+ * Scheduled sampling's choice of what to feed is {@link ScheduledSamplingEmitter}'s. Networks whose
+ * first layer reads only its own state get nothing from here.
  */
 final class FeedbackEmitter {
-    private static final String FED_BACK = NetworkPlan.FED_BACK;
-    private static final String FREE_RUN_STATE = "freeRunState";
-    private static final String FREE_RUN_FED_BACK = "freeRunFedBack";
-    private static final String PROBABILITY = "samplingProbability";
-    private static final String RANDOM = "samplingRandom";
-    private static final String SAMPLED_TARGETS = "sampledTargets";
-    private static final String SAMPLED_LABELS = "sampledLabels";
-    private static final String SAMPLED_OUTPUT = "sampledOutput";
+    static final String FED_BACK = NetworkPlan.FED_BACK;
+    /** Where a pass that runs step by step keeps the carried state, which it must leave as it was. */
+    static final String FREE_RUN_STATE = "freeRunState";
+    static final String FREE_RUN_FED_BACK = "freeRunFedBack";
 
     private final NetworkPlan network;
     private final LayerPlan first;
@@ -58,7 +54,7 @@ final class FeedbackEmitter {
         if (!feedsBack()) {
             return List.of();
         }
-        return List.of(
+        List<FieldSpec> fields = new ArrayList<>(List.of(
                 FieldSpec.builder(double[].class, FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("What the next step's $L reads through W_oh: the last prediction when running free,\n"
                                 + "the last target after a stateful training call; zero at the start.\n", first.name())
@@ -71,27 +67,9 @@ final class FeedbackEmitter {
                 FieldSpec.builder(double[].class, FREE_RUN_FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("The fed-back output, kept for the same reason.\n")
                         .initializer("new double[$N]", output)
-                        .build(),
-                FieldSpec.builder(double.class, PROBABILITY, PRIVATE)
-                        .addJavadoc("Scheduled sampling: how often backward feeds the own prediction instead of the"
-                                + " target; 0 is teacher forcing.\n")
-                        .build(),
-                FieldSpec.builder(Random.class, RANDOM, PRIVATE)
-                        .addJavadoc("The coin flips of scheduled sampling.\n")
-                        .build(),
-                FieldSpec.builder(double[][].class, SAMPLED_TARGETS, PRIVATE)
-                        .addJavadoc("What scheduled sampling chose to feed, laid out as the targets; grows with the"
-                                + " longest sequence.\n")
-                        .initializer("new double[0][]")
-                        .build(),
-                FieldSpec.builder(int[].class, SAMPLED_LABELS, PRIVATE)
-                        .addJavadoc("The same for class labels.\n")
-                        .initializer("new int[0]")
-                        .build(),
-                FieldSpec.builder(double[].class, SAMPLED_OUTPUT, PRIVATE, FINAL)
-                        .addJavadoc("A step's prediction while scheduled sampling chooses.\n")
-                        .initializer("new double[$N]", output)
-                        .build());
+                        .build()));
+        fields.addAll(new ScheduledSamplingEmitter(network).fields());
+        return fields;
     }
 
     List<MethodSpec> methods() {
@@ -107,12 +85,7 @@ final class FeedbackEmitter {
         methods.add(keepTarget(Target.DENSE));
         methods.add(keepTarget(Target.LABELS));
         methods.add(keepPrediction());
-        methods.add(setScheduledSampling());
-        for (Input input : Input.values()) {
-            for (Target target : Target.values()) {
-                methods.add(sampleFeeds(input, target));
-            }
-        }
+        methods.addAll(new ScheduledSamplingEmitter(network).methods());
         return methods;
     }
 
@@ -148,20 +121,9 @@ final class FeedbackEmitter {
                 .build();
     }
 
-    /**
-     * What {@code backward} starts with: the previous outputs its steps will read, {@code fed} — the
-     * targets (teacher forcing), or with scheduled sampling a mix of targets and own predictions.
-     */
+    /** What {@code backward} starts with: the previous outputs its steps read (see {@link ScheduledSamplingEmitter}). */
     CodeBlock prepare(Input input, Target target) {
-        if (!feedsBack()) {
-            return CodeBlock.of("");
-        }
-        String sequence = input == Input.DENSE ? "xs" : "tokens";
-        return target == Target.DENSE
-                ? CodeBlock.of("double[][] fed = $N > 0 ? sampleFeeds($L, targets, steps) : targets;\n", PROBABILITY,
-                        sequence)
-                : CodeBlock.of("int[] fed = $N > 0 ? sampleFeeds($L, labels, steps) : labels;\n", PROBABILITY,
-                        sequence);
+        return feedsBack() ? new ScheduledSamplingEmitter(network).prepare(input, target) : CodeBlock.of("");
     }
 
     /** What a training call adds after the projection: the previous outputs in {@code source} through W_oh. */
@@ -339,78 +301,6 @@ final class FeedbackEmitter {
                 .endControlFlow()
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
                 .addStatement("$N[best] = 1", FED_BACK)
-                .build();
-    }
-
-    private MethodSpec setScheduledSampling() {
-        return NetworkEmitter.override("setScheduledSampling", TypeName.VOID)
-                .addParameter(double.class, "probability")
-                .addParameter(Random.class, "random")
-                .addStatement("$T.sampling(probability, random)", NetworkEmitter.CHECKS)
-                .addStatement("$N = probability", PROBABILITY)
-                .addStatement("$N = random", RANDOM)
-                .build();
-    }
-
-    /**
-     * Scheduled sampling's choice, made running forward step by step from where the pass will start:
-     * after each step, the own prediction (in the targets' form) with the set probability, else the
-     * target, is what the next step reads. Leaves the carried state as it was.
-     */
-    private MethodSpec sampleFeeds(Input input, Target target) {
-        boolean dense = target == Target.DENSE;
-        MethodSpec.Builder method = MethodSpec.methodBuilder("sampleFeeds")
-                .addModifiers(PRIVATE)
-                .returns(dense ? double[][].class : int[].class)
-                .addJavadoc("Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by"
-                        + " step;\nlaid out as the $L, so that teacher forcing's methods take it as they are.\n",
-                        dense ? "targets" : "labels");
-        String step;
-        if (input == Input.DENSE) {
-            method.addParameter(double[][].class, "xs");
-            step = "step(xs[t], " + SAMPLED_OUTPUT + ")";
-        } else {
-            method.addParameter(int[].class, "tokens");
-            step = "step(tokens[t], " + SAMPLED_OUTPUT + ")";
-        }
-        method.addParameter(dense ? double[][].class : int[].class, dense ? "targets" : "labels")
-                .addParameter(int.class, "steps");
-        if (dense) {
-            method.beginControlFlow("if ($N.length < steps)", SAMPLED_TARGETS)
-                    .addStatement("$N = new double[steps][$N]", SAMPLED_TARGETS, output)
-                    .endControlFlow();
-        } else {
-            method.beginControlFlow("if ($N.length < steps)", SAMPLED_LABELS)
-                    .addStatement("$N = new int[steps]", SAMPLED_LABELS)
-                    .endControlFlow();
-        }
-        method.addStatement("saveState($N, 0)", FREE_RUN_STATE)
-                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FED_BACK, FREE_RUN_FED_BACK, output)
-                .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
-                .addStatement("resetState()")
-                .endControlFlow()
-                .beginControlFlow("for (int t = 0; t < steps - 1; t++)")
-                .addStatement(step)
-                .addComment("the step left its own prediction in $N, in the targets' form", FED_BACK)
-                .beginControlFlow("if ($N.nextDouble() >= $N)", RANDOM, PROBABILITY);
-        if (dense) {
-            method.addStatement("$T.arraycopy(targets[t], 0, $N, 0, $N)", System.class, FED_BACK, output)
-                    .endControlFlow()
-                    .addStatement("$T.arraycopy($N, 0, $N[t], 0, $N)", System.class, FED_BACK, SAMPLED_TARGETS, output);
-        } else {
-            method.addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
-                    .addStatement("$N[labels[t]] = 1", FED_BACK)
-                    .endControlFlow()
-                    .addStatement("int chosen = 0")
-                    .beginControlFlow("while ($N[chosen] == 0)", FED_BACK)
-                    .addStatement("chosen++")
-                    .endControlFlow()
-                    .addStatement("$N[t] = chosen", SAMPLED_LABELS);
-        }
-        return method.endControlFlow()
-                .addStatement("restoreState($N, 0)", FREE_RUN_STATE)
-                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FREE_RUN_FED_BACK, FED_BACK, output)
-                .addStatement("return $N", dense ? SAMPLED_TARGETS : SAMPLED_LABELS)
                 .build();
     }
 

@@ -1,0 +1,161 @@
+package dev.unfold.processor.emit;
+
+import static dev.unfold.processor.emit.FeedbackEmitter.FED_BACK;
+import static dev.unfold.processor.emit.FeedbackEmitter.FREE_RUN_FED_BACK;
+import static dev.unfold.processor.emit.FeedbackEmitter.FREE_RUN_STATE;
+import static javax.lang.model.element.Modifier.FINAL;
+import static javax.lang.model.element.Modifier.PRIVATE;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.unfold.processor.emit.NetworkEmitter.Input;
+import dev.unfold.processor.emit.NetworkEmitter.Target;
+import dev.unfold.processor.plan.NetworkPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Scheduled sampling (Bengio et al., 2015) for a network that feeds its output back: with a set
+ * probability, {@code backward} feeds step t + 1 the network's own prediction ŷ_t instead of the
+ * target y_t. Which it is depends on ŷ_t, so the choice is made first, running forward step by
+ * step from where the pass will start; what was chosen is laid out as the targets are, and the
+ * teacher-forced pass then trains on it unchanged ({@link FeedbackEmitter}). Probability 0 skips
+ * all of this.
+ */
+final class ScheduledSamplingEmitter {
+    private static final String PROBABILITY = "samplingProbability";
+    private static final String RANDOM = "samplingRandom";
+    private static final String SAMPLED_TARGETS = "sampledTargets";
+    private static final String SAMPLED_LABELS = "sampledLabels";
+    private static final String SAMPLED_OUTPUT = "sampledOutput";
+
+    private final String output;
+
+    ScheduledSamplingEmitter(NetworkPlan network) {
+        this.output = network.output().sizeConstant();
+    }
+
+    List<FieldSpec> fields() {
+        return List.of(
+                FieldSpec.builder(double.class, PROBABILITY, PRIVATE)
+                        .addJavadoc("Scheduled sampling: how often backward feeds the own prediction instead of the"
+                                + " target; 0 is teacher forcing.\n")
+                        .build(),
+                FieldSpec.builder(Random.class, RANDOM, PRIVATE)
+                        .addJavadoc("The coin flips of scheduled sampling.\n")
+                        .build(),
+                FieldSpec.builder(double[][].class, SAMPLED_TARGETS, PRIVATE)
+                        .addJavadoc("What scheduled sampling chose to feed, laid out as the targets; grows with the"
+                                + " longest sequence.\n")
+                        .initializer("new double[0][]")
+                        .build(),
+                FieldSpec.builder(int[].class, SAMPLED_LABELS, PRIVATE)
+                        .addJavadoc("The same for class labels.\n")
+                        .initializer("new int[0]")
+                        .build(),
+                FieldSpec.builder(double[].class, SAMPLED_OUTPUT, PRIVATE, FINAL)
+                        .addJavadoc("A step's prediction while scheduled sampling chooses.\n")
+                        .initializer("new double[$N]", output)
+                        .build());
+    }
+
+    List<MethodSpec> methods() {
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(setScheduledSampling());
+        for (Input input : Input.values()) {
+            for (Target target : Target.values()) {
+                methods.add(sampleFeeds(input, target));
+            }
+        }
+        return methods;
+    }
+
+    /**
+     * What {@code backward} starts with: the previous outputs its steps will read, {@code fed} — the
+     * targets (teacher forcing), or with scheduled sampling a mix of targets and own predictions.
+     */
+    CodeBlock prepare(Input input, Target target) {
+        String sequence = input == Input.DENSE ? "xs" : "tokens";
+        return target == Target.DENSE
+                ? CodeBlock.of("double[][] fed = $N > 0 ? sampleFeeds($L, targets, steps) : targets;\n", PROBABILITY,
+                        sequence)
+                : CodeBlock.of("int[] fed = $N > 0 ? sampleFeeds($L, labels, steps) : labels;\n", PROBABILITY,
+                        sequence);
+    }
+
+    private MethodSpec setScheduledSampling() {
+        return NetworkEmitter.override("setScheduledSampling", TypeName.VOID)
+                .addParameter(double.class, "probability")
+                .addParameter(Random.class, "random")
+                .addStatement("$T.sampling(probability, random)", NetworkEmitter.CHECKS)
+                .addStatement("$N = probability", PROBABILITY)
+                .addStatement("$N = random", RANDOM)
+                .build();
+    }
+
+    /**
+     * Scheduled sampling's choice, made running forward step by step from where the pass will start:
+     * after each step, the own prediction (in the targets' form) with the set probability, else the
+     * target, is what the next step reads. Leaves the carried state as it was.
+     */
+    private MethodSpec sampleFeeds(Input input, Target target) {
+        boolean dense = target == Target.DENSE;
+        MethodSpec.Builder method = MethodSpec.methodBuilder("sampleFeeds")
+                .addModifiers(PRIVATE)
+                .returns(dense ? double[][].class : int[].class)
+                .addJavadoc("Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by"
+                        + " step;\nlaid out as the $L, so that teacher forcing's methods take it as they are.\n",
+                        dense ? "targets" : "labels");
+        String step;
+        if (input == Input.DENSE) {
+            method.addParameter(double[][].class, "xs");
+            step = "step(xs[t], " + SAMPLED_OUTPUT + ")";
+        } else {
+            method.addParameter(int[].class, "tokens");
+            step = "step(tokens[t], " + SAMPLED_OUTPUT + ")";
+        }
+        method.addParameter(dense ? double[][].class : int[].class, dense ? "targets" : "labels")
+                .addParameter(int.class, "steps");
+        if (dense) {
+            method.beginControlFlow("if ($N.length < steps)", SAMPLED_TARGETS)
+                    .addStatement("$N = new double[steps][$N]", SAMPLED_TARGETS, output)
+                    .endControlFlow();
+        } else {
+            method.beginControlFlow("if ($N.length < steps)", SAMPLED_LABELS)
+                    .addStatement("$N = new int[steps]", SAMPLED_LABELS)
+                    .endControlFlow();
+        }
+        method.addStatement("saveState($N, 0)", FREE_RUN_STATE)
+                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FED_BACK, FREE_RUN_FED_BACK, output)
+                .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
+                .addStatement("resetState()")
+                .endControlFlow()
+                .beginControlFlow("for (int t = 0; t < steps - 1; t++)")
+                .addStatement(step)
+                .addComment("the step left its own prediction in $N, in the targets' form", FED_BACK)
+                .beginControlFlow("if ($N.nextDouble() >= $N)", RANDOM, PROBABILITY);
+        if (dense) {
+            method.addStatement("$T.arraycopy(targets[t], 0, $N, 0, $N)", System.class, FED_BACK, output)
+                    .endControlFlow()
+                    .addStatement("$T.arraycopy($N, 0, $N[t], 0, $N)", System.class, FED_BACK, SAMPLED_TARGETS, output);
+        } else {
+            method.addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
+                    .addStatement("$N[labels[t]] = 1", FED_BACK)
+                    .endControlFlow()
+                    .addStatement("int chosen = 0")
+                    .beginControlFlow("while ($N[chosen] == 0)", FED_BACK)
+                    .addStatement("chosen++")
+                    .endControlFlow()
+                    .addStatement("$N[t] = chosen", SAMPLED_LABELS);
+        }
+        return method.endControlFlow()
+                .addStatement("restoreState($N, 0)", FREE_RUN_STATE)
+                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FREE_RUN_FED_BACK, FED_BACK, output)
+                .addStatement("return $N", dense ? SAMPLED_TARGETS : SAMPLED_LABELS)
+                .build();
+    }
+}
