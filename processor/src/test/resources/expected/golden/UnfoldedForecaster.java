@@ -261,6 +261,26 @@ public final class UnfoldedForecaster implements Forecaster {
     private StateGradientTrace stateGradientTrace;
 
     /**
+     * The batch's initial states, one row per sequence, as setInitialStates copied them.
+     */
+    private double[][] batchInitialStates = new double[0][];
+
+    /**
+     * How many initial states setInitialStates gave; 0 for zero states.
+     */
+    private int batchInitialStateCount;
+
+    /**
+     * During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.
+     */
+    private double[][] batchSeeds;
+
+    /**
+     * Sequences in the last batch, whose states finalStates and initialStateGradients read.
+     */
+    private int batchSequences;
+
+    /**
      * Steps the batch buffers below can hold; batchReserve grows them.
      */
     private int batchSteps;
@@ -880,6 +900,8 @@ public final class UnfoldedForecaster implements Forecaster {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.outputs(ys, batch, batchLengths, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
@@ -896,6 +918,8 @@ public final class UnfoldedForecaster implements Forecaster {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.outputs(ys, batch, batchLengths, OUTPUT);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
@@ -911,6 +935,8 @@ public final class UnfoldedForecaster implements Forecaster {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.targets(targets, batch, batchLengths, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
@@ -936,6 +962,8 @@ public final class UnfoldedForecaster implements Forecaster {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.targets(targets, batch, batchLengths, OUTPUT);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
@@ -948,6 +976,95 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(int[][] tokens, int[][] labels) {
         throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][][]");
+    }
+
+    @Override
+    public void setInitialStates(double[][] states) {
+        if (states == null) {
+            batchInitialStateCount = 0;
+            return;
+        }
+        Batches.states(states, states.length, 20);
+        if (batchInitialStates.length < states.length) {
+            batchInitialStates = new double[states.length][20];
+        }
+        for (int b = 0; b < states.length; b++) {
+            System.arraycopy(states[b], 0, batchInitialStates[b], 0, 20);
+        }
+        batchInitialStateCount = states.length;
+    }
+
+    @Override
+    public void initialStateGradients(double[][] into) {
+        Batches.states(into, batchSequences, 20);
+        BatchKernels.gatherStates(rnnBatchDhNext, batchLengths, false, 0, RNN_HIDDEN, into, batchSequences, 0);
+    }
+
+    @Override
+    public void finalStates(double[][] into) {
+        Batches.states(into, batchSequences, 20);
+        BatchKernels.gatherStates(rnnBatchH, batchLengths, true, RNN_HIDDEN, RNN_HIDDEN, into, batchSequences, 0);
+    }
+
+    @Override
+    public void backwardFromStates(double[][][] xs, double[][] gradients) {
+        Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
+        int steps = Batches.longest(xs, INPUT);
+        int batch = xs.length;
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
+        Batches.states(gradients, batch, stateSize());
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        rnnBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        batchSeeds = gradients;
+        try {
+            batchBackpropagateFromStates(steps, lanes);
+        } finally {
+            batchSeeds = null;
+        }
+        rnnBatchInputGradients(steps, lanes);
+    }
+
+    @Override
+    public void backwardFromStates(int[][] tokens, double[][] gradients) {
+        Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
+        int steps = Batches.longest(tokens, INPUT);
+        int batch = tokens.length;
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
+        Batches.states(gradients, batch, stateSize());
+        rnnBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        batchSeeds = gradients;
+        try {
+            batchBackpropagateFromStates(steps, lanes);
+        } finally {
+            batchSeeds = null;
+        }
+        rnnBatchInputGradientsFromTokens(tokens, batch, steps);
+    }
+
+    /**
+     * Batched BPTT from each sequence's ∂L/∂(final state), with no loss at the output: adds
+     * every gradient but the first layer's ∂L/∂W_ih.
+     */
+    private void batchBackpropagateFromStates(int steps, int lanes) {
+        // the output is not part of this loss: nothing arrives from above
+        for (int row = RNN_HIDDEN; row < (steps + 1) * RNN_HIDDEN; row++) {
+            Arrays.fill(rnnBatchDhAbove[row], 0, lanes, 0.0);
+        }
+        rnnBatchBackward(steps, lanes);
+        rnnBatchGradients(steps, lanes);
     }
 
     /**
@@ -1013,6 +1130,10 @@ public final class UnfoldedForecaster implements Forecaster {
     private void batchUnroll(int steps, int lanes) {
         for (int k = 0; k < RNN_HIDDEN; k++) {
             Arrays.fill(rnnBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        if (batchInitialStateCount > 0) {
+            // each sequence starts from its own state (a decoder, from its encoder's)
+            BatchKernels.scatterStates(batchInitialStates, batchInitialStateCount, 0, rnnBatchH, 0, RNN_HIDDEN);
         }
         rnnBatchRecur(steps, lanes);
         batchOutputLogits(steps, lanes);
@@ -1087,6 +1208,10 @@ public final class UnfoldedForecaster implements Forecaster {
             Arrays.fill(rnnBatchDhNext[k], 0, lanes, 0.0);
         }
         for (int t = steps; t >= 1; t--) {
+            if (batchSeeds != null) {
+                // backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step
+                BatchKernels.seedEnding(batchSeeds, 0, batchLengths, t, rnnBatchDhNext, RNN_HIDDEN);
+            }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)

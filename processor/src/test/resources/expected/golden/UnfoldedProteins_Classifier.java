@@ -387,6 +387,26 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private StateGradientTrace stateGradientTrace;
 
     /**
+     * The batch's initial states, one row per sequence, as setInitialStates copied them.
+     */
+    private double[][] batchInitialStates = new double[0][];
+
+    /**
+     * How many initial states setInitialStates gave; 0 for zero states.
+     */
+    private int batchInitialStateCount;
+
+    /**
+     * During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.
+     */
+    private double[][] batchSeeds;
+
+    /**
+     * Sequences in the last batch, whose states finalStates and initialStateGradients read.
+     */
+    private int batchSequences;
+
+    /**
      * Steps the batch buffers below can hold; batchReserve grows them.
      */
     private int batchSteps;
@@ -1214,6 +1234,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.outputs(ys, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
@@ -1230,6 +1252,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.outputs(ys, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
@@ -1245,6 +1269,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.targets(targets, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
@@ -1265,6 +1291,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.labels(labels, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
@@ -1285,6 +1313,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.targets(targets, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
@@ -1303,6 +1333,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
         Batches.labels(labels, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
@@ -1310,6 +1342,99 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         batchBackpropagate(steps, lanes);
         encoderBatchInputGradientsFromTokens(tokens, batch, steps);
         return loss;
+    }
+
+    @Override
+    public void setInitialStates(double[][] states) {
+        if (states == null) {
+            batchInitialStateCount = 0;
+            return;
+        }
+        Batches.states(states, states.length, 14);
+        if (batchInitialStates.length < states.length) {
+            batchInitialStates = new double[states.length][14];
+        }
+        for (int b = 0; b < states.length; b++) {
+            System.arraycopy(states[b], 0, batchInitialStates[b], 0, 14);
+        }
+        batchInitialStateCount = states.length;
+    }
+
+    @Override
+    public void initialStateGradients(double[][] into) {
+        Batches.states(into, batchSequences, 14);
+        BatchKernels.gatherStates(encoderBatchDhNext, batchLengths, false, 0, ENCODER_HIDDEN, into, batchSequences, 0);
+        BatchKernels.gatherStates(summaryBatchDhNext, batchLengths, false, 0, SUMMARY_HIDDEN, into, batchSequences, 8);
+    }
+
+    @Override
+    public void finalStates(double[][] into) {
+        Batches.states(into, batchSequences, 14);
+        BatchKernels.gatherStates(encoderBatchH, batchLengths, true, ENCODER_HIDDEN, ENCODER_HIDDEN, into, batchSequences, 0);
+        BatchKernels.gatherStates(summaryBatchH, batchLengths, true, SUMMARY_HIDDEN, SUMMARY_HIDDEN, into, batchSequences, 8);
+    }
+
+    @Override
+    public void backwardFromStates(double[][][] xs, double[][] gradients) {
+        Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
+        int steps = Batches.longest(xs, INPUT);
+        int batch = xs.length;
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
+        Batches.states(gradients, batch, stateSize());
+        batchReserveInputs();
+        batchGatherInputs(xs, batch, steps, lanes);
+        encoderBatchProjectInputs(steps, lanes);
+        batchUnroll(steps, lanes);
+        batchSeeds = gradients;
+        try {
+            batchBackpropagateFromStates(steps, lanes);
+        } finally {
+            batchSeeds = null;
+        }
+        encoderBatchInputGradients(steps, lanes);
+    }
+
+    @Override
+    public void backwardFromStates(int[][] tokens, double[][] gradients) {
+        Batches.requireStateless(stateful);
+        StateGradientTrace.refuseBatch(stateGradientTracing);
+        int steps = Batches.longest(tokens, INPUT);
+        int batch = tokens.length;
+        int lanes = BatchKernels.lanes(batch);
+        batchReserve(steps, lanes);
+        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        batchSequences = batch;
+        Batches.states(gradients, batch, stateSize());
+        encoderBatchProjectTokens(tokens, batch, steps, lanes);
+        batchUnroll(steps, lanes);
+        batchSeeds = gradients;
+        try {
+            batchBackpropagateFromStates(steps, lanes);
+        } finally {
+            batchSeeds = null;
+        }
+        encoderBatchInputGradientsFromTokens(tokens, batch, steps);
+    }
+
+    /**
+     * Batched BPTT from each sequence's ∂L/∂(final state), with no loss at the output: adds
+     * every gradient but the first layer's ∂L/∂W_ih.
+     */
+    private void batchBackpropagateFromStates(int steps, int lanes) {
+        // the output is not part of this loss: nothing arrives from above
+        for (int row = SUMMARY_HIDDEN; row < (steps + 1) * SUMMARY_HIDDEN; row++) {
+            Arrays.fill(summaryBatchDhAbove[row], 0, lanes, 0.0);
+        }
+        summaryBatchBackward(steps, lanes);
+        summaryBatchGradients(steps, lanes);
+        encoderBatchBackward(steps, lanes);
+        encoderBatchGradients(steps, lanes);
     }
 
     /**
@@ -1382,10 +1507,18 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int k = 0; k < ENCODER_HIDDEN; k++) {
             Arrays.fill(encoderBatchH[k], 0, lanes, 0.0);   // h_0 = 0
         }
+        if (batchInitialStateCount > 0) {
+            // each sequence starts from its own state (a decoder, from its encoder's)
+            BatchKernels.scatterStates(batchInitialStates, batchInitialStateCount, 0, encoderBatchH, 0, ENCODER_HIDDEN);
+        }
         encoderBatchRecur(steps, lanes);
         summaryBatchProjectInputs(steps, lanes);
         for (int k = 0; k < SUMMARY_HIDDEN; k++) {
             Arrays.fill(summaryBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        if (batchInitialStateCount > 0) {
+            // each sequence starts from its own state (a decoder, from its encoder's)
+            BatchKernels.scatterStates(batchInitialStates, batchInitialStateCount, 8, summaryBatchH, 0, SUMMARY_HIDDEN);
         }
         summaryBatchRecur(steps, lanes);
         batchOutputLogits(steps, lanes);
@@ -1462,6 +1595,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             Arrays.fill(encoderBatchDhNext[k], 0, lanes, 0.0);
         }
         for (int t = steps; t >= 1; t--) {
+            if (batchSeeds != null) {
+                // backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step
+                BatchKernels.seedEnding(batchSeeds, 0, batchLengths, t, encoderBatchDhNext, ENCODER_HIDDEN);
+            }
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)
@@ -1574,6 +1711,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
         }
         for (int t = steps; t >= 1; t--) {
+            if (batchSeeds != null) {
+                // backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step
+                BatchKernels.seedEnding(batchSeeds, 8, batchLengths, t, summaryBatchDhNext, SUMMARY_HIDDEN);
+            }
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)

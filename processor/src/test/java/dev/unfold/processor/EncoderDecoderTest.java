@@ -192,4 +192,94 @@ class EncoderDecoderTest {
                 + " 3], the decoder's [GRU 4, GRU 3]; layer l of each must have the same size and both or neither be"
                 + " an LSTM", thrown.getMessage());
     }
+
+    /**
+     * Sequence to sequence in masked batches: an encoder's batched final states are each
+     * sequence's own; a decoder started from them (setInitialStates) gives the loss, gradients and
+     * initial-state gradients of its sequences run one by one; the encoder's backwardFromStates
+     * gives the gradients of backwardFromState one by one. Different lengths in every batch.
+     */
+    @EachCompiler
+    void batchesOfPairsEqualThePairsOneByOne(TestCompiler compiler) {
+        Random random = new Random(17);
+        int count = 10;
+        int[][] sources = new int[count][];
+        int[][] inputs = new int[count][];
+        int[][] labels = new int[count][];
+        for (int b = 0; b < count; b++) {
+            sources[b] = random.ints(1 + random.nextInt(7), 0, 5).toArray();
+            inputs[b] = random.ints(1 + random.nextInt(6), 0, 6).toArray();
+            labels[b] = random.ints(inputs[b].length, 0, 6).toArray();
+        }
+        SequenceModel encoder = network(compiler, "Source", 1);
+        SequenceModel decoder = network(compiler, "English", 2);
+        int size = encoder.stateSize();
+
+        // one by one, as EncoderDecoder runs a pair
+        double[][] states = new double[count][size];
+        double[][] stateGradients = new double[count][size];
+        double alone = 0;
+        encoder.parameters().zeroGradients();
+        decoder.parameters().zeroGradients();
+        for (int b = 0; b < count; b++) {
+            encoder.forward(sources[b], new double[sources[b].length][2]);
+            encoder.finalState(states[b], 0);
+            decoder.setStateful(true);
+            decoder.restoreState(states[b], 0);
+            alone += decoder.backward(inputs[b], labels[b]);
+            decoder.setStateful(false);
+            decoder.initialStateGradient(stateGradients[b], 0);
+            encoder.backwardFromState(sources[b], stateGradients[b], 0);
+        }
+        List<double[]> expected = gradients(encoder, decoder);
+
+        // in one batch each
+        encoder.parameters().zeroGradients();
+        decoder.parameters().zeroGradients();
+        double[][][] outputs = new double[count][][];
+        for (int b = 0; b < count; b++) {
+            outputs[b] = new double[sources[b].length][2];
+        }
+        encoder.forward(sources, outputs);
+        double[][] batchStates = new double[count][size];
+        encoder.finalStates(batchStates);
+        for (int b = 0; b < count; b++) {
+            assertArrayEquals(states[b], batchStates[b], 1e-12, "final state of sequence " + b);
+        }
+        decoder.setInitialStates(batchStates);
+        assertEquals(alone, decoder.backward(inputs, labels), 1e-10);
+        decoder.setInitialStates(null);
+        double[][] batchStateGradients = new double[count][size];
+        decoder.initialStateGradients(batchStateGradients);
+        for (int b = 0; b < count; b++) {
+            assertArrayEquals(stateGradients[b], batchStateGradients[b], 1e-12, "initial-state gradient " + b);
+        }
+        encoder.backwardFromStates(sources, batchStateGradients);
+        List<double[]> together = gradients(encoder, decoder);
+        for (int p = 0; p < expected.size(); p++) {
+            assertArrayEquals(expected.get(p), together.get(p), 1e-10, "parameter " + p);
+        }
+        assertTrue(expected.stream().anyMatch(g -> java.util.Arrays.stream(g).anyMatch(v -> v != 0)));
+    }
+
+    @EachCompiler
+    void batchedStatesSayWhatIsWrong(TestCompiler compiler) {
+        SequenceModel decoder = network(compiler, "English", 2);
+        decoder.setInitialStates(new double[2][decoder.stateSize()]);
+        assertEquals("the batch has 3 sequences but setInitialStates gave 2 states: give one state per sequence, or"
+                        + " null for zero states",
+                assertThrows(IllegalArgumentException.class,
+                        () -> decoder.backward(new int[][] {{1}, {2}, {3}}, new int[][] {{1}, {2}, {3}})).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> decoder.setInitialStates(new double[][] {new double[3]}));
+    }
+
+    private static List<double[]> gradients(SequenceModel... networks) {
+        List<double[]> all = new java.util.ArrayList<>();
+        for (SequenceModel net : networks) {
+            for (dev.unfold.runtime.Parameter p : net.parameters()) {
+                all.add(p.gradient().data.clone());
+            }
+        }
+        return all;
+    }
 }

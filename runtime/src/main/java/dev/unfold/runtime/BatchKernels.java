@@ -95,6 +95,50 @@ public final class BatchKernels {
     }
 
     /**
+     * Adds {@code seeds[b][offset..offset + count]} to lane b of the carried gradient rows at the step
+     * where sequence b ends ({@code lengths[b] == t}): BPTT seeded with ∂L/∂(final state) of each
+     * sequence at its own last step.
+     */
+    public static void seedEnding(double[][] seeds, int offset, int[] lengths, int t, double[][] carried, int count) {
+        for (int b = 0; b < seeds.length; b++) {
+            if (lengths[b] == t) {
+                double[] seed = seeds[b];
+                for (int k = 0; k < count; k++) {
+                    carried[k][b] += seed[offset + k];
+                }
+            }
+        }
+    }
+
+    /**
+     * Lane b of rows {@code from..from + count} from {@code states[b][offset..]} for every given
+     * state: a batch's initial states, laid out as {@code saveState} lays one out.
+     */
+    public static void scatterStates(double[][] states, int count, int offset, double[][] rows, int from, int width) {
+        for (int b = 0; b < count; b++) {
+            double[] state = states[b];
+            for (int k = 0; k < width; k++) {
+                rows[from + k][b] = state[offset + k];
+            }
+        }
+    }
+
+    /**
+     * {@code into[b][offset..offset + width]} = lane b of rows {@code rowOf(b)..}: row
+     * {@code lengths[b] · stride + k} when {@code atEnd} (each sequence's own last step), row k otherwise.
+     */
+    public static void gatherStates(double[][] rows, int[] lengths, boolean atEnd, int stride, int width,
+                                    double[][] into, int count, int offset) {
+        for (int b = 0; b < count; b++) {
+            int from = atEnd ? lengths[b] * stride : 0;
+            double[] state = into[b];
+            for (int k = 0; k < width; k++) {
+                state[offset + k] = rows[from + k][b];
+            }
+        }
+    }
+
+    /**
      * Sets rows {@code from .. from + count − 1} to zero in the lanes of the sequences that have
      * ended before step {@code t} ({@code lengths[b] < t}): in a batch of different lengths, a
      * finished sequence keeps a zero state and passes no gradient, so its padding changes nothing.

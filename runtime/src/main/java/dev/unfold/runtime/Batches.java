@@ -29,6 +29,30 @@ public final class Batches {
         }
     }
 
+    /** Checks that setInitialStates, if it gave any, gave one state per sequence of the batch. */
+    public static void initialStateCount(int states, int batch) {
+        if (states != 0 && states != batch) {
+            throw new IllegalArgumentException("the batch has " + batch + " sequences but setInitialStates gave "
+                    + states + " states: give one state per sequence, or null for zero states");
+        }
+    }
+
+    /** Checks one state array per sequence of the batch, each of {@code size} values. */
+    public static void states(double[][] states, int batch, int size) {
+        Objects.requireNonNull(states, "states");
+        if (states.length < batch) {
+            throw new IllegalArgumentException("expected a state for each of the batch's " + batch
+                    + " sequences, got " + states.length);
+        }
+        for (int b = 0; b < batch; b++) {
+            try {
+                Checks.state(states[b], 0, size);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
     /** Checks a batch of dense sequences, which may differ in length; returns the longest length T. */
     public static int longest(double[][][] xs, int width) {
         count(xs, "xs");

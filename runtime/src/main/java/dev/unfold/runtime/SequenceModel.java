@@ -256,6 +256,50 @@ public interface SequenceModel {
     }
 
     /**
+     * Sets one initial state per sequence for the batched calls to come, each laid out as
+     * {@link #saveState} lays one out: sequence b of each batch starts from {@code states[b]} instead
+     * of zero, until set again; {@code null} goes back to zero states. The batches must have as many
+     * sequences as there are states. Copies them; allocates only for a larger batch than before. A
+     * decoder's batched pass, each sequence started from its encoder's final state.
+     *
+     * @throws UnsupportedOperationException if the network cannot carry state (a bidirectional layer)
+     */
+    default void setInitialStates(double[][] states) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot start a batch from given states");
+    }
+
+    /**
+     * After a batched {@code backward}, writes into {@code into[b]} (each {@link #stateSize()} long)
+     * what sequence b's initial state received: {@link #initialStateGradient} for every sequence.
+     */
+    default void initialStateGradients(double[][] into) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot start a batch from given states");
+    }
+
+    /**
+     * After a batched {@code forward} or {@code backward}, writes into {@code into[b]} the state
+     * sequence b ended in, at its own last step, laid out as {@link #saveState}'s: what an encoder
+     * hands its decoders.
+     */
+    default void finalStates(double[][] into) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot hand on final states");
+    }
+
+    /**
+     * {@link #backwardFromState(double[][], double[], int)} for a batch: forward over every sequence,
+     * then BPTT seeded at each sequence's own last step with {@code gradients[b]}, no loss at the
+     * output. Adds every parameter's gradient.
+     */
+    default void backwardFromStates(double[][][] xs, double[][] gradients) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot hand on final states");
+    }
+
+    /** {@link #backwardFromStates(double[][][], double[][])} for token input. */
+    default void backwardFromStates(int[][] tokens, double[][] gradients) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot hand on final states");
+    }
+
+    /**
      * Gradient diagnostics (seed 001 §5): while on, every single-sequence {@code backward} and
      * {@code backwardFromState} records ‖∂L/∂h_k‖ at every step k of every layer and direction, and
      * an LSTM's forget gates, for {@link #stateGradientNorms} and {@link #forgetGates}. Off for a

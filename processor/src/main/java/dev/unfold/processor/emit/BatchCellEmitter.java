@@ -29,19 +29,22 @@ abstract class BatchCellEmitter extends CellEmitter {
     final DirectionPlan.Batch batch;
     final LayerPlan.Batch layerBatch;
     final BatchPlan network;
+    /** What each BPTT step starts with: a seed for sequences ending there, or nothing. */
+    final CodeBlock seed;
 
-    BatchCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
+    BatchCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
         super(layer, direction, true, null);
         this.network = network;
+        this.seed = seed;
         this.batch = direction.batch();
         this.layerBatch = layer.batch();
     }
 
-    static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
+    static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
         return switch (layer.cell()) {
-            case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction);
-            case LSTM -> new BatchLstmCellEmitter(network, layer, direction);
-            case GRU -> new BatchGruCellEmitter(network, layer, direction);
+            case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction, seed);
+            case LSTM -> new BatchLstmCellEmitter(network, layer, direction, seed);
+            case GRU -> new BatchGruCellEmitter(network, layer, direction, seed);
         };
     }
 

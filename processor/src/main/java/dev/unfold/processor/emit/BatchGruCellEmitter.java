@@ -10,8 +10,8 @@ import java.util.Arrays;
 /** {@link GruCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchGruCellEmitter extends BatchCellEmitter {
 
-    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
-        super(network, layer, direction);
+    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
+        super(network, layer, direction, seed);
     }
 
     private CodeBlock bindRows() {
@@ -89,6 +89,7 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .add("// nothing flows back from beyond the last step\n")
                 .add(zeroCarried(batch.dhNext()))
                 .beginControlFlow(bpttLoop())
+                .add(seed)
                 .add(bindStates())
                 .add(bindRows())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())

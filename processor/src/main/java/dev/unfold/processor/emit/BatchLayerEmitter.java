@@ -32,7 +32,8 @@ final class BatchLayerEmitter {
         this.layer = layer;
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(BatchCellEmitter.of(network.batch(), layer, direction));
+            cells.add(BatchCellEmitter.of(network.batch(), layer, direction,
+                    new BatchStateEmitter(network).seed(layer, direction)));
         }
     }
 
@@ -59,6 +60,9 @@ final class BatchLayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         for (BatchCellEmitter cell : cells) {
             code.add(cell.zeroInitialStates());
+            if (!cell.direction.reverse()) {
+                code.add(new BatchStateEmitter(network).restoreInitialState(layer));
+            }
             code.addStatement("$N(steps, lanes)", cell.batch.recur());
         }
         return code.build();

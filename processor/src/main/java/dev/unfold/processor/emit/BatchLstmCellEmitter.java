@@ -9,8 +9,8 @@ import dev.unfold.processor.plan.LayerPlan;
 /** {@link LstmCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchLstmCellEmitter extends BatchCellEmitter {
 
-    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
-        super(network, layer, direction);
+    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
+        super(network, layer, direction, seed);
     }
 
     @Override
@@ -87,6 +87,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .add(zeroCarried(batch.dhNext()))
                 .add(zeroCarried(batch.dcNext()))
                 .beginControlFlow(bpttLoop())
+                .add(seed)
                 .add(bindState())
                 .add(LstmCellEmitter.bindRows(layer, direction))
                 .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())

@@ -37,12 +37,15 @@ final class BatchNetworkEmitter {
                 .addParameter(int.class, "lanes");
     }
 
+    /** Per-sequence initial and final states, for sequence to sequence in batches. */
+    private final BatchStateEmitter states;
     private final NetworkPlan network;
     private final BatchPlan batch;
     private final List<BatchLayerEmitter> layers = new ArrayList<>();
 
     BatchNetworkEmitter(NetworkPlan network) {
         this.network = network;
+        this.states = new BatchStateEmitter(network);
         this.batch = network.batch();
         for (LayerPlan layer : network.layers()) {
             layers.add(new BatchLayerEmitter(network, layer));
@@ -109,7 +112,7 @@ final class BatchNetworkEmitter {
         if (network.runsOneSequenceAtATime()) {
             return List.of();
         }
-        List<FieldSpec> fields = new ArrayList<>();
+        List<FieldSpec> fields = new ArrayList<>(states.fields());
         fields.add(FieldSpec.builder(int.class, batch.steps(), PRIVATE)
                 .addJavadoc("Steps the batch buffers below can hold; $N grows them.\n", BatchPlan.RESERVE)
                 .build());
@@ -152,6 +155,12 @@ final class BatchNetworkEmitter {
         for (Input input : Input.values()) {
             methods.add(backward(input, Target.DENSE));
             methods.add(backward(input, Target.LABELS));
+        }
+        methods.addAll(states.methods());
+        if (states.applies()) {
+            methods.add(backwardFromStates(Input.DENSE));
+            methods.add(backwardFromStates(Input.TOKENS));
+            methods.add(backpropagateFromStates());
         }
         methods.add(reserve());
         methods.add(reserveInputs());
@@ -278,7 +287,53 @@ final class BatchNetworkEmitter {
                 .addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
                 .addStatement("$N(steps, lanes)", BatchPlan.RESERVE)
                 .addStatement("$N = $T.lengths($L, steps, $N, lanes)", batch.shortest(), BATCHES, inputName(input),
-                        batch.lengths());
+                        batch.lengths())
+                .addCode(states.noteBatch());
+    }
+
+    /** An encoder's batched backward pass: forward, then BPTT seeded at each sequence's own last step. */
+    private MethodSpec backwardFromStates(Input input) {
+        MethodSpec.Builder method = NetworkEmitter.override("backwardFromStates", TypeName.VOID);
+        addInput(method, input);
+        method.addParameter(double[][].class, "gradients");
+        refuseWhenStateful(method);
+        method.addCode(StateGradientTraceEmitter.refuseBatch());
+        measure(method, input);
+        method.addStatement("$T.states(gradients, batch, stateSize())", BATCHES);
+        prepare(method, input);
+        method.addStatement("$N = gradients", BatchStateEmitter.SEEDS)
+                .beginControlFlow("try")
+                .addStatement("batchBackpropagateFromStates(steps, lanes)")
+                .nextControlFlow("finally")
+                .addStatement("$N = null", BatchStateEmitter.SEEDS)
+                .endControlFlow();
+        LayerPlan first = network.layers().get(0);
+        if (input == Input.DENSE) {
+            method.addStatement("$N(steps, lanes)", first.batch().inputGradients());
+        } else {
+            method.addStatement("$N(tokens, batch, steps)", first.batch().inputGradientsFromTokens());
+        }
+        return method.build();
+    }
+
+    /** Batched BPTT with no loss at the output, each layer seeded where each sequence ends. */
+    private MethodSpec backpropagateFromStates() {
+        LayerPlan top = network.topLayer();
+        MethodSpec.Builder method = MethodSpec.methodBuilder("batchBackpropagateFromStates")
+                .addModifiers(PRIVATE)
+                .addJavadoc("Batched BPTT from each sequence's ∂L/∂(final state), with no loss at the output: adds\n"
+                        + "every gradient but the first layer's ∂L/∂W_ih.\n")
+                .addParameter(int.class, "steps")
+                .addParameter(int.class, "lanes")
+                .addComment("the output is not part of this loss: nothing arrives from above")
+                .beginControlFlow("for (int row = $N; row < (steps + 1) * $N; row++)", top.widthConstant(),
+                        top.widthConstant())
+                .addStatement("$T.fill($N[row], 0, lanes, 0.0)", Arrays.class, top.batch().statesGradient())
+                .endControlFlow();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            method.addCode(layers.get(i).backpropagate());
+        }
+        return method.build();
     }
 
     /** How many output rows each sequence has: its length, or 1 for many-to-one. */

@@ -9,8 +9,8 @@ import dev.unfold.processor.plan.LayerPlan;
 /** {@link SimpleCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchSimpleCellEmitter extends BatchCellEmitter {
 
-    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction) {
-        super(network, layer, direction);
+    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
+        super(network, layer, direction, seed);
     }
 
     @Override
@@ -59,6 +59,7 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                 .add("// nothing flows back from beyond the last step\n")
                 .add(zeroCarried(batch.dhNext()))
                 .beginControlFlow(bpttLoop())
+                .add(seed)
                 .add(bindState())
                 .addStatement("int row = t * $N", layer.hiddenConstant())
                 .add("// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L; $L\n", "{" + laterStep() + "}",

@@ -97,6 +97,10 @@ final class StreamingEmitter {
 
     /** The length of a saved state: every layer's h, and c for an LSTM. */
     int stateLength() {
+        return stateLength(network);
+    }
+
+    static int stateLength(NetworkPlan network) {
         int size = 0;
         for (LayerPlan layer : network.layers()) {
             size += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
@@ -111,6 +115,10 @@ final class StreamingEmitter {
 
     /** Where each layer's part of a state array starts: h, then c for an LSTM, layer after layer. */
     private int[] stateOffsets() {
+        return stateOffsets(network);
+    }
+
+    static int[] stateOffsets(NetworkPlan network) {
         int[] offsets = new int[network.layers().size()];
         int at = 0;
         for (LayerPlan layer : network.layers()) {

@@ -1,0 +1,182 @@
+package dev.unfold.processor.emit;
+
+import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static javax.lang.model.element.Modifier.PRIVATE;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.unfold.processor.plan.BatchPlan;
+import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import java.util.List;
+
+/**
+ * Per-sequence states in the batched pass, for sequence to sequence in batches: an encoder's
+ * {@code finalStates} (each sequence's state at its own last step) and its
+ * {@code backwardFromStates} (BPTT seeded at each sequence's own last step, which the masked pass
+ * reaches with nothing carried for that lane, so the seed is simply added there); a decoder's
+ * {@code setInitialStates} (each lane's row 0 instead of zero) and {@code initialStateGradients}
+ * (what BPTT carries out of step 1, lane by lane). States are laid out as {@code saveState} lays
+ * one out. Networks that cannot carry state, or run a batch one sequence after another, get
+ * nothing from here.
+ */
+final class BatchStateEmitter {
+    static final String INITIAL_STATES = "batchInitialStates";
+    static final String INITIAL_STATE_COUNT = "batchInitialStateCount";
+    static final String SEEDS = "batchSeeds";
+    static final String SEQUENCES = "batchSequences";
+
+    private final NetworkPlan network;
+    private final BatchPlan batch;
+    private final int[] offsets;
+    private final int stateSize;
+
+    BatchStateEmitter(NetworkPlan network) {
+        this.network = network;
+        this.batch = network.batch();
+        this.offsets = StreamingEmitter.stateOffsets(network);
+        this.stateSize = StreamingEmitter.stateLength(network);
+    }
+
+    /** Whether the network's batches can start from, and hand on, per-sequence states. */
+    static boolean applies(NetworkPlan network) {
+        return network.layers().stream().noneMatch(LayerPlan::isBidirectional) && !network.runsOneSequenceAtATime();
+    }
+
+    boolean applies() {
+        return applies(network);
+    }
+
+    List<FieldSpec> fields() {
+        if (!applies()) {
+            return List.of();
+        }
+        return List.of(
+                FieldSpec.builder(double[][].class, INITIAL_STATES, PRIVATE)
+                        .addJavadoc("The batch's initial states, one row per sequence, as setInitialStates copied them.\n")
+                        .initializer("new double[0][]")
+                        .build(),
+                FieldSpec.builder(int.class, INITIAL_STATE_COUNT, PRIVATE)
+                        .addJavadoc("How many initial states setInitialStates gave; 0 for zero states.\n")
+                        .build(),
+                FieldSpec.builder(double[][].class, SEEDS, PRIVATE)
+                        .addJavadoc("During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.\n")
+                        .build(),
+                FieldSpec.builder(int.class, SEQUENCES, PRIVATE)
+                        .addJavadoc("Sequences in the last batch, whose states finalStates and initialStateGradients read.\n")
+                        .build());
+    }
+
+    List<MethodSpec> methods() {
+        if (!applies()) {
+            return List.of();
+        }
+        return List.of(setInitialStates(), initialStateGradients(), finalStates());
+    }
+
+    /** What a batched call checks and notes once it knows its batch size. */
+    CodeBlock noteBatch() {
+        if (!applies()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .addStatement("$T.initialStateCount($N, batch)", BatchNetworkEmitter.BATCHES, INITIAL_STATE_COUNT)
+                .addStatement("$N = batch", SEQUENCES)
+                .build();
+    }
+
+    /** After a layer's initial state is zeroed: each given sequence's own instead. */
+    CodeBlock restoreInitialState(LayerPlan layer) {
+        if (!applies()) {
+            return CodeBlock.of("");
+        }
+        int at = offsets[layer.index()];
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("if ($N > 0)", INITIAL_STATE_COUNT)
+                .add("// each sequence starts from its own state (a decoder, from its encoder's)\n")
+                .addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, INITIAL_STATES,
+                        INITIAL_STATE_COUNT, at, layer.batch().states(), layer.hiddenConstant());
+        DirectionPlan direction = layer.directions().get(0);
+        if (direction.batch().cellStates() != null) {
+            code.addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, INITIAL_STATES,
+                    INITIAL_STATE_COUNT, at + layer.hidden(), direction.batch().cellStates(), layer.hiddenConstant());
+        }
+        return code.endControlFlow().build();
+    }
+
+    /** The first statement of a batched BPTT step: a sequence ending here receives its seed. */
+    CodeBlock seed(LayerPlan layer, DirectionPlan direction) {
+        if (!applies()) {
+            return CodeBlock.of("");
+        }
+        int at = offsets[layer.index()];
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("if ($N != null)", SEEDS)
+                .add("// backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step\n")
+                .addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at, batch.lengths(),
+                        direction.batch().dhNext(), layer.hiddenConstant());
+        if (direction.batch().dcNext() != null) {
+            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at + layer.hidden(),
+                    batch.lengths(), direction.batch().dcNext(), layer.hiddenConstant());
+        }
+        return code.endControlFlow().build();
+    }
+
+    private MethodSpec setInitialStates() {
+        return NetworkEmitter.override("setInitialStates", TypeName.VOID)
+                .addParameter(double[][].class, "states")
+                .beginControlFlow("if (states == null)")
+                .addStatement("$N = 0", INITIAL_STATE_COUNT)
+                .addStatement("return")
+                .endControlFlow()
+                .addStatement("$T.states(states, states.length, $L)", BatchNetworkEmitter.BATCHES, stateSize)
+                .beginControlFlow("if ($N.length < states.length)", INITIAL_STATES)
+                .addStatement("$N = new double[states.length][$L]", INITIAL_STATES, stateSize)
+                .endControlFlow()
+                .beginControlFlow("for (int b = 0; b < states.length; b++)")
+                .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $L)", System.class, INITIAL_STATES, stateSize)
+                .endControlFlow()
+                .addStatement("$N = states.length", INITIAL_STATE_COUNT)
+                .build();
+    }
+
+    /** What BPTT carried out of step 1 of each lane: the gradient of its initial state. */
+    private MethodSpec initialStateGradients() {
+        MethodSpec.Builder method = NetworkEmitter.override("initialStateGradients", TypeName.VOID)
+                .addParameter(double[][].class, "into")
+                .addStatement("$T.states(into, $N, $L)", BatchNetworkEmitter.BATCHES, SEQUENCES, stateSize);
+        for (LayerPlan layer : network.layers()) {
+            DirectionPlan.Batch rows = layer.directions().get(0).batch();
+            int at = offsets[layer.index()];
+            method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS, rows.dhNext(),
+                    batch.lengths(), layer.hiddenConstant(), SEQUENCES, at);
+            if (rows.dcNext() != null) {
+                method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS,
+                        rows.dcNext(), batch.lengths(), layer.hiddenConstant(), SEQUENCES, at + layer.hidden());
+            }
+        }
+        return method.build();
+    }
+
+    /** Each lane's state at its own last step: row block lengths[b] of every layer's h (and c). */
+    private MethodSpec finalStates() {
+        MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
+                .addParameter(double[][].class, "into")
+                .addStatement("$T.states(into, $N, $L)", BatchNetworkEmitter.BATCHES, SEQUENCES, stateSize);
+        for (LayerPlan layer : network.layers()) {
+            DirectionPlan.Batch rows = layer.directions().get(0).batch();
+            int at = offsets[layer.index()];
+            method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
+                    layer.batch().states(), batch.lengths(), layer.widthConstant(), layer.hiddenConstant(), SEQUENCES, at);
+            if (rows.cellStates() != null) {
+                method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
+                        rows.cellStates(), batch.lengths(), layer.hiddenConstant(), layer.hiddenConstant(), SEQUENCES,
+                        at + layer.hidden());
+            }
+        }
+        return method.build();
+    }
+}
