@@ -227,6 +227,13 @@ class AllocationTest {
         int[] labels = random.ints(7, 0, 30).toArray();
         assertNoAllocation(i -> pair.backward(sources[i % 2], 0, inputs, labels));
         assertNoAllocation(i -> pair.encodeFor(sources[i % 2], 0).greedy(prompt, 6, 7, into));
+        // and a minibatch of pairs in batched passes, of two sizes
+        int[][][] batchSources = {{sources[0], sources[1], sources[0]}, {sources[1], sources[0]}};
+        int[][] batchDecoders = {{0, 0, 0}, {0, 0}};
+        int[][][] batchInputs = {{inputs, labels, inputs}, {labels, inputs}};
+        int[][][] batchLabels = {{labels, inputs, labels}, {inputs, labels}};
+        assertNoAllocation(i -> pair.backward(batchSources[i % 2], batchDecoders[i % 2], batchInputs[i % 2],
+                batchLabels[i % 2]));
     }
 
     @EachCompiler

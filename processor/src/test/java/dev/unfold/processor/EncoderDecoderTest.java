@@ -262,6 +262,63 @@ class EncoderDecoderTest {
         assertTrue(expected.stream().anyMatch(g -> java.util.Arrays.stream(g).anyMatch(v -> v != 0)));
     }
 
+    /** An EncoderDecoder's minibatch, pairs of two decoders mixed, equals its pairs one by one; so do SequencePairs. */
+    @EachCompiler
+    void aMinibatchOfPairsForTwoDecodersEqualsThePairsOneByOne(TestCompiler compiler) {
+        Random random = new Random(23);
+        int count = 10;
+        int[][] sources = new int[count][];
+        int[] decoders = new int[count];
+        int[][] targets = new int[count][];
+        int[][] inputs = new int[count][];
+        int[][] labels = new int[count][];
+        for (int b = 0; b < count; b++) {
+            sources[b] = random.ints(1 + random.nextInt(7), 0, 5).toArray();
+            decoders[b] = random.nextInt(2);
+            targets[b] = random.ints(random.nextInt(5), 1, decoders[b] == 0 ? 6 : 7).toArray();
+            inputs[b] = new int[targets[b].length + 1];
+            labels[b] = new int[targets[b].length + 1];
+            System.arraycopy(targets[b], 0, inputs[b], 1, targets[b].length);
+            System.arraycopy(targets[b], 0, labels[b], 0, targets[b].length);
+        }
+        EncoderDecoder model = new EncoderDecoder(network(compiler, "Source", 1), network(compiler, "English", 2),
+                network(compiler, "French", 3));
+        model.parameters().zeroGradients();
+        double alone = 0;
+        for (int b = 0; b < count; b++) {
+            alone += model.backward(sources[b], decoders[b], inputs[b], labels[b]);
+        }
+        List<double[]> expected = gradients(model.parameters());
+        model.parameters().zeroGradients();
+        assertEquals(alone, model.backward(sources, decoders, inputs, labels), 1e-10);
+        List<double[]> together = gradients(model.parameters());
+        for (int p = 0; p < expected.size(); p++) {
+            assertArrayEquals(expected.get(p), together.get(p), 1e-10, model.parameters().get(p).name());
+        }
+
+        model.parameters().zeroGradients();
+        dev.unfold.runtime.SequencePairs pairs =
+                dev.unfold.runtime.SequencePairs.of(model, sources, decoders, targets, 0, 0, 4);
+        pairs.startEpoch(5);
+        double batched = 0;
+        for (int update = 0; update < pairs.updates(); update++) {
+            batched += pairs.backward(update);
+        }
+        assertEquals(alone, batched, 1e-10, "SequencePairs in minibatches of 4, 4 and 2");
+        together = gradients(model.parameters());
+        for (int p = 0; p < expected.size(); p++) {
+            assertArrayEquals(expected.get(p), together.get(p), 1e-10, model.parameters().get(p).name());
+        }
+    }
+
+    private static List<double[]> gradients(Parameters parameters) {
+        List<double[]> all = new java.util.ArrayList<>();
+        for (Parameter p : parameters) {
+            all.add(p.gradient().data.clone());
+        }
+        return all;
+    }
+
     @EachCompiler
     void batchedStatesSayWhatIsWrong(TestCompiler compiler) {
         SequenceModel decoder = network(compiler, "English", 2);

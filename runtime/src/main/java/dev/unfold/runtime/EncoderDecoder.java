@@ -30,6 +30,10 @@ public final class EncoderDecoder {
     /** The encoder's unused predictions, one array per length of source seen, sharing their rows. */
     private double[][][] encoderOutputs = new double[1][][];
     private double[][] outputRows = new double[0][];
+    /** What a minibatch of pairs is gathered into. */
+    private final PairBatches batches;
+    /** Each source's output row count, for the encoder's unused predictions. */
+    private int[] rowCounts = new int[0];
 
     public EncoderDecoder(SequenceModel encoder, SequenceModel... decoders) {
         if (decoders.length == 0) {
@@ -48,6 +52,7 @@ public final class EncoderDecoder {
         }
         this.state = new double[encoder.stateSize()];
         this.stateGradient = new double[encoder.stateSize()];
+        this.batches = new PairBatches(encoder.stateSize(), encoder.outputSize());
     }
 
     /** The encoder's layer l hands its state to each decoder's layer l, so they must hold the same state. */
@@ -144,6 +149,99 @@ public final class EncoderDecoder {
         int[] mixed = ownPredictions == 0 ? inputs : mixedInputs(encoded, d, inputs, ownPredictions, random);
         double loss = decodeBackward(encoded, d, mixed, labels);
         encoder.backwardFromState(source, stateGradient, 0);
+        return loss;
+    }
+
+    /**
+     * {@link #backward(int[], int, int[], int[])} for a minibatch of pairs, in masked batched passes:
+     * one of the encoder over every source, one of each decoder over the pairs that are its
+     * ({@code decoders[b]} is pair b's), each started from its own source's final state, and one of
+     * the encoder's BPTT seeded with what every decoder passed back. Adds the gradients of the same
+     * pairs run one by one; returns their summed loss. Allocates nothing once the batch sizes and
+     * source lengths have come up before.
+     */
+    public double backward(int[][] sources, int[] decoders, int[][] inputs, int[][] labels) {
+        int batch = checkBatch(sources.length, decoders, inputs, labels);
+        int[] rows = rowCounts(batch);
+        for (int b = 0; b < batch; b++) {
+            rows[b] = encoder.outputSteps(source(sources[b], b).length);
+        }
+        encoder.setStateful(false);
+        encoder.forward(sources, batches.outputs(batch, rows));
+        double loss = decodeBatches(batch, decoders, inputs, labels);
+        encoder.backwardFromStates(sources, batches.gradients(batch));
+        return loss;
+    }
+
+    /** {@link #backward(int[][], int[], int[][], int[][])} for sources of dense vectors. */
+    public double backward(double[][][] sources, int[] decoders, int[][] inputs, int[][] labels) {
+        int batch = checkBatch(sources.length, decoders, inputs, labels);
+        int[] rows = rowCounts(batch);
+        for (int b = 0; b < batch; b++) {
+            rows[b] = encoder.outputSteps(source(sources[b], b).length);
+        }
+        encoder.setStateful(false);
+        encoder.forward(sources, batches.outputs(batch, rows));
+        double loss = decodeBatches(batch, decoders, inputs, labels);
+        encoder.backwardFromStates(sources, batches.gradients(batch));
+        return loss;
+    }
+
+    /** {@code source}, which must not be null; the message is built only when it is. */
+    private static <T> T source(T source, int b) {
+        if (source == null) {
+            throw new NullPointerException("sources[" + b + "]");
+        }
+        return source;
+    }
+
+    private int checkBatch(int batch, int[] decoders, int[][] inputs, int[][] labels) {
+        if (batch == 0 || decoders.length != batch || inputs.length != batch || labels.length != batch) {
+            throw new IllegalArgumentException("expected one decoder, one input and one label sequence per source and"
+                    + " at least one source: " + batch + " sources, " + decoders.length + " decoders, "
+                    + inputs.length + " inputs, " + labels.length + " labels");
+        }
+        for (int b = 0; b < batch; b++) {
+            if (decoders[b] < 0 || decoders[b] >= this.decoders.size()) {
+                throw new IllegalArgumentException("decoders[" + b + "] is " + decoders[b] + ", but there are "
+                        + this.decoders.size() + " decoders");
+            }
+        }
+        return batch;
+    }
+
+    private int[] rowCounts(int batch) {
+        if (rowCounts.length < batch) {
+            rowCounts = new int[batch];
+        }
+        return rowCounts;
+    }
+
+    /**
+     * Each decoder's pairs as one batch from their sources' final states, leaving every source's
+     * ∂L/∂(final state) in the batch's gradients (zero for a decoder that has none of them).
+     */
+    private double decodeBatches(int batch, int[] decoders, int[][] inputs, int[][] labels) {
+        double[][] states = batches.states(batch);
+        double[][] gradients = batches.gradients(batch);
+        encoder.finalStates(states);
+        double loss = 0;
+        for (int d = 0; d < this.decoders.size(); d++) {
+            int count = PairBatches.count(decoders, batch, d);
+            if (count == 0) {
+                continue;
+            }
+            SequenceModel decoder = this.decoders.get(d);
+            batches.pick(decoders, batch, d, count, inputs, labels, states, gradients);
+            decoder.setStateful(false);
+            decoder.setInitialStates(batches.pickedStates(count));
+            try {
+                loss += decoder.backward(batches.pickedInputs(count), batches.pickedLabels(count));
+                decoder.initialStateGradients(batches.pickedGradients(count));
+            } finally {
+                decoder.setInitialStates(null);
+            }
+        }
         return loss;
     }
 

@@ -8,8 +8,9 @@ import java.util.random.RandomGenerator;
  * {@code batchSize} pairs, shuffled each epoch (see {@link ShuffledUpdates}). Each pair names the decoder that learns it, so one
  * set of pairs can train several decoders and their shared encoder. A target y_1..y_T becomes
  * teacher forcing's decoder inputs (the start token, y_1, …, y_T) and labels (y_1, …, y_T, the end
- * token): the decoder learns to say each next token and when to stop. Built once; an update
- * allocates nothing.
+ * token): the decoder learns to say each next token and when to stop. A minibatch runs as masked
+ * batched passes ({@link EncoderDecoder#backward(int[][], int[], int[][], int[][])}), or pair by
+ * pair with scheduled sampling. Built once; an update allocates nothing.
  */
 public final class SequencePairs extends ShuffledUpdates {
     private final EncoderDecoder model;
@@ -20,6 +21,17 @@ public final class SequencePairs extends ShuffledUpdates {
     private final int[][] labels;
     private double ownPredictions;
     private SplittableRandom random = new SplittableRandom(0);
+    /** The arrays a minibatch is gathered into: full ones, and the smaller last one of an epoch. */
+    private final Batch full;
+    private final Batch last;
+
+    private record Batch(int[][] tokenSources, double[][][] denseSources, int[] decoders, int[][] inputs,
+                         int[][] labels) {
+        Batch(int size, boolean tokens) {
+            this(tokens ? new int[size][] : null, tokens ? null : new double[size][][], new int[size], new int[size][],
+                    new int[size][]);
+        }
+    }
 
     /**
      * Token sources; {@code decoders[i]} is the decoder that learns to answer {@code sources[i]}
@@ -59,6 +71,10 @@ public final class SequencePairs extends ShuffledUpdates {
             System.arraycopy(target, 0, labels[i], 0, target.length);
             labels[i][target.length] = endToken;
         }
+        int size = Math.min(batchSize(), count);
+        this.full = new Batch(size, tokenSources != null);
+        int remainder = count % size;
+        this.last = remainder == 0 ? full : new Batch(remainder, tokenSources != null);
     }
 
     /**
@@ -87,6 +103,12 @@ public final class SequencePairs extends ShuffledUpdates {
 
     @Override
     public double backward(int update) {
+        if (ownPredictions == 0 && end(update) - first(update) > 1) {
+            Batch batch = gather(update);
+            return batch.tokenSources() != null
+                    ? model.backward(batch.tokenSources(), batch.decoders(), batch.inputs(), batch.labels())
+                    : model.backward(batch.denseSources(), batch.decoders(), batch.inputs(), batch.labels());
+        }
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {
             int p = example(i);
@@ -111,6 +133,25 @@ public final class SequencePairs extends ShuffledUpdates {
                     : model.loss(denseSources[p], decoders[p], inputs[p], labels[p]);
         }
         return loss;
+    }
+
+    private Batch gather(int update) {
+        int first = first(update);
+        int end = end(update);
+        Batch batch = end - first == full.decoders().length ? full : last;
+        for (int i = first; i < end; i++) {
+            int p = example(i);
+            int b = i - first;
+            if (tokenSources != null) {
+                batch.tokenSources()[b] = tokenSources[p];
+            } else {
+                batch.denseSources()[b] = denseSources[p];
+            }
+            batch.decoders()[b] = decoders[p];
+            batch.inputs()[b] = inputs[p];
+            batch.labels()[b] = labels[p];
+        }
+        return batch;
     }
 
     @Override
