@@ -161,13 +161,9 @@ public final class EncoderDecoder {
      * source lengths have come up before.
      */
     public double backward(int[][] sources, int[] decoders, int[][] inputs, int[][] labels) {
-        int batch = checkBatch(sources.length, decoders, inputs, labels);
-        int[] rows = rowCounts(batch);
-        for (int b = 0; b < batch; b++) {
-            rows[b] = encoder.outputSteps(source(sources[b], b).length);
-        }
+        int batch = checkBatch(sources, decoders, inputs, labels);
         encoder.setStateful(false);
-        encoder.forward(sources, batches.outputs(batch, rows));
+        encoder.forward(sources, encoderOutputs(sources, batch));
         double loss = decodeBatches(batch, decoders, inputs, labels);
         encoder.backwardFromStates(sources, batches.gradients(batch));
         return loss;
@@ -175,27 +171,33 @@ public final class EncoderDecoder {
 
     /** {@link #backward(int[][], int[], int[][], int[][])} for sources of dense vectors. */
     public double backward(double[][][] sources, int[] decoders, int[][] inputs, int[][] labels) {
-        int batch = checkBatch(sources.length, decoders, inputs, labels);
-        int[] rows = rowCounts(batch);
-        for (int b = 0; b < batch; b++) {
-            rows[b] = encoder.outputSteps(source(sources[b], b).length);
-        }
+        int batch = checkBatch(sources, decoders, inputs, labels);
         encoder.setStateful(false);
-        encoder.forward(sources, batches.outputs(batch, rows));
+        encoder.forward(sources, encoderOutputs(sources, batch));
         double loss = decodeBatches(batch, decoders, inputs, labels);
         encoder.backwardFromStates(sources, batches.gradients(batch));
         return loss;
     }
 
-    /** {@code source}, which must not be null; the message is built only when it is. */
-    private static <T> T source(T source, int b) {
-        if (source == null) {
-            throw new NullPointerException("sources[" + b + "]");
+    /** Somewhere for the encoder's unused predictions of a batch of token or dense sources. */
+    private double[][][] encoderOutputs(Object[] sources, int batch) {
+        if (rowCounts.length < batch) {
+            rowCounts = new int[batch];
         }
-        return source;
+        for (int b = 0; b < batch; b++) {
+            int steps = sources[b] instanceof int[] tokens ? tokens.length : ((double[][]) sources[b]).length;
+            rowCounts[b] = encoder.outputSteps(steps);
+        }
+        return batches.outputs(batch, rowCounts);
     }
 
-    private int checkBatch(int batch, int[] decoders, int[][] inputs, int[][] labels) {
+    private int checkBatch(Object[] sources, int[] decoders, int[][] inputs, int[][] labels) {
+        int batch = sources.length;
+        for (int b = 0; b < batch; b++) {
+            if (sources[b] == null) {
+                throw new NullPointerException("sources[" + b + "]");
+            }
+        }
         if (batch == 0 || decoders.length != batch || inputs.length != batch || labels.length != batch) {
             throw new IllegalArgumentException("expected one decoder, one input and one label sequence per source and"
                     + " at least one source: " + batch + " sources, " + decoders.length + " decoders, "
@@ -208,13 +210,6 @@ public final class EncoderDecoder {
             }
         }
         return batch;
-    }
-
-    private int[] rowCounts(int batch) {
-        if (rowCounts.length < batch) {
-            rowCounts = new int[batch];
-        }
-        return rowCounts;
     }
 
     /**
