@@ -234,6 +234,8 @@ class AllocationTest {
         int[][][] batchLabels = {{labels, inputs, labels}, {inputs, labels}};
         assertNoAllocation(i -> pair.backward(batchSources[i % 2], batchDecoders[i % 2], batchInputs[i % 2],
                 batchLabels[i % 2]));
+        assertNoAllocation(i -> pair.backward(batchSources[i % 2], batchDecoders[i % 2], batchInputs[i % 2],
+                batchLabels[i % 2], 0.5, random));
     }
 
     @EachCompiler

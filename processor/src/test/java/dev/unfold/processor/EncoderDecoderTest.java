@@ -296,6 +296,23 @@ class EncoderDecoderTest {
             assertArrayEquals(expected.get(p), together.get(p), 1e-10, model.parameters().get(p).name());
         }
 
+        // scheduled sampling: the same draws, pair by pair in order, then the batched passes
+        model.parameters().zeroGradients();
+        java.util.SplittableRandom draws = new java.util.SplittableRandom(31);
+        double sampledAlone = 0;
+        for (int b = 0; b < count; b++) {
+            sampledAlone += model.backward(sources[b], decoders[b], inputs[b], labels[b], 0.5, draws);
+        }
+        List<double[]> sampled = gradients(model.parameters());
+        model.parameters().zeroGradients();
+        assertEquals(sampledAlone, model.backward(sources, decoders, inputs, labels, 0.5,
+                new java.util.SplittableRandom(31)), 1e-10);
+        List<double[]> sampledTogether = gradients(model.parameters());
+        for (int p = 0; p < sampled.size(); p++) {
+            assertArrayEquals(sampled.get(p), sampledTogether.get(p), 1e-10, model.parameters().get(p).name());
+        }
+        assertTrue(Math.abs(sampledAlone - alone) > 1e-6, "scheduled sampling changed what the decoders read");
+
         model.parameters().zeroGradients();
         dev.unfold.runtime.SequencePairs pairs =
                 dev.unfold.runtime.SequencePairs.of(model, sources, decoders, targets, 0, 0, 4);

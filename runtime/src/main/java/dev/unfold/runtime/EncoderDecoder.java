@@ -26,7 +26,8 @@ public final class EncoderDecoder {
     /** Each decoder's probabilities at one step, for scheduled sampling's choices. */
     private final double[][] probabilities;
     /** Scheduled sampling's inputs, one array per length seen. */
-    private int[][] mixedInputs = new int[1][];
+    /** Scheduled sampling's inputs: [pair of the batch][length], one array for each seen. */
+    private int[][][] mixedInputs = new int[1][1][];
     /** The encoder's unused predictions, one array per length of source seen, sharing their rows. */
     private double[][][] encoderOutputs = new double[1][][];
     private double[][] outputRows = new double[0][];
@@ -141,12 +142,9 @@ public final class EncoderDecoder {
      */
     public double backward(int[] source, int d, int[] inputs, int[] labels, double ownPredictions,
                            RandomGenerator random) {
-        if (!(ownPredictions >= 0 && ownPredictions <= 1)) {
-            throw new IllegalArgumentException("the probability of reading its own predictions must be in [0, 1], got "
-                    + ownPredictions);
-        }
+        requireProbability(ownPredictions);
         double[] encoded = encode(source);
-        int[] mixed = ownPredictions == 0 ? inputs : mixedInputs(encoded, d, inputs, ownPredictions, random);
+        int[] mixed = ownPredictions == 0 ? inputs : mixedInputs(encoded, d, inputs, ownPredictions, random, 0);
         double loss = decodeBackward(encoded, d, mixed, labels);
         encoder.backwardFromState(source, stateGradient, 0);
         return loss;
@@ -161,12 +159,40 @@ public final class EncoderDecoder {
      * source lengths have come up before.
      */
     public double backward(int[][] sources, int[] decoders, int[][] inputs, int[][] labels) {
+        return backward(sources, decoders, inputs, labels, 0, null);
+    }
+
+    /**
+     * {@link #backward(int[][], int[], int[][], int[][])} with scheduled sampling: pair by pair, in
+     * order, each decoder chooses its inputs as {@link #backward(int[], int, int[], int[], double,
+     * RandomGenerator)} does (the same draws from {@code random}), running from its source's final
+     * state step by step; then the batched passes train on what was chosen.
+     */
+    public double backward(int[][] sources, int[] decoders, int[][] inputs, int[][] labels, double ownPredictions,
+                           RandomGenerator random) {
+        requireProbability(ownPredictions);
         int batch = checkBatch(sources, decoders, inputs, labels);
         encoder.setStateful(false);
         encoder.forward(sources, encoderOutputs(sources, batch));
-        double loss = decodeBatches(batch, decoders, inputs, labels);
+        double[][] states = batches.states(batch);
+        encoder.finalStates(states);
+        int[][] read = inputs;
+        if (ownPredictions > 0) {
+            read = batches.mixed(batch);
+            for (int b = 0; b < batch; b++) {
+                read[b] = mixedInputs(states[b], decoders[b], inputs[b], ownPredictions, random, b);
+            }
+        }
+        double loss = decodeBatches(batch, decoders, read, labels, states);
         encoder.backwardFromStates(sources, batches.gradients(batch));
         return loss;
+    }
+
+    private static void requireProbability(double ownPredictions) {
+        if (!(ownPredictions >= 0 && ownPredictions <= 1)) {
+            throw new IllegalArgumentException("the probability of reading its own predictions must be in [0, 1], got "
+                    + ownPredictions);
+        }
     }
 
     /** {@link #backward(int[][], int[], int[][], int[][])} for sources of dense vectors. */
@@ -174,7 +200,9 @@ public final class EncoderDecoder {
         int batch = checkBatch(sources, decoders, inputs, labels);
         encoder.setStateful(false);
         encoder.forward(sources, encoderOutputs(sources, batch));
-        double loss = decodeBatches(batch, decoders, inputs, labels);
+        double[][] states = batches.states(batch);
+        encoder.finalStates(states);
+        double loss = decodeBatches(batch, decoders, inputs, labels, states);
         encoder.backwardFromStates(sources, batches.gradients(batch));
         return loss;
     }
@@ -216,10 +244,8 @@ public final class EncoderDecoder {
      * Each decoder's pairs as one batch from their sources' final states, leaving every source's
      * ∂L/∂(final state) in the batch's gradients (zero for a decoder that has none of them).
      */
-    private double decodeBatches(int batch, int[] decoders, int[][] inputs, int[][] labels) {
-        double[][] states = batches.states(batch);
+    private double decodeBatches(int batch, int[] decoders, int[][] inputs, int[][] labels, double[][] states) {
         double[][] gradients = batches.gradients(batch);
-        encoder.finalStates(states);
         double loss = 0;
         for (int d = 0; d < this.decoders.size(); d++) {
             int count = PairBatches.count(decoders, batch, d);
@@ -241,9 +267,10 @@ public final class EncoderDecoder {
     }
 
     /** Teacher forcing's inputs with some replaced by the decoder's own greedy predictions, chosen step by step. */
-    private int[] mixedInputs(double[] encoded, int d, int[] inputs, double ownPredictions, RandomGenerator random) {
+    private int[] mixedInputs(double[] encoded, int d, int[] inputs, double ownPredictions, RandomGenerator random,
+                              int pair) {
         SequenceModel decoder = decoders.get(d);
-        int[] mixed = scratchInputs(inputs.length);
+        int[] mixed = scratchInputs(pair, inputs.length);
         double[] probabilities = this.probabilities[d];
         decoder.restoreState(encoded, 0);
         mixed[0] = inputs[0];
@@ -264,15 +291,19 @@ public final class EncoderDecoder {
         return best;
     }
 
-    /** An input array of exactly {@code length} tokens, kept for each length seen. */
-    private int[] scratchInputs(int length) {
-        if (length >= mixedInputs.length) {
-            mixedInputs = java.util.Arrays.copyOf(mixedInputs, length + 1);
+    /** An input array of exactly {@code length} tokens for pair {@code pair} of a batch, kept for each length seen. */
+    private int[] scratchInputs(int pair, int length) {
+        if (pair >= mixedInputs.length) {
+            mixedInputs = java.util.Arrays.copyOf(mixedInputs, pair + 1);
         }
-        if (mixedInputs[length] == null) {
-            mixedInputs[length] = new int[length];
+        if (mixedInputs[pair] == null || length >= mixedInputs[pair].length) {
+            mixedInputs[pair] = java.util.Arrays.copyOf(mixedInputs[pair] == null ? new int[0][] : mixedInputs[pair],
+                    length + 1);
         }
-        return mixedInputs[length];
+        if (mixedInputs[pair][length] == null) {
+            mixedInputs[pair][length] = new int[length];
+        }
+        return mixedInputs[pair][length];
     }
 
     /** The teacher-forced loss {@link #backward(int[], int, int[], int[])} returns, without gradients. */

@@ -19,6 +19,7 @@ final class PairBatches {
     private double[][][] pickedGradients = new double[1][][];
     private int[][][] pickedInputs = new int[1][][];
     private int[][][] pickedLabels = new int[1][][];
+    private int[][][] mixed = new int[1][][];
     /** [rows]: a scratch output array of that many rows, sharing one set of rows. */
     private double[][][] outputRows = new double[1][][];
     private double[][] rows = new double[0][];
@@ -76,6 +77,12 @@ final class PairBatches {
             bySize[batch] = new double[batch][stateSize];
         }
         return bySize;
+    }
+
+    /** {@code batch} references to the inputs each pair's decoder reads (scheduled sampling's mix). */
+    int[][] mixed(int batch) {
+        mixed = grown(mixed, batch);
+        return mixed[batch];
     }
 
     /** How many of the batch's pairs are decoder d's. */

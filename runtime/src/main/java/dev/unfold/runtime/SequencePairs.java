@@ -9,8 +9,8 @@ import java.util.random.RandomGenerator;
  * set of pairs can train several decoders and their shared encoder. A target y_1..y_T becomes
  * teacher forcing's decoder inputs (the start token, y_1, …, y_T) and labels (y_1, …, y_T, the end
  * token): the decoder learns to say each next token and when to stop. A minibatch runs as masked
- * batched passes ({@link EncoderDecoder#backward(int[][], int[], int[][], int[][])}), or pair by
- * pair with scheduled sampling. Built once; an update allocates nothing.
+ * batched passes ({@link EncoderDecoder#backward(int[][], int[], int[][], int[][])}), with scheduled
+ * sampling too. Built once; an update allocates nothing.
  */
 public final class SequencePairs extends ShuffledUpdates {
     private final EncoderDecoder model;
@@ -103,10 +103,11 @@ public final class SequencePairs extends ShuffledUpdates {
 
     @Override
     public double backward(int update) {
-        if (ownPredictions == 0 && end(update) - first(update) > 1) {
+        if (end(update) - first(update) > 1) {
             Batch batch = gather(update);
             return batch.tokenSources() != null
-                    ? model.backward(batch.tokenSources(), batch.decoders(), batch.inputs(), batch.labels())
+                    ? model.backward(batch.tokenSources(), batch.decoders(), batch.inputs(), batch.labels(),
+                            ownPredictions, random)
                     : model.backward(batch.denseSources(), batch.decoders(), batch.inputs(), batch.labels());
         }
         double loss = 0;
