@@ -103,7 +103,10 @@ final class GradientsSample {
         return text.replace("\n", "\n  ").stripTrailing();
     }
 
-    /** ‖∂L/∂h‖ against T − k on a log scale: a straight falling line is geometric decay. */
+    /**
+     * ‖∂L/∂h‖ against T − k on a log scale: a straight falling line is geometric decay. For the
+     * trained LSTM also ‖∂L/∂c‖ along its cell state.
+     */
     private static void plotByDistance(List<Outcome> outcomes, Path file) throws IOException {
         LinePlot plot = new LinePlot("‖∂L/∂h_k‖ against the distance T − k from the loss", "T − k", "‖∂L/∂h_k‖");
         // light before training, dark after; red for the RNN, blue for the LSTM
@@ -115,6 +118,12 @@ final class GradientsSample {
                     colours[o % 2][0]);
             addPositive(plot, outcome.name() + " after training", outcome.after().directions().get(0).norms(),
                     colours[o % 2][1]);
+            double[] cells = outcome.after().directions().get(0).cellNorms();
+            if (cells != null) {
+                // the gradient along the cell state, which the forget gates carry (h_k held fixed)
+                addPositive(plot, outcome.name() + " after training, ‖∂L/∂c_k‖ along the cell", cells,
+                        new java.awt.Color(30, 140, 60));
+            }
         }
         plot.logarithmicY().writePng(file, 900, 550);
     }
