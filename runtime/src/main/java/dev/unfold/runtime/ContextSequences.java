@@ -56,10 +56,8 @@ public final class ContextSequences extends ShuffledUpdates {
         this.contexts = contexts;
         this.inputs = inputs;
         this.labels = labels;
-        int size = Math.min(batchSize(), contexts.length);
-        this.full = new Batch(size);
-        int remainder = contexts.length % size;
-        this.last = remainder == 0 ? full : new Batch(remainder);
+        this.full = new Batch(fullSize());
+        this.last = lastSize() == fullSize() ? full : new Batch(lastSize());
     }
 
     @Override
@@ -92,7 +90,7 @@ public final class ContextSequences extends ShuffledUpdates {
     private Batch gather(int update) {
         int first = first(update);
         int end = end(update);
-        Batch batch = end - first == full.contexts().length ? full : last;
+        Batch batch = isFull(update) ? full : last;
         for (int i = first; i < end; i++) {
             int s = example(i);
             batch.contexts()[i - first] = contexts[s];
@@ -104,11 +102,7 @@ public final class ContextSequences extends ShuffledUpdates {
 
     @Override
     public int outputs(int update) {
-        int outputs = 0;
-        for (int i = first(update), end = end(update); i < end; i++) {
-            outputs += labels[example(i)].length;
-        }
-        return outputs;
+        return labelCount(update, labels);
     }
 
 }

@@ -21,14 +21,12 @@ public final class Minibatches extends ShuffledUpdates {
 
     /** The typed arrays one batch is gathered into; the last batch of an epoch may be smaller. */
     private static final class Batch {
-        final int size;
         final double[][][] xs;
         final int[][] tokens;
         final double[][][] targets;
         final int[][] labels;
 
         Batch(Minibatches data, int size) {
-            this.size = size;
             xs = data.xs == null ? null : new double[size][][];
             tokens = data.tokens == null ? null : new int[size][];
             targets = data.targets == null ? null : new double[size][][];
@@ -74,10 +72,8 @@ public final class Minibatches extends ShuffledUpdates {
             throw new IllegalArgumentException(count + " sequences but " + targetCount
                     + " targets: expected one target per sequence");
         }
-        int size = Math.min(batchSize(), count);
-        this.full = new Batch(this, size);
-        int remainder = count % size;
-        this.last = remainder == 0 ? full : new Batch(this, remainder);
+        this.full = new Batch(this, fullSize());
+        this.last = lastSize() == fullSize() ? full : new Batch(this, lastSize());
     }
 
     /** Number of sequences. */
@@ -138,7 +134,7 @@ public final class Minibatches extends ShuffledUpdates {
     private Batch gather(int update) {
         int first = first(update);
         int end = end(update);
-        Batch batch = end - first == full.size ? full : last;
+        Batch batch = isFull(update) ? full : last;
         for (int i = first; i < end; i++) {
             int s = example(i);
             int b = i - first;

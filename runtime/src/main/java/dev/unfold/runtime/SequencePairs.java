@@ -71,10 +71,8 @@ public final class SequencePairs extends ShuffledUpdates {
             System.arraycopy(target, 0, labels[i], 0, target.length);
             labels[i][target.length] = endToken;
         }
-        int size = Math.min(batchSize(), count);
-        this.full = new Batch(size, tokenSources != null);
-        int remainder = count % size;
-        this.last = remainder == 0 ? full : new Batch(remainder, tokenSources != null);
+        this.full = new Batch(fullSize(), tokenSources != null);
+        this.last = lastSize() == fullSize() ? full : new Batch(lastSize(), tokenSources != null);
     }
 
     /**
@@ -139,7 +137,7 @@ public final class SequencePairs extends ShuffledUpdates {
     private Batch gather(int update) {
         int first = first(update);
         int end = end(update);
-        Batch batch = end - first == full.decoders().length ? full : last;
+        Batch batch = isFull(update) ? full : last;
         for (int i = first; i < end; i++) {
             int p = example(i);
             int b = i - first;
@@ -157,11 +155,7 @@ public final class SequencePairs extends ShuffledUpdates {
 
     @Override
     public int outputs(int update) {
-        int outputs = 0;
-        for (int i = first(update), end = end(update); i < end; i++) {
-            outputs += labels[example(i)].length;
-        }
-        return outputs;
+        return labelCount(update, labels);
     }
 
 }

@@ -52,4 +52,29 @@ abstract class ShuffledUpdates implements TrainingData {
     final int end(int update) {
         return Math.min(order.length, first(update) + batchSize);
     }
+
+    /** How many examples a full update has: the batch size, or all of them when there are fewer. */
+    final int fullSize() {
+        return Math.min(batchSize, order.length);
+    }
+
+    /** How many examples the epoch's last update has: a full update's, or the remainder. */
+    final int lastSize() {
+        int remainder = order.length % fullSize();
+        return remainder == 0 ? fullSize() : remainder;
+    }
+
+    /** Whether update {@code update} is full, rather than the epoch's smaller last one. */
+    final boolean isFull(int update) {
+        return end(update) - first(update) == fullSize();
+    }
+
+    /** The outputs of an update whose examples have these label sequences: their summed lengths. */
+    final int labelCount(int update, int[][] labels) {
+        int outputs = 0;
+        for (int i = first(update), end = end(update); i < end; i++) {
+            outputs += labels[example(i)].length;
+        }
+        return outputs;
+    }
 }

@@ -97,39 +97,39 @@ public final class StateGradientTrace {
      * reverse direction, ‖∂L/∂g_k‖, still indexed by the step k.
      */
     public void norms(int layer, int direction, double[] into) {
-        int slot = slot(layer, direction);
-        Objects.requireNonNull(into, "into");
-        if (into.length != steps) {
-            throw new IllegalArgumentException("into has " + into.length + " values, expected " + steps
-                    + " (the steps of the last traced backward pass)");
-        }
-        System.arraycopy(norms[slot], 1, into, 0, steps);
+        copySteps(norms[slot(layer, direction)], into);
     }
 
     /** Copies ‖∂L/∂c_k along the cell state‖ of an LSTM layer's direction, k = 1..T, into {@code into[k − 1]}. */
     public void cellNorms(int layer, int direction, double[] into) {
         int slot = slot(layer, direction);
-        Layer which = layers.get(layer);
-        if (which.cell() != Cell.LSTM) {
-            throw new IllegalArgumentException("layer " + layer + " (" + which.name() + ") is a " + which.cell()
-                    + " layer: only an LSTM has a cell state");
-        }
+        requireLstm(layer, "a cell state");
+        copySteps(cellNorms[slot], into);
+    }
+
+    /** Rows 1..T of one slot's record into {@code into}, which must have the T values of the last pass. */
+    private void copySteps(double[] recorded, double[] into) {
         Objects.requireNonNull(into, "into");
         if (into.length != steps) {
             throw new IllegalArgumentException("into has " + into.length + " values, expected " + steps
                     + " (the steps of the last traced backward pass)");
         }
-        System.arraycopy(cellNorms[slot], 1, into, 0, steps);
+        System.arraycopy(recorded, 1, into, 0, steps);
+    }
+
+    private Layer requireLstm(int layer, String what) {
+        Layer which = layers.get(layer);
+        if (which.cell() != Cell.LSTM) {
+            throw new IllegalArgumentException("layer " + layer + " (" + which.name() + ") is a " + which.cell()
+                    + " layer: only an LSTM has " + what);
+        }
+        return which;
     }
 
     /** Copies f_k of an LSTM layer's direction, k = 1..T of the last traced pass, into the rows of {@code into}. */
     public void forgetGates(int layer, int direction, double[][] into) {
         int slot = slot(layer, direction);
-        Layer which = layers.get(layer);
-        if (which.cell() != Cell.LSTM) {
-            throw new IllegalArgumentException("layer " + layer + " (" + which.name() + ") is a " + which.cell()
-                    + " layer: only an LSTM has forget gates");
-        }
+        Layer which = requireLstm(layer, "forget gates");
         Objects.requireNonNull(into, "into");
         int hidden = which.hiddenSize();
         if (into.length != steps) {

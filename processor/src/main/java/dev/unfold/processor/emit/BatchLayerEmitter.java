@@ -26,14 +26,16 @@ final class BatchLayerEmitter {
     /** The layer below, or null for the first layer, which reads the network's input. */
     private final LayerPlan below;
     private final List<BatchCellEmitter> cells = new ArrayList<>();
+    /** Per-sequence states: each lane's own initial state, and seeds where each sequence ends. */
+    private final BatchStateEmitter states;
 
     BatchLayerEmitter(NetworkPlan network, LayerPlan layer) {
         this.network = network;
         this.layer = layer;
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
+        this.states = new BatchStateEmitter(network);
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(BatchCellEmitter.of(network.batch(), layer, direction,
-                    new BatchStateEmitter(network).seed(layer, direction)));
+            cells.add(BatchCellEmitter.of(network.batch(), layer, direction, states.seed(layer, direction)));
         }
     }
 
@@ -61,7 +63,7 @@ final class BatchLayerEmitter {
         for (BatchCellEmitter cell : cells) {
             code.add(cell.zeroInitialStates());
             if (!cell.direction.reverse()) {
-                code.add(new BatchStateEmitter(network).restoreInitialState(layer));
+                code.add(states.restoreInitialState(layer));
             }
             code.addStatement("$N(steps, lanes)", cell.batch.recur());
         }
