@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.runtime.Adam;
@@ -13,8 +14,11 @@ import dev.unfold.runtime.LearningRateSchedule;
 import dev.unfold.runtime.Minibatches;
 import dev.unfold.runtime.Optimizer;
 import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.Sgd;
+import dev.unfold.runtime.StreamChunks;
 import dev.unfold.runtime.Trainer;
 import dev.unfold.runtime.TrainingData;
 import dev.unfold.runtime.TrainingDivergedException;
@@ -23,9 +27,12 @@ import dev.unfold.runtime.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +48,11 @@ class TrainerTest {
                     "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
                     "public interface Sorter extends SequenceModel {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
+                    "}"),
+            TestCompiler.inTestPackage("Speller",
+                    "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Speller extends SequenceModel {",
+                    "    @Recurrent(hidden = 5, cell = Cell.LSTM) Layer lstm();",
                     "}")));
 
     @TempDir
@@ -193,6 +205,146 @@ class TrainerTest {
                 () -> Checkpoint.load(checkpoint, other.parameters(), new Sgd(other.parameters(), 0.1)));
         assertTrue(thrown.getMessage().contains("holds the state of another optimizer"), thrown.getMessage());
         assertArrayEquals(before, weights(other));
+    }
+
+    @Test
+    void dataBuiltForAnotherInstanceIsRefusedAndNothingChanges() throws IOException {
+        SequenceModel trained = network(3);
+        SequenceModel other = network(3);   // the same declaration and seed, another instance
+        double[][] before = weights(trained);
+        Adam adam = new Adam(trained.parameters(), 0.01);
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> trainer(trained, adam, 2).fit(data(other, 1)));
+        assertEquals("the training data was built for another network instance: its passes compute no gradient for"
+                + " lstm.weight_ih, which this trainer updates, so training would change nothing; build it with the"
+                + " network given to the Trainer", thrown.getMessage());
+        assertArrayEquals(before, weights(trained));
+        assertArrayEquals(before, weights(other));
+        assertEquals(0, adam.steps());
+
+        thrown = assertThrows(IllegalArgumentException.class,
+                () -> trainer(trained, adam, 2).validation(data(other, 2), 0).fit(data(trained, 1)));
+        assertTrue(thrown.getMessage().startsWith("the validation data was built for another network instance: its"
+                + " loss does not depend on lstm.weight_ih"), thrown.getMessage());
+        assertArrayEquals(before, weights(trained));
+
+        // training part of the network is not the same mistake: the output layer alone learns
+        Parameters output = trained.parameters().withPrefix("out.");
+        new Trainer(output, new Sgd(output, 0.1)).epochs(1).fit(data(trained, 1));
+        assertArrayEquals(before[0], trained.parameters().get("lstm.weight_ih").value().data);
+        assertFalse(Arrays.equals(before[before.length - 1], trained.parameters().get("out.bias").value().data));
+    }
+
+    private static SequenceModel speller(long seed) {
+        return TestCompiler.instantiate(NETWORKS.loader(TestCompiler.JAVAC), "test.UnfoldedSpeller", seed);
+    }
+
+    private static void copyWeights(SequenceModel from, SequenceModel to) {
+        for (String name : from.parameters().names()) {
+            double[] values = from.parameters().get(name).value().data;
+            System.arraycopy(values, 0, to.parameters().get(name).value().data, 0, values.length);
+        }
+    }
+
+    @Test
+    void streamTrainingLeavesTheNetworkAsItWas() throws IOException {
+        Random random = new Random(5);
+        int[] text = random.ints(61, 0, 6).toArray();
+        int[] tokens = random.ints(12, 0, 6).toArray();
+        int[] labels = random.ints(12, 0, 6).toArray();
+
+        SequenceModel net = speller(3);
+        new Trainer(net, new Adam(net.parameters(), 0.01)).epochs(2)
+                .validation(StreamChunks.nextToken(net, Arrays.copyOf(text, 20), 7), 0)
+                .fit(StreamChunks.nextToken(net, text, 8));
+        assertFalse(net.isStateful(), "not stateful after training, as before it");
+        double first = net.loss(tokens, labels);
+        double second = net.loss(tokens, labels);
+        assertEquals(first, second, 0.0, "the same string scores the same twice");
+        SequenceModel neverStateful = speller(99);
+        copyWeights(net, neverStateful);
+        assertEquals(neverStateful.loss(tokens, labels), first, 0.0, "as a network that never carried state");
+
+        // a stream that was under way before training goes on from where it was
+        SequenceModel streaming = speller(3);
+        streaming.setStateful(true);
+        streaming.forward(tokens, new double[tokens.length][6]);
+        double[] carried = new double[streaming.stateSize()];
+        streaming.saveState(carried, 0);
+        new Trainer(streaming, new Sgd(streaming.parameters(), 0.1)).epochs(1)
+                .fit(StreamChunks.nextToken(streaming, text, 8));
+        assertTrue(streaming.isStateful());
+        double[] after = new double[streaming.stateSize()];
+        streaming.saveState(after, 0);
+        assertArrayEquals(carried, after, 0.0);
+    }
+
+    @Test
+    void streamTrainingThatDivergesAlsoLeavesTheNetworkAsItWas() {
+        SequenceModel net = speller(3);
+        net.parameters().get("out.bias").value().data[0] = Double.NaN;
+        assertThrows(TrainingDivergedException.class, () -> new Trainer(net, new Sgd(net.parameters(), 0.1)).epochs(1)
+                .fit(StreamChunks.nextToken(net, new Random(5).ints(30, 0, 6).toArray(), 8)));
+        assertFalse(net.isStateful());
+    }
+
+    /** The checkpoint's tensors with one counter replaced, written back. */
+    private static void setCounter(Path checkpoint, String name, double value) throws IOException {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>(SafeTensors.read(checkpoint));
+        tensors.put("training/" + name, new SafeTensors.Tensor(new long[] {1}, new double[] {value}));
+        SafeTensors.write(checkpoint, tensors, Map.of());
+    }
+
+    @Test
+    void aCheckpointBeyondTheRunIsRefusedAndNothingRuns() throws IOException {
+        Path checkpoint = directory.resolve("run.safetensors");
+        SequenceModel net = network(3);
+        trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
+        // the last epoch an int counts: before, the next epoch's number overflowed and 2^31 epochs ran
+        setCounter(checkpoint, "epoch", Integer.MAX_VALUE);
+        setCounter(checkpoint, "step", Integer.MAX_VALUE);
+        byte[] saved = Files.readAllBytes(checkpoint);
+        SequenceModel resumed = network(4);
+        double[][] before = weights(resumed);
+        Adam adam = new Adam(resumed.parameters(), 0.01);
+        List<Integer> epochs = new ArrayList<>();
+        IllegalArgumentException thrown = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(IllegalArgumentException.class, () -> trainer(resumed, adam, 3)
+                        .checkpoint(checkpoint)
+                        .listener(new TrainingListener() {
+                            @Override
+                            public void epochStarted(int epoch, int updates) {
+                                epochs.add(epoch);
+                            }
+                        })
+                        .fit(data(resumed, 1))));
+        assertEquals(checkpoint + "'s training/epoch is 2147483647, beyond this run's 3 epochs: it belongs to a longer"
+                + " run; ask for at least 2147483647 epochs or use another checkpoint file", thrown.getMessage());
+        assertEquals(List.of(), epochs);
+        assertArrayEquals(before, weights(resumed));
+        assertEquals(0, adam.steps());
+        assertArrayEquals(saved, Files.readAllBytes(checkpoint));
+        assertEquals("epochs must be at most 2147483646, got 2147483647", assertThrows(IllegalArgumentException.class,
+                () -> trainer(resumed, adam, Integer.MAX_VALUE)).getMessage());
+    }
+
+    @Test
+    void resumingRemovesTemporaryFilesACrashLeft() throws IOException {
+        Path checkpoint = directory.resolve("run.safetensors");
+        SequenceModel net = network(3);
+        trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
+        // what kill -9 during the writes of the checkpoint and of the best weights leaves
+        Path stale = directory.resolve("run.safetensors.0123456789abcdef.partial");
+        Path staleBest = directory.resolve("run.best.safetensors.fedcba9876543210.partial");
+        Path notOurs = directory.resolve("notes.partial");
+        for (Path file : List.of(stale, staleBest, notOurs)) {
+            Files.write(file, new byte[] {1, 2});
+        }
+        // a finished run resumed: nothing is written, the temporaries go all the same
+        trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
+        assertFalse(Files.exists(stale));
+        assertFalse(Files.exists(staleBest));
+        assertTrue(Files.exists(notOurs));
     }
 
     /** Another run's data, except that one update's gradient gets a NaN after its backward pass. */

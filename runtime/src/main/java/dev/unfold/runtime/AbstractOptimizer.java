@@ -2,8 +2,10 @@ package dev.unfold.runtime;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What every optimizer keeps besides its update rule: the parameters it updates, its learning
@@ -15,6 +17,7 @@ abstract class AbstractOptimizer implements Optimizer {
     final Parameters parameters;
     private final Map<String, double[]> arrays = new LinkedHashMap<>();
     private final Map<String, double[]> view = Collections.unmodifiableMap(arrays);
+    private final Set<String> nonNegative = new HashSet<>();
     private double learningRate;
     private long steps;
 
@@ -28,12 +31,27 @@ abstract class AbstractOptimizer implements Optimizer {
      * {@code kind/parameter name}; returned indexed like the parameters.
      */
     final double[][] allocate(String kind, double initialValue) {
+        return allocate(kind, initialValue, false);
+    }
+
+    /**
+     * {@link #allocate(String, double)} for a kind of state that can never be negative (second
+     * moments, sums of squares), which {@link #isNonNegative} then names.
+     */
+    final double[][] allocateNonNegative(String kind, double initialValue) {
+        return allocate(kind, initialValue, true);
+    }
+
+    private double[][] allocate(String kind, double initialValue, boolean neverNegative) {
         double[][] perParameter = new double[parameters.size()][];
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
             perParameter[p] = new double[parameter.size()];
             Arrays.fill(perParameter[p], initialValue);
             arrays.put(kind + "/" + parameter.name(), perParameter[p]);
+            if (neverNegative) {
+                nonNegative.add(kind + "/" + parameter.name());
+            }
         }
         return perParameter;
     }
@@ -67,6 +85,11 @@ abstract class AbstractOptimizer implements Optimizer {
     @Override
     public final Map<String, double[]> state() {
         return view;
+    }
+
+    @Override
+    public final boolean isNonNegative(String name) {
+        return nonNegative.contains(name);
     }
 
     @Override

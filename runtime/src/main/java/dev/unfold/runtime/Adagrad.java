@@ -62,7 +62,7 @@ public final class Adagrad extends AbstractOptimizer {
     public Adagrad(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
         this.options = options;
-        this.sums = allocate("sum", options.initialAccumulatorValue());
+        this.sums = allocateNonNegative("sum", options.initialAccumulatorValue());
     }
 
     public Options options() {

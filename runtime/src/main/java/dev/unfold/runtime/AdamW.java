@@ -59,7 +59,7 @@ public final class AdamW extends AbstractOptimizer {
         super(parameters, learningRate);
         this.options = options;
         this.firstMoments = allocate("exp_avg", 0);
-        this.secondMoments = allocate("exp_avg_sq", 0);
+        this.secondMoments = allocateNonNegative("exp_avg_sq", 0);
     }
 
     public Options options() {

@@ -77,6 +77,11 @@ public final class ContextSequences extends ShuffledUpdates {
     }
 
     @Override
+    public Parameters parameters() {
+        return model.parameters();
+    }
+
+    @Override
     public double loss(int update) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {

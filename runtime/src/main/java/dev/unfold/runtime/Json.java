@@ -13,8 +13,16 @@ import java.util.Map;
  * strings with {@link #quote}.
  */
 final class Json {
+    /**
+     * How deeply arrays and objects may nest, as serde_json (the safetensors reference
+     * implementation's parser) allows: deeper input is refused, not recursed into until the stack
+     * overflows.
+     */
+    static final int MAX_DEPTH = 128;
+
     private final String text;
     private int at;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -62,8 +70,8 @@ final class Json {
         }
         char c = text.charAt(at);
         return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
+            case '{' -> nested(true);
+            case '[' -> nested(false);
             case '"' -> string();
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
@@ -75,6 +83,16 @@ final class Json {
                 throw error("unexpected character '" + c + "'");
             }
         };
+    }
+
+    /** An object or an array, one level deeper than the value that holds it. */
+    private Object nested(boolean object) {
+        if (++depth > MAX_DEPTH) {
+            throw error("arrays and objects nested more than " + MAX_DEPTH + " levels deep");
+        }
+        Object value = object ? object() : array();
+        depth--;
+        return value;
     }
 
     private Map<String, Object> object() {
@@ -138,6 +156,10 @@ final class Json {
             if (c == '"') {
                 return string.toString();
             }
+            if (c < 0x20) {
+                at--;
+                throw error("a control character (U+" + String.format("%04X", (int) c) + ") in a string must be escaped");
+            }
             if (c != '\\') {
                 string.append(c);
                 continue;
@@ -174,11 +196,15 @@ final class Json {
         if (peek('-')) {
             at++;
         }
-        while (at < text.length() && Character.isDigit(text.charAt(at))) {
+        int digits = at;
+        while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
             at++;
         }
         if (at < text.length() && ".eE".indexOf(text.charAt(at)) >= 0) {
             throw error("only integers are expected in a safetensors header");
+        }
+        if (at - digits > 1 && text.charAt(digits) == '0') {
+            throw error("an integer with a leading zero, '" + text.substring(start, at) + "'");
         }
         try {
             return Long.parseLong(text.substring(start, at));

@@ -96,6 +96,11 @@ public final class Minibatches extends ShuffledUpdates {
     }
 
     @Override
+    public Parameters parameters() {
+        return model.parameters();
+    }
+
+    @Override
     public double loss(int update) {
         return eachAlone(update, false);
     }

@@ -43,6 +43,16 @@ public interface Optimizer {
     Map<String, double[]> state();
 
     /**
+     * Whether state array {@code name} can never hold a negative value, as a second moment or a
+     * sum of squared gradients cannot ({@code exp_avg_sq/…}, {@code square_avg/…}, {@code sum/…}):
+     * a checkpoint whose array has one is refused rather than restored into a square root of a
+     * negative number. False for a name this optimizer does not keep.
+     */
+    default boolean isNonNegative(String name) {
+        return false;
+    }
+
+    /**
      * Sets the step count when a checkpoint is restored; the state arrays are filled through
      * {@link #state()}. Optimizers whose update depends on the count (Adam's bias corrections,
      * Adagrad's rate decay, the first momentum step of SGD) continue from it.

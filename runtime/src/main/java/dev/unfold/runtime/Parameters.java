@@ -117,6 +117,14 @@ public final class Parameters implements Iterable<Parameter> {
      * errors. All or nothing, as there.
      */
     void load(Map<String, SafeTensors.Tensor> tensors, String source) {
+        set(fitting(tensors, source));
+    }
+
+    /**
+     * The values {@code tensors} hold for these parameters, indexed like them, checked and not yet
+     * set: the first half of {@link #load}, for a caller that checks more before it changes anything.
+     */
+    double[][] fitting(Map<String, SafeTensors.Tensor> tensors, String source) {
         Set<String> names = byName.keySet();
         Set<String> used = new HashSet<>();
         double[][] values = new double[ordered.size()][];
@@ -142,6 +150,11 @@ public final class Parameters implements Iterable<Parameter> {
             throw new IllegalArgumentException(source + " has tensors this network has no place for: " + unused
                     + "; its parameters are " + names);
         }
+        return values;
+    }
+
+    /** Copies {@code values}, as {@link #fitting} returned them, into the parameters. */
+    void set(double[][] values) {
         for (int p = 0; p < ordered.size(); p++) {
             System.arraycopy(values[p], 0, ordered.get(p).value().data, 0, values[p].length);
         }

@@ -70,7 +70,7 @@ public final class RmsProp extends AbstractOptimizer {
     public RmsProp(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
         this.options = options;
-        this.squareAverages = allocate("square_avg", 0);
+        this.squareAverages = allocateNonNegative("square_avg", 0);
         this.momentumBuffers = options.momentum() > 0 ? allocate("momentum", 0) : null;
         this.gradientAverages = options.centered() ? allocate("grad_avg", 0) : null;
     }

@@ -123,6 +123,11 @@ public final class SequencePairs extends ShuffledUpdates {
     }
 
     @Override
+    public Parameters parameters() {
+        return model.parameters();
+    }
+
+    @Override
     public double loss(int update) {
         double loss = 0;
         for (int i = first(update), end = end(update); i < end; i++) {

@@ -7,9 +7,13 @@ import java.util.Arrays;
  * stream from its start with the state carried from chunk to chunk, one update per chunk.
  */
 public final class StreamChunks implements TrainingData {
+    private final SequenceModel model;
     private final TruncatedBptt chunks;
     private final int[] inputs;
     private final int[] labels;
+    /** How the network was before training: stateful or not, and the state it carried. */
+    private boolean wasStateful;
+    private double[] carried;
 
     /**
      * A language model's stream: the input at step t is {@code text[t]}, the label the next token,
@@ -30,6 +34,7 @@ public final class StreamChunks implements TrainingData {
             throw new IllegalArgumentException("a stream needs one label per input and at least one input: "
                     + inputs.length + " inputs, " + labels.length + " labels");
         }
+        this.model = model;
         this.chunks = new TruncatedBptt(model, chunkLength);
         this.inputs = inputs;
         this.labels = labels;
@@ -59,5 +64,28 @@ public final class StreamChunks implements TrainingData {
     @Override
     public int outputs(int update) {
         return Math.min(chunks.chunkLength(), inputs.length - update * chunks.chunkLength());
+    }
+
+    @Override
+    public Parameters parameters() {
+        return model.parameters();
+    }
+
+    /** Notes whether the network is stateful and the state it carries, which training changes. */
+    @Override
+    public void beforeTraining() {
+        wasStateful = model.isStateful();
+        carried = new double[model.stateSize()];
+        model.saveState(carried, 0);
+    }
+
+    /** Puts back what {@link #beforeTraining} noted, so the network runs after training as it did before. */
+    @Override
+    public void afterTraining() {
+        if (carried != null) {
+            model.restoreState(carried, 0);
+            model.setStateful(wasStateful);
+            carried = null;
+        }
     }
 }

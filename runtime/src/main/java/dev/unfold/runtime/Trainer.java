@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The training loop: epochs of updates over {@link TrainingData}, each update a forward and
@@ -28,6 +32,12 @@ import java.util.List;
  * file that exists, {@link #fit} resumes after the epoch it holds and takes exactly the steps the
  * uninterrupted run would have. A NaN or infinite loss or gradient stops the run with a
  * {@link TrainingDivergedException} before the optimizer uses it; the last checkpoint stays as it was.
+ *
+ * <p>Training leaves the network as it found it, apart from its weights: data that makes the
+ * network stateful to train it ({@link StreamChunks}) puts back its stateful flag and the state it
+ * carried once {@link #fit} returns or throws, so a later {@code forward} does not continue from
+ * the training stream. Data built for another instance of the network (whose passes would
+ * compute gradients the optimizer never reads) is refused.
  */
 public final class Trainer {
     private final Parameters parameters;
@@ -61,8 +71,12 @@ public final class Trainer {
         }
     }
 
-    /** How many epochs to run (10 unless set). */
+    /** How many epochs to run (10 unless set), at most {@code Integer.MAX_VALUE − 1}. */
     public Trainer epochs(int epochs) {
+        if (epochs == Integer.MAX_VALUE) {
+            // the epoch after the last is counted (as the first of none left to run): it must be an int too
+            throw new IllegalArgumentException("epochs must be at most " + (Integer.MAX_VALUE - 1) + ", got " + epochs);
+        }
         this.epochs = (int) Checks.atLeastOne("epochs", epochs);
         return this;
     }
@@ -138,34 +152,48 @@ public final class Trainer {
      * @throws TrainingDivergedException if a loss or gradient stops being finite
      */
     public TrainingResult fit(TrainingData training) throws IOException {
-        Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, Double.POSITIVE_INFINITY);
-        if (checkpoint != null && Files.exists(checkpoint)) {
-            progress = Checkpoint.load(checkpoint, parameters, optimizer);
+        requireTrains(Objects.requireNonNull(training, "training"), true);
+        if (validation != null) {
+            requireTrains(validation, false);
         }
+        Checkpoint.Progress progress = resume();
         for (TrainingListener listener : listeners) {
             listener.started(progress.epoch() + 1, epochs);
         }
         EpochReport last = null;
         boolean stoppedEarly = false;
-        for (int epoch = progress.epoch() + 1; epoch <= epochs; epoch++) {
-            if (patience > 0 && progress.epoch() - progress.bestEpoch() >= patience) {
-                stoppedEarly = true;   // the validation loss has not improved for patience epochs
-                break;
-            }
-            last = epoch(training, epoch, progress);
-            double loss = last.validated() ? last.validationLoss() : last.trainingLoss();
-            progress = last.improved()
-                    ? new Checkpoint.Progress(epoch, epoch, loss)
-                    : new Checkpoint.Progress(epoch, progress.bestEpoch(), progress.bestLoss());
-            if (checkpoint != null) {
-                Checkpoint.save(checkpoint, parameters, optimizer, progress);
-                if (last.improved()) {
-                    parameters.save(bestWeights(checkpoint));
+        training.beforeTraining();
+        if (validation != null) {
+            validation.beforeTraining();
+        }
+        try {
+            while (progress.epoch() < epochs) {
+                if (patience > 0 && progress.epoch() - progress.bestEpoch() >= patience) {
+                    stoppedEarly = true;   // the validation loss has not improved for patience epochs
+                    break;
+                }
+                int epoch = progress.epoch() + 1;   // at most epochs: no overflow
+                last = epoch(training, epoch, progress);
+                double loss = last.validated() ? last.validationLoss() : last.trainingLoss();
+                progress = last.improved()
+                        ? new Checkpoint.Progress(epoch, epoch, loss)
+                        : new Checkpoint.Progress(epoch, progress.bestEpoch(), progress.bestLoss());
+                if (checkpoint != null) {
+                    Checkpoint.save(checkpoint, parameters, optimizer, progress);
+                    if (last.improved()) {
+                        parameters.save(bestWeights(checkpoint));
+                    }
+                }
+                for (TrainingListener listener : listeners) {
+                    listener.epochEnded(last);
                 }
             }
-            for (TrainingListener listener : listeners) {
-                listener.epochEnded(last);
+        } finally {
+            // the network as it was before training: not left stateful, with the training stream's last state
+            if (validation != null) {
+                validation.afterTraining();
             }
+            training.afterTraining();
         }
         TrainingResult result = new TrainingResult(progress.epoch(), progress.bestEpoch(), progress.bestLoss(),
                 stoppedEarly, last);
@@ -173,6 +201,56 @@ public final class Trainer {
             listener.finished(result);
         }
         return result;
+    }
+
+    /**
+     * Where the run starts: after the checkpoint's epoch when there is one, which is restored
+     * whole, or refused whole when it cannot belong to this run. Temporary files a crash left
+     * beside the checkpoint or the best weights are removed.
+     */
+    private Checkpoint.Progress resume() throws IOException {
+        Checkpoint.Progress start = new Checkpoint.Progress(0, 0, Double.POSITIVE_INFINITY);
+        if (checkpoint == null) {
+            return start;
+        }
+        AtomicFile.deleteStaleTemporaries(checkpoint);
+        AtomicFile.deleteStaleTemporaries(bestWeights(checkpoint));
+        if (!Files.exists(checkpoint)) {
+            return start;
+        }
+        Checkpoint.Contents contents = Checkpoint.read(checkpoint, parameters, optimizer);
+        int saved = contents.progress().epoch();
+        if (saved > epochs) {
+            throw new IllegalArgumentException(checkpoint + "'s training/epoch is " + saved + ", beyond this run's "
+                    + epochs + " epochs: it belongs to a longer run; ask for at least " + saved
+                    + " epochs or use another checkpoint file");
+        }
+        return contents.apply();
+    }
+
+    /**
+     * Refuses data whose passes compute no gradient for a parameter this trainer updates: data
+     * built for another instance of the network, which training would never change.
+     */
+    private void requireTrains(TrainingData data, boolean training) {
+        String role = training ? "training" : "validation";
+        Parameters computed = data.parameters();
+        if (computed == null) {
+            return;   // the data does not say which network it runs
+        }
+        Set<double[]> values = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Parameter parameter : computed) {
+            values.add(parameter.value().data);   // an EncoderDecoder's renamed parameters share these arrays
+        }
+        for (Parameter parameter : parameters) {
+            if (!values.contains(parameter.value().data)) {
+                throw new IllegalArgumentException("the " + role + " data was built for another network instance: "
+                        + (training ? "its passes compute no gradient for " : "its loss does not depend on ")
+                        + parameter.name() + ", which this trainer updates, so "
+                        + (training ? "training would change nothing" : "it would not measure the network trained")
+                        + "; build it with the network given to the Trainer");
+            }
+        }
     }
 
     private EpochReport epoch(TrainingData training, int epoch, Checkpoint.Progress progress) {

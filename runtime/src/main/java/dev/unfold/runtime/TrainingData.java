@@ -29,4 +29,28 @@ public interface TrainingData {
      * update {@code update}'s loss and gradient are sums over; the trainer averages over them.
      */
     int outputs(int update);
+
+    /**
+     * The parameters {@link #backward} adds gradients to: those of the network (or networks) the
+     * data was built for. A {@link Trainer} refuses data whose parameters are not the ones it
+     * updates, which it would otherwise never change. Null when the data does not say (the default),
+     * and then nothing is checked.
+     */
+    default Parameters parameters() {
+        return null;
+    }
+
+    /**
+     * The {@link Trainer} calls this once before its first epoch. Data that changes its network's
+     * streaming state to train it ({@link StreamChunks} makes it stateful and carries state from
+     * chunk to chunk) notes here how the network was. Nothing by default.
+     */
+    default void beforeTraining() {}
+
+    /**
+     * The {@link Trainer} calls this once after its last epoch, and also when training stops with
+     * an exception: data that noted its network's state in {@link #beforeTraining} puts it back.
+     * Nothing by default.
+     */
+    default void afterTraining() {}
 }

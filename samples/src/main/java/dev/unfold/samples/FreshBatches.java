@@ -1,5 +1,6 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.TrainingData;
 import java.util.Random;
@@ -31,6 +32,11 @@ final class FreshBatches implements TrainingData {
     @Override
     public int updates() {
         return updates;
+    }
+
+    @Override
+    public Parameters parameters() {
+        return model.parameters();
     }
 
     @Override

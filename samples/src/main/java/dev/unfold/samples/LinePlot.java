@@ -1,12 +1,11 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
@@ -107,11 +106,7 @@ public final class LinePlot {
             throw new IllegalArgumentException("nothing to plot: add a series before writing " + file);
         }
         JFreeChart chart = chart();
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ChartUtils.writeChartAsPNG(out, chart, width, height);
-        }
+        AtomicFile.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
     }
 
     private LinePlot points(String name, double[] x, double[] y, Color colour) {

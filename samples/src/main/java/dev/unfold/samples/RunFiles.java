@@ -1,5 +1,6 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.AtomicFile;
 import dev.unfold.runtime.Trainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,8 @@ final class RunFiles {
 
     /** Notes that training diverged at {@code step}, with the trainer's explanation under it. */
     void recordDivergence(long step, String message) throws IOException {
-        Files.writeString(divergence, step + "\n" + message + "\n", StandardCharsets.UTF_8);
+        byte[] note = (step + "\n" + message + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(divergence, out -> out.write(note));
     }
 
     /** Deletes this run's files, so that it starts again; other files in the directory stay. */

@@ -1,14 +1,13 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.AtomicFile;
 import dev.unfold.runtime.EpochReport;
 import dev.unfold.runtime.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,12 +140,7 @@ final class RunLog implements TrainingListener {
             text.append(String.format(Locale.ROOT, "%d\t%d\t%s\t%s\t%d\n", e.epoch(), e.updates(),
                     Double.toString(e.trainingLoss()), Double.toString(e.largestGradientNorm()), e.clippedUpdates()));
         }
-        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, out -> out.write(bytes));
     }
 }

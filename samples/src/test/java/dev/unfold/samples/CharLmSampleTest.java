@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +45,15 @@ class CharLmSampleTest {
         CharLmSample.run(Corpus.bundled(), "sonnets", settings(1, checkpoint), QUIET, QUIET);
         assertTrue(Files.exists(checkpoint));
         assertTrue(Files.exists(CharLmSample.vocabularyFile(checkpoint)));
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // what the umask gives any new file (0644 under umask 0022), not a temporary file's 0600
+            Path ordinary = Files.createFile(directory.resolve("ordinary"));
+            for (Path written : List.of(checkpoint, Trainer.bestWeights(checkpoint),
+                    CharLmSample.vocabularyFile(checkpoint))) {
+                assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(written),
+                        written.toString());
+            }
+        }
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CharLmSample.Result resumed = CharLmSample.run(Corpus.bundled(), "sonnets", settings(2, checkpoint),
