@@ -244,7 +244,7 @@ class GeneratorTest {
         net.restoreState(saved, 3);
         net.step(0, y);
         assertArrayEquals(afterZero, y, 0.0);
-        assertEquals("a state of 17 values from offset 4 does not fit an array of 20",
+        assertEquals("into has 20 values, too few for a state of 17 values (the network's state size) from offset 4",
                 assertThrows(IllegalArgumentException.class, () -> net.saveState(saved, 4)).getMessage());
     }
 }
