@@ -214,7 +214,7 @@ class GeneratorTest {
         assertEquals("prompt[1] is 4, outside the vocabulary [0, 4)",
                 assertThrows(IllegalArgumentException.class, () -> generator.greedy(new int[] {0, 4}, 4, -1, into))
                         .getMessage());
-        assertEquals("room for 4 tokens, expected at least maxLength = 5",
+        assertEquals("into has room for 4 tokens, expected at least maxLength = 5",
                 assertThrows(IllegalArgumentException.class, () -> generator.beamSearch(PROMPT, 5, -1, 2, into))
                         .getMessage());
         assertEquals("top-k must be 0 (every token) or 1 to 4, got 5",

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What every optimizer keeps besides its update rule: the parameters it updates, its learning
@@ -19,7 +20,7 @@ abstract class AbstractOptimizer implements Optimizer {
     private long steps;
 
     AbstractOptimizer(Parameters parameters, double learningRate) {
-        this.parameters = parameters;
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.learningRate = Checks.positive("learning rate", learningRate);
     }
 

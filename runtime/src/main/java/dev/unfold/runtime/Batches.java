@@ -402,6 +402,38 @@ public final class Batches {
         }
     }
 
+    /**
+     * Checks training data for {@code model}: at least one input sequence ({@code int[][]} tokens or
+     * {@code double[][][]} dense), each valid, and one target sequence ({@code double[][][]}) or label
+     * sequence ({@code int[][]}) per input, of the rows the model gives it. Errors name the sequence
+     * and the arrays by {@code inputName} and {@code outputName}. Returns the number of sequences.
+     */
+    static int checkData(SequenceModel model, Object[] inputs, String inputName, Object[] outputs, String outputName) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException(inputName + " is empty: training needs at least one sequence");
+        }
+        if (outputs.length != inputs.length) {
+            throw new IllegalArgumentException(outputName + " has " + outputs.length + " sequences, expected "
+                    + inputs.length + " (one per sequence of " + inputName + ")");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            try {
+                int steps = inputs instanceof int[][] tokens ? Checks.tokens(tokens[i], model.inputSize())
+                        : Checks.sequence(((double[][][]) inputs)[i], model.inputSize());
+                int rows = model.outputSteps(steps);
+                if (outputs instanceof int[][] labels) {
+                    Checks.labels(labels[i], rows, model.outputSize());
+                } else {
+                    Checks.targets(((double[][][]) outputs)[i], rows, model.outputSize());
+                }
+            } catch (IllegalArgumentException | NullPointerException e) {
+                String message = e instanceof NullPointerException ? e.getMessage() + " is null" : e.getMessage();
+                throw new IllegalArgumentException("sequence " + i + " of " + inputName + ": " + message, e);
+            }
+        }
+        return inputs.length;
+    }
+
     private static int count(Object[] batch, String name) {
         Objects.requireNonNull(batch, name);
         if (batch.length == 0) {
