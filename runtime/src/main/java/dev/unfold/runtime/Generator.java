@@ -205,12 +205,13 @@ public final class Generator {
         }
         // per beam: three states of doubles, two token rows of ints, and a few scalars
         long bytesPerBeam = 3L * stateSize * Double.BYTES + 2L * (maxLength + 4L) * Integer.BYTES + 64;
-        long bytes = width * bytesPerBeam;
+        double bytes = (double) width * bytesPerBeam;   // a double: a long could overflow for an absurd width
         long available = Runtime.getRuntime().maxMemory();
-        if ((long) width * stateSize > Integer.MAX_VALUE - 8 || bytes > available / 2) {
-            throw new IllegalArgumentException("the beam width is " + width + ": its buffers need " + bytes
-                    + " bytes for states of " + stateSize + " values and up to " + maxLength + " tokens, more than"
-                    + " half of the " + available + " bytes this JVM may use; expected a width of at most "
+        if ((long) width * stateSize > Integer.MAX_VALUE - 8 || bytes > available / 2.0) {
+            throw new IllegalArgumentException("the beam width is " + width + ": its buffers need " + (long) bytes
+                    + " bytes for states of " + stateSize + " values and up to " + maxLength + " tokens, more than a"
+                    + " Java array or half of the " + available + " bytes this JVM may use holds; expected a width of"
+                    + " at most "
                     + Math.max(1, Math.min((Integer.MAX_VALUE - 8L) / Math.max(1, stateSize), available / 2 / bytesPerBeam)));
         }
     }
