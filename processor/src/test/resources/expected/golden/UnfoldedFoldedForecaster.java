@@ -531,26 +531,26 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     @Override
     public void saveState(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(rnnCarried, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void restoreState(double[] from, int offset) {
-        Checks.state(from, offset, stateSize());
+        Checks.finiteState("from", from, offset, stateSize());
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
         Arrays.fill(fedBack, 0.0);   // no previous output yet
     }
 
     @Override
     public void finalState(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(rnnH, lastSteps * RNN_HIDDEN, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void initialStateGradient(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(rnnDhNext, 0, into, offset, RNN_HIDDEN);
     }
 

@@ -501,7 +501,7 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public void backwardFromState(double[][] xs, double[] gradient, int offset) {
         int steps = Checks.sequence(xs, INPUT);
-        Checks.state(gradient, offset, stateSize());
+        Checks.finiteState("gradient", gradient, offset, stateSize());
         reserve(steps);
         rnnProjectInputs(xs, steps);
         unroll(steps);
@@ -512,7 +512,7 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public void backwardFromState(int[] tokens, double[] gradient, int offset) {
         int steps = Checks.tokens(tokens, INPUT);
-        Checks.state(gradient, offset, stateSize());
+        Checks.finiteState("gradient", gradient, offset, stateSize());
         reserve(steps);
         rnnProjectTokens(tokens, steps);
         unroll(steps);
@@ -563,25 +563,25 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public void saveState(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(rnnCarried, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void restoreState(double[] from, int offset) {
-        Checks.state(from, offset, stateSize());
+        Checks.finiteState("from", from, offset, stateSize());
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
     }
 
     @Override
     public void finalState(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(rnnH, lastSteps * RNN_HIDDEN, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void initialStateGradient(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(rnnDhNext, 0, into, offset, RNN_HIDDEN);
     }
 
@@ -897,12 +897,12 @@ public final class UnfoldedForecaster implements Forecaster {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.outputs(ys, xs, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.outputs(ys, batch, batchLengths, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -915,12 +915,12 @@ public final class UnfoldedForecaster implements Forecaster {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.outputs(ys, tokens, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.outputs(ys, batch, batchLengths, OUTPUT);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -932,12 +932,12 @@ public final class UnfoldedForecaster implements Forecaster {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.targets(targets, xs, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.targets(targets, batch, batchLengths, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -959,12 +959,12 @@ public final class UnfoldedForecaster implements Forecaster {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.targets(targets, tokens, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.targets(targets, batch, batchLengths, OUTPUT);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -984,7 +984,7 @@ public final class UnfoldedForecaster implements Forecaster {
             batchInitialStateCount = 0;
             return;
         }
-        Batches.states(states, states.length, 20);
+        Batches.initialStates(states, 20);
         if (batchInitialStates.length < states.length) {
             batchInitialStates = new double[states.length][20];
         }
@@ -996,13 +996,13 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public void initialStateGradients(double[][] into) {
-        Batches.states(into, batchSequences, 20);
+        Batches.states("into", into, batchSequences, 20);
         BatchKernels.gatherStates(rnnBatchDhNext, batchLengths, false, 0, RNN_HIDDEN, into, batchSequences, 0);
     }
 
     @Override
     public void finalStates(double[][] into) {
-        Batches.states(into, batchSequences, 20);
+        Batches.states("into", into, batchSequences, 20);
         BatchKernels.gatherStates(rnnBatchH, batchLengths, true, RNN_HIDDEN, RNN_HIDDEN, into, batchSequences, 0);
     }
 
@@ -1012,12 +1012,12 @@ public final class UnfoldedForecaster implements Forecaster {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.finiteStates("gradients", gradients, batch, stateSize());
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.states(gradients, batch, stateSize());
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -1037,12 +1037,12 @@ public final class UnfoldedForecaster implements Forecaster {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.finiteStates("gradients", gradients, batch, stateSize());
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.states(gradients, batch, stateSize());
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchSeeds = gradients;

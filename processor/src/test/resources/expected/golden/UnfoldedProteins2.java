@@ -1740,10 +1740,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
     public void forward(double[][][] xs, double[][][] ys) {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.outputs(ys, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1755,10 +1755,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
     public void forward(int[][] tokens, double[][][] ys) {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.outputs(ys, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -1769,10 +1769,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.targets(targets, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1788,10 +1788,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.labels(labels, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1807,10 +1807,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.targets(targets, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -1824,10 +1824,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.labels(labels, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(labels, batch, steps, lanes);

@@ -701,7 +701,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public void backwardFromState(double[][] xs, double[] gradient, int offset) {
         int steps = Checks.sequence(xs, INPUT);
-        Checks.state(gradient, offset, stateSize());
+        Checks.finiteState("gradient", gradient, offset, stateSize());
         reserve(steps);
         encoderProjectInputs(xs, steps);
         unroll(steps);
@@ -712,7 +712,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public void backwardFromState(int[] tokens, double[] gradient, int offset) {
         int steps = Checks.tokens(tokens, INPUT);
-        Checks.state(gradient, offset, stateSize());
+        Checks.finiteState("gradient", gradient, offset, stateSize());
         reserve(steps);
         encoderProjectTokens(tokens, steps);
         unroll(steps);
@@ -764,28 +764,28 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public void saveState(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(encoderCarried, 0, into, offset, ENCODER_HIDDEN);
         System.arraycopy(summaryCarried, 0, into, offset + 8, SUMMARY_HIDDEN);
     }
 
     @Override
     public void restoreState(double[] from, int offset) {
-        Checks.state(from, offset, stateSize());
+        Checks.finiteState("from", from, offset, stateSize());
         System.arraycopy(from, offset, encoderCarried, 0, ENCODER_HIDDEN);
         System.arraycopy(from, offset + 8, summaryCarried, 0, SUMMARY_HIDDEN);
     }
 
     @Override
     public void finalState(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(encoderH, lastSteps * ENCODER_HIDDEN, into, offset, ENCODER_HIDDEN);
         System.arraycopy(summaryH, lastSteps * SUMMARY_HIDDEN, into, offset + 8, SUMMARY_HIDDEN);
     }
 
     @Override
     public void initialStateGradient(double[] into, int offset) {
-        Checks.state(into, offset, stateSize());
+        Checks.state("into", into, offset, stateSize());
         System.arraycopy(encoderDhNext, 0, into, offset, ENCODER_HIDDEN);
         System.arraycopy(summaryDhNext, 0, into, offset + 8, SUMMARY_HIDDEN);
     }
@@ -1231,12 +1231,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.outputs(ys, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1249,12 +1249,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.outputs(ys, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.outputs(ys, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -1266,12 +1266,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.targets(targets, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1288,12 +1288,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.labels(labels, batch, 1, OUTPUT);
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1310,12 +1310,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.targets(targets, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.targets(targets, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -1330,12 +1330,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.labels(labels, batch, 1, OUTPUT);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.labels(labels, batch, 1, OUTPUT);
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(labels, batch, steps, lanes);
@@ -1350,7 +1350,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             batchInitialStateCount = 0;
             return;
         }
-        Batches.states(states, states.length, 14);
+        Batches.initialStates(states, 14);
         if (batchInitialStates.length < states.length) {
             batchInitialStates = new double[states.length][14];
         }
@@ -1362,14 +1362,14 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public void initialStateGradients(double[][] into) {
-        Batches.states(into, batchSequences, 14);
+        Batches.states("into", into, batchSequences, 14);
         BatchKernels.gatherStates(encoderBatchDhNext, batchLengths, false, 0, ENCODER_HIDDEN, into, batchSequences, 0);
         BatchKernels.gatherStates(summaryBatchDhNext, batchLengths, false, 0, SUMMARY_HIDDEN, into, batchSequences, 8);
     }
 
     @Override
     public void finalStates(double[][] into) {
-        Batches.states(into, batchSequences, 14);
+        Batches.states("into", into, batchSequences, 14);
         BatchKernels.gatherStates(encoderBatchH, batchLengths, true, ENCODER_HIDDEN, ENCODER_HIDDEN, into, batchSequences, 0);
         BatchKernels.gatherStates(summaryBatchH, batchLengths, true, SUMMARY_HIDDEN, SUMMARY_HIDDEN, into, batchSequences, 8);
     }
@@ -1380,12 +1380,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.finiteStates("gradients", gradients, batch, stateSize());
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.states(gradients, batch, stateSize());
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1405,12 +1405,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.initialStateCount(batchInitialStateCount, batch);
+        Batches.finiteStates("gradients", gradients, batch, stateSize());
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        Batches.initialStateCount(batchInitialStateCount, batch);
         batchSequences = batch;
-        Batches.states(gradients, batch, stateSize());
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchSeeds = gradients;

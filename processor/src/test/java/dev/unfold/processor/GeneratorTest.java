@@ -214,7 +214,7 @@ class GeneratorTest {
         assertEquals("prompt[1] is 4, outside the vocabulary [0, 4)",
                 assertThrows(IllegalArgumentException.class, () -> generator.greedy(new int[] {0, 4}, 4, -1, into))
                         .getMessage());
-        assertEquals("room for 4 tokens, expected at least maxLength = 5",
+        assertEquals("into has room for 4 tokens, expected at least maxLength = 5",
                 assertThrows(IllegalArgumentException.class, () -> generator.beamSearch(PROMPT, 5, -1, 2, into))
                         .getMessage());
         assertEquals("top-k must be 0 (every token) or 1 to 4, got 5",
@@ -244,7 +244,7 @@ class GeneratorTest {
         net.restoreState(saved, 3);
         net.step(0, y);
         assertArrayEquals(afterZero, y, 0.0);
-        assertEquals("a state of 17 values from offset 4 does not fit an array of 20",
+        assertEquals("into has 20 values, too few for a state of 17 values (the network's state size) from offset 4",
                 assertThrows(IllegalArgumentException.class, () -> net.saveState(saved, 4)).getMessage());
     }
 }

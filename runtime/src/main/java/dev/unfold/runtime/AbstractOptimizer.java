@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,7 +23,7 @@ abstract class AbstractOptimizer implements Optimizer {
     private long steps;
 
     AbstractOptimizer(Parameters parameters, double learningRate) {
-        this.parameters = parameters;
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.learningRate = Checks.positive("learning rate", learningRate);
     }
 

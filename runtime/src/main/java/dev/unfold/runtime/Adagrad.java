@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * Adagrad (Duchi, Hazan and Singer, 2011) as {@code torch.optim.Adagrad} computes it, the
  * optimizer of Karpathy's min-char-rnn. Each parameter's rate shrinks with the sum of its squared
@@ -61,7 +63,7 @@ public final class Adagrad extends AbstractOptimizer {
 
     public Adagrad(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
         this.sums = allocateNonNegative("sum", options.initialAccumulatorValue());
     }
 

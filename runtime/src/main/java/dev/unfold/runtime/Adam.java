@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * Adam (Kingma and Ba, 2015) as {@code torch.optim.Adam} computes it, at step k:
  * <pre>
@@ -62,7 +64,7 @@ public final class Adam extends AbstractOptimizer {
 
     public Adam(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
         this.firstMoments = allocate("exp_avg", 0);
         this.secondMoments = allocateNonNegative("exp_avg_sq", 0);
     }

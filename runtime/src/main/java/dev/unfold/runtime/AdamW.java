@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * AdamW (Loshchilov and Hutter, 2019) as {@code torch.optim.AdamW} computes it: {@link Adam} with
  * the weight decay taken out of the gradient and applied to the weights directly, so that it is
@@ -57,7 +59,7 @@ public final class AdamW extends AbstractOptimizer {
 
     public AdamW(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
         this.firstMoments = allocate("exp_avg", 0);
         this.secondMoments = allocateNonNegative("exp_avg_sq", 0);
     }

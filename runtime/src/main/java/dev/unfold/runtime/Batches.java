@@ -39,18 +39,68 @@ public final class Batches {
 
     /** Checks one state array per sequence of the batch, each of {@code size} values. */
     public static void states(double[][] states, int batch, int size) {
-        Objects.requireNonNull(states, "states");
+        states("states", states, batch, size);
+    }
+
+    /**
+     * Checks the argument {@code name}, where a state is written for each of the batch's
+     * {@code batch} sequences: at least that many arrays, each of at least {@code size} values.
+     */
+    public static void states(String name, double[][] states, int batch, int size) {
+        Objects.requireNonNull(states, name);
         if (states.length < batch) {
-            throw new IllegalArgumentException("expected a state for each of the batch's " + batch
-                    + " sequences, got " + states.length);
+            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected one for each of the"
+                    + " batch's " + batch + " sequences");
         }
         for (int b = 0; b < batch; b++) {
-            try {
-                Checks.state(states[b], 0, size);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
+            stateRow(name, states, b, size);
+        }
+    }
+
+    /**
+     * Checks the argument {@code name}, a state for each of the batch's {@code batch} sequences that is
+     * read (an initial state, or the gradient of a final one): exactly one per sequence, each of
+     * {@code size} finite values.
+     */
+    public static void finiteStates(String name, double[][] states, int batch, int size) {
+        Objects.requireNonNull(states, name);
+        if (states.length != batch) {
+            throw new IllegalArgumentException(name + " has " + states.length + " states, expected " + batch
+                    + " (one per sequence of the batch)");
+        }
+        for (int b = 0; b < batch; b++) {
+            double[] state = stateRow(name, states, b, size);
+            int j = Checks.firstNonFinite(state, 0, size);
+            if (j >= 0) {
+                throw new IllegalArgumentException(name + "[" + b + "][" + j + "] is " + state[j]
+                        + ": a state must be finite");
             }
         }
+    }
+
+    /**
+     * Checks what setInitialStates was given: at least one state (null, not an empty array, means
+     * zero states), each of {@code size} finite values.
+     */
+    public static void initialStates(double[][] states, int size) {
+        Objects.requireNonNull(states, "states");
+        if (states.length == 0) {
+            throw new IllegalArgumentException("states is empty: give one state per sequence of the batches to come,"
+                    + " or null for zero states");
+        }
+        finiteStates("states", states, states.length, size);
+    }
+
+    private static double[] stateRow(String name, double[][] states, int b, int size) {
+        double[] state = states[b];
+        if (state == null) {
+            throw new IllegalArgumentException(name + "[" + b + "] is null");
+        }
+        if (state.length < size) {
+            throw new IllegalArgumentException(name + "[" + b + "] has " + state.length + " values, expected " + size
+                    + " (the network's state size)");
+        }
+        return state;
     }
 
     /** Checks a batch of dense sequences, which may differ in length; returns the longest length T. */
@@ -142,6 +192,51 @@ public final class Batches {
         }
     }
 
+    /**
+     * Checks output buffers of one row per step of the batch's inputs ({@code double[][]} or
+     * {@code int[]} sequences, already checked): sequence b's has one row per step of {@code inputs[b]}.
+     * Needs no lengths noted beforehand, so a batched call can check everything before it changes anything.
+     */
+    public static void outputs(double[][][] ys, Object[] inputs, int width) {
+        sameCount(ys, "ys", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.outputs(ys[b], steps(inputs[b]), width);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks dense targets of one row per step of the batch's inputs, as {@link #outputs(double[][][], Object[], int)}. */
+    public static void targets(double[][][] targets, Object[] inputs, int width) {
+        sameCount(targets, "targets", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.targets(targets[b], steps(inputs[b]), width);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks class labels of one per step of the batch's inputs, as {@link #outputs(double[][][], Object[], int)}. */
+    public static void labels(int[][] labels, Object[] inputs, int classes) {
+        sameCount(labels, "labels", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.labels(labels[b], steps(inputs[b]), classes);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** The steps of a checked sequence: a dense one's rows or a token sequence's tokens. */
+    private static int steps(Object sequence) {
+        return sequence instanceof int[] tokens ? tokens.length : ((double[][]) sequence).length;
+    }
+
     /** Checks output buffers of one row per step: sequence b's has {@code rows[b]} rows. */
     public static void outputs(double[][][] ys, int batch, int[] rows, int width) {
         sameCount(ys, "ys", batch);
@@ -178,9 +273,13 @@ public final class Batches {
         }
     }
 
-    /** {@code model.forward(xs[b], ys[b])} for every sequence, in order. */
+    /**
+     * {@code model.forward(xs[b], ys[b])} for every sequence, in order, once the whole batch is
+     * checked: a refused batch writes nothing.
+     */
     public static void forwardEach(SequenceModel model, double[][][] xs, double[][][] ys) {
-        sameCount(ys, "ys", count(xs, "xs"));
+        longest(xs, model.inputSize());
+        outputsEach(model, ys, xs);
         for (int b = 0; b < xs.length; b++) {
             try {
                 model.forward(xs[b], ys[b]);
@@ -190,9 +289,10 @@ public final class Batches {
         }
     }
 
-    /** {@code model.forward(tokens[b], ys[b])} for every sequence, in order. */
+    /** {@code model.forward(tokens[b], ys[b])} for every sequence, in order, once the whole batch is checked. */
     public static void forwardEach(SequenceModel model, int[][] tokens, double[][][] ys) {
-        sameCount(ys, "ys", count(tokens, "tokens"));
+        longest(tokens, model.inputSize());
+        outputsEach(model, ys, tokens);
         for (int b = 0; b < tokens.length; b++) {
             try {
                 model.forward(tokens[b], ys[b]);
@@ -202,9 +302,14 @@ public final class Batches {
         }
     }
 
-    /** The sum of {@code model.backward(xs[b], targets[b])} over the sequences, in order. */
+    /**
+     * The sum of {@code model.backward(xs[b], targets[b])} over the sequences, in order, once the
+     * whole batch is checked: a refused batch adds no gradient (one by one, a bad sequence found
+     * late would leave the earlier ones' gradients behind).
+     */
     public static double backwardEach(SequenceModel model, double[][][] xs, double[][][] targets) {
-        sameCount(targets, "targets", count(xs, "xs"));
+        longest(xs, model.inputSize());
+        targetsEach(model, targets, xs);
         double loss = 0;
         for (int b = 0; b < xs.length; b++) {
             try {
@@ -216,9 +321,10 @@ public final class Batches {
         return loss;
     }
 
-    /** The sum of {@code model.backward(xs[b], labels[b])} over the sequences, in order. */
+    /** The sum of {@code model.backward(xs[b], labels[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, double[][][] xs, int[][] labels) {
-        sameCount(labels, "labels", count(xs, "xs"));
+        longest(xs, model.inputSize());
+        labelsEach(model, labels, xs);
         double loss = 0;
         for (int b = 0; b < xs.length; b++) {
             try {
@@ -230,9 +336,10 @@ public final class Batches {
         return loss;
     }
 
-    /** The sum of {@code model.backward(tokens[b], targets[b])} over the sequences, in order. */
+    /** The sum of {@code model.backward(tokens[b], targets[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, int[][] tokens, double[][][] targets) {
-        sameCount(targets, "targets", count(tokens, "tokens"));
+        longest(tokens, model.inputSize());
+        targetsEach(model, targets, tokens);
         double loss = 0;
         for (int b = 0; b < tokens.length; b++) {
             try {
@@ -244,9 +351,10 @@ public final class Batches {
         return loss;
     }
 
-    /** The sum of {@code model.backward(tokens[b], labels[b])} over the sequences, in order. */
+    /** The sum of {@code model.backward(tokens[b], labels[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, int[][] tokens, int[][] labels) {
-        sameCount(labels, "labels", count(tokens, "tokens"));
+        longest(tokens, model.inputSize());
+        labelsEach(model, labels, tokens);
         double loss = 0;
         for (int b = 0; b < tokens.length; b++) {
             try {
@@ -256,6 +364,74 @@ public final class Batches {
             }
         }
         return loss;
+    }
+
+    /** Checks {@code model}'s output buffers for each checked input sequence: one per sequence, of its rows. */
+    private static void outputsEach(SequenceModel model, double[][][] ys, Object[] inputs) {
+        sameCount(ys, "ys", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.outputs(ys[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks {@code model}'s dense targets for each checked input sequence. */
+    private static void targetsEach(SequenceModel model, double[][][] targets, Object[] inputs) {
+        sameCount(targets, "targets", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.targets(targets[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks {@code model}'s class labels for each checked input sequence. */
+    private static void labelsEach(SequenceModel model, int[][] labels, Object[] inputs) {
+        sameCount(labels, "labels", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.labels(labels[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /**
+     * Checks training data for {@code model}: at least one input sequence ({@code int[][]} tokens or
+     * {@code double[][][]} dense), each valid, and one target sequence ({@code double[][][]}) or label
+     * sequence ({@code int[][]}) per input, of the rows the model gives it. Errors name the sequence
+     * and the arrays by {@code inputName} and {@code outputName}. Returns the number of sequences.
+     */
+    static int checkData(SequenceModel model, Object[] inputs, String inputName, Object[] outputs, String outputName) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException(inputName + " is empty: training needs at least one sequence");
+        }
+        if (outputs.length != inputs.length) {
+            throw new IllegalArgumentException(outputName + " has " + outputs.length + " sequences, expected "
+                    + inputs.length + " (one per sequence of " + inputName + ")");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            try {
+                int steps = inputs instanceof int[][] tokens ? Checks.tokens(tokens[i], model.inputSize())
+                        : Checks.sequence(((double[][][]) inputs)[i], model.inputSize());
+                int rows = model.outputSteps(steps);
+                if (outputs instanceof int[][] labels) {
+                    Checks.labels(labels[i], rows, model.outputSize());
+                } else {
+                    Checks.targets(((double[][][]) outputs)[i], rows, model.outputSize());
+                }
+            } catch (IllegalArgumentException | NullPointerException e) {
+                String message = e instanceof NullPointerException ? e.getMessage() + " is null" : e.getMessage();
+                throw new IllegalArgumentException("sequence " + i + " of " + inputName + ": " + message, e);
+            }
+        }
+        return inputs.length;
     }
 
     private static int count(Object[] batch, String name) {

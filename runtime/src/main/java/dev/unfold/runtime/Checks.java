@@ -15,15 +15,20 @@ public final class Checks {
      * finite. Returns the number of steps T.
      */
     public static int sequence(double[][] xs, int width) {
-        Objects.requireNonNull(xs, "xs");
+        return sequence("xs", xs, width);
+    }
+
+    /** {@link #sequence(double[][], int)} for an argument called {@code name} (a constant: nothing is built unless it fails). */
+    public static int sequence(String name, double[][] xs, int width) {
+        Objects.requireNonNull(xs, name);
         if (xs.length == 0) {
-            throw new IllegalArgumentException("xs is empty: a sequence needs at least one step");
+            throw new IllegalArgumentException(name + " is empty: a sequence needs at least one step");
         }
         for (int t = 0; t < xs.length; t++) {
-            double[] row = row(xs, t, "xs", width, "the network's input size");
-            int j = firstNonFinite(row);
+            double[] row = row(xs, t, name, width, "the network's input size");
+            int j = firstNonFinite(row, 0, row.length);
             if (j >= 0) {
-                throw new IllegalArgumentException("xs[" + t + "][" + j + "] is " + row[j] + ": inputs must be finite");
+                throw new IllegalArgumentException(name + "[" + t + "][" + j + "] is " + row[j] + ": inputs must be finite");
             }
         }
         return xs.length;
@@ -31,13 +36,18 @@ public final class Checks {
 
     /** Checks a token sequence: at least one step, every token in [0, vocabulary). Returns T. */
     public static int tokens(int[] tokens, int vocabulary) {
-        Objects.requireNonNull(tokens, "tokens");
+        return tokens("tokens", tokens, vocabulary);
+    }
+
+    /** {@link #tokens(int[], int)} for an argument called {@code name}. */
+    public static int tokens(String name, int[] tokens, int vocabulary) {
+        Objects.requireNonNull(tokens, name);
         if (tokens.length == 0) {
-            throw new IllegalArgumentException("tokens is empty: a sequence needs at least one step");
+            throw new IllegalArgumentException(name + " is empty: a sequence needs at least one step");
         }
         for (int t = 0; t < tokens.length; t++) {
             if (tokens[t] < 0 || tokens[t] >= vocabulary) {
-                throw new IllegalArgumentException("tokens[" + t + "] is " + tokens[t]
+                throw new IllegalArgumentException(name + "[" + t + "] is " + tokens[t]
                         + ", outside the vocabulary [0, " + vocabulary + ") of the network's input size");
             }
         }
@@ -51,7 +61,7 @@ public final class Checks {
             throw new IllegalArgumentException("x has " + x.length + " values, expected " + width
                     + " (the network's input size)");
         }
-        int j = firstNonFinite(x);
+        int j = firstNonFinite(x, 0, x.length);
         if (j >= 0) {
             throw new IllegalArgumentException("x[" + j + "] is " + x[j] + ": inputs must be finite");
         }
@@ -89,7 +99,7 @@ public final class Checks {
         rowCount(targets.length, "targets", rows);
         for (int t = 0; t < rows; t++) {
             double[] row = row(targets, t, "targets", width, "the network's output size");
-            int j = firstNonFinite(row);
+            int j = firstNonFinite(row, 0, row.length);
             if (j >= 0) {
                 throw new IllegalArgumentException(
                         "targets[" + t + "][" + j + "] is " + row[j] + ": targets must be finite");
@@ -99,11 +109,16 @@ public final class Checks {
 
     /** Checks class labels: {@code rows} of them, each in [0, classes). */
     public static void labels(int[] labels, int rows, int classes) {
-        Objects.requireNonNull(labels, "labels");
-        rowCount(labels.length, "labels", rows);
+        labels("labels", labels, rows, classes);
+    }
+
+    /** {@link #labels(int[], int, int)} for an argument called {@code name}. */
+    public static void labels(String name, int[] labels, int rows, int classes) {
+        Objects.requireNonNull(labels, name);
+        rowCount(labels.length, name, rows);
         for (int t = 0; t < rows; t++) {
             if (labels[t] < 0 || labels[t] >= classes) {
-                throw new IllegalArgumentException("labels[" + t + "] is " + labels[t]
+                throw new IllegalArgumentException(name + "[" + t + "] is " + labels[t]
                         + ", outside the classes [0, " + classes + ") of the network's output size");
             }
         }
@@ -116,9 +131,44 @@ public final class Checks {
             throw new IllegalArgumentException("the context has " + x.length + " values, expected " + width
                     + " (the network's context size)");
         }
-        for (int j = 0; j < width; j++) {
-            if (!Double.isFinite(x[j])) {
-                throw new IllegalArgumentException("context[" + j + "] is " + x[j] + ": a context must be finite");
+        context("context", x, width);
+    }
+
+    /** {@link #context(double[], int)} for an argument called {@code name}. */
+    public static void context(String name, double[] x, int width) {
+        Objects.requireNonNull(x, name);
+        if (x.length != width) {
+            throw new IllegalArgumentException(name + " has " + x.length + " values, expected " + width
+                    + " (the network's context size)");
+        }
+        int j = firstNonFinite(x, 0, width);
+        if (j >= 0) {
+            throw new IllegalArgumentException(name + "[" + j + "] is " + x[j] + ": a context must be finite");
+        }
+    }
+
+    /**
+     * Checks what setContexts was given: one context per sequence of the batches to come, at least
+     * one, each {@code width} finite values.
+     */
+    public static void contexts(double[][] contexts, int width) {
+        Objects.requireNonNull(contexts, "contexts");
+        if (contexts.length == 0) {
+            throw new IllegalArgumentException("contexts is empty: give one context per sequence of the batches to come");
+        }
+        for (int b = 0; b < contexts.length; b++) {
+            double[] x = contexts[b];
+            if (x == null) {
+                throw new IllegalArgumentException("contexts[" + b + "] is null");
+            }
+            if (x.length != width) {
+                throw new IllegalArgumentException("contexts[" + b + "] has " + x.length + " values, expected " + width
+                        + " (the network's context size)");
+            }
+            int j = firstNonFinite(x, 0, width);
+            if (j >= 0) {
+                throw new IllegalArgumentException("contexts[" + b + "][" + j + "] is " + x[j]
+                        + ": a context must be finite");
             }
         }
     }
@@ -136,11 +186,53 @@ public final class Checks {
 
     /** Checks that {@code values} has room for a state of {@code size} values from {@code offset}. */
     public static void state(double[] values, int offset, int size) {
-        Objects.requireNonNull(values, "state array");
+        state("the state array", values, offset, size);
+    }
+
+    /**
+     * Checks that the argument {@code name}, {@code values}, has room for a state of {@code size}
+     * values (the network's state size) from {@code offset}: where a state is written. Values are not read.
+     */
+    public static void state(String name, double[] values, int offset, int size) {
+        Objects.requireNonNull(values, name);
         if (offset < 0 || offset > values.length - size) {
-            throw new IllegalArgumentException("a state of " + size + " values from offset " + offset
-                    + " does not fit an array of " + values.length);
+            throw new IllegalArgumentException(offset < 0 ? "offset is " + offset + ", expected 0 or more"
+                    : name + " has " + values.length + " values, too few for a state of " + size
+                            + " values (the network's state size) from offset " + offset);
         }
+    }
+
+    /**
+     * {@link #state(String, double[], int, int)} for a state that is read (restored, started from, or
+     * passed back as a gradient): its {@code size} values must also be finite, as a NaN would spread to
+     * everything computed from it.
+     */
+    public static void finiteState(String name, double[] values, int offset, int size) {
+        state(name, values, offset, size);
+        int j = firstNonFinite(values, offset, offset + size);
+        if (j >= 0) {
+            throw new IllegalArgumentException(name + "[" + j + "] is " + values[j] + ": a state must be finite");
+        }
+    }
+
+    /**
+     * {@code index} if it is in [0, count); otherwise an error naming it and what it indexes
+     * ({@code meaning}, such as "the decoders").
+     */
+    public static int index(String name, int index, int count, String meaning) {
+        if (index < 0 || index >= count) {
+            throw new IllegalArgumentException(name + " is " + index + ", expected "
+                    + (count == 0 ? "none: there are no " + meaning : "one of [0, " + count + ") (" + meaning + ")"));
+        }
+        return index;
+    }
+
+    /** {@code value} if it is finite; otherwise an error naming it. */
+    public static double finite(String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite, got " + value);
+        }
+        return value;
     }
 
     /** {@code value} if it is positive and finite; otherwise an error naming it. */
@@ -225,9 +317,9 @@ public final class Checks {
         return row;
     }
 
-    /** The index of the first NaN or infinity in {@code values}, or −1 when every value is finite. */
-    private static int firstNonFinite(double[] values) {
-        for (int j = 0; j < values.length; j++) {
+    /** The index of the first NaN or infinity in {@code values[from..to)}, or −1 when every value there is finite. */
+    static int firstNonFinite(double[] values, int from, int to) {
+        for (int j = from; j < to; j++) {
             if (!Double.isFinite(values[j])) {
                 return j;
             }

@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * Gradient clipping, the remedy seed 001 gives for exploding gradients, in two forms. By global
  * norm, g ← g · min(1, C/‖g‖) (seed 003): ‖g‖ is the Euclidean norm over every parameter's
@@ -13,6 +15,7 @@ public final class Clipping {
 
     /** ‖g‖ over all gradients of {@code parameters}. */
     public static double globalNorm(Parameters parameters) {
+        Objects.requireNonNull(parameters, "parameters");
         double sum = 0;
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
@@ -29,6 +32,7 @@ public final class Clipping {
      * can count how often clipping acted.
      */
     public static double clipGlobalNorm(Parameters parameters, double maxNorm) {
+        Objects.requireNonNull(parameters, "parameters");
         Checks.positive("maxNorm", maxNorm);
         double norm = globalNorm(parameters);
         if (norm > maxNorm) {
@@ -43,6 +47,7 @@ public final class Clipping {
      * leaves them.
      */
     public static int clipValue(Parameters parameters, double maxValue) {
+        Objects.requireNonNull(parameters, "parameters");
         Checks.positive("maxValue", maxValue);
         int clipped = 0;
         for (int p = 0; p < parameters.size(); p++) {

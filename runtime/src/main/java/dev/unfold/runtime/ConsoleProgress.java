@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
 import java.io.PrintStream;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -33,7 +34,7 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     public ConsoleProgress(PrintStream out, boolean perplexity) {
-        this.out = out;
+        this.out = Objects.requireNonNull(out, "out");
         this.perplexity = perplexity;
     }
 
@@ -90,6 +91,7 @@ public final class ConsoleProgress implements TrainingListener {
 
     /** One epoch's numbers as a line of text. */
     public static String line(EpochReport report, boolean perplexity) {
+        Objects.requireNonNull(report, "report");
         int width = Integer.toString(report.epochs()).length();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %" + width + "d/%d: loss %.4f",
                 report.epoch(), report.epochs(), report.trainingLoss()));

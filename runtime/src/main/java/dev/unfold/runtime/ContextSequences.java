@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * Sequences that each come with their own context vector, for a network declared with a context
  * (seed 002's captioning: the image's features x, then the caption's words), in minibatches of up
@@ -28,9 +30,16 @@ public final class ContextSequences extends ShuffledUpdates {
      */
     public static ContextSequences teacherForced(SequenceModel model, double[][] contexts, int[][] targets,
                                                  int startToken, int endToken, int batchSize) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(targets, "targets");
+        Checks.index("startToken", startToken, model.inputSize(), "the network's input tokens");
+        Checks.index("endToken", endToken, model.outputSize(), "the network's output classes");
         int[][] inputs = new int[targets.length][];
         int[][] labels = new int[targets.length][];
         for (int i = 0; i < targets.length; i++) {
+            if (targets[i] == null) {
+                throw new IllegalArgumentException("targets[" + i + "] is null");
+            }
             inputs[i] = new int[targets[i].length + 1];
             labels[i] = new int[targets[i].length + 1];
             inputs[i][0] = startToken;
@@ -43,7 +52,24 @@ public final class ContextSequences extends ShuffledUpdates {
 
     /** Token sequences and their labels, each with its context. */
     public ContextSequences(SequenceModel model, double[][] contexts, int[][] inputs, int[][] labels, int batchSize) {
-        super(contexts.length, batchSize);
+        super(checked(model, contexts, inputs, labels), batchSize);
+        this.model = model;
+        this.contexts = contexts;
+        this.inputs = inputs;
+        this.labels = labels;
+        this.full = new Batch(fullSize());
+        this.last = lastSize() == fullSize() ? full : new Batch(lastSize());
+    }
+
+    /**
+     * Checks every context, input and label sequence against {@code model} now, so that a bad one is
+     * an error here rather than in the middle of an epoch. Returns the number of sequences.
+     */
+    private static int checked(SequenceModel model, double[][] contexts, int[][] inputs, int[][] labels) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(contexts, "contexts");
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(labels, "labels");
         if (model.contextSize() == 0) {
             throw new IllegalArgumentException(model.getClass().getSimpleName() + " declares no context vector");
         }
@@ -52,12 +78,9 @@ public final class ContextSequences extends ShuffledUpdates {
                     + " least one: " + contexts.length + " contexts, " + inputs.length + " inputs, " + labels.length
                     + " labels");
         }
-        this.model = model;
-        this.contexts = contexts;
-        this.inputs = inputs;
-        this.labels = labels;
-        this.full = new Batch(fullSize());
-        this.last = lastSize() == fullSize() ? full : new Batch(lastSize());
+        Checks.contexts(contexts, model.contextSize());
+        Batches.checkData(model, inputs, "inputs", labels, "labels");
+        return contexts.length;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,6 +24,8 @@ public final class EncoderDecoder {
     private final Parameters parameters;
     private final double[] state;
     private final double[] stateGradient;
+    /** A decoder's carried state before a pass from an encoded state, put back if the pass is refused. */
+    private final double[] decoderState;
     /** Each decoder's probabilities at one step, for scheduled sampling's choices. */
     private final double[][] probabilities;
     /** Scheduled sampling's inputs, one array per length seen. */
@@ -37,8 +40,15 @@ public final class EncoderDecoder {
     private int[] rowCounts = new int[0];
 
     public EncoderDecoder(SequenceModel encoder, SequenceModel... decoders) {
+        Objects.requireNonNull(encoder, "encoder");
+        Objects.requireNonNull(decoders, "decoders");
         if (decoders.length == 0) {
             throw new IllegalArgumentException("an encoder needs at least one decoder");
+        }
+        for (int d = 0; d < decoders.length; d++) {
+            if (decoders[d] == null) {
+                throw new IllegalArgumentException("decoders[" + d + "] is null");
+            }
         }
         this.encoder = encoder;
         this.decoders = List.of(decoders);
@@ -53,6 +63,7 @@ public final class EncoderDecoder {
         }
         this.state = new double[encoder.stateSize()];
         this.stateGradient = new double[encoder.stateSize()];
+        this.decoderState = new double[encoder.stateSize()];
         this.batches = new PairBatches(encoder.stateSize(), encoder.outputSize());
     }
 
@@ -88,7 +99,17 @@ public final class EncoderDecoder {
 
     /** Decoder {@code d}. */
     public SequenceModel decoder(int d) {
-        return decoders.get(d);
+        return decoders.get(checkDecoder("d", d));
+    }
+
+    /** How many decoders share the encoder. */
+    int decoderCount() {
+        return decoders.size();
+    }
+
+    /** {@code d} if there is such a decoder; otherwise an error naming the argument {@code name}. */
+    private int checkDecoder(String name, int d) {
+        return Checks.index(name, d, decoders.size(), "the decoders");
     }
 
     /**
@@ -121,6 +142,8 @@ public final class EncoderDecoder {
      * gradients of the decoder and, through its initial state, of the encoder. Returns the loss.
      */
     public double backward(int[] source, int d, int[] inputs, int[] labels) {
+        Checks.tokens("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
         double loss = decodeBackward(encode(source), d, inputs, labels);
         encoder.backwardFromState(source, stateGradient, 0);
         return loss;
@@ -128,6 +151,8 @@ public final class EncoderDecoder {
 
     /** {@link #backward(int[], int, int[], int[])} for a source of dense vectors. */
     public double backward(double[][] source, int d, int[] inputs, int[] labels) {
+        Checks.sequence("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
         double loss = decodeBackward(encode(source), d, inputs, labels);
         encoder.backwardFromState(source, stateGradient, 0);
         return loss;
@@ -142,7 +167,9 @@ public final class EncoderDecoder {
      */
     public double backward(int[] source, int d, int[] inputs, int[] labels, double ownPredictions,
                            RandomGenerator random) {
-        requireProbability(ownPredictions);
+        requireProbability(ownPredictions, random);
+        Checks.tokens("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
         double[] encoded = encode(source);
         int[] mixed = ownPredictions == 0 ? inputs : mixedInputs(encoded, d, inputs, ownPredictions, random, 0);
         double loss = decodeBackward(encoded, d, mixed, labels);
@@ -170,8 +197,8 @@ public final class EncoderDecoder {
      */
     public double backward(int[][] sources, int[] decoders, int[][] inputs, int[][] labels, double ownPredictions,
                            RandomGenerator random) {
-        requireProbability(ownPredictions);
-        int batch = checkBatch(sources, decoders, inputs, labels);
+        requireProbability(ownPredictions, random);
+        int batch = checkPairs(sources, decoders, inputs, labels, "the batch");
         encoder.setStateful(false);
         encoder.forward(sources, encoderOutputs(sources, batch));
         double[][] states = batches.states(batch);
@@ -188,16 +215,19 @@ public final class EncoderDecoder {
         return loss;
     }
 
-    private static void requireProbability(double ownPredictions) {
+    private static void requireProbability(double ownPredictions, RandomGenerator random) {
         if (!(ownPredictions >= 0 && ownPredictions <= 1)) {
             throw new IllegalArgumentException("the probability of reading its own predictions must be in [0, 1], got "
                     + ownPredictions);
+        }
+        if (ownPredictions > 0) {
+            Objects.requireNonNull(random, "random (the draws of scheduled sampling)");
         }
     }
 
     /** {@link #backward(int[][], int[], int[][], int[][])} for sources of dense vectors. */
     public double backward(double[][][] sources, int[] decoders, int[][] inputs, int[][] labels) {
-        int batch = checkBatch(sources, decoders, inputs, labels);
+        int batch = checkPairs(sources, decoders, inputs, labels, "the batch");
         encoder.setStateful(false);
         encoder.forward(sources, encoderOutputs(sources, batch));
         double[][] states = batches.states(batch);
@@ -219,13 +249,17 @@ public final class EncoderDecoder {
         return batches.outputs(batch, rowCounts);
     }
 
-    private int checkBatch(Object[] sources, int[] decoders, int[][] inputs, int[][] labels) {
+    /**
+     * Checks pairs of sources ({@code int[]} or {@code double[][]} sequences), the decoders that learn
+     * them and the decoders' inputs and labels, all before anything runs: a refused batch changes
+     * nothing. {@code where} says in errors where the pairs came from ("the batch"). Returns their count.
+     */
+    int checkPairs(Object[] sources, int[] decoders, int[][] inputs, int[][] labels, String where) {
+        Objects.requireNonNull(sources, "sources");
+        Objects.requireNonNull(decoders, "decoders");
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(labels, "labels");
         int batch = sources.length;
-        for (int b = 0; b < batch; b++) {
-            if (sources[b] == null) {
-                throw new NullPointerException("sources[" + b + "]");
-            }
-        }
         if (batch == 0 || decoders.length != batch || inputs.length != batch || labels.length != batch) {
             throw new IllegalArgumentException("expected one decoder, one input and one label sequence per source and"
                     + " at least one source: " + batch + " sources, " + decoders.length + " decoders, "
@@ -233,11 +267,28 @@ public final class EncoderDecoder {
         }
         for (int b = 0; b < batch; b++) {
             if (decoders[b] < 0 || decoders[b] >= this.decoders.size()) {
-                throw new IllegalArgumentException("decoders[" + b + "] is " + decoders[b] + ", but there are "
-                        + this.decoders.size() + " decoders");
+                checkDecoder("decoders[" + b + "]", decoders[b]);
+            }
+            try {
+                if (sources[b] instanceof int[] tokens) {
+                    Checks.tokens("source", tokens, encoder.inputSize());
+                } else {
+                    Checks.sequence("source", (double[][]) sources[b], encoder.inputSize());
+                }
+                checkPair(decoders[b], inputs[b], labels[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                String message = e instanceof NullPointerException ? e.getMessage() + " is null" : e.getMessage();
+                throw new IllegalArgumentException("pair " + b + " of " + where + ": " + message, e);
             }
         }
         return batch;
+    }
+
+    /** Checks decoder {@code d}'s inputs and labels for one pair, before anything runs. */
+    private void checkPair(int d, int[] inputs, int[] labels) {
+        SequenceModel decoder = decoders.get(checkDecoder("d", d));
+        int steps = Checks.tokens("inputs", inputs, decoder.inputSize());
+        Checks.labels(labels, decoder.outputSteps(steps), decoder.outputSize());
     }
 
     /**
@@ -308,26 +359,45 @@ public final class EncoderDecoder {
 
     /** The teacher-forced loss {@link #backward(int[], int, int[], int[])} returns, without gradients. */
     public double loss(int[] source, int d, int[] inputs, int[] labels) {
+        Checks.tokens("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
         return decodeLoss(encode(source), d, inputs, labels);
     }
 
     /** {@link #loss(int[], int, int[], int[])} for a source of dense vectors. */
     public double loss(double[][] source, int d, int[] inputs, int[] labels) {
+        Checks.sequence("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
         return decodeLoss(encode(source), d, inputs, labels);
     }
 
     /** Decoder d's pass from the encoded state, leaving ∂L/∂(that state) in {@code stateGradient}. */
     private double decodeBackward(double[] encoded, int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = startDecoder(encoded, d);
-        double loss = decoder.backward(inputs, labels);
+        SequenceModel decoder = decoders.get(d);
+        boolean wasStateful = startDecoder(decoder, encoded);
+        double loss;
+        try {
+            loss = decoder.backward(inputs, labels);
+        } catch (RuntimeException refused) {
+            // labels for a decoder that does not learn classes, say: leave it as it was
+            restoreDecoder(decoder, wasStateful);
+            throw refused;
+        }
         decoder.setStateful(false);
         decoder.initialStateGradient(stateGradient, 0);
         return loss;
     }
 
     private double decodeLoss(double[] encoded, int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = startDecoder(encoded, d);
-        double loss = decoder.loss(inputs, labels);
+        SequenceModel decoder = decoders.get(d);
+        boolean wasStateful = startDecoder(decoder, encoded);
+        double loss;
+        try {
+            loss = decoder.loss(inputs, labels);
+        } catch (RuntimeException refused) {
+            restoreDecoder(decoder, wasStateful);
+            throw refused;
+        }
         decoder.setStateful(false);
         return loss;
     }
@@ -337,16 +407,21 @@ public final class EncoderDecoder {
      * the encoder's final state; then generate with it, prompting with the start token.
      */
     public Generator encodeFor(int[] source, int d) {
+        checkDecoder("d", d);
+        Checks.tokens("source", source, encoder.inputSize());
         return generatorFrom(encode(source), d);
     }
 
     /** {@link #encodeFor(int[], int)} for a source of dense vectors. */
     public Generator encodeFor(double[][] source, int d) {
+        checkDecoder("d", d);
+        Checks.sequence("source", source, encoder.inputSize());
         return generatorFrom(encode(source), d);
     }
 
     /** Decoder {@code d}'s generator, which starts where the last {@link #encodeFor} left it. */
     public Generator generator(int d) {
+        checkDecoder("d", d);
         if (generators[d] == null) {
             generators[d] = new Generator(decoders.get(d));
         }
@@ -392,13 +467,21 @@ public final class EncoderDecoder {
     }
 
     /**
-     * Decoder d, stateful for one pass and holding the encoded state, so that the pass starts there;
-     * the caller makes it stateless again afterwards.
+     * Makes {@code decoder} stateful for one pass and holding the encoded state, so that the pass
+     * starts there; the caller makes it stateless again afterwards, or {@link #restoreDecoder
+     * restores it} if the pass is refused. Returns whether it was stateful.
      */
-    private SequenceModel startDecoder(double[] encoded, int d) {
-        SequenceModel decoder = decoders.get(d);
+    private boolean startDecoder(SequenceModel decoder, double[] encoded) {
+        boolean wasStateful = decoder.isStateful();
+        decoder.saveState(decoderState, 0);
         decoder.setStateful(true);
         decoder.restoreState(encoded, 0);
-        return decoder;
+        return wasStateful;
+    }
+
+    /** Puts back what {@link #startDecoder} changed: the carried state and whether it is stateful. */
+    private void restoreDecoder(SequenceModel decoder, boolean wasStateful) {
+        decoder.restoreState(decoderState, 0);
+        decoder.setStateful(wasStateful);
     }
 }

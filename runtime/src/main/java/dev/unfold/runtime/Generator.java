@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -58,7 +59,7 @@ public final class Generator {
      *              input tokens ({@code outputSize() == inputSize()})
      */
     public Generator(SequenceModel model) {
-        this(model, model.inputSize());
+        this(model, Objects.requireNonNull(model, "model").inputSize());
     }
 
     /**
@@ -67,6 +68,7 @@ public final class Generator {
      * text of 68 characters), whose other classes mean nothing.
      */
     public Generator(SequenceModel model, int tokens) {
+        Objects.requireNonNull(model, "model");
         if (model.outputSize() != model.inputSize()) {
             throw new IllegalArgumentException("a generator feeds each output back as the next input, but "
                     + model.getClass().getSimpleName() + " reads " + model.inputSize() + " tokens and predicts "
@@ -91,7 +93,7 @@ public final class Generator {
      */
     public void startFrom(double[] state) {
         if (state != null) {
-            Checks.state(state, 0, stateSize);
+            Checks.finiteState("state", state, 0, stateSize);
         }
         this.initialState = state;
     }
@@ -115,6 +117,8 @@ public final class Generator {
                       RandomGenerator random, int[] into) {
         check(prompt, maxLength, endToken, into);
         Checks.positive("temperature", temperature);
+        // a missing source of draws must not quietly become greedy choice
+        Objects.requireNonNull(random, "random");
         if (topK < 0 || topK > vocabulary) {
             throw new IllegalArgumentException("top-k must be 0 (every token) or 1 to " + vocabulary + ", got " + topK);
         }
@@ -146,9 +150,7 @@ public final class Generator {
      */
     public int beamSearch(int[] prompt, int maxLength, int endToken, int width, int[] into) {
         check(prompt, maxLength, endToken, into);
-        if (width < 1) {
-            throw new IllegalArgumentException("the beam width must be at least 1, got " + width);
-        }
+        checkWidth(width, maxLength);
         reserve(width, maxLength);
         resetState();
         for (int t = 0; t < prompt.length - 1; t++) {
@@ -189,6 +191,29 @@ public final class Generator {
         lastScore = scores[0];
         System.arraycopy(tokens[0], 0, into, 0, lengths[0]);
         return lengths[0];
+    }
+
+    /**
+     * Refuses a width the beam buffers cannot hold. Each step keeps {@code width} states and token
+     * sequences of up to {@code maxLength}, twice over (this step's and the next's), and ranks
+     * {@code width} × the vocabulary candidates by insertion, so a width beyond what the heap holds
+     * would end in an {@link OutOfMemoryError} (or an overflowing array size) rather than a search.
+     */
+    private void checkWidth(int width, int maxLength) {
+        if (width < 1) {
+            throw new IllegalArgumentException("the beam width must be at least 1, got " + width);
+        }
+        // per beam: three states of doubles, two token rows of ints, and a few scalars
+        long bytesPerBeam = 3L * stateSize * Double.BYTES + 2L * (maxLength + 4L) * Integer.BYTES + 64;
+        double bytes = (double) width * bytesPerBeam;   // a double: a long could overflow for an absurd width
+        long available = Runtime.getRuntime().maxMemory();
+        if ((long) width * stateSize > Integer.MAX_VALUE - 8 || bytes > available / 2.0) {
+            throw new IllegalArgumentException("the beam width is " + width + ": its buffers need " + (long) bytes
+                    + " bytes for states of " + stateSize + " values and up to " + maxLength + " tokens, more than a"
+                    + " Java array or half of the " + available + " bytes this JVM may use holds; expected a width of"
+                    + " at most "
+                    + Math.max(1, Math.min((Integer.MAX_VALUE - 8L) / Math.max(1, stateSize), available / 2 / bytesPerBeam)));
+        }
     }
 
     /** Next beam {@code c} from beam {@code parent} and {@code token} (or unchanged, if it had ended). */
@@ -334,6 +359,8 @@ public final class Generator {
     }
 
     private void check(int[] prompt, int maxLength, int endToken, int[] into) {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(into, "into");
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt is empty: generation needs at least one token to start from");
         }
@@ -343,9 +370,12 @@ public final class Generator {
                         + vocabulary + ")");
             }
         }
-        if (maxLength < 0 || into.length < maxLength) {
-            throw new IllegalArgumentException("room for " + into.length + " tokens, expected at least maxLength = "
-                    + maxLength);
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("maxLength must be 0 or more, got " + maxLength);
+        }
+        if (into.length < maxLength) {
+            throw new IllegalArgumentException("into has room for " + into.length + " tokens, expected at least"
+                    + " maxLength = " + maxLength);
         }
         if (endToken < -1 || endToken >= vocabulary) {
             throw new IllegalArgumentException("the end token is " + endToken + ": expected -1 (none) or a token in [0, "

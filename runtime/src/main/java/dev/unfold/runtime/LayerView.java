@@ -2,10 +2,20 @@ package dev.unfold.runtime;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import java.util.Objects;
 
 /** The plain {@link Layer}: what the declaration said, and the layer's slice of the parameters. */
 record LayerView(String name, int inputSize, int hiddenSize, Cell cell, Activation activation, boolean bidirectional,
                  Parameters parameters) implements Layer {
+
+    LayerView {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(cell, "cell");
+        Objects.requireNonNull(activation, "activation");
+        Objects.requireNonNull(parameters, "parameters");
+        Checks.atLeastOne("inputSize", inputSize);
+        Checks.atLeastOne("hiddenSize", hiddenSize);
+    }
 
     @Override
     public String toString() {

@@ -26,6 +26,7 @@ public interface LearningRateSchedule {
 
     /** Sets {@code optimizer}'s rate for its next step: {@code rate(optimizer.steps())}. Allocates nothing. */
     default void applyTo(Optimizer optimizer) {
+        java.util.Objects.requireNonNull(optimizer, "optimizer");
         optimizer.setLearningRate(rate(optimizer.steps()));
     }
 

@@ -36,42 +36,44 @@ public final class Minibatches extends ShuffledUpdates {
 
     /** Dense sequences and dense targets (one row per output). */
     public static Minibatches of(SequenceModel model, double[][][] xs, double[][][] targets, int batchSize) {
-        return new Minibatches(model, xs, null, targets, null, batchSize);
+        return new Minibatches(Objects.requireNonNull(model, "model"), Objects.requireNonNull(xs, "xs"), null,
+                Objects.requireNonNull(targets, "targets"), null, batchSize);
     }
 
     /** Dense sequences and class labels (one per output). */
     public static Minibatches of(SequenceModel model, double[][][] xs, int[][] labels, int batchSize) {
-        return new Minibatches(model, xs, null, null, labels, batchSize);
+        return new Minibatches(Objects.requireNonNull(model, "model"), Objects.requireNonNull(xs, "xs"), null, null,
+                Objects.requireNonNull(labels, "labels"), batchSize);
     }
 
     /** Token sequences and dense targets. */
     public static Minibatches of(SequenceModel model, int[][] tokens, double[][][] targets, int batchSize) {
-        return new Minibatches(model, null, tokens, targets, null, batchSize);
+        return new Minibatches(Objects.requireNonNull(model, "model"), null, Objects.requireNonNull(tokens, "tokens"),
+                Objects.requireNonNull(targets, "targets"), null, batchSize);
     }
 
     /** Token sequences and class labels: a language model's or a tagger's data. */
     public static Minibatches of(SequenceModel model, int[][] tokens, int[][] labels, int batchSize) {
-        return new Minibatches(model, null, tokens, null, labels, batchSize);
+        return new Minibatches(Objects.requireNonNull(model, "model"), null, Objects.requireNonNull(tokens, "tokens"),
+                null, Objects.requireNonNull(labels, "labels"), batchSize);
     }
 
+    /**
+     * Exactly one of {@code xs} and {@code tokens}, and of {@code targets} and {@code labels}, is
+     * given (the factory method says which). Every sequence and its targets are checked against
+     * {@code model} now, so that a bad one is an error here, naming it, rather than in the middle of
+     * an epoch whose earlier updates have already moved the weights.
+     */
     private Minibatches(SequenceModel model, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
                         int batchSize) {
-        super(xs != null ? xs.length : Objects.requireNonNull(tokens, "tokens").length, batchSize);
-        this.model = Objects.requireNonNull(model, "model");
+        super(Batches.checkData(model, xs != null ? xs : tokens, xs != null ? "xs" : "tokens",
+                targets != null ? targets : labels, targets != null ? "targets" : "labels"), batchSize);
+        this.model = model;
         this.xs = xs;
         this.tokens = tokens;
         this.targets = targets;
         this.labels = labels;
-        this.count = xs != null ? Objects.requireNonNull(xs, "xs").length : Objects.requireNonNull(tokens, "tokens").length;
-        int targetCount = targets != null ? Objects.requireNonNull(targets, "targets").length
-                : Objects.requireNonNull(labels, "labels").length;
-        if (count == 0) {
-            throw new IllegalArgumentException("no sequences: training needs at least one");
-        }
-        if (targetCount != count) {
-            throw new IllegalArgumentException(count + " sequences but " + targetCount
-                    + " targets: expected one target per sequence");
-        }
+        this.count = xs != null ? xs.length : tokens.length;
         this.full = new Batch(this, fullSize());
         this.last = lastSize() == fullSize() ? full : new Batch(this, lastSize());
     }

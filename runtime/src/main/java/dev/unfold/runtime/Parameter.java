@@ -37,9 +37,14 @@ public final class Parameter {
     }
 
     private static DMatrixRMaj checkedMatrix(String name, int rows, int columns) {
+        Objects.requireNonNull(name, "name");
         if (rows <= 0 || columns <= 0) {
             throw new IllegalArgumentException(
                     "parameter " + name + " must have a positive shape, got " + rows + " × " + columns);
+        }
+        if ((long) rows * columns > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("parameter " + name + " of " + rows + " × " + columns + " has "
+                    + (long) rows * columns + " values, more than a Java array holds");
         }
         return new DMatrixRMaj(rows, columns);
     }

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -19,6 +20,12 @@ public final class Parameters implements Iterable<Parameter> {
     private final Map<String, Parameter> byName;
 
     public Parameters(List<Parameter> parameters) {
+        Objects.requireNonNull(parameters, "parameters");
+        for (int p = 0; p < parameters.size(); p++) {
+            if (parameters.get(p) == null) {
+                throw new IllegalArgumentException("parameters[" + p + "] is null");
+            }
+        }
         this.ordered = List.copyOf(parameters);
         Map<String, Parameter> names = new LinkedHashMap<>();
         for (Parameter parameter : ordered) {
@@ -31,6 +38,7 @@ public final class Parameters implements Iterable<Parameter> {
 
     /** The parameter called {@code name}; an {@link IllegalArgumentException} listing the names if none is. */
     public Parameter get(String name) {
+        Objects.requireNonNull(name, "name");
         Parameter parameter = byName.get(name);
         if (parameter == null) {
             throw new IllegalArgumentException("no parameter named " + name + "; the names are " + byName.keySet());
@@ -45,6 +53,9 @@ public final class Parameters implements Iterable<Parameter> {
 
     /** The parameter at {@code index} in the fixed order; indexed loops allocate no iterator. */
     public Parameter get(int index) {
+        if (index < 0 || index >= ordered.size()) {
+            Checks.index("index", index, ordered.size(), "the parameters, in order");
+        }
         return ordered.get(index);
     }
 
@@ -58,6 +69,7 @@ public final class Parameters implements Iterable<Parameter> {
 
     /** Multiplies every gradient by {@code scale}, as averaging and clipping do. Allocates nothing. */
     public void scaleGradients(double scale) {
+        Checks.finite("scale", scale);
         for (int p = 0, n = ordered.size(); p < n; p++) {
             Parameter parameter = ordered.get(p);
             double[] gradient = parameter.gradient().data;
@@ -69,6 +81,7 @@ public final class Parameters implements Iterable<Parameter> {
 
     /** The parameters whose names start with {@code prefix}, sharing their matrices with these. */
     public Parameters withPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
         List<Parameter> selected = new ArrayList<>();
         for (Parameter parameter : ordered) {
             if (parameter.name().startsWith(prefix)) {
@@ -83,6 +96,7 @@ public final class Parameters implements Iterable<Parameter> {
      * The file is written to a temporary name and renamed, so it is whole or absent.
      */
     public void save(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
         Map<String, String> metadata = new LinkedHashMap<>(); // ordered: the same values give the same bytes
         metadata.put("format", "pt");
         metadata.put("producer", "Unfold");
@@ -109,6 +123,7 @@ public final class Parameters implements Iterable<Parameter> {
      * @throws IllegalArgumentException if its tensors do not fit these parameters
      */
     public void load(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
         load(SafeTensors.read(file), file.toString());
     }
 

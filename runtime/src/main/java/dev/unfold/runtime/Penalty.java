@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * An L1 and/or L2 penalty on the weights, seed 001's first remedy for exploding gradients. The
  * convention, for strengths λ1 and λ2:
@@ -70,6 +72,7 @@ public final class Penalty {
     }
 
     private double accumulate(Parameters parameters, boolean addGradients) {
+        Objects.requireNonNull(parameters, "parameters");
         double absoluteSum = 0;
         double squareSum = 0;
         for (int p = 0; p < parameters.size(); p++) {

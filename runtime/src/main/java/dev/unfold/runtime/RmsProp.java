@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * RMSprop (Hinton's lecture 6e) as {@code torch.optim.RMSprop} computes it: each parameter's
  * step is divided by a running root mean square of its gradients. At each step:
@@ -69,7 +71,7 @@ public final class RmsProp extends AbstractOptimizer {
 
     public RmsProp(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
         this.squareAverages = allocateNonNegative("square_avg", 0);
         this.momentumBuffers = options.momentum() > 0 ? allocate("momentum", 0) : null;
         this.gradientAverages = options.centered() ? allocate("grad_avg", 0) : null;

@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -50,20 +51,27 @@ public final class SequencePairs extends ShuffledUpdates {
 
     private SequencePairs(EncoderDecoder model, int[][] tokenSources, double[][][] denseSources, int[] decoders,
                           int[][] targets, int startToken, int endToken, int batchSize) {
-        super(tokenSources != null ? tokenSources.length : denseSources.length, batchSize);
+        super(counted(model, tokenSources, denseSources, decoders, targets), batchSize);
         this.model = model;
         this.tokenSources = tokenSources;
         this.denseSources = denseSources;
         int count = tokenSources != null ? tokenSources.length : denseSources.length;
-        if (count == 0 || decoders.length != count || targets.length != count) {
-            throw new IllegalArgumentException("expected one decoder and one target per source and at least one pair:"
-                    + " " + count + " sources, " + decoders.length + " decoders, " + targets.length + " targets");
+        for (int i = 0; i < count; i++) {
+            if (decoders[i] < 0 || decoders[i] >= model.decoderCount()) {
+                Checks.index("decoders[" + i + "]", decoders[i], model.decoderCount(), "the decoders");
+            }
+            SequenceModel decoder = model.decoder(decoders[i]);
+            Checks.index("startToken", startToken, decoder.inputSize(), "the input tokens of decoder " + decoders[i]);
+            Checks.index("endToken", endToken, decoder.outputSize(), "the output classes of decoder " + decoders[i]);
         }
         this.decoders = decoders.clone();
         this.inputs = new int[count][];
         this.labels = new int[count][];
         for (int i = 0; i < count; i++) {
             int[] target = targets[i];
+            if (target == null) {
+                throw new IllegalArgumentException("targets[" + i + "] is null");
+            }
             inputs[i] = new int[target.length + 1];
             labels[i] = new int[target.length + 1];
             inputs[i][0] = startToken;
@@ -71,8 +79,25 @@ public final class SequencePairs extends ShuffledUpdates {
             System.arraycopy(target, 0, labels[i], 0, target.length);
             labels[i][target.length] = endToken;
         }
+        // every pair checked against its decoder now, rather than in the middle of an epoch
+        model.checkPairs(tokenSources != null ? tokenSources : denseSources, this.decoders, inputs, labels, "the pairs");
         this.full = new Batch(fullSize(), tokenSources != null);
         this.last = lastSize() == fullSize() ? full : new Batch(lastSize(), tokenSources != null);
+    }
+
+    /** The number of pairs, once the arrays are there and agree in length. */
+    private static int counted(EncoderDecoder model, int[][] tokenSources, double[][][] denseSources, int[] decoders,
+                               int[][] targets) {
+        Objects.requireNonNull(model, "model");
+        Object[] sources = Objects.requireNonNull(tokenSources != null ? tokenSources : denseSources, "sources");
+        Objects.requireNonNull(decoders, "decoders");
+        Objects.requireNonNull(targets, "targets");
+        if (sources.length == 0 || decoders.length != sources.length || targets.length != sources.length) {
+            throw new IllegalArgumentException("expected one decoder and one target per source and at least one pair:"
+                    + " " + sources.length + " sources, " + decoders.length + " decoders, " + targets.length
+                    + " targets");
+        }
+        return sources.length;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
+
 /**
  * Stochastic gradient descent as {@code torch.optim.SGD} computes it. Plain, it is seed 003's
  * θ ← θ − η ∂L/∂θ. With the {@linkplain Options options} (PyTorch's names and defaults), for each
@@ -70,7 +72,7 @@ public final class Sgd extends AbstractOptimizer {
 
     public Sgd(Parameters parameters, double learningRate, Options options) {
         super(parameters, learningRate);
-        this.options = options;
+        this.options = Objects.requireNonNull(options, "options");
         this.momentumBuffers = options.momentum() > 0 ? allocate("momentum", 0) : null;
     }
 

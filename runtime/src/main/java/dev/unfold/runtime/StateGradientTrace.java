@@ -26,6 +26,7 @@ public final class StateGradientTrace {
 
     /** A trace for the given layers, bottom first, as a generated network lists them. */
     public StateGradientTrace(List<Layer> layers) {
+        Objects.requireNonNull(layers, "layers");
         this.layers = List.copyOf(layers);
         this.norms = new double[2 * layers.size()][0];
         this.forgetGates = new double[2 * layers.size()][0];
@@ -136,12 +137,15 @@ public final class StateGradientTrace {
             throw new IllegalArgumentException("into has " + into.length + " rows, expected " + steps
                     + " (the steps of the last traced backward pass)");
         }
+        // every row checked before any is written: a refused call leaves into as it was
         for (int t = 1; t <= steps; t++) {
             if (into[t - 1] == null || into[t - 1].length != hidden) {
                 throw new IllegalArgumentException("into[" + (t - 1) + "] has "
                         + (into[t - 1] == null ? "no row" : into[t - 1].length + " values") + ", expected " + hidden
                         + " (the hidden size of " + which.name() + ")");
             }
+        }
+        for (int t = 1; t <= steps; t++) {
             System.arraycopy(forgetGates[slot], t * hidden, into[t - 1], 0, hidden);
         }
     }

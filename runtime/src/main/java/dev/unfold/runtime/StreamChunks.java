@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One long token stream cut into chunks of k steps for {@link TruncatedBptt}: every epoch runs the
@@ -20,6 +21,8 @@ public final class StreamChunks implements TrainingData {
      * {@code text[t + 1]}.
      */
     public static StreamChunks nextToken(SequenceModel model, int[] text, int chunkLength) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(text, "text");
         if (text.length < 2) {
             throw new IllegalArgumentException("a text of " + text.length
                     + " tokens has no next token to predict: expected at least 2");
@@ -30,12 +33,18 @@ public final class StreamChunks implements TrainingData {
 
     /** A stream of inputs and one label per input, cut into chunks of {@code chunkLength}. */
     public StreamChunks(SequenceModel model, int[] inputs, int[] labels, int chunkLength) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(labels, "labels");
         if (inputs.length != labels.length || inputs.length == 0) {
             throw new IllegalArgumentException("a stream needs one label per input and at least one input: "
                     + inputs.length + " inputs, " + labels.length + " labels");
         }
         this.model = model;
         this.chunks = new TruncatedBptt(model, chunkLength);
+        // the whole stream checked now: a bad token found in chunk 900 would come after 899 updates
+        Checks.tokens("inputs", inputs, model.inputSize());
+        Checks.labels(labels, inputs.length, model.outputSize());
         this.inputs = inputs;
         this.labels = labels;
     }
@@ -63,6 +72,9 @@ public final class StreamChunks implements TrainingData {
 
     @Override
     public int outputs(int update) {
+        if (update < 0 || update >= updates()) {
+            throw new IllegalArgumentException("update " + update + " is outside the epoch's " + updates() + " updates");
+        }
         return Math.min(chunks.chunkLength(), inputs.length - update * chunks.chunkLength());
     }
 

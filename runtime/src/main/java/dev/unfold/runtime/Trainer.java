@@ -55,7 +55,7 @@ public final class Trainer {
 
     /** Trains {@code model} with {@code optimizer}, which must be built over its parameters. */
     public Trainer(SequenceModel model, Optimizer optimizer) {
-        this(model.parameters(), optimizer);
+        this(Objects.requireNonNull(model, "model").parameters(), optimizer);
     }
 
     /**
@@ -63,8 +63,8 @@ public final class Trainer {
      * runs more than one network, as an {@link EncoderDecoder}'s does.
      */
     public Trainer(Parameters parameters, Optimizer optimizer) {
-        this.parameters = parameters;
-        this.optimizer = optimizer;
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         if (optimizer.parameters() != parameters) {
             throw new IllegalArgumentException("the optimizer updates other parameters than the ones to train: build"
                     + " it over the same Parameters (model.parameters())");
@@ -83,7 +83,7 @@ public final class Trainer {
 
     /** The learning rate at each step; without one, the optimizer's own rate throughout. */
     public Trainer schedule(LearningRateSchedule schedule) {
-        this.schedule = schedule;
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
         return this;
     }
 
@@ -101,7 +101,7 @@ public final class Trainer {
 
     /** An L1 or L2 penalty on the weights, added to the loss and its gradient at every update. */
     public Trainer penalty(Penalty penalty) {
-        this.penalty = penalty;
+        this.penalty = Objects.requireNonNull(penalty, "penalty");
         return this;
     }
 
@@ -119,7 +119,7 @@ public final class Trainer {
         if (patience < 0) {
             throw new IllegalArgumentException("patience must be 0 (never stop early) or more, got " + patience);
         }
-        this.validation = validation;
+        this.validation = Objects.requireNonNull(validation, "validation");
         this.patience = patience;
         return this;
     }
@@ -129,18 +129,19 @@ public final class Trainer {
      * The best epoch's weights alone also go to {@code <file>.best.safetensors}.
      */
     public Trainer checkpoint(Path file) {
-        this.checkpoint = file;
+        this.checkpoint = Objects.requireNonNull(file, "file");
         return this;
     }
 
     /** Tells {@code listener} what happens, after any listeners added before. */
     public Trainer listener(TrainingListener listener) {
-        listeners.add(listener);
+        listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /** Where the best epoch's weights go, next to the checkpoint. */
     public static Path bestWeights(Path checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
         String name = checkpoint.getFileName().toString().replaceFirst("\\.safetensors$", "");
         return checkpoint.resolveSibling(name + ".best.safetensors");
     }

@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import dev.unfold.Mapping;
+import java.util.Objects;
 
 /**
  * Truncated backpropagation through time over a stream too long for one pass: the stream is cut
@@ -49,6 +50,7 @@ public final class TruncatedBptt {
      * @param chunkLength k, the steps per chunk and the furthest BPTT reaches back
      */
     public TruncatedBptt(SequenceModel model, int chunkLength) {
+        Objects.requireNonNull(model, "model");
         if (model.mapping() != Mapping.MANY_TO_MANY) {
             throw new IllegalArgumentException("truncated BPTT needs one output per step (MANY_TO_MANY), but "
                     + model.getClass().getSimpleName() + " has " + model.mapping());
@@ -65,7 +67,8 @@ public final class TruncatedBptt {
 
     /** Number of chunks in a stream of {@code steps} steps; the last may be shorter than k. */
     public int count(int steps) {
-        return (steps + length - 1) / length;
+        Checks.nonNegative("steps", steps);
+        return (int) ((steps + (long) length - 1) / length);
     }
 
     /**
@@ -105,6 +108,8 @@ public final class TruncatedBptt {
     }
 
     private int[] tokens(int[] tokens, int[] labels, int chunk) {
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(labels, "labels");
         requireStateful();
         int from = start(tokens.length, labels.length, chunk);
         int steps = copiesFor(tokens.length - from);
@@ -114,6 +119,8 @@ public final class TruncatedBptt {
     }
 
     private double[][] inputs(double[][] xs, double[][] targets, int chunk) {
+        Objects.requireNonNull(xs, "xs");
+        Objects.requireNonNull(targets, "targets");
         requireStateful();
         int from = start(xs.length, targets.length, chunk);
         int steps = copiesFor(xs.length - from);

@@ -226,6 +226,7 @@ public final class Vocabulary {
      * </pre>
      */
     public void save(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
         StringBuilder json = new StringBuilder("{\n  \"format\": ").append(Json.quote(FORMAT)).append(",\n")
                 .append("  \"symbols\": [\n");
         for (int i = 0; i < symbols.size(); i++) {
@@ -242,6 +243,7 @@ public final class Vocabulary {
      * @throws IOException if the file cannot be read or is not a vocabulary file
      */
     public static Vocabulary load(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
         String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         try {
             if (!(Json.parse(text) instanceof Map<?, ?> object)) {

@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -14,6 +15,9 @@ public final class WeightInit {
      * recurrent weight and bias from U(−1/√H, 1/√H) and a linear layer's from U(−1/√fan_in, 1/√fan_in).
      */
     public static void uniform(Parameter parameter, double bound, Random random) {
+        Objects.requireNonNull(parameter, "parameter");
+        Checks.nonNegative("bound", bound);
+        Objects.requireNonNull(random, "random");
         double[] value = parameter.value().data;
         for (int i = 0, n = parameter.size(); i < n; i++) {
             value[i] = (2 * random.nextDouble() - 1) * bound;

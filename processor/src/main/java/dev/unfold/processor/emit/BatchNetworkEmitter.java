@@ -228,8 +228,9 @@ final class BatchNetworkEmitter {
         addInput(method, input);
         method.addParameter(double[][][].class, "ys");
         refuseWhenStateful(method);
-        measure(method, input);
-        method.addStatement("$T.outputs(ys, batch, $L, $N)", BATCHES, outputRows(), network.output().sizeConstant());
+        checkInputs(method, input);
+        checkRows(method, input, "outputs", "ys");
+        makeRoom(method, input);
         prepare(method, input);
         return method.addStatement("$N(ys, batch, steps)", BatchPlan.PREDICT).build();
     }
@@ -247,9 +248,9 @@ final class BatchNetworkEmitter {
         }
         refuseWhenStateful(method);
         method.addCode(StateGradientTraceEmitter.refuseBatch());
-        measure(method, input);
-        method.addStatement("$T.$L($N, batch, $L, $N)", BATCHES, targets, targets, outputRows(),
-                        network.output().sizeConstant());
+        checkInputs(method, input);
+        checkRows(method, input, targets, targets);
+        makeRoom(method, input);
         prepare(method, input);
         method.addStatement("double loss = $N($N, batch, steps, lanes)", BatchPlan.LOSS_AND_DELTA, targets)
                 .addStatement("$N(steps, lanes)", BatchPlan.BACKPROPAGATE);
@@ -278,13 +279,35 @@ final class BatchNetworkEmitter {
     }
 
     /**
-     * Checks the inputs, makes room for the longest, and notes each lane's length (every lane's is
-     * needed before the targets can be checked against them).
+     * Checks the inputs, and that the batch fits the initial states and contexts set for it. Every
+     * check comes before {@link #makeRoom}: a refused call leaves the buffers, and the last batch's
+     * final states, as they were.
      */
-    private void measure(MethodSpec.Builder method, Input input) {
+    private void checkInputs(MethodSpec.Builder method, Input input) {
         method.addStatement("int steps = $T.longest($L, $N)", BATCHES, inputName(input), NetworkPlan.INPUT_CONSTANT)
                 .addStatement("int batch = $L.length", inputName(input))
-                .addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
+                .addCode(states.checkBatch());
+        if (network.hasContext()) {
+            method.addStatement("$T.contextCount($N, batch)", BATCHES, NetworkPlan.BATCH_CONTEXT_COUNT);
+        }
+    }
+
+    /**
+     * Checks the output buffers, targets or labels ({@code kind}, the Batches check) in argument
+     * {@code name}: one row per step of each input sequence, or one per sequence for many-to-one.
+     */
+    private void checkRows(MethodSpec.Builder method, Input input, String kind, String name) {
+        if (network.mapping() == dev.unfold.Mapping.MANY_TO_MANY) {
+            method.addStatement("$T.$L($N, $L, $N)", BATCHES, kind, name, inputName(input),
+                    network.output().sizeConstant());
+        } else {
+            method.addStatement("$T.$L($N, batch, 1, $N)", BATCHES, kind, name, network.output().sizeConstant());
+        }
+    }
+
+    /** Makes room for the longest sequence and notes each lane's length, once the call is checked. */
+    private void makeRoom(MethodSpec.Builder method, Input input) {
+        method.addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
                 .addStatement("$N(steps, lanes)", BatchPlan.RESERVE)
                 .addStatement("$N = $T.lengths($L, steps, $N, lanes)", batch.shortest(), BATCHES, inputName(input),
                         batch.lengths())
@@ -298,8 +321,9 @@ final class BatchNetworkEmitter {
         method.addParameter(double[][].class, "gradients");
         refuseWhenStateful(method);
         method.addCode(StateGradientTraceEmitter.refuseBatch());
-        measure(method, input);
-        method.addStatement("$T.states(gradients, batch, stateSize())", BATCHES);
+        checkInputs(method, input);
+        method.addStatement("$T.finiteStates($S, gradients, batch, stateSize())", BATCHES, "gradients");
+        makeRoom(method, input);
         prepare(method, input);
         method.addStatement("$N = gradients", BatchStateEmitter.SEEDS)
                 .beginControlFlow("try")
@@ -334,11 +358,6 @@ final class BatchNetworkEmitter {
             method.addCode(layers.get(i).backpropagate());
         }
         return method.build();
-    }
-
-    /** How many output rows each sequence has: its length, or 1 for many-to-one. */
-    private String outputRows() {
-        return network.mapping() == dev.unfold.Mapping.MANY_TO_MANY ? batch.lengths() : "1";
     }
 
     /** The inputs as batch rows, the first layer's projection, then the forward pass. */

@@ -77,15 +77,20 @@ final class BatchStateEmitter {
         return List.of(setInitialStates(), initialStateGradients(), finalStates());
     }
 
-    /** What a batched call checks and notes once it knows its batch size. */
+    /** What a batched call checks once it knows its batch size, before it changes anything. */
+    CodeBlock checkBatch() {
+        if (!applies()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.of("$T.initialStateCount($N, batch);\n", BatchNetworkEmitter.BATCHES, INITIAL_STATE_COUNT);
+    }
+
+    /** What a batched call notes once it runs: the batch whose states finalStates and initialStateGradients read. */
     CodeBlock noteBatch() {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.builder()
-                .addStatement("$T.initialStateCount($N, batch)", BatchNetworkEmitter.BATCHES, INITIAL_STATE_COUNT)
-                .addStatement("$N = batch", SEQUENCES)
-                .build();
+        return CodeBlock.of("$N = batch;\n", SEQUENCES);
     }
 
     /** After a layer's initial state is zeroed: each given sequence's own instead. */
@@ -132,7 +137,7 @@ final class BatchStateEmitter {
                 .addStatement("$N = 0", INITIAL_STATE_COUNT)
                 .addStatement("return")
                 .endControlFlow()
-                .addStatement("$T.states(states, states.length, $L)", BatchNetworkEmitter.BATCHES, stateSize)
+                .addStatement("$T.initialStates(states, $L)", BatchNetworkEmitter.BATCHES, stateSize)
                 .beginControlFlow("if ($N.length < states.length)", INITIAL_STATES)
                 .addStatement("$N = new double[states.length][$L]", INITIAL_STATES, stateSize)
                 .endControlFlow()
@@ -147,7 +152,7 @@ final class BatchStateEmitter {
     private MethodSpec initialStateGradients() {
         MethodSpec.Builder method = NetworkEmitter.override("initialStateGradients", TypeName.VOID)
                 .addParameter(double[][].class, "into")
-                .addStatement("$T.states(into, $N, $L)", BatchNetworkEmitter.BATCHES, SEQUENCES, stateSize);
+                .addStatement("$T.states($S, into, $N, $L)", BatchNetworkEmitter.BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
             DirectionPlan.Batch rows = layer.directions().get(0).batch();
             int at = offsets[layer.index()];
@@ -165,7 +170,7 @@ final class BatchStateEmitter {
     private MethodSpec finalStates() {
         MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
                 .addParameter(double[][].class, "into")
-                .addStatement("$T.states(into, $N, $L)", BatchNetworkEmitter.BATCHES, SEQUENCES, stateSize);
+                .addStatement("$T.states($S, into, $N, $L)", BatchNetworkEmitter.BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
             DirectionPlan.Batch rows = layer.directions().get(0).batch();
             int at = offsets[layer.index()];

@@ -96,10 +96,7 @@ final class ContextEmitter {
     private MethodSpec setContexts() {
         return NetworkEmitter.override("setContexts", com.palantir.javapoet.TypeName.VOID)
                 .addParameter(double[][].class, "contexts")
-                .addStatement("$T.requireNonNull(contexts, $S)", java.util.Objects.class, "contexts")
-                .beginControlFlow("for (double[] x : contexts)")
-                .addStatement("$T.context(x, $N)", NetworkEmitter.CHECKS, NetworkPlan.CONTEXT_CONSTANT)
-                .endControlFlow()
+                .addStatement("$T.contexts(contexts, $N)", NetworkEmitter.CHECKS, NetworkPlan.CONTEXT_CONSTANT)
                 .beginControlFlow("if ($N.length < contexts.length)", NetworkPlan.BATCH_CONTEXTS)
                 .addStatement("$N = new double[contexts.length][$N]", NetworkPlan.BATCH_CONTEXTS,
                         NetworkPlan.CONTEXT_CONSTANT)
@@ -122,8 +119,7 @@ final class ContextEmitter {
                 .addJavadoc("b + R x_b for every lane b and direction of $L, from the current weights and the\n"
                         + "batch's contexts.\n", first.name())
                 .addParameter(int.class, "batch")
-                .addParameter(int.class, "lanes")
-                .addStatement("$T.contextCount($N, batch)", BatchNetworkEmitter.BATCHES, NetworkPlan.BATCH_CONTEXT_COUNT);
+                .addParameter(int.class, "lanes");
         for (DirectionPlan direction : first.directions()) {
             String rows = direction.batch().contextBias();
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())

@@ -517,7 +517,7 @@ public final class NetworkEmitter {
                     + " whose recurrence is HIDDEN").build();
         }
         checkInput(method, input);
-        method.addStatement("$T.state(gradient, offset, stateSize())", CHECKS);
+        method.addStatement("$T.finiteState($S, gradient, offset, stateSize())", CHECKS, "gradient");
         runForward(method, input);
         method.addStatement("backpropagateFromState(steps, gradient, offset)");
         LayerPlan first = network.layers().get(0);

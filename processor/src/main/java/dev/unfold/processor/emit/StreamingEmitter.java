@@ -132,7 +132,7 @@ final class StreamingEmitter {
     private MethodSpec finalState() {
         MethodSpec.Builder method = publicOverride("finalState").addParameter(double[].class, "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state(into, offset, stateSize())", NetworkEmitter.CHECKS);
+                .addStatement("$T.state($S, into, offset, stateSize())", NetworkEmitter.CHECKS, "into");
         int[] at = stateOffsets();
         for (LayerPlan layer : network.layers()) {
             method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, layer.states(),
@@ -150,7 +150,7 @@ final class StreamingEmitter {
     private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
         MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(double[].class, "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state(into, offset, stateSize())", NetworkEmitter.CHECKS);
+                .addStatement("$T.state($S, into, offset, stateSize())", NetworkEmitter.CHECKS, "into");
         int[] at = stateOffsets();
         for (LayerPlan layer : network.layers()) {
             method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", at[layer.index()]));
@@ -196,7 +196,9 @@ final class StreamingEmitter {
     /** Copies every carried array to ({@code save}) or from the caller's array, one after another. */
     private MethodSpec copyCarried(MethodSpec.Builder method, boolean save) {
         String other = save ? "into" : "from";
-        method.addStatement("$T.state($N, offset, stateSize())", NetworkEmitter.CHECKS, other);
+        // a restored state is read: a NaN in it would reach every later output
+        method.addStatement("$T.$L($S, $N, offset, stateSize())", NetworkEmitter.CHECKS, save ? "state" : "finiteState",
+                other, other);
         int at = 0;
         for (LayerPlan layer : network.layers()) {
             for (String array : layer.carriedCell() != null

@@ -32,7 +32,7 @@ public final class GradientMonitor implements TrainingListener {
 
     /** Watches {@code parameters}, the ones the trainer trains. */
     public GradientMonitor(Parameters parameters) {
-        this.names = parameters.names();
+        this.names = java.util.Objects.requireNonNull(parameters, "parameters").names();
         this.sums = new double[names.size()];
         this.largest = new double[names.size()];
     }

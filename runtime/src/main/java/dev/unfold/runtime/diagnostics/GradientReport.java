@@ -1,6 +1,7 @@
 package dev.unfold.runtime.diagnostics;
 
 import dev.unfold.Cell;
+import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
@@ -66,12 +67,19 @@ public final class GradientReport {
 
     /** The report of {@code model} on a dense sequence and its targets. */
     public static GradientReport of(SequenceModel model, double[][] xs, double[][] targets) {
-        return of(model, xs.length, net -> net.backward(xs, targets));
+        // checked before tracing is turned on: a refused call leaves the network as it was
+        java.util.Objects.requireNonNull(model, "model");
+        int steps = Checks.sequence(xs, model.inputSize());
+        Checks.targets(targets, model.outputSteps(steps), model.outputSize());
+        return of(model, steps, net -> net.backward(xs, targets));
     }
 
     /** The report of {@code model} on a token sequence and its class labels. */
     public static GradientReport of(SequenceModel model, int[] tokens, int[] labels) {
-        return of(model, tokens.length, net -> net.backward(tokens, labels));
+        java.util.Objects.requireNonNull(model, "model");
+        int steps = Checks.tokens(tokens, model.inputSize());
+        Checks.labels(labels, model.outputSteps(steps), model.outputSize());
+        return of(model, steps, net -> net.backward(tokens, labels));
     }
 
     private static GradientReport of(SequenceModel model, int steps, ToDoubleFunction<SequenceModel> backward) {

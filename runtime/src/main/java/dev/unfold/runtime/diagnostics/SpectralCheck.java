@@ -65,6 +65,7 @@ public final class SpectralCheck {
 
     /** Every layer and direction of {@code model}, bottom first. */
     public static List<Spectrum> of(SequenceModel model) {
+        java.util.Objects.requireNonNull(model, "model");
         List<Spectrum> spectra = new ArrayList<>();
         for (Layer layer : model.layers()) {
             spectra.add(of(layer, false));
@@ -77,6 +78,11 @@ public final class SpectralCheck {
 
     /** One direction of {@code layer}. */
     public static Spectrum of(Layer layer, boolean reverse) {
+        java.util.Objects.requireNonNull(layer, "layer");
+        if (reverse && !layer.bidirectional()) {
+            throw new IllegalArgumentException("reverse is true, but " + layer.name() + " runs forward only: expected"
+                    + " false for a layer that is not bidirectional");
+        }
         DMatrixRMaj weight = layer.parameters().get(layer.name() + ".weight_hh" + (reverse ? "_reverse" : "")).value();
         List<String> gates = gateNames(layer.cell());
         int hidden = layer.hiddenSize();
@@ -92,6 +98,7 @@ public final class SpectralCheck {
 
     /** λ1: the largest singular value, by EJML's SVD (of a copy: the decomposition may work in place). */
     public static double largestSingularValue(DMatrixRMaj matrix) {
+        java.util.Objects.requireNonNull(matrix, "matrix");
         double largest = 0;
         for (double value : SingularOps_DDRM.singularValues(matrix.copy())) {
             largest = Math.max(largest, value);
@@ -101,6 +108,7 @@ public final class SpectralCheck {
 
     /** γ = sup |σ'|: 1 for tanh (at 0), 1/4 for the sigmoid (at 0), 1 for ReLU and the identity. */
     public static double derivativeBound(Activation activation) {
+        java.util.Objects.requireNonNull(activation, "activation");
         return switch (activation) {
             case TANH, RELU, IDENTITY -> 1;
             case SIGMOID -> 0.25;
