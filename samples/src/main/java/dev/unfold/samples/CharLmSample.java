@@ -90,7 +90,7 @@ public final class CharLmSample {
                 .seed(settings.seed())
                 .clipNorm(CLIP_NORM)
                 .validation(StreamChunks.nextToken(net, heldOut, settings.chunk()), 0)
-                .listener(new ConsoleProgress(progress, true));
+                .listener(ConsoleProgress.barsOnly(progress));   // the epoch's line comes below, with the samples
         if (settings.checkpoint() != null) {
             keepVocabulary(settings.checkpoint(), vocabulary);
             trainer.checkpoint(settings.checkpoint());

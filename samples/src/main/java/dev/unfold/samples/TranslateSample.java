@@ -86,7 +86,7 @@ public final class TranslateSample {
                     .clipNorm(5)
                     .schedule(LearningRateSchedule.cosine(settings.learningRate(), settings.learningRate() / 20,
                             (long) settings.epochs() * training.updates()))
-                    .listener(new ConsoleProgress(progress, true))
+                    .listener(ConsoleProgress.barsOnly(progress))   // the epoch's line comes below, with its accuracy
                     .listener(new TrainingListener() {
                         @Override
                         public void epochEnded(EpochReport report) {
