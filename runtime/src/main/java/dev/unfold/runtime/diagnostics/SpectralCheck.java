@@ -12,7 +12,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
 
 /**
- * Seed 001 §5's spectral check, after Pascanu, Mikolov and Bengio (2013): for h_t = σ(W h_{t−1} + …)
+ * The spectral check of equations.md (11.2), after Pascanu, Mikolov and Bengio (2013): for h_t = σ(W h_{t−1} + …)
  * the Jacobian ∂h_{t+1}/∂h_t = diag(σ'(u_{t+1})) W has norm at most λ1 γ, where λ1 is W's largest
  * singular value and γ bounds |σ'|. So λ1 &lt; 1/γ is sufficient for the gradient to vanish
  * geometrically, and λ1 > 1/γ is necessary (not sufficient) for it to explode.
