@@ -2,7 +2,7 @@ package dev.unfold;
 
 /** The non-linearity σ of a recurrent layer, h_t = σ(u_t). */
 public enum Activation {
-    /** tanh(u); derivative 1 − h². The seeds' default. */
+    /** tanh(u); derivative 1 − h² (equations.md (1.3)). The default. */
     TANH,
     /** max(0, u); derivative 1 where h &gt; 0, else 0. */
     RELU,

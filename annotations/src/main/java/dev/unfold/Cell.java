@@ -2,11 +2,11 @@ package dev.unfold;
 
 /** The recurrent cell of a layer; LSTM and GRU follow PyTorch's equations, gate order and shapes. */
 public enum Cell {
-    /** h_t = σ(W_ih x_t + W_hh h_{t−1} + b): the seeds' RNN, with its single bias. */
+    /** h_t = σ(W_ih x_t + W_hh h_{t−1} + b): Elman's RNN, with a single bias (equations.md (1.1), (1.2)). */
     SIMPLE,
     /**
      * Long short-term memory, gates i, f, g, o: c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
-     * Its cell state carries gradients through a product of forget gates (seed 001 §5).
+     * Its cell state carries gradients through a product of forget gates (equations.md (4.8)).
      */
     LSTM,
     /**

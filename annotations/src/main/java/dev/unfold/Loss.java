@@ -9,7 +9,7 @@ public enum Loss {
     MSE,
     /**
      * Cross-entropy −Σ y log ŷ over a softmax output; the output is a probability distribution over
-     * {@code output} classes, and the gradient at the logits is the fused ŷ − y (seed 003).
+     * {@code output} classes, and the gradient at the logits is the fused ŷ − y (equations.md (2.7)).
      */
     CROSS_ENTROPY,
     /**

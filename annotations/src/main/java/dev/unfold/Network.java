@@ -39,7 +39,7 @@ public @interface Network {
 
     /**
      * Width of a context vector x the first layer reads at every step through weights of its own,
-     * R (seed 002's image captioning: h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)); 0, the default,
+     * R, as image captioning reads an image's features (equations.md (7.1)); 0, the default,
      * for none. The generated network's {@code setContext} sets it before a sequence.
      */
     int context() default 0;

@@ -1,7 +1,7 @@
 package dev.unfold;
 
 /**
- * What a layer's state is computed from besides its input (seed 002): its own previous state, the
+ * What a layer's state is computed from besides its input (equations.md (8.1), (8.2)): its own previous state, the
  * network's previous output, or both.
  *
  * <p>A layer that reads the previous output is trained with teacher forcing: {@code backward} and
@@ -15,7 +15,7 @@ public enum Recurrence {
     /** h_t = σ(W_hh h_{t−1} + W_ih x_t + b): the ordinary recurrence. */
     HIDDEN,
     /**
-     * h_t = σ(W_oh y_{t−1} + W_ih x_t + b): seed 002's "folded version", where W_oh is H × output
+     * h_t = σ(W_oh y_{t−1} + W_ih x_t + b): the "folded" recurrence, where W_oh is H × output
      * instead of H × H. Only the simple cell: LSTM and GRU gates read h_{t−1}, so use
      * {@link #HIDDEN_AND_OUTPUT} for them.
      */

@@ -32,7 +32,7 @@ public @interface Recurrent {
 
     /**
      * What the state is computed from besides the input: the previous state (the default), the
-     * network's previous output ŷ_{t−1} (seed 002's folded version, trained with teacher forcing),
+     * network's previous output ŷ_{t−1} (equations.md (8.1), trained with teacher forcing),
      * or both. Only the first layer may read the output, in a network with one output per step and
      * no bidirectional layer; its weights are {@code <layer>.weight_oh} (G·H × output).
      */

@@ -26,8 +26,9 @@ import javax.annotation.processing.Generated;
  * out: o_t = V h_t + c, ŷ_t = o_t   20 → 1
  * </pre>
  *
- * W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).
- * W_oh is the W of seed 002's folded version, which reads the previous output: the target y_{t−1}
+ * The comments cite equations.md (n): the numbered equations in Unfold's docs/equations.md, whose
+ * symbols they use (W_ih, W_hh, b for a layer; V, c for the output; δz for ∂L/∂z).
+ * W_oh reads the previous output (equations.md (8.1), (8.2)): the target y_{t−1}
  * in backward and loss (teacher forcing), the prediction ŷ_{t−1} in forward and step.
  * Not thread-safe; buffers grow only when a sequence is longer than any before.
  */
@@ -920,7 +921,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * u_t = W_ih x_t + b for every step (seed 003: W_ax x_t + b_a);
+     * u_t = W_ih x_t + b for every step (equations.md (1.1), (4.1));
      * the recurrence then adds W_hh times the previous state.
      */
     private void rnnProjectInputs(double[][] xs, int steps) {
@@ -949,8 +950,8 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * h_t = tanh(W_oh y_{t−1} + W_ih x_t + b) for t = 1..T, from y_0 = 0: seed 002's folded
-     * version, where W_oh (H × output) takes the place of W_hh (H × H).
+     * h_t = tanh(W_oh y_{t−1} + W_ih x_t + b) for t = 1..T, from y_0 = 0: the output-fed
+     * recurrence of equations.md (8.1), where W_oh (H × output) takes the place of W_hh (H × H).
      */
     private void rnnRecur(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -965,17 +966,17 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * Backpropagation through time for rnn, against the recurrence (seed 003).
+     * Backpropagation through time for rnn, against the recurrence (equations.md (3.1), (3.2)).
      * Leaves δu_t in row t of rnnDu.
      */
     private void rnnBackward(int steps) {
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state
-            // δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)
+            // δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))
             for (int k = 0; k < RNN_HIDDEN; k++) {
                 double h = rnnH[state + k];
                 rnnDu[row + k] = (1 - h * h) * (rnnDhAbove[state + k] + rnnDhNext[k]);
@@ -987,7 +988,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * ∂L/∂b = Σ_t δu_t   (seed 003: ∂L/∂b_a); the folded layer has no W_hh.
+     * ∂L/∂b = Σ_t δu_t   (equations.md (3.4)); the folded layer has no W_hh.
      */
     private void rnnRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1000,7 +1001,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ   (seed 003: ∂L/∂W_ax).
+     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ   (equations.md (3.5)).
      */
     private void rnnInputGradients(double[][] xs, int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1028,7 +1029,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).
+     * o_t = V h_t + c for every step   (equations.md (2.1)).
      */
     private void outputLogits(int steps) {
         // V by columns for the plain loops, whose steps then add whole columns
@@ -1054,7 +1055,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * ∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (seed 003: ∂L/∂W_ya, ∂L/∂b_y),
+     * ∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (equations.md (3.7)),
      * and the gradient the top layer receives, Vᵀ δy_t, into row t of rnnDhAbove.
      */
     private void outputGradients(int steps) {
@@ -1084,7 +1085,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         for (int t = 1; t <= steps; t++) {
             int row = t * OUTPUT;
             double[] y = targets[t - 1];
-            // L = Σ (o − y)², δy = 2 (o − y)
+            // L = Σ (o − y)², δy = 2 (o − y)   (equations.md (2.3), (2.4))
             for (int k = 0; k < OUTPUT; k++) {
                 double difference = outLogits[row + k] - y[k];
                 loss += difference * difference;

@@ -27,7 +27,8 @@ import javax.annotation.processing.Generated;
  * out: o_t = V h_t + c, ŷ_t = o_t   20 → 1
  * </pre>
  *
- * W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).
+ * The comments cite equations.md (n): the numbered equations in Unfold's docs/equations.md, whose
+ * symbols they use (W_ih, W_hh, b for a layer; V, c for the output; δz for ∂L/∂z).
  * Not thread-safe; buffers grow only when a sequence is longer than any before.
  */
 @Generated("dev.unfold.processor.UnfoldProcessor")
@@ -706,7 +707,7 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * u_t = W_ih x_t + b for every step (seed 003: W_ax x_t + b_a);
+     * u_t = W_ih x_t + b for every step (equations.md (1.1), (4.1));
      * the recurrence then adds W_hh times the previous state.
      */
     private void rnnProjectInputs(double[][] xs, int steps) {
@@ -736,7 +737,7 @@ public final class UnfoldedForecaster implements Forecaster {
 
     /**
      * h_t = tanh(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0
-     * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
+     * (equations.md (1.1), (1.2)).
      */
     private void rnnRecur(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -754,19 +755,19 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * Backpropagation through time for rnn, against the recurrence (seed 003).
+     * Backpropagation through time for rnn, against the recurrence (equations.md (3.1), (3.2)).
      * Leaves δu_t in row t of rnnDu.
      */
     private void rnnBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})
-            // δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
+            // δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))
             for (int k = 0; k < RNN_HIDDEN; k++) {
                 double h = rnnH[state + k];
                 rnnDu[row + k] = (1 - h * h) * (rnnDhAbove[state + k] + rnnDhNext[k]);
@@ -780,7 +781,7 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * ∂L/∂W_hh = Σ_t δu_t h_{t−1}ᵀ and ∂L/∂b = Σ_t δu_t   (seed 003: ∂L/∂W_aa, ∂L/∂b_a).
+     * ∂L/∂W_hh = Σ_t δu_t h_{t−1}ᵀ and ∂L/∂b = Σ_t δu_t   (equations.md (3.3), (3.4)).
      */
     private void rnnRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -798,7 +799,7 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ   (seed 003: ∂L/∂W_ax).
+     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ   (equations.md (3.5)).
      */
     private void rnnInputGradients(double[][] xs, int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -826,7 +827,7 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).
+     * o_t = V h_t + c for every step   (equations.md (2.1)).
      */
     private void outputLogits(int steps) {
         // V by columns for the plain loops, whose steps then add whole columns
@@ -852,7 +853,7 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     /**
-     * ∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (seed 003: ∂L/∂W_ya, ∂L/∂b_y),
+     * ∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (equations.md (3.7)),
      * and the gradient the top layer receives, Vᵀ δy_t, into row t of rnnDhAbove.
      */
     private void outputGradients(int steps) {
@@ -882,7 +883,7 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int row = t * OUTPUT;
             double[] y = targets[t - 1];
-            // L = Σ (o − y)², δy = 2 (o − y)
+            // L = Σ (o − y)², δy = 2 (o − y)   (equations.md (2.3), (2.4))
             for (int k = 0; k < OUTPUT; k++) {
                 double difference = outLogits[row + k] - y[k];
                 loss += difference * difference;
@@ -1214,7 +1215,7 @@ public final class UnfoldedForecaster implements Forecaster {
             }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))
             for (int k = 0; k < RNN_HIDDEN; k++) {
                 double[] output = rnnBatchH[state + k];
                 double[] above = rnnBatchDhAbove[state + k];
@@ -1357,7 +1358,7 @@ public final class UnfoldedForecaster implements Forecaster {
                 for (int k = 0; k < OUTPUT; k++) {
                     batchColumn[k] = batchLogits[row + k][b];
                 }
-                // L = Σ (o − y)², δy = 2 (o − y)
+                // L = Σ (o − y)², δy = 2 (o − y)   (equations.md (2.3), (2.4))
                 for (int k = 0; k < OUTPUT; k++) {
                     double difference = batchColumn[k] - y[k];
                     loss += difference * difference;

@@ -28,7 +28,8 @@ import javax.annotation.processing.Generated;
  * out: o_t = V h_t + c, ŷ_t = softmax(o_t)   8 → 2
  * </pre>
  *
- * W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).
+ * The comments cite equations.md (n): the numbered equations in Unfold's docs/equations.md, whose
+ * symbols they use (W_ih, W_hh, b for a layer; V, c for the output; δz for ∂L/∂z).
  * Not thread-safe; buffers grow only when a sequence is longer than any before.
  */
 @Generated("dev.unfold.processor.UnfoldProcessor")
@@ -1164,7 +1165,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * a_t = W_ih x_t + b for every step and direction (seed 003: W_ax x_t + b_a);
+     * a_t = W_ih x_t + b for every step and direction (equations.md (1.1), (4.1));
      * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
@@ -1203,7 +1204,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * The forward GRU recurrence of encoder for t = 1..T, from h = 0 (PyTorch's nn.GRU).
+     * The forward GRU recurrence of encoder for t = 1..T, from h = 0 (PyTorch's nn.GRU; equations.md (5.1)–(5.4)).
      */
     private void encoderRecur(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -1235,7 +1236,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * The reverse GRU recurrence of encoder for t = T..1, from h = 0 (PyTorch's nn.GRU).
+     * The reverse GRU recurrence of encoder for t = T..1, from h = 0 (PyTorch's nn.GRU; equations.md (5.1)–(5.4)).
      */
     private void encoderRecurReverse(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -1274,7 +1275,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_WIDTH, encoderDhNext, ENCODER_HIDDEN);
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
@@ -1286,7 +1287,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double n = encoderGates[gate + 2 * ENCODER_HIDDEN + k];
                 // δh_t = (∂L/∂h_t from above) + what step t+1 passed back
                 double dh = encoderDhAbove[state + k] + encoderDhNext[k];
-                // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity
+                // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))
                 double dn = dh * (1 - z) * (1 - n * n);
                 double dz = dh * (encoderH[previous + k] - n) * z * (1 - z);
                 double dr = dn * encoderHn[product + k] * r * (1 - r);
@@ -1294,11 +1295,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 encoderDgates[gate + k] = dr;
                 encoderDgates[gate + ENCODER_HIDDEN + k] = dz;
                 encoderDgates[gate + 2 * ENCODER_HIDDEN + k] = dn;
-                // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn
+                // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn   (equations.md (5.10))
                 encoderDgatesHidden[gate + k] = dr;
                 encoderDgatesHidden[gate + ENCODER_HIDDEN + k] = dz;
                 encoderDgatesHidden[gate + 2 * ENCODER_HIDDEN + k] = r * dn;
-                // the direct path: h_{t−1} reaches h_t with weight z
+                // the direct path: h_{t−1} reaches h_t with weight z   (equations.md (5.9))
                 encoderDhNext[k] = dh * z;
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t−1} receives
@@ -1316,7 +1317,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRowsReverse);
         for (int t = 1; t <= steps; t++) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(1, t, steps, encoderDhAbove, t * ENCODER_WIDTH + ENCODER_HIDDEN, encoderDhNextReverse, ENCODER_HIDDEN);
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
@@ -1328,7 +1329,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double n = encoderGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 // δh_t = (∂L/∂h_t from above) + what step t−1 passed back
                 double dh = encoderDhAbove[state + k] + encoderDhNextReverse[k];
-                // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity
+                // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))
                 double dn = dh * (1 - z) * (1 - n * n);
                 double dz = dh * (encoderH[previous + k] - n) * z * (1 - z);
                 double dr = dn * encoderHnReverse[product + k] * r * (1 - r);
@@ -1336,11 +1337,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 encoderDgatesReverse[gate + k] = dr;
                 encoderDgatesReverse[gate + ENCODER_HIDDEN + k] = dz;
                 encoderDgatesReverse[gate + 2 * ENCODER_HIDDEN + k] = dn;
-                // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn
+                // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn   (equations.md (5.10))
                 encoderDgatesHiddenReverse[gate + k] = dr;
                 encoderDgatesHiddenReverse[gate + ENCODER_HIDDEN + k] = dz;
                 encoderDgatesHiddenReverse[gate + 2 * ENCODER_HIDDEN + k] = r * dn;
-                // the direct path: h_{t+1} reaches h_t with weight z
+                // the direct path: h_{t+1} reaches h_t with weight z   (equations.md (5.9))
                 encoderDhNextReverse[k] = dh * z;
             }
             // + W_hhᵀ δa^h_t: the rest of what h_{t+1} receives
@@ -1351,8 +1352,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * ∂L/∂W_hh = Σ_t δa_t h_prevᵀ and ∂L/∂b = Σ_t δa_t   (seed 003: ∂L/∂W_aa, ∂L/∂b_a),
-     * and ∂L/∂b_hn from the n block of the hidden-side deltas.
+     * ∂L/∂W_hh = Σ_t δa_t h_prevᵀ and ∂L/∂b = Σ_t δa_t   (equations.md (3.3), (3.4)),
+     * and ∂L/∂b_hn from the n block of the hidden-side deltas   (equations.md (5.10)).
      */
     private void encoderRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1389,7 +1390,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * ∂L/∂W_ih = Σ_t δa_t x_tᵀ   (seed 003: ∂L/∂W_ax).
+     * ∂L/∂W_ih = Σ_t δa_t x_tᵀ   (equations.md (3.5)).
      */
     private void encoderInputGradients(double[][] xs, int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1446,7 +1447,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * The forward LSTM recurrence of summary for t = 1..T, from h = c = 0 (PyTorch's nn.LSTM).
+     * The forward LSTM recurrence of summary for t = 1..T, from h = c = 0 (PyTorch's nn.LSTM; equations.md (4.1)–(4.4)).
      */
     private void summaryRecur(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -1480,7 +1481,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * The reverse LSTM recurrence of summary for t = T..1, from h = c = 0 (PyTorch's nn.LSTM).
+     * The reverse LSTM recurrence of summary for t = T..1, from h = c = 0 (PyTorch's nn.LSTM; equations.md (4.1)–(4.4)).
      */
     private void summaryRecurReverse(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -1521,7 +1522,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_WIDTH, summaryDhNext, SUMMARY_HIDDEN);
             if (stateGradientTracing) stateGradientTrace.forgetGates(2, t, steps, summaryGates, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
             if (stateGradientTracing) stateGradientTrace.cellGradient(2, t, steps, summaryDcNext, SUMMARY_HIDDEN);
@@ -1536,14 +1537,14 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double tanhC = Activations.tanh(summaryC[cell + k]);
                 // δh_t = W_hhᵀ δa_{t+1}, plus the output's gradient at the last step
                 double dh = summaryDhNext[k];
-                // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}
+                // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}   (equations.md (4.6))
                 double dc = dh * o * (1 - tanhC * tanhC) + summaryDcNext[k];
-                // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²
+                // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))
                 summaryDgates[gate + k] = dc * g * i * (1 - i);
                 summaryDgates[gate + SUMMARY_HIDDEN + k] = dc * summaryC[previousCell + k] * f * (1 - f);
                 summaryDgates[gate + 2 * SUMMARY_HIDDEN + k] = dc * i * (1 - g * g);
                 summaryDgates[gate + 3 * SUMMARY_HIDDEN + k] = dh * tanhC * o * (1 - o);
-                // δc_{t−1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (seed 001 §5)
+                // δc_{t−1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                 summaryDcNext[k] = dc * f;
             }
             // W_hhᵀ δa_t: the gradient h_{t−1} receives through the recurrence
@@ -1562,7 +1563,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRowsReverse);
         for (int t = 1; t <= steps; t++) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(3, t, steps, null, t * SUMMARY_WIDTH + SUMMARY_HIDDEN, summaryDhNextReverse, SUMMARY_HIDDEN);
             if (stateGradientTracing) stateGradientTrace.forgetGates(3, t, steps, summaryGatesReverse, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
             if (stateGradientTracing) stateGradientTrace.cellGradient(3, t, steps, summaryDcNextReverse, SUMMARY_HIDDEN);
@@ -1577,14 +1578,14 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double tanhC = Activations.tanh(summaryCReverse[cell + k]);
                 // δh_t = W_hhᵀ δa_{t−1}, plus the output's gradient at the last step
                 double dh = summaryDhNextReverse[k];
-                // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}
+                // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}   (equations.md (4.6))
                 double dc = dh * o * (1 - tanhC * tanhC) + summaryDcNextReverse[k];
-                // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²
+                // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))
                 summaryDgatesReverse[gate + k] = dc * g * i * (1 - i);
                 summaryDgatesReverse[gate + SUMMARY_HIDDEN + k] = dc * summaryCReverse[previousCell + k] * f * (1 - f);
                 summaryDgatesReverse[gate + 2 * SUMMARY_HIDDEN + k] = dc * i * (1 - g * g);
                 summaryDgatesReverse[gate + 3 * SUMMARY_HIDDEN + k] = dh * tanhC * o * (1 - o);
-                // δc_{t+1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (seed 001 §5)
+                // δc_{t+1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                 summaryDcNextReverse[k] = dc * f;
             }
             // W_hhᵀ δa_t: the gradient h_{t+1} receives through the recurrence
@@ -1596,7 +1597,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * ∂L/∂W_hh = Σ_t δa_t h_prevᵀ and ∂L/∂b = Σ_t δa_t   (seed 003: ∂L/∂W_aa, ∂L/∂b_a).
+     * ∂L/∂W_hh = Σ_t δa_t h_prevᵀ and ∂L/∂b = Σ_t δa_t   (equations.md (3.3), (3.4)).
      */
     private void summaryRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1662,7 +1663,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     /**
-     * o = V s + c over the summary s   (seed 002: V appears only once).
+     * o = V s + c over the summary s   (equations.md (6.3)).
      */
     private void outputLogits(int steps) {
         // V by columns for the plain loops, whose steps then add whole columns
@@ -1709,7 +1710,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         int row = 0;
         double[] y = targets[0];
         // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
-        // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
+        // which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))
         double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         double targetSum = 0;
         for (int k = 0; k < OUTPUT; k++) {
@@ -1729,7 +1730,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         double loss = 0;
         int row = 0;
         int label = labels[0];
-        // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
+        // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))
         double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         loss += logSumExp - outLogits[row + label];
         outDelta[row + label] -= 1;
@@ -2086,7 +2087,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double n = candidate[b];
                     // δh_t = (∂L/∂h_t from above) + what step t+1 passed back
                     double dh = above[b] + dhLater[b];
-                    // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity
+                    // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))
                     double dn = dh * (1 - z) * (1 - n * n);
                     double dz = dh * (previousH[b] - n) * z * (1 - z);
                     double dr = dn * hiddenN[b] * r * (1 - r);
@@ -2094,11 +2095,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dReset[b] = dr;
                     dUpdate[b] = dz;
                     dCandidate[b] = dn;
-                    // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn
+                    // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn   (equations.md (5.10))
                     hiddenReset[b] = dr;
                     hiddenUpdate[b] = dz;
                     hiddenCandidate[b] = r * dn;
-                    // the direct path: h_{t−1} reaches h_t with weight z
+                    // the direct path: h_{t−1} reaches h_t with weight z   (equations.md (5.9))
                     dhLater[b] = dh * z;
                 }
             }
@@ -2193,7 +2194,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double n = candidate[b];
                     // δh_t = (∂L/∂h_t from above) + what step t−1 passed back
                     double dh = above[b] + dhLater[b];
-                    // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity
+                    // through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))
                     double dn = dh * (1 - z) * (1 - n * n);
                     double dz = dh * (previousH[b] - n) * z * (1 - z);
                     double dr = dn * hiddenN[b] * r * (1 - r);
@@ -2201,11 +2202,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dReset[b] = dr;
                     dUpdate[b] = dz;
                     dCandidate[b] = dn;
-                    // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn
+                    // hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn   (equations.md (5.10))
                     hiddenReset[b] = dr;
                     hiddenUpdate[b] = dz;
                     hiddenCandidate[b] = r * dn;
-                    // the direct path: h_{t+1} reaches h_t with weight z
+                    // the direct path: h_{t+1} reaches h_t with weight z   (equations.md (5.9))
                     dhLater[b] = dh * z;
                 }
             }
@@ -2408,11 +2409,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double g = candidate[b];
                     double o = outputGate[b];
                     double tanhC = Activations.tanh(c[b]);
-                    // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t+1}
+                    // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t+1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
-                    // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}
+                    // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}   (equations.md (4.6))
                     double dc = dh * o * (1 - tanhC * tanhC) + dcLater[b];
-                    // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²
+                    // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))
                     dInput[b] = dc * g * i * (1 - i);
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
@@ -2515,11 +2516,11 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double g = candidate[b];
                     double o = outputGate[b];
                     double tanhC = Activations.tanh(c[b]);
-                    // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t−1}
+                    // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t−1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
-                    // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}
+                    // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}   (equations.md (4.6))
                     double dc = dh * o * (1 - tanhC * tanhC) + dcLater[b];
-                    // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²
+                    // δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))
                     dInput[b] = dc * g * i * (1 - i);
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
@@ -2662,7 +2663,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 batchColumn[k] = batchLogits[row + k][b];
             }
             // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
-            // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
+            // which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))
             double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
             double targetSum = 0;
             for (int k = 0; k < OUTPUT; k++) {
@@ -2694,7 +2695,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
             for (int k = 0; k < OUTPUT; k++) {
                 batchColumn[k] = batchLogits[row + k][b];
             }
-            // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
+            // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))
             double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
             loss += logSumExp - batchColumn[label];
             batchColumnDelta[label] -= 1;

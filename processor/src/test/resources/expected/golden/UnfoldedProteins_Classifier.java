@@ -28,7 +28,8 @@ import javax.annotation.processing.Generated;
  * out: o_t = V h_t + c, ŷ_t = softmax(o_t)   6 → 3
  * </pre>
  *
- * W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).
+ * The comments cite equations.md (n): the numbered equations in Unfold's docs/equations.md, whose
+ * symbols they use (W_ih, W_hh, b for a layer; V, c for the output; δz for ∂L/∂z).
  * Not thread-safe; buffers grow only when a sequence is longer than any before.
  */
 @Generated("dev.unfold.processor.UnfoldProcessor")
@@ -925,7 +926,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * u_t = W_ih x_t + b for every step (seed 003: W_ax x_t + b_a);
+     * u_t = W_ih x_t + b for every step (equations.md (1.1), (4.1));
      * the recurrence then adds W_hh times the previous state.
      */
     private void encoderProjectInputs(double[][] xs, int steps) {
@@ -955,7 +956,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     /**
      * h_t = sigmoid(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0
-     * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
+     * (equations.md (1.1), (1.2)).
      */
     private void encoderRecur(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -973,19 +974,19 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Backpropagation through time for encoder, against the recurrence (seed 003).
+     * Backpropagation through time for encoder, against the recurrence (equations.md (3.1), (3.2)).
      * Leaves δu_t in row t of encoderDu.
      */
     private void encoderBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_HIDDEN, encoderDhNext, ENCODER_HIDDEN);
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})
-            // δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
+            // δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), equations.md (3.2), (1.4))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double h = encoderH[state + k];
                 encoderDu[row + k] = h * (1 - h) * (encoderDhAbove[state + k] + encoderDhNext[k]);
@@ -999,7 +1000,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * ∂L/∂W_hh = Σ_t δu_t h_{t−1}ᵀ and ∂L/∂b = Σ_t δu_t   (seed 003: ∂L/∂W_aa, ∂L/∂b_a).
+     * ∂L/∂W_hh = Σ_t δu_t h_{t−1}ᵀ and ∂L/∂b = Σ_t δu_t   (equations.md (3.3), (3.4)).
      */
     private void encoderRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1017,7 +1018,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ   (seed 003: ∂L/∂W_ax).
+     * ∂L/∂W_ih = Σ_t δu_t x_tᵀ   (equations.md (3.5)).
      */
     private void encoderInputGradients(double[][] xs, int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1061,7 +1062,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     /**
      * h_t = relu(W_hh h_{t−1} + W_ih x_t + b) for t = 1..T, from h_0 = 0
-     * (seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).
+     * (equations.md (1.1), (1.2)).
      */
     private void summaryRecur(int steps) {
         // W_hh by columns for the plain loops, whose steps then add whole columns
@@ -1079,19 +1080,19 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Backpropagation through time for summary, against the recurrence (seed 003).
+     * Backpropagation through time for summary, against the recurrence (equations.md (3.1), (3.2)).
      * Leaves δu_t in row t of summaryDu.
      */
     private void summaryBackward(int steps) {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing
+            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
             if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_HIDDEN, summaryDhNext, SUMMARY_HIDDEN);
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             // δh_t = W_hhᵀ δu_{t+1}, plus the output's gradient at the last step
-            // δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)
+            // δu_t = [h_t > 0] ⊙ δh_t   (ReLU', equations.md (3.2), (1.5))
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double h = summaryH[state + k];
                 summaryDu[row + k] = h > 0 ? summaryDhNext[k] : 0.0;
@@ -1105,7 +1106,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * ∂L/∂W_hh = Σ_t δu_t h_{t−1}ᵀ and ∂L/∂b = Σ_t δu_t   (seed 003: ∂L/∂W_aa, ∂L/∂b_a).
+     * ∂L/∂W_hh = Σ_t δu_t h_{t−1}ᵀ and ∂L/∂b = Σ_t δu_t   (equations.md (3.3), (3.4)).
      */
     private void summaryRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
@@ -1145,14 +1146,14 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * The many-to-one output reads h_T (seed 002: ŷ = σ2(V h^(Z) + b2)).
+     * The many-to-one output reads h_T   (equations.md (6.3)).
      */
     private void summarise(int steps) {
         System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, outSummary, 0, SUMMARY_HIDDEN);
     }
 
     /**
-     * o = V s + c over the summary s   (seed 002: V appears only once).
+     * o = V s + c over the summary s   (equations.md (6.3)).
      */
     private void outputLogits(int steps) {
         // V by columns for the plain loops, whose steps then add whole columns
@@ -1199,7 +1200,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int row = 0;
         double[] y = targets[0];
         // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
-        // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
+        // which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))
         double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         double targetSum = 0;
         for (int k = 0; k < OUTPUT; k++) {
@@ -1219,7 +1220,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         double loss = 0;
         int row = 0;
         int label = labels[0];
-        // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
+        // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))
         double logSumExp = Kernels.softmax(outLogits, row, OUTPUT, outDelta, row);
         loss += logSumExp - outLogits[row + label];
         outDelta[row + label] -= 1;
@@ -1601,7 +1602,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             }
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), equations.md (3.2), (1.4))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double[] output = encoderBatchH[state + k];
                 double[] above = encoderBatchDhAbove[state + k];
@@ -1717,7 +1718,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             }
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = [h_t > 0] ⊙ δh_t   (ReLU', equations.md (3.2), (1.5))
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double[] output = summaryBatchH[state + k];
                 double[] above = summaryBatchDhAbove[state + k];
@@ -1845,7 +1846,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
                 batchColumn[k] = batchLogits[row + k][b];
             }
             // L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,
-            // which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)
+            // which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))
             double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
             double targetSum = 0;
             for (int k = 0; k < OUTPUT; k++) {
@@ -1877,7 +1878,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             for (int k = 0; k < OUTPUT; k++) {
                 batchColumn[k] = batchLogits[row + k][b];
             }
-            // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)
+            // L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))
             double logSumExp = Kernels.softmax(batchColumn, 0, OUTPUT, batchColumnDelta, 0);
             loss += logSumExp - batchColumn[label];
             batchColumnDelta[label] -= 1;

@@ -4,7 +4,7 @@ import dev.unfold.*;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
-/** W1: seed 002's network, a tanh RNN 4 → 20 → 1 with MSE, over T = 50. */
+/** W1: the README's worked example, a tanh RNN 4 → 20 → 1 with MSE, over T = 50. */
 @Network(input = 4, output = 1, loss = Loss.MSE)
 public interface SeedForecaster extends SequenceModel {
     @Recurrent(hidden = 20, activation = Activation.TANH)

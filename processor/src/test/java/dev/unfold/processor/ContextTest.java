@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.function.DoubleSupplier;
 
 /**
- * A context vector read at every step through weights of its own (seed 002's captioning,
+ * A context vector read at every step through weights of its own (equations.md (7.1), as in captioning,
  * h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)): every gradient, R's included, matches central
  * differences; streaming steps read it too; a batch with a context per sequence equals its
  * sequences one by one.

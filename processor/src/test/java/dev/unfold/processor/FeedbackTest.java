@@ -14,8 +14,8 @@ import java.util.Random;
 import java.util.function.DoubleSupplier;
 
 /**
- * Output-to-hidden recurrence (seed 002's folded version and its combination with the ordinary
- * recurrence): teacher forcing computes what the seed's equations say, written out here by hand;
+ * Output-to-hidden recurrence (equations.md (8.1) and its combination with the ordinary
+ * recurrence): teacher forcing computes what equations.md (8.1) to (8.3) say, written out here by hand;
  * every gradient, W_oh's included, matches central differences; stateful chunks pass the last
  * target on; {@code forward} runs free, feeding back its own predictions.
  */
@@ -79,7 +79,7 @@ class FeedbackTest {
         return values;
     }
 
-    /** Seed 002's folded version written out: h_t = tanh(W y_{t−1} + U x_t + b), ŷ_t = V h_t + c. */
+    /** The folded layer of equations.md (8.1) written out: h_t = tanh(W y_{t−1} + U x_t + b), ŷ_t = V h_t + c. */
     private static double[][] foldedByHand(SequenceModel net, double[][] xs, double[][] fed) {
         double[] w = net.parameters().get("rnn.weight_oh").value().data;
         double[] u = net.parameters().get("rnn.weight_ih").value().data;
@@ -112,7 +112,7 @@ class FeedbackTest {
     }
 
     @EachCompiler
-    void theFoldedLayerComputesSeed002sEquations(TestCompiler compiler) {
+    void theFoldedLayerComputesItsEquations(TestCompiler compiler) {
         SequenceModel net = network(compiler, "Folded");
         assertTrue(net.parameters().contains("rnn.weight_oh"));
         assertFalse(net.parameters().contains("rnn.weight_hh"), "W_oh takes W_hh's place");
@@ -336,7 +336,7 @@ class FeedbackTest {
     }
 
     /**
-     * Scheduled sampling on seed 002's folded layer, written out: step t + 1 reads the own prediction
+     * Scheduled sampling on the folded layer, written out: step t + 1 reads the own prediction
      * ŷ_t where the coin came up below p, else the target y_t. Always own predictions is running free.
      */
     @EachCompiler

@@ -11,7 +11,7 @@ import dev.unfold.runtime.SequenceModel;
 import java.util.Arrays;
 import java.util.List;
 
-/** The parameter counts of seed 002, and PyTorch's names and shapes. */
+/** The parameter counts of the README's worked example, and PyTorch's names and shapes. */
 class ParameterCountTest {
 
     private static SequenceModel forecaster(TestCompiler compiler, int output) {

@@ -17,7 +17,7 @@ import java.util.Random;
  * Gradient diagnostics (issue 8): the norms ‖∂L/∂h_k‖ a traced backward pass records equal central
  * differences of the loss with h_k itself perturbed, for every cell; an LSTM's recorded forget
  * gates are σ(W_if x_t + W_hf h_{t−1} + b_f) recomputed here; and a network whose W_hh has
- * λ1 < 1/γ shows the geometric decay seed 001 §5 proves.
+ * λ1 < 1/γ shows the geometric decay of equations.md (11.2).
  *
  * <p>Two ways to perturb h_k and nothing else, neither of them through the code under test: for a
  * top layer, a stateful pass carries h_k in its state, so the test saves the state after step k,
@@ -289,7 +289,7 @@ class StateGradientTraceTest {
     }
 
     /**
-     * Seed 001 §5: with λ1 < 1/γ every step shrinks ‖∂L/∂h‖ by at least λ1·γ, so with the loss at
+     * equations.md (11.2): with λ1 < 1/γ every step shrinks ‖∂L/∂h‖ by at least λ1·γ, so with the loss at
      * the last step alone ‖∂L/∂h_k‖ ≤ (λ1·γ)^(T−k) ‖∂L/∂h_T‖.
      */
     @EachCompiler

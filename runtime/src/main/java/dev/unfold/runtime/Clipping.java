@@ -3,8 +3,8 @@ package dev.unfold.runtime;
 import java.util.Objects;
 
 /**
- * Gradient clipping, the remedy seed 001 gives for exploding gradients, in two forms. By global
- * norm, g ← g · min(1, C/‖g‖) (seed 003): ‖g‖ is the Euclidean norm over every parameter's
+ * Gradient clipping, a remedy for exploding gradients, in two forms. By global
+ * norm, g ← g · min(1, C/‖g‖) (equations.md (12.1)): ‖g‖ is the Euclidean norm over every parameter's
  * gradient together, so clipping rescales all of them alike and keeps the gradient's direction.
  * By value, g_i ← max(−C, min(C, g_i)) for every entry on its own
  * ({@code torch.nn.utils.clip_grad_value_}), which bounds each entry but can turn the direction.

@@ -24,6 +24,8 @@ public final class ConsoleProgress implements TrainingListener {
 
     private final PrintStream out;
     private final boolean perplexity;
+    /** Whether each epoch ends with {@link #line}; off for a program that prints its own. */
+    private final boolean epochLines;
     private int epochs;
     private ProgressBar bar;
     private long lastMessage;
@@ -34,8 +36,21 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     public ConsoleProgress(PrintStream out, boolean perplexity) {
+        this(out, perplexity, true);
+    }
+
+    private ConsoleProgress(PrintStream out, boolean perplexity, boolean epochLines) {
         this.out = Objects.requireNonNull(out, "out");
         this.perplexity = perplexity;
+        this.epochLines = epochLines;
+    }
+
+    /**
+     * The bar alone (with the notes on resuming and stopping early), for a program that prints its
+     * own line at the end of each epoch, e.g. with {@link #line}: each epoch's numbers then appear once.
+     */
+    public static ConsoleProgress barsOnly(PrintStream out) {
+        return new ConsoleProgress(out, false, false);
     }
 
     @Override
@@ -73,7 +88,9 @@ public final class ConsoleProgress implements TrainingListener {
     public void epochEnded(EpochReport report) {
         bar.close();
         bar = null;
-        out.println(line(report, perplexity));
+        if (epochLines) {
+            out.println(line(report, perplexity));
+        }
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Sequences that each come with their own context vector, for a network declared with a context
- * (seed 002's captioning: the image's features x, then the caption's words), in minibatches of up
+ * (as in captioning: the image's features x, then the caption's words; equations.md (7.1)), in minibatches of up
  * to {@code batchSize} shuffled each epoch. A minibatch is one masked batched call after
  * {@link SequenceModel#setContexts}, its sequences' contexts in its order; a batch of one runs
  * alone after {@link SequenceModel#setContext}. Built once; an update allocates nothing.

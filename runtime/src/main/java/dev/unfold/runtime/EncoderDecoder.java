@@ -5,11 +5,11 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Sequence to sequence of different lengths (seed 004 §4.1.2; seed 002's encoder–decoder): an
+ * Sequence to sequence of different lengths (equations.md (10.1), (10.2)): an
  * encoder reads the source, and its final state is where a decoder starts; the decoder is trained
  * with teacher forcing (its input at step t is the target at t − 1, after a start token) and BPTT
  * flows from the decoder's loss through its initial state into the encoder. One encoder may serve
- * several decoders (seed 002: Turkish → English, French, Spanish): each update trains one decoder
+ * several decoders (one source language into several, say): each update trains one decoder
  * on its own pairs, and the shared encoder receives every decoder's gradients.
  *
  * <p>The encoder and the decoders are ordinary generated networks that stream (no bidirectional

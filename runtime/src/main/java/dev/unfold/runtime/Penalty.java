@@ -3,7 +3,7 @@ package dev.unfold.runtime;
 import java.util.Objects;
 
 /**
- * An L1 and/or L2 penalty on the weights, seed 001's first remedy for exploding gradients. The
+ * An L1 and/or L2 penalty on the weights (equations.md (12.3)), a remedy for exploding gradients. The
  * convention, for strengths λ1 and λ2:
  * <pre>
  * Ω(w) = λ1 Σ |w_i| + (λ2/2) Σ w_i²          ∂Ω/∂w_i = λ1 sign(w_i) + λ2 w_i,   sign(0) = 0

@@ -11,7 +11,7 @@ import java.util.Set;
  * <pre>
  * rnn.weight_ih_l0[_reverse]   → rnn.weight_ih[_reverse]
  * rnn.weight_hh_l0[_reverse]   → rnn.weight_hh[_reverse]
- * rnn.bias_ih_l0 + rnn.bias_hh_l0 → rnn.bias            (summed: the seeds' single bias)
+ * rnn.bias_ih_l0 + rnn.bias_hh_l0 → rnn.bias            (summed: one bias, equations.md (1.1))
  * GRU: bias rows of r and z summed, the n rows from bias_ih alone; bias_hn = the n rows of bias_hh
  * out.weight, out.bias         → the same names
  * </pre>

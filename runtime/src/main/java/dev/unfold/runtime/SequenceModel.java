@@ -29,7 +29,7 @@ public interface SequenceModel {
 
     /**
      * Width of the context vector the network reads at every step ({@code @Network(context = C)},
-     * seed 002's captioning), or 0 when it declares none.
+     * equations.md (7.1)), or 0 when it declares none.
      */
     default int contextSize() {
         return 0;
@@ -300,7 +300,7 @@ public interface SequenceModel {
     }
 
     /**
-     * Gradient diagnostics (seed 001 §5): while on, every single-sequence {@code backward} and
+     * Gradient diagnostics (equations.md (11.1), (11.2)): while on, every single-sequence {@code backward} and
      * {@code backwardFromState} records ‖∂L/∂h_k‖ at every step k of every layer and direction, and
      * an LSTM's forget gates, for {@link #stateGradientNorms} and {@link #forgetGates}. Off for a
      * new network; off, it costs one branch a step and allocates nothing. Batched {@code backward}
@@ -323,7 +323,7 @@ public interface SequenceModel {
     /**
      * After a traced backward pass of T steps, writes for an LSTM layer's direction the norm of the
      * gradient its cell state c_k receives from c_{k+1} (k = 1..T, into {@code into[k − 1]}): f_{k+1} ⊙
-     * δc_{k+1}, the memory path, on which the gradient is a product of forget gates (seed 001 §5);
+     * δc_{k+1}, the memory path, on which the gradient is a product of forget gates (equations.md (4.8));
      * what reaches c_k through h_k is not part of it. Zero at k = T unless a decoder's gradient
      * seeded the pass ({@code backwardFromState}).
      */

@@ -3,8 +3,8 @@ package dev.unfold.runtime;
 import java.util.Objects;
 
 /**
- * Stochastic gradient descent as {@code torch.optim.SGD} computes it. Plain, it is seed 003's
- * θ ← θ − η ∂L/∂θ. With the {@linkplain Options options} (PyTorch's names and defaults), for each
+ * Stochastic gradient descent as {@code torch.optim.SGD} computes it. Plain, it is
+ * θ ← θ − η ∂L/∂θ (equations.md (14.1)). With the {@linkplain Options options} (PyTorch's names and defaults), for each
  * parameter at step k:
  * <pre>
  * d ← g + λ θ                                   (weight decay λ)
@@ -27,7 +27,7 @@ public final class Sgd extends AbstractOptimizer {
      * @param weightDecay λ ≥ 0, added to the gradient as λθ (an L2 penalty of (λ/2)‖θ‖², see {@link Penalty})
      */
     public record Options(double momentum, double dampening, boolean nesterov, double weightDecay) {
-        /** No momentum, no dampening, no weight decay: seed 003's plain update. */
+        /** No momentum, no dampening, no weight decay: the plain update θ ← θ − η g. */
         public static final Options PLAIN = new Options(0, 0, false, 0);
 
         public Options {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * What a generated network's BPTT records while {@link SequenceModel#traceStateGradients} is on:
  * for every layer and direction, the norm ‖δh_k‖ = ‖∂L/∂h_k‖ at every step k (the complete
  * gradient the state receives: from the layer or output above, and back through the recurrence),
- * and for an LSTM layer its forget gates f_k. Seed 001 §5 is about exactly these numbers.
+ * and for an LSTM layer its forget gates f_k. These are the numbers
+ * equations.md (11.2) and (4.8) are about.
  *
  * <p>The generated code calls {@link #stateGradient} and {@link #forgetGates(int, int, int, double[], int, int)}
  * once a step, only while tracing, so a network that does not trace pays one branch a step. The

@@ -87,7 +87,7 @@ public final class Trainer {
         return this;
     }
 
-    /** Clip the gradient by its global norm, g · min(1, C/‖g‖) (seed 003). */
+    /** Clip the gradient by its global norm, g · min(1, C/‖g‖) (equations.md (12.1)). */
     public Trainer clipNorm(double maxNorm) {
         this.maxNorm = Checks.positive("maxNorm", maxNorm);
         return this;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Sliding windows over a numeric series, as seed 002 builds its example: the series 8, 10, 12,
+ * Sliding windows over a numeric series, as the README's worked example builds them: the series 8, 10, 12,
  * 10, 8, 12, 10, 12 with windows of 4 gives the inputs x_1 = (8, 10, 12, 10), x_2 = (10, 12, 10,
  * 8), ... and, as the target of each window, the value that follows it: y_1 = 8, y_2 = 12, ...
  *
@@ -38,7 +38,7 @@ public final class Windows {
 
     /**
      * Every window, n − w + 1 rows: those of {@link #inputs} and then the last w values, whose next
-     * value is not known yet. Running a trained network over these answers seed 002's "?" at the
+     * value is not known yet. Running a trained network over these answers the example's "?" at the
      * last step.
      */
     public static double[][] all(double[] series, int width) {

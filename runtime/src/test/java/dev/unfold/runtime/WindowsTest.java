@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** Seed 002's windows of 4 over 8, 10, 12, 10, 8, 12, 10, 12. */
+/** The README's worked example: windows of 4 over 8, 10, 12, 10, 8, 12, 10, 12. */
 class WindowsTest {
     private static final double[] SEED_002 = {8, 10, 12, 10, 8, 12, 10, 12};
 

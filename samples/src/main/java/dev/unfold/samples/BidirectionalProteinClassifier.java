@@ -10,8 +10,8 @@ import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
 /**
- * Seed 002's protein classifier with the remedies the seeds name: an LSTM, whose cell state
- * carries gradients across hundreds of steps (seed 001 §5), run in both directions, so the output
+ * The protein classifier with the usual remedies: an LSTM, whose cell state
+ * carries gradients across hundreds of steps (equations.md (4.8)), run in both directions, so the output
  * reads [h_Z ; g_1]: the sequence summarised from each end.
  */
 @Network(input = 20, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)

@@ -27,7 +27,7 @@ public final class CaptionModels {
     }
 
     /**
-     * Seed 002's other form: no encoder; the vector enters every step of the speaking LSTM through
+     * The other form (equations.md (7.1)): no encoder; the vector enters every step of the speaking LSTM through
      * weights of its own, R (h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)).
      */
     @Network(input = NumberWords.TOKENS, output = NumberWords.TOKENS, loss = Loss.CROSS_ENTROPY, context = VECTOR)

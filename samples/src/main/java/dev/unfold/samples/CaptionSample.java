@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A sequence from a vector, as image captioning makes one (seed 002; seed 004's one-to-many): the
+ * A sequence from a vector, as image captioning makes one (one-to-many): the
  * vector of a number's three digits in, the number's English name out, word by word, e.g.
  * 412 → "four hundred twelve". The network is trained with teacher forcing and then speaks
  * greedily until it says the end token. A fifth of the numbers are held out, so a right caption for one of them
@@ -30,7 +30,7 @@ import java.util.Random;
  * take a units word).
  *
  * <p>Two forms of one-to-many: by default the vector becomes the state the describer starts
- * from; with {@code everyStep}, seed 002's own form, it enters every step of the speaker through
+ * from; with {@code everyStep}, the other form (equations.md (7.1)), it enters every step of the speaker through
  * weights of its own, R (h_t = σ(W h_{t−1} + U y_{t−1} + R x + b), {@code @Network(context = 30)}).
  */
 public final class CaptionSample {

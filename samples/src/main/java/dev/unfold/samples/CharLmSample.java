@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A character-level language model (Karpathy's char-rnn, on the seeds' cells): the text is one
+ * A character-level language model (Karpathy's char-rnn, on Unfold's cells): the text is one
  * long stream of characters; the network reads one and predicts the next, trained by truncated
  * BPTT over chunks of k characters with the state carried between chunks, one optimizer step
  * per chunk, gradients clipped by norm. The last tenth of the text is held out: its loss per
@@ -30,7 +30,7 @@ import java.util.Random;
  * each epoch it writes samples at several temperatures, so the text can be seen to improve.
  */
 public final class CharLmSample {
-    /** Seed 003's clipping bound C, as char-rnn uses. */
+    /** The clipping bound C of equations.md (12.1), as char-rnn uses. */
     static final double CLIP_NORM = 5.0;
 
     /**
@@ -90,7 +90,7 @@ public final class CharLmSample {
                 .seed(settings.seed())
                 .clipNorm(CLIP_NORM)
                 .validation(StreamChunks.nextToken(net, heldOut, settings.chunk()), 0)
-                .listener(new ConsoleProgress(progress, true));
+                .listener(ConsoleProgress.barsOnly(progress));   // the epoch's line comes below, with the samples
         if (settings.checkpoint() != null) {
             keepVocabulary(settings.checkpoint(), vocabulary);
             trainer.checkpoint(settings.checkpoint());

@@ -21,19 +21,19 @@ import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 
 /**
- * Seed 002's many-to-one example: variable-length protein sequences, one amino acid per step as a
+ * Many-to-one classification: variable-length protein sequences, one amino acid per step as a
  * token, classified from the network's last state. The synthetic task (positive iff the sequence
  * contains the motif KL) has a known answer, so held-out accuracy says whether the network learned.
  */
 public final class ClassifySample {
-    /** Seed 003's clipping bound C for g · min(1, C/‖g‖). */
+    /** The clipping bound C for g · min(1, C/‖g‖), equations.md (12.1). */
     static final double CLIP_NORM = 1.0;
 
     /** The two networks, each with the training that suits it and the sequence lengths it handles. */
     public enum Model {
-        /** The seeds' tanh RNN, trained by seed 003's SGD; its gradient vanishes over long sequences. */
+        /** A simple tanh RNN trained by plain SGD; its gradient vanishes over long sequences. */
         SIMPLE("simple tanh RNN", UnfoldedProteinClassifier::new, Sgd::new, 0.05, 40, 60),
-        /** A bidirectional LSTM trained with Adam: handles the seed's full lengths, 10 to 428. */
+        /** A bidirectional LSTM trained with Adam: handles the full lengths, 10 to 428. */
         BILSTM("bidirectional LSTM", UnfoldedBidirectionalProteinClassifier::new, Adam::new, 0.005, 428, 6);
 
         final String description;
@@ -76,12 +76,12 @@ public final class ClassifySample {
         List<ProteinData.Example> test = ProteinData.generate(testCount, minLength, maxLength, random);
         SequenceModel net = model.network.apply(seed);
         Optimizer optimizer = model.optimizer.apply(net.parameters(), learningRate);
-        out.printf("Seed 002's sequence classifier, a %s: %s%n", model.description, net);
+        out.printf("Sequence classifier, a %s: %s%n", model.description, net);
         out.printf("Task: is the motif KL in the sequence? %d training and %d test sequences of %d to %d residues,%n"
                 + "e.g. %s → %s%n", trainCount, testCount, minLength, maxLength, train.get(0).letters(),
                 train.get(0).label() == 1 ? "positive" : "negative");
         out.printf(Locale.ROOT, "%s from η = %s down a cosine to η/20, %s per step, gradients clipped to norm %s"
-                        + " (seed 003).%n%n",
+                        + " (equations.md (12.1)).%n%n",
                 optimizer.getClass().getSimpleName(), learningRate,
                 batchSize == 1 ? "one sequence" : "batches of " + batchSize, CLIP_NORM);
 

@@ -4,10 +4,10 @@ import dev.unfold.runtime.SequenceModel;
 
 /**
  * The three ways of training a network on a {@link MemoryTask} that the memory sample compares,
- * each one change from the one before: the seeds' simple tanh RNN as it is, the same RNN with its
+ * each one change from the one before: a simple tanh RNN as it is, the same RNN with its
  * gradient clipped by norm (the remedy for exploding gradients), and an LSTM, whose cell state
  * carries the gradient back through a product of forget gates instead of W_hh (the remedy for
- * vanishing ones, seed 001 §5). The LSTM is clipped too, as LSTMs are in practice, so that it
+ * vanishing ones, equations.md (4.8), (11.2)). The LSTM is clipped too, as LSTMs are in practice, so that it
  * differs from the clipped RNN in its cell alone.
  */
 enum Contender {

@@ -8,7 +8,7 @@ import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
 /**
- * A deep GRU (seed 002's deep RNNs of "GRU / LSTM / RNN" layers): two GRU layers read a stream of
+ * A deep GRU (layers stacked as in equations.md section 6): two GRU layers read a stream of
  * symbols and, at every step, name the symbol they saw {@link EchoSample#DELAY} steps before.
  */
 @Network(input = EchoSample.SYMBOLS, output = EchoSample.SYMBOLS, loss = Loss.CROSS_ENTROPY)

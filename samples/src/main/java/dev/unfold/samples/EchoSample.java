@@ -14,7 +14,7 @@ import java.util.Random;
 public final class EchoSample {
     static final int SYMBOLS = 10;
     static final int DELAY = 6;
-    /** Seed 003's clipping bound. */
+    /** The clipping bound C of equations.md (12.1). */
     static final double CLIP_NORM = 1.0;
 
     /** Loss per step in the last epoch, and the fraction of held-out steps (after the first DELAY) named right. */

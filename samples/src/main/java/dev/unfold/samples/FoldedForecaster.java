@@ -9,7 +9,7 @@ import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
 /**
- * Seed 002's "folded version" of the forecaster: h_t = tanh(W y_{t−1} + U x_t + b), where W is
+ * The "folded version" of the forecaster (equations.md (8.1)): h_t = tanh(W y_{t−1} + U x_t + b), where W is
  * 20 × 1 instead of 20 × 20. Trained with teacher forcing (W reads the true previous value);
  * forecasting, it reads its own previous prediction. 20·4 + 20·1 + 20 + 1·20 + 1 = 141 parameters.
  */

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
- * Seed 002's worked example, end to end: the series 8, 10, 12, 10, 8, 12, 10, 12, ?; windows of
+ * The README's worked example, end to end: the series 8, 10, 12, 10, 8, 12, 10, 12, ?; windows of
  * four values as the inputs x_t and the value after each window as the target y_t; a 4 → 20 → 1
  * tanh RNN (521 parameters) trained on the four known windows, then run over all five to answer
  * the "?".
@@ -19,7 +19,7 @@ import java.util.function.IntFunction;
  * different seeds and reports their mean, the usual cure for that variance.
  */
 public final class ForecastSample {
-    /** The series of seed 002; its next value is the question. */
+    /** The worked example's series; its next value is the question. */
     static final double[] SERIES = {8, 10, 12, 10, 8, 12, 10, 12};
     static final int WINDOW = 4;
 
@@ -44,7 +44,7 @@ public final class ForecastSample {
     }
 
     /**
-     * With {@code folded}, seed 002's folded version instead ({@link FoldedForecaster}): trained
+     * With {@code folded}, the folded version instead (equations.md (8.1)) ({@link FoldedForecaster}): trained
      * with teacher forcing, and forecasting from its own previous predictions.
      */
     public static Result run(int networks, int epochs, double learningRate, boolean folded, PrintStream out) {
@@ -57,7 +57,7 @@ public final class ForecastSample {
         double[][] targets = Windows.targets(scaled, WINDOW);                // y_1..y_4
 
         SequenceModel first = network.apply(1);
-        out.printf("Seed 002's %sforecaster: %s%n", folded ? "folded " : "", first);
+        out.printf("Network: %s%n", first);
         out.printf("Parameters: %d%n", first.parameterCount());
         out.printf("Series: %s, ?%n", format(SERIES));
         for (int t = 0; t < training.length; t++) {

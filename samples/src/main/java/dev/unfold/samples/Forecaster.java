@@ -8,7 +8,7 @@ import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
 /**
- * Seed 002's worked example: windows of 4 values of a series in, the next value out, through 20
+ * The README's worked example: windows of 4 values of a series in, the next value out, through 20
  * tanh units. 20·4 + 20·20 + 20 + 1·20 + 1 = 521 parameters.
  */
 @Network(input = 4, output = 1, loss = Loss.MSE)

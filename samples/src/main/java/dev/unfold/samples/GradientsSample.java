@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Seed 001 §5 on screen: a tanh RNN and an LSTM of about as many parameters on the adding problem,
+ * Vanishing gradients (equations.md (11.2)) on screen: a tanh RNN and an LSTM of about as many parameters on the adding problem,
  * each looked at before and after training. For one sequence, the norm ‖∂L/∂h_k‖ against the
  * distance T − k from the loss, which the RNN's W_hh (λ1 against 1/γ) makes fall geometrically
  * and the LSTM's forget gates hold up; during training, each parameter's gradient norm and how
@@ -58,7 +58,7 @@ final class GradientsSample {
         out.printf(Locale.ROOT, "Gradients on the adding problem, T = %d: SGD (η = %s, momentum %s), clipped at norm %s,"
                         + " %d updates of %d sequences.%n", settings.length(), settings.learningRate(),
                 settings.momentum(), settings.clip(), settings.updates(), settings.batch());
-        out.println("One sequence's ‖∂L/∂h_k‖ by distance T − k from the loss, which reads h_T (seed 001 §5).");
+        out.println("One sequence's ‖∂L/∂h_k‖ by distance T − k from the loss, which reads h_T (equations.md (11.2)).");
         List<Outcome> outcomes = new ArrayList<>();
         outcomes.add(train("RNN", task.simpleRnn(settings.seed()), task, probe, test, settings, out));
         outcomes.add(train("LSTM", task.lstm(settings.seed()), task, probe, test, settings, out));

@@ -11,11 +11,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Unfold's sample programs: the seeds' examples, trained and answered on the command line. */
+/** Unfold's sample programs: worked examples, trained and answered on the command line. */
 @Command(name = "unfold",
         mixinStandardHelpOptions = true,
         version = "Unfold 0.1.0-SNAPSHOT",
-        description = "Recurrent networks compiled to plain Java by an annotation processor: the seeds' examples.",
+        description = "Recurrent networks compiled to plain Java by an annotation processor: worked examples.",
         subcommands = {Main.Forecast.class, Main.Classify.class, Main.CharLm.class, Main.Translate.class,
                 Main.Caption.class, Main.Memory.class, Main.EchoCommand.class, Main.Gradients.class,
                 CommandLine.HelpCommand.class})
@@ -48,7 +48,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "forecast", mixinStandardHelpOptions = true,
-            description = "Seed 002: learn 8, 10, 12, 10, 8, 12, 10, 12 from windows of 4 and answer the next value.")
+            description = "Learn 8, 10, 12, 10, 8, 12, 10, 12 from windows of 4 and answer the next value.")
     static final class Forecast implements Callable<Integer> {
         @Option(names = "--networks", defaultValue = "10", description = "Networks to train and average (default: ${DEFAULT-VALUE}).")
         int networks;
@@ -59,7 +59,7 @@ public final class Main implements Runnable {
         @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD step size η (default: ${DEFAULT-VALUE}).")
         double learningRate;
 
-        @Option(names = "--folded", description = "Seed 002's folded version: the state reads the previous output"
+        @Option(names = "--folded", description = "The folded version: the state reads the previous output"
                 + " (teacher forcing in training, its own prediction when forecasting) instead of the previous state.")
         boolean folded;
 
@@ -71,7 +71,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "classify", mixinStandardHelpOptions = true,
-            description = "Seed 002: many-to-one classification of variable-length protein-like sequences.")
+            description = "Many-to-one classification of variable-length protein-like sequences.")
     static final class Classify implements Callable<Integer> {
         @Option(names = "--network", defaultValue = "simple",
                 description = "simple (a tanh RNN, SGD) or bilstm (a bidirectional LSTM, Adam); default: ${DEFAULT-VALUE}.")
@@ -87,7 +87,7 @@ public final class Main implements Runnable {
         int minLength;
 
         @Option(names = "--max-length",
-                description = "Longest sequence (default: 40 for simple, the seed's 428 for bilstm; over a few hundred"
+                description = "Longest sequence (default: 40 for simple, 428 for bilstm; over a few hundred"
                         + " steps a simple RNN's gradient vanishes).")
         Integer maxLength;
 
@@ -239,7 +239,7 @@ public final class Main implements Runnable {
         double learningRate;
 
         @Option(names = "--every-step",
-                description = "Feed the vector to every step through weights of its own (seed 002's form) instead of"
+                description = "Feed the vector to every step through weights of its own (equations.md (7.1)) instead of"
                         + " starting the state from it.")
         boolean everyStep;
 
@@ -375,7 +375,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "gradients", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Seed 001 §5: the gradient ‖∂L/∂h_k‖ of a tanh RNN and an LSTM on the adding problem,"
+            description = "Vanishing gradients (equations.md (11.2)): the gradient ‖∂L/∂h_k‖ of a tanh RNN and an LSTM on the adding problem,"
                     + " by distance from the loss, λ1 of W_hh against 1/γ, the forget gates, and the gradient"
                     + " norms and clipping during training; two PNGs.")
     static final class Gradients implements Callable<Integer> {

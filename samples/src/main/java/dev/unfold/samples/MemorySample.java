@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
  * {@link Contender}s: a simple tanh RNN trained as it is, the same RNN with its gradient clipped by
  * norm, and an LSTM of about as many parameters. The tasks are the {@link AddingProblem} and the
  * {@link TemporalOrderProblem}; in both the answer depends on steps far from the last one, so the
- * error at the end must travel back through up to T Jacobians (seed 001 §5, seed 003).
+ * error at the end must travel back through up to T Jacobians (equations.md (11.1), (11.2)).
  *
  * <p>Training, the same for all three, and why:
  * <ul>

@@ -9,7 +9,7 @@ import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 
 /**
- * Seed 002's sequence classification: a protein, one amino acid per step as a token over the 20
+ * Sequence classification (equations.md (6.3)): a protein, one amino acid per step as a token over the 20
  * letters, read to its end; one softmax over two classes from h_Z (many-to-one).
  */
 @Network(input = 20, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)

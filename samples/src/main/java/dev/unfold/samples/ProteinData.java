@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Synthetic protein-like sequences for seed 002's classification example: random chains over the
+ * Synthetic protein-like sequences for the classification example: random chains over the
  * 20 amino acids, labelled positive exactly when they contain the motif K followed by L. Half of
  * the sequences are positive. The rule is known, so accuracy on fresh sequences measures learning.
  */

@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Sequence to sequence with one encoder and two decoders (seed 002's encoder–decoder, seed 004
- * §4.1.2): strings of digits in, the same digits reversed out of one decoder and sorted out of the
+ * Sequence to sequence with one encoder and two decoders (an encoder–decoder, equations.md
+ * (10.1), (10.2)): strings of digits in, the same digits reversed out of one decoder and sorted out of the
  * other. The encoder's final state is all a decoder knows of the source, so both tasks rest on what
  * the shared encoder learns from both decoders' gradients. Decoders are trained with teacher
  * forcing and answer greedily, token by token, until they say the end token; a held-out string
@@ -86,7 +86,7 @@ public final class TranslateSample {
                     .clipNorm(5)
                     .schedule(LearningRateSchedule.cosine(settings.learningRate(), settings.learningRate() / 20,
                             (long) settings.epochs() * training.updates()))
-                    .listener(new ConsoleProgress(progress, true))
+                    .listener(ConsoleProgress.barsOnly(progress))   // the epoch's line comes below, with its accuracy
                     .listener(new TrainingListener() {
                         @Override
                         public void epochEnded(EpochReport report) {

@@ -69,6 +69,18 @@ class CharLmSampleTest {
         assertTrue(thrown.getMessage().contains("was trained on a text with another alphabet"), thrown.getMessage());
     }
 
+    /** As {@code ./unfold charlm} prints to a terminal: standard output and the progress stream together. */
+    @Test
+    void eachEpochsLineIsPrintedOnce() throws IOException {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        CharLmSample.run(Corpus.bundled(), "sonnets", settings(2, null), both, both);
+        String printed = terminal.toString(StandardCharsets.UTF_8);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            assertEquals(1, EpochLines.count(printed, "epoch " + epoch + "/2: loss"), printed);
+        }
+    }
+
     @Test
     void tooManyCharactersIsAClearError() {
         StringBuilder text = new StringBuilder();

@@ -8,7 +8,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Seed 002's question, answered by the generated forecaster after training. */
+/** The worked example's question, answered by the generated forecaster after training. */
 class ForecastSampleTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
@@ -29,7 +29,7 @@ class ForecastSampleTest {
 
     @Test
     void theFoldedVersionFitsTheWindowsWithTeacherForcing() {
-        // seed 002's folded version: W reads y_{t−1} (20 × 1) instead of h_{t−1} (20 × 20). Its answer
+        // the folded version (equations.md (8.1)): W reads y_{t−1} (20 × 1) instead of h_{t−1} (20 × 20). Its answer
         // to the "?" is not asserted: four windows leave it free (about 4.7 here, outside the series).
         ForecastSample.Result result = ForecastSample.run(3, 1000, 0.01, true, QUIET);
         assertEquals(141, result.parameterCount());

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.runtime.EncoderDecoder;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The shared encoder and its two decoders learn to reverse and sort digit strings they never saw. */
@@ -21,6 +23,19 @@ class TranslateSampleTest {
         // an exact answer by chance is about one in 10^4 for these lengths; untrained, none is right
         assertTrue(result.sortedAccuracy() >= 0.85, "sorted " + result.sortedAccuracy());
         assertTrue(result.reversedAccuracy() >= 0.05, "reversed " + result.reversedAccuracy());
+    }
+
+    /** As {@code ./unfold translate} prints to a terminal: standard output and the progress stream together. */
+    @Test
+    void eachEpochsLineIsPrintedOnce() {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        TranslateSample.run(new TranslateSample.Settings(200, 3, 4, 2, 32, 0.003, 0, 1), both, both);
+        String printed = terminal.toString(StandardCharsets.UTF_8);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            assertEquals(1, EpochLines.count(printed, "epoch " + epoch + ": loss")
+                    + EpochLines.count(printed, "epoch " + epoch + "/2: loss"), printed);
+        }
     }
 
     @Test

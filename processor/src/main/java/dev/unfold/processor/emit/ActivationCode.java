@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The code of each activation: applying σ, and multiplying a gradient by σ' written in terms of
- * the stored output h = σ(u), so BPTT never needs u itself (seed 001's derivatives).
+ * the stored output h = σ(u), so BPTT never needs u itself (equations.md (1.3)–(1.6)).
  */
 final class ActivationCode {
     private ActivationCode() {}
@@ -44,10 +44,10 @@ final class ActivationCode {
     /** The derivative rule, for the comment above the δu line. */
     static String derivativeEquation(Activation activation) {
         return switch (activation) {
-            case TANH -> "δu_t = (1 − h_t²) ⊙ δh_t   (seed 003)";
-            case RELU -> "δu_t = [h_t > 0] ⊙ δh_t   (ReLU', seed 001)";
-            case SIGMOID -> "δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), seed 001)";
-            case IDENTITY -> "δu_t = δh_t   (identity: σ' = 1)";
+            case TANH -> "δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))";
+            case RELU -> "δu_t = [h_t > 0] ⊙ δh_t   (ReLU', equations.md (3.2), (1.5))";
+            case SIGMOID -> "δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), equations.md (3.2), (1.4))";
+            case IDENTITY -> "δu_t = δh_t   (identity: σ' = 1, equations.md (3.2), (1.6))";
         };
     }
 }

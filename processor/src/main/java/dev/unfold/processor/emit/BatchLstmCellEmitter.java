@@ -104,12 +104,12 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .addStatement("double g = candidate[b]")
                 .addStatement("double o = outputGate[b]")
                 .addStatement("double tanhC = $T.tanh(c[b])", NetworkEmitter.ACTIVATIONS)
-                .add("// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L\n", "{" + laterStep() + "}")
+                .add("// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L   (equations.md (4.5))\n", "{" + laterStep() + "}")
                 .addStatement("double dh = above[b] + dhLater[b]")
-                .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L\n", "{" + laterStep() + "}",
+                .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L   (equations.md (4.6))\n", "{" + laterStep() + "}",
                         "{" + laterStep() + "}")
                 .addStatement("double dc = dh * o * (1 - tanhC * tanhC) + dcLater[b]")
-                .add("// δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²\n")
+                .add("// δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))\n")
                 .addStatement("dInput[b] = dc * g * i * (1 - i)")
                 .addStatement("dForget[b] = dc * previousC[b] * f * (1 - f)")
                 .addStatement("dCandidate[b] = dc * i * (1 - g * g)")

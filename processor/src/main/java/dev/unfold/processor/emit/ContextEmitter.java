@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The context vector a network declared with {@code context = C} reads at every step (seed 002's
- * captioning: h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)): its width, the vector {@code setContext}
+ * The context vector a network declared with {@code context = C} reads at every step (as a
+ * captioning network reads an image's features: equations.md (7.1)): its width, the vector {@code setContext}
  * sets, and b + R x, which the first layer's projection adds in place of b. Networks without a
  * context get nothing from here.
  */

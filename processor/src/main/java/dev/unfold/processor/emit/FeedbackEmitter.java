@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Output-to-hidden recurrence (seed 002's folded version, h_t = σ(W_oh y_{t−1} + W_ih x_t + b),
+ * Output-to-hidden recurrence (equations.md (8.1), h_t = σ(W_oh y_{t−1} + W_ih x_t + b),
  * with or without W_hh h_{t−1}) and its teacher forcing. In training the first layer reads the
  * previous target, known before the pass starts, so W_oh y_{t−1} is added to the projection like
  * W_ih x_t and the layers still run one after another over the whole sequence; y_{t−1} is data,

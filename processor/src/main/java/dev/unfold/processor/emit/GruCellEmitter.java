@@ -57,7 +57,7 @@ final class GruCellEmitter extends CellEmitter {
                 .endControlFlow()
                 .build();
         return method(direction.recur(), "The " + which() + "GRU recurrence of " + layer.name() + " for "
-                        + stepRange() + ", from h = 0 (PyTorch's nn.GRU).\n")
+                        + stepRange() + ", from h = 0 (PyTorch's nn.GRU; equations.md (5.1)–(5.4)).\n")
                 .addCode(code)
                 .build();
     }
@@ -85,7 +85,7 @@ final class GruCellEmitter extends CellEmitter {
                         : "// δh_t = what $L passed back, plus the output's gradient at the last step\n",
                         "step " + laterStep())
                 .addStatement("double dh = $L", totalStateGradient())
-                .add("// through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity\n")
+                .add("// through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))\n")
                 .addStatement("double dn = dh * (1 - z) * (1 - n * n)")
                 .addStatement("double dz = dh * ($N[previous + k] - n) * z * (1 - z)", layer.states())
                 .addStatement("double dr = dn * $N[product + k] * r * (1 - r)", direction.hiddenProducts())
@@ -93,11 +93,11 @@ final class GruCellEmitter extends CellEmitter {
                 .addStatement("$N[gate + k] = dr", deltas)
                 .addStatement("$N[gate + $N + k] = dz", deltas, hidden)
                 .addStatement("$N[gate + 2 * $N + k] = dn", deltas, hidden)
-                .add("// hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn\n")
+                .add("// hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn   (equations.md (5.10))\n")
                 .addStatement("$N[gate + k] = dr", hiddenDeltas)
                 .addStatement("$N[gate + $N + k] = dz", hiddenDeltas, hidden)
                 .addStatement("$N[gate + 2 * $N + k] = r * dn", hiddenDeltas, hidden)
-                .add("// the direct path: $L reaches h_t with weight z\n", previousState())
+                .add("// the direct path: $L reaches h_t with weight z   (equations.md (5.9))\n", previousState())
                 .addStatement("$N[k] = dh * z", dhNext)
                 .endControlFlow()
                 .add("// + W_hhᵀ δa^h_t: the rest of what $L receives\n", previousState())

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Every cell stacks its gate blocks as the rows of W_ih and W_hh (G·H rows), so the projection
  * a_t = W_ih x_t + b, the sums ∂L/∂W_ih = Σ_t δa_t x_tᵀ, ∂L/∂W_hh = Σ_t δa_t h_prevᵀ, ∂L/∂b = Σ_t δa_t
- * and the input gradient W_ihᵀ δa_t (seed 003's, with δa for δu) are the same code for all of them.
+ * and the input gradient W_ihᵀ δa_t (equations.md (3.3)–(3.6), with δa for δu) are the same code for all of them.
  */
 final class LayerEmitter {
     private final LayerPlan layer;
@@ -111,7 +111,7 @@ final class LayerEmitter {
         return layer.cell() == Cell.SIMPLE ? "u_t" : "a_t";
     }
 
-    /** The seeds' δu_t for the simple cell, δa_t for the stacked gate pre-activations. */
+    /** δu_t for the simple cell, δa_t for the stacked gate pre-activations. */
     private String delta() {
         return layer.cell() == Cell.SIMPLE ? "δu_t" : "δa_t";
     }
@@ -175,7 +175,7 @@ final class LayerEmitter {
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep()
-                        + " (seed 003: W_ax x_t + b_a);\nthe recurrence then adds W_hh times the previous state.\n")
+                        + " (equations.md (1.1), (4.1));\nthe recurrence then adds W_hh times the previous state.\n")
                 .addParameter(double[][].class, "xs")
                 .addParameter(int.class, "steps")
                 .addCode(code)
@@ -225,7 +225,7 @@ final class LayerEmitter {
     private CodeBlock contextGradient(DirectionPlan direction) {
         String rows = layer.gateRowsConstant();
         return CodeBlock.builder()
-                .add("// ∂L/∂R = Σ_t δa_t xᵀ = (Σ_t δa_t) xᵀ: the context is the same at every step\n")
+                .add("// ∂L/∂R = Σ_t δa_t xᵀ = (Σ_t δa_t) xᵀ: the context is the same at every step   (equations.md (7.2))\n")
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
                 .addStatement("double sum = 0")
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
@@ -290,15 +290,15 @@ final class LayerEmitter {
         }
         String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
         if (!layer.readsPreviousState()) {
-            return method(layer.methods().recurrentGradients(), "∂L/∂b = Σ_t " + delta() + "   (seed 003: ∂L/∂b_a);"
+            return method(layer.methods().recurrentGradients(), "∂L/∂b = Σ_t " + delta() + "   (equations.md (3.4));"
                             + " the folded layer has no W_hh.\n")
                     .addParameter(int.class, "steps")
                     .addCode(code.build())
                     .build();
         }
         return method(layer.methods().recurrentGradients(), "∂L/∂W_hh = Σ_t " + delta() + " " + previous
-                        + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (seed 003: ∂L/∂W_aa, ∂L/∂b_a)" + (layer.cell() == Cell.GRU
-                        ? ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas.\n" : ".\n"))
+                        + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (equations.md (3.3), (3.4))" + (layer.cell() == Cell.GRU
+                        ? ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas   (equations.md (5.10)).\n" : ".\n"))
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -343,7 +343,7 @@ final class LayerEmitter {
         code.add(inputWeightGradientsEachDirection("x", false))
                 .endControlFlow()
                 .add(addInputGradientRows());
-        return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (seed 003: ∂L/∂W_ax).\n")
+        return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (equations.md (3.5)).\n")
                 .addParameter(double[][].class, "xs")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())

@@ -64,7 +64,7 @@ final class LossEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         switch (loss) {
             case MSE -> code
-                    .add("// L = Σ (o − y)², δy = 2 (o − y)\n")
+                    .add("// L = Σ (o − y)², δy = 2 (o − y)   (equations.md (2.3), (2.4))\n")
                     .beginControlFlow("for (int k = 0; k < $N; k++)", size)
                     .addStatement("double difference = $N[$L] - y[k]", logits, k)
                     .addStatement("loss += difference * difference")
@@ -72,7 +72,7 @@ final class LossEmitter {
                     .endControlFlow();
             case BINARY_CROSS_ENTROPY -> code
                     .add("// L = −Σ [y log σ(o) + (1 − y) log(1 − σ(o))] = Σ [max(o, 0) − o y + log(1 + e^−|o|)],\n")
-                    .add("// δy = σ(o) − y\n")
+                    .add("// δy = σ(o) − y   (equations.md (2.9), (2.10))\n")
                     .beginControlFlow("for (int k = 0; k < $N; k++)", size)
                     .addStatement("double o = $N[$L]", logits, k)
                     .addStatement("loss += $T.max(o, 0) - o * y[k] + $T.log1p($T.exp(-$T.abs(o)))",
@@ -81,7 +81,7 @@ final class LossEmitter {
                     .endControlFlow();
             case CROSS_ENTROPY -> code
                     .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")
-                    .add("// which is seed 003's ŷ − y whenever y sums to 1 (one-hot or a distribution)\n")
+                    .add("// which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))\n")
                     .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", NetworkEmitter.KERNELS,
                             logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
                     .addStatement("double targetSum = 0")
@@ -99,7 +99,7 @@ final class LossEmitter {
     /** {@link #targetLoss} against the class {@code label}: cross-entropy only. */
     static CodeBlock labelLoss(String logits, String delta, String offset, String size) {
         return CodeBlock.builder()
-                .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (seed 003)\n")
+                .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))\n")
                 .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", NetworkEmitter.KERNELS,
                         logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
                 .addStatement("loss += logSumExp - $N[$L]", logits, at(offset, "label"))

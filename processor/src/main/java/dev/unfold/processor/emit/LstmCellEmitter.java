@@ -74,7 +74,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .endControlFlow()
                 .build();
         return method(direction.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
-                        + stepRange() + ", from h = c = 0 (PyTorch's nn.LSTM).\n")
+                        + stepRange() + ", from h = c = 0 (PyTorch's nn.LSTM; equations.md (4.1)–(4.4)).\n")
                 .addCode(code)
                 .build();
     }
@@ -106,7 +106,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .build();
     }
 
-    /** Also f_t, whose products carry δc back (seed 001 §5), and what c_t receives along them. */
+    /** Also f_t, whose products carry δc back (equations.md (4.8)), and what c_t receives along them. */
     @Override
     CodeBlock traceStateGradient() {
         return CodeBlock.builder()
@@ -136,20 +136,20 @@ final class LstmCellEmitter extends CellEmitter {
                 .addStatement("double o = $N[gate + 3 * $N + k]", gates, hidden)
                 .addStatement("double tanhC = $T.tanh($N[cell + k])", NetworkEmitter.ACTIVATIONS, c)
                 .add(gradientAtEveryStep
-                        ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L\n"
+                        ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L   (equations.md (4.5))\n"
                         : "// δh_t = W_hhᵀ δa_$L, plus the output's gradient at the last step\n",
                         "{" + laterStep() + "}")
                 .addStatement("double dh = $L", totalStateGradient())
-                .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L\n", "{" + laterStep() + "}",
+                .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L   (equations.md (4.6))\n", "{" + laterStep() + "}",
                         "{" + laterStep() + "}")
                 .addStatement("double dc = dh * o * (1 - tanhC * tanhC) + $N[k]", dcNext)
-                .add("// δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²\n")
+                .add("// δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))\n")
                 .addStatement("$N[gate + k] = dc * g * i * (1 - i)", deltas)
                 .addStatement("$N[gate + $N + k] = dc * $N[previousCell + k] * f * (1 - f)", deltas, hidden, c)
                 .addStatement("$N[gate + 2 * $N + k] = dc * i * (1 - g * g)", deltas, hidden)
                 .addStatement("$N[gate + 3 * $N + k] = dh * tanhC * o * (1 - o)", deltas, hidden)
                 .add("// δc_$L = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})"
-                        + "   (seed 001 §5)\n", direction.reverse() ? "{t+1}" : "{t−1}")
+                        + "   (equations.md (4.8))\n", direction.reverse() ? "{t+1}" : "{t−1}")
                 .addStatement("$N[k] = dc * f", dcNext)
                 .endControlFlow()
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())

@@ -127,9 +127,10 @@ public final class NetworkEmitter {
         doc.add("out: o_t = V h_t + c, ŷ_t = $L   $L → $L\n", outputActivationWords(), network.topLayer().width(),
                         output.size())
                 .add("</pre>\n\n")
-                .add("W_ih, W_hh, b, V and c are seed 003's W_ax, W_aa, b_a, W_ya and b_y (U, W, V in seeds 000–002).\n")
-                .add(network.feedsBackOutput() ? "W_oh is the W of seed 002's folded version, which reads the previous"
-                        + " output: the target y_{t−1}\nin backward and loss (teacher forcing), the prediction ŷ_{t−1} in"
+                .add("The comments cite equations.md (n): the numbered equations in Unfold's docs/equations.md, whose\n"
+                        + "symbols they use (W_ih, W_hh, b for a layer; V, c for the output; δz for ∂L/∂z).\n")
+                .add(network.feedsBackOutput() ? "W_oh reads the previous output (equations.md (8.1), (8.2)): the"
+                        + " target y_{t−1}\nin backward and loss (teacher forcing), the prediction ŷ_{t−1} in"
                         + " forward and step.\n" : "")
                 .add("Not thread-safe; buffers grow only when a sequence is longer than any before.\n");
         return doc.build();

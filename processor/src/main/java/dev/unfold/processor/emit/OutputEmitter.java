@@ -13,9 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Emits the output projection o_t = V h_t + c over the top layer (seed 003: y_t = g2(W_ya a_t + b_y)):
+ * Emits the output projection o_t = V h_t + c over the top layer (equations.md (2.1), (2.2)):
  * the logits, the predictions ŷ_t = g2(o_t), and the gradients ∂L/∂V, ∂L/∂c and the top layer's
- * δh. Many-to-one has a single output row, read from the summary [h_T ; g_1] (seed 002).
+ * δh. Many-to-one has a single output row, read from the summary [h_T ; g_1] (equations.md (6.3)).
  */
 final class OutputEmitter {
     private final NetworkPlan network;
@@ -97,7 +97,7 @@ final class OutputEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc(top.isBidirectional()
                         ? "The many-to-one output reads [h_T ; g_1]: each direction's state after its last step.\n"
-                        : "The many-to-one output reads h_T (seed 002: ŷ = σ2(V h^(Z) + b2)).\n")
+                        : "The many-to-one output reads h_T   (equations.md (6.3)).\n")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -121,8 +121,8 @@ final class OutputEmitter {
         return MethodSpec.methodBuilder("outputLogits")
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep
-                        ? "o_t = V h_t + c for every step   (seed 003: W_ya a_t + b_y).\n"
-                        : "o = V s + c over the summary s   (seed 002: V appears only once).\n")
+                        ? "o_t = V h_t + c for every step   (equations.md (2.1)).\n"
+                        : "o = V s + c over the summary s   (equations.md (6.3)).\n")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -182,7 +182,7 @@ final class OutputEmitter {
         return MethodSpec.methodBuilder("outputGradients")
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep
-                        ? "∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (seed 003: ∂L/∂W_ya, ∂L/∂b_y),\n"
+                        ? "∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (equations.md (3.7)),\n"
                                 + "and the gradient the top layer receives, Vᵀ δy_t, into row t of $L.\n"
                         : "∂L/∂V = δy sᵀ and ∂L/∂c = δy over the summary s, and ∂L/∂s = Vᵀ δy into $L.\n",
                         everyStep ? top.statesGradient() : output.summaryGradient())

@@ -6,8 +6,8 @@ import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 
 /**
- * The simple cell h_t = σ(W_hh h_{t−1} + W_ih x_t + b), following seed 003's recurrences line by
- * line. It works in place: the layer's projection leaves u_t's input part in h_t's slot, and the
+ * The simple cell h_t = σ(W_hh h_{t−1} + W_ih x_t + b), following the recurrences of equations.md
+ * (3.1)–(3.5) line by line. It works in place: the layer's projection leaves u_t's input part in h_t's slot, and the
  * recurrence completes u_t and applies σ there; σ' is written in terms of h, so BPTT needs no u.
  */
 final class SimpleCellEmitter extends CellEmitter {
@@ -37,13 +37,13 @@ final class SimpleCellEmitter extends CellEmitter {
         String activation = ActivationCode.symbol(layer.activation());
         return method(direction.recur(), direction.reverse()
                 ? "g_t = " + activation + "(W_hh g_{t+1} + W_ih x_t + b) for t = T..1, from g_{T+1} = 0: the\n"
-                        + "reverse direction of " + layer.name() + " (seed 002: g_t = σ(W_B g_{t+1} + V_B x_t + b_B)).\n"
+                        + "reverse direction of " + layer.name() + " (equations.md (6.1)).\n"
                 : !layer.readsPreviousState()
-                ? "h_t = " + activation + "(W_oh y_{t−1} + W_ih x_t + b) for t = 1..T, from y_0 = 0: seed 002's folded\n"
-                        + "version, where W_oh (H × output) takes the place of W_hh (H × H).\n"
+                ? "h_t = " + activation + "(W_oh y_{t−1} + W_ih x_t + b) for t = 1..T, from y_0 = 0: the output-fed\n"
+                        + "recurrence of equations.md (8.1), where W_oh (H × output) takes the place of W_hh (H × H).\n"
                 : "h_t = " + activation + "(W_hh h_{t−1} + " + (layer.readsOutput() ? "W_oh y_{t−1} + " : "")
                         + "W_ih x_t + b) for t = 1..T, from h_0 = 0\n"
-                        + "(seed 003: a_t = g1(W_aa a_{t−1} + W_ax x_t + b_a); seed 004: a_0 = 0).\n")
+                        + "(equations.md (1.1), (1.2)" + (layer.readsOutput() ? ", (8.2)" : "") + ").\n")
                 .addCode(code)
                 .build();
     }
@@ -65,7 +65,7 @@ final class SimpleCellEmitter extends CellEmitter {
                 .add(!layer.readsPreviousState()
                         ? CodeBlock.of("// δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state\n")
                         : CodeBlock.of(gradientAtEveryStep
-                                ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L   (seed 003: W_yaᵀ δy_t + W_aaᵀ δu_{t+1})\n"
+                                ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L   (equations.md (3.1))\n"
                                 : "// δh_t = W_hhᵀ δu_$L, plus the output's gradient at the last step\n",
                                 "{" + laterStep() + "}"))
                 .add("// $L\n", ActivationCode.derivativeEquation(layer.activation()))
@@ -80,7 +80,7 @@ final class SimpleCellEmitter extends CellEmitter {
                 .addStatement("$T.fill($N, 0.0)", java.util.Arrays.class, direction.dhNext())
                 .add(addTransposedRecurrentProduct("row", layer.hiddenConstant()))
                 .endControlFlow();
-        return method(direction.backward(), "Backpropagation through time for " + subject() + ", against the recurrence (seed 003).\n"
+        return method(direction.backward(), "Backpropagation through time for " + subject() + ", against the recurrence (equations.md (3.1), (3.2)).\n"
                         + "Leaves δu_t in row t of " + du + ".\n")
                 .addCode(code.build())
                 .build();

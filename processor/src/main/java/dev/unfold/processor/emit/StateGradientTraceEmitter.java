@@ -12,7 +12,7 @@ import dev.unfold.processor.plan.LayerPlan;
 import java.util.List;
 
 /**
- * Gradient diagnostics (issue 8, seed 001 §5): the switch {@code traceStateGradients}, and the
+ * Gradient diagnostics (issue 8; equations.md (11.2)): the switch {@code traceStateGradients}, and the
  * one line each BPTT step runs, which while tracing hands ‖δh_t‖'s terms (and an LSTM's f_t) to
  * the runtime's {@code StateGradientTrace}. Off, a step costs the branch and nothing else; the
  * trace itself is created when tracing is first turned on.
@@ -74,7 +74,7 @@ final class StateGradientTraceEmitter {
                 ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
                 : CodeBlock.of("t * $N", layer.widthConstant());
         return CodeBlock.builder()
-                .add("// diagnostics: ‖δh_t‖ (seed 001 §5), recorded only while tracing\n")
+                .add("// diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing\n")
                 .addStatement("if ($N) $N.stateGradient($L, t, steps, $L, $L, $N, $N)", TRACING, TRACE,
                         slot(layer, direction), gradientAtEveryStep ? layer.statesGradient() : "null", row,
                         direction.dhNext(), layer.hiddenConstant())

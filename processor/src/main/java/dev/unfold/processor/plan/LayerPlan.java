@@ -74,7 +74,7 @@ public record LayerPlan(
         return recurrence != Recurrence.HIDDEN;
     }
 
-    /** Whether h_t reads h_{t−1} through W_hh: every layer but seed 002's folded one. */
+    /** Whether h_t reads h_{t−1} through W_hh: every layer but one fed by the output alone (equations.md (8.1)). */
     public boolean readsPreviousState() {
         return recurrence != Recurrence.OUTPUT;
     }

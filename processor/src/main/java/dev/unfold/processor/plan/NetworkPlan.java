@@ -57,7 +57,7 @@ public record NetworkPlan(
     /** The field holding ŷ_{t−1} (or y_{t−1}) for the next step of a network that feeds its output back. */
     public static final String FED_BACK = "fedBack";
 
-    /** Whether the first layer reads the network's previous output (seed 002's folded version). */
+    /** Whether the first layer reads the network's previous output (equations.md (8.1), (8.2)). */
     public boolean feedsBackOutput() {
         return layers.get(0).readsOutput();
     }

@@ -5,7 +5,7 @@ package dev.unfold.processor.plan;
  * arrays, and the bound of its uniform initialisation.
  *
  * @param name the public name, for example {@code rnn.weight_hh}
- * @param symbol the seeds' symbol, for comments: {@code W_hh}, {@code V}
+ * @param symbol the symbol of equations.md, for comments: {@code W_hh}, {@code V}
  * @param rowsConstant the constant naming the row count, for readable shapes
  * @param columnsConstant the constant naming the column count ("1" for biases)
  * @param initFanConstant the constant whose inverse square root bounds the initial values

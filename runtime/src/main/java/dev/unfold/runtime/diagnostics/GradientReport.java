@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What one sequence's backward pass does to the gradient, layer by layer (seed 001 §5): the norm
+ * What one sequence's backward pass does to the gradient, layer by layer (equations.md (11.2)): the norm
  * ‖∂L/∂h_k‖ at every step, against the distance from where that direction's BPTT starts (T − k,
  * or k − 1 for a reverse direction); the spectral check of each W_hh; and for an LSTM, the mean
  * product of forget gates over spans of every length, which is what carries its cell state's

@@ -12,9 +12,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
 
 /**
- * Seed 001 §5's spectral check, after Pascanu, Mikolov and Bengio (2013): for h_t = σ(W h_{t−1} + …)
+ * The spectral check of equations.md (11.2), after Pascanu, Mikolov and Bengio (2013): for h_t = σ(W h_{t−1} + …)
  * the Jacobian ∂h_{t+1}/∂h_t = diag(σ'(u_{t+1})) W has norm at most λ1 γ, where λ1 is W's largest
- * singular value and γ bounds |σ'|. So λ1 < 1/γ is sufficient for the gradient to vanish
+ * singular value and γ bounds |σ'|. So λ1 &lt; 1/γ is sufficient for the gradient to vanish
  * geometrically, and λ1 > 1/γ is necessary (not sufficient) for it to explode.
  *
  * <p>For an LSTM or a GRU the theorem as stated does not apply: their state is not σ(W h), and
@@ -29,12 +29,12 @@ public final class SpectralCheck {
     public record Spectrum(String layer, String direction, Cell cell, Activation activation, double lambda1,
                            double gamma, List<String> gates, double[] gateLambda1) {
 
-        /** Whether the theorem's sufficient condition for vanishing gradients, λ1 < 1/γ, holds (simple cells). */
+        /** Whether the theorem's sufficient condition for vanishing gradients, λ1 &lt; 1/γ, holds (simple cells). */
         public boolean mustVanish() {
             return cell == Cell.SIMPLE && lambda1 * gamma < 1;
         }
 
-        /** The verdict in plain words, e.g. "λ1 = 0.62 < 1/γ = 1: gradients through this layer must vanish". */
+        /** The verdict in plain words, e.g. "λ1 = 0.62 &lt; 1/γ = 1: gradients through this layer must vanish". */
         public String verdict() {
             String bound = "1/γ = " + number(1 / gamma);
             if (cell == Cell.SIMPLE) {
