@@ -65,7 +65,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     private final List<Layer> layers;
 
-    private final Layer rnn;
+    private final Layer rnnLayer;
 
     /**
      * rnn.weight_ih, W_ih: RNN_HIDDEN × INPUT, row-major; aliases the parameter's value.
@@ -311,8 +311,8 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         outWeightGrad = parameters.get("out.weight").gradient().data;
         outBias = parameters.get("out.bias").value().data;
         outBiasGrad = parameters.get("out.bias").gradient().data;
-        rnn = Layer.of("rnn", INPUT, RNN_HIDDEN, Cell.SIMPLE, Activation.TANH, false, parameters.withPrefix("rnn."));
-        layers = List.of(rnn);
+        rnnLayer = Layer.of("rnn", INPUT, RNN_HIDDEN, Cell.SIMPLE, Activation.TANH, false, parameters.withPrefix("rnn."));
+        layers = List.of(rnnLayer);
     }
 
     @Override
@@ -347,7 +347,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     @Override
     public Layer rnn() {
-        return rnn;
+        return rnnLayer;
     }
 
     @Override

@@ -101,9 +101,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     private final List<Layer> layers;
 
-    private final Layer encoder;
+    private final Layer encoderLayer;
 
-    private final Layer summary;
+    private final Layer summaryLayer;
 
     /**
      * encoder.weight_ih, W_ih: ENCODER_GATES × INPUT, row-major; aliases the parameter's value.
@@ -872,9 +872,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         outWeightGrad = parameters.get("out.weight").gradient().data;
         outBias = parameters.get("out.bias").value().data;
         outBiasGrad = parameters.get("out.bias").gradient().data;
-        encoder = Layer.of("encoder", INPUT, ENCODER_HIDDEN, Cell.GRU, Activation.TANH, true, parameters.withPrefix("encoder."));
-        summary = Layer.of("summary", ENCODER_WIDTH, SUMMARY_HIDDEN, Cell.LSTM, Activation.TANH, true, parameters.withPrefix("summary."));
-        layers = List.of(encoder, summary);
+        encoderLayer = Layer.of("encoder", INPUT, ENCODER_HIDDEN, Cell.GRU, Activation.TANH, true, parameters.withPrefix("encoder."));
+        summaryLayer = Layer.of("summary", ENCODER_WIDTH, SUMMARY_HIDDEN, Cell.LSTM, Activation.TANH, true, parameters.withPrefix("summary."));
+        layers = List.of(encoderLayer, summaryLayer);
     }
 
     @Override
@@ -909,12 +909,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public Layer encoder() {
-        return encoder;
+        return encoderLayer;
     }
 
     @Override
     public Layer summary() {
-        return summary;
+        return summaryLayer;
     }
 
     @Override

@@ -73,9 +73,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     private final List<Layer> layers;
 
-    private final Layer encoder;
+    private final Layer encoderLayer;
 
-    private final Layer summary;
+    private final Layer summaryLayer;
 
     /**
      * encoder.weight_ih, W_ih: ENCODER_HIDDEN × INPUT, row-major; aliases the parameter's value.
@@ -542,9 +542,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         outWeightGrad = parameters.get("out.weight").gradient().data;
         outBias = parameters.get("out.bias").value().data;
         outBiasGrad = parameters.get("out.bias").gradient().data;
-        encoder = Layer.of("encoder", INPUT, ENCODER_HIDDEN, Cell.SIMPLE, Activation.SIGMOID, false, parameters.withPrefix("encoder."));
-        summary = Layer.of("summary", ENCODER_HIDDEN, SUMMARY_HIDDEN, Cell.SIMPLE, Activation.RELU, false, parameters.withPrefix("summary."));
-        layers = List.of(encoder, summary);
+        encoderLayer = Layer.of("encoder", INPUT, ENCODER_HIDDEN, Cell.SIMPLE, Activation.SIGMOID, false, parameters.withPrefix("encoder."));
+        summaryLayer = Layer.of("summary", ENCODER_HIDDEN, SUMMARY_HIDDEN, Cell.SIMPLE, Activation.RELU, false, parameters.withPrefix("summary."));
+        layers = List.of(encoderLayer, summaryLayer);
     }
 
     @Override
@@ -579,12 +579,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public Layer encoder() {
-        return encoder;
+        return encoderLayer;
     }
 
     @Override
     public Layer summary() {
-        return summary;
+        return summaryLayer;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.unfold.processor.emit.NetworkEmitter;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.Planner;
 import dev.unfold.processor.validate.DeclarationValidator;
+import dev.unfold.processor.validate.EncoderCheck;
 import dev.unfold.processor.validate.Problem;
 import dev.unfold.processor.validate.Unresolved;
 import java.io.IOException;
@@ -72,6 +73,12 @@ public final class UnfoldProcessor extends AbstractProcessor {
         for (Element element : round.getElementsAnnotatedWith(Network.class)) {
             if (element instanceof TypeElement type) {
                 networks.add(type); // @Target(TYPE) makes the compiler reject anything else
+            }
+        }
+        for (Element element : round.getElementsAnnotatedWith(DecodesFrom.class)) {
+            if (element instanceof TypeElement type) {
+                reader.decodesFromWithoutNetwork(type).ifPresent(anchor ->
+                        reporter.report(EncoderCheck.withoutNetwork(type.getSimpleName().toString(), anchor)));
             }
         }
         for (TypeElement type : networks) {

@@ -202,6 +202,66 @@ class DeclarationErrorsTest {
     }
 
     @EachCompiler
+    void encoderThatIsAPrimitiveType(TestCompiler compiler) {
+        assertSingleError(compiler, file("Decoder",
+                "@Network(input = 4, output = 4)",
+                "@DecodesFrom(",
+                "    int.class)",
+                "public interface Decoder extends SequenceModel {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}"), "UnfoldEncoderNotNetwork", "@DecodesFrom names int, which is not a @Network interface", 7);
+    }
+
+    @EachCompiler
+    void encoderThatIsAnArrayOfNetworks(TestCompiler compiler) {
+        assertSingleError(compiler, file("Decoder",
+                "@Network(input = 4, output = 4)",
+                "@DecodesFrom(",
+                "    Decoder[].class)",
+                "public interface Decoder extends SequenceModel {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}"), "UnfoldEncoderNotNetwork", "@DecodesFrom names test.Decoder[], which is not a @Network", 7);
+    }
+
+    @EachCompiler
+    void encoderThatDoesNotResolveIsReportedAndGeneratesNothing(TestCompiler compiler) {
+        JavaFileObject decoder = file("Decoder",
+                "@Network(input = 4, output = 4)",
+                "@DecodesFrom(",
+                "    Missing.class)",
+                "public interface Decoder extends SequenceModel {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(decoder);
+        assertThat(compilation).failed(); // the compiler reports the unknown name itself too
+        assertThat(compilation).hadErrorContaining("[UnfoldUnresolved] Unfold generated nothing for Decoder because the"
+                + " encoder").inFile(decoder).onLine(7);
+        assertThat(compilation).hadErrorContaining("that @DecodesFrom names did not resolve").inFile(decoder).onLine(7);
+        assertEquals(List.of(), compiler.generatedSourcesOnDisk(decoder));
+    }
+
+    @EachCompiler
+    void decoderWithoutNetwork(TestCompiler compiler) {
+        JavaFileObject encoder = file("Encoder",
+                "@Network(input = 4, output = 1)",
+                "public interface Encoder extends SequenceModel {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}");
+        JavaFileObject decoder = file("Decoder",
+                "@DecodesFrom(Encoder.class)",
+                "public interface Decoder extends SequenceModel {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(encoder, decoder);
+        assertThat(compilation).hadErrorContaining("[UnfoldDecoderNotNetwork] @DecodesFrom makes Decoder a decoder, but"
+                + " Decoder has no @Network").inFile(decoder).onLine(5);
+        assertThat(compilation).hadErrorContaining("add @Network(input = ..., output = ...), or remove @DecodesFrom")
+                .inFile(decoder).onLine(5);
+        assertThat(compilation).hadErrorCount(1);
+        assertEquals(List.of("test/UnfoldedEncoder.java"), compiler.generatedSourcesOnDisk(encoder, decoder));
+    }
+
+    @EachCompiler
     void decodersThatFitTheirEncoderCompile(TestCompiler compiler) {
         Compilation compilation = compiler.compileCleanly(List.of(
                 file("Encoder",
@@ -403,6 +463,109 @@ class DeclarationErrorsTest {
                 "        hidden = 50000)",
                 "    Layer rnn();",
                 "}"), "UnfoldTooLarge", "more than a Java array holds", 8);
+    }
+
+    @EachCompiler
+    void contextWhoseWeightsOverflowAnInt(TestCompiler compiler) {
+        // 3 × 10^9 context weights: PARAMETER_COUNT and R's array would wrap around in an int
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1,",
+                "    context = 1_000_000_000)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldTooLarge", "rnn.weight_context needs 3 × 1000000000 values, more than a Java array holds"
+                + " (2147483639): reduce context", 6);
+    }
+
+    @EachCompiler
+    void inputWhoseWeightsOverflowAnInt(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 1_000_000_000,",
+                "    output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer rnn();",
+                "}"), "UnfoldTooLarge", "rnn.weight_ih needs 9 × 1000000000 values, more than a Java array holds"
+                + " (2147483639): reduce input", 5);
+    }
+
+    @EachCompiler
+    void outputWhoseWeightsOverflowAnInt(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4,",
+                "    output = 1_000_000_000)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldTooLarge", "out.weight needs 1000000000 × 3 values, more than a Java array holds"
+                + " (2147483639): reduce output", 6);
+    }
+
+    @EachCompiler
+    void fedBackOutputWhoseWeightsOverflowAnInt(TestCompiler compiler) {
+        // W_oh, 4 · 1 rows × 600,000,000 columns, does not fit; V, 600,000,000 × 1, does
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4,",
+                "    output = 600_000_000)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 1, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
+                "}"), "UnfoldTooLarge", "rnn.weight_oh needs 4 × 600000000 values, more than a Java array holds"
+                + " (2147483639): reduce output", 6);
+    }
+
+    @EachCompiler
+    void hiddenOfTheLayerBelowOverflowsTheWeightsOfTheLayerAbove(TestCompiler compiler) {
+        // below has no W_hh, and its W_ih and W_oh, 10^9 × 1, fit; top's W_ih, 3 × 10^9, does not
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 1, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 1_000_000_000,",
+                "        recurrence = Recurrence.OUTPUT) Layer below();",
+                "    @Recurrent(hidden = 3) Layer top();",
+                "}"), "UnfoldTooLarge", "top.weight_ih needs 3 × 1000000000 values, more than a Java array holds"
+                + " (2147483639): reduce hidden", 7);
+    }
+
+    @EachCompiler
+    void layersWhoseParameterCountTogetherOverflowsAnInt(TestCompiler compiler) {
+        // each matrix holds at most 30,000² = 9 · 10^8 values, which fits; together they do not:
+        // a: 30,000 · (1 + 30,000) + 30,000; b and c: 30,000 · (30,000 + 30,000) + 30,000 each; V and c: 30,001
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 1, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 30_000) Layer a();",
+                "    @Recurrent(hidden = 30_000) Layer b();",
+                "    @Recurrent(hidden = 30_000) Layer c();",
+                "}"), "UnfoldTooLarge", "Net has 4500150001 parameters, more than a Java array and parameterCount()"
+                + " hold (2147483639)", 6);
+    }
+
+    @EachCompiler
+    void largestParameterCountIsAcceptedAndOneMoreIsNot(TestCompiler compiler) {
+        // 1 · (1 + 1 + C) + 1 in the layer and 1 + 1 in the output: C + 5 parameters
+        int largest = Integer.MAX_VALUE - 8 - 5;
+        Compilation accepted = compiler.compileCleanly(List.of(file("Net",
+                "@Network(input = 1, output = 1, context = " + largest + ")",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 1) Layer rnn();",
+                "}")));
+        assertThat(accepted).generatedSourceFile("test.UnfoldedNet").contentsAsUtf8String()
+                .contains("PARAMETER_COUNT = " + (Integer.MAX_VALUE - 8) + ";");
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 1, output = 1, context = " + (largest + 1) + ")",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 1) Layer rnn();",
+                "}"), "UnfoldTooLarge", "Net has " + (Integer.MAX_VALUE - 7L) + " parameters", 6);
+    }
+
+    @EachCompiler
+    void moreLayersThanTheGeneratedCodeHoldsAreReportedAtTheFirstOneTooMany(TestCompiler compiler) {
+        List<String> body = new java.util.ArrayList<>(List.of("@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {"));
+        for (int k = 0; k <= 160; k++) {
+            body.add("    @Recurrent(hidden = 2) Layer layer" + k + "();");
+        }
+        body.add("}");
+        assertSingleError(compiler, file("Net", body.toArray(String[]::new)), "UnfoldTooLarge",
+                "Net declares 161 layers, more than the 48 Unfold generates code for", 7 + 48);
     }
 
     @EachCompiler

@@ -1,11 +1,16 @@
 package dev.unfold.processor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import dev.unfold.processor.validate.DeclarationValidator;
+import dev.unfold.runtime.SequenceModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.tools.JavaFileObject;
 
 /**
  * HotSpot refuses to JIT-compile a method over 8000 bytes of bytecode, and runs it interpreted,
@@ -51,5 +56,45 @@ class MethodSizeTest {
             lengths.forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,
                     generated + "." + method + " has " + length + " bytes of bytecode"));
         }
+    }
+
+    /**
+     * The most layers validation accepts, of the kinds whose code grows fastest with the layer
+     * count: every method that runs at each step or pass stays JIT-compilable. Only the two that run
+     * once per allocation may be larger (the constructor, and batchReserve, which grows the batch
+     * buffers); the class compiling shows them under the JVM's 64 KB per method.
+     */
+    @EachCompiler
+    void theMostLayersValidationAcceptsCompileIntoJitCompilablePasses(TestCompiler compiler) {
+        int layers = DeclarationValidator.MAX_LAYERS;
+        Compilation compilation = compiler.compileCleanly(List.of(
+                deep("Lstms", "@Network(input = 3, output = 2, context = 2)",
+                        "@Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional", layers),
+                deep("Grus", "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
+                        + " mapping = Mapping.MANY_TO_ONE)", "@Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional", layers)));
+        Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
+        ClassLoader loader = TestCompiler.loader(compilation);
+        for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus")) {
+            ClassFiles.codeLengths(classes.get(generated)).forEach((method, length) -> assertTrue(
+                    length < HUGE_METHOD_LIMIT || method.startsWith("<init>") || method.startsWith("batchReserve("),
+                    generated + "." + method + " has " + length + " bytes of bytecode"));
+            SequenceModel net = TestCompiler.instantiate(loader, generated, 5);
+            assertEquals(layers, net.layers().size());
+            net.setContext(new double[] {1, -1});
+            double[][] xs = {{0.5, -0.5, 1}, {1, 0, -1}};
+            double loss = generated.endsWith("Grus") ? net.backward(xs, new int[] {1})
+                    : net.backward(xs, new double[][] {{1, 0}, {0, 1}});
+            assertTrue(Double.isFinite(loss) && loss > 0, generated + ": loss " + loss);
+        }
+    }
+
+    private static JavaFileObject deep(String name, String network, String layer, int layers) {
+        List<String> lines = new ArrayList<>(List.of("package sizes;", "import dev.unfold.*;", "import dev.unfold.runtime.*;",
+                network, "public interface " + name + " extends SequenceModel {"));
+        for (int k = 0; k < layers; k++) {
+            lines.add("    " + layer + " Layer layer" + k + "();");
+        }
+        lines.add("}");
+        return TestCompiler.source("sizes." + name, lines.toArray(String[]::new));
     }
 }

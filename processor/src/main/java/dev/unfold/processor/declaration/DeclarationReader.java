@@ -14,6 +14,7 @@ import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +80,11 @@ public final class DeclarationReader {
                 unresolvedTypes(type));
     }
 
-    /** The network {@code @DecodesFrom} names; null without one, or when the compiler cannot resolve it. */
+    /**
+     * The type {@code @DecodesFrom} names, with its layers if it is a type with methods; null
+     * without the annotation. A class literal the compiler could not resolve is recorded as
+     * unresolved: javac hands it over as an error type or, for a class literal, not as a type at all.
+     */
     private NetworkDeclaration.Encoder encoder(TypeElement type) {
         Optional<AnnotationMirror> decodesFrom = annotation(type, DecodesFrom.class);
         if (decodesFrom.isEmpty()) {
@@ -87,12 +92,27 @@ public final class DeclarationReader {
         }
         Anchor anchor = anchorFor(new Anchor(type, decodesFrom.get(), null), "value");
         AnnotationValue value = value(decodesFrom.get(), "value");
-        if (value == null || !(value.getValue() instanceof DeclaredType declared)
-                || !(declared.asElement() instanceof TypeElement encoder)) {
-            return null;
+        Object named = value == null ? null : value.getValue();
+        if (!(named instanceof TypeMirror mirror) || mirror.getKind() == javax.lang.model.type.TypeKind.ERROR) {
+            String written = named instanceof TypeMirror mirror ? mirror.toString() : null; // javac: no name
+            return new NetworkDeclaration.Encoder(anchor, written, false, false, List.of());
         }
-        return new NetworkDeclaration.Encoder(anchor, String.join(".", nestingNames(encoder)),
-                annotation(encoder, Network.class).isPresent(), layerMethods(encoder));
+        if (mirror instanceof DeclaredType declared && declared.asElement() instanceof TypeElement encoder) {
+            return new NetworkDeclaration.Encoder(anchor, String.join(".", nestingNames(encoder)), true,
+                    annotation(encoder, Network.class).isPresent(), layerMethods(encoder));
+        }
+        return new NetworkDeclaration.Encoder(anchor, mirror.toString(), true, false, List.of()); // int, Net[]
+    }
+
+    /**
+     * {@code @DecodesFrom} on a type without {@code @Network}: the place to report it, or empty
+     * when the type has both annotations, or neither.
+     */
+    public Optional<Anchor> decodesFromWithoutNetwork(TypeElement type) {
+        if (annotation(type, Network.class).isPresent()) {
+            return Optional.empty();
+        }
+        return annotation(type, DecodesFrom.class).map(decodesFrom -> new Anchor(type, decodesFrom, null));
     }
 
     /** Names of the error types among the type's supertypes and its methods' signatures. */
@@ -118,6 +138,7 @@ public final class DeclarationReader {
 
     private List<LayerMethod> layerMethods(TypeElement type) {
         TypeMirror layer = elements.getTypeElement(LAYER).asType();
+        List<ExecutableElement> inherited = inheritedMethods(type);
         List<LayerMethod> layers = new ArrayList<>();
         for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
             Optional<AnnotationMirror> recurrent = annotation(method, Recurrent.class);
@@ -136,9 +157,52 @@ public final class DeclarationReader {
                     !method.getTypeParameters().isEmpty(),
                     isAbstract,
                     returnsLayer,
-                    method.getReturnType().toString()));
+                    method.getReturnType().toString(),
+                    namesakes(method, inherited)));
         }
         return layers;
+    }
+
+    /**
+     * Every method the type inherits: from its superinterfaces (SequenceModel's among them) and
+     * from java.lang.Object, which every class the processor generates extends. Read from the
+     * supertypes themselves, since a method the type redeclares hides the one it inherits.
+     */
+    private List<ExecutableElement> inheritedMethods(TypeElement type) {
+        Set<ExecutableElement> inherited = new LinkedHashSet<>();
+        for (TypeMirror supertype : type.getInterfaces()) {
+            if (supertype instanceof DeclaredType declared && declared.asElement() instanceof TypeElement owner) {
+                inherited.addAll(ElementFilter.methodsIn(elements.getAllMembers(owner)));
+            }
+        }
+        inherited.addAll(ElementFilter.methodsIn(elements.getAllMembers(elements.getTypeElement("java.lang.Object"))));
+        return List.copyOf(inherited);
+    }
+
+    /** The inherited methods a layer method would override: same name, no parameters, not static or private. */
+    private List<LayerMethod.Namesake> namesakes(ExecutableElement method, List<ExecutableElement> inherited) {
+        if (!method.getParameters().isEmpty()) {
+            return List.of(); // an overload of whatever shares its name
+        }
+        TypeMirror layer = elements.getTypeElement(LAYER).asType();
+        TypeMirror sequenceModel = types.erasure(elements.getTypeElement(SEQUENCE_MODEL).asType());
+        List<LayerMethod.Namesake> namesakes = new ArrayList<>();
+        for (ExecutableElement candidate : inherited) {
+            Set<Modifier> modifiers = candidate.getModifiers();
+            if (!candidate.getSimpleName().contentEquals(method.getSimpleName()) || !candidate.getParameters().isEmpty()
+                    || modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.PRIVATE)) {
+                continue;
+            }
+            TypeElement owner = (TypeElement) candidate.getEnclosingElement();
+            boolean ofObject = owner.getQualifiedName().contentEquals("java.lang.Object");
+            namesakes.add(new LayerMethod.Namesake(
+                    owner.getQualifiedName() + "." + candidate.getSimpleName() + "()",
+                    candidate.getReturnType().toString(),
+                    modifiers.contains(Modifier.FINAL),
+                    !ofObject && types.isAssignable(sequenceModel, types.erasure(owner.asType())),
+                    types.isAssignable(layer, candidate.getReturnType())));
+        }
+        return namesakes;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.unfold.processor.declaration;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import java.util.List;
 
 /**
  * A method that declares a layer, or was probably meant to: it carries {@code @Recurrent} or
@@ -17,6 +18,8 @@ import dev.unfold.Recurrence;
  * @param isAbstract whether the method has no body
  * @param returnsLayer whether the method returns {@code dev.unfold.runtime.Layer}
  * @param returnType the declared return type, for messages
+ * @param namesakes the inherited methods (of SequenceModel, Object or another superinterface) with
+ *     the same name and no parameters, which a layer accessor of this name would override
  */
 public record LayerMethod(
         String name,
@@ -27,11 +30,26 @@ public record LayerMethod(
         boolean isGeneric,
         boolean isAbstract,
         boolean returnsLayer,
-        String returnType) {
+        String returnType,
+        List<Namesake> namesakes) {
 
     public boolean isBidirectional() {
         return bidirectional != null;
     }
+
+    /**
+     * An inherited method with a layer's name and no parameters.
+     *
+     * @param signature the method as {@code java.lang.Object.toString()}
+     * @param returnType its return type, as written
+     * @param isFinal whether it is final, so that nothing can override it
+     * @param ofSequenceModel whether SequenceModel declares or inherits it (Object's methods aside):
+     *     the generated class implements it with SequenceModel's meaning, so it cannot also be a layer
+     * @param acceptsLayer whether a method returning Layer can override it (its return type is a
+     *     supertype of Layer)
+     */
+    public record Namesake(String signature, String returnType, boolean isFinal, boolean ofSequenceModel,
+                           boolean acceptsLayer) {}
 
     /** The values of one {@code @Recurrent} annotation. */
     public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell,

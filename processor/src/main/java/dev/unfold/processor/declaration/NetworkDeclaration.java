@@ -18,8 +18,7 @@ import java.util.List;
  * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
  *     declaration order
  * @param otherAbstractMethods abstract methods that are neither layers nor {@code SequenceModel}'s
- * @param encoder the network named by {@code @DecodesFrom}, or null when the annotation is absent
- *     or names a type the compiler reports itself
+ * @param encoder the type named by {@code @DecodesFrom}, or null when the annotation is absent
  * @param unresolvedTypes the types the declaration names (supertypes, return and parameter types)
  *     that the compiler could not resolve, as written, sorted; often ones another processor has
  *     yet to generate
@@ -54,11 +53,14 @@ public record NetworkDeclaration(
      * The encoder a decoder starts from, as far as its state goes.
      *
      * @param anchor the {@code @DecodesFrom} value, where mismatches are reported
-     * @param name the encoder type's name as written in code
-     * @param isNetwork whether it carries {@code @Network}
-     * @param layers its layer methods, in declaration order
+     * @param name the type's name as written in code ({@code int}, {@code Net[]} for types that
+     *     are no class or interface); null for an unresolved one the compiler gives no name
+     * @param resolved whether the compiler resolved the type: an unresolved one may be generated
+     *     in a later round, or be a mistake the compiler reports
+     * @param isNetwork whether it is a class or interface carrying {@code @Network}
+     * @param layers its layer methods, in declaration order; empty when it is no class or interface
      */
-    public record Encoder(Anchor anchor, String name, boolean isNetwork, List<LayerMethod> layers) {}
+    public record Encoder(Anchor anchor, String name, boolean resolved, boolean isNetwork, List<LayerMethod> layers) {}
 
     /** An abstract method the generated class could not implement. */
     public record OtherMethod(String signature, Anchor anchor) {}

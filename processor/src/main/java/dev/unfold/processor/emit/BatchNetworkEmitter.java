@@ -32,7 +32,7 @@ final class BatchNetworkEmitter {
     static MethodSpec.Builder batchMethod(String name, String javadoc) {
         return MethodSpec.methodBuilder(name)
                 .addModifiers(PRIVATE)
-                .addJavadoc(javadoc)
+                .addJavadoc("$L", javadoc)
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes");
     }
@@ -368,7 +368,7 @@ final class BatchNetworkEmitter {
                     .addStatement("$N(batch, lanes)", NetworkPlan.BATCH_CONTEXT_BIASES);
         }
         if (input == Input.DENSE) {
-            method.addStatement("$N()", BatchPlan.RESERVE_INPUTS)
+            method.addStatement("$N()", network.helpers().batchReserveInputs())
                     .addStatement("$N(xs, batch, steps, lanes)", BatchPlan.GATHER_INPUTS)
                     .addStatement("$N(steps, lanes)", first.batch().projectInputs());
         } else {
@@ -395,11 +395,11 @@ final class BatchNetworkEmitter {
             method.addStatement("$N = new double[$L][$N]", buffer.name(), buffer.rows(), batch.lanes());
         }
         return method.addCode("$N = null;   // regrown by $N when dense inputs come\n", batch.inputs(),
-                BatchPlan.RESERVE_INPUTS).build();
+                network.helpers().batchReserveInputs()).build();
     }
 
     private MethodSpec reserveInputs() {
-        return MethodSpec.methodBuilder(BatchPlan.RESERVE_INPUTS)
+        return MethodSpec.methodBuilder(network.helpers().batchReserveInputs())
                 .addModifiers(PRIVATE)
                 .addJavadoc("The dense input rows at the size of the other batch buffers; token input never needs them.\n")
                 .beginControlFlow("if ($N == null)", batch.inputs())

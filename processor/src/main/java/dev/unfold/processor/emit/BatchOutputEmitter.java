@@ -288,7 +288,7 @@ final class BatchOutputEmitter {
         return MethodSpec.methodBuilder(BatchPlan.LOSS_AND_DELTA)
                 .addModifiers(PRIVATE)
                 .returns(double.class)
-                .addJavadoc(javadoc);
+                .addJavadoc("$L", javadoc);
     }
 
 }

@@ -257,7 +257,7 @@ abstract class CellEmitter {
     final MethodSpec.Builder method(String name, String javadoc) {
         return MethodSpec.methodBuilder(name)
                 .addModifiers(PRIVATE)
-                .addJavadoc(javadoc)
+                .addJavadoc("$L", javadoc)
                 .addParameter(int.class, "steps");
     }
 }

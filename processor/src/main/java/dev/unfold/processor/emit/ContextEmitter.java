@@ -142,7 +142,7 @@ final class ContextEmitter {
 
     /** b + R x from the weights as they are now: training changes both between calls. */
     private MethodSpec contextBiases() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(NetworkPlan.CONTEXT_BIASES)
+        MethodSpec.Builder method = MethodSpec.methodBuilder(network.helpers().contextBiases())
                 .addModifiers(PRIVATE)
                 .addJavadoc("b + R x for every direction of $L, from the current weights and context.\n", first.name());
         for (DirectionPlan direction : first.directions()) {

@@ -152,7 +152,7 @@ final class FeedbackEmitter {
 
     /** What a streaming step adds after its projection, and what it keeps after its prediction. */
     CodeBlock stepFeed() {
-        return feedsBack() ? CodeBlock.of("feedStep();   // + W_oh ŷ_{t−1}\n") : CodeBlock.of("");
+        return feedsBack() ? CodeBlock.of("$N();   // + W_oh ŷ_{t−1}\n", network.helpers().feedStep()) : CodeBlock.of("");
     }
 
     CodeBlock stepKeep() {
@@ -185,7 +185,7 @@ final class FeedbackEmitter {
     }
 
     private MethodSpec.Builder method(String name, String javadoc) {
-        return MethodSpec.methodBuilder(name).addModifiers(PRIVATE).addJavadoc(javadoc);
+        return MethodSpec.methodBuilder(name).addModifiers(PRIVATE).addJavadoc("$L", javadoc);
     }
 
     private MethodSpec feedTargets() {
@@ -194,7 +194,7 @@ final class FeedbackEmitter {
                 .addParameter(double[][].class, "targets")
                 .addParameter(int.class, "steps")
                 .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
-                .addStatement("feedStep()")
+                .addStatement("$N()", network.helpers().feedStep())
                 .endControlFlow()
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
                 .addStatement("double[] y = targets[t - 2]")
@@ -209,7 +209,7 @@ final class FeedbackEmitter {
                 .addParameter(int[].class, "labels")
                 .addParameter(int.class, "steps")
                 .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
-                .addStatement("feedStep()")
+                .addStatement("$N()", network.helpers().feedStep())
                 .endControlFlow()
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
                 .addStatement("int label = labels[t - 2]")
@@ -222,7 +222,7 @@ final class FeedbackEmitter {
     }
 
     private MethodSpec feedStep() {
-        return method("feedStep", "Adds W_oh times the fed-back output to row 1: the first step of a call.\n")
+        return method(network.helpers().feedStep(), "Adds W_oh times the fed-back output to row 1: the first step of a call.\n")
                 .addStatement("int t = 1")
                 .addCode(addProduct(FED_BACK))
                 .build();

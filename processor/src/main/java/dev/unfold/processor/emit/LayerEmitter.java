@@ -25,10 +25,14 @@ final class LayerEmitter {
     /** The layer feeding this one, or null when it reads the network's input. */
     private final LayerPlan below;
     private final List<CellEmitter> cells = new ArrayList<>();
+    /** The names of the network's methods without arguments, the context's b + R x among them. */
+    private final NetworkPlan.Helpers helpers;
 
-    LayerEmitter(LayerPlan layer, LayerPlan below, boolean gradientAtEveryStep, String summaryGradient) {
+    LayerEmitter(LayerPlan layer, LayerPlan below, boolean gradientAtEveryStep, String summaryGradient,
+                 NetworkPlan.Helpers helpers) {
         this.layer = layer;
         this.below = below;
+        this.helpers = helpers;
         for (DirectionPlan direction : layer.directions()) {
             cells.add(CellEmitter.of(layer, direction, gradientAtEveryStep, summaryGradient));
         }
@@ -162,7 +166,7 @@ final class LayerEmitter {
     /** Before a projection with a context vector: b + R x from the current weights and context. */
     private CodeBlock contextBiases() {
         return layer.directions().get(0).contextBias() == null ? CodeBlock.of("")
-                : CodeBlock.of("$N();   // b + R x, the context's part of every step\n", NetworkPlan.CONTEXT_BIASES);
+                : CodeBlock.of("$N();   // b + R x, the context's part of every step\n", helpers.contextBiases());
     }
 
     private MethodSpec projectInputs() {
@@ -399,6 +403,6 @@ final class LayerEmitter {
     }
 
     private static MethodSpec.Builder method(String name, String javadoc) {
-        return MethodSpec.methodBuilder(name).addModifiers(PRIVATE).addJavadoc(javadoc);
+        return MethodSpec.methodBuilder(name).addModifiers(PRIVATE).addJavadoc("$L", javadoc);
     }
 }

@@ -357,7 +357,8 @@ public final class NetworkEmitter {
         LayerPlan below = null;
         for (LayerPlan layer : network.layers()) {
             String summaryGradient = hasGradientFromAbove(layer) ? null : output.summaryGradient();
-            emitters.add(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient));
+            emitters.add(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient,
+                    network.helpers()));
             below = layer;
         }
         return emitters;
@@ -652,7 +653,7 @@ public final class NetworkEmitter {
                         + "(truncated BPTT) from the state the previous call ended in, carrying this one's on.\n")
                 .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
                 .addComment("no gradient flows into the carried state: that is the truncation")
-                .addStatement("restoreCarriedState()")
+                .addStatement("$N()", network.helpers().restoreCarriedState())
                 .nextControlFlow("else");
         for (LayerEmitter layer : layerEmitters) {
             method.addCode(layer.zeroInitialStates());

@@ -285,7 +285,7 @@ final class StreamingEmitter {
     private CodeBlock run(CodeBlock projectFirstLayer) {
         return CodeBlock.builder()
                 .addStatement("reserve(1)")
-                .addStatement("restoreCarriedState()")
+                .addStatement("$N()", network.helpers().restoreCarriedState())
                 .addStatement(projectFirstLayer)
                 .add(feedback.stepFeed())
                 .addStatement("advance(1)")
@@ -298,7 +298,7 @@ final class StreamingEmitter {
     }
 
     private MethodSpec restore() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("restoreCarriedState")
+        MethodSpec.Builder method = MethodSpec.methodBuilder(network.helpers().restoreCarriedState())
                 .addModifiers(PRIVATE)
                 .addJavadoc("Puts the carried states where the recurrences start: row 0 of each layer's buffers.\n");
         for (LayerPlan layer : network.layers()) {

@@ -32,7 +32,6 @@ public record BatchPlan(
 
     /** The generated methods of the batched pass, shared by every network. */
     public static final String RESERVE = "batchReserve";
-    public static final String RESERVE_INPUTS = "batchReserveInputs";
     public static final String GATHER_INPUTS = "batchGatherInputs";
     public static final String UNROLL = "batchUnroll";
     public static final String BACKPROPAGATE = "batchBackpropagate";

@@ -2,7 +2,7 @@ package dev.unfold.processor.plan;
 
 import dev.unfold.Cell;
 
-/** The sizes a cell implies: how many gate blocks its weights stack, and its parameter count. */
+/** The sizes a cell implies: how many gate blocks its weights stack (its parameters: {@link ParameterCount}). */
 public final class CellShape {
     private CellShape() {}
 
@@ -13,14 +13,5 @@ public final class CellShape {
             case LSTM -> 4;
             case GRU -> 3;
         };
-    }
-
-    /**
-     * Parameters of one direction reading {@code input} values: G·H(n + H) + G·H, plus b_hn (H)
-     * for a GRU, whose hidden-side n bias cannot merge with the input side's.
-     */
-    public static long parametersPerDirection(Cell cell, long input, long hidden) {
-        long rows = gates(cell) * hidden;
-        return rows * (input + hidden) + rows + (cell == Cell.GRU ? hidden : 0);
     }
 }

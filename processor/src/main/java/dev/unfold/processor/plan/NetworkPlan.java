@@ -17,6 +17,8 @@ import javax.lang.model.element.Element;
  * @param layers the recurrent layers, bottom first
  * @param output the output projection
  * @param parameters every parameter in its fixed order: layers first, then the output
+ * @param parameterCount the scalars in all of them, as {@link ParameterCount} counts them
+ * @param helpers the names of the generated private methods that take no arguments
  * @param batch the batched pass's network-wide buffers
  */
 public record NetworkPlan(
@@ -31,7 +33,21 @@ public record NetworkPlan(
         List<LayerPlan> layers,
         OutputPlan output,
         List<ParameterPlan> parameters,
+        long parameterCount,
+        Helpers helpers,
         BatchPlan batch) {
+
+    /**
+     * The generated private methods that take no arguments. A layer's accessor takes none either,
+     * so these are named after the accessors are, and never share a name with one.
+     *
+     * @param restoreCarriedState puts the carried states in row 0 of the layers' buffers
+     * @param feedStep adds W_oh ŷ_{t−1} at the first step of a call
+     * @param batchReserveInputs grows the batched pass's dense input rows
+     * @param contextBiases computes the first layer's b + R x before a projection
+     */
+    public record Helpers(String restoreCarriedState, String feedStep, String batchReserveInputs,
+                          String contextBiases) {}
 
     /** The constant holding the input width. */
     public static final String INPUT_CONSTANT = "INPUT";
@@ -50,9 +66,6 @@ public record NetworkPlan(
 
     /** The method computing b + R x_b for every lane before a batched projection. */
     public static final String BATCH_CONTEXT_BIASES = "batchContextBiases";
-
-    /** The method computing the first layer's b + R x before a projection. */
-    public static final String CONTEXT_BIASES = "contextBiases";
 
     /** The field holding ŷ_{t−1} (or y_{t−1}) for the next step of a network that feeds its output back. */
     public static final String FED_BACK = "fedBack";
@@ -76,13 +89,6 @@ public record NetworkPlan(
         return layers.get(layers.size() - 1);
     }
 
-    public int parameterCount() {
-        int count = 0;
-        for (ParameterPlan parameter : parameters) {
-            count += parameter.rows() * parameter.columns();
-        }
-        return count;
-    }
 
     /** The generated class's qualified name, as the Filer takes it. */
     public String qualifiedClassName() {

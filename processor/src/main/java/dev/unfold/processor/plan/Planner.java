@@ -6,6 +6,7 @@ import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Turns a valid declaration into a {@link NetworkPlan}: the widths flowing between layers, the
@@ -28,28 +29,46 @@ public final class Planner {
             "sampledTargets", "sampledLabels", "sampledOutput",
             "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
             "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
+    /**
+     * The local variables and parameters of the generated methods. A field of the same name would
+     * be hidden by them where the code means the field, so no field named after a layer takes one
+     * (LayerNamesTest finds any this list misses).
+     */
+    static final List<String> FIXED_LOCALS = List.of(
+            "above", "batch", "bias", "c", "candidate", "cell", "chosen", "d", "dCandidate", "dForget", "dInput",
+            "dOutput", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference", "direction", "dn", "dr",
+            "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h", "hiddenCandidate", "hiddenN",
+            "hiddenReset", "hiddenUpdate", "i", "in", "inputGate", "into", "label", "labels", "lanes", "layer",
+            "logSumExp", "loss", "n", "o", "offset", "on", "output", "outputGate", "previous", "previousC",
+            "previousCell", "previousH", "probability", "product", "r", "random", "reset", "reversePrevious",
+            "reverseRow", "row", "seed", "sequence", "state", "stateful", "states", "steps", "sum", "summary",
+            "summaryGradient", "sums", "t", "tanhC", "targetSum", "targets", "token", "tokens", "u", "update",
+            "value", "x", "xs", "y", "ys", "z");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
             "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
             "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "summarise", "outputLogits",
-            "outputGradients", "advance", "resetState", "step", "restoreCarriedState", "carryState",
+            "outputGradients", "advance", "resetState", "step", "carryState",
             "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
             "initialStateGradient", "backwardFromState", "backpropagateFromState",
-            "setContext", "contextSize", NetworkPlan.CONTEXT_BIASES, "setContexts", NetworkPlan.BATCH_CONTEXT_BIASES,
-            "feedTargets", "feedLabels", "feedbackGradients", "feedStep", "feedBack", "keepPrediction",
+            "setContext", "contextSize", "setContexts", NetworkPlan.BATCH_CONTEXT_BIASES,
+            "feedTargets", "feedLabels", "feedbackGradients", "feedBack", "keepPrediction",
             "setScheduledSampling", "sampleFeeds", "setInitialStates", "initialStateGradients", "finalStates",
             "backwardFromStates", "batchBackpropagateFromStates",
             "traceStateGradients", "stateGradientNorms", "forgetGates", "cellStateGradientNorms",
-            BatchPlan.RESERVE, BatchPlan.RESERVE_INPUTS, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
+            BatchPlan.RESERVE, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
             BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
             BatchPlan.LOSS_AND_DELTA);
 
     public NetworkPlan plan(NetworkDeclaration declaration) {
-        Identifiers fields = new Identifiers(FIXED_FIELDS);
+        Identifiers fields = new Identifiers(Stream.concat(FIXED_FIELDS.stream(), FIXED_LOCALS.stream()).toList());
         Identifiers methods = new Identifiers(FIXED_METHODS);
         for (LayerMethod layer : declaration.layerMethods()) {
             methods.claim(layer.name()); // the accessors keep the user's names exactly
         }
+        // named after the accessors: those take no arguments either, so they must not share a name
+        NetworkPlan.Helpers helpers = new NetworkPlan.Helpers(methods.claim("restoreCarriedState"),
+                methods.claim("feedStep"), methods.claim("batchReserveInputs"), methods.claim("contextBiases"));
 
         List<LayerPlan> layers = new ArrayList<>();
         List<ParameterPlan> parameters = new ArrayList<>();
@@ -95,6 +114,15 @@ public final class Planner {
         parameters.add(output.weight());
         parameters.add(output.bias());
 
+        long parameterCount = ParameterCount.of(declaration);
+        long planned = 0;
+        for (ParameterPlan parameter : parameters) {
+            planned += (long) parameter.rows() * parameter.columns();
+        }
+        if (planned != parameterCount) {
+            throw new IllegalStateException("the planned tensors hold " + planned + " parameters, but ParameterCount"
+                    + " counts " + parameterCount);
+        }
         List<String> names = declaration.nestingNames();
         return new NetworkPlan(
                 declaration.packageName(),
@@ -108,6 +136,8 @@ public final class Planner {
                 List.copyOf(layers),
                 output,
                 List.copyOf(parameters),
+                parameterCount,
+                helpers,
                 new BatchPlan("batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
                         manyToOne ? "batchSummary" : null, manyToOne ? "batchSummaryGrad" : null,
                         "batchColumn", "batchColumnDelta"));
@@ -159,7 +189,7 @@ public final class Planner {
             return new LayerPlan(index, name, cell, method.recurrent().activation().value(),
                     inputWidth, inputConstant, hidden, hiddenConstant, gates * hidden, gateRowsConstant,
                     (bidirectional ? 2 : 1) * hidden, widthConstant,
-                    fields.claim(name), fields.claim(name + "H"), fields.claim(name + "DhAbove"),
+                    fields.claim(name + "Layer"), fields.claim(name + "H"), fields.claim(name + "DhAbove"),
                     List.copyOf(directions),
                     new LayerPlan.Methods(
                             methods.claim(name + "ProjectInputs"),

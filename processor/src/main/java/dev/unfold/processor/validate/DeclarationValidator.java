@@ -12,8 +12,10 @@ import dev.unfold.processor.declaration.NetworkDeclaration;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
 import dev.unfold.processor.plan.CellShape;
+import dev.unfold.processor.plan.ParameterCount;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds everything wrong with a declaration, each problem at the element or value that caused it,
@@ -22,6 +24,13 @@ import java.util.List;
 public final class DeclarationValidator {
     /** The largest array the JVM reliably allocates. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /**
+     * The most layers a network may declare. Each layer adds code to the methods that run at every
+     * step; at 48 layers of the largest kind (bidirectional LSTMs reading a context) the largest of
+     * them, the batched unroll, stays under the 8000 bytes of bytecode HotSpot compiles, and the
+     * constructor, which grows fastest, far under the JVM's 64 KB per method (MethodSizeTest).
+     */
+    public static final int MAX_LAYERS = 48;
     /** The name the output projection's parameters use ({@code out.weight}, {@code out.bias}). */
     static final String OUTPUT_NAME = "out";
 
@@ -128,6 +137,7 @@ public final class DeclarationValidator {
                         + " must not declare type parameters: declare it as `Layer " + method + ";`",
                         layer.anchor()));
             }
+            inheritedClash(layer).ifPresent(problems::add);
             if (layer.name().equals(OUTPUT_NAME)) {
                 problems.add(new Problem("UnfoldReservedLayerName", "a layer cannot be named `" + OUTPUT_NAME
                         + "`: the output projection's parameters are out.weight and out.bias; rename the method",
@@ -144,6 +154,26 @@ public final class DeclarationValidator {
             }
             checkRecurrence(network, layer, problems);
         }
+    }
+
+    /**
+     * A layer's accessor overrides every inherited method of its name without parameters. It
+     * cannot when SequenceModel declares that method (the generated class implements it with
+     * SequenceModel's meaning), when it is final, or when it returns a type Layer is not.
+     */
+    private static Optional<Problem> inheritedClash(LayerMethod layer) {
+        for (LayerMethod.Namesake namesake : layer.namesakes()) {
+            String why = namesake.ofSequenceModel() ? ", which the generated class implements as SequenceModel says"
+                    : namesake.isFinal() ? ", which is final"
+                    : !namesake.acceptsLayer() ? ", which returns " + namesake.returnType() + ", not Layer"
+                    : null;
+            if (why != null) {
+                return Optional.of(new Problem("UnfoldReservedLayerName", "a layer cannot be named `" + layer.name()
+                        + "`: its accessor " + layer.name() + "() would override " + namesake.signature() + why
+                        + "; rename the method", layer.anchor()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -181,36 +211,79 @@ public final class DeclarationValidator {
         }
     }
 
-    /** Every matrix must fit in a Java array, and the parameter count in an int. */
+    /**
+     * Every tensor must fit in a Java array, and so must the parameter count, which the generated
+     * class states as an {@code int}: a product of sizes past that would wrap in the generated int
+     * arithmetic. Each too-large tensor is reported at the size that dominates it. The layer count
+     * is bounded too, as each layer adds code to the generated methods (see {@link #MAX_LAYERS}).
+     */
     private static void checkCapacity(NetworkDeclaration network, List<Problem> problems) {
-        long total = 0;
-        long width = network.input().value();
-        for (LayerMethod layer : network.layerMethods()) {
-            long hidden = layer.recurrent().hidden().value();
-            Cell cell = layer.recurrent().cell().value();
-            long rows = CellShape.gates(cell) * hidden;
-            long largest = Math.max(rows * width, rows * hidden);
-            if (largest > MAX_ARRAY) {
-                problems.add(new Problem("UnfoldTooLarge", "layer " + layer.name() + " needs a weight matrix of "
-                        + largest + " values, more than a Java array holds (" + MAX_ARRAY + "): reduce hidden"
-                        + " or the width of its input", layer.recurrent().hidden().anchor()));
-                return;
-            }
-            int directions = layer.isBidirectional() ? 2 : 1;
-            total += directions * CellShape.parametersPerDirection(cell, width, hidden);
-            Recurrence recurrence = layer.recurrent().recurrence().value();
-            if (recurrence != null && recurrence != Recurrence.HIDDEN) {
-                long output = network.output().value();
-                total += rows * output - (recurrence == Recurrence.OUTPUT ? rows * hidden : 0);
-            }
-            width = directions * hidden;
+        List<LayerMethod> layers = network.layerMethods();
+        if (layers.size() > MAX_LAYERS) {
+            problems.add(new Problem("UnfoldTooLarge", network.simpleName() + " declares " + layers.size()
+                    + " layers, more than the " + MAX_LAYERS + " Unfold generates code for: each layer adds code to"
+                    + " the methods that run at every step, and past " + MAX_LAYERS + " layers they outgrow the 8000"
+                    + " bytes of bytecode HotSpot compiles; declare at most " + MAX_LAYERS + " layers",
+                    layers.get(MAX_LAYERS).anchor()));
+            return;
         }
-        long output = network.output().value();
-        total += output * width + output;
-        if (output * width > MAX_ARRAY || total > Integer.MAX_VALUE) {
-            problems.add(new Problem("UnfoldTooLarge", "the network has " + total
-                    + " parameters, more than Java arrays and parameterCount() can hold (" + Integer.MAX_VALUE
-                    + "): reduce the sizes", network.anchor()));
+        Size outputs = new Size("output", network.output());
+        Size width = new Size("input", network.input());
+        for (LayerMethod layer : layers) {
+            Size hidden = new Size("hidden", layer.recurrent().hidden());
+            Size rows = hidden.times(CellShape.gates(layer.recurrent().cell().value()));
+            String name = layer.name();
+            Recurrence recurrence = layer.recurrent().recurrence().value();
+            tensor(name + ".weight_ih", rows, width, problems);
+            if (recurrence != Recurrence.OUTPUT) {
+                tensor(name + ".weight_hh", rows, hidden, problems);
+            }
+            Integer context = network.context().value();
+            if (layer == layers.get(0) && context != null && context > 0) {
+                tensor(name + ".weight_context", rows, new Size("context", network.context()), problems);
+            }
+            if (recurrence != Recurrence.HIDDEN) {
+                tensor(name + ".weight_oh", rows, outputs, problems);
+            }
+            width = hidden.times(layer.isBidirectional() ? 2 : 1);
+        }
+        tensor(OUTPUT_NAME + ".weight", outputs, width, problems);
+        if (!problems.isEmpty()) {
+            return;
+        }
+        long count = ParameterCount.of(network);
+        if (count > MAX_ARRAY) {
+            problems.add(new Problem("UnfoldTooLarge", network.simpleName() + " has " + count + " parameters, more"
+                    + " than a Java array and parameterCount() hold (" + MAX_ARRAY + "): reduce hidden, input, output"
+                    + " or context, or declare fewer layers", network.anchor()));
+        }
+    }
+
+    /**
+     * A size as the declaration sets it: the annotation value it comes from (for a layer's input
+     * width, the layer below's hidden), named as written, times the factor the network applies.
+     */
+    private record Size(String attribute, Located<Integer> source, long factor) {
+        Size(String attribute, Located<Integer> source) {
+            this(attribute, source, 1);
+        }
+
+        long value() {
+            return factor * source.value();
+        }
+
+        Size times(long more) {
+            return new Size(attribute, source, factor * more);
+        }
+    }
+
+    /** A rows × columns tensor too large for an array, reported at whichever size is the larger. */
+    private static void tensor(String name, Size rows, Size columns, List<Problem> problems) {
+        if (rows.value() > MAX_ARRAY / columns.value()) { // their product could overflow even a long
+            Size culprit = rows.value() >= columns.value() ? rows : columns;
+            problems.add(new Problem("UnfoldTooLarge", name + " needs " + rows.value() + " × " + columns.value()
+                    + " values, more than a Java array holds (" + MAX_ARRAY + "): reduce " + culprit.attribute(),
+                    culprit.source().anchor()));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.unfold.processor.validate;
 
 import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import dev.unfold.processor.declaration.NetworkDeclaration.Encoder;
@@ -14,19 +15,29 @@ import java.util.List;
  * state to hand on or start from; and an encoder that reads its previous output has no targets to
  * read while it encodes. All reported at the {@code @DecodesFrom} value.
  */
-final class EncoderCheck {
+public final class EncoderCheck {
     private EncoderCheck() {}
+
+    /** {@code @DecodesFrom} on a type without {@code @Network}, reported at the annotation. */
+    public static Problem withoutNetwork(String name, Anchor decodesFrom) {
+        return new Problem("UnfoldDecoderNotNetwork", "@DecodesFrom makes " + name + " a decoder, but " + name
+                + " has no @Network, so Unfold generates nothing for it: add @Network(input = ..., output = ...),"
+                + " or remove @DecodesFrom", decodesFrom);
+    }
 
     static void check(NetworkDeclaration decoder, List<Problem> problems) {
         Encoder encoder = decoder.encoder();
-        if (encoder == null || decoder.layerMethods().stream().anyMatch(layer -> layer.recurrent() == null)) {
-            return;
+        if (encoder == null || !encoder.resolved()) {
+            return; // Unresolved waits for the encoder, and reports it if it never resolves
         }
         String name = encoder.name();
         if (!encoder.isNetwork()) {
             problems.add(new Problem("UnfoldEncoderNotNetwork", "@DecodesFrom names " + name + ", which is not a"
                     + " @Network interface: name the network whose final state this decoder starts from", encoder.anchor()));
             return;
+        }
+        if (decoder.layerMethods().stream().anyMatch(layer -> layer.recurrent() == null)) {
+            return; // checkLayers reports the broken layer
         }
         List<LayerMethod> theirs = encoder.layers();
         List<LayerMethod> ours = decoder.layerMethods();

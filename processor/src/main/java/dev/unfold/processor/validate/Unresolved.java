@@ -22,16 +22,25 @@ public final class Unresolved {
                     + String.join(", ", network.unresolvedTypes()) + " did not resolve: fix the name, or add the"
                     + " import or dependency that declares it", network.anchor()));
         }
+        NetworkDeclaration.Encoder encoder = network.encoder();
+        if (encoder != null && !encoder.resolved()) {
+            String encoderName = encoder.name() == null ? "" : " " + encoder.name();
+            return Optional.of(new Problem("UnfoldUnresolved", "Unfold generated nothing for " + name + " because the"
+                    + " encoder" + encoderName + " that @DecodesFrom names did not resolve: fix the name, or add the"
+                    + " import or dependency that declares it", encoder.anchor()));
+        }
         Optional<Problem> value = value(name, "input", network.input())
                 .or(() -> value(name, "output", network.output()))
                 .or(() -> value(name, "loss", network.loss()))
-                .or(() -> value(name, "mapping", network.mapping()));
+                .or(() -> value(name, "mapping", network.mapping()))
+                .or(() -> value(name, "context", network.context()));
         for (LayerMethod layer : network.layerMethods()) {
             LayerMethod.Recurrent recurrent = layer.recurrent();
             if (recurrent != null) {
                 value = value.or(() -> value(name, "hidden", recurrent.hidden()))
                         .or(() -> value(name, "activation", recurrent.activation()))
-                        .or(() -> value(name, "cell", recurrent.cell()));
+                        .or(() -> value(name, "cell", recurrent.cell()))
+                        .or(() -> value(name, "recurrence", recurrent.recurrence()));
             }
         }
         return value;

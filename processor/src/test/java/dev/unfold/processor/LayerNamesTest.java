@@ -1,0 +1,286 @@
+package dev.unfold.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import dev.unfold.runtime.Layer;
+import dev.unfold.runtime.SequenceModel;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.lang.model.SourceVersion;
+import javax.tools.JavaFileObject;
+
+/**
+ * A layer may have any name a method can have: the generated class must compile whatever the
+ * layers are called. The names tried are every identifier the generated classes of a few networks
+ * use (members, locals, parameters, the types they name, java.lang's among them, and the packages
+ * those live in) and each of their camel-case heads ({@code previous} of {@code previousH}: the
+ * generated fields are named so after their layers), every method of Object and SequenceModel,
+ * and names JavaPoet could read as format placeholders. Each either compiles into a network that works, or is one a layer accessor
+ * cannot have, reported at its method.
+ */
+class LayerNamesTest {
+    /** Networks between them using every kind of generated member: context, fed-back output, cells, directions. */
+    private static final List<JavaFileObject> VOCABULARY = List.of(
+            TestCompiler.source("vocabulary.Told",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 2, context = 2)",
+                    "public interface Told extends SequenceModel {",
+                    "    @Recurrent(hidden = 2, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer first();",
+                    "    @Recurrent(hidden = 2, cell = Cell.GRU) Layer second();",
+                    "    @Recurrent(hidden = 2, activation = Activation.RELU) Layer third();",
+                    "}"),
+            TestCompiler.source("vocabulary.Both",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                    "public interface Both extends SequenceModel {",
+                    "    @Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional Layer first();",
+                    "    @Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional Layer second();",
+                    "    @Recurrent(hidden = 2, activation = Activation.SIGMOID) Layer third();",
+                    "}"),
+            TestCompiler.source("vocabulary.Folded",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 1, loss = Loss.BINARY_CROSS_ENTROPY)",
+                    "public interface Folded extends SequenceModel {",
+                    "    @Recurrent(hidden = 2, recurrence = Recurrence.OUTPUT) Layer first();",
+                    "    @Recurrent(hidden = 2, activation = Activation.IDENTITY) Layer second();",
+                    "}"));
+
+    /** Layers per network declaring the names: each network tries this many names at once. */
+    private static final int PER_NETWORK = 40;
+    private static final String[] CELLS = {"SIMPLE", "LSTM", "GRU"};
+    private static final Pattern IDENTIFIER = Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
+    /** A field declaration, at the class's indentation. */
+    private static final Pattern FIELD = Pattern.compile("    (?! )[\\w$.<>\\[\\] ]+? ([\\w$]+)( = .*)?;");
+    /** A method or constructor's signature, at the class's indentation: its parameters. */
+    private static final Pattern SIGNATURE = Pattern.compile("    (?! )[\\w$.<>\\[\\] ]*\\((.+)\\) \\{");
+    /** A local variable's declaration in a method body: its type and name. */
+    private static final Pattern LOCAL = Pattern.compile(
+            "(?<![\\w$.])([A-Za-z_$][\\w$.]*(?:<[^<>]*>)?(?:\\[\\])*)\\s+([A-Za-z_$][\\w$]*)\\s*(?:=(?!=)|:)");
+    private static final Pattern COMMENT_OR_LITERAL = Pattern.compile(
+            "//[^\n]*|/\\*.*?\\*/|\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])*'", Pattern.DOTALL);
+
+    @EachCompiler
+    void everyNameALayerAccessorCanHaveCompilesIntoAWorkingNetwork(TestCompiler compiler) throws Exception {
+        List<String> names = new ArrayList<>(names());
+        names.removeAll(reservedByInheritance(names));
+        List<JavaFileObject> networks = new ArrayList<>();
+        List<List<String>> declared = new ArrayList<>();
+        for (int from = 0; from < names.size(); from += PER_NETWORK) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + PER_NETWORK));
+            networks.add(network("Names" + declared.size(), declared.size() % 2 == 0, chunk));
+            declared.add(chunk);
+        }
+        Compilation compilation = compiler.compileCleanly(networks);
+        ClassLoader loader = TestCompiler.loader(compilation);
+        Set<String> hidden = new TreeSet<>();
+        for (int k = 0; k < declared.size(); k++) {
+            hidden.addAll(fieldsALocalHides(TestCompiler.generatedSource(compilation, "names.UnfoldedNames" + k)));
+        }
+        assertEquals(Set.of(), hidden, "fields a local variable or parameter of the same name hides");
+        for (int k = 0; k < declared.size(); k++) {
+            SequenceModel net = TestCompiler.instantiate(loader, "names.UnfoldedNames" + k, 7);
+            List<String> chunk = declared.get(k);
+            assertEquals(chunk, net.layers().stream().map(Layer::name).toList());
+            for (int i = 0; i < chunk.size(); i++) {
+                Method accessor = net.getClass().getMethod(chunk.get(i));
+                assertSame(net.layers().get(i), accessor.invoke(net), chunk.get(i));
+            }
+            assertTrainsOneStep(net, k % 2 == 0);
+        }
+    }
+
+    @EachCompiler
+    void namesOfInheritedMethodsALayerCannotOverrideAreAnErrorAtTheMethod(TestCompiler compiler) {
+        Set<String> reserved = reservedByInheritance(names());
+        assertTrue(reserved.containsAll(List.of("toString", "hashCode", "getClass", "finalize", "parameters", "layers")),
+                () -> "the reflection below found " + reserved);
+        List<String> body = new ArrayList<>(List.of("@Network(input = 3, output = 2)",
+                "public interface Reserved extends SequenceModel {"));
+        for (String name : reserved) {
+            body.add("    @Recurrent(hidden = 2) Layer " + name + "();");
+        }
+        body.add("}");
+        JavaFileObject file = TestCompiler.inTestPackage("Reserved", body.toArray(String[]::new));
+        Compilation compilation = compiler.compile(file);
+        assertThat(compilation).failed();
+        int line = 7; // the first layer's: inTestPackage puts the body's first line on line 5
+        for (String name : reserved) {
+            assertThat(compilation).hadErrorContaining("[UnfoldReservedLayerName] a layer cannot be named `" + name + "`")
+                    .inFile(file).onLine(line++);
+        }
+        assertEquals(List.of(), compiler.generatedSourcesOnDisk(file));
+    }
+
+    /**
+     * The interface's own members are the generated class's too: its constants and member types
+     * would hide the types of the same simple name the generated code uses, unless it names them
+     * in full.
+     */
+    @EachCompiler
+    void constantsAndMemberTypesOfTheInterfaceHideNoTypeTheGeneratedCodeUses(TestCompiler compiler) {
+        JavaFileObject base = TestCompiler.inTestPackage("Base", "public interface Base {", "    int System = 1;",
+                "    class Checks {}", "}");
+        JavaFileObject net = TestCompiler.inTestPackage("Net",
+                "@Network(input = 3, output = 2)",
+                "public interface Net extends SequenceModel, Base {",
+                "    double Math = 2;",
+                "    String List = \"list\";",
+                "    interface Arrays {}",
+                "    class Layer {}",
+                "    @Recurrent(hidden = 2, cell = Cell.LSTM) dev.unfold.runtime.Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compileCleanly(List.of(base, net));
+        SequenceModel model = TestCompiler.instantiate(TestCompiler.loader(compilation), "test.UnfoldedNet", 1);
+        assertTrainsOneStep(model, false);
+    }
+
+    /**
+     * A local variable or parameter named like a field hides it where the code means the field:
+     * a compile error at best, the wrong array at worst. The fields named after layers must avoid
+     * every name the generated methods declare.
+     */
+    private static Set<String> fieldsALocalHides(String source) {
+        Set<String> fields = new TreeSet<>();
+        Set<String> locals = new TreeSet<>();
+        for (String line : COMMENT_OR_LITERAL.matcher(source).replaceAll(" ").split("\n")) {
+            Matcher field = FIELD.matcher(line);
+            if (field.matches()) {
+                fields.add(field.group(1));
+                continue;
+            }
+            Matcher signature = SIGNATURE.matcher(line);
+            if (signature.matches()) {
+                for (String parameter : signature.group(1).split(",")) {
+                    String[] words = parameter.trim().split("\\s+");
+                    locals.add(words[words.length - 1]);
+                }
+                continue;
+            }
+            Matcher local = LOCAL.matcher(line);
+            while (line.startsWith("        ") && local.find()) {
+                if (!SourceVersion.isKeyword(local.group(1))) {
+                    locals.add(local.group(2));
+                }
+            }
+        }
+        assertTrue(fields.size() > 10 && locals.contains("steps"), () -> "parsed no members: " + fields + locals);
+        fields.retainAll(locals);
+        fields.removeIf(name -> source.contains("this." + name + " ")); // a setter's parameter, told apart
+        return fields;
+    }
+
+    /** Every name to try, sorted; each a legal method name. */
+    private static Set<String> names() {
+        Set<String> names = new TreeSet<>();
+        Compilation vocabulary = TestCompiler.JAVAC.compileCleanly(VOCABULARY);
+        for (String generated : List.of("vocabulary.UnfoldedTold", "vocabulary.UnfoldedBoth", "vocabulary.UnfoldedFolded")) {
+            String code = COMMENT_OR_LITERAL.matcher(TestCompiler.generatedSource(vocabulary, generated)).replaceAll(" ");
+            Matcher identifier = IDENTIFIER.matcher(code);
+            while (identifier.find()) {
+                String name = identifier.group();
+                names.add(name);
+                for (int i = 1; i < name.length(); i++) {
+                    if (Character.isUpperCase(name.charAt(i))) {
+                        names.add(name.substring(0, i)); // a layer of this name makes fields like this one
+                    }
+                }
+            }
+        }
+        for (Method method : Object.class.getDeclaredMethods()) {
+            names.add(method.getName());
+        }
+        for (Method method : SequenceModel.class.getMethods()) {
+            names.add(method.getName());
+        }
+        names.addAll(List.of("$", "$$", "$L", "$N", "$S", "$T", "a$b", "$1", "out"));
+        names.removeIf(name -> !SourceVersion.isName(name));
+        assertTrue(names.containsAll(List.of("Math", "System", "Arrays", "Checks", "List", "Layer", "random", "seed",
+                "dev", "java", "String", "Override")), () -> "the vocabulary lacks names its classes use: " + names);
+        return names;
+    }
+
+    /**
+     * Names a layer cannot have, found by reflection rather than by the processor: the output
+     * projection's ({@code out.weight}), and the parameterless methods every network inherits that
+     * an accessor returning Layer cannot override, because SequenceModel gives them their meaning,
+     * or they are final, or they return something Layer is not.
+     */
+    private static Set<String> reservedByInheritance(Iterable<String> names) {
+        Set<String> reserved = new TreeSet<>(Set.of("out"));
+        List<Method> inherited = new ArrayList<>(List.of(SequenceModel.class.getMethods()));
+        inherited.addAll(List.of(Object.class.getDeclaredMethods()));
+        for (Method method : inherited) {
+            int modifiers = method.getModifiers();
+            if (method.getParameterCount() > 0 || Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers)) {
+                continue;
+            }
+            if (method.getDeclaringClass() != Object.class || Modifier.isFinal(modifiers)
+                    || !method.getReturnType().isAssignableFrom(Layer.class)) {
+                reserved.add(method.getName());
+            }
+        }
+        Set<String> tried = new TreeSet<>();
+        names.forEach(tried::add);
+        reserved.retainAll(tried);
+        return reserved;
+    }
+
+    /**
+     * A network of one layer per name: with a context and the previous output read by its first
+     * layer, or bidirectional and many-to-one; the cells take turns.
+     */
+    private static JavaFileObject network(String name, boolean told, List<String> layers) {
+        List<String> lines = new ArrayList<>(List.of("package names;", "import dev.unfold.*;", "import dev.unfold.runtime.*;",
+                told ? "@Network(input = 3, output = 2, context = 2)"
+                        : "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                "public interface " + name + " extends SequenceModel {"));
+        for (int i = 0; i < layers.size(); i++) {
+            String cell = CELLS[i % CELLS.length];
+            String recurrence = told && i == 0 ? ", recurrence = Recurrence.HIDDEN_AND_OUTPUT" : "";
+            lines.add("    @Recurrent(hidden = 2, cell = Cell." + cell + recurrence + ")" + (told ? "" : " @Bidirectional")
+                    + " Layer " + layers.get(i) + "();");
+        }
+        lines.add("}");
+        return TestCompiler.source("names." + name, lines.toArray(String[]::new));
+    }
+
+    /** One forward and backward pass: a finite loss, and gradients in every tensor. */
+    private static void assertTrainsOneStep(SequenceModel net, boolean told) {
+        Random random = new Random(3);
+        double[][] xs = new double[4][3];
+        for (double[] x : xs) {
+            for (int j = 0; j < x.length; j++) {
+                x[j] = random.nextGaussian();
+            }
+        }
+        double loss;
+        if (told) {
+            net.setContext(new double[] {0.5, -0.25});
+        }
+        if (net.outputSteps(xs.length) == 1) {
+            loss = net.backward(xs, new int[] {1});
+        } else {
+            loss = net.backward(xs, new double[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}});
+        }
+        assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
+        net.parameters().forEach(p -> assertTrue(java.util.Arrays.stream(p.gradient().data).anyMatch(g -> g != 0),
+                p.name() + " received no gradient"));
+    }
+}
