@@ -41,7 +41,7 @@ class EquationCitationsTest {
     /** {@code equations.md section 6}, {@code equations.md sections 2 and 6}. */
     private static final Pattern SECTION_CITATION = Pattern.compile("equations\\.md sections? (\\d+)(?: and (\\d+))?");
     /** The lecture notes the project began from: by their three-digit numbers, or named as a group. */
-    private static final Pattern NOTES = Pattern.compile("(?i)\\bseeds?\\s+0\\d\\d|\\bseeds[']|\\bseed[']s\\b|Seed0\\d\\d");
+    private static final Pattern NOTES = Pattern.compile("(?i)\\bseeds?\\s+0\\d\\d|\\bseeds[']|\\bseed[']s\\b|\\bthe seeds\\b|Seed0\\d\\d");
     private static final Set<String> TEXT_FILES = Set.of("java", "md", "xml", "py", "properties", "txt");
 
     @Test

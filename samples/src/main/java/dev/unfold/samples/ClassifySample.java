@@ -66,7 +66,7 @@ public final class ClassifySample {
 
     /**
      * Trains on {@code trainCount} generated sequences in minibatches of {@code batchSize} (1: one
-     * sequence per step, as the seeds do; more: one masked batched pass per step, the gradient the
+     * sequence per step, plain stochastic gradient descent; more: one masked batched pass per step, the gradient the
      * batch's mean) and reports held-out accuracy after every epoch.
      */
     public static Result run(Model model, int trainCount, int testCount, int minLength, int maxLength, int epochs,

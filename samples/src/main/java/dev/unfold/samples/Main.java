@@ -98,7 +98,7 @@ public final class Main implements Runnable {
         Double learningRate;
 
         @Option(names = "--batch", defaultValue = "1",
-                description = "Sequences per update: 1 as in the seeds, or more for one masked batched pass per update"
+                description = "Sequences per update: 1 for plain stochastic gradient descent, or more for one masked batched pass per update"
                         + " (default: ${DEFAULT-VALUE}).")
         int batch;
 
