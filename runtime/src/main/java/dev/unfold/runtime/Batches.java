@@ -37,11 +37,6 @@ public final class Batches {
         }
     }
 
-    /** Checks one state array per sequence of the batch, each of {@code size} values. */
-    public static void states(double[][] states, int batch, int size) {
-        states("states", states, batch, size);
-    }
-
     /**
      * Checks the argument {@code name}, where a state is written for each of the batch's
      * {@code batch} sequences: at least that many arrays, each of at least {@code size} values.
@@ -235,42 +230,6 @@ public final class Batches {
     /** The steps of a checked sequence: a dense one's rows or a token sequence's tokens. */
     private static int steps(Object sequence) {
         return sequence instanceof int[] tokens ? tokens.length : ((double[][]) sequence).length;
-    }
-
-    /** Checks output buffers of one row per step: sequence b's has {@code rows[b]} rows. */
-    public static void outputs(double[][][] ys, int batch, int[] rows, int width) {
-        sameCount(ys, "ys", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.outputs(ys[b], rows[b], width);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks dense targets of one row per step: sequence b's has {@code rows[b]} rows. */
-    public static void targets(double[][][] targets, int batch, int[] rows, int width) {
-        sameCount(targets, "targets", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.targets(targets[b], rows[b], width);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks class labels of one per step: sequence b's has {@code rows[b]} labels. */
-    public static void labels(int[][] labels, int batch, int[] rows, int classes) {
-        sameCount(labels, "labels", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.labels(labels[b], rows[b], classes);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
     }
 
     /**
