@@ -315,8 +315,7 @@ public final class Batches {
                     Checks.targets(((double[][][]) outputs)[i], rows, model.outputSize());
                 }
             } catch (IllegalArgumentException | NullPointerException e) {
-                String message = e instanceof NullPointerException ? e.getMessage() + " is null" : e.getMessage();
-                throw new IllegalArgumentException("sequence " + i + " of " + inputName + ": " + message, e);
+                throw Checks.inPart("sequence " + i + " of " + inputName, e);
             }
         }
         return inputs.length;
@@ -340,8 +339,6 @@ public final class Batches {
     }
 
     private static IllegalArgumentException inSequence(int b, RuntimeException e) {
-        String message = e instanceof NullPointerException && e.getMessage() != null
-                ? e.getMessage() + " is null" : e.getMessage();
-        return new IllegalArgumentException("sequence " + b + " of the batch: " + message, e);
+        return Checks.inPart("sequence " + b + " of the batch", e);
     }
 }

@@ -277,6 +277,17 @@ public final class Checks {
         return (int) length;
     }
 
+    /**
+     * The refusal of a whole argument from the refusal of one of its parts ({@code part}, such as
+     * "sequence 2 of the batch"): the part's message after it, a NullPointerException's argument
+     * name as "… is null".
+     */
+    static IllegalArgumentException inPart(String part, RuntimeException refused) {
+        String message = refused instanceof NullPointerException && refused.getMessage() != null
+                ? refused.getMessage() + " is null" : refused.getMessage();
+        return new IllegalArgumentException(part + ": " + message, refused);
+    }
+
     private static void rowCount(int actual, String name, int expected) {
         if (actual != expected) {
             throw new IllegalArgumentException(name + " has " + actual + " rows, expected " + expected
