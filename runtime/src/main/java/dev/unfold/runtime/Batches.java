@@ -44,8 +44,8 @@ public final class Batches {
     public static void states(String name, double[][] states, int batch, int size) {
         Objects.requireNonNull(states, name);
         if (states.length < batch) {
-            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected one for each of the"
-                    + " batch's " + batch + " sequences");
+            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected at least " + batch
+                    + " (one per sequence of the batch)");
         }
         for (int b = 0; b < batch; b++) {
             stateRow(name, states, b, size);
