@@ -899,7 +899,7 @@ public final class UnfoldedForecaster implements Forecaster {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.outputs(ys, xs, OUTPUT);
+        Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -917,7 +917,7 @@ public final class UnfoldedForecaster implements Forecaster {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.outputs(ys, tokens, OUTPUT);
+        Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
@@ -934,7 +934,7 @@ public final class UnfoldedForecaster implements Forecaster {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.targets(targets, xs, OUTPUT);
+        Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -961,7 +961,7 @@ public final class UnfoldedForecaster implements Forecaster {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.targets(targets, tokens, OUTPUT);
+        Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);

@@ -1741,7 +1741,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     public void forward(double[][][] xs, double[][][] ys) {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.outputs(ys, batch, 1, OUTPUT);
+        Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -1756,7 +1756,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
     public void forward(int[][] tokens, double[][][] ys) {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.outputs(ys, batch, 1, OUTPUT);
+        Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
@@ -1770,7 +1770,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.targets(targets, batch, 1, OUTPUT);
+        Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -1789,7 +1789,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.labels(labels, batch, 1, OUTPUT);
+        Batches.labels(this, labels, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -1808,7 +1808,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.targets(targets, batch, 1, OUTPUT);
+        Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
@@ -1825,7 +1825,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.labels(labels, batch, 1, OUTPUT);
+        Batches.labels(this, labels, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);

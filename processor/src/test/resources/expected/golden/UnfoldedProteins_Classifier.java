@@ -1233,7 +1233,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.outputs(ys, batch, 1, OUTPUT);
+        Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -1251,7 +1251,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.outputs(ys, batch, 1, OUTPUT);
+        Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
@@ -1268,7 +1268,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.targets(targets, batch, 1, OUTPUT);
+        Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -1290,7 +1290,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.labels(labels, batch, 1, OUTPUT);
+        Batches.labels(this, labels, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
@@ -1312,7 +1312,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.targets(targets, batch, 1, OUTPUT);
+        Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
@@ -1332,7 +1332,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.labels(labels, batch, 1, OUTPUT);
+        Batches.labels(this, labels, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);

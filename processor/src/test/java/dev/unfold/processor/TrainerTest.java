@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.runtime.Adam;
 import dev.unfold.runtime.Checkpoint;
+import dev.unfold.runtime.ContextSequences;
+import dev.unfold.runtime.EncoderDecoder;
 import dev.unfold.runtime.EpochReport;
 import dev.unfold.runtime.LearningRateSchedule;
 import dev.unfold.runtime.Minibatches;
@@ -17,6 +19,7 @@ import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.SequencePairs;
 import dev.unfold.runtime.Sgd;
 import dev.unfold.runtime.StreamChunks;
 import dev.unfold.runtime.Trainer;
@@ -53,6 +56,11 @@ class TrainerTest {
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
                     "public interface Speller extends SequenceModel {",
                     "    @Recurrent(hidden = 5, cell = Cell.LSTM) Layer lstm();",
+                    "}"),
+            TestCompiler.inTestPackage("Captioner",
+                    "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY, context = 3)",
+                    "public interface Captioner extends SequenceModel {",
+                    "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "}")));
 
     @TempDir
@@ -233,6 +241,54 @@ class TrainerTest {
         new Trainer(output, new Sgd(output, 0.1)).epochs(1).fit(data(trained, 1));
         assertArrayEquals(before[0], trained.parameters().get("lstm.weight_ih").value().data);
         assertFalse(Arrays.equals(before[before.length - 1], trained.parameters().get("out.bias").value().data));
+    }
+
+    /**
+     * Every kind of training data the runtime builds says which network it runs: built for another
+     * instance, each is refused before anything changes; built for the trained one, it trains.
+     */
+    @Test
+    void streamsPairsAndContextSequencesBuiltForAnotherInstanceAreRefusedToo() throws IOException {
+        String refusal = "the training data was built for another network instance: its passes compute no gradient for ";
+        int[] text = new Random(5).ints(40, 0, 6).toArray();
+        SequenceModel speller = speller(3);
+        Sgd spellerSgd = new Sgd(speller.parameters(), 0.1);
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> new Trainer(speller,
+                spellerSgd).epochs(1).fit(StreamChunks.nextToken(speller(3), text, 8)));
+        assertTrue(thrown.getMessage().startsWith(refusal + "lstm."), thrown.getMessage());
+        assertEquals(0, spellerSgd.steps());
+        new Trainer(speller, spellerSgd).epochs(1).fit(StreamChunks.nextToken(speller, text, 8));
+        assertEquals(5, spellerSgd.steps());   // 39 steps in chunks of 8
+
+        // an encoder-decoder's parameters are its networks', renamed: the same arrays, not the same objects
+        EncoderDecoder pairs = new EncoderDecoder(speller(1), speller(2));
+        EncoderDecoder otherPairs = new EncoderDecoder(speller(1), speller(2));
+        int[][] sources = {{1, 2, 3}, {4, 5}};
+        int[][] targets = {{2, 3}, {1}};
+        Sgd pairsSgd = new Sgd(pairs.parameters(), 0.1);
+        thrown = assertThrows(IllegalArgumentException.class, () -> new Trainer(pairs.parameters(), pairsSgd).epochs(1)
+                .fit(SequencePairs.of(otherPairs, sources, new int[] {0, 0}, targets, 0, 5, 2)));
+        assertTrue(thrown.getMessage().startsWith(refusal + "encoder."), thrown.getMessage());
+        assertEquals(0, pairsSgd.steps());
+        new Trainer(pairs.parameters(), pairsSgd).epochs(1)
+                .fit(SequencePairs.of(pairs, sources, new int[] {0, 0}, targets, 0, 5, 2));
+        assertEquals(1, pairsSgd.steps());
+
+        SequenceModel captioner = captioner(1);
+        double[][] contexts = {{1, 0, -1}, {0.5, 0.5, 0}};
+        int[][] inputs = {{0, 1, 2}, {0, 3}};
+        int[][] labels = {{1, 2, 5}, {3, 5}};
+        Sgd captionerSgd = new Sgd(captioner.parameters(), 0.1);
+        thrown = assertThrows(IllegalArgumentException.class, () -> new Trainer(captioner, captionerSgd).epochs(1)
+                .fit(new ContextSequences(captioner(1), contexts, inputs, labels, 2)));
+        assertTrue(thrown.getMessage().startsWith(refusal + "gru."), thrown.getMessage());
+        assertEquals(0, captionerSgd.steps());
+        new Trainer(captioner, captionerSgd).epochs(1).fit(new ContextSequences(captioner, contexts, inputs, labels, 2));
+        assertEquals(1, captionerSgd.steps());
+    }
+
+    private static SequenceModel captioner(long seed) {
+        return TestCompiler.instantiate(NETWORKS.loader(TestCompiler.JAVAC), "test.UnfoldedCaptioner", seed);
     }
 
     private static SequenceModel speller(long seed) {

@@ -37,11 +37,6 @@ public final class Batches {
         }
     }
 
-    /** Checks one state array per sequence of the batch, each of {@code size} values. */
-    public static void states(double[][] states, int batch, int size) {
-        states("states", states, batch, size);
-    }
-
     /**
      * Checks the argument {@code name}, where a state is written for each of the batch's
      * {@code batch} sequences: at least that many arrays, each of at least {@code size} values.
@@ -49,8 +44,8 @@ public final class Batches {
     public static void states(String name, double[][] states, int batch, int size) {
         Objects.requireNonNull(states, name);
         if (states.length < batch) {
-            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected one for each of the"
-                    + " batch's " + batch + " sequences");
+            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected at least " + batch
+                    + " (one per sequence of the batch)");
         }
         for (int b = 0; b < batch; b++) {
             stateRow(name, states, b, size);
@@ -156,76 +151,41 @@ public final class Batches {
         return shortest;
     }
 
-    /** Checks a batch of output buffers: one per sequence, {@code rows} rows of {@code width} each. */
-    public static void outputs(double[][][] ys, int batch, int rows, int width) {
-        sameCount(ys, "ys", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.outputs(ys[b], rows, width);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks a batch of dense targets: one per sequence, {@code rows} rows of {@code width} finite values. */
-    public static void targets(double[][][] targets, int batch, int rows, int width) {
-        sameCount(targets, "targets", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.targets(targets[b], rows, width);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks a batch of class labels: one array per sequence, {@code rows} labels in [0, classes) each. */
-    public static void labels(int[][] labels, int batch, int rows, int classes) {
-        sameCount(labels, "labels", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.labels(labels[b], rows, classes);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
     /**
-     * Checks output buffers of one row per step of the batch's inputs ({@code double[][]} or
-     * {@code int[]} sequences, already checked): sequence b's has one row per step of {@code inputs[b]}.
-     * Needs no lengths noted beforehand, so a batched call can check everything before it changes anything.
+     * Checks {@code model}'s output buffers for a batch of checked input sequences ({@code double[][]}
+     * or {@code int[]}): one per sequence, of the rows the model gives it
+     * ({@link SequenceModel#outputSteps}), each of its output size. Needs no lengths noted
+     * beforehand, so a batched call can check everything before it changes anything.
      */
-    public static void outputs(double[][][] ys, Object[] inputs, int width) {
+    public static void outputs(SequenceModel model, double[][][] ys, Object[] inputs) {
         sameCount(ys, "ys", inputs.length);
         for (int b = 0; b < inputs.length; b++) {
             try {
-                Checks.outputs(ys[b], steps(inputs[b]), width);
+                Checks.outputs(ys[b], model.outputSteps(steps(inputs[b])), model.outputSize());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
         }
     }
 
-    /** Checks dense targets of one row per step of the batch's inputs, as {@link #outputs(double[][][], Object[], int)}. */
-    public static void targets(double[][][] targets, Object[] inputs, int width) {
+    /** Checks {@code model}'s dense targets for a batch of checked input sequences, as {@link #outputs}. */
+    public static void targets(SequenceModel model, double[][][] targets, Object[] inputs) {
         sameCount(targets, "targets", inputs.length);
         for (int b = 0; b < inputs.length; b++) {
             try {
-                Checks.targets(targets[b], steps(inputs[b]), width);
+                Checks.targets(targets[b], model.outputSteps(steps(inputs[b])), model.outputSize());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
         }
     }
 
-    /** Checks class labels of one per step of the batch's inputs, as {@link #outputs(double[][][], Object[], int)}. */
-    public static void labels(int[][] labels, Object[] inputs, int classes) {
+    /** Checks {@code model}'s class labels for a batch of checked input sequences, as {@link #outputs}. */
+    public static void labels(SequenceModel model, int[][] labels, Object[] inputs) {
         sameCount(labels, "labels", inputs.length);
         for (int b = 0; b < inputs.length; b++) {
             try {
-                Checks.labels(labels[b], steps(inputs[b]), classes);
+                Checks.labels(labels[b], model.outputSteps(steps(inputs[b])), model.outputSize());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
@@ -237,49 +197,13 @@ public final class Batches {
         return sequence instanceof int[] tokens ? tokens.length : ((double[][]) sequence).length;
     }
 
-    /** Checks output buffers of one row per step: sequence b's has {@code rows[b]} rows. */
-    public static void outputs(double[][][] ys, int batch, int[] rows, int width) {
-        sameCount(ys, "ys", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.outputs(ys[b], rows[b], width);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks dense targets of one row per step: sequence b's has {@code rows[b]} rows. */
-    public static void targets(double[][][] targets, int batch, int[] rows, int width) {
-        sameCount(targets, "targets", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.targets(targets[b], rows[b], width);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks class labels of one per step: sequence b's has {@code rows[b]} labels. */
-    public static void labels(int[][] labels, int batch, int[] rows, int classes) {
-        sameCount(labels, "labels", batch);
-        for (int b = 0; b < batch; b++) {
-            try {
-                Checks.labels(labels[b], rows[b], classes);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
     /**
      * {@code model.forward(xs[b], ys[b])} for every sequence, in order, once the whole batch is
      * checked: a refused batch writes nothing.
      */
     public static void forwardEach(SequenceModel model, double[][][] xs, double[][][] ys) {
         longest(xs, model.inputSize());
-        outputsEach(model, ys, xs);
+        outputs(model, ys, xs);
         for (int b = 0; b < xs.length; b++) {
             try {
                 model.forward(xs[b], ys[b]);
@@ -292,7 +216,7 @@ public final class Batches {
     /** {@code model.forward(tokens[b], ys[b])} for every sequence, in order, once the whole batch is checked. */
     public static void forwardEach(SequenceModel model, int[][] tokens, double[][][] ys) {
         longest(tokens, model.inputSize());
-        outputsEach(model, ys, tokens);
+        outputs(model, ys, tokens);
         for (int b = 0; b < tokens.length; b++) {
             try {
                 model.forward(tokens[b], ys[b]);
@@ -309,7 +233,7 @@ public final class Batches {
      */
     public static double backwardEach(SequenceModel model, double[][][] xs, double[][][] targets) {
         longest(xs, model.inputSize());
-        targetsEach(model, targets, xs);
+        targets(model, targets, xs);
         double loss = 0;
         for (int b = 0; b < xs.length; b++) {
             try {
@@ -324,7 +248,7 @@ public final class Batches {
     /** The sum of {@code model.backward(xs[b], labels[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, double[][][] xs, int[][] labels) {
         longest(xs, model.inputSize());
-        labelsEach(model, labels, xs);
+        labels(model, labels, xs);
         double loss = 0;
         for (int b = 0; b < xs.length; b++) {
             try {
@@ -339,7 +263,7 @@ public final class Batches {
     /** The sum of {@code model.backward(tokens[b], targets[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, int[][] tokens, double[][][] targets) {
         longest(tokens, model.inputSize());
-        targetsEach(model, targets, tokens);
+        targets(model, targets, tokens);
         double loss = 0;
         for (int b = 0; b < tokens.length; b++) {
             try {
@@ -354,7 +278,7 @@ public final class Batches {
     /** The sum of {@code model.backward(tokens[b], labels[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, int[][] tokens, int[][] labels) {
         longest(tokens, model.inputSize());
-        labelsEach(model, labels, tokens);
+        labels(model, labels, tokens);
         double loss = 0;
         for (int b = 0; b < tokens.length; b++) {
             try {
@@ -364,42 +288,6 @@ public final class Batches {
             }
         }
         return loss;
-    }
-
-    /** Checks {@code model}'s output buffers for each checked input sequence: one per sequence, of its rows. */
-    private static void outputsEach(SequenceModel model, double[][][] ys, Object[] inputs) {
-        sameCount(ys, "ys", inputs.length);
-        for (int b = 0; b < inputs.length; b++) {
-            try {
-                Checks.outputs(ys[b], model.outputSteps(steps(inputs[b])), model.outputSize());
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks {@code model}'s dense targets for each checked input sequence. */
-    private static void targetsEach(SequenceModel model, double[][][] targets, Object[] inputs) {
-        sameCount(targets, "targets", inputs.length);
-        for (int b = 0; b < inputs.length; b++) {
-            try {
-                Checks.targets(targets[b], model.outputSteps(steps(inputs[b])), model.outputSize());
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-    }
-
-    /** Checks {@code model}'s class labels for each checked input sequence. */
-    private static void labelsEach(SequenceModel model, int[][] labels, Object[] inputs) {
-        sameCount(labels, "labels", inputs.length);
-        for (int b = 0; b < inputs.length; b++) {
-            try {
-                Checks.labels(labels[b], model.outputSteps(steps(inputs[b])), model.outputSize());
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
     }
 
     /**
@@ -427,8 +315,7 @@ public final class Batches {
                     Checks.targets(((double[][][]) outputs)[i], rows, model.outputSize());
                 }
             } catch (IllegalArgumentException | NullPointerException e) {
-                String message = e instanceof NullPointerException ? e.getMessage() + " is null" : e.getMessage();
-                throw new IllegalArgumentException("sequence " + i + " of " + inputName + ": " + message, e);
+                throw Checks.inPart("sequence " + i + " of " + inputName, e);
             }
         }
         return inputs.length;
@@ -452,8 +339,6 @@ public final class Batches {
     }
 
     private static IllegalArgumentException inSequence(int b, RuntimeException e) {
-        String message = e instanceof NullPointerException && e.getMessage() != null
-                ? e.getMessage() + " is null" : e.getMessage();
-        return new IllegalArgumentException("sequence " + b + " of the batch: " + message, e);
+        return Checks.inPart("sequence " + b + " of the batch", e);
     }
 }

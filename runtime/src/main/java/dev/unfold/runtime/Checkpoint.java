@@ -203,11 +203,10 @@ public final class Checkpoint {
     }
 
     private static void requireFinite(Path file, String name, double[] values) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i])) {
-                throw new IllegalArgumentException(file + "'s " + name + "[" + i + "] is " + values[i]
-                        + ": a checkpoint holds finite values only (training stops before a step makes one NaN)");
-            }
+        int i = Checks.firstNonFinite(values, 0, values.length);
+        if (i >= 0) {
+            throw new IllegalArgumentException(file + "'s " + name + "[" + i + "] is " + values[i]
+                    + ": a checkpoint holds finite values only (training stops before a step makes one NaN)");
         }
     }
 

@@ -109,16 +109,11 @@ public final class Checks {
 
     /** Checks class labels: {@code rows} of them, each in [0, classes). */
     public static void labels(int[] labels, int rows, int classes) {
-        labels("labels", labels, rows, classes);
-    }
-
-    /** {@link #labels(int[], int, int)} for an argument called {@code name}. */
-    public static void labels(String name, int[] labels, int rows, int classes) {
-        Objects.requireNonNull(labels, name);
-        rowCount(labels.length, name, rows);
+        Objects.requireNonNull(labels, "labels");
+        rowCount(labels.length, "labels", rows);
         for (int t = 0; t < rows; t++) {
             if (labels[t] < 0 || labels[t] >= classes) {
-                throw new IllegalArgumentException(name + "[" + t + "] is " + labels[t]
+                throw new IllegalArgumentException("labels[" + t + "] is " + labels[t]
                         + ", outside the classes [0, " + classes + ") of the network's output size");
             }
         }
@@ -131,19 +126,9 @@ public final class Checks {
             throw new IllegalArgumentException("the context has " + x.length + " values, expected " + width
                     + " (the network's context size)");
         }
-        context("context", x, width);
-    }
-
-    /** {@link #context(double[], int)} for an argument called {@code name}. */
-    public static void context(String name, double[] x, int width) {
-        Objects.requireNonNull(x, name);
-        if (x.length != width) {
-            throw new IllegalArgumentException(name + " has " + x.length + " values, expected " + width
-                    + " (the network's context size)");
-        }
         int j = firstNonFinite(x, 0, width);
         if (j >= 0) {
-            throw new IllegalArgumentException(name + "[" + j + "] is " + x[j] + ": a context must be finite");
+            throw new IllegalArgumentException("context[" + j + "] is " + x[j] + ": a context must be finite");
         }
     }
 
@@ -182,11 +167,6 @@ public final class Checks {
         if (probability > 0) {
             Objects.requireNonNull(random, "random (the coin flips of scheduled sampling)");
         }
-    }
-
-    /** Checks that {@code values} has room for a state of {@code size} values from {@code offset}. */
-    public static void state(double[] values, int offset, int size) {
-        state("the state array", values, offset, size);
     }
 
     /**
@@ -295,6 +275,17 @@ public final class Checks {
                     + " values at width " + width + ", more than a Java array holds: split the sequence");
         }
         return (int) length;
+    }
+
+    /**
+     * The refusal of a whole argument from the refusal of one of its parts ({@code part}, such as
+     * "sequence 2 of the batch"): the part's message after it, a NullPointerException's argument
+     * name as "… is null".
+     */
+    static IllegalArgumentException inPart(String part, RuntimeException refused) {
+        String message = refused instanceof NullPointerException && refused.getMessage() != null
+                ? refused.getMessage() + " is null" : refused.getMessage();
+        return new IllegalArgumentException(part + ": " + message, refused);
     }
 
     private static void rowCount(int actual, String name, int expected) {

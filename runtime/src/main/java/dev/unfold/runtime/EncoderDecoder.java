@@ -277,8 +277,7 @@ public final class EncoderDecoder {
                 }
                 checkPair(decoders[b], inputs[b], labels[b]);
             } catch (IllegalArgumentException | NullPointerException e) {
-                String message = e instanceof NullPointerException ? e.getMessage() + " is null" : e.getMessage();
-                throw new IllegalArgumentException("pair " + b + " of " + where + ": " + message, e);
+                throw Checks.inPart("pair " + b + " of " + where, e);
             }
         }
         return batch;

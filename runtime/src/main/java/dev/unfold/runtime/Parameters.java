@@ -53,10 +53,7 @@ public final class Parameters implements Iterable<Parameter> {
 
     /** The parameter at {@code index} in the fixed order; indexed loops allocate no iterator. */
     public Parameter get(int index) {
-        if (index < 0 || index >= ordered.size()) {
-            Checks.index("index", index, ordered.size(), "the parameters, in order");
-        }
-        return ordered.get(index);
+        return ordered.get(Checks.index("index", index, ordered.size(), "the parameters, in order"));
     }
 
     /** Sets every gradient to zero, as before accumulating the next batch. Allocates nothing. */

@@ -77,7 +77,7 @@ public final class CaptionSample {
                     .clipNorm(5)
                     .schedule(LearningRateSchedule.cosine(settings.learningRate(), settings.learningRate() / 20,
                             (long) settings.epochs() * data.updates()))
-                    .listener(new ConsoleProgress(progress, true))
+                    .listener(ConsoleProgress.barsOnly(progress))   // each epoch's line comes below, once
                     .listener(new TrainingListener() {
                         @Override
                         public void epochEnded(EpochReport report) {
@@ -86,6 +86,8 @@ public final class CaptionSample {
                                 out.printf(Locale.ROOT, "epoch %3d: loss %.4f a word, captions right: trained on"
                                                 + " %5.1f%%, held out %5.1f%%%n", report.epoch(), report.trainingLoss(),
                                         100 * result[0].trainingAccuracy(), 100 * result[0].heldOutAccuracy());
+                            } else {
+                                out.println(ConsoleProgress.line(report, true));
                             }
                         }
                     })

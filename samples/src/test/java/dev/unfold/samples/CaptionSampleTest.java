@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** A vector's caption, learned: numbers never seen are named right, and the names are English. */
@@ -22,6 +25,24 @@ class CaptionSampleTest {
             assertTrue(result.heldOutAccuracy() >= 0.9, everyStep + ": held out " + result.heldOutAccuracy());
             assertTrue(result.trainingAccuracy() >= result.heldOutAccuracy() - 0.1,
                     everyStep + ": trained on " + result.trainingAccuracy());
+        }
+    }
+
+    /**
+     * As {@code ./unfold caption} prints to a terminal: standard output and the progress stream
+     * together. Each epoch's loss is on one line, whether the sample's own (with the accuracies, on
+     * the first, the last and every fifth epoch) or the progress line.
+     */
+    @Test
+    void eachEpochsLineIsPrintedOnce() {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        CaptionSample.run(new CaptionSample.Settings(6, 64, 0.005, false, 1), both, both);
+        String printed = terminal.toString(StandardCharsets.UTF_8);
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            Pattern line = Pattern.compile("epoch +" + epoch + "(/6)?: loss .*");
+            assertEquals(1, printed.lines().flatMap(l -> Pattern.compile("\\r").splitAsStream(l))
+                    .filter(l -> line.matcher(l).matches()).count(), "epoch " + epoch + " in:\n" + printed);
         }
     }
 

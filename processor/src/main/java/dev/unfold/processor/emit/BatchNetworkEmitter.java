@@ -294,15 +294,10 @@ final class BatchNetworkEmitter {
 
     /**
      * Checks the output buffers, targets or labels ({@code kind}, the Batches check) in argument
-     * {@code name}: one row per step of each input sequence, or one per sequence for many-to-one.
+     * {@code name}: the rows {@code outputSteps} gives each input sequence.
      */
     private void checkRows(MethodSpec.Builder method, Input input, String kind, String name) {
-        if (network.mapping() == dev.unfold.Mapping.MANY_TO_MANY) {
-            method.addStatement("$T.$L($N, $L, $N)", BATCHES, kind, name, inputName(input),
-                    network.output().sizeConstant());
-        } else {
-            method.addStatement("$T.$L($N, batch, 1, $N)", BATCHES, kind, name, network.output().sizeConstant());
-        }
+        method.addStatement("$T.$L(this, $N, $L)", BATCHES, kind, name, inputName(input));
     }
 
     /** Makes room for the longest sequence and notes each lane's length, once the call is checked. */
