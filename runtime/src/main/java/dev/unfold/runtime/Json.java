@@ -1,5 +1,11 @@
 package dev.unfold.runtime;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +32,27 @@ final class Json {
 
     private Json(String text) {
         this.text = text;
+    }
+
+    /**
+     * The text of JSON bytes, which must be valid UTF-8: a file that is not is refused rather than
+     * read with replacement characters, which would silently change a name or a symbol.
+     *
+     * @param what what the bytes are, for the message ("the header")
+     * @throws IllegalArgumentException naming the first malformed byte, counted from the buffer's position
+     */
+    static String decodeUtf8(ByteBuffer bytes, String what) {
+        int start = bytes.position();
+        CharBuffer chars = CharBuffer.allocate(bytes.remaining());   // UTF-8 never decodes to more chars than bytes
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(bytes, chars, true);
+        if (result.isError()) {
+            throw new IllegalArgumentException("byte " + (bytes.position() - start) + " of " + what
+                    + " starts a malformed sequence");
+        }
+        decoder.flush(chars);
+        return chars.flip().toString();
     }
 
     /** Parses {@code text}, which must hold exactly one value (and whitespace). */

@@ -3,11 +3,7 @@ package dev.unfold.runtime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -172,16 +168,12 @@ public final class SafeTensors {
 
     /** The header's JSON object: valid UTF-8, starting with '{', nested at most {@link Json#MAX_DEPTH} deep. */
     private static Map<?, ?> header(ByteBuffer bytes) {
-        CharBuffer chars = CharBuffer.allocate(bytes.remaining());   // UTF-8 never decodes to more chars than bytes
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        CoderResult result = decoder.decode(bytes, chars, true);
-        if (result.isError()) {
-            throw new IllegalArgumentException("its header is not valid UTF-8: byte " + bytes.position()
-                    + " of the header starts a malformed sequence");
+        String json;
+        try {
+            json = Json.decodeUtf8(bytes, "the header");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("its header is not valid UTF-8: " + e.getMessage());
         }
-        decoder.flush(chars);
-        String json = chars.flip().toString();
         if (!json.startsWith("{")) {
             throw new IllegalArgumentException("its header does not start with '{'");
         }

@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,11 @@ import java.util.TreeSet;
 public final class Vocabulary {
     /** The "format" a saved vocabulary declares, so that some other JSON file is recognised as not one. */
     private static final String FORMAT = "unfold-vocabulary";
+    /**
+     * The largest vocabulary file {@link #load} reads, the bound safetensors sets on its header: a
+     * million symbols of a hundred characters each fit many times over.
+     */
+    static final long MAX_FILE_BYTES = 100_000_000;
 
     private final List<String> symbols;
     private final Map<String, Integer> indices;
@@ -244,8 +250,14 @@ public final class Vocabulary {
      */
     public static Vocabulary load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            // checked before reading: a huge file would otherwise end in an OutOfMemoryError
+            throw new IOException(file + " is not a vocabulary file: it has " + size + " bytes, more than the "
+                    + MAX_FILE_BYTES + " a vocabulary file may have");
+        }
         try {
+            String text = Json.decodeUtf8(ByteBuffer.wrap(Files.readAllBytes(file)), "the file");
             if (!(Json.parse(text) instanceof Map<?, ?> object)) {
                 throw new IllegalArgumentException("expected a JSON object");
             }

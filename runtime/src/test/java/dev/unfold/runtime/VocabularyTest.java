@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,5 +165,30 @@ class VocabularyTest {
         assertThrows(IOException.class, () -> Vocabulary.load(file));
         Files.writeString(file, "[\"a\"");
         assertThrows(IOException.class, () -> Vocabulary.load(file));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefusedNotReadWithReplacementCharacters() throws IOException {
+        Path file = directory.resolve("latin1.json");
+        byte[] prefix = "{\"format\": \"unfold-vocabulary\", \"symbols\": [\"".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(prefix);
+        bytes.write(0xE9);                                         // é in Latin-1: not a UTF-8 sequence
+        bytes.write("\"]}".getBytes(StandardCharsets.US_ASCII));
+        Files.write(file, bytes.toByteArray());
+        IOException e = assertThrows(IOException.class, () -> Vocabulary.load(file));
+        assertEquals(file + " is not a vocabulary file: byte " + prefix.length + " of the file starts a malformed sequence",
+                e.getMessage());
+    }
+
+    @Test
+    void aFileLargerThanAnyVocabularyIsRefusedBeforeItIsRead() throws IOException {
+        Path file = directory.resolve("huge.json");
+        try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(3L << 30);   // 3 GiB of holes: reading it whole would need 3 GiB of heap
+        }
+        IOException e = assertThrows(IOException.class, () -> Vocabulary.load(file));
+        assertEquals(file + " is not a vocabulary file: it has " + (3L << 30) + " bytes, more than the 100000000 a"
+                + " vocabulary file may have", e.getMessage());
     }
 }
