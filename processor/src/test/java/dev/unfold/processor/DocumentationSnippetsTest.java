@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,6 +51,8 @@ class DocumentationSnippetsTest {
     private static final Pattern MARKER = Pattern.compile("^\\s*<!--\\s*(fragment|excerpt)\\b:?(.*?)-->\\s*$");
     private static final Pattern TYPE = Pattern.compile(
             "(?m)^(?:(?:public|abstract|final|sealed|non-sealed)\\s+)*(?:interface|class|record|enum|@interface)\\s+(\\w+)");
+    /** The page that lists the compile errors. */
+    private static final Path ERRORS_PAGE = ROOT.resolve("docs/declaring-networks.md");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*$");
 
@@ -188,6 +191,35 @@ class DocumentationSnippetsTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    /**
+     * The guide lists the compile errors' ids so that users can look one up: every id the processor
+     * can report, and none it cannot.
+     */
+    @Test
+    void theGuideListsEveryCompileErrorIdTheProcessorReports() throws IOException {
+        Set<String> reported = new TreeSet<>();
+        try (Stream<Path> sources = Files.walk(ROOT.resolve("processor/src/main/java"))) {
+            for (Path source : sources.filter(path -> path.toString().endsWith(".java")).toList()) {
+                Matcher id = Pattern.compile("\"(Unfold[A-Z]\\w*)\"").matcher(Files.readString(source, StandardCharsets.UTF_8));
+                while (id.find()) {
+                    reported.add(id.group(1));
+                }
+            }
+        }
+        assertTrue(reported.contains("UnfoldHiddenSize") && reported.size() > 20, "ids in the processor: " + reported);
+        Set<String> listed = new TreeSet<>();
+        Matcher id = Pattern.compile("`(Unfold[A-Z]\\w*)`").matcher(String.join("\n", prose(ERRORS_PAGE)));
+        while (id.find()) {
+            listed.add(id.group(1));
+        }
+        Set<String> missing = new TreeSet<>(reported);
+        missing.removeAll(listed);
+        Set<String> unknown = new TreeSet<>(listed);
+        unknown.removeAll(reported);
+        assertEquals(Set.of(), missing, ROOT.relativize(ERRORS_PAGE) + " does not list these ids");
+        assertEquals(Set.of(), unknown, ROOT.relativize(ERRORS_PAGE) + " lists ids the processor never reports");
     }
 
     /** The page's fenced blocks; what breaks the convention goes into {@code problems}. */
