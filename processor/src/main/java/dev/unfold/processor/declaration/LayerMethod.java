@@ -3,6 +3,7 @@ package dev.unfold.processor.declaration;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CellKind;
 import java.util.List;
 
 /**
@@ -53,5 +54,11 @@ public record LayerMethod(
 
     /** The values of one {@code @Recurrent} annotation. */
     public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell,
-                            Located<Recurrence> recurrence) {}
+                            Located<Recurrence> recurrence) {
+
+        /** What the declared cell is; null while its value is unresolved. */
+        public CellKind cellKind() {
+            return CellKind.of(cell.value());
+        }
+    }
 }

@@ -6,6 +6,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
 
 /**
@@ -40,31 +41,41 @@ abstract class BatchCellEmitter extends CellEmitter {
         this.layerBatch = layer.batch();
     }
 
+    /** The emitter of the layer's cell: the one place that pairs a cell with its equations for a batch. */
     static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        return switch (layer.cell()) {
+        return switch (layer.cell().declared()) {
             case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction, seed);
             case LSTM -> new BatchLstmCellEmitter(network, layer, direction, seed);
             case GRU -> new BatchGruCellEmitter(network, layer, direction, seed);
         };
     }
 
-    /** Zeroes this direction's initial state in every lane: h_0 in rows 0..H, or h_{T+1} in row block T + 1. */
+    /**
+     * Zeroes this direction's initial states in every lane: h_0 (and c_0) in rows 0..H, or h_{T+1}
+     * in row block T + 1.
+     */
     @Override
     CodeBlock zeroInitialStates() {
-        return zeroInitialBatchRows(layerBatch.states(), layer.widthConstant(), "h");
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (StatePlan state : direction.states()) {
+            code.add(zeroInitialBatchRows(state));
+        }
+        return code.build();
     }
 
-    final CodeBlock zeroInitialBatchRows(String buffer, String rowWidth, String symbol) {
+    private CodeBlock zeroInitialBatchRows(StatePlan state) {
+        String rowWidth = state.rowWidth();
         CodeBlock.Builder code = CodeBlock.builder()
-                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
+                .beginControlFlow("for (int k = 0; k < $N; k++)", state.sizeConstant());
         if (direction.reverse()) {
-            // the reverse half of a row of the layer's states; a buffer of its own (c) is H wide
-            CodeBlock row = rowWidth.equals(layer.hiddenConstant())
+            // the reverse half of a row of the layer's states; a buffer of its own (c) is one state wide
+            CodeBlock row = rowWidth.equals(state.sizeConstant())
                     ? CodeBlock.of("(steps + 1) * $N + k", rowWidth)
                     : CodeBlock.of("(steps + 1) * $N + $N + k", rowWidth, layer.hiddenConstant());
-            code.add("$T.fill($N[$L], 0, lanes, 0.0);   // $L_{T+1} = 0\n", Arrays.class, buffer, row, symbol);
+            code.add("$T.fill($N[$L], 0, lanes, 0.0);   // $L_{T+1} = 0\n", Arrays.class, state.batchSteps(), row,
+                    state.symbol());
         } else {
-            code.add("$T.fill($N[k], 0, lanes, 0.0);   // $L_0 = 0\n", Arrays.class, buffer, symbol);
+            code.add("$T.fill($N[k], 0, lanes, 0.0);   // $L_0 = 0\n", Arrays.class, state.batchSteps(), state.symbol());
         }
         return code.endControlFlow().build();
     }
@@ -107,6 +118,11 @@ abstract class BatchCellEmitter extends CellEmitter {
                         network.lengths())
                 .endControlFlow()
                 .build();
+    }
+
+    /** ∂L/∂ of the cell's own parameters (a GRU's b_hn), summed over steps and lanes after BPTT; nothing by default. */
+    CodeBlock cellParameterGradients() {
+        return CodeBlock.of("");
     }
 
     final MethodSpec.Builder batchMethod(String name, String javadoc) {

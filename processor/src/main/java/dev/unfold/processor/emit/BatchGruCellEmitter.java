@@ -3,6 +3,7 @@ package dev.unfold.processor.emit;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.BatchPlan;
+import dev.unfold.processor.cell.GruCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .add("// n's hidden side W_hn $L + b_hn, kept apart, since r gates it\n", previousState())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
                 .addStatement("$T.fill($N[product + k], 0, lanes, $N[k])", Arrays.class, hn,
-                        direction.biasHn().valueField())
+                        direction.cellParameter(GruCell.HIDDEN_BIAS).valueField())
                 .endControlFlow()
                 .addStatement("$T.addProduct($N, 2 * $N, $N, $N, $N, previous, $N, product, lanes)", BATCH_KERNELS,
                         weightHh, hidden, hidden, hidden, layerBatch.states(), hn)
@@ -134,6 +135,17 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                         + "Leaves the input-side gradients in row block t of " + batch.deltas()
                         + " and the hidden-side ones in " + batch.hiddenDeltas() + ".\n")
                 .addCode(code)
+                .build();
+    }
+
+    /** ∂L/∂b_hn: b_hn sits where the hidden side's n block does, so it sums r ⊙ δn (equations.md (5.10)). */
+    @Override
+    CodeBlock cellParameterGradients() {
+        String hidden = layer.hiddenConstant();
+        return CodeBlock.builder()
+                .add("// ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n")
+                .add(BatchLayerEmitter.sumRows(batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden),
+                        layer.gateRowsConstant(), direction.cellParameter(GruCell.HIDDEN_BIAS).gradientField()))
                 .build();
     }
 }

@@ -6,7 +6,6 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import dev.unfold.Cell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
@@ -79,9 +78,9 @@ final class BatchLayerEmitter {
         return code.addStatement("$N(steps, lanes)", layer.batch().gradients()).build();
     }
 
-    /** Where a direction's pre-activations live: its gate buffer, or (SIMPLE) its half of the layer's states. */
+    /** Where a direction's pre-activations live: its gate buffer, or (the simple cell) its half of the layer's states. */
     private String preactivations(DirectionPlan direction) {
-        return layer.cell() == Cell.SIMPLE ? layer.batch().states() : direction.batch().preactivations();
+        return layer.cell().isGated() ? direction.batch().preactivations() : layer.batch().states();
     }
 
     private String inputRows() {
@@ -156,7 +155,8 @@ final class BatchLayerEmitter {
         String hidden = layer.hiddenConstant();
         String width = layer.widthConstant();
         String rows = layer.gateRowsConstant();
-        for (DirectionPlan direction : layer.directions()) {
+        for (BatchCellEmitter cell : cells) {
+            DirectionPlan direction = cell.direction;
             DirectionPlan.Batch batch = direction.batch();
             code.add("// ∂L/∂W_hh$L = Σ_t Σ_b δa_t $L ᵀ: every step and sequence in one product\n",
                             direction.reverse() ? " (reverse)" : "", direction.reverse() ? "h_{t+1}" : "h_{t−1}")
@@ -169,11 +169,7 @@ final class BatchLayerEmitter {
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));
             }
-            if (direction.biasHn() != null) {
-                code.add("// ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n")
-                        .add(sumRows(batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden), rows,
-                                direction.biasHn().gradientField()));
-            }
+            code.add(cell.cellParameterGradients());
             if (below != null) {
                 code.add("// ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ, x_t being row block t of $N's states\n", below.name())
                         .addStatement("$T.addOuterProducts($N, $N, $N, $N, $N, $N, steps, $N, $N, $N, lanes)",
@@ -225,7 +221,8 @@ final class BatchLayerEmitter {
     }
 
     /** {@code into[m] += Σ_t Σ_b buffer[t · stride + first][b]} for m &lt; count. */
-    private static CodeBlock sumRows(String buffer, String count, CodeBlock first, String stride, String into) {
+    /** Into {@code into}[m], m < {@code count}: Σ_t Σ_b of rows {@code first} of each step's block of {@code buffer}. */
+    static CodeBlock sumRows(String buffer, String count, CodeBlock first, String stride, String into) {
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", count)
                 .addStatement("double sum = 0")

@@ -2,6 +2,7 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -9,16 +10,15 @@ import dev.unfold.processor.plan.LayerPlan;
 /** {@link LstmCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchLstmCellEmitter extends BatchCellEmitter {
 
+    /** c_t of every step, as batch rows. */
+    private final String cellStates;
+    /** During BPTT: what c_{t∓1} receives from a step, as batch rows. */
+    private final String dcNext;
+
     BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
         super(network, layer, direction, seed);
-    }
-
-    @Override
-    CodeBlock zeroInitialStates() {
-        return CodeBlock.builder()
-                .add(super.zeroInitialStates())
-                .add(zeroInitialBatchRows(batch.cellStates(), layer.hiddenConstant(), "c"))
-                .build();
+        this.cellStates = direction.state(LstmCell.CELL_STATE).batchSteps();
+        this.dcNext = direction.state(LstmCell.CELL_STATE).batchGradient();
     }
 
     /** Binds the four gate rows of unit k, named as the gates. */
@@ -52,14 +52,14 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .addStatement("double[] i = $N[gate + k]", gates)
                 .addStatement("double[] f = $N[gate + $N + k]", gates, hidden)
                 .addStatement("double[] g = $N[gate + 2 * $N + k]", gates, hidden)
-                .addStatement("double[] previousC = $N[previousCell + k]", batch.cellStates())
-                .addStatement("double[] c = $N[cell + k]", batch.cellStates())
+                .addStatement("double[] previousC = $N[previousCell + k]", cellStates)
+                .addStatement("double[] c = $N[cell + k]", cellStates)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("c[b] = f[b] * previousC[b] + i[b] * g[b]")
                 .endControlFlow()
                 .endControlFlow()
                 .add("// h_t = o ⊙ tanh(c_t)\n")
-                .addStatement("$T.tanh($N, cell, $N, state, $N, lanes)", BATCH_KERNELS, batch.cellStates(),
+                .addStatement("$T.tanh($N, cell, $N, state, $N, lanes)", BATCH_KERNELS, cellStates,
                         layerBatch.states(), hidden)
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
                 .addStatement("double[] o = $N[gate + 3 * $N + k]", gates, hidden)
@@ -70,7 +70,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .endControlFlow()
                 .add("// sequences that have ended keep h = c = 0\n")
                 .add(clearEnded(layerBatch.states(), "state", hidden))
-                .add(clearEnded(batch.cellStates(), "cell", hidden))
+                .add(clearEnded(cellStates, "cell", hidden))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
@@ -85,7 +85,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
         CodeBlock code = CodeBlock.builder()
                 .add("// nothing flows back from beyond the last step\n")
                 .add(zeroCarried(batch.dhNext()))
-                .add(zeroCarried(batch.dcNext()))
+                .add(zeroCarried(dcNext))
                 .beginControlFlow(bpttLoop())
                 .add(seed)
                 .add(bindState())
@@ -93,11 +93,11 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
                 .add(bindGateRows(batch.preactivations(), "inputGate", "forgetGate", "candidate", "outputGate"))
                 .add(bindGateRows(deltas, "dInput", "dForget", "dCandidate", "dOutput"))
-                .addStatement("double[] previousC = $N[previousCell + k]", batch.cellStates())
-                .addStatement("double[] c = $N[cell + k]", batch.cellStates())
+                .addStatement("double[] previousC = $N[previousCell + k]", cellStates)
+                .addStatement("double[] c = $N[cell + k]", cellStates)
                 .addStatement("double[] above = $N[state + k]", layerBatch.statesGradient())
                 .addStatement("double[] dhLater = $N[k]", batch.dhNext())
-                .addStatement("double[] dcLater = $N[k]", batch.dcNext())
+                .addStatement("double[] dcLater = $N[k]", dcNext)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("double i = inputGate[b]")
                 .addStatement("double f = forgetGate[b]")

@@ -13,6 +13,7 @@ import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,8 +69,9 @@ final class BatchNetworkEmitter {
                     buffers.add(perStep(d.preactivations(), layer.gateRowsConstant(), "The gates, as in "
                             + direction.preactivations() + "."));
                 }
-                if (d.cellStates() != null) {
-                    buffers.add(perStep(d.cellStates(), layer.hiddenConstant(), "c_t, as in " + direction.cellStates() + "."));
+                for (StatePlan state : direction.innerStates()) {
+                    buffers.add(perStep(state.batchSteps(), state.rowWidth(), state.symbol() + "_t, as in "
+                            + state.steps() + "."));
                 }
                 if (d.hiddenProducts() != null) {
                     buffers.add(perStep(d.hiddenProducts(), layer.hiddenConstant(), "W_hn h + b_hn, as in "
@@ -85,8 +87,9 @@ final class BatchNetworkEmitter {
                 if (d.contextBias() != null) {
                     buffers.add(fixed(d.contextBias(), layer.gateRowsConstant(), "b + R x_b of every lane's context."));
                 }
-                if (d.dcNext() != null) {
-                    buffers.add(fixed(d.dcNext(), layer.hiddenConstant(), "What c_{t∓1} receives from a step."));
+                for (StatePlan state : direction.innerStates()) {
+                    buffers.add(fixed(state.batchGradient(), state.sizeConstant(), "What " + state.symbol()
+                            + "_{t∓1} receives from a step."));
                 }
             }
         }

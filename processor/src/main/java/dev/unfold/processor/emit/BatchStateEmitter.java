@@ -11,6 +11,7 @@ import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.List;
 
 /**
@@ -101,13 +102,11 @@ final class BatchStateEmitter {
         int at = offsets[layer.index()];
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("if ($N > 0)", INITIAL_STATE_COUNT)
-                .add("// each sequence starts from its own state (a decoder, from its encoder's)\n")
-                .addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, INITIAL_STATES,
-                        INITIAL_STATE_COUNT, at, layer.batch().states(), layer.hiddenConstant());
-        DirectionPlan direction = layer.directions().get(0);
-        if (direction.batch().cellStates() != null) {
+                .add("// each sequence starts from its own state (a decoder, from its encoder's)\n");
+        for (StatePlan state : layer.carriedStates()) {
             code.addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, INITIAL_STATES,
-                    INITIAL_STATE_COUNT, at + layer.hidden(), direction.batch().cellStates(), layer.hiddenConstant());
+                    INITIAL_STATE_COUNT, at, state.batchSteps(), state.sizeConstant());
+            at += state.size();
         }
         return code.endControlFlow().build();
     }
@@ -120,12 +119,11 @@ final class BatchStateEmitter {
         int at = offsets[layer.index()];
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("if ($N != null)", SEEDS)
-                .add("// backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step\n")
-                .addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at, batch.lengths(),
-                        direction.batch().dhNext(), layer.hiddenConstant());
-        if (direction.batch().dcNext() != null) {
-            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at + layer.hidden(),
-                    batch.lengths(), direction.batch().dcNext(), layer.hiddenConstant());
+                .add("// backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step\n");
+        for (StatePlan state : direction.states()) {
+            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at, batch.lengths(),
+                    state.batchGradient(), state.sizeConstant());
+            at += state.size();
         }
         return code.endControlFlow().build();
     }
@@ -154,32 +152,27 @@ final class BatchStateEmitter {
                 .addParameter(double[][].class, "into")
                 .addStatement("$T.states($S, into, $N, $L)", BatchNetworkEmitter.BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
-            DirectionPlan.Batch rows = layer.directions().get(0).batch();
             int at = offsets[layer.index()];
-            method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS, rows.dhNext(),
-                    batch.lengths(), layer.hiddenConstant(), SEQUENCES, at);
-            if (rows.dcNext() != null) {
+            for (StatePlan state : layer.carriedStates()) {
                 method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS,
-                        rows.dcNext(), batch.lengths(), layer.hiddenConstant(), SEQUENCES, at + layer.hidden());
+                        state.batchGradient(), batch.lengths(), state.sizeConstant(), SEQUENCES, at);
+                at += state.size();
             }
         }
         return method.build();
     }
 
-    /** Each lane's state at its own last step: row block lengths[b] of every layer's h (and c). */
+    /** Each lane's state at its own last step: row block lengths[b] of every layer's carried states. */
     private MethodSpec finalStates() {
         MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
                 .addParameter(double[][].class, "into")
                 .addStatement("$T.states($S, into, $N, $L)", BatchNetworkEmitter.BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
-            DirectionPlan.Batch rows = layer.directions().get(0).batch();
             int at = offsets[layer.index()];
-            method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
-                    layer.batch().states(), batch.lengths(), layer.widthConstant(), layer.hiddenConstant(), SEQUENCES, at);
-            if (rows.cellStates() != null) {
+            for (StatePlan state : layer.carriedStates()) {
                 method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
-                        rows.cellStates(), batch.lengths(), layer.hiddenConstant(), layer.hiddenConstant(), SEQUENCES,
-                        at + layer.hidden());
+                        state.batchSteps(), batch.lengths(), state.rowWidth(), state.sizeConstant(), SEQUENCES, at);
+                at += state.size();
             }
         }
         return method.build();

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
 
 /**
@@ -31,9 +32,10 @@ abstract class CellEmitter {
         this.summaryGradient = summaryGradient;
     }
 
+    /** The emitter of the layer's cell: the one place that pairs a cell with its equations for one sequence. */
     static CellEmitter of(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep,
                           String summaryGradient) {
-        return switch (layer.cell()) {
+        return switch (layer.cell().declared()) {
             case SIMPLE -> new SimpleCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
             case LSTM -> new LstmCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
             case GRU -> new GruCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
@@ -43,12 +45,16 @@ abstract class CellEmitter {
     abstract MethodSpec recur();
 
     /**
-     * Sets the state the recurrence starts from to zero: h_0 in row 0, or h_{T+1} in row T + 1
-     * for the reverse direction. The caller runs it before {@link #recur}, except when streaming,
-     * where row 0 holds the state carried from the previous step.
+     * Sets the states the recurrence starts from to zero: h_0 (and c_0) in row 0, or h_{T+1} in
+     * row T + 1 for the reverse direction. The caller runs it before {@link #recur}, except when
+     * streaming, where row 0 holds the state carried from the previous step.
      */
     CodeBlock zeroInitialStates() {
-        return zeroInitialState(layer.states(), layer.widthConstant(), "h");
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (StatePlan state : direction.states()) {
+            code.add(zeroInitialState(state));
+        }
+        return code.build();
     }
 
     abstract MethodSpec backward();
@@ -92,48 +98,59 @@ abstract class CellEmitter {
     }
 
     /**
-     * Zeroes this direction's initial state in {@code buffer}: h_0 in row 0, or h_{T+1} in the
-     * last H values of row T + 1 (the upper half of a bidirectional layer's states).
+     * Zeroes this direction's initial value of {@code state}: h_0 in row 0, or h_{T+1} in the
+     * last values of row T + 1 (the upper half of a bidirectional layer's states).
      */
-    final CodeBlock zeroInitialState(String buffer, String rowWidth, String symbol) {
+    private CodeBlock zeroInitialState(StatePlan state) {
         if (!direction.reverse()) {
-            return CodeBlock.of("$T.fill($N, 0, $N, 0.0);   // $L_0 = 0\n", Arrays.class, buffer,
-                    layer.hiddenConstant(), symbol);
+            return CodeBlock.of("$T.fill($N, 0, $N, 0.0);   // $L_0 = 0\n", Arrays.class, state.steps(),
+                    state.sizeConstant(), state.symbol());
         }
         return CodeBlock.of("$T.fill($N, (steps + 2) * $N - $N, (steps + 2) * $N, 0.0);   // $L_{T+1} = 0\n",
-                Arrays.class, buffer, rowWidth, layer.hiddenConstant(), rowWidth, symbol);
+                Arrays.class, state.steps(), state.rowWidth(), state.sizeConstant(), state.rowWidth(), state.symbol());
     }
 
     /**
      * What BPTT starts from, which the caller sets before calling {@link #backward}: the gradient
      * the last state receives from beyond the sequence (nothing, or for the many-to-one top layer
-     * this direction's half of ∂L/∂[h_T ; g_1]).
+     * this direction's half of ∂L/∂[h_T ; g_1]); the other states (c_T) receive nothing.
      */
-    CodeBlock seedGradients() {
-        return seedRecurrentGradient();
+    final CodeBlock seedGradients() {
+        CodeBlock.Builder code = CodeBlock.builder().add(seedRecurrentGradient());
+        for (StatePlan state : direction.innerStates()) {
+            code.addStatement("$T.fill($N, 0.0)", Arrays.class, state.gradient());
+        }
+        return code.build();
     }
 
     /**
      * Seeds BPTT from a given ∂L/∂(final state) instead, this layer's part of which starts at
-     * {@code offset + at} of {@code array}: an encoder's, whose final state a decoder started from.
+     * {@code offset + at} of {@code array}, laid out as saveState lays out the states: an
+     * encoder's, whose final state a decoder started from.
      */
-    CodeBlock seedGradientsFrom(String array, int at) {
-        return CodeBlock.builder()
-                .add("// ∂L/∂h_T comes from outside: the decoder this network encoded for\n")
-                .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at), direction.dhNext(),
-                        layer.hiddenConstant())
-                .build();
+    final CodeBlock seedGradientsFrom(String array, int at) {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("// ∂L/∂h_T comes from outside: the decoder this network encoded for\n");
+        for (StatePlan state : direction.states()) {
+            code.addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at),
+                    state.gradient(), state.sizeConstant());
+            at += state.size();
+        }
+        return code.build();
     }
 
     /**
      * Copies ∂L/∂(initial state) into {@code into} at {@code offset + at}: after BPTT's last
-     * iteration (t = 1) the carried gradient is exactly what h_0 (and c_0) received.
+     * iteration (t = 1) the carried gradients are exactly what h_0 (and c_0) received.
      */
-    CodeBlock copyStartGradient(String into, int at) {
-        return CodeBlock.builder()
-                .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.dhNext(), into, StreamingEmitter.offsetPlus(at),
-                        layer.hiddenConstant())
-                .build();
+    final CodeBlock copyStartGradient(String into, int at) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (StatePlan state : direction.states()) {
+            code.addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, state.gradient(), into,
+                    StreamingEmitter.offsetPlus(at), state.sizeConstant());
+            at += state.size();
+        }
+        return code.build();
     }
 
     private CodeBlock seedRecurrentGradient() {
@@ -149,6 +166,19 @@ abstract class CellEmitter {
                 .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, summaryGradient,
                         direction.reverse() ? layer.hiddenConstant() : "0", direction.dhNext(), layer.hiddenConstant())
                 .build();
+    }
+
+    /**
+     * Adds, inside recurrentGradients' loop over t (with {@code row} bound to t's block of deltas),
+     * this step's part of ∂L/∂ the cell's own parameters (a GRU's b_hn); nothing by default.
+     */
+    CodeBlock cellParameterGradients() {
+        return CodeBlock.of("");
+    }
+
+    /** What {@link #cellParameterGradients} sums, for the javadoc of recurrentGradients; "" by default. */
+    String cellParameterGradientsInWords() {
+        return "";
     }
 
     /** The diagnostics line that opens each BPTT step (see {@link StateGradientTraceEmitter}). */

@@ -2,6 +2,7 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.GruCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 
@@ -37,7 +38,7 @@ final class GruCellEmitter extends CellEmitter {
                         gates, previousState(), previousState(), previousState())
                 .add("// kept apart, since r gates it. All three in one pass over $L.\n", previousState())
                 .addStatement("$T.arraycopy($N, gate, $N, 0, 2 * $N)", System.class, gates, sums, hidden)
-                .addStatement("$T.arraycopy($N, 0, $N, 2 * $N, $N)", System.class, direction.biasHn().valueField(),
+                .addStatement("$T.arraycopy($N, 0, $N, 2 * $N, $N)", System.class, direction.cellParameter(GruCell.HIDDEN_BIAS).valueField(),
                         sums, hidden, hidden)
                 .add(addRecurrentProductToSums())
                 .addStatement("$T.arraycopy($N, 0, $N, gate, 2 * $N)", System.class, sums, gates, hidden)
@@ -109,5 +110,22 @@ final class GruCellEmitter extends CellEmitter {
                         + hiddenDeltas + ".\n")
                 .addCode(code)
                 .build();
+    }
+
+    /** ∂L/∂b_hn: b_hn sits where the hidden side's n block does, so it sums r ⊙ δn (equations.md (5.10)). */
+    @Override
+    CodeBlock cellParameterGradients() {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .addStatement("$N[k] += $N[row + 2 * $N + k]",
+                        direction.cellParameter(GruCell.HIDDEN_BIAS).gradientField(), direction.hiddenDeltas(),
+                        layer.hiddenConstant())
+                .endControlFlow()
+                .build();
+    }
+
+    @Override
+    String cellParameterGradientsInWords() {
+        return ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas   (equations.md (5.10))";
     }
 }

@@ -4,7 +4,6 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import dev.unfold.Cell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
@@ -99,7 +98,7 @@ final class LayerEmitter {
 
     /** Where a direction's pre-activations of step t start: its gate buffer, or its slot in the states. */
     static CodeBlock preactivationRow(LayerPlan layer, DirectionPlan direction) {
-        if (layer.cell() != Cell.SIMPLE) {
+        if (layer.cell().isGated()) {
             return CodeBlock.of("t * $N", layer.gateRowsConstant());
         }
         return direction.reverse()
@@ -108,16 +107,17 @@ final class LayerEmitter {
     }
 
     static String preactivationBuffer(LayerPlan layer, DirectionPlan direction) {
-        return layer.cell() == Cell.SIMPLE ? layer.states() : direction.preactivations();
+        return layer.cell().isGated() ? direction.preactivations() : layer.states();
     }
 
+    /** u_t for the simple cell, a_t for the stacked gate pre-activations. */
     private String target() {
-        return layer.cell() == Cell.SIMPLE ? "u_t" : "a_t";
+        return layer.cell().preactivation() + "_t";
     }
 
     /** δu_t for the simple cell, δa_t for the stacked gate pre-activations. */
     private String delta() {
-        return layer.cell() == Cell.SIMPLE ? "δu_t" : "δa_t";
+        return "δ" + target();
     }
 
     private String everyStep() {
@@ -246,7 +246,8 @@ final class LayerEmitter {
     private MethodSpec recurrentGradients() {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
-        for (DirectionPlan direction : layer.directions()) {
+        for (CellEmitter cell : cells) {
+            DirectionPlan direction = cell.direction;
             String previous = direction.reverse() ? "reversePrevious" : "previous";
             if (layer.isBidirectional()) {
                 code.add("// $L: its previous state is h_$L\n", direction.label(), direction.reverse() ? "{t+1}" : "{t−1}");
@@ -275,12 +276,7 @@ final class LayerEmitter {
             code.addStatement("$T.addScaled(d, $N, $N[m], $N)", NetworkEmitter.KERNELS, direction.sums(),
                             direction.weightHhGradientRows(), layer.hiddenConstant())
                     .endControlFlow();
-            if (direction.biasHn() != null) {
-                code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
-                        .addStatement("$N[k] += $N[row + 2 * $N + k]", direction.biasHn().gradientField(),
-                                direction.hiddenDeltas(), layer.hiddenConstant())
-                        .endControlFlow();
-            }
+            code.add(cell.cellParameterGradients());
         }
         code.endControlFlow();
         for (DirectionPlan direction : layer.directions()) {
@@ -301,8 +297,8 @@ final class LayerEmitter {
                     .build();
         }
         return method(layer.methods().recurrentGradients(), "∂L/∂W_hh = Σ_t " + delta() + " " + previous
-                        + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (equations.md (3.3), (3.4))" + (layer.cell() == Cell.GRU
-                        ? ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas   (equations.md (5.10)).\n" : ".\n"))
+                        + "ᵀ and ∂L/∂b = Σ_t " + delta() + "   (equations.md (3.3), (3.4))"
+                        + cells.get(0).cellParameterGradientsInWords() + ".\n")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();

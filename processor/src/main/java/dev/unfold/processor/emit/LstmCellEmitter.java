@@ -2,6 +2,7 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import java.util.Arrays;
@@ -36,18 +37,10 @@ final class LstmCellEmitter extends CellEmitter {
     }
 
     @Override
-    CodeBlock zeroInitialStates() {
-        return CodeBlock.builder()
-                .add(super.zeroInitialStates())
-                .add(zeroInitialState(direction.cellStates(), layer.hiddenConstant(), "c"))
-                .build();
-    }
-
-    @Override
     MethodSpec recur() {
         String hidden = layer.hiddenConstant();
         String gates = direction.preactivations();
-        String c = direction.cellStates();
+        String c = direction.state(LstmCell.CELL_STATE).steps();
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
@@ -79,33 +72,6 @@ final class LstmCellEmitter extends CellEmitter {
                 .build();
     }
 
-    /** Also c_T receives nothing from beyond the last step (or, from outside, its given gradient). */
-    @Override
-    CodeBlock seedGradients() {
-        return CodeBlock.builder()
-                .add(super.seedGradients())
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dcNext())
-                .build();
-    }
-
-    @Override
-    CodeBlock seedGradientsFrom(String array, int at) {
-        return CodeBlock.builder()
-                .add(super.seedGradientsFrom(array, at))
-                .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at + layer.hidden()),
-                        direction.dcNext(), layer.hiddenConstant())
-                .build();
-    }
-
-    @Override
-    CodeBlock copyStartGradient(String into, int at) {
-        return CodeBlock.builder()
-                .add(super.copyStartGradient(into, at))
-                .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.dcNext(), into,
-                        StreamingEmitter.offsetPlus(at + layer.hidden()), layer.hiddenConstant())
-                .build();
-    }
-
     /** Also f_t, whose products carry δc back (equations.md (4.8)), and what c_t receives along them. */
     @Override
     CodeBlock traceStateGradient() {
@@ -121,8 +87,8 @@ final class LstmCellEmitter extends CellEmitter {
         String hidden = layer.hiddenConstant();
         String gates = direction.preactivations();
         String deltas = direction.deltas();
-        String c = direction.cellStates();
-        String dcNext = direction.dcNext();
+        String c = direction.state(LstmCell.CELL_STATE).steps();
+        String dcNext = direction.state(LstmCell.CELL_STATE).gradient();
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
                 .beginControlFlow(bpttLoop())

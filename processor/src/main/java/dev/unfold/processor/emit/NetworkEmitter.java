@@ -20,6 +20,7 @@ import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
 import dev.unfold.processor.plan.ParameterPlan;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -137,16 +138,14 @@ public final class NetworkEmitter {
     }
 
     private static String layerWords(LayerPlan layer) {
-        String cell = switch (layer.cell()) {
-            case SIMPLE -> "h_t = " + ActivationCode.symbol(layer.activation()) + "(" + switch (layer.recurrence()) {
-                case HIDDEN -> "W_hh h_{t−1}";
-                case OUTPUT -> "W_oh y_{t−1}";
-                case HIDDEN_AND_OUTPUT -> "W_hh h_{t−1} + W_oh y_{t−1}";
-            } + " + W_ih x_t + b)";
-            case LSTM -> "LSTM, gates i, f, g, o";
-            case GRU -> "GRU, gates r, z, n";
-        };
-        if (layer.cell() != Cell.SIMPLE && layer.readsOutput()) {
+        String cell = !layer.cell().isGated()
+                ? "h_t = " + ActivationCode.symbol(layer.activation()) + "(" + switch (layer.recurrence()) {
+                    case HIDDEN -> "W_hh h_{t−1}";
+                    case OUTPUT -> "W_oh y_{t−1}";
+                    case HIDDEN_AND_OUTPUT -> "W_hh h_{t−1} + W_oh y_{t−1}";
+                } + " + W_ih x_t + b)"
+                : layer.cell().name() + ", gates " + layer.cell().gateNames();
+        if (layer.cell().isGated() && layer.readsOutput()) {
             return cell + ", reading W_oh y_{t−1} too";
         }
         return layer.isBidirectional() ? cell + ", both directions: [h_t ; g_t]" : cell;
@@ -171,10 +170,10 @@ public final class NetworkEmitter {
         for (LayerPlan layer : network.layers()) {
             constants.add(constant(layer.hiddenConstant(), CodeBlock.of("$L", layer.hidden()),
                     "Size of h_t in " + layer.name() + "."));
-            if (layer.cell() != Cell.SIMPLE) {
-                constants.add(constant(layer.gateRowsConstant(), CodeBlock.of("$L * $N", layer.gateRows() / layer.hidden(),
+            if (layer.cell().isGated()) {
+                constants.add(constant(layer.gateRowsConstant(), CodeBlock.of("$L * $N", layer.cell().gateCount(),
                         layer.hiddenConstant()), "Rows of " + layer.name() + "'s stacked gates ("
-                        + (layer.cell() == Cell.LSTM ? "i, f, g, o" : "r, z, n") + ")."));
+                        + layer.cell().gateNames() + ")."));
             }
             if (layer.isBidirectional()) {
                 constants.add(constant(layer.widthConstant(), CodeBlock.of("2 * $N", layer.hiddenConstant()),
@@ -300,11 +299,11 @@ public final class NetworkEmitter {
                                 layer.name(), of)
                         .initializer("new double[$N]", layer.hiddenConstant())
                         .build());
-                if (direction.dcNext() != null) {
-                    fields.add(FieldSpec.builder(double[].class, direction.dcNext(), PRIVATE, FINAL)
-                            .addJavadoc("During BPTT: f_t ⊙ δc_t, the gradient c_{t−1} of $L$L receives.\n",
+                for (StatePlan state : direction.innerStates()) {
+                    fields.add(FieldSpec.builder(double[].class, state.gradient(), PRIVATE, FINAL)
+                            .addJavadoc("During BPTT: $L of $L$L receives.\n", state.state().gradientInWords(),
                                     layer.name(), of)
-                            .initializer("new double[$N]", layer.hiddenConstant())
+                            .initializer("new double[$N]", state.sizeConstant())
                             .build());
                 }
             }
@@ -388,18 +387,18 @@ public final class NetworkEmitter {
                     buffers.add(new StepBuffer(direction.preactivations(), layer.gateRowsConstant(),
                             "Row t: the gates of " + layer.name() + of + ", pre-activations and then activations."));
                 }
-                if (direction.cellStates() != null) {
-                    buffers.add(new StepBuffer(direction.cellStates(), layer.hiddenConstant(),
-                            "Row t: the cell state c_t of " + layer.name() + of + "."));
+                for (StatePlan state : direction.innerStates()) {
+                    buffers.add(new StepBuffer(state.steps(), state.rowWidth(),
+                            "Row t: " + state.state().meaning() + " " + state.symbol() + "_t of " + layer.name() + of + "."));
                 }
                 if (direction.hiddenProducts() != null) {
                     buffers.add(new StepBuffer(direction.hiddenProducts(), layer.hiddenConstant(),
                             "Row t: W_hn h_prev + b_hn of " + layer.name() + of + "."));
                 }
-                buffers.add(new StepBuffer(direction.deltas(), layer.gateRowsConstant(), layer.cell() == Cell.SIMPLE
+                buffers.add(new StepBuffer(direction.deltas(), layer.gateRowsConstant(), !layer.cell().isGated()
                         ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
                         : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
-                                + (layer.cell() == Cell.GRU ? ", input side." : ".")));
+                                + (direction.hasSeparateHiddenDeltas() ? ", input side." : ".")));
                 if (direction.hasSeparateHiddenDeltas()) {
                     buffers.add(new StepBuffer(direction.hiddenDeltas(), layer.gateRowsConstant(),
                             "Row t: the same at the hidden side of " + layer.name() + of + ", where the n block is r ⊙ δn."));
@@ -448,7 +447,7 @@ public final class NetworkEmitter {
         for (LayerPlan layer : network.layers()) {
             constructor.addStatement("$N = $T.of($S, $N, $N, $T.$L, $T.$L, $L, parameters.withPrefix($S))",
                     layer.layerField(), LAYER, layer.name(), layer.inputConstant(), layer.hiddenConstant(),
-                    Cell.class, layer.cell().name(), Activation.class, layer.activation().name(),
+                    Cell.class, layer.cell().declared().name(), Activation.class, layer.activation().name(),
                     layer.isBidirectional(), layer.name() + ".");
             layerList.add(layerList.isEmpty() ? "$N" : ", $N", layer.layerField());
         }
@@ -613,7 +612,7 @@ public final class NetworkEmitter {
         for (LayerPlan layer : network.layers()) {
             text.append(" → ").append(layer.name()).append(' ')
                     .append(layer.isBidirectional() ? "bidirectional " : "")
-                    .append(layer.cell() == Cell.SIMPLE ? ActivationCode.symbol(layer.activation()) : layer.cell().name())
+                    .append(layer.cell().takesActivation() ? ActivationCode.symbol(layer.activation()) : layer.cell().name())
                     .append(' ').append(layer.width());
         }
         text.append(" → output ").append(output.size()).append(", ").append(network.loss()).append(", ")

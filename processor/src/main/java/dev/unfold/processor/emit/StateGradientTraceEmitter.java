@@ -7,6 +7,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import java.util.List;
@@ -94,7 +95,7 @@ final class StateGradientTraceEmitter {
     static CodeBlock cellGradient(LayerPlan layer, DirectionPlan direction) {
         return CodeBlock.builder()
                 .addStatement("if ($N) $N.cellGradient($L, t, steps, $N, $N)", TRACING, TRACE, slot(layer, direction),
-                        direction.dcNext(), layer.hiddenConstant())
+                        direction.state(LstmCell.CELL_STATE).gradient(), layer.hiddenConstant())
                 .build();
     }
 

@@ -9,6 +9,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,14 +42,10 @@ final class StreamingEmitter {
         }
         List<FieldSpec> fields = new ArrayList<>();
         for (LayerPlan layer : network.layers()) {
-            fields.add(FieldSpec.builder(double[].class, layer.carried(), PRIVATE, FINAL)
-                    .addJavadoc("When streaming: h_t of $L, carried to the next step.\n", layer.name())
-                    .initializer("new double[$N]", layer.hiddenConstant())
-                    .build());
-            if (layer.carriedCell() != null) {
-                fields.add(FieldSpec.builder(double[].class, layer.carriedCell(), PRIVATE, FINAL)
-                        .addJavadoc("When streaming: c_t of $L, carried to the next step.\n", layer.name())
-                        .initializer("new double[$N]", layer.hiddenConstant())
+            for (StatePlan state : layer.carriedStates()) {
+                fields.add(FieldSpec.builder(double[].class, state.carried(), PRIVATE, FINAL)
+                        .addJavadoc("When streaming: $L_t of $L, carried to the next step.\n", state.symbol(), layer.name())
+                        .initializer("new double[$N]", state.sizeConstant())
                         .build());
             }
         }
@@ -95,7 +92,7 @@ final class StreamingEmitter {
         return publicOverride("stateSize").returns(int.class).addStatement("return $L", stateLength()).build();
     }
 
-    /** The length of a saved state: every layer's h, and c for an LSTM. */
+    /** The length of a saved state: every layer's carried states (h, and c for an LSTM). */
     int stateLength() {
         return stateLength(network);
     }
@@ -103,7 +100,7 @@ final class StreamingEmitter {
     static int stateLength(NetworkPlan network) {
         int size = 0;
         for (LayerPlan layer : network.layers()) {
-            size += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
+            size += layer.stateLength();
         }
         return size;
     }
@@ -113,7 +110,7 @@ final class StreamingEmitter {
         return at == 0 ? CodeBlock.of("offset") : CodeBlock.of("offset + $L", at);
     }
 
-    /** Where each layer's part of a state array starts: h, then c for an LSTM, layer after layer. */
+    /** Where each layer's part of a state array starts: its carried states one after another, layer after layer. */
     private int[] stateOffsets() {
         return stateOffsets(network);
     }
@@ -123,7 +120,7 @@ final class StreamingEmitter {
         int at = 0;
         for (LayerPlan layer : network.layers()) {
             offsets[layer.index()] = at;
-            at += layer.hidden() * (layer.carriedCell() != null ? 2 : 1);
+            at += layer.stateLength();
         }
         return offsets;
     }
@@ -135,12 +132,11 @@ final class StreamingEmitter {
                 .addStatement("$T.state($S, into, offset, stateSize())", NetworkEmitter.CHECKS, "into");
         int[] at = stateOffsets();
         for (LayerPlan layer : network.layers()) {
-            method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, layer.states(),
-                    LAST_STEPS, layer.hiddenConstant(), offsetPlus(at[layer.index()]), layer.hiddenConstant());
-            if (layer.carriedCell() != null) {
-                method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class,
-                        layer.directions().get(0).cellStates(), LAST_STEPS, layer.hiddenConstant(),
-                        offsetPlus(at[layer.index()] + layer.hidden()), layer.hiddenConstant());
+            int position = at[layer.index()];
+            for (StatePlan state : layer.carriedStates()) {
+                method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
+                        LAST_STEPS, state.rowWidth(), offsetPlus(position), state.sizeConstant());
+                position += state.size();
             }
         }
         return method.build();
@@ -201,17 +197,16 @@ final class StreamingEmitter {
                 other, other);
         int at = 0;
         for (LayerPlan layer : network.layers()) {
-            for (String array : layer.carriedCell() != null
-                    ? List.of(layer.carried(), layer.carriedCell()) : List.of(layer.carried())) {
+            for (StatePlan state : layer.carriedStates()) {
                 CodeBlock position = offsetPlus(at);
                 if (save) {
-                    method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, array, position,
-                            layer.hiddenConstant());
+                    method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, state.carried(), position,
+                            state.sizeConstant());
                 } else {
-                    method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, position, array,
-                            layer.hiddenConstant());
+                    method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, position, state.carried(),
+                            state.sizeConstant());
                 }
-                at += layer.hidden();
+                at += state.size();
             }
         }
         return method.build();
@@ -250,9 +245,8 @@ final class StreamingEmitter {
     private MethodSpec resetState() {
         MethodSpec.Builder method = publicOverride("resetState");
         for (LayerPlan layer : network.layers()) {
-            method.addStatement("$T.fill($N, 0.0)", Arrays.class, layer.carried());
-            if (layer.carriedCell() != null) {
-                method.addStatement("$T.fill($N, 0.0)", Arrays.class, layer.carriedCell());
+            for (StatePlan state : layer.carriedStates()) {
+                method.addStatement("$T.fill($N, 0.0)", Arrays.class, state.carried());
             }
         }
         return method.addCode(feedback.forget()).build();
@@ -302,11 +296,9 @@ final class StreamingEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc("Puts the carried states where the recurrences start: row 0 of each layer's buffers.\n");
         for (LayerPlan layer : network.layers()) {
-            method.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, layer.carried(), layer.states(),
-                    layer.hiddenConstant());
-            if (layer.carriedCell() != null) {
-                method.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, layer.carriedCell(),
-                        layer.directions().get(0).cellStates(), layer.hiddenConstant());
+            for (StatePlan state : layer.carriedStates()) {
+                method.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, state.carried(), state.steps(),
+                        state.sizeConstant());
             }
         }
         return method.build();
@@ -318,12 +310,9 @@ final class StreamingEmitter {
                 .addJavadoc("Keeps each layer's state after the last step, row {@code steps}, for the next call.\n")
                 .addParameter(int.class, "steps");
         for (LayerPlan layer : network.layers()) {
-            method.addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class, layer.states(),
-                    layer.hiddenConstant(), layer.carried(), layer.hiddenConstant());
-            if (layer.carriedCell() != null) {
-                method.addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class,
-                        layer.directions().get(0).cellStates(), layer.hiddenConstant(), layer.carriedCell(),
-                        layer.hiddenConstant());
+            for (StatePlan state : layer.carriedStates()) {
+                method.addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class, state.steps(),
+                        state.rowWidth(), state.carried(), state.sizeConstant());
             }
         }
         return method.build();

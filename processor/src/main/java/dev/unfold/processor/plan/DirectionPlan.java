@@ -1,20 +1,23 @@
 package dev.unfold.processor.plan;
 
+import dev.unfold.processor.cell.CarriedState;
+import dev.unfold.processor.cell.CellParameter;
+import java.util.List;
+
 /**
  * One direction of a layer: its parameters, the per-step buffers its BPTT needs, and its two
  * methods. Buffers a cell does not use are null.
  *
  * @param reverse whether this is the direction that runs from t = T down to 1
- * @param biasHn the GRU's hidden-side n bias b_hn; null for other cells
+ * @param cellParameters the vectors the cell adds to W_ih, W_hh and b (a GRU's b_hn), in its order
  * @param preactivations per step, the cell's pre-activations then activations: G·H values (LSTM,
  *     GRU); null for SIMPLE, which works in place in the layer's states
- * @param cellStates the LSTM's c_t, H per step, rows 0..T+1; null otherwise
  * @param hiddenProducts the GRU's W_hn h_{t−1} + b_hn, H per step; null otherwise
  * @param deltas δ of the input-side pre-activations, G·H per step: what W_ih and b see
  * @param hiddenDeltas δ of the hidden-side pre-activations, what W_hh sees: the GRU's differ from
  *     {@code deltas} in the n block; the same buffer for the other cells
  * @param dhNext the gradient this direction's previous state receives from the current step
- * @param dcNext the LSTM's gradient into c_{t−1} through the forget gate; null otherwise
+ * @param states the states the cell carries, h first, and where they live (h's gradient is {@code dhNext})
  * @param weightHhColumns W_hh's columns, each an array of its own (H arrays of G), copied from the
  *     parameter at each forward pass: the recurrence adds whole columns, which the JIT vectorises
  * @param sums G values of scratch: the sums a step of the recurrence accumulates; during BPTT,
@@ -41,14 +44,13 @@ public record DirectionPlan(
         ParameterPlan weightIh,
         ParameterPlan weightHh,
         ParameterPlan bias,
-        ParameterPlan biasHn,
+        List<ParameterPlan> cellParameters,
         String preactivations,
-        String cellStates,
         String hiddenProducts,
         String deltas,
         String hiddenDeltas,
         String dhNext,
-        String dcNext,
+        List<StatePlan> states,
         String weightHhColumns,
         String sums,
         String weightHhRows,
@@ -72,15 +74,30 @@ public record DirectionPlan(
      */
     public record Batch(
             String preactivations,
-            String cellStates,
             String hiddenProducts,
             String deltas,
             String hiddenDeltas,
             String dhNext,
-            String dcNext,
             String recur,
             String backward,
             String contextBias) {}
+
+    /** Where this direction keeps one of its cell's states. */
+    public StatePlan state(CarriedState state) {
+        return states.stream().filter(plan -> plan.state().equals(state)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no state " + state.symbol() + " in this cell"));
+    }
+
+    /** The states after h (an LSTM's c): those kept in buffers of their own. */
+    public List<StatePlan> innerStates() {
+        return states.subList(1, states.size());
+    }
+
+    /** One of the vectors the cell adds to W_ih, W_hh and b. */
+    public ParameterPlan cellParameter(CellParameter parameter) {
+        return cellParameters.stream().filter(plan -> plan.symbol().equals(parameter.symbol())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no parameter " + parameter.symbol() + " in this cell"));
+    }
 
     /** Whether the hidden side has deltas of its own (a GRU's), apart from {@link #deltas}. */
     public boolean hasSeparateHiddenDeltas() {

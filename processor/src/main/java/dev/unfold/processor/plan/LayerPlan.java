@@ -1,8 +1,8 @@
 package dev.unfold.processor.plan;
 
 import dev.unfold.Activation;
-import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CellKind;
 import java.util.List;
 
 /**
@@ -16,6 +16,7 @@ import java.util.List;
  *
  * @param index position from the bottom, 0 for the layer reading the network's input
  * @param name the declaring method's name
+ * @param cell what the declared cell is: its gates, states and parameters
  * @param inputWidth width of x_t for this layer
  * @param inputConstant the constant holding {@code inputWidth}
  * @param hidden size of h_t (per direction)
@@ -30,15 +31,13 @@ import java.util.List;
  * @param directions forward, then reverse if bidirectional
  * @param input x_t of one step in an array of its own, for the vectorised loops of its gradients
  * @param inputGradient ∂L/∂x_t of one step while the directions add to it
- * @param carried when streaming, the state h_t carried from one step to the next
- * @param carriedCell when streaming an LSTM, its c_t; null otherwise
  * @param batch the batched pass's buffers and methods for this layer
  * @param recurrence whether h_t reads h_{t−1}, the network's previous output, or both
  */
 public record LayerPlan(
         int index,
         String name,
-        Cell cell,
+        CellKind cell,
         Activation activation,
         int inputWidth,
         String inputConstant,
@@ -55,14 +54,25 @@ public record LayerPlan(
         Methods methods,
         String input,
         String inputGradient,
-        String carried,
-        String carriedCell,
         Batch batch,
         Recurrence recurrence) {
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
     public boolean readsNetworkInput() {
         return index == 0;
+    }
+
+    /**
+     * The states this layer carries from one call to the next when streaming, and lays out in a
+     * saved state, h first: its forward direction's (a layer that streams has no other).
+     */
+    public List<StatePlan> carriedStates() {
+        return directions.get(0).states();
+    }
+
+    /** The values of this layer's part of a saved state: each carried state after the other. */
+    public int stateLength() {
+        return carriedStates().stream().mapToInt(StatePlan::size).sum();
     }
 
     public boolean isBidirectional() {

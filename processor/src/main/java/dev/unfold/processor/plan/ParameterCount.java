@@ -1,7 +1,7 @@
 package dev.unfold.processor.plan;
 
-import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CellKind;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 
@@ -17,16 +17,15 @@ public final class ParameterCount {
      * One direction of a layer of {@code hidden} units reading {@code input} values: G·H rows of
      * W_ih, of W_hh unless the layer reads only the previous output, of R when it reads a context
      * of {@code context} values, and of W_oh when it reads the previous output of {@code outputs}
-     * values; the bias b (G·H), and a GRU's b_hn (H), whose n block cannot merge with b's.
+     * values; the bias b (G·H), and the cell's own vectors (a GRU's b_hn): {@link CellKind#parameterCount}.
      */
-    public static long ofDirection(Cell cell, Recurrence recurrence, long input, long hidden, long context,
+    public static long ofDirection(CellKind cell, Recurrence recurrence, long input, long hidden, long context,
                                    long outputs) {
-        long rows = CellShape.gates(cell) * hidden;
         long columns = input
                 + (recurrence == Recurrence.OUTPUT ? 0 : hidden)
                 + context
                 + (recurrence == Recurrence.HIDDEN ? 0 : outputs);
-        return rows * columns + rows + (cell == Cell.GRU ? hidden : 0);
+        return cell.parameterCount(hidden, columns);
     }
 
     /**
@@ -43,7 +42,7 @@ public final class ParameterCount {
         for (LayerMethod layer : network.layerMethods()) {
             long hidden = layer.recurrent().hidden().value();
             int directions = layer.isBidirectional() ? 2 : 1;
-            count += directions * ofDirection(layer.recurrent().cell().value(), layer.recurrent().recurrence().value(),
+            count += directions * ofDirection(layer.recurrent().cellKind(), layer.recurrent().recurrence().value(),
                     width, hidden, context, outputs);
             context = 0;
             width = directions * hidden;

@@ -1,7 +1,9 @@
 package dev.unfold.processor.plan;
 
-import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CarriedState;
+import dev.unfold.processor.cell.CellKind;
+import dev.unfold.processor.cell.CellParameter;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import java.util.ArrayList;
@@ -86,9 +88,7 @@ public final class Planner {
                     parameters.add(direction.weightHh());
                 }
                 parameters.add(direction.bias());
-                if (direction.biasHn() != null) {
-                    parameters.add(direction.biasHn());
-                }
+                parameters.addAll(direction.cellParameters());
                 if (direction.weightContext() != null) {
                     parameters.add(direction.weightContext());
                 }
@@ -143,12 +143,17 @@ public final class Planner {
                         "batchColumn", "batchColumnDelta"));
     }
 
-    /** Plans one layer: its constants, its directions and the names of everything it generates. */
+    /**
+     * Plans one layer: its constants, its directions and the names of everything it generates. The
+     * buffers a cell needs beyond the shared ones come from its {@link CellKind}: its gate
+     * activations, the states it carries (each with a buffer per step, a gradient and a carried
+     * copy), its own products and hidden-side deltas.
+     */
     private static final class LayerPlanner {
         private final int index;
         private final LayerMethod method;
         private final String name;
-        private final Cell cell;
+        private final CellKind cell;
         private final Recurrence recurrence;
         /** Width of the network's output, which a layer reading ŷ_{t−1} takes as input too. */
         private final int outputs;
@@ -164,7 +169,7 @@ public final class Planner {
             this.index = index;
             this.method = method;
             this.name = method.name();
-            this.cell = method.recurrent().cell().value();
+            this.cell = method.recurrent().cellKind();
             this.recurrence = method.recurrent().recurrence().value();
             this.outputs = outputs;
             this.inputWidth = inputWidth;
@@ -177,46 +182,88 @@ public final class Planner {
             int hidden = method.recurrent().hidden().value();
             String constant = Identifiers.constantCase(name);
             String hiddenConstant = fields.claim(constant + "_HIDDEN");
-            int gates = CellShape.gates(cell);
+            int gates = cell.gateCount();
             String gateRowsConstant = gates == 1 ? hiddenConstant : fields.claim(constant + "_GATES");
             boolean bidirectional = method.isBidirectional();
             String widthConstant = bidirectional ? fields.claim(constant + "_WIDTH") : hiddenConstant;
+            // the layer's own names first: each direction's h lives in the layer's states
+            String layerField = fields.claim(name + "Layer");
+            String states = fields.claim(name + "H");
+            String statesGradient = fields.claim(name + "DhAbove");
+            LayerPlan.Methods layerMethods = new LayerPlan.Methods(
+                    methods.claim(name + "ProjectInputs"),
+                    methods.claim(name + "ProjectTokens"),
+                    methods.claim(name + "RecurrentGradients"),
+                    methods.claim(name + "InputGradients"),
+                    methods.claim(name + "InputGradientsFromTokens"));
+            String input = fields.claim(name + "Input");
+            String inputGradient = fields.claim(name + "InputGradient");
+            List<String> carried = new ArrayList<>();
+            for (CarriedState state : cell.carriedStates()) {
+                carried.add(fields.claim(name + "Carried" + (state == CarriedState.HIDDEN ? "" : stem(state))));
+            }
+            LayerPlan.Batch batch = new LayerPlan.Batch(
+                    fields.claim(name + "BatchH"),
+                    fields.claim(name + "BatchDhAbove"),
+                    methods.claim(name + "BatchProjectInputs"),
+                    methods.claim(name + "BatchProjectTokens"),
+                    methods.claim(name + "BatchGradients"),
+                    methods.claim(name + "BatchInputGradients"),
+                    methods.claim(name + "BatchInputGradientsFromTokens"));
+            Shape shape = new Shape(hidden, hiddenConstant, gateRowsConstant, widthConstant, states, batch.states(),
+                    carried);
             List<DirectionPlan> directions = new ArrayList<>();
-            directions.add(direction(false, hidden, hiddenConstant, gateRowsConstant));
+            directions.add(direction(false, shape));
             if (bidirectional) {
-                directions.add(direction(true, hidden, hiddenConstant, gateRowsConstant));
+                directions.add(direction(true, shape));
             }
             return new LayerPlan(index, name, cell, method.recurrent().activation().value(),
                     inputWidth, inputConstant, hidden, hiddenConstant, gates * hidden, gateRowsConstant,
-                    (bidirectional ? 2 : 1) * hidden, widthConstant,
-                    fields.claim(name + "Layer"), fields.claim(name + "H"), fields.claim(name + "DhAbove"),
-                    List.copyOf(directions),
-                    new LayerPlan.Methods(
-                            methods.claim(name + "ProjectInputs"),
-                            methods.claim(name + "ProjectTokens"),
-                            methods.claim(name + "RecurrentGradients"),
-                            methods.claim(name + "InputGradients"),
-                            methods.claim(name + "InputGradientsFromTokens")),
-                    fields.claim(name + "Input"),
-                    fields.claim(name + "InputGradient"),
-                    fields.claim(name + "Carried"),
-                    cell == Cell.LSTM ? fields.claim(name + "CarriedC") : null,
-                    new LayerPlan.Batch(
-                            fields.claim(name + "BatchH"),
-                            fields.claim(name + "BatchDhAbove"),
-                            methods.claim(name + "BatchProjectInputs"),
-                            methods.claim(name + "BatchProjectTokens"),
-                            methods.claim(name + "BatchGradients"),
-                            methods.claim(name + "BatchInputGradients"),
-                            methods.claim(name + "BatchInputGradientsFromTokens")),
-                    recurrence);
+                    (bidirectional ? 2 : 1) * hidden, widthConstant, layerField, states, statesGradient,
+                    List.copyOf(directions), layerMethods, input, inputGradient, batch, recurrence);
         }
 
-        private DirectionPlan direction(boolean reverse, int hidden, String hiddenConstant, String gateRowsConstant) {
+        /** The layer's sizes and the names its directions share. */
+        private record Shape(int hidden, String hiddenConstant, String gateRowsConstant, String widthConstant,
+                             String states, String batchStates, List<String> carried) {}
+
+        /** "C" for c_t: the stem of the names of a state's buffers. */
+        private static String stem(CarriedState state) {
+            return state.symbol().toUpperCase(java.util.Locale.ROOT);
+        }
+
+        private DirectionPlan direction(boolean reverse, Shape shape) {
             String suffix = reverse ? "_reverse" : "";  // PyTorch's suffix for the backward direction
             String field = reverse ? "Reverse" : "";
-            int rows = CellShape.gates(cell) * hidden;
-            String deltas = fields.claim(name + (cell == Cell.SIMPLE ? "Du" : "Dgates") + field);
+            int hidden = shape.hidden();
+            String hiddenConstant = shape.hiddenConstant();
+            String gateRowsConstant = shape.gateRowsConstant();
+            int rows = cell.gateCount() * hidden;
+            String deltas = fields.claim(name + (cell.isGated() ? "Dgates" : "Du") + field);
+            String batchDeltas = fields.claim(name + (cell.isGated() ? "BatchDgates" : "BatchDu") + field);
+            List<ParameterPlan> cellParameters = new ArrayList<>();
+            for (CellParameter parameter : cell.ownParameters()) {
+                cellParameters.add(parameter(name + "." + parameter.name() + suffix, parameter.symbol(), hidden, 1,
+                        hiddenConstant, "1", parameter.field() + field, hiddenConstant, true));
+            }
+            String dhNext = fields.claim(name + "DhNext" + field);
+            String batchDhNext = fields.claim(name + "BatchDhNext" + field);
+            List<StatePlan> states = new ArrayList<>();
+            List<CarriedState> carriedStates = cell.carriedStates();
+            for (int s = 0; s < carriedStates.size(); s++) {
+                CarriedState state = carriedStates.get(s);
+                String carried = shape.carried().get(s);
+                if (state == CarriedState.HIDDEN) {
+                    states.add(new StatePlan(state, hidden, hiddenConstant, shape.states(), shape.widthConstant(),
+                            dhNext, shape.batchStates(), batchDhNext, carried));
+                } else {
+                    String stem = stem(state);
+                    states.add(new StatePlan(state, hidden, hiddenConstant, fields.claim(name + stem + field),
+                            hiddenConstant, fields.claim(name + "D" + state.symbol() + "Next" + field),
+                            fields.claim(name + "Batch" + stem + field),
+                            fields.claim(name + "BatchD" + state.symbol() + "Next" + field), carried));
+                }
+            }
             return new DirectionPlan(
                     reverse,
                     parameter(name + ".weight_ih" + suffix, "W_ih", rows, inputWidth, gateRowsConstant, inputConstant,
@@ -226,17 +273,13 @@ public final class Planner {
                                     hiddenConstant, "WeightHh" + field, hiddenConstant, false),
                     parameter(name + ".bias" + suffix, "b", rows, 1, gateRowsConstant, "1",
                             "Bias" + field, hiddenConstant, true),
-                    cell == Cell.GRU
-                            ? parameter(name + ".bias_hn" + suffix, "b_hn", hidden, 1, hiddenConstant, "1",
-                                    "BiasHn" + field, hiddenConstant, true)
-                            : null,
-                    cell == Cell.SIMPLE ? null : fields.claim(name + "Gates" + field),
-                    cell == Cell.LSTM ? fields.claim(name + "C" + field) : null,
-                    cell == Cell.GRU ? fields.claim(name + "Hn" + field) : null,
+                    List.copyOf(cellParameters),
+                    cell.isGated() ? fields.claim(name + "Gates" + field) : null,
+                    cell.keepsHiddenProducts() ? fields.claim(name + "Hn" + field) : null,
                     deltas,
-                    cell == Cell.GRU ? fields.claim(name + "DgatesHidden" + field) : deltas,
-                    fields.claim(name + "DhNext" + field),
-                    cell == Cell.LSTM ? fields.claim(name + "DcNext" + field) : null,
+                    cell.separatesHiddenDeltas() ? fields.claim(name + "DgatesHidden" + field) : deltas,
+                    dhNext,
+                    List.copyOf(states),
                     fields.claim(name + "WeightHhColumns" + field),
                     fields.claim(name + "Sums" + field),
                     fields.claim(name + "WeightHhRows" + field),
@@ -248,7 +291,16 @@ public final class Planner {
                     fields.claim(name + "WeightIhCopied" + field),
                     methods.claim(name + "Recur" + field),
                     methods.claim(name + "Backward" + field),
-                    batchDirection(field),
+                    new DirectionPlan.Batch(
+                            cell.isGated() ? fields.claim(name + "BatchGates" + field) : null,
+                            cell.keepsHiddenProducts() ? fields.claim(name + "BatchHn" + field) : null,
+                            batchDeltas,
+                            cell.separatesHiddenDeltas() ? fields.claim(name + "BatchDgatesHidden" + field)
+                                    : batchDeltas,
+                            batchDhNext,
+                            methods.claim(name + "BatchRecur" + field),
+                            methods.claim(name + "BatchBackward" + field),
+                            context == 0 ? null : fields.claim(name + "BatchContextBias" + field)),
                     context == 0 ? null
                             : parameter(name + ".weight_context" + suffix, "R", rows, context, gateRowsConstant,
                                     NetworkPlan.CONTEXT_CONSTANT, "WeightContext" + field, hiddenConstant, false),
@@ -256,21 +308,6 @@ public final class Planner {
                     recurrence == Recurrence.HIDDEN ? null
                             : parameter(name + ".weight_oh" + suffix, "W_oh", rows, outputs, gateRowsConstant,
                                     "OUTPUT", "WeightOh" + field, hiddenConstant, false));
-        }
-
-        private DirectionPlan.Batch batchDirection(String field) {
-            String deltas = fields.claim(name + (cell == Cell.SIMPLE ? "BatchDu" : "BatchDgates") + field);
-            return new DirectionPlan.Batch(
-                    cell == Cell.SIMPLE ? null : fields.claim(name + "BatchGates" + field),
-                    cell == Cell.LSTM ? fields.claim(name + "BatchC" + field) : null,
-                    cell == Cell.GRU ? fields.claim(name + "BatchHn" + field) : null,
-                    deltas,
-                    cell == Cell.GRU ? fields.claim(name + "BatchDgatesHidden" + field) : deltas,
-                    fields.claim(name + "BatchDhNext" + field),
-                    cell == Cell.LSTM ? fields.claim(name + "BatchDcNext" + field) : null,
-                    methods.claim(name + "BatchRecur" + field),
-                    methods.claim(name + "BatchBackward" + field),
-                    context == 0 ? null : fields.claim(name + "BatchContextBias" + field));
         }
 
         /** PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H). */

@@ -1,17 +1,16 @@
 package dev.unfold.processor.validate;
 
 import dev.unfold.Activation;
-import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CellKind;
 import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.Located;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
-import dev.unfold.processor.plan.CellShape;
 import dev.unfold.processor.plan.ParameterCount;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,11 +144,11 @@ public final class DeclarationValidator {
             }
             positive(layer.recurrent().hidden(), "hidden", "the size of the hidden state h_t",
                     "UnfoldHiddenSize", problems);
-            Cell cell = layer.recurrent().cell().value();
+            CellKind cell = layer.recurrent().cellKind();
             Activation activation = layer.recurrent().activation().value();
-            if (cell != Cell.SIMPLE && activation != Activation.TANH) {
+            if (cell != null && !cell.takesActivation() && activation != Activation.TANH) {
                 problems.add(new Problem("UnfoldGatedActivation", "activation applies to Cell.SIMPLE only: "
-                        + cell + " uses PyTorch's sigmoid gates and tanh " + (cell == Cell.LSTM ? "cell" : "candidate")
+                        + cell.name() + " uses " + cell.fixedActivationsInWords()
                         + "; remove `activation = " + activation + "`", layer.recurrent().activation().anchor()));
             }
             checkRecurrence(network, layer, problems);
@@ -188,7 +187,7 @@ public final class DeclarationValidator {
         }
         Anchor at = layer.recurrent().recurrence().anchor();
         String written = "recurrence = " + recurrence;
-        Cell cell = layer.recurrent().cell().value();
+        CellKind cell = layer.recurrent().cellKind();
         if (network.layerMethods().indexOf(layer) > 0) {
             problems.add(new Problem("UnfoldOutputRecurrenceLayer", "only the first layer can read the previous"
                     + " output, but " + layer.name() + " is not the first: move `" + written + "` to "
@@ -197,9 +196,9 @@ public final class DeclarationValidator {
             problems.add(new Problem("UnfoldOutputRecurrenceMapping", written + " feeds ŷ_{t−1} back at every"
                     + " step, but a MANY_TO_ONE network has one output per sequence: use MANY_TO_MANY or remove `"
                     + written + "`", at));
-        } else if (cell != null && cell != Cell.SIMPLE && recurrence == Recurrence.OUTPUT) {
+        } else if (cell != null && !cell.allows(recurrence)) {
             problems.add(new Problem("UnfoldOutputRecurrenceCell", "recurrence = OUTPUT replaces W_hh h_{t−1},"
-                    + " but " + cell + " gates read h_{t−1}: use recurrence = HIDDEN_AND_OUTPUT", at));
+                    + " but " + cell.name() + " gates read h_{t−1}: use recurrence = HIDDEN_AND_OUTPUT", at));
         }
         for (LayerMethod other : network.layerMethods()) {
             if (other.isBidirectional()) {
@@ -231,7 +230,7 @@ public final class DeclarationValidator {
         Size width = new Size("input", network.input());
         for (LayerMethod layer : layers) {
             Size hidden = new Size("hidden", layer.recurrent().hidden());
-            Size rows = hidden.times(CellShape.gates(layer.recurrent().cell().value()));
+            Size rows = hidden.times(layer.recurrent().cellKind().gateCount());
             String name = layer.name();
             Recurrence recurrence = layer.recurrent().recurrence().value();
             tensor(name + ".weight_ih", rows, width, problems);

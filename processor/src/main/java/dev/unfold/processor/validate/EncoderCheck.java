@@ -1,7 +1,7 @@
 package dev.unfold.processor.validate;
 
-import dev.unfold.Cell;
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CellKind;
 import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Whether a decoder can start from the state its {@code @DecodesFrom} encoder ends in: the state
  * passes layer by layer, so the two need as many layers, each pair of the same hidden size and
- * both LSTM or neither (an LSTM's state is h and c); a bidirectional layer has no single final
+ * of cells carrying the same states (an LSTM's is h and c, the others' h alone: see
+ * {@link CellKind#carriedStates}); a bidirectional layer has no single final
  * state to hand on or start from; and an encoder that reads its previous output has no targets to
  * read while it encodes. All reported at the {@code @DecodesFrom} value.
  */
@@ -67,12 +68,14 @@ public final class EncoderCheck {
                         + " and " + sourceHidden + " in the encoder: the decoder starts from the encoder's state, so"
                         + " give both the same hidden size", encoder.anchor()));
             }
-            boolean lstm = mine.recurrent().cell().value() == Cell.LSTM;
-            boolean sourceLstm = source.recurrent().cell().value() == Cell.LSTM;
-            if (lstm != sourceLstm) {
-                problems.add(new Problem("UnfoldEncoderCell", pair + " is " + mine.recurrent().cell().value()
-                        + " in the decoder and " + source.recurrent().cell().value() + " in the encoder: an LSTM's"
-                        + " state is h and c, so make both LSTM or neither", encoder.anchor()));
+            CellKind cell = mine.recurrent().cellKind();
+            CellKind sourceCell = source.recurrent().cellKind();
+            if (cell != null && sourceCell != null && !cell.carriedStates().equals(sourceCell.carriedStates())) {
+                // name the cell whose state is more than h: the one the other does not match
+                CellKind richer = cell.carriedStates().size() >= sourceCell.carriedStates().size() ? cell : sourceCell;
+                problems.add(new Problem("UnfoldEncoderCell", pair + " is " + cell + " in the decoder and "
+                        + sourceCell + " in the encoder: " + richer.stateInWords() + ", so make both " + richer
+                        + " or neither", encoder.anchor()));
             }
             Recurrence recurrence = source.recurrent().recurrence().value();
             if (recurrence != null && recurrence != Recurrence.HIDDEN) {

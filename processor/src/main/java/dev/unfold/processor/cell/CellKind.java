@@ -1,0 +1,146 @@
+package dev.unfold.processor.cell;
+
+import dev.unfold.Cell;
+import dev.unfold.Recurrence;
+import java.util.List;
+
+/**
+ * What a recurrent cell is, apart from its equations: its gates in PyTorch's order, the states it
+ * carries from step to step, the parameters it adds to the shared W_ih, W_hh and b, the per-step
+ * buffers its BPTT reads back, and what a declaration of it may choose. The planner, the
+ * validators and the emitters ask a {@code CellKind} instead of testing which {@link Cell} a layer
+ * declares, so that a new cell is one subclass here (and, for now, its equations in the two
+ * emitters {@code CellEmitter.of} and {@code BatchCellEmitter.of} choose for it).
+ *
+ * <p>Every cell stacks its gate blocks as the rows of W_ih and W_hh, G·H rows in all, and has one
+ * bias b of G·H values; its first carried state is h_t, the layer's output.
+ */
+public abstract class CellKind {
+    CellKind() {}
+
+    /** The kind of a declared cell; null for null (a value the compiler could not resolve). */
+    public static CellKind of(Cell cell) {
+        if (cell == null) {
+            return null;
+        }
+        return switch (cell) {
+            case SIMPLE -> SimpleCell.INSTANCE;
+            case LSTM -> LstmCell.INSTANCE;
+            case GRU -> GruCell.INSTANCE;
+        };
+    }
+
+    /** The annotation's value that declares this cell, as the runtime's {@code Layer} reports it. */
+    public abstract Cell declared();
+
+    /** The cell's name in messages and comments: SIMPLE, LSTM, GRU. */
+    public final String name() {
+        return declared().name();
+    }
+
+    /** The gate blocks stacked in W_ih and W_hh, in PyTorch's order. */
+    public abstract List<Gate> gates();
+
+    /** G, the number of gate blocks: W_ih, W_hh and b have G·H rows. */
+    public final int gateCount() {
+        return gates().size();
+    }
+
+    /** The gate names in PyTorch's order, for comments: "i, f, g, o". */
+    public final String gateNames() {
+        return String.join(", ", gates().stream().map(Gate::name).toList());
+    }
+
+    /**
+     * Whether the cell has gates of fixed activations (LSTM, GRU) rather than one block through
+     * the declared activation. A gated cell keeps its gate activations per step in a buffer of its
+     * own (G·H per step) and has a constant for G·H; the simple cell works in place in the layer's
+     * states, u_t in the slot of h_t.
+     */
+    public final boolean isGated() {
+        return gates().stream().allMatch(gate -> gate.activation() != null);
+    }
+
+    /** The pre-activation the input projection fills: u (simple cell) or a (stacked gates), for comments. */
+    public final String preactivation() {
+        return isGated() ? "a" : "u";
+    }
+
+    /**
+     * Whether {@code @Recurrent(activation = ...)} applies: only where a block's activation is not
+     * fixed by PyTorch's equations.
+     */
+    public final boolean takesActivation() {
+        return !isGated();
+    }
+
+    /** The fixed activations in words, for the error refusing an activation: "PyTorch's sigmoid gates and tanh cell". */
+    public abstract String fixedActivationsInWords();
+
+    /**
+     * Whether the layer may drop W_hh h_{t−1} and read only the previous output
+     * ({@code recurrence = OUTPUT}, equations.md (8.1)): not where gates read h_{t−1}.
+     */
+    public boolean allows(Recurrence recurrence) {
+        return recurrence != Recurrence.OUTPUT || !isGated();
+    }
+
+    /**
+     * The states the cell carries from one step to the next, h first: what streaming carries
+     * between calls, what {@code saveState} and the batch's per-sequence states lay out one after
+     * another, and what a decoder takes over from its encoder.
+     */
+    public abstract List<CarriedState> carriedStates();
+
+    /** The values of a carried state of a layer of {@code hidden} units: every state is H wide. */
+    public final long stateLength(long hidden) {
+        return carriedStates().size() * hidden;
+    }
+
+    /** "an LSTM's state is h and c", for the error that pairs cells carrying different states. */
+    public final String stateInWords() {
+        String states = String.join(" and ", carriedStates().stream().map(CarriedState::symbol).toList());
+        String article = "AEFHILMNORSX".indexOf(name().charAt(0)) >= 0 ? "an " : "a ";
+        return article + name() + "'s state is " + states;
+    }
+
+    /**
+     * Vectors of H values this cell adds to W_ih, W_hh and b, in PyTorch's order after b (the
+     * GRU's b_hn, which r multiplies and which so cannot merge into b). Initialised as every
+     * recurrent parameter is, from U(−1/√H, 1/√H).
+     */
+    public List<CellParameter> ownParameters() {
+        return List.of();
+    }
+
+    /**
+     * Trainable scalars of one direction of a layer of {@code hidden} units whose stacked weights
+     * have {@code columns} columns in all (W_ih, W_hh, R and W_oh side by side): G·H rows of them,
+     * b's G·H, and the cell's own vectors.
+     */
+    public final long parameterCount(long hidden, long columns) {
+        long rows = gateCount() * hidden;
+        return rows * columns + rows + ownParameters().size() * hidden;
+    }
+
+    /**
+     * Whether the recurrence keeps a per-step product of its own, H values per step: the GRU's
+     * W_hn h_{t−1} + b_hn, which BPTT reads for δr.
+     */
+    public boolean keepsHiddenProducts() {
+        return false;
+    }
+
+    /**
+     * Whether W_hh sees other deltas than W_ih and b (the GRU's, whose n block on the hidden side
+     * is r ⊙ δn), so that BPTT keeps a second buffer of G·H deltas per step.
+     */
+    public boolean separatesHiddenDeltas() {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
