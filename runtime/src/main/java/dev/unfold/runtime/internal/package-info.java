@@ -8,8 +8,9 @@
  * pass ({@link dev.unfold.runtime.internal.StateGradientTrace}), and the pieces several packages
  * use: parameters as tensors, a shuffled order of updates, a little JSON.
  *
- * <p>The types here are public only because generated classes live in the user's packages. They
- * may change in any release without notice, together with the processor that generates the calls
- * to them: do not use them from your own code.
+ * <p>The types here are public only because generated classes, which live in the user's packages,
+ * and the runtime's other packages call them. They may change in any release without notice,
+ * together with the processor that generates the calls to them: do not use them from your own
+ * code.
  */
 package dev.unfold.runtime.internal;
