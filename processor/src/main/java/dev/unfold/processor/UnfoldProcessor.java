@@ -84,8 +84,8 @@ public final class UnfoldProcessor extends AbstractProcessor {
         }
         for (TypeElement type : networks) {
             if (!reader.runtimeOnClasspath()) {
-                reporter.report(new Problem("UnfoldMissingRuntime", RuntimeTypes.SEQUENCE_MODEL.canonicalName() + " is not on the"
-                        + " compile path: add the dev.unfold:unfold-runtime dependency", Anchor.at(type)));
+                reporter.report(new Problem("UnfoldMissingRuntime", RuntimeTypes.SEQUENCE_MODEL.canonicalName()
+                        + " is not on the compile path: add the dev.unfold:unfold-runtime dependency", Anchor.at(type)));
                 continue;
             }
             try {

@@ -72,9 +72,9 @@ public final class Minibatches implements TrainingData {
      */
     private Minibatches(SequenceModel model, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
                         int batchSize) {
-        this.order = new ShuffledUpdates(Batches.checkData(model, xs != null ? xs : tokens,
-                xs != null ? "xs" : "tokens", targets != null ? targets : labels, targets != null ? "targets" : "labels"),
-                batchSize);
+        int sequences = Batches.checkData(model, xs != null ? xs : tokens, xs != null ? "xs" : "tokens",
+                targets != null ? targets : labels, targets != null ? "targets" : "labels");
+        this.order = new ShuffledUpdates(sequences, batchSize);
         this.model = model;
         this.xs = xs;
         this.tokens = tokens;
