@@ -1,7 +1,7 @@
 package dev.unfold.benchmarks;
 
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.Sgd;
+import dev.unfold.runtime.optim.Sgd;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

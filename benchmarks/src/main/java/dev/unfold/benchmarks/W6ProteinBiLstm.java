@@ -1,6 +1,6 @@
 package dev.unfold.benchmarks;
 
-import dev.unfold.runtime.Sgd;
+import dev.unfold.runtime.optim.Sgd;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

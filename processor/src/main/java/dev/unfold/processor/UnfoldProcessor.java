@@ -7,6 +7,7 @@ import dev.unfold.Network;
 import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.DeclarationReader;
 import dev.unfold.processor.declaration.NetworkDeclaration;
+import dev.unfold.processor.declaration.RuntimeTypes;
 import dev.unfold.processor.emit.NetworkEmitter;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.Planner;
@@ -83,8 +84,8 @@ public final class UnfoldProcessor extends AbstractProcessor {
         }
         for (TypeElement type : networks) {
             if (!reader.runtimeOnClasspath()) {
-                reporter.report(new Problem("UnfoldMissingRuntime", "dev.unfold.runtime.SequenceModel is not on the"
-                        + " compile path: add the dev.unfold:unfold-runtime dependency", Anchor.at(type)));
+                reporter.report(new Problem("UnfoldMissingRuntime", RuntimeTypes.SEQUENCE_MODEL.canonicalName()
+                        + " is not on the compile path: add the dev.unfold:unfold-runtime dependency", Anchor.at(type)));
                 continue;
             }
             try {

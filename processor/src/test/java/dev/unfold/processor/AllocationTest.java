@@ -2,10 +2,10 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.unfold.runtime.Adam;
-import dev.unfold.runtime.Clipping;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.Sgd;
+import dev.unfold.runtime.optim.Adam;
+import dev.unfold.runtime.optim.Clipping;
+import dev.unfold.runtime.optim.Sgd;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Random;
@@ -211,7 +211,7 @@ class AllocationTest {
     @EachCompiler
     void generationAllocatesNothing(TestCompiler compiler) {
         SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
-        dev.unfold.runtime.Generator generator = new dev.unfold.runtime.Generator(language);
+        dev.unfold.runtime.seq2seq.Generator generator = new dev.unfold.runtime.seq2seq.Generator(language);
         int[] prompt = {1, 2, 3};
         int[] into = new int[20];
         java.util.SplittableRandom random = new java.util.SplittableRandom(4);
@@ -220,7 +220,7 @@ class AllocationTest {
         assertNoAllocation(i -> generator.beamSearch(prompt, 8, 7, 3, into));
 
         // an encoder and a decoder: teacher-forced updates, and decoding from the encoded source
-        dev.unfold.runtime.EncoderDecoder pair = new dev.unfold.runtime.EncoderDecoder(language,
+        dev.unfold.runtime.seq2seq.EncoderDecoder pair = new dev.unfold.runtime.seq2seq.EncoderDecoder(language,
                 TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 2));
         int[][] sources = {random.ints(9, 0, 30).toArray(), random.ints(4, 0, 30).toArray()};
         int[] inputs = random.ints(7, 0, 30).toArray();
@@ -248,14 +248,14 @@ class AllocationTest {
         for (int s = 0; s < labels.length; s++) {
             labels[s] = new int[] {random.nextInt(4)};
         }
-        dev.unfold.runtime.Minibatches batches = dev.unfold.runtime.Minibatches.of(gated, xs, labels, 4);
+        dev.unfold.runtime.data.Minibatches batches = dev.unfold.runtime.data.Minibatches.of(gated, xs, labels, 4);
         batches.startEpoch(3);
         assertNoAllocation(i -> batches.backward(i % batches.updates()));
 
         // a stream of 95 steps in chunks of 9: ten whole chunks, then one of 5
         SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         int[] text = random.ints(96, 0, 30).toArray();
-        dev.unfold.runtime.StreamChunks chunks = dev.unfold.runtime.StreamChunks.nextToken(language, text, 9);
+        dev.unfold.runtime.data.StreamChunks chunks = dev.unfold.runtime.data.StreamChunks.nextToken(language, text, 9);
         chunks.startEpoch(0);
         assertNoAllocation(i -> chunks.backward(i % chunks.updates()));
 
@@ -267,7 +267,7 @@ class AllocationTest {
             repeatedXs[s] = xs[s % xs.length];
             repeatedLabels[s] = labels[s % labels.length];
         }
-        dev.unfold.runtime.Minibatches more = dev.unfold.runtime.Minibatches.of(gated, repeatedXs, repeatedLabels, 4);
+        dev.unfold.runtime.data.Minibatches more = dev.unfold.runtime.data.Minibatches.of(gated, repeatedXs, repeatedLabels, 4);
         long few = Long.MAX_VALUE;
         long many = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {
@@ -277,12 +277,12 @@ class AllocationTest {
         assertEquals(few, many, "bytes an epoch allocates with 4 updates and with 35");
     }
 
-    private static long allocatedByAnEpoch(SequenceModel net, dev.unfold.runtime.TrainingData data)
+    private static long allocatedByAnEpoch(SequenceModel net, dev.unfold.runtime.train.TrainingData data)
             throws java.io.IOException {
-        dev.unfold.runtime.Trainer trainer = new dev.unfold.runtime.Trainer(net, new Sgd(net.parameters(), 0.001))
+        dev.unfold.runtime.train.Trainer trainer = new dev.unfold.runtime.train.Trainer(net, new Sgd(net.parameters(), 0.001))
                 .epochs(1)
                 .clipNorm(1)
-                .schedule(dev.unfold.runtime.LearningRateSchedule.cosine(0.001, 0.0001, 100))
+                .schedule(dev.unfold.runtime.optim.LearningRateSchedule.cosine(0.001, 0.0001, 100))
                 .listener(new dev.unfold.runtime.diagnostics.GradientMonitor(net.parameters()));
         long before = THREADS.getCurrentThreadAllocatedBytes();
         trainer.fit(data);

@@ -176,8 +176,8 @@ class ContextTest {
         }
         double[] expected = net.parameters().get("lstm.weight_context").gradient().data.clone();
         net.parameters().zeroGradients();
-        dev.unfold.runtime.ContextSequences data =
-                dev.unfold.runtime.ContextSequences.teacherForced(net, contexts, captions, 4, 5, 4);
+        dev.unfold.runtime.data.ContextSequences data =
+                dev.unfold.runtime.data.ContextSequences.teacherForced(net, contexts, captions, 4, 5, 4);
         data.startEpoch(3);
         double batched = 0;
         for (int update = 0; update < data.updates(); update++) {

@@ -6,9 +6,9 @@ import static dev.unfold.processor.PyTorchParityTest.ints;
 import static dev.unfold.processor.PyTorchParityTest.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.unfold.runtime.EncoderDecoder;
-import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.io.SafeTensors;
+import dev.unfold.runtime.seq2seq.EncoderDecoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

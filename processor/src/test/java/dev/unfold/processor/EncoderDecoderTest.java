@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.runtime.EncoderDecoder;
-import dev.unfold.runtime.Generator;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.seq2seq.EncoderDecoder;
+import dev.unfold.runtime.seq2seq.Generator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -314,8 +314,8 @@ class EncoderDecoderTest {
         assertTrue(Math.abs(sampledAlone - alone) > 1e-6, "scheduled sampling changed what the decoders read");
 
         model.parameters().zeroGradients();
-        dev.unfold.runtime.SequencePairs pairs =
-                dev.unfold.runtime.SequencePairs.of(model, sources, decoders, targets, 0, 0, 4);
+        dev.unfold.runtime.seq2seq.SequencePairs pairs =
+                dev.unfold.runtime.seq2seq.SequencePairs.of(model, sources, decoders, targets, 0, 0, 4);
         pairs.startEpoch(5);
         double batched = 0;
         for (int update = 0; update < pairs.updates(); update++) {

@@ -285,7 +285,7 @@ class FeedbackTest {
     @EachCompiler
     void teacherForcingTeachesItToWriteASineWaveRunningFree(TestCompiler compiler) {
         SequenceModel net = network(compiler, "SineWriter");
-        dev.unfold.runtime.Adam adam = new dev.unfold.runtime.Adam(net.parameters(), 0.01);
+        dev.unfold.runtime.optim.Adam adam = new dev.unfold.runtime.optim.Adam(net.parameters(), 0.01);
         Random random = new Random(11);
         int steps = 40;
         double[][] xs = new double[steps][2];

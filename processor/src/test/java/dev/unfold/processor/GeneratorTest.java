@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.runtime.Generator;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.seq2seq.Generator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

@@ -3,8 +3,8 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.runtime.SafeTensors;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.TruncatedBptt;
+import dev.unfold.runtime.train.TruncatedBptt;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

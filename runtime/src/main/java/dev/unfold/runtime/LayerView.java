@@ -2,6 +2,7 @@ package dev.unfold.runtime;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.runtime.internal.Checks;
 import java.util.Objects;
 
 /** The plain {@link Layer}: what the declaration said, and the layer's slice of the parameters. */

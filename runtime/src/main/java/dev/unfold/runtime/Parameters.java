@@ -1,18 +1,18 @@
 package dev.unfold.runtime;
 
+import dev.unfold.runtime.internal.Checks;
+import dev.unfold.runtime.internal.ParameterTensors;
+import dev.unfold.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /** A network's parameters by name, in a fixed order (layers in declaration order, then the output). */
 public final class Parameters implements Iterable<Parameter> {
@@ -97,79 +97,21 @@ public final class Parameters implements Iterable<Parameter> {
         Map<String, String> metadata = new LinkedHashMap<>(); // ordered: the same values give the same bytes
         metadata.put("format", "pt");
         metadata.put("producer", "Unfold");
-        SafeTensors.write(file, tensors(), metadata);
-    }
-
-    /** Copies of the values as tensors of PyTorch's shapes, by name, in order. */
-    Map<String, SafeTensors.Tensor> tensors() {
-        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-        for (Parameter parameter : ordered) {
-            long[] shape = Arrays.stream(parameter.shape()).asLongStream().toArray();
-            tensors.put(parameter.name(), new SafeTensors.Tensor(shape, parameter.value().data.clone()));
-        }
-        return tensors;
+        SafeTensors.write(file, ParameterTensors.of(this), metadata);
     }
 
     /**
-     * Reads every value from a safetensors file written by {@link #save} or by PyTorch (see
-     * {@link PyTorchNames} for the names it accepts). All or nothing: a missing tensor, a tensor of
-     * the wrong shape, a tensor the network has no place for, or a corrupt file is an error, and the
-     * values are left as they were.
+     * Reads every value from a safetensors file written by {@link #save} or by PyTorch (the package
+     * {@link dev.unfold.runtime.io} lists the PyTorch names it accepts). All or nothing: a missing
+     * tensor, a tensor of the wrong shape, a tensor the network has no place for, or a corrupt file is
+     * an error, and the values are left as they were.
      *
      * @throws IOException if the file cannot be read or is not a valid safetensors file
      * @throws IllegalArgumentException if its tensors do not fit these parameters
      */
     public void load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        load(SafeTensors.read(file), file.toString());
-    }
-
-    /**
-     * {@link #load(Path)} from tensors already read, {@code source} naming where they came from in
-     * errors. All or nothing, as there.
-     */
-    void load(Map<String, SafeTensors.Tensor> tensors, String source) {
-        set(fitting(tensors, source));
-    }
-
-    /**
-     * The values {@code tensors} hold for these parameters, indexed like them, checked and not yet
-     * set: the first half of {@link #load}, for a caller that checks more before it changes anything.
-     */
-    double[][] fitting(Map<String, SafeTensors.Tensor> tensors, String source) {
-        Set<String> names = byName.keySet();
-        Set<String> used = new HashSet<>();
-        double[][] values = new double[ordered.size()][];
-        for (int p = 0; p < ordered.size(); p++) {
-            Parameter parameter = ordered.get(p);
-            SafeTensors.Tensor own = tensors.get(parameter.name());
-            if (own != null) {
-                ParameterShapes.require(parameter, parameter.name(), own);
-                used.add(parameter.name());
-                values[p] = own.values();
-            } else {
-                values[p] = PyTorchNames.assemble(parameter, names, tensors, used);
-            }
-            if (values[p] == null) {
-                List<String> pytorch = PyTorchNames.sourcesOf(parameter.name());
-                throw new IllegalArgumentException(source + " has no tensor " + parameter.name()
-                        + (pytorch.isEmpty() ? "" : " (nor PyTorch's " + String.join(" and ", pytorch) + ")"));
-            }
-        }
-        Set<String> unused = new TreeSet<>(tensors.keySet());
-        unused.removeAll(used);
-        if (!unused.isEmpty()) {
-            throw new IllegalArgumentException(source + " has tensors this network has no place for: " + unused
-                    + "; its parameters are " + names);
-        }
-        return values;
-    }
-
-    /** Copies {@code values}, as {@link #fitting} returned them, into the parameters. */
-    void set(double[][] values) {
-        for (int p = 0; p < ordered.size(); p++) {
-            System.arraycopy(values[p], 0, ordered.get(p).value().data, 0, values[p].length);
-        }
+        ParameterTensors.set(this, ParameterTensors.fitting(this, SafeTensors.read(file), file.toString()));
     }
 
     /** Number of tensors. */

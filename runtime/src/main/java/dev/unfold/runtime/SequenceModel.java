@@ -1,6 +1,8 @@
 package dev.unfold.runtime;
 
 import dev.unfold.Mapping;
+import dev.unfold.runtime.internal.Batches;
+import dev.unfold.runtime.train.TruncatedBptt;
 import java.util.List;
 
 /**
@@ -112,7 +114,7 @@ public interface SequenceModel {
     /**
      * {@link #forward(double[][], double[][])} for a batch: ys[b] receives the predictions for
      * xs[b]. The generated network runs the batch as one pass with the batch as the innermost
-     * dimension (see {@link BatchKernels}), reading each weight once per step for all sequences.
+     * dimension, reading each weight once per step for all sequences.
      * Sequences may differ in length: each is masked past its end, so it gets the rows it would get
      * alone (ys[b] has one row per step of xs[b], or one row for many-to-one).
      */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.unfold.runtime.optim.Sgd;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

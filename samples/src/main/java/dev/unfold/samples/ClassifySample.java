@@ -1,16 +1,16 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.Adam;
-import dev.unfold.runtime.EpochReport;
-import dev.unfold.runtime.LearningRateSchedule;
-import dev.unfold.runtime.Minibatches;
-import dev.unfold.runtime.Optimizer;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.Sgd;
-import dev.unfold.runtime.Trainer;
-import dev.unfold.runtime.TrainingListener;
-import dev.unfold.runtime.TrainingResult;
+import dev.unfold.runtime.data.Minibatches;
+import dev.unfold.runtime.optim.Adam;
+import dev.unfold.runtime.optim.LearningRateSchedule;
+import dev.unfold.runtime.optim.Optimizer;
+import dev.unfold.runtime.optim.Sgd;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.Trainer;
+import dev.unfold.runtime.train.TrainingListener;
+import dev.unfold.runtime.train.TrainingResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.Adam;
-import dev.unfold.runtime.Clipping;
+import dev.unfold.runtime.optim.Adam;
+import dev.unfold.runtime.optim.Clipping;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Random;

@@ -1,8 +1,8 @@
 package dev.unfold.samples;
 
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.Sgd;
-import dev.unfold.runtime.Windows;
+import dev.unfold.runtime.data.Windows;
+import dev.unfold.runtime.optim.Sgd;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;

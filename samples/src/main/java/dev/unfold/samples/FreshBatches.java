@@ -2,7 +2,7 @@ package dev.unfold.samples;
 
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.TrainingData;
+import dev.unfold.runtime.train.TrainingData;
 import java.util.Random;
 
 /**

@@ -1,10 +1,10 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.Sgd;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.Trainer;
 import dev.unfold.runtime.diagnostics.GradientMonitor;
 import dev.unfold.runtime.diagnostics.GradientReport;
+import dev.unfold.runtime.optim.Sgd;
+import dev.unfold.runtime.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.AtomicFile;
+import dev.unfold.runtime.io.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

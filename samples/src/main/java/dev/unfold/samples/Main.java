@@ -1,15 +1,15 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.Trainer;
+import dev.unfold.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Unfold's sample programs: worked examples, trained and answered on the command line. */
 @Command(name = "unfold",

@@ -1,11 +1,11 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.Optimizer;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.Sgd;
-import dev.unfold.runtime.Trainer;
-import dev.unfold.runtime.TrainingDivergedException;
-import dev.unfold.runtime.TrainingListener;
+import dev.unfold.runtime.optim.Optimizer;
+import dev.unfold.runtime.optim.Sgd;
+import dev.unfold.runtime.train.Trainer;
+import dev.unfold.runtime.train.TrainingDivergedException;
+import dev.unfold.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.AtomicFile;
-import dev.unfold.runtime.Trainer;
+import dev.unfold.runtime.io.AtomicFile;
+import dev.unfold.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

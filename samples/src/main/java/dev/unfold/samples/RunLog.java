@@ -1,8 +1,8 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.AtomicFile;
-import dev.unfold.runtime.EpochReport;
-import dev.unfold.runtime.TrainingListener;
+import dev.unfold.runtime.io.AtomicFile;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,14 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.Adam;
-import dev.unfold.runtime.ConsoleProgress;
-import dev.unfold.runtime.EncoderDecoder;
-import dev.unfold.runtime.EpochReport;
-import dev.unfold.runtime.Generator;
-import dev.unfold.runtime.LearningRateSchedule;
-import dev.unfold.runtime.SequencePairs;
-import dev.unfold.runtime.Trainer;
-import dev.unfold.runtime.TrainingListener;
+import dev.unfold.runtime.optim.Adam;
+import dev.unfold.runtime.optim.LearningRateSchedule;
+import dev.unfold.runtime.seq2seq.EncoderDecoder;
+import dev.unfold.runtime.seq2seq.Generator;
+import dev.unfold.runtime.seq2seq.SequencePairs;
+import dev.unfold.runtime.train.ConsoleProgress;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.Trainer;
+import dev.unfold.runtime.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.runtime.Vocabulary;
+import dev.unfold.runtime.data.Vocabulary;
 import org.junit.jupiter.api.Test;
 
 class CorpusTest {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unfold.runtime.EpochReport;
-import dev.unfold.runtime.TrainingListener;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

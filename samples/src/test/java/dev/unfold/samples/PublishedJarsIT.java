@@ -34,7 +34,7 @@ class PublishedJarsIT {
     void theLibraryComesWithSourcesAndJavadoc(String module) throws IOException {
         String someClass = switch (module) {
             case "annotations" -> "dev/unfold/Network";
-            case "runtime" -> "dev/unfold/runtime/Trainer";
+            case "runtime" -> "dev/unfold/runtime/train/Trainer";
             default -> "dev/unfold/processor/UnfoldProcessor";
         };
         try (JarFile sources = new JarFile(jar(module, "-sources").toFile())) {

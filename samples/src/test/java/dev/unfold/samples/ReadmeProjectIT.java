@@ -134,6 +134,10 @@ class ReadmeProjectIT {
                 package com.example;
 
                 import dev.unfold.runtime.*;
+                import dev.unfold.runtime.data.Minibatches;
+                import dev.unfold.runtime.optim.Adam;
+                import dev.unfold.runtime.train.ConsoleProgress;
+                import dev.unfold.runtime.train.Trainer;
                 import java.util.Locale;
                 import java.util.Random;
 

@@ -42,8 +42,8 @@ import javax.lang.model.util.Types;
  * looks at {@code javax.lang.model}; it records what it finds and judges nothing.
  */
 public final class DeclarationReader {
-    public static final String SEQUENCE_MODEL = "dev.unfold.runtime.SequenceModel";
-    public static final String LAYER = "dev.unfold.runtime.Layer";
+    private static final String SEQUENCE_MODEL = RuntimeTypes.SEQUENCE_MODEL.canonicalName();
+    private static final String LAYER = RuntimeTypes.LAYER.canonicalName();
 
     private final Elements elements;
     private final Types types;

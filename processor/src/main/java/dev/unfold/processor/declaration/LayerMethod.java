@@ -17,7 +17,7 @@ import java.util.List;
  * @param parameterCount how many parameters the method declares (a layer takes none)
  * @param isGeneric whether the method declares type parameters
  * @param isAbstract whether the method has no body
- * @param returnsLayer whether the method returns {@code dev.unfold.runtime.Layer}
+ * @param returnsLayer whether the method returns the runtime's {@link RuntimeTypes#LAYER Layer}
  * @param returnType the declared return type, for messages
  * @param namesakes the inherited methods (of SequenceModel, Object or another superinterface) with
  *     the same name and no parameters, which a layer accessor of this name would override

@@ -14,7 +14,7 @@ import java.util.List;
  * @param kind what kind of type carries the annotation
  * @param isGeneric whether the type declares type parameters
  * @param isPrivate whether the type, or a type enclosing it, is private
- * @param extendsSequenceModel whether it is a {@code dev.unfold.runtime.SequenceModel}
+ * @param extendsSequenceModel whether it is a {@link RuntimeTypes#SEQUENCE_MODEL SequenceModel}
  * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
  *     declaration order
  * @param otherAbstractMethods abstract methods that are neither layers nor {@code SequenceModel}'s

@@ -1,5 +1,7 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+
 import com.palantir.javapoet.CodeBlock;
 import dev.unfold.Activation;
 import java.util.Locale;
@@ -14,9 +16,9 @@ final class ActivationCode {
     /** σ(u) for an expression {@code u}. */
     static CodeBlock apply(Activation activation, String u) {
         return switch (activation) {
-            case TANH -> CodeBlock.of("$T.tanh($L)", NetworkEmitter.ACTIVATIONS, u);
+            case TANH -> CodeBlock.of("$T.tanh($L)", ACTIVATIONS, u);
             case RELU -> CodeBlock.of("$T.max(0.0, $L)", Math.class, u);
-            case SIGMOID -> CodeBlock.of("$T.sigmoid($L)", NetworkEmitter.ACTIVATIONS, u);
+            case SIGMOID -> CodeBlock.of("$T.sigmoid($L)", ACTIVATIONS, u);
             case IDENTITY -> CodeBlock.of("$L", u);
         };
     }

@@ -1,6 +1,7 @@
 package dev.unfold.processor.emit;
 
-import com.palantir.javapoet.ClassName;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
+
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.BatchPlan;
@@ -25,8 +26,6 @@ import java.util.Arrays;
  * only later held steps, whose δ is cleared too, so it needs no clearing of its own.
  */
 abstract class BatchCellEmitter extends CellEmitter {
-    static final ClassName BATCH_KERNELS = ClassName.get(NetworkEmitter.RUNTIME, "BatchKernels");
-
     final DirectionPlan.Batch batch;
     final LayerPlan.Batch layerBatch;
     final BatchPlan network;

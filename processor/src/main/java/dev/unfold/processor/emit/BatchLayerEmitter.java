@@ -1,6 +1,6 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
 import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
 import static javax.lang.model.element.Modifier.PRIVATE;
 

@@ -1,5 +1,8 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
+
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.LstmCell;
@@ -103,7 +106,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .addStatement("double f = forgetGate[b]")
                 .addStatement("double g = candidate[b]")
                 .addStatement("double o = outputGate[b]")
-                .addStatement("double tanhC = $T.tanh(c[b])", NetworkEmitter.ACTIVATIONS)
+                .addStatement("double tanhC = $T.tanh(c[b])", ACTIVATIONS)
                 .add("// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L   (equations.md (4.5))\n", "{" + laterStep() + "}")
                 .addStatement("double dh = above[b] + dhLater[b]")
                 .add("// δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_$L ⊙ δc_$L   (equations.md (4.6))\n", "{" + laterStep() + "}",

@@ -1,10 +1,12 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCHES;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -26,9 +28,6 @@ import java.util.List;
  * it the layers hold a zero state and the loss counts nothing (see {@link BatchCellEmitter}).
  */
 final class BatchNetworkEmitter {
-    private static final ClassName BATCH_KERNELS = BatchCellEmitter.BATCH_KERNELS;
-    static final ClassName BATCHES = ClassName.get(NetworkEmitter.RUNTIME, "Batches");
-
     /** A private method of the batched pass over {@code steps} steps of {@code lanes} lanes. */
     static MethodSpec.Builder batchMethod(String name, String javadoc) {
         return MethodSpec.methodBuilder(name)
@@ -104,7 +103,7 @@ final class BatchNetworkEmitter {
     }
 
     private static Buffer perStep(String name, String width, String doc) {
-        return new Buffer(name, CodeBlock.of("$T.bufferLength($N, $N)", NetworkEmitter.CHECKS, "batchSteps", width), doc);
+        return new Buffer(name, CodeBlock.of("$T.bufferLength($N, $N)", CHECKS, "batchSteps", width), doc);
     }
 
     private static Buffer fixed(String name, String rows, String doc) {
@@ -401,7 +400,7 @@ final class BatchNetworkEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc("The dense input rows at the size of the other batch buffers; token input never needs them.\n")
                 .beginControlFlow("if ($N == null)", batch.inputs())
-                .addStatement("$N = new double[$T.bufferLength($N, $N)][$N]", batch.inputs(), NetworkEmitter.CHECKS,
+                .addStatement("$N = new double[$T.bufferLength($N, $N)][$N]", batch.inputs(), CHECKS,
                         batch.steps(), NetworkPlan.INPUT_CONSTANT, batch.lanes())
                 .endControlFlow()
                 .build();

@@ -1,6 +1,8 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
@@ -113,10 +115,10 @@ final class BatchOutputEmitter {
                     .addStatement("y[k] = $N[row + k][b]", batch.logits())
                     .endControlFlow();
             case BINARY_CROSS_ENTROPY -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[row + k][b])", NetworkEmitter.ACTIVATIONS, batch.logits())
+                    .addStatement("y[k] = $T.sigmoid($N[row + k][b])", ACTIVATIONS, batch.logits())
                     .endControlFlow();
             case CROSS_ENTROPY -> code.add(gatherColumn())
-                    .addStatement("$T.softmax($N, 0, $N, y, 0)", NetworkEmitter.KERNELS, batch.column(),
+                    .addStatement("$T.softmax($N, 0, $N, y, 0)", KERNELS, batch.column(),
                             output.sizeConstant());
         }
         code.endControlFlow();

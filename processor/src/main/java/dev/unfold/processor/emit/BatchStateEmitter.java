@@ -1,6 +1,7 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.emit.BatchCellEmitter.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCHES;
+import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -83,7 +84,7 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.of("$T.initialStateCount($N, batch);\n", BatchNetworkEmitter.BATCHES, INITIAL_STATE_COUNT);
+        return CodeBlock.of("$T.initialStateCount($N, batch);\n", BATCHES, INITIAL_STATE_COUNT);
     }
 
     /** What a batched call notes once it runs: the batch whose states finalStates and initialStateGradients read. */
@@ -135,7 +136,7 @@ final class BatchStateEmitter {
                 .addStatement("$N = 0", INITIAL_STATE_COUNT)
                 .addStatement("return")
                 .endControlFlow()
-                .addStatement("$T.initialStates(states, $L)", BatchNetworkEmitter.BATCHES, stateSize)
+                .addStatement("$T.initialStates(states, $L)", BATCHES, stateSize)
                 .beginControlFlow("if ($N.length < states.length)", INITIAL_STATES)
                 .addStatement("$N = new double[states.length][$L]", INITIAL_STATES, stateSize)
                 .endControlFlow()
@@ -150,7 +151,7 @@ final class BatchStateEmitter {
     private MethodSpec initialStateGradients() {
         MethodSpec.Builder method = NetworkEmitter.override("initialStateGradients", TypeName.VOID)
                 .addParameter(double[][].class, "into")
-                .addStatement("$T.states($S, into, $N, $L)", BatchNetworkEmitter.BATCHES, "into", SEQUENCES, stateSize);
+                .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
             int at = offsets[layer.index()];
             for (StatePlan state : layer.carriedStates()) {
@@ -166,7 +167,7 @@ final class BatchStateEmitter {
     private MethodSpec finalStates() {
         MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
                 .addParameter(double[][].class, "into")
-                .addStatement("$T.states($S, into, $N, $L)", BatchNetworkEmitter.BATCHES, "into", SEQUENCES, stateSize);
+                .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
             int at = offsets[layer.index()];
             for (StatePlan state : layer.carriedStates()) {

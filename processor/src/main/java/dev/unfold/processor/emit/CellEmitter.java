@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -203,7 +204,7 @@ abstract class CellEmitter {
         }
         return CodeBlock.builder()
                 .add("// W_hh by columns for the plain loops, whose steps then add whole columns\n")
-                .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
+                .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", KERNELS,
                         direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
                         direction.weightHhCopied(), direction.weightHhColumns())
                 .build();
@@ -215,7 +216,7 @@ abstract class CellEmitter {
             return CodeBlock.of("");
         }
         return CodeBlock.builder()
-                .addStatement("$T.addMatrixVector($N, $N, $N, previous, $N, $N)", NetworkEmitter.KERNELS,
+                .addStatement("$T.addMatrixVector($N, $N, $N, previous, $N, $N)", KERNELS,
                         direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(), direction.sums(),
                         layer.gateRowsConstant())
                 .build();
@@ -242,7 +243,7 @@ abstract class CellEmitter {
         }
         return CodeBlock.builder()
                 .add("// W_hh by rows, so that each step adds whole rows, which the JIT vectorises\n")
-                .addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHh().valueField(),
+                .addStatement("$T.rows($N, $N, $N, $N)", KERNELS, direction.weightHh().valueField(),
                         layer.gateRowsConstant(), layer.hiddenConstant(), direction.weightHhRows())
                 .build();
     }
@@ -254,7 +255,7 @@ abstract class CellEmitter {
         }
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("$T.addScaled($N[$N + m], $N[m], $N, $N)", NetworkEmitter.KERNELS, direction.hiddenDeltas(),
+                .addStatement("$T.addScaled($N[$N + m], $N[m], $N, $N)", KERNELS, direction.hiddenDeltas(),
                         deltaRow, direction.weightHhRows(), direction.dhNext(), layer.hiddenConstant())
                 .endControlFlow()
                 .build();

@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.STATIC;
@@ -86,7 +87,7 @@ final class ContextEmitter {
     private MethodSpec setContext() {
         return NetworkEmitter.override("setContext", com.palantir.javapoet.TypeName.VOID)
                 .addParameter(double[].class, "x")
-                .addStatement("$T.context(x, $N)", NetworkEmitter.CHECKS, NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$T.context(x, $N)", CHECKS, NetworkPlan.CONTEXT_CONSTANT)
                 .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, NetworkPlan.CONTEXT_FIELD,
                         NetworkPlan.CONTEXT_CONSTANT)
                 .build();
@@ -96,7 +97,7 @@ final class ContextEmitter {
     private MethodSpec setContexts() {
         return NetworkEmitter.override("setContexts", com.palantir.javapoet.TypeName.VOID)
                 .addParameter(double[][].class, "contexts")
-                .addStatement("$T.contexts(contexts, $N)", NetworkEmitter.CHECKS, NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$T.contexts(contexts, $N)", CHECKS, NetworkPlan.CONTEXT_CONSTANT)
                 .beginControlFlow("if ($N.length < contexts.length)", NetworkPlan.BATCH_CONTEXTS)
                 .addStatement("$N = new double[contexts.length][$N]", NetworkPlan.BATCH_CONTEXTS,
                         NetworkPlan.CONTEXT_CONSTANT)

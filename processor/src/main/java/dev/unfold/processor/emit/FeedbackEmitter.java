@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
@@ -95,15 +96,15 @@ final class FeedbackEmitter {
         String step;
         if (input == Input.DENSE) {
             method.addParameter(double[][].class, "xs")
-                    .addStatement("int steps = $T.sequence(xs, $N)", NetworkEmitter.CHECKS, NetworkPlan.INPUT_CONSTANT);
+                    .addStatement("int steps = $T.sequence(xs, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT);
             step = "step(xs[t], ys[t])";
         } else {
             method.addParameter(int[].class, "tokens")
-                    .addStatement("int steps = $T.tokens(tokens, $N)", NetworkEmitter.CHECKS, NetworkPlan.INPUT_CONSTANT);
+                    .addStatement("int steps = $T.tokens(tokens, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT);
             step = "step(tokens[t], ys[t])";
         }
         return method.addParameter(double[][].class, "ys")
-                .addStatement("$T.outputs(ys, steps, $N)", NetworkEmitter.CHECKS, output)
+                .addStatement("$T.outputs(ys, steps, $N)", CHECKS, output)
                 .addComment("running free, step t reads ŷ_{t−1}, which exists only once step t − 1 is through: step by step")
                 .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
                 .addComment("from zero, leaving the state that streaming carries as it was")

@@ -1,5 +1,7 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.GruCell;
@@ -44,9 +46,9 @@ final class GruCellEmitter extends CellEmitter {
                 .addStatement("$T.arraycopy($N, 0, $N, gate, 2 * $N)", System.class, sums, gates, hidden)
                 .addStatement("$T.arraycopy($N, 2 * $N, $N, product, $N)", System.class, sums, hidden, hn, hidden)
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("double r = $T.sigmoid($N[gate + k])", NetworkEmitter.ACTIVATIONS, gates)
-                .addStatement("double z = $T.sigmoid($N[gate + $N + k])", NetworkEmitter.ACTIVATIONS, gates, hidden)
-                .addStatement("double n = $T.tanh($N[gate + 2 * $N + k] + r * $N[product + k])", NetworkEmitter.ACTIVATIONS, gates,
+                .addStatement("double r = $T.sigmoid($N[gate + k])", ACTIVATIONS, gates)
+                .addStatement("double z = $T.sigmoid($N[gate + $N + k])", ACTIVATIONS, gates, hidden)
+                .addStatement("double n = $T.tanh($N[gate + 2 * $N + k] + r * $N[product + k])", ACTIVATIONS, gates,
                         hidden, hn)
                 .add("// keep the activations for BPTT\n")
                 .addStatement("$N[gate + k] = r", gates)

@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -133,7 +134,7 @@ final class LayerEmitter {
             }
             code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, projectionBias(direction),
                             direction.sums(), layer.gateRowsConstant())
-                    .addStatement("$T.addMatrixVector($N, $N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
+                    .addStatement("$T.addMatrixVector($N, $N, $N, $L, $N, $N)", KERNELS,
                             direction.weightIh().valueField(), direction.weightIhColumns(), input, offset,
                             direction.sums(), layer.gateRowsConstant())
                     .addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, direction.sums(),
@@ -147,7 +148,7 @@ final class LayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// W_ih by columns for the plain loops, whose steps then add whole columns\n");
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
+            code.addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", KERNELS,
                     direction.weightIh().valueField(), layer.gateRowsConstant(), layer.inputConstant(),
                     direction.weightIhCopied(), direction.weightIhColumns());
         }
@@ -273,7 +274,7 @@ final class LayerEmitter {
             } else {
                 code.addStatement("$N[m] += d", direction.bias().gradientField());
             }
-            code.addStatement("$T.addScaled(d, $N, $N[m], $N)", NetworkEmitter.KERNELS, direction.sums(),
+            code.addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, direction.sums(),
                             direction.weightHhGradientRows(), layer.hiddenConstant())
                     .endControlFlow();
             code.add(cell.cellParameterGradients());
@@ -281,7 +282,7 @@ final class LayerEmitter {
         code.endControlFlow();
         for (DirectionPlan direction : layer.directions()) {
             if (layer.readsPreviousState()) {
-                code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightHhGradientRows(),
+                code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, direction.weightHhGradientRows(),
                         direction.weightHh().gradientField(), layer.hiddenConstant());
             }
             if (direction.weightContext() != null) {
@@ -313,10 +314,10 @@ final class LayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("double d = $N[row + m]", direction.deltas())
-                    .addStatement("$T.addScaled(d, $N, $N[m], $N)", NetworkEmitter.KERNELS, input,
+                    .addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, input,
                             direction.weightIhGradientRows(), layer.inputConstant());
             if (withInputGradient) {
-                code.addStatement("$T.addScaled(d, $N[m], $N, $N)", NetworkEmitter.KERNELS, direction.weightIhRows(),
+                code.addStatement("$T.addScaled(d, $N[m], $N, $N)", KERNELS, direction.weightIhRows(),
                         layer.inputGradient(), layer.inputConstant());
             }
             code.endControlFlow();
@@ -328,7 +329,7 @@ final class LayerEmitter {
     private CodeBlock addInputGradientRows() {
         CodeBlock.Builder code = CodeBlock.builder();
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, direction.weightIhGradientRows(),
+            code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, direction.weightIhGradientRows(),
                     direction.weightIh().gradientField(), layer.inputConstant());
         }
         return code.build();
@@ -375,7 +376,7 @@ final class LayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// W_ih by rows, so that each row of the input's gradient is one vectorised loop\n");
         for (DirectionPlan direction : layer.directions()) {
-            code.addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, direction.weightIh().valueField(),
+            code.addStatement("$T.rows($N, $N, $N, $N)", KERNELS, direction.weightIh().valueField(),
                     layer.gateRowsConstant(), layer.inputConstant(), direction.weightIhRows());
         }
         code.beginControlFlow("for (int t = 1; t <= steps; t++)")

@@ -1,5 +1,7 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -77,12 +79,12 @@ final class LossEmitter {
                     .addStatement("double o = $N[$L]", logits, k)
                     .addStatement("loss += $T.max(o, 0) - o * y[k] + $T.log1p($T.exp(-$T.abs(o)))",
                             Math.class, Math.class, Math.class, Math.class)
-                    .addStatement("$N[$L] = $T.sigmoid(o) - y[k]", delta, k, NetworkEmitter.ACTIVATIONS)
+                    .addStatement("$N[$L] = $T.sigmoid(o) - y[k]", delta, k, ACTIVATIONS)
                     .endControlFlow();
             case CROSS_ENTROPY -> code
                     .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")
                     .add("// which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))\n")
-                    .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", NetworkEmitter.KERNELS,
+                    .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", KERNELS,
                             logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
                     .addStatement("double targetSum = 0")
                     .beginControlFlow("for (int k = 0; k < $N; k++)", size)
@@ -100,7 +102,7 @@ final class LossEmitter {
     static CodeBlock labelLoss(String logits, String delta, String offset, String size) {
         return CodeBlock.builder()
                 .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))\n")
-                .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", NetworkEmitter.KERNELS,
+                .addStatement("double logSumExp = $T.softmax($N, $L, $N, $N, $L)", KERNELS,
                         logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
                 .addStatement("loss += logSumExp - $N[$L]", logits, at(offset, "label"))
                 .addStatement("$N[$L] -= 1", delta, at(offset, "label"))

@@ -1,5 +1,7 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.LstmCell;
@@ -50,10 +52,10 @@ final class LstmCellEmitter extends CellEmitter {
                         previousState())
                 .add(addRecurrentProductToGates())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("double i = $T.sigmoid($N[gate + k])", NetworkEmitter.ACTIVATIONS, gates)
-                .addStatement("double f = $T.sigmoid($N[gate + $N + k])", NetworkEmitter.ACTIVATIONS, gates, hidden)
-                .addStatement("double g = $T.tanh($N[gate + 2 * $N + k])", NetworkEmitter.ACTIVATIONS, gates, hidden)
-                .addStatement("double o = $T.sigmoid($N[gate + 3 * $N + k])", NetworkEmitter.ACTIVATIONS, gates, hidden)
+                .addStatement("double i = $T.sigmoid($N[gate + k])", ACTIVATIONS, gates)
+                .addStatement("double f = $T.sigmoid($N[gate + $N + k])", ACTIVATIONS, gates, hidden)
+                .addStatement("double g = $T.tanh($N[gate + 2 * $N + k])", ACTIVATIONS, gates, hidden)
+                .addStatement("double o = $T.sigmoid($N[gate + 3 * $N + k])", ACTIVATIONS, gates, hidden)
                 .add("// keep the activations for BPTT\n")
                 .addStatement("$N[gate + k] = i", gates)
                 .addStatement("$N[gate + $N + k] = f", gates, hidden)
@@ -62,7 +64,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add("// c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)\n")
                 .addStatement("double value = f * $N[previousCell + k] + i * g", c)
                 .addStatement("$N[cell + k] = value", c)
-                .addStatement("$N[state + k] = o * $T.tanh(value)", layer.states(), NetworkEmitter.ACTIVATIONS)
+                .addStatement("$N[state + k] = o * $T.tanh(value)", layer.states(), ACTIVATIONS)
                 .endControlFlow()
                 .endControlFlow()
                 .build();
@@ -100,7 +102,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .addStatement("double f = $N[gate + $N + k]", gates, hidden)
                 .addStatement("double g = $N[gate + 2 * $N + k]", gates, hidden)
                 .addStatement("double o = $N[gate + 3 * $N + k]", gates, hidden)
-                .addStatement("double tanhC = $T.tanh($N[cell + k])", NetworkEmitter.ACTIVATIONS, c)
+                .addStatement("double tanhC = $T.tanh($N[cell + k])", ACTIVATIONS, c)
                 .add(gradientAtEveryStep
                         ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_$L   (equations.md (4.5))\n"
                         : "// δh_t = W_hhᵀ δa_$L, plus the output's gradient at the last step\n",

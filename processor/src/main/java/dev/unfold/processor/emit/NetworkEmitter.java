@@ -1,5 +1,11 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
+import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.LAYER;
+import static dev.unfold.processor.declaration.RuntimeTypes.PARAMETER;
+import static dev.unfold.processor.declaration.RuntimeTypes.PARAMETERS;
+import static dev.unfold.processor.declaration.RuntimeTypes.WEIGHT_INIT;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
@@ -31,14 +37,6 @@ import java.util.function.Function;
  * and the public {@code SequenceModel} methods that call the layer, output and loss code in order.
  */
 public final class NetworkEmitter {
-    static final String RUNTIME = "dev.unfold.runtime";
-    static final ClassName ACTIVATIONS = ClassName.get(RUNTIME, "Activations");
-    static final ClassName CHECKS = ClassName.get(RUNTIME, "Checks");
-    static final ClassName KERNELS = ClassName.get(RUNTIME, "Kernels");
-    static final ClassName LAYER = ClassName.get(RUNTIME, "Layer");
-    static final ClassName PARAMETER = ClassName.get(RUNTIME, "Parameter");
-    static final ClassName PARAMETERS = ClassName.get(RUNTIME, "Parameters");
-    static final ClassName WEIGHT_INIT = ClassName.get(RUNTIME, "WeightInit");
 
     /** The two ways a sequence can arrive. */
     enum Input { DENSE, TOKENS }

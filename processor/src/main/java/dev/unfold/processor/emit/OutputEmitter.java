@@ -1,5 +1,7 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
+import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
@@ -106,13 +108,13 @@ final class OutputEmitter {
     private MethodSpec logits() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// V by columns for the plain loops, whose steps then add whole columns\n")
-                .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", NetworkEmitter.KERNELS,
+                .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", KERNELS,
                         output.weight().valueField(), output.sizeConstant(), top.widthConstant(), output.weightCopied(),
                         output.weightColumns());
         beginRows(code, network, true);
         code.addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, output.bias().valueField(), output.scratch(),
                         output.sizeConstant())
-                .addStatement("$T.addMatrixVector($N, $N, $L, $N, $N)", NetworkEmitter.KERNELS,
+                .addStatement("$T.addMatrixVector($N, $N, $L, $N, $N)", KERNELS,
                         output.weight().valueField(), output.weightColumns(), inputArrayAndOffset(), output.scratch(),
                         output.sizeConstant())
                 .addStatement("$T.arraycopy($N, 0, $N, row, $N)", System.class, output.scratch(), output.logits(),
@@ -138,9 +140,9 @@ final class OutputEmitter {
                     output.sizeConstant());
             case BINARY_CROSS_ENTROPY -> code
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[row + k])", NetworkEmitter.ACTIVATIONS, output.logits())
+                    .addStatement("y[k] = $T.sigmoid($N[row + k])", ACTIVATIONS, output.logits())
                     .endControlFlow();
-            case CROSS_ENTROPY -> code.addStatement("$T.softmax($N, row, $N, y, 0)", NetworkEmitter.KERNELS,
+            case CROSS_ENTROPY -> code.addStatement("$T.softmax($N, row, $N, y, 0)", KERNELS,
                     output.logits(), output.sizeConstant());
         }
         endRows(code, network);
@@ -160,7 +162,7 @@ final class OutputEmitter {
     private MethodSpec gradients() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// V by rows, so that each output adds whole rows, which the JIT vectorises\n")
-                .addStatement("$T.rows($N, $N, $N, $N)", NetworkEmitter.KERNELS, output.weight().valueField(),
+                .addStatement("$T.rows($N, $N, $N, $N)", KERNELS, output.weight().valueField(),
                         output.sizeConstant(), top.widthConstant(), output.weightRows());
         beginRows(code, network, true);
         code.addStatement("$T.arraycopy($L, $N, 0, $N)", System.class, inputArrayAndOffset(), output.input(),
@@ -169,15 +171,15 @@ final class OutputEmitter {
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                 .addStatement("double d = $N[row + k]", output.delta())
                 .addStatement("$N[k] += d", output.bias().gradientField())
-                .addStatement("$T.addScaled(d, $N, $N[k], $N)", NetworkEmitter.KERNELS, output.input(),
+                .addStatement("$T.addScaled(d, $N, $N[k], $N)", KERNELS, output.input(),
                         output.weightGradientRows(), top.widthConstant())
-                .addStatement("$T.addScaled(d, $N[k], $N, $N)", NetworkEmitter.KERNELS, output.weightRows(),
+                .addStatement("$T.addScaled(d, $N[k], $N, $N)", KERNELS, output.weightRows(),
                         output.scratch(), top.widthConstant())
                 .endControlFlow()
                 .addStatement("$T.arraycopy($N, 0, $L, $N)", System.class, output.scratch(), inputGradientArrayAndOffset(),
                         top.widthConstant());
         endRows(code, network);
-        code.addStatement("$T.addRowsInto($N, $N, $N)", NetworkEmitter.KERNELS, output.weightGradientRows(),
+        code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, output.weightGradientRows(),
                 output.weight().gradientField(), top.widthConstant());
         return MethodSpec.methodBuilder("outputGradients")
                 .addModifiers(PRIVATE)

@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static dev.unfold.processor.emit.FeedbackEmitter.FED_BACK;
 import static dev.unfold.processor.emit.FeedbackEmitter.FREE_RUN_FED_BACK;
 import static dev.unfold.processor.emit.FeedbackEmitter.FREE_RUN_STATE;
@@ -91,7 +92,7 @@ final class ScheduledSamplingEmitter {
         return NetworkEmitter.override("setScheduledSampling", TypeName.VOID)
                 .addParameter(double.class, "probability")
                 .addParameter(Random.class, "random")
-                .addStatement("$T.sampling(probability, random)", NetworkEmitter.CHECKS)
+                .addStatement("$T.sampling(probability, random)", CHECKS)
                 .addStatement("$N = probability", PROBABILITY)
                 .addStatement("$N = random", RANDOM)
                 .build();

@@ -1,8 +1,8 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.STATE_GRADIENT_TRACE;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -23,7 +23,6 @@ final class StateGradientTraceEmitter {
     static final String TRACING = "stateGradientTracing";
     /** The runtime object the records go to; null until tracing is first turned on. */
     static final String TRACE = "stateGradientTrace";
-    static final ClassName TRACE_TYPE = ClassName.get(NetworkEmitter.RUNTIME, "StateGradientTrace");
 
     private StateGradientTraceEmitter() {}
 
@@ -32,7 +31,7 @@ final class StateGradientTraceEmitter {
                 FieldSpec.builder(boolean.class, TRACING, PRIVATE)
                         .addJavadoc("Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in $N.\n", TRACE)
                         .build(),
-                FieldSpec.builder(TRACE_TYPE, TRACE, PRIVATE)
+                FieldSpec.builder(STATE_GRADIENT_TRACE, TRACE, PRIVATE)
                         .addJavadoc("What the last traced backward pass recorded; null until tracing is turned on.\n")
                         .build());
     }
@@ -42,7 +41,7 @@ final class StateGradientTraceEmitter {
                 NetworkEmitter.override("traceStateGradients", TypeName.VOID)
                         .addParameter(boolean.class, "on")
                         .beginControlFlow("if (on && $N == null)", TRACE)
-                        .addStatement("$N = new $T(layers)", TRACE, TRACE_TYPE)
+                        .addStatement("$N = new $T(layers)", TRACE, STATE_GRADIENT_TRACE)
                         .endControlFlow()
                         .addStatement("$N = on", TRACING)
                         .build(),
@@ -50,19 +49,19 @@ final class StateGradientTraceEmitter {
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
                         .addParameter(double[].class, "into")
-                        .addStatement("$T.traced($N).norms(layer, direction, into)", TRACE_TYPE, TRACE)
+                        .addStatement("$T.traced($N).norms(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
                         .build(),
                 NetworkEmitter.override("cellStateGradientNorms", TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
                         .addParameter(double[].class, "into")
-                        .addStatement("$T.traced($N).cellNorms(layer, direction, into)", TRACE_TYPE, TRACE)
+                        .addStatement("$T.traced($N).cellNorms(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
                         .build(),
                 NetworkEmitter.override("forgetGates", TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
                         .addParameter(double[][].class, "into")
-                        .addStatement("$T.traced($N).forgetGates(layer, direction, into)", TRACE_TYPE, TRACE)
+                        .addStatement("$T.traced($N).forgetGates(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
                         .build());
     }
 
@@ -101,7 +100,7 @@ final class StateGradientTraceEmitter {
 
     /** The batched backward pass refuses while tracing: the trace is one sequence's. */
     static CodeBlock refuseBatch() {
-        return CodeBlock.builder().addStatement("$T.refuseBatch($N)", TRACE_TYPE, TRACING).build();
+        return CodeBlock.builder().addStatement("$T.refuseBatch($N)", STATE_GRADIENT_TRACE, TRACING).build();
     }
 
     private static int slot(LayerPlan layer, DirectionPlan direction) {

@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
@@ -129,7 +130,7 @@ final class StreamingEmitter {
     private MethodSpec finalState() {
         MethodSpec.Builder method = publicOverride("finalState").addParameter(double[].class, "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state($S, into, offset, stateSize())", NetworkEmitter.CHECKS, "into");
+                .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
         int[] at = stateOffsets();
         for (LayerPlan layer : network.layers()) {
             int position = at[layer.index()];
@@ -146,7 +147,7 @@ final class StreamingEmitter {
     private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
         MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(double[].class, "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state($S, into, offset, stateSize())", NetworkEmitter.CHECKS, "into");
+                .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
         int[] at = stateOffsets();
         for (LayerPlan layer : network.layers()) {
             method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", at[layer.index()]));
@@ -193,7 +194,7 @@ final class StreamingEmitter {
     private MethodSpec copyCarried(MethodSpec.Builder method, boolean save) {
         String other = save ? "into" : "from";
         // a restored state is read: a NaN in it would reach every later output
-        method.addStatement("$T.$L($S, $N, offset, stateSize())", NetworkEmitter.CHECKS, save ? "state" : "finiteState",
+        method.addStatement("$T.$L($S, $N, offset, stateSize())", CHECKS, save ? "state" : "finiteState",
                 other, other);
         int at = 0;
         for (LayerPlan layer : network.layers()) {
@@ -256,8 +257,8 @@ final class StreamingEmitter {
         return publicOverride("step")
                 .addParameter(double[].class, "x")
                 .addParameter(double[].class, "y")
-                .addStatement("$T.step(x, $N)", NetworkEmitter.CHECKS, NetworkPlan.INPUT_CONSTANT)
-                .addStatement("$T.output(y, $N)", NetworkEmitter.CHECKS, network.output().sizeConstant())
+                .addStatement("$T.step(x, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
                 .addStatement("stepInputs[0] = x")
                 .addCode(run(CodeBlock.of("$N(stepInputs, 1)", network.layers().get(0).methods().projectInputs())))
                 .addStatement("stepInputs[0] = null")
@@ -268,8 +269,8 @@ final class StreamingEmitter {
         return publicOverride("step")
                 .addParameter(int.class, "token")
                 .addParameter(double[].class, "y")
-                .addStatement("$T.token(token, $N)", NetworkEmitter.CHECKS, NetworkPlan.INPUT_CONSTANT)
-                .addStatement("$T.output(y, $N)", NetworkEmitter.CHECKS, network.output().sizeConstant())
+                .addStatement("$T.token(token, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
                 .addStatement("stepTokens[0] = token")
                 .addCode(run(CodeBlock.of("$N(stepTokens, 1)", network.layers().get(0).methods().projectTokens())))
                 .build();

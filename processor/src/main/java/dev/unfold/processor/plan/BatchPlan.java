@@ -2,7 +2,7 @@ package dev.unfold.processor.plan;
 
 /**
  * Where the batched pass keeps what the network shares across layers (see
- * {@code dev.unfold.runtime.BatchKernels}): every buffer is a list of batch rows, arrays of one
+ * the runtime's {@code BatchKernels}): every buffer is a list of batch rows, arrays of one
  * value per sequence, laid out as the single-sequence buffers are, row for value.
  *
  * @param lanes the field holding how many lanes the batch rows have room for

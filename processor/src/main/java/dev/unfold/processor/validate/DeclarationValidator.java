@@ -11,6 +11,7 @@ import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
+import dev.unfold.processor.declaration.RuntimeTypes;
 import dev.unfold.processor.plan.ParameterCount;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class DeclarationValidator {
         }
         if (!network.extendsSequenceModel()) {
             problems.add(new Problem("UnfoldNotSequenceModel", "@Network interface " + name
-                    + " must extend dev.unfold.runtime.SequenceModel: declare it as `interface "
+                    + " must extend " + RuntimeTypes.SEQUENCE_MODEL.canonicalName() + ": declare it as `interface "
                     + lastName(network) + " extends SequenceModel`", network.anchor()));
         }
         if (network.isGeneric()) {
@@ -118,7 +119,7 @@ public final class DeclarationValidator {
             }
             if (!layer.returnsLayer()) {
                 problems.add(new Problem("UnfoldLayerReturnType", "@Recurrent method " + layer.name()
-                        + " must return dev.unfold.runtime.Layer, not " + layer.returnType()
+                        + " must return " + RuntimeTypes.LAYER.canonicalName() + ", not " + layer.returnType()
                         + ": declare it as `Layer " + method + ";`", layer.anchor()));
             }
             if (!layer.isAbstract()) {

@@ -1,9 +1,9 @@
 package dev.unfold.runtime.diagnostics;
 
-import dev.unfold.runtime.EpochReport;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.TrainingListener;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package dev.unfold.runtime.diagnostics;
 
 import dev.unfold.Cell;
-import dev.unfold.runtime.Checks;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.Sgd;
-import dev.unfold.runtime.Trainer;
-import dev.unfold.runtime.TrainingData;
+import dev.unfold.runtime.optim.Sgd;
+import dev.unfold.runtime.train.Trainer;
+import dev.unfold.runtime.train.TrainingData;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,345 @@
+package dev.unfold.runtime.internal;
+
+import dev.unfold.runtime.SequenceModel;
+import java.util.Objects;
+
+/**
+ * Argument checks for the batched calls of {@link SequenceModel}, the sequences' lengths for a
+ * masked batch, and the interface's default way to run a batch: one sequence after another. Errors
+ * name the sequence as well as what the single-sequence check says about it.
+ */
+public final class Batches {
+    private Batches() {}
+
+    /**
+     * Refuses a batch while the network is stateful: its sequences would start from zero, not from
+     * the carried state the caller asked for.
+     */
+    public static void requireStateless(boolean stateful) {
+        if (stateful) {
+            throw new IllegalStateException("a batch starts each sequence from a zero state, but this network is "
+                    + "stateful (it carries state between calls): call setStateful(false) first");
+        }
+    }
+
+    /** Checks that setContexts gave one context per sequence of the batch. */
+    public static void contextCount(int contexts, int batch) {
+        if (contexts != batch) {
+            throw new IllegalArgumentException("the batch has " + batch + " sequences but setContexts gave "
+                    + contexts + " contexts: give one context per sequence before a batched call");
+        }
+    }
+
+    /** Checks that setInitialStates, if it gave any, gave one state per sequence of the batch. */
+    public static void initialStateCount(int states, int batch) {
+        if (states != 0 && states != batch) {
+            throw new IllegalArgumentException("the batch has " + batch + " sequences but setInitialStates gave "
+                    + states + " states: give one state per sequence, or null for zero states");
+        }
+    }
+
+    /**
+     * Checks the argument {@code name}, where a state is written for each of the batch's
+     * {@code batch} sequences: at least that many arrays, each of at least {@code size} values.
+     */
+    public static void states(String name, double[][] states, int batch, int size) {
+        Objects.requireNonNull(states, name);
+        if (states.length < batch) {
+            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected at least " + batch
+                    + " (one per sequence of the batch)");
+        }
+        for (int b = 0; b < batch; b++) {
+            stateRow(name, states, b, size);
+        }
+    }
+
+    /**
+     * Checks the argument {@code name}, a state for each of the batch's {@code batch} sequences that is
+     * read (an initial state, or the gradient of a final one): exactly one per sequence, each of
+     * {@code size} finite values.
+     */
+    public static void finiteStates(String name, double[][] states, int batch, int size) {
+        Objects.requireNonNull(states, name);
+        if (states.length != batch) {
+            throw new IllegalArgumentException(name + " has " + states.length + " states, expected " + batch
+                    + " (one per sequence of the batch)");
+        }
+        for (int b = 0; b < batch; b++) {
+            double[] state = stateRow(name, states, b, size);
+            int j = Checks.firstNonFinite(state, 0, size);
+            if (j >= 0) {
+                throw new IllegalArgumentException(name + "[" + b + "][" + j + "] is " + state[j]
+                        + ": a state must be finite");
+            }
+        }
+    }
+
+    /**
+     * Checks what setInitialStates was given: at least one state (null, not an empty array, means
+     * zero states), each of {@code size} finite values.
+     */
+    public static void initialStates(double[][] states, int size) {
+        Objects.requireNonNull(states, "states");
+        if (states.length == 0) {
+            throw new IllegalArgumentException("states is empty: give one state per sequence of the batches to come,"
+                    + " or null for zero states");
+        }
+        finiteStates("states", states, states.length, size);
+    }
+
+    private static double[] stateRow(String name, double[][] states, int b, int size) {
+        double[] state = states[b];
+        if (state == null) {
+            throw new IllegalArgumentException(name + "[" + b + "] is null");
+        }
+        if (state.length < size) {
+            throw new IllegalArgumentException(name + "[" + b + "] has " + state.length + " values, expected " + size
+                    + " (the network's state size)");
+        }
+        return state;
+    }
+
+    /** Checks a batch of dense sequences, which may differ in length; returns the longest length T. */
+    public static int longest(double[][][] xs, int width) {
+        count(xs, "xs");
+        int longest = 0;
+        for (int b = 0; b < xs.length; b++) {
+            try {
+                longest = Math.max(longest, Checks.sequence(xs[b], width));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return longest;
+    }
+
+    /** Checks a batch of token sequences, which may differ in length; returns the longest length T. */
+    public static int longest(int[][] tokens, int vocabulary) {
+        count(tokens, "tokens");
+        int longest = 0;
+        for (int b = 0; b < tokens.length; b++) {
+            try {
+                longest = Math.max(longest, Checks.tokens(tokens[b], vocabulary));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * Writes each sequence's length into {@code lengths} (the lanes past the batch get the longest,
+     * {@code steps}, so nothing ever ends in them) and returns the shortest length.
+     */
+    public static int lengths(double[][][] xs, int steps, int[] lengths, int lanes) {
+        int shortest = steps;
+        for (int b = 0; b < xs.length; b++) {
+            lengths[b] = xs[b].length;
+            shortest = Math.min(shortest, lengths[b]);
+        }
+        java.util.Arrays.fill(lengths, xs.length, lanes, steps);
+        return shortest;
+    }
+
+    /** {@link #lengths(double[][][], int, int[], int)} for token sequences. */
+    public static int lengths(int[][] tokens, int steps, int[] lengths, int lanes) {
+        int shortest = steps;
+        for (int b = 0; b < tokens.length; b++) {
+            lengths[b] = tokens[b].length;
+            shortest = Math.min(shortest, lengths[b]);
+        }
+        java.util.Arrays.fill(lengths, tokens.length, lanes, steps);
+        return shortest;
+    }
+
+    /**
+     * Checks {@code model}'s output buffers for a batch of checked input sequences ({@code double[][]}
+     * or {@code int[]}): one per sequence, of the rows the model gives it
+     * ({@link SequenceModel#outputSteps}), each of its output size. Needs no lengths noted
+     * beforehand, so a batched call can check everything before it changes anything.
+     */
+    public static void outputs(SequenceModel model, double[][][] ys, Object[] inputs) {
+        sameCount(ys, "ys", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.outputs(ys[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks {@code model}'s dense targets for a batch of checked input sequences, as {@link #outputs}. */
+    public static void targets(SequenceModel model, double[][][] targets, Object[] inputs) {
+        sameCount(targets, "targets", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.targets(targets[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** Checks {@code model}'s class labels for a batch of checked input sequences, as {@link #outputs}. */
+    public static void labels(SequenceModel model, int[][] labels, Object[] inputs) {
+        sameCount(labels, "labels", inputs.length);
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                Checks.labels(labels[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** The steps of a checked sequence: a dense one's rows or a token sequence's tokens. */
+    private static int steps(Object sequence) {
+        return sequence instanceof int[] tokens ? tokens.length : ((double[][]) sequence).length;
+    }
+
+    /**
+     * {@code model.forward(xs[b], ys[b])} for every sequence, in order, once the whole batch is
+     * checked: a refused batch writes nothing.
+     */
+    public static void forwardEach(SequenceModel model, double[][][] xs, double[][][] ys) {
+        longest(xs, model.inputSize());
+        outputs(model, ys, xs);
+        for (int b = 0; b < xs.length; b++) {
+            try {
+                model.forward(xs[b], ys[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /** {@code model.forward(tokens[b], ys[b])} for every sequence, in order, once the whole batch is checked. */
+    public static void forwardEach(SequenceModel model, int[][] tokens, double[][][] ys) {
+        longest(tokens, model.inputSize());
+        outputs(model, ys, tokens);
+        for (int b = 0; b < tokens.length; b++) {
+            try {
+                model.forward(tokens[b], ys[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+    }
+
+    /**
+     * The sum of {@code model.backward(xs[b], targets[b])} over the sequences, in order, once the
+     * whole batch is checked: a refused batch adds no gradient (one by one, a bad sequence found
+     * late would leave the earlier ones' gradients behind).
+     */
+    public static double backwardEach(SequenceModel model, double[][][] xs, double[][][] targets) {
+        longest(xs, model.inputSize());
+        targets(model, targets, xs);
+        double loss = 0;
+        for (int b = 0; b < xs.length; b++) {
+            try {
+                loss += model.backward(xs[b], targets[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return loss;
+    }
+
+    /** The sum of {@code model.backward(xs[b], labels[b])} over the sequences, once the whole batch is checked. */
+    public static double backwardEach(SequenceModel model, double[][][] xs, int[][] labels) {
+        longest(xs, model.inputSize());
+        labels(model, labels, xs);
+        double loss = 0;
+        for (int b = 0; b < xs.length; b++) {
+            try {
+                loss += model.backward(xs[b], labels[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return loss;
+    }
+
+    /** The sum of {@code model.backward(tokens[b], targets[b])} over the sequences, once the whole batch is checked. */
+    public static double backwardEach(SequenceModel model, int[][] tokens, double[][][] targets) {
+        longest(tokens, model.inputSize());
+        targets(model, targets, tokens);
+        double loss = 0;
+        for (int b = 0; b < tokens.length; b++) {
+            try {
+                loss += model.backward(tokens[b], targets[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return loss;
+    }
+
+    /** The sum of {@code model.backward(tokens[b], labels[b])} over the sequences, once the whole batch is checked. */
+    public static double backwardEach(SequenceModel model, int[][] tokens, int[][] labels) {
+        longest(tokens, model.inputSize());
+        labels(model, labels, tokens);
+        double loss = 0;
+        for (int b = 0; b < tokens.length; b++) {
+            try {
+                loss += model.backward(tokens[b], labels[b]);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return loss;
+    }
+
+    /**
+     * Checks training data for {@code model}: at least one input sequence ({@code int[][]} tokens or
+     * {@code double[][][]} dense), each valid, and one target sequence ({@code double[][][]}) or label
+     * sequence ({@code int[][]}) per input, of the rows the model gives it. Errors name the sequence
+     * and the arrays by {@code inputName} and {@code outputName}. Returns the number of sequences.
+     */
+    public static int checkData(SequenceModel model, Object[] inputs, String inputName, Object[] outputs, String outputName) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException(inputName + " is empty: training needs at least one sequence");
+        }
+        if (outputs.length != inputs.length) {
+            throw new IllegalArgumentException(outputName + " has " + outputs.length + " sequences, expected "
+                    + inputs.length + " (one per sequence of " + inputName + ")");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            try {
+                int steps = inputs instanceof int[][] tokens ? Checks.tokens(tokens[i], model.inputSize())
+                        : Checks.sequence(((double[][][]) inputs)[i], model.inputSize());
+                int rows = model.outputSteps(steps);
+                if (outputs instanceof int[][] labels) {
+                    Checks.labels(labels[i], rows, model.outputSize());
+                } else {
+                    Checks.targets(((double[][][]) outputs)[i], rows, model.outputSize());
+                }
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw Checks.inPart("sequence " + i + " of " + inputName, e);
+            }
+        }
+        return inputs.length;
+    }
+
+    private static int count(Object[] batch, String name) {
+        Objects.requireNonNull(batch, name);
+        if (batch.length == 0) {
+            throw new IllegalArgumentException(name + " is empty: a batch needs at least one sequence");
+        }
+        return batch.length;
+    }
+
+    private static void sameCount(Object[] batch, String name, int expected) {
+        Objects.requireNonNull(batch, name);
+        if (batch.length != expected) {
+            throw new IllegalArgumentException(name + " has " + batch.length
+                    + (batch.length == 1 ? " sequence" : " sequences") + ", expected " + expected
+                    + " (one per input sequence)");
+        }
+    }
+
+    private static IllegalArgumentException inSequence(int b, RuntimeException e) {
+        return Checks.inPart("sequence " + b + " of the batch", e);
+    }
+}

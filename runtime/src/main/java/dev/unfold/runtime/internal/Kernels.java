@@ -1,0 +1,161 @@
+package dev.unfold.runtime.internal;
+
+import java.util.Arrays;
+
+/**
+ * The inner loops generated networks share. Each is a small static method that the JIT inlines
+ * at its call site, where the sizes are the generated class's constants.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    /**
+     * {@code into[j][m] = matrix[m · columns + j]}: a row-major matrix's columns, each an array of
+     * its own, for {@link #addMatrixVector}. Eight rows at a time, so that each column array
+     * receives a whole cache line of values per visit rather than one.
+     */
+    public static void columns(double[] matrix, int rows, int columns, double[][] into) {
+        int m = 0;
+        for (; m + 8 <= rows; m += 8) {
+            int r = m * columns;
+            for (int j = 0; j < columns; j++) {
+                double[] column = into[j];
+                int at = r + j;
+                column[m] = matrix[at];
+                column[m + 1] = matrix[at + columns];
+                column[m + 2] = matrix[at + 2 * columns];
+                column[m + 3] = matrix[at + 3 * columns];
+                column[m + 4] = matrix[at + 4 * columns];
+                column[m + 5] = matrix[at + 5 * columns];
+                column[m + 6] = matrix[at + 6 * columns];
+                column[m + 7] = matrix[at + 7 * columns];
+            }
+        }
+        for (; m < rows; m++) {
+            int r = m * columns;
+            for (int j = 0; j < columns; j++) {
+                into[j][m] = matrix[r + j];
+            }
+        }
+    }
+
+    /**
+     * {@link #columns} only if the matrix differs from {@code copied}, the values the columns were
+     * last made from, which it then updates. Comparing is a sequential scan the JDK vectorises,
+     * several times cheaper than the column copy's scattered writes, and exact: any change to the
+     * matrix, by whatever means, is seen. Nothing to do when the products read the matrix itself
+     * (see {@link #readsMatrixItself}).
+     */
+    public static void columnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
+        if (!readsMatrixItself(rows, columns)) {
+            copyColumnsIfChanged(matrix, rows, columns, copied, into);
+        }
+    }
+
+    /**
+     * Whether {@link #addMatrixVector(double[], double[][], double[], int, double[], int)} reads the
+     * row-major matrix rather than its column copies: with the Vector API, from 4,096 entries on.
+     * Below, the column loops win: a row of a few columns is mostly the vector sum's fixed cost.
+     */
+    static boolean readsMatrixItself(int rows, int columns) {
+        return BatchKernels.vectorised() && rows * columns >= 4096;
+    }
+
+    /** {@link #columnsIfChanged}'s copy, whatever the products use. */
+    static void copyColumnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
+        int n = rows * columns;
+        if (Arrays.mismatch(matrix, 0, n, copied, 0, n) < 0) {
+            return;
+        }
+        System.arraycopy(matrix, 0, copied, 0, n);
+        columns(matrix, rows, columns, into);
+    }
+
+    /**
+     * {@code sums[m] += Σ_j columns[j][m] · x[xOffset + j]} for m &lt; rows: a matrix, given by its
+     * columns, times a vector, added column by column.
+     *
+     * <p>Java 17's JIT vectorises a loop only when every array in it is read and written at the
+     * same index (it cannot rule out that two arrays are one, and then an offset between them
+     * would make the loop depend on itself). Row by row, a matrix-vector product is a sum, which
+     * it will not vectorise either; column by column, it is {@code sums[m] += column[m] · x_j},
+     * which it does, several m at once.
+     */
+    public static void addMatrixVector(double[][] columns, double[] x, int xOffset, double[] sums, int rows) {
+        for (int j = 0; j < columns.length; j++) {
+            double xj = x[xOffset + j];
+            double[] column = columns[j];
+            for (int m = 0; m < rows; m++) {
+                sums[m] += column[m] * xj;
+            }
+        }
+    }
+
+    /**
+     * {@code sums[m] += Σ_j matrix[m · columns + j] · x[xOffset + j]}, for columns = {@code
+     * columns.length}: with the Vector API (see {@link BatchKernels}) and a large enough matrix, on
+     * the row-major matrix as it is, four rows at a time in vector registers; otherwise by the
+     * column copies
+     * {@link #columnsIfChanged} keeps, as {@link #addMatrixVector(double[][], double[], int, double[], int)}.
+     */
+    public static void addMatrixVector(double[] matrix, double[][] columns, double[] x, int xOffset, double[] sums,
+                                       int rows) {
+        if (readsMatrixItself(rows, columns.length)) {
+            BatchKernels.addMatrixVector(matrix, rows, columns.length, x, xOffset, sums);
+        } else {
+            addMatrixVector(columns, x, xOffset, sums, rows);
+        }
+    }
+
+    /** {@code into[m]} = row m of a row-major matrix, each an array of its own, for {@link #addScaled}. */
+    public static void rows(double[] matrix, int rows, int columns, double[][] into) {
+        for (int m = 0; m < rows; m++) {
+            System.arraycopy(matrix, m * columns, into[m], 0, columns);
+        }
+    }
+
+    /**
+     * {@code y[i] += a · x[i]} for i &lt; n. Both arrays are read at the same index, so the JIT
+     * vectorises it (see {@link #addMatrixVector}).
+     */
+    public static void addScaled(double a, double[] x, double[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
+    /** Adds each row into the row-major matrix, then zeroes the row. */
+    public static void addRowsInto(double[][] rows, double[] matrix, int columns) {
+        for (int m = 0; m < rows.length; m++) {
+            double[] row = rows[m];
+            int offset = m * columns;
+            for (int j = 0; j < columns; j++) {
+                matrix[offset + j] += row[j];
+                row[j] = 0;
+            }
+        }
+    }
+
+    /**
+     * {@code out[outOffset + k] = softmax(logits[offset..offset + n))_k}, computed from the largest
+     * logit so that exp never overflows, with one exp per entry; returns log Σ_k exp(logits_k),
+     * the log-sum-exp the cross-entropy needs.
+     */
+    public static double softmax(double[] logits, int offset, int n, double[] out, int outOffset) {
+        double max = logits[offset];
+        for (int k = 1; k < n; k++) {
+            max = Math.max(max, logits[offset + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            double e = Math.exp(logits[offset + k] - max);
+            out[outOffset + k] = e;
+            sum += e;
+        }
+        double scale = 1 / sum;
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] *= scale;
+        }
+        return max + Math.log(sum);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.unfold.runtime.internal;
+
+import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.io.SafeTensors;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Parameters as the tensors of a weight file and back: what {@link Parameters#save} and
+ * {@link Parameters#load} do, in two halves that a training checkpoint also uses, so that it can
+ * check its optimizer's state before it changes any weight. Names are the network's own or
+ * PyTorch's ({@link PyTorchNames}); shapes are PyTorch's ({@link ParameterShapes}).
+ */
+public final class ParameterTensors {
+    private ParameterTensors() {}
+
+    /** Copies of the values as tensors of PyTorch's shapes, by name, in order. */
+    public static Map<String, SafeTensors.Tensor> of(Parameters parameters) {
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter parameter : parameters) {
+            long[] shape = Arrays.stream(parameter.shape()).asLongStream().toArray();
+            tensors.put(parameter.name(), new SafeTensors.Tensor(shape, parameter.value().data.clone()));
+        }
+        return tensors;
+    }
+
+    /**
+     * The values {@code tensors} hold for {@code parameters}, indexed like them, checked and not yet
+     * set: the first half of {@link Parameters#load}, for a caller that checks more before it changes
+     * anything. {@code source} names where the tensors came from in errors. A missing tensor, a
+     * tensor of the wrong shape, or a tensor the network has no place for is an
+     * {@link IllegalArgumentException}.
+     */
+    public static double[][] fitting(Parameters parameters, Map<String, SafeTensors.Tensor> tensors, String source) {
+        Set<String> names = new LinkedHashSet<>(parameters.names());
+        Set<String> used = new HashSet<>();
+        double[][] values = new double[parameters.size()][];
+        for (int p = 0; p < parameters.size(); p++) {
+            Parameter parameter = parameters.get(p);
+            SafeTensors.Tensor own = tensors.get(parameter.name());
+            if (own != null) {
+                ParameterShapes.require(parameter, parameter.name(), own);
+                used.add(parameter.name());
+                values[p] = own.values();
+            } else {
+                values[p] = PyTorchNames.assemble(parameter, names, tensors, used);
+            }
+            if (values[p] == null) {
+                List<String> pytorch = PyTorchNames.sourcesOf(parameter.name());
+                throw new IllegalArgumentException(source + " has no tensor " + parameter.name()
+                        + (pytorch.isEmpty() ? "" : " (nor PyTorch's " + String.join(" and ", pytorch) + ")"));
+            }
+        }
+        Set<String> unused = new TreeSet<>(tensors.keySet());
+        unused.removeAll(used);
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException(source + " has tensors this network has no place for: " + unused
+                    + "; its parameters are " + names);
+        }
+        return values;
+    }
+
+    /** Copies {@code values}, as {@link #fitting} returned them, into {@code parameters}. */
+    public static void set(Parameters parameters, double[][] values) {
+        for (int p = 0; p < parameters.size(); p++) {
+            System.arraycopy(values[p], 0, parameters.get(p).value().data, 0, values[p].length);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * Weight files. {@link dev.unfold.runtime.io.SafeTensors} reads and writes the safetensors format
+ * of PyTorch and Hugging Face, checking a file whole before it returns anything;
+ * {@link dev.unfold.runtime.io.AtomicFile} writes a file to a temporary name and renames it, so it
+ * is whole or absent. {@link dev.unfold.runtime.Parameters#save} and
+ * {@link dev.unfold.runtime.Parameters#load} use both.
+ *
+ * <p>Loading takes the network's own names or PyTorch's. A PyTorch module whose attributes are
+ * named like the layer methods, each an {@code nn.RNN}, {@code nn.LSTM} or {@code nn.GRU} with one
+ * layer, plus an {@code nn.Linear} named {@code out}, saves:
+ * <pre>
+ * rnn.weight_ih_l0[_reverse]   → rnn.weight_ih[_reverse]
+ * rnn.weight_hh_l0[_reverse]   → rnn.weight_hh[_reverse]
+ * rnn.bias_ih_l0 + rnn.bias_hh_l0 → rnn.bias            (summed: one bias)
+ * GRU: bias rows of r and z summed, the n rows from bias_ih alone; bias_hn = the n rows of bias_hh
+ * out.weight, out.bias         → the same names
+ * </pre>
+ */
+package dev.unfold.runtime.io;

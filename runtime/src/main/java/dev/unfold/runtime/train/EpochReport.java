@@ -1,0 +1,36 @@
+package dev.unfold.runtime.train;
+
+/**
+ * What one epoch of training did. Losses are means per output (per step for one output per step,
+ * per sequence for one output per sequence), so they compare across data sets of any size; for a
+ * cross-entropy, {@link #perplexity()} is e to that mean.
+ *
+ * @param epoch the epoch, from 1
+ * @param epochs how many epochs the run asked for
+ * @param steps optimizer steps taken since the run began (over every epoch)
+ * @param trainingLoss the mean training loss over the epoch, each update's loss taken as it was computed
+ * @param validationLoss the mean validation loss after the epoch, or NaN without validation data
+ * @param learningRate the learning rate of the epoch's last step
+ * @param clippedUpdates how many of the epoch's updates clipping by norm rescaled
+ * @param updates the epoch's updates
+ * @param improved whether this epoch's loss (validation, else training) is the best so far
+ * @param seconds wall-clock time of the epoch
+ */
+public record EpochReport(int epoch, int epochs, long steps, double trainingLoss, double validationLoss,
+                          double learningRate, int clippedUpdates, int updates, boolean improved, double seconds) {
+
+    /** e^(training loss): for a language model, the mean branching factor it is uncertain between. */
+    public double perplexity() {
+        return Math.exp(trainingLoss);
+    }
+
+    /** e^(validation loss), or NaN without validation data. */
+    public double validationPerplexity() {
+        return Math.exp(validationLoss);
+    }
+
+    /** Whether validation data was evaluated. */
+    public boolean validated() {
+        return !Double.isNaN(validationLoss);
+    }
+}

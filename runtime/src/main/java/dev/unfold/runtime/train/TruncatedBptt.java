@@ -1,0 +1,166 @@
+package dev.unfold.runtime.train;
+
+import dev.unfold.Mapping;
+import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.internal.Checks;
+import java.util.Objects;
+
+/**
+ * Truncated backpropagation through time over a stream too long for one pass: the stream is cut
+ * into chunks of k steps; each chunk starts from the state the previous one ended in (so the
+ * forward pass sees the whole history) but its gradient stops at that state (so BPTT goes back at
+ * most k steps, k1 = k2 = k). One optimizer step per chunk is the usual way to train a character
+ * model on a long text:
+ *
+ * <pre>
+ * TruncatedBptt chunks = new TruncatedBptt(net, 50);
+ * chunks.restart();
+ * for (int c = 0; c &lt; chunks.count(text.length - 1); c++) {
+ *     net.parameters().zeroGradients();
+ *     loss += chunks.backward(inputs, labels, c);
+ *     optimizer.step();
+ * }
+ * </pre>
+ *
+ * With k equal to the stream's length this is exactly full BPTT. The chunks are copied into
+ * arrays kept here, so after the first chunk of each length nothing is allocated.
+ */
+public final class TruncatedBptt {
+    private final SequenceModel model;
+    private final int length;
+    /** A chunk's copies: one set for whole chunks of k, one for the shorter last chunk of a stream. */
+    private final Copies whole;
+    private Copies shorter = new Copies(0);
+    private Copies current;
+
+    private static final class Copies {
+        final int[] tokens;
+        final int[] labels;
+        final double[][] inputs;
+        final double[][] targets;
+
+        Copies(int steps) {
+            tokens = new int[steps];
+            labels = new int[steps];
+            inputs = new double[steps][];
+            targets = new double[steps][];
+        }
+    }
+
+    /**
+     * @param model a many-to-many network that can carry state (no bidirectional layer)
+     * @param chunkLength k, the steps per chunk and the furthest BPTT reaches back
+     */
+    public TruncatedBptt(SequenceModel model, int chunkLength) {
+        Objects.requireNonNull(model, "model");
+        if (model.mapping() != Mapping.MANY_TO_MANY) {
+            throw new IllegalArgumentException("truncated BPTT needs one output per step (MANY_TO_MANY), but "
+                    + model.getClass().getSimpleName() + " has " + model.mapping());
+        }
+        this.model = model;
+        this.length = (int) Checks.atLeastOne("chunk length", chunkLength);
+        this.whole = new Copies(length);
+    }
+
+    /** k, the steps per chunk. */
+    public int chunkLength() {
+        return length;
+    }
+
+    /** Number of chunks in a stream of {@code steps} steps; the last may be shorter than k. */
+    public int count(int steps) {
+        Checks.nonNegative("steps", steps);
+        return (int) ((steps + (long) length - 1) / length);
+    }
+
+    /**
+     * Starts a stream: the network becomes stateful and forgets its carried state. Call before the
+     * first chunk of every pass over a stream.
+     */
+    public void restart() {
+        model.setStateful(true);
+        model.resetState();
+    }
+
+    /**
+     * Forward and truncated BPTT over chunk {@code chunk} of a token stream, continuing from the
+     * state the previous chunk ended in: adds the chunk's gradient and returns its loss. Chunks must
+     * come in order after {@link #restart()}.
+     *
+     * @param tokens the whole stream's inputs
+     * @param labels the whole stream's labels, one per input (for a language model, the next token)
+     */
+    public double backward(int[] tokens, int[] labels, int chunk) {
+        return model.backward(tokens(tokens, labels, chunk), current.labels);
+    }
+
+    /** {@link #backward(int[], int[], int)}'s loss, without touching the gradients. */
+    public double loss(int[] tokens, int[] labels, int chunk) {
+        return model.loss(tokens(tokens, labels, chunk), current.labels);
+    }
+
+    /** {@link #backward(int[], int[], int)} for dense inputs and targets. */
+    public double backward(double[][] xs, double[][] targets, int chunk) {
+        return model.backward(inputs(xs, targets, chunk), current.targets);
+    }
+
+    /** {@link #backward(double[][], double[][], int)}'s loss, without touching the gradients. */
+    public double loss(double[][] xs, double[][] targets, int chunk) {
+        return model.loss(inputs(xs, targets, chunk), current.targets);
+    }
+
+    private int[] tokens(int[] tokens, int[] labels, int chunk) {
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(labels, "labels");
+        requireStateful();
+        int from = start(tokens.length, labels.length, chunk);
+        int steps = copiesFor(tokens.length - from);
+        System.arraycopy(tokens, from, current.tokens, 0, steps);
+        System.arraycopy(labels, from, current.labels, 0, steps);
+        return current.tokens;
+    }
+
+    private double[][] inputs(double[][] xs, double[][] targets, int chunk) {
+        Objects.requireNonNull(xs, "xs");
+        Objects.requireNonNull(targets, "targets");
+        requireStateful();
+        int from = start(xs.length, targets.length, chunk);
+        int steps = copiesFor(xs.length - from);
+        System.arraycopy(xs, from, current.inputs, 0, steps);
+        System.arraycopy(targets, from, current.targets, 0, steps);
+        return current.inputs;
+    }
+
+    /** Chooses the copies for a chunk with {@code remaining} steps left in the stream; returns its length. */
+    private int copiesFor(int remaining) {
+        int steps = Math.min(length, remaining);
+        if (steps == length) {
+            current = whole;
+        } else {
+            if (shorter.tokens.length != steps) {
+                shorter = new Copies(steps);   // once per stream length
+            }
+            current = shorter;
+        }
+        return steps;
+    }
+
+    private int start(int inputs, int targets, int chunk) {
+        if (inputs != targets) {
+            throw new IllegalArgumentException("a stream needs one target per input: " + inputs + " inputs, "
+                    + targets + " targets");
+        }
+        if (chunk < 0 || chunk >= count(inputs)) {
+            throw new IllegalArgumentException("chunk " + chunk + " is outside the stream's " + count(inputs)
+                    + " chunks of " + length + " steps (" + inputs + " steps)");
+        }
+        return chunk * length;
+    }
+
+    private void requireStateful() {
+        if (!model.isStateful()) {
+            throw new IllegalStateException("call restart() before the first chunk: the network is not stateful, "
+                    + "so chunks would not continue from each other");
+        }
+    }
+}
