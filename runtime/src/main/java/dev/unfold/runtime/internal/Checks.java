@@ -282,7 +282,7 @@ public final class Checks {
      * "sequence 2 of the batch"): the part's message after it, a NullPointerException's argument
      * name as "… is null".
      */
-    static IllegalArgumentException inPart(String part, RuntimeException refused) {
+    public static IllegalArgumentException inPart(String part, RuntimeException refused) {
         String message = refused instanceof NullPointerException && refused.getMessage() != null
                 ? refused.getMessage() + " is null" : refused.getMessage();
         return new IllegalArgumentException(part + ": " + message, refused);
@@ -309,7 +309,7 @@ public final class Checks {
     }
 
     /** The index of the first NaN or infinity in {@code values[from..to)}, or −1 when every value there is finite. */
-    static int firstNonFinite(double[] values, int from, int to) {
+    public static int firstNonFinite(double[] values, int from, int to) {
         for (int j = from; j < to; j++) {
             if (!Double.isFinite(values[j])) {
                 return j;

@@ -41,7 +41,7 @@ public final class Json {
      * @param what what the bytes are, for the message ("the header")
      * @throws IllegalArgumentException naming the first malformed byte, counted from the buffer's position
      */
-    static String decodeUtf8(ByteBuffer bytes, String what) {
+    public static String decodeUtf8(ByteBuffer bytes, String what) {
         int start = bytes.position();
         CharBuffer chars = CharBuffer.allocate(bytes.remaining());   // UTF-8 never decodes to more chars than bytes
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()

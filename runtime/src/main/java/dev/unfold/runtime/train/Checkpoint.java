@@ -1,6 +1,7 @@
 package dev.unfold.runtime.train;
 
 import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ParameterTensors;
 import dev.unfold.runtime.io.SafeTensors;
 import dev.unfold.runtime.optim.Optimizer;
