@@ -774,8 +774,8 @@ class DeclarationErrorsTest {
                 "@Network(input = 4, output = 2)",
                 "public interface Net extends Streaming {",
                 "    @Recurrent(hidden = 3, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
-                "}"), "UnfoldMissingCapability", "rnn() reads its previous output makes Net Autoregressive, so it must"
-                + " say so: add Autoregressive", 6);
+                "}"), "UnfoldMissingCapability", "recurrence = HIDDEN_AND_OUTPUT in rnn() makes Net Autoregressive, so"
+                + " it must say so: add Autoregressive to its extends clause", 6);
     }
 
     @EachCompiler

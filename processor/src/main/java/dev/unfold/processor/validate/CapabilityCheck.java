@@ -51,9 +51,10 @@ final class CapabilityCheck {
         boolean hasContext = context != null && context > 0;
         implied(network, Capability.CONTEXTUAL, hasContext, "context = " + context, "@Network(context = <width>)",
                 problems);
-        implied(network, Capability.AUTOREGRESSIVE, feedsBack, network.layerMethods().get(0).name()
-                + "() reads its previous output", "a first layer declared with recurrence = OUTPUT or"
-                + " HIDDEN_AND_OUTPUT", problems);
+        LayerMethod first = network.layerMethods().get(0);
+        implied(network, Capability.AUTOREGRESSIVE, feedsBack, feedsBack
+                ? "recurrence = " + first.recurrent().recurrence().value() + " in " + first.name() + "()" : null,
+                "a first layer declared with recurrence = OUTPUT or HIDDEN_AND_OUTPUT", problems);
         implied(network, Capability.CLASSIFIER, network.loss().value() == Loss.CROSS_ENTROPY,
                 "loss = CROSS_ENTROPY", "loss = CROSS_ENTROPY: class labels are indices into its softmax", problems);
         if (network.encoder() != null && !network.has(Capability.DECODER)) {
