@@ -55,6 +55,25 @@ LOSSES = {"MSE": "Mse", "CROSS_ENTROPY": "Ce", "BINARY_CROSS_ENTROPY": "Bce"}
 MAPPINGS = {"MANY_TO_MANY": "M2m", "MANY_TO_ONE": "M2o"}
 
 
+def extends(loss, bidirectional=False, context=0, feedback=False, role=None):
+    """What a fixture's interface extends: the capabilities its annotations require (Classifier for
+    cross-entropy, Contextual for a context, Autoregressive for a fed-back output) and those the
+    tests use where its layers allow them (an encoder and a decoder stream; every network traces)."""
+    capabilities = []
+    if role is not None:
+        capabilities.append(role)
+    elif feedback:
+        capabilities.append("Autoregressive")
+    elif not bidirectional:
+        capabilities += ["Encoder", "Decoder"]
+    if context:
+        capabilities.append("Contextual")
+    if loss == "CROSS_ENTROPY":
+        capabilities.append("Classifier")
+    capabilities.append("Traceable")
+    return ", ".join(capabilities)
+
+
 def configurations():
     """Each cell x one or two directions x 1-3 layers x mapping x {MSE, cross-entropy}, plus mixed stacks."""
     rng = random.Random(2026)
@@ -186,7 +205,8 @@ def declaration(cfg):
         "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
         "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s)"
         % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"]),
-        "public interface %s extends SequenceModel {" % cfg["name"],
+        "public interface %s extends %s {"
+        % (cfg["name"], extends(cfg["loss"], bidirectional=any(spec["bidirectional"] for spec in cfg["layers"]))),
     ]
     for k, spec in enumerate(cfg["layers"]):
         activation = ", activation = Activation.RELU" if spec["activation"] == "relu" else ""
@@ -372,7 +392,7 @@ def seq2seq_declaration(cfg, role):
         "",
         "/** Written by tools/pytorch-fixtures.py: the %s of %s. */" % (role.lower(), cfg["name"]),
         "@Network(input = %d, output = %d, loss = Loss.CROSS_ENTROPY)" % (width, output),
-        "public interface %s%s extends SequenceModel {" % (cfg["name"], role),
+        "public interface %s%s extends %s {" % (cfg["name"], role, extends("CROSS_ENTROPY", role=role)),
     ]
     for k, (cell, hidden) in enumerate(cfg["layers"]):
         lines.append("    @Recurrent(hidden = %d, cell = Cell.%s)" % (hidden, cell))
@@ -463,7 +483,8 @@ def context_declaration(cfg):
         "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
         "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s, context = %d)"
         % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"], cfg["context"]),
-        "public interface %s extends SequenceModel {" % cfg["name"],
+        "public interface %s extends %s {"
+        % (cfg["name"], extends(cfg["loss"], bidirectional=cfg["bidirectional"], context=cfg["context"])),
         "    @Recurrent(hidden = %d, cell = Cell.%s)" % (cfg["hidden"], cfg["cell"]),
     ]
     if cfg["bidirectional"]:
@@ -579,7 +600,7 @@ def feedback_declaration(cfg):
         "",
         "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
         "@Network(input = %d, output = %d, loss = Loss.%s)" % (cfg["input"], cfg["output"], cfg["loss"]),
-        "public interface %s extends SequenceModel {" % cfg["name"],
+        "public interface %s extends %s {" % (cfg["name"], extends(cfg["loss"], feedback=True)),
         "    @Recurrent(hidden = %d, cell = Cell.%s, recurrence = Recurrence.HIDDEN_AND_OUTPUT)"
         % (cfg["hidden"], cfg["cell"]),
         "    Layer layer0();",

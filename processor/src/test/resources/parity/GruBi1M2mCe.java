@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruBi1M2mCe.weights.safetensors. */
 @Network(input = 1, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface GruBi1M2mCe extends SequenceModel {
+public interface GruBi1M2mCe extends Classifier, Traceable {
     @Recurrent(hidden = 4, cell = Cell.GRU)
     @Bidirectional
     Layer layer0();

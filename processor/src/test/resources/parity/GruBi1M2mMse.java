@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruBi1M2mMse.weights.safetensors. */
 @Network(input = 4, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface GruBi1M2mMse extends SequenceModel {
+public interface GruBi1M2mMse extends Traceable {
     @Recurrent(hidden = 4, cell = Cell.GRU)
     @Bidirectional
     Layer layer0();

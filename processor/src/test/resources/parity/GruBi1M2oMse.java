@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruBi1M2oMse.weights.safetensors. */
 @Network(input = 3, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface GruBi1M2oMse extends SequenceModel {
+public interface GruBi1M2oMse extends Traceable {
     @Recurrent(hidden = 4, cell = Cell.GRU)
     @Bidirectional
     Layer layer0();

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruBi3M2mMse.weights.safetensors. */
 @Network(input = 1, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface GruBi3M2mMse extends SequenceModel {
+public interface GruBi3M2mMse extends Traceable {
     @Recurrent(hidden = 1, cell = Cell.GRU)
     @Bidirectional
     Layer layer0();

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruBi3M2oMse.weights.safetensors. */
 @Network(input = 1, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface GruBi3M2oMse extends SequenceModel {
+public interface GruBi3M2oMse extends Traceable {
     @Recurrent(hidden = 3, cell = Cell.GRU)
     @Bidirectional
     Layer layer0();

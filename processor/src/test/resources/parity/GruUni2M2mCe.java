@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruUni2M2mCe.weights.safetensors. */
 @Network(input = 3, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface GruUni2M2mCe extends SequenceModel {
+public interface GruUni2M2mCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 4, cell = Cell.GRU)
     Layer layer0();
 

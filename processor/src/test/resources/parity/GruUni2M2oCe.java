@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruUni2M2oCe.weights.safetensors. */
 @Network(input = 3, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface GruUni2M2oCe extends SequenceModel {
+public interface GruUni2M2oCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 1, cell = Cell.GRU)
     Layer layer0();
 

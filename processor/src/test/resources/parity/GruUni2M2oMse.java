@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruUni2M2oMse.weights.safetensors. */
 @Network(input = 4, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface GruUni2M2oMse extends SequenceModel {
+public interface GruUni2M2oMse extends Encoder, Decoder, Traceable {
     @Recurrent(hidden = 1, cell = Cell.GRU)
     Layer layer0();
 

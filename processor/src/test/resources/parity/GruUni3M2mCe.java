@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruUni3M2mCe.weights.safetensors. */
 @Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface GruUni3M2mCe extends SequenceModel {
+public interface GruUni3M2mCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.GRU)
     Layer layer0();
 

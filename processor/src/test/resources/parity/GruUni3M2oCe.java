@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruUni3M2oCe.weights.safetensors. */
 @Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface GruUni3M2oCe extends SequenceModel {
+public interface GruUni3M2oCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.GRU)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of GruUni3M2oMse.weights.safetensors. */
 @Network(input = 3, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface GruUni3M2oMse extends SequenceModel {
+public interface GruUni3M2oMse extends Encoder, Decoder, Traceable {
     @Recurrent(hidden = 4, cell = Cell.GRU)
     Layer layer0();
 

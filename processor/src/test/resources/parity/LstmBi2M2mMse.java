@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmBi2M2mMse.weights.safetensors. */
 @Network(input = 2, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface LstmBi2M2mMse extends SequenceModel {
+public interface LstmBi2M2mMse extends Traceable {
     @Recurrent(hidden = 1, cell = Cell.LSTM)
     @Bidirectional
     Layer layer0();

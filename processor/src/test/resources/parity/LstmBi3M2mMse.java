@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmBi3M2mMse.weights.safetensors. */
 @Network(input = 3, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface LstmBi3M2mMse extends SequenceModel {
+public interface LstmBi3M2mMse extends Traceable {
     @Recurrent(hidden = 4, cell = Cell.LSTM)
     @Bidirectional
     Layer layer0();

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmBi3M2oCe.weights.safetensors. */
 @Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface LstmBi3M2oCe extends SequenceModel {
+public interface LstmBi3M2oCe extends Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.LSTM)
     @Bidirectional
     Layer layer0();

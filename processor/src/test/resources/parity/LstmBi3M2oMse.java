@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmBi3M2oMse.weights.safetensors. */
 @Network(input = 2, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface LstmBi3M2oMse extends SequenceModel {
+public interface LstmBi3M2oMse extends Traceable {
     @Recurrent(hidden = 4, cell = Cell.LSTM)
     @Bidirectional
     Layer layer0();

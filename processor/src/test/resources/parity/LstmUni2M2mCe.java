@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmUni2M2mCe.weights.safetensors. */
 @Network(input = 1, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface LstmUni2M2mCe extends SequenceModel {
+public interface LstmUni2M2mCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.LSTM)
     Layer layer0();
 

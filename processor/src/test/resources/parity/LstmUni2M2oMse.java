@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmUni2M2oMse.weights.safetensors. */
 @Network(input = 1, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface LstmUni2M2oMse extends SequenceModel {
+public interface LstmUni2M2oMse extends Encoder, Decoder, Traceable {
     @Recurrent(hidden = 3, cell = Cell.LSTM)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmUni3M2mCe.weights.safetensors. */
 @Network(input = 3, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface LstmUni3M2mCe extends SequenceModel {
+public interface LstmUni3M2mCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.LSTM)
     Layer layer0();
 

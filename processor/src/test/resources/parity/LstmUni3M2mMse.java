@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmUni3M2mMse.weights.safetensors. */
 @Network(input = 4, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface LstmUni3M2mMse extends SequenceModel {
+public interface LstmUni3M2mMse extends Encoder, Decoder, Traceable {
     @Recurrent(hidden = 4, cell = Cell.LSTM)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmUni3M2oCe.weights.safetensors. */
 @Network(input = 2, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface LstmUni3M2oCe extends SequenceModel {
+public interface LstmUni3M2oCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.LSTM)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of LstmUni3M2oMse.weights.safetensors. */
 @Network(input = 1, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface LstmUni3M2oMse extends SequenceModel {
+public interface LstmUni3M2oMse extends Encoder, Decoder, Traceable {
     @Recurrent(hidden = 2, cell = Cell.LSTM)
     Layer layer0();
 

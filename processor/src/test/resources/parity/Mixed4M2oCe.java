@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of Mixed4M2oCe.weights.safetensors. */
 @Network(input = 1, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface Mixed4M2oCe extends SequenceModel {
+public interface Mixed4M2oCe extends Classifier, Traceable {
     @Recurrent(hidden = 1, cell = Cell.LSTM)
     @Bidirectional
     Layer layer0();

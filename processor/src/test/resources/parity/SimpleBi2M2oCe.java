@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleBi2M2oCe.weights.safetensors. */
 @Network(input = 2, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface SimpleBi2M2oCe extends SequenceModel {
+public interface SimpleBi2M2oCe extends Classifier, Traceable {
     @Recurrent(hidden = 1, cell = Cell.SIMPLE)
     @Bidirectional
     Layer layer0();

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleBi2M2oMse.weights.safetensors. */
 @Network(input = 2, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface SimpleBi2M2oMse extends SequenceModel {
+public interface SimpleBi2M2oMse extends Traceable {
     @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
     @Bidirectional
     Layer layer0();

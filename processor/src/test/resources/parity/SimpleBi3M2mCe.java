@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleBi3M2mCe.weights.safetensors. */
 @Network(input = 2, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface SimpleBi3M2mCe extends SequenceModel {
+public interface SimpleBi3M2mCe extends Classifier, Traceable {
     @Recurrent(hidden = 3, cell = Cell.SIMPLE, activation = Activation.RELU)
     @Bidirectional
     Layer layer0();

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleBi3M2mMse.weights.safetensors. */
 @Network(input = 2, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface SimpleBi3M2mMse extends SequenceModel {
+public interface SimpleBi3M2mMse extends Traceable {
     @Recurrent(hidden = 2, cell = Cell.SIMPLE, activation = Activation.RELU)
     @Bidirectional
     Layer layer0();

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleBi3M2oMse.weights.safetensors. */
 @Network(input = 3, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)
-public interface SimpleBi3M2oMse extends SequenceModel {
+public interface SimpleBi3M2oMse extends Traceable {
     @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
     @Bidirectional
     Layer layer0();

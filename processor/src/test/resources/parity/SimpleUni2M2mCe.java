@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleUni2M2mCe.weights.safetensors. */
 @Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface SimpleUni2M2mCe extends SequenceModel {
+public interface SimpleUni2M2mCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
     Layer layer0();
 

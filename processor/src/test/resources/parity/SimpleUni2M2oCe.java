@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleUni2M2oCe.weights.safetensors. */
 @Network(input = 4, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface SimpleUni2M2oCe extends SequenceModel {
+public interface SimpleUni2M2oCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 1, cell = Cell.SIMPLE)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleUni3M2mCe.weights.safetensors. */
 @Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY)
-public interface SimpleUni3M2mCe extends SequenceModel {
+public interface SimpleUni3M2mCe extends Encoder, Decoder, Classifier, Traceable {
     @Recurrent(hidden = 2, cell = Cell.SIMPLE)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the network of SimpleUni3M2mMse.weights.safetensors. */
 @Network(input = 2, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY)
-public interface SimpleUni3M2mMse extends SequenceModel {
+public interface SimpleUni3M2mMse extends Encoder, Decoder, Traceable {
     @Recurrent(hidden = 3, cell = Cell.SIMPLE, activation = Activation.RELU)
     Layer layer0();
 

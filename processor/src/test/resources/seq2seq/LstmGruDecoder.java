@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the decoder of LstmGru. */
 @Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)
-public interface LstmGruDecoder extends SequenceModel {
+public interface LstmGruDecoder extends Decoder, Classifier, Traceable {
     @Recurrent(hidden = 4, cell = Cell.LSTM)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the encoder of LstmGru. */
 @Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY)
-public interface LstmGruEncoder extends SequenceModel {
+public interface LstmGruEncoder extends Encoder, Classifier, Traceable {
     @Recurrent(hidden = 4, cell = Cell.LSTM)
     Layer layer0();
 

@@ -5,7 +5,7 @@ import dev.unfold.runtime.*;
 
 /** Written by tools/pytorch-fixtures.py: the decoder of Tanh. */
 @Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY)
-public interface TanhDecoder extends SequenceModel {
+public interface TanhDecoder extends Decoder, Classifier, Traceable {
     @Recurrent(hidden = 5, cell = Cell.SIMPLE)
     Layer layer0();
 }

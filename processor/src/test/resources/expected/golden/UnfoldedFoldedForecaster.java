@@ -213,11 +213,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private boolean stateful;
 
     /**
-     * Steps of the last sequence run: its final state is in that row.
-     */
-    private int lastSteps;
-
-    /**
      * A step's input as a sequence of one, for the projection the sequence methods use.
      */
     private final double[][] stepInputs = new double[1][];
@@ -410,11 +405,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     @Override
-    public double backward(double[][] xs, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
     public double backward(int[] tokens, double[][] targets) {
         int steps = Checks.tokens(tokens, INPUT);
         Checks.targets(targets, steps, OUTPUT);
@@ -434,11 +424,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     @Override
-    public double backward(int[] tokens, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
     public double loss(double[][] xs, double[][] targets) {
         int steps = Checks.sequence(xs, INPUT);
         Checks.targets(targets, steps, OUTPUT);
@@ -454,11 +439,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     @Override
-    public double loss(double[][] xs, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
     public double loss(int[] tokens, double[][] targets) {
         int steps = Checks.tokens(tokens, INPUT);
         Checks.targets(targets, steps, OUTPUT);
@@ -471,21 +451,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
             feedBack(targets, steps);
         }
         return loss;
-    }
-
-    @Override
-    public double loss(int[] tokens, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
-    public void backwardFromState(double[][] xs, double[] gradient, int offset) {
-        throw new UnsupportedOperationException("a network that feeds its output back reads its targets at every step, and an encoder has none: encode with a network whose recurrence is HIDDEN");
-    }
-
-    @Override
-    public void backwardFromState(int[] tokens, double[] gradient, int offset) {
-        throw new UnsupportedOperationException("a network that feeds its output back reads its targets at every step, and an encoder has none: encode with a network whose recurrence is HIDDEN");
     }
 
     @Override
@@ -541,18 +506,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         Checks.finiteState("from", from, offset, stateSize());
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
         Arrays.fill(fedBack, 0.0);   // no previous output yet
-    }
-
-    @Override
-    public void finalState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(rnnH, lastSteps * RNN_HIDDEN, into, offset, RNN_HIDDEN);
-    }
-
-    @Override
-    public void initialStateGradient(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(rnnDhNext, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
@@ -845,29 +798,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         return sampledLabels;
     }
 
-    @Override
-    public void traceStateGradients(boolean on) {
-        if (on && stateGradientTrace == null) {
-            stateGradientTrace = new StateGradientTrace(layers);
-        }
-        stateGradientTracing = on;
-    }
-
-    @Override
-    public void stateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
-    }
-
-    @Override
-    public void cellStateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
-    }
-
-    @Override
-    public void forgetGates(int layer, int direction, double[][] into) {
-        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
-    }
-
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
@@ -890,7 +820,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      * Every recurrence bottom-up from the initial states in place, then the output logits.
      */
     private void advance(int steps) {
-        lastSteps = steps;
         rnnRecur(steps);
         outputLogits(steps);
     }
@@ -903,19 +832,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         outputGradients(steps);
         // nothing flows back from beyond the last step
         Arrays.fill(rnnDhNext, 0.0);
-        rnnBackward(steps);
-        rnnRecurrentGradients(steps);
-    }
-
-    /**
-     * BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a
-     * state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.
-     */
-    private void backpropagateFromState(int steps, double[] gradient, int offset) {
-        // the output is not part of this loss: nothing arrives from above
-        Arrays.fill(rnnDhAbove, RNN_HIDDEN, (steps + 1) * RNN_HIDDEN, 0.0);
-        // ∂L/∂h_T comes from outside: the decoder this network encoded for
-        System.arraycopy(gradient, offset, rnnDhNext, 0, RNN_HIDDEN);
         rnnBackward(steps);
         rnnRecurrentGradients(steps);
     }
@@ -1109,12 +1025,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     @Override
-    public double backward(double[][][] xs, int[][] labels) {
-        Batches.requireStateless(stateful);
-        return Batches.backwardEach(this, xs, labels);
-    }
-
-    @Override
     public void forward(int[][] tokens, double[][][] ys) {
         Batches.requireStateless(stateful);
         // running free goes step by step: one sequence after another
@@ -1125,11 +1035,5 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
         return Batches.backwardEach(this, tokens, targets);
-    }
-
-    @Override
-    public double backward(int[][] tokens, int[][] labels) {
-        Batches.requireStateless(stateful);
-        return Batches.backwardEach(this, tokens, labels);
     }
 }

@@ -232,11 +232,6 @@ public final class UnfoldedForecaster implements Forecaster {
     private boolean stateful;
 
     /**
-     * Steps of the last sequence run: its final state is in that row.
-     */
-    private int lastSteps;
-
-    /**
      * A step's input as a sequence of one, for the projection the sequence methods use.
      */
     private final double[][] stepInputs = new double[1][];
@@ -260,26 +255,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * What the last traced backward pass recorded; null until tracing is turned on.
      */
     private StateGradientTrace stateGradientTrace;
-
-    /**
-     * The batch's initial states, one row per sequence, as setInitialStates copied them.
-     */
-    private double[][] batchInitialStates = new double[0][];
-
-    /**
-     * How many initial states setInitialStates gave; 0 for zero states.
-     */
-    private int batchInitialStateCount;
-
-    /**
-     * During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.
-     */
-    private double[][] batchSeeds;
-
-    /**
-     * Sequences in the last batch, whose states finalStates and initialStateGradients read.
-     */
-    private int batchSequences;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -447,11 +422,6 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
-    public double backward(double[][] xs, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
     public double backward(int[] tokens, double[][] targets) {
         int steps = Checks.tokens(tokens, INPUT);
         Checks.targets(targets, steps, OUTPUT);
@@ -465,11 +435,6 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
-    public double backward(int[] tokens, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
     public double loss(double[][] xs, double[][] targets) {
         int steps = Checks.sequence(xs, INPUT);
         Checks.targets(targets, steps, OUTPUT);
@@ -480,11 +445,6 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
-    public double loss(double[][] xs, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
     public double loss(int[] tokens, double[][] targets) {
         int steps = Checks.tokens(tokens, INPUT);
         Checks.targets(targets, steps, OUTPUT);
@@ -492,33 +452,6 @@ public final class UnfoldedForecaster implements Forecaster {
         rnnProjectTokens(tokens, steps);
         unroll(steps);
         return lossAndDelta(targets, steps);
-    }
-
-    @Override
-    public double loss(int[] tokens, int[] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][]");
-    }
-
-    @Override
-    public void backwardFromState(double[][] xs, double[] gradient, int offset) {
-        int steps = Checks.sequence(xs, INPUT);
-        Checks.finiteState("gradient", gradient, offset, stateSize());
-        reserve(steps);
-        rnnProjectInputs(xs, steps);
-        unroll(steps);
-        backpropagateFromState(steps, gradient, offset);
-        rnnInputGradients(xs, steps);
-    }
-
-    @Override
-    public void backwardFromState(int[] tokens, double[] gradient, int offset) {
-        int steps = Checks.tokens(tokens, INPUT);
-        Checks.finiteState("gradient", gradient, offset, stateSize());
-        reserve(steps);
-        rnnProjectTokens(tokens, steps);
-        unroll(steps);
-        backpropagateFromState(steps, gradient, offset);
-        rnnInputGradientsFromTokens(tokens, steps);
     }
 
     @Override
@@ -575,18 +508,6 @@ public final class UnfoldedForecaster implements Forecaster {
     }
 
     @Override
-    public void finalState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(rnnH, lastSteps * RNN_HIDDEN, into, offset, RNN_HIDDEN);
-    }
-
-    @Override
-    public void initialStateGradient(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(rnnDhNext, 0, into, offset, RNN_HIDDEN);
-    }
-
-    @Override
     public void step(double[] x, double[] y) {
         Checks.step(x, INPUT);
         Checks.output(y, OUTPUT);
@@ -631,29 +552,6 @@ public final class UnfoldedForecaster implements Forecaster {
         System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
     }
 
-    @Override
-    public void traceStateGradients(boolean on) {
-        if (on && stateGradientTrace == null) {
-            stateGradientTrace = new StateGradientTrace(layers);
-        }
-        stateGradientTracing = on;
-    }
-
-    @Override
-    public void stateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
-    }
-
-    @Override
-    public void cellStateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
-    }
-
-    @Override
-    public void forgetGates(int layer, int direction, double[][] into) {
-        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
-    }
-
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
@@ -676,7 +574,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * Every recurrence bottom-up from the initial states in place, then the output logits.
      */
     private void advance(int steps) {
-        lastSteps = steps;
         rnnRecur(steps);
         outputLogits(steps);
     }
@@ -689,19 +586,6 @@ public final class UnfoldedForecaster implements Forecaster {
         outputGradients(steps);
         // nothing flows back from beyond the last step
         Arrays.fill(rnnDhNext, 0.0);
-        rnnBackward(steps);
-        rnnRecurrentGradients(steps);
-    }
-
-    /**
-     * BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a
-     * state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.
-     */
-    private void backpropagateFromState(int steps, double[] gradient, int offset) {
-        // the output is not part of this loss: nothing arrives from above
-        Arrays.fill(rnnDhAbove, RNN_HIDDEN, (steps + 1) * RNN_HIDDEN, 0.0);
-        // ∂L/∂h_T comes from outside: the decoder this network encoded for
-        System.arraycopy(gradient, offset, rnnDhNext, 0, RNN_HIDDEN);
         rnnBackward(steps);
         rnnRecurrentGradients(steps);
     }
@@ -898,12 +782,10 @@ public final class UnfoldedForecaster implements Forecaster {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -916,12 +798,10 @@ public final class UnfoldedForecaster implements Forecaster {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -933,12 +813,10 @@ public final class UnfoldedForecaster implements Forecaster {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
@@ -947,11 +825,6 @@ public final class UnfoldedForecaster implements Forecaster {
         batchBackpropagate(steps, lanes);
         rnnBatchInputGradients(steps, lanes);
         return loss;
-    }
-
-    @Override
-    public double backward(double[][][] xs, int[][] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][][]");
     }
 
     @Override
@@ -960,112 +833,16 @@ public final class UnfoldedForecaster implements Forecaster {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
         batchBackpropagate(steps, lanes);
         rnnBatchInputGradientsFromTokens(tokens, batch, steps);
         return loss;
-    }
-
-    @Override
-    public double backward(int[][] tokens, int[][] labels) {
-        throw new UnsupportedOperationException("class labels need loss = CROSS_ENTROPY, but this network is trained with MSE: pass the targets as double[][][]");
-    }
-
-    @Override
-    public void setInitialStates(double[][] states) {
-        if (states == null) {
-            batchInitialStateCount = 0;
-            return;
-        }
-        Batches.initialStates(states, 20);
-        if (batchInitialStates.length < states.length) {
-            batchInitialStates = new double[states.length][20];
-        }
-        for (int b = 0; b < states.length; b++) {
-            System.arraycopy(states[b], 0, batchInitialStates[b], 0, 20);
-        }
-        batchInitialStateCount = states.length;
-    }
-
-    @Override
-    public void initialStateGradients(double[][] into) {
-        Batches.states("into", into, batchSequences, 20);
-        BatchKernels.gatherStates(rnnBatchDhNext, batchLengths, false, 0, RNN_HIDDEN, into, batchSequences, 0);
-    }
-
-    @Override
-    public void finalStates(double[][] into) {
-        Batches.states("into", into, batchSequences, 20);
-        BatchKernels.gatherStates(rnnBatchH, batchLengths, true, RNN_HIDDEN, RNN_HIDDEN, into, batchSequences, 0);
-    }
-
-    @Override
-    public void backwardFromStates(double[][][] xs, double[][] gradients) {
-        Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
-        int steps = Batches.longest(xs, INPUT);
-        int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.finiteStates("gradients", gradients, batch, stateSize());
-        int lanes = BatchKernels.lanes(batch);
-        batchReserve(steps, lanes);
-        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
-        batchReserveInputs();
-        batchGatherInputs(xs, batch, steps, lanes);
-        rnnBatchProjectInputs(steps, lanes);
-        batchUnroll(steps, lanes);
-        batchSeeds = gradients;
-        try {
-            batchBackpropagateFromStates(steps, lanes);
-        } finally {
-            batchSeeds = null;
-        }
-        rnnBatchInputGradients(steps, lanes);
-    }
-
-    @Override
-    public void backwardFromStates(int[][] tokens, double[][] gradients) {
-        Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
-        int steps = Batches.longest(tokens, INPUT);
-        int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.finiteStates("gradients", gradients, batch, stateSize());
-        int lanes = BatchKernels.lanes(batch);
-        batchReserve(steps, lanes);
-        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
-        rnnBatchProjectTokens(tokens, batch, steps, lanes);
-        batchUnroll(steps, lanes);
-        batchSeeds = gradients;
-        try {
-            batchBackpropagateFromStates(steps, lanes);
-        } finally {
-            batchSeeds = null;
-        }
-        rnnBatchInputGradientsFromTokens(tokens, batch, steps);
-    }
-
-    /**
-     * Batched BPTT from each sequence's ∂L/∂(final state), with no loss at the output: adds
-     * every gradient but the first layer's ∂L/∂W_ih.
-     */
-    private void batchBackpropagateFromStates(int steps, int lanes) {
-        // the output is not part of this loss: nothing arrives from above
-        for (int row = RNN_HIDDEN; row < (steps + 1) * RNN_HIDDEN; row++) {
-            Arrays.fill(rnnBatchDhAbove[row], 0, lanes, 0.0);
-        }
-        rnnBatchBackward(steps, lanes);
-        rnnBatchGradients(steps, lanes);
     }
 
     /**
@@ -1131,10 +908,6 @@ public final class UnfoldedForecaster implements Forecaster {
     private void batchUnroll(int steps, int lanes) {
         for (int k = 0; k < RNN_HIDDEN; k++) {
             Arrays.fill(rnnBatchH[k], 0, lanes, 0.0);   // h_0 = 0
-        }
-        if (batchInitialStateCount > 0) {
-            // each sequence starts from its own state (a decoder, from its encoder's)
-            BatchKernels.scatterStates(batchInitialStates, batchInitialStateCount, 0, rnnBatchH, 0, RNN_HIDDEN);
         }
         rnnBatchRecur(steps, lanes);
         batchOutputLogits(steps, lanes);
@@ -1209,10 +982,6 @@ public final class UnfoldedForecaster implements Forecaster {
             Arrays.fill(rnnBatchDhNext[k], 0, lanes, 0.0);
         }
         for (int t = steps; t >= 1; t--) {
-            if (batchSeeds != null) {
-                // backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step
-                BatchKernels.seedEnding(batchSeeds, 0, batchLengths, t, rnnBatchDhNext, RNN_HIDDEN);
-            }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))

@@ -1063,33 +1063,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
     }
 
     @Override
-    public void resetState() {
-        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
-    }
-
-    @Override
-    public int stateSize() {
-        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
-    }
-
-    @Override
-    public void setStateful(boolean stateful) {
-        if (stateful) {
-            throw new UnsupportedOperationException("carrying state between calls needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
-        }
-    }
-
-    @Override
-    public void step(double[] x, double[] y) {
-        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
-    }
-
-    @Override
-    public void step(int token, double[] y) {
-        throw new UnsupportedOperationException("streaming needs every layer to run forward in time, but encoder is bidirectional: its reverse direction needs the whole sequence; use forward");
-    }
-
-    @Override
     public void traceStateGradients(boolean on) {
         if (on && stateGradientTrace == null) {
             stateGradientTrace = new StateGradientTrace(layers);

@@ -358,26 +358,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private boolean stateful;
 
     /**
-     * Steps of the last sequence run: its final state is in that row.
-     */
-    private int lastSteps;
-
-    /**
-     * A step's input as a sequence of one, for the projection the sequence methods use.
-     */
-    private final double[][] stepInputs = new double[1][];
-
-    /**
-     * A step's token as a sequence of one.
-     */
-    private final int[] stepTokens = new int[1];
-
-    /**
-     * A step's output as a sequence of one.
-     */
-    private final double[][] stepOutputs = new double[1][];
-
-    /**
      * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
      */
     private boolean stateGradientTracing;
@@ -386,26 +366,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * What the last traced backward pass recorded; null until tracing is turned on.
      */
     private StateGradientTrace stateGradientTrace;
-
-    /**
-     * The batch's initial states, one row per sequence, as setInitialStates copied them.
-     */
-    private double[][] batchInitialStates = new double[0][];
-
-    /**
-     * How many initial states setInitialStates gave; 0 for zero states.
-     */
-    private int batchInitialStateCount;
-
-    /**
-     * During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.
-     */
-    private double[][] batchSeeds;
-
-    /**
-     * Sequences in the last batch, whose states finalStates and initialStateGradients read.
-     */
-    private int batchSequences;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -700,28 +660,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     @Override
-    public void backwardFromState(double[][] xs, double[] gradient, int offset) {
-        int steps = Checks.sequence(xs, INPUT);
-        Checks.finiteState("gradient", gradient, offset, stateSize());
-        reserve(steps);
-        encoderProjectInputs(xs, steps);
-        unroll(steps);
-        backpropagateFromState(steps, gradient, offset);
-        encoderInputGradients(xs, steps);
-    }
-
-    @Override
-    public void backwardFromState(int[] tokens, double[] gradient, int offset) {
-        int steps = Checks.tokens(tokens, INPUT);
-        Checks.finiteState("gradient", gradient, offset, stateSize());
-        reserve(steps);
-        encoderProjectTokens(tokens, steps);
-        unroll(steps);
-        backpropagateFromState(steps, gradient, offset);
-        encoderInputGradientsFromTokens(tokens, steps);
-    }
-
-    @Override
     public String toString() {
         return "UnfoldedProteins_Classifier: input 20 → encoder sigmoid 8 → summary relu 6 → output 3, CROSS_ENTROPY, MANY_TO_ONE, 343 parameters";
     }
@@ -742,86 +680,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         capacity = steps;
     }
 
-    @Override
-    public void resetState() {
-        Arrays.fill(encoderCarried, 0.0);
-        Arrays.fill(summaryCarried, 0.0);
-    }
-
-    @Override
-    public void setStateful(boolean stateful) {
-        this.stateful = stateful;
-    }
-
-    @Override
-    public boolean isStateful() {
-        return stateful;
-    }
-
-    @Override
-    public int stateSize() {
-        return 14;
-    }
-
-    @Override
-    public void saveState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(encoderCarried, 0, into, offset, ENCODER_HIDDEN);
-        System.arraycopy(summaryCarried, 0, into, offset + 8, SUMMARY_HIDDEN);
-    }
-
-    @Override
-    public void restoreState(double[] from, int offset) {
-        Checks.finiteState("from", from, offset, stateSize());
-        System.arraycopy(from, offset, encoderCarried, 0, ENCODER_HIDDEN);
-        System.arraycopy(from, offset + 8, summaryCarried, 0, SUMMARY_HIDDEN);
-    }
-
-    @Override
-    public void finalState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(encoderH, lastSteps * ENCODER_HIDDEN, into, offset, ENCODER_HIDDEN);
-        System.arraycopy(summaryH, lastSteps * SUMMARY_HIDDEN, into, offset + 8, SUMMARY_HIDDEN);
-    }
-
-    @Override
-    public void initialStateGradient(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
-        System.arraycopy(encoderDhNext, 0, into, offset, ENCODER_HIDDEN);
-        System.arraycopy(summaryDhNext, 0, into, offset + 8, SUMMARY_HIDDEN);
-    }
-
-    @Override
-    public void step(double[] x, double[] y) {
-        Checks.step(x, INPUT);
-        Checks.output(y, OUTPUT);
-        stepInputs[0] = x;
-        reserve(1);
-        restoreCarriedState();
-        encoderProjectInputs(stepInputs, 1);
-        advance(1);
-        stepOutputs[0] = y;
-        predict(stepOutputs, 1);
-        stepOutputs[0] = null;
-        carryState(1);
-        stepInputs[0] = null;
-    }
-
-    @Override
-    public void step(int token, double[] y) {
-        Checks.token(token, INPUT);
-        Checks.output(y, OUTPUT);
-        stepTokens[0] = token;
-        reserve(1);
-        restoreCarriedState();
-        encoderProjectTokens(stepTokens, 1);
-        advance(1);
-        stepOutputs[0] = y;
-        predict(stepOutputs, 1);
-        stepOutputs[0] = null;
-        carryState(1);
-    }
-
     /**
      * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
      */
@@ -836,29 +694,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void carryState(int steps) {
         System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
         System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
-    }
-
-    @Override
-    public void traceStateGradients(boolean on) {
-        if (on && stateGradientTrace == null) {
-            stateGradientTrace = new StateGradientTrace(layers);
-        }
-        stateGradientTracing = on;
-    }
-
-    @Override
-    public void stateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
-    }
-
-    @Override
-    public void cellStateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
-    }
-
-    @Override
-    public void forgetGates(int layer, int direction, double[][] into) {
-        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }
 
     /**
@@ -884,7 +719,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Every recurrence bottom-up from the initial states in place, then the output logits.
      */
     private void advance(int steps) {
-        lastSteps = steps;
         encoderRecur(steps);
         summaryProjectInputs(steps);
         summaryRecur(steps);
@@ -905,22 +739,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         summaryInputGradients(steps);
         // nothing flows back from beyond the last step
         Arrays.fill(encoderDhNext, 0.0);
-        encoderBackward(steps);
-        encoderRecurrentGradients(steps);
-    }
-
-    /**
-     * BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a
-     * state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.
-     */
-    private void backpropagateFromState(int steps, double[] gradient, int offset) {
-        // ∂L/∂h_T comes from outside: the decoder this network encoded for
-        System.arraycopy(gradient, offset + 8, summaryDhNext, 0, SUMMARY_HIDDEN);
-        summaryBackward(steps);
-        summaryRecurrentGradients(steps);
-        summaryInputGradients(steps);
-        // ∂L/∂h_T comes from outside: the decoder this network encoded for
-        System.arraycopy(gradient, offset, encoderDhNext, 0, ENCODER_HIDDEN);
         encoderBackward(steps);
         encoderRecurrentGradients(steps);
     }
@@ -1232,12 +1050,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1250,12 +1066,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         batchPredict(ys, batch, steps);
@@ -1267,12 +1081,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1289,12 +1101,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.labels(this, labels, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
         batchReserveInputs();
         batchGatherInputs(xs, batch, steps, lanes);
         encoderBatchProjectInputs(steps, lanes);
@@ -1311,12 +1121,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
@@ -1331,111 +1139,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
         Batches.labels(this, labels, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
         encoderBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
         double loss = batchLossAndDelta(labels, batch, steps, lanes);
         batchBackpropagate(steps, lanes);
         encoderBatchInputGradientsFromTokens(tokens, batch, steps);
         return loss;
-    }
-
-    @Override
-    public void setInitialStates(double[][] states) {
-        if (states == null) {
-            batchInitialStateCount = 0;
-            return;
-        }
-        Batches.initialStates(states, 14);
-        if (batchInitialStates.length < states.length) {
-            batchInitialStates = new double[states.length][14];
-        }
-        for (int b = 0; b < states.length; b++) {
-            System.arraycopy(states[b], 0, batchInitialStates[b], 0, 14);
-        }
-        batchInitialStateCount = states.length;
-    }
-
-    @Override
-    public void initialStateGradients(double[][] into) {
-        Batches.states("into", into, batchSequences, 14);
-        BatchKernels.gatherStates(encoderBatchDhNext, batchLengths, false, 0, ENCODER_HIDDEN, into, batchSequences, 0);
-        BatchKernels.gatherStates(summaryBatchDhNext, batchLengths, false, 0, SUMMARY_HIDDEN, into, batchSequences, 8);
-    }
-
-    @Override
-    public void finalStates(double[][] into) {
-        Batches.states("into", into, batchSequences, 14);
-        BatchKernels.gatherStates(encoderBatchH, batchLengths, true, ENCODER_HIDDEN, ENCODER_HIDDEN, into, batchSequences, 0);
-        BatchKernels.gatherStates(summaryBatchH, batchLengths, true, SUMMARY_HIDDEN, SUMMARY_HIDDEN, into, batchSequences, 8);
-    }
-
-    @Override
-    public void backwardFromStates(double[][][] xs, double[][] gradients) {
-        Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
-        int steps = Batches.longest(xs, INPUT);
-        int batch = xs.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.finiteStates("gradients", gradients, batch, stateSize());
-        int lanes = BatchKernels.lanes(batch);
-        batchReserve(steps, lanes);
-        batchShortest = Batches.lengths(xs, steps, batchLengths, lanes);
-        batchSequences = batch;
-        batchReserveInputs();
-        batchGatherInputs(xs, batch, steps, lanes);
-        encoderBatchProjectInputs(steps, lanes);
-        batchUnroll(steps, lanes);
-        batchSeeds = gradients;
-        try {
-            batchBackpropagateFromStates(steps, lanes);
-        } finally {
-            batchSeeds = null;
-        }
-        encoderBatchInputGradients(steps, lanes);
-    }
-
-    @Override
-    public void backwardFromStates(int[][] tokens, double[][] gradients) {
-        Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
-        int steps = Batches.longest(tokens, INPUT);
-        int batch = tokens.length;
-        Batches.initialStateCount(batchInitialStateCount, batch);
-        Batches.finiteStates("gradients", gradients, batch, stateSize());
-        int lanes = BatchKernels.lanes(batch);
-        batchReserve(steps, lanes);
-        batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
-        batchSequences = batch;
-        encoderBatchProjectTokens(tokens, batch, steps, lanes);
-        batchUnroll(steps, lanes);
-        batchSeeds = gradients;
-        try {
-            batchBackpropagateFromStates(steps, lanes);
-        } finally {
-            batchSeeds = null;
-        }
-        encoderBatchInputGradientsFromTokens(tokens, batch, steps);
-    }
-
-    /**
-     * Batched BPTT from each sequence's ∂L/∂(final state), with no loss at the output: adds
-     * every gradient but the first layer's ∂L/∂W_ih.
-     */
-    private void batchBackpropagateFromStates(int steps, int lanes) {
-        // the output is not part of this loss: nothing arrives from above
-        for (int row = SUMMARY_HIDDEN; row < (steps + 1) * SUMMARY_HIDDEN; row++) {
-            Arrays.fill(summaryBatchDhAbove[row], 0, lanes, 0.0);
-        }
-        summaryBatchBackward(steps, lanes);
-        summaryBatchGradients(steps, lanes);
-        encoderBatchBackward(steps, lanes);
-        encoderBatchGradients(steps, lanes);
     }
 
     /**
@@ -1508,18 +1221,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int k = 0; k < ENCODER_HIDDEN; k++) {
             Arrays.fill(encoderBatchH[k], 0, lanes, 0.0);   // h_0 = 0
         }
-        if (batchInitialStateCount > 0) {
-            // each sequence starts from its own state (a decoder, from its encoder's)
-            BatchKernels.scatterStates(batchInitialStates, batchInitialStateCount, 0, encoderBatchH, 0, ENCODER_HIDDEN);
-        }
         encoderBatchRecur(steps, lanes);
         summaryBatchProjectInputs(steps, lanes);
         for (int k = 0; k < SUMMARY_HIDDEN; k++) {
             Arrays.fill(summaryBatchH[k], 0, lanes, 0.0);   // h_0 = 0
-        }
-        if (batchInitialStateCount > 0) {
-            // each sequence starts from its own state (a decoder, from its encoder's)
-            BatchKernels.scatterStates(batchInitialStates, batchInitialStateCount, 8, summaryBatchH, 0, SUMMARY_HIDDEN);
         }
         summaryBatchRecur(steps, lanes);
         batchOutputLogits(steps, lanes);
@@ -1596,10 +1301,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             Arrays.fill(encoderBatchDhNext[k], 0, lanes, 0.0);
         }
         for (int t = steps; t >= 1; t--) {
-            if (batchSeeds != null) {
-                // backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step
-                BatchKernels.seedEnding(batchSeeds, 0, batchLengths, t, encoderBatchDhNext, ENCODER_HIDDEN);
-            }
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), equations.md (3.2), (1.4))
@@ -1712,10 +1413,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             Arrays.fill(summaryBatchDhNext[k], 0, lanes, 0.0);
         }
         for (int t = steps; t >= 1; t--) {
-            if (batchSeeds != null) {
-                // backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step
-                BatchKernels.seedEnding(batchSeeds, 8, batchLengths, t, summaryBatchDhNext, SUMMARY_HIDDEN);
-            }
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = [h_t > 0] ⊙ δh_t   (ReLU', equations.md (3.2), (1.5))

@@ -1,6 +1,6 @@
 package dev.unfold.benchmarks;
 
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.optim.Sgd;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +20,14 @@ public abstract class BatchOf32 {
     static final int STEPS = 35;
     static final int BATCH = 32;
 
-    private SequenceModel net;
+    private Classifier net;
     private Sgd sgd;
     private double[][][] xs;
     private int[][] labels;
     private double[][][] ys;
 
     /** The network, from the given seed. */
-    abstract SequenceModel network(long seed);
+    abstract Classifier network(long seed);
 
     /** Seeds the network and the data. */
     abstract long seed();

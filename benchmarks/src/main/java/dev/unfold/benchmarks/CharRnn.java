@@ -1,12 +1,12 @@
 package dev.unfold.benchmarks;
 
 import dev.unfold.*;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 
 /** W2: min-char-rnn's size, a tanh RNN over 65 one-hot characters → 100 → 65, cross-entropy, T = 25. */
 @Network(input = 65, output = 65, loss = Loss.CROSS_ENTROPY)
-public interface CharRnn extends SequenceModel {
+public interface CharRnn extends Classifier {
     @Recurrent(hidden = 100, activation = Activation.TANH)
     Layer rnn();
 }

@@ -30,7 +30,7 @@ public final class ProcessingTime {
             "import dev.unfold.*;",
             "import dev.unfold.runtime.*;",
             "@Network(input = 64, output = 32, loss = Loss.CROSS_ENTROPY)",
-            "public interface Deep extends SequenceModel {",
+            "public interface Deep extends Classifier {",
             "    @Recurrent(hidden = 128, cell = Cell.LSTM) @Bidirectional Layer first();",
             "    @Recurrent(hidden = 128, cell = Cell.GRU) Layer second();",
             "    @Recurrent(hidden = 64, cell = Cell.LSTM) Layer third();",

@@ -1,12 +1,12 @@
 package dev.unfold.benchmarks;
 
 import dev.unfold.*;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 
 /** W6: a bidirectional LSTM 20 → 2×32 → 2 reading one-hot amino acids, many-to-one, T = 428 (a long protein). */
 @Network(input = 20, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface ProteinBiLstm extends SequenceModel {
+public interface ProteinBiLstm extends Classifier {
     @Recurrent(hidden = 32, cell = Cell.LSTM)
     @Bidirectional
     Layer lstm();

@@ -1,6 +1,6 @@
 package dev.unfold.benchmarks;
 
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
@@ -8,7 +8,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 public class W3Lstm extends BatchOf32 {
     @Override
-    SequenceModel network(long seed) {
+    Classifier network(long seed) {
         return new UnfoldedLanguageLstm(seed);
     }
 

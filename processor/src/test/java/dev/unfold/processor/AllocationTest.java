@@ -2,7 +2,13 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.unfold.runtime.Autoregressive;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.Clipping;
 import dev.unfold.runtime.optim.Sgd;
@@ -27,7 +33,7 @@ class AllocationTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 4, output = 2)",
-                        "public interface Regression extends SequenceModel {",
+                        "public interface Regression extends Encoder, Decoder, Traceable {",
                         "    @Recurrent(hidden = 20) Layer rnn();",
                         "}"),
                 TestCompiler.source("alloc.Language",
@@ -35,7 +41,7 @@ class AllocationTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 30, output = 30, loss = Loss.CROSS_ENTROPY)",
-                        "public interface Language extends SequenceModel {",
+                        "public interface Language extends Encoder, Decoder, Classifier, Traceable {",
                         "    @Recurrent(hidden = 16, activation = Activation.RELU) Layer lower();",
                         "    @Recurrent(hidden = 12, activation = Activation.SIGMOID) Layer middle();",
                         "    @Recurrent(hidden = 8) Layer upper();",
@@ -45,7 +51,7 @@ class AllocationTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 12, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                        "public interface Gated extends SequenceModel {",
+                        "public interface Gated extends Classifier, Traceable {",
                         "    @Recurrent(hidden = 10, cell = Cell.LSTM) @Bidirectional Layer lstm();",
                         "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer gru();",
                         "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer top();",
@@ -55,7 +61,7 @@ class AllocationTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 5, output = 3, loss = Loss.BINARY_CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                        "public interface Tagger extends SequenceModel {",
+                        "public interface Tagger extends Encoder, Decoder, Traceable {",
                         "    @Recurrent(hidden = 10, activation = Activation.IDENTITY) Layer rnn();",
                         "}"),
                 TestCompiler.source("alloc.Speaker",
@@ -63,7 +69,7 @@ class AllocationTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 9, output = 9, loss = Loss.CROSS_ENTROPY, context = 6)",
-                        "public interface Speaker extends SequenceModel {",
+                        "public interface Speaker extends Encoder, Decoder, Contextual, Classifier, Traceable {",
                         "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer lstm();",
                         "}"),
                 TestCompiler.source("alloc.Folded",
@@ -71,7 +77,7 @@ class AllocationTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 3, output = 2)",
-                        "public interface Folded extends SequenceModel {",
+                        "public interface Folded extends Autoregressive, Traceable {",
                         "    @Recurrent(hidden = 7, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                         "}")));
 
@@ -87,7 +93,7 @@ class AllocationTest {
 
     @EachCompiler
     void tokenLanguageModelAllocatesNothing(TestCompiler compiler) {
-        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        Classifier net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         Random random = new Random(2);
         int[][] tokens = {random.ints(40, 0, 30).toArray(), random.ints(9, 0, 30).toArray()};
         int[][] labels = {random.ints(40, 0, 30).toArray(), random.ints(9, 0, 30).toArray()};
@@ -100,7 +106,7 @@ class AllocationTest {
 
     @EachCompiler
     void streamingStepsAllocateNothing(TestCompiler compiler) {
-        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        Streaming net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         int[] tokens = new Random(3).ints(50, 0, 30).toArray();
         double[] y = new double[30];
         double[][] xs = sequences(new Random(4), 30, 50)[0];
@@ -122,7 +128,7 @@ class AllocationTest {
 
     @EachCompiler
     void bidirectionalLstmAndGruStackAllocatesNothing(TestCompiler compiler) {
-        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
+        Classifier net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Random random = new Random(4);
         double[][][] xs = sequences(random, net.inputSize(), 60, 5, 23);
         int[][] tokens = {random.ints(60, 0, 12).toArray(), random.ints(7, 0, 12).toArray()};
@@ -136,7 +142,7 @@ class AllocationTest {
 
     @EachCompiler
     void batchesAllocateNothing(TestCompiler compiler) {
-        SequenceModel gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
+        Classifier gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Random random = new Random(5);
         double[][][][] batches = {
                 sequences(random, gated.inputSize(), 20, 3, 20, 11, 20, 1, 20, 20, 5), // 9, up to 20 steps: masked
@@ -151,7 +157,7 @@ class AllocationTest {
         assertNoAllocation(i -> gated.forward(batches[i % 2], ys[i % 2]));
         assertNoAllocation(i -> gated.backward(batches[i % 2], labels[i % 2]));
 
-        SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        Classifier language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         int[][][] tokens = {new int[12][], new int[5][]};
         int[][][] targets = {new int[12][], new int[5][]};
         for (int b = 0; b < tokens.length; b++) {
@@ -167,7 +173,7 @@ class AllocationTest {
 
     @EachCompiler
     void contextsAndOutputFeedbackAllocateNothing(TestCompiler compiler) {
-        SequenceModel speaker = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedSpeaker", 1);
+        Contextual speaker = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedSpeaker", 1);
         Random random = new Random(9);
         double[][] contexts = new double[6][6];
         int[][] tokens = new int[6][];
@@ -179,14 +185,14 @@ class AllocationTest {
         }
         assertNoAllocation(i -> {
             speaker.setContexts(contexts);
-            speaker.backward(tokens, labels);
+            ((Classifier) speaker).backward(tokens, labels);
         });
         assertNoAllocation(i -> {
             speaker.setContext(contexts[i % 6]);
-            speaker.backward(tokens[i % 6], labels[i % 6]);
+            ((Classifier) speaker).backward(tokens[i % 6], labels[i % 6]);
         });
 
-        SequenceModel folded = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedFolded", 1);
+        Autoregressive folded = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedFolded", 1);
         double[][][] xs = {sequences(random, 3, 12)[0], sequences(random, 3, 5)[0]};
         double[][][] ys = {new double[12][2], new double[5][2]};
         assertNoAllocation(i -> folded.backward(xs[i % 2], ys[i % 2]));
@@ -210,8 +216,9 @@ class AllocationTest {
 
     @EachCompiler
     void generationAllocatesNothing(TestCompiler compiler) {
-        SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
-        dev.unfold.runtime.seq2seq.Generator generator = new dev.unfold.runtime.seq2seq.Generator(language);
+        Decoder language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        dev.unfold.runtime.seq2seq.Generator generator
+                = new dev.unfold.runtime.seq2seq.Generator((Streaming & Classifier) language);
         int[] prompt = {1, 2, 3};
         int[] into = new int[20];
         java.util.SplittableRandom random = new java.util.SplittableRandom(4);
@@ -220,8 +227,8 @@ class AllocationTest {
         assertNoAllocation(i -> generator.beamSearch(prompt, 8, 7, 3, into));
 
         // an encoder and a decoder: teacher-forced updates, and decoding from the encoded source
-        dev.unfold.runtime.seq2seq.EncoderDecoder pair = new dev.unfold.runtime.seq2seq.EncoderDecoder(language,
-                TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 2));
+        dev.unfold.runtime.seq2seq.EncoderDecoder pair = new dev.unfold.runtime.seq2seq.EncoderDecoder((Encoder) language,
+                (Decoder & Classifier) TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 2));
         int[][] sources = {random.ints(9, 0, 30).toArray(), random.ints(4, 0, 30).toArray()};
         int[] inputs = random.ints(7, 0, 30).toArray();
         int[] labels = random.ints(7, 0, 30).toArray();
@@ -240,7 +247,7 @@ class AllocationTest {
 
     @EachCompiler
     void trainingAllocatesNothingPerUpdate(TestCompiler compiler) throws java.io.IOException {
-        SequenceModel gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
+        Classifier gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
         Random random = new Random(6);
         // 14 sequences of different lengths in batches of 4: three masked batches of 4, then one of 2
         double[][][] xs = sequences(random, gated.inputSize(), 9, 3, 7, 12, 5, 9, 1, 4, 8, 8, 2, 11, 6, 3);
@@ -253,9 +260,9 @@ class AllocationTest {
         assertNoAllocation(i -> batches.backward(i % batches.updates()));
 
         // a stream of 95 steps in chunks of 9: ten whole chunks, then one of 5
-        SequenceModel language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        Classifier language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
         int[] text = random.ints(96, 0, 30).toArray();
-        dev.unfold.runtime.data.StreamChunks chunks = dev.unfold.runtime.data.StreamChunks.nextToken(language, text, 9);
+        dev.unfold.runtime.data.StreamChunks chunks = dev.unfold.runtime.data.StreamChunks.nextToken((Streaming & Classifier) language, text, 9);
         chunks.startEpoch(0);
         assertNoAllocation(i -> chunks.backward(i % chunks.updates()));
 

@@ -3,6 +3,7 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.SequenceModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,12 +99,12 @@ class BatchedPassTest {
         if (first.tokens() != null) {
             int[][] tokens = batch.stream().map(Example::tokens).toArray(int[][]::new);
             return first.labels() != null
-                    ? net.backward(tokens, batch.stream().map(Example::labels).toArray(int[][]::new))
+                    ? ((Classifier) net).backward(tokens, batch.stream().map(Example::labels).toArray(int[][]::new))
                     : net.backward(tokens, batch.stream().map(Example::targets).toArray(double[][][]::new));
         }
         double[][][] xs = batch.stream().map(Example::xs).toArray(double[][][]::new);
         return first.labels() != null
-                ? net.backward(xs, batch.stream().map(Example::labels).toArray(int[][]::new))
+                ? ((Classifier) net).backward(xs, batch.stream().map(Example::labels).toArray(int[][]::new))
                 : net.backward(xs, batch.stream().map(Example::targets).toArray(double[][][]::new));
     }
 

@@ -82,7 +82,7 @@ class BuildLifecycleTest {
     void typesGeneratedInALaterRoundAreWaitedFor(TestCompiler compiler) {
         JavaFileObject net = net(
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel, Mixin {",
+                "public interface Net extends Encoder, Decoder, Traceable, Mixin {",
                 "    @Recurrent(hidden = Sizes.HIDDEN) Layer rnn();",
                 "}");
         Compilation compilation = compiler.compile(List.of(new SizesGenerator(), new UnfoldProcessor()), List.of(net));
@@ -98,7 +98,7 @@ class BuildLifecycleTest {
     void aSupertypeThatNeverResolvesIsReportedOnce(TestCompiler compiler) {
         JavaFileObject net = net(
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel, Missing {",
+                "public interface Net extends Encoder, Decoder, Traceable, Missing {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}");
         assertReportedOnce(compiler, net, "[UnfoldUnresolved] Unfold generated nothing for Net because Missing"
@@ -109,7 +109,7 @@ class BuildLifecycleTest {
     void aLayerReturningAnUnresolvedTypeIsReportedOnce(TestCompiler compiler) {
         JavaFileObject net = net(
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Encoder, Decoder, Traceable {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "    Missing helper();",
                 "}");
@@ -121,7 +121,7 @@ class BuildLifecycleTest {
     void aConstantThatNeverResolvesIsReportedOnceAtItsValue(TestCompiler compiler) {
         JavaFileObject net = net(
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Encoder, Decoder, Traceable {",
                 "    @Recurrent(",
                 "        hidden = Missing.HIDDEN)",
                 "    Layer rnn();",
@@ -171,7 +171,7 @@ class BuildLifecycleTest {
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Encoder, Decoder, Traceable {",
                 "    @Recurrent(hidden = " + hidden + ") Layer rnn();",
                 "}"), StandardCharsets.UTF_8);
         JavaFileObject file = com.google.testing.compile.JavaFileObjects.forResource(source.toUri().toURL());

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Traceable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -22,28 +27,28 @@ class ContextTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Captioner",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY, context = 5)",
-                    "public interface Captioner extends SequenceModel {",
+                    "public interface Captioner extends Encoder, Decoder, Contextual, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("Scorer",
                     "@Network(input = 3, output = 2, mapping = Mapping.MANY_TO_ONE, context = 2)",
-                    "public interface Scorer extends SequenceModel {",
+                    "public interface Scorer extends Contextual, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) @Bidirectional Layer gru();",
                     "    @Recurrent(hidden = 3) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Plain",
                     "@Network(input = 5, output = 5, loss = Loss.CROSS_ENTROPY, context = 3)",
-                    "public interface Plain extends SequenceModel {",
+                    "public interface Plain extends Encoder, Decoder, Contextual, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, activation = Activation.SIGMOID) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("None",
                     "@Network(input = 5, output = 5, loss = Loss.CROSS_ENTROPY)",
-                    "public interface None extends SequenceModel {",
+                    "public interface None extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6) Layer rnn();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 3);
     }
 
@@ -54,19 +59,19 @@ class ContextTest {
     @EachCompiler
     void everyGradientMatchesCentralDifferences(TestCompiler compiler) {
         Random random = new Random(1);
-        SequenceModel captioner = network(compiler, "Captioner");
+        var captioner = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         captioner.setContext(gaussian(random, 5));
         int[] tokens = {0, 4, 2, 5, 1};
         int[] labels = {4, 2, 5, 1, 3};
         check(captioner, () -> captioner.loss(tokens, labels), () -> captioner.backward(tokens, labels), "Captioner");
 
-        SequenceModel scorer = network(compiler, "Scorer");
+        var scorer = (Contextual & Traceable) network(compiler, "Scorer");
         scorer.setContext(gaussian(random, 2));
         double[][] xs = {gaussian(random, 3), gaussian(random, 3), gaussian(random, 3), gaussian(random, 3)};
         double[][] targets = {gaussian(random, 2)};
         check(scorer, () -> scorer.loss(xs, targets), () -> scorer.backward(xs, targets), "Scorer");
 
-        SequenceModel plain = network(compiler, "Plain");
+        var plain = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Plain");
         plain.setContext(gaussian(random, 3));
         double[][] dense = {gaussian(random, 5), gaussian(random, 5), gaussian(random, 5)};
         int[] classes = {1, 4, 0};
@@ -83,7 +88,7 @@ class ContextTest {
 
     @EachCompiler
     void theContextChangesEveryStepAndStreamingReadsIt(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Captioner");
+        var net = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         assertEquals(5, net.contextSize());
         assertTrue(net.parameters().contains("lstm.weight_context"));
         assertEquals(4 * 4 * 5, net.parameters().get("lstm.weight_context").size());
@@ -137,15 +142,15 @@ class ContextTest {
             scores[b] = new double[][] {gaussian(random, 2)};
             classes[b] = random.ints(lengths[b], 0, 5).toArray();
         }
-        SequenceModel captioner = network(compiler, "Captioner");
+        var captioner = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         compareBatch(captioner, contexts5, lengths.length,
                 () -> captioner.backward(tokens, labels), b -> captioner.backward(tokens[b], labels[b]),
                 ys -> captioner.forward(tokens, ys), (b, ys) -> captioner.forward(tokens[b], ys), lengths, 6);
-        SequenceModel scorer = network(compiler, "Scorer");
+        var scorer = (Contextual & Traceable) network(compiler, "Scorer");
         compareBatch(scorer, contexts2, lengths.length,
                 () -> scorer.backward(xs, scores), b -> scorer.backward(xs[b], scores[b]),
                 ys -> scorer.forward(xs, ys), (b, ys) -> scorer.forward(xs[b], ys), null, 2);
-        SequenceModel plain = network(compiler, "Plain");
+        var plain = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Plain");
         compareBatch(plain, contexts3, lengths.length,
                 () -> plain.backward(dense, classes), b -> plain.backward(dense[b], classes[b]),
                 ys -> plain.forward(dense, ys), (b, ys) -> plain.forward(dense[b], ys), lengths, 5);
@@ -161,7 +166,7 @@ class ContextTest {
             contexts[i] = gaussian(random, 5);
             captions[i] = random.ints(1 + random.nextInt(6), 0, 4).toArray();
         }
-        SequenceModel net = network(compiler, "Captioner");
+        var net = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         double alone = 0;
         net.parameters().zeroGradients();
         for (int i = 0; i < count; i++) {
@@ -188,7 +193,7 @@ class ContextTest {
         assertArrayEquals(expected, net.parameters().get("lstm.weight_context").gradient().data, 1e-10);
     }
 
-    private static void compareBatch(SequenceModel net, double[][] contexts, int batch,
+    private static void compareBatch(Contextual net, double[][] contexts, int batch,
                                      java.util.function.DoubleSupplier batched,
                                      java.util.function.IntToDoubleFunction single,
                                      java.util.function.Consumer<double[][][]> batchedForward,
@@ -233,7 +238,7 @@ class ContextTest {
 
     @EachCompiler
     void misuseIsAClearError(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Captioner");
+        var net = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         assertEquals("the context has 4 values, expected 5 (the network's context size)",
                 assertThrows(IllegalArgumentException.class, () -> net.setContext(new double[4])).getMessage());
         assertEquals("context[2] is NaN: a context must be finite", assertThrows(IllegalArgumentException.class,
@@ -243,9 +248,11 @@ class ContextTest {
                         + " a batched call",
                 assertThrows(IllegalArgumentException.class,
                         () -> net.backward(new int[][] {{1, 2}}, new int[][] {{2, 3}})).getMessage());
-        SequenceModel none = network(compiler, "None");
-        assertEquals(0, none.contextSize());
-        assertEquals("UnfoldedNone declares no context vector: add context = <width> to its @Network",
-                assertThrows(UnsupportedOperationException.class, () -> none.setContext(new double[1])).getMessage());
+        var none = (Encoder & Decoder & Classifier & Traceable) network(compiler, "None");
+        // a network without a context is no Contextual: it has no context methods to call (DeclarationErrorsTest
+        // shows the compile error for one that extends Contextual all the same)
+        assertFalse(none instanceof Contextual);
+        assertThrows(NoSuchMethodException.class, () -> none.getClass().getMethod("setContext", double[].class));
+        assertThrows(NoSuchMethodException.class, () -> none.getClass().getMethod("contextSize"));
     }
 }

@@ -87,7 +87,7 @@ class DeclarationErrorsTest {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1,",
                 "    context = -3)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Contextual {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}"), "UnfoldContextSize", "context must be 0 (none) or at least 1, got -3", 6);
     }
@@ -107,7 +107,7 @@ class DeclarationErrorsTest {
     void outputRecurrenceWithOneOutputPerSequence(TestCompiler compiler) {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1, mapping = Mapping.MANY_TO_ONE)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Autoregressive {",
                 "    @Recurrent(hidden = 3,",
                 "        recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                 "}"), "UnfoldOutputRecurrenceMapping", "use MANY_TO_MANY or remove `recurrence = HIDDEN_AND_OUTPUT`", 8);
@@ -117,7 +117,7 @@ class DeclarationErrorsTest {
     void outputOnlyRecurrenceInAGatedCell(TestCompiler compiler) {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Autoregressive {",
                 "    @Recurrent(hidden = 3, cell = Cell.GRU,",
                 "        recurrence = Recurrence.OUTPUT) Layer gru();",
                 "}"), "UnfoldOutputRecurrenceCell", "GRU gates read h_{t−1}: use recurrence = HIDDEN_AND_OUTPUT", 8);
@@ -127,7 +127,7 @@ class DeclarationErrorsTest {
     void outputRecurrenceWithABidirectionalLayer(TestCompiler compiler) {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Autoregressive {",
                 "    @Recurrent(hidden = 3,",
                 "        recurrence = Recurrence.OUTPUT) Layer rnn();",
                 "    @Recurrent(hidden = 3) @Bidirectional Layer both();",
@@ -146,7 +146,7 @@ class DeclarationErrorsTest {
                 "@Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY)",
                 "@DecodesFrom(",
                 "    Encoder.class)",
-                "public interface Decoder extends SequenceModel {",
+                "public interface Decoder extends dev.unfold.runtime.Decoder, Classifier {",
                 decoderLayers,
                 "}");
         Compilation compilation = compiler.compile(encoder, decoder);
@@ -194,7 +194,7 @@ class DeclarationErrorsTest {
                 "@Network(input = 4, output = 4)",
                 "@DecodesFrom(",
                 "    String.class)",
-                "public interface Decoder extends SequenceModel {",
+                "public interface Decoder extends dev.unfold.runtime.Decoder {",
                 "    @Recurrent(hidden = 8) Layer rnn();",
                 "}");
         assertSingleError(compiler, decoder, "UnfoldEncoderNotNetwork", "@DecodesFrom names String, which is not a"
@@ -207,7 +207,7 @@ class DeclarationErrorsTest {
                 "@Network(input = 4, output = 4)",
                 "@DecodesFrom(",
                 "    int.class)",
-                "public interface Decoder extends SequenceModel {",
+                "public interface Decoder extends dev.unfold.runtime.Decoder {",
                 "    @Recurrent(hidden = 8) Layer rnn();",
                 "}"), "UnfoldEncoderNotNetwork", "@DecodesFrom names int, which is not a @Network interface", 7);
     }
@@ -218,7 +218,7 @@ class DeclarationErrorsTest {
                 "@Network(input = 4, output = 4)",
                 "@DecodesFrom(",
                 "    Decoder[].class)",
-                "public interface Decoder extends SequenceModel {",
+                "public interface Decoder extends dev.unfold.runtime.Decoder {",
                 "    @Recurrent(hidden = 8) Layer rnn();",
                 "}"), "UnfoldEncoderNotNetwork", "@DecodesFrom names test.Decoder[], which is not a @Network", 7);
     }
@@ -229,7 +229,7 @@ class DeclarationErrorsTest {
                 "@Network(input = 4, output = 4)",
                 "@DecodesFrom(",
                 "    Missing.class)",
-                "public interface Decoder extends SequenceModel {",
+                "public interface Decoder extends dev.unfold.runtime.Decoder {",
                 "    @Recurrent(hidden = 8) Layer rnn();",
                 "}");
         Compilation compilation = compiler.compile(decoder);
@@ -273,14 +273,14 @@ class DeclarationErrorsTest {
                 file("English",
                         "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
                         "@DecodesFrom(Encoder.class)",
-                        "public interface English extends SequenceModel {",
+                        "public interface English extends dev.unfold.runtime.Decoder, Classifier {",
                         "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer lstm();",
                         "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
                         "}"),
                 file("French",
                         "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
                         "@DecodesFrom(Encoder.class)",
-                        "public interface French extends SequenceModel {",
+                        "public interface French extends dev.unfold.runtime.Decoder, Classifier {",
                         "    @Recurrent(hidden = 8, cell = Cell.LSTM) Layer a();",
                         "    @Recurrent(hidden = 5) Layer b();",
                         "}")));
@@ -383,7 +383,7 @@ class DeclarationErrorsTest {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1,",
                 "    loss = Loss.CROSS_ENTROPY)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Classifier {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}"), "UnfoldCrossEntropyOutput", "use loss = Loss.BINARY_CROSS_ENTROPY", 6);
     }
@@ -471,7 +471,7 @@ class DeclarationErrorsTest {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4, output = 1,",
                 "    context = 1_000_000_000)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Contextual {",
                 "    @Recurrent(hidden = 3) Layer rnn();",
                 "}"), "UnfoldTooLarge", "rnn.weight_context needs 3 × 1000000000 values, more than a Java array holds"
                 + " (2147483639): reduce context", 6);
@@ -505,7 +505,7 @@ class DeclarationErrorsTest {
         assertSingleError(compiler, file("Net",
                 "@Network(input = 4,",
                 "    output = 600_000_000)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Autoregressive {",
                 "    @Recurrent(hidden = 1, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                 "}"), "UnfoldTooLarge", "rnn.weight_oh needs 4 × 600000000 values, more than a Java array holds"
                 + " (2147483639): reduce output", 6);
@@ -516,7 +516,7 @@ class DeclarationErrorsTest {
         // below has no W_hh, and its W_ih and W_oh, 10^9 × 1, fit; top's W_ih, 3 × 10^9, does not
         assertSingleError(compiler, file("Net",
                 "@Network(input = 1, output = 1)",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Autoregressive {",
                 "    @Recurrent(hidden = 1_000_000_000,",
                 "        recurrence = Recurrence.OUTPUT) Layer below();",
                 "    @Recurrent(hidden = 3) Layer top();",
@@ -544,14 +544,14 @@ class DeclarationErrorsTest {
         int largest = Integer.MAX_VALUE - 8 - 5;
         Compilation accepted = compiler.compileCleanly(List.of(file("Net",
                 "@Network(input = 1, output = 1, context = " + largest + ")",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Contextual {",
                 "    @Recurrent(hidden = 1) Layer rnn();",
                 "}")));
         assertThat(accepted).generatedSourceFile("test.UnfoldedNet").contentsAsUtf8String()
                 .contains("PARAMETER_COUNT = " + (Integer.MAX_VALUE - 8) + ";");
         assertSingleError(compiler, file("Net",
                 "@Network(input = 1, output = 1, context = " + (largest + 1) + ")",
-                "public interface Net extends SequenceModel {",
+                "public interface Net extends Contextual {",
                 "    @Recurrent(hidden = 1) Layer rnn();",
                 "}"), "UnfoldTooLarge", "Net has " + (Integer.MAX_VALUE - 7L) + " parameters", 6);
     }
@@ -672,7 +672,7 @@ class DeclarationErrorsTest {
                 "    @Recurrent(hidden = 2) Layer forgetGates();",
                 "}"), file("Fed",
                 "@Network(input = 4, output = 2)",
-                "public interface Fed extends SequenceModel {",
+                "public interface Fed extends Autoregressive {",
                 "    @Recurrent(hidden = 3, recurrence = Recurrence.OUTPUT) Layer fedBack();",
                 "    @Recurrent(hidden = 2) Layer feedBack();",
                 "    @Recurrent(hidden = 2) Layer freeRunState();",
@@ -680,7 +680,7 @@ class DeclarationErrorsTest {
                 "    @Recurrent(hidden = 2) Layer keepPrediction();",
                 "}"), file("Told",
                 "@Network(input = 4, output = 2, context = 3)",
-                "public interface Told extends SequenceModel {",
+                "public interface Told extends Contextual {",
                 "    @Recurrent(hidden = 3) Layer batchContexts();",
                 "    @Recurrent(hidden = 2) Layer batchContextCount();",
                 "    @Recurrent(hidden = 2) Layer batchContextBiases();",
@@ -689,5 +689,155 @@ class DeclarationErrorsTest {
         assertThat(compilation).generatedSourceFile("test.UnfoldedTold");
         assertThat(compilation).generatedSourceFile("test.UnfoldedNet");
         assertThat(compilation).generatedSourceFile("test.UnfoldedFed");
+    }
+
+    // What the interface extends: each capability checked against the declaration, at the interface (the
+    // annotation processing API can point at a type, not at one name in its extends clause)
+
+    @EachCompiler
+    void streamingNetworkWithABidirectionalLayer(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Streaming {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "    @Recurrent(hidden = 3) @Bidirectional Layer both();",
+                "}"), "UnfoldStreamingBidirectional", "remove Streaming from the extends clause, or @Bidirectional"
+                + " from both()", 6);
+    }
+
+    @EachCompiler
+    void encoderWithABidirectionalLayerIsStreamingToo(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Encoder {",
+                "    @Recurrent(hidden = 3) @Bidirectional Layer both();",
+                "}"), "UnfoldStreamingBidirectional", "Net extends Encoder, which is Streaming, but both() is"
+                + " bidirectional", 6);
+    }
+
+    @EachCompiler
+    void streamingThroughAnotherInterfaceIsStreaming(TestCompiler compiler) {
+        JavaFileObject streams = file("Streams", "public interface Streams extends Streaming {}");
+        JavaFileObject net = file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Streams {",
+                "    @Recurrent(hidden = 3) @Bidirectional Layer both();",
+                "}");
+        Compilation compilation = compiler.compile(streams, net);
+        assertThat(compilation).hadErrorContaining("[UnfoldStreamingBidirectional]").inFile(net).onLine(6);
+        assertThat(compilation).hadErrorCount(1);
+    }
+
+    @EachCompiler
+    void encoderThatReadsItsOutput(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Encoder, Autoregressive {",
+                "    @Recurrent(hidden = 3, recurrence = Recurrence.OUTPUT) Layer rnn();",
+                "}"), "UnfoldEncoderFeedback", "remove Encoder from the extends clause, or encode with recurrence ="
+                + " HIDDEN", 6);
+    }
+
+    @EachCompiler
+    void decoderThatReadsItsOutput(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Decoder, Autoregressive {",
+                "    @Recurrent(hidden = 3, recurrence = Recurrence.OUTPUT) Layer rnn();",
+                "}"), "UnfoldDecoderFeedback", "remove Decoder from the extends clause, or decode with recurrence ="
+                + " HIDDEN", 6);
+    }
+
+    @EachCompiler
+    void contextWithoutContextual(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2, context = 3)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldMissingCapability", "context = 3 makes Net Contextual, so it must say so: add Contextual"
+                + " to its extends clause (interface Net extends Contextual, ...)", 6);
+    }
+
+    @EachCompiler
+    void contextualWithoutContext(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Contextual {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldUnsupportedCapability", "Net extends Contextual, which needs @Network(context = <width>):"
+                + " declare that, or remove Contextual from the extends clause", 6);
+    }
+
+    @EachCompiler
+    void outputFeedbackWithoutAutoregressive(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Streaming {",
+                "    @Recurrent(hidden = 3, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
+                "}"), "UnfoldMissingCapability", "recurrence = HIDDEN_AND_OUTPUT in rnn() makes Net Autoregressive, so"
+                + " it must say so: add Autoregressive to its extends clause", 6);
+    }
+
+    @EachCompiler
+    void autoregressiveWithoutOutputFeedback(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2)",
+                "public interface Net extends Autoregressive {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldUnsupportedCapability", "remove Autoregressive from the extends clause", 6);
+    }
+
+    @EachCompiler
+    void crossEntropyWithoutClassifier(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 2, loss = Loss.CROSS_ENTROPY)",
+                "public interface Net extends Streaming {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}"), "UnfoldMissingCapability", "loss = CROSS_ENTROPY makes Net a Classifier, so it must say so: add"
+                + " Classifier to its extends clause", 6);
+    }
+
+    @EachCompiler
+    void classifierTrainedWithAnotherLoss(TestCompiler compiler) {
+        for (String loss : List.of("MSE", "BINARY_CROSS_ENTROPY")) {
+            assertSingleError(compiler, file("Net",
+                    "@Network(input = 4, output = 2, loss = Loss." + loss + ")",
+                    "public interface Net extends Classifier {",
+                    "    @Recurrent(hidden = 3) Layer rnn();",
+                    "}"), "UnfoldUnsupportedCapability", "Net extends Classifier, which needs loss = CROSS_ENTROPY",
+                    6);
+        }
+    }
+
+    @EachCompiler
+    void decodesFromWithoutDecoder(TestCompiler compiler) {
+        JavaFileObject encoder = file("Source",
+                "@Network(input = 4, output = 4)",
+                "public interface Source extends Encoder {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}");
+        JavaFileObject decoder = file("Target",
+                "@Network(input = 4, output = 4)",
+                "@DecodesFrom(Source.class)",
+                "public interface Target extends Streaming {",
+                "    @Recurrent(hidden = 8) Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compile(encoder, decoder);
+        assertThat(compilation).hadErrorContaining("[UnfoldMissingCapability] @DecodesFrom makes Target a decoder, so"
+                + " it must say so: add Decoder to its extends clause").inFile(decoder).onLine(7);
+        assertThat(compilation).hadErrorCount(1);
+    }
+
+    @EachCompiler
+    void everyCapabilityAllowedTogetherCompiles(TestCompiler compiler) {
+        assertThat(compiler.compile(file("Net",
+                "@Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, context = 2)",
+                "public interface Net extends Encoder, Decoder, Contextual, Classifier, Traceable {",
+                "    @Recurrent(hidden = 3, cell = Cell.LSTM) Layer rnn();",
+                "}"), file("Fed",
+                "@Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, context = 2)",
+                "public interface Fed extends Autoregressive, Contextual, Classifier, Traceable {",
+                "    @Recurrent(hidden = 3, cell = Cell.GRU, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
+                "}"))).succeededWithoutWarnings();
     }
 }

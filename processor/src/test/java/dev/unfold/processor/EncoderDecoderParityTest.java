@@ -6,7 +6,9 @@ import static dev.unfold.processor.PyTorchParityTest.ints;
 import static dev.unfold.processor.PyTorchParityTest.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.io.SafeTensors;
 import dev.unfold.runtime.seq2seq.EncoderDecoder;
 import java.io.IOException;
@@ -36,12 +38,12 @@ class EncoderDecoderParityTest {
 
     private static void check(TestCompiler compiler, String name) throws IOException {
         ClassLoader loader = FIXTURES.loader(compiler);
-        SequenceModel encoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Encoder", 0);
-        SequenceModel decoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Decoder", 0);
+        Encoder encoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Encoder", 0);
+        Decoder decoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Decoder", 0);
         encoder.parameters().load(DIRECTORY.resolve(name + ".encoder.safetensors"));
         decoder.parameters().load(DIRECTORY.resolve(name + ".decoder.safetensors"));
         Map<String, SafeTensors.Tensor> data = SafeTensors.read(DIRECTORY.resolve(name + ".data.safetensors"));
-        EncoderDecoder model = new EncoderDecoder(encoder, decoder);
+        EncoderDecoder model = new EncoderDecoder(encoder, (Decoder & Classifier) decoder);
         int[] inputs = ints(data.get("inputs"));
         int[] labels = ints(data.get("labels"));
         SafeTensors.Tensor dense = data.get("source_xs");

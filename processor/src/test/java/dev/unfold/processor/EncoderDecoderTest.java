@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.seq2seq.EncoderDecoder;
 import dev.unfold.runtime.seq2seq.Generator;
 import java.util.Arrays;
@@ -25,36 +29,36 @@ class EncoderDecoderTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Source",
                     "@Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Source extends SequenceModel {",
+                    "public interface Source extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("Signal",
                     "@Network(input = 3, output = 1)",
-                    "public interface Signal extends SequenceModel {",
+                    "public interface Signal extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 3, activation = Activation.SIGMOID) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("English",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
-                    "public interface English extends SequenceModel {",
+                    "public interface English extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("French",
                     "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
-                    "public interface French extends SequenceModel {",
+                    "public interface French extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 3) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Unlike",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Unlike extends SequenceModel {",
+                    "public interface Unlike extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer top();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name, long seed) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name, long seed) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, seed);
     }
 
@@ -125,8 +129,8 @@ class EncoderDecoderTest {
     /** Greedy decoding from the encoded source picks, at each step, the decoder's most probable token. */
     @EachCompiler
     void generationStartsFromTheEncodedSource(TestCompiler compiler) {
-        SequenceModel encoder = network(compiler, "Source", 7);
-        SequenceModel english = network(compiler, "English", 8);
+        var encoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Source", 7);
+        var english = (Encoder & Decoder & Classifier & Traceable) network(compiler, "English", 8);
         EncoderDecoder model = new EncoderDecoder(encoder, english);
         int[] generated = new int[5];
         int count = model.encodeFor(SOURCE, 0).greedy(new int[] {0}, 5, -1, generated);
@@ -211,8 +215,8 @@ class EncoderDecoderTest {
             inputs[b] = random.ints(1 + random.nextInt(6), 0, 6).toArray();
             labels[b] = random.ints(inputs[b].length, 0, 6).toArray();
         }
-        SequenceModel encoder = network(compiler, "Source", 1);
-        SequenceModel decoder = network(compiler, "English", 2);
+        var encoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Source", 1);
+        var decoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, "English", 2);
         int size = encoder.stateSize();
 
         // one by one, as EncoderDecoder runs a pair
@@ -338,7 +342,7 @@ class EncoderDecoderTest {
 
     @EachCompiler
     void batchedStatesSayWhatIsWrong(TestCompiler compiler) {
-        SequenceModel decoder = network(compiler, "English", 2);
+        var decoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, "English", 2);
         decoder.setInitialStates(new double[2][decoder.stateSize()]);
         assertEquals("the batch has 3 sequences but setInitialStates gave 2 states: give one state per sequence, or"
                         + " null for zero states",

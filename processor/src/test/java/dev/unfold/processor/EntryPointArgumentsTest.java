@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
+import dev.unfold.runtime.Encoder;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Autoregressive;
+import dev.unfold.runtime.Contextual;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Traceable;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.ContextSequences;
 import dev.unfold.runtime.data.Minibatches;
@@ -42,31 +49,31 @@ class EntryPointArgumentsTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Regression",
                     "@Network(input = 3, output = 2)",
-                    "public interface Regression extends SequenceModel {",
+                    "public interface Regression extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 4) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Words",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Words extends SequenceModel {",
+                    "public interface Words extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Source",
                     "@Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Source extends SequenceModel {",
+                    "public interface Source extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Folded",
                     "@Network(input = 3, output = 2)",
-                    "public interface Folded extends SequenceModel {",
+                    "public interface Folded extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 5, recurrence = Recurrence.OUTPUT) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Captioner",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY, context = 3)",
-                    "public interface Captioner extends SequenceModel {",
+                    "public interface Captioner extends Encoder, Decoder, Contextual, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 1);
     }
 
@@ -117,10 +124,10 @@ class EntryPointArgumentsTest {
     }
 
     private void generatedNetworks(TestCompiler compiler) {
-        SequenceModel regression = network(compiler, "Regression");
-        SequenceModel words = network(compiler, "Words");
-        SequenceModel folded = network(compiler, "Folded");
-        SequenceModel captioner = network(compiler, "Captioner");
+        var regression = (Encoder & Decoder & Traceable) network(compiler, "Regression");
+        var words = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words");
+        var folded = (Autoregressive & Traceable) network(compiler, "Folded");
+        var captioner = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         int state = regression.stateSize();
         double[][] xs = new double[3][3];
         double[][][] batch = {new double[2][3], new double[3][3]};
@@ -212,9 +219,14 @@ class EntryPointArgumentsTest {
                 () -> folded.forward(batch, new double[][][] {new double[1][2], new double[3][2]}));
     }
 
+    /** A null array of decoders, typed as EncoderDecoder takes them. */
+    private static <D extends Decoder & Classifier> D[] nullDecoders() {
+        return null;
+    }
+
     private void encoderDecoder(TestCompiler compiler) {
-        SequenceModel source = network(compiler, "Source");
-        SequenceModel words = network(compiler, "Words");
+        var source = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Source");
+        var words = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words");
         EncoderDecoder model = new EncoderDecoder(source, words);
         int[] sentence = {1, 4, 0};
         int[] inputs = {0, 3, 5};
@@ -223,7 +235,7 @@ class EntryPointArgumentsTest {
 
         nullRefused("new EncoderDecoder(null, …)", "encoder", () -> new EncoderDecoder(null, words));
         nullRefused("new EncoderDecoder(…, null array)", "decoders",
-                () -> new EncoderDecoder(source, (SequenceModel[]) null));
+                () -> new EncoderDecoder(source, nullDecoders()));
         refused("new EncoderDecoder(…, null decoder)", "decoders[1] is null", () -> new EncoderDecoder(source, words, null));
         refused("backward(decoder out of range)", "d is 3, expected one of [0, 1) (the decoders)",
                 () -> model.backward(sentence, 3, inputs, labels));
@@ -257,7 +269,7 @@ class EntryPointArgumentsTest {
     }
 
     private void generator(TestCompiler compiler) {
-        SequenceModel words = network(compiler, "Words");
+        var words = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words");
         Generator generator = new Generator(words);
         int[] prompt = {0};
         int[] into = new int[8];
@@ -284,7 +296,7 @@ class EntryPointArgumentsTest {
     }
 
     private void parameters(TestCompiler compiler) {
-        SequenceModel regression = network(compiler, "Regression");
+        var regression = (Encoder & Decoder & Traceable) network(compiler, "Regression");
         Parameters parameters = regression.parameters();
         int size = parameters.size();
 
@@ -306,9 +318,9 @@ class EntryPointArgumentsTest {
     }
 
     private void trainingData(TestCompiler compiler) {
-        SequenceModel regression = network(compiler, "Regression");
-        SequenceModel words = network(compiler, "Words");
-        SequenceModel captioner = network(compiler, "Captioner");
+        var regression = (Encoder & Decoder & Traceable) network(compiler, "Regression");
+        var words = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words");
+        var captioner = (Encoder & Decoder & Contextual & Classifier & Traceable) network(compiler, "Captioner");
         EncoderDecoder pairs = new EncoderDecoder(network(compiler, "Source"), network(compiler, "Words"));
         double[][][] xs = {new double[2][3], new double[3][3]};
         double[][][] targets = {new double[2][2], new double[3][2]};
@@ -340,7 +352,7 @@ class EntryPointArgumentsTest {
         refused("TruncatedBptt.count(-1)", "steps must be non-negative, got -1",
                 () -> new TruncatedBptt(words, 3).count(-1));
         nullRefused("TruncatedBptt.backward(null tokens)", "tokens", () -> {
-            TruncatedBptt chunks = new TruncatedBptt(words, 3);
+            TruncatedBptt.OfClassifier chunks = new TruncatedBptt.OfClassifier(words, 3);
             chunks.restart();
             chunks.backward((int[]) null, new int[3], 0);
         });
@@ -370,7 +382,7 @@ class EntryPointArgumentsTest {
     }
 
     private void trainingLoop(TestCompiler compiler) {
-        SequenceModel regression = network(compiler, "Regression");
+        var regression = (Encoder & Decoder & Traceable) network(compiler, "Regression");
         Parameters parameters = regression.parameters();
         Sgd sgd = new Sgd(parameters, 0.1);
         Trainer trainer = new Trainer(regression, sgd);
@@ -402,8 +414,8 @@ class EntryPointArgumentsTest {
     }
 
     private void diagnostics(TestCompiler compiler) {
-        SequenceModel regression = network(compiler, "Regression");
-        SequenceModel words = network(compiler, "Words");
+        var regression = (Encoder & Decoder & Traceable) network(compiler, "Regression");
+        var words = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words");
         nullRefused("new GradientMonitor(null)", "parameters", () -> new GradientMonitor(null));
         nullRefused("GradientReport.of(null xs)", "xs", () -> GradientReport.of(regression, (double[][]) null,
                 new double[1][2]));

@@ -124,7 +124,7 @@ class EquationCitationsTest {
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
                 "@Network(input = 3, output = 2, loss = Loss.BINARY_CROSS_ENTROPY, context = 4)",
-                "public interface Captioner extends SequenceModel {",
+                "public interface Captioner extends Autoregressive, Contextual, Traceable {",
                 "    @Recurrent(hidden = 5, cell = Cell.GRU, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer gru();",
                 "    @Recurrent(hidden = 3, activation = Activation.IDENTITY) Layer top();",
                 "}")));

@@ -1,5 +1,6 @@
 package dev.unfold.processor;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.SequenceModel;
 
 /**
@@ -22,15 +23,15 @@ record Example(double[][] xs, int[] tokens, double[][] targets, int[] labels) {
 
     double backward(SequenceModel net) {
         if (tokens != null) {
-            return labels != null ? net.backward(tokens, labels) : net.backward(tokens, targets);
+            return labels != null ? ((Classifier) net).backward(tokens, labels) : net.backward(tokens, targets);
         }
-        return labels != null ? net.backward(xs, labels) : net.backward(xs, targets);
+        return labels != null ? ((Classifier) net).backward(xs, labels) : net.backward(xs, targets);
     }
 
     double loss(SequenceModel net) {
         if (tokens != null) {
-            return labels != null ? net.loss(tokens, labels) : net.loss(tokens, targets);
+            return labels != null ? ((Classifier) net).loss(tokens, labels) : net.loss(tokens, targets);
         }
-        return labels != null ? net.loss(xs, labels) : net.loss(xs, targets);
+        return labels != null ? ((Classifier) net).loss(xs, labels) : net.loss(xs, targets);
     }
 }

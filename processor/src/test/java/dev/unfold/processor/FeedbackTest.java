@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Autoregressive;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Traceable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -23,41 +30,41 @@ class FeedbackTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Folded",
                     "@Network(input = 3, output = 2)",
-                    "public interface Folded extends SequenceModel {",
+                    "public interface Folded extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 5, recurrence = Recurrence.OUTPUT) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("DeepFolded",
                     "@Network(input = 3, output = 2, loss = Loss.BINARY_CROSS_ENTROPY)",
-                    "public interface DeepFolded extends SequenceModel {",
+                    "public interface DeepFolded extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 4, activation = Activation.SIGMOID, recurrence = Recurrence.OUTPUT)",
                     "    Layer rnn();",
                     "    @Recurrent(hidden = 3, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Speaker",
                     "@Network(input = 5, output = 4, loss = Loss.CROSS_ENTROPY, context = 2)",
-                    "public interface Speaker extends SequenceModel {",
+                    "public interface Speaker extends Autoregressive, Contextual, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT)",
                     "    Layer lstm();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("SineWriter",
                     "@Network(input = 2, output = 1)",
-                    "public interface SineWriter extends SequenceModel {",
+                    "public interface SineWriter extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 16, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("PlainForFeedback",
                     "@Network(input = 2, output = 3)",
-                    "public interface PlainForFeedback extends SequenceModel {",
+                    "public interface PlainForFeedback extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 4) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Both",
                     "@Network(input = 2, output = 3)",
-                    "public interface Both extends SequenceModel {",
+                    "public interface Both extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU, recurrence = Recurrence.HIDDEN_AND_OUTPUT)",
                     "    Layer gru();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 3);
     }
 
@@ -113,7 +120,7 @@ class FeedbackTest {
 
     @EachCompiler
     void theFoldedLayerComputesItsEquations(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Folded");
+        var net = (Autoregressive & Traceable) network(compiler, "Folded");
         assertTrue(net.parameters().contains("rnn.weight_oh"));
         assertFalse(net.parameters().contains("rnn.weight_hh"), "W_oh takes W_hh's place");
         assertEquals(5 * 2, net.parameters().get("rnn.weight_oh").size());
@@ -146,22 +153,22 @@ class FeedbackTest {
     @EachCompiler
     void everyGradientMatchesCentralDifferences(TestCompiler compiler) {
         Random random = new Random(2);
-        SequenceModel folded = network(compiler, "Folded");
+        var folded = (Autoregressive & Traceable) network(compiler, "Folded");
         double[][] xs = uniform(random, 5, 3);
         double[][] targets = uniform(random, 5, 2);
         check(folded, () -> folded.loss(xs, targets), () -> folded.backward(xs, targets), "Folded");
 
-        SequenceModel deep = network(compiler, "DeepFolded");
+        var deep = (Autoregressive & Traceable) network(compiler, "DeepFolded");
         double[][] flags = bits(random, 5, 2);
         check(deep, () -> deep.loss(xs, flags), () -> deep.backward(xs, flags), "DeepFolded");
 
-        SequenceModel speaker = network(compiler, "Speaker");
+        var speaker = (Autoregressive & Contextual & Classifier & Traceable) network(compiler, "Speaker");
         speaker.setContext(new double[] {0.5, -1});
         int[] tokens = {0, 4, 2, 3, 1};
         int[] labels = {3, 0, 2, 1, 1};
         check(speaker, () -> speaker.loss(tokens, labels), () -> speaker.backward(tokens, labels), "Speaker");
 
-        SequenceModel both = network(compiler, "Both");
+        var both = (Autoregressive & Traceable) network(compiler, "Both");
         double[][] pairs = uniform(random, 6, 2);
         double[][] triples = uniform(random, 6, 3);
         check(both, () -> both.loss(pairs, triples), () -> both.backward(pairs, triples), "Both");
@@ -186,9 +193,9 @@ class FeedbackTest {
     @EachCompiler
     void statefulChunksPassTheLastTargetOn(TestCompiler compiler) {
         for (String name : List.of("Both", "Speaker")) {
-            SequenceModel net = network(compiler, name);
-            if (net.contextSize() > 0) {
-                net.setContext(new double[] {1, 0.25});
+            Autoregressive net = network(compiler, name);
+            if (net instanceof Contextual told) {
+                told.setContext(new double[] {1, 0.25});
             }
             Random random = new Random(7);
             int outputs = net.outputSize();
@@ -198,10 +205,11 @@ class FeedbackTest {
             if (net.inputSize() == 5) {
                 int[] tokens = random.ints(steps, 0, 5).toArray();
                 int[] labels = random.ints(steps, 0, outputs).toArray();
-                whole = net.loss(tokens, labels);
+                Classifier classifier = (Classifier) net;
+                whole = classifier.loss(tokens, labels);
                 net.setStateful(true);
-                chunked = net.loss(Arrays.copyOfRange(tokens, 0, 3), Arrays.copyOfRange(labels, 0, 3))
-                        + net.loss(Arrays.copyOfRange(tokens, 3, 8), Arrays.copyOfRange(labels, 3, 8));
+                chunked = classifier.loss(Arrays.copyOfRange(tokens, 0, 3), Arrays.copyOfRange(labels, 0, 3))
+                        + classifier.loss(Arrays.copyOfRange(tokens, 3, 8), Arrays.copyOfRange(labels, 3, 8));
             } else {
                 double[][] xs = uniform(random, steps, net.inputSize());
                 double[][] ys = uniform(random, steps, outputs);
@@ -217,7 +225,7 @@ class FeedbackTest {
     @EachCompiler
     void runningFreeFeedsBackTheFormTheTargetsTake(TestCompiler compiler) {
         // cross-entropy: the most probable class, one-hot, as a label would be
-        SequenceModel speaker = network(compiler, "Speaker");
+        var speaker = (Autoregressive & Contextual & Classifier & Traceable) network(compiler, "Speaker");
         speaker.setContext(new double[] {-0.5, 2});
         int[] tokens = {1, 3, 3, 0, 2, 4};
         double[][] probabilities = new double[6][4];
@@ -233,7 +241,7 @@ class FeedbackTest {
         assertEquals(expected, speaker.loss(tokens, greedy), 1e-12, "teacher forcing on the greedy chain");
 
         // binary cross-entropy: each output rounded to 0 or 1
-        SequenceModel deep = network(compiler, "DeepFolded");
+        var deep = (Autoregressive & Traceable) network(compiler, "DeepFolded");
         double[][] xs = uniform(new Random(5), 6, 3);
         double[][] ys = new double[6][2];
         deep.forward(xs, ys);
@@ -250,7 +258,7 @@ class FeedbackTest {
 
     @EachCompiler
     void forwardLeavesTheStreamAsItWas(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Both");
+        var net = (Autoregressive & Traceable) network(compiler, "Both");
         double[][] xs = uniform(new Random(9), 7, 2);
         double[][] uninterrupted = new double[7][3];
         net.resetState();
@@ -284,7 +292,7 @@ class FeedbackTest {
      */
     @EachCompiler
     void teacherForcingTeachesItToWriteASineWaveRunningFree(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "SineWriter");
+        var net = (Autoregressive & Traceable) network(compiler, "SineWriter");
         dev.unfold.runtime.optim.Adam adam = new dev.unfold.runtime.optim.Adam(net.parameters(), 0.01);
         Random random = new Random(11);
         int steps = 40;
@@ -341,7 +349,7 @@ class FeedbackTest {
      */
     @EachCompiler
     void scheduledSamplingFeedsOwnPredictionsWhereTheCoinsSay(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Folded");
+        var net = (Autoregressive & Traceable) network(compiler, "Folded");
         Random random = new Random(6);
         double[][] xs = uniform(random, 6, 3);
         double[][] targets = uniform(random, 6, 2);
@@ -378,7 +386,7 @@ class FeedbackTest {
 
     @EachCompiler
     void scheduledSamplingWithClassesFeedsTheGreedyClass(TestCompiler compiler) {
-        SequenceModel speaker = network(compiler, "Speaker");
+        var speaker = (Autoregressive & Contextual & Classifier & Traceable) network(compiler, "Speaker");
         speaker.setContext(new double[] {0.3, -0.7});
         int[] tokens = {2, 0, 4, 1, 3};
         int[] labels = {1, 3, 0, 2, 2};
@@ -398,7 +406,7 @@ class FeedbackTest {
     /** A batch runs its sequences one after another, each from a zero state, and refuses while stateful. */
     @EachCompiler
     void aBatchIsItsSequencesOneAfterAnother(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Both");
+        var net = (Autoregressive & Traceable) network(compiler, "Both");
         Random random = new Random(13);
         double[][][] xs = {uniform(random, 4, 2), uniform(random, 7, 2), uniform(random, 1, 2)};
         double[][][] targets = {uniform(random, 4, 3), uniform(random, 7, 3), uniform(random, 1, 3)};
@@ -425,21 +433,67 @@ class FeedbackTest {
         assertThrows(IllegalStateException.class, () -> net.forward(xs, ys));
     }
 
+    /**
+     * What used to refuse at run time is no method at all: a network that feeds its output back is
+     * no Encoder (it has no targets to read while it encodes), and one that does not is no
+     * Autoregressive; DeclarationErrorsTest shows the compile errors for declaring either.
+     */
     @EachCompiler
-    void whatCannotWorkSaysWhy(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Both");
-        assertThrows(UnsupportedOperationException.class,
-                () -> net.backwardFromState(new double[][] {{1, 2}}, new double[net.stateSize()], 0));
-        SequenceModel speaker = network(compiler, "Speaker");
-        assertEquals("a network with a context that also feeds its output back runs one sequence at a time: call"
-                        + " setContext, then the methods for one sequence",
-                assertThrows(UnsupportedOperationException.class,
-                        () -> speaker.backward(new int[][] {{1, 2}}, new int[][] {{2, 3}})).getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> speaker.setContexts(new double[][] {{1, 2}}));
-        SequenceModel plain = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedPlainForFeedback", 1);
-        assertEquals("UnfoldedPlainForFeedback does not feed its output back: scheduled sampling needs a first layer"
-                        + " declared with recurrence = OUTPUT or HIDDEN_AND_OUTPUT",
-                assertThrows(UnsupportedOperationException.class, () -> plain.setScheduledSampling(0.5, new Random()))
-                        .getMessage());
+    void whatCannotWorkIsNoMethod(TestCompiler compiler) throws Exception {
+        var net = (Autoregressive & Traceable) network(compiler, "Both");
+        assertFalse(net instanceof Encoder);
+        assertThrows(NoSuchMethodException.class,
+                () -> net.getClass().getMethod("backwardFromState", double[][].class, double[].class, int.class));
+        var plain = (Encoder & Decoder & Traceable) TestCompiler.instantiate(NETWORKS.loader(compiler),
+                "test.UnfoldedPlainForFeedback", 1);
+        assertFalse(plain instanceof Autoregressive);
+        assertThrows(NoSuchMethodException.class,
+                () -> plain.getClass().getMethod("setScheduledSampling", double.class, Random.class));
+    }
+
+    /**
+     * A network with a context that feeds its output back runs a batch one sequence after another,
+     * each reading the context setContexts gave it, as if each had been set with setContext: the
+     * same loss and gradients, and its own context back afterwards.
+     */
+    @EachCompiler
+    void aBatchWithContextsRunsEachSequenceWithItsOwn(TestCompiler compiler) {
+        var speaker = (Autoregressive & Contextual & Classifier & Traceable) network(compiler, "Speaker");
+        double[][] contexts = {{1, -0.5}, {0.25, 2}, {-1, 0}};
+        int[][] tokens = {{1, 2, 0}, {3}, {4, 4, 1, 2}};
+        int[][] labels = {{2, 3, 1}, {0}, {1, 2, 3, 0}};
+        double expected = 0;
+        for (int b = 0; b < tokens.length; b++) {
+            speaker.setContext(contexts[b]);
+            expected += speaker.backward(tokens[b], labels[b]);
+        }
+        List<double[]> alone = new ArrayList<>();
+        speaker.parameters().forEach(p -> alone.add(p.gradient().data.clone()));
+        speaker.parameters().zeroGradients();
+        double[] own = {0.5, 0.5};
+        speaker.setContext(own);
+        double[][] ownOutputs = new double[2][speaker.outputSize()];
+        speaker.forward(new int[] {1, 2}, ownOutputs);
+        speaker.setContexts(contexts);
+        assertEquals(expected, speaker.backward(tokens, labels), 1e-12);
+        for (int p = 0; p < alone.size(); p++) {
+            assertArrayEquals(alone.get(p), speaker.parameters().get(p).gradient().data, 1e-12,
+                    speaker.parameters().get(p).name());
+        }
+        double[][][] ys = {new double[3][speaker.outputSize()], new double[1][speaker.outputSize()],
+                new double[4][speaker.outputSize()]};
+        speaker.forward(tokens, ys);
+        for (int b = 0; b < tokens.length; b++) {
+            double[][] one = new double[tokens[b].length][speaker.outputSize()];
+            speaker.setContext(contexts[b]);
+            speaker.forward(tokens[b], one);
+            assertArrayEquals(one, ys[b], "sequence " + b);
+        }
+        speaker.setContext(own);   // what the batch put back: setContext's vector is unchanged by the batches
+        speaker.setContexts(contexts);
+        speaker.forward(tokens, ys);
+        double[][] again = new double[2][speaker.outputSize()];
+        speaker.forward(new int[] {1, 2}, again);
+        assertArrayEquals(ownOutputs, again);
     }
 }

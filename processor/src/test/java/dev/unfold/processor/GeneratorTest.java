@@ -2,10 +2,16 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.seq2seq.Generator;
 import java.util.Arrays;
 import java.util.List;
@@ -22,25 +28,26 @@ class GeneratorTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Words",
                     "@Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Words extends SequenceModel {",
+                    "public interface Words extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("Tagger",
                     "@Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Tagger extends SequenceModel {",
+                    "public interface Tagger extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Both",
                     "@Network(input = 4, output = 4, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Both extends SequenceModel {",
+                    "public interface Both extends Classifier, Traceable {",
                     "    @Recurrent(hidden = 6) @Bidirectional Layer rnn();",
                     "}")));
 
     private static final int[] PROMPT = {2, 0};
 
-    private static SequenceModel words(TestCompiler compiler, long seed) {
-        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedWords", seed);
+    /** Words is a classifier that streams (and more): the type a Generator takes. */
+    private static <T extends Streaming & Classifier> T words(TestCompiler compiler, long seed) {
+        T net = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedWords", seed);
         // sharper distributions than an untrained network's near-uniform ones, so that choices differ
         for (var parameter : net.parameters()) {
             for (int i = 0; i < parameter.size(); i++) {
@@ -70,7 +77,7 @@ class GeneratorTest {
 
     @EachCompiler
     void greedyTakesTheMostProbableTokenEachStep(TestCompiler compiler) {
-        SequenceModel net = words(compiler, 1);
+        var net = words(compiler, 1);
         int[] generated = new int[8];
         int count = new Generator(net).greedy(PROMPT, 8, -1, generated);
         assertEquals(8, count);
@@ -84,7 +91,7 @@ class GeneratorTest {
 
     @EachCompiler
     void aNarrowerVocabularyIsNeverLeft(TestCompiler compiler) {
-        SequenceModel net = words(compiler, 1);
+        var net = words(compiler, 1);
         Generator firstThree = new Generator(net, 3);
         int[] generated = new int[10];
         firstThree.greedy(PROMPT, 10, -1, generated);
@@ -102,7 +109,7 @@ class GeneratorTest {
 
     @EachCompiler
     void aBeamOfOneIsGreedy(TestCompiler compiler) {
-        SequenceModel net = words(compiler, 2);
+        var net = words(compiler, 2);
         Generator generator = new Generator(net);
         int[] greedy = new int[6];
         int[] beam = new int[6];
@@ -121,7 +128,7 @@ class GeneratorTest {
     @EachCompiler
     void aWideEnoughBeamFindsTheMostProbableSequenceOfAll(TestCompiler compiler) {
         for (long seed = 3; seed <= 5; seed++) {
-            SequenceModel net = words(compiler, seed);
+            var net = words(compiler, seed);
             int end = 3;
             double best = Double.NEGATIVE_INFINITY;
             int[] bestTokens = null;
@@ -152,7 +159,7 @@ class GeneratorTest {
 
     @EachCompiler
     void sampledTokensAreAmongTheTopKAndReproducible(TestCompiler compiler) {
-        SequenceModel net = words(compiler, 6);
+        var net = words(compiler, 6);
         Generator generator = new Generator(net);
         int[] first = new int[12];
         int[] second = new int[12];
@@ -177,7 +184,7 @@ class GeneratorTest {
     /** The first token's frequencies over many draws follow p^(1/T) / Z, within 5 standard errors. */
     @EachCompiler
     void samplingFollowsTheTemperedDistribution(TestCompiler compiler) {
-        SequenceModel net = words(compiler, 7);
+        var net = words(compiler, 7);
         Generator generator = new Generator(net);
         double[] p = next(net, PROMPT, new int[0], 0);
         for (double temperature : new double[] {0.5, 2.0}) {
@@ -220,17 +227,18 @@ class GeneratorTest {
         assertEquals("top-k must be 0 (every token) or 1 to 4, got 5",
                 assertThrows(IllegalArgumentException.class,
                         () -> generator.sample(PROMPT, 4, -1, 1.0, 5, new Random(1), into)).getMessage());
-        SequenceModel tagger = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedTagger", 1);
+        var tagger = (Encoder & Decoder & Classifier & Traceable) TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedTagger", 1);
         assertEquals("a generator feeds each output back as the next input, but UnfoldedTagger reads 4 tokens and"
                 + " predicts 3 classes", assertThrows(IllegalArgumentException.class, () -> new Generator(tagger))
                 .getMessage());
-        SequenceModel both = TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedBoth", 1);
-        assertThrows(UnsupportedOperationException.class, () -> new Generator(both));
+        // a bidirectional network is no Streaming: new Generator(both) does not compile (CapabilityTypesTest)
+        var both = (Classifier & Traceable) TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedBoth", 1);
+        assertFalse(both instanceof Streaming);
     }
 
     @EachCompiler
     void savedStatesComeBackExactly(TestCompiler compiler) {
-        SequenceModel net = words(compiler, 8);
+        var net = words(compiler, 8);
         assertEquals(6 + 6 + 5, net.stateSize(), "the LSTM's h and c, the GRU's h");
         double[] y = new double[4];
         net.resetState();

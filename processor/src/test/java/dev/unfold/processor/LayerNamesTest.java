@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import dev.unfold.runtime.Autoregressive;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -37,7 +44,7 @@ class LayerNamesTest {
                     "import dev.unfold.*;",
                     "import dev.unfold.runtime.*;",
                     "@Network(input = 3, output = 2, context = 2)",
-                    "public interface Told extends SequenceModel {",
+                    "public interface Told extends Autoregressive, Contextual, Traceable {",
                     "    @Recurrent(hidden = 2, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer first();",
                     "    @Recurrent(hidden = 2, cell = Cell.GRU) Layer second();",
                     "    @Recurrent(hidden = 2, activation = Activation.RELU) Layer third();",
@@ -47,7 +54,7 @@ class LayerNamesTest {
                     "import dev.unfold.*;",
                     "import dev.unfold.runtime.*;",
                     "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface Both extends SequenceModel {",
+                    "public interface Both extends Classifier, Traceable {",
                     "    @Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional Layer first();",
                     "    @Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional Layer second();",
                     "    @Recurrent(hidden = 2, activation = Activation.SIGMOID) Layer third();",
@@ -57,10 +64,22 @@ class LayerNamesTest {
                     "import dev.unfold.*;",
                     "import dev.unfold.runtime.*;",
                     "@Network(input = 3, output = 1, loss = Loss.BINARY_CROSS_ENTROPY)",
-                    "public interface Folded extends SequenceModel {",
+                    "public interface Folded extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 2, recurrence = Recurrence.OUTPUT) Layer first();",
                     "    @Recurrent(hidden = 2, activation = Activation.IDENTITY) Layer second();",
+                    "}"),
+            TestCompiler.source("vocabulary.Handed",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Handed extends Encoder, Decoder, Contextual, Classifier, Traceable {",
+                    "    @Recurrent(hidden = 2, cell = Cell.LSTM) Layer first();",
+                    "    @Recurrent(hidden = 2, cell = Cell.GRU) Layer second();",
                     "}"));
+    /** The capabilities a network may extend: their methods are the generated class's too. */
+    private static final List<Class<?>> CAPABILITIES = List.of(SequenceModel.class, Streaming.class, Encoder.class,
+            Decoder.class, Contextual.class, Autoregressive.class, Traceable.class, Classifier.class);
 
     /** Layers per network declaring the names: each network tries this many names at once. */
     private static final int PER_NETWORK = 40;
@@ -84,7 +103,7 @@ class LayerNamesTest {
         List<List<String>> declared = new ArrayList<>();
         for (int from = 0; from < names.size(); from += PER_NETWORK) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + PER_NETWORK));
-            networks.add(network("Names" + declared.size(), declared.size() % 2 == 0, chunk));
+            networks.add(network("Names" + declared.size(), Kind.values()[declared.size() % 3], chunk));
             declared.add(chunk);
         }
         Compilation compilation = compiler.compileCleanly(networks);
@@ -102,7 +121,7 @@ class LayerNamesTest {
                 Method accessor = net.getClass().getMethod(chunk.get(i));
                 assertSame(net.layers().get(i), accessor.invoke(net), chunk.get(i));
             }
-            assertTrainsOneStep(net, k % 2 == 0);
+            assertTrainsOneStep(net);
         }
     }
 
@@ -111,8 +130,8 @@ class LayerNamesTest {
         Set<String> reserved = reservedByInheritance(names());
         assertTrue(reserved.containsAll(List.of("toString", "hashCode", "getClass", "finalize", "parameters", "layers")),
                 () -> "the reflection below found " + reserved);
-        List<String> body = new ArrayList<>(List.of("@Network(input = 3, output = 2)",
-                "public interface Reserved extends SequenceModel {"));
+        List<String> body = new ArrayList<>(List.of("@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY)",
+                "public interface Reserved extends Encoder, Decoder, Contextual, Classifier, Traceable {"));
         for (String name : reserved) {
             body.add("    @Recurrent(hidden = 2) Layer " + name + "();");
         }
@@ -148,7 +167,7 @@ class LayerNamesTest {
                 "}");
         Compilation compilation = compiler.compileCleanly(List.of(base, net));
         SequenceModel model = TestCompiler.instantiate(TestCompiler.loader(compilation), "test.UnfoldedNet", 1);
-        assertTrainsOneStep(model, false);
+        assertTrainsOneStep(model);
     }
 
     /**
@@ -190,7 +209,8 @@ class LayerNamesTest {
     private static Set<String> names() {
         Set<String> names = new TreeSet<>();
         Compilation vocabulary = TestCompiler.JAVAC.compileCleanly(VOCABULARY);
-        for (String generated : List.of("vocabulary.UnfoldedTold", "vocabulary.UnfoldedBoth", "vocabulary.UnfoldedFolded")) {
+        for (String generated : List.of("vocabulary.UnfoldedTold", "vocabulary.UnfoldedBoth", "vocabulary.UnfoldedFolded",
+                "vocabulary.UnfoldedHanded")) {
             String code = COMMENT_OR_LITERAL.matcher(TestCompiler.generatedSource(vocabulary, generated)).replaceAll(" ");
             Matcher identifier = IDENTIFIER.matcher(code);
             while (identifier.find()) {
@@ -206,8 +226,10 @@ class LayerNamesTest {
         for (Method method : Object.class.getDeclaredMethods()) {
             names.add(method.getName());
         }
-        for (Method method : SequenceModel.class.getMethods()) {
-            names.add(method.getName());
+        for (Class<?> capability : CAPABILITIES) {
+            for (Method method : capability.getMethods()) {
+                names.add(method.getName());
+            }
         }
         names.addAll(List.of("$", "$$", "$L", "$N", "$S", "$T", "a$b", "$1", "out"));
         names.removeIf(name -> !SourceVersion.isName(name));
@@ -224,7 +246,10 @@ class LayerNamesTest {
      */
     private static Set<String> reservedByInheritance(Iterable<String> names) {
         Set<String> reserved = new TreeSet<>(Set.of("out"));
-        List<Method> inherited = new ArrayList<>(List.of(SequenceModel.class.getMethods()));
+        List<Method> inherited = new ArrayList<>();
+        for (Class<?> capability : CAPABILITIES) {
+            inherited.addAll(List.of(capability.getMethods()));
+        }
         inherited.addAll(List.of(Object.class.getDeclaredMethods()));
         for (Method method : inherited) {
             int modifiers = method.getModifiers();
@@ -242,27 +267,39 @@ class LayerNamesTest {
         return reserved;
     }
 
+    /** The networks the names are tried in, between them generating every kind of member. */
+    private enum Kind { TOLD, BIDIRECTIONAL, HANDED }
+
     /**
      * A network of one layer per name: with a context and the previous output read by its first
-     * layer, or bidirectional and many-to-one; the cells take turns.
+     * layer; bidirectional and many-to-one; or an encoder and decoder with a context and labels. The
+     * cells take turns.
      */
-    private static JavaFileObject network(String name, boolean told, List<String> layers) {
+    private static JavaFileObject network(String name, Kind kind, List<String> layers) {
         List<String> lines = new ArrayList<>(List.of("package names;", "import dev.unfold.*;", "import dev.unfold.runtime.*;",
-                told ? "@Network(input = 3, output = 2, context = 2)"
-                        : "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                "public interface " + name + " extends SequenceModel {"));
+                switch (kind) {
+                    case TOLD -> "@Network(input = 3, output = 2, context = 2)";
+                    case BIDIRECTIONAL -> "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)";
+                    case HANDED -> "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
+                            + " mapping = Mapping.MANY_TO_ONE)";
+                },
+                "public interface " + name + " extends " + switch (kind) {
+                    case TOLD -> "Autoregressive, Contextual, Traceable";
+                    case BIDIRECTIONAL -> "Classifier, Traceable";
+                    case HANDED -> "Encoder, Decoder, Contextual, Classifier, Traceable";
+                } + " {"));
         for (int i = 0; i < layers.size(); i++) {
             String cell = CELLS[i % CELLS.length];
-            String recurrence = told && i == 0 ? ", recurrence = Recurrence.HIDDEN_AND_OUTPUT" : "";
-            lines.add("    @Recurrent(hidden = 2, cell = Cell." + cell + recurrence + ")" + (told ? "" : " @Bidirectional")
-                    + " Layer " + layers.get(i) + "();");
+            String recurrence = kind == Kind.TOLD && i == 0 ? ", recurrence = Recurrence.HIDDEN_AND_OUTPUT" : "";
+            lines.add("    @Recurrent(hidden = 2, cell = Cell." + cell + recurrence + ")"
+                    + (kind == Kind.BIDIRECTIONAL ? " @Bidirectional" : "") + " Layer " + layers.get(i) + "();");
         }
         lines.add("}");
         return TestCompiler.source("names." + name, lines.toArray(String[]::new));
     }
 
     /** One forward and backward pass: a finite loss, and gradients in every tensor. */
-    private static void assertTrainsOneStep(SequenceModel net, boolean told) {
+    private static void assertTrainsOneStep(SequenceModel net) {
         Random random = new Random(3);
         double[][] xs = new double[4][3];
         for (double[] x : xs) {
@@ -271,11 +308,11 @@ class LayerNamesTest {
             }
         }
         double loss;
-        if (told) {
-            net.setContext(new double[] {0.5, -0.25});
+        if (net instanceof Contextual contextual) {
+            contextual.setContext(new double[] {0.5, -0.25});
         }
         if (net.outputSteps(xs.length) == 1) {
-            loss = net.backward(xs, new int[] {1});
+            loss = ((Classifier) net).backward(xs, new int[] {1});
         } else {
             loss = net.backward(xs, new double[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}});
         }

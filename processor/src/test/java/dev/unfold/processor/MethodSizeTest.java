@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.unfold.processor.validate.DeclarationValidator;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class MethodSizeTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 512, output = 1000, loss = Loss.CROSS_ENTROPY)",
-                        "public interface Large extends SequenceModel {",
+                        "public interface Large extends Encoder, Decoder, Classifier, Traceable {",
                         "    @Recurrent(hidden = 1024) Layer first();",
                         "    @Recurrent(hidden = 1024, activation = Activation.SIGMOID) Layer second();",
                         "    @Recurrent(hidden = 256, activation = Activation.RELU) Layer third();",
@@ -37,7 +38,7 @@ class MethodSizeTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 128, output = 128, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                        "public interface Gated extends SequenceModel {",
+                        "public interface Gated extends Classifier, Traceable {",
                         "    @Recurrent(hidden = 512, cell = Cell.LSTM) @Bidirectional Layer lstm();",
                         "    @Recurrent(hidden = 512, cell = Cell.GRU) @Bidirectional Layer gru();",
                         "}"),
@@ -46,7 +47,7 @@ class MethodSizeTest {
                         "import dev.unfold.*;",
                         "import dev.unfold.runtime.*;",
                         "@Network(input = 1, output = 1, loss = Loss.BINARY_CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                        "public interface Tiny extends SequenceModel {",
+                        "public interface Tiny extends Encoder, Decoder, Traceable {",
                         "    @Recurrent(hidden = 1, activation = Activation.IDENTITY) Layer rnn();",
                         "}")));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
@@ -68,29 +69,30 @@ class MethodSizeTest {
     void theMostLayersValidationAcceptsCompileIntoJitCompilablePasses(TestCompiler compiler) {
         int layers = DeclarationValidator.MAX_LAYERS;
         Compilation compilation = compiler.compileCleanly(List.of(
-                deep("Lstms", "@Network(input = 3, output = 2, context = 2)",
+                deep("Lstms", "@Network(input = 3, output = 2, context = 2)", "Contextual, Traceable",
                         "@Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional", layers),
                 deep("Grus", "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
-                        + " mapping = Mapping.MANY_TO_ONE)", "@Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional", layers)));
+                        + " mapping = Mapping.MANY_TO_ONE)", "Contextual, Classifier, Traceable",
+                        "@Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional", layers)));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         ClassLoader loader = TestCompiler.loader(compilation);
         for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus")) {
             ClassFiles.codeLengths(classes.get(generated)).forEach((method, length) -> assertTrue(
                     length < HUGE_METHOD_LIMIT || method.startsWith("<init>") || method.startsWith("batchReserve("),
                     generated + "." + method + " has " + length + " bytes of bytecode"));
-            SequenceModel net = TestCompiler.instantiate(loader, generated, 5);
+            Contextual net = TestCompiler.instantiate(loader, generated, 5);
             assertEquals(layers, net.layers().size());
             net.setContext(new double[] {1, -1});
             double[][] xs = {{0.5, -0.5, 1}, {1, 0, -1}};
-            double loss = generated.endsWith("Grus") ? net.backward(xs, new int[] {1})
+            double loss = generated.endsWith("Grus") ? ((Classifier) net).backward(xs, new int[] {1})
                     : net.backward(xs, new double[][] {{1, 0}, {0, 1}});
             assertTrue(Double.isFinite(loss) && loss > 0, generated + ": loss " + loss);
         }
     }
 
-    private static JavaFileObject deep(String name, String network, String layer, int layers) {
+    private static JavaFileObject deep(String name, String network, String capabilities, String layer, int layers) {
         List<String> lines = new ArrayList<>(List.of("package sizes;", "import dev.unfold.*;", "import dev.unfold.runtime.*;",
-                network, "public interface " + name + " extends SequenceModel {"));
+                network, "public interface " + name + " extends " + capabilities + " {"));
         for (int k = 0; k < layers; k++) {
             lines.add("    " + layer + " Layer layer" + k + "();");
         }

@@ -14,13 +14,13 @@ import java.util.List;
 /** The parameter counts of the README's worked example, and PyTorch's names and shapes. */
 class ParameterCountTest {
 
-    private static SequenceModel forecaster(TestCompiler compiler, int output) {
+    private static <T extends SequenceModel> T forecaster(TestCompiler compiler, int output) {
         Compilation compilation = compiler.compileCleanly(List.of(TestCompiler.source("seed.Forecaster",
                 "package seed;",
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
                 "@Network(input = 4, output = " + output + ", loss = Loss.MSE)",
-                "public interface Forecaster extends SequenceModel {",
+                "public interface Forecaster extends Encoder, Decoder, Traceable {",
                 "    @Recurrent(hidden = 20, activation = Activation.TANH)",
                 "    Layer rnn();",
                 "}")));
@@ -73,7 +73,7 @@ class ParameterCountTest {
                 "import dev.unfold.*;",
                 "import dev.unfold.runtime.*;",
                 "@Network(input = 4, output = 1)",
-                "public interface Forecaster extends SequenceModel {",
+                "public interface Forecaster extends Encoder, Decoder, Traceable {",
                 "    @Recurrent(hidden = 20) Layer rnn();",
                 "}")));
         ClassLoader loader = TestCompiler.loader(compilation);

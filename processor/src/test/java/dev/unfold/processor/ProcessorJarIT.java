@@ -193,7 +193,7 @@ class ProcessorJarIT {
             try {
                 Path source = Path.of(TestCompiler.inTestPackage("Net",
                         "@Network(input = 2, output = 1)",
-                        "public interface Net extends SequenceModel {",
+                        "public interface Net extends Encoder, Decoder, Traceable {",
                         "    @Recurrent(hidden = 3) Layer rnn();",
                         "}").toUri());
                 Path generated = Files.createDirectories(root.resolve("generated"));

@@ -3,6 +3,7 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Contextual;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.io.SafeTensors;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class PyTorchParityTest {
         net.parameters().load(directory.resolve(name + ".weights.safetensors"));
         Map<String, SafeTensors.Tensor> data = SafeTensors.read(directory.resolve(name + ".data.safetensors"));
         if (data.containsKey("context")) {
-            net.setContext(data.get("context").values());
+            ((Contextual) net).setContext(data.get("context").values());
         }
         Example fixture = example(data);
 

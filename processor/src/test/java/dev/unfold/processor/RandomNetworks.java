@@ -74,14 +74,42 @@ final class RandomNetworks {
             return layers.stream().anyMatch(l -> l.cell() == Cell.SIMPLE && l.activation() == Activation.RELU);
         }
 
+        /**
+         * What the interface extends: {@code Classifier} for cross-entropy, as it must, and a choice
+         * among the capabilities its layers allow, drawn from its name so that every run compiles the
+         * same, and the networks together compile every kind of generated class.
+         */
+        List<String> capabilities() {
+            Random choice = new Random(name.hashCode());
+            List<String> capabilities = new ArrayList<>();
+            if (layers.stream().noneMatch(LayerSpec::bidirectional)) {
+                switch (choice.nextInt(5)) {
+                    case 1 -> capabilities.add("Streaming");
+                    case 2 -> capabilities.add("Encoder");
+                    case 3 -> capabilities.add("Decoder");
+                    case 4 -> capabilities.addAll(List.of("Encoder", "Decoder"));
+                    default -> { }
+                }
+            }
+            if (loss == Loss.CROSS_ENTROPY) {
+                capabilities.add("Classifier");
+            }
+            if (choice.nextBoolean()) {
+                capabilities.add("Traceable");
+            }
+            return capabilities;
+        }
+
         JavaFileObject source() {
+            List<String> capabilities = capabilities();
             List<String> lines = new ArrayList<>(List.of(
                     "package " + PACKAGE + ";",
                     "import dev.unfold.*;",
                     "import dev.unfold.runtime.*;",
                     "@Network(input = " + input + ", output = " + output + ", loss = Loss." + loss
                             + ", mapping = Mapping." + mapping + ")",
-                    "public interface " + name + " extends SequenceModel {"));
+                    "public interface " + name + " extends "
+                            + (capabilities.isEmpty() ? "SequenceModel" : String.join(", ", capabilities)) + " {"));
             for (int k = 0; k < layers.size(); k++) {
                 LayerSpec layer = layers.get(k);
                 lines.add("    @Recurrent(hidden = " + layer.hidden() + ", cell = Cell." + layer.cell()

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.unfold.runtime.Autoregressive;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.seq2seq.EncoderDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,26 +29,26 @@ class RefusedCallsChangeNothingTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Regression",
                     "@Network(input = 3, output = 2)",
-                    "public interface Regression extends SequenceModel {",
+                    "public interface Regression extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("Folded",
                     "@Network(input = 3, output = 2)",
-                    "public interface Folded extends SequenceModel {",
+                    "public interface Folded extends Autoregressive, Traceable {",
                     "    @Recurrent(hidden = 5, recurrence = Recurrence.OUTPUT) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("Source",
                     "@Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Source extends SequenceModel {",
+                    "public interface Source extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Words",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Words extends SequenceModel {",
+                    "public interface Words extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.LSTM) Layer lstm();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name, long seed) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name, long seed) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, seed);
     }
 
@@ -55,9 +61,12 @@ class RefusedCallsChangeNothingTest {
                 values.add(parameter.value().data.clone());
                 gradients.add(parameter.gradient().data.clone());
             }
-            double[] carried = new double[net.stateSize()];
-            net.saveState(carried, 0);
-            return new Snapshot(values, gradients, net.isStateful(), carried);
+            if (!(net instanceof Streaming streaming)) {
+                return new Snapshot(values, gradients, false, new double[0]);   // it carries nothing
+            }
+            double[] carried = new double[streaming.stateSize()];
+            streaming.saveState(carried, 0);
+            return new Snapshot(values, gradients, streaming.isStateful(), carried);
         }
 
         void assertSame(SequenceModel net, String what) {
@@ -80,12 +89,15 @@ class RefusedCallsChangeNothingTest {
                 parameter.gradient().data[i] = random.nextGaussian();
             }
         }
-        double[] state = new double[net.stateSize()];
+        if (!(net instanceof Streaming streaming)) {
+            return;   // it carries no state
+        }
+        double[] state = new double[streaming.stateSize()];
         for (int i = 0; i < state.length; i++) {
             state[i] = random.nextGaussian() * 0.5;
         }
-        net.restoreState(state, 0);
-        net.setStateful(stateful);
+        streaming.restoreState(state, 0);
+        streaming.setStateful(stateful);
     }
 
     private static void assertRefused(Executable call, SequenceModel... nets) {
@@ -103,7 +115,7 @@ class RefusedCallsChangeNothingTest {
     void aBatchOfANetworkWithOutputFeedbackIsCheckedWhole(TestCompiler compiler) {
         // such a network runs its batch one sequence after another: a bad last sequence came after
         // the first ones had added their gradients
-        SequenceModel folded = network(compiler, "Folded", 1);
+        var folded = (Autoregressive & Traceable) network(compiler, "Folded", 1);
         disturb(folded, false, 2);
         double[][][] xs = {new double[3][3], new double[2][3], new double[2][3]};
         assertRefused(() -> folded.backward(xs, new double[][][] {new double[3][2], new double[2][2],
@@ -113,7 +125,7 @@ class RefusedCallsChangeNothingTest {
 
     @EachCompiler
     void aRefusedBatchDrawsNoScheduledSamplingCoins(TestCompiler compiler) {
-        SequenceModel folded = network(compiler, "Folded", 1);
+        var folded = (Autoregressive & Traceable) network(compiler, "Folded", 1);
         Random coins = new Random(7);
         folded.setScheduledSampling(0.5, coins);
         double[][][] xs = {new double[3][3], new double[2][3]};
@@ -123,7 +135,7 @@ class RefusedCallsChangeNothingTest {
 
     @EachCompiler
     void aRefusedBatchLeavesTheLastBatchsFinalStates(TestCompiler compiler) {
-        SequenceModel regression = network(compiler, "Regression", 1);
+        var regression = (Encoder & Decoder & Traceable) network(compiler, "Regression", 1);
         Random random = new Random(3);
         double[][][] xs = {randomRows(random, 4, 3), randomRows(random, 2, 3)};
         regression.forward(xs, new double[][][] {new double[4][2], new double[2][2]});
@@ -144,9 +156,9 @@ class RefusedCallsChangeNothingTest {
 
     @EachCompiler
     void aRefusedPairLeavesEncoderAndDecoderAsTheyWere(TestCompiler compiler) {
-        SequenceModel source = network(compiler, "Source", 1);
-        SequenceModel english = network(compiler, "Words", 2);
-        SequenceModel french = network(compiler, "Words", 3);
+        var source = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Source", 1);
+        var english = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words", 2);
+        var french = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words", 3);
         EncoderDecoder model = new EncoderDecoder(source, english, french);
         disturb(source, true, 5);
         disturb(english, false, 6);
@@ -165,9 +177,9 @@ class RefusedCallsChangeNothingTest {
 
     @EachCompiler
     void aRefusedBatchOfPairsAddsNoGradient(TestCompiler compiler) {
-        SequenceModel source = network(compiler, "Source", 1);
-        SequenceModel english = network(compiler, "Words", 2);
-        SequenceModel french = network(compiler, "Words", 3);
+        var source = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Source", 1);
+        var english = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words", 2);
+        var french = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words", 3);
         EncoderDecoder model = new EncoderDecoder(source, english, french);
         disturb(source, false, 5);
         disturb(english, false, 6);
@@ -186,7 +198,7 @@ class RefusedCallsChangeNothingTest {
 
     @EachCompiler
     void aRefusedTraceQueryWritesNothing(TestCompiler compiler) {
-        SequenceModel words = network(compiler, "Words", 1);
+        var words = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Words", 1);
         words.traceStateGradients(true);
         words.backward(new int[] {1, 2, 3}, new int[] {2, 3, 4});
         double[][] into = {{9, 9, 9, 9}, {9, 9, 9, 9}, {9, 9, 9}};

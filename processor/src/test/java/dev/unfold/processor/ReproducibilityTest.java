@@ -3,8 +3,11 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Parameter;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Traceable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,14 +25,14 @@ class ReproducibilityTest {
                     "import dev.unfold.*;",
                     "import dev.unfold.runtime.*;",
                     "@Network(input = 13, output = 5, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Stack extends SequenceModel {",
+                    "public interface Stack extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 19, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 11, cell = Cell.GRU) Layer gru();",
                     "}")));
 
     @EachCompiler
     void theFirstCallAndTheThousandthAgreeToTheLastBit(TestCompiler compiler) {
-        SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "repro.UnfoldedStack", 3);
+        var net = (Encoder & Decoder & Classifier & Traceable) TestCompiler.instantiate(NETWORKS.loader(compiler), "repro.UnfoldedStack", 3);
         Random random = new Random(9);
         double[][][] xs = new double[10][17][13];
         int[][] labels = new int[10][];
@@ -53,7 +56,7 @@ class ReproducibilityTest {
     }
 
     /** One sequence's predictions and gradients, then the batch's loss and gradients. */
-    private static List<double[]> run(SequenceModel net, double[][][] xs, int[][] labels) {
+    private static List<double[]> run(Classifier net, double[][][] xs, int[][] labels) {
         List<double[]> results = new ArrayList<>();
         double[][] ys = new double[17][5];
         net.forward(xs[0], ys);

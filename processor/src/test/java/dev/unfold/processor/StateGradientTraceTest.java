@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.diagnostics.GradientReport;
 import dev.unfold.runtime.diagnostics.SpectralCheck;
 import java.util.Arrays;
@@ -31,45 +36,45 @@ class StateGradientTraceTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("TanhChain",
                     "@Network(input = 3, output = 2, loss = Loss.MSE)",
-                    "public interface TanhChain extends SequenceModel {",
+                    "public interface TanhChain extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 4) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("LstmSummary",
                     "@Network(input = 3, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface LstmSummary extends SequenceModel {",
+                    "public interface LstmSummary extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 3, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("GruOverLstm",
                     "@Network(input = 3, output = 2, loss = Loss.MSE)",
-                    "public interface GruOverLstm extends SequenceModel {",
+                    "public interface GruOverLstm extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 3, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("LinearUnder",
                     "@Network(input = 3, output = 3, loss = Loss.CROSS_ENTROPY)",
-                    "public interface LinearUnder extends SequenceModel {",
+                    "public interface LinearUnder extends Classifier, Traceable {",
                     "    @Recurrent(hidden = 3, activation = Activation.IDENTITY) Layer linear();",
                     "    @Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional Layer lstm();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("LinearBoth",
                     "@Network(input = 3, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface LinearBoth extends SequenceModel {",
+                    "public interface LinearBoth extends Traceable {",
                     "    @Recurrent(hidden = 3, activation = Activation.IDENTITY) @Bidirectional Layer linear();",
                     "    @Recurrent(hidden = 2, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("TanhSummary",
                     "@Network(input = 2, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface TanhSummary extends SequenceModel {",
+                    "public interface TanhSummary extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 6) Layer rnn();",
                     "}"),
             TestCompiler.inTestPackage("SigmoidSummary",
                     "@Network(input = 2, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface SigmoidSummary extends SequenceModel {",
+                    "public interface SigmoidSummary extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 6, activation = Activation.SIGMOID) Layer rnn();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name, long seed) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name, long seed) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, seed);
     }
 
@@ -83,7 +88,7 @@ class StateGradientTraceTest {
         return values;
     }
 
-    private static double[] traced(SequenceModel net, int layer, int direction, int steps) {
+    private static double[] traced(Traceable net, int layer, int direction, int steps) {
         double[] norms = new double[steps];
         net.stateGradientNorms(layer, direction, norms);
         return norms;
@@ -102,7 +107,7 @@ class StateGradientTraceTest {
         checkTopLayer(network(compiler, "GruOverLstm", 3), xs, uniform(random, steps, 2), 6, 4, false);
     }
 
-    private static void checkTopLayer(SequenceModel net, double[][] xs, double[][] targets, int offset, int hidden,
+    private static <N extends Traceable & Streaming> void checkTopLayer(N net, double[][] xs, double[][] targets, int offset, int hidden,
                                       boolean manyToOne) {
         int steps = xs.length;
         int top = net.layers().size() - 1;
@@ -118,7 +123,7 @@ class StateGradientTraceTest {
     }
 
     /** ∂L/∂h_k of the top layer: h_k perturbed in the carried state, the output's loss at k computed here. */
-    private static double[] topStateGradient(SequenceModel net, double[][] xs, double[][] targets, int k, int offset,
+    private static <N extends Traceable & Streaming> double[] topStateGradient(N net, double[][] xs, double[][] targets, int k, int offset,
                                              int hidden, boolean manyToOne) {
         int steps = xs.length;
         net.setStateful(true);
@@ -160,7 +165,7 @@ class StateGradientTraceTest {
         int steps = 6;
         double[][] xs = uniform(random, steps, 3);
         double[][] targets = uniform(random, 1, 2);
-        SequenceModel net = network(compiler, "LstmSummary", 4);
+        var net = (Encoder & Decoder & Traceable) network(compiler, "LstmSummary", 4);
         net.traceStateGradients(true);
         net.backward(xs, targets);
         double[] norms = new double[steps];
@@ -192,7 +197,7 @@ class StateGradientTraceTest {
     }
 
     /** Σ (V h + c − y)²: the MSE output's loss at one step, from out.weight and out.bias. */
-    private static double squaredError(SequenceModel net, double[] h, double[] y) {
+    private static double squaredError(Traceable net, double[] h, double[] y) {
         double[] weight = net.parameters().get("out.weight").value().data;
         double[] bias = net.parameters().get("out.bias").value().data;
         double sum = 0;
@@ -211,12 +216,12 @@ class StateGradientTraceTest {
         Random random = new Random(9);
         int steps = 6;
         double[][] xs = uniform(random, steps, 3);
-        SequenceModel under = network(compiler, "LinearUnder", 4);
+        var under = (Classifier & Traceable) network(compiler, "LinearUnder", 4);
         identity(under, "linear.weight_ih");
         int[] labels = {0, 2, 1, 1, 0, 2};
         checkBottomLayer(under, xs, 0, () -> under.backward(xs, labels), () -> under.loss(xs, labels));
 
-        SequenceModel both = network(compiler, "LinearBoth", 5);
+        Traceable both = network(compiler, "LinearBoth", 5);
         double[][] target = uniform(random, 1, 2);
         // each direction alone reads x: the other's W_ih is zero
         identity(both, "linear.weight_ih");
@@ -227,7 +232,7 @@ class StateGradientTraceTest {
         checkBottomLayer(both, xs, 1, () -> both.backward(xs, target), () -> both.loss(xs, target));
     }
 
-    private static void identity(SequenceModel net, String name) {
+    private static void identity(Traceable net, String name) {
         double[] weight = net.parameters().get(name).value().data;
         int size = (int) Math.round(Math.sqrt(weight.length));
         Arrays.fill(weight, 0);
@@ -236,7 +241,7 @@ class StateGradientTraceTest {
         }
     }
 
-    private static void checkBottomLayer(SequenceModel net, double[][] xs, int direction, Runnable backward,
+    private static void checkBottomLayer(Traceable net, double[][] xs, int direction, Runnable backward,
                                          java.util.function.DoubleSupplier loss) {
         net.traceStateGradients(true);
         backward.run();
@@ -260,7 +265,7 @@ class StateGradientTraceTest {
 
     @EachCompiler
     void forgetGatesAreTheGatesOfEachStep(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "LstmSummary", 6);
+        var net = (Encoder & Decoder & Traceable) network(compiler, "LstmSummary", 6);
         Random random = new Random(10);
         double[][] xs = uniform(random, 4, 3);
         net.traceStateGradients(true);
@@ -298,7 +303,7 @@ class StateGradientTraceTest {
         assertDecays(network(compiler, "SigmoidSummary", 7), 3.5, 0.25);   // λ1 = 3.5 < 1/γ = 4
     }
 
-    private static void assertDecays(SequenceModel net, double lambda1, double gamma) {
+    private static void assertDecays(Traceable net, double lambda1, double gamma) {
         Parameter weightHh = net.parameters().get("rnn.weight_hh");
         double scale = lambda1 / SpectralCheck.largestSingularValue(weightHh.value());
         for (int i = 0; i < weightHh.size(); i++) {
@@ -327,7 +332,7 @@ class StateGradientTraceTest {
 
     @EachCompiler
     void aReportLeavesTheGradientsAsTheyWereAndReadsTheTrace(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "TanhChain", 12);
+        var net = (Encoder & Decoder & Traceable) network(compiler, "TanhChain", 12);
         Random random = new Random(13);
         double[][] xs = uniform(random, 7, 3);
         double[][] targets = uniform(random, 7, 2);
@@ -353,7 +358,7 @@ class StateGradientTraceTest {
 
     @EachCompiler
     void misuseIsAClearError(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "GruOverLstm", 14);
+        var net = (Encoder & Decoder & Traceable) network(compiler, "GruOverLstm", 14);
         assertEquals("no backward pass was traced yet: call traceStateGradients(true), then backward",
                 assertThrows(IllegalStateException.class, () -> net.stateGradientNorms(0, 0, new double[2]))
                         .getMessage());

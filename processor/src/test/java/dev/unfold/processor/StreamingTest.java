@@ -2,9 +2,15 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import java.util.List;
 import java.util.Random;
 
@@ -16,35 +22,35 @@ class StreamingTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Tagger",
                     "@Network(input = 3, output = 2)",
-                    "public interface Tagger extends SequenceModel {",
+                    "public interface Tagger extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 5) Layer lower();",
                     "    @Recurrent(hidden = 4, activation = Activation.RELU) Layer upper();",
                     "}"),
             TestCompiler.inTestPackage("Language",
                     "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Language extends SequenceModel {",
+                    "public interface Language extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("Classifier",
                     "@Network(input = 4, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface Classifier extends SequenceModel {",
+                    "public interface Classifier extends Encoder, Decoder, dev.unfold.runtime.Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Both",
                     "@Network(input = 4, output = 3)",
-                    "public interface Both extends SequenceModel {",
+                    "public interface Both extends Traceable {",
                     "    @Recurrent(hidden = 6) Layer first();",
                     "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer context();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 3);
     }
 
     @EachCompiler
     void stepsGiveTheSequencesRowsExactly(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Tagger");
+        var net = (Encoder & Decoder & Traceable) network(compiler, "Tagger");
         double[][] xs = gaussian(new Random(1), 9, 3);
         double[][] ys = new double[9][2];
         net.forward(xs, ys);
@@ -60,7 +66,7 @@ class StreamingTest {
 
     @EachCompiler
     void tokensThroughAnLstmUnderAGru(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Language");
+        var net = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Language");
         int[] tokens = new Random(2).ints(12, 0, 7).toArray();
         double[][] ys = new double[12][7];
         net.forward(tokens, ys);
@@ -74,7 +80,7 @@ class StreamingTest {
 
     @EachCompiler
     void manyToOneAnswersForTheSequenceSoFar(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Classifier");
+        var net = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Classifier");
         double[][] xs = gaussian(new Random(3), 8, 4);
         double[] y = new double[3];
         net.resetState();
@@ -87,26 +93,28 @@ class StreamingTest {
         }
     }
 
+    /**
+     * A bidirectional network cannot stream, and has no streaming methods to refuse: it is no
+     * Streaming, and declaring it one is a compile error (DeclarationErrorsTest).
+     */
     @EachCompiler
-    void aBidirectionalNetworkSaysWhyItCannotStream(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Both");
-        UnsupportedOperationException thrown = assertThrows(UnsupportedOperationException.class,
-                () -> net.step(new double[4], new double[3]));
-        assertEquals("streaming needs every layer to run forward in time, but context is bidirectional: its"
-                + " reverse direction needs the whole sequence; use forward", thrown.getMessage());
-        assertThrows(UnsupportedOperationException.class, net::resetState);
+    void aBidirectionalNetworkHasNoStreamingMethods(TestCompiler compiler) {
+        Traceable net = network(compiler, "Both");
+        assertFalse(net instanceof Streaming);
+        assertThrows(NoSuchMethodException.class, () -> net.getClass().getMethod("step", double[].class, double[].class));
+        assertThrows(NoSuchMethodException.class, () -> net.getClass().getMethod("resetState"));
     }
 
     @EachCompiler
     void badStepArgumentsNameExpectedAndActual(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Tagger");
+        var net = (Encoder & Decoder & Traceable) network(compiler, "Tagger");
         assertEquals("x has 2 values, expected 3 (the network's input size)", assertThrows(
                 IllegalArgumentException.class, () -> net.step(new double[2], new double[2])).getMessage());
         assertEquals("y has 3 values, expected 2 (the network's output size)", assertThrows(
                 IllegalArgumentException.class, () -> net.step(new double[3], new double[3])).getMessage());
         assertEquals("x[1] is NaN: inputs must be finite", assertThrows(IllegalArgumentException.class,
                 () -> net.step(new double[] {0, Double.NaN, 0}, new double[2])).getMessage());
-        SequenceModel language = network(compiler, "Language");
+        var language = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Language");
         assertEquals("token is 7, outside the vocabulary [0, 7) of the network's input size", assertThrows(
                 IllegalArgumentException.class, () -> language.step(7, new double[7])).getMessage());
     }

@@ -243,10 +243,14 @@ enum TestCompiler {
         };
     }
 
-    /** {@code new <className>(seed)} from the loader. */
-    static SequenceModel instantiate(ClassLoader loader, String className, long seed) {
+    /**
+     * {@code new <className>(seed)} from the loader, as the type the caller asks for: one of the
+     * capabilities the network's interface extends (a network that does not extend it fails the cast).
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends SequenceModel> T instantiate(ClassLoader loader, String className, long seed) {
         try {
-            return (SequenceModel) loader.loadClass(className).getConstructor(long.class).newInstance(seed);
+            return (T) loader.loadClass(className).getConstructor(long.class).newInstance(seed);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("cannot instantiate " + className, e);
         }

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.data.ContextSequences;
 import dev.unfold.runtime.data.Minibatches;
 import dev.unfold.runtime.data.StreamChunks;
@@ -49,29 +52,29 @@ class TrainerTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Sorter",
                     "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
-                    "public interface Sorter extends SequenceModel {",
+                    "public interface Sorter extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Speller",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Speller extends SequenceModel {",
+                    "public interface Speller extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 5, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Captioner",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY, context = 3)",
-                    "public interface Captioner extends SequenceModel {",
+                    "public interface Captioner extends Encoder, Decoder, Contextual, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "}")));
 
     @TempDir
     Path directory;
 
-    private static SequenceModel network(long seed) {
+    private static <T extends SequenceModel> T network(long seed) {
         return TestCompiler.instantiate(NETWORKS.loader(TestCompiler.JAVAC), "test.UnfoldedSorter", seed);
     }
 
     /** 23 sequences of 2 to 7 steps; the label says whether the first value exceeds the last. */
-    private static Minibatches data(SequenceModel net, int seed) {
+    private static Minibatches data(Classifier net, int seed) {
         Random random = new Random(seed);
         double[][][] xs = new double[23][][];
         int[][] labels = new int[23][];
@@ -103,30 +106,30 @@ class TrainerTest {
 
     @Test
     void theSameSeedGivesTheSameWeights() throws IOException {
-        SequenceModel first = network(3);
+        Classifier first = network(3);
         trainer(first, new Adam(first.parameters(), 0.01), 4).fit(data(first, 1));
-        SequenceModel second = network(3);
+        Classifier second = network(3);
         trainer(second, new Adam(second.parameters(), 0.01), 4).fit(data(second, 1));
         assertArrayEquals(weights(first), weights(second));
 
-        SequenceModel reordered = network(3);
+        Classifier reordered = network(3);
         trainer(reordered, new Adam(reordered.parameters(), 0.01), 4).seed(8).fit(data(reordered, 1));
         assertFalse(Arrays.deepEquals(weights(first), weights(reordered)), "another seed, another order");
     }
 
     @Test
     void aResumedRunTakesExactlyTheStepsOfAnUninterruptedOne() throws IOException {
-        SequenceModel straight = network(3);
+        Classifier straight = network(3);
         Adam straightAdam = new Adam(straight.parameters(), 0.01);
         trainer(straight, straightAdam, 6).fit(data(straight, 1));
 
         Path checkpoint = directory.resolve("run.safetensors");
-        SequenceModel interrupted = network(3);
+        Classifier interrupted = network(3);
         trainer(interrupted, new Adam(interrupted.parameters(), 0.01), 3).checkpoint(checkpoint)
                 .fit(data(interrupted, 1));
 
         // a new process: other initial weights and a fresh optimizer, both replaced by the checkpoint
-        SequenceModel resumed = network(99);
+        Classifier resumed = network(99);
         Adam resumedAdam = new Adam(resumed.parameters(), 0.01);
         List<Integer> epochs = new ArrayList<>();
         TrainingResult result = trainer(resumed, resumedAdam, 6).checkpoint(checkpoint)
@@ -150,7 +153,7 @@ class TrainerTest {
     @Test
     void divergenceNamesTheStepAndLeavesTheLastCheckpoint() throws IOException {
         Path checkpoint = directory.resolve("run.safetensors");
-        SequenceModel net = network(3);
+        Classifier net = network(3);
         Minibatches good = data(net, 1);
         trainer(net, new Sgd(net.parameters(), 0.1), 1).checkpoint(checkpoint).fit(good);
         byte[] saved = Files.readAllBytes(checkpoint);
@@ -168,7 +171,7 @@ class TrainerTest {
 
     @Test
     void aNaNLossIsCaughtBeforeTheStep() {
-        SequenceModel net = network(3);
+        Classifier net = network(3);
         net.parameters().get("out.bias").value().data[0] = Double.NaN;
         double[] before = net.parameters().get("lstm.weight_ih").value().data.clone();
         TrainingDivergedException thrown = assertThrows(TrainingDivergedException.class,
@@ -181,7 +184,7 @@ class TrainerTest {
 
     @Test
     void earlyStoppingStopsWhenValidationStopsImproving() throws IOException {
-        SequenceModel net = network(3);
+        Classifier net = network(3);
         // a validation loss that improves for two epochs, then only gets worse
         double[] losses = {5, 4, 4.5, 4.6, 4.7, 4.8, 4.9};
         TrainingData validation = new Scripted(losses);
@@ -205,9 +208,9 @@ class TrainerTest {
     @Test
     void aCheckpointOfAnotherOptimizerIsRefusedAndChangesNothing() throws IOException {
         Path checkpoint = directory.resolve("adam.safetensors");
-        SequenceModel net = network(3);
+        Classifier net = network(3);
         trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
-        SequenceModel other = network(4);
+        Classifier other = network(4);
         double[][] before = weights(other);
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
                 () -> Checkpoint.load(checkpoint, other.parameters(), new Sgd(other.parameters(), 0.1)));
@@ -217,8 +220,8 @@ class TrainerTest {
 
     @Test
     void dataBuiltForAnotherInstanceIsRefusedAndNothingChanges() throws IOException {
-        SequenceModel trained = network(3);
-        SequenceModel other = network(3);   // the same declaration and seed, another instance
+        Classifier trained = network(3);
+        Classifier other = network(3);   // the same declaration and seed, another instance
         double[][] before = weights(trained);
         Adam adam = new Adam(trained.parameters(), 0.01);
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
@@ -251,10 +254,10 @@ class TrainerTest {
     void streamsPairsAndContextSequencesBuiltForAnotherInstanceAreRefusedToo() throws IOException {
         String refusal = "the training data was built for another network instance: its passes compute no gradient for ";
         int[] text = new Random(5).ints(40, 0, 6).toArray();
-        SequenceModel speller = speller(3);
+        var speller = (Streaming & Classifier) speller(3);
         Sgd spellerSgd = new Sgd(speller.parameters(), 0.1);
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> new Trainer(speller,
-                spellerSgd).epochs(1).fit(StreamChunks.nextToken(speller(3), text, 8)));
+                spellerSgd).epochs(1).fit(StreamChunks.nextToken((Streaming & Classifier) speller(3), text, 8)));
         assertTrue(thrown.getMessage().startsWith(refusal + "lstm."), thrown.getMessage());
         assertEquals(0, spellerSgd.steps());
         new Trainer(speller, spellerSgd).epochs(1).fit(StreamChunks.nextToken(speller, text, 8));
@@ -274,7 +277,7 @@ class TrainerTest {
                 .fit(SequencePairs.of(pairs, sources, new int[] {0, 0}, targets, 0, 5, 2));
         assertEquals(1, pairsSgd.steps());
 
-        SequenceModel captioner = captioner(1);
+        var captioner = (Contextual & Classifier) captioner(1);
         double[][] contexts = {{1, 0, -1}, {0.5, 0.5, 0}};
         int[][] inputs = {{0, 1, 2}, {0, 3}};
         int[][] labels = {{1, 2, 5}, {3, 5}};
@@ -287,11 +290,11 @@ class TrainerTest {
         assertEquals(1, captionerSgd.steps());
     }
 
-    private static SequenceModel captioner(long seed) {
+    private static <T extends SequenceModel> T captioner(long seed) {
         return TestCompiler.instantiate(NETWORKS.loader(TestCompiler.JAVAC), "test.UnfoldedCaptioner", seed);
     }
 
-    private static SequenceModel speller(long seed) {
+    private static <T extends SequenceModel> T speller(long seed) {
         return TestCompiler.instantiate(NETWORKS.loader(TestCompiler.JAVAC), "test.UnfoldedSpeller", seed);
     }
 
@@ -309,7 +312,7 @@ class TrainerTest {
         int[] tokens = random.ints(12, 0, 6).toArray();
         int[] labels = random.ints(12, 0, 6).toArray();
 
-        SequenceModel net = speller(3);
+        var net = (Streaming & Classifier) speller(3);
         new Trainer(net, new Adam(net.parameters(), 0.01)).epochs(2)
                 .validation(StreamChunks.nextToken(net, Arrays.copyOf(text, 20), 7), 0)
                 .fit(StreamChunks.nextToken(net, text, 8));
@@ -317,12 +320,12 @@ class TrainerTest {
         double first = net.loss(tokens, labels);
         double second = net.loss(tokens, labels);
         assertEquals(first, second, 0.0, "the same string scores the same twice");
-        SequenceModel neverStateful = speller(99);
+        Classifier neverStateful = speller(99);
         copyWeights(net, neverStateful);
         assertEquals(neverStateful.loss(tokens, labels), first, 0.0, "as a network that never carried state");
 
         // a stream that was under way before training goes on from where it was
-        SequenceModel streaming = speller(3);
+        var streaming = (Streaming & Classifier) speller(3);
         streaming.setStateful(true);
         streaming.forward(tokens, new double[tokens.length][6]);
         double[] carried = new double[streaming.stateSize()];
@@ -337,7 +340,7 @@ class TrainerTest {
 
     @Test
     void streamTrainingThatDivergesAlsoLeavesTheNetworkAsItWas() {
-        SequenceModel net = speller(3);
+        var net = (Streaming & Classifier) speller(3);
         net.parameters().get("out.bias").value().data[0] = Double.NaN;
         assertThrows(TrainingDivergedException.class, () -> new Trainer(net, new Sgd(net.parameters(), 0.1)).epochs(1)
                 .fit(StreamChunks.nextToken(net, new Random(5).ints(30, 0, 6).toArray(), 8)));
@@ -354,13 +357,13 @@ class TrainerTest {
     @Test
     void aCheckpointBeyondTheRunIsRefusedAndNothingRuns() throws IOException {
         Path checkpoint = directory.resolve("run.safetensors");
-        SequenceModel net = network(3);
+        Classifier net = network(3);
         trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
         // the last epoch an int counts: before, the next epoch's number overflowed and 2^31 epochs ran
         setCounter(checkpoint, "epoch", Integer.MAX_VALUE);
         setCounter(checkpoint, "step", Integer.MAX_VALUE);
         byte[] saved = Files.readAllBytes(checkpoint);
-        SequenceModel resumed = network(4);
+        Classifier resumed = network(4);
         double[][] before = weights(resumed);
         Adam adam = new Adam(resumed.parameters(), 0.01);
         List<Integer> epochs = new ArrayList<>();
@@ -387,7 +390,7 @@ class TrainerTest {
     @Test
     void resumingRemovesTemporaryFilesACrashLeft() throws IOException {
         Path checkpoint = directory.resolve("run.safetensors");
-        SequenceModel net = network(3);
+        Classifier net = network(3);
         trainer(net, new Adam(net.parameters(), 0.01), 1).checkpoint(checkpoint).fit(data(net, 1));
         // what kill -9 during the writes of the checkpoint and of the best weights leaves
         Path stale = directory.resolve("run.safetensors.0123456789abcdef.partial");

@@ -2,10 +2,13 @@ package dev.unfold.processor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.train.TruncatedBptt;
 import java.util.Arrays;
 import java.util.List;
@@ -20,34 +23,34 @@ class TruncatedBpttTest {
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
             TestCompiler.inTestPackage("Tagger",
                     "@Network(input = 3, output = 2)",
-                    "public interface Tagger extends SequenceModel {",
+                    "public interface Tagger extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 5) Layer lower();",
                     "    @Recurrent(hidden = 4, activation = Activation.SIGMOID) Layer upper();",
                     "}"),
             TestCompiler.inTestPackage("Language",
                     "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
-                    "public interface Language extends SequenceModel {",
+                    "public interface Language extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
                     "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer gru();",
                     "}"),
             TestCompiler.inTestPackage("Both",
                     "@Network(input = 4, output = 3)",
-                    "public interface Both extends SequenceModel {",
+                    "public interface Both extends Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer context();",
                     "}")));
 
-    private static SequenceModel network(TestCompiler compiler, String name) {
+    private static <T extends SequenceModel> T network(TestCompiler compiler, String name) {
         return TestCompiler.instantiate(NETWORKS.loader(compiler), "test.Unfolded" + name, 5);
     }
 
     @EachCompiler
     void oneChunkAsLongAsTheStreamIsFullBptt(TestCompiler compiler) {
-        SequenceModel full = network(compiler, "Language");
-        SequenceModel truncated = network(compiler, "Language");
+        Classifier full = network(compiler, "Language");
+        var truncated = (Streaming & Classifier) network(compiler, "Language");
         int[] tokens = new Random(1).ints(13, 0, 7).toArray();
         int[] labels = new Random(2).ints(13, 0, 7).toArray();
         double fullLoss = full.backward(tokens, labels);
-        TruncatedBptt chunks = new TruncatedBptt(truncated, 13);
+        TruncatedBptt.OfClassifier chunks = new TruncatedBptt.OfClassifier(truncated, 13);
         chunks.restart();
         assertEquals(1, chunks.count(13));
         assertEquals(fullLoss, chunks.backward(tokens, labels, 0), 0.0);
@@ -59,7 +62,7 @@ class TruncatedBpttTest {
 
     @EachCompiler
     void chunksSeeTheWholeHistoryInTheForwardPass(TestCompiler compiler) {
-        SequenceModel net = network(compiler, "Tagger");
+        Streaming net = network(compiler, "Tagger");
         double[][] xs = gaussian(new Random(3), 11, 3);
         double[][] whole = new double[11][2];
         net.forward(xs, whole);
@@ -89,28 +92,31 @@ class TruncatedBpttTest {
     @EachCompiler
     void eachChunksGradientStopsAtItsStartingState(TestCompiler compiler) {
         for (String name : List.of("Tagger", "Language")) {
-            SequenceModel net = network(compiler, name);
+            Streaming net = network(compiler, name);
             boolean tokens = name.equals("Language");
             int[] inputs = new Random(4).ints(10, 0, 7).toArray();
             int[] labels = new Random(5).ints(10, 0, 7).toArray();
             double[][] xs = gaussian(new Random(6), 10, 3);
             double[][] targets = gaussian(new Random(7), 10, 2);
-            TruncatedBptt chunks = new TruncatedBptt(net, 6);
+            // class labels need a classifier's chunks; dense targets take any network's
+            TruncatedBptt.OfClassifier labelled = tokens
+                    ? new TruncatedBptt.OfClassifier((Streaming & Classifier) net, 6) : null;
+            TruncatedBptt chunks = tokens ? labelled : new TruncatedBptt(net, 6);
             chunks.restart();
             Runnable firstChunk = () -> {
                 chunks.restart();
                 if (tokens) {
-                    chunks.loss(inputs, labels, 0);
+                    labelled.loss(inputs, labels, 0);
                 } else {
                     chunks.loss(xs, targets, 0);
                 }
             };
             java.util.function.DoubleSupplier secondLoss = () -> tokens
-                    ? chunks.loss(inputs, labels, 1) : chunks.loss(xs, targets, 1);
+                    ? labelled.loss(inputs, labels, 1) : chunks.loss(xs, targets, 1);
             firstChunk.run();
             net.parameters().zeroGradients();
             if (tokens) {
-                chunks.backward(inputs, labels, 1);
+                labelled.backward(inputs, labels, 1);
             } else {
                 chunks.backward(xs, targets, 1);
             }
@@ -137,14 +143,11 @@ class TruncatedBpttTest {
 
     @EachCompiler
     void misuseIsRefusedWithTheReason(TestCompiler compiler) {
+        // a bidirectional network is no Streaming: new TruncatedBptt(both, 4) does not compile (CapabilityTypesTest)
         SequenceModel both = network(compiler, "Both");
-        both.setStateful(false);
-        assertEquals("carrying state between calls needs every layer to run forward in time, but context is"
-                        + " bidirectional: its reverse direction needs the whole sequence; use forward",
-                assertThrows(UnsupportedOperationException.class, () -> both.setStateful(true)).getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> new TruncatedBptt(both, 4).restart());
+        assertFalse(both instanceof Streaming);
 
-        SequenceModel tagger = network(compiler, "Tagger");
+        Streaming tagger = network(compiler, "Tagger");
         tagger.setStateful(true);
         assertEquals("a batch starts each sequence from a zero state, but this network is stateful (it carries"
                         + " state between calls): call setStateful(false) first",

@@ -1,6 +1,7 @@
 package dev.unfold.samples;
 
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Traceable;
 import java.util.Locale;
 import java.util.Random;
 
@@ -86,12 +87,12 @@ final class AddingProblem implements MemoryTask {
     }
 
     @Override
-    public SequenceModel simpleRnn(long seed) {
+    public Traceable simpleRnn(long seed) {
         return new UnfoldedAddingRnn(seed);
     }
 
     @Override
-    public SequenceModel lstm(long seed) {
+    public Traceable lstm(long seed) {
         return new UnfoldedAddingLstm(seed);
     }
 

@@ -1,13 +1,13 @@
 package dev.unfold.samples;
 
+import dev.unfold.Bidirectional;
 import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
-import dev.unfold.Bidirectional;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 
 /**
  * The protein classifier with the usual remedies: an LSTM, whose cell state
@@ -15,7 +15,7 @@ import dev.unfold.runtime.SequenceModel;
  * reads [h_Z ; g_1]: the sequence summarised from each end.
  */
 @Network(input = 20, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
-public interface BidirectionalProteinClassifier extends SequenceModel {
+public interface BidirectionalProteinClassifier extends Classifier {
     @Recurrent(hidden = 12, cell = Cell.LSTM)
     @Bidirectional
     Layer lstm();

@@ -5,8 +5,12 @@ import dev.unfold.DecodesFrom;
 import dev.unfold.Loss;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 
 /**
  * The networks of {@code ./unfold caption}: a vector in, a sentence out. Either the reader takes
@@ -21,7 +25,7 @@ public final class CaptionModels {
 
     /** Reads the vector; its own output layer is not used, only its state. */
     @Network(input = VECTOR, output = 2, loss = Loss.CROSS_ENTROPY)
-    public interface Reader extends SequenceModel {
+    public interface Reader extends Encoder, Classifier {
         @Recurrent(hidden = 64, cell = Cell.LSTM)
         Layer lstm();
     }
@@ -31,7 +35,7 @@ public final class CaptionModels {
      * weights of its own, R (h_t = σ(W h_{t−1} + U y_{t−1} + R x + b)).
      */
     @Network(input = NumberWords.TOKENS, output = NumberWords.TOKENS, loss = Loss.CROSS_ENTROPY, context = VECTOR)
-    public interface Speaker extends SequenceModel {
+    public interface Speaker extends Streaming, Contextual, Classifier {
         @Recurrent(hidden = 64, cell = Cell.LSTM)
         Layer lstm();
     }
@@ -39,7 +43,7 @@ public final class CaptionModels {
     /** Says the words, one token at a time. */
     @Network(input = NumberWords.TOKENS, output = NumberWords.TOKENS, loss = Loss.CROSS_ENTROPY)
     @DecodesFrom(Reader.class)
-    public interface Describer extends SequenceModel {
+    public interface Describer extends Decoder, Classifier {
         @Recurrent(hidden = 64, cell = Cell.LSTM)
         Layer lstm();
     }

@@ -1,7 +1,6 @@
 package dev.unfold.samples;
 
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.ContextSequences;
 import dev.unfold.runtime.data.Shuffle;
 import dev.unfold.runtime.optim.Adam;
@@ -160,7 +159,7 @@ public final class CaptionSample {
 
     /** The vector enters every step of the speaking LSTM as its context, through R. */
     static final class ContextCaptioner implements Captioner {
-        private final SequenceModel speaker;
+        private final CaptionModels.Speaker speaker;
         private final Generator generator;
 
         ContextCaptioner(long seed) {

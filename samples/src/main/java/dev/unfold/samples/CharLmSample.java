@@ -1,6 +1,5 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.StreamChunks;
 import dev.unfold.runtime.data.Vocabulary;
 import dev.unfold.runtime.optim.Adagrad;
@@ -73,7 +72,7 @@ public final class CharLmSample {
             throw new IllegalArgumentException(source + " has " + text.length() + " characters: expected at least 20,"
                     + " a tenth of which is held out");
         }
-        SequenceModel net = CharModels.create(settings.cell(), settings.size(), settings.seed());
+        CharModels.CharModel net = CharModels.create(settings.cell(), settings.size(), settings.seed());
         Optimizer optimizer = switch (settings.optimizer()) {
             case "adam" -> new Adam(net.parameters(), settings.learningRate());
             case "adagrad" -> new Adagrad(net.parameters(), settings.learningRate());

@@ -5,8 +5,9 @@ import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 
 /**
  * The character-level language models of {@code ./unfold charlm}: one character in as a token,
@@ -20,50 +21,56 @@ public final class CharModels {
 
     private CharModels() {}
 
+    /**
+     * What every model here is: a classifier of the next character that streams, so that it can be
+     * trained on chunks of a long text and write one character at a time.
+     */
+    public interface CharModel extends Streaming, Classifier {}
+
     /** An LSTM of 128 units: the default. */
     @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
-    public interface Lstm128 extends SequenceModel {
+    public interface Lstm128 extends CharModel {
         @Recurrent(hidden = 128, cell = Cell.LSTM)
         Layer lstm();
     }
 
     /** An LSTM of 256 units: about four times the work per character. */
     @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
-    public interface Lstm256 extends SequenceModel {
+    public interface Lstm256 extends CharModel {
         @Recurrent(hidden = 256, cell = Cell.LSTM)
         Layer lstm();
     }
 
     /** A GRU of 128 units. */
     @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
-    public interface Gru128 extends SequenceModel {
+    public interface Gru128 extends CharModel {
         @Recurrent(hidden = 128, cell = Cell.GRU)
         Layer gru();
     }
 
     /** A GRU of 256 units. */
     @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
-    public interface Gru256 extends SequenceModel {
+    public interface Gru256 extends CharModel {
         @Recurrent(hidden = 256, cell = Cell.GRU)
         Layer gru();
     }
 
     /** Karpathy's min-char-rnn: a tanh RNN, here of 128 units. */
     @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
-    public interface Rnn128 extends SequenceModel {
+    public interface Rnn128 extends CharModel {
         @Recurrent(hidden = 128, activation = Activation.TANH)
         Layer rnn();
     }
 
     /** A tanh RNN of 256 units. */
     @Network(input = CHARACTERS, output = CHARACTERS, loss = Loss.CROSS_ENTROPY)
-    public interface Rnn256 extends SequenceModel {
+    public interface Rnn256 extends CharModel {
         @Recurrent(hidden = 256, activation = Activation.TANH)
         Layer rnn();
     }
 
     /** The network for {@code cell} (lstm, gru or rnn) and {@code size} (128 or 256), seeded. */
-    public static SequenceModel create(String cell, int size, long seed) {
+    public static CharModel create(String cell, int size, long seed) {
         String key = cell + size;
         return switch (key) {
             case "lstm128" -> new UnfoldedCharModels_Lstm128(seed);

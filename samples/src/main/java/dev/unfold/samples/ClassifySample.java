@@ -1,5 +1,6 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.Minibatches;
@@ -37,13 +38,13 @@ public final class ClassifySample {
         BILSTM("bidirectional LSTM", UnfoldedBidirectionalProteinClassifier::new, Adam::new, 0.005, 428, 6);
 
         final String description;
-        final LongFunction<SequenceModel> network;
+        final LongFunction<Classifier> network;
         final BiFunction<Parameters, Double, Optimizer> optimizer;
         final double learningRate;
         final int maxLength;
         final int epochs;
 
-        Model(String description, LongFunction<SequenceModel> network, BiFunction<Parameters, Double, Optimizer> optimizer,
+        Model(String description, LongFunction<Classifier> network, BiFunction<Parameters, Double, Optimizer> optimizer,
               double learningRate, int maxLength, int epochs) {
             this.description = description;
             this.network = network;
@@ -74,7 +75,7 @@ public final class ClassifySample {
         Random random = new Random(seed);
         List<ProteinData.Example> train = ProteinData.generate(trainCount, minLength, maxLength, random);
         List<ProteinData.Example> test = ProteinData.generate(testCount, minLength, maxLength, random);
-        SequenceModel net = model.network.apply(seed);
+        Classifier net = model.network.apply(seed);
         Optimizer optimizer = model.optimizer.apply(net.parameters(), learningRate);
         out.printf("Sequence classifier, a %s: %s%n", model.description, net);
         out.printf("Task: is the motif KL in the sequence? %d training and %d test sequences of %d to %d residues,%n"

@@ -5,8 +5,9 @@ import dev.unfold.DecodesFrom;
 import dev.unfold.Loss;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 
 /**
  * The networks of {@code ./unfold translate}: one encoder reads a string of digits; two decoders,
@@ -23,7 +24,7 @@ public final class DigitModels {
 
     /** Reads the source; its own output layer is not used, only its final state. */
     @Network(input = TOKENS, output = TOKENS, loss = Loss.CROSS_ENTROPY)
-    public interface Encoder extends SequenceModel {
+    public interface Encoder extends dev.unfold.runtime.Encoder, Classifier {
         @Recurrent(hidden = 128, cell = Cell.LSTM)
         Layer lstm();
     }
@@ -31,7 +32,7 @@ public final class DigitModels {
     /** Says the digits in reverse order. */
     @Network(input = TOKENS, output = TOKENS, loss = Loss.CROSS_ENTROPY)
     @DecodesFrom(Encoder.class)
-    public interface Reverser extends SequenceModel {
+    public interface Reverser extends Decoder, Classifier {
         @Recurrent(hidden = 128, cell = Cell.LSTM)
         Layer lstm();
     }
@@ -39,7 +40,7 @@ public final class DigitModels {
     /** Says the digits in ascending order. */
     @Network(input = TOKENS, output = TOKENS, loss = Loss.CROSS_ENTROPY)
     @DecodesFrom(Encoder.class)
-    public interface Sorter extends SequenceModel {
+    public interface Sorter extends Decoder, Classifier {
         @Recurrent(hidden = 128, cell = Cell.LSTM)
         Layer lstm();
     }

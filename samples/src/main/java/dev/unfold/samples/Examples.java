@@ -1,5 +1,6 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.SequenceModel;
 
 /**
@@ -38,14 +39,14 @@ final class Examples {
 
     /** The batch's forward and backward pass: adds the summed gradient, returns the summed loss. */
     double backward(SequenceModel net) {
-        return targets != null ? net.backward(xs, targets) : net.backward(xs, labels);
+        return targets != null ? net.backward(xs, targets) : ((Classifier) net).backward(xs, labels);   // labels: a classifier
     }
 
     /** The summed loss, gradients untouched. */
     double loss(SequenceModel net) {
         double loss = 0;
         for (int b = 0; b < xs.length; b++) {
-            loss += targets != null ? net.loss(xs[b], targets[b]) : net.loss(xs[b], labels[b]);
+            loss += targets != null ? net.loss(xs[b], targets[b]) : ((Classifier) net).loss(xs[b], labels[b]);
         }
         return loss;
     }

@@ -1,6 +1,6 @@
 package dev.unfold.samples;
 
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.diagnostics.GradientMonitor;
 import dev.unfold.runtime.diagnostics.GradientReport;
 import dev.unfold.runtime.optim.Sgd;
@@ -77,7 +77,7 @@ final class GradientsSample {
         out.println("Wrote " + settings.plot("distance") + " and " + settings.plot("training") + ".");
     }
 
-    private static Outcome train(String name, SequenceModel net, AddingProblem task, Examples probe, Examples test,
+    private static Outcome train(String name, Traceable net, AddingProblem task, Examples probe, Examples test,
                                  Settings settings, PrintStream out) throws IOException {
         long started = System.nanoTime();
         out.println();

@@ -5,8 +5,8 @@ import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 
 /**
  * The temporal order problem's LSTM: 25 cells, about the parameters of {@link OrderRnn} (3,304
@@ -14,7 +14,7 @@ import dev.unfold.runtime.SequenceModel;
  */
 @Network(input = TemporalOrderProblem.SYMBOLS, output = TemporalOrderProblem.CLASSES, loss = Loss.CROSS_ENTROPY,
         mapping = Mapping.MANY_TO_ONE)
-public interface OrderLstm extends SequenceModel {
+public interface OrderLstm extends Classifier {
     @Recurrent(hidden = 25, cell = Cell.LSTM)
     Layer lstm();
 }

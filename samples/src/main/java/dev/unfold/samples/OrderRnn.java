@@ -5,8 +5,8 @@ import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
 import dev.unfold.Recurrent;
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 
 /**
  * The temporal order problem's simple RNN: 50 tanh units read one of six symbols per step (as a
@@ -14,7 +14,7 @@ import dev.unfold.runtime.SequenceModel;
  */
 @Network(input = TemporalOrderProblem.SYMBOLS, output = TemporalOrderProblem.CLASSES, loss = Loss.CROSS_ENTROPY,
         mapping = Mapping.MANY_TO_ONE)
-public interface OrderRnn extends SequenceModel {
+public interface OrderRnn extends Classifier {
     @Recurrent(hidden = 50, activation = Activation.TANH)
     Layer rnn();
 }

@@ -14,6 +14,7 @@ import dev.unfold.processor.declaration.NetworkDeclaration.TypeKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +75,36 @@ public final class DeclarationReader {
                 readEnum(network, "loss", Loss.class),
                 readEnum(network, "mapping", Mapping.class),
                 readInt(network, "context"),
+                capabilities(type),
                 layerMethods(type),
                 otherAbstractMethods(type, sequenceModel),
                 encoder(type),
                 unresolvedTypes(type));
+    }
+
+    /** The runtime's capability interfaces that the compile path has. */
+    private List<TypeElement> capabilityTypes() {
+        List<TypeElement> found = new ArrayList<>();
+        for (Capability capability : Capability.values()) {
+            TypeElement runtime = elements.getTypeElement(capability.type().canonicalName());
+            if (runtime != null) {
+                found.add(runtime);
+            }
+        }
+        return found;
+    }
+
+    /** The capabilities the type is a subtype of: declared in its extends clause or inherited. */
+    private Set<Capability> capabilities(TypeElement type) {
+        Set<Capability> declared = EnumSet.noneOf(Capability.class);
+        TypeMirror erased = types.erasure(type.asType());
+        for (Capability capability : Capability.values()) {
+            TypeElement runtime = elements.getTypeElement(capability.type().canonicalName());
+            if (runtime != null && types.isAssignable(erased, types.erasure(runtime.asType()))) {
+                declared.add(capability);
+            }
+        }
+        return Collections.unmodifiableSet(declared);
     }
 
     /**
@@ -199,7 +226,8 @@ public final class DeclarationReader {
                     owner.getQualifiedName() + "." + candidate.getSimpleName() + "()",
                     candidate.getReturnType().toString(),
                     modifiers.contains(Modifier.FINAL),
-                    !ofObject && types.isAssignable(sequenceModel, types.erasure(owner.asType())),
+                    !ofObject && (types.isAssignable(sequenceModel, types.erasure(owner.asType()))
+                            || capabilityTypes().contains(owner)),
                     types.isAssignable(layer, candidate.getReturnType())));
         }
         return namesakes;
@@ -211,7 +239,10 @@ public final class DeclarationReader {
      */
     private List<OtherMethod> otherAbstractMethods(TypeElement type, TypeElement sequenceModel) {
         List<ExecutableElement> all = ElementFilter.methodsIn(elements.getAllMembers(type));
-        List<ExecutableElement> contract = ElementFilter.methodsIn(elements.getAllMembers(sequenceModel));
+        List<ExecutableElement> contract = new ArrayList<>(ElementFilter.methodsIn(elements.getAllMembers(sequenceModel)));
+        for (TypeElement capability : capabilityTypes()) {
+            contract.addAll(ElementFilter.methodsIn(elements.getAllMembers(capability)));
+        }
         List<OtherMethod> others = new ArrayList<>();
         TypeMirror layer = elements.getTypeElement(LAYER).asType();
         for (ExecutableElement method : all) {

@@ -3,6 +3,7 @@ package dev.unfold.processor.declaration;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the processor needs to know about one {@code @Network} type, as the user wrote it,
@@ -15,6 +16,8 @@ import java.util.List;
  * @param isGeneric whether the type declares type parameters
  * @param isPrivate whether the type, or a type enclosing it, is private
  * @param extendsSequenceModel whether it is a {@link RuntimeTypes#SEQUENCE_MODEL SequenceModel}
+ * @param capabilities the capabilities the type extends, directly or through another interface (an
+ *     {@code Encoder} or {@code Decoder} is {@code Streaming} too)
  * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
  *     declaration order
  * @param otherAbstractMethods abstract methods that are neither layers nor {@code SequenceModel}'s
@@ -36,10 +39,15 @@ public record NetworkDeclaration(
         Located<Loss> loss,
         Located<Mapping> mapping,
         Located<Integer> context,
+        Set<Capability> capabilities,
         List<LayerMethod> layerMethods,
         List<OtherMethod> otherAbstractMethods,
         Encoder encoder,
         List<String> unresolvedTypes) {
+
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
+    }
 
     /** The kinds of type {@code @Network} can be written on. */
     public enum TypeKind { INTERFACE, CLASS, ENUM, RECORD, ANNOTATION }

@@ -15,6 +15,14 @@ public final class RuntimeTypes {
 
     /** What every {@code @Network} interface extends. */
     public static final ClassName SEQUENCE_MODEL = ClassName.get(API, "SequenceModel");
+    // the capabilities a network interface may also extend (see Capability)
+    public static final ClassName STREAMING = ClassName.get(API, "Streaming");
+    public static final ClassName ENCODER = ClassName.get(API, "Encoder");
+    public static final ClassName DECODER = ClassName.get(API, "Decoder");
+    public static final ClassName CONTEXTUAL = ClassName.get(API, "Contextual");
+    public static final ClassName AUTOREGRESSIVE = ClassName.get(API, "Autoregressive");
+    public static final ClassName TRACEABLE = ClassName.get(API, "Traceable");
+    public static final ClassName CLASSIFIER = ClassName.get(API, "Classifier");
     /** What a layer method returns. */
     public static final ClassName LAYER = ClassName.get(API, "Layer");
     public static final ClassName PARAMETER = ClassName.get(API, "Parameter");

@@ -11,6 +11,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -156,10 +157,12 @@ final class BatchNetworkEmitter {
         methods.add(forward(Input.TOKENS));
         for (Input input : Input.values()) {
             methods.add(backward(input, Target.DENSE));
-            methods.add(backward(input, Target.LABELS));
+            if (network.has(Capability.CLASSIFIER)) {
+                methods.add(backward(input, Target.LABELS));
+            }
         }
         methods.addAll(states.methods());
-        if (states.applies()) {
+        if (network.has(Capability.ENCODER) && states.applies()) {
             methods.add(backwardFromStates(Input.DENSE));
             methods.add(backwardFromStates(Input.TOKENS));
             methods.add(backpropagateFromStates());
@@ -187,38 +190,29 @@ final class BatchNetworkEmitter {
             MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);
             addInput(forward, input);
             forward.addParameter(double[][][].class, "ys");
-            if (refuseWithContext(forward)) {
-                methods.add(forward.build());
-            } else {
-                refuseWhenStateful(forward);
-                methods.add(forward.addComment("running free goes step by step: one sequence after another")
-                        .addStatement("$T.forwardEach(this, $L, ys)", BATCHES, inputName(input)).build());
-            }
-            for (boolean labels : new boolean[] {false, true}) {
+            refuseWhenStateful(forward);
+            methods.add(forward.addComment("running free goes step by step: one sequence after another")
+                    .addStatement("$T.forwardEach(this, $L, ys$L)", BATCHES, inputName(input), eachContext()).build());
+            for (boolean labels : network.has(Capability.CLASSIFIER) ? new boolean[] {false, true}
+                    : new boolean[] {false}) {
                 MethodSpec.Builder backward = NetworkEmitter.override("backward", TypeName.DOUBLE);
                 addInput(backward, input);
                 backward.addParameter(labels ? int[][].class : double[][][].class, labels ? "labels" : "targets");
-                if (refuseWithContext(backward)) {
-                    methods.add(backward.build());
-                    continue;
-                }
                 refuseWhenStateful(backward);
-                methods.add(backward.addStatement("return $T.backwardEach(this, $L, $L)", BATCHES, inputName(input),
-                        labels ? "labels" : "targets").build());
+                methods.add(backward.addStatement("return $T.backwardEach(this, $L, $L$L)", BATCHES, inputName(input),
+                        labels ? "labels" : "targets", eachContext()).build());
             }
         }
         return methods;
     }
 
-    /** With a context too, one sequence after another would need its own setContext each: refuse and say so. */
-    private boolean refuseWithContext(MethodSpec.Builder method) {
+    /** With a context too, each sequence reads its own: the one setContexts gave it. */
+    private CodeBlock eachContext() {
         if (!network.hasContext()) {
-            return false;
+            return CodeBlock.of("");
         }
-        method.addStatement("throw new $T($S)", UnsupportedOperationException.class, "a network with a context that"
-                + " also feeds its output back runs one sequence at a time: call setContext, then the methods for one"
-                + " sequence");
-        return true;
+        return CodeBlock.of(", $N, $N, $N, $N", NetworkPlan.BATCH_CONTEXTS, NetworkPlan.BATCH_CONTEXT_COUNT,
+                NetworkPlan.CONTEXT_FIELD, NetworkPlan.KEPT_CONTEXT);
     }
 
     private enum Input { DENSE, TOKENS }
@@ -242,12 +236,6 @@ final class BatchNetworkEmitter {
         addInput(method, input);
         String targets = target == Target.DENSE ? "targets" : "labels";
         method.addParameter(target == Target.DENSE ? double[][][].class : int[][].class, targets);
-        if (target == Target.LABELS && !LossEmitter.supportsLabels(network.loss())) {
-            return method.addStatement("throw new $T($S)", UnsupportedOperationException.class,
-                            "class labels need loss = CROSS_ENTROPY, but this network is trained with "
-                                    + network.loss() + ": pass the targets as double[][][]")
-                    .build();
-        }
         refuseWhenStateful(method);
         method.addCode(StateGradientTraceEmitter.refuseBatch());
         checkInputs(method, input);

@@ -10,9 +10,11 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.StatePlan;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,8 +46,14 @@ final class BatchStateEmitter {
     }
 
     /** Whether the network's batches can start from, and hand on, per-sequence states. */
+    /**
+     * Whether the batched pass starts from given states or hands on final ones: only an encoder's or
+     * a decoder's does (neither has a bidirectional layer nor, the validator sees to it, feeds its
+     * output back, which runs one sequence at a time).
+     */
     static boolean applies(NetworkPlan network) {
-        return network.layers().stream().noneMatch(LayerPlan::isBidirectional) && !network.runsOneSequenceAtATime();
+        return (network.has(Capability.ENCODER) || network.has(Capability.DECODER))
+                && network.layers().stream().noneMatch(LayerPlan::isBidirectional) && !network.runsOneSequenceAtATime();
     }
 
     boolean applies() {
@@ -76,7 +84,15 @@ final class BatchStateEmitter {
         if (!applies()) {
             return List.of();
         }
-        return List.of(setInitialStates(), initialStateGradients(), finalStates());
+        List<MethodSpec> methods = new ArrayList<>();
+        if (network.has(Capability.DECODER)) {
+            methods.add(setInitialStates());
+            methods.add(initialStateGradients());
+        }
+        if (network.has(Capability.ENCODER)) {
+            methods.add(finalStates());
+        }
+        return methods;
     }
 
     /** What a batched call checks once it knows its batch size, before it changes anything. */

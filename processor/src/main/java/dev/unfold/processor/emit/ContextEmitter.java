@@ -41,8 +41,12 @@ final class ContextEmitter {
                 .addJavadoc("The context x of the sequences to come, as setContext set it; zero until then.\n")
                 .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
                 .build());
-        if (!network.runsOneSequenceAtATime()) {
-            fields.addAll(batchFields());
+        fields.addAll(batchFields());
+        if (network.runsOneSequenceAtATime()) {
+            fields.add(FieldSpec.builder(double[].class, NetworkPlan.KEPT_CONTEXT, PRIVATE, FINAL)
+                    .addJavadoc("setContext's x, kept while a batch runs each sequence with its own context.\n")
+                    .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
+                    .build());
         }
         for (DirectionPlan direction : first.directions()) {
             fields.add(FieldSpec.builder(double[].class, direction.contextBias(), PRIVATE, FINAL)
@@ -73,7 +77,7 @@ final class ContextEmitter {
             return List.of();
         }
         if (network.runsOneSequenceAtATime()) {
-            return List.of(contextSize(), setContext(), contextBiases());
+            return List.of(contextSize(), setContext(), contextBiases(), setContexts());
         }
         return List.of(contextSize(), setContext(), contextBiases(), setContexts(), batchContextBiases());
     }

@@ -21,6 +21,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
+import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
@@ -79,16 +80,16 @@ public final class NetworkEmitter {
             type.addMethod(forward(input));
         }
         for (Input input : Input.values()) {
-            for (Target target : Target.values()) {
+            for (Target target : targets()) {
                 type.addMethod(backward(input, target));
             }
         }
         for (Input input : Input.values()) {
-            for (Target target : Target.values()) {
+            for (Target target : targets()) {
                 type.addMethod(loss(input, target));
             }
         }
-        if (streaming.streams()) {
+        if (network.has(Capability.ENCODER)) {
             for (Input input : Input.values()) {
                 type.addMethod(backwardFromState(input));
             }
@@ -99,11 +100,13 @@ public final class NetworkEmitter {
         type.addMethods(streaming.methods(layerEmitters));
         type.addMethods(context.methods());
         type.addMethods(feedback.methods());
-        type.addMethods(StateGradientTraceEmitter.methods());
+        if (network.has(Capability.TRACEABLE)) {
+            type.addMethods(StateGradientTraceEmitter.methods());
+        }
         type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance(streaming.streams()));
         type.addMethod(backpropagate(layerEmitters));
-        if (streaming.streams()) {
+        if (network.has(Capability.ENCODER)) {
             type.addMethod(streaming.backpropagateFromState(layerEmitters));
         }
         for (LayerEmitter layer : layerEmitters) {
@@ -469,6 +472,11 @@ public final class NetworkEmitter {
         return methods;
     }
 
+    /** The targets the network takes: dense ones always, class labels when it is a Classifier. */
+    private List<Target> targets() {
+        return network.has(Capability.CLASSIFIER) ? List.of(Target.values()) : List.of(Target.DENSE);
+    }
+
     private MethodSpec forward(Input input) {
         if (feedback.feedsBack()) {
             return feedback.forward(input);
@@ -486,9 +494,6 @@ public final class NetworkEmitter {
         MethodSpec.Builder method = override("backward", TypeName.DOUBLE);
         addInputParameter(method, input);
         addTargetParameter(method, target);
-        if (target == Target.LABELS && !LossEmitter.supportsLabels(network.loss())) {
-            return rejectLabels(method);
-        }
         checkInput(method, input);
         checkTarget(method, target);
         method.addCode(feedback.prepare(input, target));
@@ -510,11 +515,6 @@ public final class NetworkEmitter {
         MethodSpec.Builder method = override("backwardFromState", TypeName.VOID);
         addInputParameter(method, input);
         method.addParameter(double[].class, "gradient").addParameter(int.class, "offset");
-        if (feedback.feedsBack()) {
-            return method.addStatement("throw new $T($S)", UnsupportedOperationException.class, "a network that feeds"
-                    + " its output back reads its targets at every step, and an encoder has none: encode with a network"
-                    + " whose recurrence is HIDDEN").build();
-        }
         checkInput(method, input);
         method.addStatement("$T.finiteState($S, gradient, offset, stateSize())", CHECKS, "gradient");
         runForward(method, input);
@@ -532,9 +532,6 @@ public final class NetworkEmitter {
         MethodSpec.Builder method = override("loss", TypeName.DOUBLE);
         addInputParameter(method, input);
         addTargetParameter(method, target);
-        if (target == Target.LABELS && !LossEmitter.supportsLabels(network.loss())) {
-            return rejectLabels(method);
-        }
         checkInput(method, input);
         checkTarget(method, target);
         runForward(method, input, feedback.feed(target, target == Target.DENSE ? "targets" : "labels"));
@@ -545,13 +542,6 @@ public final class NetworkEmitter {
         return method.addStatement("double loss = lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
                 .addCode(feedback.keepTargetCall(target))
                 .addStatement("return loss")
-                .build();
-    }
-
-    private MethodSpec rejectLabels(MethodSpec.Builder method) {
-        return method.addStatement("throw new $T($S)", UnsupportedOperationException.class,
-                        "class labels need loss = CROSS_ENTROPY, but this network is trained with "
-                                + network.loss() + ": pass the targets as double[][]")
                 .build();
     }
 
@@ -668,8 +658,8 @@ public final class NetworkEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc("Every recurrence bottom-up from the initial states in place, then the output logits.\n")
                 .addParameter(int.class, "steps");
-        if (streams) {
-            method.addStatement("$N = steps", StreamingEmitter.LAST_STEPS);
+        if (network.has(Capability.ENCODER)) {
+            method.addStatement("$N = steps", StreamingEmitter.LAST_STEPS);   // where finalState reads
         }
         for (LayerPlan layer : network.layers()) {
             if (!layer.readsNetworkInput()) {

@@ -8,6 +8,7 @@ import static javax.lang.model.element.Modifier.PUBLIC;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.StatePlan;
@@ -20,7 +21,9 @@ import java.util.List;
  * {@code step} methods and {@code setStateful}. A step is the forward pass over a sequence of one
  * step whose initial state (row 0) is the carried one instead of zero; afterwards row 1 is carried
  * on. A stateful network does the same for whole sequences: {@code unroll} starts from the carried
- * state and carries row T on. A network with a bidirectional layer can do neither, and says why.
+ * state and carries row T on. The public methods are generated for a network that extends
+ * {@code Streaming} (or an {@code Encoder} or {@code Decoder}, which stream too), which the validator
+ * allows only without a bidirectional layer.
  */
 final class StreamingEmitter {
     /** The field saying whether sequences continue from the carried state. */
@@ -53,9 +56,14 @@ final class StreamingEmitter {
         fields.add(FieldSpec.builder(boolean.class, STATEFUL, PRIVATE)
                 .addJavadoc("Whether sequences start from the carried state and carry their last one on.\n")
                 .build());
-        fields.add(FieldSpec.builder(int.class, LAST_STEPS, PRIVATE)
-                .addJavadoc("Steps of the last sequence run: its final state is in that row.\n")
-                .build());
+        if (network.has(Capability.ENCODER)) {
+            fields.add(FieldSpec.builder(int.class, LAST_STEPS, PRIVATE)
+                    .addJavadoc("Steps of the last sequence run: its final state is in that row.\n")
+                    .build());
+        }
+        if (!network.has(Capability.STREAMING)) {
+            return fields;
+        }
         fields.add(FieldSpec.builder(double[][].class, "stepInputs", PRIVATE, FINAL)
                 .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
                 .initializer("new double[1][]")
@@ -71,22 +79,30 @@ final class StreamingEmitter {
         return fields;
     }
 
+    /**
+     * The carried state's private helpers, and the public methods of the capabilities the network
+     * declares: {@code Streaming}'s, an {@code Encoder}'s final state, a {@code Decoder}'s initial
+     * state gradient. A bidirectional network declares none of them (the validator sees to it).
+     */
     List<MethodSpec> methods(List<LayerEmitter> layerEmitters) {
-        LayerPlan bidirectional = bidirectionalLayer();
-        if (bidirectional != null) {
-            String why = "streaming needs every layer to run forward in time, but " + bidirectional.name()
-                    + " is bidirectional: its reverse direction needs the whole sequence; use forward";
-            return List.of(
-                    unsupported(MethodSpec.methodBuilder("resetState"), why),
-                    unsupported(MethodSpec.methodBuilder("stateSize").returns(int.class), why),
-                    refuseStateful(why),
-                    unsupported(MethodSpec.methodBuilder("step").addParameter(double[].class, "x")
-                            .addParameter(double[].class, "y"), why),
-                    unsupported(MethodSpec.methodBuilder("step").addParameter(int.class, "token")
-                            .addParameter(double[].class, "y"), why));
+        if (bidirectionalLayer() != null) {
+            return List.of();
         }
-        return List.of(resetState(), setStateful(), isStateful(), stateSize(), saveState(), restoreState(),
-                finalState(), initialStateGradient(layerEmitters), denseStep(), tokenStep(), restore(), carry());
+        List<MethodSpec> methods = new ArrayList<>();
+        if (network.has(Capability.STREAMING)) {
+            methods.addAll(List.of(resetState(), setStateful(), isStateful(), stateSize(), saveState(), restoreState()));
+        }
+        if (network.has(Capability.ENCODER)) {
+            methods.add(finalState());
+        }
+        if (network.has(Capability.DECODER)) {
+            methods.add(initialStateGradient(layerEmitters));
+        }
+        if (network.has(Capability.STREAMING)) {
+            methods.addAll(List.of(denseStep(), tokenStep()));
+        }
+        methods.addAll(List.of(restore(), carry()));
+        return methods;
     }
 
     private MethodSpec stateSize() {
@@ -232,17 +248,6 @@ final class StreamingEmitter {
                 .build();
     }
 
-    /** A bidirectional network may be told it is not stateful, which it never is. */
-    private static MethodSpec refuseStateful(String why) {
-        return publicOverride("setStateful")
-                .addParameter(boolean.class, STATEFUL)
-                .beginControlFlow("if ($N)", STATEFUL)
-                .addStatement("throw new $T($S)", UnsupportedOperationException.class,
-                        why.replace("streaming", "carrying state between calls"))
-                .endControlFlow()
-                .build();
-    }
-
     private MethodSpec resetState() {
         MethodSpec.Builder method = publicOverride("resetState");
         for (LayerPlan layer : network.layers()) {
@@ -325,11 +330,5 @@ final class StreamingEmitter {
 
     private static MethodSpec.Builder publicOverride(String name) {
         return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(PUBLIC);
-    }
-
-    private static MethodSpec unsupported(MethodSpec.Builder method, String why) {
-        return method.addAnnotation(Override.class).addModifiers(PUBLIC)
-                .addStatement("throw new $T($S)", UnsupportedOperationException.class, why)
-                .build();
     }
 }

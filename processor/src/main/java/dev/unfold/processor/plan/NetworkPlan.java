@@ -2,7 +2,9 @@ package dev.unfold.processor.plan;
 
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
+import dev.unfold.processor.declaration.Capability;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.Element;
 
 /**
@@ -14,6 +16,8 @@ import javax.lang.model.element.Element;
  * @param interfaceNames simple names of the interface, outermost first
  * @param className the generated class's simple name, {@code Unfolded<Outer>_<Inner>}
  * @param origin the interface, recorded as the generated file's originating element
+ * @param capabilities what the interface extends beyond SequenceModel: the generated class
+ *     implements these and no other
  * @param layers the recurrent layers, bottom first
  * @param output the output projection
  * @param parameters every parameter in its fixed order: layers first, then the output
@@ -30,6 +34,7 @@ public record NetworkPlan(
         int context,
         Loss loss,
         Mapping mapping,
+        Set<Capability> capabilities,
         List<LayerPlan> layers,
         OutputPlan output,
         List<ParameterPlan> parameters,
@@ -64,6 +69,12 @@ public record NetworkPlan(
     /** The field holding how many contexts setContexts gave. */
     public static final String BATCH_CONTEXT_COUNT = "batchContextCount";
 
+    /**
+     * The field keeping the context vector while a network that runs a batch one sequence at a time
+     * reads each sequence's own.
+     */
+    public static final String KEPT_CONTEXT = "keptContext";
+
     /** The method computing b + R x_b for every lane before a batched projection. */
     public static final String BATCH_CONTEXT_BIASES = "batchContextBiases";
 
@@ -83,6 +94,11 @@ public record NetworkPlan(
     /** Whether the first layer reads a context vector at every step. */
     public boolean hasContext() {
         return context > 0;
+    }
+
+    /** Whether the interface extends {@code capability}, so that the generated class implements it. */
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
     }
 
     public LayerPlan topLayer() {

@@ -133,6 +133,7 @@ public final class Planner {
                 declaration.context().value() == null ? 0 : declaration.context().value(),
                 declaration.loss().value(),
                 declaration.mapping().value(),
+                declaration.capabilities(),
                 List.copyOf(layers),
                 output,
                 List.copyOf(parameters),

@@ -50,6 +50,11 @@ public final class DeclarationValidator {
         if (problems.isEmpty()) {
             checkCapacity(network, problems);
         }
+        if (problems.isEmpty()) {
+            // what the interface extends is judged against a declaration that is otherwise sound: the fix
+            // of another mistake (a layer's recurrence, the loss) may change what it must extend
+            CapabilityCheck.check(network, problems);
+        }
         return problems;
     }
 

@@ -1,7 +1,8 @@
 package dev.unfold.runtime.data;
 
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ShuffledUpdates;
@@ -12,12 +13,14 @@ import java.util.Objects;
  * Sequences that each come with their own context vector, for a network declared with a context
  * (as in captioning: the image's features x, then the caption's words; equations.md (7.1)), in minibatches of up
  * to {@code batchSize} shuffled each epoch. A minibatch is one masked batched call after
- * {@link SequenceModel#setContexts}, its sequences' contexts in its order; a batch of one runs
- * alone after {@link SequenceModel#setContext}. Built once; an update allocates nothing.
+ * {@link dev.unfold.runtime.Contextual#setContexts}, its sequences' contexts in its order; a batch of one runs
+ * alone after {@link dev.unfold.runtime.Contextual#setContext}. Built once; an update allocates nothing.
  */
 public final class ContextSequences implements TrainingData {
     private final ShuffledUpdates order;
-    private final SequenceModel model;
+    private final Contextual model;
+    /** The model again, as what takes class labels. */
+    private final Classifier classifier;
     private final double[][] contexts;
     private final int[][] inputs;
     private final int[][] labels;
@@ -35,8 +38,8 @@ public final class ContextSequences implements TrainingData {
      * Teacher forcing from whole target sequences: sequence i reads the start token and then
      * {@code targets[i]}, and learns to say {@code targets[i]} and then the end token.
      */
-    public static ContextSequences teacherForced(SequenceModel model, double[][] contexts, int[][] targets,
-                                                 int startToken, int endToken, int batchSize) {
+    public static <M extends Contextual & Classifier> ContextSequences teacherForced(M model, double[][] contexts, int[][] targets,
+                                                                                       int startToken, int endToken, int batchSize) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(targets, "targets");
         Checks.index("startToken", startToken, model.inputSize(), "the network's input tokens");
@@ -58,9 +61,11 @@ public final class ContextSequences implements TrainingData {
     }
 
     /** Token sequences and their labels, each with its context. */
-    public ContextSequences(SequenceModel model, double[][] contexts, int[][] inputs, int[][] labels, int batchSize) {
+    public <M extends Contextual & Classifier> ContextSequences(M model, double[][] contexts, int[][] inputs,
+                                                               int[][] labels, int batchSize) {
         this.order = new ShuffledUpdates(checked(model, contexts, inputs, labels), batchSize);
         this.model = model;
+        this.classifier = model;
         this.contexts = contexts;
         this.inputs = inputs;
         this.labels = labels;
@@ -72,14 +77,11 @@ public final class ContextSequences implements TrainingData {
      * Checks every context, input and label sequence against {@code model} now, so that a bad one is
      * an error here rather than in the middle of an epoch. Returns the number of sequences.
      */
-    private static int checked(SequenceModel model, double[][] contexts, int[][] inputs, int[][] labels) {
+    private static int checked(Contextual model, double[][] contexts, int[][] inputs, int[][] labels) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(contexts, "contexts");
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(labels, "labels");
-        if (model.contextSize() == 0) {
-            throw new IllegalArgumentException(model.getClass().getSimpleName() + " declares no context vector");
-        }
         if (contexts.length == 0 || inputs.length != contexts.length || labels.length != contexts.length) {
             throw new IllegalArgumentException("expected one input sequence and one label sequence per context and at"
                     + " least one: " + contexts.length + " contexts, " + inputs.length + " inputs, " + labels.length
@@ -105,13 +107,13 @@ public final class ContextSequences implements TrainingData {
         if (order.end(update) - order.first(update) > 1) {
             Batch batch = gather(update);
             model.setContexts(batch.contexts());
-            return model.backward(batch.inputs(), batch.labels());
+            return classifier.backward(batch.inputs(), batch.labels());
         }
         double loss = 0;
         for (int i = order.first(update), end = order.end(update); i < end; i++) {
             int s = order.example(i);
             model.setContext(contexts[s]);
-            loss += model.backward(inputs[s], labels[s]);
+            loss += classifier.backward(inputs[s], labels[s]);
         }
         return loss;
     }
@@ -127,7 +129,7 @@ public final class ContextSequences implements TrainingData {
         for (int i = order.first(update), end = order.end(update); i < end; i++) {
             int s = order.example(i);
             model.setContext(contexts[s]);
-            loss += model.loss(inputs[s], labels[s]);
+            loss += classifier.loss(inputs[s], labels[s]);
         }
         return loss;
     }

@@ -1,5 +1,6 @@
 package dev.unfold.runtime.data;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.internal.Batches;
@@ -17,6 +18,8 @@ import java.util.Objects;
 public final class Minibatches implements TrainingData {
     private final ShuffledUpdates order;
     private final SequenceModel model;
+    /** The model again when the data are class labels, which only a classifier takes; else null. */
+    private final Classifier classifier;
     private final double[][][] xs;
     private final int[][] tokens;
     private final double[][][] targets;
@@ -42,25 +45,25 @@ public final class Minibatches implements TrainingData {
 
     /** Dense sequences and dense targets (one row per output). */
     public static Minibatches of(SequenceModel model, double[][][] xs, double[][][] targets, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), Objects.requireNonNull(xs, "xs"), null,
+        return new Minibatches(Objects.requireNonNull(model, "model"), null, Objects.requireNonNull(xs, "xs"), null,
                 Objects.requireNonNull(targets, "targets"), null, batchSize);
     }
 
     /** Dense sequences and class labels (one per output). */
-    public static Minibatches of(SequenceModel model, double[][][] xs, int[][] labels, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), Objects.requireNonNull(xs, "xs"), null, null,
+    public static Minibatches of(Classifier model, double[][][] xs, int[][] labels, int batchSize) {
+        return new Minibatches(Objects.requireNonNull(model, "model"), model, Objects.requireNonNull(xs, "xs"), null, null,
                 Objects.requireNonNull(labels, "labels"), batchSize);
     }
 
     /** Token sequences and dense targets. */
     public static Minibatches of(SequenceModel model, int[][] tokens, double[][][] targets, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), null, Objects.requireNonNull(tokens, "tokens"),
+        return new Minibatches(Objects.requireNonNull(model, "model"), null, null, Objects.requireNonNull(tokens, "tokens"),
                 Objects.requireNonNull(targets, "targets"), null, batchSize);
     }
 
     /** Token sequences and class labels: a language model's or a tagger's data. */
-    public static Minibatches of(SequenceModel model, int[][] tokens, int[][] labels, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), null, Objects.requireNonNull(tokens, "tokens"),
+    public static Minibatches of(Classifier model, int[][] tokens, int[][] labels, int batchSize) {
+        return new Minibatches(Objects.requireNonNull(model, "model"), model, null, Objects.requireNonNull(tokens, "tokens"),
                 null, Objects.requireNonNull(labels, "labels"), batchSize);
     }
 
@@ -70,12 +73,13 @@ public final class Minibatches implements TrainingData {
      * {@code model} now, so that a bad one is an error here, naming it, rather than in the middle of
      * an epoch whose earlier updates have already moved the weights.
      */
-    private Minibatches(SequenceModel model, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
+    private Minibatches(SequenceModel model, Classifier classifier, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
                         int batchSize) {
         int sequences = Batches.checkData(model, xs != null ? xs : tokens, xs != null ? "xs" : "tokens",
                 targets != null ? targets : labels, targets != null ? "targets" : "labels");
         this.order = new ShuffledUpdates(sequences, batchSize);
         this.model = model;
+        this.classifier = classifier;
         this.xs = xs;
         this.tokens = tokens;
         this.targets = targets;
@@ -108,10 +112,10 @@ public final class Minibatches implements TrainingData {
         }
         Batch batch = gather(update);
         if (batch.xs != null) {
-            return batch.targets != null ? model.backward(batch.xs, batch.targets) : model.backward(batch.xs, batch.labels);
+            return batch.targets != null ? model.backward(batch.xs, batch.targets) : classifier.backward(batch.xs, batch.labels);
         }
         return batch.targets != null ? model.backward(batch.tokens, batch.targets)
-                : model.backward(batch.tokens, batch.labels);
+                : classifier.backward(batch.tokens, batch.labels);
     }
 
     @Override
@@ -138,12 +142,12 @@ public final class Minibatches implements TrainingData {
             if (targets != null) {
                 return gradients ? model.backward(xs[s], targets[s]) : model.loss(xs[s], targets[s]);
             }
-            return gradients ? model.backward(xs[s], labels[s]) : model.loss(xs[s], labels[s]);
+            return gradients ? classifier.backward(xs[s], labels[s]) : classifier.loss(xs[s], labels[s]);
         }
         if (targets != null) {
             return gradients ? model.backward(tokens[s], targets[s]) : model.loss(tokens[s], targets[s]);
         }
-        return gradients ? model.backward(tokens[s], labels[s]) : model.loss(tokens[s], labels[s]);
+        return gradients ? classifier.backward(tokens[s], labels[s]) : classifier.loss(tokens[s], labels[s]);
     }
 
     @Override

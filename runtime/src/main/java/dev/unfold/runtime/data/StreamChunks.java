@@ -1,7 +1,8 @@
 package dev.unfold.runtime.data;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.train.TrainingData;
 import dev.unfold.runtime.train.TruncatedBptt;
@@ -13,8 +14,8 @@ import java.util.Objects;
  * stream from its start with the state carried from chunk to chunk, one update per chunk.
  */
 public final class StreamChunks implements TrainingData {
-    private final SequenceModel model;
-    private final TruncatedBptt chunks;
+    private final Streaming model;
+    private final TruncatedBptt.OfClassifier chunks;
     private final int[] inputs;
     private final int[] labels;
     /** How the network was before training: stateful or not, and the state it carried. */
@@ -25,7 +26,7 @@ public final class StreamChunks implements TrainingData {
      * A language model's stream: the input at step t is {@code text[t]}, the label the next token,
      * {@code text[t + 1]}.
      */
-    public static StreamChunks nextToken(SequenceModel model, int[] text, int chunkLength) {
+    public static <M extends Streaming & Classifier> StreamChunks nextToken(M model, int[] text, int chunkLength) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(text, "text");
         if (text.length < 2) {
@@ -37,7 +38,7 @@ public final class StreamChunks implements TrainingData {
     }
 
     /** A stream of inputs and one label per input, cut into chunks of {@code chunkLength}. */
-    public StreamChunks(SequenceModel model, int[] inputs, int[] labels, int chunkLength) {
+    public <M extends Streaming & Classifier> StreamChunks(M model, int[] inputs, int[] labels, int chunkLength) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(labels, "labels");
@@ -46,7 +47,7 @@ public final class StreamChunks implements TrainingData {
                     + inputs.length + " inputs, " + labels.length + " labels");
         }
         this.model = model;
-        this.chunks = new TruncatedBptt(model, chunkLength);
+        this.chunks = new TruncatedBptt.OfClassifier(model, chunkLength);
         // the whole stream checked now: a bad token found in chunk 900 would come after 899 updates
         Checks.tokens("inputs", inputs, model.inputSize());
         Checks.labels(labels, inputs.length, model.outputSize());

@@ -3,12 +3,13 @@ package dev.unfold.runtime.diagnostics;
 import dev.unfold.Cell;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
+import java.util.function.DoubleSupplier;
 
 /**
  * What one sequence's backward pass does to the gradient, layer by layer (equations.md (11.2)): the norm
@@ -66,23 +67,23 @@ public final class GradientReport {
     }
 
     /** The report of {@code model} on a dense sequence and its targets. */
-    public static GradientReport of(SequenceModel model, double[][] xs, double[][] targets) {
+    public static GradientReport of(Traceable model, double[][] xs, double[][] targets) {
         // checked before tracing is turned on: a refused call leaves the network as it was
         java.util.Objects.requireNonNull(model, "model");
         int steps = Checks.sequence(xs, model.inputSize());
         Checks.targets(targets, model.outputSteps(steps), model.outputSize());
-        return of(model, steps, net -> net.backward(xs, targets));
+        return of(model, steps, () -> model.backward(xs, targets));
     }
 
     /** The report of {@code model} on a token sequence and its class labels. */
-    public static GradientReport of(SequenceModel model, int[] tokens, int[] labels) {
+    public static <M extends Traceable & Classifier> GradientReport of(M model, int[] tokens, int[] labels) {
         java.util.Objects.requireNonNull(model, "model");
         int steps = Checks.tokens(tokens, model.inputSize());
         Checks.labels(labels, model.outputSteps(steps), model.outputSize());
-        return of(model, steps, net -> net.backward(tokens, labels));
+        return of(model, steps, () -> model.backward(tokens, labels));
     }
 
-    private static GradientReport of(SequenceModel model, int steps, ToDoubleFunction<SequenceModel> backward) {
+    private static GradientReport of(Traceable model, int steps, DoubleSupplier backward) {
         List<double[]> kept = new ArrayList<>();
         for (Parameter parameter : model.parameters()) {
             kept.add(parameter.gradient().data.clone());
@@ -90,7 +91,7 @@ public final class GradientReport {
         double loss;
         model.traceStateGradients(true);
         try {
-            loss = backward.applyAsDouble(model);
+            loss = backward.getAsDouble();
         } finally {
             model.traceStateGradients(false);
             for (int p = 0; p < kept.size(); p++) {
@@ -110,7 +111,7 @@ public final class GradientReport {
         return new GradientReport(model.toString(), loss, List.copyOf(directions));
     }
 
-    private static Direction direction(SequenceModel model, int l, int d, int steps, SpectralCheck.Spectrum spectrum) {
+    private static Direction direction(Traceable model, int l, int d, int steps, SpectralCheck.Spectrum spectrum) {
         Layer layer = model.layers().get(l);
         boolean reverse = d == 1;
         double[] byStep = new double[steps];

@@ -1,5 +1,6 @@
 package dev.unfold.runtime.internal;
 
+import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.SequenceModel;
 import java.util.Objects;
 
@@ -247,7 +248,7 @@ public final class Batches {
     }
 
     /** The sum of {@code model.backward(xs[b], labels[b])} over the sequences, once the whole batch is checked. */
-    public static double backwardEach(SequenceModel model, double[][][] xs, int[][] labels) {
+    public static double backwardEach(Classifier model, double[][][] xs, int[][] labels) {
         longest(xs, model.inputSize());
         labels(model, labels, xs);
         double loss = 0;
@@ -277,7 +278,7 @@ public final class Batches {
     }
 
     /** The sum of {@code model.backward(tokens[b], labels[b])} over the sequences, once the whole batch is checked. */
-    public static double backwardEach(SequenceModel model, int[][] tokens, int[][] labels) {
+    public static double backwardEach(Classifier model, int[][] tokens, int[][] labels) {
         longest(tokens, model.inputSize());
         labels(model, labels, tokens);
         double loss = 0;
@@ -289,6 +290,103 @@ public final class Batches {
             }
         }
         return loss;
+    }
+
+    /**
+     * {@link #forwardEach(SequenceModel, double[][][], double[][][])} for a network that reads a
+     * context and runs a batch one sequence at a time (it feeds its output back): sequence b reads
+     * {@code contexts[b]} of the {@code count} that setContexts gave, copied into the network's own
+     * {@code context}, which is put back afterwards from {@code kept}.
+     */
+    public static void forwardEach(SequenceModel model, double[][][] xs, double[][][] ys, double[][] contexts, int count,
+                                   double[] context, double[] kept) {
+        longest(xs, model.inputSize());
+        outputs(model, ys, xs);
+        eachWithContext(model, xs, ys, false, contexts, count, context, kept);
+    }
+
+    /** {@link #forwardEach(SequenceModel, double[][][], double[][][], double[][], int, double[], double[])} for tokens. */
+    public static void forwardEach(SequenceModel model, int[][] tokens, double[][][] ys, double[][] contexts, int count,
+                                   double[] context, double[] kept) {
+        longest(tokens, model.inputSize());
+        outputs(model, ys, tokens);
+        eachWithContext(model, tokens, ys, false, contexts, count, context, kept);
+    }
+
+    /** {@link #backwardEach(SequenceModel, double[][][], double[][][])}, each sequence with its own context. */
+    public static double backwardEach(SequenceModel model, double[][][] xs, double[][][] targets, double[][] contexts,
+                                      int count, double[] context, double[] kept) {
+        longest(xs, model.inputSize());
+        targets(model, targets, xs);
+        return eachWithContext(model, xs, targets, true, contexts, count, context, kept);
+    }
+
+    /** {@link #backwardEach(Classifier, double[][][], int[][])}, each sequence with its own context. */
+    public static double backwardEach(Classifier model, double[][][] xs, int[][] labels, double[][] contexts, int count,
+                                      double[] context, double[] kept) {
+        longest(xs, model.inputSize());
+        labels(model, labels, xs);
+        return eachWithContext(model, xs, labels, true, contexts, count, context, kept);
+    }
+
+    /** {@link #backwardEach(SequenceModel, int[][], double[][][])}, each sequence with its own context. */
+    public static double backwardEach(SequenceModel model, int[][] tokens, double[][][] targets, double[][] contexts,
+                                      int count, double[] context, double[] kept) {
+        longest(tokens, model.inputSize());
+        targets(model, targets, tokens);
+        return eachWithContext(model, tokens, targets, true, contexts, count, context, kept);
+    }
+
+    /** {@link #backwardEach(Classifier, int[][], int[][])}, each sequence with its own context. */
+    public static double backwardEach(Classifier model, int[][] tokens, int[][] labels, double[][] contexts, int count,
+                                      double[] context, double[] kept) {
+        longest(tokens, model.inputSize());
+        labels(model, labels, tokens);
+        return eachWithContext(model, tokens, labels, true, contexts, count, context, kept);
+    }
+
+    /**
+     * Runs the checked batch one sequence after another, each reading its own context; the
+     * network's context is what it was before, afterwards. Only the public overloads above call
+     * it, and those that pass labels take a {@link Classifier}.
+     */
+    private static double eachWithContext(SequenceModel model, Object[] inputs, Object[] outputs, boolean gradients,
+                                          double[][] contexts, int count, double[] context, double[] kept) {
+        contextCount(count, inputs.length);
+        System.arraycopy(context, 0, kept, 0, context.length);
+        double loss = 0;
+        try {
+            for (int b = 0; b < inputs.length; b++) {
+                System.arraycopy(contexts[b], 0, context, 0, context.length);
+                try {
+                    loss += one(model, inputs[b], outputs[b], gradients);
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw inSequence(b, e);
+                }
+            }
+        } finally {
+            System.arraycopy(kept, 0, context, 0, context.length);
+        }
+        return loss;
+    }
+
+    /** One sequence's forward pass (returning 0) or backward pass (returning its loss). */
+    private static double one(SequenceModel model, Object input, Object output, boolean gradients) {
+        if (!gradients) {
+            if (input instanceof int[] tokens) {
+                model.forward(tokens, (double[][]) output);
+            } else {
+                model.forward((double[][]) input, (double[][]) output);
+            }
+            return 0;
+        }
+        if (output instanceof int[] labels) {
+            Classifier classifier = (Classifier) model;
+            return input instanceof int[] tokens ? classifier.backward(tokens, labels)
+                    : classifier.backward((double[][]) input, labels);
+        }
+        double[][] targets = (double[][]) output;
+        return input instanceof int[] tokens ? model.backward(tokens, targets) : model.backward((double[][]) input, targets);
     }
 
     /**

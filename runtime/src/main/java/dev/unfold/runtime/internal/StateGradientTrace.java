@@ -2,12 +2,11 @@ package dev.unfold.runtime.internal;
 
 import dev.unfold.Cell;
 import dev.unfold.runtime.Layer;
-import dev.unfold.runtime.SequenceModel;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What a generated network's BPTT records while {@link SequenceModel#traceStateGradients} is on:
+ * What a generated network's BPTT records while {@link dev.unfold.runtime.Traceable#traceStateGradients} is on:
  * for every layer and direction, the norm ‖δh_k‖ = ‖∂L/∂h_k‖ at every step k (the complete
  * gradient the state receives: from the layer or output above, and back through the recurrence),
  * and for an LSTM layer its forget gates f_k. These are the numbers

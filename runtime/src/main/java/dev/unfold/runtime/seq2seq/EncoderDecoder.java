@@ -3,7 +3,9 @@ package dev.unfold.runtime.seq2seq;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.train.Trainer;
 import java.util.List;
@@ -24,8 +26,9 @@ import java.util.random.RandomGenerator;
  * not used. Generation from an encoded source goes through {@link #generator(int)}.
  */
 public final class EncoderDecoder {
-    private final SequenceModel encoder;
-    private final List<SequenceModel> decoders;
+    private final Encoder encoder;
+    /** The decoders, each known to take class labels as well: the types the constructor required. */
+    private final List<Labelled<?>> decoders;
     private final Generator[] generators;
     private final Parameters parameters;
     private final double[] state;
@@ -45,7 +48,18 @@ public final class EncoderDecoder {
     /** Each source's output row count, for the encoder's unused predictions. */
     private int[] rowCounts = new int[0];
 
-    public EncoderDecoder(SequenceModel encoder, SequenceModel... decoders) {
+    /**
+     * A decoder as the constructor received it: a {@link Decoder} that is also a {@link Classifier},
+     * since the pairs it learns give class labels, one per output.
+     */
+    private record Labelled<D extends Decoder & Classifier>(D network) {}
+
+    /**
+     * @param encoder the network whose final state each decoder starts from
+     * @param decoders the networks that learn to answer the sources, each from class labels
+     */
+    @SafeVarargs
+    public <D extends Decoder & Classifier> EncoderDecoder(Encoder encoder, D... decoders) {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoders, "decoders");
         if (decoders.length == 0) {
@@ -57,7 +71,11 @@ public final class EncoderDecoder {
             }
         }
         this.encoder = encoder;
-        this.decoders = List.of(decoders);
+        List<Labelled<?>> labelled = new java.util.ArrayList<>();
+        for (D decoder : decoders) {
+            labelled.add(new Labelled<>(decoder));
+        }
+        this.decoders = List.copyOf(labelled);
         for (int d = 0; d < decoders.length; d++) {
             requireAlike(encoder, decoders[d], d);
         }
@@ -74,7 +92,7 @@ public final class EncoderDecoder {
     }
 
     /** The encoder's layer l hands its state to each decoder's layer l, so they must hold the same state. */
-    private static void requireAlike(SequenceModel encoder, SequenceModel decoder, int d) {
+    private static void requireAlike(Encoder encoder, Decoder decoder, int d) {
         List<Layer> from = encoder.layers();
         List<Layer> to = decoder.layers();
         boolean alike = from.size() == to.size();
@@ -87,7 +105,6 @@ public final class EncoderDecoder {
                     + " encoder's layers are " + describe(from) + ", the decoder's " + describe(to)
                     + "; layer l of each must have the same size and both or neither be an LSTM");
         }
-        decoder.stateSize();   // a bidirectional decoder cannot stream: its exception says why
     }
 
     private static String describe(List<Layer> layers) {
@@ -99,13 +116,13 @@ public final class EncoderDecoder {
     }
 
     /** The shared encoder. */
-    public SequenceModel encoder() {
+    public Encoder encoder() {
         return encoder;
     }
 
     /** Decoder {@code d}. */
-    public SequenceModel decoder(int d) {
-        return decoders.get(checkDecoder("d", d));
+    public Decoder decoder(int d) {
+        return decoders.get(checkDecoder("d", d)).network();
     }
 
     /** How many decoders share the encoder. */
@@ -130,7 +147,7 @@ public final class EncoderDecoder {
         List<Parameter> all = new java.util.ArrayList<>();
         addPrefixed(all, "encoder.", encoder.parameters());
         for (int d = 0; d < decoders.size(); d++) {
-            addPrefixed(all, "decoder" + d + ".", decoders.get(d).parameters());
+            addPrefixed(all, "decoder" + d + ".", decoders.get(d).network().parameters());
         }
         return new Parameters(all);
     }
@@ -291,7 +308,7 @@ public final class EncoderDecoder {
 
     /** Checks decoder {@code d}'s inputs and labels for one pair, before anything runs. */
     private void checkPair(int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = decoders.get(checkDecoder("d", d));
+        var decoder = decoders.get(checkDecoder("d", d)).network();
         int steps = Checks.tokens("inputs", inputs, decoder.inputSize());
         Checks.labels(labels, decoder.outputSteps(steps), decoder.outputSize());
     }
@@ -308,7 +325,7 @@ public final class EncoderDecoder {
             if (count == 0) {
                 continue;
             }
-            SequenceModel decoder = this.decoders.get(d);
+            var decoder = this.decoders.get(d).network();
             batches.pick(decoders, batch, d, count, inputs, labels, states, gradients);
             decoder.setStateful(false);
             decoder.setInitialStates(batches.pickedStates(count));
@@ -325,7 +342,7 @@ public final class EncoderDecoder {
     /** Teacher forcing's inputs with some replaced by the decoder's own greedy predictions, chosen step by step. */
     private int[] mixedInputs(double[] encoded, int d, int[] inputs, double ownPredictions, RandomGenerator random,
                               int pair) {
-        SequenceModel decoder = decoders.get(d);
+        var decoder = decoders.get(d).network();
         int[] mixed = scratchInputs(pair, inputs.length);
         double[] probabilities = this.probabilities[d];
         decoder.restoreState(encoded, 0);
@@ -378,7 +395,7 @@ public final class EncoderDecoder {
 
     /** Decoder d's pass from the encoded state, leaving ∂L/∂(that state) in {@code stateGradient}. */
     private double decodeBackward(double[] encoded, int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = decoders.get(d);
+        var decoder = decoders.get(d).network();
         boolean wasStateful = startDecoder(decoder, encoded);
         double loss;
         try {
@@ -394,7 +411,7 @@ public final class EncoderDecoder {
     }
 
     private double decodeLoss(double[] encoded, int d, int[] inputs, int[] labels) {
-        SequenceModel decoder = decoders.get(d);
+        var decoder = decoders.get(d).network();
         boolean wasStateful = startDecoder(decoder, encoded);
         double loss;
         try {
@@ -428,7 +445,7 @@ public final class EncoderDecoder {
     public Generator generator(int d) {
         checkDecoder("d", d);
         if (generators[d] == null) {
-            generators[d] = new Generator(decoders.get(d));
+            generators[d] = new Generator(decoders.get(d).network());
         }
         return generators[d];
     }
@@ -476,7 +493,7 @@ public final class EncoderDecoder {
      * starts there; the caller makes it stateless again afterwards, or {@link #restoreDecoder
      * restores it} if the pass is refused. Returns whether it was stateful.
      */
-    private boolean startDecoder(SequenceModel decoder, double[] encoded) {
+    private boolean startDecoder(Decoder decoder, double[] encoded) {
         boolean wasStateful = decoder.isStateful();
         decoder.saveState(decoderState, 0);
         decoder.setStateful(true);
@@ -485,7 +502,7 @@ public final class EncoderDecoder {
     }
 
     /** Puts back what {@link #startDecoder} changed: the carried state and whether it is stateful. */
-    private void restoreDecoder(SequenceModel decoder, boolean wasStateful) {
+    private void restoreDecoder(Decoder decoder, boolean wasStateful) {
         decoder.restoreState(decoderState, 0);
         decoder.setStateful(wasStateful);
     }

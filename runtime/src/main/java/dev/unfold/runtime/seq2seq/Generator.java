@@ -1,6 +1,7 @@
 package dev.unfold.runtime.seq2seq;
 
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Checks;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -26,7 +27,7 @@ public final class Generator {
     /** In a beam's candidate list: the beam has ended and carries on unchanged. */
     private static final int ENDED = -1;
 
-    private final SequenceModel model;
+    private final Streaming model;
     private final int vocabulary;
     private final int stateSize;
     private final double[] probabilities;
@@ -60,7 +61,7 @@ public final class Generator {
      * @param model a network that streams (no bidirectional layer) and whose output classes are its
      *              input tokens ({@code outputSize() == inputSize()})
      */
-    public Generator(SequenceModel model) {
+    public <M extends Streaming & Classifier> Generator(M model) {
         this(model, Objects.requireNonNull(model, "model").inputSize());
     }
 
@@ -69,7 +70,7 @@ public final class Generator {
      * wider than the vocabulary it was trained on (a character model of 96 classes trained on a
      * text of 68 characters), whose other classes mean nothing.
      */
-    public Generator(SequenceModel model, int tokens) {
+    public <M extends Streaming & Classifier> Generator(M model, int tokens) {
         Objects.requireNonNull(model, "model");
         if (model.outputSize() != model.inputSize()) {
             throw new IllegalArgumentException("a generator feeds each output back as the next input, but "
@@ -89,7 +90,7 @@ public final class Generator {
     }
 
     /**
-     * Starts every later generation from {@code state} (as {@link SequenceModel#saveState} lays it
+     * Starts every later generation from {@code state} (as {@link Streaming#saveState} lays it
      * out), not from zero: a decoder's, from its encoder's final state. The array is read at each
      * generation, not copied; null goes back to a zero state.
      */

@@ -1,7 +1,7 @@
 package dev.unfold.runtime.seq2seq;
 
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ShuffledUpdates;
 import dev.unfold.runtime.train.TrainingData;
@@ -66,7 +66,7 @@ public final class SequencePairs implements TrainingData {
             if (decoders[i] < 0 || decoders[i] >= model.decoderCount()) {
                 Checks.index("decoders[" + i + "]", decoders[i], model.decoderCount(), "the decoders");
             }
-            SequenceModel decoder = model.decoder(decoders[i]);
+            Decoder decoder = model.decoder(decoders[i]);
             Checks.index("startToken", startToken, decoder.inputSize(), "the input tokens of decoder " + decoders[i]);
             Checks.index("endToken", endToken, decoder.outputSize(), "the output classes of decoder " + decoders[i]);
         }

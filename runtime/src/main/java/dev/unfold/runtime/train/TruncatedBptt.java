@@ -1,7 +1,8 @@
 package dev.unfold.runtime.train;
 
 import dev.unfold.Mapping;
-import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Checks;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * model on a long text:
  *
  * <pre>
- * TruncatedBptt chunks = new TruncatedBptt(net, 50);
+ * TruncatedBptt.OfClassifier chunks = new TruncatedBptt.OfClassifier(net, 50);
  * chunks.restart();
  * for (int c = 0; c &lt; chunks.count(text.length - 1); c++) {
  *     net.parameters().zeroGradients();
@@ -25,8 +26,8 @@ import java.util.Objects;
  * With k equal to the stream's length this is exactly full BPTT. The chunks are copied into
  * arrays kept here, so after the first chunk of each length nothing is allocated.
  */
-public final class TruncatedBptt {
-    private final SequenceModel model;
+public class TruncatedBptt {
+    private final Streaming model;
     private final int length;
     /** A chunk's copies: one set for whole chunks of k, one for the shorter last chunk of a stream. */
     private final Copies whole;
@@ -48,10 +49,13 @@ public final class TruncatedBptt {
     }
 
     /**
-     * @param model a many-to-many network that can carry state (no bidirectional layer)
+     * Truncated BPTT with dense targets ({@link #backward(double[][], double[][], int)}); a classifier's
+     * token streams with class labels take {@link OfClassifier}.
+     *
+     * @param model a many-to-many network that carries state
      * @param chunkLength k, the steps per chunk and the furthest BPTT reaches back
      */
-    public TruncatedBptt(SequenceModel model, int chunkLength) {
+    public TruncatedBptt(Streaming model, int chunkLength) {
         Objects.requireNonNull(model, "model");
         if (model.mapping() != Mapping.MANY_TO_MANY) {
             throw new IllegalArgumentException("truncated BPTT needs one output per step (MANY_TO_MANY), but "
@@ -83,23 +87,10 @@ public final class TruncatedBptt {
     }
 
     /**
-     * Forward and truncated BPTT over chunk {@code chunk} of a token stream, continuing from the
-     * state the previous chunk ended in: adds the chunk's gradient and returns its loss. Chunks must
-     * come in order after {@link #restart()}.
-     *
-     * @param tokens the whole stream's inputs
-     * @param labels the whole stream's labels, one per input (for a language model, the next token)
+     * Forward and truncated BPTT over chunk {@code chunk} of a stream of dense inputs and targets,
+     * continuing from the state the previous chunk ended in: adds the chunk's gradient and returns
+     * its loss. Chunks must come in order after {@link #restart()}.
      */
-    public double backward(int[] tokens, int[] labels, int chunk) {
-        return model.backward(tokens(tokens, labels, chunk), current.labels);
-    }
-
-    /** {@link #backward(int[], int[], int)}'s loss, without touching the gradients. */
-    public double loss(int[] tokens, int[] labels, int chunk) {
-        return model.loss(tokens(tokens, labels, chunk), current.labels);
-    }
-
-    /** {@link #backward(int[], int[], int)} for dense inputs and targets. */
     public double backward(double[][] xs, double[][] targets, int chunk) {
         return model.backward(inputs(xs, targets, chunk), current.targets);
     }
@@ -161,6 +152,40 @@ public final class TruncatedBptt {
         if (!model.isStateful()) {
             throw new IllegalStateException("call restart() before the first chunk: the network is not stateful, "
                     + "so chunks would not continue from each other");
+        }
+    }
+
+    /**
+     * Truncated BPTT over a token stream with one class label per token: a language model's or a
+     * tagger's stream. Class labels need a {@link Classifier}, so only one can be chunked this way.
+     */
+    public static final class OfClassifier extends TruncatedBptt {
+        private final Classifier classifier;
+
+        /**
+         * @param model a many-to-many classifier that carries state
+         * @param chunkLength k, the steps per chunk and the furthest BPTT reaches back
+         */
+        public <M extends Streaming & Classifier> OfClassifier(M model, int chunkLength) {
+            super(model, chunkLength);
+            this.classifier = model;
+        }
+
+        /**
+         * Forward and truncated BPTT over chunk {@code chunk} of a token stream, continuing from the
+         * state the previous chunk ended in: adds the chunk's gradient and returns its loss. Chunks must
+         * come in order after {@link #restart()}.
+         *
+         * @param tokens the whole stream's inputs
+         * @param labels the whole stream's labels, one per input (for a language model, the next token)
+         */
+        public double backward(int[] tokens, int[] labels, int chunk) {
+            return classifier.backward(super.tokens(tokens, labels, chunk), super.current.labels);
+        }
+
+        /** {@link #backward(int[], int[], int)}'s loss, without touching the gradients. */
+        public double loss(int[] tokens, int[] labels, int chunk) {
+            return classifier.loss(super.tokens(tokens, labels, chunk), super.current.labels);
         }
     }
 }

@@ -1,0 +1,59 @@
+package dev.unfold.runtime;
+
+import dev.unfold.runtime.train.TruncatedBptt;
+
+/**
+ * A network that carries its state on: it runs step by step ({@link #step}), continues a sequence
+ * across calls ({@link #setStateful}), and saves and restores what it carries. Extend it in a
+ * {@code @Network} interface to have the processor generate these methods. Every layer must run
+ * forward in time: a bidirectional layer needs the whole sequence, so the processor refuses a
+ * {@code Streaming} network with one ({@code [UnfoldStreamingBidirectional]}).
+ */
+public interface Streaming extends SequenceModel {
+
+    /**
+     * Streaming: forgets the state carried between {@link #step} calls (h = 0, and c = 0 for an
+     * LSTM), as at the start of a sequence. A new network starts this way.
+     */
+    void resetState();
+
+    /**
+     * Truncated BPTT and stateful inference over long streams: when on, {@code forward},
+     * {@code backward} and {@code loss} start each sequence from the state the previous call (or
+     * {@link #step}) ended in, instead of zero, and carry their own last state on to the next call.
+     * The gradient stops at the carried state: calling {@code backward} on consecutive chunks of k
+     * steps is truncated BPTT with k1 = k2 = k (see {@link TruncatedBptt}). {@link #resetState()}
+     * starts the stream again. Off for a new network. The batched calls refuse to run while on:
+     * each of their sequences starts from zero.
+     */
+    void setStateful(boolean stateful);
+
+    /** Whether sequences continue from the carried state; see {@link #setStateful(boolean)}. */
+    boolean isStateful();
+
+    /**
+     * Streaming: how many values the carried state holds (h of every layer, and c of every LSTM
+     * layer), the length {@link #saveState} writes.
+     */
+    int stateSize();
+
+    /**
+     * Streaming: copies the carried state into {@code into[offset .. offset + stateSize())}, so that
+     * a caller can come back to it (beam search keeps one per beam). Allocates nothing.
+     */
+    void saveState(double[] into, int offset);
+
+    /** Streaming: makes {@code from[offset .. offset + stateSize())}, as {@link #saveState} wrote it, the carried state. */
+    void restoreState(double[] from, int offset);
+
+    /**
+     * Streaming: one time step from the carried state. Reads x_t, writes ŷ_t into {@code y} (the
+     * identity for MSE, probabilities for the cross-entropies) and carries h_t to the next call.
+     * Steps 1..T after {@link #resetState()} give the rows {@link #forward(double[][], double[][])}
+     * gives for the whole sequence (for many-to-one, its one row after the last step).
+     */
+    void step(double[] x, double[] y);
+
+    /** {@link #step(double[], double[])} for one-hot input given as a token index. */
+    void step(int token, double[] y);
+}
