@@ -814,9 +814,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
                 lstmGates[gate + 2 * LSTM_HIDDEN + k] = g;
                 lstmGates[gate + 3 * LSTM_HIDDEN + k] = o;
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                double value = f * lstmC[previousCell + k] + i * g;
-                lstmC[cell + k] = value;
-                lstmH[state + k] = o * Activations.tanh(value);
+                double c = f * lstmC[previousCell + k] + i * g;
+                lstmC[cell + k] = c;
+                lstmH[state + k] = o * Activations.tanh(c);
             }
         }
     }
@@ -1286,28 +1286,28 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             int previousCell = cell - LSTM_HIDDEN;
             // a = W_ih x_t + b (already in lstmBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(lstmWeightHh, LSTM_GATES, LSTM_HIDDEN, lstmBatchH, previous, lstmBatchGates, gate, lanes);
-            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
-            BatchKernels.sigmoid(lstmBatchGates, gate, 2 * LSTM_HIDDEN, lanes);
-            BatchKernels.tanh(lstmBatchGates, gate + 2 * LSTM_HIDDEN, LSTM_HIDDEN, lanes);
-            BatchKernels.sigmoid(lstmBatchGates, gate + 3 * LSTM_HIDDEN, LSTM_HIDDEN, lanes);
-            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < LSTM_HIDDEN; k++) {
-                double[] i = lstmBatchGates[gate + k];
-                double[] f = lstmBatchGates[gate + LSTM_HIDDEN + k];
-                double[] g = lstmBatchGates[gate + 2 * LSTM_HIDDEN + k];
+                double[] inputGate = lstmBatchGates[gate + k];
+                double[] forgetGate = lstmBatchGates[gate + LSTM_HIDDEN + k];
+                double[] candidate = lstmBatchGates[gate + 2 * LSTM_HIDDEN + k];
+                double[] outputGate = lstmBatchGates[gate + 3 * LSTM_HIDDEN + k];
                 double[] previousC = lstmBatchC[previousCell + k];
-                double[] c = lstmBatchC[cell + k];
+                double[] cellState = lstmBatchC[cell + k];
+                double[] hiddenState = lstmBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    c[b] = f[b] * previousC[b] + i[b] * g[b];
-                }
-            }
-            // h_t = o ⊙ tanh(c_t)
-            BatchKernels.tanh(lstmBatchC, cell, lstmBatchH, state, LSTM_HIDDEN, lanes);
-            for (int k = 0; k < LSTM_HIDDEN; k++) {
-                double[] o = lstmBatchGates[gate + 3 * LSTM_HIDDEN + k];
-                double[] h = lstmBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    h[b] *= o[b];
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double c = f * previousC[b] + i * g;
+                    cellState[b] = c;
+                    hiddenState[b] = o * Activations.tanh(c);
                 }
             }
             // sequences that have ended keep h = c = 0
@@ -1352,7 +1352,7 @@ public final class UnfoldedLstmTagger implements LstmTagger {
                 double[] dCandidate = lstmBatchDgates[gate + 2 * LSTM_HIDDEN + k];
                 double[] dOutput = lstmBatchDgates[gate + 3 * LSTM_HIDDEN + k];
                 double[] previousC = lstmBatchC[previousCell + k];
-                double[] c = lstmBatchC[cell + k];
+                double[] cellState = lstmBatchC[cell + k];
                 double[] above = lstmBatchDhAbove[state + k];
                 double[] dhLater = lstmBatchDhNext[k];
                 double[] dcLater = lstmBatchDcNext[k];
@@ -1361,7 +1361,7 @@ public final class UnfoldedLstmTagger implements LstmTagger {
                     double f = forgetGate[b];
                     double g = candidate[b];
                     double o = outputGate[b];
-                    double tanhC = Activations.tanh(c[b]);
+                    double tanhC = Activations.tanh(cellState[b]);
                     // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t+1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
                     // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}   (equations.md (4.6))
@@ -1371,6 +1371,7 @@ public final class UnfoldedLstmTagger implements LstmTagger {
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
                     dOutput[b] = dh * tanhC * o * (1 - o);
+                    // δc_{t−1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                     dcLater[b] = dc * f;
                 }
             }

@@ -1473,9 +1473,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 summaryGates[gate + 2 * SUMMARY_HIDDEN + k] = g;
                 summaryGates[gate + 3 * SUMMARY_HIDDEN + k] = o;
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                double value = f * summaryC[previousCell + k] + i * g;
-                summaryC[cell + k] = value;
-                summaryH[state + k] = o * Activations.tanh(value);
+                double c = f * summaryC[previousCell + k] + i * g;
+                summaryC[cell + k] = c;
+                summaryH[state + k] = o * Activations.tanh(c);
             }
         }
     }
@@ -1507,9 +1507,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 summaryGatesReverse[gate + 2 * SUMMARY_HIDDEN + k] = g;
                 summaryGatesReverse[gate + 3 * SUMMARY_HIDDEN + k] = o;
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                double value = f * summaryCReverse[previousCell + k] + i * g;
-                summaryCReverse[cell + k] = value;
-                summaryH[state + k] = o * Activations.tanh(value);
+                double c = f * summaryCReverse[previousCell + k] + i * g;
+                summaryCReverse[cell + k] = c;
+                summaryH[state + k] = o * Activations.tanh(c);
             }
         }
     }
@@ -2338,28 +2338,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGates, gate, lanes);
-            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
-            BatchKernels.sigmoid(summaryBatchGates, gate, 2 * SUMMARY_HIDDEN, lanes);
-            BatchKernels.tanh(summaryBatchGates, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            BatchKernels.sigmoid(summaryBatchGates, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] i = summaryBatchGates[gate + k];
-                double[] f = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
-                double[] g = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] inputGate = summaryBatchGates[gate + k];
+                double[] forgetGate = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchC[previousCell + k];
-                double[] c = summaryBatchC[cell + k];
+                double[] cellState = summaryBatchC[cell + k];
+                double[] hiddenState = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    c[b] = f[b] * previousC[b] + i[b] * g[b];
-                }
-            }
-            // h_t = o ⊙ tanh(c_t)
-            BatchKernels.tanh(summaryBatchC, cell, summaryBatchH, state, SUMMARY_HIDDEN, lanes);
-            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] o = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
-                double[] h = summaryBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    h[b] *= o[b];
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double c = f * previousC[b] + i * g;
+                    cellState[b] = c;
+                    hiddenState[b] = o * Activations.tanh(c);
                 }
             }
             // sequences that have ended keep h = c = 0
@@ -2399,7 +2399,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] dCandidate = summaryBatchDgates[gate + 2 * SUMMARY_HIDDEN + k];
                 double[] dOutput = summaryBatchDgates[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchC[previousCell + k];
-                double[] c = summaryBatchC[cell + k];
+                double[] cellState = summaryBatchC[cell + k];
                 double[] above = summaryBatchDhAbove[state + k];
                 double[] dhLater = summaryBatchDhNext[k];
                 double[] dcLater = summaryBatchDcNext[k];
@@ -2408,7 +2408,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double f = forgetGate[b];
                     double g = candidate[b];
                     double o = outputGate[b];
-                    double tanhC = Activations.tanh(c[b]);
+                    double tanhC = Activations.tanh(cellState[b]);
                     // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t+1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
                     // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}   (equations.md (4.6))
@@ -2418,6 +2418,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
                     dOutput[b] = dh * tanhC * o * (1 - o);
+                    // δc_{t−1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                     dcLater[b] = dc * f;
                 }
             }
@@ -2445,28 +2446,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGatesReverse) + W_hh h_{t+1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGatesReverse, gate, lanes);
-            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
-            BatchKernels.sigmoid(summaryBatchGatesReverse, gate, 2 * SUMMARY_HIDDEN, lanes);
-            BatchKernels.tanh(summaryBatchGatesReverse, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            BatchKernels.sigmoid(summaryBatchGatesReverse, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] i = summaryBatchGatesReverse[gate + k];
-                double[] f = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
-                double[] g = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] inputGate = summaryBatchGatesReverse[gate + k];
+                double[] forgetGate = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchCReverse[previousCell + k];
-                double[] c = summaryBatchCReverse[cell + k];
+                double[] cellState = summaryBatchCReverse[cell + k];
+                double[] hiddenState = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    c[b] = f[b] * previousC[b] + i[b] * g[b];
-                }
-            }
-            // h_t = o ⊙ tanh(c_t)
-            BatchKernels.tanh(summaryBatchCReverse, cell, summaryBatchH, state, SUMMARY_HIDDEN, lanes);
-            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] o = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
-                double[] h = summaryBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    h[b] *= o[b];
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double c = f * previousC[b] + i * g;
+                    cellState[b] = c;
+                    hiddenState[b] = o * Activations.tanh(c);
                 }
             }
             // sequences that have ended keep h = c = 0
@@ -2506,7 +2507,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] dCandidate = summaryBatchDgatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
                 double[] dOutput = summaryBatchDgatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchCReverse[previousCell + k];
-                double[] c = summaryBatchCReverse[cell + k];
+                double[] cellState = summaryBatchCReverse[cell + k];
                 double[] above = summaryBatchDhAbove[state + k];
                 double[] dhLater = summaryBatchDhNextReverse[k];
                 double[] dcLater = summaryBatchDcNextReverse[k];
@@ -2515,7 +2516,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double f = forgetGate[b];
                     double g = candidate[b];
                     double o = outputGate[b];
-                    double tanhC = Activations.tanh(c[b]);
+                    double tanhC = Activations.tanh(cellState[b]);
                     // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t−1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
                     // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}   (equations.md (4.6))
@@ -2525,6 +2526,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
                     dOutput[b] = dh * tanhC * o * (1 - o);
+                    // δc_{t+1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                     dcLater[b] = dc * f;
                 }
             }

@@ -139,6 +139,25 @@ public abstract class CellKind {
         return false;
     }
 
+    /**
+     * The element-wise forward equations of unit k of a step, after the matrix products have
+     * left the pre-activations (W_ih x_t + b + W_hh h_{t−1}) in the gates: the activations, kept
+     * for BPTT, and the states of step t.
+     */
+    public abstract Equations forward(Step step);
+
+    /**
+     * The element-wise BPTT equations of unit k of a step: from δh_t (what came from above plus
+     * what the later step carried back) to the deltas the weights' gradients sum, and what the
+     * carried states of the step before receive apart from W_hhᵀ δ.
+     */
+    public abstract Equations backward(Step step);
+
+    /** δh_t for unit k: ∂L/∂h_t from above, if it comes at every step, plus what BPTT carried back. */
+    static String stateGradient(Step step) {
+        return step.gradientFromAbove() ? "@above + @dhLater" : "@dhLater";
+    }
+
     @Override
     public String toString() {
         return name();

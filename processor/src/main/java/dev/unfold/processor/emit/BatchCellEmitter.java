@@ -50,6 +50,12 @@ abstract class BatchCellEmitter extends CellEmitter {
         };
     }
 
+    /** How the cell's equations become code here: a batch, the lanes innermost. */
+    @Override
+    ElementwiseLayout layout() {
+        return new BatchLayout(layer, direction);
+    }
+
     /**
      * Zeroes this direction's initial states in every lane: h_0 (and c_0) in rows 0..H, or h_{T+1}
      * in row block T + 1.

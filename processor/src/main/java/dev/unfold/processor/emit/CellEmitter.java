@@ -4,6 +4,7 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.StatePlan;
@@ -43,6 +44,26 @@ abstract class CellEmitter {
     }
 
     abstract MethodSpec recur();
+
+    /** How the cell's equations become code here: one sequence. */
+    ElementwiseLayout layout() {
+        return new SequenceLayout(layer, direction);
+    }
+
+    /** What the cell's equations of a step depend on besides the cell. */
+    final Step step() {
+        return new Step(direction.reverse(), gradientAtEveryStep, layer.activation(), layer.readsPreviousState());
+    }
+
+    /** The loop over units computing the cell's forward equations of step t (equations.md's recurrence). */
+    final CodeBlock forwardEquations() {
+        return layout().render(layer.cell().forward(step()));
+    }
+
+    /** The loop over units computing the cell's BPTT equations of step t. */
+    final CodeBlock backwardEquations() {
+        return layout().render(layer.cell().backward(step()));
+    }
 
     /**
      * Sets the states the recurrence starts from to zero: h_0 (and c_0) in row 0, or h_{T+1} in
