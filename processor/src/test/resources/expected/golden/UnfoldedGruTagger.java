@@ -1288,26 +1288,23 @@ public final class UnfoldedGruTagger implements GruTagger {
                 Arrays.fill(gruBatchHn[product + k], 0, lanes, gruBiasHn[k]);
             }
             BatchKernels.addProduct(gruWeightHh, 2 * GRU_HIDDEN, GRU_HIDDEN, GRU_HIDDEN, gruBatchH, previous, gruBatchHn, product, lanes);
-            // r, z = σ(a): a block of rows each, kept for BPTT
-            BatchKernels.sigmoid(gruBatchGates, gate, 2 * GRU_HIDDEN, lanes);
-            // n = tanh(a_n + r ⊙ (W_hn h_{t−1} + b_hn))
             for (int k = 0; k < GRU_HIDDEN; k++) {
-                double[] r = gruBatchGates[gate + k];
-                double[] n = gruBatchGates[gate + 2 * GRU_HIDDEN + k];
+                double[] reset = gruBatchGates[gate + k];
+                double[] update = gruBatchGates[gate + GRU_HIDDEN + k];
+                double[] candidate = gruBatchGates[gate + 2 * GRU_HIDDEN + k];
                 double[] hiddenN = gruBatchHn[product + k];
-                for (int b = 0; b < lanes; b++) {
-                    n[b] += r[b] * hiddenN[b];
-                }
-            }
-            BatchKernels.tanh(gruBatchGates, gate + 2 * GRU_HIDDEN, GRU_HIDDEN, lanes);
-            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-            for (int k = 0; k < GRU_HIDDEN; k++) {
-                double[] z = gruBatchGates[gate + GRU_HIDDEN + k];
-                double[] n = gruBatchGates[gate + 2 * GRU_HIDDEN + k];
                 double[] previousH = gruBatchH[previous + k];
-                double[] h = gruBatchH[state + k];
+                double[] hiddenState = gruBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                    hiddenState[b] = (1 - z) * n + z * previousH[b];
                 }
             }
             // sequences that have ended keep a zero state

@@ -2024,26 +2024,23 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHn[product + k], 0, lanes, encoderBiasHn[k]);
             }
             BatchKernels.addProduct(encoderWeightHh, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHn, product, lanes);
-            // r, z = σ(a): a block of rows each, kept for BPTT
-            BatchKernels.sigmoid(encoderBatchGates, gate, 2 * ENCODER_HIDDEN, lanes);
-            // n = tanh(a_n + r ⊙ (W_hn h_{t−1} + b_hn))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] r = encoderBatchGates[gate + k];
-                double[] n = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
+                double[] reset = encoderBatchGates[gate + k];
+                double[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
                 double[] hiddenN = encoderBatchHn[product + k];
-                for (int b = 0; b < lanes; b++) {
-                    n[b] += r[b] * hiddenN[b];
-                }
-            }
-            BatchKernels.tanh(encoderBatchGates, gate + 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, lanes);
-            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] z = encoderBatchGates[gate + ENCODER_HIDDEN + k];
-                double[] n = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
                 double[] previousH = encoderBatchH[previous + k];
-                double[] h = encoderBatchH[state + k];
+                double[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                    hiddenState[b] = (1 - z) * n + z * previousH[b];
                 }
             }
             // sequences that have ended keep a zero state
@@ -2131,26 +2128,23 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHnReverse[product + k], 0, lanes, encoderBiasHnReverse[k]);
             }
             BatchKernels.addProduct(encoderWeightHhReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHnReverse, product, lanes);
-            // r, z = σ(a): a block of rows each, kept for BPTT
-            BatchKernels.sigmoid(encoderBatchGatesReverse, gate, 2 * ENCODER_HIDDEN, lanes);
-            // n = tanh(a_n + r ⊙ (W_hn h_{t+1} + b_hn))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] r = encoderBatchGatesReverse[gate + k];
-                double[] n = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] reset = encoderBatchGatesReverse[gate + k];
+                double[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 double[] hiddenN = encoderBatchHnReverse[product + k];
-                for (int b = 0; b < lanes; b++) {
-                    n[b] += r[b] * hiddenN[b];
-                }
-            }
-            BatchKernels.tanh(encoderBatchGatesReverse, gate + 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, lanes);
-            // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] z = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
-                double[] n = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 double[] previousH = encoderBatchH[previous + k];
-                double[] h = encoderBatchH[state + k];
+                double[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
+                    hiddenState[b] = (1 - z) * n + z * previousH[b];
                 }
             }
             // sequences that have ended keep a zero state
