@@ -35,13 +35,14 @@ public final class SimpleCell extends CellKind {
     }
 
     private static final List<Slot> SLOTS = List.of(
-            Slot.of("u", Buffer.HIDDEN), Slot.of("output", Buffer.HIDDEN), Slot.of("du", Buffer.DELTAS),
+            Slot.of("u", Buffer.SUMS), Slot.of("h", Buffer.HIDDEN), Slot.of("output", Buffer.HIDDEN),
+            Slot.of("du", Buffer.DELTAS),
             Slot.of("above", Buffer.HIDDEN_FROM_ABOVE), Slot.of("dhLater", Buffer.HIDDEN_CARRY));
 
-    /** h_t = σ(u_t) in place, u_t in h_t's slot (equations.md (1.1)). */
+    /** h_t = σ(u_t) (equations.md (1.1)). */
     @Override
     public Equations forward(Step step) {
-        return new Equations(SLOTS).store("u", activation(step.activation(), "@u"));
+        return new Equations(SLOTS).store("h", activation(step.activation(), "@u"));
     }
 
     /** δu_t = σ'(u_t) ⊙ δh_t, σ' written in terms of h_t (equations.md (3.1), (3.2)). */

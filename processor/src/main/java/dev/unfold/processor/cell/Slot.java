@@ -37,7 +37,12 @@ public record Slot(String name, Buffer buffer, int block) {
         /** What c_{t∓1} receives from the step, carried like {@link #HIDDEN_CARRY}. */
         CELL_CARRY,
         /** The GRU's W_hn h_{t−1} + b_hn, H per step. */
-        HIDDEN_PRODUCTS
+        HIDDEN_PRODUCTS,
+        /**
+         * The simple cell's u_t where the recurrence summed it: for one sequence a scratch row of
+         * the step's sums; for a batch h_t's own row, which σ then overwrites in place.
+         */
+        SUMS
     }
 
     /** A state wide buffer's slot, block 0. */

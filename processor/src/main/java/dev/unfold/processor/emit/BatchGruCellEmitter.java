@@ -15,13 +15,6 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
         super(network, layer, direction, seed);
     }
 
-    private CodeBlock bindRows() {
-        return CodeBlock.builder()
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int product = t * $N", layer.hiddenConstant())
-                .build();
-    }
-
     @Override
     MethodSpec recur() {
         String hidden = layer.hiddenConstant();

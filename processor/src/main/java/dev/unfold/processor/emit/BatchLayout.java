@@ -8,8 +8,10 @@ import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,23 +21,31 @@ import java.util.Set;
  */
 final class BatchLayout extends ElementwiseLayout {
 
+    /** The name each row is bound to, by the row: slots in the same row (the simple cell's u_t and h_t) share one. */
+    private final Map<String, String> rowNames = new HashMap<>();
+
     BatchLayout(LayerPlan layer, DirectionPlan direction) {
         super(layer, direction);
     }
 
+    /** Binds each row the equations use once for the unit, then opens the loop over the lanes. */
     @Override
-    CodeBlock render(Equations equations) {
-        List<Statement> statements = equations.statements();
-        int leading = leadingComments(statements);
+    CodeBlock openUnit(Equations equations) {
         CodeBlock.Builder code = CodeBlock.builder();
-        statements.subList(0, leading).forEach(statement -> code.add(statement(statement)));
-        code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
+        rowNames.clear();
         for (Slot slot : slotsUsed(equations)) {
-            code.addStatement("$T $N = $N[$L]", ArrayTypeName.of(SCALAR), slot.name(), buffer(slot.buffer()), offset(slot));
+            CodeBlock row = CodeBlock.of("$N[$L]", buffer(slot.buffer()), offset(slot));
+            if (!rowNames.containsKey(row.toString())) {
+                rowNames.put(row.toString(), slot.name());
+                code.addStatement("$T $N = $L", ArrayTypeName.of(SCALAR), slot.name(), row);
+            }
         }
-        code.beginControlFlow("for (int b = 0; b < lanes; b++)");
-        statements.subList(leading, statements.size()).forEach(statement -> code.add(statement(statement)));
-        return code.endControlFlow().endControlFlow().build();
+        return code.beginControlFlow("for (int b = 0; b < lanes; b++)").build();
+    }
+
+    @Override
+    CodeBlock closeUnit() {
+        return CodeBlock.builder().endControlFlow().build();
     }
 
     /** The slots the equations use, in the cell's order: only those, as Eclipse's compiler warns about an unused local. */
@@ -54,7 +64,7 @@ final class BatchLayout extends ElementwiseLayout {
 
     @Override
     CodeBlock reference(Slot slot) {
-        return CodeBlock.of("$N[b]", slot.name());
+        return CodeBlock.of("$N[b]", rowNames.get(CodeBlock.of("$N[$L]", buffer(slot.buffer()), offset(slot)).toString()));
     }
 
     @Override
@@ -63,7 +73,7 @@ final class BatchLayout extends ElementwiseLayout {
             case GATES -> direction.batch().preactivations();
             case DELTAS -> direction.batch().deltas();
             case HIDDEN_DELTAS -> direction.batch().hiddenDeltas();
-            case HIDDEN, PREVIOUS_HIDDEN -> layer.batch().states();
+            case HIDDEN, PREVIOUS_HIDDEN, SUMS -> layer.batch().states();
             case HIDDEN_FROM_ABOVE -> layer.batch().statesGradient();
             case HIDDEN_CARRY -> direction.batch().dhNext();
             case CELL, PREVIOUS_CELL -> direction.state(LstmCell.CELL_STATE).batchSteps();

@@ -28,7 +28,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
         CodeBlock code = CodeBlock.builder()
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .add(LstmCellEmitter.bindRows(layer, direction))
+                .add(bindRows())
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L: four gates, every sequence, one product\n",
                         gates, previousState())
                 .add(addRecurrentProduct(gates, "gate"))
@@ -54,7 +54,7 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .beginControlFlow(bpttLoop())
                 .add(seed)
                 .add(bindState())
-                .add(LstmCellEmitter.bindRows(layer, direction))
+                .add(bindRows())
                 .add(backwardEquations())
                 .add("// a held state passes nothing back\n")
                 .add(clearEnded(deltas, "gate", layer.gateRowsConstant()))

@@ -119,6 +119,31 @@ abstract class CellEmitter {
     }
 
     /**
+     * Binds the offsets of step t's rows in the cell's buffers, which its equations index from:
+     * {@code gate} (the gates and their deltas, G·H a row; {@code row} for the simple cell's δu, H
+     * a row), an LSTM's {@code cell} and
+     * {@code previousCell} (c_t and c_{t∓1}), a GRU's {@code product} (W_hn h_{t−1} + b_hn). The same
+     * offsets count batch rows in the batched pass.
+     */
+    final CodeBlock bindRows() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (layer.cell().isGated()) {
+            code.addStatement("int gate = t * $N", layer.gateRowsConstant());
+        } else {
+            code.addStatement("int row = t * $N", layer.hiddenConstant());
+        }
+        if (!direction.innerStates().isEmpty()) {
+            code.addStatement("int cell = t * $N", layer.hiddenConstant())
+                    .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
+                            layer.hiddenConstant());
+        }
+        if (layer.cell().keepsHiddenProducts()) {
+            code.addStatement("int product = t * $N", layer.hiddenConstant());
+        }
+        return code.build();
+    }
+
+    /**
      * Zeroes this direction's initial value of {@code state}: h_0 in row 0, or h_{T+1} in the
      * last values of row T + 1 (the upper half of a bidirectional layer's states).
      */

@@ -37,8 +37,33 @@ abstract class ElementwiseLayout {
         this.direction = direction;
     }
 
-    /** The loop over units k computing {@code equations}, its opening comments above it. */
-    abstract CodeBlock render(Equations equations);
+    /**
+     * The loop over units k computing {@code equations}, the comments before their first
+     * equation above it: they describe the whole loop.
+     */
+    final CodeBlock render(Equations equations) {
+        List<Statement> statements = equations.statements();
+        int leading = 0;
+        while (leading < statements.size() && statements.get(leading) instanceof Statement.Comment) {
+            leading++;
+        }
+        CodeBlock.Builder code = CodeBlock.builder();
+        statements.subList(0, leading).forEach(statement -> code.add(statement(statement)));
+        code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .add(openUnit(equations));
+        statements.subList(leading, statements.size()).forEach(statement -> code.add(statement(statement)));
+        return code.add(closeUnit()).endControlFlow().build();
+    }
+
+    /** What the layout needs inside the loop over units before the equations; nothing by default. */
+    CodeBlock openUnit(Equations equations) {
+        return CodeBlock.of("");
+    }
+
+    /** What closes {@link #openUnit}. */
+    CodeBlock closeUnit() {
+        return CodeBlock.of("");
+    }
 
     /** The name of the buffer holding {@code buffer} in this layout. */
     abstract String buffer(Slot.Buffer buffer);
@@ -46,17 +71,8 @@ abstract class ElementwiseLayout {
     /** {@code slot} inside the loop, as an expression that can be read and assigned. */
     abstract CodeBlock reference(Slot slot);
 
-    /** Comments before the first equation: they describe the whole loop, so they stand above it. */
-    static int leadingComments(List<Statement> statements) {
-        int count = 0;
-        while (count < statements.size() && statements.get(count) instanceof Statement.Comment) {
-            count++;
-        }
-        return count;
-    }
-
     /** One statement inside the loop. */
-    final CodeBlock statement(Statement statement) {
+    private CodeBlock statement(Statement statement) {
         if (statement instanceof Statement.Let let) {
             return CodeBlock.builder()
                     .addStatement("$T $N = $L", SCALAR, let.local(), expression(let.value())).build();
@@ -69,7 +85,7 @@ abstract class ElementwiseLayout {
     }
 
     /** The expression's text with its slots resolved and the activations qualified. */
-    final CodeBlock expression(Statement.Expression expression) {
+    private CodeBlock expression(Statement.Expression expression) {
         CodeBlock.Builder code = CodeBlock.builder();
         Matcher matcher = SYMBOL.matcher(expression.text());
         int from = 0;
@@ -102,7 +118,8 @@ abstract class ElementwiseLayout {
         };
     }
 
-    private String base(Slot.Buffer buffer) {
+    /** The offset of a step's row in {@code buffer}, bound before the loop; null for a buffer with no row per step. */
+    String base(Slot.Buffer buffer) {
         return switch (buffer) {
             case GATES, DELTAS, HIDDEN_DELTAS -> layer.cell().isGated() ? "gate" : "row";
             case HIDDEN, HIDDEN_FROM_ABOVE -> "state";
@@ -111,6 +128,7 @@ abstract class ElementwiseLayout {
             case PREVIOUS_CELL -> "previousCell";
             case HIDDEN_PRODUCTS -> "product";
             case HIDDEN_CARRY, CELL_CARRY -> null;
+            case SUMS -> "state";
         };
     }
 }

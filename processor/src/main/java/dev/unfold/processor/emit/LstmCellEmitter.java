@@ -22,19 +22,6 @@ final class LstmCellEmitter extends CellEmitter {
         super(layer, direction, gradientAtEveryStep, summaryGradient);
     }
 
-    /**
-     * Binds {@code gate} (row t of the gates), {@code cell} (c_t) and {@code previousCell} (c_{t∓1}):
-     * the same offsets in the batched pass, where they count batch rows.
-     */
-    static CodeBlock bindRows(LayerPlan layer, DirectionPlan direction) {
-        return CodeBlock.builder()
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int cell = t * $N", layer.hiddenConstant())
-                .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
-                        layer.hiddenConstant())
-                .build();
-    }
-
     @Override
     MethodSpec recur() {
         String gates = direction.preactivations();
@@ -42,7 +29,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .add(bindRows(layer, direction))
+                .add(bindRows())
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L, for the four gates at once\n", gates,
                         previousState())
                 .add(addRecurrentProductToGates())
@@ -73,7 +60,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .beginControlFlow(bpttLoop())
                 .add(traceStateGradient())
                 .add(bindStateIf(gradientAtEveryStep)) // the step's output gradient is read at state
-                .add(bindRows(layer, direction))
+                .add(bindRows())
                 .add(backwardEquations())
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())

@@ -1,30 +1,16 @@
 package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.unfold.processor.cell.Equations;
 import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.cell.Slot;
-import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
-import java.util.List;
 
 /** A cell's equations for one sequence: each slot is an element of a flat buffer, {@code gates[gate + H + k]}. */
 final class SequenceLayout extends ElementwiseLayout {
 
     SequenceLayout(LayerPlan layer, DirectionPlan direction) {
         super(layer, direction);
-    }
-
-    @Override
-    CodeBlock render(Equations equations) {
-        List<Statement> statements = equations.statements();
-        int leading = leadingComments(statements);
-        CodeBlock.Builder code = CodeBlock.builder();
-        statements.subList(0, leading).forEach(statement -> code.add(statement(statement)));
-        code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
-        statements.subList(leading, statements.size()).forEach(statement -> code.add(statement(statement)));
-        return code.endControlFlow().build();
     }
 
     @Override
@@ -44,6 +30,13 @@ final class SequenceLayout extends ElementwiseLayout {
             case CELL, PREVIOUS_CELL -> direction.state(LstmCell.CELL_STATE).steps();
             case CELL_CARRY -> direction.state(LstmCell.CELL_STATE).gradient();
             case HIDDEN_PRODUCTS -> direction.hiddenProducts();
+            case SUMS -> direction.sums();
         };
+    }
+
+    /** The step's sums are scratch, one row reused by every step. */
+    @Override
+    String base(Slot.Buffer buffer) {
+        return buffer == Slot.Buffer.SUMS ? null : super.base(buffer);
     }
 }
