@@ -5,12 +5,13 @@ import dev.unfold.Recurrence;
 import java.util.List;
 
 /**
- * What a recurrent cell is, apart from its equations: its gates in PyTorch's order, the states it
+ * What a recurrent cell is: its gates in PyTorch's order, the states it
  * carries from step to step, the parameters it adds to the shared W_ih, W_hh and b, the per-step
  * buffers its BPTT reads back, and what a declaration of it may choose. The planner, the
  * validators and the emitters ask a {@code CellKind} instead of testing which {@link Cell} a layer
- * declares, so that a new cell is one subclass here (and, for now, its equations in the two
- * emitters {@code CellEmitter.of} and {@code BatchCellEmitter.of} choose for it).
+ * declares. A cell's element-wise equations are here too ({@link #forward}, {@link #backward}),
+ * written once for both layouts; what remains per cell in the emitters ({@code CellEmitter.of},
+ * {@code BatchCellEmitter.of} choose) is the matrix phases around them: which rows of W_hh go where.
  *
  * <p>Every cell stacks its gate blocks as the rows of W_ih and W_hh, G·H rows in all, and has one
  * bias b of G·H values; its first carried state is h_t, the layer's output.

@@ -39,6 +39,30 @@ public final class Equations {
         return slots;
     }
 
+    /** Whether any line reads or writes a slot of {@code buffer}. */
+    public boolean uses(Slot.Buffer buffer) {
+        return statements.stream().anyMatch(statement -> slotsOf(statement).stream()
+                .anyMatch(slot -> slot.buffer() == buffer));
+    }
+
+    /** Whether a line writes a slot of {@code buffer}. */
+    public boolean stores(Slot.Buffer buffer) {
+        return statements.stream().anyMatch(statement -> statement instanceof Statement.Store store
+                && store.target().buffer() == buffer);
+    }
+
+    private static List<Slot> slotsOf(Statement statement) {
+        if (statement instanceof Statement.Let let) {
+            return let.value().slots();
+        }
+        if (statement instanceof Statement.Store store) {
+            List<Slot> slots = new ArrayList<>(store.value().slots());
+            slots.add(store.target());
+            return slots;
+        }
+        return List.of();
+    }
+
     public List<Statement> statements() {
         return List.copyOf(statements);
     }

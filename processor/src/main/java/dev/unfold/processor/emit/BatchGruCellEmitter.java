@@ -47,31 +47,6 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .build();
     }
 
-    @Override
-    MethodSpec backward() {
-        CodeBlock code = CodeBlock.builder()
-                .add("// nothing flows back from beyond the last step\n")
-                .add(zeroCarried(batch.dhNext()))
-                .beginControlFlow(bpttLoop())
-                .add(seed)
-                .add(bindStates())
-                .add(bindRows())
-                .add(backwardEquations())
-                .add("// a held state passes nothing back\n")
-                .add(clearEnded(batch.deltas(), "gate", layer.gateRowsConstant()))
-                .add(clearEnded(batch.hiddenDeltas(), "gate", layer.gateRowsConstant()))
-                .add("// + W_hhᵀ δa^h_t: the rest of what $L receives\n", previousState())
-                .add(addTransposedRecurrentProduct("gate"))
-                .endControlFlow()
-                .build();
-        return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
-                        + " (GRU) over a batch, against the recurrence.\n"
-                        + "Leaves the input-side gradients in row block t of " + batch.deltas()
-                        + " and the hidden-side ones in " + batch.hiddenDeltas() + ".\n")
-                .addCode(code)
-                .build();
-    }
-
     /** ∂L/∂b_hn: b_hn sits where the hidden side's n block does, so it sums r ⊙ δn (equations.md (5.10)). */
     @Override
     CodeBlock cellParameterGradients() {

@@ -12,13 +12,10 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
 
     /** c_t of every step, as batch rows. */
     private final String cellStates;
-    /** During BPTT: what c_{t∓1} receives from a step, as batch rows. */
-    private final String dcNext;
 
     BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
         super(network, layer, direction, seed);
         this.cellStates = direction.state(LstmCell.CELL_STATE).batchSteps();
-        this.dcNext = direction.state(LstmCell.CELL_STATE).batchGradient();
     }
 
     @Override
@@ -40,32 +37,6 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
                         + stepRange() + " over a batch, from h = c = 0.\n")
-                .addCode(code)
-                .build();
-    }
-
-    @Override
-    MethodSpec backward() {
-        String deltas = batch.deltas();
-        CodeBlock code = CodeBlock.builder()
-                .add("// nothing flows back from beyond the last step\n")
-                .add(zeroCarried(batch.dhNext()))
-                .add(zeroCarried(dcNext))
-                .beginControlFlow(bpttLoop())
-                .add(seed)
-                .add(bindState())
-                .add(bindRows())
-                .add(backwardEquations())
-                .add("// a held state passes nothing back\n")
-                .add(clearEnded(deltas, "gate", layer.gateRowsConstant()))
-                .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
-                .add(zeroCarried(batch.dhNext()))
-                .add(addTransposedRecurrentProduct("gate"))
-                .endControlFlow()
-                .build();
-        return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
-                        + " (LSTM) over a batch, against the recurrence.\n"
-                        + "Leaves the gate pre-activations' gradients δa_t in row block t of " + deltas + ".\n")
                 .addCode(code)
                 .build();
     }

@@ -38,28 +38,4 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
     private CodeBlock activate() {
         return layer.activation() == Activation.IDENTITY ? CodeBlock.of("") : forwardEquations();
     }
-
-    @Override
-    MethodSpec backward() {
-        CodeBlock code = CodeBlock.builder()
-                .add("// nothing flows back from beyond the last step\n")
-                .add(zeroCarried(batch.dhNext()))
-                .beginControlFlow(bpttLoop())
-                .add(seed)
-                .add(bindState())
-                .add(bindRows())
-                .add(backwardEquations())
-                .add("// a held state passes nothing back\n")
-                .add(clearEnded(batch.deltas(), "row", layer.hiddenConstant()))
-                .add("// W_hhᵀ δu_t: the gradient $L receives through the recurrence\n", previousState())
-                .add(zeroCarried(batch.dhNext()))
-                .add(addTransposedRecurrentProduct("row"))
-                .endControlFlow()
-                .build();
-        return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
-                        + " over a batch, against the recurrence.\nLeaves δu_t in row block t of "
-                        + batch.deltas() + ".\n")
-                .addCode(code)
-                .build();
-    }
 }
