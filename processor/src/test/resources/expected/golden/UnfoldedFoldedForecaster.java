@@ -875,8 +875,8 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
             int previous = state - RNN_HIDDEN;
             // u = W_ih x_t + b + W_oh y_{t−1}, already in rnnH: no W_hh
             System.arraycopy(rnnH, state, rnnSums, 0, RNN_HIDDEN);
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                rnnH[state + i] = Activations.tanh(rnnSums[i]);
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                rnnH[state + k] = Activations.tanh(rnnSums[k]);
             }
         }
     }

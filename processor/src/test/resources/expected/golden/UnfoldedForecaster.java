@@ -632,8 +632,8 @@ public final class UnfoldedForecaster implements Forecaster {
             // u = W_ih x_t + b (already in rnnH) + W_hh h_{t−1}
             System.arraycopy(rnnH, state, rnnSums, 0, RNN_HIDDEN);
             Kernels.addMatrixVector(rnnWeightHh, rnnWeightHhColumns, rnnH, previous, rnnSums, RNN_HIDDEN);
-            for (int i = 0; i < RNN_HIDDEN; i++) {
-                rnnH[state + i] = Activations.tanh(rnnSums[i]);
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                rnnH[state + k] = Activations.tanh(rnnSums[k]);
             }
         }
     }
@@ -964,7 +964,12 @@ public final class UnfoldedForecaster implements Forecaster {
             int previous = state - RNN_HIDDEN;
             // u = W_ih x_t + b (already in rnnBatchH) + W_hh h_{t−1}, for every sequence at once
             BatchKernels.addProduct(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnBatchH, previous, rnnBatchH, state, lanes);
-            BatchKernels.tanh(rnnBatchH, state, RNN_HIDDEN, lanes);
+            for (int k = 0; k < RNN_HIDDEN; k++) {
+                double[] u = rnnBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    u[b] = Activations.tanh(u[b]);
+                }
+            }
             // sequences that have ended keep a zero state
             if (t > batchShortest) {
                 BatchKernels.clearEnded(rnnBatchH, state, RNN_HIDDEN, batchLengths, t, lanes);
@@ -984,12 +989,13 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = steps; t >= 1; t--) {
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
+            // δu_t = (1 − h_t²) ⊙ δh_t   (equations.md (3.2), (1.3))
             for (int k = 0; k < RNN_HIDDEN; k++) {
                 double[] output = rnnBatchH[state + k];
+                double[] du = rnnBatchDu[row + k];
                 double[] above = rnnBatchDhAbove[state + k];
                 double[] dhLater = rnnBatchDhNext[k];
-                double[] du = rnnBatchDu[row + k];
                 for (int b = 0; b < lanes; b++) {
                     double h = output[b];
                     du[b] = (1 - h * h) * (above[b] + dhLater[b]);

@@ -1446,9 +1446,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 summaryGates[gate + 2 * SUMMARY_HIDDEN + k] = g;
                 summaryGates[gate + 3 * SUMMARY_HIDDEN + k] = o;
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                double value = f * summaryC[previousCell + k] + i * g;
-                summaryC[cell + k] = value;
-                summaryH[state + k] = o * Activations.tanh(value);
+                double c = f * summaryC[previousCell + k] + i * g;
+                summaryC[cell + k] = c;
+                summaryH[state + k] = o * Activations.tanh(c);
             }
         }
     }
@@ -1480,9 +1480,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 summaryGatesReverse[gate + 2 * SUMMARY_HIDDEN + k] = g;
                 summaryGatesReverse[gate + 3 * SUMMARY_HIDDEN + k] = o;
                 // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-                double value = f * summaryCReverse[previousCell + k] + i * g;
-                summaryCReverse[cell + k] = value;
-                summaryH[state + k] = o * Activations.tanh(value);
+                double c = f * summaryCReverse[previousCell + k] + i * g;
+                summaryCReverse[cell + k] = c;
+                summaryH[state + k] = o * Activations.tanh(c);
             }
         }
     }
@@ -1997,26 +1997,23 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHn[product + k], 0, lanes, encoderBiasHn[k]);
             }
             BatchKernels.addProduct(encoderWeightHh, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHn, product, lanes);
-            // r, z = σ(a): a block of rows each, kept for BPTT
-            BatchKernels.sigmoid(encoderBatchGates, gate, 2 * ENCODER_HIDDEN, lanes);
-            // n = tanh(a_n + r ⊙ (W_hn h_{t−1} + b_hn))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] r = encoderBatchGates[gate + k];
-                double[] n = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
+                double[] reset = encoderBatchGates[gate + k];
+                double[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
                 double[] hiddenN = encoderBatchHn[product + k];
-                for (int b = 0; b < lanes; b++) {
-                    n[b] += r[b] * hiddenN[b];
-                }
-            }
-            BatchKernels.tanh(encoderBatchGates, gate + 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, lanes);
-            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] z = encoderBatchGates[gate + ENCODER_HIDDEN + k];
-                double[] n = encoderBatchGates[gate + 2 * ENCODER_HIDDEN + k];
                 double[] previousH = encoderBatchH[previous + k];
-                double[] h = encoderBatchH[state + k];
+                double[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                    hiddenState[b] = (1 - z) * n + z * previousH[b];
                 }
             }
             // sequences that have ended keep a zero state
@@ -2104,26 +2101,23 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHnReverse[product + k], 0, lanes, encoderBiasHnReverse[k]);
             }
             BatchKernels.addProduct(encoderWeightHhReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHnReverse, product, lanes);
-            // r, z = σ(a): a block of rows each, kept for BPTT
-            BatchKernels.sigmoid(encoderBatchGatesReverse, gate, 2 * ENCODER_HIDDEN, lanes);
-            // n = tanh(a_n + r ⊙ (W_hn h_{t+1} + b_hn))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] r = encoderBatchGatesReverse[gate + k];
-                double[] n = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
+                double[] reset = encoderBatchGatesReverse[gate + k];
+                double[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
+                double[] candidate = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 double[] hiddenN = encoderBatchHnReverse[product + k];
-                for (int b = 0; b < lanes; b++) {
-                    n[b] += r[b] * hiddenN[b];
-                }
-            }
-            BatchKernels.tanh(encoderBatchGatesReverse, gate + 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, lanes);
-            // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] z = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
-                double[] n = encoderBatchGatesReverse[gate + 2 * ENCODER_HIDDEN + k];
                 double[] previousH = encoderBatchH[previous + k];
-                double[] h = encoderBatchH[state + k];
+                double[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    h[b] = (1 - z[b]) * n[b] + z[b] * previousH[b];
+                    double r = Activations.sigmoid(reset[b]);
+                    double z = Activations.sigmoid(update[b]);
+                    double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
+                    // keep the activations for BPTT
+                    reset[b] = r;
+                    update[b] = z;
+                    candidate[b] = n;
+                    // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
+                    hiddenState[b] = (1 - z) * n + z * previousH[b];
                 }
             }
             // sequences that have ended keep a zero state
@@ -2311,28 +2305,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGates, gate, lanes);
-            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
-            BatchKernels.sigmoid(summaryBatchGates, gate, 2 * SUMMARY_HIDDEN, lanes);
-            BatchKernels.tanh(summaryBatchGates, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            BatchKernels.sigmoid(summaryBatchGates, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] i = summaryBatchGates[gate + k];
-                double[] f = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
-                double[] g = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] inputGate = summaryBatchGates[gate + k];
+                double[] forgetGate = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGates[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchC[previousCell + k];
-                double[] c = summaryBatchC[cell + k];
+                double[] cellState = summaryBatchC[cell + k];
+                double[] hiddenState = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    c[b] = f[b] * previousC[b] + i[b] * g[b];
-                }
-            }
-            // h_t = o ⊙ tanh(c_t)
-            BatchKernels.tanh(summaryBatchC, cell, summaryBatchH, state, SUMMARY_HIDDEN, lanes);
-            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] o = summaryBatchGates[gate + 3 * SUMMARY_HIDDEN + k];
-                double[] h = summaryBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    h[b] *= o[b];
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double c = f * previousC[b] + i * g;
+                    cellState[b] = c;
+                    hiddenState[b] = o * Activations.tanh(c);
                 }
             }
             // sequences that have ended keep h = c = 0
@@ -2372,7 +2366,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] dCandidate = summaryBatchDgates[gate + 2 * SUMMARY_HIDDEN + k];
                 double[] dOutput = summaryBatchDgates[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchC[previousCell + k];
-                double[] c = summaryBatchC[cell + k];
+                double[] cellState = summaryBatchC[cell + k];
                 double[] above = summaryBatchDhAbove[state + k];
                 double[] dhLater = summaryBatchDhNext[k];
                 double[] dcLater = summaryBatchDcNext[k];
@@ -2381,7 +2375,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double f = forgetGate[b];
                     double g = candidate[b];
                     double o = outputGate[b];
-                    double tanhC = Activations.tanh(c[b]);
+                    double tanhC = Activations.tanh(cellState[b]);
                     // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t+1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
                     // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t+1} ⊙ δc_{t+1}   (equations.md (4.6))
@@ -2391,6 +2385,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
                     dOutput[b] = dh * tanhC * o * (1 - o);
+                    // δc_{t−1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                     dcLater[b] = dc * f;
                 }
             }
@@ -2418,28 +2413,28 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGatesReverse) + W_hh h_{t+1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGatesReverse, gate, lanes);
-            // i, f, o = σ(a), g = tanh(a), a block of rows each; kept for BPTT
-            BatchKernels.sigmoid(summaryBatchGatesReverse, gate, 2 * SUMMARY_HIDDEN, lanes);
-            BatchKernels.tanh(summaryBatchGatesReverse, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            BatchKernels.sigmoid(summaryBatchGatesReverse, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
-            // c_t = f ⊙ c_{t−1} + i ⊙ g
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] i = summaryBatchGatesReverse[gate + k];
-                double[] f = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
-                double[] g = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] inputGate = summaryBatchGatesReverse[gate + k];
+                double[] forgetGate = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
+                double[] candidate = summaryBatchGatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
+                double[] outputGate = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchCReverse[previousCell + k];
-                double[] c = summaryBatchCReverse[cell + k];
+                double[] cellState = summaryBatchCReverse[cell + k];
+                double[] hiddenState = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    c[b] = f[b] * previousC[b] + i[b] * g[b];
-                }
-            }
-            // h_t = o ⊙ tanh(c_t)
-            BatchKernels.tanh(summaryBatchCReverse, cell, summaryBatchH, state, SUMMARY_HIDDEN, lanes);
-            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
-                double[] o = summaryBatchGatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
-                double[] h = summaryBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    h[b] *= o[b];
+                    double i = Activations.sigmoid(inputGate[b]);
+                    double f = Activations.sigmoid(forgetGate[b]);
+                    double g = Activations.tanh(candidate[b]);
+                    double o = Activations.sigmoid(outputGate[b]);
+                    // keep the activations for BPTT
+                    inputGate[b] = i;
+                    forgetGate[b] = f;
+                    candidate[b] = g;
+                    outputGate[b] = o;
+                    // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
+                    double c = f * previousC[b] + i * g;
+                    cellState[b] = c;
+                    hiddenState[b] = o * Activations.tanh(c);
                 }
             }
             // sequences that have ended keep h = c = 0
@@ -2479,7 +2474,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] dCandidate = summaryBatchDgatesReverse[gate + 2 * SUMMARY_HIDDEN + k];
                 double[] dOutput = summaryBatchDgatesReverse[gate + 3 * SUMMARY_HIDDEN + k];
                 double[] previousC = summaryBatchCReverse[previousCell + k];
-                double[] c = summaryBatchCReverse[cell + k];
+                double[] cellState = summaryBatchCReverse[cell + k];
                 double[] above = summaryBatchDhAbove[state + k];
                 double[] dhLater = summaryBatchDhNextReverse[k];
                 double[] dcLater = summaryBatchDcNextReverse[k];
@@ -2488,7 +2483,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     double f = forgetGate[b];
                     double g = candidate[b];
                     double o = outputGate[b];
-                    double tanhC = Activations.tanh(c[b]);
+                    double tanhC = Activations.tanh(cellState[b]);
                     // δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_{t−1}   (equations.md (4.5))
                     double dh = above[b] + dhLater[b];
                     // δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_{t−1} ⊙ δc_{t−1}   (equations.md (4.6))
@@ -2498,6 +2493,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
                     dForget[b] = dc * previousC[b] * f * (1 - f);
                     dCandidate[b] = dc * i * (1 - g * g);
                     dOutput[b] = dh * tanhC * o * (1 - o);
+                    // δc_{t+1} = f_t ⊙ δc_t: over many steps, a product of forget gates, ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))
                     dcLater[b] = dc * f;
                 }
             }

@@ -785,8 +785,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // u = W_ih x_t + b (already in encoderH) + W_hh h_{t−1}
             System.arraycopy(encoderH, state, encoderSums, 0, ENCODER_HIDDEN);
             Kernels.addMatrixVector(encoderWeightHh, encoderWeightHhColumns, encoderH, previous, encoderSums, ENCODER_HIDDEN);
-            for (int i = 0; i < ENCODER_HIDDEN; i++) {
-                encoderH[state + i] = Activations.sigmoid(encoderSums[i]);
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                encoderH[state + k] = Activations.sigmoid(encoderSums[k]);
             }
         }
     }
@@ -891,8 +891,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // u = W_ih x_t + b (already in summaryH) + W_hh h_{t−1}
             System.arraycopy(summaryH, state, summarySums, 0, SUMMARY_HIDDEN);
             Kernels.addMatrixVector(summaryWeightHh, summaryWeightHhColumns, summaryH, previous, summarySums, SUMMARY_HIDDEN);
-            for (int i = 0; i < SUMMARY_HIDDEN; i++) {
-                summaryH[state + i] = Math.max(0.0, summarySums[i]);
+            for (int k = 0; k < SUMMARY_HIDDEN; k++) {
+                summaryH[state + k] = Math.max(0.0, summarySums[k]);
             }
         }
     }
@@ -1283,7 +1283,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             int previous = state - ENCODER_HIDDEN;
             // u = W_ih x_t + b (already in encoderBatchH) + W_hh h_{t−1}, for every sequence at once
             BatchKernels.addProduct(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchH, state, lanes);
-            BatchKernels.sigmoid(encoderBatchH, state, ENCODER_HIDDEN, lanes);
+            for (int k = 0; k < ENCODER_HIDDEN; k++) {
+                double[] u = encoderBatchH[state + k];
+                for (int b = 0; b < lanes; b++) {
+                    u[b] = Activations.sigmoid(u[b]);
+                }
+            }
             // sequences that have ended keep a zero state
             if (t > batchShortest) {
                 BatchKernels.clearEnded(encoderBatchH, state, ENCODER_HIDDEN, batchLengths, t, lanes);
@@ -1303,12 +1308,13 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = steps; t >= 1; t--) {
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), equations.md (3.2), (1.4))
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
+            // δu_t = h_t ⊙ (1 − h_t) ⊙ δh_t   (σ' = σ(1 − σ), equations.md (3.2), (1.4))
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double[] output = encoderBatchH[state + k];
+                double[] du = encoderBatchDu[row + k];
                 double[] above = encoderBatchDhAbove[state + k];
                 double[] dhLater = encoderBatchDhNext[k];
-                double[] du = encoderBatchDu[row + k];
                 for (int b = 0; b < lanes; b++) {
                     double h = output[b];
                     du[b] = h * (1 - h) * (above[b] + dhLater[b]);
@@ -1415,12 +1421,13 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int t = steps; t >= 1; t--) {
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
-            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}; δu_t = [h_t > 0] ⊙ δh_t   (ReLU', equations.md (3.2), (1.5))
+            // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
+            // δu_t = [h_t > 0] ⊙ δh_t   (ReLU', equations.md (3.2), (1.5))
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double[] output = summaryBatchH[state + k];
+                double[] du = summaryBatchDu[row + k];
                 double[] above = summaryBatchDhAbove[state + k];
                 double[] dhLater = summaryBatchDhNext[k];
-                double[] du = summaryBatchDu[row + k];
                 for (int b = 0; b < lanes; b++) {
                     double h = output[b];
                     du[b] = h > 0 ? above[b] + dhLater[b] : 0.0;

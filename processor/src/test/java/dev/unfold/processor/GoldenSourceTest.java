@@ -80,6 +80,32 @@ class GoldenSourceTest {
     }
 
     @EachCompiler
+    void plainLstm(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.LstmTagger", "golden.UnfoldedLstmTagger",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.MSE)",
+                "public interface LstmTagger extends SequenceModel {",
+                "    @Recurrent(hidden = 4, cell = Cell.LSTM)",
+                "    Layer lstm();",
+                "}");
+    }
+
+    @EachCompiler
+    void plainGru(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.GruTagger", "golden.UnfoldedGruTagger",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.MSE)",
+                "public interface GruTagger extends SequenceModel {",
+                "    @Recurrent(hidden = 4, cell = Cell.GRU)",
+                "    Layer gru();",
+                "}");
+    }
+
+    @EachCompiler
     void sameDeclarationGivesIdenticalSource(TestCompiler compiler) {
         String[] lines = {
                 "package golden;",

@@ -5,12 +5,13 @@ import dev.unfold.Recurrence;
 import java.util.List;
 
 /**
- * What a recurrent cell is, apart from its equations: its gates in PyTorch's order, the states it
+ * What a recurrent cell is: its gates in PyTorch's order, the states it
  * carries from step to step, the parameters it adds to the shared W_ih, W_hh and b, the per-step
  * buffers its BPTT reads back, and what a declaration of it may choose. The planner, the
  * validators and the emitters ask a {@code CellKind} instead of testing which {@link Cell} a layer
- * declares, so that a new cell is one subclass here (and, for now, its equations in the two
- * emitters {@code CellEmitter.of} and {@code BatchCellEmitter.of} choose for it).
+ * declares. A cell's element-wise equations are here too ({@link #forward}, {@link #backward}),
+ * written once for both layouts; what remains per cell in the emitters ({@code CellEmitter.of},
+ * {@code BatchCellEmitter.of} choose) is the matrix phases around them: which rows of W_hh go where.
  *
  * <p>Every cell stacks its gate blocks as the rows of W_ih and W_hh, G·H rows in all, and has one
  * bias b of G·H values; its first carried state is h_t, the layer's output.
@@ -137,6 +138,25 @@ public abstract class CellKind {
      */
     public boolean separatesHiddenDeltas() {
         return false;
+    }
+
+    /**
+     * The element-wise forward equations of unit k of a step, after the matrix products have
+     * left the pre-activations (W_ih x_t + b + W_hh h_{t−1}) in the gates: the activations, kept
+     * for BPTT, and the states of step t.
+     */
+    public abstract Equations forward(Step step);
+
+    /**
+     * The element-wise BPTT equations of unit k of a step: from δh_t (what came from above plus
+     * what the later step carried back) to the deltas the weights' gradients sum, and what the
+     * carried states of the step before receive apart from W_hhᵀ δ.
+     */
+    public abstract Equations backward(Step step);
+
+    /** δh_t for unit k: ∂L/∂h_t from above, if it comes at every step, plus what BPTT carried back. */
+    static String stateGradient(Step step) {
+        return step.gradientFromAbove() ? "@above + @dhLater" : "@dhLater";
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.unfold.processor.cell;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.processor.cell.Slot.Buffer;
 import java.util.List;
 
 /**
@@ -50,5 +51,60 @@ public final class GruCell extends CellKind {
     @Override
     public boolean separatesHiddenDeltas() {
         return true;
+    }
+
+    private static final List<Slot> SLOTS = List.of(
+            new Slot("reset", Buffer.GATES, 0), new Slot("update", Buffer.GATES, 1),
+            new Slot("candidate", Buffer.GATES, 2),
+            new Slot("dReset", Buffer.DELTAS, 0), new Slot("dUpdate", Buffer.DELTAS, 1),
+            new Slot("dCandidate", Buffer.DELTAS, 2),
+            new Slot("hiddenReset", Buffer.HIDDEN_DELTAS, 0), new Slot("hiddenUpdate", Buffer.HIDDEN_DELTAS, 1),
+            new Slot("hiddenCandidate", Buffer.HIDDEN_DELTAS, 2),
+            Slot.of("hiddenN", Buffer.HIDDEN_PRODUCTS), Slot.of("previousH", Buffer.PREVIOUS_HIDDEN),
+            Slot.of("hiddenState", Buffer.HIDDEN),
+            Slot.of("above", Buffer.HIDDEN_FROM_ABOVE), Slot.of("dhLater", Buffer.HIDDEN_CARRY));
+
+    /** equations.md (5.1)–(5.4); the gates hold W_i x_t + b + W_h h_{t−1} for r and z, W_in x_t + b_in for n. */
+    @Override
+    public Equations forward(Step step) {
+        return new Equations(SLOTS)
+                .let("r", "sigmoid(@reset)")
+                .let("z", "sigmoid(@update)")
+                .let("n", "tanh(@candidate + r * @hiddenN)")
+                .comment("keep the activations for BPTT")
+                .store("reset", "r")
+                .store("update", "z")
+                .store("candidate", "n")
+                .comment("h_t = (1 − z) ⊙ n + z ⊙ " + step.previousState())
+                .store("hiddenState", "(1 - z) * n + z * @previousH");
+    }
+
+    /** equations.md (5.6)–(5.10), from the activations and W_hn h_{t−1} + b_hn the recurrence kept. */
+    @Override
+    public Equations backward(Step step) {
+        String later = "step " + step.later();
+        return new Equations(SLOTS)
+                .let("r", "@reset")
+                .let("z", "@update")
+                .let("n", "@candidate")
+                .comment(step.gradientFromAbove()
+                        ? "δh_t = (∂L/∂h_t from above) + what " + later + " passed back"
+                        : "δh_t = what " + later + " passed back, plus the output's gradient at the last step")
+                .let("dh", stateGradient(step))
+                .comment("through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))")
+                .let("dn", "dh * (1 - z) * (1 - n * n)")
+                .let("dz", "dh * (@previousH - n) * z * (1 - z)")
+                .let("dr", "dn * @hiddenN * r * (1 - r)")
+                .comment("input side: W_ih and b see δa = [δr ; δz ; δn]")
+                .store("dReset", "dr")
+                .store("dUpdate", "dz")
+                .store("dCandidate", "dn")
+                .comment("hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn"
+                        + "   (equations.md (5.10))")
+                .store("hiddenReset", "dr")
+                .store("hiddenUpdate", "dz")
+                .store("hiddenCandidate", "r * dn")
+                .comment("the direct path: " + step.previousState() + " reaches h_t with weight z   (equations.md (5.9))")
+                .store("dhLater", "dh * z");
     }
 }

@@ -2,6 +2,7 @@ package dev.unfold.processor.cell;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.processor.cell.Slot.Buffer;
 import java.util.List;
 
 /**
@@ -36,5 +37,60 @@ public final class LstmCell extends CellKind {
     @Override
     public List<CarriedState> carriedStates() {
         return List.of(CarriedState.HIDDEN, CELL_STATE);
+    }
+
+    private static final List<Slot> SLOTS = List.of(
+            new Slot("inputGate", Buffer.GATES, 0), new Slot("forgetGate", Buffer.GATES, 1),
+            new Slot("candidate", Buffer.GATES, 2), new Slot("outputGate", Buffer.GATES, 3),
+            new Slot("dInput", Buffer.DELTAS, 0), new Slot("dForget", Buffer.DELTAS, 1),
+            new Slot("dCandidate", Buffer.DELTAS, 2), new Slot("dOutput", Buffer.DELTAS, 3),
+            Slot.of("previousC", Buffer.PREVIOUS_CELL), Slot.of("cellState", Buffer.CELL),
+            Slot.of("hiddenState", Buffer.HIDDEN),
+            Slot.of("above", Buffer.HIDDEN_FROM_ABOVE), Slot.of("dhLater", Buffer.HIDDEN_CARRY),
+            Slot.of("dcLater", Buffer.CELL_CARRY));
+
+    /** equations.md (4.1)–(4.4). */
+    @Override
+    public Equations forward(Step step) {
+        return new Equations(SLOTS)
+                .let("i", "sigmoid(@inputGate)")
+                .let("f", "sigmoid(@forgetGate)")
+                .let("g", "tanh(@candidate)")
+                .let("o", "sigmoid(@outputGate)")
+                .comment("keep the activations for BPTT")
+                .store("inputGate", "i")
+                .store("forgetGate", "f")
+                .store("candidate", "g")
+                .store("outputGate", "o")
+                .comment("c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)")
+                .let("c", "f * @previousC + i * g")
+                .store("cellState", "c")
+                .store("hiddenState", "o * tanh(c)");
+    }
+
+    /** equations.md (4.5)–(4.8), from the activations and c_t the recurrence kept. */
+    @Override
+    public Equations backward(Step step) {
+        String later = "{" + step.later() + "}";
+        return new Equations(SLOTS)
+                .let("i", "@inputGate")
+                .let("f", "@forgetGate")
+                .let("g", "@candidate")
+                .let("o", "@outputGate")
+                .let("tanhC", "tanh(@cellState)")
+                .comment(step.gradientFromAbove()
+                        ? "δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_" + later + "   (equations.md (4.5))"
+                        : "δh_t = W_hhᵀ δa_" + later + ", plus the output's gradient at the last step")
+                .let("dh", stateGradient(step))
+                .comment("δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_" + later + " ⊙ δc_" + later + "   (equations.md (4.6))")
+                .let("dc", "dh * o * (1 - tanhC * tanhC) + @dcLater")
+                .comment("δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))")
+                .store("dInput", "dc * g * i * (1 - i)")
+                .store("dForget", "dc * @previousC * f * (1 - f)")
+                .store("dCandidate", "dc * i * (1 - g * g)")
+                .store("dOutput", "dh * tanhC * o * (1 - o)")
+                .comment("δc_{" + step.earlier() + "} = f_t ⊙ δc_t: over many steps, a product of forget gates,"
+                        + " ∂c_t/∂c_k = diag(f_t ⊙ … ⊙ f_{k+1})   (equations.md (4.8))")
+                .store("dcLater", "dc * f");
     }
 }

@@ -4,6 +4,8 @@ import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.Equations;
+import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -47,6 +49,12 @@ abstract class BatchCellEmitter extends CellEmitter {
             case LSTM -> new BatchLstmCellEmitter(network, layer, direction, seed);
             case GRU -> new BatchGruCellEmitter(network, layer, direction, seed);
         };
+    }
+
+    /** How the cell's equations become code here: a batch, the lanes innermost. */
+    @Override
+    ElementwiseLayout layout() {
+        return new BatchLayout(layer, direction);
     }
 
     /**
@@ -116,6 +124,51 @@ abstract class BatchCellEmitter extends CellEmitter {
                 .addStatement("$T.clearEnded($N, $L, $L, $N, t, lanes)", BATCH_KERNELS, buffer, from, count,
                         network.lengths())
                 .endControlFlow()
+                .build();
+    }
+
+    /**
+     * BPTT over the batch, against the recurrence, the same for every cell: each step starts from
+     * the gradient of the sequences ending there, runs the cell's equations, clears the deltas of
+     * held states, and adds W_hhᵀ δ to what the state before receives.
+     */
+    @Override
+    final MethodSpec backward() {
+        Equations equations = layer.cell().backward(step());
+        boolean gated = layer.cell().isGated();
+        String rows = gated ? layer.gateRowsConstant() : layer.hiddenConstant();
+        String row = gated ? "gate" : "row";
+        String delta = (gated ? "δa" : "δu") + (direction.hasSeparateHiddenDeltas() ? "^h_t" : "_t");
+        CodeBlock.Builder code = CodeBlock.builder().add("// nothing flows back from beyond the last step\n");
+        for (StatePlan state : direction.states()) {
+            code.add(zeroCarried(state.batchGradient()));
+        }
+        code.beginControlFlow(bpttLoop())
+                .add(seed)
+                .add(equations.uses(Slot.Buffer.PREVIOUS_HIDDEN) ? bindStates() : bindState())
+                .add(bindRows())
+                .add(layout().render(equations))
+                .add("// a held state passes nothing back\n")
+                .add(clearEnded(batch.deltas(), row, rows));
+        if (direction.hasSeparateHiddenDeltas()) {
+            code.add(clearEnded(batch.hiddenDeltas(), row, rows));
+        }
+        if (equations.stores(Slot.Buffer.HIDDEN_CARRY)) {
+            code.add("// + W_hhᵀ $L: the rest of what $L receives\n", delta, previousState());
+        } else {
+            code.add("// W_hhᵀ $L: the gradient $L receives through the recurrence\n", delta, previousState())
+                    .add(zeroCarried(batch.dhNext()));
+        }
+        code.add(addTransposedRecurrentProduct(row)).endControlFlow();
+        String leaves = !gated ? "δu_t in row block t of " + batch.deltas()
+                : direction.hasSeparateHiddenDeltas()
+                ? "the input-side gradients in row block t of " + batch.deltas() + " and the hidden-side ones in "
+                        + batch.hiddenDeltas()
+                : "the gate pre-activations' gradients δa_t in row block t of " + batch.deltas();
+        return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
+                        + (gated ? " (" + layer.cell().name() + ")" : "") + " over a batch, against the recurrence.\n"
+                        + "Leaves " + leaves + ".\n")
+                .addCode(code.build())
                 .build();
     }
 

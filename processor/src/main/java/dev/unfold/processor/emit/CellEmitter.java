@@ -5,6 +5,7 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.StatePlan;
@@ -44,6 +45,26 @@ abstract class CellEmitter {
     }
 
     abstract MethodSpec recur();
+
+    /** How the cell's equations become code here: one sequence. */
+    ElementwiseLayout layout() {
+        return new SequenceLayout(layer, direction);
+    }
+
+    /** What the cell's equations of a step depend on besides the cell. */
+    final Step step() {
+        return new Step(direction.reverse(), gradientAtEveryStep, layer.activation(), layer.readsPreviousState());
+    }
+
+    /** The loop over units computing the cell's forward equations of step t (equations.md's recurrence). */
+    final CodeBlock forwardEquations() {
+        return layout().render(layer.cell().forward(step()));
+    }
+
+    /** The loop over units computing the cell's BPTT equations of step t. */
+    final CodeBlock backwardEquations() {
+        return layout().render(layer.cell().backward(step()));
+    }
 
     /**
      * Sets the states the recurrence starts from to zero: h_0 (and c_0) in row 0, or h_{T+1} in
@@ -96,6 +117,31 @@ abstract class CellEmitter {
                 .addStatement(direction.reverse() ? "int previous = state + $N" : "int previous = state - $N",
                         layer.widthConstant())
                 .build();
+    }
+
+    /**
+     * Binds the offsets of step t's rows in the cell's buffers, which its equations index from:
+     * {@code gate} (the gates and their deltas, G·H a row; {@code row} for the simple cell's δu, H
+     * a row), an LSTM's {@code cell} and
+     * {@code previousCell} (c_t and c_{t∓1}), a GRU's {@code product} (W_hn h_{t−1} + b_hn). The same
+     * offsets count batch rows in the batched pass.
+     */
+    final CodeBlock bindRows() {
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (layer.cell().isGated()) {
+            code.addStatement("int gate = t * $N", layer.gateRowsConstant());
+        } else {
+            code.addStatement("int row = t * $N", layer.hiddenConstant());
+        }
+        if (!direction.innerStates().isEmpty()) {
+            code.addStatement("int cell = t * $N", layer.hiddenConstant())
+                    .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
+                            layer.hiddenConstant());
+        }
+        if (layer.cell().keepsHiddenProducts()) {
+            code.addStatement("int product = t * $N", layer.hiddenConstant());
+        }
+        return code.build();
     }
 
     /**

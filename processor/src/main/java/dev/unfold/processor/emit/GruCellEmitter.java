@@ -1,7 +1,5 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
-
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.GruCell;
@@ -34,8 +32,7 @@ final class GruCellEmitter extends CellEmitter {
                 .add(copyRecurrentColumns())
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int product = t * $N", hidden)
+                .add(bindRows())
                 .add("// r and z: W_ih x_t + b (already in $N) + W_hr $L and W_hz $L; n: W_hn $L + b_hn,\n",
                         gates, previousState(), previousState(), previousState())
                 .add("// kept apart, since r gates it. All three in one pass over $L.\n", previousState())
@@ -45,18 +42,7 @@ final class GruCellEmitter extends CellEmitter {
                 .add(addRecurrentProductToSums())
                 .addStatement("$T.arraycopy($N, 0, $N, gate, 2 * $N)", System.class, sums, gates, hidden)
                 .addStatement("$T.arraycopy($N, 2 * $N, $N, product, $N)", System.class, sums, hidden, hn, hidden)
-                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("double r = $T.sigmoid($N[gate + k])", ACTIVATIONS, gates)
-                .addStatement("double z = $T.sigmoid($N[gate + $N + k])", ACTIVATIONS, gates, hidden)
-                .addStatement("double n = $T.tanh($N[gate + 2 * $N + k] + r * $N[product + k])", ACTIVATIONS, gates,
-                        hidden, hn)
-                .add("// keep the activations for BPTT\n")
-                .addStatement("$N[gate + k] = r", gates)
-                .addStatement("$N[gate + $N + k] = z", gates, hidden)
-                .addStatement("$N[gate + 2 * $N + k] = n", gates, hidden)
-                .add("// h_t = (1 − z) ⊙ n + z ⊙ $L\n", previousState())
-                .addStatement("$N[state + k] = (1 - z) * n + z * $N[previous + k]", layer.states(), layer.states())
-                .endControlFlow()
+                .add(forwardEquations())
                 .endControlFlow()
                 .build();
         return method(direction.recur(), "The " + which() + "GRU recurrence of " + layer.name() + " for "
@@ -68,41 +54,15 @@ final class GruCellEmitter extends CellEmitter {
     @Override
     MethodSpec backward() {
         String hidden = layer.hiddenConstant();
-        String gates = direction.preactivations();
         String deltas = direction.deltas();
         String hiddenDeltas = direction.hiddenDeltas();
-        String dhNext = direction.dhNext();
         CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
                 .beginControlFlow(bpttLoop())
                 .add(traceStateGradient())
                 .add(bindStates())
-                .addStatement("int gate = t * $N", layer.gateRowsConstant())
-                .addStatement("int product = t * $N", hidden)
-                .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("double r = $N[gate + k]", gates)
-                .addStatement("double z = $N[gate + $N + k]", gates, hidden)
-                .addStatement("double n = $N[gate + 2 * $N + k]", gates, hidden)
-                .add(gradientAtEveryStep
-                        ? "// δh_t = (∂L/∂h_t from above) + what $L passed back\n"
-                        : "// δh_t = what $L passed back, plus the output's gradient at the last step\n",
-                        "step " + laterStep())
-                .addStatement("double dh = $L", totalStateGradient())
-                .add("// through h_t = (1 − z) ⊙ n + z ⊙ h_prev, then each gate's non-linearity   (equations.md (5.6)–(5.8))\n")
-                .addStatement("double dn = dh * (1 - z) * (1 - n * n)")
-                .addStatement("double dz = dh * ($N[previous + k] - n) * z * (1 - z)", layer.states())
-                .addStatement("double dr = dn * $N[product + k] * r * (1 - r)", direction.hiddenProducts())
-                .add("// input side: W_ih and b see δa = [δr ; δz ; δn]\n")
-                .addStatement("$N[gate + k] = dr", deltas)
-                .addStatement("$N[gate + $N + k] = dz", deltas, hidden)
-                .addStatement("$N[gate + 2 * $N + k] = dn", deltas, hidden)
-                .add("// hidden side: W_hh and b_hn see [δr ; δz ; r ⊙ δn], since r gates W_hn h_prev + b_hn   (equations.md (5.10))\n")
-                .addStatement("$N[gate + k] = dr", hiddenDeltas)
-                .addStatement("$N[gate + $N + k] = dz", hiddenDeltas, hidden)
-                .addStatement("$N[gate + 2 * $N + k] = r * dn", hiddenDeltas, hidden)
-                .add("// the direct path: $L reaches h_t with weight z   (equations.md (5.9))\n", previousState())
-                .addStatement("$N[k] = dh * z", dhNext)
-                .endControlFlow()
+                .add(bindRows())
+                .add(backwardEquations())
                 .add("// + W_hhᵀ δa^h_t: the rest of what $L receives\n", previousState())
                 .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
                 .endControlFlow()

@@ -2,6 +2,7 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.SimpleCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 
@@ -29,9 +30,7 @@ final class SimpleCellEmitter extends CellEmitter {
                         : CodeBlock.of("// u = $L, already in $N: no W_hh\n", projected(), h))
                 .addStatement("$T.arraycopy($N, state, $N, 0, $N)", System.class, h, direction.sums(), hidden)
                 .add(addRecurrentProductToSums())
-                .beginControlFlow("for (int i = 0; i < $N; i++)", hidden)
-                .addStatement("$N[state + i] = $L", h, ActivationCode.apply(layer.activation(), direction.sums() + "[i]"))
-                .endControlFlow()
+                .add(forwardEquations())
                 .endControlFlow()
                 .build();
         String activation = ActivationCode.symbol(layer.activation());
@@ -56,33 +55,21 @@ final class SimpleCellEmitter extends CellEmitter {
     @Override
     MethodSpec backward() {
         String du = direction.deltas();
-        CodeBlock.Builder code = CodeBlock.builder()
+        CodeBlock code = CodeBlock.builder()
                 .add(copyRecurrentRows())
                 .beginControlFlow(bpttLoop())
                 .add(traceStateGradient())
-                .add(bindStateIf(gradientAtEveryStep || ActivationCode.derivativeReadsOutput(layer.activation())))
-                .addStatement("int row = t * $N", layer.hiddenConstant())
-                .add(!layer.readsPreviousState()
-                        ? CodeBlock.of("// δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state\n")
-                        : CodeBlock.of(gradientAtEveryStep
-                                ? "// δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_$L   (equations.md (3.1))\n"
-                                : "// δh_t = W_hhᵀ δu_$L, plus the output's gradient at the last step\n",
-                                "{" + laterStep() + "}"))
-                .add("// $L\n", ActivationCode.derivativeEquation(layer.activation()))
-                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant());
-        if (ActivationCode.derivativeReadsOutput(layer.activation())) {
-            code.addStatement("double h = $N[state + k]", layer.states());
-        }
-        code.addStatement("$N[row + k] = $L", du,
-                        ActivationCode.derivativeTimes(layer.activation(), "h", totalStateGradient()))
-                .endControlFlow()
+                .add(bindStateIf(gradientAtEveryStep || SimpleCell.derivativeReadsOutput(layer.activation())))
+                .add(bindRows())
+                .add(backwardEquations())
                 .add("// W_hhᵀ δu_t: the gradient $L receives through the recurrence\n", previousState())
                 .addStatement("$T.fill($N, 0.0)", java.util.Arrays.class, direction.dhNext())
                 .add(addTransposedRecurrentProduct("row", layer.hiddenConstant()))
-                .endControlFlow();
+                .endControlFlow()
+                .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + ", against the recurrence (equations.md (3.1), (3.2)).\n"
                         + "Leaves δu_t in row t of " + du + ".\n")
-                .addCode(code.build())
+                .addCode(code)
                 .build();
     }
 }

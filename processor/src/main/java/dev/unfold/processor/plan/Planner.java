@@ -37,15 +37,15 @@ public final class Planner {
      * (LayerNamesTest finds any this list misses).
      */
     static final List<String> FIXED_LOCALS = List.of(
-            "above", "batch", "bias", "c", "candidate", "cell", "chosen", "d", "dCandidate", "dForget", "dInput",
-            "dOutput", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference", "direction", "dn", "dr",
-            "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h", "hiddenCandidate", "hiddenN",
-            "hiddenReset", "hiddenUpdate", "i", "in", "inputGate", "into", "label", "labels", "lanes", "layer",
-            "logSumExp", "loss", "n", "o", "offset", "on", "output", "outputGate", "previous", "previousC",
-            "previousCell", "previousH", "probability", "product", "r", "random", "reset", "reversePrevious",
-            "reverseRow", "row", "seed", "sequence", "state", "stateful", "states", "steps", "sum", "summary",
-            "summaryGradient", "sums", "t", "tanhC", "targetSum", "targets", "token", "tokens", "u", "update",
-            "value", "x", "xs", "y", "ys", "z");
+            "above", "batch", "bias", "c", "candidate", "cell", "cellState", "chosen", "d", "dCandidate", "dForget",
+            "dInput", "dOutput", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference", "direction",
+            "dn", "dr", "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h",
+            "hiddenCandidate", "hiddenN", "hiddenState", "hiddenReset", "hiddenUpdate", "i", "in", "inputGate",
+            "into", "label", "labels", "lanes", "layer", "logSumExp", "loss", "n", "o", "offset", "on", "output",
+            "outputGate", "previous", "previousC", "previousCell", "previousH", "probability", "product", "r",
+            "random", "reset", "reversePrevious", "reverseRow", "row", "seed", "sequence", "state", "stateful",
+            "states", "steps", "sum", "summary", "summaryGradient", "sums", "t", "tanhC", "targetSum", "targets",
+            "token", "tokens", "u", "update", "value", "x", "xs", "y", "ys", "z");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
             "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
