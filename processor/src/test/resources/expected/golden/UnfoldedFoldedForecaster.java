@@ -888,7 +888,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private void rnnBackward(int steps) {
         for (int t = steps; t >= 1; t--) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
+            }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state

@@ -647,7 +647,9 @@ public final class UnfoldedForecaster implements Forecaster {
         Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhRows);
         for (int t = steps; t >= 1; t--) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
+            }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))

@@ -635,7 +635,9 @@ public final class UnfoldedGruTagger implements GruTagger {
         Kernels.rows(gruWeightHh, GRU_GATES, GRU_HIDDEN, gruWeightHhRows);
         for (int t = steps; t >= 1; t--) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, gruDhAbove, t * GRU_HIDDEN, gruDhNext, GRU_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(0, t, steps, gruDhAbove, t * GRU_HIDDEN, gruDhNext, GRU_HIDDEN);
+            }
             int state = t * GRU_HIDDEN;
             int previous = state - GRU_HIDDEN;
             int gate = t * GRU_GATES;

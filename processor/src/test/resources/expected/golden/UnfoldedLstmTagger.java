@@ -629,10 +629,12 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(lstmWeightHh, LSTM_GATES, LSTM_HIDDEN, lstmWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, lstmDhAbove, t * LSTM_HIDDEN, lstmDhNext, LSTM_HIDDEN);
-            if (stateGradientTracing) stateGradientTrace.forgetGates(0, t, steps, lstmGates, t * LSTM_GATES + LSTM_HIDDEN, LSTM_HIDDEN);
-            if (stateGradientTracing) stateGradientTrace.cellGradient(0, t, steps, lstmDcNext, LSTM_HIDDEN);
+            // diagnostics: ‖δh_t‖, f_t and ‖f_{t+1} ⊙ δc_{t+1}‖ (equations.md (11.2), (4.8)), recorded only while tracing
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(0, t, steps, lstmDhAbove, t * LSTM_HIDDEN, lstmDhNext, LSTM_HIDDEN);
+                stateGradientTrace.forgetGates(0, t, steps, lstmGates, t * LSTM_GATES + LSTM_HIDDEN, LSTM_HIDDEN);
+                stateGradientTrace.cellGradient(0, t, steps, lstmDcNext, LSTM_HIDDEN);
+            }
             int state = t * LSTM_HIDDEN;
             int gate = t * LSTM_GATES;
             int cell = t * LSTM_HIDDEN;

@@ -1249,7 +1249,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Kernels.rows(encoderWeightHh, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_WIDTH, encoderDhNext, ENCODER_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_WIDTH, encoderDhNext, ENCODER_HIDDEN);
+            }
             int state = t * ENCODER_WIDTH;
             int previous = state - ENCODER_WIDTH;
             int gate = t * ENCODER_GATES;
@@ -1291,7 +1293,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Kernels.rows(encoderWeightHhReverse, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhRowsReverse);
         for (int t = 1; t <= steps; t++) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(1, t, steps, encoderDhAbove, t * ENCODER_WIDTH + ENCODER_HIDDEN, encoderDhNextReverse, ENCODER_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(1, t, steps, encoderDhAbove, t * ENCODER_WIDTH + ENCODER_HIDDEN, encoderDhNextReverse, ENCODER_HIDDEN);
+            }
             int state = t * ENCODER_WIDTH + ENCODER_HIDDEN;
             int previous = state + ENCODER_WIDTH;
             int gate = t * ENCODER_GATES;
@@ -1495,10 +1499,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_WIDTH, summaryDhNext, SUMMARY_HIDDEN);
-            if (stateGradientTracing) stateGradientTrace.forgetGates(2, t, steps, summaryGates, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
-            if (stateGradientTracing) stateGradientTrace.cellGradient(2, t, steps, summaryDcNext, SUMMARY_HIDDEN);
+            // diagnostics: ‖δh_t‖, f_t and ‖f_{t+1} ⊙ δc_{t+1}‖ (equations.md (11.2), (4.8)), recorded only while tracing
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_WIDTH, summaryDhNext, SUMMARY_HIDDEN);
+                stateGradientTrace.forgetGates(2, t, steps, summaryGates, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
+                stateGradientTrace.cellGradient(2, t, steps, summaryDcNext, SUMMARY_HIDDEN);
+            }
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell - SUMMARY_HIDDEN;
@@ -1536,10 +1542,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhRowsReverse);
         for (int t = 1; t <= steps; t++) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(3, t, steps, null, t * SUMMARY_WIDTH + SUMMARY_HIDDEN, summaryDhNextReverse, SUMMARY_HIDDEN);
-            if (stateGradientTracing) stateGradientTrace.forgetGates(3, t, steps, summaryGatesReverse, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
-            if (stateGradientTracing) stateGradientTrace.cellGradient(3, t, steps, summaryDcNextReverse, SUMMARY_HIDDEN);
+            // diagnostics: ‖δh_t‖, f_t and ‖f_{t+1} ⊙ δc_{t+1}‖ (equations.md (11.2), (4.8)), recorded only while tracing
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(3, t, steps, null, t * SUMMARY_WIDTH + SUMMARY_HIDDEN, summaryDhNextReverse, SUMMARY_HIDDEN);
+                stateGradientTrace.forgetGates(3, t, steps, summaryGatesReverse, t * SUMMARY_GATES + SUMMARY_HIDDEN, SUMMARY_HIDDEN);
+                stateGradientTrace.cellGradient(3, t, steps, summaryDcNextReverse, SUMMARY_HIDDEN);
+            }
             int gate = t * SUMMARY_GATES;
             int cell = t * SUMMARY_HIDDEN;
             int previousCell = cell + SUMMARY_HIDDEN;

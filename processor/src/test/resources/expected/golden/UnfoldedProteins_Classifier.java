@@ -800,7 +800,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_HIDDEN, encoderDhNext, ENCODER_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_HIDDEN, encoderDhNext, ENCODER_HIDDEN);
+            }
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
@@ -906,7 +908,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
             // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_HIDDEN, summaryDhNext, SUMMARY_HIDDEN);
+            if (stateGradientTracing) {
+                stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_HIDDEN, summaryDhNext, SUMMARY_HIDDEN);
+            }
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             // δh_t = W_hhᵀ δu_{t+1}, plus the output's gradient at the last step

@@ -228,9 +228,9 @@ abstract class CellEmitter {
         return "";
     }
 
-    /** The diagnostics line that opens each BPTT step (see {@link StateGradientTraceEmitter}). */
-    CodeBlock traceStateGradient() {
-        return StateGradientTraceEmitter.stateGradient(layer, direction, gradientAtEveryStep);
+    /** The diagnostics block that opens each BPTT step (see {@link StateGradientTraceEmitter#step}). */
+    final CodeBlock traceStateGradient() {
+        return StateGradientTraceEmitter.step(layer, direction, gradientAtEveryStep);
     }
 
     /** δh_t for unit {@code k}: the gradient from above (if it comes every step) plus the carry. */

@@ -42,16 +42,6 @@ final class LstmCellEmitter extends CellEmitter {
                 .build();
     }
 
-    /** Also f_t, whose products carry δc back (equations.md (4.8)), and what c_t receives along them. */
-    @Override
-    CodeBlock traceStateGradient() {
-        return CodeBlock.builder()
-                .add(super.traceStateGradient())
-                .add(StateGradientTraceEmitter.forgetGates(layer, direction))
-                .add(StateGradientTraceEmitter.cellGradient(layer, direction))
-                .build();
-    }
-
     @Override
     MethodSpec backward() {
         String deltas = direction.deltas();

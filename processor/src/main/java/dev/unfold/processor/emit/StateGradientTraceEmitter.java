@@ -13,8 +13,8 @@ import dev.unfold.processor.plan.LayerPlan;
 import java.util.List;
 
 /**
- * Gradient diagnostics (issue 8; equations.md (11.2)): the switch {@code traceStateGradients}, and the
- * one line each BPTT step runs, which while tracing hands ‖δh_t‖'s terms (and an LSTM's f_t) to
+ * Gradient diagnostics (equations.md (11.2)): the switch {@code traceStateGradients}, and the
+ * one block each BPTT step opens with, which while tracing hands ‖δh_t‖'s terms (and an LSTM's f_t) to
  * the runtime's {@code StateGradientTrace}. Off, a step costs the branch and nothing else; the
  * trace itself is created when tracing is first turned on.
  */
@@ -66,36 +66,34 @@ final class StateGradientTraceEmitter {
     }
 
     /**
-     * The first statement of a BPTT step, before the step changes the carried gradient: while
-     * tracing, ‖δh_t‖ = ‖(∂L/∂h_t from above) + (what step t∓1 passed back)‖, the sum the cell forms.
+     * The one block that opens a BPTT step, before the step changes the carried gradient: while
+     * tracing, it records ‖δh_t‖ = ‖(∂L/∂h_t from above) + (what step t∓1 passed back)‖, the sum
+     * the cell forms, and for a cell that carries c (the LSTM) also f_t, whose products carry δc
+     * back, and ‖f_{t+1} ⊙ δc_{t+1}‖, what c_t receives along the cell state. One branch a step
+     * when tracing is off.
      */
-    static CodeBlock stateGradient(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep) {
+    static CodeBlock step(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep) {
         CodeBlock row = direction.reverse()
                 ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
                 : CodeBlock.of("t * $N", layer.widthConstant());
-        return CodeBlock.builder()
-                .add("// diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing\n")
-                .addStatement("if ($N) $N.stateGradient($L, t, steps, $L, $L, $N, $N)", TRACING, TRACE,
-                        slot(layer, direction), gradientAtEveryStep ? layer.statesGradient() : "null", row,
-                        direction.dhNext(), layer.hiddenConstant())
-                .build();
-    }
-
-    /** While tracing, f_t of an LSTM step, from the activations its recurrence kept. */
-    static CodeBlock forgetGates(LayerPlan layer, DirectionPlan direction) {
-        return CodeBlock.builder()
-                .addStatement("if ($N) $N.forgetGates($L, t, steps, $N, t * $N + $N, $N)", TRACING, TRACE,
-                        slot(layer, direction), direction.preactivations(), layer.gateRowsConstant(),
-                        layer.hiddenConstant(), layer.hiddenConstant())
-                .build();
-    }
-
-    /** While tracing, ‖f_{t+1} ⊙ δc_{t+1}‖: what an LSTM's c_t receives along the cell state. */
-    static CodeBlock cellGradient(LayerPlan layer, DirectionPlan direction) {
-        return CodeBlock.builder()
-                .addStatement("if ($N) $N.cellGradient($L, t, steps, $N, $N)", TRACING, TRACE, slot(layer, direction),
-                        direction.state(LstmCell.CELL_STATE).gradient(), layer.hiddenConstant())
-                .build();
+        boolean carriesCell = layer.cell().carriedStates().contains(LstmCell.CELL_STATE);
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add(carriesCell
+                        ? "// diagnostics: ‖δh_t‖, f_t and ‖f_{t+1} ⊙ δc_{t+1}‖ (equations.md (11.2), (4.8)), recorded only while tracing\n"
+                        : "// diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing\n")
+                .beginControlFlow("if ($N)", TRACING)
+                .addStatement("$N.stateGradient($L, t, steps, $L, $L, $N, $N)", TRACE, slot(layer, direction),
+                        gradientAtEveryStep ? layer.statesGradient() : "null", row, direction.dhNext(),
+                        layer.hiddenConstant());
+        if (carriesCell) {
+            // the forget gate is block 1 of the gates the recurrence kept, in PyTorch's order i, f, g, o
+            code.addStatement("$N.forgetGates($L, t, steps, $N, t * $N + $N, $N)", TRACE, slot(layer, direction),
+                            direction.preactivations(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                            layer.hiddenConstant())
+                    .addStatement("$N.cellGradient($L, t, steps, $N, $N)", TRACE, slot(layer, direction),
+                            direction.state(LstmCell.CELL_STATE).gradient(), layer.hiddenConstant());
+        }
+        return code.endControlFlow().build();
     }
 
     /** The batched backward pass refuses while tracing: the trace is one sequence's. */
