@@ -11,7 +11,6 @@ import dev.unfold.runtime.internal.Activations;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.Kernels;
-import dev.unfold.runtime.internal.StateGradientTrace;
 import dev.unfold.runtime.internal.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -267,16 +266,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      * A step's prediction while scheduled sampling chooses.
      */
     private final double[] sampledOutput = new double[OUTPUT];
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -887,10 +876,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      */
     private void rnnBackward(int steps) {
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) {
-                stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
-            }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = ∂L/∂h_t from above: with y_{t−1} given, h_t reaches no later state

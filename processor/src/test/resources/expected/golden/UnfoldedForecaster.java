@@ -12,7 +12,6 @@ import dev.unfold.runtime.internal.BatchKernels;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.Kernels;
-import dev.unfold.runtime.internal.StateGradientTrace;
 import dev.unfold.runtime.internal.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -245,16 +244,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * A step's output as a sequence of one.
      */
     private final double[][] stepOutputs = new double[1][];
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -646,10 +635,6 @@ public final class UnfoldedForecaster implements Forecaster {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) {
-                stateGradientTrace.stateGradient(0, t, steps, rnnDhAbove, t * RNN_HIDDEN, rnnDhNext, RNN_HIDDEN);
-            }
             int state = t * RNN_HIDDEN;
             int row = t * RNN_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
@@ -812,7 +797,6 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -832,7 +816,6 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);

@@ -12,7 +12,6 @@ import dev.unfold.runtime.internal.BatchKernels;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.Kernels;
-import dev.unfold.runtime.internal.StateGradientTrace;
 import dev.unfold.runtime.internal.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -261,16 +260,6 @@ public final class UnfoldedGruTagger implements GruTagger {
      * Whether sequences start from the carried state and carry their last one on.
      */
     private boolean stateful;
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -634,10 +623,6 @@ public final class UnfoldedGruTagger implements GruTagger {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(gruWeightHh, GRU_GATES, GRU_HIDDEN, gruWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) {
-                stateGradientTrace.stateGradient(0, t, steps, gruDhAbove, t * GRU_HIDDEN, gruDhNext, GRU_HIDDEN);
-            }
             int state = t * GRU_HIDDEN;
             int previous = state - GRU_HIDDEN;
             int gate = t * GRU_GATES;
@@ -821,7 +806,6 @@ public final class UnfoldedGruTagger implements GruTagger {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -841,7 +825,6 @@ public final class UnfoldedGruTagger implements GruTagger {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);

@@ -12,7 +12,6 @@ import dev.unfold.runtime.internal.BatchKernels;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.Kernels;
-import dev.unfold.runtime.internal.StateGradientTrace;
 import dev.unfold.runtime.internal.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -255,16 +254,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      * Whether sequences start from the carried state and carry their last one on.
      */
     private boolean stateful;
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -629,12 +618,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(lstmWeightHh, LSTM_GATES, LSTM_HIDDEN, lstmWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖, f_t and ‖f_{t+1} ⊙ δc_{t+1}‖ (equations.md (11.2), (4.8)), recorded only while tracing
-            if (stateGradientTracing) {
-                stateGradientTrace.stateGradient(0, t, steps, lstmDhAbove, t * LSTM_HIDDEN, lstmDhNext, LSTM_HIDDEN);
-                stateGradientTrace.forgetGates(0, t, steps, lstmGates, t * LSTM_GATES + LSTM_HIDDEN, LSTM_HIDDEN);
-                stateGradientTrace.cellGradient(0, t, steps, lstmDcNext, LSTM_HIDDEN);
-            }
             int state = t * LSTM_HIDDEN;
             int gate = t * LSTM_GATES;
             int cell = t * LSTM_HIDDEN;
@@ -811,7 +794,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -831,7 +813,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);

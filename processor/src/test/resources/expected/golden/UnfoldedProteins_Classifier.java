@@ -12,7 +12,6 @@ import dev.unfold.runtime.internal.BatchKernels;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.Kernels;
-import dev.unfold.runtime.internal.StateGradientTrace;
 import dev.unfold.runtime.internal.WeightInit;
 import java.util.Arrays;
 import java.util.List;
@@ -356,16 +355,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Whether sequences start from the carried state and carry their last one on.
      */
     private boolean stateful;
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -799,10 +788,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) {
-                stateGradientTrace.stateGradient(0, t, steps, encoderDhAbove, t * ENCODER_HIDDEN, encoderDhNext, ENCODER_HIDDEN);
-            }
             int state = t * ENCODER_HIDDEN;
             int row = t * ENCODER_HIDDEN;
             // δh_t = (∂L/∂h_t from above) + W_hhᵀ δu_{t+1}   (equations.md (3.1))
@@ -907,10 +892,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         // W_hh by rows, so that each step adds whole rows, which the JIT vectorises
         Kernels.rows(summaryWeightHh, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhRows);
         for (int t = steps; t >= 1; t--) {
-            // diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing
-            if (stateGradientTracing) {
-                stateGradientTrace.stateGradient(2, t, steps, null, t * SUMMARY_HIDDEN, summaryDhNext, SUMMARY_HIDDEN);
-            }
             int state = t * SUMMARY_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
             // δh_t = W_hhᵀ δu_{t+1}, plus the output's gradient at the last step
@@ -1082,7 +1063,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -1102,7 +1082,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(double[][][] xs, int[][] labels) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.labels(this, labels, xs);
@@ -1122,7 +1101,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);
@@ -1140,7 +1118,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     @Override
     public double backward(int[][] tokens, int[][] labels) {
         Batches.requireStateless(stateful);
-        StateGradientTrace.refuseBatch(stateGradientTracing);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.labels(this, labels, tokens);

@@ -35,7 +35,7 @@ abstract class BatchCellEmitter extends CellEmitter {
     final CodeBlock seed;
 
     BatchCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(layer, direction, true, null);
+        super(layer, direction, true, null, false);   // batches never trace: a trace is one sequence's
         this.network = network;
         this.seed = seed;
         this.batch = direction.batch();

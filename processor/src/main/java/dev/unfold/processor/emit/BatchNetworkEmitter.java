@@ -237,7 +237,7 @@ final class BatchNetworkEmitter {
         String targets = target == Target.DENSE ? "targets" : "labels";
         method.addParameter(target == Target.DENSE ? double[][][].class : int[][].class, targets);
         refuseWhenStateful(method);
-        method.addCode(StateGradientTraceEmitter.refuseBatch());
+        refuseWhileTracing(method);
         checkInputs(method, input);
         checkRows(method, input, targets, targets);
         makeRoom(method, input);
@@ -254,6 +254,13 @@ final class BatchNetworkEmitter {
     }
 
     /** A network that can carry state refuses batches while it does. */
+    /** A traceable network's batched backward refuses while tracing: the trace is one sequence's. */
+    private void refuseWhileTracing(MethodSpec.Builder method) {
+        if (network.has(Capability.TRACEABLE)) {
+            method.addCode(StateGradientTraceEmitter.refuseBatch());
+        }
+    }
+
     private void refuseWhenStateful(MethodSpec.Builder method) {
         if (network.layers().stream().noneMatch(LayerPlan::isBidirectional)) {
             method.addStatement("$T.requireStateless($N)", BATCHES, StreamingEmitter.STATEFUL);
@@ -305,7 +312,7 @@ final class BatchNetworkEmitter {
         addInput(method, input);
         method.addParameter(double[][].class, "gradients");
         refuseWhenStateful(method);
-        method.addCode(StateGradientTraceEmitter.refuseBatch());
+        refuseWhileTracing(method);
         checkInputs(method, input);
         method.addStatement("$T.finiteStates($S, gradients, batch, stateSize())", BATCHES, "gradients");
         makeRoom(method, input);

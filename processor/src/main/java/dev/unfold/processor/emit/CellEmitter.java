@@ -26,21 +26,25 @@ abstract class CellEmitter {
     final boolean gradientAtEveryStep;
     /** For the top layer of a many-to-one network: ∂L/∂[h_T ; g_1]; null otherwise. */
     final String summaryGradient;
+    /** Whether the network is {@code Traceable}: only then does BPTT record what diagnostics read. */
+    private final boolean traced;
 
-    CellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
+    CellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
+                boolean traced) {
         this.layer = layer;
         this.direction = direction;
         this.gradientAtEveryStep = gradientAtEveryStep;
         this.summaryGradient = summaryGradient;
+        this.traced = traced;
     }
 
     /** The emitter of the layer's cell: the one place that pairs a cell with its equations for one sequence. */
     static CellEmitter of(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep,
-                          String summaryGradient) {
+                          String summaryGradient, boolean traced) {
         return switch (layer.cell().declared()) {
-            case SIMPLE -> new SimpleCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
-            case LSTM -> new LstmCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
-            case GRU -> new GruCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient);
+            case SIMPLE -> new SimpleCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+            case LSTM -> new LstmCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+            case GRU -> new GruCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
         };
     }
 
@@ -228,9 +232,12 @@ abstract class CellEmitter {
         return "";
     }
 
-    /** The diagnostics block that opens each BPTT step (see {@link StateGradientTraceEmitter#step}). */
+    /**
+     * The diagnostics block that opens each BPTT step of a {@code Traceable} network (see
+     * {@link StateGradientTraceEmitter#step}); nothing for any other network, which cannot trace.
+     */
     final CodeBlock traceStateGradient() {
-        return StateGradientTraceEmitter.step(layer, direction, gradientAtEveryStep);
+        return traced ? StateGradientTraceEmitter.step(layer, direction, gradientAtEveryStep) : CodeBlock.of("");
     }
 
     /** δh_t for unit {@code k}: the gradient from above (if it comes every step) plus the carry. */

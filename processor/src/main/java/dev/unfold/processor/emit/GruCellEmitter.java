@@ -18,8 +18,9 @@ import dev.unfold.processor.plan.LayerPlan;
  */
 final class GruCellEmitter extends CellEmitter {
 
-    GruCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient);
+    GruCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
+                   boolean traced) {
+        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override

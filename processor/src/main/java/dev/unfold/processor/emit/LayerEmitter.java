@@ -29,12 +29,12 @@ final class LayerEmitter {
     private final NetworkPlan.Helpers helpers;
 
     LayerEmitter(LayerPlan layer, LayerPlan below, boolean gradientAtEveryStep, String summaryGradient,
-                 NetworkPlan.Helpers helpers) {
+                 NetworkPlan.Helpers helpers, boolean traced) {
         this.layer = layer;
         this.below = below;
         this.helpers = helpers;
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(CellEmitter.of(layer, direction, gradientAtEveryStep, summaryGradient));
+            cells.add(CellEmitter.of(layer, direction, gradientAtEveryStep, summaryGradient, traced));
         }
     }
 

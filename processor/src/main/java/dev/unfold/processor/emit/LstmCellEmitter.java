@@ -18,8 +18,9 @@ import java.util.Arrays;
  */
 final class LstmCellEmitter extends CellEmitter {
 
-    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient);
+    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
+                    boolean traced) {
+        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override

@@ -71,7 +71,9 @@ public final class NetworkEmitter {
         ContextEmitter context = new ContextEmitter(network);
         type.addFields(context.fields());
         type.addFields(feedback.fields(streaming.stateLength()));
-        type.addFields(StateGradientTraceEmitter.fields());
+        if (network.has(Capability.TRACEABLE)) {
+            type.addFields(StateGradientTraceEmitter.fields());
+        }
         BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
         type.addFields(batched.fields());
         type.addMethod(constructor());
@@ -358,7 +360,7 @@ public final class NetworkEmitter {
         for (LayerPlan layer : network.layers()) {
             String summaryGradient = hasGradientFromAbove(layer) ? null : output.summaryGradient();
             emitters.add(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient,
-                    network.helpers()));
+                    network.helpers(), network.has(Capability.TRACEABLE)));
             below = layer;
         }
         return emitters;

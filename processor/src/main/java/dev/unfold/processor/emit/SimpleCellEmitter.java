@@ -13,8 +13,9 @@ import dev.unfold.processor.plan.LayerPlan;
  */
 final class SimpleCellEmitter extends CellEmitter {
 
-    SimpleCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient);
+    SimpleCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
+                      boolean traced) {
+        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override
