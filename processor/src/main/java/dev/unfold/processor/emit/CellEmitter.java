@@ -240,13 +240,6 @@ abstract class CellEmitter {
         return traced ? StateGradientTraceEmitter.step(layer, direction, gradientAtEveryStep) : CodeBlock.of("");
     }
 
-    /** δh_t for unit {@code k}: the gradient from above (if it comes every step) plus the carry. */
-    final CodeBlock totalStateGradient() {
-        return gradientAtEveryStep
-                ? CodeBlock.of("$N[state + k] + $N[k]", layer.statesGradient(), direction.dhNext())
-                : CodeBlock.of("$N[k]", direction.dhNext());
-    }
-
     /**
      * Copies W_hh's columns out of the parameter if it changed since the last pass (an optimizer
      * step, a load, a write into its values).
@@ -317,11 +310,6 @@ abstract class CellEmitter {
     /** h_{t−1}, or h_{t+1} for the reverse direction: the state a step reads. */
     final String previousState() {
         return direction.reverse() ? "h_{t+1}" : "h_{t−1}";
-    }
-
-    /** The step BPTT came from: t + 1, or t − 1 for the reverse direction. */
-    final String laterStep() {
-        return direction.reverse() ? "t−1" : "t+1";
     }
 
     /** "rnn", or "the reverse direction of rnn" when the layer has two. */
