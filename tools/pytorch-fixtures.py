@@ -28,9 +28,12 @@ It also writes, for the runtime's tests:
   processor/src/test/resources/feedback/  networks whose first layer reads the previous output:
                               PyTorch reads [x_t ; y_{t−1}] (teacher-forced loss and gradients) and
                               runs free step by step for the outputs, which FeedbackParityTest checks
+  processor/src/test/resources/projection/  networks with LSTMs that project their state,
+                              nn.LSTM(proj_size=P), laid out as the parity fixtures are, which
+                              ProjectionParityTest checks
 
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity, runtime, seq2seq, context or feedback writes one of the sets). The output is deterministic on one
+(--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets). The output is deterministic on one
 machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
@@ -106,6 +109,11 @@ def config(rng, name, layers, loss, mapping):
             "labels": loss == "CROSS_ENTROPY" and rng.random() < 0.7, "seed": rng.randint(0, 2**31)}
 
 
+def state_size(spec):
+    """The size of a layer's h_t: its projection P if it has one, else its hidden size."""
+    return spec.get("projection") or spec["hidden"]
+
+
 class Net(torch.nn.Module):
     def __init__(self, cfg):
         super().__init__()
@@ -115,8 +123,10 @@ class Net(torch.nn.Module):
             options = dict(num_layers=1, batch_first=True, bidirectional=spec["bidirectional"])
             if spec["cell"] == "SIMPLE":
                 options["nonlinearity"] = spec["activation"]
+            if spec.get("projection"):
+                options["proj_size"] = spec["projection"]
             setattr(self, "layer%d" % k, CELLS[spec["cell"]](width, spec["hidden"], **options))
-            width = spec["hidden"] * (2 if spec["bidirectional"] else 1)
+            width = state_size(spec) * (2 if spec["bidirectional"] else 1)
         self.out = torch.nn.Linear(width, cfg["output"])
 
     def forward(self, x):
@@ -125,7 +135,7 @@ class Net(torch.nn.Module):
         x = x[0]  # T x width
         if self.cfg["mapping"] == "MANY_TO_ONE":
             top = self.cfg["layers"][-1]
-            hidden = top["hidden"]
+            hidden = state_size(top)
             # the forward direction's last state h_T, the reverse direction's last state g_1
             x = torch.cat([x[-1, :hidden], x[0, hidden:]]) if top["bidirectional"] else x[-1]
             x = x.unsqueeze(0)
@@ -195,9 +205,9 @@ def write_safetensors(path, tensors, metadata):
             out.write(blob)
 
 
-def declaration(cfg):
+def declaration(cfg, package="parity"):
     lines = [
-        "package parity;",
+        "package %s;" % package,
         "",
         "import dev.unfold.*;",
         "import dev.unfold.runtime.*;",
@@ -210,7 +220,9 @@ def declaration(cfg):
     ]
     for k, spec in enumerate(cfg["layers"]):
         activation = ", activation = Activation.RELU" if spec["activation"] == "relu" else ""
-        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s%s)" % (spec["hidden"], spec["cell"], activation))
+        projection = ", projection = %d" % spec["projection"] if spec.get("projection") else ""
+        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s%s%s)"
+                     % (spec["hidden"], spec["cell"], activation, projection))
         if spec["bidirectional"]:
             lines.append("    @Bidirectional")
         lines.append("    Layer layer%d();" % k)
@@ -314,6 +326,37 @@ SCHEDULES = {
 }
 
 
+PROJECTION = os.path.join(ROOT, "processor", "src", "test", "resources", "projection")
+
+
+def projection_configurations():
+    """LSTMs with proj_size: one and two layers, one and two directions, many-to-many and many-to-one,
+    MSE and cross-entropy, dense and token input, and stacks with other cells."""
+    def lstm(hidden, projection, bidirectional=False):
+        return {"cell": "LSTM", "hidden": hidden, "projection": projection, "bidirectional": bidirectional,
+                "activation": "tanh"}
+
+    def other(cell, hidden, bidirectional=False):
+        return {"cell": cell, "hidden": hidden, "bidirectional": bidirectional, "activation": "tanh"}
+
+    def net(name, layers, loss, mapping, input_size, output, steps, tokens, labels, seed):
+        return {"name": name, "input": input_size, "output": output, "loss": loss, "mapping": mapping,
+                "layers": layers, "steps": steps, "tokens": tokens, "labels": labels, "seed": seed}
+
+    return [
+        net("ProjUni1M2mMse", [lstm(4, 2)], "MSE", "MANY_TO_MANY", 3, 2, 5, False, False, 101),
+        net("ProjUni1M2oCe", [lstm(5, 3)], "CROSS_ENTROPY", "MANY_TO_ONE", 4, 3, 6, True, True, 102),
+        net("ProjBi1M2mCe", [lstm(3, 1, True)], "CROSS_ENTROPY", "MANY_TO_MANY", 4, 3, 4, True, False, 103),
+        net("ProjBi1M2oMse", [lstm(4, 3, True)], "MSE", "MANY_TO_ONE", 2, 2, 5, False, False, 104),
+        net("ProjUni2M2mCe", [lstm(4, 2), lstm(5, 3)], "CROSS_ENTROPY", "MANY_TO_MANY", 3, 4, 6, False, True, 105),
+        net("ProjBi2M2oMse", [lstm(5, 2, True), lstm(3, 2, True)], "MSE", "MANY_TO_ONE", 3, 2, 4, True, False, 106),
+        net("ProjMixedM2mMse", [other("GRU", 3, True), lstm(4, 3), other("LSTM", 2)], "MSE", "MANY_TO_MANY",
+            2, 3, 5, False, False, 107),
+        net("ProjMixedM2oCe", [lstm(6, 4), other("SIMPLE", 3, True), lstm(3, 2, True)], "CROSS_ENTROPY",
+            "MANY_TO_ONE", 5, 3, 6, True, True, 108),
+    ]
+
+
 SEQ2SEQ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources",
                        "seq2seq")
 
@@ -329,22 +372,25 @@ def seq2seq_configurations():
 
 
 class Stack(torch.nn.Module):
-    """One network of an encoder-decoder pair: its layers, started from given states, and its output."""
+    """One network of an encoder-decoder pair: its layers, started from given states, and its output.
+    A layer is (cell, hidden), or (cell, hidden, projection) for an LSTM with proj_size."""
 
     def __init__(self, width, output, layers):
         super().__init__()
         self.layers = layers
-        for k, (cell, hidden) in enumerate(layers):
+        for k, (cell, hidden, *projection) in enumerate(layers):
             options = dict(num_layers=1, batch_first=True)
             if cell == "SIMPLE":
                 options["nonlinearity"] = "tanh"
+            if projection:
+                options["proj_size"] = projection[0]
             setattr(self, "layer%d" % k, CELLS[cell](width, hidden, **options))
-            width = hidden
+            width = projection[0] if projection else hidden
         self.out = torch.nn.Linear(width, output)
 
     def forward(self, x, states):
         finals = []
-        for k, (cell, _) in enumerate(self.layers):
+        for k in range(len(self.layers)):
             x, final = getattr(self, "layer%d" % k)(x, states[k]) if states else getattr(self, "layer%d" % k)(x)
             finals.append(final)
         return self.out(x[0]), finals
@@ -394,12 +440,31 @@ def seq2seq_declaration(cfg, role):
         "@Network(input = %d, output = %d, loss = Loss.CROSS_ENTROPY)" % (width, output),
         "public interface %s%s extends %s {" % (cfg["name"], role, extends("CROSS_ENTROPY", role=role)),
     ]
-    for k, (cell, hidden) in enumerate(cfg["layers"]):
-        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s)" % (hidden, cell))
+    for k, (cell, hidden, *projection) in enumerate(cfg["layers"]):
+        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s%s)"
+                     % (hidden, cell, ", projection = %d" % projection[0] if projection else ""))
         lines.append("    Layer layer%d();" % k)
         lines.append("")
     lines[-1] = "}"
     return "\n".join(lines) + "\n"
+
+
+def projection_seq2seq_configurations():
+    """An encoder-decoder pair of projecting LSTMs (written with the projection set, into seq2seq/): each
+    layer hands on h of its projection's size and c of its hidden size."""
+    return [
+        {"name": "ProjectedLstm", "source": 4, "target": 5, "layers": [("LSTM", 5, 2), ("LSTM", 4, 3)], "dense": True,
+         "source_steps": 5, "target_steps": 4, "seed": 13},
+    ]
+
+
+def write_seq2seq(cfg, metadata):
+    weights, data = seq2seq_fixture(cfg)
+    for role in ("encoder", "decoder"):
+        write_safetensors(os.path.join(SEQ2SEQ, "%s.%s.safetensors" % (cfg["name"], role)), weights[role], metadata)
+        with open(os.path.join(SEQ2SEQ, "%s%s.java" % (cfg["name"], role.capitalize())), "w") as out:
+            out.write(seq2seq_declaration(cfg, role.capitalize()))
+    write_safetensors(os.path.join(SEQ2SEQ, cfg["name"] + ".data.safetensors"), data, metadata)
 
 
 CONTEXT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources",
@@ -614,7 +679,7 @@ def feedback_declaration(cfg):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq", "context", "feedback"),
+    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq", "context", "feedback", "projection"),
                         help="write only the processor's parity fixtures, or only the runtime's optimizer and"
                              " schedule fixtures")
     only = parser.parse_args().only
@@ -641,13 +706,7 @@ def main():
     if only in (None, "seq2seq"):
         os.makedirs(SEQ2SEQ, exist_ok=True)
         for cfg in seq2seq_configurations():
-            weights, data = seq2seq_fixture(cfg)
-            for role in ("encoder", "decoder"):
-                write_safetensors(os.path.join(SEQ2SEQ, "%s.%s.safetensors" % (cfg["name"], role)), weights[role],
-                                  metadata)
-                with open(os.path.join(SEQ2SEQ, "%s%s.java" % (cfg["name"], role.capitalize())), "w") as out:
-                    out.write(seq2seq_declaration(cfg, role.capitalize()))
-            write_safetensors(os.path.join(SEQ2SEQ, cfg["name"] + ".data.safetensors"), data, metadata)
+            write_seq2seq(cfg, metadata)
         print("wrote %d encoder-decoder fixtures to %s" % (len(seq2seq_configurations()), os.path.normpath(SEQ2SEQ)))
     if only in (None, "parity"):
         os.makedirs(OUT, exist_ok=True)
@@ -661,6 +720,21 @@ def main():
             with open(os.path.join(OUT, cfg["name"] + ".java"), "w") as out:
                 out.write(declaration(cfg))
         print("wrote %d fixtures to %s" % (len(configs), os.path.normpath(OUT)))
+    if only in (None, "projection"):
+        os.makedirs(PROJECTION, exist_ok=True)
+        for stale in os.listdir(PROJECTION):
+            os.remove(os.path.join(PROJECTION, stale))
+        for cfg in projection_configurations():
+            weights, data = fixture(cfg)
+            write_safetensors(os.path.join(PROJECTION, cfg["name"] + ".weights.safetensors"), weights, metadata)
+            write_safetensors(os.path.join(PROJECTION, cfg["name"] + ".data.safetensors"), data, metadata)
+            with open(os.path.join(PROJECTION, cfg["name"] + ".java"), "w") as out:
+                out.write(declaration(cfg, "projection"))
+        for cfg in projection_seq2seq_configurations():
+            write_seq2seq(cfg, metadata)
+        print("wrote %d projection fixtures to %s and %d encoder-decoder pairs to %s"
+              % (len(projection_configurations()), os.path.normpath(PROJECTION),
+                 len(projection_seq2seq_configurations()), os.path.normpath(SEQ2SEQ)))
     if only in (None, "runtime"):
         os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True)
         write_safetensors(OPTIMIZERS, optimizer_trajectories(), metadata)

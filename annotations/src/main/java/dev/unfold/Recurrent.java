@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Declares one recurrent layer. Put it on an abstract method without parameters that returns
  * {@code dev.unfold.runtime.Layer}; the method's name names the layer's parameters
- * ({@code rnn.weight_ih}, {@code rnn.weight_hh}, {@code rnn.bias}, and {@code rnn.bias_hn} for a
- * GRU). Layers stack in declaration order: each reads the output of the one before. Add
+ * ({@code rnn.weight_ih}, {@code rnn.weight_hh}, {@code rnn.bias}, {@code rnn.bias_hn} for a
+ * GRU and {@code rnn.weight_hr} for a projecting LSTM). Layers stack in declaration order: each reads the output of the one before. Add
  * {@link Bidirectional} to run the layer in both directions.
  */
 @Documented
@@ -37,4 +37,13 @@ public @interface Recurrent {
      * no bidirectional layer; its weights are {@code <layer>.weight_oh} (G·H × output).
      */
     Recurrence recurrence() default Recurrence.HIDDEN;
+
+    /**
+     * For an LSTM, the size P of a projected state (PyTorch's {@code nn.LSTM(proj_size = P)}, Sak,
+     * Senior and Beaufays 2014): h_t = W_hr (o_t ⊙ tanh(c_t)) has P values while c_t keeps
+     * {@link #hidden}, so the layer's output, W_hh's columns and the state a decoder takes over are
+     * P wide. W_hr is {@code <layer>.weight_hr} (P × hidden). 0, the default, projects nothing; any
+     * other value needs {@code cell = Cell.LSTM} and 0 &lt; projection &lt; hidden, as in PyTorch.
+     */
+    int projection() default 0;
 }

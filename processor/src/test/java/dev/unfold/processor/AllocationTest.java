@@ -56,6 +56,23 @@ class AllocationTest {
                         "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer gru();",
                         "    @Recurrent(hidden = 5, cell = Cell.GRU) Layer top();",
                         "}"),
+                TestCompiler.source("alloc.Projected",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 6, output = 3, loss = Loss.CROSS_ENTROPY)",
+                        "public interface Projected extends Classifier, Traceable {",
+                        "    @Recurrent(hidden = 10, cell = Cell.LSTM, projection = 4) @Bidirectional Layer lower();",
+                        "    @Recurrent(hidden = 7, cell = Cell.LSTM, projection = 3) Layer upper();",
+                        "}"),
+                TestCompiler.source("alloc.Streamed",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 6, output = 3, loss = Loss.CROSS_ENTROPY)",
+                        "public interface Streamed extends Streaming, Classifier {",
+                        "    @Recurrent(hidden = 9, cell = Cell.LSTM, projection = 5) Layer lstm();",
+                        "}"),
                 TestCompiler.source("alloc.Tagger",
                         "package alloc;",
                         "import dev.unfold.*;",
@@ -138,6 +155,37 @@ class AllocationTest {
         assertNoAllocation(i -> net.backward(xs[i % 3], label));
         assertNoAllocation(i -> net.backward(tokens[i % 2], label));
         assertNoAllocation(i -> net.loss(tokens[i % 2], label));
+    }
+
+    /** Projecting LSTMs, stacked and bidirectional: one sequence, a masked batch, and streaming steps. */
+    @EachCompiler
+    void projectingLstmsAllocateNothing(TestCompiler compiler) {
+        Classifier net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedProjected", 1);
+        Random random = new Random(9);
+        double[][][] xs = sequences(random, net.inputSize(), 40, 6, 17);
+        int[][] labels = {random.ints(40, 0, 3).toArray(), random.ints(6, 0, 3).toArray(),
+                random.ints(17, 0, 3).toArray()};
+        double[][][] ys = {new double[40][3], new double[6][3], new double[17][3]};
+        assertNoAllocation(i -> net.forward(xs[i % 3], ys[i % 3]));
+        assertNoAllocation(i -> net.backward(xs[i % 3], labels[i % 3]));
+        double[][][][] batches = {
+                sequences(random, net.inputSize(), 12, 3, 12, 9, 1),   // masked: lengths differ
+                sequences(random, net.inputSize(), 5, 5)};
+        int[][][] batchLabels = {new int[5][], new int[2][]};
+        for (int b = 0; b < batches.length; b++) {
+            for (int s = 0; s < batches[b].length; s++) {
+                batchLabels[b][s] = random.ints(batches[b][s].length, 0, 3).toArray();
+            }
+        }
+        assertNoAllocation(i -> net.backward(batches[i % 2], batchLabels[i % 2]));
+
+        Streaming streamed = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedStreamed", 1);
+        double[] x = new double[6];
+        double[] out = new double[3];
+        assertNoAllocation(i -> {
+            x[i % 6] = i % 5 - 2;
+            streamed.step(x, out);
+        });
     }
 
     @EachCompiler

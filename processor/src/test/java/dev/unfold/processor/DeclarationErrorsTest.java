@@ -400,6 +400,73 @@ class DeclarationErrorsTest {
     }
 
     @EachCompiler
+    void projectionOnAGru(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.GRU,",
+                "        projection = 2)",
+                "    Layer rnn();",
+                "}"), "UnfoldProjectionNotLstm", "use cell = Cell.LSTM or remove `projection = 2`", 8);
+    }
+
+    @EachCompiler
+    void projectionOnTheDefaultSimpleCell(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, projection = 1)",
+                "    Layer rnn();",
+                "}"), "UnfoldProjectionNotLstm", "rnn is SIMPLE: use cell = Cell.LSTM", 7);
+    }
+
+    @EachCompiler
+    void projectionAsLargeAsHidden(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.LSTM,",
+                "        projection = 3)",
+                "    Layer rnn();",
+                "}"), "UnfoldProjectionSize", "projection must be smaller than hidden = 3, got 3", 8);
+    }
+
+    @EachCompiler
+    void negativeProjection(TestCompiler compiler) {
+        assertSingleError(compiler, file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.LSTM,",
+                "        projection = -1)",
+                "    Layer rnn();",
+                "}"), "UnfoldProjectionSize", "projection must be at least 1, or 0 for none, got -1", 8);
+    }
+
+    @EachCompiler
+    void projectionOfZeroIsNone(TestCompiler compiler) {
+        compiler.compileCleanly(List.of(file("Net",
+                "@Network(input = 4, output = 1)",
+                "public interface Net extends SequenceModel {",
+                "    @Recurrent(hidden = 3, cell = Cell.GRU, projection = 0) Layer rnn();",
+                "}")));
+    }
+
+    @EachCompiler
+    void decoderProjectingWhereItsEncoderDoesNot(TestCompiler compiler) {
+        assertDecoderError(compiler, TWO_LSTMS, "@Recurrent(hidden = 8, cell = Cell.LSTM) Layer a();"
+                        + " @Recurrent(hidden = 8, cell = Cell.LSTM, projection = 5) Layer b();",
+                "UnfoldEncoderProjection", "layer 2 (Decoder.b and Encoder.second): its h_t has 5 values in the"
+                        + " decoder (projection = 5) and 8 in the encoder (no projection)");
+    }
+
+    @EachCompiler
+    void decoderProjectingToAnotherSize(TestCompiler compiler) {
+        assertDecoderError(compiler, "@Recurrent(hidden = 8, cell = Cell.LSTM, projection = 4) Layer only();",
+                "@Recurrent(hidden = 8, cell = Cell.LSTM, projection = 3) Layer rnn();",
+                "UnfoldEncoderProjection", "give both the same projection");
+    }
+
+    @EachCompiler
     void defaultActivationSpelledOutOnAGruIsFine(TestCompiler compiler) {
         compiler.compileCleanly(List.of(file("Net",
                 "@Network(input = 4, output = 1)",

@@ -36,6 +36,12 @@ class EncoderDecoderParityTest {
         check(compiler, "Tanh");
     }
 
+    /** Projecting LSTMs hand on h of P values and c of H (written by --only projection). */
+    @EachCompiler
+    void projectingLstmsHandOnStatesOfTwoSizes(TestCompiler compiler) throws IOException {
+        check(compiler, "ProjectedLstm");
+    }
+
     private static void check(TestCompiler compiler, String name) throws IOException {
         ClassLoader loader = FIXTURES.loader(compiler);
         Encoder encoder = TestCompiler.instantiate(loader, "seq2seq.Unfolded" + name + "Encoder", 0);

@@ -92,6 +92,20 @@ class GoldenSourceTest {
                 "}");
     }
 
+    /** An LSTM projecting its 4 units to h_t of 2 values: W_hr after the cell's equations, and its BPTT. */
+    @EachCompiler
+    void projectingLstm(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.ProjectedTagger", "golden.UnfoldedProjectedTagger",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.MSE)",
+                "public interface ProjectedTagger extends SequenceModel {",
+                "    @Recurrent(hidden = 4, cell = Cell.LSTM, projection = 2)",
+                "    Layer lstm();",
+                "}");
+    }
+
     @EachCompiler
     void plainGru(TestCompiler compiler) throws IOException {
         assertGolden(compiler, "golden.GruTagger", "golden.UnfoldedGruTagger",

@@ -76,6 +76,23 @@ class LayerNamesTest {
                     "public interface Handed extends Encoder, Decoder, Contextual, Classifier, Traceable {",
                     "    @Recurrent(hidden = 2, cell = Cell.LSTM) Layer first();",
                     "    @Recurrent(hidden = 2, cell = Cell.GRU) Layer second();",
+                    "}"),
+            TestCompiler.source("vocabulary.Projected",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)",
+                    "public interface Projected extends Classifier, Traceable {",
+                    "    @Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) @Bidirectional Layer first();",
+                    "    @Recurrent(hidden = 3, cell = Cell.LSTM, projection = 1) Layer second();",
+                    "}"),
+            TestCompiler.source("vocabulary.Streamed",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 2)",
+                    "public interface Streamed extends Encoder, Decoder, Traceable {",
+                    "    @Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) Layer first();",
                     "}"));
     /** The capabilities a network may extend: their methods are the generated class's too. */
     private static final List<Class<?>> CAPABILITIES = List.of(SequenceModel.class, Streaming.class, Encoder.class,
@@ -83,7 +100,7 @@ class LayerNamesTest {
 
     /** Layers per network declaring the names: each network tries this many names at once. */
     private static final int PER_NETWORK = 40;
-    private static final String[] CELLS = {"SIMPLE", "LSTM", "GRU"};
+    private static final String[] CELLS = {"SIMPLE", "LSTM", "GRU", "LSTM, projection = 1"};
     private static final Pattern IDENTIFIER = Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
     /** A field declaration, at the class's indentation. */
     private static final Pattern FIELD = Pattern.compile("    (?! )[\\w$.<>\\[\\] ]+? ([\\w$]+)( = .*)?;");

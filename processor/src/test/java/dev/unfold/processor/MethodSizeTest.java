@@ -42,6 +42,15 @@ class MethodSizeTest {
                         "    @Recurrent(hidden = 512, cell = Cell.LSTM) @Bidirectional Layer lstm();",
                         "    @Recurrent(hidden = 512, cell = Cell.GRU) @Bidirectional Layer gru();",
                         "}"),
+                TestCompiler.source("sizes.Projected",
+                        "package sizes;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 256, output = 500, loss = Loss.CROSS_ENTROPY)",
+                        "public interface Projected extends Classifier, Traceable {",
+                        "    @Recurrent(hidden = 1024, cell = Cell.LSTM, projection = 256) @Bidirectional Layer lower();",
+                        "    @Recurrent(hidden = 512, cell = Cell.LSTM, projection = 128) Layer upper();",
+                        "}"),
                 TestCompiler.source("sizes.Tiny",
                         "package sizes;",
                         "import dev.unfold.*;",
@@ -51,7 +60,8 @@ class MethodSizeTest {
                         "    @Recurrent(hidden = 1, activation = Activation.IDENTITY) Layer rnn();",
                         "}")));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
-        for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedGated", "sizes.UnfoldedTiny")) {
+        for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedGated", "sizes.UnfoldedProjected",
+                "sizes.UnfoldedTiny")) {
             Map<String, Integer> lengths = ClassFiles.codeLengths(classes.get(generated));
             assertFalse(lengths.isEmpty());
             lengths.forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,
@@ -73,10 +83,12 @@ class MethodSizeTest {
                         "@Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional", layers),
                 deep("Grus", "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
                         + " mapping = Mapping.MANY_TO_ONE)", "Contextual, Classifier, Traceable",
-                        "@Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional", layers)));
+                        "@Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional", layers),
+                deep("Projections", "@Network(input = 3, output = 2, context = 2)", "Contextual, Traceable",
+                        "@Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) @Bidirectional", layers)));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         ClassLoader loader = TestCompiler.loader(compilation);
-        for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus")) {
+        for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus", "sizes.UnfoldedProjections")) {
             ClassFiles.codeLengths(classes.get(generated)).forEach((method, length) -> assertTrue(
                     length < HUGE_METHOD_LIMIT || method.startsWith("<init>") || method.startsWith("batchReserve("),
                     generated + "." + method + " has " + length + " bytes of bytecode"));

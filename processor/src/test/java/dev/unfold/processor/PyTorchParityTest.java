@@ -95,7 +95,7 @@ class PyTorchParityTest {
         String suffix = field.endsWith("_reverse") ? "_reverse" : "";
         String kind = field.substring(0, field.length() - suffix.length() - "_l0".length());
         switch (kind) {
-            case "weight_ih", "weight_hh", "weight_context", "weight_oh" -> {
+            case "weight_ih", "weight_hh", "weight_hr", "weight_context", "weight_oh" -> {
                 assertClose(pytorch, expected, net.parameters().get(layer + kind + suffix).gradient().data);
                 return 1;
             }

@@ -15,32 +15,48 @@ import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Network declarations for tests: every kind of bottom layer (the four simple activations, LSTM,
- * GRU) × one or two directions × loss × mapping × 1–3 layers, with the layers above drawn at
- * random, and sizes from a seeded generator so each run checks the same networks.
+ * GRU, an LSTM projecting its state) × one or two directions × loss × mapping × 1–3 layers, with
+ * the layers above drawn at random (above a projecting LSTM, half of them projecting LSTMs too),
+ * and sizes from a seeded generator so each run checks the same networks.
  */
 final class RandomNetworks {
     static final String PACKAGE = "generated.check";
 
-    /** One layer as declared. */
-    record LayerSpec(int hidden, Cell cell, Activation activation, boolean bidirectional) {
+    /** One layer as declared; {@code projection} is an LSTM's P, 0 for none. */
+    record LayerSpec(int hidden, Cell cell, Activation activation, boolean bidirectional, int projection) {
 
-        /** G·H(n + H) + G·H per direction, plus b_hn for a GRU: computed here from PyTorch's shapes. */
+        LayerSpec(int hidden, Cell cell, Activation activation, boolean bidirectional) {
+            this(hidden, cell, activation, bidirectional, 0);
+        }
+
+        /**
+         * G·H(n + S) + G·H per direction, S the size of h_t (H, or P when projected), plus b_hn for a
+         * GRU and W_hr (P × H) for a projecting LSTM: computed here from PyTorch's shapes.
+         */
         int parameterCount(int input) {
             int gates = switch (cell) {
                 case SIMPLE -> 1;
                 case LSTM -> 4;
                 case GRU -> 3;
             };
-            int perDirection = gates * hidden * input + gates * hidden * hidden + gates * hidden
-                    + (cell == Cell.GRU ? hidden : 0);
+            int perDirection = gates * hidden * input + gates * hidden * state() + gates * hidden
+                    + (cell == Cell.GRU ? hidden : 0) + projection * hidden;
             return (bidirectional ? 2 : 1) * perDirection;
         }
 
+        /** The size of h_t. */
+        int state() {
+            return projection > 0 ? projection : hidden;
+        }
+
         int width() {
-            return (bidirectional ? 2 : 1) * hidden;
+            return (bidirectional ? 2 : 1) * state();
         }
 
         String code() {
+            if (projection > 0) {
+                return "P";
+            }
             return cell == Cell.SIMPLE ? activation.name().substring(0, 1) : cell.name().substring(0, 1);
         }
     }
@@ -113,7 +129,8 @@ final class RandomNetworks {
             for (int k = 0; k < layers.size(); k++) {
                 LayerSpec layer = layers.get(k);
                 lines.add("    @Recurrent(hidden = " + layer.hidden() + ", cell = Cell." + layer.cell()
-                        + (layer.cell() == Cell.SIMPLE ? ", activation = Activation." + layer.activation() : "") + ")");
+                        + (layer.cell() == Cell.SIMPLE ? ", activation = Activation." + layer.activation() : "")
+                        + (layer.projection() > 0 ? ", projection = " + layer.projection() : "") + ")");
                 if (layer.bidirectional()) {
                     lines.add("    @Bidirectional");
                 }
@@ -134,6 +151,8 @@ final class RandomNetworks {
         }
         kinds.add(new LayerSpec(0, Cell.LSTM, Activation.TANH, false));
         kinds.add(new LayerSpec(0, Cell.GRU, Activation.TANH, false));
+        // last, so that the networks of the kinds before draw the same sizes as before it was added
+        kinds.add(new LayerSpec(0, Cell.LSTM, Activation.TANH, false, 1));
         return kinds;
     }
 
@@ -147,9 +166,15 @@ final class RandomNetworks {
                     for (Mapping mapping : Mapping.values()) {
                         for (int depth = 1; depth <= 3; depth++) {
                             List<LayerSpec> layers = new ArrayList<>();
-                            layers.add(new LayerSpec(1 + random.nextInt(5), kind.cell(), kind.activation(), bidirectional));
+                            if (kind.projection() > 0) {
+                                layers.add(projectingLayer(random, bidirectional));
+                            } else {
+                                layers.add(new LayerSpec(1 + random.nextInt(5), kind.cell(), kind.activation(),
+                                        bidirectional));
+                            }
                             for (int k = 1; k < depth; k++) {
-                                layers.add(randomLayer(random));
+                                layers.add(kind.projection() > 0 && random.nextBoolean()
+                                        ? projectingLayer(random, random.nextBoolean()) : randomLayer(random));
                             }
                             int output = loss == Loss.CROSS_ENTROPY ? 2 + random.nextInt(3) : 1 + random.nextInt(4);
                             String name = "Net" + kind.code() + (bidirectional ? "B" : "U") + loss.ordinal()
@@ -161,6 +186,12 @@ final class RandomNetworks {
             }
         }
         return specs;
+    }
+
+    /** An LSTM of 2–5 units projecting its state to 1..H − 1 values, as PyTorch allows. */
+    private static LayerSpec projectingLayer(Random random, boolean bidirectional) {
+        int hidden = 2 + random.nextInt(4);
+        return new LayerSpec(hidden, Cell.LSTM, Activation.TANH, bidirectional, 1 + random.nextInt(hidden - 1));
     }
 
     private static LayerSpec randomLayer(Random random) {

@@ -37,6 +37,12 @@ class StreamingTest {
                     "public interface Classifier extends Encoder, Decoder, dev.unfold.runtime.Classifier, Traceable {",
                     "    @Recurrent(hidden = 6, cell = Cell.LSTM) Layer lstm();",
                     "}"),
+            TestCompiler.inTestPackage("Projected",
+                    "@Network(input = 3, output = 2)",
+                    "public interface Projected extends Streaming {",
+                    "    @Recurrent(hidden = 5, cell = Cell.LSTM, projection = 2) Layer lower();",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM, projection = 3) Layer upper();",
+                    "}"),
             TestCompiler.inTestPackage("Both",
                     "@Network(input = 4, output = 3)",
                     "public interface Both extends Traceable {",
@@ -61,6 +67,37 @@ class StreamingTest {
                 net.step(xs[t], y);
                 assertArrayEquals(ys[t], y, 0.0, "step " + (t + 1));
             }
+        }
+    }
+
+    /**
+     * An LSTM that projects its state streams as it runs over the whole sequence, and carries
+     * h (P values) and c (H values) of each layer: stateSize, saveState and restoreState lay them
+     * out per state, each of its own size.
+     */
+    @EachCompiler
+    void projectedStatesStreamAndSaveAtTheirOwnSizes(TestCompiler compiler) {
+        Streaming net = network(compiler, "Projected");
+        assertEquals(2 + 5 + 3 + 4, net.stateSize(), "[h (P = 2), c (H = 5)] and [h (P = 3), c (H = 4)]");
+        double[][] xs = gaussian(new Random(4), 10, 3);
+        double[][] ys = new double[10][2];
+        net.forward(xs, ys);
+        net.resetState();
+        double[] y = new double[2];
+        double[] saved = new double[net.stateSize()];
+        double[][] resumed = new double[10][2];
+        for (int t = 0; t < xs.length; t++) {
+            net.step(xs[t], y);
+            assertArrayEquals(ys[t], y, 0.0, "step " + (t + 1));
+            if (t == 4) {
+                net.saveState(saved, 0);
+            }
+        }
+        // from the state after step 5, the rest of the sequence again
+        net.restoreState(saved, 0);
+        for (int t = 5; t < xs.length; t++) {
+            net.step(xs[t], resumed[t]);
+            assertArrayEquals(ys[t], resumed[t], 0.0, "resumed step " + (t + 1));
         }
     }
 

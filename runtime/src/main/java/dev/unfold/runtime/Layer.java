@@ -13,11 +13,24 @@ public interface Layer {
     /** The declaring method's name, which prefixes the layer's parameter names. */
     String name();
 
-    /** Width of the layer's input: the network's input, or the hidden size of the layer below. */
+    /** Width of the layer's input: the network's input, or the output size of the layer below. */
     int inputSize();
 
-    /** Size of the hidden state h_t of one direction. */
+    /** H, the cell's units: the size of h_t of one direction, or of c_t when h_t is projected. */
     int hiddenSize();
+
+    /**
+     * P when the layer is an LSTM whose h_t = W_hr (o_t ⊙ tanh(c_t)) is projected to P values
+     * ({@code @Recurrent(projection = P)}, PyTorch's {@code proj_size}); 0 otherwise.
+     */
+    default int projectionSize() {
+        return 0;
+    }
+
+    /** The size of h_t of one direction: the projection P, or the hidden size H. */
+    default int stateSize() {
+        return projectionSize() > 0 ? projectionSize() : hiddenSize();
+    }
 
     /** The recurrent cell. */
     Cell cell();
@@ -28,9 +41,9 @@ public interface Layer {
     /** Whether a second recurrence runs from t = T down to 1. */
     boolean bidirectional();
 
-    /** Width of the layer's output at each step: the hidden size, twice it if bidirectional. */
+    /** Width of the layer's output at each step: the size of h_t, twice it if bidirectional. */
     default int outputSize() {
-        return bidirectional() ? 2 * hiddenSize() : hiddenSize();
+        return bidirectional() ? 2 * stateSize() : stateSize();
     }
 
     /** This layer's parameters only (those named {@code name() + "."}), shared with the network's. */
@@ -39,6 +52,17 @@ public interface Layer {
     /** A layer description; generated classes build their layers with it. */
     static Layer of(String name, int inputSize, int hiddenSize, Cell cell, Activation activation,
                     boolean bidirectional, Parameters parameters) {
-        return new LayerView(name, inputSize, hiddenSize, cell, activation, bidirectional, parameters);
+        return new LayerView(name, inputSize, hiddenSize, 0, cell, activation, bidirectional, parameters);
+    }
+
+    /** A projecting LSTM's description; generated classes build such layers with it. */
+    static Layer projecting(String name, int inputSize, int hiddenSize, int projectionSize, boolean bidirectional,
+                            Parameters parameters) {
+        if (projectionSize < 1 || projectionSize >= hiddenSize) {
+            throw new IllegalArgumentException("projectionSize is " + projectionSize + ", expected 1 to "
+                    + (hiddenSize - 1) + " (below hiddenSize " + hiddenSize + ")");
+        }
+        return new LayerView(name, inputSize, hiddenSize, projectionSize, Cell.LSTM, Activation.TANH, bidirectional,
+                parameters);
     }
 }

@@ -6,8 +6,8 @@ import dev.unfold.runtime.internal.Checks;
 import java.util.Objects;
 
 /** The plain {@link Layer}: what the declaration said, and the layer's slice of the parameters. */
-record LayerView(String name, int inputSize, int hiddenSize, Cell cell, Activation activation, boolean bidirectional,
-                 Parameters parameters) implements Layer {
+record LayerView(String name, int inputSize, int hiddenSize, int projectionSize, Cell cell, Activation activation,
+                 boolean bidirectional, Parameters parameters) implements Layer {
 
     LayerView {
         Objects.requireNonNull(name, "name");
@@ -22,7 +22,9 @@ record LayerView(String name, int inputSize, int hiddenSize, Cell cell, Activati
     public String toString() {
         String kind = cell == Cell.SIMPLE ? "simple " + activation.name().toLowerCase(java.util.Locale.ROOT)
                                           : cell.name();
-        return name + ": " + (bidirectional ? "bidirectional " : "") + kind + " " + inputSize + " → " + outputSize()
+        String projected = projectionSize > 0 ? " projected to " + projectionSize : "";
+        return name + ": " + (bidirectional ? "bidirectional " : "") + kind + projected + " " + inputSize + " → "
+                + outputSize()
                 + " (" + parameters.count() + " parameters)";
     }
 }

@@ -19,6 +19,15 @@ import java.util.List;
 public abstract class CellKind {
     CellKind() {}
 
+    /**
+     * The kind of a declared cell with a declared projection: an LSTM projecting its state to
+     * {@code projection} values when that is positive, the plain kind otherwise (a projection on
+     * another cell is the validator's to refuse); null for null.
+     */
+    public static CellKind of(Cell cell, int projection) {
+        return cell == Cell.LSTM && projection > 0 ? LstmCell.projecting(projection) : of(cell);
+    }
+
     /** The kind of a declared cell; null for null (a value the compiler could not resolve). */
     public static CellKind of(Cell cell) {
         if (cell == null) {
@@ -93,9 +102,36 @@ public abstract class CellKind {
      */
     public abstract List<CarriedState> carriedStates();
 
-    /** The values of a carried state of a layer of {@code hidden} units: every state is H wide. */
+    /**
+     * P, the size the cell projects h_t to (h_t = W_hr m_t, PyTorch's {@code proj_size}); 0 when
+     * h_t is not projected and so has H values like every other state.
+     */
+    public int projection() {
+        return 0;
+    }
+
+    /** Whether h_t is projected: then it has {@link #projection} values and c_t keeps H. */
+    public final boolean projects() {
+        return projection() > 0;
+    }
+
+    /** The values of {@code state} in a layer of {@code hidden} units: H, or P for a projected h_t. */
+    public final long stateSize(CarriedState state, long hidden) {
+        return projects() && state.equals(CarriedState.HIDDEN) ? projection() : hidden;
+    }
+
+    /** The values of h_t, the layer's output per direction: H, or P when the cell projects. */
+    public final long outputSize(long hidden) {
+        return stateSize(CarriedState.HIDDEN, hidden);
+    }
+
+    /** The values of a carried state of a layer of {@code hidden} units: every state after the other. */
     public final long stateLength(long hidden) {
-        return carriedStates().size() * hidden;
+        long length = 0;
+        for (CarriedState state : carriedStates()) {
+            length += stateSize(state, hidden);
+        }
+        return length;
     }
 
     /** "an LSTM's state is h and c", for the error that pairs cells carrying different states. */
@@ -106,9 +142,9 @@ public abstract class CellKind {
     }
 
     /**
-     * Vectors of H values this cell adds to W_ih, W_hh and b, in PyTorch's order after b (the
-     * GRU's b_hn, which r multiplies and which so cannot merge into b). Initialised as every
-     * recurrent parameter is, from U(−1/√H, 1/√H).
+     * Tensors this cell adds to W_ih, W_hh and b, in PyTorch's order after b: the GRU's b_hn
+     * (which r multiplies and which so cannot merge into b), the projecting LSTM's W_hr.
+     * Initialised as every recurrent parameter is, from U(−1/√H, 1/√H).
      */
     public List<CellParameter> ownParameters() {
         return List.of();
@@ -116,12 +152,16 @@ public abstract class CellKind {
 
     /**
      * Trainable scalars of one direction of a layer of {@code hidden} units whose stacked weights
-     * have {@code columns} columns in all (W_ih, W_hh, R and W_oh side by side): G·H rows of them,
-     * b's G·H, and the cell's own vectors.
+     * have {@code columns} columns in all (W_ih, W_hh, R and W_oh side by side; W_hh has as many
+     * as h_t has values): G·H rows of them, b's G·H, and the cell's own tensors.
      */
     public final long parameterCount(long hidden, long columns) {
         long rows = gateCount() * hidden;
-        return rows * columns + rows + ownParameters().size() * hidden;
+        long count = rows * columns + rows;
+        for (CellParameter parameter : ownParameters()) {
+            count += parameter.shape().rows(hidden, projection()) * parameter.shape().columns(hidden);
+        }
+        return count;
     }
 
     /**

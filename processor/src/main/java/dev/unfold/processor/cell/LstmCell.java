@@ -8,15 +8,58 @@ import java.util.List;
 /**
  * PyTorch's LSTM (equations.md (4.1)–(4.4)): gates i, f, g, o; it carries [h, c], and keeps c_t
  * per step for BPTT, which carries δc back through the forget gates.
+ *
+ * <p>With a projection (PyTorch's {@code proj_size}, equations.md (4.9)–(4.12)) the element-wise
+ * equations end at m_t = o_t ⊙ tanh(c_t), which the step keeps, and h_t = W_hr m_t has P values: a
+ * matrix phase after the equations, which the emitters write around them, as they write W_hh's
+ * product before them. BPTT's equations then start from δm_t = W_hrᵀ δh_t instead of δh_t: the
+ * same equations, since m_t is what h_t is without the projection.
  */
 public final class LstmCell extends CellKind {
-    static final LstmCell INSTANCE = new LstmCell();
+    static final LstmCell INSTANCE = new LstmCell(0);
+
+    /** W_hr, P × H, PyTorch's {@code weight_hr}: h_t = W_hr m_t. */
+    public static final CellParameter PROJECTION_WEIGHT = new CellParameter("weight_hr", "W_hr", "WeightHr",
+            CellParameter.Shape.PROJECTION_BY_HIDDEN);
 
     /** c_t, the cell state, carried after h. */
     public static final CarriedState CELL_STATE = new CarriedState("c", "the cell state",
             "f_t ⊙ δc_t, the gradient c_{t−1}");
 
-    private LstmCell() {}
+    /** P, or 0 for PyTorch's plain LSTM. */
+    private final int projection;
+
+    private LstmCell(int projection) {
+        this.projection = projection;
+    }
+
+    /** An LSTM whose h_t = W_hr (o_t ⊙ tanh(c_t)) has {@code projection} values. */
+    static LstmCell projecting(int projection) {
+        if (projection <= 0) {
+            throw new IllegalArgumentException("projection " + projection + ", expected at least 1");
+        }
+        return new LstmCell(projection);
+    }
+
+    @Override
+    public int projection() {
+        return projection;
+    }
+
+    @Override
+    public List<CellParameter> ownParameters() {
+        return projects() ? List.of(PROJECTION_WEIGHT) : List.of();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LstmCell lstm && lstm.projection == projection;
+    }
+
+    @Override
+    public int hashCode() {
+        return projection;
+    }
 
     @Override
     public Cell declared() {
@@ -47,7 +90,8 @@ public final class LstmCell extends CellKind {
             Slot.of("previousC", Buffer.PREVIOUS_CELL), Slot.of("cellState", Buffer.CELL),
             Slot.of("hiddenState", Buffer.HIDDEN),
             Slot.of("above", Buffer.HIDDEN_FROM_ABOVE), Slot.of("dhLater", Buffer.HIDDEN_CARRY),
-            Slot.of("dcLater", Buffer.CELL_CARRY));
+            Slot.of("dcLater", Buffer.CELL_CARRY),
+            Slot.of("projected", Buffer.PROJECTED), Slot.of("dProjected", Buffer.PROJECTED_GRADIENT));
 
     /** equations.md (4.1)–(4.4). */
     @Override
@@ -62,10 +106,12 @@ public final class LstmCell extends CellKind {
                 .store("forgetGate", "f")
                 .store("candidate", "g")
                 .store("outputGate", "o")
-                .comment("c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)")
+                .comment(projects()
+                        ? "c_t = f ⊙ c_{t−1} + i ⊙ g,  m_t = o ⊙ tanh(c_t), which W_hr projects to h_t   (equations.md (4.9))"
+                        : "c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)")
                 .let("c", "f * @previousC + i * g")
                 .store("cellState", "c")
-                .store("hiddenState", "o * tanh(c)");
+                .store(projects() ? "projected" : "hiddenState", "o * tanh(c)");
     }
 
     /** equations.md (4.5)–(4.8), from the activations and c_t the recurrence kept. */
@@ -78,10 +124,12 @@ public final class LstmCell extends CellKind {
                 .let("g", "@candidate")
                 .let("o", "@outputGate")
                 .let("tanhC", "tanh(@cellState)")
-                .comment(step.gradientFromAbove()
+                .comment(projects()
+                        ? "δm_t = W_hrᵀ δh_t, what o ⊙ tanh(c_t) receives: it stands for δh_t below   (equations.md (4.11))"
+                        : step.gradientFromAbove()
                         ? "δh_t = (∂L/∂h_t from above) + W_hhᵀ δa_" + later + "   (equations.md (4.5))"
                         : "δh_t = W_hhᵀ δa_" + later + ", plus the output's gradient at the last step")
-                .let("dh", stateGradient(step))
+                .let("dh", projects() ? "@dProjected" : stateGradient(step))
                 .comment("δc_t = δh_t ⊙ o ⊙ (1 − tanh² c_t) + f_" + later + " ⊙ δc_" + later + "   (equations.md (4.6))")
                 .let("dc", "dh * o * (1 - tanhC * tanhC) + @dcLater")
                 .comment("δa = δ(gate) ⊙ gate': σ' = σ(1 − σ), tanh' = 1 − tanh²   (equations.md (4.7))")

@@ -36,6 +36,13 @@ public record Slot(String name, Buffer buffer, int block) {
         PREVIOUS_CELL,
         /** What c_{t∓1} receives from the step, carried like {@link #HIDDEN_CARRY}. */
         CELL_CARRY,
+        /**
+         * A projecting LSTM's m_t = o_t ⊙ tanh(c_t), which W_hr projects to h_t: H per step, kept
+         * for ∂L/∂W_hr.
+         */
+        PROJECTED,
+        /** δm_t = W_hrᵀ δh_t, what a projecting LSTM's m_t receives: no row per step. */
+        PROJECTED_GRADIENT,
         /** The GRU's W_hn h_{t−1} + b_hn, H per step. */
         HIDDEN_PRODUCTS,
         /**

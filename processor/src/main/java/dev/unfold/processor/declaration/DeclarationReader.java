@@ -305,7 +305,7 @@ public final class DeclarationReader {
     private LayerMethod.Recurrent readRecurrent(Anchor recurrent) {
         return new LayerMethod.Recurrent(readInt(recurrent, "hidden"),
                 readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class),
-                readEnum(recurrent, "recurrence", Recurrence.class));
+                readEnum(recurrent, "recurrence", Recurrence.class), readInt(recurrent, "projection"));
     }
 
     private Located<Integer> readInt(Anchor anchor, String name) {

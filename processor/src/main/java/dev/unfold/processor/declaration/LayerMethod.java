@@ -54,11 +54,27 @@ public record LayerMethod(
 
     /** The values of one {@code @Recurrent} annotation. */
     public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell,
-                            Located<Recurrence> recurrence) {
+                            Located<Recurrence> recurrence, Located<Integer> projection) {
 
-        /** What the declared cell is; null while its value is unresolved. */
+        /**
+         * What the declared cell is, a projecting LSTM when {@code projection} asks for one; null
+         * while its value is unresolved.
+         */
         public CellKind cellKind() {
-            return CellKind.of(cell.value());
+            return CellKind.of(cell.value(), projectionSize());
+        }
+
+        /** P, the declared projection; 0 for none (and while its value is unresolved). */
+        public int projectionSize() {
+            return projection.value() == null ? 0 : projection.value();
+        }
+
+        /**
+         * The size of h_t: P when the layer projects, H otherwise. Only for a valid declaration,
+         * whose projection is 0 or applies (cell LSTM, 0 &lt; P &lt; H).
+         */
+        public int stateSize() {
+            return projectionSize() > 0 ? projectionSize() : hidden.value();
         }
     }
 }

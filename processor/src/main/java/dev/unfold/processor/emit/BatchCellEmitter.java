@@ -78,7 +78,7 @@ abstract class BatchCellEmitter extends CellEmitter {
             // the reverse half of a row of the layer's states; a buffer of its own (c) is one state wide
             CodeBlock row = rowWidth.equals(state.sizeConstant())
                     ? CodeBlock.of("(steps + 1) * $N + k", rowWidth)
-                    : CodeBlock.of("(steps + 1) * $N + $N + k", rowWidth, layer.hiddenConstant());
+                    : CodeBlock.of("(steps + 1) * $N + $N + k", rowWidth, layer.stateConstant());
             code.add("$T.fill($N[$L], 0, lanes, 0.0);   // $L_{T+1} = 0\n", Arrays.class, state.batchSteps(), row,
                     state.symbol());
         } else {
@@ -91,15 +91,15 @@ abstract class BatchCellEmitter extends CellEmitter {
     final CodeBlock addRecurrentProduct(String out, String outRow) {
         return CodeBlock.builder()
                 .addStatement("$T.addProduct($N, $N, $N, $N, previous, $N, $L, lanes)", BATCH_KERNELS,
-                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
                         layerBatch.states(), out, outRow)
                 .build();
     }
 
-    /** Zeroes the carried gradient, for BPTT's first step. */
-    final CodeBlock zeroCarried(String carried) {
+    /** Zeroes the carried gradient of {@code size} rows, for BPTT's first step. */
+    final CodeBlock zeroCarried(String carried, String size) {
         return CodeBlock.builder()
-                .beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                .beginControlFlow("for (int k = 0; k < $N; k++)", size)
                 .addStatement("$T.fill($N[k], 0, lanes, 0.0)", Arrays.class, carried)
                 .endControlFlow()
                 .build();
@@ -109,7 +109,7 @@ abstract class BatchCellEmitter extends CellEmitter {
     final CodeBlock addTransposedRecurrentProduct(String deltaRow) {
         return CodeBlock.builder()
                 .addStatement("$T.addTransposedProduct($N, $N, $N, $N, $L, $N, 0, lanes)", BATCH_KERNELS,
-                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
                         batch.hiddenDeltas(), deltaRow, batch.dhNext())
                 .build();
     }
@@ -141,12 +141,14 @@ abstract class BatchCellEmitter extends CellEmitter {
         String delta = (gated ? "δa" : "δu") + (direction.hasSeparateHiddenDeltas() ? "^h_t" : "_t");
         CodeBlock.Builder code = CodeBlock.builder().add("// nothing flows back from beyond the last step\n");
         for (StatePlan state : direction.states()) {
-            code.add(zeroCarried(state.batchGradient()));
+            code.add(zeroCarried(state.batchGradient(), state.sizeConstant()));
         }
         code.beginControlFlow(bpttLoop())
                 .add(seed)
                 .add(equations.uses(Slot.Buffer.PREVIOUS_HIDDEN) ? bindStates() : bindState())
                 .add(bindRows())
+                // a projecting cell's equations start from δm_t = W_hrᵀ δh_t
+                .add(layer.projects() ? new ProjectionEmitter(layer, direction).batchStateGradient() : CodeBlock.of(""))
                 .add(layout().render(equations))
                 .add("// a held state passes nothing back\n")
                 .add(clearEnded(batch.deltas(), row, rows));
@@ -157,7 +159,7 @@ abstract class BatchCellEmitter extends CellEmitter {
             code.add("// + W_hhᵀ $L: the rest of what $L receives\n", delta, previousState());
         } else {
             code.add("// W_hhᵀ $L: the gradient $L receives through the recurrence\n", delta, previousState())
-                    .add(zeroCarried(batch.dhNext()));
+                    .add(zeroCarried(batch.dhNext(), layer.stateConstant()));
         }
         code.add(addTransposedRecurrentProduct(row)).endControlFlow();
         String leaves = !gated ? "δu_t in row block t of " + batch.deltas()

@@ -152,7 +152,7 @@ final class BatchLayerEmitter {
 
     private MethodSpec gradients() {
         CodeBlock.Builder code = CodeBlock.builder();
-        String hidden = layer.hiddenConstant();
+        String state = layer.stateConstant();
         String width = layer.widthConstant();
         String rows = layer.gateRowsConstant();
         for (BatchCellEmitter cell : cells) {
@@ -162,8 +162,8 @@ final class BatchLayerEmitter {
                             direction.reverse() ? " (reverse)" : "", direction.reverse() ? "h_{t+1}" : "h_{t−1}")
                     .addStatement("$T.addOuterProducts($N, $N, $N, $N, $L, $N, steps, $N, $N, $N, lanes)", BATCH_KERNELS,
                             batch.hiddenDeltas(), rows, rows, layer.batch().states(),
-                            direction.reverse() ? CodeBlock.of("2 * $N + $N", width, hidden) : CodeBlock.of("0"),
-                            width, rows, hidden, direction.weightHh().gradientField())
+                            direction.reverse() ? CodeBlock.of("2 * $N + $N", width, state) : CodeBlock.of("0"),
+                            width, rows, state, direction.weightHh().gradientField())
                     .add("// ∂L/∂b = Σ_t Σ_b δa_t\n")
                     .add(sumRows(batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
             if (direction.weightContext() != null) {

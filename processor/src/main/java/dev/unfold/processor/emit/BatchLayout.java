@@ -79,6 +79,8 @@ final class BatchLayout extends ElementwiseLayout {
             case CELL, PREVIOUS_CELL -> direction.state(LstmCell.CELL_STATE).batchSteps();
             case CELL_CARRY -> direction.state(LstmCell.CELL_STATE).batchGradient();
             case HIDDEN_PRODUCTS -> direction.batch().hiddenProducts();
+            case PROJECTED -> direction.projection().batchSteps();
+            case PROJECTED_GRADIENT -> direction.projection().batchGradient();
         };
     }
 }

@@ -32,14 +32,21 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                         gates, previousState())
                 .add(addRecurrentProduct(gates, "gate"))
                 .add(forwardEquations())
+                .add(layer.projects() ? new ProjectionEmitter(layer, direction).projectBatch() : CodeBlock.of(""))
                 .add("// sequences that have ended keep h = c = 0\n")
-                .add(clearEnded(layerBatch.states(), "state", hidden))
+                .add(clearEnded(layerBatch.states(), "state", layer.stateConstant()))
                 .add(clearEnded(cellStates, "cell", hidden))
+                .add(layer.projects() ? clearEnded(direction.projection().batchSteps(), "cell", hidden) : CodeBlock.of(""))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
                         + stepRange() + " over a batch, from h = c = 0.\n")
                 .addCode(code)
                 .build();
+    }
+
+    @Override
+    CodeBlock cellParameterGradients() {
+        return layer.projects() ? new ProjectionEmitter(layer, direction).batchWeightGradient() : CodeBlock.of("");
     }
 }

@@ -15,6 +15,7 @@ import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.ProjectionPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
@@ -77,13 +78,21 @@ final class BatchNetworkEmitter {
                     buffers.add(perStep(d.hiddenProducts(), layer.hiddenConstant(), "W_hn h + b_hn, as in "
                             + direction.hiddenProducts() + "."));
                 }
+                ProjectionPlan projection = direction.projection();
+                if (projection != null) {
+                    buffers.add(perStep(projection.batchSteps(), layer.hiddenConstant(), "m_t = o_t ⊙ tanh(c_t), as in "
+                            + projection.steps() + "."));
+                    buffers.add(perStep(projection.batchStateGradients(), layer.stateConstant(), "δh_t, as in "
+                            + projection.stateGradients() + "."));
+                    buffers.add(fixed(projection.batchGradient(), layer.hiddenConstant(), "δm_t = W_hrᵀ δh_t of a step."));
+                }
                 buffers.add(perStep(d.deltas(), layer.gateRowsConstant(), "δ of the pre-activations, as in "
                         + direction.deltas() + "."));
                 if (direction.hasSeparateHiddenDeltas()) {
                     buffers.add(perStep(d.hiddenDeltas(), layer.gateRowsConstant(), "The hidden side's δ, as in "
                             + direction.hiddenDeltas() + "."));
                 }
-                buffers.add(fixed(d.dhNext(), layer.hiddenConstant(), "What the previous state receives from a step."));
+                buffers.add(fixed(d.dhNext(), layer.stateConstant(), "What the previous state receives from a step."));
                 if (d.contextBias() != null) {
                     buffers.add(fixed(d.contextBias(), layer.gateRowsConstant(), "b + R x_b of every lane's context."));
                 }

@@ -85,7 +85,7 @@ final class BatchOutputEmitter {
     private CodeBlock summarise() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// the summary $L, every sequence's, each at its own last step\n", summaryWords())
-                .beginControlFlow("for (int k = 0; k < $N; k++)", top.hiddenConstant())
+                .beginControlFlow("for (int k = 0; k < $N; k++)", top.stateConstant())
                 .addStatement("double[] summary = $N[k]", batch.summary())
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("summary[b] = $N[$N[b] * $N + k][b]", top.batch().states(), batch.lengths(),
@@ -93,8 +93,8 @@ final class BatchOutputEmitter {
                 .endControlFlow();
         if (top.isBidirectional()) {
             code.addStatement("$T.arraycopy($N[$N + $N + k], 0, $N[$N + k], 0, lanes)", System.class,
-                    top.batch().states(), top.widthConstant(), top.hiddenConstant(), batch.summary(),
-                    top.hiddenConstant());
+                    top.batch().states(), top.widthConstant(), top.stateConstant(), batch.summary(),
+                    top.stateConstant());
         }
         return code.endControlFlow().build();
     }
@@ -187,7 +187,7 @@ final class BatchOutputEmitter {
                     .endControlFlow()
                     .addStatement("$T.addTransposedProduct($N, $N, $N, $N, 0, $N, 0, lanes)", BATCH_KERNELS,
                             output.weight().valueField(), size, width, batch.delta(), batch.summaryGradient())
-                    .beginControlFlow("for (int k = 0; k < $N; k++)", top.hiddenConstant())
+                    .beginControlFlow("for (int k = 0; k < $N; k++)", top.stateConstant())
                     .addStatement("double[] summaryGradient = $N[k]", batch.summaryGradient())
                     .beginControlFlow("for (int b = 0; b < lanes; b++)")
                     .addStatement("$N[$N[b] * $N + k][b] = summaryGradient[b]", top.batch().statesGradient(),
@@ -195,8 +195,8 @@ final class BatchOutputEmitter {
                     .endControlFlow();
             if (top.isBidirectional()) {
                 code.addStatement("$T.arraycopy($N[$N + k], 0, $N[$N + $N + k], 0, lanes)", System.class,
-                        batch.summaryGradient(), top.hiddenConstant(), top.batch().statesGradient(), width,
-                        top.hiddenConstant());
+                        batch.summaryGradient(), top.stateConstant(), top.batch().statesGradient(), width,
+                        top.stateConstant());
             }
             code.endControlFlow();
         }

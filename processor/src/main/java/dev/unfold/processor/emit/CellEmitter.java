@@ -110,7 +110,7 @@ abstract class CellEmitter {
 
     private CodeBlock stateOffset() {
         return direction.reverse()
-                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.stateConstant())
                 : CodeBlock.of("t * $N", layer.widthConstant());
     }
 
@@ -215,7 +215,7 @@ abstract class CellEmitter {
                 .add("// many-to-one: ∂L/∂$L arrives from the output, and nothing else from above\n",
                         direction.reverse() ? "g_1" : "h_T")
                 .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, summaryGradient,
-                        direction.reverse() ? layer.hiddenConstant() : "0", direction.dhNext(), layer.hiddenConstant())
+                        direction.reverse() ? layer.stateConstant() : "0", direction.dhNext(), layer.stateConstant())
                 .build();
     }
 
@@ -251,7 +251,7 @@ abstract class CellEmitter {
         return CodeBlock.builder()
                 .add("// W_hh by columns for the plain loops, whose steps then add whole columns\n")
                 .addStatement("$T.columnsIfChanged($N, $N, $N, $N, $N)", KERNELS,
-                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
                         direction.weightHhCopied(), direction.weightHhColumns())
                 .build();
     }
@@ -290,7 +290,7 @@ abstract class CellEmitter {
         return CodeBlock.builder()
                 .add("// W_hh by rows, so that each step adds whole rows, which the JIT vectorises\n")
                 .addStatement("$T.rows($N, $N, $N, $N)", KERNELS, direction.weightHh().valueField(),
-                        layer.gateRowsConstant(), layer.hiddenConstant(), direction.weightHhRows())
+                        layer.gateRowsConstant(), layer.stateConstant(), direction.weightHhRows())
                 .build();
     }
 
@@ -302,7 +302,7 @@ abstract class CellEmitter {
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
                 .addStatement("$T.addScaled($N[$N + m], $N[m], $N, $N)", KERNELS, direction.hiddenDeltas(),
-                        deltaRow, direction.weightHhRows(), direction.dhNext(), layer.hiddenConstant())
+                        deltaRow, direction.weightHhRows(), direction.dhNext(), layer.stateConstant())
                 .endControlFlow()
                 .build();
     }

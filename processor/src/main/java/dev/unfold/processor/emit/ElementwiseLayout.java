@@ -126,10 +126,10 @@ abstract class ElementwiseLayout {
             case GATES, DELTAS, HIDDEN_DELTAS -> layer.cell().isGated() ? "gate" : "row";
             case HIDDEN, HIDDEN_FROM_ABOVE -> "state";
             case PREVIOUS_HIDDEN -> "previous";
-            case CELL -> "cell";
+            case CELL, PROJECTED -> "cell";   // m_t has a row of H values per step, as c_t
             case PREVIOUS_CELL -> "previousCell";
             case HIDDEN_PRODUCTS -> "product";
-            case HIDDEN_CARRY, CELL_CARRY -> null;
+            case HIDDEN_CARRY, CELL_CARRY, PROJECTED_GRADIENT -> null;
             case SUMS -> "state";
         };
     }

@@ -261,11 +261,11 @@ final class LayerEmitter {
                 continue;
             }
             code.addStatement("int $L = $L", previous, direction.reverse()
-                            ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                            ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.stateConstant())
                             : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
                     .add("// the previous state in an array of its own, so that each row below is one vectorised loop\n")
                     .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
-                            direction.sums(), layer.hiddenConstant())
+                            direction.sums(), layer.stateConstant())
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
                     .addStatement("double d = $N[row + m]", direction.hiddenDeltas());
             if (direction.hasSeparateHiddenDeltas()) {
@@ -275,7 +275,7 @@ final class LayerEmitter {
                 code.addStatement("$N[m] += d", direction.bias().gradientField());
             }
             code.addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, direction.sums(),
-                            direction.weightHhGradientRows(), layer.hiddenConstant())
+                            direction.weightHhGradientRows(), layer.stateConstant())
                     .endControlFlow();
             code.add(cell.cellParameterGradients());
         }
@@ -283,7 +283,7 @@ final class LayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             if (layer.readsPreviousState()) {
                 code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, direction.weightHhGradientRows(),
-                        direction.weightHh().gradientField(), layer.hiddenConstant());
+                        direction.weightHh().gradientField(), layer.stateConstant());
             }
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));

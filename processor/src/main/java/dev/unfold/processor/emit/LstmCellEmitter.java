@@ -14,7 +14,8 @@ import java.util.Arrays;
  * h_t = o ⊙ tanh(c_t)
  * </pre>
  * The recurrence leaves the four activations of each step in the gate buffer and c_t in the cell
- * buffer; BPTT reads them back and carries δc through the forget gates.
+ * buffer; BPTT reads them back and carries δc through the forget gates. A projecting LSTM's h_t is
+ * W_hr (o ⊙ tanh(c_t)), whose matrix phases {@link ProjectionEmitter} writes around the equations.
  */
 final class LstmCellEmitter extends CellEmitter {
 
@@ -35,6 +36,7 @@ final class LstmCellEmitter extends CellEmitter {
                         previousState())
                 .add(addRecurrentProductToGates())
                 .add(forwardEquations())
+                .add(layer.projects() ? projection().project() : CodeBlock.of(""))
                 .endControlFlow()
                 .build();
         return method(direction.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
@@ -52,6 +54,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(traceStateGradient())
                 .add(bindStateIf(gradientAtEveryStep)) // the step's output gradient is read at state
                 .add(bindRows())
+                .add(layer.projects() ? projection().stateGradient(gradientAtEveryStep) : CodeBlock.of(""))
                 .add(backwardEquations())
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
                 .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
@@ -59,8 +62,24 @@ final class LstmCellEmitter extends CellEmitter {
                 .endControlFlow()
                 .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + " (LSTM), against the recurrence.\n"
-                        + "Leaves the gate pre-activations' gradients δa_t in row t of " + deltas + ".\n")
+                        + "Leaves the gate pre-activations' gradients δa_t in row t of " + deltas
+                        + (layer.projects() ? ", and δh_t in row t of " + direction.projection().stateGradients() : "")
+                        + ".\n")
                 .addCode(code)
                 .build();
+    }
+
+    private ProjectionEmitter projection() {
+        return new ProjectionEmitter(layer, direction);
+    }
+
+    @Override
+    CodeBlock cellParameterGradients() {
+        return layer.projects() ? projection().weightGradient() : CodeBlock.of("");
+    }
+
+    @Override
+    String cellParameterGradientsInWords() {
+        return layer.projects() ? ProjectionEmitter.weightGradientInWords() : "";
     }
 }

@@ -147,7 +147,9 @@ public final class NetworkEmitter {
                     case OUTPUT -> "W_oh y_{t−1}";
                     case HIDDEN_AND_OUTPUT -> "W_hh h_{t−1} + W_oh y_{t−1}";
                 } + " + W_ih x_t + b)"
-                : layer.cell().name() + ", gates " + layer.cell().gateNames();
+                : layer.cell().name() + ", gates " + layer.cell().gateNames()
+                        + (layer.projects() ? ", h_t = W_hr (o ⊙ tanh(c_t)) of " + layer.stateSize() + " values from "
+                                + layer.hidden() + " units" : "");
         if (layer.cell().isGated() && layer.readsOutput()) {
             return cell + ", reading W_oh y_{t−1} too";
         }
@@ -171,15 +173,20 @@ public final class NetworkEmitter {
         constants.add(constant(NetworkPlan.INPUT_CONSTANT, CodeBlock.of("$L", network.input()),
                 "Width of x_t: the network's input."));
         for (LayerPlan layer : network.layers()) {
-            constants.add(constant(layer.hiddenConstant(), CodeBlock.of("$L", layer.hidden()),
-                    "Size of h_t in " + layer.name() + "."));
+            constants.add(constant(layer.hiddenConstant(), CodeBlock.of("$L", layer.hidden()), layer.projects()
+                    ? "Units of " + layer.name() + ": the size of c_t, and of m_t = o_t ⊙ tanh(c_t)."
+                    : "Size of h_t in " + layer.name() + "."));
+            if (layer.projects()) {
+                constants.add(constant(layer.stateConstant(), CodeBlock.of("$L", layer.stateSize()),
+                        "Size of h_t = W_hr m_t in " + layer.name() + ", its projection."));
+            }
             if (layer.cell().isGated()) {
                 constants.add(constant(layer.gateRowsConstant(), CodeBlock.of("$L * $N", layer.cell().gateCount(),
                         layer.hiddenConstant()), "Rows of " + layer.name() + "'s stacked gates ("
                         + layer.cell().gateNames() + ")."));
             }
             if (layer.isBidirectional()) {
-                constants.add(constant(layer.widthConstant(), CodeBlock.of("2 * $N", layer.hiddenConstant()),
+                constants.add(constant(layer.widthConstant(), CodeBlock.of("2 * $N", layer.stateConstant()),
                         "Width of " + layer.name() + "'s output [h_t ; g_t]."));
             }
         }
@@ -251,7 +258,7 @@ public final class NetworkEmitter {
                     fields.add(FieldSpec.builder(double[][].class, direction.weightHhColumns(), PRIVATE, FINAL)
                             .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
                                     layer.name(), of, KERNELS)
-                            .initializer("new double[$N][$N]", layer.hiddenConstant(), layer.gateRowsConstant())
+                            .initializer("new double[$N][$N]", layer.stateConstant(), layer.gateRowsConstant())
                             .build());
                 }
                 fields.add(FieldSpec.builder(double[].class, direction.sums(), PRIVATE, FINAL)
@@ -270,7 +277,7 @@ public final class NetworkEmitter {
                 if (layer.readsPreviousState()) {
                     fields.add(FieldSpec.builder(double[].class, direction.weightHhCopied(), PRIVATE, FINAL)
                             .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
-                            .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.stateConstant())
                             .build());
                 }
                 fields.add(FieldSpec.builder(double[][].class, direction.weightIhGradientRows(), PRIVATE, FINAL)
@@ -289,24 +296,30 @@ public final class NetworkEmitter {
                     fields.add(FieldSpec.builder(double[][].class, direction.weightHhRows(), PRIVATE, FINAL)
                             .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
                                     layer.name(), of, KERNELS)
-                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.stateConstant())
                             .build());
                     fields.add(FieldSpec.builder(double[][].class, direction.weightHhGradientRows(), PRIVATE, FINAL)
                             .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
                                     layer.name(), of)
-                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.stateConstant())
                             .build());
                 }
                 fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
                         .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
                                 layer.name(), of)
-                        .initializer("new double[$N]", layer.hiddenConstant())
+                        .initializer("new double[$N]", layer.stateConstant())
                         .build());
                 for (StatePlan state : direction.innerStates()) {
                     fields.add(FieldSpec.builder(double[].class, state.gradient(), PRIVATE, FINAL)
                             .addJavadoc("During BPTT: $L of $L$L receives.\n", state.state().gradientInWords(),
                                     layer.name(), of)
                             .initializer("new double[$N]", state.sizeConstant())
+                            .build());
+                }
+                if (direction.projection() != null) {
+                    fields.add(FieldSpec.builder(double[].class, direction.projection().gradient(), PRIVATE, FINAL)
+                            .addJavadoc("During BPTT: δm_t = W_hrᵀ δh_t of $L$L at the current step.\n", layer.name(), of)
+                            .initializer("new double[$N]", layer.hiddenConstant())
                             .build());
                 }
             }
@@ -398,6 +411,12 @@ public final class NetworkEmitter {
                     buffers.add(new StepBuffer(direction.hiddenProducts(), layer.hiddenConstant(),
                             "Row t: W_hn h_prev + b_hn of " + layer.name() + of + "."));
                 }
+                if (direction.projection() != null) {
+                    buffers.add(new StepBuffer(direction.projection().steps(), layer.hiddenConstant(),
+                            "Row t: m_t = o_t ⊙ tanh(c_t) of " + layer.name() + of + ", which W_hr projects to h_t."));
+                    buffers.add(new StepBuffer(direction.projection().stateGradients(), layer.stateConstant(),
+                            "Row t: δh_t of " + layer.name() + of + ", kept for ∂L/∂W_hr."));
+                }
                 buffers.add(new StepBuffer(direction.deltas(), layer.gateRowsConstant(), !layer.cell().isGated()
                         ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
                         : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
@@ -448,10 +467,16 @@ public final class NetworkEmitter {
         }
         CodeBlock.Builder layerList = CodeBlock.builder();
         for (LayerPlan layer : network.layers()) {
-            constructor.addStatement("$N = $T.of($S, $N, $N, $T.$L, $T.$L, $L, parameters.withPrefix($S))",
-                    layer.layerField(), LAYER, layer.name(), layer.inputConstant(), layer.hiddenConstant(),
-                    Cell.class, layer.cell().declared().name(), Activation.class, layer.activation().name(),
-                    layer.isBidirectional(), layer.name() + ".");
+            if (layer.projects()) {
+                constructor.addStatement("$N = $T.projecting($S, $N, $N, $N, $L, parameters.withPrefix($S))",
+                        layer.layerField(), LAYER, layer.name(), layer.inputConstant(), layer.hiddenConstant(),
+                        layer.stateConstant(), layer.isBidirectional(), layer.name() + ".");
+            } else {
+                constructor.addStatement("$N = $T.of($S, $N, $N, $T.$L, $T.$L, $L, parameters.withPrefix($S))",
+                        layer.layerField(), LAYER, layer.name(), layer.inputConstant(), layer.hiddenConstant(),
+                        Cell.class, layer.cell().declared().name(), Activation.class, layer.activation().name(),
+                        layer.isBidirectional(), layer.name() + ".");
+            }
             layerList.add(layerList.isEmpty() ? "$N" : ", $N", layer.layerField());
         }
         constructor.addStatement("layers = $T.of($L)", List.class, layerList.build());
@@ -603,6 +628,7 @@ public final class NetworkEmitter {
             text.append(" → ").append(layer.name()).append(' ')
                     .append(layer.isBidirectional() ? "bidirectional " : "")
                     .append(layer.cell().takesActivation() ? ActivationCode.symbol(layer.activation()) : layer.cell().name())
+                    .append(layer.projects() ? " of " + layer.hidden() + " projected to" : "")
                     .append(' ').append(layer.width());
         }
         text.append(" → output ").append(output.size()).append(", ").append(network.loss()).append(", ")

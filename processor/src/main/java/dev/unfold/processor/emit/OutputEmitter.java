@@ -89,11 +89,11 @@ final class OutputEmitter {
     private MethodSpec summarise() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .addStatement("$T.arraycopy($N, steps * $N, $N, 0, $N)", System.class, top.states(),
-                        top.widthConstant(), output.summary(), top.hiddenConstant());
+                        top.widthConstant(), output.summary(), top.stateConstant());
         if (top.isBidirectional()) {
             code.addStatement("$T.arraycopy($N, $N + $N, $N, $N, $N)", System.class, top.states(),
-                    top.widthConstant(), top.hiddenConstant(), output.summary(), top.hiddenConstant(),
-                    top.hiddenConstant());
+                    top.widthConstant(), top.stateConstant(), output.summary(), top.stateConstant(),
+                    top.stateConstant());
         }
         return MethodSpec.methodBuilder("summarise")
                 .addModifiers(PRIVATE)

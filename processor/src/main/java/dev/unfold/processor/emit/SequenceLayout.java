@@ -30,6 +30,8 @@ final class SequenceLayout extends ElementwiseLayout {
             case CELL, PREVIOUS_CELL -> direction.state(LstmCell.CELL_STATE).steps();
             case CELL_CARRY -> direction.state(LstmCell.CELL_STATE).gradient();
             case HIDDEN_PRODUCTS -> direction.hiddenProducts();
+            case PROJECTED -> direction.projection().steps();
+            case PROJECTED_GRADIENT -> direction.projection().gradient();
             case SUMS -> direction.sums();
         };
     }

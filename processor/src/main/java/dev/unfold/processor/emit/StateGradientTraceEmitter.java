@@ -74,7 +74,7 @@ final class StateGradientTraceEmitter {
      */
     static CodeBlock step(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep) {
         CodeBlock row = direction.reverse()
-                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.hiddenConstant())
+                ? CodeBlock.of("t * $N + $N", layer.widthConstant(), layer.stateConstant())
                 : CodeBlock.of("t * $N", layer.widthConstant());
         boolean carriesCell = layer.cell().carriedStates().contains(LstmCell.CELL_STATE);
         CodeBlock.Builder code = CodeBlock.builder()
@@ -84,7 +84,7 @@ final class StateGradientTraceEmitter {
                 .beginControlFlow("if ($N)", TRACING)
                 .addStatement("$N.stateGradient($L, t, steps, $L, $L, $N, $N)", TRACE, slot(layer, direction),
                         gradientAtEveryStep ? layer.statesGradient() : "null", row, direction.dhNext(),
-                        layer.hiddenConstant());
+                        layer.stateConstant());
         if (carriesCell) {
             // the forget gate is block 1 of the gates the recurrence kept, in PyTorch's order i, f, g, o
             code.addStatement("$N.forgetGates($L, t, steps, $N, t * $N + $N, $N)", TRACE, slot(layer, direction),

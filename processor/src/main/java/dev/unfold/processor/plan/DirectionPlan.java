@@ -38,6 +38,7 @@ import java.util.List;
  * @param contextBias b + R x, the bias the projection adds when there is a context; null otherwise
  * @param weightOutput W_oh, through which the first layer reads the previous output; null unless
  *     its recurrence reads the output
+ * @param projection a projecting LSTM's W_hr and the buffers of h_t = W_hr m_t; null otherwise
  */
 public record DirectionPlan(
         boolean reverse,
@@ -65,7 +66,8 @@ public record DirectionPlan(
         Batch batch,
         ParameterPlan weightContext,
         String contextBias,
-        ParameterPlan weightOutput) {
+        ParameterPlan weightOutput,
+        ProjectionPlan projection) {
 
     /**
      * One direction's buffers and methods in the batched pass, as batch rows laid out as the

@@ -19,12 +19,14 @@ import java.util.List;
  * @param cell what the declared cell is: its gates, states and parameters
  * @param inputWidth width of x_t for this layer
  * @param inputConstant the constant holding {@code inputWidth}
- * @param hidden size of h_t (per direction)
+ * @param hidden H, the cell's units: the size of c_t, and of h_t unless the cell projects it
  * @param hiddenConstant the constant holding {@code hidden}
+ * @param stateSize the size of h_t per direction: P when the cell projects, H otherwise
+ * @param stateConstant the constant holding {@code stateSize} (the hidden constant without a projection)
  * @param gateRows rows of W_ih and W_hh: H, 4H (LSTM) or 3H (GRU)
  * @param gateRowsConstant the constant holding {@code gateRows} (the hidden constant for SIMPLE)
- * @param width the layer's output width, H or 2H
- * @param widthConstant the constant holding {@code width} (the hidden constant if unidirectional)
+ * @param width the layer's output width, h_t's size or twice it
+ * @param widthConstant the constant holding {@code width} (the state constant if unidirectional)
  * @param layerField the field holding the {@code Layer} view
  * @param states the buffer of outputs, rows 0..T+1
  * @param statesGradient ∂L/∂(row t of states) from the layer or output above
@@ -43,6 +45,8 @@ public record LayerPlan(
         String inputConstant,
         int hidden,
         String hiddenConstant,
+        int stateSize,
+        String stateConstant,
         int gateRows,
         String gateRowsConstant,
         int width,
@@ -73,6 +77,11 @@ public record LayerPlan(
     /** The values of this layer's part of a saved state: each carried state after the other. */
     public int stateLength() {
         return carriedStates().stream().mapToInt(StatePlan::size).sum();
+    }
+
+    /** Whether h_t = W_hr m_t is a projection of P values rather than the cell's H (a projecting LSTM). */
+    public boolean projects() {
+        return cell.projects();
     }
 
     public boolean isBidirectional() {

@@ -22,7 +22,7 @@ public final class ParameterCount {
     public static long ofDirection(CellKind cell, Recurrence recurrence, long input, long hidden, long context,
                                    long outputs) {
         long columns = input
-                + (recurrence == Recurrence.OUTPUT ? 0 : hidden)
+                + (recurrence == Recurrence.OUTPUT ? 0 : cell.outputSize(hidden)) // W_hh reads h_t, P values if projected
                 + context
                 + (recurrence == Recurrence.HIDDEN ? 0 : outputs);
         return cell.parameterCount(hidden, columns);
@@ -42,10 +42,11 @@ public final class ParameterCount {
         for (LayerMethod layer : network.layerMethods()) {
             long hidden = layer.recurrent().hidden().value();
             int directions = layer.isBidirectional() ? 2 : 1;
-            count += directions * ofDirection(layer.recurrent().cellKind(), layer.recurrent().recurrence().value(),
-                    width, hidden, context, outputs);
+            CellKind cell = layer.recurrent().cellKind();
+            count += directions * ofDirection(cell, layer.recurrent().recurrence().value(), width, hidden, context,
+                    outputs);
             context = 0;
-            width = directions * hidden;
+            width = directions * cell.outputSize(hidden);
         }
         return count + outputs * width + outputs;
     }

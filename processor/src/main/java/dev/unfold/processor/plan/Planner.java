@@ -4,6 +4,7 @@ import dev.unfold.Recurrence;
 import dev.unfold.processor.cell.CarriedState;
 import dev.unfold.processor.cell.CellKind;
 import dev.unfold.processor.cell.CellParameter;
+import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import java.util.ArrayList;
@@ -38,14 +39,14 @@ public final class Planner {
      */
     static final List<String> FIXED_LOCALS = List.of(
             "above", "batch", "bias", "c", "candidate", "cell", "cellState", "chosen", "d", "dCandidate", "dForget",
-            "dInput", "dOutput", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference", "direction",
-            "dn", "dr", "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h",
+            "dInput", "dOutput", "dProjected", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference",
+            "direction", "dn", "dr", "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h",
             "hiddenCandidate", "hiddenN", "hiddenState", "hiddenReset", "hiddenUpdate", "i", "in", "inputGate",
             "into", "label", "labels", "lanes", "layer", "logSumExp", "loss", "n", "o", "offset", "on", "output",
-            "outputGate", "previous", "previousC", "previousCell", "previousH", "probability", "product", "r",
-            "random", "reset", "reversePrevious", "reverseRow", "row", "seed", "sequence", "state", "stateful",
-            "states", "steps", "sum", "summary", "summaryGradient", "sums", "t", "tanhC", "targetSum", "targets",
-            "token", "tokens", "u", "update", "value", "x", "xs", "y", "ys", "z");
+            "outputGate", "p", "previous", "previousC", "previousCell", "previousH", "probability", "product",
+            "projected", "r", "random", "reset", "reversePrevious", "reverseRow", "row", "seed", "sequence", "state",
+            "stateful", "states", "steps", "sum", "summary", "summaryGradient", "sums", "t", "tanhC", "targetSum",
+            "targets", "token", "tokens", "u", "update", "value", "x", "xs", "y", "ys", "z");
     static final List<String> FIXED_METHODS = List.of(
             "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
             "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
@@ -185,8 +186,11 @@ public final class Planner {
             String hiddenConstant = fields.claim(constant + "_HIDDEN");
             int gates = cell.gateCount();
             String gateRowsConstant = gates == 1 ? hiddenConstant : fields.claim(constant + "_GATES");
+            // h_t's size: a projecting cell's P has a constant of its own, every other h_t has H values
+            int stateSize = (int) cell.outputSize(hidden);
+            String stateConstant = cell.projects() ? fields.claim(constant + "_PROJECTION") : hiddenConstant;
             boolean bidirectional = method.isBidirectional();
-            String widthConstant = bidirectional ? fields.claim(constant + "_WIDTH") : hiddenConstant;
+            String widthConstant = bidirectional ? fields.claim(constant + "_WIDTH") : stateConstant;
             // the layer's own names first: each direction's h lives in the layer's states
             String layerField = fields.claim(name + "Layer");
             String states = fields.claim(name + "H");
@@ -211,22 +215,23 @@ public final class Planner {
                     methods.claim(name + "BatchGradients"),
                     methods.claim(name + "BatchInputGradients"),
                     methods.claim(name + "BatchInputGradientsFromTokens"));
-            Shape shape = new Shape(hidden, hiddenConstant, gateRowsConstant, widthConstant, states, batch.states(),
-                    carried);
+            Shape shape = new Shape(hidden, hiddenConstant, stateSize, stateConstant, gateRowsConstant, widthConstant,
+                    states, batch.states(), carried);
             List<DirectionPlan> directions = new ArrayList<>();
             directions.add(direction(false, shape));
             if (bidirectional) {
                 directions.add(direction(true, shape));
             }
             return new LayerPlan(index, name, cell, method.recurrent().activation().value(),
-                    inputWidth, inputConstant, hidden, hiddenConstant, gates * hidden, gateRowsConstant,
-                    (bidirectional ? 2 : 1) * hidden, widthConstant, layerField, states, statesGradient,
+                    inputWidth, inputConstant, hidden, hiddenConstant, stateSize, stateConstant, gates * hidden,
+                    gateRowsConstant, (bidirectional ? 2 : 1) * stateSize, widthConstant, layerField, states, statesGradient,
                     List.copyOf(directions), layerMethods, input, inputGradient, batch, recurrence);
         }
 
         /** The layer's sizes and the names its directions share. */
-        private record Shape(int hidden, String hiddenConstant, String gateRowsConstant, String widthConstant,
-                             String states, String batchStates, List<String> carried) {}
+        private record Shape(int hidden, String hiddenConstant, int stateSize, String stateConstant,
+                             String gateRowsConstant, String widthConstant, String states, String batchStates,
+                             List<String> carried) {}
 
         /** "C" for c_t: the stem of the names of a state's buffers. */
         private static String stem(CarriedState state) {
@@ -242,11 +247,25 @@ public final class Planner {
             int rows = cell.gateCount() * hidden;
             String deltas = fields.claim(name + (cell.isGated() ? "Dgates" : "Du") + field);
             String batchDeltas = fields.claim(name + (cell.isGated() ? "BatchDgates" : "BatchDu") + field);
+            int stateSize = shape.stateSize();
+            String stateConstant = shape.stateConstant();
             List<ParameterPlan> cellParameters = new ArrayList<>();
             for (CellParameter parameter : cell.ownParameters()) {
-                cellParameters.add(parameter(name + "." + parameter.name() + suffix, parameter.symbol(), hidden, 1,
-                        hiddenConstant, "1", parameter.field() + field, hiddenConstant, true));
+                boolean vector = parameter.shape().vector();
+                cellParameters.add(parameter(name + "." + parameter.name() + suffix, parameter.symbol(),
+                        (int) parameter.shape().rows(hidden, cell.projection()), (int) parameter.shape().columns(hidden),
+                        vector ? hiddenConstant : stateConstant, vector ? "1" : hiddenConstant,
+                        parameter.field() + field, hiddenConstant, vector));
             }
+            ProjectionPlan projection = !cell.projects() ? null : new ProjectionPlan(
+                    cellParameters.stream().filter(plan -> plan.symbol().equals(LstmCell.PROJECTION_WEIGHT.symbol()))
+                            .findFirst().orElseThrow(),
+                    fields.claim(name + "M" + field),
+                    fields.claim(name + "Dm" + field),
+                    fields.claim(name + "DhSteps" + field),
+                    fields.claim(name + "BatchM" + field),
+                    fields.claim(name + "BatchDm" + field),
+                    fields.claim(name + "BatchDhSteps" + field));
             String dhNext = fields.claim(name + "DhNext" + field);
             String batchDhNext = fields.claim(name + "BatchDhNext" + field);
             List<StatePlan> states = new ArrayList<>();
@@ -255,7 +274,7 @@ public final class Planner {
                 CarriedState state = carriedStates.get(s);
                 String carried = shape.carried().get(s);
                 if (state == CarriedState.HIDDEN) {
-                    states.add(new StatePlan(state, hidden, hiddenConstant, shape.states(), shape.widthConstant(),
+                    states.add(new StatePlan(state, stateSize, stateConstant, shape.states(), shape.widthConstant(),
                             dhNext, shape.batchStates(), batchDhNext, carried));
                 } else {
                     String stem = stem(state);
@@ -270,8 +289,8 @@ public final class Planner {
                     parameter(name + ".weight_ih" + suffix, "W_ih", rows, inputWidth, gateRowsConstant, inputConstant,
                             "WeightIh" + field, hiddenConstant, false),
                     recurrence == Recurrence.OUTPUT ? null
-                            : parameter(name + ".weight_hh" + suffix, "W_hh", rows, hidden, gateRowsConstant,
-                                    hiddenConstant, "WeightHh" + field, hiddenConstant, false),
+                            : parameter(name + ".weight_hh" + suffix, "W_hh", rows, stateSize, gateRowsConstant,
+                                    stateConstant, "WeightHh" + field, hiddenConstant, false),
                     parameter(name + ".bias" + suffix, "b", rows, 1, gateRowsConstant, "1",
                             "Bias" + field, hiddenConstant, true),
                     List.copyOf(cellParameters),
@@ -308,7 +327,8 @@ public final class Planner {
                     context == 0 ? null : fields.claim(name + "ContextBias" + field),
                     recurrence == Recurrence.HIDDEN ? null
                             : parameter(name + ".weight_oh" + suffix, "W_oh", rows, outputs, gateRowsConstant,
-                                    "OUTPUT", "WeightOh" + field, hiddenConstant, false));
+                                    "OUTPUT", "WeightOh" + field, hiddenConstant, false),
+                    projection);
         }
 
         /** PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H). */

@@ -1,6 +1,7 @@
 package dev.unfold.processor.validate;
 
 import dev.unfold.Activation;
+import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Recurrence;
@@ -158,6 +159,37 @@ public final class DeclarationValidator {
                         + "; remove `activation = " + activation + "`", layer.recurrent().activation().anchor()));
             }
             checkRecurrence(network, layer, problems);
+            checkProjection(layer, problems);
+        }
+    }
+
+    /**
+     * {@code projection} is PyTorch's {@code proj_size}: only an LSTM has it, and it must lie
+     * strictly between 0 and hidden (0 declares none). Reported at the projection's value.
+     */
+    private static void checkProjection(LayerMethod layer, List<Problem> problems) {
+        Located<Integer> projection = layer.recurrent().projection();
+        Integer value = projection.value();
+        if (value == null || value == 0) {
+            return;
+        }
+        Cell cell = layer.recurrent().cell().value();
+        if (cell != null && cell != Cell.LSTM) {
+            problems.add(new Problem("UnfoldProjectionNotLstm", "projection applies to Cell.LSTM only (PyTorch's"
+                    + " nn.LSTM(proj_size = ...)), but " + layer.name() + " is " + cell + ": use cell = Cell.LSTM"
+                    + " or remove `projection = " + value + "`", projection.anchor()));
+            return;
+        }
+        Integer hidden = layer.recurrent().hidden().value();
+        if (value < 0) {
+            problems.add(new Problem("UnfoldProjectionSize", "projection must be at least 1, or 0 for none, got "
+                    + value + ": it is the size of the projected state h_t = W_hr (o_t ⊙ tanh(c_t))",
+                    projection.anchor()));
+        } else if (hidden != null && hidden > 0 && value >= hidden) {
+            problems.add(new Problem("UnfoldProjectionSize", "projection must be smaller than hidden = " + hidden
+                    + ", got " + value + ": h_t = W_hr (o_t ⊙ tanh(c_t)) projects the " + hidden + " units to"
+                    + " fewer values, as PyTorch requires 0 < proj_size < hidden_size; declare projection = "
+                    + (hidden - 1) + " or less, or remove it", projection.anchor()));
         }
     }
 
@@ -237,11 +269,17 @@ public final class DeclarationValidator {
         for (LayerMethod layer : layers) {
             Size hidden = new Size("hidden", layer.recurrent().hidden());
             Size rows = hidden.times(layer.recurrent().cellKind().gateCount());
+            // h_t's size: W_hh's columns and the layer's output per direction
+            Size state = layer.recurrent().projectionSize() > 0
+                    ? new Size("projection", layer.recurrent().projection()) : hidden;
             String name = layer.name();
             Recurrence recurrence = layer.recurrent().recurrence().value();
             tensor(name + ".weight_ih", rows, width, problems);
             if (recurrence != Recurrence.OUTPUT) {
-                tensor(name + ".weight_hh", rows, hidden, problems);
+                tensor(name + ".weight_hh", rows, state, problems);
+            }
+            if (state != hidden) {
+                tensor(name + ".weight_hr", state, hidden, problems);
             }
             Integer context = network.context().value();
             if (layer == layers.get(0) && context != null && context > 0) {
@@ -250,7 +288,7 @@ public final class DeclarationValidator {
             if (recurrence != Recurrence.HIDDEN) {
                 tensor(name + ".weight_oh", rows, outputs, problems);
             }
-            width = hidden.times(layer.isBidirectional() ? 2 : 1);
+            width = state.times(layer.isBidirectional() ? 2 : 1);
         }
         tensor(OUTPUT_NAME + ".weight", outputs, width, problems);
         if (!problems.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.unfold.processor.validate;
 
 import dev.unfold.Recurrence;
+import dev.unfold.processor.cell.CarriedState;
 import dev.unfold.processor.cell.CellKind;
 import dev.unfold.processor.declaration.Anchor;
 import dev.unfold.processor.declaration.LayerMethod;
@@ -10,9 +11,10 @@ import java.util.List;
 
 /**
  * Whether a decoder can start from the state its {@code @DecodesFrom} encoder ends in: the state
- * passes layer by layer, so the two need as many layers, each pair of the same hidden size and
- * of cells carrying the same states (an LSTM's is h and c, the others' h alone: see
- * {@link CellKind#carriedStates}); a bidirectional layer has no single final
+ * passes layer by layer, so the two need as many layers, each pair of the same hidden size, of
+ * cells carrying the same states (an LSTM's is h and c, the others' h alone: see
+ * {@link CellKind#carriedStates}) and of the same size state by state (a projecting LSTM's h has
+ * its projection's size, its c the hidden size); a bidirectional layer has no single final
  * state to hand on or start from; and an encoder that reads its previous output has no targets to
  * read while it encodes. All reported at the {@code @DecodesFrom} value.
  */
@@ -76,6 +78,8 @@ public final class EncoderCheck {
                 problems.add(new Problem("UnfoldEncoderCell", pair + " is " + cell + " in the decoder and "
                         + sourceCell + " in the encoder: " + richer.stateInWords() + ", so make both " + richer
                         + " or neither", encoder.anchor()));
+            } else if (cell != null && sourceCell != null && hidden != null && hidden.equals(sourceHidden)) {
+                checkStateSizes(pair, mine, source, encoder, problems);
             }
             Recurrence recurrence = source.recurrent().recurrence().value();
             if (recurrence != null && recurrence != Recurrence.HIDDEN) {
@@ -84,6 +88,32 @@ public final class EncoderCheck {
                         encoder.anchor()));
             }
         }
+    }
+
+    /**
+     * Pairs of the same cell and hidden size hand on states of the same size unless one projects h
+     * and the other does not, or to another size: compared state by state.
+     */
+    private static void checkStateSizes(String pair, LayerMethod mine, LayerMethod source, Encoder encoder,
+                                        List<Problem> problems) {
+        CellKind cell = mine.recurrent().cellKind();
+        CellKind sourceCell = source.recurrent().cellKind();
+        long hidden = mine.recurrent().hidden().value();
+        for (CarriedState state : cell.carriedStates()) {
+            long ours = cell.stateSize(state, hidden);
+            long theirs = sourceCell.stateSize(state, hidden);
+            if (ours != theirs) {
+                problems.add(new Problem("UnfoldEncoderProjection", pair + ": its " + state.symbol() + "_t has "
+                        + ours + " values in the decoder (" + projection(cell) + ") and " + theirs + " in the encoder ("
+                        + projection(sourceCell) + "): the decoder starts from the encoder's state, so give both the"
+                        + " same projection", encoder.anchor()));
+                return;
+            }
+        }
+    }
+
+    private static String projection(CellKind cell) {
+        return cell.projects() ? "projection = " + cell.projection() : "no projection";
     }
 
     private static String layers(int count) {

@@ -40,7 +40,8 @@ public final class Unresolved {
                 value = value.or(() -> value(name, "hidden", recurrent.hidden()))
                         .or(() -> value(name, "activation", recurrent.activation()))
                         .or(() -> value(name, "cell", recurrent.cell()))
-                        .or(() -> value(name, "recurrence", recurrent.recurrence()));
+                        .or(() -> value(name, "recurrence", recurrent.recurrence()))
+                        .or(() -> value(name, "projection", recurrent.projection()));
             }
         }
         return value;

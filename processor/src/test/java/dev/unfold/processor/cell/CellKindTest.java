@@ -85,6 +85,26 @@ class CellKindTest {
         assertEquals(List.of(), CellKind.of(Cell.LSTM).ownParameters());
     }
 
+    /**
+     * PyTorch's nn.LSTM(5, 4, proj_size = 2): weight_ih_l0 is 16 × 5, weight_hh_l0 16 × 2 (it reads
+     * the projected h), the biases 16, weight_hr_l0 2 × 4; it carries h of 2 values and c of 4.
+     */
+    @Test
+    void aProjectingLstmCarriesHOfItsProjectionAndCOfItsUnits() {
+        CellKind projected = CellKind.of(Cell.LSTM, 2);
+        assertTrue(projected.projects());
+        assertEquals(2, projected.projection());
+        assertEquals(List.of("h", "c"), symbols(projected));
+        assertEquals(2, projected.stateSize(CarriedState.HIDDEN, 4));
+        assertEquals(4, projected.stateSize(LstmCell.CELL_STATE, 4));
+        assertEquals(2 + 4, projected.stateLength(4));
+        assertEquals(16 * 5 + 16 * 2 + 16 + 2 * 4, projected.parameterCount(4, 5 + projected.outputSize(4)));
+        assertEquals(List.of(LstmCell.PROJECTION_WEIGHT), projected.ownParameters());
+        assertEquals(CellKind.of(Cell.LSTM, 2), projected, "kinds of the same projection are equal");
+        assertFalse(CellKind.of(Cell.LSTM, 0).projects(), "0 projects nothing");
+        assertFalse(CellKind.of(Cell.GRU, 2).projects(), "only an LSTM projects; the validator refuses the rest");
+    }
+
     @Test
     void buffersOnlyTheGruKeeps() {
         CellKind gru = CellKind.of(Cell.GRU);

@@ -88,7 +88,9 @@ public final class SpectralCheck {
         int hidden = layer.hiddenSize();
         double[] gateLambda1 = new double[gates.size()];
         for (int g = 0; g < gates.size(); g++) {
-            gateLambda1[g] = largestSingularValue(CommonOps_DDRM.extract(weight, g * hidden, (g + 1) * hidden, 0, hidden));
+            // W_hh has a column per value of h_t: H, or P for a projecting LSTM
+            gateLambda1[g] = largestSingularValue(CommonOps_DDRM.extract(weight, g * hidden, (g + 1) * hidden, 0,
+                    weight.numCols));
         }
         String direction = layer.bidirectional() ? (reverse ? "reverse" : "forward") : "";
         return new Spectrum(layer.name(), direction, layer.cell(), layer.activation(), largestSingularValue(weight),

@@ -13,6 +13,7 @@ import java.util.Set;
  * <pre>
  * rnn.weight_ih_l0[_reverse]   → rnn.weight_ih[_reverse]
  * rnn.weight_hh_l0[_reverse]   → rnn.weight_hh[_reverse]
+ * rnn.weight_hr_l0[_reverse]   → rnn.weight_hr[_reverse]   (an LSTM with proj_size)
  * rnn.bias_ih_l0 + rnn.bias_hh_l0 → rnn.bias            (summed: one bias, equations.md (1.1))
  * GRU: bias rows of r and z summed, the n rows from bias_ih alone; bias_hn = the n rows of bias_hh
  * out.weight, out.bias         → the same names
@@ -34,7 +35,7 @@ final class PyTorchNames {
             return null;
         }
         switch (name.kind()) {
-            case "weight_ih", "weight_hh" -> {
+            case "weight_ih", "weight_hh", "weight_hr" -> {
                 return take(parameter, name.pytorch(name.kind()), tensors, used);
             }
             case "bias" -> {
@@ -82,7 +83,7 @@ final class PyTorchNames {
             return List.of();
         }
         return switch (name.kind()) {
-            case "weight_ih", "weight_hh" -> List.of(name.pytorch(name.kind()));
+            case "weight_ih", "weight_hh", "weight_hr" -> List.of(name.pytorch(name.kind()));
             case "bias" -> List.of(name.pytorch("bias_ih"), name.pytorch("bias_hh"));
             case "bias_hn" -> List.of(name.pytorch("bias_hh"));
             default -> List.of();

@@ -11,6 +11,7 @@
  * <pre>
  * rnn.weight_ih_l0[_reverse]   → rnn.weight_ih[_reverse]
  * rnn.weight_hh_l0[_reverse]   → rnn.weight_hh[_reverse]
+ * rnn.weight_hr_l0[_reverse]   → rnn.weight_hr[_reverse]   (an LSTM with proj_size)
  * rnn.bias_ih_l0 + rnn.bias_hh_l0 → rnn.bias            (summed: one bias)
  * GRU: bias rows of r and z summed, the n rows from bias_ih alone; bias_hn = the n rows of bias_hh
  * out.weight, out.bias         → the same names

@@ -98,6 +98,7 @@ public final class EncoderDecoder {
         boolean alike = from.size() == to.size();
         for (int l = 0; alike && l < from.size(); l++) {
             alike = from.get(l).hiddenSize() == to.get(l).hiddenSize()
+                    && from.get(l).stateSize() == to.get(l).stateSize()   // a projected h_t, P values
                     && (from.get(l).cell() == dev.unfold.Cell.LSTM) == (to.get(l).cell() == dev.unfold.Cell.LSTM);
         }
         if (!alike) {
@@ -111,6 +112,9 @@ public final class EncoderDecoder {
         StringBuilder text = new StringBuilder("[");
         for (Layer layer : layers) {
             text.append(text.length() > 1 ? ", " : "").append(layer.cell()).append(' ').append(layer.hiddenSize());
+            if (layer.projectionSize() > 0) {
+                text.append(" projected to ").append(layer.projectionSize());
+            }
         }
         return text.append(']').toString();
     }
