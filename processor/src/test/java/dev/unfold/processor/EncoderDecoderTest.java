@@ -56,6 +56,12 @@ class EncoderDecoderTest {
                     "public interface Unlike extends Encoder, Decoder, Classifier, Traceable {",
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer top();",
+                    "}"),
+            TestCompiler.inTestPackage("Projected",
+                    "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
+                    "public interface Projected extends Encoder, Decoder, Classifier, Traceable {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM, projection = 2) Layer lstm();",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}")));
 
     private static <T extends SequenceModel> T network(TestCompiler compiler, String name, long seed) {
@@ -195,6 +201,16 @@ class EncoderDecoderTest {
         assertEquals("decoder 0 cannot start from the encoder's final state: the encoder's layers are [LSTM 4, GRU"
                 + " 3], the decoder's [GRU 4, GRU 3]; layer l of each must have the same size and both or neither be"
                 + " an LSTM", thrown.getMessage());
+    }
+
+    /** An LSTM of 4 hands on h of 4 values: a decoder whose LSTM of 4 projects h to 2 cannot take it. */
+    @EachCompiler
+    void aDecoderProjectingItsStateDifferentlyIsRefused(TestCompiler compiler) {
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> new EncoderDecoder(network(compiler, "Source", 1), network(compiler, "Projected", 2)));
+        assertEquals("decoder 0 cannot start from the encoder's final state: the encoder's layers are [LSTM 4, GRU"
+                + " 3], the decoder's [LSTM 4 projected to 2, GRU 3]; layer l of each must have the same size and both"
+                + " or neither be an LSTM", thrown.getMessage());
     }
 
     /**

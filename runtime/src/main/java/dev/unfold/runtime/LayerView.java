@@ -22,9 +22,8 @@ record LayerView(String name, int inputSize, int hiddenSize, int projectionSize,
     public String toString() {
         String kind = cell == Cell.SIMPLE ? "simple " + activation.name().toLowerCase(java.util.Locale.ROOT)
                                           : cell.name();
-        String projected = projectionSize > 0 ? " projected to " + projectionSize : "";
-        return name + ": " + (bidirectional ? "bidirectional " : "") + kind + projected + " " + inputSize + " → "
-                + outputSize()
-                + " (" + parameters.count() + " parameters)";
+        String projected = projectionSize > 0 ? hiddenSize + " units projected to " + projectionSize + "; " : "";
+        return name + ": " + (bidirectional ? "bidirectional " : "") + kind + " " + inputSize + " → " + outputSize()
+                + " (" + projected + parameters.count() + " parameters)";
     }
 }

@@ -134,6 +134,28 @@ class SpectralCheckTest {
         assertTrue(spectrum.verdict().contains("the theorem does not cover a gated cell"), spectrum.verdict());
     }
 
+    /**
+     * A projecting LSTM's W_hh reads h_t of P values: its gate blocks are H × P, here 3 × 2 blocks
+     * diag(a, b) over a zero row, whose largest singular value is max(a, b). (Before W_hh's own
+     * column count was read, the blocks were cut H wide, past W_hh's P columns.)
+     */
+    @Test
+    void aProjectingLstmsGateBlocksHaveAColumnPerProjectedValue() {
+        double[][] diagonals = {{0.4, 0.1}, {0.3, 1.2}, {0.8, 0.5}, {0.2, 0.6}};
+        DMatrixRMaj stacked = new DMatrixRMaj(12, 2);
+        for (int g = 0; g < 4; g++) {
+            stacked.set(3 * g, 0, diagonals[g][0]);
+            stacked.set(3 * g + 1, 1, diagonals[g][1]);
+        }
+        Parameter weight = Parameter.matrix("lstm.weight_hh", 12, 2);
+        weight.value().setTo(stacked);
+        Layer layer = Layer.projecting("lstm", 1, 3, 2, false, new Parameters(List.of(weight)));
+        SpectralCheck.Spectrum spectrum = SpectralCheck.of(layer, false);
+        assertArrayEquals(new double[] {0.4, 1.2, 0.8, 0.6}, spectrum.gateLambda1(), 1e-14);
+        // the blocks' rows are disjoint and each column lives in rows of its own: λ1 is the longer column
+        assertEquals(Math.sqrt(0.1 * 0.1 + 1.2 * 1.2 + 0.5 * 0.5 + 0.6 * 0.6), spectrum.lambda1(), 1e-14);
+    }
+
     private static Layer layer(String name, Cell cell, Activation activation, DMatrixRMaj weightHh) {
         Parameter weight = Parameter.matrix(name + ".weight_hh", weightHh.numRows, weightHh.numCols);
         weight.value().setTo(weightHh);
