@@ -57,6 +57,12 @@ class EncoderDecoderTest {
                     "    @Recurrent(hidden = 4, cell = Cell.GRU) Layer gru();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer top();",
                     "}"),
+            TestCompiler.inTestPackage("ProjectedSource",
+                    "@Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY)",
+                    "public interface ProjectedSource extends Encoder, Decoder, Classifier, Traceable {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM, projection = 2) Layer lstm();",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
+                    "}"),
             TestCompiler.inTestPackage("Projected",
                     "@Network(input = 6, output = 6, loss = Loss.CROSS_ENTROPY)",
                     "public interface Projected extends Encoder, Decoder, Classifier, Traceable {",
@@ -221,6 +227,16 @@ class EncoderDecoderTest {
      */
     @EachCompiler
     void batchesOfPairsEqualThePairsOneByOne(TestCompiler compiler) {
+        checkBatchesOfPairs(compiler, "Source", "English");
+    }
+
+    /** The same with LSTMs whose h (2 values) is smaller than their c (4): states laid out per state size. */
+    @EachCompiler
+    void batchesOfProjectedPairsEqualThePairsOneByOne(TestCompiler compiler) {
+        checkBatchesOfPairs(compiler, "ProjectedSource", "Projected");
+    }
+
+    private static void checkBatchesOfPairs(TestCompiler compiler, String encoderName, String decoderName) {
         Random random = new Random(17);
         int count = 10;
         int[][] sources = new int[count][];
@@ -231,8 +247,8 @@ class EncoderDecoderTest {
             inputs[b] = random.ints(1 + random.nextInt(6), 0, 6).toArray();
             labels[b] = random.ints(inputs[b].length, 0, 6).toArray();
         }
-        var encoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, "Source", 1);
-        var decoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, "English", 2);
+        var encoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, encoderName, 1);
+        var decoder = (Encoder & Decoder & Classifier & Traceable) network(compiler, decoderName, 2);
         int size = encoder.stateSize();
 
         // one by one, as EncoderDecoder runs a pair

@@ -47,6 +47,13 @@ class FeedbackTest {
                     "    Layer lstm();",
                     "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
                     "}"),
+            TestCompiler.inTestPackage("ProjectedSpeaker",
+                    "@Network(input = 5, output = 4, loss = Loss.CROSS_ENTROPY, context = 2)",
+                    "public interface ProjectedSpeaker extends Autoregressive, Contextual, Classifier, Traceable {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM, projection = 3, recurrence = Recurrence.HIDDEN_AND_OUTPUT)",
+                    "    Layer lstm();",
+                    "    @Recurrent(hidden = 5, cell = Cell.LSTM, projection = 2) Layer upper();",
+                    "}"),
             TestCompiler.inTestPackage("SineWriter",
                     "@Network(input = 2, output = 1)",
                     "public interface SineWriter extends Autoregressive, Traceable {",
@@ -172,6 +179,18 @@ class FeedbackTest {
         double[][] pairs = uniform(random, 6, 2);
         double[][] triples = uniform(random, 6, 3);
         check(both, () -> both.loss(pairs, triples), () -> both.backward(pairs, triples), "Both");
+    }
+
+    /** Projecting LSTMs reading a context and the previous output: every gradient, W_hr's among them. */
+    @EachCompiler
+    void projectingLstmsWithContextAndFeedbackMatchCentralDifferences(TestCompiler compiler) {
+        var speaker = (Autoregressive & Contextual & Classifier & Traceable) network(compiler, "ProjectedSpeaker");
+        speaker.setContext(new double[] {-0.5, 1});
+        int[] tokens = {0, 4, 2, 3, 1, 2};
+        int[] labels = {3, 0, 2, 1, 1, 0};
+        assertTrue(speaker.parameters().names().containsAll(List.of("lstm.weight_hr", "lstm.weight_context",
+                "upper.weight_hr")), "W_hr, R and W_oh are parameters: " + speaker.parameters().names());
+        check(speaker, () -> speaker.loss(tokens, labels), () -> speaker.backward(tokens, labels), "ProjectedSpeaker");
     }
 
     private static void check(SequenceModel net, DoubleSupplier loss, Runnable backward, String name) {

@@ -44,6 +44,17 @@ class StateGradientTraceTest {
                     "public interface LstmSummary extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 3, cell = Cell.LSTM) Layer lstm();",
                     "}"),
+            TestCompiler.inTestPackage("ProjectedSummary",
+                    "@Network(input = 3, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE)",
+                    "public interface ProjectedSummary extends Encoder, Decoder, Traceable {",
+                    "    @Recurrent(hidden = 4, cell = Cell.LSTM, projection = 2) Layer lstm();",
+                    "}"),
+            TestCompiler.inTestPackage("ProjectedOverGru",
+                    "@Network(input = 3, output = 2, loss = Loss.MSE)",
+                    "public interface ProjectedOverGru extends Encoder, Decoder, Traceable {",
+                    "    @Recurrent(hidden = 3, cell = Cell.GRU) Layer gru();",
+                    "    @Recurrent(hidden = 5, cell = Cell.LSTM, projection = 3) Layer lstm();",
+                    "}"),
             TestCompiler.inTestPackage("GruOverLstm",
                     "@Network(input = 3, output = 2, loss = Loss.MSE)",
                     "public interface GruOverLstm extends Encoder, Decoder, Traceable {",
@@ -105,6 +116,17 @@ class StateGradientTraceTest {
         checkTopLayer(network(compiler, "LstmSummary", 2), xs, uniform(random, 1, 2), 0, 3, true);
         // a GRU over an LSTM: the state holds [h, c] of the LSTM, then the GRU's h
         checkTopLayer(network(compiler, "GruOverLstm", 3), xs, uniform(random, steps, 2), 6, 4, false);
+    }
+
+    /** A projecting LSTM's trace is ‖∂L/∂h_k‖ of its projected h_k (P values, first in its saved state). */
+    @EachCompiler
+    void projectedStateNormsMatchCentralDifferences(TestCompiler compiler) {
+        Random random = new Random(11);
+        int steps = 5;
+        double[][] xs = uniform(random, steps, 3);
+        checkTopLayer(network(compiler, "ProjectedSummary", 4), xs, uniform(random, 1, 2), 0, 2, true);
+        // the GRU's h (3 values), then the LSTM's h (3) and c (5)
+        checkTopLayer(network(compiler, "ProjectedOverGru", 5), xs, uniform(random, steps, 2), 3, 3, false);
     }
 
     private static <N extends Traceable & Streaming> void checkTopLayer(N net, double[][] xs, double[][] targets, int offset, int hidden,
