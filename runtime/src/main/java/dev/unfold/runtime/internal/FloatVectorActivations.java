@@ -13,7 +13,14 @@ import static dev.unfold.runtime.internal.FloatActivations.P4;
 import static dev.unfold.runtime.internal.FloatActivations.P5;
 import static dev.unfold.runtime.internal.FloatActivations.ROUNDER;
 import static dev.unfold.runtime.internal.FloatActivations.ROUNDER_BITS;
+import static dev.unfold.runtime.internal.FloatActivations.T0;
+import static dev.unfold.runtime.internal.FloatActivations.T1;
+import static dev.unfold.runtime.internal.FloatActivations.T2;
+import static dev.unfold.runtime.internal.FloatActivations.T3;
+import static dev.unfold.runtime.internal.FloatActivations.T4;
+import static dev.unfold.runtime.internal.FloatActivations.T5;
 import static dev.unfold.runtime.internal.FloatActivations.TANH_SATURATION;
+import static dev.unfold.runtime.internal.FloatActivations.TANH_SERIES_LIMIT;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -89,8 +96,11 @@ final class FloatVectorActivations {
                     .mul(q.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, x.compare(VectorOperators.LE, EXP_UNDERFLOW))
                     .blend(x, x.test(VectorOperators.IS_NAN));
-            // numerator / (1 + e), the numerator 1 where u ≥ 0
-            e.blend(1f, u.compare(VectorOperators.GE, 0f)).div(e.add(1f)).intoArray(row, b);
+            // numerator / (1 + e), the numerator 1 where u ≥ 0, less what rounding 1 + e lost
+            FloatVector sum = e.add(1f);
+            FloatVector lost = e.sub(sum.sub(1f));
+            FloatVector quotient = e.blend(1f, u.compare(VectorOperators.GE, 0f)).div(sum);
+            quotient.sub(quotient.mul(lost.div(sum))).intoArray(row, b);
         }
         for (int b = whole; b < lanes; b++) {
             row[b] = FloatActivations.sigmoid(row[b]);
@@ -113,7 +123,11 @@ final class FloatVectorActivations {
             p = p.mul(r).add(P3).mul(r).add(P2).mul(r).add(P1).mul(r).add(P0);
             FloatVector scale = q.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats(); // powerOfTwo(q)
             FloatVector d = scale.mul(r.add(r.mul(r).mul(p))).add(scale.sub(1f));
+            FloatVector a2 = a.mul(a); // the series, for the lanes below TANH_SERIES_LIMIT
+            FloatVector t = a2.mul(T5).add(T4);
+            t = t.mul(a2).add(T3).mul(a2).add(T2).mul(a2).add(T1).mul(a2).add(T0);
             d.div(d.add(2f))
+                    .blend(a.add(a.mul(a2).mul(t)), a.compare(VectorOperators.LT, TANH_SERIES_LIMIT))
                     .blend(1f, a.compare(VectorOperators.GE, TANH_SATURATION))
                     .reinterpretAsInts().and(~SIGN).or(x.reinterpretAsInts().and(SIGN)) // Math.copySign(·, x)
                     .reinterpretAsFloats()

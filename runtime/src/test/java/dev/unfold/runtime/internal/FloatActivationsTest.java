@@ -19,11 +19,12 @@ class FloatActivationsTest {
      */
     private static final int STRIDE = 7;
     /**
-     * The largest error over that sample, in ulps, as the javadoc of {@link FloatActivations} states
-     * it (measured: exp 0.951 ulp at −5.84602, σ 2.330 at −3.4624777, tanh 2.419 at −0.06200009).
+     * The largest errors over that sample, in ulps, as the javadoc of {@link FloatActivations} states
+     * them (measured: see the test's output).
      */
     private static final double EXP_ULPS = 1;
-    private static final double ULPS = 2.5;
+    private static final double SIGMOID_ULPS = 2;
+    private static final double TANH_ULPS = 1.5;
 
     private static final VectorSpecies<Float> SPECIES = FloatVectorActivations.SPECIES;
 
@@ -34,12 +35,12 @@ class FloatActivationsTest {
 
     @Test
     void sigmoidIsWithinItsUlpsOfTheDoubleFunction() {
-        assertWithinUlps("σ", u -> 1 / (1 + Math.exp(-u)), FloatActivations::sigmoid, ULPS);
+        assertWithinUlps("σ", u -> 1 / (1 + Math.exp(-u)), FloatActivations::sigmoid, SIGMOID_ULPS);
     }
 
     @Test
     void tanhIsWithinItsUlpsOfTheDoubleFunction() {
-        assertWithinUlps("tanh", Math::tanh, FloatActivations::tanh, ULPS);
+        assertWithinUlps("tanh", Math::tanh, FloatActivations::tanh, TANH_ULPS);
     }
 
     @Test
@@ -107,7 +108,8 @@ class FloatActivationsTest {
         float[] results = new float[length];
         float[] edges = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.POSITIVE_INFINITY,
                 Float.NEGATIVE_INFINITY, Float.NaN, 88.72283f, 88.72284f, 89f, -103.97f, -104f, -104.1f, 9.5f,
-                Math.nextDown(9.5f), -9.5f, 17f, -87.5f, Float.MAX_VALUE, -Float.MAX_VALUE};
+                Math.nextDown(9.5f), -9.5f, 17f, -87.5f, Float.MAX_VALUE, -Float.MAX_VALUE, 0.3f,
+                Math.nextDown(0.3f), -0.3f, 1e-20f};
         for (int i = 0; i < edges.length; i++) { // each edge in every lane
             for (int b = 0; b < length; b++) {
                 values[b] = edges[(i + b) % edges.length];
