@@ -19,8 +19,9 @@ class FloatActivationsTest {
      */
     private static final int STRIDE = 7;
     /**
-     * The largest errors over that sample, in ulps, as the javadoc of {@link FloatActivations} states
-     * them (measured: see the test's output).
+     * The bounds on the error, in ulps, that the javadoc of {@link FloatActivations} states (over
+     * this sample the largest errors are 0.951, 1.939 and 1.498; over every float, 0.951, 1.967 and
+     * 1.498).
      */
     private static final double EXP_ULPS = 1;
     private static final double SIGMOID_ULPS = 2;
