@@ -8,13 +8,15 @@ import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.cell.GruCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.Arrays;
 
 /** {@link GruCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchGruCellEmitter extends BatchCellEmitter {
 
-    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(network, layer, direction, seed);
+    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                        CodeBlock seed) {
+        super(network, layer, direction, scalar, seed);
     }
 
     @Override
@@ -55,7 +57,7 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
         String hidden = layer.hiddenConstant();
         return CodeBlock.builder()
                 .add("// ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n")
-                .add(BatchLayerEmitter.sumRows(batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden),
+                .add(BatchLayerEmitter.sumRows(scalar, batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden),
                         layer.gateRowsConstant(), direction.cellParameter(GruCell.HIDDEN_BIAS).gradientField()))
                 .build();
     }

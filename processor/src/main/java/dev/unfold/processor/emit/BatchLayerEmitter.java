@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.List;
  */
 final class BatchLayerEmitter {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final LayerPlan layer;
     /** The layer below, or null for the first layer, which reads the network's input. */
     private final LayerPlan below;
@@ -30,11 +33,12 @@ final class BatchLayerEmitter {
 
     BatchLayerEmitter(NetworkPlan network, LayerPlan layer) {
         this.network = network;
+        this.scalar = network.scalar();
         this.layer = layer;
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
         this.states = new BatchStateEmitter(network);
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(BatchCellEmitter.of(network.batch(), layer, direction, states.seed(layer, direction)));
+            cells.add(BatchCellEmitter.of(network.batch(), layer, direction, scalar, states.seed(layer, direction)));
         }
     }
 
@@ -121,12 +125,12 @@ final class BatchLayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction));
+                    .addStatement("$T sums = $N[$N + m]", scalar.array(1), preactivations(direction), rowName(direction));
             boolean context = direction.batch().contextBias() != null;
             if (context) {
-                code.add("// b + R x_b\n").addStatement("double[] biases = $N[m]", direction.batch().contextBias());
+                code.add("// b + R x_b\n").addStatement("$T biases = $N[m]", scalar.array(1), direction.batch().contextBias());
             } else {
-                code.addStatement("double bias = $N[m]", direction.bias().valueField());
+                code.addStatement("$T bias = $N[m]", scalar.type(), direction.bias().valueField());
             }
             code.beginControlFlow("for (int b = 0; b < batch; b++)")
                     .add("// past a sequence's end, token 0: its state is cleared anyway\n")
@@ -165,7 +169,7 @@ final class BatchLayerEmitter {
                             direction.reverse() ? CodeBlock.of("2 * $N + $N", width, hidden) : CodeBlock.of("0"),
                             width, rows, hidden, direction.weightHh().gradientField())
                     .add("// ∂L/∂b = Σ_t Σ_b δa_t\n")
-                    .add(sumRows(batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
+                    .add(sumRows(scalar, batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));
             }
@@ -182,8 +186,8 @@ final class BatchLayerEmitter {
             code.add("// what $N receives from above: W_ihᵀ δa_t at every step\n", below.name())
                     .beginControlFlow("for (int t = 1; t <= steps; t++)")
                     .beginControlFlow("for (int j = 0; j < $N; j++)", below.widthConstant())
-                    .addStatement("$T.fill($N[t * $N + j], 0, lanes, 0.0)", Arrays.class,
-                            below.batch().statesGradient(), below.widthConstant())
+                    .addStatement("$T.fill($N[t * $N + j], 0, lanes, $L)", Arrays.class,
+                            below.batch().statesGradient(), below.widthConstant(), scalar.zero())
                     .endControlFlow();
             for (DirectionPlan direction : layer.directions()) {
                 code.addStatement("$T.addTransposedProduct($N, $N, $N, $N, t * $N, $N, t * $N, lanes)", BATCH_KERNELS,
@@ -206,11 +210,11 @@ final class BatchLayerEmitter {
                 .add("// ∂L/∂R = Σ_b (Σ_t δa_t,b) x_bᵀ: a context is the same at every step of its sequence\n")
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
                 .beginControlFlow("for (int b = 0; b < $N; b++)", NetworkPlan.BATCH_CONTEXT_COUNT)
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("sum += $N[t * $N + m][b]", direction.batch().deltas(), rows)
                 .endControlFlow()
-                .addStatement("double[] x = $N[b]", NetworkPlan.BATCH_CONTEXTS)
+                .addStatement("$T x = $N[b]", scalar.array(1), NetworkPlan.BATCH_CONTEXTS)
                 .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
                 .addStatement("$N[m * $N + j] += sum * x[j]", direction.weightContext().gradientField(),
                         NetworkPlan.CONTEXT_CONSTANT)
@@ -222,12 +226,12 @@ final class BatchLayerEmitter {
 
     /** {@code into[m] += Σ_t Σ_b buffer[t · stride + first][b]} for m &lt; count. */
     /** Into {@code into}[m], m < {@code count}: Σ_t Σ_b of rows {@code first} of each step's block of {@code buffer}. */
-    static CodeBlock sumRows(String buffer, String count, CodeBlock first, String stride, String into) {
+    static CodeBlock sumRows(Scalar scalar, String buffer, String count, CodeBlock first, String stride, String into) {
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", count)
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] d = $N[t * $N + $L]", buffer, stride, first)
+                .addStatement("$T d = $N[t * $N + $L]", scalar.array(1), buffer, stride, first)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("sum += d[b]")
                 .endControlFlow()
@@ -255,7 +259,7 @@ final class BatchLayerEmitter {
         String rows = layer.gateRowsConstant();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                    .addStatement("double[] d = $N[t * $N + m]", direction.batch().deltas(), rows)
+                    .addStatement("$T d = $N[t * $N + m]", scalar.array(1), direction.batch().deltas(), rows)
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
                     .beginControlFlow("if (t <= $N[b])", network.batch().lengths())
                     .addStatement("$N[m * $N + tokens[b][t - 1]] += d[b]", direction.weightIh().gradientField(),

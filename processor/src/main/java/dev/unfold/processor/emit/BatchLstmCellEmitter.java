@@ -8,6 +8,7 @@ import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /** {@link LstmCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchLstmCellEmitter extends BatchCellEmitter {
@@ -15,8 +16,9 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
     /** c_t of every step, as batch rows. */
     private final String cellStates;
 
-    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(network, layer, direction, seed);
+    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                         CodeBlock seed) {
+        super(network, layer, direction, scalar, seed);
         this.cellStates = direction.state(LstmCell.CELL_STATE).batchSteps();
     }
 

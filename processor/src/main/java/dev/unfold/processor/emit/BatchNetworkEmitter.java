@@ -16,6 +16,7 @@ import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,11 +42,14 @@ final class BatchNetworkEmitter {
     /** Per-sequence initial and final states, for sequence to sequence in batches. */
     private final BatchStateEmitter states;
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final BatchPlan batch;
     private final List<BatchLayerEmitter> layers = new ArrayList<>();
 
     BatchNetworkEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.states = new BatchStateEmitter(network);
         this.batch = network.batch();
         for (LayerPlan layer : network.layers()) {
@@ -128,22 +132,22 @@ final class BatchNetworkEmitter {
         fields.add(FieldSpec.builder(int.class, batch.shortest(), PRIVATE)
                 .addJavadoc("The shortest sequence's length: up to it, no lane is masked.\n")
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, batch.inputs(), PRIVATE)
+        fields.add(FieldSpec.builder(scalar.array(2), batch.inputs(), PRIVATE)
                 .addJavadoc("The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.\n")
                 .build());
         for (Buffer buffer : buffers()) {
-            fields.add(FieldSpec.builder(double[][].class, buffer.name(), PRIVATE)
+            fields.add(FieldSpec.builder(scalar.array(2), buffer.name(), PRIVATE)
                     .addJavadoc("Batch rows: $L\n", buffer.doc())
                     .build());
         }
         String size = network.output().sizeConstant();
-        fields.add(FieldSpec.builder(double[].class, batch.column(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), batch.column(), PRIVATE, FINAL)
                 .addJavadoc("One sequence's logits at one step, for its loss.\n")
-                .initializer("new double[$N]", size)
+                .initializer("new $T[$N]", scalar.type(), size)
                 .build());
-        fields.add(FieldSpec.builder(double[].class, batch.columnDelta(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), batch.columnDelta(), PRIVATE, FINAL)
                 .addJavadoc("One sequence's δy at one step.\n")
-                .initializer("new double[$N]", size)
+                .initializer("new $T[$N]", scalar.type(), size)
                 .build());
         return fields;
     }
@@ -189,15 +193,15 @@ final class BatchNetworkEmitter {
         for (Input input : Input.values()) {
             MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);
             addInput(forward, input);
-            forward.addParameter(double[][][].class, "ys");
+            forward.addParameter(scalar.array(3), "ys");
             refuseWhenStateful(forward);
             methods.add(forward.addComment("running free goes step by step: one sequence after another")
                     .addStatement("$T.forwardEach(this, $L, ys$L)", BATCHES, inputName(input), eachContext()).build());
             for (boolean labels : network.has(Capability.CLASSIFIER) ? new boolean[] {false, true}
                     : new boolean[] {false}) {
-                MethodSpec.Builder backward = NetworkEmitter.override("backward", TypeName.DOUBLE);
+                MethodSpec.Builder backward = NetworkEmitter.override("backward", Scalar.LOSS);
                 addInput(backward, input);
-                backward.addParameter(labels ? int[][].class : double[][][].class, labels ? "labels" : "targets");
+                backward.addParameter(labels ? TypeName.get(int[][].class) : scalar.array(3), labels ? "labels" : "targets");
                 refuseWhenStateful(backward);
                 methods.add(backward.addStatement("return $T.backwardEach(this, $L, $L$L)", BATCHES, inputName(input),
                         labels ? "labels" : "targets", eachContext()).build());
@@ -222,7 +226,7 @@ final class BatchNetworkEmitter {
     private MethodSpec forward(Input input) {
         MethodSpec.Builder method = NetworkEmitter.override("forward", TypeName.VOID);
         addInput(method, input);
-        method.addParameter(double[][][].class, "ys");
+        method.addParameter(scalar.array(3), "ys");
         refuseWhenStateful(method);
         checkInputs(method, input);
         checkRows(method, input, "outputs", "ys");
@@ -232,17 +236,17 @@ final class BatchNetworkEmitter {
     }
 
     private MethodSpec backward(Input input, Target target) {
-        MethodSpec.Builder method = NetworkEmitter.override("backward", TypeName.DOUBLE);
+        MethodSpec.Builder method = NetworkEmitter.override("backward", Scalar.LOSS);
         addInput(method, input);
         String targets = target == Target.DENSE ? "targets" : "labels";
-        method.addParameter(target == Target.DENSE ? double[][][].class : int[][].class, targets);
+        method.addParameter(target == Target.DENSE ? scalar.array(3) : TypeName.get(int[][].class), targets);
         refuseWhenStateful(method);
         refuseWhileTracing(method);
         checkInputs(method, input);
         checkRows(method, input, targets, targets);
         makeRoom(method, input);
         prepare(method, input);
-        method.addStatement("double loss = $N($N, batch, steps, lanes)", BatchPlan.LOSS_AND_DELTA, targets)
+        method.addStatement("$T loss = $N($N, batch, steps, lanes)", Scalar.LOSS, BatchPlan.LOSS_AND_DELTA, targets)
                 .addStatement("$N(steps, lanes)", BatchPlan.BACKPROPAGATE);
         LayerPlan first = network.layers().get(0);
         if (input == Input.DENSE) {
@@ -271,8 +275,8 @@ final class BatchNetworkEmitter {
         return input == Input.DENSE ? "xs" : "tokens";
     }
 
-    private static void addInput(MethodSpec.Builder method, Input input) {
-        method.addParameter(input == Input.DENSE ? double[][][].class : int[][].class, inputName(input));
+    private void addInput(MethodSpec.Builder method, Input input) {
+        method.addParameter(input == Input.DENSE ? scalar.array(3) : TypeName.get(int[][].class), inputName(input));
     }
 
     /**
@@ -310,7 +314,7 @@ final class BatchNetworkEmitter {
     private MethodSpec backwardFromStates(Input input) {
         MethodSpec.Builder method = NetworkEmitter.override("backwardFromStates", TypeName.VOID);
         addInput(method, input);
-        method.addParameter(double[][].class, "gradients");
+        method.addParameter(scalar.array(2), "gradients");
         refuseWhenStateful(method);
         refuseWhileTracing(method);
         checkInputs(method, input);
@@ -344,7 +348,7 @@ final class BatchNetworkEmitter {
                 .addComment("the output is not part of this loss: nothing arrives from above")
                 .beginControlFlow("for (int row = $N; row < (steps + 1) * $N; row++)", top.widthConstant(),
                         top.widthConstant())
-                .addStatement("$T.fill($N[row], 0, lanes, 0.0)", Arrays.class, top.batch().statesGradient())
+                .addStatement("$T.fill($N[row], 0, lanes, $L)", Arrays.class, top.batch().statesGradient(), scalar.zero())
                 .endControlFlow();
         for (int i = layers.size() - 1; i >= 0; i--) {
             method.addCode(layers.get(i).backpropagate());
@@ -384,7 +388,7 @@ final class BatchNetworkEmitter {
                 .addStatement("$N = $T.max(lanes, $N)", batch.lanes(), Math.class, batch.lanes())
                 .addStatement("$N = new int[$N]", batch.lengths(), batch.lanes());
         for (Buffer buffer : buffers()) {
-            method.addStatement("$N = new double[$L][$N]", buffer.name(), buffer.rows(), batch.lanes());
+            method.addStatement("$N = new $T[$L][$N]", buffer.name(), scalar.type(), buffer.rows(), batch.lanes());
         }
         return method.addCode("$N = null;   // regrown by $N when dense inputs come\n", batch.inputs(),
                 network.helpers().batchReserveInputs()).build();
@@ -395,7 +399,7 @@ final class BatchNetworkEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc("The dense input rows at the size of the other batch buffers; token input never needs them.\n")
                 .beginControlFlow("if ($N == null)", batch.inputs())
-                .addStatement("$N = new double[$T.bufferLength($N, $N)][$N]", batch.inputs(), CHECKS,
+                .addStatement("$N = new $T[$T.bufferLength($N, $N)][$N]", batch.inputs(), scalar.type(), CHECKS,
                         batch.steps(), NetworkPlan.INPUT_CONSTANT, batch.lanes())
                 .endControlFlow()
                 .build();
@@ -405,16 +409,16 @@ final class BatchNetworkEmitter {
         String input = NetworkPlan.INPUT_CONSTANT;
         CodeBlock code = CodeBlock.builder()
                 .beginControlFlow("for (int b = 0; b < batch; b++)")
-                .addStatement("double[][] sequence = xs[b]")
+                .addStatement("$T sequence = xs[b]", scalar.array(2))
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int row = t * $N", input)
                 .beginControlFlow("if (t > sequence.length)")
                 .add("// zeros past the sequence's end\n")
                 .beginControlFlow("for (int j = 0; j < $N; j++)", input)
-                .addStatement("$N[row + j][b] = 0.0", batch.inputs())
+                .addStatement("$N[row + j][b] = $L", batch.inputs(), scalar.zero())
                 .endControlFlow()
                 .nextControlFlow("else")
-                .addStatement("double[] x = sequence[t - 1]")
+                .addStatement("$T x = sequence[t - 1]", scalar.array(1))
                 .beginControlFlow("for (int j = 0; j < $N; j++)", input)
                 .addStatement("$N[row + j][b] = x[j]", batch.inputs())
                 .endControlFlow()
@@ -423,13 +427,13 @@ final class BatchNetworkEmitter {
                 .endControlFlow()
                 .add("// lanes past the batch read zeros\n")
                 .beginControlFlow("for (int row = $N; row < (steps + 1) * $N; row++)", input, input)
-                .addStatement("$T.fill($N[row], batch, lanes, 0.0)", Arrays.class, batch.inputs())
+                .addStatement("$T.fill($N[row], batch, lanes, $L)", Arrays.class, batch.inputs(), scalar.zero())
                 .endControlFlow()
                 .build();
         return MethodSpec.methodBuilder(BatchPlan.GATHER_INPUTS)
                 .addModifiers(PRIVATE)
                 .addJavadoc("The batch's inputs as batch rows: x_t[j] of sequence b into lane b of row t · INPUT + j.\n")
-                .addParameter(double[][][].class, "xs")
+                .addParameter(scalar.array(3), "xs")
                 .addParameter(int.class, "batch")
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes")

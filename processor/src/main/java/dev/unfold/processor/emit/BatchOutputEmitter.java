@@ -13,6 +13,7 @@ import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.List;
  */
 final class BatchOutputEmitter {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final OutputPlan output;
     private final BatchPlan batch;
     private final LayerPlan top;
@@ -33,6 +36,7 @@ final class BatchOutputEmitter {
 
     BatchOutputEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.output = network.output();
         this.batch = network.batch();
         this.top = network.topLayer();
@@ -86,7 +90,7 @@ final class BatchOutputEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// the summary $L, every sequence's, each at its own last step\n", summaryWords())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", top.hiddenConstant())
-                .addStatement("double[] summary = $N[k]", batch.summary())
+                .addStatement("$T summary = $N[k]", scalar.array(1), batch.summary())
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("summary[b] = $N[$N[b] * $N + k][b]", top.batch().states(), batch.lengths(),
                         top.widthConstant())
@@ -109,7 +113,7 @@ final class BatchOutputEmitter {
                     .addStatement("continue")
                     .endControlFlow();
         }
-        code.addStatement("double[] y = ys[b][$L]", OutputEmitter.callerRow(network));
+        code.addStatement("$T y = ys[b][$L]", scalar.array(1), OutputEmitter.callerRow(network));
         switch (network.loss()) {
             case MSE -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                     .addStatement("y[k] = $N[row + k][b]", batch.logits())
@@ -130,7 +134,7 @@ final class BatchOutputEmitter {
                     case CROSS_ENTROPY -> "ŷ = softmax(o)";
                     case BINARY_CROSS_ENTROPY -> "ŷ = sigmoid(o)";
                 })
-                .addParameter(double[][][].class, "ys")
+                .addParameter(scalar.array(3), "ys")
                 .addParameter(int.class, "batch")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
@@ -161,9 +165,9 @@ final class BatchOutputEmitter {
                     batch.delta(), batch.summary(), size, width, output.weight().gradientField());
         }
         code.beginControlFlow("for (int k = 0; k < $N; k++)", size)
-                .addStatement("double sum = 0");
+                .addStatement("$T sum = 0", scalar.type());
         OutputEmitter.beginRows(code, network, false);
-        code.addStatement("double[] d = $N[row + k]", batch.delta())
+        code.addStatement("$T d = $N[row + k]", scalar.array(1), batch.delta())
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("sum += d[b]")
                 .endControlFlow();
@@ -174,7 +178,8 @@ final class BatchOutputEmitter {
                         everyStep ? "_t" : "");
         code.beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .beginControlFlow("for (int j = 0; j < $N; j++)", width)
-                .addStatement("$T.fill($N[t * $N + j], 0, lanes, 0.0)", Arrays.class, top.batch().statesGradient(), width)
+                .addStatement("$T.fill($N[t * $N + j], 0, lanes, $L)", Arrays.class, top.batch().statesGradient(), width,
+                        scalar.zero())
                 .endControlFlow();
         if (everyStep) {
             code.addStatement("$T.addTransposedProduct($N, $N, $N, $N, t * $N, $N, t * $N, lanes)", BATCH_KERNELS,
@@ -183,12 +188,12 @@ final class BatchOutputEmitter {
         code.endControlFlow();
         if (!everyStep) {
             code.beginControlFlow("for (int j = 0; j < $N; j++)", width)
-                    .addStatement("$T.fill($N[j], 0, lanes, 0.0)", Arrays.class, batch.summaryGradient())
+                    .addStatement("$T.fill($N[j], 0, lanes, $L)", Arrays.class, batch.summaryGradient(), scalar.zero())
                     .endControlFlow()
                     .addStatement("$T.addTransposedProduct($N, $N, $N, $N, 0, $N, 0, lanes)", BATCH_KERNELS,
                             output.weight().valueField(), size, width, batch.delta(), batch.summaryGradient())
                     .beginControlFlow("for (int k = 0; k < $N; k++)", top.hiddenConstant())
-                    .addStatement("double[] summaryGradient = $N[k]", batch.summaryGradient())
+                    .addStatement("$T summaryGradient = $N[k]", scalar.array(1), batch.summaryGradient())
                     .beginControlFlow("for (int b = 0; b < lanes; b++)")
                     .addStatement("$N[$N[b] * $N + k][b] = summaryGradient[b]", top.batch().statesGradient(),
                             batch.lengths(), width)
@@ -207,13 +212,13 @@ final class BatchOutputEmitter {
     }
 
     private MethodSpec lossFromTargets() {
-        CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
+        CodeBlock.Builder code = CodeBlock.builder().addStatement("$T loss = 0", Scalar.LOSS);
         OutputEmitter.beginRows(code, network, false);
         code.beginControlFlow("for (int b = 0; b < batch; b++)")
                 .add(skipEnded())
-                .addStatement("double[] y = targets[b][$L]", OutputEmitter.callerRow(network))
+                .addStatement("$T y = targets[b][$L]", scalar.array(1), OutputEmitter.callerRow(network))
                 .add(gatherColumn())
-                .add(LossEmitter.targetLoss(network.loss(), batch.column(), batch.columnDelta(), "",
+                .add(LossEmitter.targetLoss(scalar, network.loss(), batch.column(), batch.columnDelta(), "",
                         output.sizeConstant()))
                 .add(scatterColumnDelta())
                 .endControlFlow()
@@ -222,7 +227,7 @@ final class BatchOutputEmitter {
         code.addStatement("return loss");
         return lossMethod("The loss of every sequence against dense targets, summed; leaves δy in "
                 + batch.delta() + ".\n")
-                .addParameter(double[][][].class, "targets")
+                .addParameter(scalar.array(3), "targets")
                 .addParameter(int.class, "batch")
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes")
@@ -231,13 +236,13 @@ final class BatchOutputEmitter {
     }
 
     private MethodSpec lossFromLabels() {
-        CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
+        CodeBlock.Builder code = CodeBlock.builder().addStatement("$T loss = 0", Scalar.LOSS);
         OutputEmitter.beginRows(code, network, false);
         code.beginControlFlow("for (int b = 0; b < batch; b++)")
                 .add(skipEnded())
                 .addStatement("int label = labels[b][$L]", OutputEmitter.callerRow(network))
                 .add(gatherColumn())
-                .add(LossEmitter.labelLoss(batch.column(), batch.columnDelta(), "", output.sizeConstant()))
+                .add(LossEmitter.labelLoss(scalar, batch.column(), batch.columnDelta(), "", output.sizeConstant()))
                 .add(scatterColumnDelta())
                 .endControlFlow()
                 .add(zeroPaddingLanes());
@@ -270,7 +275,7 @@ final class BatchOutputEmitter {
                 .beginControlFlow("if (t > $N[b])", batch.lengths())
                 .add("// past this sequence's end: no loss, no gradient\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k][b] = 0.0", batch.delta())
+                .addStatement("$N[row + k][b] = $L", batch.delta(), scalar.zero())
                 .endControlFlow()
                 .addStatement("continue")
                 .endControlFlow()
@@ -281,7 +286,7 @@ final class BatchOutputEmitter {
         return CodeBlock.builder()
                 .add("// lanes past the batch add nothing to any gradient\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T.fill($N[row + k], batch, lanes, 0.0)", Arrays.class, batch.delta())
+                .addStatement("$T.fill($N[row + k], batch, lanes, $L)", Arrays.class, batch.delta(), scalar.zero())
                 .endControlFlow()
                 .build();
     }
@@ -289,7 +294,7 @@ final class BatchOutputEmitter {
     private static MethodSpec.Builder lossMethod(String javadoc) {
         return MethodSpec.methodBuilder(BatchPlan.LOSS_AND_DELTA)
                 .addModifiers(PRIVATE)
-                .returns(double.class)
+                .returns(Scalar.LOSS)
                 .addJavadoc("$L", javadoc);
     }
 

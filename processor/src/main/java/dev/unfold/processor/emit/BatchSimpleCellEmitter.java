@@ -8,12 +8,14 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /** {@link SimpleCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchSimpleCellEmitter extends BatchCellEmitter {
 
-    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(network, layer, direction, seed);
+    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                           CodeBlock seed) {
+        super(network, layer, direction, scalar, seed);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +35,15 @@ final class BatchStateEmitter {
     static final String SEQUENCES = "batchSequences";
 
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final BatchPlan batch;
     private final int[] offsets;
     private final int stateSize;
 
     BatchStateEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.batch = network.batch();
         this.offsets = StreamingEmitter.stateOffsets(network);
         this.stateSize = StreamingEmitter.stateLength(network);
@@ -65,14 +69,14 @@ final class BatchStateEmitter {
             return List.of();
         }
         return List.of(
-                FieldSpec.builder(double[][].class, INITIAL_STATES, PRIVATE)
+                FieldSpec.builder(scalar.array(2), INITIAL_STATES, PRIVATE)
                         .addJavadoc("The batch's initial states, one row per sequence, as setInitialStates copied them.\n")
-                        .initializer("new double[0][]")
+                        .initializer("new $T[0][]", scalar.type())
                         .build(),
                 FieldSpec.builder(int.class, INITIAL_STATE_COUNT, PRIVATE)
                         .addJavadoc("How many initial states setInitialStates gave; 0 for zero states.\n")
                         .build(),
-                FieldSpec.builder(double[][].class, SEEDS, PRIVATE)
+                FieldSpec.builder(scalar.array(2), SEEDS, PRIVATE)
                         .addJavadoc("During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.\n")
                         .build(),
                 FieldSpec.builder(int.class, SEQUENCES, PRIVATE)
@@ -147,14 +151,14 @@ final class BatchStateEmitter {
 
     private MethodSpec setInitialStates() {
         return NetworkEmitter.override("setInitialStates", TypeName.VOID)
-                .addParameter(double[][].class, "states")
+                .addParameter(scalar.array(2), "states")
                 .beginControlFlow("if (states == null)")
                 .addStatement("$N = 0", INITIAL_STATE_COUNT)
                 .addStatement("return")
                 .endControlFlow()
                 .addStatement("$T.initialStates(states, $L)", BATCHES, stateSize)
                 .beginControlFlow("if ($N.length < states.length)", INITIAL_STATES)
-                .addStatement("$N = new double[states.length][$L]", INITIAL_STATES, stateSize)
+                .addStatement("$N = new $T[states.length][$L]", INITIAL_STATES, scalar.type(), stateSize)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < states.length; b++)")
                 .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $L)", System.class, INITIAL_STATES, stateSize)
@@ -166,7 +170,7 @@ final class BatchStateEmitter {
     /** What BPTT carried out of step 1 of each lane: the gradient of its initial state. */
     private MethodSpec initialStateGradients() {
         MethodSpec.Builder method = NetworkEmitter.override("initialStateGradients", TypeName.VOID)
-                .addParameter(double[][].class, "into")
+                .addParameter(scalar.array(2), "into")
                 .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
             int at = offsets[layer.index()];
@@ -182,7 +186,7 @@ final class BatchStateEmitter {
     /** Each lane's state at its own last step: row block lengths[b] of every layer's carried states. */
     private MethodSpec finalStates() {
         MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
-                .addParameter(double[][].class, "into")
+                .addParameter(scalar.array(2), "into")
                 .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
         for (LayerPlan layer : network.layers()) {
             int at = offsets[layer.index()];

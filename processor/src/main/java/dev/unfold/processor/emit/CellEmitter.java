@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
 
@@ -22,6 +23,8 @@ import java.util.Arrays;
 abstract class CellEmitter {
     final LayerPlan layer;
     final DirectionPlan direction;
+    /** The type the network computes in. */
+    final Scalar scalar;
     /** Whether ∂L/∂h_t arrives from above at every step, or only through the many-to-one summary. */
     final boolean gradientAtEveryStep;
     /** For the top layer of a many-to-one network: ∂L/∂[h_T ; g_1]; null otherwise. */
@@ -29,22 +32,23 @@ abstract class CellEmitter {
     /** Whether the network is {@code Traceable}: only then does BPTT record what diagnostics read. */
     private final boolean traced;
 
-    CellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                boolean traced) {
+    CellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                String summaryGradient, boolean traced) {
         this.layer = layer;
         this.direction = direction;
+        this.scalar = scalar;
         this.gradientAtEveryStep = gradientAtEveryStep;
         this.summaryGradient = summaryGradient;
         this.traced = traced;
     }
 
     /** The emitter of the layer's cell: the one place that pairs a cell with its equations for one sequence. */
-    static CellEmitter of(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep,
+    static CellEmitter of(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
                           String summaryGradient, boolean traced) {
         return switch (layer.cell().declared()) {
-            case SIMPLE -> new SimpleCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
-            case LSTM -> new LstmCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
-            case GRU -> new GruCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+            case SIMPLE -> new SimpleCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
+            case LSTM -> new LstmCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
+            case GRU -> new GruCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
         };
     }
 
@@ -52,7 +56,7 @@ abstract class CellEmitter {
 
     /** How the cell's equations become code here: one sequence. */
     ElementwiseLayout layout() {
-        return new SequenceLayout(layer, direction);
+        return new SequenceLayout(layer, direction, scalar);
     }
 
     /** What the cell's equations of a step depend on besides the cell. */
@@ -154,11 +158,12 @@ abstract class CellEmitter {
      */
     private CodeBlock zeroInitialState(StatePlan state) {
         if (!direction.reverse()) {
-            return CodeBlock.of("$T.fill($N, 0, $N, 0.0);   // $L_0 = 0\n", Arrays.class, state.steps(),
-                    state.sizeConstant(), state.symbol());
+            return CodeBlock.of("$T.fill($N, 0, $N, $L);   // $L_0 = 0\n", Arrays.class, state.steps(),
+                    state.sizeConstant(), scalar.zero(), state.symbol());
         }
-        return CodeBlock.of("$T.fill($N, (steps + 2) * $N - $N, (steps + 2) * $N, 0.0);   // $L_{T+1} = 0\n",
-                Arrays.class, state.steps(), state.rowWidth(), state.sizeConstant(), state.rowWidth(), state.symbol());
+        return CodeBlock.of("$T.fill($N, (steps + 2) * $N - $N, (steps + 2) * $N, $L);   // $L_{T+1} = 0\n",
+                Arrays.class, state.steps(), state.rowWidth(), state.sizeConstant(), state.rowWidth(), scalar.zero(),
+                state.symbol());
     }
 
     /**
@@ -169,7 +174,7 @@ abstract class CellEmitter {
     final CodeBlock seedGradients() {
         CodeBlock.Builder code = CodeBlock.builder().add(seedRecurrentGradient());
         for (StatePlan state : direction.innerStates()) {
-            code.addStatement("$T.fill($N, 0.0)", Arrays.class, state.gradient());
+            code.addStatement("$T.fill($N, $L)", Arrays.class, state.gradient(), scalar.zero());
         }
         return code.build();
     }
@@ -208,7 +213,7 @@ abstract class CellEmitter {
         if (summaryGradient == null) {
             return CodeBlock.builder()
                     .add("// nothing flows back from beyond the last step\n")
-                    .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
+                    .addStatement("$T.fill($N, $L)", Arrays.class, direction.dhNext(), scalar.zero())
                     .build();
         }
         return CodeBlock.builder()

@@ -10,6 +10,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,10 +22,13 @@ import java.util.List;
  */
 final class ContextEmitter {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final LayerPlan first;
 
     ContextEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.first = network.layers().get(0);
     }
 
@@ -37,22 +41,22 @@ final class ContextEmitter {
                 .addJavadoc("Width of the context vector x, which $L reads at every step through R.\n", first.name())
                 .initializer("$L", network.context())
                 .build());
-        fields.add(FieldSpec.builder(double[].class, NetworkPlan.CONTEXT_FIELD, PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), NetworkPlan.CONTEXT_FIELD, PRIVATE, FINAL)
                 .addJavadoc("The context x of the sequences to come, as setContext set it; zero until then.\n")
-                .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
+                .initializer("new $T[$N]", scalar.type(), NetworkPlan.CONTEXT_CONSTANT)
                 .build());
         fields.addAll(batchFields());
         if (network.runsOneSequenceAtATime()) {
-            fields.add(FieldSpec.builder(double[].class, NetworkPlan.KEPT_CONTEXT, PRIVATE, FINAL)
+            fields.add(FieldSpec.builder(scalar.array(1), NetworkPlan.KEPT_CONTEXT, PRIVATE, FINAL)
                     .addJavadoc("setContext's x, kept while a batch runs each sequence with its own context.\n")
-                    .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
+                    .initializer("new $T[$N]", scalar.type(), NetworkPlan.CONTEXT_CONSTANT)
                     .build());
         }
         for (DirectionPlan direction : first.directions()) {
-            fields.add(FieldSpec.builder(double[].class, direction.contextBias(), PRIVATE, FINAL)
+            fields.add(FieldSpec.builder(scalar.array(1), direction.contextBias(), PRIVATE, FINAL)
                     .addJavadoc("b + R x of $L$L, which its projection adds at every step.\n", first.name(),
                             direction.reverse() ? "'s reverse direction" : "")
-                    .initializer("new double[$N]", first.gateRowsConstant())
+                    .initializer("new $T[$N]", scalar.type(), first.gateRowsConstant())
                     .build());
         }
         return fields;
@@ -61,10 +65,10 @@ final class ContextEmitter {
     /** The batch's contexts, as setContexts copies them. */
     private List<FieldSpec> batchFields() {
         List<FieldSpec> fields = new ArrayList<>();
-        fields.add(FieldSpec.builder(double[][].class, NetworkPlan.BATCH_CONTEXTS, PRIVATE)
+        fields.add(FieldSpec.builder(scalar.array(2), NetworkPlan.BATCH_CONTEXTS, PRIVATE)
                 .addJavadoc("The contexts of the batched calls to come, one row per sequence, as setContexts copied"
                         + " them;\ngrows with the largest batch.\n")
-                .initializer("new double[0][]")
+                .initializer("new $T[0][]", scalar.type())
                 .build());
         fields.add(FieldSpec.builder(int.class, NetworkPlan.BATCH_CONTEXT_COUNT, PRIVATE)
                 .addJavadoc("How many contexts setContexts gave: a batch must have as many sequences.\n")
@@ -90,7 +94,7 @@ final class ContextEmitter {
 
     private MethodSpec setContext() {
         return NetworkEmitter.override("setContext", com.palantir.javapoet.TypeName.VOID)
-                .addParameter(double[].class, "x")
+                .addParameter(scalar.array(1), "x")
                 .addStatement("$T.context(x, $N)", CHECKS, NetworkPlan.CONTEXT_CONSTANT)
                 .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, NetworkPlan.CONTEXT_FIELD,
                         NetworkPlan.CONTEXT_CONSTANT)
@@ -100,10 +104,10 @@ final class ContextEmitter {
     /** One context per sequence of the batched calls to come, copied so that the caller may reuse its rows. */
     private MethodSpec setContexts() {
         return NetworkEmitter.override("setContexts", com.palantir.javapoet.TypeName.VOID)
-                .addParameter(double[][].class, "contexts")
+                .addParameter(scalar.array(2), "contexts")
                 .addStatement("$T.contexts(contexts, $N)", CHECKS, NetworkPlan.CONTEXT_CONSTANT)
                 .beginControlFlow("if ($N.length < contexts.length)", NetworkPlan.BATCH_CONTEXTS)
-                .addStatement("$N = new double[contexts.length][$N]", NetworkPlan.BATCH_CONTEXTS,
+                .addStatement("$N = new $T[contexts.length][$N]", NetworkPlan.BATCH_CONTEXTS, scalar.type(),
                         NetworkPlan.CONTEXT_CONSTANT)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < contexts.length; b++)")
@@ -128,11 +132,11 @@ final class ContextEmitter {
         for (DirectionPlan direction : first.directions()) {
             String rows = direction.batch().contextBias();
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
-                    .addStatement("double[] row = $N[m]", rows)
-                    .addStatement("double bias = $N[m]", direction.bias().valueField())
+                    .addStatement("$T row = $N[m]", scalar.array(1), rows)
+                    .addStatement("$T bias = $N[m]", scalar.type(), direction.bias().valueField())
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
-                    .addStatement("double[] x = $N[b]", NetworkPlan.BATCH_CONTEXTS)
-                    .addStatement("double sum = bias")
+                    .addStatement("$T x = $N[b]", scalar.array(1), NetworkPlan.BATCH_CONTEXTS)
+                    .addStatement("$T sum = bias", scalar.type())
                     .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
                     .addStatement("sum += $N[m * $N + j] * x[j]", direction.weightContext().valueField(),
                             NetworkPlan.CONTEXT_CONSTANT)
@@ -152,7 +156,7 @@ final class ContextEmitter {
                 .addJavadoc("b + R x for every direction of $L, from the current weights and context.\n", first.name());
         for (DirectionPlan direction : first.directions()) {
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
-                    .addStatement("double sum = $N[m]", direction.bias().valueField())
+                    .addStatement("$T sum = $N[m]", scalar.type(), direction.bias().valueField())
                     .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
                     .addStatement("sum += $N[m * $N + j] * $N[j]", direction.weightContext().valueField(),
                             NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD)

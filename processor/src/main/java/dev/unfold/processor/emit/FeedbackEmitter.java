@@ -14,6 +14,7 @@ import dev.unfold.processor.emit.NetworkEmitter.Target;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,12 +37,15 @@ final class FeedbackEmitter {
     static final String FREE_RUN_FED_BACK = "freeRunFedBack";
 
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final LayerPlan first;
     private final DirectionPlan direction;
     private final String output;
 
     FeedbackEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.first = network.layers().get(0);
         this.direction = first.directions().get(0);
         this.output = network.output().sizeConstant();
@@ -56,18 +60,18 @@ final class FeedbackEmitter {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>(List.of(
-                FieldSpec.builder(double[].class, FED_BACK, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("What the next step's $L reads through W_oh: the last prediction when running free,\n"
                                 + "the last target after a stateful training call; zero at the start.\n", first.name())
-                        .initializer("new double[$N]", output)
+                        .initializer("new $T[$N]", scalar.type(), output)
                         .build(),
-                FieldSpec.builder(double[].class, FREE_RUN_STATE, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), FREE_RUN_STATE, PRIVATE, FINAL)
                         .addJavadoc("The carried state, kept while a forward pass that is not stateful runs free.\n")
-                        .initializer("new double[$L]", stateSize)
+                        .initializer("new $T[$L]", scalar.type(), stateSize)
                         .build(),
-                FieldSpec.builder(double[].class, FREE_RUN_FED_BACK, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), FREE_RUN_FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("The fed-back output, kept for the same reason.\n")
-                        .initializer("new double[$N]", output)
+                        .initializer("new $T[$N]", scalar.type(), output)
                         .build()));
         fields.addAll(new ScheduledSamplingEmitter(network).fields());
         return fields;
@@ -95,7 +99,7 @@ final class FeedbackEmitter {
         MethodSpec.Builder method = NetworkEmitter.override("forward", TypeName.VOID);
         String step;
         if (input == Input.DENSE) {
-            method.addParameter(double[][].class, "xs")
+            method.addParameter(scalar.array(2), "xs")
                     .addStatement("int steps = $T.sequence(xs, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT);
             step = "step(xs[t], ys[t])";
         } else {
@@ -103,7 +107,7 @@ final class FeedbackEmitter {
                     .addStatement("int steps = $T.tokens(tokens, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT);
             step = "step(tokens[t], ys[t])";
         }
-        return method.addParameter(double[][].class, "ys")
+        return method.addParameter(scalar.array(2), "ys")
                 .addStatement("$T.outputs(ys, steps, $N)", CHECKS, output)
                 .addComment("running free, step t reads ŷ_{t−1}, which exists only once step t − 1 is through: step by step")
                 .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
@@ -163,7 +167,7 @@ final class FeedbackEmitter {
     /** What resetState and restoreState add: no previous output before a sequence's first step. */
     CodeBlock forget() {
         return feedsBack()
-                ? CodeBlock.of("$T.fill($N, 0.0);   // no previous output yet\n", Arrays.class, FED_BACK)
+                ? CodeBlock.of("$T.fill($N, $L);   // no previous output yet\n", Arrays.class, FED_BACK, scalar.zero())
                 : CodeBlock.of("");
     }
 
@@ -176,7 +180,7 @@ final class FeedbackEmitter {
         return CodeBlock.builder()
                 .addStatement("int row = $L", LayerEmitter.preactivationRow(first, direction))
                 .beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int j = 0; j < $N; j++)", output)
                 .addStatement("sum += $N[m * $N + j] * $L[j]", direction.weightOutput().valueField(), output, vector)
                 .endControlFlow()
@@ -192,13 +196,13 @@ final class FeedbackEmitter {
     private MethodSpec feedTargets() {
         return method("feedTargets", "Teacher forcing: adds W_oh y_{t−1} to row t of " + first.name() + "'s pre-activations,"
                         + " from y_0 = 0\n(or, stateful, the last target of the sequence before).\n")
-                .addParameter(double[][].class, "targets")
+                .addParameter(scalar.array(2), "targets")
                 .addParameter(int.class, "steps")
                 .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
                 .addStatement("$N()", network.helpers().feedStep())
                 .endControlFlow()
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
-                .addStatement("double[] y = targets[t - 2]")
+                .addStatement("$T y = targets[t - 2]", scalar.array(1))
                 .addCode(addProduct("y"))
                 .endControlFlow()
                 .build();
@@ -236,12 +240,12 @@ final class FeedbackEmitter {
         String gradient = direction.weightOutput().gradientField();
         MethodSpec.Builder method = method("feedbackGradients", "∂L/∂W_oh = Σ_t δa_t y_{t−1}ᵀ: the previous target is"
                         + " data, so nothing flows through it.\n")
-                .addParameter(target == Target.DENSE ? double[][].class : int[].class,
+                .addParameter(target == Target.DENSE ? scalar.array(2) : TypeName.get(int[].class),
                         target == Target.DENSE ? "targets" : "labels")
                 .addParameter(int.class, "steps")
                 .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("double d = $N[$N + m]", deltas, rows)
+                .addStatement("$T d = $N[$N + m]", scalar.type(), deltas, rows)
                 .beginControlFlow("for (int j = 0; j < $N; j++)", output)
                 .addStatement("$N[m * $N + j] += d * $N[j]", gradient, output, FED_BACK)
                 .endControlFlow()
@@ -250,9 +254,9 @@ final class FeedbackEmitter {
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
                 .addStatement("int row = t * $N", rows);
         if (target == Target.DENSE) {
-            method.addStatement("double[] y = targets[t - 2]")
+            method.addStatement("$T y = targets[t - 2]", scalar.array(1))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                    .addStatement("double d = $N[row + m]", deltas)
+                    .addStatement("$T d = $N[row + m]", scalar.type(), deltas)
                     .beginControlFlow("for (int j = 0; j < $N; j++)", output)
                     .addStatement("$N[m * $N + j] += d * y[j]", gradient, output)
                     .endControlFlow()
@@ -269,14 +273,14 @@ final class FeedbackEmitter {
     private MethodSpec keepTarget(Target target) {
         MethodSpec.Builder method = method("feedBack", "Keeps the last target for the first step of the next"
                         + " sequence, which a stateful network continues.\n")
-                .addParameter(target == Target.DENSE ? double[][].class : int[].class,
+                .addParameter(target == Target.DENSE ? scalar.array(2) : TypeName.get(int[].class),
                         target == Target.DENSE ? "targets" : "labels")
                 .addParameter(int.class, "steps");
         if (target == Target.DENSE) {
             return method.addStatement("$T.arraycopy(targets[steps - 1], 0, $N, 0, $N)", System.class, FED_BACK, output)
                     .build();
         }
-        return method.addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
+        return method.addStatement("$T.fill($N, $L)", Arrays.class, FED_BACK, scalar.zero())
                 .addStatement("$N[labels[steps - 1]] = 1", FED_BACK)
                 .build();
     }
@@ -284,7 +288,7 @@ final class FeedbackEmitter {
     /** The prediction in the form the targets take, which is what the layer learned to read. */
     private MethodSpec keepPrediction() {
         MethodSpec.Builder method = method("keepPrediction", keepPredictionDoc())
-                .addParameter(double[].class, "y");
+                .addParameter(scalar.array(1), "y");
         if (network.loss() == Loss.MSE) {
             return method.addStatement("$T.arraycopy(y, 0, $N, 0, $N)", System.class, FED_BACK, output).build();
         }
@@ -300,7 +304,7 @@ final class FeedbackEmitter {
                 .addStatement("best = k")
                 .endControlFlow()
                 .endControlFlow()
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
+                .addStatement("$T.fill($N, $L)", Arrays.class, FED_BACK, scalar.zero())
                 .addStatement("$N[best] = 1", FED_BACK)
                 .build();
     }

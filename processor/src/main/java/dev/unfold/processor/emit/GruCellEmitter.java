@@ -5,6 +5,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.GruCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /**
  * PyTorch's GRU, gates in its order r, z, n stacked in W_ih and W_hh:
@@ -18,9 +19,9 @@ import dev.unfold.processor.plan.LayerPlan;
  */
 final class GruCellEmitter extends CellEmitter {
 
-    GruCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                   boolean traced) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+    GruCellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                   String summaryGradient, boolean traced) {
+        super(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override

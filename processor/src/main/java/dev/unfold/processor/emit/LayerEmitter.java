@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,14 +28,17 @@ final class LayerEmitter {
     private final List<CellEmitter> cells = new ArrayList<>();
     /** The names of the network's methods without arguments, the context's b + R x among them. */
     private final NetworkPlan.Helpers helpers;
+    /** The type the network computes in. */
+    private final Scalar scalar;
 
-    LayerEmitter(LayerPlan layer, LayerPlan below, boolean gradientAtEveryStep, String summaryGradient,
+    LayerEmitter(LayerPlan layer, LayerPlan below, Scalar scalar, boolean gradientAtEveryStep, String summaryGradient,
                  NetworkPlan.Helpers helpers, boolean traced) {
         this.layer = layer;
         this.below = below;
         this.helpers = helpers;
+        this.scalar = scalar;
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(CellEmitter.of(layer, direction, gradientAtEveryStep, summaryGradient, traced));
+            cells.add(CellEmitter.of(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced));
         }
     }
 
@@ -175,13 +179,13 @@ final class LayerEmitter {
                 .add(contextBiases())
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] x = xs[t - 1]")
+                .addStatement("$T x = xs[t - 1]", scalar.array(1))
                 .add(projectEachDirection("x", "0"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep()
                         + " (equations.md (1.1), (4.1));\nthe recurrence then adds W_hh times the previous state.\n")
-                .addParameter(double[][].class, "xs")
+                .addParameter(scalar.array(2), "xs")
                 .addParameter(int.class, "steps")
                 .addCode(code)
                 .build();
@@ -232,7 +236,7 @@ final class LayerEmitter {
         return CodeBlock.builder()
                 .add("// ∂L/∂R = Σ_t δa_t xᵀ = (Σ_t δa_t) xᵀ: the context is the same at every step   (equations.md (7.2))\n")
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("sum += $N[t * $N + m]", direction.deltas(), rows)
                 .endControlFlow()
@@ -267,7 +271,7 @@ final class LayerEmitter {
                     .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
                             direction.sums(), layer.hiddenConstant())
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double d = $N[row + m]", direction.hiddenDeltas());
+                    .addStatement("$T d = $N[row + m]", scalar.type(), direction.hiddenDeltas());
             if (direction.hasSeparateHiddenDeltas()) {
                 code.add("// b is on the input side, whose n block differs\n")
                         .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
@@ -313,7 +317,7 @@ final class LayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double d = $N[row + m]", direction.deltas())
+                    .addStatement("$T d = $N[row + m]", scalar.type(), direction.deltas())
                     .addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, input,
                             direction.weightIhGradientRows(), layer.inputConstant());
             if (withInputGradient) {
@@ -339,13 +343,13 @@ final class LayerEmitter {
     private MethodSpec inputGradients() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] x = xs[t - 1]")
+                .addStatement("$T x = xs[t - 1]", scalar.array(1))
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
         code.add(inputWeightGradientsEachDirection("x", false))
                 .endControlFlow()
                 .add(addInputGradientRows());
         return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (equations.md (3.5)).\n")
-                .addParameter(double[][].class, "xs")
+                .addParameter(scalar.array(2), "xs")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -384,7 +388,7 @@ final class LayerEmitter {
                 .addStatement("int row = t * $N", layer.gateRowsConstant())
                 .addStatement("$T.arraycopy($N, in, $N, 0, $N)", System.class, below.states(), layer.input(),
                         layer.inputConstant())
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, layer.inputGradient())
+                .addStatement("$T.fill($N, $L)", Arrays.class, layer.inputGradient(), scalar.zero())
                 .add(inputWeightGradientsEachDirection(layer.input(), true))
                 .addStatement("$T.arraycopy($N, 0, $N, in, $N)", System.class, layer.inputGradient(),
                         below.statesGradient(), layer.inputConstant())

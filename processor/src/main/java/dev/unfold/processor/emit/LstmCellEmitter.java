@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.Arrays;
 
 /**
@@ -18,9 +19,9 @@ import java.util.Arrays;
  */
 final class LstmCellEmitter extends CellEmitter {
 
-    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                    boolean traced) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                    String summaryGradient, boolean traced) {
+        super(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override
@@ -54,7 +55,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(bindRows())
                 .add(backwardEquations())
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
+                .addStatement("$T.fill($N, $L)", Arrays.class, direction.dhNext(), scalar.zero())
                 .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
                 .endControlFlow()
                 .build();

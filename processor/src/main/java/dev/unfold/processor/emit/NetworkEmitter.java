@@ -27,6 +27,7 @@ import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
 import dev.unfold.processor.plan.ParameterPlan;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +49,11 @@ public final class NetworkEmitter {
     private final NetworkPlan network;
     private final FeedbackEmitter feedback;
     private final OutputPlan output;
+    private final Scalar scalar;
 
     public NetworkEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.feedback = new FeedbackEmitter(network);
         this.output = network.output();
     }
@@ -72,7 +75,7 @@ public final class NetworkEmitter {
         type.addFields(context.fields());
         type.addFields(feedback.fields(streaming.stateLength()));
         if (network.has(Capability.TRACEABLE)) {
-            type.addFields(StateGradientTraceEmitter.fields());
+            type.addFields(StateGradientTraceEmitter.fields(scalar));
         }
         BatchNetworkEmitter batched = new BatchNetworkEmitter(network);
         type.addFields(batched.fields());
@@ -103,7 +106,7 @@ public final class NetworkEmitter {
         type.addMethods(context.methods());
         type.addMethods(feedback.methods());
         if (network.has(Capability.TRACEABLE)) {
-            type.addMethods(StateGradientTraceEmitter.methods());
+            type.addMethods(StateGradientTraceEmitter.methods(scalar));
         }
         type.addMethod(unroll(layerEmitters, streaming.streams()));
         type.addMethod(advance(streaming.streams()));
@@ -216,7 +219,7 @@ public final class NetworkEmitter {
             fields.add(FieldSpec.builder(LAYER, layer.layerField(), PRIVATE, FINAL).build());
         }
         for (ParameterPlan parameter : network.parameters()) {
-            fields.add(FieldSpec.builder(double[].class, parameter.valueField(), PRIVATE, FINAL)
+            fields.add(FieldSpec.builder(scalar.array(1), parameter.valueField(), PRIVATE, FINAL)
                     .addJavadoc(parameter.vector()
                             ? CodeBlock.of("$L, $L: [$L]; aliases the parameter's value.\n", parameter.name(),
                                     parameter.symbol(), parameter.rowsConstant())
@@ -224,7 +227,7 @@ public final class NetworkEmitter {
                                     parameter.name(), parameter.symbol(), parameter.rowsConstant(),
                                     parameter.columnsConstant()))
                     .build());
-            fields.add(FieldSpec.builder(double[].class, parameter.gradientField(), PRIVATE, FINAL)
+            fields.add(FieldSpec.builder(scalar.array(1), parameter.gradientField(), PRIVATE, FINAL)
                     .addJavadoc("∂L/∂$L, accumulated by backward.\n", parameter.symbol())
                     .build());
         }
@@ -232,109 +235,109 @@ public final class NetworkEmitter {
                 .addJavadoc("Steps the per-step buffers below can hold; reserve grows them.\n")
                 .build());
         for (StepBuffer buffer : stepBuffers()) {
-            fields.add(FieldSpec.builder(double[].class, buffer.name(), PRIVATE).addJavadoc("$L\n", buffer.doc()).build());
+            fields.add(FieldSpec.builder(scalar.array(1), buffer.name(), PRIVATE).addJavadoc("$L\n", buffer.doc()).build());
         }
         for (LayerPlan layer : network.layers()) {
             if (!layer.readsNetworkInput()) {
-                fields.add(FieldSpec.builder(double[].class, layer.input(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), layer.input(), PRIVATE, FINAL)
                         .addJavadoc("x_t of $L at one step of its gradients, in an array of its own.\n", layer.name())
-                        .initializer("new double[$N]", layer.inputConstant())
+                        .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
                         .build());
-                fields.add(FieldSpec.builder(double[].class, layer.inputGradient(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), layer.inputGradient(), PRIVATE, FINAL)
                         .addJavadoc("∂L/∂x_t of $L at one step, while its directions add to it.\n", layer.name())
-                        .initializer("new double[$N]", layer.inputConstant())
+                        .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
                         .build());
             }
             for (DirectionPlan direction : layer.directions()) {
                 String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
                 if (layer.readsPreviousState()) {
-                    fields.add(FieldSpec.builder(double[][].class, direction.weightHhColumns(), PRIVATE, FINAL)
+                    fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhColumns(), PRIVATE, FINAL)
                             .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
                                     layer.name(), of, KERNELS)
-                            .initializer("new double[$N][$N]", layer.hiddenConstant(), layer.gateRowsConstant())
+                            .initializer("new $T[$N][$N]", scalar.type(), layer.hiddenConstant(), layer.gateRowsConstant())
                             .build());
                 }
-                fields.add(FieldSpec.builder(double[].class, direction.sums(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), direction.sums(), PRIVATE, FINAL)
                         .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
-                        .initializer("new double[$N]", layer.gateRowsConstant())
+                        .initializer("new $T[$N]", scalar.type(), layer.gateRowsConstant())
                         .build());
-                fields.add(FieldSpec.builder(double[][].class, direction.weightIhColumns(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhColumns(), PRIVATE, FINAL)
                         .addJavadoc("W_ih of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
                                 layer.name(), of, KERNELS)
-                        .initializer("new double[$N][$N]", layer.inputConstant(), layer.gateRowsConstant())
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.inputConstant(), layer.gateRowsConstant())
                         .build());
-                fields.add(FieldSpec.builder(double[].class, direction.weightIhCopied(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), direction.weightIhCopied(), PRIVATE, FINAL)
                         .addJavadoc("The values of W_ih of $L$L its columns were last copied from.\n", layer.name(), of)
-                        .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.inputConstant())
+                        .initializer("new $T[$N * $N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
                         .build());
                 if (layer.readsPreviousState()) {
-                    fields.add(FieldSpec.builder(double[].class, direction.weightHhCopied(), PRIVATE, FINAL)
+                    fields.add(FieldSpec.builder(scalar.array(1), direction.weightHhCopied(), PRIVATE, FINAL)
                             .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
-                            .initializer("new double[$N * $N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .initializer("new $T[$N * $N]", scalar.type(), layer.gateRowsConstant(), layer.hiddenConstant())
                             .build());
                 }
-                fields.add(FieldSpec.builder(double[][].class, direction.weightIhGradientRows(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhGradientRows(), PRIVATE, FINAL)
                         .addJavadoc("∂L/∂W_ih of $L$L by rows while a backward pass sums it; zero between calls.\n",
                                 layer.name(), of)
-                        .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.inputConstant())
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
                         .build());
                 if (!layer.readsNetworkInput()) {
-                    fields.add(FieldSpec.builder(double[][].class, direction.weightIhRows(), PRIVATE, FINAL)
+                    fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhRows(), PRIVATE, FINAL)
                             .addJavadoc("W_ih of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
                                     layer.name(), of, KERNELS)
-                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.inputConstant())
+                            .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
                             .build());
                 }
                 if (layer.readsPreviousState()) {
-                    fields.add(FieldSpec.builder(double[][].class, direction.weightHhRows(), PRIVATE, FINAL)
+                    fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhRows(), PRIVATE, FINAL)
                             .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
                                     layer.name(), of, KERNELS)
-                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.hiddenConstant())
                             .build());
-                    fields.add(FieldSpec.builder(double[][].class, direction.weightHhGradientRows(), PRIVATE, FINAL)
+                    fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhGradientRows(), PRIVATE, FINAL)
                             .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
                                     layer.name(), of)
-                            .initializer("new double[$N][$N]", layer.gateRowsConstant(), layer.hiddenConstant())
+                            .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.hiddenConstant())
                             .build());
                 }
-                fields.add(FieldSpec.builder(double[].class, direction.dhNext(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), direction.dhNext(), PRIVATE, FINAL)
                         .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
                                 layer.name(), of)
-                        .initializer("new double[$N]", layer.hiddenConstant())
+                        .initializer("new $T[$N]", scalar.type(), layer.hiddenConstant())
                         .build());
                 for (StatePlan state : direction.innerStates()) {
-                    fields.add(FieldSpec.builder(double[].class, state.gradient(), PRIVATE, FINAL)
+                    fields.add(FieldSpec.builder(scalar.array(1), state.gradient(), PRIVATE, FINAL)
                             .addJavadoc("During BPTT: $L of $L$L receives.\n", state.state().gradientInWords(),
                                     layer.name(), of)
-                            .initializer("new double[$N]", state.sizeConstant())
+                            .initializer("new $T[$N]", scalar.type(), state.sizeConstant())
                             .build());
                 }
             }
         }
         LayerPlan topLayer = network.topLayer();
-        fields.add(FieldSpec.builder(double[][].class, output.weightColumns(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), output.weightColumns(), PRIVATE, FINAL)
                 .addJavadoc("V by columns, copied at each forward pass: see $T.addMatrixVector.\n", KERNELS)
-                .initializer("new double[$N][$N]", topLayer.widthConstant(), output.sizeConstant())
+                .initializer("new $T[$N][$N]", scalar.type(), topLayer.widthConstant(), output.sizeConstant())
                 .build());
-        fields.add(FieldSpec.builder(double[].class, output.weightCopied(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), output.weightCopied(), PRIVATE, FINAL)
                 .addJavadoc("The values of V its columns were last copied from.\n")
-                .initializer("new double[$N * $N]", output.sizeConstant(), topLayer.widthConstant())
+                .initializer("new $T[$N * $N]", scalar.type(), output.sizeConstant(), topLayer.widthConstant())
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, output.weightRows(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), output.weightRows(), PRIVATE, FINAL)
                 .addJavadoc("V by rows, copied at each backward pass: see $T.addScaled.\n", KERNELS)
-                .initializer("new double[$N][$N]", output.sizeConstant(), topLayer.widthConstant())
+                .initializer("new $T[$N][$N]", scalar.type(), output.sizeConstant(), topLayer.widthConstant())
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, output.weightGradientRows(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), output.weightGradientRows(), PRIVATE, FINAL)
                 .addJavadoc("∂L/∂V by rows while a backward pass sums it; zero between calls.\n")
-                .initializer("new double[$N][$N]", output.sizeConstant(), topLayer.widthConstant())
+                .initializer("new $T[$N][$N]", scalar.type(), output.sizeConstant(), topLayer.widthConstant())
                 .build());
-        fields.add(FieldSpec.builder(double[].class, output.input(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), output.input(), PRIVATE, FINAL)
                 .addJavadoc("What the output reads at one step, in an array of its own.\n")
-                .initializer("new double[$N]", topLayer.widthConstant())
+                .initializer("new $T[$N]", scalar.type(), topLayer.widthConstant())
                 .build());
-        fields.add(FieldSpec.builder(double[].class, output.scratch(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), output.scratch(), PRIVATE, FINAL)
                 .addJavadoc("Sums at one step: the logits, then the gradient of what the output reads.\n")
-                .initializer("new double[$T.max($N, $N)]", Math.class, output.sizeConstant(), topLayer.widthConstant())
+                .initializer("new $T[$T.max($N, $N)]", scalar.type(), Math.class, output.sizeConstant(), topLayer.widthConstant())
                 .build());
         if (network.mapping() == Mapping.MANY_TO_ONE) {
             LayerPlan top = network.topLayer();
@@ -347,10 +350,10 @@ public final class NetworkEmitter {
         return fields;
     }
 
-    private static FieldSpec fixedBuffer(String name, String size, String doc) {
-        return FieldSpec.builder(double[].class, name, PRIVATE, FINAL)
+    private FieldSpec fixedBuffer(String name, String size, String doc) {
+        return FieldSpec.builder(scalar.array(1), name, PRIVATE, FINAL)
                 .addJavadoc("$L\n", doc)
-                .initializer("new double[$N]", size)
+                .initializer("new $T[$N]", scalar.type(), size)
                 .build();
     }
 
@@ -359,7 +362,7 @@ public final class NetworkEmitter {
         LayerPlan below = null;
         for (LayerPlan layer : network.layers()) {
             String summaryGradient = hasGradientFromAbove(layer) ? null : output.summaryGradient();
-            emitters.add(new LayerEmitter(layer, below, hasGradientFromAbove(layer), summaryGradient,
+            emitters.add(new LayerEmitter(layer, below, scalar, hasGradientFromAbove(layer), summaryGradient,
                     network.helpers(), network.has(Capability.TRACEABLE)));
             below = layer;
         }
@@ -485,7 +488,7 @@ public final class NetworkEmitter {
         }
         MethodSpec.Builder method = override("forward", TypeName.VOID);
         addInputParameter(method, input);
-        method.addParameter(double[][].class, "ys");
+        method.addParameter(scalar.array(2), "ys");
         checkInput(method, input);
         method.addStatement("$T.outputs(ys, $L, $N)", CHECKS, OutputEmitter.outputRows(network), output.sizeConstant());
         runForward(method, input);
@@ -493,14 +496,14 @@ public final class NetworkEmitter {
     }
 
     private MethodSpec backward(Input input, Target target) {
-        MethodSpec.Builder method = override("backward", TypeName.DOUBLE);
+        MethodSpec.Builder method = override("backward", Scalar.LOSS);
         addInputParameter(method, input);
         addTargetParameter(method, target);
         checkInput(method, input);
         checkTarget(method, target);
         method.addCode(feedback.prepare(input, target));
         runForward(method, input, feedback.feed(target, "fed"));
-        method.addStatement("double loss = lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
+        method.addStatement("$T loss = lossAndDelta($L, steps)", Scalar.LOSS, target == Target.DENSE ? "targets" : "labels")
                 .addStatement("backpropagate(steps)");
         LayerPlan first = network.layers().get(0);
         if (input == Input.DENSE) {
@@ -516,7 +519,7 @@ public final class NetworkEmitter {
     private MethodSpec backwardFromState(Input input) {
         MethodSpec.Builder method = override("backwardFromState", TypeName.VOID);
         addInputParameter(method, input);
-        method.addParameter(double[].class, "gradient").addParameter(int.class, "offset");
+        method.addParameter(scalar.array(1), "gradient").addParameter(int.class, "offset");
         checkInput(method, input);
         method.addStatement("$T.finiteState($S, gradient, offset, stateSize())", CHECKS, "gradient");
         runForward(method, input);
@@ -531,7 +534,7 @@ public final class NetworkEmitter {
     }
 
     private MethodSpec loss(Input input, Target target) {
-        MethodSpec.Builder method = override("loss", TypeName.DOUBLE);
+        MethodSpec.Builder method = override("loss", Scalar.LOSS);
         addInputParameter(method, input);
         addTargetParameter(method, target);
         checkInput(method, input);
@@ -541,23 +544,23 @@ public final class NetworkEmitter {
             return method.addStatement("return lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
                     .build();
         }
-        return method.addStatement("double loss = lossAndDelta($L, steps)", target == Target.DENSE ? "targets" : "labels")
+        return method.addStatement("$T loss = lossAndDelta($L, steps)", Scalar.LOSS, target == Target.DENSE ? "targets" : "labels")
                 .addCode(feedback.keepTargetCall(target))
                 .addStatement("return loss")
                 .build();
     }
 
-    private static void addInputParameter(MethodSpec.Builder method, Input input) {
+    private void addInputParameter(MethodSpec.Builder method, Input input) {
         if (input == Input.DENSE) {
-            method.addParameter(double[][].class, "xs");
+            method.addParameter(scalar.array(2), "xs");
         } else {
             method.addParameter(int[].class, "tokens");
         }
     }
 
-    private static void addTargetParameter(MethodSpec.Builder method, Target target) {
+    private void addTargetParameter(MethodSpec.Builder method, Target target) {
         if (target == Target.DENSE) {
-            method.addParameter(double[][].class, "targets");
+            method.addParameter(scalar.array(2), "targets");
         } else {
             method.addParameter(int[].class, "labels");
         }
@@ -620,7 +623,7 @@ public final class NetworkEmitter {
                 .addStatement("return")
                 .endControlFlow();
         for (StepBuffer buffer : stepBuffers()) {
-            method.addStatement("$N = new double[$T.bufferLength(steps, $N)]", buffer.name(), CHECKS, buffer.width());
+            method.addStatement("$N = new $T[$T.bufferLength(steps, $N)]", buffer.name(), scalar.type(), CHECKS, buffer.width());
         }
         return method.addStatement("capacity = steps").build();
     }

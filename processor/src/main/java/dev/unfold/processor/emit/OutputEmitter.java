@@ -10,6 +10,7 @@ import dev.unfold.Mapping;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,12 +22,15 @@ import java.util.List;
  */
 final class OutputEmitter {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final OutputPlan output;
     private final LayerPlan top;
     private final boolean everyStep;
 
     OutputEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.output = network.output();
         this.top = network.topLayer();
         this.everyStep = network.mapping() == Mapping.MANY_TO_MANY;
@@ -134,7 +138,7 @@ final class OutputEmitter {
     private MethodSpec predict() {
         CodeBlock.Builder code = CodeBlock.builder();
         beginRows(code, network, false);
-        code.addStatement("double[] y = ys[$L]", callerRow(network));
+        code.addStatement("$T y = ys[$L]", scalar.array(1), callerRow(network));
         switch (network.loss()) {
             case MSE -> code.addStatement("$T.arraycopy($N, row, y, 0, $N)", System.class, output.logits(),
                     output.sizeConstant());
@@ -153,7 +157,7 @@ final class OutputEmitter {
                     case CROSS_ENTROPY -> "ŷ = softmax(o)";
                     case BINARY_CROSS_ENTROPY -> "ŷ = sigmoid(o)";
                 })
-                .addParameter(double[][].class, "ys")
+                .addParameter(scalar.array(2), "ys")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -167,9 +171,9 @@ final class OutputEmitter {
         beginRows(code, network, true);
         code.addStatement("$T.arraycopy($L, $N, 0, $N)", System.class, inputArrayAndOffset(), output.input(),
                         top.widthConstant())
-                .addStatement("$T.fill($N, 0, $N, 0.0)", Arrays.class, output.scratch(), top.widthConstant())
+                .addStatement("$T.fill($N, 0, $N, $L)", Arrays.class, output.scratch(), top.widthConstant(), scalar.zero())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("double d = $N[row + k]", output.delta())
+                .addStatement("$T d = $N[row + k]", scalar.type(), output.delta())
                 .addStatement("$N[k] += d", output.bias().gradientField())
                 .addStatement("$T.addScaled(d, $N, $N[k], $N)", KERNELS, output.input(),
                         output.weightGradientRows(), top.widthConstant())

@@ -14,6 +14,7 @@ import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.emit.NetworkEmitter.Input;
 import dev.unfold.processor.emit.NetworkEmitter.Target;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,32 +36,35 @@ final class ScheduledSamplingEmitter {
     private static final String SAMPLED_OUTPUT = "sampledOutput";
 
     private final String output;
+    /** The type the network computes in. */
+    private final Scalar scalar;
 
     ScheduledSamplingEmitter(NetworkPlan network) {
         this.output = network.output().sizeConstant();
+        this.scalar = network.scalar();
     }
 
     List<FieldSpec> fields() {
         return List.of(
-                FieldSpec.builder(double.class, PROBABILITY, PRIVATE)
+                FieldSpec.builder(Scalar.PROBABILITY, PROBABILITY, PRIVATE)
                         .addJavadoc("Scheduled sampling: how often backward feeds the own prediction instead of the"
                                 + " target; 0 is teacher forcing.\n")
                         .build(),
                 FieldSpec.builder(Random.class, RANDOM, PRIVATE)
                         .addJavadoc("The coin flips of scheduled sampling.\n")
                         .build(),
-                FieldSpec.builder(double[][].class, SAMPLED_TARGETS, PRIVATE)
+                FieldSpec.builder(scalar.array(2), SAMPLED_TARGETS, PRIVATE)
                         .addJavadoc("What scheduled sampling chose to feed, laid out as the targets; grows with the"
                                 + " longest sequence.\n")
-                        .initializer("new double[0][]")
+                        .initializer("new $T[0][]", scalar.type())
                         .build(),
                 FieldSpec.builder(int[].class, SAMPLED_LABELS, PRIVATE)
                         .addJavadoc("The same for class labels.\n")
                         .initializer("new int[0]")
                         .build(),
-                FieldSpec.builder(double[].class, SAMPLED_OUTPUT, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), SAMPLED_OUTPUT, PRIVATE, FINAL)
                         .addJavadoc("A step's prediction while scheduled sampling chooses.\n")
-                        .initializer("new double[$N]", output)
+                        .initializer("new $T[$N]", scalar.type(), output)
                         .build());
     }
 
@@ -82,15 +86,15 @@ final class ScheduledSamplingEmitter {
     CodeBlock prepare(Input input, Target target) {
         String sequence = input == Input.DENSE ? "xs" : "tokens";
         return target == Target.DENSE
-                ? CodeBlock.of("double[][] fed = $N > 0 ? sampleFeeds($L, targets, steps) : targets;\n", PROBABILITY,
-                        sequence)
+                ? CodeBlock.of("$T fed = $N > 0 ? sampleFeeds($L, targets, steps) : targets;\n", scalar.array(2),
+                        PROBABILITY, sequence)
                 : CodeBlock.of("int[] fed = $N > 0 ? sampleFeeds($L, labels, steps) : labels;\n", PROBABILITY,
                         sequence);
     }
 
     private MethodSpec setScheduledSampling() {
         return NetworkEmitter.override("setScheduledSampling", TypeName.VOID)
-                .addParameter(double.class, "probability")
+                .addParameter(Scalar.PROBABILITY, "probability")
                 .addParameter(Random.class, "random")
                 .addStatement("$T.sampling(probability, random)", CHECKS)
                 .addStatement("$N = probability", PROBABILITY)
@@ -107,23 +111,23 @@ final class ScheduledSamplingEmitter {
         boolean dense = target == Target.DENSE;
         MethodSpec.Builder method = MethodSpec.methodBuilder("sampleFeeds")
                 .addModifiers(PRIVATE)
-                .returns(dense ? double[][].class : int[].class)
+                .returns(dense ? scalar.array(2) : TypeName.get(int[].class))
                 .addJavadoc("Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by"
                         + " step;\nlaid out as the $L, so that teacher forcing's methods take it as they are.\n",
                         dense ? "targets" : "labels");
         String step;
         if (input == Input.DENSE) {
-            method.addParameter(double[][].class, "xs");
+            method.addParameter(scalar.array(2), "xs");
             step = "step(xs[t], " + SAMPLED_OUTPUT + ")";
         } else {
             method.addParameter(int[].class, "tokens");
             step = "step(tokens[t], " + SAMPLED_OUTPUT + ")";
         }
-        method.addParameter(dense ? double[][].class : int[].class, dense ? "targets" : "labels")
+        method.addParameter(dense ? scalar.array(2) : TypeName.get(int[].class), dense ? "targets" : "labels")
                 .addParameter(int.class, "steps");
         if (dense) {
             method.beginControlFlow("if ($N.length < steps)", SAMPLED_TARGETS)
-                    .addStatement("$N = new double[steps][$N]", SAMPLED_TARGETS, output)
+                    .addStatement("$N = new $T[steps][$N]", SAMPLED_TARGETS, scalar.type(), output)
                     .endControlFlow();
         } else {
             method.beginControlFlow("if ($N.length < steps)", SAMPLED_LABELS)
@@ -144,7 +148,7 @@ final class ScheduledSamplingEmitter {
                     .endControlFlow()
                     .addStatement("$T.arraycopy($N, 0, $N[t], 0, $N)", System.class, FED_BACK, SAMPLED_TARGETS, output);
         } else {
-            method.addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
+            method.addStatement("$T.fill($N, $L)", Arrays.class, FED_BACK, scalar.zero())
                     .addStatement("$N[labels[t]] = 1", FED_BACK)
                     .endControlFlow()
                     .addStatement("int chosen = 0")

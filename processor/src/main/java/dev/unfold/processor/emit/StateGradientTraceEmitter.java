@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ final class StateGradientTraceEmitter {
 
     private StateGradientTraceEmitter() {}
 
-    static List<FieldSpec> fields() {
+    static List<FieldSpec> fields(Scalar scalar) {
         return List.of(
                 FieldSpec.builder(boolean.class, TRACING, PRIVATE)
                         .addJavadoc("Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in $N.\n", TRACE)
@@ -36,7 +37,7 @@ final class StateGradientTraceEmitter {
                         .build());
     }
 
-    static List<MethodSpec> methods() {
+    static List<MethodSpec> methods(Scalar scalar) {
         return List.of(
                 NetworkEmitter.override("traceStateGradients", TypeName.VOID)
                         .addParameter(boolean.class, "on")
@@ -48,19 +49,19 @@ final class StateGradientTraceEmitter {
                 NetworkEmitter.override("stateGradientNorms", TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(double[].class, "into")
+                        .addParameter(scalar.array(1), "into")
                         .addStatement("$T.traced($N).norms(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
                         .build(),
                 NetworkEmitter.override("cellStateGradientNorms", TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(double[].class, "into")
+                        .addParameter(scalar.array(1), "into")
                         .addStatement("$T.traced($N).cellNorms(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
                         .build(),
                 NetworkEmitter.override("forgetGates", TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(double[][].class, "into")
+                        .addParameter(scalar.array(2), "into")
                         .addStatement("$T.traced($N).forgetGates(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
                         .build());
     }

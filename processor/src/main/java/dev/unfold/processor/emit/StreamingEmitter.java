@@ -11,6 +11,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,10 +34,13 @@ final class StreamingEmitter {
     static final String LAST_STEPS = "lastSteps";
 
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final FeedbackEmitter feedback;
 
     StreamingEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.feedback = new FeedbackEmitter(network);
     }
 
@@ -47,9 +51,9 @@ final class StreamingEmitter {
         List<FieldSpec> fields = new ArrayList<>();
         for (LayerPlan layer : network.layers()) {
             for (StatePlan state : layer.carriedStates()) {
-                fields.add(FieldSpec.builder(double[].class, state.carried(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), state.carried(), PRIVATE, FINAL)
                         .addJavadoc("When streaming: $L_t of $L, carried to the next step.\n", state.symbol(), layer.name())
-                        .initializer("new double[$N]", state.sizeConstant())
+                        .initializer("new $T[$N]", scalar.type(), state.sizeConstant())
                         .build());
             }
         }
@@ -64,17 +68,17 @@ final class StreamingEmitter {
         if (!network.has(Capability.STREAMING)) {
             return fields;
         }
-        fields.add(FieldSpec.builder(double[][].class, "stepInputs", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), "stepInputs", PRIVATE, FINAL)
                 .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
-                .initializer("new double[1][]")
+                .initializer("new $T[1][]", scalar.type())
                 .build());
         fields.add(FieldSpec.builder(int[].class, "stepTokens", PRIVATE, FINAL)
                 .addJavadoc("A step's token as a sequence of one.\n")
                 .initializer("new int[1]")
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, "stepOutputs", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), "stepOutputs", PRIVATE, FINAL)
                 .addJavadoc("A step's output as a sequence of one.\n")
-                .initializer("new double[1][]")
+                .initializer("new $T[1][]", scalar.type())
                 .build());
         return fields;
     }
@@ -144,7 +148,7 @@ final class StreamingEmitter {
 
     /** The final state of the last sequence run: row T of every layer's h (and c), laid out as saveState's. */
     private MethodSpec finalState() {
-        MethodSpec.Builder method = publicOverride("finalState").addParameter(double[].class, "into")
+        MethodSpec.Builder method = publicOverride("finalState").addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
                 .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
         int[] at = stateOffsets();
@@ -161,7 +165,7 @@ final class StreamingEmitter {
 
     /** What the initial state received in the last backward pass: BPTT's carried gradients after t = 1. */
     private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
-        MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(double[].class, "into")
+        MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
                 .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
         int[] at = stateOffsets();
@@ -181,13 +185,13 @@ final class StreamingEmitter {
                 .addJavadoc("BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a\n"
                         + "state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.\n")
                 .addParameter(int.class, "steps")
-                .addParameter(double[].class, "gradient")
+                .addParameter(scalar.array(1), "gradient")
                 .addParameter(int.class, "offset");
         LayerPlan top = network.topLayer();
         if (network.mapping() == dev.unfold.Mapping.MANY_TO_MANY) {
             method.addComment("the output is not part of this loss: nothing arrives from above")
-                    .addStatement("$T.fill($N, $N, (steps + 1) * $N, 0.0)", Arrays.class, top.statesGradient(),
-                            top.widthConstant(), top.widthConstant());
+                    .addStatement("$T.fill($N, $N, (steps + 1) * $N, $L)", Arrays.class, top.statesGradient(),
+                            top.widthConstant(), top.widthConstant(), scalar.zero());
         }
         int[] at = stateOffsets();
         NetworkEmitter.addLayersTopDown(method, network, layerEmitters,
@@ -196,12 +200,12 @@ final class StreamingEmitter {
     }
 
     private MethodSpec saveState() {
-        return copyCarried(publicOverride("saveState").addParameter(double[].class, "into")
+        return copyCarried(publicOverride("saveState").addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset"), true);
     }
 
     private MethodSpec restoreState() {
-        MethodSpec.Builder method = publicOverride("restoreState").addParameter(double[].class, "from")
+        MethodSpec.Builder method = publicOverride("restoreState").addParameter(scalar.array(1), "from")
                 .addParameter(int.class, "offset");
         return copyCarried(method, false).toBuilder().addCode(feedback.forget()).build();
     }
@@ -252,7 +256,7 @@ final class StreamingEmitter {
         MethodSpec.Builder method = publicOverride("resetState");
         for (LayerPlan layer : network.layers()) {
             for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.fill($N, 0.0)", Arrays.class, state.carried());
+                method.addStatement("$T.fill($N, $L)", Arrays.class, state.carried(), scalar.zero());
             }
         }
         return method.addCode(feedback.forget()).build();
@@ -260,8 +264,8 @@ final class StreamingEmitter {
 
     private MethodSpec denseStep() {
         return publicOverride("step")
-                .addParameter(double[].class, "x")
-                .addParameter(double[].class, "y")
+                .addParameter(scalar.array(1), "x")
+                .addParameter(scalar.array(1), "y")
                 .addStatement("$T.step(x, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
                 .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
                 .addStatement("stepInputs[0] = x")
@@ -273,7 +277,7 @@ final class StreamingEmitter {
     private MethodSpec tokenStep() {
         return publicOverride("step")
                 .addParameter(int.class, "token")
-                .addParameter(double[].class, "y")
+                .addParameter(scalar.array(1), "y")
                 .addStatement("$T.token(token, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
                 .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
                 .addStatement("stepTokens[0] = token")

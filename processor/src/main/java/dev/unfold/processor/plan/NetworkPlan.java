@@ -15,6 +15,7 @@ import javax.lang.model.element.Element;
  * @param packageName package of the interface and of the generated class
  * @param interfaceNames simple names of the interface, outermost first
  * @param className the generated class's simple name, {@code Unfolded<Outer>_<Inner>}
+ * @param scalar the type the network computes in and its public methods take
  * @param origin the interface, recorded as the generated file's originating element
  * @param capabilities what the interface extends beyond SequenceModel: the generated class
  *     implements these and no other
@@ -29,6 +30,7 @@ public record NetworkPlan(
         String packageName,
         List<String> interfaceNames,
         String className,
+        Scalar scalar,
         Element origin,
         int input,
         int context,
