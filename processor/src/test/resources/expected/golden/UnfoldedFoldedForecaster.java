@@ -60,6 +60,11 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      */
     private static final int PARAMETER_COUNT = 141;
 
+    /**
+     * Values of a saved state: every layer's carried states, bottom first, h before c.
+     */
+    private static final int STATE_SIZE = RNN_HIDDEN;
+
     private final Parameters parameters;
 
     private final List<Layer> layers;
@@ -235,7 +240,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     /**
      * The carried state, kept while a forward pass that is not stateful runs free.
      */
-    private final double[] freeRunState = new double[20];
+    private final double[] freeRunState = new double[STATE_SIZE];
 
     /**
      * The fed-back output, kept for the same reason.
@@ -481,18 +486,18 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     @Override
     public int stateSize() {
-        return 20;
+        return STATE_SIZE;
     }
 
     @Override
     public void saveState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
+        Checks.state("into", into, offset, STATE_SIZE);
         System.arraycopy(rnnCarried, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void restoreState(double[] from, int offset) {
-        Checks.finiteState("from", from, offset, stateSize());
+        Checks.finiteState("from", from, offset, STATE_SIZE);
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
         Arrays.fill(fedBack, 0.0);   // no previous output yet
     }
@@ -605,9 +610,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private void feedbackGradients(double[][] targets, int steps) {
         if (stateful) {
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[RNN_HIDDEN + m];
+                double delta = rnnDu[RNN_HIDDEN + m];
                 for (int j = 0; j < OUTPUT; j++) {
-                    rnnWeightOhGrad[m * OUTPUT + j] += d * fedBack[j];
+                    rnnWeightOhGrad[m * OUTPUT + j] += delta * fedBack[j];
                 }
             }
         }
@@ -615,9 +620,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
             int row = t * RNN_HIDDEN;
             double[] y = targets[t - 2];
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
+                double delta = rnnDu[row + m];
                 for (int j = 0; j < OUTPUT; j++) {
-                    rnnWeightOhGrad[m * OUTPUT + j] += d * y[j];
+                    rnnWeightOhGrad[m * OUTPUT + j] += delta * y[j];
                 }
             }
         }
@@ -629,9 +634,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private void feedbackGradients(int[] labels, int steps) {
         if (stateful) {
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[RNN_HIDDEN + m];
+                double delta = rnnDu[RNN_HIDDEN + m];
                 for (int j = 0; j < OUTPUT; j++) {
-                    rnnWeightOhGrad[m * OUTPUT + j] += d * fedBack[j];
+                    rnnWeightOhGrad[m * OUTPUT + j] += delta * fedBack[j];
                 }
             }
         }
@@ -911,8 +916,8 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
             double[] x = xs[t - 1];
             int row = t * RNN_HIDDEN;
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
-                Kernels.addScaled(d, x, rnnWeightIhGradRows[m], INPUT);
+                double delta = rnnDu[row + m];
+                Kernels.addScaled(delta, x, rnnWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(rnnWeightIhGradRows, rnnWeightIhGrad, INPUT);
@@ -938,10 +943,10 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, RNN_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -965,17 +970,17 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, RNN_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(rnnH, in, outInput, 0, RNN_HIDDEN);
+            System.arraycopy(rnnH, inputRow, outInput, 0, RNN_HIDDEN);
             Arrays.fill(outScratch, 0, RNN_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], RNN_HIDDEN);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, RNN_HIDDEN);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], RNN_HIDDEN);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, RNN_HIDDEN);
             }
-            System.arraycopy(outScratch, 0, rnnDhAbove, in, RNN_HIDDEN);
+            System.arraycopy(outScratch, 0, rnnDhAbove, inputRow, RNN_HIDDEN);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, RNN_HIDDEN);
     }

@@ -658,9 +658,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_HIDDEN);
             for (int m = 0; m < LSTM_GATES; m++) {
-                double d = lstmDgates[row + m];
-                lstmBiasGrad[m] += d;
-                Kernels.addScaled(d, lstmSums, lstmWeightHhGradRows[m], LSTM_HIDDEN);
+                double delta = lstmDgates[row + m];
+                lstmBiasGrad[m] += delta;
+                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_HIDDEN);
             }
         }
         Kernels.addRowsInto(lstmWeightHhGradRows, lstmWeightHhGrad, LSTM_HIDDEN);
@@ -674,8 +674,8 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             double[] x = xs[t - 1];
             int row = t * LSTM_GATES;
             for (int m = 0; m < LSTM_GATES; m++) {
-                double d = lstmDgates[row + m];
-                Kernels.addScaled(d, x, lstmWeightIhGradRows[m], INPUT);
+                double delta = lstmDgates[row + m];
+                Kernels.addScaled(delta, x, lstmWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(lstmWeightIhGradRows, lstmWeightIhGrad, INPUT);
@@ -701,10 +701,10 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, LSTM_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_HIDDEN;
+            int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, lstmH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, lstmH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -728,17 +728,17 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, LSTM_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_HIDDEN;
+            int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, in, outInput, 0, LSTM_HIDDEN);
+            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_HIDDEN);
             Arrays.fill(outScratch, 0, LSTM_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], LSTM_HIDDEN);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, LSTM_HIDDEN);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_HIDDEN);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_HIDDEN);
             }
-            System.arraycopy(outScratch, 0, lstmDhAbove, in, LSTM_HIDDEN);
+            System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_HIDDEN);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_HIDDEN);
     }
@@ -1061,9 +1061,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         for (int m = 0; m < LSTM_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = lstmBatchDgates[t * LSTM_GATES + m];
+                double[] deltas = lstmBatchDgates[t * LSTM_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             lstmBiasGrad[m] += sum;
@@ -1083,10 +1083,10 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private void lstmBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < LSTM_GATES; m++) {
-                double[] d = lstmBatchDgates[t * LSTM_GATES + m];
+                double[] deltas = lstmBatchDgates[t * LSTM_GATES + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        lstmWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        lstmWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -1098,12 +1098,12 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      */
     private void batchOutputLogits(int steps, int lanes) {
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_HIDDEN;
+            int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
             for (int k = 0; k < OUTPUT; k++) {
                 Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
             }
-            BatchKernels.addProduct(outWeight, OUTPUT, LSTM_HIDDEN, lstmBatchH, in, batchLogits, row, lanes);
+            BatchKernels.addProduct(outWeight, OUTPUT, LSTM_HIDDEN, lstmBatchH, inputRow, batchLogits, row, lanes);
         }
     }
 
@@ -1136,9 +1136,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
                 int row = t * OUTPUT;
-                double[] d = batchDelta[row + k];
+                double[] deltas = batchDelta[row + k];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             outBiasGrad[k] += sum;

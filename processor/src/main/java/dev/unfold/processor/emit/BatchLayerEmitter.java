@@ -231,9 +231,9 @@ final class BatchLayerEmitter {
                 .beginControlFlow("for (int m = 0; m < $N; m++)", count)
                 .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("$T d = $N[t * $N + $L]", scalar.array(1), buffer, stride, first)
+                .addStatement("$T deltas = $N[t * $N + $L]", scalar.array(1), buffer, stride, first)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
-                .addStatement("sum += d[b]")
+                .addStatement("sum += deltas[b]")
                 .endControlFlow()
                 .endControlFlow()
                 .addStatement("$N[m] += sum", into)
@@ -259,10 +259,10 @@ final class BatchLayerEmitter {
         String rows = layer.gateRowsConstant();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                    .addStatement("$T d = $N[t * $N + m]", scalar.array(1), direction.batch().deltas(), rows)
+                    .addStatement("$T deltas = $N[t * $N + m]", scalar.array(1), direction.batch().deltas(), rows)
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
                     .beginControlFlow("if (t <= $N[b])", network.batch().lengths())
-                    .addStatement("$N[m * $N + tokens[b][t - 1]] += d[b]", direction.weightIh().gradientField(),
+                    .addStatement("$N[m * $N + tokens[b][t - 1]] += deltas[b]", direction.weightIh().gradientField(),
                             NetworkPlan.INPUT_CONSTANT)
                     .endControlFlow()
                     .endControlFlow()

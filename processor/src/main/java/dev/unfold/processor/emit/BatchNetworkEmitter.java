@@ -318,7 +318,8 @@ final class BatchNetworkEmitter {
         refuseWhenStateful(method);
         refuseWhileTracing(method);
         checkInputs(method, input);
-        method.addStatement("$T.finiteStates($S, gradients, batch, stateSize())", BATCHES, "gradients");
+        method.addStatement("$T.finiteStates($S, gradients, batch, $N)", BATCHES, "gradients",
+                network.savedState().sizeConstant());
         makeRoom(method, input);
         prepare(method, input);
         method.addStatement("$N = gradients", BatchStateEmitter.SEEDS)

@@ -78,7 +78,7 @@ final class BatchOutputEmitter {
 
     /** What the output reads, as {@code rows, offset} arguments: row block t of the top layer, or the summary. */
     private CodeBlock input() {
-        return everyStep ? CodeBlock.of("$N, in", top.batch().states()) : CodeBlock.of("$N, 0", batch.summary());
+        return everyStep ? CodeBlock.of("$N, inputRow", top.batch().states()) : CodeBlock.of("$N, 0", batch.summary());
     }
 
     private String summaryWords() {
@@ -167,9 +167,9 @@ final class BatchOutputEmitter {
         code.beginControlFlow("for (int k = 0; k < $N; k++)", size)
                 .addStatement("$T sum = 0", scalar.type());
         OutputEmitter.beginRows(code, network, false);
-        code.addStatement("$T d = $N[row + k]", scalar.array(1), batch.delta())
+        code.addStatement("$T deltas = $N[row + k]", scalar.array(1), batch.delta())
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
-                .addStatement("sum += d[b]")
+                .addStatement("sum += deltas[b]")
                 .endControlFlow();
         OutputEmitter.endRows(code, network);
         code.addStatement("$N[k] += sum", output.bias().gradientField())

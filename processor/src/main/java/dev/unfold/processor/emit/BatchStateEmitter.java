@@ -13,6 +13,7 @@ import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.SavedState;
 import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
@@ -38,15 +39,16 @@ final class BatchStateEmitter {
     /** The type the network computes in. */
     private final Scalar scalar;
     private final BatchPlan batch;
-    private final int[] offsets;
-    private final int stateSize;
+    /** Where each carried state sits in a sequence's row of states, and the row's size. */
+    private final SavedState savedState;
+    private final String stateSize;
 
     BatchStateEmitter(NetworkPlan network) {
         this.network = network;
         this.scalar = network.scalar();
         this.batch = network.batch();
-        this.offsets = StreamingEmitter.stateOffsets(network);
-        this.stateSize = StreamingEmitter.stateLength(network);
+        this.savedState = network.savedState();
+        this.stateSize = savedState.sizeConstant();
     }
 
     /** Whether the network's batches can start from, and hand on, per-sequence states. */
@@ -120,14 +122,13 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        int at = offsets[layer.index()];
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("if ($N > 0)", INITIAL_STATE_COUNT)
                 .add("// each sequence starts from its own state (a decoder, from its encoder's)\n");
-        for (StatePlan state : layer.carriedStates()) {
+        for (SavedState.Part part : savedState.of(layer)) {
+            StatePlan state = part.state();
             code.addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, INITIAL_STATES,
-                    INITIAL_STATE_COUNT, at, state.batchSteps(), state.sizeConstant());
-            at += state.size();
+                    INITIAL_STATE_COUNT, StreamingEmitter.start(part), state.batchSteps(), state.sizeConstant());
         }
         return code.endControlFlow().build();
     }
@@ -137,14 +138,13 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        int at = offsets[layer.index()];
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("if ($N != null)", SEEDS)
                 .add("// backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step\n");
-        for (StatePlan state : direction.states()) {
-            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at, batch.lengths(),
-                    state.batchGradient(), state.sizeConstant());
-            at += state.size();
+        for (SavedState.Part part : savedState.of(layer)) {
+            StatePlan state = direction.state(part.state().state());
+            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, StreamingEmitter.start(part),
+                    batch.lengths(), state.batchGradient(), state.sizeConstant());
         }
         return code.endControlFlow().build();
     }
@@ -156,12 +156,12 @@ final class BatchStateEmitter {
                 .addStatement("$N = 0", INITIAL_STATE_COUNT)
                 .addStatement("return")
                 .endControlFlow()
-                .addStatement("$T.initialStates(states, $L)", BATCHES, stateSize)
+                .addStatement("$T.initialStates(states, $N)", BATCHES, stateSize)
                 .beginControlFlow("if ($N.length < states.length)", INITIAL_STATES)
-                .addStatement("$N = new $T[states.length][$L]", INITIAL_STATES, scalar.type(), stateSize)
+                .addStatement("$N = new $T[states.length][$N]", INITIAL_STATES, scalar.type(), stateSize)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < states.length; b++)")
-                .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $L)", System.class, INITIAL_STATES, stateSize)
+                .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $N)", System.class, INITIAL_STATES, stateSize)
                 .endControlFlow()
                 .addStatement("$N = states.length", INITIAL_STATE_COUNT)
                 .build();
@@ -171,14 +171,11 @@ final class BatchStateEmitter {
     private MethodSpec initialStateGradients() {
         MethodSpec.Builder method = NetworkEmitter.override("initialStateGradients", TypeName.VOID)
                 .addParameter(scalar.array(2), "into")
-                .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
-        for (LayerPlan layer : network.layers()) {
-            int at = offsets[layer.index()];
-            for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS,
-                        state.batchGradient(), batch.lengths(), state.sizeConstant(), SEQUENCES, at);
-                at += state.size();
-            }
+                .addStatement("$T.states($S, into, $N, $N)", BATCHES, "into", SEQUENCES, stateSize);
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS,
+                    state.batchGradient(), batch.lengths(), state.sizeConstant(), SEQUENCES, StreamingEmitter.start(part));
         }
         return method.build();
     }
@@ -187,14 +184,12 @@ final class BatchStateEmitter {
     private MethodSpec finalStates() {
         MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
                 .addParameter(scalar.array(2), "into")
-                .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
-        for (LayerPlan layer : network.layers()) {
-            int at = offsets[layer.index()];
-            for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
-                        state.batchSteps(), batch.lengths(), state.rowWidth(), state.sizeConstant(), SEQUENCES, at);
-                at += state.size();
-            }
+                .addStatement("$T.states($S, into, $N, $N)", BATCHES, "into", SEQUENCES, stateSize);
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
+                    state.batchSteps(), batch.lengths(), state.rowWidth(), state.sizeConstant(), SEQUENCES,
+                    StreamingEmitter.start(part));
         }
         return method.build();
     }

@@ -8,9 +8,11 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.SavedState;
 import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Emits one direction of one layer: its recurrence and its BPTT. Subclasses write the cell's own
@@ -180,31 +182,32 @@ abstract class CellEmitter {
     }
 
     /**
-     * Seeds BPTT from a given ∂L/∂(final state) instead, this layer's part of which starts at
-     * {@code offset + at} of {@code array}, laid out as saveState lays out the states: an
+     * Seeds BPTT from a given ∂L/∂(final state) instead, in {@code array} from {@code offset},
+     * {@code parts} saying where this layer's states are, as saveState lays them out: an
      * encoder's, whose final state a decoder started from.
      */
-    final CodeBlock seedGradientsFrom(String array, int at) {
+    final CodeBlock seedGradientsFrom(String array, List<SavedState.Part> parts) {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// ∂L/∂h_T comes from outside: the decoder this network encoded for\n");
-        for (StatePlan state : direction.states()) {
-            code.addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at),
+        for (SavedState.Part part : parts) {
+            StatePlan state = direction.state(part.state().state());
+            code.addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(part),
                     state.gradient(), state.sizeConstant());
-            at += state.size();
         }
         return code.build();
     }
 
     /**
-     * Copies ∂L/∂(initial state) into {@code into} at {@code offset + at}: after BPTT's last
-     * iteration (t = 1) the carried gradients are exactly what h_0 (and c_0) received.
+     * Copies ∂L/∂(initial state) into {@code into} from {@code offset}, {@code parts} saying where
+     * this layer's states go: after BPTT's last iteration (t = 1) the carried gradients are exactly
+     * what h_0 (and c_0) received.
      */
-    final CodeBlock copyStartGradient(String into, int at) {
+    final CodeBlock copyStartGradient(String into, List<SavedState.Part> parts) {
         CodeBlock.Builder code = CodeBlock.builder();
-        for (StatePlan state : direction.states()) {
+        for (SavedState.Part part : parts) {
+            StatePlan state = direction.state(part.state().state());
             code.addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, state.gradient(), into,
-                    StreamingEmitter.offsetPlus(at), state.sizeConstant());
-            at += state.size();
+                    StreamingEmitter.offsetPlus(part), state.sizeConstant());
         }
         return code.build();
     }

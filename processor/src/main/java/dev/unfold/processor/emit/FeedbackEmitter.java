@@ -55,7 +55,7 @@ final class FeedbackEmitter {
         return network.feedsBackOutput();
     }
 
-    List<FieldSpec> fields(int stateSize) {
+    List<FieldSpec> fields() {
         if (!feedsBack()) {
             return List.of();
         }
@@ -67,7 +67,7 @@ final class FeedbackEmitter {
                         .build(),
                 FieldSpec.builder(scalar.array(1), FREE_RUN_STATE, PRIVATE, FINAL)
                         .addJavadoc("The carried state, kept while a forward pass that is not stateful runs free.\n")
-                        .initializer("new $T[$L]", scalar.type(), stateSize)
+                        .initializer("new $T[$N]", scalar.type(), network.savedState().sizeConstant())
                         .build(),
                 FieldSpec.builder(scalar.array(1), FREE_RUN_FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("The fed-back output, kept for the same reason.\n")
@@ -245,9 +245,9 @@ final class FeedbackEmitter {
                 .addParameter(int.class, "steps")
                 .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("$T d = $N[$N + m]", scalar.type(), deltas, rows)
+                .addStatement("$T delta = $N[$N + m]", scalar.type(), deltas, rows)
                 .beginControlFlow("for (int j = 0; j < $N; j++)", output)
-                .addStatement("$N[m * $N + j] += d * $N[j]", gradient, output, FED_BACK)
+                .addStatement("$N[m * $N + j] += delta * $N[j]", gradient, output, FED_BACK)
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
@@ -256,9 +256,9 @@ final class FeedbackEmitter {
         if (target == Target.DENSE) {
             method.addStatement("$T y = targets[t - 2]", scalar.array(1))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                    .addStatement("$T d = $N[row + m]", scalar.type(), deltas)
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), deltas)
                     .beginControlFlow("for (int j = 0; j < $N; j++)", output)
-                    .addStatement("$N[m * $N + j] += d * y[j]", gradient, output)
+                    .addStatement("$N[m * $N + j] += delta * y[j]", gradient, output)
                     .endControlFlow()
                     .endControlFlow();
         } else {

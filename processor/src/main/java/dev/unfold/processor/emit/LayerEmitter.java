@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.SavedState;
 import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,20 +53,20 @@ final class LayerEmitter {
     }
 
     /**
-     * BPTT seeded with a given ∂L/∂(final state), this layer's part of which starts at
-     * {@code offset + at} of {@code array} (one direction: only a network that streams has one).
+     * BPTT seeded with a given ∂L/∂(final state) in {@code array} from {@code offset}, laid out as
+     * {@code savedState} says (one direction: only a network that streams has one).
      */
-    CodeBlock backwardFrom(String array, int at) {
+    CodeBlock backwardFrom(String array, SavedState savedState) {
         CellEmitter cell = cells.get(0);
         return CodeBlock.builder()
-                .add(cell.seedGradientsFrom(array, at))
+                .add(cell.seedGradientsFrom(array, savedState.of(layer)))
                 .addStatement("$N(steps)", cell.direction.backward())
                 .build();
     }
 
-    /** Copies what this layer's initial state received in the last BPTT to {@code offset + at} of {@code into}. */
-    CodeBlock copyStartGradient(String into, int at) {
-        return cells.get(0).copyStartGradient(into, at);
+    /** Copies what this layer's initial state received in the last BPTT into {@code into} from {@code offset}, laid out as {@code savedState} says. */
+    CodeBlock copyStartGradient(String into, SavedState savedState) {
+        return cells.get(0).copyStartGradient(into, savedState.of(layer));
     }
 
     /** Zeroes every direction's initial state, before the recurrences run over a sequence. */
@@ -195,8 +196,8 @@ final class LayerEmitter {
         CodeBlock code = CodeBlock.builder()
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("int in = t * $N", below.widthConstant())
-                .add(projectEachDirection(below.states(), "in"))
+                .addStatement("int inputRow = t * $N", below.widthConstant())
+                .add(projectEachDirection(below.states(), "inputRow"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep() + ","
@@ -271,14 +272,14 @@ final class LayerEmitter {
                     .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
                             direction.sums(), layer.hiddenConstant())
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$T d = $N[row + m]", scalar.type(), direction.hiddenDeltas());
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), direction.hiddenDeltas());
             if (direction.hasSeparateHiddenDeltas()) {
                 code.add("// b is on the input side, whose n block differs\n")
                         .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
             } else {
-                code.addStatement("$N[m] += d", direction.bias().gradientField());
+                code.addStatement("$N[m] += delta", direction.bias().gradientField());
             }
-            code.addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, direction.sums(),
+            code.addStatement("$T.addScaled(delta, $N, $N[m], $N)", KERNELS, direction.sums(),
                             direction.weightHhGradientRows(), layer.hiddenConstant())
                     .endControlFlow();
             code.add(cell.cellParameterGradients());
@@ -317,11 +318,11 @@ final class LayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$T d = $N[row + m]", scalar.type(), direction.deltas())
-                    .addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, input,
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), direction.deltas())
+                    .addStatement("$T.addScaled(delta, $N, $N[m], $N)", KERNELS, input,
                             direction.weightIhGradientRows(), layer.inputConstant());
             if (withInputGradient) {
-                code.addStatement("$T.addScaled(d, $N[m], $N, $N)", KERNELS, direction.weightIhRows(),
+                code.addStatement("$T.addScaled(delta, $N[m], $N, $N)", KERNELS, direction.weightIhRows(),
                         layer.inputGradient(), layer.inputConstant());
             }
             code.endControlFlow();
@@ -384,13 +385,13 @@ final class LayerEmitter {
                     layer.gateRowsConstant(), layer.inputConstant(), direction.weightIhRows());
         }
         code.beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("int in = t * $N", below.widthConstant())
+                .addStatement("int inputRow = t * $N", below.widthConstant())
                 .addStatement("int row = t * $N", layer.gateRowsConstant())
-                .addStatement("$T.arraycopy($N, in, $N, 0, $N)", System.class, below.states(), layer.input(),
+                .addStatement("$T.arraycopy($N, inputRow, $N, 0, $N)", System.class, below.states(), layer.input(),
                         layer.inputConstant())
                 .addStatement("$T.fill($N, $L)", Arrays.class, layer.inputGradient(), scalar.zero())
                 .add(inputWeightGradientsEachDirection(layer.input(), true))
-                .addStatement("$T.arraycopy($N, 0, $N, in, $N)", System.class, layer.inputGradient(),
+                .addStatement("$T.arraycopy($N, 0, $N, inputRow, $N)", System.class, layer.inputGradient(),
                         below.statesGradient(), layer.inputConstant())
                 .endControlFlow()
                 .add(addInputGradientRows());

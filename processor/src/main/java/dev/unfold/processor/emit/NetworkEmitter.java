@@ -67,13 +67,14 @@ public final class NetworkEmitter {
                 .addModifiers(PUBLIC, FINAL)
                 .addSuperinterface(implemented)
                 .addJavadoc(classJavadoc(implemented));
-        type.addFields(constants());
-        type.addFields(stateFields());
         StreamingEmitter streaming = new StreamingEmitter(network);
+        type.addFields(constants());
+        type.addFields(streaming.constants());
+        type.addFields(stateFields());
         type.addFields(streaming.fields());
         ContextEmitter context = new ContextEmitter(network);
         type.addFields(context.fields());
-        type.addFields(feedback.fields(streaming.stateLength()));
+        type.addFields(feedback.fields());
         if (network.has(Capability.TRACEABLE)) {
             type.addFields(StateGradientTraceEmitter.fields(scalar));
         }
@@ -521,7 +522,8 @@ public final class NetworkEmitter {
         addInputParameter(method, input);
         method.addParameter(scalar.array(1), "gradient").addParameter(int.class, "offset");
         checkInput(method, input);
-        method.addStatement("$T.finiteState($S, gradient, offset, stateSize())", CHECKS, "gradient");
+        method.addStatement("$T.finiteState($S, gradient, offset, $N)", CHECKS, "gradient",
+                network.savedState().sizeConstant());
         runForward(method, input);
         method.addStatement("backpropagateFromState(steps, gradient, offset)");
         LayerPlan first = network.layers().get(0);

@@ -49,14 +49,14 @@ final class OutputEmitter {
 
     /**
      * Opens the loop over output rows, binding {@code row} (offset of o_t) and, for many-to-many and
-     * if asked, {@code in} (offset of the top layer's row t): every step for many-to-many, or the
+     * if asked, {@code inputRow} (offset of the top layer's row t): every step for many-to-many, or the
      * single row 0 for many-to-one.
      */
     static void beginRows(CodeBlock.Builder code, NetworkPlan network, boolean bindInput) {
         if (network.mapping() == Mapping.MANY_TO_MANY) {
             code.beginControlFlow("for (int t = 1; t <= steps; t++)");
             if (bindInput) {
-                code.addStatement("int in = t * $N", network.topLayer().widthConstant());
+                code.addStatement("int inputRow = t * $N", network.topLayer().widthConstant());
             }
             code.addStatement("int row = t * $N", network.output().sizeConstant());
         } else {
@@ -82,12 +82,12 @@ final class OutputEmitter {
 
     /** What the output reads, as {@code array, offset} arguments: row t of the top layer, or the summary. */
     private CodeBlock inputArrayAndOffset() {
-        return everyStep ? CodeBlock.of("$N, in", top.states()) : CodeBlock.of("$N, 0", output.summary());
+        return everyStep ? CodeBlock.of("$N, inputRow", top.states()) : CodeBlock.of("$N, 0", output.summary());
     }
 
     /** Where the gradient of what the output reads goes, as {@code array, offset} arguments. */
     private CodeBlock inputGradientArrayAndOffset() {
-        return everyStep ? CodeBlock.of("$N, in", top.statesGradient()) : CodeBlock.of("$N, 0", output.summaryGradient());
+        return everyStep ? CodeBlock.of("$N, inputRow", top.statesGradient()) : CodeBlock.of("$N, 0", output.summaryGradient());
     }
 
     private MethodSpec summarise() {
@@ -173,11 +173,11 @@ final class OutputEmitter {
                         top.widthConstant())
                 .addStatement("$T.fill($N, 0, $N, $L)", Arrays.class, output.scratch(), top.widthConstant(), scalar.zero())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T d = $N[row + k]", scalar.type(), output.delta())
-                .addStatement("$N[k] += d", output.bias().gradientField())
-                .addStatement("$T.addScaled(d, $N, $N[k], $N)", KERNELS, output.input(),
+                .addStatement("$T delta = $N[row + k]", scalar.type(), output.delta())
+                .addStatement("$N[k] += delta", output.bias().gradientField())
+                .addStatement("$T.addScaled(delta, $N, $N[k], $N)", KERNELS, output.input(),
                         output.weightGradientRows(), top.widthConstant())
-                .addStatement("$T.addScaled(d, $N[k], $N, $N)", KERNELS, output.weightRows(),
+                .addStatement("$T.addScaled(delta, $N[k], $N, $N)", KERNELS, output.weightRows(),
                         output.scratch(), top.widthConstant())
                 .endControlFlow()
                 .addStatement("$T.arraycopy($N, 0, $L, $N)", System.class, output.scratch(), inputGradientArrayAndOffset(),

@@ -4,6 +4,7 @@ import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
+import static javax.lang.model.element.Modifier.STATIC;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -11,6 +12,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.SavedState;
 import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
@@ -37,11 +39,61 @@ final class StreamingEmitter {
     /** The type the network computes in. */
     private final Scalar scalar;
     private final FeedbackEmitter feedback;
+    private final SavedState savedState;
 
     StreamingEmitter(NetworkPlan network) {
         this.network = network;
         this.scalar = network.scalar();
         this.feedback = new FeedbackEmitter(network);
+        this.savedState = network.savedState();
+    }
+
+    /**
+     * The constants of a saved state's layout: its size, and where each carried state but the first
+     * starts, each from the one before; only for a network that carries state, which alone uses them.
+     */
+    List<FieldSpec> constants() {
+        if (!carriesState()) {
+            return List.of();
+        }
+        List<FieldSpec> constants = new ArrayList<>();
+        SavedState.Part before = null;
+        for (SavedState.Part part : savedState.parts()) {
+            if (before != null) {
+                LayerPlan layer = network.layers().get(part.layer());
+                constants.add(FieldSpec.builder(int.class, part.offsetConstant(), PRIVATE, STATIC, FINAL)
+                        .addJavadoc("Where $L's $L_t starts in a saved state.\n", layer.name(), part.state().symbol())
+                        .initializer("$L", end(before))
+                        .build());
+            }
+            before = part;
+        }
+        constants.add(FieldSpec.builder(int.class, savedState.sizeConstant(), PRIVATE, STATIC, FINAL)
+                .addJavadoc("Values of a saved state: every layer's carried states, bottom first, h before c.\n")
+                .initializer("$L", end(before))
+                .build());
+        return constants;
+    }
+
+    /** Where {@code part} ends: its offset plus its size. */
+    private static CodeBlock end(SavedState.Part part) {
+        return part.offsetConstant() == null ? CodeBlock.of("$N", part.state().sizeConstant())
+                : CodeBlock.of("$N + $N", part.offsetConstant(), part.state().sizeConstant());
+    }
+
+    /** Where {@code part} starts, as a number or constant to add an offset to. */
+    static CodeBlock start(SavedState.Part part) {
+        return part.offsetConstant() == null ? CodeBlock.of("0") : CodeBlock.of("$N", part.offsetConstant());
+    }
+
+    /** {@code offset + STATE_X}, or just {@code offset} for the first state: where a part of a caller's state array starts. */
+    static CodeBlock offsetPlus(SavedState.Part part) {
+        return part.offsetConstant() == null ? CodeBlock.of("offset") : CodeBlock.of("offset + $N", part.offsetConstant());
+    }
+
+    /** Whether the network carries state between calls, and so has a saved state's size and layout. */
+    boolean carriesState() {
+        return streams() && network.has(Capability.STREAMING);
     }
 
     List<FieldSpec> fields() {
@@ -110,55 +162,19 @@ final class StreamingEmitter {
     }
 
     private MethodSpec stateSize() {
-        return publicOverride("stateSize").returns(int.class).addStatement("return $L", stateLength()).build();
-    }
-
-    /** The length of a saved state: every layer's carried states (h, and c for an LSTM). */
-    int stateLength() {
-        return stateLength(network);
-    }
-
-    static int stateLength(NetworkPlan network) {
-        int size = 0;
-        for (LayerPlan layer : network.layers()) {
-            size += layer.stateLength();
-        }
-        return size;
-    }
-
-    /** {@code offset + at}, or just {@code offset}: where a part of a caller's state array starts. */
-    static CodeBlock offsetPlus(int at) {
-        return at == 0 ? CodeBlock.of("offset") : CodeBlock.of("offset + $L", at);
-    }
-
-    /** Where each layer's part of a state array starts: its carried states one after another, layer after layer. */
-    private int[] stateOffsets() {
-        return stateOffsets(network);
-    }
-
-    static int[] stateOffsets(NetworkPlan network) {
-        int[] offsets = new int[network.layers().size()];
-        int at = 0;
-        for (LayerPlan layer : network.layers()) {
-            offsets[layer.index()] = at;
-            at += layer.stateLength();
-        }
-        return offsets;
+        return publicOverride("stateSize").returns(int.class).addStatement("return $N", savedState.sizeConstant())
+                .build();
     }
 
     /** The final state of the last sequence run: row T of every layer's h (and c), laid out as saveState's. */
     private MethodSpec finalState() {
         MethodSpec.Builder method = publicOverride("finalState").addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
-        int[] at = stateOffsets();
-        for (LayerPlan layer : network.layers()) {
-            int position = at[layer.index()];
-            for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
-                        LAST_STEPS, state.rowWidth(), offsetPlus(position), state.sizeConstant());
-                position += state.size();
-            }
+                .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
+                    LAST_STEPS, state.rowWidth(), offsetPlus(part), state.sizeConstant());
         }
         return method.build();
     }
@@ -167,10 +183,9 @@ final class StreamingEmitter {
     private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
         MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
-        int[] at = stateOffsets();
+                .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
         for (LayerPlan layer : network.layers()) {
-            method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", at[layer.index()]));
+            method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", savedState));
         }
         return method.build();
     }
@@ -193,9 +208,8 @@ final class StreamingEmitter {
                     .addStatement("$T.fill($N, $N, (steps + 1) * $N, $L)", Arrays.class, top.statesGradient(),
                             top.widthConstant(), top.widthConstant(), scalar.zero());
         }
-        int[] at = stateOffsets();
         NetworkEmitter.addLayersTopDown(method, network, layerEmitters,
-                layer -> layer.backwardFrom("gradient", at[layerEmitters.indexOf(layer)]));
+                layer -> layer.backwardFrom("gradient", savedState));
         return method.build();
     }
 
@@ -214,20 +228,16 @@ final class StreamingEmitter {
     private MethodSpec copyCarried(MethodSpec.Builder method, boolean save) {
         String other = save ? "into" : "from";
         // a restored state is read: a NaN in it would reach every later output
-        method.addStatement("$T.$L($S, $N, offset, stateSize())", CHECKS, save ? "state" : "finiteState",
-                other, other);
-        int at = 0;
-        for (LayerPlan layer : network.layers()) {
-            for (StatePlan state : layer.carriedStates()) {
-                CodeBlock position = offsetPlus(at);
-                if (save) {
-                    method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, state.carried(), position,
-                            state.sizeConstant());
-                } else {
-                    method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, position, state.carried(),
-                            state.sizeConstant());
-                }
-                at += state.size();
+        method.addStatement("$T.$L($S, $N, offset, $N)", CHECKS, save ? "state" : "finiteState",
+                other, other, savedState.sizeConstant());
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            if (save) {
+                method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, state.carried(), offsetPlus(part),
+                        state.sizeConstant());
+            } else {
+                method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, offsetPlus(part), state.carried(),
+                        state.sizeConstant());
             }
         }
         return method.build();

@@ -70,11 +70,6 @@ public record LayerPlan(
         return directions.get(0).states();
     }
 
-    /** The values of this layer's part of a saved state: each carried state after the other. */
-    public int stateLength() {
-        return carriedStates().stream().mapToInt(StatePlan::size).sum();
-    }
-
     public boolean isBidirectional() {
         return directions.size() == 2;
     }

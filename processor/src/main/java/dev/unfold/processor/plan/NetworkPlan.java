@@ -25,6 +25,8 @@ import javax.lang.model.element.Element;
  * @param parameterCount the scalars in all of them, as {@link ParameterCount} counts them
  * @param helpers the names of the generated private methods that take no arguments
  * @param batch the batched pass's network-wide buffers
+ * @param savedState how a saved state lays out the carried states, and the constants naming its size
+ *     and where each state starts
  */
 public record NetworkPlan(
         String packageName,
@@ -42,7 +44,8 @@ public record NetworkPlan(
         List<ParameterPlan> parameters,
         long parameterCount,
         Helpers helpers,
-        BatchPlan batch) {
+        BatchPlan batch,
+        SavedState savedState) {
 
     /**
      * The generated private methods that take no arguments. A layer's accessor takes none either,

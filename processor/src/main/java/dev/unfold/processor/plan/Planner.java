@@ -8,6 +8,7 @@ import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 public final class Planner {
     /** Members every generated class has, whatever the layers are called. */
     static final List<String> FIXED_FIELDS = List.of(
-            NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "parameters", "layers", "capacity",
+            NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "STATE_SIZE", "parameters", "layers", "capacity",
             "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
             "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
             "outWeightCopied",
@@ -37,10 +38,10 @@ public final class Planner {
      * (LayerNamesTest finds any this list misses).
      */
     static final List<String> FIXED_LOCALS = List.of(
-            "above", "batch", "bias", "c", "candidate", "cell", "cellState", "chosen", "d", "dCandidate", "dForget",
-            "dInput", "dOutput", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference", "direction",
-            "dn", "dr", "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h",
-            "hiddenCandidate", "hiddenN", "hiddenState", "hiddenReset", "hiddenUpdate", "i", "in", "inputGate",
+            "above", "batch", "bias", "c", "candidate", "cell", "cellState", "chosen", "dCandidate", "dForget",
+            "dInput", "dOutput", "dReset", "dUpdate", "dc", "dcLater", "delta", "deltas", "dh", "dhLater", "difference",
+            "direction", "dn", "dr", "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h",
+            "hiddenCandidate", "hiddenN", "hiddenState", "hiddenReset", "hiddenUpdate", "i", "inputGate", "inputRow",
             "into", "label", "labels", "lanes", "layer", "logSumExp", "loss", "n", "o", "offset", "on", "output",
             "outputGate", "previous", "previousC", "previousCell", "previousH", "probability", "product", "r",
             "random", "reset", "reversePrevious", "reverseRow", "row", "seed", "sequence", "state", "stateful",
@@ -123,6 +124,7 @@ public final class Planner {
             throw new IllegalStateException("the planned tensors hold " + planned + " parameters, but ParameterCount"
                     + " counts " + parameterCount);
         }
+        SavedState savedState = savedState(layers, fields);
         List<String> names = declaration.nestingNames();
         return new NetworkPlan(
                 declaration.packageName(),
@@ -142,7 +144,24 @@ public final class Planner {
                 helpers,
                 new BatchPlan("batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
                         manyToOne ? "batchSummary" : null, manyToOne ? "batchSummaryGrad" : null,
-                        "batchColumn", "batchColumnDelta"));
+                        "batchColumn", "batchColumnDelta"),
+                savedState);
+    }
+
+    /**
+     * The layout of a saved state: every layer's carried states, bottom first, each named by a
+     * constant saying where it starts ({@code STATE_LOWER_C}); the first starts at 0 and needs none.
+     */
+    private static SavedState savedState(List<LayerPlan> layers, Identifiers fields) {
+        List<SavedState.Part> parts = new ArrayList<>();
+        for (LayerPlan layer : layers) {
+            for (StatePlan state : layer.carriedStates()) {
+                parts.add(new SavedState.Part(layer.index(), state, parts.isEmpty() ? null
+                        : fields.claim("STATE_" + Identifiers.constantCase(layer.name()) + "_"
+                                + state.symbol().toUpperCase(Locale.ROOT))));
+            }
+        }
+        return new SavedState("STATE_SIZE", List.copyOf(parts));
     }
 
     /**
@@ -231,7 +250,7 @@ public final class Planner {
 
         /** "C" for c_t: the stem of the names of a state's buffers. */
         private static String stem(CarriedState state) {
-            return state.symbol().toUpperCase(java.util.Locale.ROOT);
+            return state.symbol().toUpperCase(Locale.ROOT);
         }
 
         private DirectionPlan direction(boolean reverse, Shape shape) {
