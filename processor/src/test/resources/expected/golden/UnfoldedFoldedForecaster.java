@@ -127,86 +127,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private int capacity;
 
     /**
-     * Row t: h_t of rnn; row 0 is h_0 = 0.
-     */
-    private double[] rnnH;
-
-    /**
-     * Row t: ∂L/∂(row t of rnnH) from the layer or output above.
-     */
-    private double[] rnnDhAbove;
-
-    /**
-     * Row t: δu_t = ∂L/∂u_t of rnn.
-     */
-    private double[] rnnDu;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
-
-    /**
-     * The sums one step of the recurrence of rnn accumulates.
-     */
-    private final double[] rnnSums = new double[RNN_HIDDEN];
-
-    /**
-     * W_ih of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
-     */
-    private final double[][] rnnWeightIhColumns = new double[INPUT][RNN_HIDDEN];
-
-    /**
-     * The values of W_ih of rnn its columns were last copied from.
-     */
-    private final double[] rnnWeightIhCopied = new double[RNN_HIDDEN * INPUT];
-
-    /**
-     * ∂L/∂W_ih of rnn by rows while a backward pass sums it; zero between calls.
-     */
-    private final double[][] rnnWeightIhGradRows = new double[RNN_HIDDEN][INPUT];
-
-    /**
-     * During BPTT: the gradient the previous state of rnn receives from the current step.
-     */
-    private final double[] rnnDhNext = new double[RNN_HIDDEN];
-
-    /**
-     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
-     */
-    private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
-
-    /**
-     * The values of V its columns were last copied from.
-     */
-    private final double[] outWeightCopied = new double[OUTPUT * RNN_HIDDEN];
-
-    /**
-     * V by rows, copied at each backward pass: see Kernels.addScaled.
-     */
-    private final double[][] outWeightRows = new double[OUTPUT][RNN_HIDDEN];
-
-    /**
-     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
-     */
-    private final double[][] outWeightGradRows = new double[OUTPUT][RNN_HIDDEN];
-
-    /**
-     * What the output reads at one step, in an array of its own.
-     */
-    private final double[] outInput = new double[RNN_HIDDEN];
-
-    /**
-     * Sums at one step: the logits, then the gradient of what the output reads.
-     */
-    private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
-
-    /**
      * When streaming: h_t of rnn, carried to the next step.
      */
     private final double[] rnnCarried = new double[RNN_HIDDEN];
@@ -271,6 +191,86 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      * A step's prediction while scheduled sampling chooses.
      */
     private final double[] sampledOutput = new double[OUTPUT];
+
+    /**
+     * Row t: h_t of rnn; row 0 is h_0 = 0.
+     */
+    private double[] rnnH;
+
+    /**
+     * Row t: ∂L/∂(row t of rnnH) from the layer or output above.
+     */
+    private double[] rnnDhAbove;
+
+    /**
+     * Row t: δu_t = ∂L/∂u_t of rnn.
+     */
+    private double[] rnnDu;
+
+    /**
+     * The sums one step of the recurrence of rnn accumulates.
+     */
+    private final double[] rnnSums = new double[RNN_HIDDEN];
+
+    /**
+     * W_ih of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] rnnWeightIhColumns = new double[INPUT][RNN_HIDDEN];
+
+    /**
+     * The values of W_ih of rnn its columns were last copied from.
+     */
+    private final double[] rnnWeightIhCopied = new double[RNN_HIDDEN * INPUT];
+
+    /**
+     * ∂L/∂W_ih of rnn by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] rnnWeightIhGradRows = new double[RNN_HIDDEN][INPUT];
+
+    /**
+     * During BPTT: the gradient the previous state of rnn receives from the current step.
+     */
+    private final double[] rnnDhNext = new double[RNN_HIDDEN];
+
+    /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
+     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
+
+    /**
+     * The values of V its columns were last copied from.
+     */
+    private final double[] outWeightCopied = new double[OUTPUT * RNN_HIDDEN];
+
+    /**
+     * V by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] outWeightRows = new double[OUTPUT][RNN_HIDDEN];
+
+    /**
+     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] outWeightGradRows = new double[OUTPUT][RNN_HIDDEN];
+
+    /**
+     * What the output reads at one step, in an array of its own.
+     */
+    private final double[] outInput = new double[RNN_HIDDEN];
+
+    /**
+     * Sums at one step: the logits, then the gradient of what the output reads.
+     */
+    private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -466,6 +466,44 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         outLogits = new double[Checks.bufferLength(steps, OUTPUT)];
         outDelta = new double[Checks.bufferLength(steps, OUTPUT)];
         capacity = steps;
+    }
+
+    /**
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
+     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     */
+    private void unroll(int steps) {
+        if (stateful) {
+            // no gradient flows into the carried state: that is the truncation
+            restoreCarriedState();
+        } else {
+            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        }
+        advance(steps);
+        if (stateful) {
+            carryState(steps);
+        }
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
+        rnnRecur(steps);
+        outputLogits(steps);
+    }
+
+    /**
+     * BPTT from the output down to the first layer, adding every gradient but the first
+     * layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void backpropagate(int steps) {
+        outputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(rnnDhNext, 0.0);
+        rnnBackward(steps);
+        rnnRecurrentGradients(steps);
     }
 
     @Override
@@ -790,44 +828,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         restoreState(freeRunState, 0);
         System.arraycopy(freeRunFedBack, 0, fedBack, 0, OUTPUT);
         return sampledLabels;
-    }
-
-    /**
-     * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
-     */
-    private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
-        }
-        advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
-    }
-
-    /**
-     * Every recurrence bottom-up from the initial states in place, then the output logits.
-     */
-    private void advance(int steps) {
-        rnnRecur(steps);
-        outputLogits(steps);
-    }
-
-    /**
-     * BPTT from the output down to the first layer, adding every gradient but the first
-     * layer's ∂L/∂W_ih, which depends on how the input arrived.
-     */
-    private void backpropagate(int steps) {
-        outputGradients(steps);
-        // nothing flows back from beyond the last step
-        Arrays.fill(rnnDhNext, 0.0);
-        rnnBackward(steps);
-        rnnRecurrentGradients(steps);
     }
 
     /**

@@ -126,6 +126,31 @@ public final class UnfoldedForecaster implements Forecaster {
     private int capacity;
 
     /**
+     * When streaming: h_t of rnn, carried to the next step.
+     */
+    private final double[] rnnCarried = new double[RNN_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
+     * A step's input as a sequence of one, for the projection the sequence methods use.
+     */
+    private final double[][] stepInputs = new double[1][];
+
+    /**
+     * A step's token as a sequence of one.
+     */
+    private final int[] stepTokens = new int[1];
+
+    /**
+     * A step's output as a sequence of one.
+     */
+    private final double[][] stepOutputs = new double[1][];
+
+    /**
      * Row t: h_t of rnn; row 0 is h_0 = 0.
      */
     private double[] rnnH;
@@ -139,16 +164,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * Row t: δu_t = ∂L/∂u_t of rnn.
      */
     private double[] rnnDu;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -196,6 +211,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnDhNext = new double[RNN_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
@@ -224,31 +249,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
-
-    /**
-     * When streaming: h_t of rnn, carried to the next step.
-     */
-    private final double[] rnnCarried = new double[RNN_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
-
-    /**
-     * A step's input as a sequence of one, for the projection the sequence methods use.
-     */
-    private final double[][] stepInputs = new double[1][];
-
-    /**
-     * A step's token as a sequence of one.
-     */
-    private final int[] stepTokens = new int[1];
-
-    /**
-     * A step's output as a sequence of one.
-     */
-    private final double[][] stepOutputs = new double[1][];
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -469,6 +469,44 @@ public final class UnfoldedForecaster implements Forecaster {
         capacity = steps;
     }
 
+    /**
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
+     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     */
+    private void unroll(int steps) {
+        if (stateful) {
+            // no gradient flows into the carried state: that is the truncation
+            restoreCarriedState();
+        } else {
+            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        }
+        advance(steps);
+        if (stateful) {
+            carryState(steps);
+        }
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
+        rnnRecur(steps);
+        outputLogits(steps);
+    }
+
+    /**
+     * BPTT from the output down to the first layer, adding every gradient but the first
+     * layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void backpropagate(int steps) {
+        outputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(rnnDhNext, 0.0);
+        rnnBackward(steps);
+        rnnRecurrentGradients(steps);
+    }
+
     @Override
     public void resetState() {
         Arrays.fill(rnnCarried, 0.0);
@@ -544,44 +582,6 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void carryState(int steps) {
         System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
-    }
-
-    /**
-     * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
-     */
-    private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
-        }
-        advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
-    }
-
-    /**
-     * Every recurrence bottom-up from the initial states in place, then the output logits.
-     */
-    private void advance(int steps) {
-        rnnRecur(steps);
-        outputLogits(steps);
-    }
-
-    /**
-     * BPTT from the output down to the first layer, adding every gradient but the first
-     * layer's ∂L/∂W_ih, which depends on how the input arrived.
-     */
-    private void backpropagate(int steps) {
-        outputGradients(steps);
-        // nothing flows back from beyond the last step
-        Arrays.fill(rnnDhNext, 0.0);
-        rnnBackward(steps);
-        rnnRecurrentGradients(steps);
     }
 
     /**

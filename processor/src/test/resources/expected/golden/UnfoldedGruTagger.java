@@ -137,6 +137,16 @@ public final class UnfoldedGruTagger implements GruTagger {
     private int capacity;
 
     /**
+     * When streaming: h_t of gru, carried to the next step.
+     */
+    private final double[] gruCarried = new double[GRU_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of gru; row 0 is h_0 = 0.
      */
     private double[] gruH;
@@ -165,16 +175,6 @@ public final class UnfoldedGruTagger implements GruTagger {
      * Row t: the same at the hidden side of gru, where the n block is r ⊙ δn.
      */
     private double[] gruDgatesHidden;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of gru by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -222,6 +222,16 @@ public final class UnfoldedGruTagger implements GruTagger {
     private final double[] gruDhNext = new double[GRU_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[GRU_HIDDEN][OUTPUT];
@@ -250,16 +260,6 @@ public final class UnfoldedGruTagger implements GruTagger {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, GRU_HIDDEN)];
-
-    /**
-     * When streaming: h_t of gru, carried to the next step.
-     */
-    private final double[] gruCarried = new double[GRU_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -503,20 +503,6 @@ public final class UnfoldedGruTagger implements GruTagger {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(gruCarried, 0, gruH, 0, GRU_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(gruH, steps * GRU_HIDDEN, gruCarried, 0, GRU_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -552,6 +538,20 @@ public final class UnfoldedGruTagger implements GruTagger {
         Arrays.fill(gruDhNext, 0.0);
         gruBackward(steps);
         gruRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(gruCarried, 0, gruH, 0, GRU_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(gruH, steps * GRU_HIDDEN, gruCarried, 0, GRU_HIDDEN);
     }
 
     /**

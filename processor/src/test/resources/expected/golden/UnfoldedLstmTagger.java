@@ -126,6 +126,21 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private int capacity;
 
     /**
+     * When streaming: h_t of lstm, carried to the next step.
+     */
+    private final double[] lstmCarried = new double[LSTM_HIDDEN];
+
+    /**
+     * When streaming: c_t of lstm, carried to the next step.
+     */
+    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of lstm; row 0 is h_0 = 0.
      */
     private double[] lstmH;
@@ -149,16 +164,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of lstm.
      */
     private double[] lstmDgates;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of lstm by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -211,6 +216,16 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private final double[] lstmDcNext = new double[LSTM_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[LSTM_HIDDEN][OUTPUT];
@@ -239,21 +254,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, LSTM_HIDDEN)];
-
-    /**
-     * When streaming: h_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarried = new double[LSTM_HIDDEN];
-
-    /**
-     * When streaming: c_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -492,22 +492,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_HIDDEN);
-        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(lstmH, steps * LSTM_HIDDEN, lstmCarried, 0, LSTM_HIDDEN);
-        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -545,6 +529,22 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         Arrays.fill(lstmDcNext, 0.0);
         lstmBackward(steps);
         lstmRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_HIDDEN);
+        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(lstmH, steps * LSTM_HIDDEN, lstmCarried, 0, LSTM_HIDDEN);
+        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
     }
 
     /**

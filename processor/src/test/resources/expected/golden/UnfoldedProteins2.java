@@ -271,6 +271,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private int capacity;
 
     /**
+     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
+     */
+    private boolean stateGradientTracing;
+
+    /**
+     * What the last traced backward pass recorded; null until tracing is turned on.
+     */
+    private StateGradientTrace stateGradientTrace;
+
+    /**
      * Row t: [h_t ; g_t] of encoder; h_0 in row 0, g_{T+1} in row T + 1, both 0.
      */
     private double[] encoderH;
@@ -319,41 +329,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Row t: the same at the hidden side of encoder (reverse), where the n block is r ⊙ δn.
      */
     private double[] encoderDgatesHiddenReverse;
-
-    /**
-     * Row t: [h_t ; g_t] of summary; h_0 in row 0, g_{T+1} in row T + 1, both 0.
-     */
-    private double[] summaryH;
-
-    /**
-     * Row t: the gates of summary (forward), pre-activations and then activations.
-     */
-    private double[] summaryGates;
-
-    /**
-     * Row t: the cell state c_t of summary (forward).
-     */
-    private double[] summaryC;
-
-    /**
-     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (forward).
-     */
-    private double[] summaryDgates;
-
-    /**
-     * Row t: the gates of summary (reverse), pre-activations and then activations.
-     */
-    private double[] summaryGatesReverse;
-
-    /**
-     * Row t: the cell state c_t of summary (reverse).
-     */
-    private double[] summaryCReverse;
-
-    /**
-     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (reverse).
-     */
-    private double[] summaryDgatesReverse;
 
     /**
      * W_hh of encoder (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -444,6 +419,41 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
      */
     private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
+
+    /**
+     * Row t: [h_t ; g_t] of summary; h_0 in row 0, g_{T+1} in row T + 1, both 0.
+     */
+    private double[] summaryH;
+
+    /**
+     * Row t: the gates of summary (forward), pre-activations and then activations.
+     */
+    private double[] summaryGates;
+
+    /**
+     * Row t: the cell state c_t of summary (forward).
+     */
+    private double[] summaryC;
+
+    /**
+     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (forward).
+     */
+    private double[] summaryDgates;
+
+    /**
+     * Row t: the gates of summary (reverse), pre-activations and then activations.
+     */
+    private double[] summaryGatesReverse;
+
+    /**
+     * Row t: the cell state c_t of summary (reverse).
+     */
+    private double[] summaryCReverse;
+
+    /**
+     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (reverse).
+     */
+    private double[] summaryDgatesReverse;
 
     /**
      * x_t of summary at one step of its gradients, in an array of its own.
@@ -614,16 +624,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * δy = ∂L/∂o.
      */
     private final double[] outDelta = new double[OUTPUT];
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -1062,29 +1062,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
         capacity = steps;
     }
 
-    @Override
-    public void traceStateGradients(boolean on) {
-        if (on && stateGradientTrace == null) {
-            stateGradientTrace = new StateGradientTrace(layers);
-        }
-        stateGradientTracing = on;
-    }
-
-    @Override
-    public void stateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
-    }
-
-    @Override
-    public void cellStateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
-    }
-
-    @Override
-    public void forgetGates(int layer, int direction, double[][] into) {
-        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
-    }
-
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence from a zero state, bottom-up, then the output logits.
@@ -1135,6 +1112,29 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Arrays.fill(encoderDhNextReverse, 0.0);
         encoderBackwardReverse(steps);
         encoderRecurrentGradients(steps);
+    }
+
+    @Override
+    public void traceStateGradients(boolean on) {
+        if (on && stateGradientTrace == null) {
+            stateGradientTrace = new StateGradientTrace(layers);
+        }
+        stateGradientTracing = on;
+    }
+
+    @Override
+    public void stateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
+    }
+
+    @Override
+    public void cellStateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
+    }
+
+    @Override
+    public void forgetGates(int layer, int direction, double[][] into) {
+        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }
 
     /**

@@ -162,6 +162,21 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private int capacity;
 
     /**
+     * When streaming: h_t of encoder, carried to the next step.
+     */
+    private final double[] encoderCarried = new double[ENCODER_HIDDEN];
+
+    /**
+     * When streaming: h_t of summary, carried to the next step.
+     */
+    private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of encoder; row 0 is h_0 = 0.
      */
     private double[] encoderH;
@@ -175,16 +190,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Row t: δu_t = ∂L/∂u_t of encoder.
      */
     private double[] encoderDu;
-
-    /**
-     * Row t: h_t of summary; row 0 is h_0 = 0.
-     */
-    private double[] summaryH;
-
-    /**
-     * Row t: δu_t = ∂L/∂u_t of summary.
-     */
-    private double[] summaryDu;
 
     /**
      * W_hh of encoder by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -230,6 +235,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * During BPTT: the gradient the previous state of encoder receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
+
+    /**
+     * Row t: h_t of summary; row 0 is h_0 = 0.
+     */
+    private double[] summaryH;
+
+    /**
+     * Row t: δu_t = ∂L/∂u_t of summary.
+     */
+    private double[] summaryDu;
 
     /**
      * x_t of summary at one step of its gradients, in an array of its own.
@@ -340,21 +355,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * δy = ∂L/∂o.
      */
     private final double[] outDelta = new double[OUTPUT];
-
-    /**
-     * When streaming: h_t of encoder, carried to the next step.
-     */
-    private final double[] encoderCarried = new double[ENCODER_HIDDEN];
-
-    /**
-     * When streaming: h_t of summary, carried to the next step.
-     */
-    private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -670,22 +670,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(encoderCarried, 0, encoderH, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryCarried, 0, summaryH, 0, SUMMARY_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -730,6 +714,22 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Arrays.fill(encoderDhNext, 0.0);
         encoderBackward(steps);
         encoderRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(encoderCarried, 0, encoderH, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryCarried, 0, summaryH, 0, SUMMARY_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
     }
 
     /**

@@ -93,9 +93,9 @@ abstract class BatchCellEmitter extends CellEmitter {
     /** Adds W_hh h_{t∓1} of every sequence to the rows from {@code outRow}: {@code previous} must be bound. */
     final CodeBlock addRecurrentProduct(String out, String outRow) {
         return CodeBlock.builder()
-                .addStatement("$T.addProduct($N, $N, $N, $N, previous, $N, $L, lanes)", BATCH_KERNELS,
+                .addStatement("$T.addProduct($N, $N, $N, $N, $N, $N, $L, lanes)", BATCH_KERNELS,
                         direction.weightHh().valueField(), layer.gateRowsConstant(), layer.hiddenConstant(),
-                        layerBatch.states(), out, outRow)
+                        layerBatch.states(), ElementwiseLayout.PREVIOUS, out, outRow)
                 .build();
     }
 
@@ -140,7 +140,7 @@ abstract class BatchCellEmitter extends CellEmitter {
         Equations equations = layer.cell().backward(step());
         boolean gated = layer.cell().isGated();
         String rows = gated ? layer.gateRowsConstant() : layer.hiddenConstant();
-        String row = gated ? "gate" : "row";
+        String row = gated ? ElementwiseLayout.GATE : ElementwiseLayout.ROW;
         String delta = (gated ? "δa" : "δu") + (direction.hasSeparateHiddenDeltas() ? "^h_t" : "_t");
         CodeBlock.Builder code = CodeBlock.builder().add("// nothing flows back from beyond the last step\n");
         for (StatePlan state : direction.states()) {

@@ -31,18 +31,20 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .add(bindRows())
                 .add("// r and z: W_ih x_t + b (already in $N) + W_hr $L and W_hz $L\n", gates, previousState(),
                         previousState())
-                .addStatement("$T.addProduct($N, 0, 2 * $N, $N, $N, previous, $N, gate, lanes)", BATCH_KERNELS,
-                        weightHh, hidden, hidden, layerBatch.states(), gates)
+                .addStatement("$T.addProduct($N, 0, 2 * $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                        weightHh, hidden, hidden, layerBatch.states(), ElementwiseLayout.PREVIOUS, gates,
+                        ElementwiseLayout.GATE)
                 .add("// n's hidden side W_hn $L + b_hn, kept apart, since r gates it\n", previousState())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("$T.fill($N[product + k], 0, lanes, $N[k])", Arrays.class, hn,
+                .addStatement("$T.fill($N[$N + k], 0, lanes, $N[k])", Arrays.class, hn, ElementwiseLayout.PRODUCT,
                         direction.cellParameter(GruCell.HIDDEN_BIAS).valueField())
                 .endControlFlow()
-                .addStatement("$T.addProduct($N, 2 * $N, $N, $N, $N, previous, $N, product, lanes)", BATCH_KERNELS,
-                        weightHh, hidden, hidden, hidden, layerBatch.states(), hn)
+                .addStatement("$T.addProduct($N, 2 * $N, $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                        weightHh, hidden, hidden, hidden, layerBatch.states(), ElementwiseLayout.PREVIOUS, hn,
+                        ElementwiseLayout.PRODUCT)
                 .add(forwardEquations())
                 .add("// sequences that have ended keep a zero state\n")
-                .add(clearEnded(layerBatch.states(), "state", hidden))
+                .add(clearEnded(layerBatch.states(), ElementwiseLayout.STATE, hidden))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "GRU recurrence of " + layer.name() + " for "

@@ -7,9 +7,12 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.Scalar;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +43,45 @@ final class BatchLayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             cells.add(BatchCellEmitter.of(network.batch(), layer, direction, scalar, states.seed(layer, direction)));
         }
+    }
+
+    /** The layer's batch rows: its states and their gradient, and each direction's gates, inner states, products and deltas. */
+    List<BatchBuffer> buffers() {
+        List<BatchBuffer> buffers = new ArrayList<>();
+        LayerPlan.Batch names = layer.batch();
+        buffers.add(BatchBuffer.perStep(names.states(), layer.widthConstant(), layer.name() + "'s outputs, rows as in "
+                + layer.states() + "."));
+        buffers.add(BatchBuffer.perStep(names.statesGradient(), layer.widthConstant(), "∂L/∂" + names.states() + " from above."));
+        for (DirectionPlan direction : layer.directions()) {
+            DirectionPlan.Batch d = direction.batch();
+            if (d.preactivations() != null) {
+                buffers.add(BatchBuffer.perStep(d.preactivations(), layer.gateRowsConstant(), "The gates, as in "
+                        + direction.preactivations() + "."));
+            }
+            for (StatePlan state : direction.innerStates()) {
+                buffers.add(BatchBuffer.perStep(state.batchSteps(), state.rowWidth(), state.symbol() + "_t, as in "
+                        + state.steps() + "."));
+            }
+            if (d.hiddenProducts() != null) {
+                buffers.add(BatchBuffer.perStep(d.hiddenProducts(), layer.hiddenConstant(), "W_hn h + b_hn, as in "
+                        + direction.hiddenProducts() + "."));
+            }
+            buffers.add(BatchBuffer.perStep(d.deltas(), layer.gateRowsConstant(), "δ of the pre-activations, as in "
+                    + direction.deltas() + "."));
+            if (direction.hasSeparateHiddenDeltas()) {
+                buffers.add(BatchBuffer.perStep(d.hiddenDeltas(), layer.gateRowsConstant(), "The hidden side's δ, as in "
+                        + direction.hiddenDeltas() + "."));
+            }
+            buffers.add(BatchBuffer.fixed(d.dhNext(), layer.hiddenConstant(), "What the previous state receives from a step."));
+            if (d.contextBias() != null) {
+                buffers.add(BatchBuffer.fixed(d.contextBias(), layer.gateRowsConstant(), "b + R x_b of every lane's context."));
+            }
+            for (StatePlan state : direction.innerStates()) {
+                buffers.add(BatchBuffer.fixed(state.batchGradient(), state.sizeConstant(), "What " + state.symbol()
+                        + "_{t∓1} receives from a step."));
+            }
+        }
+        return buffers;
     }
 
     List<MethodSpec> methods() {
@@ -209,15 +251,15 @@ final class BatchLayerEmitter {
         return CodeBlock.builder()
                 .add("// ∂L/∂R = Σ_b (Σ_t δa_t,b) x_bᵀ: a context is the same at every step of its sequence\n")
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .beginControlFlow("for (int b = 0; b < $N; b++)", NetworkPlan.BATCH_CONTEXT_COUNT)
+                .beginControlFlow("for (int b = 0; b < $N; b++)", Field.BATCH_CONTEXT_COUNT)
                 .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("sum += $N[t * $N + m][b]", direction.batch().deltas(), rows)
                 .endControlFlow()
-                .addStatement("$T x = $N[b]", scalar.array(1), NetworkPlan.BATCH_CONTEXTS)
-                .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$T x = $N[b]", scalar.array(1), Field.BATCH_CONTEXTS)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", Constant.CONTEXT)
                 .addStatement("$N[m * $N + j] += sum * x[j]", direction.weightContext().gradientField(),
-                        NetworkPlan.CONTEXT_CONSTANT)
+                        Constant.CONTEXT)
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
@@ -246,8 +288,8 @@ final class BatchLayerEmitter {
         String rows = layer.gateRowsConstant();
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("$T.addOuterProducts($N, $N, $N, $N, $N, $N, steps, $N, $N, $N, lanes)", BATCH_KERNELS,
-                    direction.batch().deltas(), rows, rows, network.batch().inputs(), NetworkPlan.INPUT_CONSTANT,
-                    NetworkPlan.INPUT_CONSTANT, rows, NetworkPlan.INPUT_CONSTANT, direction.weightIh().gradientField());
+                    direction.batch().deltas(), rows, rows, network.batch().inputs(), Constant.INPUT,
+                    Constant.INPUT, rows, Constant.INPUT, direction.weightIh().gradientField());
         }
         return batchMethod(layer.batch().inputGradients(), "∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.\n")
                 .addCode(code.build())
@@ -263,7 +305,7 @@ final class BatchLayerEmitter {
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
                     .beginControlFlow("if (t <= $N[b])", network.batch().lengths())
                     .addStatement("$N[m * $N + tokens[b][t - 1]] += deltas[b]", direction.weightIh().gradientField(),
-                            NetworkPlan.INPUT_CONSTANT)
+                            Constant.INPUT)
                     .endControlFlow()
                     .endControlFlow()
                     .endControlFlow();

@@ -32,11 +32,11 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .add(bindRows())
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L: four gates, every sequence, one product\n",
                         gates, previousState())
-                .add(addRecurrentProduct(gates, "gate"))
+                .add(addRecurrentProduct(gates, ElementwiseLayout.GATE))
                 .add(forwardEquations())
                 .add("// sequences that have ended keep h = c = 0\n")
-                .add(clearEnded(layerBatch.states(), "state", hidden))
-                .add(clearEnded(cellStates, "cell", hidden))
+                .add(clearEnded(layerBatch.states(), ElementwiseLayout.STATE, hidden))
+                .add(clearEnded(cellStates, ElementwiseLayout.CELL, hidden))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "

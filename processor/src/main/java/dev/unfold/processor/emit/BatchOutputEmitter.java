@@ -10,6 +10,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.Mapping;
 import dev.unfold.processor.plan.BatchPlan;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
@@ -43,6 +44,19 @@ final class BatchOutputEmitter {
         this.everyStep = network.mapping() == Mapping.MANY_TO_MANY;
     }
 
+    /** The output's batch rows: the logits and their gradient, and for many-to-one what the output reads. */
+    List<BatchBuffer> buffers() {
+        List<BatchBuffer> buffers = new ArrayList<>();
+        String size = network.output().sizeConstant();
+        buffers.add(BatchBuffer.perStep(batch.logits(), size, "o_t, as in " + output.logits() + "."));
+        buffers.add(BatchBuffer.perStep(batch.delta(), size, "δy_t = ∂L/∂o_t."));
+        if (batch.summary() != null) {
+            buffers.add(BatchBuffer.fixed(batch.summary(), top.widthConstant(), "What the output reads."));
+            buffers.add(BatchBuffer.fixed(batch.summaryGradient(), top.widthConstant(), "∂L/∂" + batch.summary() + "."));
+        }
+        return buffers;
+    }
+
     List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(logits());
@@ -69,7 +83,7 @@ final class BatchOutputEmitter {
                         output.weight().valueField(), output.sizeConstant(), top.widthConstant(), input(),
                         batch.logits());
         OutputEmitter.endRows(code, network);
-        return batchMethod(BatchPlan.OUTPUT_LOGITS, everyStep
+        return batchMethod(Method.BATCH_OUTPUT_LOGITS, everyStep
                         ? "o_t = V h_t + c for every step and sequence.\n"
                         : "o = V s + c over every sequence's summary s = " + summaryWords() + ".\n")
                 .addCode(code.build())
@@ -127,7 +141,7 @@ final class BatchOutputEmitter {
         }
         code.endControlFlow();
         OutputEmitter.endRows(code, network);
-        return MethodSpec.methodBuilder(BatchPlan.PREDICT)
+        return MethodSpec.methodBuilder(Method.BATCH_PREDICT)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Writes every sequence's $L into the caller's rows.\n", switch (network.loss()) {
                     case MSE -> "ŷ = o";
@@ -205,7 +219,7 @@ final class BatchOutputEmitter {
             }
             code.endControlFlow();
         }
-        return batchMethod(BatchPlan.OUTPUT_GRADIENTS, "∂L/∂V and ∂L/∂c over the batch, and the gradient "
+        return batchMethod(Method.BATCH_OUTPUT_GRADIENTS, "∂L/∂V and ∂L/∂c over the batch, and the gradient "
                         + top.name() + " receives from the output.\n")
                 .addCode(code.build())
                 .build();
@@ -292,7 +306,7 @@ final class BatchOutputEmitter {
     }
 
     private static MethodSpec.Builder lossMethod(String javadoc) {
-        return MethodSpec.methodBuilder(BatchPlan.LOSS_AND_DELTA)
+        return MethodSpec.methodBuilder(Method.BATCH_LOSS_AND_DELTA)
                 .addModifiers(PRIVATE)
                 .returns(Scalar.LOSS)
                 .addJavadoc("$L", javadoc);

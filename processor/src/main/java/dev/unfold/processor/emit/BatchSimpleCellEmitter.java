@@ -25,10 +25,10 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
                 .add("// u = W_ih x_t + b (already in $N) + W_hh $L, for every sequence at once\n", h, previousState())
-                .add(addRecurrentProduct(h, "state"))
+                .add(addRecurrentProduct(h, ElementwiseLayout.STATE))
                 .add(activate())
                 .add("// sequences that have ended keep a zero state\n")
-                .add(clearEnded(h, "state", layer.hiddenConstant()))
+                .add(clearEnded(h, ElementwiseLayout.STATE, layer.hiddenConstant()))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "recurrence of " + layer.name() + " for " + stepRange()

@@ -103,7 +103,7 @@ abstract class CellEmitter {
 
     /** Binds {@code state}, this direction's h_t in the layer's states. */
     final CodeBlock bindState() {
-        return CodeBlock.builder().addStatement("int state = $L", stateOffset()).build();
+        return CodeBlock.builder().addStatement("int $N = $L", ElementwiseLayout.STATE, stateOffset()).build();
     }
 
     /**
@@ -124,8 +124,8 @@ abstract class CellEmitter {
     final CodeBlock bindStates() {
         return CodeBlock.builder()
                 .add(bindState())
-                .addStatement(direction.reverse() ? "int previous = state + $N" : "int previous = state - $N",
-                        layer.widthConstant())
+                .addStatement("int $N = $N $L $N", ElementwiseLayout.PREVIOUS, ElementwiseLayout.STATE,
+                        direction.reverse() ? "+" : "-", layer.widthConstant())
                 .build();
     }
 
@@ -139,17 +139,17 @@ abstract class CellEmitter {
     final CodeBlock bindRows() {
         CodeBlock.Builder code = CodeBlock.builder();
         if (layer.cell().isGated()) {
-            code.addStatement("int gate = t * $N", layer.gateRowsConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.GATE, layer.gateRowsConstant());
         } else {
-            code.addStatement("int row = t * $N", layer.hiddenConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.ROW, layer.hiddenConstant());
         }
         if (!direction.innerStates().isEmpty()) {
-            code.addStatement("int cell = t * $N", layer.hiddenConstant())
-                    .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
-                            layer.hiddenConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.CELL, layer.hiddenConstant())
+                    .addStatement("int $N = $N $L $N", ElementwiseLayout.PREVIOUS_CELL, ElementwiseLayout.CELL,
+                            direction.reverse() ? "+" : "-", layer.hiddenConstant());
         }
         if (layer.cell().keepsHiddenProducts()) {
-            code.addStatement("int product = t * $N", layer.hiddenConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.PRODUCT, layer.hiddenConstant());
         }
         return code.build();
     }
@@ -270,8 +270,9 @@ abstract class CellEmitter {
             return CodeBlock.of("");
         }
         return CodeBlock.builder()
-                .addStatement("$T.addMatrixVector($N, $N, $N, previous, $N, $N)", KERNELS,
-                        direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(), direction.sums(),
+                .addStatement("$T.addMatrixVector($N, $N, $N, $N, $N, $N)", KERNELS,
+                        direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(),
+                        ElementwiseLayout.PREVIOUS, direction.sums(),
                         layer.gateRowsConstant())
                 .build();
     }
@@ -284,9 +285,11 @@ abstract class CellEmitter {
         String gates = direction.preactivations();
         String rows = layer.gateRowsConstant();
         return CodeBlock.builder()
-                .addStatement("$T.arraycopy($N, gate, $N, 0, $N)", System.class, gates, direction.sums(), rows)
+                .addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, gates, ElementwiseLayout.GATE,
+                        direction.sums(), rows)
                 .add(addRecurrentProductToSums())
-                .addStatement("$T.arraycopy($N, 0, $N, gate, $N)", System.class, direction.sums(), gates, rows)
+                .addStatement("$T.arraycopy($N, 0, $N, $N, $N)", System.class, direction.sums(), gates,
+                        ElementwiseLayout.GATE, rows)
                 .build();
     }
 

@@ -23,6 +23,22 @@ import java.util.regex.Pattern;
  * W_hn h_{t−1} + b_hn).
  */
 abstract class ElementwiseLayout {
+    // the offsets of a step's rows that the emitter binds before the loop and the equations index from
+    /** Row t of the gates and their deltas (G·H a row). */
+    static final String GATE = "gate";
+    /** Row t of the simple cell's δu (H a row). */
+    static final String ROW = "row";
+    /** This direction's h_t in the layer's states. */
+    static final String STATE = "state";
+    /** This direction's h_{t∓1} in the layer's states. */
+    static final String PREVIOUS = "previous";
+    /** An LSTM's c_t. */
+    static final String CELL = "cell";
+    /** An LSTM's c_{t∓1}. */
+    static final String PREVIOUS_CELL = "previousCell";
+    /** A GRU's W_hn h_{t−1} + b_hn. */
+    static final String PRODUCT = "product";
+
     private static final Pattern SYMBOL = Pattern.compile("@\\w+|\\b(sigmoid|tanh)\\(|\\b" + Statement.ZERO + "\\b");
 
     final LayerPlan layer;
@@ -122,14 +138,14 @@ abstract class ElementwiseLayout {
     /** The offset of a step's row in {@code buffer}, bound before the loop; null for a buffer with no row per step. */
     String base(Slot.Buffer buffer) {
         return switch (buffer) {
-            case GATES, DELTAS, HIDDEN_DELTAS -> layer.cell().isGated() ? "gate" : "row";
-            case HIDDEN, HIDDEN_FROM_ABOVE -> "state";
-            case PREVIOUS_HIDDEN -> "previous";
-            case CELL -> "cell";
-            case PREVIOUS_CELL -> "previousCell";
-            case HIDDEN_PRODUCTS -> "product";
+            case GATES, DELTAS, HIDDEN_DELTAS -> layer.cell().isGated() ? GATE : ROW;
+            case HIDDEN, HIDDEN_FROM_ABOVE -> STATE;
+            case PREVIOUS_HIDDEN -> PREVIOUS;
+            case CELL -> CELL;
+            case PREVIOUS_CELL -> PREVIOUS_CELL;
+            case HIDDEN_PRODUCTS -> PRODUCT;
             case HIDDEN_CARRY, CELL_CARRY -> null;
-            case SUMS -> "state";
+            case SUMS -> STATE;
         };
     }
 }

@@ -1,15 +1,20 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
+import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.SavedState;
 import dev.unfold.processor.plan.Scalar;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +27,7 @@ import java.util.List;
  * a_t = W_ih x_t + b, the sums ∂L/∂W_ih = Σ_t δa_t x_tᵀ, ∂L/∂W_hh = Σ_t δa_t h_prevᵀ, ∂L/∂b = Σ_t δa_t
  * and the input gradient W_ihᵀ δa_t (equations.md (3.3)–(3.6), with δa for δu) are the same code for all of them.
  */
-final class LayerEmitter {
+final class LayerEmitter implements GeneratedPart {
     private final LayerPlan layer;
     /** The layer feeding this one, or null when it reads the network's input. */
     private final LayerPlan below;
@@ -31,6 +36,8 @@ final class LayerEmitter {
     private final NetworkPlan.Helpers helpers;
     /** The type the network computes in. */
     private final Scalar scalar;
+    /** Whether ∂L/∂h_t arrives from above at every step, so that the layer has a buffer for it. */
+    private final boolean gradientAtEveryStep;
 
     LayerEmitter(LayerPlan layer, LayerPlan below, Scalar scalar, boolean gradientAtEveryStep, String summaryGradient,
                  NetworkPlan.Helpers helpers, boolean traced) {
@@ -38,6 +45,7 @@ final class LayerEmitter {
         this.below = below;
         this.helpers = helpers;
         this.scalar = scalar;
+        this.gradientAtEveryStep = gradientAtEveryStep;
         for (DirectionPlan direction : layer.directions()) {
             cells.add(CellEmitter.of(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced));
         }
@@ -78,7 +86,136 @@ final class LayerEmitter {
         return code.build();
     }
 
-    List<MethodSpec> methods() {
+    /**
+     * The layer's per-step buffers: its states (both directions' side by side), their gradient from
+     * above, and each direction's gates, inner states (an LSTM's c), products and deltas.
+     */
+    @Override
+    public List<StepBuffer> stepBuffers() {
+        List<StepBuffer> buffers = new ArrayList<>();
+        buffers.add(new StepBuffer(layer.states(), layer.widthConstant(), layer.isBidirectional()
+                ? "Row t: [h_t ; g_t] of " + layer.name() + "; h_0 in row 0, g_{T+1} in row T + 1, both 0."
+                : "Row t: h_t of " + layer.name() + "; row 0 is h_0 = 0."));
+        if (gradientAtEveryStep) {
+            buffers.add(new StepBuffer(layer.statesGradient(), layer.widthConstant(),
+                    "Row t: ∂L/∂(row t of " + layer.states() + ") from the layer or output above."));
+        }
+        for (DirectionPlan direction : layer.directions()) {
+            String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+            if (direction.preactivations() != null) {
+                buffers.add(new StepBuffer(direction.preactivations(), layer.gateRowsConstant(),
+                        "Row t: the gates of " + layer.name() + of + ", pre-activations and then activations."));
+            }
+            for (StatePlan state : direction.innerStates()) {
+                buffers.add(new StepBuffer(state.steps(), state.rowWidth(),
+                        "Row t: " + state.state().meaning() + " " + state.symbol() + "_t of " + layer.name() + of + "."));
+            }
+            if (direction.hiddenProducts() != null) {
+                buffers.add(new StepBuffer(direction.hiddenProducts(), layer.hiddenConstant(),
+                        "Row t: W_hn h_prev + b_hn of " + layer.name() + of + "."));
+            }
+            buffers.add(new StepBuffer(direction.deltas(), layer.gateRowsConstant(), !layer.cell().isGated()
+                    ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
+                    : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
+                            + (direction.hasSeparateHiddenDeltas() ? ", input side." : ".")));
+            if (direction.hasSeparateHiddenDeltas()) {
+                buffers.add(new StepBuffer(direction.hiddenDeltas(), layer.gateRowsConstant(),
+                        "Row t: the same at the hidden side of " + layer.name() + of + ", where the n block is r ⊙ δn."));
+            }
+        }
+        return buffers;
+    }
+
+    /**
+     * The per-step buffers, then the arrays of one step: x_t and its gradient, and each
+     * direction's weights by columns and rows with the values they were copied from.
+     */
+    @Override
+    public List<FieldSpec> fields() {
+        List<FieldSpec> fields = new ArrayList<>();
+        for (StepBuffer buffer : stepBuffers()) {
+            fields.add(buffer.field(scalar));
+        }
+        if (!layer.readsNetworkInput()) {
+            fields.add(FieldSpec.builder(scalar.array(1), layer.input(), PRIVATE, FINAL)
+                    .addJavadoc("x_t of $L at one step of its gradients, in an array of its own.\n", layer.name())
+                    .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(1), layer.inputGradient(), PRIVATE, FINAL)
+                    .addJavadoc("∂L/∂x_t of $L at one step, while its directions add to it.\n", layer.name())
+                    .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
+                    .build());
+        }
+        for (DirectionPlan direction : layer.directions()) {
+            String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+            if (layer.readsPreviousState()) {
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhColumns(), PRIVATE, FINAL)
+                        .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.hiddenConstant(), layer.gateRowsConstant())
+                        .build());
+            }
+            fields.add(FieldSpec.builder(scalar.array(1), direction.sums(), PRIVATE, FINAL)
+                    .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
+                    .initializer("new $T[$N]", scalar.type(), layer.gateRowsConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhColumns(), PRIVATE, FINAL)
+                    .addJavadoc("W_ih of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                            layer.name(), of, KERNELS)
+                    .initializer("new $T[$N][$N]", scalar.type(), layer.inputConstant(), layer.gateRowsConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(1), direction.weightIhCopied(), PRIVATE, FINAL)
+                    .addJavadoc("The values of W_ih of $L$L its columns were last copied from.\n", layer.name(), of)
+                    .initializer("new $T[$N * $N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
+                    .build());
+            if (layer.readsPreviousState()) {
+                fields.add(FieldSpec.builder(scalar.array(1), direction.weightHhCopied(), PRIVATE, FINAL)
+                        .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
+                        .initializer("new $T[$N * $N]", scalar.type(), layer.gateRowsConstant(), layer.hiddenConstant())
+                        .build());
+            }
+            fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhGradientRows(), PRIVATE, FINAL)
+                    .addJavadoc("∂L/∂W_ih of $L$L by rows while a backward pass sums it; zero between calls.\n",
+                            layer.name(), of)
+                    .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
+                    .build());
+            if (!layer.readsNetworkInput()) {
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhRows(), PRIVATE, FINAL)
+                        .addJavadoc("W_ih of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
+                        .build());
+            }
+            if (layer.readsPreviousState()) {
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhRows(), PRIVATE, FINAL)
+                        .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.hiddenConstant())
+                        .build());
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhGradientRows(), PRIVATE, FINAL)
+                        .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
+                                layer.name(), of)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.hiddenConstant())
+                        .build());
+            }
+            fields.add(FieldSpec.builder(scalar.array(1), direction.dhNext(), PRIVATE, FINAL)
+                    .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
+                            layer.name(), of)
+                    .initializer("new $T[$N]", scalar.type(), layer.hiddenConstant())
+                    .build());
+            for (StatePlan state : direction.innerStates()) {
+                fields.add(FieldSpec.builder(scalar.array(1), state.gradient(), PRIVATE, FINAL)
+                        .addJavadoc("During BPTT: $L of $L$L receives.\n", state.state().gradientInWords(),
+                                layer.name(), of)
+                        .initializer("new $T[$N]", scalar.type(), state.sizeConstant())
+                        .build());
+            }
+        }
+        return fields;
+    }
+
+    @Override
+    public List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         if (layer.readsNetworkInput()) {
             methods.add(projectInputs());
@@ -241,9 +378,9 @@ final class LayerEmitter {
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("sum += $N[t * $N + m]", direction.deltas(), rows)
                 .endControlFlow()
-                .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", Constant.CONTEXT)
                 .addStatement("$N[m * $N + j] += sum * $N[j]", direction.weightContext().gradientField(),
-                        NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD)
+                        Constant.CONTEXT, Field.CONTEXT_VECTOR)
                 .endControlFlow()
                 .endControlFlow()
                 .build();

@@ -7,6 +7,7 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.Loss;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
 import dev.unfold.processor.plan.Scalar;
@@ -17,7 +18,7 @@ import java.util.List;
  * Emits the loss over the output rows and its gradient at the logits, δy = ∂L/∂o, summed over
  * steps and outputs as PyTorch's {@code reduction='sum'} does.
  */
-final class LossEmitter {
+final class LossEmitter implements GeneratedPart {
     private final NetworkPlan network;
     /** The type the network computes in. */
     private final Scalar scalar;
@@ -29,7 +30,8 @@ final class LossEmitter {
         this.output = network.output();
     }
 
-    List<MethodSpec> methods() {
+    @Override
+    public List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(fromTargets());
         if (supportsLabels(network.loss())) {
@@ -50,7 +52,7 @@ final class LossEmitter {
                 .add(targetLoss(scalar, network.loss(), output.logits(), output.delta(), "row", output.sizeConstant()));
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");
-        return MethodSpec.methodBuilder("lossAndDelta")
+        return MethodSpec.methodBuilder(Method.LOSS_AND_DELTA)
                 .addModifiers(PRIVATE)
                 .addJavadoc("The loss against dense targets; leaves δy = ∂L/∂o in $N.\n", output.delta())
                 .returns(Scalar.LOSS)
@@ -128,7 +130,7 @@ final class LossEmitter {
                 .add(labelLoss(scalar, output.logits(), output.delta(), "row", output.sizeConstant()));
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");
-        return MethodSpec.methodBuilder("lossAndDelta")
+        return MethodSpec.methodBuilder(Method.LOSS_AND_DELTA)
                 .addModifiers(PRIVATE)
                 .addJavadoc("The cross-entropy against class labels; leaves δy = ∂L/∂o in $N.\n", output.delta())
                 .returns(Scalar.LOSS)

@@ -56,7 +56,7 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(backwardEquations())
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
                 .addStatement("$T.fill($N, $L)", Arrays.class, direction.dhNext(), scalar.zero())
-                .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
+                .add(addTransposedRecurrentProduct(ElementwiseLayout.GATE, layer.gateRowsConstant()))
                 .endControlFlow()
                 .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + " (LSTM), against the recurrence.\n"

@@ -2,11 +2,14 @@ package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
+import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.Mapping;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
@@ -20,7 +23,7 @@ import java.util.List;
  * the logits, the predictions ŷ_t = g2(o_t), and the gradients ∂L/∂V, ∂L/∂c and the top layer's
  * δh. Many-to-one has a single output row, read from the summary [h_T ; g_1] (equations.md (6.3)).
  */
-final class OutputEmitter {
+final class OutputEmitter implements GeneratedPart {
     private final NetworkPlan network;
     /** The type the network computes in. */
     private final Scalar scalar;
@@ -36,7 +39,71 @@ final class OutputEmitter {
         this.everyStep = network.mapping() == Mapping.MANY_TO_MANY;
     }
 
-    List<MethodSpec> methods() {
+    /** For many-to-many, the logits and their gradient have a row per step. */
+    @Override
+    public List<StepBuffer> stepBuffers() {
+        List<StepBuffer> buffers = new ArrayList<>();
+        if (everyStep) {
+            buffers.add(new StepBuffer(output.logits(), output.sizeConstant(), "Row t: o_t = V h_t + c."));
+            buffers.add(new StepBuffer(output.delta(), output.sizeConstant(), "Row t: δy_t = ∂L/∂o_t."));
+        }
+        return buffers;
+    }
+
+    /**
+     * The per-step buffers or, for many-to-one, the buffers of the one output; V by columns and
+     * rows, and the arrays of one step.
+     */
+    @Override
+    public List<FieldSpec> fields() {
+        List<FieldSpec> fields = new ArrayList<>();
+        for (StepBuffer buffer : stepBuffers()) {
+            fields.add(buffer.field(scalar));
+        }
+        fields.add(FieldSpec.builder(scalar.array(2), output.weightColumns(), PRIVATE, FINAL)
+                .addJavadoc("V by columns, copied at each forward pass: see $T.addMatrixVector.\n", KERNELS)
+                .initializer("new $T[$N][$N]", scalar.type(), top.widthConstant(), output.sizeConstant())
+                .build());
+        fields.add(FieldSpec.builder(scalar.array(1), output.weightCopied(), PRIVATE, FINAL)
+                .addJavadoc("The values of V its columns were last copied from.\n")
+                .initializer("new $T[$N * $N]", scalar.type(), output.sizeConstant(), top.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(scalar.array(2), output.weightRows(), PRIVATE, FINAL)
+                .addJavadoc("V by rows, copied at each backward pass: see $T.addScaled.\n", KERNELS)
+                .initializer("new $T[$N][$N]", scalar.type(), output.sizeConstant(), top.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(scalar.array(2), output.weightGradientRows(), PRIVATE, FINAL)
+                .addJavadoc("∂L/∂V by rows while a backward pass sums it; zero between calls.\n")
+                .initializer("new $T[$N][$N]", scalar.type(), output.sizeConstant(), top.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(scalar.array(1), output.input(), PRIVATE, FINAL)
+                .addJavadoc("What the output reads at one step, in an array of its own.\n")
+                .initializer("new $T[$N]", scalar.type(), top.widthConstant())
+                .build());
+        fields.add(FieldSpec.builder(scalar.array(1), output.scratch(), PRIVATE, FINAL)
+                .addJavadoc("Sums at one step: the logits, then the gradient of what the output reads.\n")
+                .initializer("new $T[$T.max($N, $N)]", scalar.type(), Math.class, output.sizeConstant(),
+                        top.widthConstant())
+                .build());
+        if (!everyStep) {
+            fields.add(fixedBuffer(output.summary(), top.widthConstant(),
+                    top.isBidirectional() ? "s = [h_T ; g_1], what the output reads." : "s = h_T, what the output reads."));
+            fields.add(fixedBuffer(output.summaryGradient(), top.widthConstant(), "∂L/∂s."));
+            fields.add(fixedBuffer(output.logits(), output.sizeConstant(), "o = V s + c."));
+            fields.add(fixedBuffer(output.delta(), output.sizeConstant(), "δy = ∂L/∂o."));
+        }
+        return fields;
+    }
+
+    private FieldSpec fixedBuffer(String name, String size, String doc) {
+        return FieldSpec.builder(scalar.array(1), name, PRIVATE, FINAL)
+                .addJavadoc("$L\n", doc)
+                .initializer("new $T[$N]", scalar.type(), size)
+                .build();
+    }
+
+    @Override
+    public List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         if (!everyStep) {
             methods.add(summarise());
@@ -99,7 +166,7 @@ final class OutputEmitter {
                     top.widthConstant(), top.hiddenConstant(), output.summary(), top.hiddenConstant(),
                     top.hiddenConstant());
         }
-        return MethodSpec.methodBuilder("summarise")
+        return MethodSpec.methodBuilder(Method.SUMMARISE)
                 .addModifiers(PRIVATE)
                 .addJavadoc(top.isBidirectional()
                         ? "The many-to-one output reads [h_T ; g_1]: each direction's state after its last step.\n"
@@ -124,7 +191,7 @@ final class OutputEmitter {
                 .addStatement("$T.arraycopy($N, 0, $N, row, $N)", System.class, output.scratch(), output.logits(),
                         output.sizeConstant());
         endRows(code, network);
-        return MethodSpec.methodBuilder("outputLogits")
+        return MethodSpec.methodBuilder(Method.OUTPUT_LOGITS)
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep
                         ? "o_t = V h_t + c for every step   (equations.md (2.1)).\n"
@@ -150,7 +217,7 @@ final class OutputEmitter {
                     output.logits(), output.sizeConstant());
         }
         endRows(code, network);
-        return MethodSpec.methodBuilder("predict")
+        return MethodSpec.methodBuilder(Method.PREDICT)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Writes $L into the caller's rows.\n", switch (network.loss()) {
                     case MSE -> "ŷ = o (MSE: identity output)";
@@ -185,7 +252,7 @@ final class OutputEmitter {
         endRows(code, network);
         code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, output.weightGradientRows(),
                 output.weight().gradientField(), top.widthConstant());
-        return MethodSpec.methodBuilder("outputGradients")
+        return MethodSpec.methodBuilder(Method.OUTPUT_GRADIENTS)
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep
                         ? "∂L/∂V = Σ_t δy_t h_tᵀ and ∂L/∂c = Σ_t δy_t   (equations.md (3.7)),\n"

@@ -30,7 +30,8 @@ final class SimpleCellEmitter extends CellEmitter {
                 .add(layer.readsPreviousState()
                         ? CodeBlock.of("// u = $L (already in $N) + W_hh $L\n", projected(), h, previousState())
                         : CodeBlock.of("// u = $L, already in $N: no W_hh\n", projected(), h))
-                .addStatement("$T.arraycopy($N, state, $N, 0, $N)", System.class, h, direction.sums(), hidden)
+                .addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, h, ElementwiseLayout.STATE,
+                        direction.sums(), hidden)
                 .add(addRecurrentProductToSums())
                 .add(forwardEquations())
                 .endControlFlow()
@@ -66,7 +67,7 @@ final class SimpleCellEmitter extends CellEmitter {
                 .add(backwardEquations())
                 .add("// W_hhᵀ δu_t: the gradient $L receives through the recurrence\n", previousState())
                 .addStatement("$T.fill($N, $L)", java.util.Arrays.class, direction.dhNext(), scalar.zero())
-                .add(addTransposedRecurrentProduct("row", layer.hiddenConstant()))
+                .add(addTransposedRecurrentProduct(ElementwiseLayout.ROW, layer.hiddenConstant()))
                 .endControlFlow()
                 .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + ", against the recurrence (equations.md (3.1), (3.2)).\n"

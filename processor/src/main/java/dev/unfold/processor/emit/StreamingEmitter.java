@@ -10,6 +10,9 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.declaration.Capability;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.SavedState;
@@ -28,21 +31,18 @@ import java.util.List;
  * {@code Streaming} (or an {@code Encoder} or {@code Decoder}, which stream too), which the validator
  * allows only without a bidirectional layer.
  */
-final class StreamingEmitter {
-    /** The field saying whether sequences continue from the carried state. */
-    static final String STATEFUL = "stateful";
-
-    /** The field holding the length of the last sequence run, whose final state {@code finalState} reads. */
-    static final String LAST_STEPS = "lastSteps";
-
+final class StreamingEmitter implements GeneratedPart {
     private final NetworkPlan network;
     /** The type the network computes in. */
     private final Scalar scalar;
     private final FeedbackEmitter feedback;
     private final SavedState savedState;
+    /** The layers' emitters, which seed BPTT from a given state gradient and copy out the initial one's. */
+    private final List<LayerEmitter> layerEmitters;
 
-    StreamingEmitter(NetworkPlan network) {
+    StreamingEmitter(NetworkPlan network, List<LayerEmitter> layerEmitters) {
         this.network = network;
+        this.layerEmitters = layerEmitters;
         this.scalar = network.scalar();
         this.feedback = new FeedbackEmitter(network);
         this.savedState = network.savedState();
@@ -52,7 +52,8 @@ final class StreamingEmitter {
      * The constants of a saved state's layout: its size, and where each carried state but the first
      * starts, each from the one before; only for a network that carries state, which alone uses them.
      */
-    List<FieldSpec> constants() {
+    @Override
+    public List<FieldSpec> constants() {
         if (!carriesState()) {
             return List.of();
         }
@@ -96,7 +97,8 @@ final class StreamingEmitter {
         return streams() && network.has(Capability.STREAMING);
     }
 
-    List<FieldSpec> fields() {
+    @Override
+    public List<FieldSpec> fields() {
         if (bidirectionalLayer() != null) {
             return List.of();
         }
@@ -109,26 +111,26 @@ final class StreamingEmitter {
                         .build());
             }
         }
-        fields.add(FieldSpec.builder(boolean.class, STATEFUL, PRIVATE)
+        fields.add(FieldSpec.builder(boolean.class, Field.STATEFUL, PRIVATE)
                 .addJavadoc("Whether sequences start from the carried state and carry their last one on.\n")
                 .build());
         if (network.has(Capability.ENCODER)) {
-            fields.add(FieldSpec.builder(int.class, LAST_STEPS, PRIVATE)
+            fields.add(FieldSpec.builder(int.class, Field.LAST_STEPS, PRIVATE)
                     .addJavadoc("Steps of the last sequence run: its final state is in that row.\n")
                     .build());
         }
         if (!network.has(Capability.STREAMING)) {
             return fields;
         }
-        fields.add(FieldSpec.builder(scalar.array(2), "stepInputs", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), Field.STEP_INPUTS, PRIVATE, FINAL)
                 .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
                 .initializer("new $T[1][]", scalar.type())
                 .build());
-        fields.add(FieldSpec.builder(int[].class, "stepTokens", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(int[].class, Field.STEP_TOKENS, PRIVATE, FINAL)
                 .addJavadoc("A step's token as a sequence of one.\n")
                 .initializer("new int[1]")
                 .build());
-        fields.add(FieldSpec.builder(scalar.array(2), "stepOutputs", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), Field.STEP_OUTPUTS, PRIVATE, FINAL)
                 .addJavadoc("A step's output as a sequence of one.\n")
                 .initializer("new $T[1][]", scalar.type())
                 .build());
@@ -138,9 +140,11 @@ final class StreamingEmitter {
     /**
      * The carried state's private helpers, and the public methods of the capabilities the network
      * declares: {@code Streaming}'s, an {@code Encoder}'s final state, a {@code Decoder}'s initial
-     * state gradient. A bidirectional network declares none of them (the validator sees to it).
+     * state gradient and its BPTT from one. A bidirectional network declares none of them (the
+     * validator sees to it).
      */
-    List<MethodSpec> methods(List<LayerEmitter> layerEmitters) {
+    @Override
+    public List<MethodSpec> methods() {
         if (bidirectionalLayer() != null) {
             return List.of();
         }
@@ -152,36 +156,39 @@ final class StreamingEmitter {
             methods.add(finalState());
         }
         if (network.has(Capability.DECODER)) {
-            methods.add(initialStateGradient(layerEmitters));
+            methods.add(initialStateGradient());
         }
         if (network.has(Capability.STREAMING)) {
             methods.addAll(List.of(denseStep(), tokenStep()));
         }
         methods.addAll(List.of(restore(), carry()));
+        if (network.has(Capability.ENCODER)) {
+            methods.add(backpropagateFromState());
+        }
         return methods;
     }
 
     private MethodSpec stateSize() {
-        return publicOverride("stateSize").returns(int.class).addStatement("return $N", savedState.sizeConstant())
+        return publicOverride(Method.STATE_SIZE).returns(int.class).addStatement("return $N", savedState.sizeConstant())
                 .build();
     }
 
     /** The final state of the last sequence run: row T of every layer's h (and c), laid out as saveState's. */
     private MethodSpec finalState() {
-        MethodSpec.Builder method = publicOverride("finalState").addParameter(scalar.array(1), "into")
+        MethodSpec.Builder method = publicOverride(Method.FINAL_STATE).addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
                 .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
         for (SavedState.Part part : savedState.parts()) {
             StatePlan state = part.state();
             method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
-                    LAST_STEPS, state.rowWidth(), offsetPlus(part), state.sizeConstant());
+                    Field.LAST_STEPS, state.rowWidth(), offsetPlus(part), state.sizeConstant());
         }
         return method.build();
     }
 
     /** What the initial state received in the last backward pass: BPTT's carried gradients after t = 1. */
-    private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
-        MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(scalar.array(1), "into")
+    private MethodSpec initialStateGradient() {
+        MethodSpec.Builder method = publicOverride(Method.INITIAL_STATE_GRADIENT).addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
                 .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
         for (LayerPlan layer : network.layers()) {
@@ -194,8 +201,8 @@ final class StreamingEmitter {
      * BPTT from a given ∂L/∂(final state) and no output loss: an encoder's backward pass, whose
      * final state a decoder started from. Top layer first, as {@code backpropagate}.
      */
-    MethodSpec backpropagateFromState(List<LayerEmitter> layerEmitters) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backpropagateFromState")
+    private MethodSpec backpropagateFromState() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BACKPROPAGATE_FROM_STATE)
                 .addModifiers(PRIVATE)
                 .addJavadoc("BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a\n"
                         + "state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.\n")
@@ -208,18 +215,18 @@ final class StreamingEmitter {
                     .addStatement("$T.fill($N, $N, (steps + 1) * $N, $L)", Arrays.class, top.statesGradient(),
                             top.widthConstant(), top.widthConstant(), scalar.zero());
         }
-        NetworkEmitter.addLayersTopDown(method, network, layerEmitters,
+        EntryPointsEmitter.addLayersTopDown(method, network, layerEmitters,
                 layer -> layer.backwardFrom("gradient", savedState));
         return method.build();
     }
 
     private MethodSpec saveState() {
-        return copyCarried(publicOverride("saveState").addParameter(scalar.array(1), "into")
+        return copyCarried(publicOverride(Method.SAVE_STATE).addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset"), true);
     }
 
     private MethodSpec restoreState() {
-        MethodSpec.Builder method = publicOverride("restoreState").addParameter(scalar.array(1), "from")
+        MethodSpec.Builder method = publicOverride(Method.RESTORE_STATE).addParameter(scalar.array(1), "from")
                 .addParameter(int.class, "offset");
         return copyCarried(method, false).toBuilder().addCode(feedback.forget()).build();
     }
@@ -249,21 +256,21 @@ final class StreamingEmitter {
     }
 
     private MethodSpec setStateful() {
-        return publicOverride("setStateful")
-                .addParameter(boolean.class, STATEFUL)
-                .addStatement("this.$N = $N", STATEFUL, STATEFUL)
+        return publicOverride(Method.SET_STATEFUL)
+                .addParameter(boolean.class, Field.STATEFUL)
+                .addStatement("this.$N = $N", Field.STATEFUL, Field.STATEFUL)
                 .build();
     }
 
     private MethodSpec isStateful() {
-        return publicOverride("isStateful")
+        return publicOverride(Method.IS_STATEFUL)
                 .returns(boolean.class)
-                .addStatement("return $N", STATEFUL)
+                .addStatement("return $N", Field.STATEFUL)
                 .build();
     }
 
     private MethodSpec resetState() {
-        MethodSpec.Builder method = publicOverride("resetState");
+        MethodSpec.Builder method = publicOverride(Method.RESET_STATE);
         for (LayerPlan layer : network.layers()) {
             for (StatePlan state : layer.carriedStates()) {
                 method.addStatement("$T.fill($N, $L)", Arrays.class, state.carried(), scalar.zero());
@@ -273,41 +280,41 @@ final class StreamingEmitter {
     }
 
     private MethodSpec denseStep() {
-        return publicOverride("step")
+        return publicOverride(Method.STEP)
                 .addParameter(scalar.array(1), "x")
                 .addParameter(scalar.array(1), "y")
-                .addStatement("$T.step(x, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addStatement("$T.step(x, $N)", CHECKS, Constant.INPUT)
                 .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
-                .addStatement("stepInputs[0] = x")
-                .addCode(run(CodeBlock.of("$N(stepInputs, 1)", network.layers().get(0).methods().projectInputs())))
-                .addStatement("stepInputs[0] = null")
+                .addStatement("$N[0] = x", Field.STEP_INPUTS)
+                .addCode(run(CodeBlock.of("$N($N, 1)", network.layers().get(0).methods().projectInputs(), Field.STEP_INPUTS)))
+                .addStatement("$N[0] = null", Field.STEP_INPUTS)
                 .build();
     }
 
     private MethodSpec tokenStep() {
-        return publicOverride("step")
+        return publicOverride(Method.STEP)
                 .addParameter(int.class, "token")
                 .addParameter(scalar.array(1), "y")
-                .addStatement("$T.token(token, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addStatement("$T.token(token, $N)", CHECKS, Constant.INPUT)
                 .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
-                .addStatement("stepTokens[0] = token")
-                .addCode(run(CodeBlock.of("$N(stepTokens, 1)", network.layers().get(0).methods().projectTokens())))
+                .addStatement("$N[0] = token", Field.STEP_TOKENS)
+                .addCode(run(CodeBlock.of("$N($N, 1)", network.layers().get(0).methods().projectTokens(), Field.STEP_TOKENS)))
                 .build();
     }
 
     /** A sequence of one step from the carried state, its prediction into y, and its state carried on. */
     private CodeBlock run(CodeBlock projectFirstLayer) {
         return CodeBlock.builder()
-                .addStatement("reserve(1)")
+                .addStatement("$N(1)", Method.RESERVE)
                 .addStatement("$N()", network.helpers().restoreCarriedState())
                 .addStatement(projectFirstLayer)
                 .add(feedback.stepFeed())
-                .addStatement("advance(1)")
-                .addStatement("stepOutputs[0] = y")
-                .addStatement("predict(stepOutputs, 1)")
-                .addStatement("stepOutputs[0] = null")
+                .addStatement("$N(1)", Method.ADVANCE)
+                .addStatement("$N[0] = y", Field.STEP_OUTPUTS)
+                .addStatement("$N($N, 1)", Method.PREDICT, Field.STEP_OUTPUTS)
+                .addStatement("$N[0] = null", Field.STEP_OUTPUTS)
                 .add(feedback.stepKeep())
-                .addStatement("carryState(1)")
+                .addStatement("$N(1)", Method.CARRY_STATE)
                 .build();
     }
 
@@ -325,7 +332,7 @@ final class StreamingEmitter {
     }
 
     private MethodSpec carry() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("carryState")
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.CARRY_STATE)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Keeps each layer's state after the last step, row {@code steps}, for the next call.\n")
                 .addParameter(int.class, "steps");

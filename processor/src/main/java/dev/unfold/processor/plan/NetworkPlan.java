@@ -59,33 +59,6 @@ public record NetworkPlan(
     public record Helpers(String restoreCarriedState, String feedStep, String batchReserveInputs,
                           String contextBiases) {}
 
-    /** The constant holding the input width. */
-    public static final String INPUT_CONSTANT = "INPUT";
-
-    /** The constant holding the context vector's width, when there is one. */
-    public static final String CONTEXT_CONSTANT = "CONTEXT";
-
-    /** The field holding the context vector, when there is one. */
-    public static final String CONTEXT_FIELD = "contextVector";
-
-    /** The field holding the batch's contexts, one row per sequence, as setContexts copied them. */
-    public static final String BATCH_CONTEXTS = "batchContexts";
-
-    /** The field holding how many contexts setContexts gave. */
-    public static final String BATCH_CONTEXT_COUNT = "batchContextCount";
-
-    /**
-     * The field keeping the context vector while a network that runs a batch one sequence at a time
-     * reads each sequence's own.
-     */
-    public static final String KEPT_CONTEXT = "keptContext";
-
-    /** The method computing b + R x_b for every lane before a batched projection. */
-    public static final String BATCH_CONTEXT_BIASES = "batchContextBiases";
-
-    /** The field holding ŷ_{t−1} (or y_{t−1}) for the next step of a network that feeds its output back. */
-    public static final String FED_BACK = "fedBack";
-
     /** Whether the first layer reads the network's previous output (equations.md (8.1), (8.2)). */
     public boolean feedsBackOutput() {
         return layers.get(0).readsOutput();
