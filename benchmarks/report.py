@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 benchmarks/report.py RESULTS_DIR > BENCHMARKS.md
 RESULTS_DIR holds jmh.json (with the Vector API), jmh-plain.json (without), jmh-one-core.json,
-pytorch.json, allocation.json, allocation-plain.json, processing.json and machine.json.
+jmh-jdk25.json (the same as jmh.json on JDK 25; optional), pytorch.json, allocation.json, allocation-plain.json, processing.json and machine.json.
 """
 import json
 import os
@@ -114,6 +114,8 @@ def main(directory):
             print(f"| {w[0]} | {op} | " + " | ".join(cells) + " |")
     print()
 
+    print_jdk25(directory, jmh, pytorch)
+
     print("## Allocation\n")
     print("Bytes per operation. *Exact*: the JVM's per-thread allocation counters of the calling thread and of")
     print("the second-core helper, over at least half a second of calls after two seconds of warm-up, the least")
@@ -144,6 +146,29 @@ def main(directory):
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     with open(notes) as f:
         print(f.read().rstrip())
+
+
+def print_jdk25(directory, jmh, pytorch):
+    """Every workload as in the first table, with JMH's forks on JDK 25, against the same PyTorch times."""
+    print("### On JDK 25\n")
+    if not os.path.exists(os.path.join(directory, "jmh-jdk25.json")):
+        print("Not measured in this run: no JDK 25 was found (set UNFOLD_JDK25 to its home).\n")
+        return
+    jdk25 = load_jmh(directory, "jmh-jdk25.json")
+    first = next(iter(jdk25.values()))
+    print(f"The first table's workloads with JMH's benchmark JVMs on JDK {first['jdkVersion']} ({first['vmName']}),")
+    print("the same options, in the same run; ratios against the same PyTorch times.\n")
+    print("| workload | operation | JDK 17 µs | ratio | JDK 25 µs | ratio | JDK 25 / JDK 17 time |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for w in WORKLOADS:
+        for op in operations(w):
+            key = f"{w[1]}.{op}"
+            best = min(pytorch[w[0]][op]["1"], pytorch[w[0]][op]["2"])
+            old = jmh[key]["primaryMetric"]["score"]
+            new = jdk25[key]["primaryMetric"]["score"]
+            print(f"| {w[0]} | {op} | {old:,.1f} | {best / old:,.2f}× | {new:,.1f} | {best / new:,.2f}× |"
+                  f" {new / old:,.2f} |")
+    print()
 
 
 def operations(w):

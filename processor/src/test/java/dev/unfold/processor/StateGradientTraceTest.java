@@ -379,7 +379,7 @@ class StateGradientTraceTest {
                         .getMessage());
         assertEquals("state gradients are traced one sequence at a time: call traceStateGradients(false) before a"
                         + " batched backward, or run the sequences one by one",
-                assertThrows(UnsupportedOperationException.class,
+                assertThrows(IllegalStateException.class,
                         () -> net.backward(new double[][][] {xs}, new double[][][] {new double[2][2]})).getMessage());
         net.traceStateGradients(false);
         net.backward(new double[][][] {xs}, new double[][][] {new double[2][2]});   // batches run again

@@ -73,10 +73,13 @@ public final class StateGradientTrace {
         System.arraycopy(gates, at, forgetGates[slot], t * hidden, hidden);
     }
 
-    /** Batched passes are not traced: one sequence's norms are what the theorem speaks of. */
+    /**
+     * Batched passes are not traced: one sequence's norms are what the theorem speaks of. Refused
+     * as an {@link IllegalStateException}: the network can run batches, just not while tracing is on.
+     */
     public static void refuseBatch(boolean tracing) {
         if (tracing) {
-            throw new UnsupportedOperationException("state gradients are traced one sequence at a time: call"
+            throw new IllegalStateException("state gradients are traced one sequence at a time: call"
                     + " traceStateGradients(false) before a batched backward, or run the sequences one by one");
         }
     }
