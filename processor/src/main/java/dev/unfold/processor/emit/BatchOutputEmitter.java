@@ -76,12 +76,12 @@ final class BatchOutputEmitter {
         }
         OutputEmitter.beginRows(code, network, true);
         code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T.fill($N[row + k], 0, lanes, $N[k])", Arrays.class, batch.logits(),
+                .addStatement("$T.fill($N[$N + k], 0, lanes, $N[k])", Arrays.class, batch.logits(), OutputEmitter.ROW,
                         output.bias().valueField())
                 .endControlFlow()
-                .addStatement("$T.addProduct($N, $N, $N, $L, $N, row, lanes)", BATCH_KERNELS,
+                .addStatement("$T.addProduct($N, $N, $N, $L, $N, $N, lanes)", BATCH_KERNELS,
                         output.weight().valueField(), output.sizeConstant(), top.widthConstant(), input(),
-                        batch.logits());
+                        batch.logits(), OutputEmitter.ROW);
         OutputEmitter.endRows(code, network);
         return batchMethod(Method.BATCH_OUTPUT_LOGITS, everyStep
                         ? "o_t = V h_t + c for every step and sequence.\n"
@@ -92,7 +92,7 @@ final class BatchOutputEmitter {
 
     /** What the output reads, as {@code rows, offset} arguments: row block t of the top layer, or the summary. */
     private CodeBlock input() {
-        return everyStep ? CodeBlock.of("$N, inputRow", top.batch().states()) : CodeBlock.of("$N, 0", batch.summary());
+        return everyStep ? CodeBlock.of("$N, $N", top.batch().states(), OutputEmitter.INPUT_ROW) : CodeBlock.of("$N, 0", batch.summary());
     }
 
     private String summaryWords() {
@@ -130,10 +130,11 @@ final class BatchOutputEmitter {
         code.addStatement("$T y = ys[b][$L]", scalar.array(1), OutputEmitter.callerRow(network));
         switch (network.loss()) {
             case MSE -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $N[row + k][b]", batch.logits())
+                    .addStatement("y[k] = $N[$N + k][b]", batch.logits(), OutputEmitter.ROW)
                     .endControlFlow();
             case BINARY_CROSS_ENTROPY -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[row + k][b])", ACTIVATIONS, batch.logits())
+                    .addStatement("y[k] = $T.sigmoid($N[$N + k][b])", ACTIVATIONS, batch.logits(),
+                            OutputEmitter.ROW)
                     .endControlFlow();
             case CROSS_ENTROPY -> code.add(gatherColumn())
                     .addStatement("$T.softmax($N, 0, $N, y, 0)", KERNELS, batch.column(),
@@ -159,7 +160,7 @@ final class BatchOutputEmitter {
     private CodeBlock gatherColumn() {
         return CodeBlock.builder()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[k] = $N[row + k][b]", batch.column(), batch.logits())
+                .addStatement("$N[k] = $N[$N + k][b]", batch.column(), batch.logits(), OutputEmitter.ROW)
                 .endControlFlow()
                 .build();
     }
@@ -181,7 +182,7 @@ final class BatchOutputEmitter {
         code.beginControlFlow("for (int k = 0; k < $N; k++)", size)
                 .addStatement("$T sum = 0", scalar.type());
         OutputEmitter.beginRows(code, network, false);
-        code.addStatement("$T deltas = $N[row + k]", scalar.array(1), batch.delta())
+        code.addStatement("$T deltas = $N[$N + k]", scalar.array(1), batch.delta(), OutputEmitter.ROW)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("sum += deltas[b]")
                 .endControlFlow();
@@ -275,7 +276,7 @@ final class BatchOutputEmitter {
     private CodeBlock scatterColumnDelta() {
         return CodeBlock.builder()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k][b] = $N[k]", batch.delta(), batch.columnDelta())
+                .addStatement("$N[$N + k][b] = $N[k]", batch.delta(), OutputEmitter.ROW, batch.columnDelta())
                 .endControlFlow()
                 .build();
     }
@@ -289,7 +290,7 @@ final class BatchOutputEmitter {
                 .beginControlFlow("if (t > $N[b])", batch.lengths())
                 .add("// past this sequence's end: no loss, no gradient\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k][b] = $L", batch.delta(), scalar.zero())
+                .addStatement("$N[$N + k][b] = $L", batch.delta(), OutputEmitter.ROW, scalar.zero())
                 .endControlFlow()
                 .addStatement("continue")
                 .endControlFlow()
@@ -300,7 +301,8 @@ final class BatchOutputEmitter {
         return CodeBlock.builder()
                 .add("// lanes past the batch add nothing to any gradient\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T.fill($N[row + k], batch, lanes, $L)", Arrays.class, batch.delta(), scalar.zero())
+                .addStatement("$T.fill($N[$N + k], batch, lanes, $L)", Arrays.class, batch.delta(), OutputEmitter.ROW,
+                        scalar.zero())
                 .endControlFlow()
                 .build();
     }

@@ -49,7 +49,8 @@ final class LossEmitter implements GeneratedPart {
         CodeBlock.Builder code = CodeBlock.builder().addStatement("$T loss = 0", Scalar.LOSS);
         OutputEmitter.beginRows(code, network, false);
         code.addStatement("$T y = targets[$L]", scalar.array(1), OutputEmitter.callerRow(network))
-                .add(targetLoss(scalar, network.loss(), output.logits(), output.delta(), "row", output.sizeConstant()));
+                .add(targetLoss(scalar, network.loss(), output.logits(), output.delta(), OutputEmitter.ROW,
+                        output.sizeConstant()));
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");
         return MethodSpec.methodBuilder(Method.LOSS_AND_DELTA)
@@ -127,7 +128,7 @@ final class LossEmitter implements GeneratedPart {
         CodeBlock.Builder code = CodeBlock.builder().addStatement("$T loss = 0", Scalar.LOSS);
         OutputEmitter.beginRows(code, network, false);
         code.addStatement("int label = labels[$L]", OutputEmitter.callerRow(network))
-                .add(labelLoss(scalar, output.logits(), output.delta(), "row", output.sizeConstant()));
+                .add(labelLoss(scalar, output.logits(), output.delta(), OutputEmitter.ROW, output.sizeConstant()));
         OutputEmitter.endRows(code, network);
         code.addStatement("return loss");
         return MethodSpec.methodBuilder(Method.LOSS_AND_DELTA)

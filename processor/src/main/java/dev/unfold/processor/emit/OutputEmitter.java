@@ -24,6 +24,11 @@ import java.util.List;
  * δh. Many-to-one has a single output row, read from the summary [h_T ; g_1] (equations.md (6.3)).
  */
 final class OutputEmitter implements GeneratedPart {
+    /** The local {@link #beginRows} binds to where o_t's row starts, which the loss and the batch read too. */
+    static final String ROW = "row";
+    /** The local {@link #beginRows} binds to where the top layer's row t starts (many-to-many). */
+    static final String INPUT_ROW = "inputRow";
+
     private final NetworkPlan network;
     /** The type the network computes in. */
     private final Scalar scalar;
@@ -123,11 +128,11 @@ final class OutputEmitter implements GeneratedPart {
         if (network.mapping() == Mapping.MANY_TO_MANY) {
             code.beginControlFlow("for (int t = 1; t <= steps; t++)");
             if (bindInput) {
-                code.addStatement("int inputRow = t * $N", network.topLayer().widthConstant());
+                code.addStatement("int $N = t * $N", INPUT_ROW, network.topLayer().widthConstant());
             }
-            code.addStatement("int row = t * $N", network.output().sizeConstant());
+            code.addStatement("int $N = t * $N", ROW, network.output().sizeConstant());
         } else {
-            code.addStatement("int row = 0");
+            code.addStatement("int $N = 0", ROW);
         }
     }
 
@@ -149,12 +154,12 @@ final class OutputEmitter implements GeneratedPart {
 
     /** What the output reads, as {@code array, offset} arguments: row t of the top layer, or the summary. */
     private CodeBlock inputArrayAndOffset() {
-        return everyStep ? CodeBlock.of("$N, inputRow", top.states()) : CodeBlock.of("$N, 0", output.summary());
+        return everyStep ? CodeBlock.of("$N, $N", top.states(), INPUT_ROW) : CodeBlock.of("$N, 0", output.summary());
     }
 
     /** Where the gradient of what the output reads goes, as {@code array, offset} arguments. */
     private CodeBlock inputGradientArrayAndOffset() {
-        return everyStep ? CodeBlock.of("$N, inputRow", top.statesGradient()) : CodeBlock.of("$N, 0", output.summaryGradient());
+        return everyStep ? CodeBlock.of("$N, $N", top.statesGradient(), INPUT_ROW) : CodeBlock.of("$N, 0", output.summaryGradient());
     }
 
     private MethodSpec summarise() {
@@ -188,7 +193,7 @@ final class OutputEmitter implements GeneratedPart {
                 .addStatement("$T.addMatrixVector($N, $N, $L, $N, $N)", KERNELS,
                         output.weight().valueField(), output.weightColumns(), inputArrayAndOffset(), output.scratch(),
                         output.sizeConstant())
-                .addStatement("$T.arraycopy($N, 0, $N, row, $N)", System.class, output.scratch(), output.logits(),
+                .addStatement("$T.arraycopy($N, 0, $N, $N, $N)", System.class, output.scratch(), output.logits(), ROW,
                         output.sizeConstant());
         endRows(code, network);
         return MethodSpec.methodBuilder(Method.OUTPUT_LOGITS)
@@ -207,14 +212,14 @@ final class OutputEmitter implements GeneratedPart {
         beginRows(code, network, false);
         code.addStatement("$T y = ys[$L]", scalar.array(1), callerRow(network));
         switch (network.loss()) {
-            case MSE -> code.addStatement("$T.arraycopy($N, row, y, 0, $N)", System.class, output.logits(),
+            case MSE -> code.addStatement("$T.arraycopy($N, $N, y, 0, $N)", System.class, output.logits(), ROW,
                     output.sizeConstant());
             case BINARY_CROSS_ENTROPY -> code
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[row + k])", ACTIVATIONS, output.logits())
+                    .addStatement("y[k] = $T.sigmoid($N[$N + k])", ACTIVATIONS, output.logits(), ROW)
                     .endControlFlow();
-            case CROSS_ENTROPY -> code.addStatement("$T.softmax($N, row, $N, y, 0)", KERNELS,
-                    output.logits(), output.sizeConstant());
+            case CROSS_ENTROPY -> code.addStatement("$T.softmax($N, $N, $N, y, 0)", KERNELS,
+                    output.logits(), ROW, output.sizeConstant());
         }
         endRows(code, network);
         return MethodSpec.methodBuilder(Method.PREDICT)
@@ -240,7 +245,7 @@ final class OutputEmitter implements GeneratedPart {
                         top.widthConstant())
                 .addStatement("$T.fill($N, 0, $N, $L)", Arrays.class, output.scratch(), top.widthConstant(), scalar.zero())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T delta = $N[row + k]", scalar.type(), output.delta())
+                .addStatement("$T delta = $N[$N + k]", scalar.type(), output.delta(), ROW)
                 .addStatement("$N[k] += delta", output.bias().gradientField())
                 .addStatement("$T.addScaled(delta, $N, $N[k], $N)", KERNELS, output.input(),
                         output.weightGradientRows(), top.widthConstant())
