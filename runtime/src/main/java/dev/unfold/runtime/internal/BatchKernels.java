@@ -11,10 +11,17 @@ package dev.unfold.runtime.internal;
  * on its own, several times slower on large layers and equal in results up to rounding. On a
  * machine with two or more cores, large products split their output rows between the caller and
  * one helper thread, with results identical to one core's.
+ *
+ * <p>Every kernel comes in double and in float, for float32 networks, the float one right after its
+ * double twin: the same order of sums (in float), the same splitting over two cores. A float batch
+ * row is {@link #floatLanes} wide, a float vector holding twice a double vector's lanes. The float
+ * activations are {@link FloatActivations}', with the Vector API too, bit for bit the same.
  */
 public final class BatchKernels {
     /** Lanes are padded to a multiple of this: every vector shape the Vector API offers divides it. */
     private static final int LANE_MULTIPLE = 8;
+    /** {@link #LANE_MULTIPLE} for float rows: a 512-bit vector holds 16 floats. */
+    private static final int FLOAT_LANE_MULTIPLE = 16;
 
     /**
      * Whether the Vector API is there to use. {@code -Dunfold.scalarProducts=true} declines it, to
@@ -58,11 +65,26 @@ public final class BatchKernels {
     }
 
     /**
+     * The width of a float batch row for {@code batch} sequences: rounded up to a multiple of 16,
+     * so that the Vector API's widest float vectors cover it whole (the float kernels take any
+     * width, but lanes past the last whole vector are computed one at a time).
+     */
+    public static int floatLanes(int batch) {
+        return (batch + FLOAT_LANE_MULTIPLE - 1) / FLOAT_LANE_MULTIPLE * FLOAT_LANE_MULTIPLE;
+    }
+
+    /**
      * {@code out[outRow + m] += Σ_j w[m·columns + j] · x[xRow + j]} for every lane: a row-major
      * rows × columns matrix times a batch of vectors.
      */
     public static void addProduct(double[] w, int rows, int columns, double[][] x, int xRow,
                                   double[][] out, int outRow, int lanes) {
+        OPERATIONS.multiplyAdd(w, 0, columns, 1, rows, columns, x, xRow, out, outRow, lanes);
+    }
+
+    /** {@link #addProduct(double[], int, int, double[][], int, double[][], int, int)} in float. */
+    public static void addProduct(float[] w, int rows, int columns, float[][] x, int xRow,
+                                  float[][] out, int outRow, int lanes) {
         OPERATIONS.multiplyAdd(w, 0, columns, 1, rows, columns, x, xRow, out, outRow, lanes);
     }
 
@@ -75,12 +97,24 @@ public final class BatchKernels {
         OPERATIONS.multiplyAdd(w, firstRow * columns, columns, 1, blockRows, columns, x, xRow, out, outRow, lanes);
     }
 
+    /** {@link #addProduct(double[], int, int, int, double[][], int, double[][], int, int)} in float. */
+    public static void addProduct(float[] w, int firstRow, int blockRows, int columns, float[][] x, int xRow,
+                                  float[][] out, int outRow, int lanes) {
+        OPERATIONS.multiplyAdd(w, firstRow * columns, columns, 1, blockRows, columns, x, xRow, out, outRow, lanes);
+    }
+
     /**
      * {@code out[outRow + j] += Σ_m w[m·columns + j] · d[dRow + m]} for every lane: the transpose
      * of a row-major rows × columns matrix times a batch of vectors, as BPTT needs.
      */
     public static void addTransposedProduct(double[] w, int rows, int columns, double[][] d, int dRow,
                                             double[][] out, int outRow, int lanes) {
+        OPERATIONS.multiplyAdd(w, 0, 1, columns, columns, rows, d, dRow, out, outRow, lanes);
+    }
+
+    /** {@link #addTransposedProduct(double[], int, int, double[][], int, double[][], int, int)} in float. */
+    public static void addTransposedProduct(float[] w, int rows, int columns, float[][] d, int dRow,
+                                            float[][] out, int outRow, int lanes) {
         OPERATIONS.multiplyAdd(w, 0, 1, columns, columns, rows, d, dRow, out, outRow, lanes);
     }
 
@@ -94,6 +128,12 @@ public final class BatchKernels {
         OPERATIONS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, 0, lanes);
     }
 
+    /** {@link #addOuterProducts(double[][], int, int, double[][], int, int, int, int, int, double[], int)} in float. */
+    public static void addOuterProducts(float[][] d, int dRow, int dStride, float[][] x, int xRow, int xStride,
+                                        int steps, int rows, int columns, float[] gradient, int lanes) {
+        OPERATIONS.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, 0, lanes);
+    }
+
     /**
      * Adds {@code seeds[b][offset..offset + count]} to lane b of the carried gradient rows at the step
      * where sequence b ends ({@code lengths[b] == t}): BPTT seeded with ∂L/∂(final state) of each
@@ -103,6 +143,18 @@ public final class BatchKernels {
         for (int b = 0; b < seeds.length; b++) {
             if (lengths[b] == t) {
                 double[] seed = seeds[b];
+                for (int k = 0; k < count; k++) {
+                    carried[k][b] += seed[offset + k];
+                }
+            }
+        }
+    }
+
+    /** {@link #seedEnding(double[][], int, int[], int, double[][], int)} in float. */
+    public static void seedEnding(float[][] seeds, int offset, int[] lengths, int t, float[][] carried, int count) {
+        for (int b = 0; b < seeds.length; b++) {
+            if (lengths[b] == t) {
+                float[] seed = seeds[b];
                 for (int k = 0; k < count; k++) {
                     carried[k][b] += seed[offset + k];
                 }
@@ -123,6 +175,16 @@ public final class BatchKernels {
         }
     }
 
+    /** {@link #scatterStates(double[][], int, int, double[][], int, int)} in float. */
+    public static void scatterStates(float[][] states, int count, int offset, float[][] rows, int from, int width) {
+        for (int b = 0; b < count; b++) {
+            float[] state = states[b];
+            for (int k = 0; k < width; k++) {
+                rows[from + k][b] = state[offset + k];
+            }
+        }
+    }
+
     /**
      * {@code into[b][offset..offset + width]} = lane b of rows {@code rowOf(b)..}: row
      * {@code lengths[b] · stride + k} when {@code atEnd} (each sequence's own last step), row k otherwise.
@@ -132,6 +194,18 @@ public final class BatchKernels {
         for (int b = 0; b < count; b++) {
             int from = atEnd ? lengths[b] * stride : 0;
             double[] state = into[b];
+            for (int k = 0; k < width; k++) {
+                state[offset + k] = rows[from + k][b];
+            }
+        }
+    }
+
+    /** {@link #gatherStates(double[][], int[], boolean, int, int, double[][], int, int)} in float. */
+    public static void gatherStates(float[][] rows, int[] lengths, boolean atEnd, int stride, int width,
+                                    float[][] into, int count, int offset) {
+        for (int b = 0; b < count; b++) {
+            int from = atEnd ? lengths[b] * stride : 0;
+            float[] state = into[b];
             for (int k = 0; k < width; k++) {
                 state[offset + k] = rows[from + k][b];
             }
@@ -154,6 +228,18 @@ public final class BatchKernels {
         }
     }
 
+    /** {@link #clearEnded(double[][], int, int, int[], int, int)} in float. */
+    public static void clearEnded(float[][] rows, int from, int count, int[] lengths, int t, int lanes) {
+        for (int k = 0; k < count; k++) {
+            float[] row = rows[from + k];
+            for (int b = 0; b < lanes; b++) {
+                if (lengths[b] < t) {
+                    row[b] = 0f;
+                }
+            }
+        }
+    }
+
     /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
      * gates. Lane by lane with {@link Activations}, also with the Vector API: its exp and tanh give
@@ -171,8 +257,22 @@ public final class BatchKernels {
         }
     }
 
+    /**
+     * {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}: with
+     * the Vector API on whole vectors of lanes, whose results equal the scalar function's bit for
+     * bit (its exp is built from exactly rounded operations alone, see {@link FloatActivations}).
+     */
+    public static void sigmoid(float[][] rows, int from, int count, int lanes) {
+        OPERATIONS.sigmoid(rows, from, count, lanes);
+    }
+
     /** tanh in place over rows [from, from + count), every lane (see {@link #sigmoid}). */
     public static void tanh(double[][] rows, int from, int count, int lanes) {
+        tanh(rows, from, rows, from, count, lanes);
+    }
+
+    /** {@link #tanh(double[][], int, int, int)} in float (see {@link #sigmoid(float[][], int, int, int)}). */
+    public static void tanh(float[][] rows, int from, int count, int lanes) {
         tanh(rows, from, rows, from, count, lanes);
     }
 
@@ -187,8 +287,18 @@ public final class BatchKernels {
         }
     }
 
+    /** {@link #tanh(double[][], int, double[][], int, int, int)} in float (see {@link #sigmoid(float[][], int, int, int)}). */
+    public static void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes) {
+        OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);
+    }
+
     /** One sequence's {@code sums[m] += Σ_j w[m·columns + j] · x[xOffset + j]} on the row-major matrix. */
     static void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums) {
+        OPERATIONS.addMatrixVector(w, rows, columns, x, xOffset, sums);
+    }
+
+    /** {@link #addMatrixVector(double[], int, int, double[], int, double[])} in float. */
+    static void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums) {
         OPERATIONS.addMatrixVector(w, rows, columns, x, xOffset, sums);
     }
 }

@@ -5,6 +5,9 @@ import java.util.Arrays;
 /**
  * The inner loops generated networks share. Each is a small static method that the JIT inlines
  * at its call site, where the sizes are the generated class's constants.
+ *
+ * <p>Each comes in double and, right after it, in float for float32 networks: the same loop over
+ * float arrays, summing in float in the same order.
  */
 public final class Kernels {
     private Kernels() {}
@@ -39,6 +42,32 @@ public final class Kernels {
         }
     }
 
+    /** {@link #columns(double[], int, int, double[][])} in float. */
+    public static void columns(float[] matrix, int rows, int columns, float[][] into) {
+        int m = 0;
+        for (; m + 8 <= rows; m += 8) {
+            int r = m * columns;
+            for (int j = 0; j < columns; j++) {
+                float[] column = into[j];
+                int at = r + j;
+                column[m] = matrix[at];
+                column[m + 1] = matrix[at + columns];
+                column[m + 2] = matrix[at + 2 * columns];
+                column[m + 3] = matrix[at + 3 * columns];
+                column[m + 4] = matrix[at + 4 * columns];
+                column[m + 5] = matrix[at + 5 * columns];
+                column[m + 6] = matrix[at + 6 * columns];
+                column[m + 7] = matrix[at + 7 * columns];
+            }
+        }
+        for (; m < rows; m++) {
+            int r = m * columns;
+            for (int j = 0; j < columns; j++) {
+                into[j][m] = matrix[r + j];
+            }
+        }
+    }
+
     /**
      * {@link #columns} only if the matrix differs from {@code copied}, the values the columns were
      * last made from, which it then updates. Comparing is a sequential scan the JDK vectorises,
@@ -52,10 +81,18 @@ public final class Kernels {
         }
     }
 
+    /** {@link #columnsIfChanged(double[], int, int, double[], double[][])} in float. */
+    public static void columnsIfChanged(float[] matrix, int rows, int columns, float[] copied, float[][] into) {
+        if (!readsMatrixItself(rows, columns)) {
+            copyColumnsIfChanged(matrix, rows, columns, copied, into);
+        }
+    }
+
     /**
      * Whether {@link #addMatrixVector(double[], double[][], double[], int, double[], int)} reads the
      * row-major matrix rather than its column copies: with the Vector API, from 4,096 entries on.
      * Below, the column loops win: a row of a few columns is mostly the vector sum's fixed cost.
+     * The float products decide the same way.
      */
     static boolean readsMatrixItself(int rows, int columns) {
         return BatchKernels.vectorised() && rows * columns >= 4096;
@@ -63,6 +100,16 @@ public final class Kernels {
 
     /** {@link #columnsIfChanged}'s copy, whatever the products use. */
     static void copyColumnsIfChanged(double[] matrix, int rows, int columns, double[] copied, double[][] into) {
+        int n = rows * columns;
+        if (Arrays.mismatch(matrix, 0, n, copied, 0, n) < 0) {
+            return;
+        }
+        System.arraycopy(matrix, 0, copied, 0, n);
+        columns(matrix, rows, columns, into);
+    }
+
+    /** {@link #copyColumnsIfChanged(double[], int, int, double[], double[][])} in float. */
+    static void copyColumnsIfChanged(float[] matrix, int rows, int columns, float[] copied, float[][] into) {
         int n = rows * columns;
         if (Arrays.mismatch(matrix, 0, n, copied, 0, n) < 0) {
             return;
@@ -91,6 +138,17 @@ public final class Kernels {
         }
     }
 
+    /** {@link #addMatrixVector(double[][], double[], int, double[], int)} in float. */
+    public static void addMatrixVector(float[][] columns, float[] x, int xOffset, float[] sums, int rows) {
+        for (int j = 0; j < columns.length; j++) {
+            float xj = x[xOffset + j];
+            float[] column = columns[j];
+            for (int m = 0; m < rows; m++) {
+                sums[m] += column[m] * xj;
+            }
+        }
+    }
+
     /**
      * {@code sums[m] += Σ_j matrix[m · columns + j] · x[xOffset + j]}, for columns = {@code
      * columns.length}: with the Vector API (see {@link BatchKernels}) and a large enough matrix, on
@@ -107,8 +165,25 @@ public final class Kernels {
         }
     }
 
+    /** {@link #addMatrixVector(double[], double[][], double[], int, double[], int)} in float. */
+    public static void addMatrixVector(float[] matrix, float[][] columns, float[] x, int xOffset, float[] sums,
+                                       int rows) {
+        if (readsMatrixItself(rows, columns.length)) {
+            BatchKernels.addMatrixVector(matrix, rows, columns.length, x, xOffset, sums);
+        } else {
+            addMatrixVector(columns, x, xOffset, sums, rows);
+        }
+    }
+
     /** {@code into[m]} = row m of a row-major matrix, each an array of its own, for {@link #addScaled}. */
     public static void rows(double[] matrix, int rows, int columns, double[][] into) {
+        for (int m = 0; m < rows; m++) {
+            System.arraycopy(matrix, m * columns, into[m], 0, columns);
+        }
+    }
+
+    /** {@link #rows(double[], int, int, double[][])} in float. */
+    public static void rows(float[] matrix, int rows, int columns, float[][] into) {
         for (int m = 0; m < rows; m++) {
             System.arraycopy(matrix, m * columns, into[m], 0, columns);
         }
@@ -124,10 +199,29 @@ public final class Kernels {
         }
     }
 
+    /** {@link #addScaled(double, double[], double[], int)} in float. */
+    public static void addScaled(float a, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
     /** Adds each row into the row-major matrix, then zeroes the row. */
     public static void addRowsInto(double[][] rows, double[] matrix, int columns) {
         for (int m = 0; m < rows.length; m++) {
             double[] row = rows[m];
+            int offset = m * columns;
+            for (int j = 0; j < columns; j++) {
+                matrix[offset + j] += row[j];
+                row[j] = 0;
+            }
+        }
+    }
+
+    /** {@link #addRowsInto(double[][], double[], int)} in float. */
+    public static void addRowsInto(float[][] rows, float[] matrix, int columns) {
+        for (int m = 0; m < rows.length; m++) {
+            float[] row = rows[m];
             int offset = m * columns;
             for (int j = 0; j < columns; j++) {
                 matrix[offset + j] += row[j];
@@ -157,5 +251,28 @@ public final class Kernels {
             out[outOffset + k] *= scale;
         }
         return max + Math.log(sum);
+    }
+
+    /**
+     * {@link #softmax(double[], int, int, double[], int)} for float logits: each e^(logit − max) by
+     * {@link FloatActivations#exp}, their sum in double, each probability that sum's share rounded
+     * once to float; returns the log-sum-exp in double, by {@code StrictMath.log}, so that the
+     * loss too is the same whether the code is interpreted or compiled.
+     */
+    public static double softmax(float[] logits, int offset, int n, float[] out, int outOffset) {
+        float max = logits[offset];
+        for (int k = 1; k < n; k++) {
+            max = Math.max(max, logits[offset + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            float e = FloatActivations.exp(logits[offset + k] - max);
+            out[outOffset + k] = e;
+            sum += e;
+        }
+        for (int k = 0; k < n; k++) {
+            out[outOffset + k] = (float) (out[outOffset + k] / sum);
+        }
+        return max + StrictMath.log(sum);
     }
 }

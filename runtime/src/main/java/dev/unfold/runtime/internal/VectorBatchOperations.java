@@ -1,6 +1,7 @@
 package dev.unfold.runtime.internal;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,10 +10,18 @@ import jdk.incubator.vector.VectorSpecies;
  * loads and four broadcasts for sixteen fused multiply-adds, where the plain loops load and store
  * the row being summed into on every step. Loaded only when the JVM resolves
  * {@code jdk.incubator.vector} (see {@link BatchKernels}).
+ *
+ * <p>The float products follow their double twins, which they sit beside: a float vector holds
+ * twice the lanes. Lane b of an output row is the same chain of fused multiply-adds over the
+ * reduction, first to last, whichever block computes it, so its value does not depend on the
+ * vector width or on how the lanes are blocked; lanes past the last whole vector run the same
+ * chain with {@code Math.fma}, so the float products take any number of lanes.
  */
 final class VectorBatchOperations implements BatchOperations {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LENGTH = SPECIES.length();
+    private static final VectorSpecies<Float> FLOAT_SPECIES = FloatVectorActivations.SPECIES;
+    private static final int FLOAT_LENGTH = FLOAT_SPECIES.length();
 
     @Override
     public void multiplyAdd(double[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
@@ -39,6 +48,61 @@ final class VectorBatchOperations implements BatchOperations {
                             .fma(DoubleVector.broadcast(SPECIES, w[at + r * reduceStride]), acc);
                 }
                 acc.intoArray(sums, v);
+            }
+        }
+    }
+
+    @Override
+    public void multiplyAdd(float[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
+                            float[][] x, int xRow, float[][] out, int outRow, int lanes) {
+        int whole = FLOAT_SPECIES.loopBound(lanes);
+        int i = 0;
+        for (; i + 8 <= outputs && whole == 2 * FLOAT_LENGTH; i += 8) {
+            eightRowsTwoVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow, out, outRow + i);
+        }
+        for (; i + 4 <= outputs; i += 4) {
+            int at = offset + i * outputStride;
+            int v = 0;
+            for (; v + 4 * FLOAT_LENGTH <= whole; v += 4 * FLOAT_LENGTH) {
+                fourRowsFourVectors(w, at, outputStride, reduceStride, reduce, x, xRow, out, outRow + i, v);
+            }
+            for (; v + 2 * FLOAT_LENGTH <= whole; v += 2 * FLOAT_LENGTH) {
+                fourRowsTwoVectors(w, at, outputStride, reduceStride, reduce, x, xRow, out, outRow + i, v);
+            }
+            for (; v < whole; v += FLOAT_LENGTH) {
+                fourRowsOneVector(w, at, outputStride, reduceStride, reduce, x, xRow, out, outRow + i, v);
+            }
+        }
+        for (; i < outputs; i++) {
+            float[] sums = out[outRow + i];
+            int at = offset + i * outputStride;
+            for (int v = 0; v < whole; v += FLOAT_LENGTH) {
+                FloatVector acc = FloatVector.fromArray(FLOAT_SPECIES, sums, v);
+                for (int r = 0; r < reduce; r++) {
+                    acc = FloatVector.fromArray(FLOAT_SPECIES, x[xRow + r], v)
+                            .fma(FloatVector.broadcast(FLOAT_SPECIES, w[at + r * reduceStride]), acc);
+                }
+                acc.intoArray(sums, v);
+            }
+        }
+        if (whole < lanes) {
+            lanesPastTheVectors(w, offset, outputStride, reduceStride, outputs, reduce, x, xRow, out, outRow, whole, lanes);
+        }
+    }
+
+    /** The float products' lanes [from, lanes), with the vectors' chain of fused multiply-adds. */
+    private static void lanesPastTheVectors(float[] w, int offset, int outputStride, int reduceStride, int outputs,
+                                            int reduce, float[][] x, int xRow, float[][] out, int outRow,
+                                            int from, int lanes) {
+        for (int i = 0; i < outputs; i++) {
+            float[] sums = out[outRow + i];
+            int at = offset + i * outputStride;
+            for (int b = from; b < lanes; b++) {
+                float acc = sums[b];
+                for (int r = 0; r < reduce; r++) {
+                    acc = Math.fma(x[xRow + r][b], w[at + r * reduceStride], acc);
+                }
+                sums[b] = acc;
             }
         }
     }
@@ -82,6 +146,127 @@ final class VectorBatchOperations implements BatchOperations {
         a30.intoArray(o3, v); a31.intoArray(o3, v1); a32.intoArray(o3, v2); a33.intoArray(o3, v3);
     }
 
+    private static void fourRowsFourVectors(float[] w, int at, int outputStride, int reduceStride, int reduce,
+                                            float[][] x, int xRow, float[][] out, int outRow, int v) {
+        float[] o0 = out[outRow];
+        float[] o1 = out[outRow + 1];
+        float[] o2 = out[outRow + 2];
+        float[] o3 = out[outRow + 3];
+        int v1 = v + FLOAT_LENGTH;
+        int v2 = v + 2 * FLOAT_LENGTH;
+        int v3 = v + 3 * FLOAT_LENGTH;
+        FloatVector a00 = FloatVector.fromArray(FLOAT_SPECIES, o0, v), a01 = FloatVector.fromArray(FLOAT_SPECIES, o0, v1);
+        FloatVector a02 = FloatVector.fromArray(FLOAT_SPECIES, o0, v2), a03 = FloatVector.fromArray(FLOAT_SPECIES, o0, v3);
+        FloatVector a10 = FloatVector.fromArray(FLOAT_SPECIES, o1, v), a11 = FloatVector.fromArray(FLOAT_SPECIES, o1, v1);
+        FloatVector a12 = FloatVector.fromArray(FLOAT_SPECIES, o1, v2), a13 = FloatVector.fromArray(FLOAT_SPECIES, o1, v3);
+        FloatVector a20 = FloatVector.fromArray(FLOAT_SPECIES, o2, v), a21 = FloatVector.fromArray(FLOAT_SPECIES, o2, v1);
+        FloatVector a22 = FloatVector.fromArray(FLOAT_SPECIES, o2, v2), a23 = FloatVector.fromArray(FLOAT_SPECIES, o2, v3);
+        FloatVector a30 = FloatVector.fromArray(FLOAT_SPECIES, o3, v), a31 = FloatVector.fromArray(FLOAT_SPECIES, o3, v1);
+        FloatVector a32 = FloatVector.fromArray(FLOAT_SPECIES, o3, v2), a33 = FloatVector.fromArray(FLOAT_SPECIES, o3, v3);
+        for (int r = 0; r < reduce; r++) {
+            float[] xr = x[xRow + r];
+            FloatVector x0 = FloatVector.fromArray(FLOAT_SPECIES, xr, v);
+            FloatVector x1 = FloatVector.fromArray(FLOAT_SPECIES, xr, v1);
+            FloatVector x2 = FloatVector.fromArray(FLOAT_SPECIES, xr, v2);
+            FloatVector x3 = FloatVector.fromArray(FLOAT_SPECIES, xr, v3);
+            int k = at + r * reduceStride;
+            FloatVector w0 = FloatVector.broadcast(FLOAT_SPECIES, w[k]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01); a02 = x2.fma(w0, a02); a03 = x3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(FLOAT_SPECIES, w[k + outputStride]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11); a12 = x2.fma(w1, a12); a13 = x3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 2 * outputStride]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21); a22 = x2.fma(w2, a22); a23 = x3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 3 * outputStride]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31); a32 = x2.fma(w3, a32); a33 = x3.fma(w3, a33);
+        }
+        a00.intoArray(o0, v); a01.intoArray(o0, v1); a02.intoArray(o0, v2); a03.intoArray(o0, v3);
+        a10.intoArray(o1, v); a11.intoArray(o1, v1); a12.intoArray(o1, v2); a13.intoArray(o1, v3);
+        a20.intoArray(o2, v); a21.intoArray(o2, v1); a22.intoArray(o2, v2); a23.intoArray(o2, v3);
+        a30.intoArray(o3, v); a31.intoArray(o3, v1); a32.intoArray(o3, v2); a33.intoArray(o3, v3);
+    }
+
+    /**
+     * Eight rows by two vectors of lanes, for a batch of exactly two vectors (32 floats on 512-bit
+     * vectors, 16 on 256-bit ones): sixteen sums in registers, ten loads for sixteen fused
+     * multiply-adds where four rows take six for eight.
+     */
+    private static void eightRowsTwoVectors(float[] w, int at, int outputStride, int reduceStride, int reduce,
+                                            float[][] x, int xRow, float[][] out, int outRow) {
+        int v1 = FLOAT_LENGTH;
+        float[] o0 = out[outRow], o1 = out[outRow + 1], o2 = out[outRow + 2], o3 = out[outRow + 3];
+        float[] o4 = out[outRow + 4], o5 = out[outRow + 5], o6 = out[outRow + 6], o7 = out[outRow + 7];
+        FloatVector a00 = FloatVector.fromArray(FLOAT_SPECIES, o0, 0), a01 = FloatVector.fromArray(FLOAT_SPECIES, o0, v1);
+        FloatVector a10 = FloatVector.fromArray(FLOAT_SPECIES, o1, 0), a11 = FloatVector.fromArray(FLOAT_SPECIES, o1, v1);
+        FloatVector a20 = FloatVector.fromArray(FLOAT_SPECIES, o2, 0), a21 = FloatVector.fromArray(FLOAT_SPECIES, o2, v1);
+        FloatVector a30 = FloatVector.fromArray(FLOAT_SPECIES, o3, 0), a31 = FloatVector.fromArray(FLOAT_SPECIES, o3, v1);
+        FloatVector a40 = FloatVector.fromArray(FLOAT_SPECIES, o4, 0), a41 = FloatVector.fromArray(FLOAT_SPECIES, o4, v1);
+        FloatVector a50 = FloatVector.fromArray(FLOAT_SPECIES, o5, 0), a51 = FloatVector.fromArray(FLOAT_SPECIES, o5, v1);
+        FloatVector a60 = FloatVector.fromArray(FLOAT_SPECIES, o6, 0), a61 = FloatVector.fromArray(FLOAT_SPECIES, o6, v1);
+        FloatVector a70 = FloatVector.fromArray(FLOAT_SPECIES, o7, 0), a71 = FloatVector.fromArray(FLOAT_SPECIES, o7, v1);
+        for (int r = 0; r < reduce; r++) {
+            float[] xr = x[xRow + r];
+            FloatVector x0 = FloatVector.fromArray(FLOAT_SPECIES, xr, 0);
+            FloatVector x1 = FloatVector.fromArray(FLOAT_SPECIES, xr, v1);
+            int k = at + r * reduceStride;
+            FloatVector w0 = FloatVector.broadcast(FLOAT_SPECIES, w[k]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(FLOAT_SPECIES, w[k + outputStride]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 2 * outputStride]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 3 * outputStride]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31);
+            FloatVector w4 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 4 * outputStride]);
+            a40 = x0.fma(w4, a40); a41 = x1.fma(w4, a41);
+            FloatVector w5 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 5 * outputStride]);
+            a50 = x0.fma(w5, a50); a51 = x1.fma(w5, a51);
+            FloatVector w6 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 6 * outputStride]);
+            a60 = x0.fma(w6, a60); a61 = x1.fma(w6, a61);
+            FloatVector w7 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 7 * outputStride]);
+            a70 = x0.fma(w7, a70); a71 = x1.fma(w7, a71);
+        }
+        a00.intoArray(o0, 0); a01.intoArray(o0, v1);
+        a10.intoArray(o1, 0); a11.intoArray(o1, v1);
+        a20.intoArray(o2, 0); a21.intoArray(o2, v1);
+        a30.intoArray(o3, 0); a31.intoArray(o3, v1);
+        a40.intoArray(o4, 0); a41.intoArray(o4, v1);
+        a50.intoArray(o5, 0); a51.intoArray(o5, v1);
+        a60.intoArray(o6, 0); a61.intoArray(o6, v1);
+        a70.intoArray(o7, 0); a71.intoArray(o7, v1);
+    }
+
+    /** Four rows by two vectors of lanes: a batch of 32 floats on 512-bit vectors, 16 on 256-bit ones. */
+    private static void fourRowsTwoVectors(float[] w, int at, int outputStride, int reduceStride, int reduce,
+                                           float[][] x, int xRow, float[][] out, int outRow, int v) {
+        float[] o0 = out[outRow];
+        float[] o1 = out[outRow + 1];
+        float[] o2 = out[outRow + 2];
+        float[] o3 = out[outRow + 3];
+        int v1 = v + FLOAT_LENGTH;
+        FloatVector a00 = FloatVector.fromArray(FLOAT_SPECIES, o0, v), a01 = FloatVector.fromArray(FLOAT_SPECIES, o0, v1);
+        FloatVector a10 = FloatVector.fromArray(FLOAT_SPECIES, o1, v), a11 = FloatVector.fromArray(FLOAT_SPECIES, o1, v1);
+        FloatVector a20 = FloatVector.fromArray(FLOAT_SPECIES, o2, v), a21 = FloatVector.fromArray(FLOAT_SPECIES, o2, v1);
+        FloatVector a30 = FloatVector.fromArray(FLOAT_SPECIES, o3, v), a31 = FloatVector.fromArray(FLOAT_SPECIES, o3, v1);
+        for (int r = 0; r < reduce; r++) {
+            float[] xr = x[xRow + r];
+            FloatVector x0 = FloatVector.fromArray(FLOAT_SPECIES, xr, v);
+            FloatVector x1 = FloatVector.fromArray(FLOAT_SPECIES, xr, v1);
+            int k = at + r * reduceStride;
+            FloatVector w0 = FloatVector.broadcast(FLOAT_SPECIES, w[k]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(FLOAT_SPECIES, w[k + outputStride]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 2 * outputStride]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 3 * outputStride]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31);
+        }
+        a00.intoArray(o0, v); a01.intoArray(o0, v1);
+        a10.intoArray(o1, v); a11.intoArray(o1, v1);
+        a20.intoArray(o2, v); a21.intoArray(o2, v1);
+        a30.intoArray(o3, v); a31.intoArray(o3, v1);
+    }
+
     private static void fourRowsOneVector(double[] w, int at, int outputStride, int reduceStride, int reduce,
                                           double[][] x, int xRow, double[][] out, int outRow, int v) {
         double[] o0 = out[outRow];
@@ -99,6 +284,30 @@ final class VectorBatchOperations implements BatchOperations {
             a1 = xr.fma(DoubleVector.broadcast(SPECIES, w[k + outputStride]), a1);
             a2 = xr.fma(DoubleVector.broadcast(SPECIES, w[k + 2 * outputStride]), a2);
             a3 = xr.fma(DoubleVector.broadcast(SPECIES, w[k + 3 * outputStride]), a3);
+        }
+        a0.intoArray(o0, v);
+        a1.intoArray(o1, v);
+        a2.intoArray(o2, v);
+        a3.intoArray(o3, v);
+    }
+
+    private static void fourRowsOneVector(float[] w, int at, int outputStride, int reduceStride, int reduce,
+                                          float[][] x, int xRow, float[][] out, int outRow, int v) {
+        float[] o0 = out[outRow];
+        float[] o1 = out[outRow + 1];
+        float[] o2 = out[outRow + 2];
+        float[] o3 = out[outRow + 3];
+        FloatVector a0 = FloatVector.fromArray(FLOAT_SPECIES, o0, v);
+        FloatVector a1 = FloatVector.fromArray(FLOAT_SPECIES, o1, v);
+        FloatVector a2 = FloatVector.fromArray(FLOAT_SPECIES, o2, v);
+        FloatVector a3 = FloatVector.fromArray(FLOAT_SPECIES, o3, v);
+        for (int r = 0; r < reduce; r++) {
+            FloatVector xr = FloatVector.fromArray(FLOAT_SPECIES, x[xRow + r], v);
+            int k = at + r * reduceStride;
+            a0 = xr.fma(FloatVector.broadcast(FLOAT_SPECIES, w[k]), a0);
+            a1 = xr.fma(FloatVector.broadcast(FLOAT_SPECIES, w[k + outputStride]), a1);
+            a2 = xr.fma(FloatVector.broadcast(FLOAT_SPECIES, w[k + 2 * outputStride]), a2);
+            a3 = xr.fma(FloatVector.broadcast(FLOAT_SPECIES, w[k + 3 * outputStride]), a3);
         }
         a0.intoArray(o0, v);
         a1.intoArray(o1, v);
@@ -137,6 +346,31 @@ final class VectorBatchOperations implements BatchOperations {
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** {@link Scratch} for the float products. */
+    private static final class FloatScratch {
+        float[] deltas = new float[0];
+        float[][] inputs = new float[0][0];
+        float[][] sums = new float[0][0];
+
+        void reserve(int count, int rows, int columns) {
+            if (deltas.length < count * rows) {
+                deltas = new float[count * rows];
+            }
+            if (inputs.length < count || inputs[0].length < columns) {
+                inputs = new float[Math.max(count, inputs.length)][Math.max(columns, width(inputs))];
+            }
+            if (sums.length < rows || sums[0].length < columns) {
+                sums = new float[Math.max(rows, sums.length)][Math.max(columns, width(sums))];
+            }
+        }
+
+        private static int width(float[][] rows) {
+            return rows.length == 0 ? 0 : rows[0].length;
+        }
+    }
+
+    private static final ThreadLocal<FloatScratch> FLOAT_SCRATCH = ThreadLocal.withInitial(FloatScratch::new);
 
     private static final ScalarBatchOperations PLAIN = new ScalarBatchOperations();
 
@@ -178,6 +412,44 @@ final class VectorBatchOperations implements BatchOperations {
         multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
         for (int m = 0; m < rows; m++) {
             double[] sum = sums[m];
+            int at = gradientOffset + m * columns;
+            for (int j = 0; j < columns; j++) {
+                gradient[at + j] += sum[j];
+            }
+        }
+    }
+
+    /** {@link #addOuterProducts(double[][], int, int, double[][], int, int, int, int, int, double[], int, int)} in float. */
+    @Override
+    public void addOuterProducts(float[][] d, int dRow, int dStride, float[][] x, int xRow, int xStride, int steps,
+                                 int rows, int columns, float[] gradient, int gradientOffset, int lanes) {
+        if (columns % FLOAT_LENGTH != 0) {
+            PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, gradientOffset, lanes);
+            return;
+        }
+        int count = steps * lanes;
+        FloatScratch scratch = FLOAT_SCRATCH.get();
+        scratch.reserve(count, rows, columns);
+        float[] deltas = scratch.deltas;
+        float[][] inputs = scratch.inputs;
+        float[][] sums = scratch.sums;
+        for (int s = 0; s < steps; s++) {
+            for (int m = 0; m < rows; m++) {
+                System.arraycopy(d[dRow + s * dStride + m], 0, deltas, m * count + s * lanes, lanes);
+            }
+            for (int j = 0; j < columns; j++) {
+                float[] values = x[xRow + s * xStride + j];
+                for (int b = 0; b < lanes; b++) {
+                    inputs[s * lanes + b][j] = values[b];
+                }
+            }
+        }
+        for (int m = 0; m < rows; m++) {
+            java.util.Arrays.fill(sums[m], 0, columns, 0f);
+        }
+        multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
+        for (int m = 0; m < rows; m++) {
+            float[] sum = sums[m];
             int at = gradientOffset + m * columns;
             for (int j = 0; j < columns; j++) {
                 gradient[at + j] += sum[j];
@@ -239,6 +511,57 @@ final class VectorBatchOperations implements BatchOperations {
         }
     }
 
+    /** {@link #addMatrixVector(double[], int, int, double[], int, double[])} in float. */
+    @Override
+    public void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums) {
+        int vectorColumns = columns / FLOAT_LENGTH * FLOAT_LENGTH;
+        int m = 0;
+        for (; m + 4 <= rows; m += 4) {
+            int r0 = m * columns;
+            int r1 = r0 + columns;
+            int r2 = r1 + columns;
+            int r3 = r2 + columns;
+            FloatVector s0 = FloatVector.zero(FLOAT_SPECIES);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int j = 0; j < vectorColumns; j += FLOAT_LENGTH) {
+                FloatVector xj = FloatVector.fromArray(FLOAT_SPECIES, x, xOffset + j);
+                s0 = FloatVector.fromArray(FLOAT_SPECIES, w, r0 + j).fma(xj, s0);
+                s1 = FloatVector.fromArray(FLOAT_SPECIES, w, r1 + j).fma(xj, s1);
+                s2 = FloatVector.fromArray(FLOAT_SPECIES, w, r2 + j).fma(xj, s2);
+                s3 = FloatVector.fromArray(FLOAT_SPECIES, w, r3 + j).fma(xj, s3);
+            }
+            float t0 = sumOfLanes(s0);
+            float t1 = sumOfLanes(s1);
+            float t2 = sumOfLanes(s2);
+            float t3 = sumOfLanes(s3);
+            for (int j = vectorColumns; j < columns; j++) {
+                float xj = x[xOffset + j];
+                t0 += w[r0 + j] * xj;
+                t1 += w[r1 + j] * xj;
+                t2 += w[r2 + j] * xj;
+                t3 += w[r3 + j] * xj;
+            }
+            sums[m] += t0;
+            sums[m + 1] += t1;
+            sums[m + 2] += t2;
+            sums[m + 3] += t3;
+        }
+        for (; m < rows; m++) {
+            int r = m * columns;
+            FloatVector s0 = FloatVector.zero(FLOAT_SPECIES);
+            for (int j = 0; j < vectorColumns; j += FLOAT_LENGTH) {
+                s0 = FloatVector.fromArray(FLOAT_SPECIES, w, r + j).fma(FloatVector.fromArray(FLOAT_SPECIES, x, xOffset + j), s0);
+            }
+            float t = sumOfLanes(s0);
+            for (int j = vectorColumns; j < columns; j++) {
+                t += w[r + j] * x[xOffset + j];
+            }
+            sums[m] += t;
+        }
+    }
+
     /**
      * The lanes added first to last. Not {@code reduceLanes(ADD)}, whose order the Vector API leaves
      * open: the JIT's tiers add in different orders, and a network must compute the same values
@@ -250,5 +573,33 @@ final class VectorBatchOperations implements BatchOperations {
             sum += v.lane(i);
         }
         return sum;
+    }
+
+    /** {@link #sumOfLanes(DoubleVector)} in float. */
+    private static float sumOfLanes(FloatVector v) {
+        float sum = v.lane(0);
+        for (int i = 1; i < FLOAT_LENGTH; i++) {
+            sum += v.lane(i);
+        }
+        return sum;
+    }
+
+    /**
+     * With {@link FloatVectorActivations}, whose lanes equal {@link FloatActivations}' results bit
+     * for bit.
+     */
+    @Override
+    public void sigmoid(float[][] rows, int from, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            FloatVectorActivations.sigmoid(rows[from + k], lanes);
+        }
+    }
+
+    /** As {@link #sigmoid(float[][], int, int, int)}. */
+    @Override
+    public void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            FloatVectorActivations.tanh(rows[from + k], into[intoRow + k], lanes);
+        }
     }
 }
