@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The type a generated network computes in is the plan's choice ({@code plan.Scalar}): the code that
  * writes generated code (the emitters and the cells' equations) never spells {@code double}, its
- * zero or JavaPoet's {@code TypeName.DOUBLE}, in code or in the text it emits; only {@code Scalar}
- * does. Comments may (they describe what comes out).
+ * zero, JavaPoet's {@code TypeName.DOUBLE} or the runtime's double activations, in code or in the
+ * text it emits; only {@code Scalar} does. Comments may (they describe what comes out).
  */
 class ScalarTypeTest {
     private static final Path SOURCES = Path.of("src/main/java/dev/unfold/processor");
-    private static final Pattern SPELLED = Pattern.compile("\\bdouble\\b|\\bDouble\\b|\\bDOUBLE\\b|\\b0\\.0\\b");
+    /** The type, its zero, and the runtime's activations of doubles, which the scalar names ({@code Scalar.activations()}). */
+    private static final Pattern SPELLED = Pattern.compile(
+            "\\bdouble\\b|\\bDouble\\b|\\bDOUBLE\\b|\\b0\\.0\\b|\\bACTIVATIONS\\b");
 
     @Test
     void onlyScalarSpellsTheTypeTheNetworkComputesIn() throws IOException {

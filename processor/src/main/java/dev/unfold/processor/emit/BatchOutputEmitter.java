@@ -1,6 +1,5 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
@@ -133,7 +132,7 @@ final class BatchOutputEmitter {
                     .addStatement("y[k] = $N[$N + k][b]", batch.logits(), OutputEmitter.ROW)
                     .endControlFlow();
             case BINARY_CROSS_ENTROPY -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[$N + k][b])", ACTIVATIONS, batch.logits(),
+                    .addStatement("y[k] = $T.sigmoid($N[$N + k][b])", scalar.activations(), batch.logits(),
                             OutputEmitter.ROW)
                     .endControlFlow();
             case CROSS_ENTROPY -> code.add(gatherColumn())

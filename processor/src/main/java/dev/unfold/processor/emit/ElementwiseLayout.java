@@ -1,6 +1,5 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.unfold.processor.cell.Equations;
@@ -112,7 +111,7 @@ abstract class ElementwiseLayout {
             } else if (matcher.group(1) == null) {
                 code.add(reference(expression.slots().get(slot++)));
             } else {
-                code.add("$T.$L(", ACTIVATIONS, matcher.group(1));
+                code.add("$T.$L(", scalar.activations(), matcher.group(1));
             }
             from = matcher.end();
         }

@@ -1,6 +1,5 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
@@ -86,7 +85,7 @@ final class LossEmitter implements GeneratedPart {
                     .addStatement("$T o = $N[$L]", scalar.type(), logits, k)
                     .addStatement("loss += $T.max(o, 0) - o * y[k] + $T.log1p($T.exp(-$T.abs(o)))",
                             Math.class, Math.class, Math.class, Math.class)
-                    .addStatement("$N[$L] = $T.sigmoid(o) - y[k]", delta, k, ACTIVATIONS)
+                    .addStatement("$N[$L] = $T.sigmoid(o) - y[k]", delta, k, scalar.activations())
                     .endControlFlow();
             case CROSS_ENTROPY -> code
                     .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")

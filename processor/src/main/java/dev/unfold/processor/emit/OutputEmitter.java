@@ -1,6 +1,5 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
@@ -216,7 +215,7 @@ final class OutputEmitter implements GeneratedPart {
                     output.sizeConstant());
             case BINARY_CROSS_ENTROPY -> code
                     .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[$N + k])", ACTIVATIONS, output.logits(), ROW)
+                    .addStatement("y[k] = $T.sigmoid($N[$N + k])", scalar.activations(), output.logits(), ROW)
                     .endControlFlow();
             case CROSS_ENTROPY -> code.addStatement("$T.softmax($N, $N, $N, y, 0)", KERNELS,
                     output.logits(), ROW, output.sizeConstant());
