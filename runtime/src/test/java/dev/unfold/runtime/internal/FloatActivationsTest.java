@@ -13,14 +13,16 @@ import org.junit.jupiter.api.Test;
  */
 class FloatActivationsTest {
     /**
-     * Every 7th bit pattern, both signs: 613 million floats. The error is measured in ulps of the
+     * Every 61st bit pattern, both signs: 70 million floats, about ten seconds a function, so that
+     * the default suite stays within its budget; {@code -Dunfold.floatStride=1} measures every float
+     * (the javadoc's figures), 7 every 7th (613 million). The error is measured in ulps of the
      * exact value rounded to float, against the double function ({@code Math}'s are within 1 ulp
      * of double, 2^−29 ulp of float), so a correctly rounded float function would score ≤ 0.5.
      */
-    private static final int STRIDE = 7;
+    private static final int STRIDE = Integer.getInteger("unfold.floatStride", 61);
     /**
      * The bounds on the error, in ulps, that the javadoc of {@link FloatActivations} states (over
-     * this sample the largest errors are 0.951, 1.939 and 1.498; over every float, 0.951, 1.967 and
+     * every 7th float the largest errors are 0.951, 1.939 and 1.498; over every float, 0.951, 1.967 and
      * 1.498).
      */
     private static final double EXP_ULPS = 1;
@@ -127,7 +129,7 @@ class FloatActivationsTest {
                 filled = 0;
             }
         }
-        assertTrue(checked > 600_000_000L, checked + " values");
+        assertTrue(checked >= ((1L << 32) / STRIDE) - length, checked + " values, expected the whole sample");
     }
 
     private static void compareLanes(float[] values, float[] results) {
