@@ -60,6 +60,11 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      */
     private static final int PARAMETER_COUNT = 141;
 
+    /**
+     * Values of a saved state: every layer's carried states, bottom first, h before c.
+     */
+    private static final int STATE_SIZE = RNN_HIDDEN;
+
     private final Parameters parameters;
 
     private final List<Layer> layers;
@@ -122,86 +127,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private int capacity;
 
     /**
-     * Row t: h_t of rnn; row 0 is h_0 = 0.
-     */
-    private double[] rnnH;
-
-    /**
-     * Row t: ∂L/∂(row t of rnnH) from the layer or output above.
-     */
-    private double[] rnnDhAbove;
-
-    /**
-     * Row t: δu_t = ∂L/∂u_t of rnn.
-     */
-    private double[] rnnDu;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
-
-    /**
-     * The sums one step of the recurrence of rnn accumulates.
-     */
-    private final double[] rnnSums = new double[RNN_HIDDEN];
-
-    /**
-     * W_ih of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
-     */
-    private final double[][] rnnWeightIhColumns = new double[INPUT][RNN_HIDDEN];
-
-    /**
-     * The values of W_ih of rnn its columns were last copied from.
-     */
-    private final double[] rnnWeightIhCopied = new double[RNN_HIDDEN * INPUT];
-
-    /**
-     * ∂L/∂W_ih of rnn by rows while a backward pass sums it; zero between calls.
-     */
-    private final double[][] rnnWeightIhGradRows = new double[RNN_HIDDEN][INPUT];
-
-    /**
-     * During BPTT: the gradient the previous state of rnn receives from the current step.
-     */
-    private final double[] rnnDhNext = new double[RNN_HIDDEN];
-
-    /**
-     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
-     */
-    private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
-
-    /**
-     * The values of V its columns were last copied from.
-     */
-    private final double[] outWeightCopied = new double[OUTPUT * RNN_HIDDEN];
-
-    /**
-     * V by rows, copied at each backward pass: see Kernels.addScaled.
-     */
-    private final double[][] outWeightRows = new double[OUTPUT][RNN_HIDDEN];
-
-    /**
-     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
-     */
-    private final double[][] outWeightGradRows = new double[OUTPUT][RNN_HIDDEN];
-
-    /**
-     * What the output reads at one step, in an array of its own.
-     */
-    private final double[] outInput = new double[RNN_HIDDEN];
-
-    /**
-     * Sums at one step: the logits, then the gradient of what the output reads.
-     */
-    private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
-
-    /**
      * When streaming: h_t of rnn, carried to the next step.
      */
     private final double[] rnnCarried = new double[RNN_HIDDEN];
@@ -235,7 +160,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     /**
      * The carried state, kept while a forward pass that is not stateful runs free.
      */
-    private final double[] freeRunState = new double[20];
+    private final double[] freeRunState = new double[STATE_SIZE];
 
     /**
      * The fed-back output, kept for the same reason.
@@ -266,6 +191,86 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      * A step's prediction while scheduled sampling chooses.
      */
     private final double[] sampledOutput = new double[OUTPUT];
+
+    /**
+     * Row t: h_t of rnn; row 0 is h_0 = 0.
+     */
+    private double[] rnnH;
+
+    /**
+     * Row t: ∂L/∂(row t of rnnH) from the layer or output above.
+     */
+    private double[] rnnDhAbove;
+
+    /**
+     * Row t: δu_t = ∂L/∂u_t of rnn.
+     */
+    private double[] rnnDu;
+
+    /**
+     * The sums one step of the recurrence of rnn accumulates.
+     */
+    private final double[] rnnSums = new double[RNN_HIDDEN];
+
+    /**
+     * W_ih of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] rnnWeightIhColumns = new double[INPUT][RNN_HIDDEN];
+
+    /**
+     * The values of W_ih of rnn its columns were last copied from.
+     */
+    private final double[] rnnWeightIhCopied = new double[RNN_HIDDEN * INPUT];
+
+    /**
+     * ∂L/∂W_ih of rnn by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] rnnWeightIhGradRows = new double[RNN_HIDDEN][INPUT];
+
+    /**
+     * During BPTT: the gradient the previous state of rnn receives from the current step.
+     */
+    private final double[] rnnDhNext = new double[RNN_HIDDEN];
+
+    /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
+     * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
+     */
+    private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
+
+    /**
+     * The values of V its columns were last copied from.
+     */
+    private final double[] outWeightCopied = new double[OUTPUT * RNN_HIDDEN];
+
+    /**
+     * V by rows, copied at each backward pass: see Kernels.addScaled.
+     */
+    private final double[][] outWeightRows = new double[OUTPUT][RNN_HIDDEN];
+
+    /**
+     * ∂L/∂V by rows while a backward pass sums it; zero between calls.
+     */
+    private final double[][] outWeightGradRows = new double[OUTPUT][RNN_HIDDEN];
+
+    /**
+     * What the output reads at one step, in an array of its own.
+     */
+    private final double[] outInput = new double[RNN_HIDDEN];
+
+    /**
+     * Sums at one step: the logits, then the gradient of what the output reads.
+     */
+    private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
 
     /**
      * A network with weights drawn from {@code seed}: the same seed gives the same weights.
@@ -463,6 +468,44 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         capacity = steps;
     }
 
+    /**
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
+     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     */
+    private void unroll(int steps) {
+        if (stateful) {
+            // no gradient flows into the carried state: that is the truncation
+            restoreCarriedState();
+        } else {
+            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        }
+        advance(steps);
+        if (stateful) {
+            carryState(steps);
+        }
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
+        rnnRecur(steps);
+        outputLogits(steps);
+    }
+
+    /**
+     * BPTT from the output down to the first layer, adding every gradient but the first
+     * layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void backpropagate(int steps) {
+        outputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(rnnDhNext, 0.0);
+        rnnBackward(steps);
+        rnnRecurrentGradients(steps);
+    }
+
     @Override
     public void resetState() {
         Arrays.fill(rnnCarried, 0.0);
@@ -481,18 +524,18 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     @Override
     public int stateSize() {
-        return 20;
+        return STATE_SIZE;
     }
 
     @Override
     public void saveState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
+        Checks.state("into", into, offset, STATE_SIZE);
         System.arraycopy(rnnCarried, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void restoreState(double[] from, int offset) {
-        Checks.finiteState("from", from, offset, stateSize());
+        Checks.finiteState("from", from, offset, STATE_SIZE);
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
         Arrays.fill(fedBack, 0.0);   // no previous output yet
     }
@@ -605,9 +648,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private void feedbackGradients(double[][] targets, int steps) {
         if (stateful) {
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[RNN_HIDDEN + m];
+                double delta = rnnDu[RNN_HIDDEN + m];
                 for (int j = 0; j < OUTPUT; j++) {
-                    rnnWeightOhGrad[m * OUTPUT + j] += d * fedBack[j];
+                    rnnWeightOhGrad[m * OUTPUT + j] += delta * fedBack[j];
                 }
             }
         }
@@ -615,9 +658,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
             int row = t * RNN_HIDDEN;
             double[] y = targets[t - 2];
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
+                double delta = rnnDu[row + m];
                 for (int j = 0; j < OUTPUT; j++) {
-                    rnnWeightOhGrad[m * OUTPUT + j] += d * y[j];
+                    rnnWeightOhGrad[m * OUTPUT + j] += delta * y[j];
                 }
             }
         }
@@ -629,9 +672,9 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private void feedbackGradients(int[] labels, int steps) {
         if (stateful) {
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[RNN_HIDDEN + m];
+                double delta = rnnDu[RNN_HIDDEN + m];
                 for (int j = 0; j < OUTPUT; j++) {
-                    rnnWeightOhGrad[m * OUTPUT + j] += d * fedBack[j];
+                    rnnWeightOhGrad[m * OUTPUT + j] += delta * fedBack[j];
                 }
             }
         }
@@ -788,44 +831,6 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     }
 
     /**
-     * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
-     */
-    private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
-        }
-        advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
-    }
-
-    /**
-     * Every recurrence bottom-up from the initial states in place, then the output logits.
-     */
-    private void advance(int steps) {
-        rnnRecur(steps);
-        outputLogits(steps);
-    }
-
-    /**
-     * BPTT from the output down to the first layer, adding every gradient but the first
-     * layer's ∂L/∂W_ih, which depends on how the input arrived.
-     */
-    private void backpropagate(int steps) {
-        outputGradients(steps);
-        // nothing flows back from beyond the last step
-        Arrays.fill(rnnDhNext, 0.0);
-        rnnBackward(steps);
-        rnnRecurrentGradients(steps);
-    }
-
-    /**
      * u_t = W_ih x_t + b for every step (equations.md (1.1), (4.1));
      * the recurrence then adds W_hh times the previous state.
      */
@@ -911,8 +916,8 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
             double[] x = xs[t - 1];
             int row = t * RNN_HIDDEN;
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
-                Kernels.addScaled(d, x, rnnWeightIhGradRows[m], INPUT);
+                double delta = rnnDu[row + m];
+                Kernels.addScaled(delta, x, rnnWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(rnnWeightIhGradRows, rnnWeightIhGrad, INPUT);
@@ -938,10 +943,10 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, RNN_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -965,17 +970,17 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, RNN_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(rnnH, in, outInput, 0, RNN_HIDDEN);
+            System.arraycopy(rnnH, inputRow, outInput, 0, RNN_HIDDEN);
             Arrays.fill(outScratch, 0, RNN_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], RNN_HIDDEN);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, RNN_HIDDEN);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], RNN_HIDDEN);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, RNN_HIDDEN);
             }
-            System.arraycopy(outScratch, 0, rnnDhAbove, in, RNN_HIDDEN);
+            System.arraycopy(outScratch, 0, rnnDhAbove, inputRow, RNN_HIDDEN);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, RNN_HIDDEN);
     }

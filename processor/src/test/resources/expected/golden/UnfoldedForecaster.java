@@ -59,6 +59,11 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private static final int PARAMETER_COUNT = 521;
 
+    /**
+     * Values of a saved state: every layer's carried states, bottom first, h before c.
+     */
+    private static final int STATE_SIZE = RNN_HIDDEN;
+
     private final Parameters parameters;
 
     private final List<Layer> layers;
@@ -121,6 +126,31 @@ public final class UnfoldedForecaster implements Forecaster {
     private int capacity;
 
     /**
+     * When streaming: h_t of rnn, carried to the next step.
+     */
+    private final double[] rnnCarried = new double[RNN_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
+     * A step's input as a sequence of one, for the projection the sequence methods use.
+     */
+    private final double[][] stepInputs = new double[1][];
+
+    /**
+     * A step's token as a sequence of one.
+     */
+    private final int[] stepTokens = new int[1];
+
+    /**
+     * A step's output as a sequence of one.
+     */
+    private final double[][] stepOutputs = new double[1][];
+
+    /**
      * Row t: h_t of rnn; row 0 is h_0 = 0.
      */
     private double[] rnnH;
@@ -134,16 +164,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * Row t: δu_t = ∂L/∂u_t of rnn.
      */
     private double[] rnnDu;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of rnn by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -191,6 +211,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[] rnnDhNext = new double[RNN_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[RNN_HIDDEN][OUTPUT];
@@ -219,31 +249,6 @@ public final class UnfoldedForecaster implements Forecaster {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, RNN_HIDDEN)];
-
-    /**
-     * When streaming: h_t of rnn, carried to the next step.
-     */
-    private final double[] rnnCarried = new double[RNN_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
-
-    /**
-     * A step's input as a sequence of one, for the projection the sequence methods use.
-     */
-    private final double[][] stepInputs = new double[1][];
-
-    /**
-     * A step's token as a sequence of one.
-     */
-    private final int[] stepTokens = new int[1];
-
-    /**
-     * A step's output as a sequence of one.
-     */
-    private final double[][] stepOutputs = new double[1][];
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -464,6 +469,44 @@ public final class UnfoldedForecaster implements Forecaster {
         capacity = steps;
     }
 
+    /**
+     * The forward pass over a sequence once the first layer's inputs are projected: every
+     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
+     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     */
+    private void unroll(int steps) {
+        if (stateful) {
+            // no gradient flows into the carried state: that is the truncation
+            restoreCarriedState();
+        } else {
+            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
+        }
+        advance(steps);
+        if (stateful) {
+            carryState(steps);
+        }
+    }
+
+    /**
+     * Every recurrence bottom-up from the initial states in place, then the output logits.
+     */
+    private void advance(int steps) {
+        rnnRecur(steps);
+        outputLogits(steps);
+    }
+
+    /**
+     * BPTT from the output down to the first layer, adding every gradient but the first
+     * layer's ∂L/∂W_ih, which depends on how the input arrived.
+     */
+    private void backpropagate(int steps) {
+        outputGradients(steps);
+        // nothing flows back from beyond the last step
+        Arrays.fill(rnnDhNext, 0.0);
+        rnnBackward(steps);
+        rnnRecurrentGradients(steps);
+    }
+
     @Override
     public void resetState() {
         Arrays.fill(rnnCarried, 0.0);
@@ -481,18 +524,18 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public int stateSize() {
-        return 20;
+        return STATE_SIZE;
     }
 
     @Override
     public void saveState(double[] into, int offset) {
-        Checks.state("into", into, offset, stateSize());
+        Checks.state("into", into, offset, STATE_SIZE);
         System.arraycopy(rnnCarried, 0, into, offset, RNN_HIDDEN);
     }
 
     @Override
     public void restoreState(double[] from, int offset) {
-        Checks.finiteState("from", from, offset, stateSize());
+        Checks.finiteState("from", from, offset, STATE_SIZE);
         System.arraycopy(from, offset, rnnCarried, 0, RNN_HIDDEN);
     }
 
@@ -539,44 +582,6 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void carryState(int steps) {
         System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
-    }
-
-    /**
-     * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
-     */
-    private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(rnnH, 0, RNN_HIDDEN, 0.0);   // h_0 = 0
-        }
-        advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
-    }
-
-    /**
-     * Every recurrence bottom-up from the initial states in place, then the output logits.
-     */
-    private void advance(int steps) {
-        rnnRecur(steps);
-        outputLogits(steps);
-    }
-
-    /**
-     * BPTT from the output down to the first layer, adding every gradient but the first
-     * layer's ∂L/∂W_ih, which depends on how the input arrived.
-     */
-    private void backpropagate(int steps) {
-        outputGradients(steps);
-        // nothing flows back from beyond the last step
-        Arrays.fill(rnnDhNext, 0.0);
-        rnnBackward(steps);
-        rnnRecurrentGradients(steps);
     }
 
     /**
@@ -661,9 +666,9 @@ public final class UnfoldedForecaster implements Forecaster {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(rnnH, previous, rnnSums, 0, RNN_HIDDEN);
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
-                rnnBiasGrad[m] += d;
-                Kernels.addScaled(d, rnnSums, rnnWeightHhGradRows[m], RNN_HIDDEN);
+                double delta = rnnDu[row + m];
+                rnnBiasGrad[m] += delta;
+                Kernels.addScaled(delta, rnnSums, rnnWeightHhGradRows[m], RNN_HIDDEN);
             }
         }
         Kernels.addRowsInto(rnnWeightHhGradRows, rnnWeightHhGrad, RNN_HIDDEN);
@@ -677,8 +682,8 @@ public final class UnfoldedForecaster implements Forecaster {
             double[] x = xs[t - 1];
             int row = t * RNN_HIDDEN;
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double d = rnnDu[row + m];
-                Kernels.addScaled(d, x, rnnWeightIhGradRows[m], INPUT);
+                double delta = rnnDu[row + m];
+                Kernels.addScaled(delta, x, rnnWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(rnnWeightIhGradRows, rnnWeightIhGrad, INPUT);
@@ -704,10 +709,10 @@ public final class UnfoldedForecaster implements Forecaster {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, RNN_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, rnnH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -731,17 +736,17 @@ public final class UnfoldedForecaster implements Forecaster {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, RNN_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(rnnH, in, outInput, 0, RNN_HIDDEN);
+            System.arraycopy(rnnH, inputRow, outInput, 0, RNN_HIDDEN);
             Arrays.fill(outScratch, 0, RNN_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], RNN_HIDDEN);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, RNN_HIDDEN);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], RNN_HIDDEN);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, RNN_HIDDEN);
             }
-            System.arraycopy(outScratch, 0, rnnDhAbove, in, RNN_HIDDEN);
+            System.arraycopy(outScratch, 0, rnnDhAbove, inputRow, RNN_HIDDEN);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, RNN_HIDDEN);
     }
@@ -1008,9 +1013,9 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int m = 0; m < RNN_HIDDEN; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = rnnBatchDu[t * RNN_HIDDEN + m];
+                double[] deltas = rnnBatchDu[t * RNN_HIDDEN + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             rnnBiasGrad[m] += sum;
@@ -1030,10 +1035,10 @@ public final class UnfoldedForecaster implements Forecaster {
     private void rnnBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double[] d = rnnBatchDu[t * RNN_HIDDEN + m];
+                double[] deltas = rnnBatchDu[t * RNN_HIDDEN + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        rnnWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        rnnWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -1045,12 +1050,12 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void batchOutputLogits(int steps, int lanes) {
         for (int t = 1; t <= steps; t++) {
-            int in = t * RNN_HIDDEN;
+            int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
             for (int k = 0; k < OUTPUT; k++) {
                 Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
             }
-            BatchKernels.addProduct(outWeight, OUTPUT, RNN_HIDDEN, rnnBatchH, in, batchLogits, row, lanes);
+            BatchKernels.addProduct(outWeight, OUTPUT, RNN_HIDDEN, rnnBatchH, inputRow, batchLogits, row, lanes);
         }
     }
 
@@ -1083,9 +1088,9 @@ public final class UnfoldedForecaster implements Forecaster {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
                 int row = t * OUTPUT;
-                double[] d = batchDelta[row + k];
+                double[] deltas = batchDelta[row + k];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             outBiasGrad[k] += sum;

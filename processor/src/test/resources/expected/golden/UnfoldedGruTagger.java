@@ -137,6 +137,16 @@ public final class UnfoldedGruTagger implements GruTagger {
     private int capacity;
 
     /**
+     * When streaming: h_t of gru, carried to the next step.
+     */
+    private final double[] gruCarried = new double[GRU_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of gru; row 0 is h_0 = 0.
      */
     private double[] gruH;
@@ -165,16 +175,6 @@ public final class UnfoldedGruTagger implements GruTagger {
      * Row t: the same at the hidden side of gru, where the n block is r ⊙ δn.
      */
     private double[] gruDgatesHidden;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of gru by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -222,6 +222,16 @@ public final class UnfoldedGruTagger implements GruTagger {
     private final double[] gruDhNext = new double[GRU_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[GRU_HIDDEN][OUTPUT];
@@ -250,16 +260,6 @@ public final class UnfoldedGruTagger implements GruTagger {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, GRU_HIDDEN)];
-
-    /**
-     * When streaming: h_t of gru, carried to the next step.
-     */
-    private final double[] gruCarried = new double[GRU_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -503,20 +503,6 @@ public final class UnfoldedGruTagger implements GruTagger {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(gruCarried, 0, gruH, 0, GRU_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(gruH, steps * GRU_HIDDEN, gruCarried, 0, GRU_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -552,6 +538,20 @@ public final class UnfoldedGruTagger implements GruTagger {
         Arrays.fill(gruDhNext, 0.0);
         gruBackward(steps);
         gruRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(gruCarried, 0, gruH, 0, GRU_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(gruH, steps * GRU_HIDDEN, gruCarried, 0, GRU_HIDDEN);
     }
 
     /**
@@ -666,10 +666,10 @@ public final class UnfoldedGruTagger implements GruTagger {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(gruH, previous, gruSums, 0, GRU_HIDDEN);
             for (int m = 0; m < GRU_GATES; m++) {
-                double d = gruDgatesHidden[row + m];
+                double delta = gruDgatesHidden[row + m];
                 // b is on the input side, whose n block differs
                 gruBiasGrad[m] += gruDgates[row + m];
-                Kernels.addScaled(d, gruSums, gruWeightHhGradRows[m], GRU_HIDDEN);
+                Kernels.addScaled(delta, gruSums, gruWeightHhGradRows[m], GRU_HIDDEN);
             }
             for (int k = 0; k < GRU_HIDDEN; k++) {
                 gruBiasHnGrad[k] += gruDgatesHidden[row + 2 * GRU_HIDDEN + k];
@@ -686,8 +686,8 @@ public final class UnfoldedGruTagger implements GruTagger {
             double[] x = xs[t - 1];
             int row = t * GRU_GATES;
             for (int m = 0; m < GRU_GATES; m++) {
-                double d = gruDgates[row + m];
-                Kernels.addScaled(d, x, gruWeightIhGradRows[m], INPUT);
+                double delta = gruDgates[row + m];
+                Kernels.addScaled(delta, x, gruWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(gruWeightIhGradRows, gruWeightIhGrad, INPUT);
@@ -713,10 +713,10 @@ public final class UnfoldedGruTagger implements GruTagger {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, GRU_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * GRU_HIDDEN;
+            int inputRow = t * GRU_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, gruH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, gruH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -740,17 +740,17 @@ public final class UnfoldedGruTagger implements GruTagger {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, GRU_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * GRU_HIDDEN;
+            int inputRow = t * GRU_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(gruH, in, outInput, 0, GRU_HIDDEN);
+            System.arraycopy(gruH, inputRow, outInput, 0, GRU_HIDDEN);
             Arrays.fill(outScratch, 0, GRU_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], GRU_HIDDEN);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, GRU_HIDDEN);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], GRU_HIDDEN);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, GRU_HIDDEN);
             }
-            System.arraycopy(outScratch, 0, gruDhAbove, in, GRU_HIDDEN);
+            System.arraycopy(outScratch, 0, gruDhAbove, inputRow, GRU_HIDDEN);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, GRU_HIDDEN);
     }
@@ -1066,9 +1066,9 @@ public final class UnfoldedGruTagger implements GruTagger {
         for (int m = 0; m < GRU_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = gruBatchDgates[t * GRU_GATES + m];
+                double[] deltas = gruBatchDgates[t * GRU_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             gruBiasGrad[m] += sum;
@@ -1077,9 +1077,9 @@ public final class UnfoldedGruTagger implements GruTagger {
         for (int m = 0; m < GRU_HIDDEN; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = gruBatchDgatesHidden[t * GRU_GATES + 2 * GRU_HIDDEN + m];
+                double[] deltas = gruBatchDgatesHidden[t * GRU_GATES + 2 * GRU_HIDDEN + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             gruBiasHnGrad[m] += sum;
@@ -1099,10 +1099,10 @@ public final class UnfoldedGruTagger implements GruTagger {
     private void gruBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < GRU_GATES; m++) {
-                double[] d = gruBatchDgates[t * GRU_GATES + m];
+                double[] deltas = gruBatchDgates[t * GRU_GATES + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        gruWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        gruWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -1114,12 +1114,12 @@ public final class UnfoldedGruTagger implements GruTagger {
      */
     private void batchOutputLogits(int steps, int lanes) {
         for (int t = 1; t <= steps; t++) {
-            int in = t * GRU_HIDDEN;
+            int inputRow = t * GRU_HIDDEN;
             int row = t * OUTPUT;
             for (int k = 0; k < OUTPUT; k++) {
                 Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
             }
-            BatchKernels.addProduct(outWeight, OUTPUT, GRU_HIDDEN, gruBatchH, in, batchLogits, row, lanes);
+            BatchKernels.addProduct(outWeight, OUTPUT, GRU_HIDDEN, gruBatchH, inputRow, batchLogits, row, lanes);
         }
     }
 
@@ -1152,9 +1152,9 @@ public final class UnfoldedGruTagger implements GruTagger {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
                 int row = t * OUTPUT;
-                double[] d = batchDelta[row + k];
+                double[] deltas = batchDelta[row + k];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             outBiasGrad[k] += sum;

@@ -126,6 +126,21 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private int capacity;
 
     /**
+     * When streaming: h_t of lstm, carried to the next step.
+     */
+    private final double[] lstmCarried = new double[LSTM_HIDDEN];
+
+    /**
+     * When streaming: c_t of lstm, carried to the next step.
+     */
+    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of lstm; row 0 is h_0 = 0.
      */
     private double[] lstmH;
@@ -149,16 +164,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of lstm.
      */
     private double[] lstmDgates;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of lstm by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -211,6 +216,16 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private final double[] lstmDcNext = new double[LSTM_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[LSTM_HIDDEN][OUTPUT];
@@ -239,21 +254,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, LSTM_HIDDEN)];
-
-    /**
-     * When streaming: h_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarried = new double[LSTM_HIDDEN];
-
-    /**
-     * When streaming: c_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -492,22 +492,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_HIDDEN);
-        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(lstmH, steps * LSTM_HIDDEN, lstmCarried, 0, LSTM_HIDDEN);
-        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -545,6 +529,22 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         Arrays.fill(lstmDcNext, 0.0);
         lstmBackward(steps);
         lstmRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_HIDDEN);
+        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(lstmH, steps * LSTM_HIDDEN, lstmCarried, 0, LSTM_HIDDEN);
+        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
     }
 
     /**
@@ -658,9 +658,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_HIDDEN);
             for (int m = 0; m < LSTM_GATES; m++) {
-                double d = lstmDgates[row + m];
-                lstmBiasGrad[m] += d;
-                Kernels.addScaled(d, lstmSums, lstmWeightHhGradRows[m], LSTM_HIDDEN);
+                double delta = lstmDgates[row + m];
+                lstmBiasGrad[m] += delta;
+                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_HIDDEN);
             }
         }
         Kernels.addRowsInto(lstmWeightHhGradRows, lstmWeightHhGrad, LSTM_HIDDEN);
@@ -674,8 +674,8 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             double[] x = xs[t - 1];
             int row = t * LSTM_GATES;
             for (int m = 0; m < LSTM_GATES; m++) {
-                double d = lstmDgates[row + m];
-                Kernels.addScaled(d, x, lstmWeightIhGradRows[m], INPUT);
+                double delta = lstmDgates[row + m];
+                Kernels.addScaled(delta, x, lstmWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(lstmWeightIhGradRows, lstmWeightIhGrad, INPUT);
@@ -701,10 +701,10 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, LSTM_HIDDEN, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_HIDDEN;
+            int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, lstmH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, lstmH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -728,17 +728,17 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, LSTM_HIDDEN, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_HIDDEN;
+            int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, in, outInput, 0, LSTM_HIDDEN);
+            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_HIDDEN);
             Arrays.fill(outScratch, 0, LSTM_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], LSTM_HIDDEN);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, LSTM_HIDDEN);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_HIDDEN);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_HIDDEN);
             }
-            System.arraycopy(outScratch, 0, lstmDhAbove, in, LSTM_HIDDEN);
+            System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_HIDDEN);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_HIDDEN);
     }
@@ -1061,9 +1061,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         for (int m = 0; m < LSTM_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = lstmBatchDgates[t * LSTM_GATES + m];
+                double[] deltas = lstmBatchDgates[t * LSTM_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             lstmBiasGrad[m] += sum;
@@ -1083,10 +1083,10 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private void lstmBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < LSTM_GATES; m++) {
-                double[] d = lstmBatchDgates[t * LSTM_GATES + m];
+                double[] deltas = lstmBatchDgates[t * LSTM_GATES + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        lstmWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        lstmWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -1098,12 +1098,12 @@ public final class UnfoldedLstmTagger implements LstmTagger {
      */
     private void batchOutputLogits(int steps, int lanes) {
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_HIDDEN;
+            int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
             for (int k = 0; k < OUTPUT; k++) {
                 Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
             }
-            BatchKernels.addProduct(outWeight, OUTPUT, LSTM_HIDDEN, lstmBatchH, in, batchLogits, row, lanes);
+            BatchKernels.addProduct(outWeight, OUTPUT, LSTM_HIDDEN, lstmBatchH, inputRow, batchLogits, row, lanes);
         }
     }
 
@@ -1136,9 +1136,9 @@ public final class UnfoldedLstmTagger implements LstmTagger {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
                 int row = t * OUTPUT;
-                double[] d = batchDelta[row + k];
+                double[] deltas = batchDelta[row + k];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             outBiasGrad[k] += sum;

@@ -140,6 +140,21 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     private int capacity;
 
     /**
+     * When streaming: h_t of lstm, carried to the next step.
+     */
+    private final double[] lstmCarried = new double[LSTM_PROJECTION];
+
+    /**
+     * When streaming: c_t of lstm, carried to the next step.
+     */
+    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of lstm; row 0 is h_0 = 0.
      */
     private double[] lstmH;
@@ -173,16 +188,6 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
      * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of lstm.
      */
     private double[] lstmDgates;
-
-    /**
-     * Row t: o_t = V h_t + c.
-     */
-    private double[] outLogits;
-
-    /**
-     * Row t: δy_t = ∂L/∂o_t.
-     */
-    private double[] outDelta;
 
     /**
      * W_hh of lstm by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -240,6 +245,16 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     private final double[] lstmDm = new double[LSTM_HIDDEN];
 
     /**
+     * Row t: o_t = V h_t + c.
+     */
+    private double[] outLogits;
+
+    /**
+     * Row t: δy_t = ∂L/∂o_t.
+     */
+    private double[] outDelta;
+
+    /**
      * V by columns, copied at each forward pass: see Kernels.addMatrixVector.
      */
     private final double[][] outWeightColumns = new double[LSTM_PROJECTION][OUTPUT];
@@ -268,21 +283,6 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
      * Sums at one step: the logits, then the gradient of what the output reads.
      */
     private final double[] outScratch = new double[Math.max(OUTPUT, LSTM_PROJECTION)];
-
-    /**
-     * When streaming: h_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarried = new double[LSTM_PROJECTION];
-
-    /**
-     * When streaming: c_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -542,22 +542,6 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_PROJECTION);
-        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(lstmH, steps * LSTM_PROJECTION, lstmCarried, 0, LSTM_PROJECTION);
-        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -595,6 +579,22 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
         Arrays.fill(lstmDcNext, 0.0);
         lstmBackward(steps);
         lstmRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_PROJECTION);
+        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(lstmH, steps * LSTM_PROJECTION, lstmCarried, 0, LSTM_PROJECTION);
+        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
     }
 
     /**
@@ -659,7 +659,7 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
             }
             // h_t = W_hr m_t: the LSTM_PROJECTION values the step outputs   (equations.md (4.10))
             for (int p = 0; p < LSTM_PROJECTION; p++) {
-                double sum = 0;
+                double sum = 0.0;
                 for (int k = 0; k < LSTM_HIDDEN; k++) {
                     sum += lstmWeightHr[p * LSTM_HIDDEN + k] * lstmM[cell + k];
                 }
@@ -687,9 +687,9 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
             // δm_t = W_hrᵀ δh_t: what m_t = o ⊙ tanh(c_t) receives   (equations.md (4.11))
             Arrays.fill(lstmDm, 0.0);
             for (int p = 0; p < LSTM_PROJECTION; p++) {
-                double d = lstmDhSteps[t * LSTM_PROJECTION + p];
+                double delta = lstmDhSteps[t * LSTM_PROJECTION + p];
                 for (int k = 0; k < LSTM_HIDDEN; k++) {
-                    lstmDm[k] += lstmWeightHr[p * LSTM_HIDDEN + k] * d;
+                    lstmDm[k] += lstmWeightHr[p * LSTM_HIDDEN + k] * delta;
                 }
             }
             for (int k = 0; k < LSTM_HIDDEN; k++) {
@@ -728,15 +728,15 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_PROJECTION);
             for (int m = 0; m < LSTM_GATES; m++) {
-                double d = lstmDgates[row + m];
-                lstmBiasGrad[m] += d;
-                Kernels.addScaled(d, lstmSums, lstmWeightHhGradRows[m], LSTM_PROJECTION);
+                double delta = lstmDgates[row + m];
+                lstmBiasGrad[m] += delta;
+                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_PROJECTION);
             }
             // ∂L/∂W_hr += δh_t m_tᵀ   (equations.md (4.12))
             for (int p = 0; p < LSTM_PROJECTION; p++) {
-                double d = lstmDhSteps[t * LSTM_PROJECTION + p];
+                double delta = lstmDhSteps[t * LSTM_PROJECTION + p];
                 for (int k = 0; k < LSTM_HIDDEN; k++) {
-                    lstmWeightHrGrad[p * LSTM_HIDDEN + k] += d * lstmM[t * LSTM_HIDDEN + k];
+                    lstmWeightHrGrad[p * LSTM_HIDDEN + k] += delta * lstmM[t * LSTM_HIDDEN + k];
                 }
             }
         }
@@ -751,8 +751,8 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
             double[] x = xs[t - 1];
             int row = t * LSTM_GATES;
             for (int m = 0; m < LSTM_GATES; m++) {
-                double d = lstmDgates[row + m];
-                Kernels.addScaled(d, x, lstmWeightIhGradRows[m], INPUT);
+                double delta = lstmDgates[row + m];
+                Kernels.addScaled(delta, x, lstmWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(lstmWeightIhGradRows, lstmWeightIhGrad, INPUT);
@@ -778,10 +778,10 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
         // V by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(outWeight, OUTPUT, LSTM_PROJECTION, outWeightCopied, outWeightColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_PROJECTION;
+            int inputRow = t * LSTM_PROJECTION;
             int row = t * OUTPUT;
             System.arraycopy(outBias, 0, outScratch, 0, OUTPUT);
-            Kernels.addMatrixVector(outWeight, outWeightColumns, lstmH, in, outScratch, OUTPUT);
+            Kernels.addMatrixVector(outWeight, outWeightColumns, lstmH, inputRow, outScratch, OUTPUT);
             System.arraycopy(outScratch, 0, outLogits, row, OUTPUT);
         }
     }
@@ -805,17 +805,17 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
         // V by rows, so that each output adds whole rows, which the JIT vectorises
         Kernels.rows(outWeight, OUTPUT, LSTM_PROJECTION, outWeightRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_PROJECTION;
+            int inputRow = t * LSTM_PROJECTION;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, in, outInput, 0, LSTM_PROJECTION);
+            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_PROJECTION);
             Arrays.fill(outScratch, 0, LSTM_PROJECTION, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
-                double d = outDelta[row + k];
-                outBiasGrad[k] += d;
-                Kernels.addScaled(d, outInput, outWeightGradRows[k], LSTM_PROJECTION);
-                Kernels.addScaled(d, outWeightRows[k], outScratch, LSTM_PROJECTION);
+                double delta = outDelta[row + k];
+                outBiasGrad[k] += delta;
+                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_PROJECTION);
+                Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_PROJECTION);
             }
-            System.arraycopy(outScratch, 0, lstmDhAbove, in, LSTM_PROJECTION);
+            System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_PROJECTION);
         }
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_PROJECTION);
     }
@@ -1162,9 +1162,9 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
         for (int m = 0; m < LSTM_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = lstmBatchDgates[t * LSTM_GATES + m];
+                double[] deltas = lstmBatchDgates[t * LSTM_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             lstmBiasGrad[m] += sum;
@@ -1186,10 +1186,10 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     private void lstmBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < LSTM_GATES; m++) {
-                double[] d = lstmBatchDgates[t * LSTM_GATES + m];
+                double[] deltas = lstmBatchDgates[t * LSTM_GATES + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        lstmWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        lstmWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -1201,12 +1201,12 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
      */
     private void batchOutputLogits(int steps, int lanes) {
         for (int t = 1; t <= steps; t++) {
-            int in = t * LSTM_PROJECTION;
+            int inputRow = t * LSTM_PROJECTION;
             int row = t * OUTPUT;
             for (int k = 0; k < OUTPUT; k++) {
                 Arrays.fill(batchLogits[row + k], 0, lanes, outBias[k]);
             }
-            BatchKernels.addProduct(outWeight, OUTPUT, LSTM_PROJECTION, lstmBatchH, in, batchLogits, row, lanes);
+            BatchKernels.addProduct(outWeight, OUTPUT, LSTM_PROJECTION, lstmBatchH, inputRow, batchLogits, row, lanes);
         }
     }
 
@@ -1239,9 +1239,9 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
                 int row = t * OUTPUT;
-                double[] d = batchDelta[row + k];
+                double[] deltas = batchDelta[row + k];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             outBiasGrad[k] += sum;

@@ -271,6 +271,16 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private int capacity;
 
     /**
+     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
+     */
+    private boolean stateGradientTracing;
+
+    /**
+     * What the last traced backward pass recorded; null until tracing is turned on.
+     */
+    private StateGradientTrace stateGradientTrace;
+
+    /**
      * Row t: [h_t ; g_t] of encoder; h_0 in row 0, g_{T+1} in row T + 1, both 0.
      */
     private double[] encoderH;
@@ -319,41 +329,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * Row t: the same at the hidden side of encoder (reverse), where the n block is r ⊙ δn.
      */
     private double[] encoderDgatesHiddenReverse;
-
-    /**
-     * Row t: [h_t ; g_t] of summary; h_0 in row 0, g_{T+1} in row T + 1, both 0.
-     */
-    private double[] summaryH;
-
-    /**
-     * Row t: the gates of summary (forward), pre-activations and then activations.
-     */
-    private double[] summaryGates;
-
-    /**
-     * Row t: the cell state c_t of summary (forward).
-     */
-    private double[] summaryC;
-
-    /**
-     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (forward).
-     */
-    private double[] summaryDgates;
-
-    /**
-     * Row t: the gates of summary (reverse), pre-activations and then activations.
-     */
-    private double[] summaryGatesReverse;
-
-    /**
-     * Row t: the cell state c_t of summary (reverse).
-     */
-    private double[] summaryCReverse;
-
-    /**
-     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (reverse).
-     */
-    private double[] summaryDgatesReverse;
 
     /**
      * W_hh of encoder (forward) by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -444,6 +419,41 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * During BPTT: the gradient the previous state of encoder (reverse) receives from the current step.
      */
     private final double[] encoderDhNextReverse = new double[ENCODER_HIDDEN];
+
+    /**
+     * Row t: [h_t ; g_t] of summary; h_0 in row 0, g_{T+1} in row T + 1, both 0.
+     */
+    private double[] summaryH;
+
+    /**
+     * Row t: the gates of summary (forward), pre-activations and then activations.
+     */
+    private double[] summaryGates;
+
+    /**
+     * Row t: the cell state c_t of summary (forward).
+     */
+    private double[] summaryC;
+
+    /**
+     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (forward).
+     */
+    private double[] summaryDgates;
+
+    /**
+     * Row t: the gates of summary (reverse), pre-activations and then activations.
+     */
+    private double[] summaryGatesReverse;
+
+    /**
+     * Row t: the cell state c_t of summary (reverse).
+     */
+    private double[] summaryCReverse;
+
+    /**
+     * Row t: δa_t = ∂L/∂a_t at the gate pre-activations of summary (reverse).
+     */
+    private double[] summaryDgatesReverse;
 
     /**
      * x_t of summary at one step of its gradients, in an array of its own.
@@ -614,16 +624,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
      * δy = ∂L/∂o.
      */
     private final double[] outDelta = new double[OUTPUT];
-
-    /**
-     * Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in stateGradientTrace.
-     */
-    private boolean stateGradientTracing;
-
-    /**
-     * What the last traced backward pass recorded; null until tracing is turned on.
-     */
-    private StateGradientTrace stateGradientTrace;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -1062,29 +1062,6 @@ public final class UnfoldedProteins2 implements Proteins2 {
         capacity = steps;
     }
 
-    @Override
-    public void traceStateGradients(boolean on) {
-        if (on && stateGradientTrace == null) {
-            stateGradientTrace = new StateGradientTrace(layers);
-        }
-        stateGradientTracing = on;
-    }
-
-    @Override
-    public void stateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
-    }
-
-    @Override
-    public void cellStateGradientNorms(int layer, int direction, double[] into) {
-        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
-    }
-
-    @Override
-    public void forgetGates(int layer, int direction, double[][] into) {
-        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
-    }
-
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence from a zero state, bottom-up, then the output logits.
@@ -1135,6 +1112,29 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Arrays.fill(encoderDhNextReverse, 0.0);
         encoderBackwardReverse(steps);
         encoderRecurrentGradients(steps);
+    }
+
+    @Override
+    public void traceStateGradients(boolean on) {
+        if (on && stateGradientTrace == null) {
+            stateGradientTrace = new StateGradientTrace(layers);
+        }
+        stateGradientTracing = on;
+    }
+
+    @Override
+    public void stateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).norms(layer, direction, into);
+    }
+
+    @Override
+    public void cellStateGradientNorms(int layer, int direction, double[] into) {
+        StateGradientTrace.traced(stateGradientTrace).cellNorms(layer, direction, into);
+    }
+
+    @Override
+    public void forgetGates(int layer, int direction, double[][] into) {
+        StateGradientTrace.traced(stateGradientTrace).forgetGates(layer, direction, into);
     }
 
     /**
@@ -1340,10 +1340,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double d = encoderDgatesHidden[row + m];
+                double delta = encoderDgatesHidden[row + m];
                 // b is on the input side, whose n block differs
                 encoderBiasGrad[m] += encoderDgates[row + m];
-                Kernels.addScaled(d, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
+                Kernels.addScaled(delta, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnGrad[k] += encoderDgatesHidden[row + 2 * ENCODER_HIDDEN + k];
@@ -1353,10 +1353,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(encoderH, reversePrevious, encoderSumsReverse, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double d = encoderDgatesHiddenReverse[row + m];
+                double delta = encoderDgatesHiddenReverse[row + m];
                 // b is on the input side, whose n block differs
                 encoderBiasReverseGrad[m] += encoderDgatesReverse[row + m];
-                Kernels.addScaled(d, encoderSumsReverse, encoderWeightHhGradRowsReverse[m], ENCODER_HIDDEN);
+                Kernels.addScaled(delta, encoderSumsReverse, encoderWeightHhGradRowsReverse[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnReverseGrad[k] += encoderDgatesHiddenReverse[row + 2 * ENCODER_HIDDEN + k];
@@ -1374,12 +1374,12 @@ public final class UnfoldedProteins2 implements Proteins2 {
             double[] x = xs[t - 1];
             int row = t * ENCODER_GATES;
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double d = encoderDgates[row + m];
-                Kernels.addScaled(d, x, encoderWeightIhGradRows[m], INPUT);
+                double delta = encoderDgates[row + m];
+                Kernels.addScaled(delta, x, encoderWeightIhGradRows[m], INPUT);
             }
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double d = encoderDgatesReverse[row + m];
-                Kernels.addScaled(d, x, encoderWeightIhGradRowsReverse[m], INPUT);
+                double delta = encoderDgatesReverse[row + m];
+                Kernels.addScaled(delta, x, encoderWeightIhGradRowsReverse[m], INPUT);
             }
         }
         Kernels.addRowsInto(encoderWeightIhGradRows, encoderWeightIhGrad, INPUT);
@@ -1411,14 +1411,14 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Kernels.columnsIfChanged(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhCopied, summaryWeightIhColumns);
         Kernels.columnsIfChanged(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhCopiedReverse, summaryWeightIhColumnsReverse);
         for (int t = 1; t <= steps; t++) {
-            int in = t * ENCODER_WIDTH;
+            int inputRow = t * ENCODER_WIDTH;
             // forward
             System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryWeightIh, summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightIh, summaryWeightIhColumns, encoderH, inputRow, summarySums, SUMMARY_GATES);
             System.arraycopy(summarySums, 0, summaryGates, t * SUMMARY_GATES, SUMMARY_GATES);
             // reverse
             System.arraycopy(summaryBiasReverse, 0, summarySumsReverse, 0, SUMMARY_GATES);
-            Kernels.addMatrixVector(summaryWeightIhReverse, summaryWeightIhColumnsReverse, encoderH, in, summarySumsReverse, SUMMARY_GATES);
+            Kernels.addMatrixVector(summaryWeightIhReverse, summaryWeightIhColumnsReverse, encoderH, inputRow, summarySumsReverse, SUMMARY_GATES);
             System.arraycopy(summarySumsReverse, 0, summaryGatesReverse, t * SUMMARY_GATES, SUMMARY_GATES);
         }
     }
@@ -1588,18 +1588,18 @@ public final class UnfoldedProteins2 implements Proteins2 {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(summaryH, previous, summarySums, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double d = summaryDgates[row + m];
-                summaryBiasGrad[m] += d;
-                Kernels.addScaled(d, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
+                double delta = summaryDgates[row + m];
+                summaryBiasGrad[m] += delta;
+                Kernels.addScaled(delta, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
             }
             // reverse: its previous state is h_{t+1}
             int reversePrevious = (t + 1) * SUMMARY_WIDTH + SUMMARY_HIDDEN;
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(summaryH, reversePrevious, summarySumsReverse, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double d = summaryDgatesReverse[row + m];
-                summaryBiasReverseGrad[m] += d;
-                Kernels.addScaled(d, summarySumsReverse, summaryWeightHhGradRowsReverse[m], SUMMARY_HIDDEN);
+                double delta = summaryDgatesReverse[row + m];
+                summaryBiasReverseGrad[m] += delta;
+                Kernels.addScaled(delta, summarySumsReverse, summaryWeightHhGradRowsReverse[m], SUMMARY_HIDDEN);
             }
         }
         Kernels.addRowsInto(summaryWeightHhGradRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
@@ -1615,21 +1615,21 @@ public final class UnfoldedProteins2 implements Proteins2 {
         Kernels.rows(summaryWeightIh, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhRows);
         Kernels.rows(summaryWeightIhReverse, SUMMARY_GATES, ENCODER_WIDTH, summaryWeightIhRowsReverse);
         for (int t = 1; t <= steps; t++) {
-            int in = t * ENCODER_WIDTH;
+            int inputRow = t * ENCODER_WIDTH;
             int row = t * SUMMARY_GATES;
-            System.arraycopy(encoderH, in, summaryInput, 0, ENCODER_WIDTH);
+            System.arraycopy(encoderH, inputRow, summaryInput, 0, ENCODER_WIDTH);
             Arrays.fill(summaryInputGradient, 0.0);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double d = summaryDgates[row + m];
-                Kernels.addScaled(d, summaryInput, summaryWeightIhGradRows[m], ENCODER_WIDTH);
-                Kernels.addScaled(d, summaryWeightIhRows[m], summaryInputGradient, ENCODER_WIDTH);
+                double delta = summaryDgates[row + m];
+                Kernels.addScaled(delta, summaryInput, summaryWeightIhGradRows[m], ENCODER_WIDTH);
+                Kernels.addScaled(delta, summaryWeightIhRows[m], summaryInputGradient, ENCODER_WIDTH);
             }
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                double d = summaryDgatesReverse[row + m];
-                Kernels.addScaled(d, summaryInput, summaryWeightIhGradRowsReverse[m], ENCODER_WIDTH);
-                Kernels.addScaled(d, summaryWeightIhRowsReverse[m], summaryInputGradient, ENCODER_WIDTH);
+                double delta = summaryDgatesReverse[row + m];
+                Kernels.addScaled(delta, summaryInput, summaryWeightIhGradRowsReverse[m], ENCODER_WIDTH);
+                Kernels.addScaled(delta, summaryWeightIhRowsReverse[m], summaryInputGradient, ENCODER_WIDTH);
             }
-            System.arraycopy(summaryInputGradient, 0, encoderDhAbove, in, ENCODER_WIDTH);
+            System.arraycopy(summaryInputGradient, 0, encoderDhAbove, inputRow, ENCODER_WIDTH);
         }
         Kernels.addRowsInto(summaryWeightIhGradRows, summaryWeightIhGrad, ENCODER_WIDTH);
         Kernels.addRowsInto(summaryWeightIhGradRowsReverse, summaryWeightIhReverseGrad, ENCODER_WIDTH);
@@ -1674,10 +1674,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
         System.arraycopy(outSummary, 0, outInput, 0, SUMMARY_WIDTH);
         Arrays.fill(outScratch, 0, SUMMARY_WIDTH, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
-            double d = outDelta[row + k];
-            outBiasGrad[k] += d;
-            Kernels.addScaled(d, outInput, outWeightGradRows[k], SUMMARY_WIDTH);
-            Kernels.addScaled(d, outWeightRows[k], outScratch, SUMMARY_WIDTH);
+            double delta = outDelta[row + k];
+            outBiasGrad[k] += delta;
+            Kernels.addScaled(delta, outInput, outWeightGradRows[k], SUMMARY_WIDTH);
+            Kernels.addScaled(delta, outWeightRows[k], outScratch, SUMMARY_WIDTH);
         }
         System.arraycopy(outScratch, 0, outSummaryGrad, 0, SUMMARY_WIDTH);
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, SUMMARY_WIDTH);
@@ -2207,9 +2207,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int m = 0; m < ENCODER_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = encoderBatchDgates[t * ENCODER_GATES + m];
+                double[] deltas = encoderBatchDgates[t * ENCODER_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             encoderBiasGrad[m] += sum;
@@ -2218,9 +2218,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int m = 0; m < ENCODER_HIDDEN; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = encoderBatchDgatesHidden[t * ENCODER_GATES + 2 * ENCODER_HIDDEN + m];
+                double[] deltas = encoderBatchDgatesHidden[t * ENCODER_GATES + 2 * ENCODER_HIDDEN + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             encoderBiasHnGrad[m] += sum;
@@ -2231,9 +2231,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int m = 0; m < ENCODER_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
+                double[] deltas = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             encoderBiasReverseGrad[m] += sum;
@@ -2242,9 +2242,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int m = 0; m < ENCODER_HIDDEN; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = encoderBatchDgatesHiddenReverse[t * ENCODER_GATES + 2 * ENCODER_HIDDEN + m];
+                double[] deltas = encoderBatchDgatesHiddenReverse[t * ENCODER_GATES + 2 * ENCODER_HIDDEN + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             encoderBiasHnReverseGrad[m] += sum;
@@ -2265,18 +2265,18 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void encoderBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double[] d = encoderBatchDgates[t * ENCODER_GATES + m];
+                double[] deltas = encoderBatchDgates[t * ENCODER_GATES + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
             for (int m = 0; m < ENCODER_GATES; m++) {
-                double[] d = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
+                double[] deltas = encoderBatchDgatesReverse[t * ENCODER_GATES + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        encoderWeightIhReverseGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        encoderWeightIhReverseGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -2527,9 +2527,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int m = 0; m < SUMMARY_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = summaryBatchDgates[t * SUMMARY_GATES + m];
+                double[] deltas = summaryBatchDgates[t * SUMMARY_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             summaryBiasGrad[m] += sum;
@@ -2542,9 +2542,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int m = 0; m < SUMMARY_GATES; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = summaryBatchDgatesReverse[t * SUMMARY_GATES + m];
+                double[] deltas = summaryBatchDgatesReverse[t * SUMMARY_GATES + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             summaryBiasReverseGrad[m] += sum;
@@ -2603,9 +2603,9 @@ public final class UnfoldedProteins2 implements Proteins2 {
         for (int k = 0; k < OUTPUT; k++) {
             double sum = 0;
             int row = 0;
-            double[] d = batchDelta[row + k];
+            double[] deltas = batchDelta[row + k];
             for (int b = 0; b < lanes; b++) {
-                sum += d[b];
+                sum += deltas[b];
             }
             outBiasGrad[k] += sum;
         }

@@ -162,6 +162,21 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private int capacity;
 
     /**
+     * When streaming: h_t of encoder, carried to the next step.
+     */
+    private final double[] encoderCarried = new double[ENCODER_HIDDEN];
+
+    /**
+     * When streaming: h_t of summary, carried to the next step.
+     */
+    private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
+
+    /**
+     * Whether sequences start from the carried state and carry their last one on.
+     */
+    private boolean stateful;
+
+    /**
      * Row t: h_t of encoder; row 0 is h_0 = 0.
      */
     private double[] encoderH;
@@ -175,16 +190,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * Row t: δu_t = ∂L/∂u_t of encoder.
      */
     private double[] encoderDu;
-
-    /**
-     * Row t: h_t of summary; row 0 is h_0 = 0.
-     */
-    private double[] summaryH;
-
-    /**
-     * Row t: δu_t = ∂L/∂u_t of summary.
-     */
-    private double[] summaryDu;
 
     /**
      * W_hh of encoder by columns, copied at each forward pass: see Kernels.addMatrixVector.
@@ -230,6 +235,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * During BPTT: the gradient the previous state of encoder receives from the current step.
      */
     private final double[] encoderDhNext = new double[ENCODER_HIDDEN];
+
+    /**
+     * Row t: h_t of summary; row 0 is h_0 = 0.
+     */
+    private double[] summaryH;
+
+    /**
+     * Row t: δu_t = ∂L/∂u_t of summary.
+     */
+    private double[] summaryDu;
 
     /**
      * x_t of summary at one step of its gradients, in an array of its own.
@@ -340,21 +355,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
      * δy = ∂L/∂o.
      */
     private final double[] outDelta = new double[OUTPUT];
-
-    /**
-     * When streaming: h_t of encoder, carried to the next step.
-     */
-    private final double[] encoderCarried = new double[ENCODER_HIDDEN];
-
-    /**
-     * When streaming: h_t of summary, carried to the next step.
-     */
-    private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
 
     /**
      * Steps the batch buffers below can hold; batchReserve grows them.
@@ -670,22 +670,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     }
 
     /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(encoderCarried, 0, encoderH, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryCarried, 0, summaryH, 0, SUMMARY_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
-    }
-
-    /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
      * recurrence bottom-up, then the output logits; from a zero state, or when stateful
      * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
@@ -730,6 +714,22 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Arrays.fill(encoderDhNext, 0.0);
         encoderBackward(steps);
         encoderRecurrentGradients(steps);
+    }
+
+    /**
+     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
+     */
+    private void restoreCarriedState() {
+        System.arraycopy(encoderCarried, 0, encoderH, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryCarried, 0, summaryH, 0, SUMMARY_HIDDEN);
+    }
+
+    /**
+     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
+     */
+    private void carryState(int steps) {
+        System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
+        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
     }
 
     /**
@@ -814,9 +814,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                double d = encoderDu[row + m];
-                encoderBiasGrad[m] += d;
-                Kernels.addScaled(d, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
+                double delta = encoderDu[row + m];
+                encoderBiasGrad[m] += delta;
+                Kernels.addScaled(delta, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
         }
         Kernels.addRowsInto(encoderWeightHhGradRows, encoderWeightHhGrad, ENCODER_HIDDEN);
@@ -830,8 +830,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             double[] x = xs[t - 1];
             int row = t * ENCODER_HIDDEN;
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                double d = encoderDu[row + m];
-                Kernels.addScaled(d, x, encoderWeightIhGradRows[m], INPUT);
+                double delta = encoderDu[row + m];
+                Kernels.addScaled(delta, x, encoderWeightIhGradRows[m], INPUT);
             }
         }
         Kernels.addRowsInto(encoderWeightIhGradRows, encoderWeightIhGrad, INPUT);
@@ -858,9 +858,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         // W_ih by columns for the plain loops, whose steps then add whole columns
         Kernels.columnsIfChanged(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhCopied, summaryWeightIhColumns);
         for (int t = 1; t <= steps; t++) {
-            int in = t * ENCODER_HIDDEN;
+            int inputRow = t * ENCODER_HIDDEN;
             System.arraycopy(summaryBias, 0, summarySums, 0, SUMMARY_HIDDEN);
-            Kernels.addMatrixVector(summaryWeightIh, summaryWeightIhColumns, encoderH, in, summarySums, SUMMARY_HIDDEN);
+            Kernels.addMatrixVector(summaryWeightIh, summaryWeightIhColumns, encoderH, inputRow, summarySums, SUMMARY_HIDDEN);
             System.arraycopy(summarySums, 0, summaryH, t * SUMMARY_HIDDEN, SUMMARY_HIDDEN);
         }
     }
@@ -918,9 +918,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             // the previous state in an array of its own, so that each row below is one vectorised loop
             System.arraycopy(summaryH, previous, summarySums, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                double d = summaryDu[row + m];
-                summaryBiasGrad[m] += d;
-                Kernels.addScaled(d, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
+                double delta = summaryDu[row + m];
+                summaryBiasGrad[m] += delta;
+                Kernels.addScaled(delta, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
             }
         }
         Kernels.addRowsInto(summaryWeightHhGradRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
@@ -934,16 +934,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         // W_ih by rows, so that each row of the input's gradient is one vectorised loop
         Kernels.rows(summaryWeightIh, SUMMARY_HIDDEN, ENCODER_HIDDEN, summaryWeightIhRows);
         for (int t = 1; t <= steps; t++) {
-            int in = t * ENCODER_HIDDEN;
+            int inputRow = t * ENCODER_HIDDEN;
             int row = t * SUMMARY_HIDDEN;
-            System.arraycopy(encoderH, in, summaryInput, 0, ENCODER_HIDDEN);
+            System.arraycopy(encoderH, inputRow, summaryInput, 0, ENCODER_HIDDEN);
             Arrays.fill(summaryInputGradient, 0.0);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                double d = summaryDu[row + m];
-                Kernels.addScaled(d, summaryInput, summaryWeightIhGradRows[m], ENCODER_HIDDEN);
-                Kernels.addScaled(d, summaryWeightIhRows[m], summaryInputGradient, ENCODER_HIDDEN);
+                double delta = summaryDu[row + m];
+                Kernels.addScaled(delta, summaryInput, summaryWeightIhGradRows[m], ENCODER_HIDDEN);
+                Kernels.addScaled(delta, summaryWeightIhRows[m], summaryInputGradient, ENCODER_HIDDEN);
             }
-            System.arraycopy(summaryInputGradient, 0, encoderDhAbove, in, ENCODER_HIDDEN);
+            System.arraycopy(summaryInputGradient, 0, encoderDhAbove, inputRow, ENCODER_HIDDEN);
         }
         Kernels.addRowsInto(summaryWeightIhGradRows, summaryWeightIhGrad, ENCODER_HIDDEN);
     }
@@ -986,10 +986,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         System.arraycopy(outSummary, 0, outInput, 0, SUMMARY_HIDDEN);
         Arrays.fill(outScratch, 0, SUMMARY_HIDDEN, 0.0);
         for (int k = 0; k < OUTPUT; k++) {
-            double d = outDelta[row + k];
-            outBiasGrad[k] += d;
-            Kernels.addScaled(d, outInput, outWeightGradRows[k], SUMMARY_HIDDEN);
-            Kernels.addScaled(d, outWeightRows[k], outScratch, SUMMARY_HIDDEN);
+            double delta = outDelta[row + k];
+            outBiasGrad[k] += delta;
+            Kernels.addScaled(delta, outInput, outWeightGradRows[k], SUMMARY_HIDDEN);
+            Kernels.addScaled(delta, outWeightRows[k], outScratch, SUMMARY_HIDDEN);
         }
         System.arraycopy(outScratch, 0, outSummaryGrad, 0, SUMMARY_HIDDEN);
         Kernels.addRowsInto(outWeightGradRows, outWeightGrad, SUMMARY_HIDDEN);
@@ -1323,9 +1323,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int m = 0; m < ENCODER_HIDDEN; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = encoderBatchDu[t * ENCODER_HIDDEN + m];
+                double[] deltas = encoderBatchDu[t * ENCODER_HIDDEN + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             encoderBiasGrad[m] += sum;
@@ -1345,10 +1345,10 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void encoderBatchInputGradientsFromTokens(int[][] tokens, int batch, int steps) {
         for (int t = 1; t <= steps; t++) {
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                double[] d = encoderBatchDu[t * ENCODER_HIDDEN + m];
+                double[] deltas = encoderBatchDu[t * ENCODER_HIDDEN + m];
                 for (int b = 0; b < batch; b++) {
                     if (t <= batchLengths[b]) {
-                        encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += d[b];
+                        encoderWeightIhGrad[m * INPUT + tokens[b][t - 1]] += deltas[b];
                     }
                 }
             }
@@ -1436,9 +1436,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int m = 0; m < SUMMARY_HIDDEN; m++) {
             double sum = 0;
             for (int t = 1; t <= steps; t++) {
-                double[] d = summaryBatchDu[t * SUMMARY_HIDDEN + m];
+                double[] deltas = summaryBatchDu[t * SUMMARY_HIDDEN + m];
                 for (int b = 0; b < lanes; b++) {
-                    sum += d[b];
+                    sum += deltas[b];
                 }
             }
             summaryBiasGrad[m] += sum;
@@ -1495,9 +1495,9 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         for (int k = 0; k < OUTPUT; k++) {
             double sum = 0;
             int row = 0;
-            double[] d = batchDelta[row + k];
+            double[] deltas = batchDelta[row + k];
             for (int b = 0; b < lanes; b++) {
-                sum += d[b];
+                sum += deltas[b];
             }
             outBiasGrad[k] += sum;
         }

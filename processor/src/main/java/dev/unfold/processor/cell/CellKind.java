@@ -1,8 +1,11 @@
 package dev.unfold.processor.cell;
 
+import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Recurrence;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a recurrent cell is: its gates in PyTorch's order, the states it
@@ -193,6 +196,38 @@ public abstract class CellKind {
      * carried states of the step before receive apart from W_hhᵀ δ.
      */
     public abstract Equations backward(Step step);
+
+    /**
+     * The names the cell's equations give locals of the generated code, for every step they can be
+     * written for: their scalar locals ({@code f}, {@code tanhC}) and the slots a batch binds a row
+     * to ({@code forgetGate}). The planner keeps every field named after a layer off them; a cell
+     * declares its locals here by writing its equations, not in a list it must keep in step.
+     */
+    public final Set<String> locals() {
+        Set<String> names = new TreeSet<>();
+        for (boolean reverse : new boolean[] {false, true}) {
+            for (boolean gradientFromAbove : new boolean[] {false, true}) {
+                for (boolean readsPreviousState : new boolean[] {false, true}) {
+                    for (Activation activation : Activation.values()) {
+                        Step step = new Step(reverse, gradientFromAbove, activation, readsPreviousState);
+                        names.addAll(forward(step).locals());
+                        names.addAll(backward(step).locals());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Every cell's {@link #locals}: what the planner reserves, whichever cells a network has. */
+    public static Set<String> allLocals() {
+        Set<String> names = new TreeSet<>();
+        for (Cell cell : Cell.values()) {
+            names.addAll(of(cell).locals());
+        }
+        names.addAll(LstmCell.projecting(1).locals());   // its equations read and write m_t and δm_t
+        return names;
+    }
 
     /** δh_t for unit k: ∂L/∂h_t from above, if it comes at every step, plus what BPTT carried back. */
     static String stateGradient(Step step) {

@@ -63,6 +63,15 @@ public final class Equations {
         return List.of();
     }
 
+    /** The names these equations give locals: each scalar local, and each slot, which a batch binds to its row. */
+    public List<String> locals() {
+        List<String> names = new ArrayList<>();
+        slots.forEach(slot -> names.add(slot.name()));
+        statements.stream().filter(Statement.Let.class::isInstance)
+                .forEach(statement -> names.add(((Statement.Let) statement).local()));
+        return names;
+    }
+
     public List<Statement> statements() {
         return List.copyOf(statements);
     }

@@ -65,7 +65,7 @@ public final class SimpleCell extends CellKind {
     private static String activation(Activation activation, String u) {
         return switch (activation) {
             case TANH -> "tanh(" + u + ")";
-            case RELU -> "Math.max(0.0, " + u + ")";
+            case RELU -> "Math.max(" + Statement.ZERO + ", " + u + ")";
             case SIGMOID -> "sigmoid(" + u + ")";
             case IDENTITY -> u;
         };
@@ -75,7 +75,7 @@ public final class SimpleCell extends CellKind {
     private static String derivativeTimes(Activation activation, String h, String dh) {
         return switch (activation) {
             case TANH -> "(1 - " + h + " * " + h + ") * (" + dh + ")";
-            case RELU -> h + " > 0 ? " + dh + " : 0.0";
+            case RELU -> h + " > 0 ? " + dh + " : " + Statement.ZERO;
             case SIGMOID -> h + " * (1 - " + h + ") * (" + dh + ")";
             case IDENTITY -> dh;
         };

@@ -8,12 +8,16 @@ import java.util.regex.Pattern;
  * One line of a cell's element-wise equations for unit k of a step, as a layout renders it in its
  * loop: a comment, a scalar local, or a store into a slot.
  *
- * <p>Expressions are Java text over locals, numbers and operators, with two kinds of symbol the
- * layout resolves: {@code @name}, a {@link Slot} the cell declares, and {@code sigmoid(…)} or
- * {@code tanh(…)}, the runtime's activations. So {@code "dc * @previousC * f * (1 - f)"} is
+ * <p>Expressions are Java text over locals, integer numbers and operators, with three kinds of
+ * symbol the layout resolves: {@code @name}, a {@link Slot} the cell declares, {@code sigmoid(…)} or
+ * {@code tanh(…)}, the runtime's activations, and {@link #ZERO}, the zero of the type the network
+ * computes in, written as that type's literal ({@code 0.0}). So {@code "dc * @previousC * f * (1 - f)"} is
  * equations.md's δf_t = δc_t ⊙ c_{t−1} ⊙ f_t(1 − f_t) in both layouts.
  */
 public sealed interface Statement {
+
+    /** The zero of the network's scalar type in an expression: {@code 0.0} for a network of doubles. */
+    String ZERO = "ZERO";
 
     /** A line of comment; those before a cell's first equation describe the whole loop and stand above it. */
     record Comment(String text) implements Statement {}

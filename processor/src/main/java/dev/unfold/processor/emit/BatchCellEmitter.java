@@ -9,6 +9,7 @@ import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
 
@@ -34,8 +35,8 @@ abstract class BatchCellEmitter extends CellEmitter {
     /** What each BPTT step starts with: a seed for sequences ending there, or nothing. */
     final CodeBlock seed;
 
-    BatchCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(layer, direction, true, null, false);   // batches never trace: a trace is one sequence's
+    BatchCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar, CodeBlock seed) {
+        super(layer, direction, scalar, true, null, false);   // batches never trace: a trace is one sequence's
         this.network = network;
         this.seed = seed;
         this.batch = direction.batch();
@@ -43,18 +44,19 @@ abstract class BatchCellEmitter extends CellEmitter {
     }
 
     /** The emitter of the layer's cell: the one place that pairs a cell with its equations for a batch. */
-    static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
+    static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                               CodeBlock seed) {
         return switch (layer.cell().declared()) {
-            case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction, seed);
-            case LSTM -> new BatchLstmCellEmitter(network, layer, direction, seed);
-            case GRU -> new BatchGruCellEmitter(network, layer, direction, seed);
+            case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction, scalar, seed);
+            case LSTM -> new BatchLstmCellEmitter(network, layer, direction, scalar, seed);
+            case GRU -> new BatchGruCellEmitter(network, layer, direction, scalar, seed);
         };
     }
 
     /** How the cell's equations become code here: a batch, the lanes innermost. */
     @Override
     ElementwiseLayout layout() {
-        return new BatchLayout(layer, direction);
+        return new BatchLayout(layer, direction, scalar);
     }
 
     /**
@@ -79,10 +81,11 @@ abstract class BatchCellEmitter extends CellEmitter {
             CodeBlock row = rowWidth.equals(state.sizeConstant())
                     ? CodeBlock.of("(steps + 1) * $N + k", rowWidth)
                     : CodeBlock.of("(steps + 1) * $N + $N + k", rowWidth, layer.stateConstant());
-            code.add("$T.fill($N[$L], 0, lanes, 0.0);   // $L_{T+1} = 0\n", Arrays.class, state.batchSteps(), row,
-                    state.symbol());
+            code.add("$T.fill($N[$L], 0, lanes, $L);   // $L_{T+1} = 0\n", Arrays.class, state.batchSteps(), row,
+                    scalar.zero(), state.symbol());
         } else {
-            code.add("$T.fill($N[k], 0, lanes, 0.0);   // $L_0 = 0\n", Arrays.class, state.batchSteps(), state.symbol());
+            code.add("$T.fill($N[k], 0, lanes, $L);   // $L_0 = 0\n", Arrays.class, state.batchSteps(), scalar.zero(),
+                    state.symbol());
         }
         return code.endControlFlow().build();
     }
@@ -90,9 +93,9 @@ abstract class BatchCellEmitter extends CellEmitter {
     /** Adds W_hh h_{t∓1} of every sequence to the rows from {@code outRow}: {@code previous} must be bound. */
     final CodeBlock addRecurrentProduct(String out, String outRow) {
         return CodeBlock.builder()
-                .addStatement("$T.addProduct($N, $N, $N, $N, previous, $N, $L, lanes)", BATCH_KERNELS,
+                .addStatement("$T.addProduct($N, $N, $N, $N, $N, $N, $L, lanes)", BATCH_KERNELS,
                         direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
-                        layerBatch.states(), out, outRow)
+                        layerBatch.states(), ElementwiseLayout.PREVIOUS, out, outRow)
                 .build();
     }
 
@@ -100,7 +103,7 @@ abstract class BatchCellEmitter extends CellEmitter {
     final CodeBlock zeroCarried(String carried, String size) {
         return CodeBlock.builder()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", size)
-                .addStatement("$T.fill($N[k], 0, lanes, 0.0)", Arrays.class, carried)
+                .addStatement("$T.fill($N[k], 0, lanes, $L)", Arrays.class, carried, scalar.zero())
                 .endControlFlow()
                 .build();
     }
@@ -137,7 +140,7 @@ abstract class BatchCellEmitter extends CellEmitter {
         Equations equations = layer.cell().backward(step());
         boolean gated = layer.cell().isGated();
         String rows = gated ? layer.gateRowsConstant() : layer.hiddenConstant();
-        String row = gated ? "gate" : "row";
+        String row = gated ? ElementwiseLayout.GATE : ElementwiseLayout.ROW;
         String delta = (gated ? "δa" : "δu") + (direction.hasSeparateHiddenDeltas() ? "^h_t" : "_t");
         CodeBlock.Builder code = CodeBlock.builder().add("// nothing flows back from beyond the last step\n");
         for (StatePlan state : direction.states()) {
@@ -148,7 +151,7 @@ abstract class BatchCellEmitter extends CellEmitter {
                 .add(equations.uses(Slot.Buffer.PREVIOUS_HIDDEN) ? bindStates() : bindState())
                 .add(bindRows())
                 // a projecting cell's equations start from δm_t = W_hrᵀ δh_t
-                .add(layer.projects() ? new ProjectionEmitter(layer, direction).batchStateGradient() : CodeBlock.of(""))
+                .add(layer.projects() ? new ProjectionEmitter(layer, direction, scalar).batchStateGradient() : CodeBlock.of(""))
                 .add(layout().render(equations))
                 .add("// a held state passes nothing back\n")
                 .add(clearEnded(batch.deltas(), row, rows));

@@ -8,13 +8,15 @@ import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.cell.GruCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.Arrays;
 
 /** {@link GruCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchGruCellEmitter extends BatchCellEmitter {
 
-    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(network, layer, direction, seed);
+    BatchGruCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                        CodeBlock seed) {
+        super(network, layer, direction, scalar, seed);
     }
 
     @Override
@@ -29,18 +31,20 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
                 .add(bindRows())
                 .add("// r and z: W_ih x_t + b (already in $N) + W_hr $L and W_hz $L\n", gates, previousState(),
                         previousState())
-                .addStatement("$T.addProduct($N, 0, 2 * $N, $N, $N, previous, $N, gate, lanes)", BATCH_KERNELS,
-                        weightHh, hidden, hidden, layerBatch.states(), gates)
+                .addStatement("$T.addProduct($N, 0, 2 * $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                        weightHh, hidden, hidden, layerBatch.states(), ElementwiseLayout.PREVIOUS, gates,
+                        ElementwiseLayout.GATE)
                 .add("// n's hidden side W_hn $L + b_hn, kept apart, since r gates it\n", previousState())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("$T.fill($N[product + k], 0, lanes, $N[k])", Arrays.class, hn,
+                .addStatement("$T.fill($N[$N + k], 0, lanes, $N[k])", Arrays.class, hn, ElementwiseLayout.PRODUCT,
                         direction.cellParameter(GruCell.HIDDEN_BIAS).valueField())
                 .endControlFlow()
-                .addStatement("$T.addProduct($N, 2 * $N, $N, $N, $N, previous, $N, product, lanes)", BATCH_KERNELS,
-                        weightHh, hidden, hidden, hidden, layerBatch.states(), hn)
+                .addStatement("$T.addProduct($N, 2 * $N, $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                        weightHh, hidden, hidden, hidden, layerBatch.states(), ElementwiseLayout.PREVIOUS, hn,
+                        ElementwiseLayout.PRODUCT)
                 .add(forwardEquations())
                 .add("// sequences that have ended keep a zero state\n")
-                .add(clearEnded(layerBatch.states(), "state", hidden))
+                .add(clearEnded(layerBatch.states(), ElementwiseLayout.STATE, hidden))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "GRU recurrence of " + layer.name() + " for "
@@ -55,7 +59,7 @@ final class BatchGruCellEmitter extends BatchCellEmitter {
         String hidden = layer.hiddenConstant();
         return CodeBlock.builder()
                 .add("// ∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n")
-                .add(BatchLayerEmitter.sumRows(batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden),
+                .add(BatchLayerEmitter.sumRows(scalar, batch.hiddenDeltas(), hidden, CodeBlock.of("2 * $N + m", hidden),
                         layer.gateRowsConstant(), direction.cellParameter(GruCell.HIDDEN_BIAS).gradientField()))
                 .build();
     }

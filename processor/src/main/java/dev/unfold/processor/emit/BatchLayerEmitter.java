@@ -7,8 +7,13 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.ProjectionPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +26,8 @@ import java.util.List;
  */
 final class BatchLayerEmitter {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final LayerPlan layer;
     /** The layer below, or null for the first layer, which reads the network's input. */
     private final LayerPlan below;
@@ -30,12 +37,61 @@ final class BatchLayerEmitter {
 
     BatchLayerEmitter(NetworkPlan network, LayerPlan layer) {
         this.network = network;
+        this.scalar = network.scalar();
         this.layer = layer;
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
         this.states = new BatchStateEmitter(network);
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(BatchCellEmitter.of(network.batch(), layer, direction, states.seed(layer, direction)));
+            cells.add(BatchCellEmitter.of(network.batch(), layer, direction, scalar, states.seed(layer, direction)));
         }
+    }
+
+    /** The layer's batch rows: its states and their gradient, and each direction's gates, inner states, products and deltas. */
+    List<BatchBuffer> buffers() {
+        List<BatchBuffer> buffers = new ArrayList<>();
+        LayerPlan.Batch names = layer.batch();
+        buffers.add(BatchBuffer.perStep(names.states(), layer.widthConstant(), layer.name() + "'s outputs, rows as in "
+                + layer.states() + "."));
+        buffers.add(BatchBuffer.perStep(names.statesGradient(), layer.widthConstant(), "∂L/∂" + names.states() + " from above."));
+        for (DirectionPlan direction : layer.directions()) {
+            DirectionPlan.Batch d = direction.batch();
+            if (d.preactivations() != null) {
+                buffers.add(BatchBuffer.perStep(d.preactivations(), layer.gateRowsConstant(), "The gates, as in "
+                        + direction.preactivations() + "."));
+            }
+            for (StatePlan state : direction.innerStates()) {
+                buffers.add(BatchBuffer.perStep(state.batchSteps(), state.rowWidth(), state.symbol() + "_t, as in "
+                        + state.steps() + "."));
+            }
+            if (d.hiddenProducts() != null) {
+                buffers.add(BatchBuffer.perStep(d.hiddenProducts(), layer.hiddenConstant(), "W_hn h + b_hn, as in "
+                        + direction.hiddenProducts() + "."));
+            }
+            ProjectionPlan projection = direction.projection();
+            if (projection != null) {
+                buffers.add(BatchBuffer.perStep(projection.batchSteps(), layer.hiddenConstant(),
+                        "m_t = o_t ⊙ tanh(c_t), as in " + projection.steps() + "."));
+                buffers.add(BatchBuffer.perStep(projection.batchStateGradients(), layer.stateConstant(), "δh_t, as in "
+                        + projection.stateGradients() + "."));
+                buffers.add(BatchBuffer.fixed(projection.batchGradient(), layer.hiddenConstant(),
+                        "δm_t = W_hrᵀ δh_t of a step."));
+            }
+            buffers.add(BatchBuffer.perStep(d.deltas(), layer.gateRowsConstant(), "δ of the pre-activations, as in "
+                    + direction.deltas() + "."));
+            if (direction.hasSeparateHiddenDeltas()) {
+                buffers.add(BatchBuffer.perStep(d.hiddenDeltas(), layer.gateRowsConstant(), "The hidden side's δ, as in "
+                        + direction.hiddenDeltas() + "."));
+            }
+            buffers.add(BatchBuffer.fixed(d.dhNext(), layer.stateConstant(), "What the previous state receives from a step."));
+            if (d.contextBias() != null) {
+                buffers.add(BatchBuffer.fixed(d.contextBias(), layer.gateRowsConstant(), "b + R x_b of every lane's context."));
+            }
+            for (StatePlan state : direction.innerStates()) {
+                buffers.add(BatchBuffer.fixed(state.batchGradient(), state.sizeConstant(), "What " + state.symbol()
+                        + "_{t∓1} receives from a step."));
+            }
+        }
+        return buffers;
     }
 
     List<MethodSpec> methods() {
@@ -121,12 +177,12 @@ final class BatchLayerEmitter {
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double[] sums = $N[$N + m]", preactivations(direction), rowName(direction));
+                    .addStatement("$T sums = $N[$N + m]", scalar.array(1), preactivations(direction), rowName(direction));
             boolean context = direction.batch().contextBias() != null;
             if (context) {
-                code.add("// b + R x_b\n").addStatement("double[] biases = $N[m]", direction.batch().contextBias());
+                code.add("// b + R x_b\n").addStatement("$T biases = $N[m]", scalar.array(1), direction.batch().contextBias());
             } else {
-                code.addStatement("double bias = $N[m]", direction.bias().valueField());
+                code.addStatement("$T bias = $N[m]", scalar.type(), direction.bias().valueField());
             }
             code.beginControlFlow("for (int b = 0; b < batch; b++)")
                     .add("// past a sequence's end, token 0: its state is cleared anyway\n")
@@ -165,7 +221,7 @@ final class BatchLayerEmitter {
                             direction.reverse() ? CodeBlock.of("2 * $N + $N", width, state) : CodeBlock.of("0"),
                             width, rows, state, direction.weightHh().gradientField())
                     .add("// ∂L/∂b = Σ_t Σ_b δa_t\n")
-                    .add(sumRows(batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
+                    .add(sumRows(scalar, batch.deltas(), rows, CodeBlock.of("m"), rows, direction.bias().gradientField()));
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));
             }
@@ -182,8 +238,8 @@ final class BatchLayerEmitter {
             code.add("// what $N receives from above: W_ihᵀ δa_t at every step\n", below.name())
                     .beginControlFlow("for (int t = 1; t <= steps; t++)")
                     .beginControlFlow("for (int j = 0; j < $N; j++)", below.widthConstant())
-                    .addStatement("$T.fill($N[t * $N + j], 0, lanes, 0.0)", Arrays.class,
-                            below.batch().statesGradient(), below.widthConstant())
+                    .addStatement("$T.fill($N[t * $N + j], 0, lanes, $L)", Arrays.class,
+                            below.batch().statesGradient(), below.widthConstant(), scalar.zero())
                     .endControlFlow();
             for (DirectionPlan direction : layer.directions()) {
                 code.addStatement("$T.addTransposedProduct($N, $N, $N, $N, t * $N, $N, t * $N, lanes)", BATCH_KERNELS,
@@ -205,15 +261,15 @@ final class BatchLayerEmitter {
         return CodeBlock.builder()
                 .add("// ∂L/∂R = Σ_b (Σ_t δa_t,b) x_bᵀ: a context is the same at every step of its sequence\n")
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .beginControlFlow("for (int b = 0; b < $N; b++)", NetworkPlan.BATCH_CONTEXT_COUNT)
-                .addStatement("double sum = 0")
+                .beginControlFlow("for (int b = 0; b < $N; b++)", Field.BATCH_CONTEXT_COUNT)
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("sum += $N[t * $N + m][b]", direction.batch().deltas(), rows)
                 .endControlFlow()
-                .addStatement("double[] x = $N[b]", NetworkPlan.BATCH_CONTEXTS)
-                .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$T x = $N[b]", scalar.array(1), Field.BATCH_CONTEXTS)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", Constant.CONTEXT)
                 .addStatement("$N[m * $N + j] += sum * x[j]", direction.weightContext().gradientField(),
-                        NetworkPlan.CONTEXT_CONSTANT)
+                        Constant.CONTEXT)
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
@@ -222,14 +278,14 @@ final class BatchLayerEmitter {
 
     /** {@code into[m] += Σ_t Σ_b buffer[t · stride + first][b]} for m &lt; count. */
     /** Into {@code into}[m], m < {@code count}: Σ_t Σ_b of rows {@code first} of each step's block of {@code buffer}. */
-    static CodeBlock sumRows(String buffer, String count, CodeBlock first, String stride, String into) {
+    static CodeBlock sumRows(Scalar scalar, String buffer, String count, CodeBlock first, String stride, String into) {
         return CodeBlock.builder()
                 .beginControlFlow("for (int m = 0; m < $N; m++)", count)
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] d = $N[t * $N + $L]", buffer, stride, first)
+                .addStatement("$T deltas = $N[t * $N + $L]", scalar.array(1), buffer, stride, first)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
-                .addStatement("sum += d[b]")
+                .addStatement("sum += deltas[b]")
                 .endControlFlow()
                 .endControlFlow()
                 .addStatement("$N[m] += sum", into)
@@ -242,8 +298,8 @@ final class BatchLayerEmitter {
         String rows = layer.gateRowsConstant();
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("$T.addOuterProducts($N, $N, $N, $N, $N, $N, steps, $N, $N, $N, lanes)", BATCH_KERNELS,
-                    direction.batch().deltas(), rows, rows, network.batch().inputs(), NetworkPlan.INPUT_CONSTANT,
-                    NetworkPlan.INPUT_CONSTANT, rows, NetworkPlan.INPUT_CONSTANT, direction.weightIh().gradientField());
+                    direction.batch().deltas(), rows, rows, network.batch().inputs(), Constant.INPUT,
+                    Constant.INPUT, rows, Constant.INPUT, direction.weightIh().gradientField());
         }
         return batchMethod(layer.batch().inputGradients(), "∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ over the batch's dense inputs.\n")
                 .addCode(code.build())
@@ -255,11 +311,11 @@ final class BatchLayerEmitter {
         String rows = layer.gateRowsConstant();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                    .addStatement("double[] d = $N[t * $N + m]", direction.batch().deltas(), rows)
+                    .addStatement("$T deltas = $N[t * $N + m]", scalar.array(1), direction.batch().deltas(), rows)
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
                     .beginControlFlow("if (t <= $N[b])", network.batch().lengths())
-                    .addStatement("$N[m * $N + tokens[b][t - 1]] += d[b]", direction.weightIh().gradientField(),
-                            NetworkPlan.INPUT_CONSTANT)
+                    .addStatement("$N[m * $N + tokens[b][t - 1]] += deltas[b]", direction.weightIh().gradientField(),
+                            Constant.INPUT)
                     .endControlFlow()
                     .endControlFlow()
                     .endControlFlow();

@@ -1,6 +1,5 @@
 package dev.unfold.processor.emit;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import dev.unfold.processor.cell.Equations;
 import dev.unfold.processor.cell.LstmCell;
@@ -8,6 +7,7 @@ import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,8 +24,8 @@ final class BatchLayout extends ElementwiseLayout {
     /** The name each row is bound to, by the row: slots in the same row (the simple cell's u_t and h_t) share one. */
     private final Map<String, String> rowNames = new HashMap<>();
 
-    BatchLayout(LayerPlan layer, DirectionPlan direction) {
-        super(layer, direction);
+    BatchLayout(LayerPlan layer, DirectionPlan direction, Scalar scalar) {
+        super(layer, direction, scalar);
     }
 
     /** Binds each row the equations use once for the unit, then opens the loop over the lanes. */
@@ -37,7 +37,7 @@ final class BatchLayout extends ElementwiseLayout {
             CodeBlock row = CodeBlock.of("$N[$L]", buffer(slot.buffer()), offset(slot));
             if (!rowNames.containsKey(row.toString())) {
                 rowNames.put(row.toString(), slot.name());
-                code.addStatement("$T $N = $L", ArrayTypeName.of(SCALAR), slot.name(), row);
+                code.addStatement("$T $N = $L", scalar.array(1), slot.name(), row);
             }
         }
         return code.beginControlFlow("for (int b = 0; b < lanes; b++)").build();

@@ -8,6 +8,7 @@ import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /** {@link LstmCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchLstmCellEmitter extends BatchCellEmitter {
@@ -15,8 +16,9 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
     /** c_t of every step, as batch rows. */
     private final String cellStates;
 
-    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(network, layer, direction, seed);
+    BatchLstmCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                         CodeBlock seed) {
+        super(network, layer, direction, scalar, seed);
         this.cellStates = direction.state(LstmCell.CELL_STATE).batchSteps();
     }
 
@@ -30,13 +32,15 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
                 .add(bindRows())
                 .add("// a = W_ih x_t + b (already in $N) + W_hh $L: four gates, every sequence, one product\n",
                         gates, previousState())
-                .add(addRecurrentProduct(gates, "gate"))
+                .add(addRecurrentProduct(gates, ElementwiseLayout.GATE))
                 .add(forwardEquations())
-                .add(layer.projects() ? new ProjectionEmitter(layer, direction).projectBatch() : CodeBlock.of(""))
+                .add(layer.projects() ? new ProjectionEmitter(layer, direction, scalar).projectBatch() : CodeBlock.of(""))
                 .add("// sequences that have ended keep h = c = 0\n")
-                .add(clearEnded(layerBatch.states(), "state", layer.stateConstant()))
-                .add(clearEnded(cellStates, "cell", hidden))
-                .add(layer.projects() ? clearEnded(direction.projection().batchSteps(), "cell", hidden) : CodeBlock.of(""))
+                .add(clearEnded(layerBatch.states(), ElementwiseLayout.STATE, layer.stateConstant()))
+                .add(clearEnded(cellStates, ElementwiseLayout.CELL, hidden))
+                .add(layer.projects()
+                        ? clearEnded(direction.projection().batchSteps(), ElementwiseLayout.CELL, hidden)
+                        : CodeBlock.of(""))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "LSTM recurrence of " + layer.name() + " for "
@@ -47,6 +51,6 @@ final class BatchLstmCellEmitter extends BatchCellEmitter {
 
     @Override
     CodeBlock cellParameterGradients() {
-        return layer.projects() ? new ProjectionEmitter(layer, direction).batchWeightGradient() : CodeBlock.of("");
+        return layer.projects() ? new ProjectionEmitter(layer, direction, scalar).batchWeightGradient() : CodeBlock.of("");
     }
 }

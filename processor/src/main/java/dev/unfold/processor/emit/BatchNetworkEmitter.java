@@ -13,11 +13,12 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.BatchPlan;
-import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
-import dev.unfold.processor.plan.ProjectionPlan;
 import dev.unfold.processor.plan.NetworkPlan;
-import dev.unfold.processor.plan.StatePlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.List;
  * different lengths run in the same pass, masked: each lane knows its sequence's length, and past
  * it the layers hold a zero state and the loss counts nothing (see {@link BatchCellEmitter}).
  */
-final class BatchNetworkEmitter {
+final class BatchNetworkEmitter implements GeneratedPart {
     /** A private method of the batched pass over {@code steps} steps of {@code lanes} lanes. */
     static MethodSpec.Builder batchMethod(String name, String javadoc) {
         return MethodSpec.methodBuilder(name)
@@ -42,91 +43,41 @@ final class BatchNetworkEmitter {
     /** Per-sequence initial and final states, for sequence to sequence in batches. */
     private final BatchStateEmitter states;
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final BatchPlan batch;
     private final List<BatchLayerEmitter> layers = new ArrayList<>();
+    private final BatchOutputEmitter output;
 
     BatchNetworkEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.states = new BatchStateEmitter(network);
         this.batch = network.batch();
         for (LayerPlan layer : network.layers()) {
             layers.add(new BatchLayerEmitter(network, layer));
         }
+        this.output = new BatchOutputEmitter(network);
     }
 
-    /** A buffer of batch rows: its field, its row count for {@code steps} steps, and what it holds. */
-    private record Buffer(String name, CodeBlock rows, String doc) {}
-
-    private List<Buffer> buffers() {
-        List<Buffer> buffers = new ArrayList<>();
-        for (LayerPlan layer : network.layers()) {
-            LayerPlan.Batch names = layer.batch();
-            buffers.add(perStep(names.states(), layer.widthConstant(), layer.name() + "'s outputs, rows as in "
-                    + layer.states() + "."));
-            buffers.add(perStep(names.statesGradient(), layer.widthConstant(), "∂L/∂" + names.states() + " from above."));
-            for (DirectionPlan direction : layer.directions()) {
-                DirectionPlan.Batch d = direction.batch();
-                if (d.preactivations() != null) {
-                    buffers.add(perStep(d.preactivations(), layer.gateRowsConstant(), "The gates, as in "
-                            + direction.preactivations() + "."));
-                }
-                for (StatePlan state : direction.innerStates()) {
-                    buffers.add(perStep(state.batchSteps(), state.rowWidth(), state.symbol() + "_t, as in "
-                            + state.steps() + "."));
-                }
-                if (d.hiddenProducts() != null) {
-                    buffers.add(perStep(d.hiddenProducts(), layer.hiddenConstant(), "W_hn h + b_hn, as in "
-                            + direction.hiddenProducts() + "."));
-                }
-                ProjectionPlan projection = direction.projection();
-                if (projection != null) {
-                    buffers.add(perStep(projection.batchSteps(), layer.hiddenConstant(), "m_t = o_t ⊙ tanh(c_t), as in "
-                            + projection.steps() + "."));
-                    buffers.add(perStep(projection.batchStateGradients(), layer.stateConstant(), "δh_t, as in "
-                            + projection.stateGradients() + "."));
-                    buffers.add(fixed(projection.batchGradient(), layer.hiddenConstant(), "δm_t = W_hrᵀ δh_t of a step."));
-                }
-                buffers.add(perStep(d.deltas(), layer.gateRowsConstant(), "δ of the pre-activations, as in "
-                        + direction.deltas() + "."));
-                if (direction.hasSeparateHiddenDeltas()) {
-                    buffers.add(perStep(d.hiddenDeltas(), layer.gateRowsConstant(), "The hidden side's δ, as in "
-                            + direction.hiddenDeltas() + "."));
-                }
-                buffers.add(fixed(d.dhNext(), layer.stateConstant(), "What the previous state receives from a step."));
-                if (d.contextBias() != null) {
-                    buffers.add(fixed(d.contextBias(), layer.gateRowsConstant(), "b + R x_b of every lane's context."));
-                }
-                for (StatePlan state : direction.innerStates()) {
-                    buffers.add(fixed(state.batchGradient(), state.sizeConstant(), "What " + state.symbol()
-                            + "_{t∓1} receives from a step."));
-                }
-            }
+    /** The batch-row buffers batchReserve grows, each declared by the part that uses it: the layers', the output's. */
+    private List<BatchBuffer> buffers() {
+        List<BatchBuffer> buffers = new ArrayList<>();
+        for (BatchLayerEmitter layer : layers) {
+            buffers.addAll(layer.buffers());
         }
-        String size = network.output().sizeConstant();
-        buffers.add(perStep(batch.logits(), size, "o_t, as in " + network.output().logits() + "."));
-        buffers.add(perStep(batch.delta(), size, "δy_t = ∂L/∂o_t."));
-        if (batch.summary() != null) {
-            buffers.add(fixed(batch.summary(), network.topLayer().widthConstant(), "What the output reads."));
-            buffers.add(fixed(batch.summaryGradient(), network.topLayer().widthConstant(), "∂L/∂" + batch.summary() + "."));
-        }
+        buffers.addAll(output.buffers());
         return buffers;
     }
 
-    private static Buffer perStep(String name, String width, String doc) {
-        return new Buffer(name, CodeBlock.of("$T.bufferLength($N, $N)", CHECKS, "batchSteps", width), doc);
-    }
-
-    private static Buffer fixed(String name, String rows, String doc) {
-        return new Buffer(name, CodeBlock.of("$N", rows), doc);
-    }
-
-    List<FieldSpec> fields() {
+    @Override
+    public List<FieldSpec> fields() {
         if (network.runsOneSequenceAtATime()) {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>(states.fields());
         fields.add(FieldSpec.builder(int.class, batch.steps(), PRIVATE)
-                .addJavadoc("Steps the batch buffers below can hold; $N grows them.\n", BatchPlan.RESERVE)
+                .addJavadoc("Steps the batch buffers below can hold; $N grows them.\n", Method.BATCH_RESERVE)
                 .build());
         fields.add(FieldSpec.builder(int.class, batch.lanes(), PRIVATE)
                 .addJavadoc("Lanes (sequences, padded to a multiple of 8) each batch row can hold.\n")
@@ -137,27 +88,28 @@ final class BatchNetworkEmitter {
         fields.add(FieldSpec.builder(int.class, batch.shortest(), PRIVATE)
                 .addJavadoc("The shortest sequence's length: up to it, no lane is masked.\n")
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, batch.inputs(), PRIVATE)
+        fields.add(FieldSpec.builder(scalar.array(2), batch.inputs(), PRIVATE)
                 .addJavadoc("The batch's dense inputs, row t · INPUT + j holding x_t[j] of every sequence.\n")
                 .build());
-        for (Buffer buffer : buffers()) {
-            fields.add(FieldSpec.builder(double[][].class, buffer.name(), PRIVATE)
+        for (BatchBuffer buffer : buffers()) {
+            fields.add(FieldSpec.builder(scalar.array(2), buffer.name(), PRIVATE)
                     .addJavadoc("Batch rows: $L\n", buffer.doc())
                     .build());
         }
         String size = network.output().sizeConstant();
-        fields.add(FieldSpec.builder(double[].class, batch.column(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), batch.column(), PRIVATE, FINAL)
                 .addJavadoc("One sequence's logits at one step, for its loss.\n")
-                .initializer("new double[$N]", size)
+                .initializer("new $T[$N]", scalar.type(), size)
                 .build());
-        fields.add(FieldSpec.builder(double[].class, batch.columnDelta(), PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), batch.columnDelta(), PRIVATE, FINAL)
                 .addJavadoc("One sequence's δy at one step.\n")
-                .initializer("new double[$N]", size)
+                .initializer("new $T[$N]", scalar.type(), size)
                 .build());
         return fields;
     }
 
-    List<MethodSpec> methods() {
+    @Override
+    public List<MethodSpec> methods() {
         if (network.runsOneSequenceAtATime()) {
             return oneByOne();
         }
@@ -184,7 +136,7 @@ final class BatchNetworkEmitter {
         for (BatchLayerEmitter layer : layers) {
             methods.addAll(layer.methods());
         }
-        methods.addAll(new BatchOutputEmitter(network).methods());
+        methods.addAll(output.methods());
         return methods;
     }
 
@@ -196,17 +148,17 @@ final class BatchNetworkEmitter {
     private List<MethodSpec> oneByOne() {
         List<MethodSpec> methods = new ArrayList<>();
         for (Input input : Input.values()) {
-            MethodSpec.Builder forward = NetworkEmitter.override("forward", TypeName.VOID);
+            MethodSpec.Builder forward = NetworkEmitter.override(Method.FORWARD, TypeName.VOID);
             addInput(forward, input);
-            forward.addParameter(double[][][].class, "ys");
+            forward.addParameter(scalar.array(3), "ys");
             refuseWhenStateful(forward);
             methods.add(forward.addComment("running free goes step by step: one sequence after another")
                     .addStatement("$T.forwardEach(this, $L, ys$L)", BATCHES, inputName(input), eachContext()).build());
             for (boolean labels : network.has(Capability.CLASSIFIER) ? new boolean[] {false, true}
                     : new boolean[] {false}) {
-                MethodSpec.Builder backward = NetworkEmitter.override("backward", TypeName.DOUBLE);
+                MethodSpec.Builder backward = NetworkEmitter.override(Method.BACKWARD, Scalar.LOSS);
                 addInput(backward, input);
-                backward.addParameter(labels ? int[][].class : double[][][].class, labels ? "labels" : "targets");
+                backward.addParameter(labels ? TypeName.get(int[][].class) : scalar.array(3), labels ? "labels" : "targets");
                 refuseWhenStateful(backward);
                 methods.add(backward.addStatement("return $T.backwardEach(this, $L, $L$L)", BATCHES, inputName(input),
                         labels ? "labels" : "targets", eachContext()).build());
@@ -220,8 +172,8 @@ final class BatchNetworkEmitter {
         if (!network.hasContext()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.of(", $N, $N, $N, $N", NetworkPlan.BATCH_CONTEXTS, NetworkPlan.BATCH_CONTEXT_COUNT,
-                NetworkPlan.CONTEXT_FIELD, NetworkPlan.KEPT_CONTEXT);
+        return CodeBlock.of(", $N, $N, $N, $N", Field.BATCH_CONTEXTS, Field.BATCH_CONTEXT_COUNT,
+                Field.CONTEXT_VECTOR, Field.KEPT_CONTEXT);
     }
 
     private enum Input { DENSE, TOKENS }
@@ -229,30 +181,30 @@ final class BatchNetworkEmitter {
     private enum Target { DENSE, LABELS }
 
     private MethodSpec forward(Input input) {
-        MethodSpec.Builder method = NetworkEmitter.override("forward", TypeName.VOID);
+        MethodSpec.Builder method = NetworkEmitter.override(Method.FORWARD, TypeName.VOID);
         addInput(method, input);
-        method.addParameter(double[][][].class, "ys");
+        method.addParameter(scalar.array(3), "ys");
         refuseWhenStateful(method);
         checkInputs(method, input);
         checkRows(method, input, "outputs", "ys");
         makeRoom(method, input);
         prepare(method, input);
-        return method.addStatement("$N(ys, batch, steps)", BatchPlan.PREDICT).build();
+        return method.addStatement("$N(ys, batch, steps)", Method.BATCH_PREDICT).build();
     }
 
     private MethodSpec backward(Input input, Target target) {
-        MethodSpec.Builder method = NetworkEmitter.override("backward", TypeName.DOUBLE);
+        MethodSpec.Builder method = NetworkEmitter.override(Method.BACKWARD, Scalar.LOSS);
         addInput(method, input);
         String targets = target == Target.DENSE ? "targets" : "labels";
-        method.addParameter(target == Target.DENSE ? double[][][].class : int[][].class, targets);
+        method.addParameter(target == Target.DENSE ? scalar.array(3) : TypeName.get(int[][].class), targets);
         refuseWhenStateful(method);
         refuseWhileTracing(method);
         checkInputs(method, input);
         checkRows(method, input, targets, targets);
         makeRoom(method, input);
         prepare(method, input);
-        method.addStatement("double loss = $N($N, batch, steps, lanes)", BatchPlan.LOSS_AND_DELTA, targets)
-                .addStatement("$N(steps, lanes)", BatchPlan.BACKPROPAGATE);
+        method.addStatement("$T loss = $N($N, batch, steps, lanes)", Scalar.LOSS, Method.BATCH_LOSS_AND_DELTA, targets)
+                .addStatement("$N(steps, lanes)", Method.BATCH_BACKPROPAGATE);
         LayerPlan first = network.layers().get(0);
         if (input == Input.DENSE) {
             method.addStatement("$N(steps, lanes)", first.batch().inputGradients());
@@ -272,7 +224,7 @@ final class BatchNetworkEmitter {
 
     private void refuseWhenStateful(MethodSpec.Builder method) {
         if (network.layers().stream().noneMatch(LayerPlan::isBidirectional)) {
-            method.addStatement("$T.requireStateless($N)", BATCHES, StreamingEmitter.STATEFUL);
+            method.addStatement("$T.requireStateless($N)", BATCHES, Field.STATEFUL);
         }
     }
 
@@ -280,8 +232,8 @@ final class BatchNetworkEmitter {
         return input == Input.DENSE ? "xs" : "tokens";
     }
 
-    private static void addInput(MethodSpec.Builder method, Input input) {
-        method.addParameter(input == Input.DENSE ? double[][][].class : int[][].class, inputName(input));
+    private void addInput(MethodSpec.Builder method, Input input) {
+        method.addParameter(input == Input.DENSE ? scalar.array(3) : TypeName.get(int[][].class), inputName(input));
     }
 
     /**
@@ -290,11 +242,11 @@ final class BatchNetworkEmitter {
      * final states, as they were.
      */
     private void checkInputs(MethodSpec.Builder method, Input input) {
-        method.addStatement("int steps = $T.longest($L, $N)", BATCHES, inputName(input), NetworkPlan.INPUT_CONSTANT)
+        method.addStatement("int steps = $T.longest($L, $N)", BATCHES, inputName(input), Constant.INPUT)
                 .addStatement("int batch = $L.length", inputName(input))
                 .addCode(states.checkBatch());
         if (network.hasContext()) {
-            method.addStatement("$T.contextCount($N, batch)", BATCHES, NetworkPlan.BATCH_CONTEXT_COUNT);
+            method.addStatement("$T.contextCount($N, batch)", BATCHES, Field.BATCH_CONTEXT_COUNT);
         }
     }
 
@@ -309,7 +261,7 @@ final class BatchNetworkEmitter {
     /** Makes room for the longest sequence and notes each lane's length, once the call is checked. */
     private void makeRoom(MethodSpec.Builder method, Input input) {
         method.addStatement("int lanes = $T.lanes(batch)", BATCH_KERNELS)
-                .addStatement("$N(steps, lanes)", BatchPlan.RESERVE)
+                .addStatement("$N(steps, lanes)", Method.BATCH_RESERVE)
                 .addStatement("$N = $T.lengths($L, steps, $N, lanes)", batch.shortest(), BATCHES, inputName(input),
                         batch.lengths())
                 .addCode(states.noteBatch());
@@ -317,20 +269,21 @@ final class BatchNetworkEmitter {
 
     /** An encoder's batched backward pass: forward, then BPTT seeded at each sequence's own last step. */
     private MethodSpec backwardFromStates(Input input) {
-        MethodSpec.Builder method = NetworkEmitter.override("backwardFromStates", TypeName.VOID);
+        MethodSpec.Builder method = NetworkEmitter.override(Method.BACKWARD_FROM_STATES, TypeName.VOID);
         addInput(method, input);
-        method.addParameter(double[][].class, "gradients");
+        method.addParameter(scalar.array(2), "gradients");
         refuseWhenStateful(method);
         refuseWhileTracing(method);
         checkInputs(method, input);
-        method.addStatement("$T.finiteStates($S, gradients, batch, stateSize())", BATCHES, "gradients");
+        method.addStatement("$T.finiteStates($S, gradients, batch, $N)", BATCHES, "gradients",
+                network.savedState().sizeConstant());
         makeRoom(method, input);
         prepare(method, input);
-        method.addStatement("$N = gradients", BatchStateEmitter.SEEDS)
+        method.addStatement("$N = gradients", Field.BATCH_SEEDS)
                 .beginControlFlow("try")
-                .addStatement("batchBackpropagateFromStates(steps, lanes)")
+                .addStatement("$N(steps, lanes)", Method.BATCH_BACKPROPAGATE_FROM_STATES)
                 .nextControlFlow("finally")
-                .addStatement("$N = null", BatchStateEmitter.SEEDS)
+                .addStatement("$N = null", Field.BATCH_SEEDS)
                 .endControlFlow();
         LayerPlan first = network.layers().get(0);
         if (input == Input.DENSE) {
@@ -344,7 +297,7 @@ final class BatchNetworkEmitter {
     /** Batched BPTT with no loss at the output, each layer seeded where each sequence ends. */
     private MethodSpec backpropagateFromStates() {
         LayerPlan top = network.topLayer();
-        MethodSpec.Builder method = MethodSpec.methodBuilder("batchBackpropagateFromStates")
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BATCH_BACKPROPAGATE_FROM_STATES)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Batched BPTT from each sequence's ∂L/∂(final state), with no loss at the output: adds\n"
                         + "every gradient but the first layer's ∂L/∂W_ih.\n")
@@ -353,7 +306,7 @@ final class BatchNetworkEmitter {
                 .addComment("the output is not part of this loss: nothing arrives from above")
                 .beginControlFlow("for (int row = $N; row < (steps + 1) * $N; row++)", top.widthConstant(),
                         top.widthConstant())
-                .addStatement("$T.fill($N[row], 0, lanes, 0.0)", Arrays.class, top.batch().statesGradient())
+                .addStatement("$T.fill($N[row], 0, lanes, $L)", Arrays.class, top.batch().statesGradient(), scalar.zero())
                 .endControlFlow();
         for (int i = layers.size() - 1; i >= 0; i--) {
             method.addCode(layers.get(i).backpropagate());
@@ -366,21 +319,21 @@ final class BatchNetworkEmitter {
         LayerPlan first = network.layers().get(0);
         if (network.hasContext()) {
             method.addComment("b + R x_b, each sequence's context")
-                    .addStatement("$N(batch, lanes)", NetworkPlan.BATCH_CONTEXT_BIASES);
+                    .addStatement("$N(batch, lanes)", Method.BATCH_CONTEXT_BIASES);
         }
         if (input == Input.DENSE) {
             method.addStatement("$N()", network.helpers().batchReserveInputs())
-                    .addStatement("$N(xs, batch, steps, lanes)", BatchPlan.GATHER_INPUTS)
+                    .addStatement("$N(xs, batch, steps, lanes)", Method.BATCH_GATHER_INPUTS)
                     .addStatement("$N(steps, lanes)", first.batch().projectInputs());
         } else {
             method.addStatement("$N(tokens, batch, steps, lanes)", first.batch().projectTokens());
         }
-        method.addStatement("$N(steps, lanes)", BatchPlan.UNROLL);
+        method.addStatement("$N(steps, lanes)", Method.BATCH_UNROLL);
     }
 
 
     private MethodSpec reserve() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.RESERVE)
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BATCH_RESERVE)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Grows the batch buffers to hold {@code steps} steps of {@code lanes} lanes; allocates\n"
                         + "only for a batch longer or wider than any before.\n")
@@ -392,8 +345,8 @@ final class BatchNetworkEmitter {
                 .addStatement("$N = $T.max(steps, $N)", batch.steps(), Math.class, batch.steps())
                 .addStatement("$N = $T.max(lanes, $N)", batch.lanes(), Math.class, batch.lanes())
                 .addStatement("$N = new int[$N]", batch.lengths(), batch.lanes());
-        for (Buffer buffer : buffers()) {
-            method.addStatement("$N = new double[$L][$N]", buffer.name(), buffer.rows(), batch.lanes());
+        for (BatchBuffer buffer : buffers()) {
+            method.addStatement("$N = new $T[$L][$N]", buffer.name(), scalar.type(), buffer.rows(), batch.lanes());
         }
         return method.addCode("$N = null;   // regrown by $N when dense inputs come\n", batch.inputs(),
                 network.helpers().batchReserveInputs()).build();
@@ -404,26 +357,26 @@ final class BatchNetworkEmitter {
                 .addModifiers(PRIVATE)
                 .addJavadoc("The dense input rows at the size of the other batch buffers; token input never needs them.\n")
                 .beginControlFlow("if ($N == null)", batch.inputs())
-                .addStatement("$N = new double[$T.bufferLength($N, $N)][$N]", batch.inputs(), CHECKS,
-                        batch.steps(), NetworkPlan.INPUT_CONSTANT, batch.lanes())
+                .addStatement("$N = new $T[$T.bufferLength($N, $N)][$N]", batch.inputs(), scalar.type(), CHECKS,
+                        batch.steps(), Constant.INPUT, batch.lanes())
                 .endControlFlow()
                 .build();
     }
 
     private MethodSpec gatherInputs() {
-        String input = NetworkPlan.INPUT_CONSTANT;
+        String input = Constant.INPUT;
         CodeBlock code = CodeBlock.builder()
                 .beginControlFlow("for (int b = 0; b < batch; b++)")
-                .addStatement("double[][] sequence = xs[b]")
+                .addStatement("$T sequence = xs[b]", scalar.array(2))
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int row = t * $N", input)
                 .beginControlFlow("if (t > sequence.length)")
                 .add("// zeros past the sequence's end\n")
                 .beginControlFlow("for (int j = 0; j < $N; j++)", input)
-                .addStatement("$N[row + j][b] = 0.0", batch.inputs())
+                .addStatement("$N[row + j][b] = $L", batch.inputs(), scalar.zero())
                 .endControlFlow()
                 .nextControlFlow("else")
-                .addStatement("double[] x = sequence[t - 1]")
+                .addStatement("$T x = sequence[t - 1]", scalar.array(1))
                 .beginControlFlow("for (int j = 0; j < $N; j++)", input)
                 .addStatement("$N[row + j][b] = x[j]", batch.inputs())
                 .endControlFlow()
@@ -432,13 +385,13 @@ final class BatchNetworkEmitter {
                 .endControlFlow()
                 .add("// lanes past the batch read zeros\n")
                 .beginControlFlow("for (int row = $N; row < (steps + 1) * $N; row++)", input, input)
-                .addStatement("$T.fill($N[row], batch, lanes, 0.0)", Arrays.class, batch.inputs())
+                .addStatement("$T.fill($N[row], batch, lanes, $L)", Arrays.class, batch.inputs(), scalar.zero())
                 .endControlFlow()
                 .build();
-        return MethodSpec.methodBuilder(BatchPlan.GATHER_INPUTS)
+        return MethodSpec.methodBuilder(Method.BATCH_GATHER_INPUTS)
                 .addModifiers(PRIVATE)
                 .addJavadoc("The batch's inputs as batch rows: x_t[j] of sequence b into lane b of row t · INPUT + j.\n")
-                .addParameter(double[][][].class, "xs")
+                .addParameter(scalar.array(3), "xs")
                 .addParameter(int.class, "batch")
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes")
@@ -447,7 +400,7 @@ final class BatchNetworkEmitter {
     }
 
     private MethodSpec unroll() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.UNROLL)
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BATCH_UNROLL)
                 .addModifiers(PRIVATE)
                 .addJavadoc("The batched forward pass once the first layer's inputs are projected: every layer\n"
                         + "bottom-up from zero states, then the output logits.\n")
@@ -459,17 +412,17 @@ final class BatchNetworkEmitter {
             }
             method.addCode(layers.get(i).run());
         }
-        return method.addStatement("$N(steps, lanes)", BatchPlan.OUTPUT_LOGITS).build();
+        return method.addStatement("$N(steps, lanes)", Method.BATCH_OUTPUT_LOGITS).build();
     }
 
     private MethodSpec backpropagate() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(BatchPlan.BACKPROPAGATE)
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BATCH_BACKPROPAGATE)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Batched BPTT from the output down to the first layer, adding every gradient but the\n"
                         + "first layer's ∂L/∂W_ih, which depends on how the input arrived.\n")
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes")
-                .addStatement("$N(steps, lanes)", BatchPlan.OUTPUT_GRADIENTS);
+                .addStatement("$N(steps, lanes)", Method.BATCH_OUTPUT_GRADIENTS);
         for (int i = layers.size() - 1; i >= 0; i--) {
             method.addCode(layers.get(i).backpropagate());
         }

@@ -1,6 +1,5 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
@@ -10,9 +9,11 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.Mapping;
 import dev.unfold.processor.plan.BatchPlan;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.List;
  */
 final class BatchOutputEmitter {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final OutputPlan output;
     private final BatchPlan batch;
     private final LayerPlan top;
@@ -33,10 +36,24 @@ final class BatchOutputEmitter {
 
     BatchOutputEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.output = network.output();
         this.batch = network.batch();
         this.top = network.topLayer();
         this.everyStep = network.mapping() == Mapping.MANY_TO_MANY;
+    }
+
+    /** The output's batch rows: the logits and their gradient, and for many-to-one what the output reads. */
+    List<BatchBuffer> buffers() {
+        List<BatchBuffer> buffers = new ArrayList<>();
+        String size = network.output().sizeConstant();
+        buffers.add(BatchBuffer.perStep(batch.logits(), size, "o_t, as in " + output.logits() + "."));
+        buffers.add(BatchBuffer.perStep(batch.delta(), size, "δy_t = ∂L/∂o_t."));
+        if (batch.summary() != null) {
+            buffers.add(BatchBuffer.fixed(batch.summary(), top.widthConstant(), "What the output reads."));
+            buffers.add(BatchBuffer.fixed(batch.summaryGradient(), top.widthConstant(), "∂L/∂" + batch.summary() + "."));
+        }
+        return buffers;
     }
 
     List<MethodSpec> methods() {
@@ -58,14 +75,14 @@ final class BatchOutputEmitter {
         }
         OutputEmitter.beginRows(code, network, true);
         code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T.fill($N[row + k], 0, lanes, $N[k])", Arrays.class, batch.logits(),
+                .addStatement("$T.fill($N[$N + k], 0, lanes, $N[k])", Arrays.class, batch.logits(), OutputEmitter.ROW,
                         output.bias().valueField())
                 .endControlFlow()
-                .addStatement("$T.addProduct($N, $N, $N, $L, $N, row, lanes)", BATCH_KERNELS,
+                .addStatement("$T.addProduct($N, $N, $N, $L, $N, $N, lanes)", BATCH_KERNELS,
                         output.weight().valueField(), output.sizeConstant(), top.widthConstant(), input(),
-                        batch.logits());
+                        batch.logits(), OutputEmitter.ROW);
         OutputEmitter.endRows(code, network);
-        return batchMethod(BatchPlan.OUTPUT_LOGITS, everyStep
+        return batchMethod(Method.BATCH_OUTPUT_LOGITS, everyStep
                         ? "o_t = V h_t + c for every step and sequence.\n"
                         : "o = V s + c over every sequence's summary s = " + summaryWords() + ".\n")
                 .addCode(code.build())
@@ -74,7 +91,7 @@ final class BatchOutputEmitter {
 
     /** What the output reads, as {@code rows, offset} arguments: row block t of the top layer, or the summary. */
     private CodeBlock input() {
-        return everyStep ? CodeBlock.of("$N, in", top.batch().states()) : CodeBlock.of("$N, 0", batch.summary());
+        return everyStep ? CodeBlock.of("$N, $N", top.batch().states(), OutputEmitter.INPUT_ROW) : CodeBlock.of("$N, 0", batch.summary());
     }
 
     private String summaryWords() {
@@ -86,7 +103,7 @@ final class BatchOutputEmitter {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// the summary $L, every sequence's, each at its own last step\n", summaryWords())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", top.stateConstant())
-                .addStatement("double[] summary = $N[k]", batch.summary())
+                .addStatement("$T summary = $N[k]", scalar.array(1), batch.summary())
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("summary[b] = $N[$N[b] * $N + k][b]", top.batch().states(), batch.lengths(),
                         top.widthConstant())
@@ -109,13 +126,14 @@ final class BatchOutputEmitter {
                     .addStatement("continue")
                     .endControlFlow();
         }
-        code.addStatement("double[] y = ys[b][$L]", OutputEmitter.callerRow(network));
+        code.addStatement("$T y = ys[b][$L]", scalar.array(1), OutputEmitter.callerRow(network));
         switch (network.loss()) {
             case MSE -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $N[row + k][b]", batch.logits())
+                    .addStatement("y[k] = $N[$N + k][b]", batch.logits(), OutputEmitter.ROW)
                     .endControlFlow();
             case BINARY_CROSS_ENTROPY -> code.beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                    .addStatement("y[k] = $T.sigmoid($N[row + k][b])", ACTIVATIONS, batch.logits())
+                    .addStatement("y[k] = $T.sigmoid($N[$N + k][b])", scalar.activations(), batch.logits(),
+                            OutputEmitter.ROW)
                     .endControlFlow();
             case CROSS_ENTROPY -> code.add(gatherColumn())
                     .addStatement("$T.softmax($N, 0, $N, y, 0)", KERNELS, batch.column(),
@@ -123,14 +141,14 @@ final class BatchOutputEmitter {
         }
         code.endControlFlow();
         OutputEmitter.endRows(code, network);
-        return MethodSpec.methodBuilder(BatchPlan.PREDICT)
+        return MethodSpec.methodBuilder(Method.BATCH_PREDICT)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Writes every sequence's $L into the caller's rows.\n", switch (network.loss()) {
                     case MSE -> "ŷ = o";
                     case CROSS_ENTROPY -> "ŷ = softmax(o)";
                     case BINARY_CROSS_ENTROPY -> "ŷ = sigmoid(o)";
                 })
-                .addParameter(double[][][].class, "ys")
+                .addParameter(scalar.array(3), "ys")
                 .addParameter(int.class, "batch")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
@@ -141,7 +159,7 @@ final class BatchOutputEmitter {
     private CodeBlock gatherColumn() {
         return CodeBlock.builder()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[k] = $N[row + k][b]", batch.column(), batch.logits())
+                .addStatement("$N[k] = $N[$N + k][b]", batch.column(), batch.logits(), OutputEmitter.ROW)
                 .endControlFlow()
                 .build();
     }
@@ -161,11 +179,11 @@ final class BatchOutputEmitter {
                     batch.delta(), batch.summary(), size, width, output.weight().gradientField());
         }
         code.beginControlFlow("for (int k = 0; k < $N; k++)", size)
-                .addStatement("double sum = 0");
+                .addStatement("$T sum = 0", scalar.type());
         OutputEmitter.beginRows(code, network, false);
-        code.addStatement("double[] d = $N[row + k]", batch.delta())
+        code.addStatement("$T deltas = $N[$N + k]", scalar.array(1), batch.delta(), OutputEmitter.ROW)
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
-                .addStatement("sum += d[b]")
+                .addStatement("sum += deltas[b]")
                 .endControlFlow();
         OutputEmitter.endRows(code, network);
         code.addStatement("$N[k] += sum", output.bias().gradientField())
@@ -174,7 +192,8 @@ final class BatchOutputEmitter {
                         everyStep ? "_t" : "");
         code.beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .beginControlFlow("for (int j = 0; j < $N; j++)", width)
-                .addStatement("$T.fill($N[t * $N + j], 0, lanes, 0.0)", Arrays.class, top.batch().statesGradient(), width)
+                .addStatement("$T.fill($N[t * $N + j], 0, lanes, $L)", Arrays.class, top.batch().statesGradient(), width,
+                        scalar.zero())
                 .endControlFlow();
         if (everyStep) {
             code.addStatement("$T.addTransposedProduct($N, $N, $N, $N, t * $N, $N, t * $N, lanes)", BATCH_KERNELS,
@@ -183,12 +202,12 @@ final class BatchOutputEmitter {
         code.endControlFlow();
         if (!everyStep) {
             code.beginControlFlow("for (int j = 0; j < $N; j++)", width)
-                    .addStatement("$T.fill($N[j], 0, lanes, 0.0)", Arrays.class, batch.summaryGradient())
+                    .addStatement("$T.fill($N[j], 0, lanes, $L)", Arrays.class, batch.summaryGradient(), scalar.zero())
                     .endControlFlow()
                     .addStatement("$T.addTransposedProduct($N, $N, $N, $N, 0, $N, 0, lanes)", BATCH_KERNELS,
                             output.weight().valueField(), size, width, batch.delta(), batch.summaryGradient())
                     .beginControlFlow("for (int k = 0; k < $N; k++)", top.stateConstant())
-                    .addStatement("double[] summaryGradient = $N[k]", batch.summaryGradient())
+                    .addStatement("$T summaryGradient = $N[k]", scalar.array(1), batch.summaryGradient())
                     .beginControlFlow("for (int b = 0; b < lanes; b++)")
                     .addStatement("$N[$N[b] * $N + k][b] = summaryGradient[b]", top.batch().statesGradient(),
                             batch.lengths(), width)
@@ -200,20 +219,20 @@ final class BatchOutputEmitter {
             }
             code.endControlFlow();
         }
-        return batchMethod(BatchPlan.OUTPUT_GRADIENTS, "∂L/∂V and ∂L/∂c over the batch, and the gradient "
+        return batchMethod(Method.BATCH_OUTPUT_GRADIENTS, "∂L/∂V and ∂L/∂c over the batch, and the gradient "
                         + top.name() + " receives from the output.\n")
                 .addCode(code.build())
                 .build();
     }
 
     private MethodSpec lossFromTargets() {
-        CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
+        CodeBlock.Builder code = CodeBlock.builder().addStatement("$T loss = 0", Scalar.LOSS);
         OutputEmitter.beginRows(code, network, false);
         code.beginControlFlow("for (int b = 0; b < batch; b++)")
                 .add(skipEnded())
-                .addStatement("double[] y = targets[b][$L]", OutputEmitter.callerRow(network))
+                .addStatement("$T y = targets[b][$L]", scalar.array(1), OutputEmitter.callerRow(network))
                 .add(gatherColumn())
-                .add(LossEmitter.targetLoss(network.loss(), batch.column(), batch.columnDelta(), "",
+                .add(LossEmitter.targetLoss(scalar, network.loss(), batch.column(), batch.columnDelta(), "",
                         output.sizeConstant()))
                 .add(scatterColumnDelta())
                 .endControlFlow()
@@ -222,7 +241,7 @@ final class BatchOutputEmitter {
         code.addStatement("return loss");
         return lossMethod("The loss of every sequence against dense targets, summed; leaves δy in "
                 + batch.delta() + ".\n")
-                .addParameter(double[][][].class, "targets")
+                .addParameter(scalar.array(3), "targets")
                 .addParameter(int.class, "batch")
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes")
@@ -231,13 +250,13 @@ final class BatchOutputEmitter {
     }
 
     private MethodSpec lossFromLabels() {
-        CodeBlock.Builder code = CodeBlock.builder().addStatement("double loss = 0");
+        CodeBlock.Builder code = CodeBlock.builder().addStatement("$T loss = 0", Scalar.LOSS);
         OutputEmitter.beginRows(code, network, false);
         code.beginControlFlow("for (int b = 0; b < batch; b++)")
                 .add(skipEnded())
                 .addStatement("int label = labels[b][$L]", OutputEmitter.callerRow(network))
                 .add(gatherColumn())
-                .add(LossEmitter.labelLoss(batch.column(), batch.columnDelta(), "", output.sizeConstant()))
+                .add(LossEmitter.labelLoss(scalar, batch.column(), batch.columnDelta(), "", output.sizeConstant()))
                 .add(scatterColumnDelta())
                 .endControlFlow()
                 .add(zeroPaddingLanes());
@@ -256,7 +275,7 @@ final class BatchOutputEmitter {
     private CodeBlock scatterColumnDelta() {
         return CodeBlock.builder()
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k][b] = $N[k]", batch.delta(), batch.columnDelta())
+                .addStatement("$N[$N + k][b] = $N[k]", batch.delta(), OutputEmitter.ROW, batch.columnDelta())
                 .endControlFlow()
                 .build();
     }
@@ -270,7 +289,7 @@ final class BatchOutputEmitter {
                 .beginControlFlow("if (t > $N[b])", batch.lengths())
                 .add("// past this sequence's end: no loss, no gradient\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$N[row + k][b] = 0.0", batch.delta())
+                .addStatement("$N[$N + k][b] = $L", batch.delta(), OutputEmitter.ROW, scalar.zero())
                 .endControlFlow()
                 .addStatement("continue")
                 .endControlFlow()
@@ -281,15 +300,16 @@ final class BatchOutputEmitter {
         return CodeBlock.builder()
                 .add("// lanes past the batch add nothing to any gradient\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
-                .addStatement("$T.fill($N[row + k], batch, lanes, 0.0)", Arrays.class, batch.delta())
+                .addStatement("$T.fill($N[$N + k], batch, lanes, $L)", Arrays.class, batch.delta(), OutputEmitter.ROW,
+                        scalar.zero())
                 .endControlFlow()
                 .build();
     }
 
     private static MethodSpec.Builder lossMethod(String javadoc) {
-        return MethodSpec.methodBuilder(BatchPlan.LOSS_AND_DELTA)
+        return MethodSpec.methodBuilder(Method.BATCH_LOSS_AND_DELTA)
                 .addModifiers(PRIVATE)
-                .returns(double.class)
+                .returns(Scalar.LOSS)
                 .addJavadoc("$L", javadoc);
     }
 

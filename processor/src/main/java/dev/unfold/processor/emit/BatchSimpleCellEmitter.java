@@ -8,12 +8,14 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /** {@link SimpleCellEmitter}'s equations over a batch (see {@link BatchCellEmitter}). */
 final class BatchSimpleCellEmitter extends BatchCellEmitter {
 
-    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, CodeBlock seed) {
-        super(network, layer, direction, seed);
+    BatchSimpleCellEmitter(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
+                           CodeBlock seed) {
+        super(network, layer, direction, scalar, seed);
     }
 
     @Override
@@ -23,10 +25,10 @@ final class BatchSimpleCellEmitter extends BatchCellEmitter {
                 .beginControlFlow(recurrenceLoop())
                 .add(bindStates())
                 .add("// u = W_ih x_t + b (already in $N) + W_hh $L, for every sequence at once\n", h, previousState())
-                .add(addRecurrentProduct(h, "state"))
+                .add(addRecurrentProduct(h, ElementwiseLayout.STATE))
                 .add(activate())
                 .add("// sequences that have ended keep a zero state\n")
-                .add(clearEnded(h, "state", layer.hiddenConstant()))
+                .add(clearEnded(h, ElementwiseLayout.STATE, layer.hiddenConstant()))
                 .endControlFlow()
                 .build();
         return batchMethod(batch.recur(), "The " + which() + "recurrence of " + layer.name() + " for " + stepRange()

@@ -11,8 +11,12 @@ import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.declaration.Capability;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.SavedState;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,21 +32,20 @@ import java.util.List;
  * nothing from here.
  */
 final class BatchStateEmitter {
-    static final String INITIAL_STATES = "batchInitialStates";
-    static final String INITIAL_STATE_COUNT = "batchInitialStateCount";
-    static final String SEEDS = "batchSeeds";
-    static final String SEQUENCES = "batchSequences";
-
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final BatchPlan batch;
-    private final int[] offsets;
-    private final int stateSize;
+    /** Where each carried state sits in a sequence's row of states, and the row's size. */
+    private final SavedState savedState;
+    private final String stateSize;
 
     BatchStateEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.batch = network.batch();
-        this.offsets = StreamingEmitter.stateOffsets(network);
-        this.stateSize = StreamingEmitter.stateLength(network);
+        this.savedState = network.savedState();
+        this.stateSize = savedState.sizeConstant();
     }
 
     /** Whether the network's batches can start from, and hand on, per-sequence states. */
@@ -65,17 +68,17 @@ final class BatchStateEmitter {
             return List.of();
         }
         return List.of(
-                FieldSpec.builder(double[][].class, INITIAL_STATES, PRIVATE)
+                FieldSpec.builder(scalar.array(2), Field.BATCH_INITIAL_STATES, PRIVATE)
                         .addJavadoc("The batch's initial states, one row per sequence, as setInitialStates copied them.\n")
-                        .initializer("new double[0][]")
+                        .initializer("new $T[0][]", scalar.type())
                         .build(),
-                FieldSpec.builder(int.class, INITIAL_STATE_COUNT, PRIVATE)
+                FieldSpec.builder(int.class, Field.BATCH_INITIAL_STATE_COUNT, PRIVATE)
                         .addJavadoc("How many initial states setInitialStates gave; 0 for zero states.\n")
                         .build(),
-                FieldSpec.builder(double[][].class, SEEDS, PRIVATE)
+                FieldSpec.builder(scalar.array(2), Field.BATCH_SEEDS, PRIVATE)
                         .addJavadoc("During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.\n")
                         .build(),
-                FieldSpec.builder(int.class, SEQUENCES, PRIVATE)
+                FieldSpec.builder(int.class, Field.BATCH_SEQUENCES, PRIVATE)
                         .addJavadoc("Sequences in the last batch, whose states finalStates and initialStateGradients read.\n")
                         .build());
     }
@@ -100,7 +103,7 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.of("$T.initialStateCount($N, batch);\n", BATCHES, INITIAL_STATE_COUNT);
+        return CodeBlock.of("$T.initialStateCount($N, batch);\n", BATCHES, Field.BATCH_INITIAL_STATE_COUNT);
     }
 
     /** What a batched call notes once it runs: the batch whose states finalStates and initialStateGradients read. */
@@ -108,7 +111,7 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.of("$N = batch;\n", SEQUENCES);
+        return CodeBlock.of("$N = batch;\n", Field.BATCH_SEQUENCES);
     }
 
     /** After a layer's initial state is zeroed: each given sequence's own instead. */
@@ -116,14 +119,13 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        int at = offsets[layer.index()];
         CodeBlock.Builder code = CodeBlock.builder()
-                .beginControlFlow("if ($N > 0)", INITIAL_STATE_COUNT)
+                .beginControlFlow("if ($N > 0)", Field.BATCH_INITIAL_STATE_COUNT)
                 .add("// each sequence starts from its own state (a decoder, from its encoder's)\n");
-        for (StatePlan state : layer.carriedStates()) {
-            code.addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, INITIAL_STATES,
-                    INITIAL_STATE_COUNT, at, state.batchSteps(), state.sizeConstant());
-            at += state.size();
+        for (SavedState.Part part : savedState.of(layer)) {
+            StatePlan state = part.state();
+            code.addStatement("$T.scatterStates($N, $N, $L, $N, 0, $N)", BATCH_KERNELS, Field.BATCH_INITIAL_STATES,
+                    Field.BATCH_INITIAL_STATE_COUNT, StreamingEmitter.start(part), state.batchSteps(), state.sizeConstant());
         }
         return code.endControlFlow().build();
     }
@@ -133,64 +135,58 @@ final class BatchStateEmitter {
         if (!applies()) {
             return CodeBlock.of("");
         }
-        int at = offsets[layer.index()];
         CodeBlock.Builder code = CodeBlock.builder()
-                .beginControlFlow("if ($N != null)", SEEDS)
+                .beginControlFlow("if ($N != null)", Field.BATCH_SEEDS)
                 .add("// backwardFromStates: ∂L/∂(final state) enters at each sequence's own last step\n");
-        for (StatePlan state : direction.states()) {
-            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, SEEDS, at, batch.lengths(),
-                    state.batchGradient(), state.sizeConstant());
-            at += state.size();
+        for (SavedState.Part part : savedState.of(layer)) {
+            StatePlan state = direction.state(part.state().state());
+            code.addStatement("$T.seedEnding($N, $L, $N, t, $N, $N)", BATCH_KERNELS, Field.BATCH_SEEDS, StreamingEmitter.start(part),
+                    batch.lengths(), state.batchGradient(), state.sizeConstant());
         }
         return code.endControlFlow().build();
     }
 
     private MethodSpec setInitialStates() {
-        return NetworkEmitter.override("setInitialStates", TypeName.VOID)
-                .addParameter(double[][].class, "states")
+        return NetworkEmitter.override(Method.SET_INITIAL_STATES, TypeName.VOID)
+                .addParameter(scalar.array(2), "states")
                 .beginControlFlow("if (states == null)")
-                .addStatement("$N = 0", INITIAL_STATE_COUNT)
+                .addStatement("$N = 0", Field.BATCH_INITIAL_STATE_COUNT)
                 .addStatement("return")
                 .endControlFlow()
-                .addStatement("$T.initialStates(states, $L)", BATCHES, stateSize)
-                .beginControlFlow("if ($N.length < states.length)", INITIAL_STATES)
-                .addStatement("$N = new double[states.length][$L]", INITIAL_STATES, stateSize)
+                .addStatement("$T.initialStates(states, $N)", BATCHES, stateSize)
+                .beginControlFlow("if ($N.length < states.length)", Field.BATCH_INITIAL_STATES)
+                .addStatement("$N = new $T[states.length][$N]", Field.BATCH_INITIAL_STATES, scalar.type(), stateSize)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < states.length; b++)")
-                .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $L)", System.class, INITIAL_STATES, stateSize)
+                .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $N)", System.class, Field.BATCH_INITIAL_STATES, stateSize)
                 .endControlFlow()
-                .addStatement("$N = states.length", INITIAL_STATE_COUNT)
+                .addStatement("$N = states.length", Field.BATCH_INITIAL_STATE_COUNT)
                 .build();
     }
 
     /** What BPTT carried out of step 1 of each lane: the gradient of its initial state. */
     private MethodSpec initialStateGradients() {
-        MethodSpec.Builder method = NetworkEmitter.override("initialStateGradients", TypeName.VOID)
-                .addParameter(double[][].class, "into")
-                .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
-        for (LayerPlan layer : network.layers()) {
-            int at = offsets[layer.index()];
-            for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS,
-                        state.batchGradient(), batch.lengths(), state.sizeConstant(), SEQUENCES, at);
-                at += state.size();
-            }
+        MethodSpec.Builder method = NetworkEmitter.override(Method.INITIAL_STATE_GRADIENTS, TypeName.VOID)
+                .addParameter(scalar.array(2), "into")
+                .addStatement("$T.states($S, into, $N, $N)", BATCHES, "into", Field.BATCH_SEQUENCES, stateSize);
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            method.addStatement("$T.gatherStates($N, $N, false, 0, $N, into, $N, $L)", BATCH_KERNELS,
+                    state.batchGradient(), batch.lengths(), state.sizeConstant(), Field.BATCH_SEQUENCES, StreamingEmitter.start(part));
         }
         return method.build();
     }
 
     /** Each lane's state at its own last step: row block lengths[b] of every layer's carried states. */
     private MethodSpec finalStates() {
-        MethodSpec.Builder method = NetworkEmitter.override("finalStates", TypeName.VOID)
-                .addParameter(double[][].class, "into")
-                .addStatement("$T.states($S, into, $N, $L)", BATCHES, "into", SEQUENCES, stateSize);
-        for (LayerPlan layer : network.layers()) {
-            int at = offsets[layer.index()];
-            for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
-                        state.batchSteps(), batch.lengths(), state.rowWidth(), state.sizeConstant(), SEQUENCES, at);
-                at += state.size();
-            }
+        MethodSpec.Builder method = NetworkEmitter.override(Method.FINAL_STATES, TypeName.VOID)
+                .addParameter(scalar.array(2), "into")
+                .addStatement("$T.states($S, into, $N, $N)", BATCHES, "into", Field.BATCH_SEQUENCES, stateSize);
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            method.addStatement("$T.gatherStates($N, $N, true, $N, $N, into, $N, $L)", BATCH_KERNELS,
+                    state.batchSteps(), batch.lengths(), state.rowWidth(), state.sizeConstant(), Field.BATCH_SEQUENCES,
+                    StreamingEmitter.start(part));
         }
         return method.build();
     }

@@ -8,8 +8,11 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.SavedState;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Emits one direction of one layer: its recurrence and its BPTT. Subclasses write the cell's own
@@ -22,6 +25,8 @@ import java.util.Arrays;
 abstract class CellEmitter {
     final LayerPlan layer;
     final DirectionPlan direction;
+    /** The type the network computes in. */
+    final Scalar scalar;
     /** Whether ∂L/∂h_t arrives from above at every step, or only through the many-to-one summary. */
     final boolean gradientAtEveryStep;
     /** For the top layer of a many-to-one network: ∂L/∂[h_T ; g_1]; null otherwise. */
@@ -29,22 +34,23 @@ abstract class CellEmitter {
     /** Whether the network is {@code Traceable}: only then does BPTT record what diagnostics read. */
     private final boolean traced;
 
-    CellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                boolean traced) {
+    CellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                String summaryGradient, boolean traced) {
         this.layer = layer;
         this.direction = direction;
+        this.scalar = scalar;
         this.gradientAtEveryStep = gradientAtEveryStep;
         this.summaryGradient = summaryGradient;
         this.traced = traced;
     }
 
     /** The emitter of the layer's cell: the one place that pairs a cell with its equations for one sequence. */
-    static CellEmitter of(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep,
+    static CellEmitter of(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
                           String summaryGradient, boolean traced) {
         return switch (layer.cell().declared()) {
-            case SIMPLE -> new SimpleCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
-            case LSTM -> new LstmCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
-            case GRU -> new GruCellEmitter(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+            case SIMPLE -> new SimpleCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
+            case LSTM -> new LstmCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
+            case GRU -> new GruCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
         };
     }
 
@@ -52,7 +58,7 @@ abstract class CellEmitter {
 
     /** How the cell's equations become code here: one sequence. */
     ElementwiseLayout layout() {
-        return new SequenceLayout(layer, direction);
+        return new SequenceLayout(layer, direction, scalar);
     }
 
     /** What the cell's equations of a step depend on besides the cell. */
@@ -97,7 +103,7 @@ abstract class CellEmitter {
 
     /** Binds {@code state}, this direction's h_t in the layer's states. */
     final CodeBlock bindState() {
-        return CodeBlock.builder().addStatement("int state = $L", stateOffset()).build();
+        return CodeBlock.builder().addStatement("int $N = $L", ElementwiseLayout.STATE, stateOffset()).build();
     }
 
     /**
@@ -118,8 +124,8 @@ abstract class CellEmitter {
     final CodeBlock bindStates() {
         return CodeBlock.builder()
                 .add(bindState())
-                .addStatement(direction.reverse() ? "int previous = state + $N" : "int previous = state - $N",
-                        layer.widthConstant())
+                .addStatement("int $N = $N $L $N", ElementwiseLayout.PREVIOUS, ElementwiseLayout.STATE,
+                        direction.reverse() ? "+" : "-", layer.widthConstant())
                 .build();
     }
 
@@ -133,17 +139,17 @@ abstract class CellEmitter {
     final CodeBlock bindRows() {
         CodeBlock.Builder code = CodeBlock.builder();
         if (layer.cell().isGated()) {
-            code.addStatement("int gate = t * $N", layer.gateRowsConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.GATE, layer.gateRowsConstant());
         } else {
-            code.addStatement("int row = t * $N", layer.hiddenConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.ROW, layer.hiddenConstant());
         }
         if (!direction.innerStates().isEmpty()) {
-            code.addStatement("int cell = t * $N", layer.hiddenConstant())
-                    .addStatement(direction.reverse() ? "int previousCell = cell + $N" : "int previousCell = cell - $N",
-                            layer.hiddenConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.CELL, layer.hiddenConstant())
+                    .addStatement("int $N = $N $L $N", ElementwiseLayout.PREVIOUS_CELL, ElementwiseLayout.CELL,
+                            direction.reverse() ? "+" : "-", layer.hiddenConstant());
         }
         if (layer.cell().keepsHiddenProducts()) {
-            code.addStatement("int product = t * $N", layer.hiddenConstant());
+            code.addStatement("int $N = t * $N", ElementwiseLayout.PRODUCT, layer.hiddenConstant());
         }
         return code.build();
     }
@@ -154,11 +160,12 @@ abstract class CellEmitter {
      */
     private CodeBlock zeroInitialState(StatePlan state) {
         if (!direction.reverse()) {
-            return CodeBlock.of("$T.fill($N, 0, $N, 0.0);   // $L_0 = 0\n", Arrays.class, state.steps(),
-                    state.sizeConstant(), state.symbol());
+            return CodeBlock.of("$T.fill($N, 0, $N, $L);   // $L_0 = 0\n", Arrays.class, state.steps(),
+                    state.sizeConstant(), scalar.zero(), state.symbol());
         }
-        return CodeBlock.of("$T.fill($N, (steps + 2) * $N - $N, (steps + 2) * $N, 0.0);   // $L_{T+1} = 0\n",
-                Arrays.class, state.steps(), state.rowWidth(), state.sizeConstant(), state.rowWidth(), state.symbol());
+        return CodeBlock.of("$T.fill($N, (steps + 2) * $N - $N, (steps + 2) * $N, $L);   // $L_{T+1} = 0\n",
+                Arrays.class, state.steps(), state.rowWidth(), state.sizeConstant(), state.rowWidth(), scalar.zero(),
+                state.symbol());
     }
 
     /**
@@ -169,37 +176,38 @@ abstract class CellEmitter {
     final CodeBlock seedGradients() {
         CodeBlock.Builder code = CodeBlock.builder().add(seedRecurrentGradient());
         for (StatePlan state : direction.innerStates()) {
-            code.addStatement("$T.fill($N, 0.0)", Arrays.class, state.gradient());
+            code.addStatement("$T.fill($N, $L)", Arrays.class, state.gradient(), scalar.zero());
         }
         return code.build();
     }
 
     /**
-     * Seeds BPTT from a given ∂L/∂(final state) instead, this layer's part of which starts at
-     * {@code offset + at} of {@code array}, laid out as saveState lays out the states: an
+     * Seeds BPTT from a given ∂L/∂(final state) instead, in {@code array} from {@code offset},
+     * {@code parts} saying where this layer's states are, as saveState lays them out: an
      * encoder's, whose final state a decoder started from.
      */
-    final CodeBlock seedGradientsFrom(String array, int at) {
+    final CodeBlock seedGradientsFrom(String array, List<SavedState.Part> parts) {
         CodeBlock.Builder code = CodeBlock.builder()
                 .add("// ∂L/∂h_T comes from outside: the decoder this network encoded for\n");
-        for (StatePlan state : direction.states()) {
-            code.addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(at),
+        for (SavedState.Part part : parts) {
+            StatePlan state = direction.state(part.state().state());
+            code.addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(part),
                     state.gradient(), state.sizeConstant());
-            at += state.size();
         }
         return code.build();
     }
 
     /**
-     * Copies ∂L/∂(initial state) into {@code into} at {@code offset + at}: after BPTT's last
-     * iteration (t = 1) the carried gradients are exactly what h_0 (and c_0) received.
+     * Copies ∂L/∂(initial state) into {@code into} from {@code offset}, {@code parts} saying where
+     * this layer's states go: after BPTT's last iteration (t = 1) the carried gradients are exactly
+     * what h_0 (and c_0) received.
      */
-    final CodeBlock copyStartGradient(String into, int at) {
+    final CodeBlock copyStartGradient(String into, List<SavedState.Part> parts) {
         CodeBlock.Builder code = CodeBlock.builder();
-        for (StatePlan state : direction.states()) {
+        for (SavedState.Part part : parts) {
+            StatePlan state = direction.state(part.state().state());
             code.addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, state.gradient(), into,
-                    StreamingEmitter.offsetPlus(at), state.sizeConstant());
-            at += state.size();
+                    StreamingEmitter.offsetPlus(part), state.sizeConstant());
         }
         return code.build();
     }
@@ -208,7 +216,7 @@ abstract class CellEmitter {
         if (summaryGradient == null) {
             return CodeBlock.builder()
                     .add("// nothing flows back from beyond the last step\n")
-                    .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
+                    .addStatement("$T.fill($N, $L)", Arrays.class, direction.dhNext(), scalar.zero())
                     .build();
         }
         return CodeBlock.builder()
@@ -262,8 +270,9 @@ abstract class CellEmitter {
             return CodeBlock.of("");
         }
         return CodeBlock.builder()
-                .addStatement("$T.addMatrixVector($N, $N, $N, previous, $N, $N)", KERNELS,
-                        direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(), direction.sums(),
+                .addStatement("$T.addMatrixVector($N, $N, $N, $N, $N, $N)", KERNELS,
+                        direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(),
+                        ElementwiseLayout.PREVIOUS, direction.sums(),
                         layer.gateRowsConstant())
                 .build();
     }
@@ -276,9 +285,11 @@ abstract class CellEmitter {
         String gates = direction.preactivations();
         String rows = layer.gateRowsConstant();
         return CodeBlock.builder()
-                .addStatement("$T.arraycopy($N, gate, $N, 0, $N)", System.class, gates, direction.sums(), rows)
+                .addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, gates, ElementwiseLayout.GATE,
+                        direction.sums(), rows)
                 .add(addRecurrentProductToSums())
-                .addStatement("$T.arraycopy($N, 0, $N, gate, $N)", System.class, direction.sums(), gates, rows)
+                .addStatement("$T.arraycopy($N, 0, $N, $N, $N)", System.class, direction.sums(), gates,
+                        ElementwiseLayout.GATE, rows)
                 .build();
     }
 

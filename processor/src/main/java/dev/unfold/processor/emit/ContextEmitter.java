@@ -8,8 +8,12 @@ import static javax.lang.model.element.Modifier.STATIC;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,40 +23,51 @@ import java.util.List;
  * sets, and b + R x, which the first layer's projection adds in place of b. Networks without a
  * context get nothing from here.
  */
-final class ContextEmitter {
+final class ContextEmitter implements GeneratedPart {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final LayerPlan first;
 
     ContextEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.first = network.layers().get(0);
     }
 
-    List<FieldSpec> fields() {
+    @Override
+    public List<FieldSpec> constants() {
+        if (!network.hasContext()) {
+            return List.of();
+        }
+        return List.of(FieldSpec.builder(int.class, Constant.CONTEXT, PRIVATE, STATIC, FINAL)
+                .addJavadoc("Width of the context vector x, which $L reads at every step through R.\n", first.name())
+                .initializer("$L", network.context())
+                .build());
+    }
+
+    @Override
+    public List<FieldSpec> fields() {
         if (!network.hasContext()) {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>();
-        fields.add(FieldSpec.builder(int.class, NetworkPlan.CONTEXT_CONSTANT, PRIVATE, STATIC, FINAL)
-                .addJavadoc("Width of the context vector x, which $L reads at every step through R.\n", first.name())
-                .initializer("$L", network.context())
-                .build());
-        fields.add(FieldSpec.builder(double[].class, NetworkPlan.CONTEXT_FIELD, PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(1), Field.CONTEXT_VECTOR, PRIVATE, FINAL)
                 .addJavadoc("The context x of the sequences to come, as setContext set it; zero until then.\n")
-                .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
+                .initializer("new $T[$N]", scalar.type(), Constant.CONTEXT)
                 .build());
         fields.addAll(batchFields());
         if (network.runsOneSequenceAtATime()) {
-            fields.add(FieldSpec.builder(double[].class, NetworkPlan.KEPT_CONTEXT, PRIVATE, FINAL)
+            fields.add(FieldSpec.builder(scalar.array(1), Field.KEPT_CONTEXT, PRIVATE, FINAL)
                     .addJavadoc("setContext's x, kept while a batch runs each sequence with its own context.\n")
-                    .initializer("new double[$N]", NetworkPlan.CONTEXT_CONSTANT)
+                    .initializer("new $T[$N]", scalar.type(), Constant.CONTEXT)
                     .build());
         }
         for (DirectionPlan direction : first.directions()) {
-            fields.add(FieldSpec.builder(double[].class, direction.contextBias(), PRIVATE, FINAL)
+            fields.add(FieldSpec.builder(scalar.array(1), direction.contextBias(), PRIVATE, FINAL)
                     .addJavadoc("b + R x of $L$L, which its projection adds at every step.\n", first.name(),
                             direction.reverse() ? "'s reverse direction" : "")
-                    .initializer("new double[$N]", first.gateRowsConstant())
+                    .initializer("new $T[$N]", scalar.type(), first.gateRowsConstant())
                     .build());
         }
         return fields;
@@ -61,18 +76,19 @@ final class ContextEmitter {
     /** The batch's contexts, as setContexts copies them. */
     private List<FieldSpec> batchFields() {
         List<FieldSpec> fields = new ArrayList<>();
-        fields.add(FieldSpec.builder(double[][].class, NetworkPlan.BATCH_CONTEXTS, PRIVATE)
+        fields.add(FieldSpec.builder(scalar.array(2), Field.BATCH_CONTEXTS, PRIVATE)
                 .addJavadoc("The contexts of the batched calls to come, one row per sequence, as setContexts copied"
                         + " them;\ngrows with the largest batch.\n")
-                .initializer("new double[0][]")
+                .initializer("new $T[0][]", scalar.type())
                 .build());
-        fields.add(FieldSpec.builder(int.class, NetworkPlan.BATCH_CONTEXT_COUNT, PRIVATE)
+        fields.add(FieldSpec.builder(int.class, Field.BATCH_CONTEXT_COUNT, PRIVATE)
                 .addJavadoc("How many contexts setContexts gave: a batch must have as many sequences.\n")
                 .build());
         return fields;
     }
 
-    List<MethodSpec> methods() {
+    @Override
+    public List<MethodSpec> methods() {
         if (!network.hasContext()) {
             return List.of();
         }
@@ -83,34 +99,34 @@ final class ContextEmitter {
     }
 
     private MethodSpec contextSize() {
-        return NetworkEmitter.override("contextSize", com.palantir.javapoet.TypeName.INT)
-                .addStatement("return $N", NetworkPlan.CONTEXT_CONSTANT)
+        return NetworkEmitter.override(Method.CONTEXT_SIZE, com.palantir.javapoet.TypeName.INT)
+                .addStatement("return $N", Constant.CONTEXT)
                 .build();
     }
 
     private MethodSpec setContext() {
-        return NetworkEmitter.override("setContext", com.palantir.javapoet.TypeName.VOID)
-                .addParameter(double[].class, "x")
-                .addStatement("$T.context(x, $N)", CHECKS, NetworkPlan.CONTEXT_CONSTANT)
-                .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, NetworkPlan.CONTEXT_FIELD,
-                        NetworkPlan.CONTEXT_CONSTANT)
+        return NetworkEmitter.override(Method.SET_CONTEXT, com.palantir.javapoet.TypeName.VOID)
+                .addParameter(scalar.array(1), "x")
+                .addStatement("$T.context(x, $N)", CHECKS, Constant.CONTEXT)
+                .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, Field.CONTEXT_VECTOR,
+                        Constant.CONTEXT)
                 .build();
     }
 
     /** One context per sequence of the batched calls to come, copied so that the caller may reuse its rows. */
     private MethodSpec setContexts() {
-        return NetworkEmitter.override("setContexts", com.palantir.javapoet.TypeName.VOID)
-                .addParameter(double[][].class, "contexts")
-                .addStatement("$T.contexts(contexts, $N)", CHECKS, NetworkPlan.CONTEXT_CONSTANT)
-                .beginControlFlow("if ($N.length < contexts.length)", NetworkPlan.BATCH_CONTEXTS)
-                .addStatement("$N = new double[contexts.length][$N]", NetworkPlan.BATCH_CONTEXTS,
-                        NetworkPlan.CONTEXT_CONSTANT)
+        return NetworkEmitter.override(Method.SET_CONTEXTS, com.palantir.javapoet.TypeName.VOID)
+                .addParameter(scalar.array(2), "contexts")
+                .addStatement("$T.contexts(contexts, $N)", CHECKS, Constant.CONTEXT)
+                .beginControlFlow("if ($N.length < contexts.length)", Field.BATCH_CONTEXTS)
+                .addStatement("$N = new $T[contexts.length][$N]", Field.BATCH_CONTEXTS, scalar.type(),
+                        Constant.CONTEXT)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < contexts.length; b++)")
-                .addStatement("$T.arraycopy(contexts[b], 0, $N[b], 0, $N)", System.class, NetworkPlan.BATCH_CONTEXTS,
-                        NetworkPlan.CONTEXT_CONSTANT)
+                .addStatement("$T.arraycopy(contexts[b], 0, $N[b], 0, $N)", System.class, Field.BATCH_CONTEXTS,
+                        Constant.CONTEXT)
                 .endControlFlow()
-                .addStatement("$N = contexts.length", NetworkPlan.BATCH_CONTEXT_COUNT)
+                .addStatement("$N = contexts.length", Field.BATCH_CONTEXT_COUNT)
                 .build();
     }
 
@@ -119,7 +135,7 @@ final class ContextEmitter {
      * gave; lanes past the batch read no context.
      */
     private MethodSpec batchContextBiases() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(NetworkPlan.BATCH_CONTEXT_BIASES)
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BATCH_CONTEXT_BIASES)
                 .addModifiers(PRIVATE)
                 .addJavadoc("b + R x_b for every lane b and direction of $L, from the current weights and the\n"
                         + "batch's contexts.\n", first.name())
@@ -128,14 +144,14 @@ final class ContextEmitter {
         for (DirectionPlan direction : first.directions()) {
             String rows = direction.batch().contextBias();
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
-                    .addStatement("double[] row = $N[m]", rows)
-                    .addStatement("double bias = $N[m]", direction.bias().valueField())
+                    .addStatement("$T row = $N[m]", scalar.array(1), rows)
+                    .addStatement("$T bias = $N[m]", scalar.type(), direction.bias().valueField())
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
-                    .addStatement("double[] x = $N[b]", NetworkPlan.BATCH_CONTEXTS)
-                    .addStatement("double sum = bias")
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                    .addStatement("$T x = $N[b]", scalar.array(1), Field.BATCH_CONTEXTS)
+                    .addStatement("$T sum = bias", scalar.type())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", Constant.CONTEXT)
                     .addStatement("sum += $N[m * $N + j] * x[j]", direction.weightContext().valueField(),
-                            NetworkPlan.CONTEXT_CONSTANT)
+                            Constant.CONTEXT)
                     .endControlFlow()
                     .addStatement("row[b] = sum")
                     .endControlFlow()
@@ -152,10 +168,10 @@ final class ContextEmitter {
                 .addJavadoc("b + R x for every direction of $L, from the current weights and context.\n", first.name());
         for (DirectionPlan direction : first.directions()) {
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
-                    .addStatement("double sum = $N[m]", direction.bias().valueField())
-                    .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                    .addStatement("$T sum = $N[m]", scalar.type(), direction.bias().valueField())
+                    .beginControlFlow("for (int j = 0; j < $N; j++)", Constant.CONTEXT)
                     .addStatement("sum += $N[m * $N + j] * $N[j]", direction.weightContext().valueField(),
-                            NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD)
+                            Constant.CONTEXT, Field.CONTEXT_VECTOR)
                     .endControlFlow()
                     .addStatement("$N[m] = sum", direction.contextBias())
                     .endControlFlow();

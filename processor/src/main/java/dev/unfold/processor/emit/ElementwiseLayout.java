@@ -1,14 +1,13 @@
 package dev.unfold.processor.emit;
 
-import static dev.unfold.processor.declaration.RuntimeTypes.ACTIVATIONS;
 
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.cell.Equations;
 import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,20 +22,33 @@ import java.util.regex.Pattern;
  * W_hn h_{t−1} + b_hn).
  */
 abstract class ElementwiseLayout {
-    /**
-     * The type of every value the generated code computes with: one place, so that a network of
-     * floats would be a choice made here rather than a change to every cell.
-     */
-    static final TypeName SCALAR = TypeName.DOUBLE;
+    // the offsets of a step's rows that the emitter binds before the loop and the equations index from
+    /** Row t of the gates and their deltas (G·H a row). */
+    static final String GATE = "gate";
+    /** Row t of the simple cell's δu (H a row). */
+    static final String ROW = "row";
+    /** This direction's h_t in the layer's states. */
+    static final String STATE = "state";
+    /** This direction's h_{t∓1} in the layer's states. */
+    static final String PREVIOUS = "previous";
+    /** An LSTM's c_t. */
+    static final String CELL = "cell";
+    /** An LSTM's c_{t∓1}. */
+    static final String PREVIOUS_CELL = "previousCell";
+    /** A GRU's W_hn h_{t−1} + b_hn. */
+    static final String PRODUCT = "product";
 
-    private static final Pattern SYMBOL = Pattern.compile("@\\w+|\\b(sigmoid|tanh)\\(");
+    private static final Pattern SYMBOL = Pattern.compile("@\\w+|\\b(sigmoid|tanh)\\(|\\b" + Statement.ZERO + "\\b");
 
     final LayerPlan layer;
     final DirectionPlan direction;
+    /** The type of every local and buffer element the equations compute with: the plan's. */
+    final Scalar scalar;
 
-    ElementwiseLayout(LayerPlan layer, DirectionPlan direction) {
+    ElementwiseLayout(LayerPlan layer, DirectionPlan direction, Scalar scalar) {
         this.layer = layer;
         this.direction = direction;
+        this.scalar = scalar;
     }
 
     /**
@@ -77,7 +89,7 @@ abstract class ElementwiseLayout {
     private CodeBlock statement(Statement statement) {
         if (statement instanceof Statement.Let let) {
             return CodeBlock.builder()
-                    .addStatement("$T $N = $L", SCALAR, let.local(), expression(let.value())).build();
+                    .addStatement("$T $N = $L", scalar.type(), let.local(), expression(let.value())).build();
         }
         if (statement instanceof Statement.Store store) {
             return CodeBlock.builder()
@@ -86,7 +98,7 @@ abstract class ElementwiseLayout {
         return CodeBlock.of("// $L\n", ((Statement.Comment) statement).text());
     }
 
-    /** The expression's text with its slots resolved and the activations qualified. */
+    /** The expression's text with its slots resolved, the activations qualified and the zero of the scalar type. */
     private CodeBlock expression(Statement.Expression expression) {
         CodeBlock.Builder code = CodeBlock.builder();
         Matcher matcher = SYMBOL.matcher(expression.text());
@@ -94,10 +106,12 @@ abstract class ElementwiseLayout {
         int slot = 0;
         while (matcher.find()) {
             code.add("$L", expression.text().substring(from, matcher.start()));
-            if (matcher.group(1) == null) {
+            if (matcher.group().equals(Statement.ZERO)) {
+                code.add("$L", scalar.zero());
+            } else if (matcher.group(1) == null) {
                 code.add(reference(expression.slots().get(slot++)));
             } else {
-                code.add("$T.$L(", ACTIVATIONS, matcher.group(1));
+                code.add("$T.$L(", scalar.activations(), matcher.group(1));
             }
             from = matcher.end();
         }
@@ -123,14 +137,14 @@ abstract class ElementwiseLayout {
     /** The offset of a step's row in {@code buffer}, bound before the loop; null for a buffer with no row per step. */
     String base(Slot.Buffer buffer) {
         return switch (buffer) {
-            case GATES, DELTAS, HIDDEN_DELTAS -> layer.cell().isGated() ? "gate" : "row";
-            case HIDDEN, HIDDEN_FROM_ABOVE -> "state";
-            case PREVIOUS_HIDDEN -> "previous";
-            case CELL, PROJECTED -> "cell";   // m_t has a row of H values per step, as c_t
-            case PREVIOUS_CELL -> "previousCell";
-            case HIDDEN_PRODUCTS -> "product";
+            case GATES, DELTAS, HIDDEN_DELTAS -> layer.cell().isGated() ? GATE : ROW;
+            case HIDDEN, HIDDEN_FROM_ABOVE -> STATE;
+            case PREVIOUS_HIDDEN -> PREVIOUS;
+            case CELL, PROJECTED -> CELL;   // m_t has a row of H values per step, as c_t
+            case PREVIOUS_CELL -> PREVIOUS_CELL;
+            case HIDDEN_PRODUCTS -> PRODUCT;
             case HIDDEN_CARRY, CELL_CARRY, PROJECTED_GRADIENT -> null;
-            case SUMS -> "state";
+            case SUMS -> STATE;
         };
     }
 }

@@ -12,8 +12,12 @@ import dev.unfold.Loss;
 import dev.unfold.processor.emit.NetworkEmitter.Input;
 import dev.unfold.processor.emit.NetworkEmitter.Target;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,19 +33,23 @@ import java.util.List;
  * Scheduled sampling's choice of what to feed is {@link ScheduledSamplingEmitter}'s. Networks whose
  * first layer reads only its own state get nothing from here.
  */
-final class FeedbackEmitter {
-    static final String FED_BACK = NetworkPlan.FED_BACK;
-    /** Where a pass that runs step by step keeps the carried state, which it must leave as it was. */
-    static final String FREE_RUN_STATE = "freeRunState";
-    static final String FREE_RUN_FED_BACK = "freeRunFedBack";
+final class FeedbackEmitter implements GeneratedPart {
+    /**
+     * The local a training call binds to the previous outputs its steps read: the targets, or what
+     * scheduled sampling chose; the projection and ∂L/∂W_oh both read it.
+     */
+    static final String FED = "fed";
 
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final LayerPlan first;
     private final DirectionPlan direction;
     private final String output;
 
     FeedbackEmitter(NetworkPlan network) {
         this.network = network;
+        this.scalar = network.scalar();
         this.first = network.layers().get(0);
         this.direction = first.directions().get(0);
         this.output = network.output().sizeConstant();
@@ -51,29 +59,31 @@ final class FeedbackEmitter {
         return network.feedsBackOutput();
     }
 
-    List<FieldSpec> fields(int stateSize) {
+    @Override
+    public List<FieldSpec> fields() {
         if (!feedsBack()) {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>(List.of(
-                FieldSpec.builder(double[].class, FED_BACK, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), Field.FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("What the next step's $L reads through W_oh: the last prediction when running free,\n"
                                 + "the last target after a stateful training call; zero at the start.\n", first.name())
-                        .initializer("new double[$N]", output)
+                        .initializer("new $T[$N]", scalar.type(), output)
                         .build(),
-                FieldSpec.builder(double[].class, FREE_RUN_STATE, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), Field.FREE_RUN_STATE, PRIVATE, FINAL)
                         .addJavadoc("The carried state, kept while a forward pass that is not stateful runs free.\n")
-                        .initializer("new double[$L]", stateSize)
+                        .initializer("new $T[$N]", scalar.type(), network.savedState().sizeConstant())
                         .build(),
-                FieldSpec.builder(double[].class, FREE_RUN_FED_BACK, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), Field.FREE_RUN_FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("The fed-back output, kept for the same reason.\n")
-                        .initializer("new double[$N]", output)
+                        .initializer("new $T[$N]", scalar.type(), output)
                         .build()));
         fields.addAll(new ScheduledSamplingEmitter(network).fields());
         return fields;
     }
 
-    List<MethodSpec> methods() {
+    @Override
+    public List<MethodSpec> methods() {
         if (!feedsBack()) {
             return List.of();
         }
@@ -92,32 +102,32 @@ final class FeedbackEmitter {
 
     /** A free-running forward pass: every step through {@code step}, each fed the previous prediction. */
     MethodSpec forward(Input input) {
-        MethodSpec.Builder method = NetworkEmitter.override("forward", TypeName.VOID);
-        String step;
+        MethodSpec.Builder method = NetworkEmitter.override(Method.FORWARD, TypeName.VOID);
+        CodeBlock step;
         if (input == Input.DENSE) {
-            method.addParameter(double[][].class, "xs")
-                    .addStatement("int steps = $T.sequence(xs, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT);
-            step = "step(xs[t], ys[t])";
+            method.addParameter(scalar.array(2), "xs")
+                    .addStatement("int steps = $T.sequence(xs, $N)", CHECKS, Constant.INPUT);
+            step = CodeBlock.of("$N(xs[t], ys[t])", Method.STEP);
         } else {
             method.addParameter(int[].class, "tokens")
-                    .addStatement("int steps = $T.tokens(tokens, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT);
-            step = "step(tokens[t], ys[t])";
+                    .addStatement("int steps = $T.tokens(tokens, $N)", CHECKS, Constant.INPUT);
+            step = CodeBlock.of("$N(tokens[t], ys[t])", Method.STEP);
         }
-        return method.addParameter(double[][].class, "ys")
+        return method.addParameter(scalar.array(2), "ys")
                 .addStatement("$T.outputs(ys, steps, $N)", CHECKS, output)
                 .addComment("running free, step t reads ŷ_{t−1}, which exists only once step t − 1 is through: step by step")
-                .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
+                .beginControlFlow("if (!$N)", Field.STATEFUL)
                 .addComment("from zero, leaving the state that streaming carries as it was")
-                .addStatement("saveState($N, 0)", FREE_RUN_STATE)
-                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FED_BACK, FREE_RUN_FED_BACK, output)
-                .addStatement("resetState()")
+                .addStatement("$N($N, 0)", Method.SAVE_STATE, Field.FREE_RUN_STATE)
+                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, Field.FED_BACK, Field.FREE_RUN_FED_BACK, output)
+                .addStatement("$N()", Method.RESET_STATE)
                 .endControlFlow()
                 .beginControlFlow("for (int t = 0; t < steps; t++)")
                 .addStatement(step)
                 .endControlFlow()
-                .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
-                .addStatement("restoreState($N, 0)", FREE_RUN_STATE)
-                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FREE_RUN_FED_BACK, FED_BACK, output)
+                .beginControlFlow("if (!$N)", Field.STATEFUL)
+                .addStatement("$N($N, 0)", Method.RESTORE_STATE, Field.FREE_RUN_STATE)
+                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, Field.FREE_RUN_FED_BACK, Field.FED_BACK, output)
                 .endControlFlow()
                 .build();
     }
@@ -131,21 +141,21 @@ final class FeedbackEmitter {
     CodeBlock feed(Target target, String source) {
         return feedsBack()
                 ? CodeBlock.of("$L($L, steps);   // step t reads y_{t−1}\n",
-                        target == Target.DENSE ? "feedTargets" : "feedLabels", source)
+                        target == Target.DENSE ? Method.FEED_TARGETS : Method.FEED_LABELS, source)
                 : CodeBlock.of("");
     }
 
     /** What a backward pass adds after BPTT: ∂L/∂W_oh, from what {@link #prepare} chose. */
     CodeBlock gradientsCall() {
-        return feedsBack() ? CodeBlock.of("feedbackGradients(fed, steps);\n") : CodeBlock.of("");
+        return feedsBack() ? CodeBlock.of("$N($N, steps);\n", Method.FEEDBACK_GRADIENTS, FED) : CodeBlock.of("");
     }
 
     /** What a training call ends with: a stateful network's next sequence starts from this one's last target. */
     CodeBlock keepTargetCall(Target target) {
         return feedsBack()
                 ? CodeBlock.builder()
-                        .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
-                        .addStatement("feedBack($L, steps)", target == Target.DENSE ? "targets" : "labels")
+                        .beginControlFlow("if ($N)", Field.STATEFUL)
+                        .addStatement("$N($L, steps)", Method.FEED_BACK, target == Target.DENSE ? "targets" : "labels")
                         .endControlFlow()
                         .build()
                 : CodeBlock.of("");
@@ -157,13 +167,13 @@ final class FeedbackEmitter {
     }
 
     CodeBlock stepKeep() {
-        return feedsBack() ? CodeBlock.of("keepPrediction(y);\n") : CodeBlock.of("");
+        return feedsBack() ? CodeBlock.of("$N(y);\n", Method.KEEP_PREDICTION) : CodeBlock.of("");
     }
 
     /** What resetState and restoreState add: no previous output before a sequence's first step. */
     CodeBlock forget() {
         return feedsBack()
-                ? CodeBlock.of("$T.fill($N, 0.0);   // no previous output yet\n", Arrays.class, FED_BACK)
+                ? CodeBlock.of("$T.fill($N, $L);   // no previous output yet\n", Arrays.class, Field.FED_BACK, scalar.zero())
                 : CodeBlock.of("");
     }
 
@@ -176,7 +186,7 @@ final class FeedbackEmitter {
         return CodeBlock.builder()
                 .addStatement("int row = $L", LayerEmitter.preactivationRow(first, direction))
                 .beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int j = 0; j < $N; j++)", output)
                 .addStatement("sum += $N[m * $N + j] * $L[j]", direction.weightOutput().valueField(), output, vector)
                 .endControlFlow()
@@ -190,26 +200,26 @@ final class FeedbackEmitter {
     }
 
     private MethodSpec feedTargets() {
-        return method("feedTargets", "Teacher forcing: adds W_oh y_{t−1} to row t of " + first.name() + "'s pre-activations,"
+        return method(Method.FEED_TARGETS, "Teacher forcing: adds W_oh y_{t−1} to row t of " + first.name() + "'s pre-activations,"
                         + " from y_0 = 0\n(or, stateful, the last target of the sequence before).\n")
-                .addParameter(double[][].class, "targets")
+                .addParameter(scalar.array(2), "targets")
                 .addParameter(int.class, "steps")
-                .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
+                .beginControlFlow("if ($N)", Field.STATEFUL)
                 .addStatement("$N()", network.helpers().feedStep())
                 .endControlFlow()
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
-                .addStatement("double[] y = targets[t - 2]")
+                .addStatement("$T y = targets[t - 2]", scalar.array(1))
                 .addCode(addProduct("y"))
                 .endControlFlow()
                 .build();
     }
 
     private MethodSpec feedLabels() {
-        return method("feedLabels", "Teacher forcing with class labels: y_{t−1} is one-hot, so W_oh y_{t−1} is column\n"
+        return method(Method.FEED_LABELS, "Teacher forcing with class labels: y_{t−1} is one-hot, so W_oh y_{t−1} is column\n"
                         + "labels[t − 2] of W_oh.\n")
                 .addParameter(int[].class, "labels")
                 .addParameter(int.class, "steps")
-                .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
+                .beginControlFlow("if ($N)", Field.STATEFUL)
                 .addStatement("$N()", network.helpers().feedStep())
                 .endControlFlow()
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
@@ -225,7 +235,7 @@ final class FeedbackEmitter {
     private MethodSpec feedStep() {
         return method(network.helpers().feedStep(), "Adds W_oh times the fed-back output to row 1: the first step of a call.\n")
                 .addStatement("int t = 1")
-                .addCode(addProduct(FED_BACK))
+                .addCode(addProduct(Field.FED_BACK))
                 .build();
     }
 
@@ -234,27 +244,27 @@ final class FeedbackEmitter {
         String deltas = direction.deltas();
         String rows = first.gateRowsConstant();
         String gradient = direction.weightOutput().gradientField();
-        MethodSpec.Builder method = method("feedbackGradients", "∂L/∂W_oh = Σ_t δa_t y_{t−1}ᵀ: the previous target is"
+        MethodSpec.Builder method = method(Method.FEEDBACK_GRADIENTS, "∂L/∂W_oh = Σ_t δa_t y_{t−1}ᵀ: the previous target is"
                         + " data, so nothing flows through it.\n")
-                .addParameter(target == Target.DENSE ? double[][].class : int[].class,
+                .addParameter(target == Target.DENSE ? scalar.array(2) : TypeName.get(int[].class),
                         target == Target.DENSE ? "targets" : "labels")
                 .addParameter(int.class, "steps")
-                .beginControlFlow("if ($N)", StreamingEmitter.STATEFUL)
+                .beginControlFlow("if ($N)", Field.STATEFUL)
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("double d = $N[$N + m]", deltas, rows)
+                .addStatement("$T delta = $N[$N + m]", scalar.type(), deltas, rows)
                 .beginControlFlow("for (int j = 0; j < $N; j++)", output)
-                .addStatement("$N[m * $N + j] += d * $N[j]", gradient, output, FED_BACK)
+                .addStatement("$N[m * $N + j] += delta * $N[j]", gradient, output, Field.FED_BACK)
                 .endControlFlow()
                 .endControlFlow()
                 .endControlFlow()
                 .beginControlFlow("for (int t = 2; t <= steps; t++)")
                 .addStatement("int row = t * $N", rows);
         if (target == Target.DENSE) {
-            method.addStatement("double[] y = targets[t - 2]")
+            method.addStatement("$T y = targets[t - 2]", scalar.array(1))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                    .addStatement("double d = $N[row + m]", deltas)
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), deltas)
                     .beginControlFlow("for (int j = 0; j < $N; j++)", output)
-                    .addStatement("$N[m * $N + j] += d * y[j]", gradient, output)
+                    .addStatement("$N[m * $N + j] += delta * y[j]", gradient, output)
                     .endControlFlow()
                     .endControlFlow();
         } else {
@@ -267,30 +277,30 @@ final class FeedbackEmitter {
     }
 
     private MethodSpec keepTarget(Target target) {
-        MethodSpec.Builder method = method("feedBack", "Keeps the last target for the first step of the next"
+        MethodSpec.Builder method = method(Method.FEED_BACK, "Keeps the last target for the first step of the next"
                         + " sequence, which a stateful network continues.\n")
-                .addParameter(target == Target.DENSE ? double[][].class : int[].class,
+                .addParameter(target == Target.DENSE ? scalar.array(2) : TypeName.get(int[].class),
                         target == Target.DENSE ? "targets" : "labels")
                 .addParameter(int.class, "steps");
         if (target == Target.DENSE) {
-            return method.addStatement("$T.arraycopy(targets[steps - 1], 0, $N, 0, $N)", System.class, FED_BACK, output)
+            return method.addStatement("$T.arraycopy(targets[steps - 1], 0, $N, 0, $N)", System.class, Field.FED_BACK, output)
                     .build();
         }
-        return method.addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
-                .addStatement("$N[labels[steps - 1]] = 1", FED_BACK)
+        return method.addStatement("$T.fill($N, $L)", Arrays.class, Field.FED_BACK, scalar.zero())
+                .addStatement("$N[labels[steps - 1]] = 1", Field.FED_BACK)
                 .build();
     }
 
     /** The prediction in the form the targets take, which is what the layer learned to read. */
     private MethodSpec keepPrediction() {
-        MethodSpec.Builder method = method("keepPrediction", keepPredictionDoc())
-                .addParameter(double[].class, "y");
+        MethodSpec.Builder method = method(Method.KEEP_PREDICTION, keepPredictionDoc())
+                .addParameter(scalar.array(1), "y");
         if (network.loss() == Loss.MSE) {
-            return method.addStatement("$T.arraycopy(y, 0, $N, 0, $N)", System.class, FED_BACK, output).build();
+            return method.addStatement("$T.arraycopy(y, 0, $N, 0, $N)", System.class, Field.FED_BACK, output).build();
         }
         if (network.loss() == Loss.BINARY_CROSS_ENTROPY) {
             return method.beginControlFlow("for (int k = 0; k < $N; k++)", output)
-                    .addStatement("$N[k] = y[k] >= 0.5 ? 1 : 0", FED_BACK)
+                    .addStatement("$N[k] = y[k] >= 0.5 ? 1 : 0", Field.FED_BACK)
                     .endControlFlow()
                     .build();
         }
@@ -300,8 +310,8 @@ final class FeedbackEmitter {
                 .addStatement("best = k")
                 .endControlFlow()
                 .endControlFlow()
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
-                .addStatement("$N[best] = 1", FED_BACK)
+                .addStatement("$T.fill($N, $L)", Arrays.class, Field.FED_BACK, scalar.zero())
+                .addStatement("$N[best] = 1", Field.FED_BACK)
                 .build();
     }
 

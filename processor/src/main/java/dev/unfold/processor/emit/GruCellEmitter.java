@@ -5,6 +5,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.GruCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /**
  * PyTorch's GRU, gates in its order r, z, n stacked in W_ih and W_hh:
@@ -18,9 +19,9 @@ import dev.unfold.processor.plan.LayerPlan;
  */
 final class GruCellEmitter extends CellEmitter {
 
-    GruCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                   boolean traced) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+    GruCellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                   String summaryGradient, boolean traced) {
+        super(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override
@@ -37,12 +38,15 @@ final class GruCellEmitter extends CellEmitter {
                 .add("// r and z: W_ih x_t + b (already in $N) + W_hr $L and W_hz $L; n: W_hn $L + b_hn,\n",
                         gates, previousState(), previousState(), previousState())
                 .add("// kept apart, since r gates it. All three in one pass over $L.\n", previousState())
-                .addStatement("$T.arraycopy($N, gate, $N, 0, 2 * $N)", System.class, gates, sums, hidden)
+                .addStatement("$T.arraycopy($N, $N, $N, 0, 2 * $N)", System.class, gates, ElementwiseLayout.GATE, sums,
+                        hidden)
                 .addStatement("$T.arraycopy($N, 0, $N, 2 * $N, $N)", System.class, direction.cellParameter(GruCell.HIDDEN_BIAS).valueField(),
                         sums, hidden, hidden)
                 .add(addRecurrentProductToSums())
-                .addStatement("$T.arraycopy($N, 0, $N, gate, 2 * $N)", System.class, sums, gates, hidden)
-                .addStatement("$T.arraycopy($N, 2 * $N, $N, product, $N)", System.class, sums, hidden, hn, hidden)
+                .addStatement("$T.arraycopy($N, 0, $N, $N, 2 * $N)", System.class, sums, gates, ElementwiseLayout.GATE,
+                        hidden)
+                .addStatement("$T.arraycopy($N, 2 * $N, $N, $N, $N)", System.class, sums, hidden, hn,
+                        ElementwiseLayout.PRODUCT, hidden)
                 .add(forwardEquations())
                 .endControlFlow()
                 .build();
@@ -65,7 +69,7 @@ final class GruCellEmitter extends CellEmitter {
                 .add(bindRows())
                 .add(backwardEquations())
                 .add("// + W_hhᵀ δa^h_t: the rest of what $L receives\n", previousState())
-                .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
+                .add(addTransposedRecurrentProduct(ElementwiseLayout.GATE, layer.gateRowsConstant()))
                 .endControlFlow()
                 .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + " (GRU), against the recurrence.\n"

@@ -1,13 +1,20 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
+import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.SavedState;
+import dev.unfold.processor.plan.Scalar;
+import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,21 +27,27 @@ import java.util.List;
  * a_t = W_ih x_t + b, the sums ∂L/∂W_ih = Σ_t δa_t x_tᵀ, ∂L/∂W_hh = Σ_t δa_t h_prevᵀ, ∂L/∂b = Σ_t δa_t
  * and the input gradient W_ihᵀ δa_t (equations.md (3.3)–(3.6), with δa for δu) are the same code for all of them.
  */
-final class LayerEmitter {
+final class LayerEmitter implements GeneratedPart {
     private final LayerPlan layer;
     /** The layer feeding this one, or null when it reads the network's input. */
     private final LayerPlan below;
     private final List<CellEmitter> cells = new ArrayList<>();
     /** The names of the network's methods without arguments, the context's b + R x among them. */
     private final NetworkPlan.Helpers helpers;
+    /** The type the network computes in. */
+    private final Scalar scalar;
+    /** Whether ∂L/∂h_t arrives from above at every step, so that the layer has a buffer for it. */
+    private final boolean gradientAtEveryStep;
 
-    LayerEmitter(LayerPlan layer, LayerPlan below, boolean gradientAtEveryStep, String summaryGradient,
+    LayerEmitter(LayerPlan layer, LayerPlan below, Scalar scalar, boolean gradientAtEveryStep, String summaryGradient,
                  NetworkPlan.Helpers helpers, boolean traced) {
         this.layer = layer;
         this.below = below;
         this.helpers = helpers;
+        this.scalar = scalar;
+        this.gradientAtEveryStep = gradientAtEveryStep;
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(CellEmitter.of(layer, direction, gradientAtEveryStep, summaryGradient, traced));
+            cells.add(CellEmitter.of(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced));
         }
     }
 
@@ -48,20 +61,20 @@ final class LayerEmitter {
     }
 
     /**
-     * BPTT seeded with a given ∂L/∂(final state), this layer's part of which starts at
-     * {@code offset + at} of {@code array} (one direction: only a network that streams has one).
+     * BPTT seeded with a given ∂L/∂(final state) in {@code array} from {@code offset}, laid out as
+     * {@code savedState} says (one direction: only a network that streams has one).
      */
-    CodeBlock backwardFrom(String array, int at) {
+    CodeBlock backwardFrom(String array, SavedState savedState) {
         CellEmitter cell = cells.get(0);
         return CodeBlock.builder()
-                .add(cell.seedGradientsFrom(array, at))
+                .add(cell.seedGradientsFrom(array, savedState.of(layer)))
                 .addStatement("$N(steps)", cell.direction.backward())
                 .build();
     }
 
-    /** Copies what this layer's initial state received in the last BPTT to {@code offset + at} of {@code into}. */
-    CodeBlock copyStartGradient(String into, int at) {
-        return cells.get(0).copyStartGradient(into, at);
+    /** Copies what this layer's initial state received in the last BPTT into {@code into} from {@code offset}, laid out as {@code savedState} says. */
+    CodeBlock copyStartGradient(String into, SavedState savedState) {
+        return cells.get(0).copyStartGradient(into, savedState.of(layer));
     }
 
     /** Zeroes every direction's initial state, before the recurrences run over a sequence. */
@@ -73,7 +86,148 @@ final class LayerEmitter {
         return code.build();
     }
 
-    List<MethodSpec> methods() {
+    /**
+     * The layer's per-step buffers: its states (both directions' side by side), their gradient from
+     * above, and each direction's gates, inner states (an LSTM's c), products and deltas.
+     */
+    @Override
+    public List<StepBuffer> stepBuffers() {
+        List<StepBuffer> buffers = new ArrayList<>();
+        buffers.add(new StepBuffer(layer.states(), layer.widthConstant(), layer.isBidirectional()
+                ? "Row t: [h_t ; g_t] of " + layer.name() + "; h_0 in row 0, g_{T+1} in row T + 1, both 0."
+                : "Row t: h_t of " + layer.name() + "; row 0 is h_0 = 0."));
+        if (gradientAtEveryStep) {
+            buffers.add(new StepBuffer(layer.statesGradient(), layer.widthConstant(),
+                    "Row t: ∂L/∂(row t of " + layer.states() + ") from the layer or output above."));
+        }
+        for (DirectionPlan direction : layer.directions()) {
+            String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+            if (direction.preactivations() != null) {
+                buffers.add(new StepBuffer(direction.preactivations(), layer.gateRowsConstant(),
+                        "Row t: the gates of " + layer.name() + of + ", pre-activations and then activations."));
+            }
+            for (StatePlan state : direction.innerStates()) {
+                buffers.add(new StepBuffer(state.steps(), state.rowWidth(),
+                        "Row t: " + state.state().meaning() + " " + state.symbol() + "_t of " + layer.name() + of + "."));
+            }
+            if (direction.hiddenProducts() != null) {
+                buffers.add(new StepBuffer(direction.hiddenProducts(), layer.hiddenConstant(),
+                        "Row t: W_hn h_prev + b_hn of " + layer.name() + of + "."));
+            }
+            if (direction.projection() != null) {
+                buffers.add(new StepBuffer(direction.projection().steps(), layer.hiddenConstant(),
+                        "Row t: m_t = o_t ⊙ tanh(c_t) of " + layer.name() + of + ", which W_hr projects to h_t."));
+                buffers.add(new StepBuffer(direction.projection().stateGradients(), layer.stateConstant(),
+                        "Row t: δh_t of " + layer.name() + of + ", kept for ∂L/∂W_hr."));
+            }
+            buffers.add(new StepBuffer(direction.deltas(), layer.gateRowsConstant(), !layer.cell().isGated()
+                    ? "Row t: δu_t = ∂L/∂u_t of " + layer.name() + of + "."
+                    : "Row t: δa_t = ∂L/∂a_t at the gate pre-activations of " + layer.name() + of
+                            + (direction.hasSeparateHiddenDeltas() ? ", input side." : ".")));
+            if (direction.hasSeparateHiddenDeltas()) {
+                buffers.add(new StepBuffer(direction.hiddenDeltas(), layer.gateRowsConstant(),
+                        "Row t: the same at the hidden side of " + layer.name() + of + ", where the n block is r ⊙ δn."));
+            }
+        }
+        return buffers;
+    }
+
+    /**
+     * The per-step buffers, then the arrays of one step: x_t and its gradient, and each
+     * direction's weights by columns and rows with the values they were copied from.
+     */
+    @Override
+    public List<FieldSpec> fields() {
+        List<FieldSpec> fields = new ArrayList<>();
+        for (StepBuffer buffer : stepBuffers()) {
+            fields.add(buffer.field(scalar));
+        }
+        if (!layer.readsNetworkInput()) {
+            fields.add(FieldSpec.builder(scalar.array(1), layer.input(), PRIVATE, FINAL)
+                    .addJavadoc("x_t of $L at one step of its gradients, in an array of its own.\n", layer.name())
+                    .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(1), layer.inputGradient(), PRIVATE, FINAL)
+                    .addJavadoc("∂L/∂x_t of $L at one step, while its directions add to it.\n", layer.name())
+                    .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
+                    .build());
+        }
+        for (DirectionPlan direction : layer.directions()) {
+            String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
+            if (layer.readsPreviousState()) {
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhColumns(), PRIVATE, FINAL)
+                        .addJavadoc("W_hh of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.stateConstant(), layer.gateRowsConstant())
+                        .build());
+            }
+            fields.add(FieldSpec.builder(scalar.array(1), direction.sums(), PRIVATE, FINAL)
+                    .addJavadoc("The sums one step of the recurrence of $L$L accumulates.\n", layer.name(), of)
+                    .initializer("new $T[$N]", scalar.type(), layer.gateRowsConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhColumns(), PRIVATE, FINAL)
+                    .addJavadoc("W_ih of $L$L by columns, copied at each forward pass: see $T.addMatrixVector.\n",
+                            layer.name(), of, KERNELS)
+                    .initializer("new $T[$N][$N]", scalar.type(), layer.inputConstant(), layer.gateRowsConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(1), direction.weightIhCopied(), PRIVATE, FINAL)
+                    .addJavadoc("The values of W_ih of $L$L its columns were last copied from.\n", layer.name(), of)
+                    .initializer("new $T[$N * $N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
+                    .build());
+            if (layer.readsPreviousState()) {
+                fields.add(FieldSpec.builder(scalar.array(1), direction.weightHhCopied(), PRIVATE, FINAL)
+                        .addJavadoc("The values of W_hh of $L$L its columns were last copied from.\n", layer.name(), of)
+                        .initializer("new $T[$N * $N]", scalar.type(), layer.gateRowsConstant(), layer.stateConstant())
+                        .build());
+            }
+            fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhGradientRows(), PRIVATE, FINAL)
+                    .addJavadoc("∂L/∂W_ih of $L$L by rows while a backward pass sums it; zero between calls.\n",
+                            layer.name(), of)
+                    .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
+                    .build());
+            if (!layer.readsNetworkInput()) {
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightIhRows(), PRIVATE, FINAL)
+                        .addJavadoc("W_ih of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.inputConstant())
+                        .build());
+            }
+            if (layer.readsPreviousState()) {
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhRows(), PRIVATE, FINAL)
+                        .addJavadoc("W_hh of $L$L by rows, copied at each backward pass: see $T.addScaled.\n",
+                                layer.name(), of, KERNELS)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.stateConstant())
+                        .build());
+                fields.add(FieldSpec.builder(scalar.array(2), direction.weightHhGradientRows(), PRIVATE, FINAL)
+                        .addJavadoc("∂L/∂W_hh of $L$L by rows while BPTT sums it; zero between calls.\n",
+                                layer.name(), of)
+                        .initializer("new $T[$N][$N]", scalar.type(), layer.gateRowsConstant(), layer.stateConstant())
+                        .build());
+            }
+            fields.add(FieldSpec.builder(scalar.array(1), direction.dhNext(), PRIVATE, FINAL)
+                    .addJavadoc("During BPTT: the gradient the previous state of $L$L receives from the current step.\n",
+                            layer.name(), of)
+                    .initializer("new $T[$N]", scalar.type(), layer.stateConstant())
+                    .build());
+            for (StatePlan state : direction.innerStates()) {
+                fields.add(FieldSpec.builder(scalar.array(1), state.gradient(), PRIVATE, FINAL)
+                        .addJavadoc("During BPTT: $L of $L$L receives.\n", state.state().gradientInWords(),
+                                layer.name(), of)
+                        .initializer("new $T[$N]", scalar.type(), state.sizeConstant())
+                        .build());
+            }
+            if (direction.projection() != null) {
+                fields.add(FieldSpec.builder(scalar.array(1), direction.projection().gradient(), PRIVATE, FINAL)
+                        .addJavadoc("During BPTT: δm_t = W_hrᵀ δh_t of $L$L at the current step.\n", layer.name(), of)
+                        .initializer("new $T[$N]", scalar.type(), layer.hiddenConstant())
+                        .build());
+            }
+        }
+        return fields;
+    }
+
+    @Override
+    public List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         if (layer.readsNetworkInput()) {
             methods.add(projectInputs());
@@ -175,13 +329,13 @@ final class LayerEmitter {
                 .add(contextBiases())
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] x = xs[t - 1]")
+                .addStatement("$T x = xs[t - 1]", scalar.array(1))
                 .add(projectEachDirection("x", "0"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep()
                         + " (equations.md (1.1), (4.1));\nthe recurrence then adds W_hh times the previous state.\n")
-                .addParameter(double[][].class, "xs")
+                .addParameter(scalar.array(2), "xs")
                 .addParameter(int.class, "steps")
                 .addCode(code)
                 .build();
@@ -191,8 +345,8 @@ final class LayerEmitter {
         CodeBlock code = CodeBlock.builder()
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("int in = t * $N", below.widthConstant())
-                .add(projectEachDirection(below.states(), "in"))
+                .addStatement("int inputRow = t * $N", below.widthConstant())
+                .add(projectEachDirection(below.states(), "inputRow"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep() + ","
@@ -232,13 +386,13 @@ final class LayerEmitter {
         return CodeBlock.builder()
                 .add("// ∂L/∂R = Σ_t δa_t xᵀ = (Σ_t δa_t) xᵀ: the context is the same at every step   (equations.md (7.2))\n")
                 .beginControlFlow("for (int m = 0; m < $N; m++)", rows)
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = 0", scalar.type())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("sum += $N[t * $N + m]", direction.deltas(), rows)
                 .endControlFlow()
-                .beginControlFlow("for (int j = 0; j < $N; j++)", NetworkPlan.CONTEXT_CONSTANT)
+                .beginControlFlow("for (int j = 0; j < $N; j++)", Constant.CONTEXT)
                 .addStatement("$N[m * $N + j] += sum * $N[j]", direction.weightContext().gradientField(),
-                        NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD)
+                        Constant.CONTEXT, Field.CONTEXT_VECTOR)
                 .endControlFlow()
                 .endControlFlow()
                 .build();
@@ -267,14 +421,14 @@ final class LayerEmitter {
                     .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
                             direction.sums(), layer.stateConstant())
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double d = $N[row + m]", direction.hiddenDeltas());
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), direction.hiddenDeltas());
             if (direction.hasSeparateHiddenDeltas()) {
                 code.add("// b is on the input side, whose n block differs\n")
                         .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
             } else {
-                code.addStatement("$N[m] += d", direction.bias().gradientField());
+                code.addStatement("$N[m] += delta", direction.bias().gradientField());
             }
-            code.addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, direction.sums(),
+            code.addStatement("$T.addScaled(delta, $N, $N[m], $N)", KERNELS, direction.sums(),
                             direction.weightHhGradientRows(), layer.stateConstant())
                     .endControlFlow();
             code.add(cell.cellParameterGradients());
@@ -313,11 +467,11 @@ final class LayerEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("double d = $N[row + m]", direction.deltas())
-                    .addStatement("$T.addScaled(d, $N, $N[m], $N)", KERNELS, input,
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), direction.deltas())
+                    .addStatement("$T.addScaled(delta, $N, $N[m], $N)", KERNELS, input,
                             direction.weightIhGradientRows(), layer.inputConstant());
             if (withInputGradient) {
-                code.addStatement("$T.addScaled(d, $N[m], $N, $N)", KERNELS, direction.weightIhRows(),
+                code.addStatement("$T.addScaled(delta, $N[m], $N, $N)", KERNELS, direction.weightIhRows(),
                         layer.inputGradient(), layer.inputConstant());
             }
             code.endControlFlow();
@@ -339,13 +493,13 @@ final class LayerEmitter {
     private MethodSpec inputGradients() {
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("double[] x = xs[t - 1]")
+                .addStatement("$T x = xs[t - 1]", scalar.array(1))
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
         code.add(inputWeightGradientsEachDirection("x", false))
                 .endControlFlow()
                 .add(addInputGradientRows());
         return method(layer.methods().inputGradients(), "∂L/∂W_ih = Σ_t " + delta() + " x_tᵀ   (equations.md (3.5)).\n")
-                .addParameter(double[][].class, "xs")
+                .addParameter(scalar.array(2), "xs")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
                 .build();
@@ -380,13 +534,13 @@ final class LayerEmitter {
                     layer.gateRowsConstant(), layer.inputConstant(), direction.weightIhRows());
         }
         code.beginControlFlow("for (int t = 1; t <= steps; t++)")
-                .addStatement("int in = t * $N", below.widthConstant())
+                .addStatement("int inputRow = t * $N", below.widthConstant())
                 .addStatement("int row = t * $N", layer.gateRowsConstant())
-                .addStatement("$T.arraycopy($N, in, $N, 0, $N)", System.class, below.states(), layer.input(),
+                .addStatement("$T.arraycopy($N, inputRow, $N, 0, $N)", System.class, below.states(), layer.input(),
                         layer.inputConstant())
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, layer.inputGradient())
+                .addStatement("$T.fill($N, $L)", Arrays.class, layer.inputGradient(), scalar.zero())
                 .add(inputWeightGradientsEachDirection(layer.input(), true))
-                .addStatement("$T.arraycopy($N, 0, $N, in, $N)", System.class, layer.inputGradient(),
+                .addStatement("$T.arraycopy($N, 0, $N, inputRow, $N)", System.class, layer.inputGradient(),
                         below.statesGradient(), layer.inputConstant())
                 .endControlFlow()
                 .add(addInputGradientRows());

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.Arrays;
 
 /**
@@ -19,9 +20,9 @@ import java.util.Arrays;
  */
 final class LstmCellEmitter extends CellEmitter {
 
-    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                    boolean traced) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+    LstmCellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                    String summaryGradient, boolean traced) {
+        super(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override
@@ -57,8 +58,8 @@ final class LstmCellEmitter extends CellEmitter {
                 .add(layer.projects() ? projection().stateGradient(gradientAtEveryStep) : CodeBlock.of(""))
                 .add(backwardEquations())
                 .add("// W_hhᵀ δa_t: the gradient $L receives through the recurrence\n", previousState())
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, direction.dhNext())
-                .add(addTransposedRecurrentProduct("gate", layer.gateRowsConstant()))
+                .addStatement("$T.fill($N, $L)", Arrays.class, direction.dhNext(), scalar.zero())
+                .add(addTransposedRecurrentProduct(ElementwiseLayout.GATE, layer.gateRowsConstant()))
                 .endControlFlow()
                 .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + " (LSTM), against the recurrence.\n"
@@ -70,7 +71,7 @@ final class LstmCellEmitter extends CellEmitter {
     }
 
     private ProjectionEmitter projection() {
-        return new ProjectionEmitter(layer, direction);
+        return new ProjectionEmitter(layer, direction, scalar);
     }
 
     @Override

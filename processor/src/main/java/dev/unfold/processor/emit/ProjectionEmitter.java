@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.ProjectionPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.Arrays;
 
 /**
@@ -20,14 +21,16 @@ final class ProjectionEmitter {
     private final LayerPlan layer;
     private final DirectionPlan direction;
     private final ProjectionPlan projection;
+    private final Scalar scalar;
     /** The constants of P and H. */
     private final String size;
     private final String hidden;
 
-    ProjectionEmitter(LayerPlan layer, DirectionPlan direction) {
+    ProjectionEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar) {
         this.layer = layer;
         this.direction = direction;
         this.projection = direction.projection();
+        this.scalar = scalar;
         this.size = layer.stateConstant();
         this.hidden = layer.hiddenConstant();
     }
@@ -37,12 +40,12 @@ final class ProjectionEmitter {
         return CodeBlock.builder()
                 .add("// h_t = W_hr m_t: the $N values the step outputs   (equations.md (4.10))\n", size)
                 .beginControlFlow("for (int p = 0; p < $N; p++)", size)
-                .addStatement("double sum = 0")
+                .addStatement("$T sum = $L", scalar.type(), scalar.zero())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("sum += $N[p * $N + k] * $N[cell + k]", projection.weight().valueField(), hidden,
-                        projection.steps())
+                .addStatement("sum += $N[p * $N + k] * $N[$N + k]", projection.weight().valueField(), hidden,
+                        projection.steps(), ElementwiseLayout.CELL)
                 .endControlFlow()
-                .addStatement("$N[state + p] = sum", layer.states())
+                .addStatement("$N[$N + p] = sum", layer.states(), ElementwiseLayout.STATE)
                 .endControlFlow()
                 .build();
     }
@@ -60,18 +63,18 @@ final class ProjectionEmitter {
                                 + " kept for ∂L/∂W_hr\n")
                 .beginControlFlow("for (int p = 0; p < $N; p++)", size);
         if (gradientFromAbove) {
-            code.addStatement("$N[t * $N + p] = $N[state + p] + $N[p]", dh, size, layer.statesGradient(),
-                    direction.dhNext());
+            code.addStatement("$N[t * $N + p] = $N[$N + p] + $N[p]", dh, size, layer.statesGradient(),
+                    ElementwiseLayout.STATE, direction.dhNext());
         } else {
             code.addStatement("$N[t * $N + p] = $N[p]", dh, size, direction.dhNext());
         }
         return code.endControlFlow()
                 .add("// δm_t = W_hrᵀ δh_t: what m_t = o ⊙ tanh(c_t) receives   (equations.md (4.11))\n")
-                .addStatement("$T.fill($N, 0.0)", Arrays.class, projection.gradient())
+                .addStatement("$T.fill($N, $L)", Arrays.class, projection.gradient(), scalar.zero())
                 .beginControlFlow("for (int p = 0; p < $N; p++)", size)
-                .addStatement("double d = $N[t * $N + p]", dh, size)
+                .addStatement("$T delta = $N[t * $N + p]", scalar.type(), dh, size)
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("$N[k] += $N[p * $N + k] * d", projection.gradient(), projection.weight().valueField(),
+                .addStatement("$N[k] += $N[p * $N + k] * delta", projection.gradient(), projection.weight().valueField(),
                         hidden)
                 .endControlFlow()
                 .endControlFlow()
@@ -83,9 +86,9 @@ final class ProjectionEmitter {
         return CodeBlock.builder()
                 .add("// ∂L/∂W_hr += δh_t m_tᵀ   (equations.md (4.12))\n")
                 .beginControlFlow("for (int p = 0; p < $N; p++)", size)
-                .addStatement("double d = $N[t * $N + p]", projection.stateGradients(), size)
+                .addStatement("$T delta = $N[t * $N + p]", scalar.type(), projection.stateGradients(), size)
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("$N[p * $N + k] += d * $N[t * $N + k]", projection.weight().gradientField(), hidden,
+                .addStatement("$N[p * $N + k] += delta * $N[t * $N + k]", projection.weight().gradientField(), hidden,
                         projection.steps(), hidden)
                 .endControlFlow()
                 .endControlFlow()
@@ -104,10 +107,12 @@ final class ProjectionEmitter {
                 .add("// h_t = W_hr m_t: the $N values the step outputs, every sequence, one product   (equations.md (4.10))\n",
                         size)
                 .beginControlFlow("for (int p = 0; p < $N; p++)", size)
-                .addStatement("$T.fill($N[state + p], 0, lanes, 0.0)", Arrays.class, states)
+                .addStatement("$T.fill($N[$N + p], 0, lanes, $L)", Arrays.class, states, ElementwiseLayout.STATE,
+                        scalar.zero())
                 .endControlFlow()
-                .addStatement("$T.addProduct($N, $N, $N, $N, cell, $N, state, lanes)", BATCH_KERNELS,
-                        projection.weight().valueField(), size, hidden, projection.batchSteps(), states)
+                .addStatement("$T.addProduct($N, $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                        projection.weight().valueField(), size, hidden, projection.batchSteps(), ElementwiseLayout.CELL,
+                        states, ElementwiseLayout.STATE)
                 .build();
     }
 
@@ -116,16 +121,17 @@ final class ProjectionEmitter {
         return CodeBlock.builder()
                 .add("// δh_t = (∂L/∂h_t from above) + what the later step passed back, kept for ∂L/∂W_hr\n")
                 .beginControlFlow("for (int p = 0; p < $N; p++)", size)
-                .addStatement("double[] dh = $N[t * $N + p]", projection.batchStateGradients(), size)
-                .addStatement("double[] above = $N[state + p]", layer.batch().statesGradient())
-                .addStatement("double[] dhLater = $N[p]", direction.batch().dhNext())
+                .addStatement("$T dh = $N[t * $N + p]", scalar.array(1), projection.batchStateGradients(), size)
+                .addStatement("$T above = $N[$N + p]", scalar.array(1), layer.batch().statesGradient(),
+                        ElementwiseLayout.STATE)
+                .addStatement("$T dhLater = $N[p]", scalar.array(1), direction.batch().dhNext())
                 .beginControlFlow("for (int b = 0; b < lanes; b++)")
                 .addStatement("dh[b] = above[b] + dhLater[b]")
                 .endControlFlow()
                 .endControlFlow()
                 .add("// δm_t = W_hrᵀ δh_t: what m_t = o ⊙ tanh(c_t) receives   (equations.md (4.11))\n")
                 .beginControlFlow("for (int k = 0; k < $N; k++)", hidden)
-                .addStatement("$T.fill($N[k], 0, lanes, 0.0)", Arrays.class, projection.batchGradient())
+                .addStatement("$T.fill($N[k], 0, lanes, $L)", Arrays.class, projection.batchGradient(), scalar.zero())
                 .endControlFlow()
                 .addStatement("$T.addTransposedProduct($N, $N, $N, $N, t * $N, $N, 0, lanes)", BATCH_KERNELS,
                         projection.weight().valueField(), size, hidden, projection.batchStateGradients(), size,

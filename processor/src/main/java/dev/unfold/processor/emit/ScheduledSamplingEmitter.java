@@ -1,9 +1,6 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
-import static dev.unfold.processor.emit.FeedbackEmitter.FED_BACK;
-import static dev.unfold.processor.emit.FeedbackEmitter.FREE_RUN_FED_BACK;
-import static dev.unfold.processor.emit.FeedbackEmitter.FREE_RUN_STATE;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
@@ -13,7 +10,10 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.emit.NetworkEmitter.Input;
 import dev.unfold.processor.emit.NetworkEmitter.Target;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,39 +28,36 @@ import java.util.Random;
  * all of this.
  */
 final class ScheduledSamplingEmitter {
-    private static final String PROBABILITY = "samplingProbability";
-    private static final String RANDOM = "samplingRandom";
-    private static final String SAMPLED_TARGETS = "sampledTargets";
-    private static final String SAMPLED_LABELS = "sampledLabels";
-    private static final String SAMPLED_OUTPUT = "sampledOutput";
-
     private final String output;
+    /** The type the network computes in. */
+    private final Scalar scalar;
 
     ScheduledSamplingEmitter(NetworkPlan network) {
         this.output = network.output().sizeConstant();
+        this.scalar = network.scalar();
     }
 
     List<FieldSpec> fields() {
         return List.of(
-                FieldSpec.builder(double.class, PROBABILITY, PRIVATE)
+                FieldSpec.builder(Scalar.PROBABILITY, Field.SAMPLING_PROBABILITY, PRIVATE)
                         .addJavadoc("Scheduled sampling: how often backward feeds the own prediction instead of the"
                                 + " target; 0 is teacher forcing.\n")
                         .build(),
-                FieldSpec.builder(Random.class, RANDOM, PRIVATE)
+                FieldSpec.builder(Random.class, Field.SAMPLING_RANDOM, PRIVATE)
                         .addJavadoc("The coin flips of scheduled sampling.\n")
                         .build(),
-                FieldSpec.builder(double[][].class, SAMPLED_TARGETS, PRIVATE)
+                FieldSpec.builder(scalar.array(2), Field.SAMPLED_TARGETS, PRIVATE)
                         .addJavadoc("What scheduled sampling chose to feed, laid out as the targets; grows with the"
                                 + " longest sequence.\n")
-                        .initializer("new double[0][]")
+                        .initializer("new $T[0][]", scalar.type())
                         .build(),
-                FieldSpec.builder(int[].class, SAMPLED_LABELS, PRIVATE)
+                FieldSpec.builder(int[].class, Field.SAMPLED_LABELS, PRIVATE)
                         .addJavadoc("The same for class labels.\n")
                         .initializer("new int[0]")
                         .build(),
-                FieldSpec.builder(double[].class, SAMPLED_OUTPUT, PRIVATE, FINAL)
+                FieldSpec.builder(scalar.array(1), Field.SAMPLED_OUTPUT, PRIVATE, FINAL)
                         .addJavadoc("A step's prediction while scheduled sampling chooses.\n")
-                        .initializer("new double[$N]", output)
+                        .initializer("new $T[$N]", scalar.type(), output)
                         .build());
     }
 
@@ -82,19 +79,19 @@ final class ScheduledSamplingEmitter {
     CodeBlock prepare(Input input, Target target) {
         String sequence = input == Input.DENSE ? "xs" : "tokens";
         return target == Target.DENSE
-                ? CodeBlock.of("double[][] fed = $N > 0 ? sampleFeeds($L, targets, steps) : targets;\n", PROBABILITY,
-                        sequence)
-                : CodeBlock.of("int[] fed = $N > 0 ? sampleFeeds($L, labels, steps) : labels;\n", PROBABILITY,
-                        sequence);
+                ? CodeBlock.of("$T $N = $N > 0 ? $N($L, targets, steps) : targets;\n", scalar.array(2),
+                        FeedbackEmitter.FED, Field.SAMPLING_PROBABILITY, Method.SAMPLE_FEEDS, sequence)
+                : CodeBlock.of("int[] $N = $N > 0 ? $N($L, labels, steps) : labels;\n", FeedbackEmitter.FED,
+                        Field.SAMPLING_PROBABILITY, Method.SAMPLE_FEEDS, sequence);
     }
 
     private MethodSpec setScheduledSampling() {
-        return NetworkEmitter.override("setScheduledSampling", TypeName.VOID)
-                .addParameter(double.class, "probability")
+        return NetworkEmitter.override(Method.SET_SCHEDULED_SAMPLING, TypeName.VOID)
+                .addParameter(Scalar.PROBABILITY, "probability")
                 .addParameter(Random.class, "random")
                 .addStatement("$T.sampling(probability, random)", CHECKS)
-                .addStatement("$N = probability", PROBABILITY)
-                .addStatement("$N = random", RANDOM)
+                .addStatement("$N = probability", Field.SAMPLING_PROBABILITY)
+                .addStatement("$N = random", Field.SAMPLING_RANDOM)
                 .build();
     }
 
@@ -105,58 +102,58 @@ final class ScheduledSamplingEmitter {
      */
     private MethodSpec sampleFeeds(Input input, Target target) {
         boolean dense = target == Target.DENSE;
-        MethodSpec.Builder method = MethodSpec.methodBuilder("sampleFeeds")
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.SAMPLE_FEEDS)
                 .addModifiers(PRIVATE)
-                .returns(dense ? double[][].class : int[].class)
+                .returns(dense ? scalar.array(2) : TypeName.get(int[].class))
                 .addJavadoc("Scheduled sampling: what step t + 1 reads, for t = 1..T − 1, chosen while running step by"
                         + " step;\nlaid out as the $L, so that teacher forcing's methods take it as they are.\n",
                         dense ? "targets" : "labels");
-        String step;
+        CodeBlock step;
         if (input == Input.DENSE) {
-            method.addParameter(double[][].class, "xs");
-            step = "step(xs[t], " + SAMPLED_OUTPUT + ")";
+            method.addParameter(scalar.array(2), "xs");
+            step = CodeBlock.of("$N(xs[t], $N)", Method.STEP, Field.SAMPLED_OUTPUT);
         } else {
             method.addParameter(int[].class, "tokens");
-            step = "step(tokens[t], " + SAMPLED_OUTPUT + ")";
+            step = CodeBlock.of("$N(tokens[t], $N)", Method.STEP, Field.SAMPLED_OUTPUT);
         }
-        method.addParameter(dense ? double[][].class : int[].class, dense ? "targets" : "labels")
+        method.addParameter(dense ? scalar.array(2) : TypeName.get(int[].class), dense ? "targets" : "labels")
                 .addParameter(int.class, "steps");
         if (dense) {
-            method.beginControlFlow("if ($N.length < steps)", SAMPLED_TARGETS)
-                    .addStatement("$N = new double[steps][$N]", SAMPLED_TARGETS, output)
+            method.beginControlFlow("if ($N.length < steps)", Field.SAMPLED_TARGETS)
+                    .addStatement("$N = new $T[steps][$N]", Field.SAMPLED_TARGETS, scalar.type(), output)
                     .endControlFlow();
         } else {
-            method.beginControlFlow("if ($N.length < steps)", SAMPLED_LABELS)
-                    .addStatement("$N = new int[steps]", SAMPLED_LABELS)
+            method.beginControlFlow("if ($N.length < steps)", Field.SAMPLED_LABELS)
+                    .addStatement("$N = new int[steps]", Field.SAMPLED_LABELS)
                     .endControlFlow();
         }
-        method.addStatement("saveState($N, 0)", FREE_RUN_STATE)
-                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FED_BACK, FREE_RUN_FED_BACK, output)
-                .beginControlFlow("if (!$N)", StreamingEmitter.STATEFUL)
-                .addStatement("resetState()")
+        method.addStatement("$N($N, 0)", Method.SAVE_STATE, Field.FREE_RUN_STATE)
+                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, Field.FED_BACK, Field.FREE_RUN_FED_BACK, output)
+                .beginControlFlow("if (!$N)", Field.STATEFUL)
+                .addStatement("$N()", Method.RESET_STATE)
                 .endControlFlow()
                 .beginControlFlow("for (int t = 0; t < steps - 1; t++)")
                 .addStatement(step)
-                .addComment("the step left its own prediction in $N, in the targets' form", FED_BACK)
-                .beginControlFlow("if ($N.nextDouble() >= $N)", RANDOM, PROBABILITY);
+                .addComment("the step left its own prediction in $N, in the targets' form", Field.FED_BACK)
+                .beginControlFlow("if ($N.nextDouble() >= $N)", Field.SAMPLING_RANDOM, Field.SAMPLING_PROBABILITY);
         if (dense) {
-            method.addStatement("$T.arraycopy(targets[t], 0, $N, 0, $N)", System.class, FED_BACK, output)
+            method.addStatement("$T.arraycopy(targets[t], 0, $N, 0, $N)", System.class, Field.FED_BACK, output)
                     .endControlFlow()
-                    .addStatement("$T.arraycopy($N, 0, $N[t], 0, $N)", System.class, FED_BACK, SAMPLED_TARGETS, output);
+                    .addStatement("$T.arraycopy($N, 0, $N[t], 0, $N)", System.class, Field.FED_BACK, Field.SAMPLED_TARGETS, output);
         } else {
-            method.addStatement("$T.fill($N, 0.0)", Arrays.class, FED_BACK)
-                    .addStatement("$N[labels[t]] = 1", FED_BACK)
+            method.addStatement("$T.fill($N, $L)", Arrays.class, Field.FED_BACK, scalar.zero())
+                    .addStatement("$N[labels[t]] = 1", Field.FED_BACK)
                     .endControlFlow()
                     .addStatement("int chosen = 0")
-                    .beginControlFlow("while ($N[chosen] == 0)", FED_BACK)
+                    .beginControlFlow("while ($N[chosen] == 0)", Field.FED_BACK)
                     .addStatement("chosen++")
                     .endControlFlow()
-                    .addStatement("$N[t] = chosen", SAMPLED_LABELS);
+                    .addStatement("$N[t] = chosen", Field.SAMPLED_LABELS);
         }
         return method.endControlFlow()
-                .addStatement("restoreState($N, 0)", FREE_RUN_STATE)
-                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, FREE_RUN_FED_BACK, FED_BACK, output)
-                .addStatement("return $N", dense ? SAMPLED_TARGETS : SAMPLED_LABELS)
+                .addStatement("$N($N, 0)", Method.RESTORE_STATE, Field.FREE_RUN_STATE)
+                .addStatement("$T.arraycopy($N, 0, $N, 0, $N)", System.class, Field.FREE_RUN_FED_BACK, Field.FED_BACK, output)
+                .addStatement("return $N", dense ? Field.SAMPLED_TARGETS : Field.SAMPLED_LABELS)
                 .build();
     }
 }

@@ -5,12 +5,13 @@ import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /** A cell's equations for one sequence: each slot is an element of a flat buffer, {@code gates[gate + H + k]}. */
 final class SequenceLayout extends ElementwiseLayout {
 
-    SequenceLayout(LayerPlan layer, DirectionPlan direction) {
-        super(layer, direction);
+    SequenceLayout(LayerPlan layer, DirectionPlan direction, Scalar scalar) {
+        super(layer, direction, scalar);
     }
 
     @Override

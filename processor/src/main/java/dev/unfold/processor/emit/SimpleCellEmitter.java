@@ -5,6 +5,7 @@ import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.cell.SimpleCell;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.Scalar;
 
 /**
  * The simple cell h_t = σ(W_hh h_{t−1} + W_ih x_t + b), following the recurrences of equations.md
@@ -13,9 +14,9 @@ import dev.unfold.processor.plan.LayerPlan;
  */
 final class SimpleCellEmitter extends CellEmitter {
 
-    SimpleCellEmitter(LayerPlan layer, DirectionPlan direction, boolean gradientAtEveryStep, String summaryGradient,
-                      boolean traced) {
-        super(layer, direction, gradientAtEveryStep, summaryGradient, traced);
+    SimpleCellEmitter(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
+                      String summaryGradient, boolean traced) {
+        super(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
     }
 
     @Override
@@ -29,7 +30,8 @@ final class SimpleCellEmitter extends CellEmitter {
                 .add(layer.readsPreviousState()
                         ? CodeBlock.of("// u = $L (already in $N) + W_hh $L\n", projected(), h, previousState())
                         : CodeBlock.of("// u = $L, already in $N: no W_hh\n", projected(), h))
-                .addStatement("$T.arraycopy($N, state, $N, 0, $N)", System.class, h, direction.sums(), hidden)
+                .addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, h, ElementwiseLayout.STATE,
+                        direction.sums(), hidden)
                 .add(addRecurrentProductToSums())
                 .add(forwardEquations())
                 .endControlFlow()
@@ -64,8 +66,8 @@ final class SimpleCellEmitter extends CellEmitter {
                 .add(bindRows())
                 .add(backwardEquations())
                 .add("// W_hhᵀ δu_t: the gradient $L receives through the recurrence\n", previousState())
-                .addStatement("$T.fill($N, 0.0)", java.util.Arrays.class, direction.dhNext())
-                .add(addTransposedRecurrentProduct("row", layer.hiddenConstant()))
+                .addStatement("$T.fill($N, $L)", java.util.Arrays.class, direction.dhNext(), scalar.zero())
+                .add(addTransposedRecurrentProduct(ElementwiseLayout.ROW, layer.hiddenConstant()))
                 .endControlFlow()
                 .build();
         return method(direction.backward(), "Backpropagation through time for " + subject() + ", against the recurrence (equations.md (3.1), (3.2)).\n"

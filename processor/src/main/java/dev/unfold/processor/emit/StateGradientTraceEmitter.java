@@ -8,8 +8,13 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.unfold.processor.cell.LstmCell;
+import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
+import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.Scalar;
 import java.util.List;
 
 /**
@@ -18,50 +23,61 @@ import java.util.List;
  * the runtime's {@code StateGradientTrace}. Off, a step costs the branch and nothing else; the
  * trace itself is created when tracing is first turned on.
  */
-final class StateGradientTraceEmitter {
-    /** Whether BPTT records; a field of the network so that the branch reads one boolean. */
-    static final String TRACING = "stateGradientTracing";
-    /** The runtime object the records go to; null until tracing is first turned on. */
-    static final String TRACE = "stateGradientTrace";
+final class StateGradientTraceEmitter implements GeneratedPart {
+    /** Whether the network is {@code Traceable}: only then does it have this part's members. */
+    private final boolean traced;
+    /** The type the network computes in. */
+    private final Scalar scalar;
 
-    private StateGradientTraceEmitter() {}
+    StateGradientTraceEmitter(NetworkPlan network) {
+        this.traced = network.has(Capability.TRACEABLE);
+        this.scalar = network.scalar();
+    }
 
-    static List<FieldSpec> fields() {
+    @Override
+    public List<FieldSpec> fields() {
+        if (!traced) {
+            return List.of();
+        }
         return List.of(
-                FieldSpec.builder(boolean.class, TRACING, PRIVATE)
-                        .addJavadoc("Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in $N.\n", TRACE)
+                FieldSpec.builder(boolean.class, Field.STATE_GRADIENT_TRACING, PRIVATE)
+                        .addJavadoc("Whether BPTT records ‖∂L/∂h_t‖ (and an LSTM's f_t) in $N.\n", Field.STATE_GRADIENT_TRACE)
                         .build(),
-                FieldSpec.builder(STATE_GRADIENT_TRACE, TRACE, PRIVATE)
+                FieldSpec.builder(STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE, PRIVATE)
                         .addJavadoc("What the last traced backward pass recorded; null until tracing is turned on.\n")
                         .build());
     }
 
-    static List<MethodSpec> methods() {
+    @Override
+    public List<MethodSpec> methods() {
+        if (!traced) {
+            return List.of();
+        }
         return List.of(
-                NetworkEmitter.override("traceStateGradients", TypeName.VOID)
+                NetworkEmitter.override(Method.TRACE_STATE_GRADIENTS, TypeName.VOID)
                         .addParameter(boolean.class, "on")
-                        .beginControlFlow("if (on && $N == null)", TRACE)
-                        .addStatement("$N = new $T(layers)", TRACE, STATE_GRADIENT_TRACE)
+                        .beginControlFlow("if (on && $N == null)", Field.STATE_GRADIENT_TRACE)
+                        .addStatement("$N = new $T($N)", Field.STATE_GRADIENT_TRACE, STATE_GRADIENT_TRACE, Field.LAYERS)
                         .endControlFlow()
-                        .addStatement("$N = on", TRACING)
+                        .addStatement("$N = on", Field.STATE_GRADIENT_TRACING)
                         .build(),
-                NetworkEmitter.override("stateGradientNorms", TypeName.VOID)
+                NetworkEmitter.override(Method.STATE_GRADIENT_NORMS, TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(double[].class, "into")
-                        .addStatement("$T.traced($N).norms(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
+                        .addParameter(scalar.array(1), "into")
+                        .addStatement("$T.traced($N).norms(layer, direction, into)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE)
                         .build(),
-                NetworkEmitter.override("cellStateGradientNorms", TypeName.VOID)
+                NetworkEmitter.override(Method.CELL_STATE_GRADIENT_NORMS, TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(double[].class, "into")
-                        .addStatement("$T.traced($N).cellNorms(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
+                        .addParameter(scalar.array(1), "into")
+                        .addStatement("$T.traced($N).cellNorms(layer, direction, into)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE)
                         .build(),
-                NetworkEmitter.override("forgetGates", TypeName.VOID)
+                NetworkEmitter.override(Method.FORGET_GATES, TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(double[][].class, "into")
-                        .addStatement("$T.traced($N).forgetGates(layer, direction, into)", STATE_GRADIENT_TRACE, TRACE)
+                        .addParameter(scalar.array(2), "into")
+                        .addStatement("$T.traced($N).forgetGates(layer, direction, into)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE)
                         .build());
     }
 
@@ -81,16 +97,16 @@ final class StateGradientTraceEmitter {
                 .add(carriesCell
                         ? "// diagnostics: ‖δh_t‖, f_t and ‖f_{t+1} ⊙ δc_{t+1}‖ (equations.md (11.2), (4.8)), recorded only while tracing\n"
                         : "// diagnostics: ‖δh_t‖ (equations.md (11.2)), recorded only while tracing\n")
-                .beginControlFlow("if ($N)", TRACING)
-                .addStatement("$N.stateGradient($L, t, steps, $L, $L, $N, $N)", TRACE, slot(layer, direction),
+                .beginControlFlow("if ($N)", Field.STATE_GRADIENT_TRACING)
+                .addStatement("$N.stateGradient($L, t, steps, $L, $L, $N, $N)", Field.STATE_GRADIENT_TRACE, slot(layer, direction),
                         gradientAtEveryStep ? layer.statesGradient() : "null", row, direction.dhNext(),
                         layer.stateConstant());
         if (carriesCell) {
             // the forget gate is block 1 of the gates the recurrence kept, in PyTorch's order i, f, g, o
-            code.addStatement("$N.forgetGates($L, t, steps, $N, t * $N + $N, $N)", TRACE, slot(layer, direction),
+            code.addStatement("$N.forgetGates($L, t, steps, $N, t * $N + $N, $N)", Field.STATE_GRADIENT_TRACE, slot(layer, direction),
                             direction.preactivations(), layer.gateRowsConstant(), layer.hiddenConstant(),
                             layer.hiddenConstant())
-                    .addStatement("$N.cellGradient($L, t, steps, $N, $N)", TRACE, slot(layer, direction),
+                    .addStatement("$N.cellGradient($L, t, steps, $N, $N)", Field.STATE_GRADIENT_TRACE, slot(layer, direction),
                             direction.state(LstmCell.CELL_STATE).gradient(), layer.hiddenConstant());
         }
         return code.endControlFlow().build();
@@ -98,7 +114,7 @@ final class StateGradientTraceEmitter {
 
     /** The batched backward pass refuses while tracing: the trace is one sequence's. */
     static CodeBlock refuseBatch() {
-        return CodeBlock.builder().addStatement("$T.refuseBatch($N)", STATE_GRADIENT_TRACE, TRACING).build();
+        return CodeBlock.builder().addStatement("$T.refuseBatch($N)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACING).build();
     }
 
     private static int slot(LayerPlan layer, DirectionPlan direction) {

@@ -4,13 +4,19 @@ import static dev.unfold.processor.declaration.RuntimeTypes.CHECKS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
+import static javax.lang.model.element.Modifier.STATIC;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.declaration.Capability;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Method;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
+import dev.unfold.processor.plan.SavedState;
+import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,56 +31,108 @@ import java.util.List;
  * {@code Streaming} (or an {@code Encoder} or {@code Decoder}, which stream too), which the validator
  * allows only without a bidirectional layer.
  */
-final class StreamingEmitter {
-    /** The field saying whether sequences continue from the carried state. */
-    static final String STATEFUL = "stateful";
-
-    /** The field holding the length of the last sequence run, whose final state {@code finalState} reads. */
-    static final String LAST_STEPS = "lastSteps";
-
+final class StreamingEmitter implements GeneratedPart {
     private final NetworkPlan network;
+    /** The type the network computes in. */
+    private final Scalar scalar;
     private final FeedbackEmitter feedback;
+    private final SavedState savedState;
+    /** The layers' emitters, which seed BPTT from a given state gradient and copy out the initial one's. */
+    private final List<LayerEmitter> layerEmitters;
 
-    StreamingEmitter(NetworkPlan network) {
+    StreamingEmitter(NetworkPlan network, List<LayerEmitter> layerEmitters) {
         this.network = network;
+        this.layerEmitters = layerEmitters;
+        this.scalar = network.scalar();
         this.feedback = new FeedbackEmitter(network);
+        this.savedState = network.savedState();
     }
 
-    List<FieldSpec> fields() {
+    /**
+     * The constants of a saved state's layout: its size, and where each carried state but the first
+     * starts, each from the one before; only for a network that carries state, which alone uses them.
+     */
+    @Override
+    public List<FieldSpec> constants() {
+        if (!carriesState()) {
+            return List.of();
+        }
+        List<FieldSpec> constants = new ArrayList<>();
+        SavedState.Part before = null;
+        for (SavedState.Part part : savedState.parts()) {
+            if (before != null) {
+                LayerPlan layer = network.layers().get(part.layer());
+                constants.add(FieldSpec.builder(int.class, part.offsetConstant(), PRIVATE, STATIC, FINAL)
+                        .addJavadoc("Where $L's $L_t starts in a saved state.\n", layer.name(), part.state().symbol())
+                        .initializer("$L", end(before))
+                        .build());
+            }
+            before = part;
+        }
+        constants.add(FieldSpec.builder(int.class, savedState.sizeConstant(), PRIVATE, STATIC, FINAL)
+                .addJavadoc("Values of a saved state: every layer's carried states, bottom first, h before c.\n")
+                .initializer("$L", end(before))
+                .build());
+        return constants;
+    }
+
+    /** Where {@code part} ends: its offset plus its size. */
+    private static CodeBlock end(SavedState.Part part) {
+        return part.offsetConstant() == null ? CodeBlock.of("$N", part.state().sizeConstant())
+                : CodeBlock.of("$N + $N", part.offsetConstant(), part.state().sizeConstant());
+    }
+
+    /** Where {@code part} starts, as a number or constant to add an offset to. */
+    static CodeBlock start(SavedState.Part part) {
+        return part.offsetConstant() == null ? CodeBlock.of("0") : CodeBlock.of("$N", part.offsetConstant());
+    }
+
+    /** {@code offset + STATE_X}, or just {@code offset} for the first state: where a part of a caller's state array starts. */
+    static CodeBlock offsetPlus(SavedState.Part part) {
+        return part.offsetConstant() == null ? CodeBlock.of("offset") : CodeBlock.of("offset + $N", part.offsetConstant());
+    }
+
+    /** Whether the network carries state between calls, and so has a saved state's size and layout. */
+    boolean carriesState() {
+        return streams() && network.has(Capability.STREAMING);
+    }
+
+    @Override
+    public List<FieldSpec> fields() {
         if (bidirectionalLayer() != null) {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>();
         for (LayerPlan layer : network.layers()) {
             for (StatePlan state : layer.carriedStates()) {
-                fields.add(FieldSpec.builder(double[].class, state.carried(), PRIVATE, FINAL)
+                fields.add(FieldSpec.builder(scalar.array(1), state.carried(), PRIVATE, FINAL)
                         .addJavadoc("When streaming: $L_t of $L, carried to the next step.\n", state.symbol(), layer.name())
-                        .initializer("new double[$N]", state.sizeConstant())
+                        .initializer("new $T[$N]", scalar.type(), state.sizeConstant())
                         .build());
             }
         }
-        fields.add(FieldSpec.builder(boolean.class, STATEFUL, PRIVATE)
+        fields.add(FieldSpec.builder(boolean.class, Field.STATEFUL, PRIVATE)
                 .addJavadoc("Whether sequences start from the carried state and carry their last one on.\n")
                 .build());
         if (network.has(Capability.ENCODER)) {
-            fields.add(FieldSpec.builder(int.class, LAST_STEPS, PRIVATE)
+            fields.add(FieldSpec.builder(int.class, Field.LAST_STEPS, PRIVATE)
                     .addJavadoc("Steps of the last sequence run: its final state is in that row.\n")
                     .build());
         }
         if (!network.has(Capability.STREAMING)) {
             return fields;
         }
-        fields.add(FieldSpec.builder(double[][].class, "stepInputs", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), Field.STEP_INPUTS, PRIVATE, FINAL)
                 .addJavadoc("A step's input as a sequence of one, for the projection the sequence methods use.\n")
-                .initializer("new double[1][]")
+                .initializer("new $T[1][]", scalar.type())
                 .build());
-        fields.add(FieldSpec.builder(int[].class, "stepTokens", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(int[].class, Field.STEP_TOKENS, PRIVATE, FINAL)
                 .addJavadoc("A step's token as a sequence of one.\n")
                 .initializer("new int[1]")
                 .build());
-        fields.add(FieldSpec.builder(double[][].class, "stepOutputs", PRIVATE, FINAL)
+        fields.add(FieldSpec.builder(scalar.array(2), Field.STEP_OUTPUTS, PRIVATE, FINAL)
                 .addJavadoc("A step's output as a sequence of one.\n")
-                .initializer("new double[1][]")
+                .initializer("new $T[1][]", scalar.type())
                 .build());
         return fields;
     }
@@ -82,9 +140,11 @@ final class StreamingEmitter {
     /**
      * The carried state's private helpers, and the public methods of the capabilities the network
      * declares: {@code Streaming}'s, an {@code Encoder}'s final state, a {@code Decoder}'s initial
-     * state gradient. A bidirectional network declares none of them (the validator sees to it).
+     * state gradient and its BPTT from one. A bidirectional network declares none of them (the
+     * validator sees to it).
      */
-    List<MethodSpec> methods(List<LayerEmitter> layerEmitters) {
+    @Override
+    public List<MethodSpec> methods() {
         if (bidirectionalLayer() != null) {
             return List.of();
         }
@@ -96,77 +156,43 @@ final class StreamingEmitter {
             methods.add(finalState());
         }
         if (network.has(Capability.DECODER)) {
-            methods.add(initialStateGradient(layerEmitters));
+            methods.add(initialStateGradient());
         }
         if (network.has(Capability.STREAMING)) {
             methods.addAll(List.of(denseStep(), tokenStep()));
         }
         methods.addAll(List.of(restore(), carry()));
+        if (network.has(Capability.ENCODER)) {
+            methods.add(backpropagateFromState());
+        }
         return methods;
     }
 
     private MethodSpec stateSize() {
-        return publicOverride("stateSize").returns(int.class).addStatement("return $L", stateLength()).build();
-    }
-
-    /** The length of a saved state: every layer's carried states (h, and c for an LSTM). */
-    int stateLength() {
-        return stateLength(network);
-    }
-
-    static int stateLength(NetworkPlan network) {
-        int size = 0;
-        for (LayerPlan layer : network.layers()) {
-            size += layer.stateLength();
-        }
-        return size;
-    }
-
-    /** {@code offset + at}, or just {@code offset}: where a part of a caller's state array starts. */
-    static CodeBlock offsetPlus(int at) {
-        return at == 0 ? CodeBlock.of("offset") : CodeBlock.of("offset + $L", at);
-    }
-
-    /** Where each layer's part of a state array starts: its carried states one after another, layer after layer. */
-    private int[] stateOffsets() {
-        return stateOffsets(network);
-    }
-
-    static int[] stateOffsets(NetworkPlan network) {
-        int[] offsets = new int[network.layers().size()];
-        int at = 0;
-        for (LayerPlan layer : network.layers()) {
-            offsets[layer.index()] = at;
-            at += layer.stateLength();
-        }
-        return offsets;
+        return publicOverride(Method.STATE_SIZE).returns(int.class).addStatement("return $N", savedState.sizeConstant())
+                .build();
     }
 
     /** The final state of the last sequence run: row T of every layer's h (and c), laid out as saveState's. */
     private MethodSpec finalState() {
-        MethodSpec.Builder method = publicOverride("finalState").addParameter(double[].class, "into")
+        MethodSpec.Builder method = publicOverride(Method.FINAL_STATE).addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
-        int[] at = stateOffsets();
-        for (LayerPlan layer : network.layers()) {
-            int position = at[layer.index()];
-            for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
-                        LAST_STEPS, state.rowWidth(), offsetPlus(position), state.sizeConstant());
-                position += state.size();
-            }
+                .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
+                    Field.LAST_STEPS, state.rowWidth(), offsetPlus(part), state.sizeConstant());
         }
         return method.build();
     }
 
     /** What the initial state received in the last backward pass: BPTT's carried gradients after t = 1. */
-    private MethodSpec initialStateGradient(List<LayerEmitter> layerEmitters) {
-        MethodSpec.Builder method = publicOverride("initialStateGradient").addParameter(double[].class, "into")
+    private MethodSpec initialStateGradient() {
+        MethodSpec.Builder method = publicOverride(Method.INITIAL_STATE_GRADIENT).addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset")
-                .addStatement("$T.state($S, into, offset, stateSize())", CHECKS, "into");
-        int[] at = stateOffsets();
+                .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
         for (LayerPlan layer : network.layers()) {
-            method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", at[layer.index()]));
+            method.addCode(layerEmitters.get(layer.index()).copyStartGradient("into", savedState));
         }
         return method.build();
     }
@@ -175,33 +201,32 @@ final class StreamingEmitter {
      * BPTT from a given ∂L/∂(final state) and no output loss: an encoder's backward pass, whose
      * final state a decoder started from. Top layer first, as {@code backpropagate}.
      */
-    MethodSpec backpropagateFromState(List<LayerEmitter> layerEmitters) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("backpropagateFromState")
+    private MethodSpec backpropagateFromState() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BACKPROPAGATE_FROM_STATE)
                 .addModifiers(PRIVATE)
                 .addJavadoc("BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a\n"
                         + "state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.\n")
                 .addParameter(int.class, "steps")
-                .addParameter(double[].class, "gradient")
+                .addParameter(scalar.array(1), "gradient")
                 .addParameter(int.class, "offset");
         LayerPlan top = network.topLayer();
         if (network.mapping() == dev.unfold.Mapping.MANY_TO_MANY) {
             method.addComment("the output is not part of this loss: nothing arrives from above")
-                    .addStatement("$T.fill($N, $N, (steps + 1) * $N, 0.0)", Arrays.class, top.statesGradient(),
-                            top.widthConstant(), top.widthConstant());
+                    .addStatement("$T.fill($N, $N, (steps + 1) * $N, $L)", Arrays.class, top.statesGradient(),
+                            top.widthConstant(), top.widthConstant(), scalar.zero());
         }
-        int[] at = stateOffsets();
-        NetworkEmitter.addLayersTopDown(method, network, layerEmitters,
-                layer -> layer.backwardFrom("gradient", at[layerEmitters.indexOf(layer)]));
+        EntryPointsEmitter.addLayersTopDown(method, network, layerEmitters,
+                layer -> layer.backwardFrom("gradient", savedState));
         return method.build();
     }
 
     private MethodSpec saveState() {
-        return copyCarried(publicOverride("saveState").addParameter(double[].class, "into")
+        return copyCarried(publicOverride(Method.SAVE_STATE).addParameter(scalar.array(1), "into")
                 .addParameter(int.class, "offset"), true);
     }
 
     private MethodSpec restoreState() {
-        MethodSpec.Builder method = publicOverride("restoreState").addParameter(double[].class, "from")
+        MethodSpec.Builder method = publicOverride(Method.RESTORE_STATE).addParameter(scalar.array(1), "from")
                 .addParameter(int.class, "offset");
         return copyCarried(method, false).toBuilder().addCode(feedback.forget()).build();
     }
@@ -210,20 +235,16 @@ final class StreamingEmitter {
     private MethodSpec copyCarried(MethodSpec.Builder method, boolean save) {
         String other = save ? "into" : "from";
         // a restored state is read: a NaN in it would reach every later output
-        method.addStatement("$T.$L($S, $N, offset, stateSize())", CHECKS, save ? "state" : "finiteState",
-                other, other);
-        int at = 0;
-        for (LayerPlan layer : network.layers()) {
-            for (StatePlan state : layer.carriedStates()) {
-                CodeBlock position = offsetPlus(at);
-                if (save) {
-                    method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, state.carried(), position,
-                            state.sizeConstant());
-                } else {
-                    method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, position, state.carried(),
-                            state.sizeConstant());
-                }
-                at += state.size();
+        method.addStatement("$T.$L($S, $N, offset, $N)", CHECKS, save ? "state" : "finiteState",
+                other, other, savedState.sizeConstant());
+        for (SavedState.Part part : savedState.parts()) {
+            StatePlan state = part.state();
+            if (save) {
+                method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, state.carried(), offsetPlus(part),
+                        state.sizeConstant());
+            } else {
+                method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, offsetPlus(part), state.carried(),
+                        state.sizeConstant());
             }
         }
         return method.build();
@@ -235,65 +256,65 @@ final class StreamingEmitter {
     }
 
     private MethodSpec setStateful() {
-        return publicOverride("setStateful")
-                .addParameter(boolean.class, STATEFUL)
-                .addStatement("this.$N = $N", STATEFUL, STATEFUL)
+        return publicOverride(Method.SET_STATEFUL)
+                .addParameter(boolean.class, Field.STATEFUL)
+                .addStatement("this.$N = $N", Field.STATEFUL, Field.STATEFUL)
                 .build();
     }
 
     private MethodSpec isStateful() {
-        return publicOverride("isStateful")
+        return publicOverride(Method.IS_STATEFUL)
                 .returns(boolean.class)
-                .addStatement("return $N", STATEFUL)
+                .addStatement("return $N", Field.STATEFUL)
                 .build();
     }
 
     private MethodSpec resetState() {
-        MethodSpec.Builder method = publicOverride("resetState");
+        MethodSpec.Builder method = publicOverride(Method.RESET_STATE);
         for (LayerPlan layer : network.layers()) {
             for (StatePlan state : layer.carriedStates()) {
-                method.addStatement("$T.fill($N, 0.0)", Arrays.class, state.carried());
+                method.addStatement("$T.fill($N, $L)", Arrays.class, state.carried(), scalar.zero());
             }
         }
         return method.addCode(feedback.forget()).build();
     }
 
     private MethodSpec denseStep() {
-        return publicOverride("step")
-                .addParameter(double[].class, "x")
-                .addParameter(double[].class, "y")
-                .addStatement("$T.step(x, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
+        return publicOverride(Method.STEP)
+                .addParameter(scalar.array(1), "x")
+                .addParameter(scalar.array(1), "y")
+                .addStatement("$T.step(x, $N)", CHECKS, Constant.INPUT)
                 .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
-                .addStatement("stepInputs[0] = x")
-                .addCode(run(CodeBlock.of("$N(stepInputs, 1)", network.layers().get(0).methods().projectInputs())))
-                .addStatement("stepInputs[0] = null")
+                .addStatement("$N[0] = x", Field.STEP_INPUTS)
+                .addCode(run(CodeBlock.of("$N($N, 1)", network.layers().get(0).methods().projectInputs(), Field.STEP_INPUTS)))
+                .addStatement("$N[0] = null", Field.STEP_INPUTS)
                 .build();
     }
 
     private MethodSpec tokenStep() {
-        return publicOverride("step")
+        return publicOverride(Method.STEP)
                 .addParameter(int.class, "token")
-                .addParameter(double[].class, "y")
-                .addStatement("$T.token(token, $N)", CHECKS, NetworkPlan.INPUT_CONSTANT)
+                .addParameter(scalar.array(1), "y")
+                .addStatement("$T.token(token, $N)", CHECKS, Constant.INPUT)
                 .addStatement("$T.output(y, $N)", CHECKS, network.output().sizeConstant())
-                .addStatement("stepTokens[0] = token")
-                .addCode(run(CodeBlock.of("$N(stepTokens, 1)", network.layers().get(0).methods().projectTokens())))
+                .addStatement("$N[0] = token", Field.STEP_TOKENS)
+                .addCode(run(CodeBlock.of("$N($N, 1)", network.layers().get(0).methods().projectTokens(), Field.STEP_TOKENS)))
                 .build();
     }
 
     /** A sequence of one step from the carried state, its prediction into y, and its state carried on. */
     private CodeBlock run(CodeBlock projectFirstLayer) {
         return CodeBlock.builder()
-                .addStatement("reserve(1)")
+                .addStatement("$N(1)", Method.RESERVE)
                 .addStatement("$N()", network.helpers().restoreCarriedState())
                 .addStatement(projectFirstLayer)
                 .add(feedback.stepFeed())
-                .addStatement("advance(1)")
-                .addStatement("stepOutputs[0] = y")
-                .addStatement("predict(stepOutputs, 1)")
-                .addStatement("stepOutputs[0] = null")
+                .addStatement("$N(1)", Method.ADVANCE)
+                .addStatement("$N[0] = y", Field.STEP_OUTPUTS)
+                .addStatement("$N($N, 1)", Method.PREDICT, Field.STEP_OUTPUTS)
+                .addStatement("$N[0] = null", Field.STEP_OUTPUTS)
                 .add(feedback.stepKeep())
-                .addStatement("carryState(1)")
+                .addStatement("$N(1)", Method.CARRY_STATE)
                 .build();
     }
 
@@ -311,7 +332,7 @@ final class StreamingEmitter {
     }
 
     private MethodSpec carry() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("carryState")
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Method.CARRY_STATE)
                 .addModifiers(PRIVATE)
                 .addJavadoc("Keeps each layer's state after the last step, row {@code steps}, for the next call.\n")
                 .addParameter(int.class, "steps");

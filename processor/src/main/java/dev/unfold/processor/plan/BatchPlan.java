@@ -28,15 +28,4 @@ public record BatchPlan(
         String summary,
         String summaryGradient,
         String column,
-        String columnDelta) {
-
-    /** The generated methods of the batched pass, shared by every network. */
-    public static final String RESERVE = "batchReserve";
-    public static final String GATHER_INPUTS = "batchGatherInputs";
-    public static final String UNROLL = "batchUnroll";
-    public static final String BACKPROPAGATE = "batchBackpropagate";
-    public static final String OUTPUT_LOGITS = "batchOutputLogits";
-    public static final String OUTPUT_GRADIENTS = "batchOutputGradients";
-    public static final String PREDICT = "batchPredict";
-    public static final String LOSS_AND_DELTA = "batchLossAndDelta";
-}
+        String columnDelta) {}

@@ -74,11 +74,6 @@ public record LayerPlan(
         return directions.get(0).states();
     }
 
-    /** The values of this layer's part of a saved state: each carried state after the other. */
-    public int stateLength() {
-        return carriedStates().stream().mapToInt(StatePlan::size).sum();
-    }
-
     /** Whether h_t = W_hr m_t is a projection of P values rather than the cell's H (a projecting LSTM). */
     public boolean projects() {
         return cell.projects();

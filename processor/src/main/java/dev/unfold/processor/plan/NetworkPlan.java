@@ -15,6 +15,7 @@ import javax.lang.model.element.Element;
  * @param packageName package of the interface and of the generated class
  * @param interfaceNames simple names of the interface, outermost first
  * @param className the generated class's simple name, {@code Unfolded<Outer>_<Inner>}
+ * @param scalar the type the network computes in and its public methods take
  * @param origin the interface, recorded as the generated file's originating element
  * @param capabilities what the interface extends beyond SequenceModel: the generated class
  *     implements these and no other
@@ -24,11 +25,14 @@ import javax.lang.model.element.Element;
  * @param parameterCount the scalars in all of them, as {@link ParameterCount} counts them
  * @param helpers the names of the generated private methods that take no arguments
  * @param batch the batched pass's network-wide buffers
+ * @param savedState how a saved state lays out the carried states, and the constants naming its size
+ *     and where each state starts
  */
 public record NetworkPlan(
         String packageName,
         List<String> interfaceNames,
         String className,
+        Scalar scalar,
         Element origin,
         int input,
         int context,
@@ -40,7 +44,8 @@ public record NetworkPlan(
         List<ParameterPlan> parameters,
         long parameterCount,
         Helpers helpers,
-        BatchPlan batch) {
+        BatchPlan batch,
+        SavedState savedState) {
 
     /**
      * The generated private methods that take no arguments. A layer's accessor takes none either,
@@ -53,33 +58,6 @@ public record NetworkPlan(
      */
     public record Helpers(String restoreCarriedState, String feedStep, String batchReserveInputs,
                           String contextBiases) {}
-
-    /** The constant holding the input width. */
-    public static final String INPUT_CONSTANT = "INPUT";
-
-    /** The constant holding the context vector's width, when there is one. */
-    public static final String CONTEXT_CONSTANT = "CONTEXT";
-
-    /** The field holding the context vector, when there is one. */
-    public static final String CONTEXT_FIELD = "contextVector";
-
-    /** The field holding the batch's contexts, one row per sequence, as setContexts copied them. */
-    public static final String BATCH_CONTEXTS = "batchContexts";
-
-    /** The field holding how many contexts setContexts gave. */
-    public static final String BATCH_CONTEXT_COUNT = "batchContextCount";
-
-    /**
-     * The field keeping the context vector while a network that runs a batch one sequence at a time
-     * reads each sequence's own.
-     */
-    public static final String KEPT_CONTEXT = "keptContext";
-
-    /** The method computing b + R x_b for every lane before a batched projection. */
-    public static final String BATCH_CONTEXT_BIASES = "batchContextBiases";
-
-    /** The field holding ŷ_{t−1} (or y_{t−1}) for the next step of a network that feeds its output back. */
-    public static final String FED_BACK = "fedBack";
 
     /** Whether the first layer reads the network's previous output (equations.md (8.1), (8.2)). */
     public boolean feedsBackOutput() {

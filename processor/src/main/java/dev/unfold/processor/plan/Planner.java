@@ -7,8 +7,12 @@ import dev.unfold.processor.cell.CellParameter;
 import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
+import dev.unfold.processor.plan.GeneratedNames.Constant;
+import dev.unfold.processor.plan.GeneratedNames.Field;
+import dev.unfold.processor.plan.GeneratedNames.Helper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -17,66 +21,24 @@ import java.util.stream.Stream;
  * every constant, field and method.
  */
 public final class Planner {
-    /** Members every generated class has, whatever the layers are called. */
-    static final List<String> FIXED_FIELDS = List.of(
-            NetworkPlan.INPUT_CONSTANT, "OUTPUT", "PARAMETER_COUNT", "parameters", "layers", "capacity",
-            "outWeight", "outWeightGrad", "outBias", "outBiasGrad", "outLogits", "outDelta", "outSummary",
-            "outSummaryGrad", "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch",
-            "outWeightCopied",
-            "stepInputs", "stepTokens", "stepOutputs", "stateful", "lastSteps",
-            "stateGradientTracing", "stateGradientTrace",
-            NetworkPlan.CONTEXT_CONSTANT, NetworkPlan.CONTEXT_FIELD, NetworkPlan.BATCH_CONTEXTS,
-            NetworkPlan.BATCH_CONTEXT_COUNT,
-            NetworkPlan.FED_BACK, "freeRunState", "freeRunFedBack", "batchInitialStates", "batchInitialStateCount",
-            "batchSeeds", "batchSequences", "samplingProbability", "samplingRandom",
-            "sampledTargets", "sampledLabels", "sampledOutput",
-            "batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
-            "batchSummary", "batchSummaryGrad", "batchColumn", "batchColumnDelta");
-    /**
-     * The local variables and parameters of the generated methods. A field of the same name would
-     * be hidden by them where the code means the field, so no field named after a layer takes one
-     * (LayerNamesTest finds any this list misses).
-     */
-    static final List<String> FIXED_LOCALS = List.of(
-            "above", "batch", "bias", "c", "candidate", "cell", "cellState", "chosen", "d", "dCandidate", "dForget",
-            "dInput", "dOutput", "dProjected", "dReset", "dUpdate", "dc", "dcLater", "dh", "dhLater", "difference",
-            "direction", "dn", "dr", "du", "dz", "f", "fed", "forgetGate", "from", "g", "gate", "gradient", "h",
-            "hiddenCandidate", "hiddenN", "hiddenState", "hiddenReset", "hiddenUpdate", "i", "in", "inputGate",
-            "into", "label", "labels", "lanes", "layer", "logSumExp", "loss", "n", "o", "offset", "on", "output",
-            "outputGate", "p", "previous", "previousC", "previousCell", "previousH", "probability", "product",
-            "projected", "r", "random", "reset", "reversePrevious", "reverseRow", "row", "seed", "sequence", "state",
-            "stateful", "states", "steps", "sum", "summary", "summaryGradient", "sums", "t", "tanhC", "targetSum",
-            "targets", "token", "tokens", "u", "update", "value", "x", "xs", "y", "ys", "z");
-    static final List<String> FIXED_METHODS = List.of(
-            "inputSize", "outputSize", "mapping", "parameterCount", "parameters", "layers", "forward", "backward",
-            "loss", "outputSteps", "toString", "equals", "hashCode", "sigmoid", "logSumExp",
-            "reserve", "unroll", "backpropagate", "predict", "lossAndDelta", "summarise", "outputLogits",
-            "outputGradients", "advance", "resetState", "step", "carryState",
-            "setStateful", "isStateful", "stateSize", "saveState", "restoreState", "finalState",
-            "initialStateGradient", "backwardFromState", "backpropagateFromState",
-            "setContext", "contextSize", "setContexts", NetworkPlan.BATCH_CONTEXT_BIASES,
-            "feedTargets", "feedLabels", "feedbackGradients", "feedBack", "keepPrediction",
-            "setScheduledSampling", "sampleFeeds", "setInitialStates", "initialStateGradients", "finalStates",
-            "backwardFromStates", "batchBackpropagateFromStates",
-            "traceStateGradients", "stateGradientNorms", "forgetGates", "cellStateGradientNorms",
-            BatchPlan.RESERVE, BatchPlan.GATHER_INPUTS, BatchPlan.UNROLL,
-            BatchPlan.BACKPROPAGATE, BatchPlan.OUTPUT_LOGITS, BatchPlan.OUTPUT_GRADIENTS, BatchPlan.PREDICT,
-            BatchPlan.LOSS_AND_DELTA);
 
     public NetworkPlan plan(NetworkDeclaration declaration) {
-        Identifiers fields = new Identifiers(Stream.concat(FIXED_FIELDS.stream(), FIXED_LOCALS.stream()).toList());
-        Identifiers methods = new Identifiers(FIXED_METHODS);
+        // fields must not take a name a method's local or parameter has, nor one a cell's equations give a local
+        Identifiers fields = new Identifiers(Stream.of(GeneratedNames.fields(), GeneratedNames.locals(),
+                CellKind.allLocals()).flatMap(java.util.Collection::stream).toList());
+        Identifiers methods = new Identifiers(GeneratedNames.methods());
         for (LayerMethod layer : declaration.layerMethods()) {
             methods.claim(layer.name()); // the accessors keep the user's names exactly
         }
         // named after the accessors: those take no arguments either, so they must not share a name
-        NetworkPlan.Helpers helpers = new NetworkPlan.Helpers(methods.claim("restoreCarriedState"),
-                methods.claim("feedStep"), methods.claim("batchReserveInputs"), methods.claim("contextBiases"));
+        NetworkPlan.Helpers helpers = new NetworkPlan.Helpers(methods.claim(Helper.RESTORE_CARRIED_STATE),
+                methods.claim(Helper.FEED_STEP), methods.claim(Helper.BATCH_RESERVE_INPUTS),
+                methods.claim(Helper.CONTEXT_BIASES));
 
         List<LayerPlan> layers = new ArrayList<>();
         List<ParameterPlan> parameters = new ArrayList<>();
         int width = declaration.input().value();
-        String widthConstant = NetworkPlan.INPUT_CONSTANT;
+        String widthConstant = Constant.INPUT;
         for (LayerMethod method : declaration.layerMethods()) {
             int context = layers.isEmpty() && declaration.context().value() != null ? declaration.context().value() : 0;
             LayerPlan layer = new LayerPlanner(layers.size(), method, width, widthConstant, context,
@@ -103,15 +65,16 @@ public final class Planner {
 
         int outputs = declaration.output().value();
         boolean manyToOne = declaration.mapping().value() == dev.unfold.Mapping.MANY_TO_ONE;
-        OutputPlan output = new OutputPlan(outputs, "OUTPUT",
-                new ParameterPlan("out.weight", "V", outputs, width, "OUTPUT", widthConstant,
-                        "outWeight", "outWeightGrad", widthConstant, false),
-                new ParameterPlan("out.bias", "c", outputs, 1, "OUTPUT", "1",
-                        "outBias", "outBiasGrad", widthConstant, true),
-                "outLogits", "outDelta",
-                manyToOne ? "outSummary" : null,
-                manyToOne ? "outSummaryGrad" : null,
-                "outWeightColumns", "outWeightRows", "outWeightGradRows", "outInput", "outScratch", "outWeightCopied");
+        OutputPlan output = new OutputPlan(outputs, Constant.OUTPUT,
+                new ParameterPlan("out.weight", "V", outputs, width, Constant.OUTPUT, widthConstant,
+                        Field.OUT_WEIGHT, Field.OUT_WEIGHT_GRAD, widthConstant, false),
+                new ParameterPlan("out.bias", "c", outputs, 1, Constant.OUTPUT, "1",
+                        Field.OUT_BIAS, Field.OUT_BIAS_GRAD, widthConstant, true),
+                Field.OUT_LOGITS, Field.OUT_DELTA,
+                manyToOne ? Field.OUT_SUMMARY : null,
+                manyToOne ? Field.OUT_SUMMARY_GRAD : null,
+                Field.OUT_WEIGHT_COLUMNS, Field.OUT_WEIGHT_ROWS, Field.OUT_WEIGHT_GRAD_ROWS, Field.OUT_INPUT,
+                Field.OUT_SCRATCH, Field.OUT_WEIGHT_COPIED);
         parameters.add(output.weight());
         parameters.add(output.bias());
 
@@ -124,11 +87,13 @@ public final class Planner {
             throw new IllegalStateException("the planned tensors hold " + planned + " parameters, but ParameterCount"
                     + " counts " + parameterCount);
         }
+        SavedState savedState = savedState(layers, fields);
         List<String> names = declaration.nestingNames();
         return new NetworkPlan(
                 declaration.packageName(),
                 names,
                 "Unfolded" + String.join("_", names),
+                Scalar.FLOAT64,   // the one precision yet
                 declaration.anchor().element(),
                 declaration.input().value(),
                 declaration.context().value() == null ? 0 : declaration.context().value(),
@@ -140,9 +105,27 @@ public final class Planner {
                 List.copyOf(parameters),
                 parameterCount,
                 helpers,
-                new BatchPlan("batchLanes", "batchSteps", "batchLengths", "batchShortest", "batchInputs", "batchLogits", "batchDelta",
-                        manyToOne ? "batchSummary" : null, manyToOne ? "batchSummaryGrad" : null,
-                        "batchColumn", "batchColumnDelta"));
+                new BatchPlan(Field.BATCH_LANES, Field.BATCH_STEPS, Field.BATCH_LENGTHS, Field.BATCH_SHORTEST,
+                        Field.BATCH_INPUTS, Field.BATCH_LOGITS, Field.BATCH_DELTA,
+                        manyToOne ? Field.BATCH_SUMMARY : null, manyToOne ? Field.BATCH_SUMMARY_GRAD : null,
+                        Field.BATCH_COLUMN, Field.BATCH_COLUMN_DELTA),
+                savedState);
+    }
+
+    /**
+     * The layout of a saved state: every layer's carried states, bottom first, each named by a
+     * constant saying where it starts ({@code STATE_LOWER_C}); the first starts at 0 and needs none.
+     */
+    private static SavedState savedState(List<LayerPlan> layers, Identifiers fields) {
+        List<SavedState.Part> parts = new ArrayList<>();
+        for (LayerPlan layer : layers) {
+            for (StatePlan state : layer.carriedStates()) {
+                parts.add(new SavedState.Part(layer.index(), state, parts.isEmpty() ? null
+                        : fields.claim("STATE_" + Identifiers.constantCase(layer.name()) + "_"
+                                + state.symbol().toUpperCase(Locale.ROOT))));
+            }
+        }
+        return new SavedState(Constant.STATE_SIZE, List.copyOf(parts));
     }
 
     /**
@@ -235,7 +218,7 @@ public final class Planner {
 
         /** "C" for c_t: the stem of the names of a state's buffers. */
         private static String stem(CarriedState state) {
-            return state.symbol().toUpperCase(java.util.Locale.ROOT);
+            return state.symbol().toUpperCase(Locale.ROOT);
         }
 
         private DirectionPlan direction(boolean reverse, Shape shape) {
@@ -323,11 +306,11 @@ public final class Planner {
                             context == 0 ? null : fields.claim(name + "BatchContextBias" + field)),
                     context == 0 ? null
                             : parameter(name + ".weight_context" + suffix, "R", rows, context, gateRowsConstant,
-                                    NetworkPlan.CONTEXT_CONSTANT, "WeightContext" + field, hiddenConstant, false),
+                                    Constant.CONTEXT, "WeightContext" + field, hiddenConstant, false),
                     context == 0 ? null : fields.claim(name + "ContextBias" + field),
                     recurrence == Recurrence.HIDDEN ? null
                             : parameter(name + ".weight_oh" + suffix, "W_oh", rows, outputs, gateRowsConstant,
-                                    "OUTPUT", "WeightOh" + field, hiddenConstant, false),
+                                    Constant.OUTPUT, "WeightOh" + field, hiddenConstant, false),
                     projection);
         }
 
