@@ -137,16 +137,6 @@ public final class UnfoldedGruTagger implements GruTagger {
     private int capacity;
 
     /**
-     * When streaming: h_t of gru, carried to the next step.
-     */
-    private final double[] gruCarried = new double[GRU_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
-
-    /**
      * Row t: h_t of gru; row 0 is h_0 = 0.
      */
     private double[] gruH;
@@ -504,20 +494,11 @@ public final class UnfoldedGruTagger implements GruTagger {
 
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     * recurrence from a zero state, bottom-up, then the output logits.
      */
     private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(gruH, 0, GRU_HIDDEN, 0.0);   // h_0 = 0
-        }
+        Arrays.fill(gruH, 0, GRU_HIDDEN, 0.0);   // h_0 = 0
         advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
     }
 
     /**
@@ -538,20 +519,6 @@ public final class UnfoldedGruTagger implements GruTagger {
         Arrays.fill(gruDhNext, 0.0);
         gruBackward(steps);
         gruRecurrentGradients(steps);
-    }
-
-    /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(gruCarried, 0, gruH, 0, GRU_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(gruH, steps * GRU_HIDDEN, gruCarried, 0, GRU_HIDDEN);
     }
 
     /**
@@ -775,7 +742,6 @@ public final class UnfoldedGruTagger implements GruTagger {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.outputs(this, ys, xs);
@@ -791,7 +757,6 @@ public final class UnfoldedGruTagger implements GruTagger {
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.outputs(this, ys, tokens);
@@ -805,7 +770,6 @@ public final class UnfoldedGruTagger implements GruTagger {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -824,7 +788,6 @@ public final class UnfoldedGruTagger implements GruTagger {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);

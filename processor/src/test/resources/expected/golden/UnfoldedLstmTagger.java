@@ -126,21 +126,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
     private int capacity;
 
     /**
-     * When streaming: h_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarried = new double[LSTM_HIDDEN];
-
-    /**
-     * When streaming: c_t of lstm, carried to the next step.
-     */
-    private final double[] lstmCarriedC = new double[LSTM_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
-
-    /**
      * Row t: h_t of lstm; row 0 is h_0 = 0.
      */
     private double[] lstmH;
@@ -493,21 +478,12 @@ public final class UnfoldedLstmTagger implements LstmTagger {
 
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     * recurrence from a zero state, bottom-up, then the output logits.
      */
     private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(lstmH, 0, LSTM_HIDDEN, 0.0);   // h_0 = 0
-            Arrays.fill(lstmC, 0, LSTM_HIDDEN, 0.0);   // c_0 = 0
-        }
+        Arrays.fill(lstmH, 0, LSTM_HIDDEN, 0.0);   // h_0 = 0
+        Arrays.fill(lstmC, 0, LSTM_HIDDEN, 0.0);   // c_0 = 0
         advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
     }
 
     /**
@@ -529,22 +505,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
         Arrays.fill(lstmDcNext, 0.0);
         lstmBackward(steps);
         lstmRecurrentGradients(steps);
-    }
-
-    /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(lstmCarried, 0, lstmH, 0, LSTM_HIDDEN);
-        System.arraycopy(lstmCarriedC, 0, lstmC, 0, LSTM_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(lstmH, steps * LSTM_HIDDEN, lstmCarried, 0, LSTM_HIDDEN);
-        System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
     }
 
     /**
@@ -763,7 +723,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.outputs(this, ys, xs);
@@ -779,7 +738,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.outputs(this, ys, tokens);
@@ -793,7 +751,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -812,7 +769,6 @@ public final class UnfoldedLstmTagger implements LstmTagger {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);

@@ -162,21 +162,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private int capacity;
 
     /**
-     * When streaming: h_t of encoder, carried to the next step.
-     */
-    private final double[] encoderCarried = new double[ENCODER_HIDDEN];
-
-    /**
-     * When streaming: h_t of summary, carried to the next step.
-     */
-    private final double[] summaryCarried = new double[SUMMARY_HIDDEN];
-
-    /**
-     * Whether sequences start from the carried state and carry their last one on.
-     */
-    private boolean stateful;
-
-    /**
      * Row t: h_t of encoder; row 0 is h_0 = 0.
      */
     private double[] encoderH;
@@ -671,21 +656,12 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     /**
      * The forward pass over a sequence once the first layer's inputs are projected: every
-     * recurrence bottom-up, then the output logits; from a zero state, or when stateful
-     * (truncated BPTT) from the state the previous call ended in, carrying this one's on.
+     * recurrence from a zero state, bottom-up, then the output logits.
      */
     private void unroll(int steps) {
-        if (stateful) {
-            // no gradient flows into the carried state: that is the truncation
-            restoreCarriedState();
-        } else {
-            Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
-            Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
-        }
+        Arrays.fill(encoderH, 0, ENCODER_HIDDEN, 0.0);   // h_0 = 0
+        Arrays.fill(summaryH, 0, SUMMARY_HIDDEN, 0.0);   // h_0 = 0
         advance(steps);
-        if (stateful) {
-            carryState(steps);
-        }
     }
 
     /**
@@ -714,22 +690,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
         Arrays.fill(encoderDhNext, 0.0);
         encoderBackward(steps);
         encoderRecurrentGradients(steps);
-    }
-
-    /**
-     * Puts the carried states where the recurrences start: row 0 of each layer's buffers.
-     */
-    private void restoreCarriedState() {
-        System.arraycopy(encoderCarried, 0, encoderH, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryCarried, 0, summaryH, 0, SUMMARY_HIDDEN);
-    }
-
-    /**
-     * Keeps each layer's state after the last step, row {@code steps}, for the next call.
-     */
-    private void carryState(int steps) {
-        System.arraycopy(encoderH, steps * ENCODER_HIDDEN, encoderCarried, 0, ENCODER_HIDDEN);
-        System.arraycopy(summaryH, steps * SUMMARY_HIDDEN, summaryCarried, 0, SUMMARY_HIDDEN);
     }
 
     /**
@@ -1032,7 +992,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.outputs(this, ys, xs);
@@ -1048,7 +1007,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.outputs(this, ys, tokens);
@@ -1062,7 +1020,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.targets(this, targets, xs);
@@ -1081,7 +1038,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(double[][][] xs, int[][] labels) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
         Batches.labels(this, labels, xs);
@@ -1100,7 +1056,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.targets(this, targets, tokens);
@@ -1117,7 +1072,6 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public double backward(int[][] tokens, int[][] labels) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
         Batches.labels(this, labels, tokens);

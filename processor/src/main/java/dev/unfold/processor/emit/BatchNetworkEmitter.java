@@ -223,7 +223,7 @@ final class BatchNetworkEmitter implements GeneratedPart {
     }
 
     private void refuseWhenStateful(MethodSpec.Builder method) {
-        if (network.layers().stream().noneMatch(LayerPlan::isBidirectional)) {
+        if (network.carriesState()) {
             method.addStatement("$T.requireStateless($N)", BATCHES, Field.STATEFUL);
         }
     }

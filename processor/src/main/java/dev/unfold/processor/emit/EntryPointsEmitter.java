@@ -38,19 +38,15 @@ final class EntryPointsEmitter implements GeneratedPart {
     private final Scalar scalar;
     private final FeedbackEmitter feedback;
     private final List<LayerEmitter> layerEmitters;
-    /** Whether the network can carry state between calls, so that unroll may start from it. */
-    private final boolean streams;
     /** Every part's per-step buffers, which reserve grows. */
     private final List<StepBuffer> stepBuffers;
 
-    EntryPointsEmitter(NetworkPlan network, List<LayerEmitter> layerEmitters, boolean streams,
-                       List<StepBuffer> stepBuffers) {
+    EntryPointsEmitter(NetworkPlan network, List<LayerEmitter> layerEmitters, List<StepBuffer> stepBuffers) {
         this.network = network;
         this.output = network.output();
         this.scalar = network.scalar();
         this.feedback = new FeedbackEmitter(network);
         this.layerEmitters = layerEmitters;
-        this.streams = streams;
         this.stepBuffers = stepBuffers;
     }
 
@@ -247,7 +243,7 @@ final class EntryPointsEmitter implements GeneratedPart {
         MethodSpec.Builder method = MethodSpec.methodBuilder(Method.UNROLL)
                 .addModifiers(PRIVATE)
                 .addParameter(int.class, "steps");
-        if (!streams) {
+        if (!network.carriesState()) { // then unroll never starts from a carried state
             method.addJavadoc("The forward pass over a sequence once the first layer's inputs are projected: every\n"
                     + "recurrence from a zero state, bottom-up, then the output logits.\n");
             for (LayerEmitter layer : layerEmitters) {

@@ -66,9 +66,8 @@ public final class NetworkEmitter {
     /** The parts of the class, in the order their members appear. */
     private List<GeneratedPart> parts() {
         List<LayerEmitter> layers = layerEmitters();
-        StreamingEmitter streaming = new StreamingEmitter(network, layers);
         List<GeneratedPart> parts = new ArrayList<>();
-        parts.add(streaming);
+        parts.add(new StreamingEmitter(network, layers));
         parts.add(new ContextEmitter(network));
         parts.add(new FeedbackEmitter(network));
         parts.add(new StateGradientTraceEmitter(network));
@@ -79,7 +78,7 @@ public final class NetworkEmitter {
         // the entry points' reserve grows every part's per-step buffers
         List<StepBuffer> stepBuffers = parts.stream().flatMap(part -> part.stepBuffers().stream()).toList();
         parts.add(0, new ParametersEmitter(network));
-        parts.add(1, new EntryPointsEmitter(network, layers, streaming.streams(), stepBuffers));
+        parts.add(1, new EntryPointsEmitter(network, layers, stepBuffers));
         return parts;
     }
 

@@ -54,7 +54,7 @@ final class StreamingEmitter implements GeneratedPart {
      */
     @Override
     public List<FieldSpec> constants() {
-        if (!carriesState()) {
+        if (!network.carriesState()) {
             return List.of();
         }
         List<FieldSpec> constants = new ArrayList<>();
@@ -92,14 +92,10 @@ final class StreamingEmitter implements GeneratedPart {
         return part.offsetConstant() == null ? CodeBlock.of("offset") : CodeBlock.of("offset + $N", part.offsetConstant());
     }
 
-    /** Whether the network carries state between calls, and so has a saved state's size and layout. */
-    boolean carriesState() {
-        return streams() && network.has(Capability.STREAMING);
-    }
 
     @Override
     public List<FieldSpec> fields() {
-        if (bidirectionalLayer() != null) {
+        if (!network.carriesState()) {
             return List.of();
         }
         List<FieldSpec> fields = new ArrayList<>();
@@ -145,7 +141,7 @@ final class StreamingEmitter implements GeneratedPart {
      */
     @Override
     public List<MethodSpec> methods() {
-        if (bidirectionalLayer() != null) {
+        if (!network.carriesState()) {
             return List.of();
         }
         List<MethodSpec> methods = new ArrayList<>();
@@ -250,10 +246,6 @@ final class StreamingEmitter implements GeneratedPart {
         return method.build();
     }
 
-    /** Whether the network can carry state between calls: no layer runs backwards in time. */
-    boolean streams() {
-        return bidirectionalLayer() == null;
-    }
 
     private MethodSpec setStateful() {
         return publicOverride(Method.SET_STATEFUL)
@@ -343,10 +335,6 @@ final class StreamingEmitter implements GeneratedPart {
             }
         }
         return method.build();
-    }
-
-    private LayerPlan bidirectionalLayer() {
-        return network.layers().stream().filter(LayerPlan::isBidirectional).findFirst().orElse(null);
     }
 
     private static MethodSpec.Builder publicOverride(String name) {

@@ -79,6 +79,16 @@ public record NetworkPlan(
         return capabilities.contains(capability);
     }
 
+    /**
+     * Whether the network carries state between calls: it declares {@code Streaming} (an
+     * {@code Encoder}, {@code Decoder} or {@code Autoregressive} network does, as a subtype), which
+     * the validator allows only where no layer runs backwards in time. Only such a network has the
+     * carried states, the {@code stateful} flag and the helpers that restore and carry them on.
+     */
+    public boolean carriesState() {
+        return has(Capability.STREAMING) && layers.stream().noneMatch(LayerPlan::isBidirectional);
+    }
+
     public LayerPlan topLayer() {
         return layers.get(layers.size() - 1);
     }
