@@ -58,6 +58,10 @@ public interface Layer {
     /** A projecting LSTM's description; generated classes build such layers with it. */
     static Layer projecting(String name, int inputSize, int hiddenSize, int projectionSize, boolean bidirectional,
                             Parameters parameters) {
+        if (hiddenSize < 2) {
+            throw new IllegalArgumentException("projectionSize is " + projectionSize + ", but a layer of hiddenSize "
+                    + hiddenSize + " cannot project: the projection must be smaller than the hidden size");
+        }
         if (projectionSize < 1 || projectionSize >= hiddenSize) {
             throw new IllegalArgumentException("projectionSize is " + projectionSize + ", expected 1 to "
                     + (hiddenSize - 1) + " (below hiddenSize " + hiddenSize + ")");

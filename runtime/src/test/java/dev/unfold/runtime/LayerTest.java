@@ -34,5 +34,9 @@ class LayerTest {
                 () -> Layer.projecting("lstm", 3, 5, 5, false, NONE));
         assertEquals("projectionSize is 5, expected 1 to 4 (below hiddenSize 5)", tooLarge.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Layer.projecting("lstm", 3, 5, 0, false, NONE));
+        assertEquals("projectionSize is 1, but a layer of hiddenSize 1 cannot project: the projection must be"
+                        + " smaller than the hidden size",
+                assertThrows(IllegalArgumentException.class, () -> Layer.projecting("lstm", 3, 1, 1, false, NONE))
+                        .getMessage());
     }
 }
