@@ -74,32 +74,38 @@ class CellEmitter {
                 .build();
     }
 
-    /** The buffer the comment above the product says holds the input projection's part: the first rows' target. */
+    /** The buffer the comment above the product says holds the input projection's part: the first rows'. */
     private String productBuffer() {
-        Slot.Buffer into = layer.cell().recurrentRows().get(0).into();
-        return into == Slot.Buffer.SUMS ? layer.states() : layout().buffer(into);
+        return inputSide(layer.cell().recurrentRows().get(0).into());
     }
 
     /**
-     * W_hh's product with the previous state into the step's sums, then to where each block of
-     * rows goes: copied in from its target's row of the step (the input projection's part; the
-     * simple cell's u_t from h_t's slot) or from the cell parameter it starts from, and copied back
-     * out, except for the sums themselves, which the equations read.
+     * Where the input projection left its part of the rows going {@code into}: the rows themselves,
+     * except for the simple cell's u_t, which the projection left in h_t's slot and the recurrence
+     * sums in the step's scratch sums.
+     */
+    private String inputSide(Slot.Buffer into) {
+        return into == Slot.Buffer.SUMS ? layer.states() : layout().buffer(into);
+    }
+
+    /** The offset of the step's row in {@link #inputSide}. */
+    private String inputOffset(Slot.Buffer into) {
+        return into == Slot.Buffer.SUMS ? ElementwiseLayout.STATE : layout().base(into);
+    }
+
+    /**
+     * W_hh's product with the previous state into the step's sums: each block of rows copied in
+     * from the input projection's part ({@link #inputSide}) or from the cell parameter it starts
+     * from, one product, and each copied out to where it goes, except u_t, which the equations
+     * read from the sums.
      */
     private CodeBlock recurrentProduct() {
         List<RecurrentRows> blocks = layer.cell().recurrentRows();
-        if (blocks.size() == 1 && blocks.get(0).into() == Slot.Buffer.SUMS) {
-            return CodeBlock.builder()
-                    .addStatement("$T.arraycopy($N, $N, $N, 0, $L)", System.class, layer.states(), ElementwiseLayout.STATE,
-                            direction.sums(), rowCount(blocks.get(0)))
-                    .add(addRecurrentProductToSums())
-                    .build();
-        }
         CodeBlock.Builder code = CodeBlock.builder();
         for (RecurrentRows rows : blocks) {
             if (rows.startingFrom() == null) {
-                code.addStatement("$T.arraycopy($N, $N, $N, $L, $L)", System.class, layout().buffer(rows.into()),
-                        layout().base(rows.into()), direction.sums(), firstRow(rows), rowCount(rows));
+                code.addStatement("$T.arraycopy($N, $N, $N, $L, $L)", System.class, inputSide(rows.into()),
+                        inputOffset(rows.into()), direction.sums(), firstRow(rows), rowCount(rows));
             } else {
                 code.addStatement("$T.arraycopy($N, 0, $N, $L, $L)", System.class,
                         direction.cellParameter(rows.startingFrom()).valueField(), direction.sums(), firstRow(rows),
@@ -108,8 +114,10 @@ class CellEmitter {
         }
         code.add(addRecurrentProductToSums());
         for (RecurrentRows rows : blocks) {
-            code.addStatement("$T.arraycopy($N, $L, $N, $N, $L)", System.class, direction.sums(), firstRow(rows),
-                    layout().buffer(rows.into()), layout().base(rows.into()), rowCount(rows));
+            if (rows.into() != Slot.Buffer.SUMS) {
+                code.addStatement("$T.arraycopy($N, $L, $N, $N, $L)", System.class, direction.sums(), firstRow(rows),
+                        layout().buffer(rows.into()), layout().base(rows.into()), rowCount(rows));
+            }
         }
         return code.build();
     }
@@ -152,16 +160,6 @@ class CellEmitter {
     /** What the cell's equations of a step depend on besides the cell. */
     final Step step() {
         return new Step(direction.reverse(), gradientAtEveryStep, layer.activation(), layer.readsPreviousState());
-    }
-
-    /** The loop over units computing the cell's forward equations of step t (equations.md's recurrence). */
-    final CodeBlock forwardEquations() {
-        return layout().render(layer.cell().forward(step()));
-    }
-
-    /** The loop over units computing the cell's BPTT equations of step t. */
-    final CodeBlock backwardEquations() {
-        return layout().render(layer.cell().backward(step()));
     }
 
     /**
@@ -452,22 +450,6 @@ class CellEmitter {
                         direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(),
                         ElementwiseLayout.PREVIOUS, direction.sums(),
                         layer.gateRowsConstant())
-                .build();
-    }
-
-    /**
-     * Adds W_hh times the previous state to this step's gate pre-activations, which already hold
-     * W_ih x_t + b. {@code gate} and {@code previous} must be bound.
-     */
-    final CodeBlock addRecurrentProductToGates() {
-        String gates = direction.preactivations();
-        String rows = layer.gateRowsConstant();
-        return CodeBlock.builder()
-                .addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, gates, ElementwiseLayout.GATE,
-                        direction.sums(), rows)
-                .add(addRecurrentProductToSums())
-                .addStatement("$T.arraycopy($N, 0, $N, $N, $N)", System.class, direction.sums(), gates,
-                        ElementwiseLayout.GATE, rows)
                 .build();
     }
 
