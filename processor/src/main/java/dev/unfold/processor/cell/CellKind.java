@@ -13,8 +13,9 @@ import java.util.TreeSet;
  * buffers its BPTT reads back, and what a declaration of it may choose. The planner, the
  * validators and the emitters ask a {@code CellKind} instead of testing which {@link Cell} a layer
  * declares. A cell's element-wise equations are here too ({@link #forward}, {@link #backward}),
- * written once for both layouts; what remains per cell in the emitters ({@code CellEmitter.of},
- * {@code BatchCellEmitter.of} choose) is the matrix phases around them: which rows of W_hh go where.
+ * written once for both layouts, and so are the matrix phases around them, as declarations the
+ * layouts write: which rows of W_hh go where ({@link #recurrentRows}), what the cell's own
+ * parameters' gradients sum ({@link #gradientSource}), and the words of the generated comments.
  *
  * <p>Every cell stacks its gate blocks as the rows of W_ih and W_hh, G·H rows in all, and has one
  * bias b of G·H values; its first carried state is h_t, the layer's output.
@@ -181,6 +182,57 @@ public abstract class CellKind {
      */
     public boolean separatesHiddenDeltas() {
         return false;
+    }
+
+    /**
+     * W_hh's rows by where their product with the state a step reads goes, in order: one
+     * {@code RecurrentRows} for all G·H rows unless the cell keeps some apart (the GRU's n block,
+     * which r gates, into the hidden products from b_hn).
+     */
+    public abstract List<RecurrentRows> recurrentRows();
+
+    /**
+     * The comment above one sequence's recurrent product: what is added to what, {@code buffer}
+     * being the generated buffer that holds the input projection's part; each line ends in a newline.
+     */
+    public abstract String productComment(Step step, String buffer, boolean readsOutput);
+
+    /** The comment above a batch's product of {@code rows}, {@code buffer} where they go; ends in a newline. */
+    public abstract String batchProductComment(RecurrentRows rows, Step step, String buffer);
+
+    /**
+     * The javadoc of the recurrence of a direction: the {@code which} ("" or "reverse ") recurrence
+     * of {@code layer}, for one sequence or a batch; ends in a newline.
+     */
+    public String recurrenceInWords(Step step, String which, String layer, boolean readsOutput, boolean batch) {
+        String initial = String.join(" = ", carriedStates().stream().map(CarriedState::symbol).toList()) + " = 0";
+        return "The " + which + name() + " recurrence of " + layer + " for " + step.range()
+                + (batch ? " over a batch, from " + initial : ", from " + initial + " (" + citation() + ")") + ".\n";
+    }
+
+    /** What the recurrence's javadoc cites for one sequence: "PyTorch's nn.LSTM; equations.md (4.1)–(4.4)". */
+    abstract String citation();
+
+    /** What the javadoc of one sequence's BPTT cites after "against the recurrence": "" or " (equations.md (3.1), (3.2))". */
+    public String backwardCitation() {
+        return "";
+    }
+
+    /**
+     * The slot of the deltas whose sum over the steps is ∂L/∂{@code parameter}, one of the cell's
+     * own vectors (the GRU's b_hn: the n block of the hidden side's deltas); null for a parameter
+     * whose gradient is a matrix phase of its own (the projecting LSTM's W_hr).
+     */
+    public Slot gradientSource(CellParameter parameter) {
+        return null;
+    }
+
+    /**
+     * What {@link #gradientSource} sums, in words: for a batch the comment above the sum, for one
+     * sequence the end of the javadoc of the weights' gradients (",\\nand ∂L/∂b_hn from ...").
+     */
+    public String gradientInWords(CellParameter parameter, boolean batch) {
+        return "";
     }
 
     /**

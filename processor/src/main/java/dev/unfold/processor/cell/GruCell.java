@@ -53,6 +53,46 @@ public final class GruCell extends CellKind {
         return true;
     }
 
+    /** r and z's rows onto the gates; n's apart, from b_hn, since r gates W_hn h_{t−1} + b_hn. */
+    @Override
+    public List<RecurrentRows> recurrentRows() {
+        return List.of(new RecurrentRows(0, 2, Buffer.GATES),
+                new RecurrentRows(2, 1, Buffer.HIDDEN_PRODUCTS, HIDDEN_BIAS));
+    }
+
+    @Override
+    public String productComment(Step step, String buffer, boolean readsOutput) {
+        String previous = step.previousState();
+        return "r and z: W_ih x_t + b (already in " + buffer + ") + W_hr " + previous + " and W_hz " + previous
+                + "; n: W_hn " + previous + " + b_hn,\n"
+                + "kept apart, since r gates it. All three in one pass over " + previous + ".\n";
+    }
+
+    @Override
+    public String batchProductComment(RecurrentRows rows, Step step, String buffer) {
+        String previous = step.previousState();
+        return rows.into() == Buffer.GATES
+                ? "r and z: W_ih x_t + b (already in " + buffer + ") + W_hr " + previous + " and W_hz " + previous + "\n"
+                : "n's hidden side W_hn " + previous + " + b_hn, kept apart, since r gates it\n";
+    }
+
+    @Override
+    String citation() {
+        return "PyTorch's nn.GRU; equations.md (5.1)–(5.4)";
+    }
+
+    /** ∂L/∂b_hn: b_hn sits where the hidden side's n block does, so it sums r ⊙ δn (equations.md (5.10)). */
+    @Override
+    public Slot gradientSource(CellParameter parameter) {
+        return parameter.equals(HIDDEN_BIAS) ? new Slot("hiddenCandidate", Buffer.HIDDEN_DELTAS, 2) : null;
+    }
+
+    @Override
+    public String gradientInWords(CellParameter parameter, boolean batch) {
+        return batch ? "∂L/∂b_hn = Σ_t Σ_b r ⊙ δn_t, the hidden side's n block\n"
+                : ",\nand ∂L/∂b_hn from the n block of the hidden-side deltas   (equations.md (5.10))";
+    }
+
     private static final List<Slot> SLOTS = List.of(
             new Slot("reset", Buffer.GATES, 0), new Slot("update", Buffer.GATES, 1),
             new Slot("candidate", Buffer.GATES, 2),

@@ -82,6 +82,27 @@ public final class LstmCell extends CellKind {
         return List.of(CarriedState.HIDDEN, CELL_STATE);
     }
 
+    @Override
+    public List<RecurrentRows> recurrentRows() {
+        return List.of(new RecurrentRows(0, gateCount(), Buffer.GATES));
+    }
+
+    @Override
+    public String productComment(Step step, String buffer, boolean readsOutput) {
+        return "a = W_ih x_t + b (already in " + buffer + ") + W_hh " + step.previousState() + ", for the four gates at once\n";
+    }
+
+    @Override
+    public String batchProductComment(RecurrentRows rows, Step step, String buffer) {
+        return "a = W_ih x_t + b (already in " + buffer + ") + W_hh " + step.previousState()
+                + ": four gates, every sequence, one product\n";
+    }
+
+    @Override
+    String citation() {
+        return "PyTorch's nn.LSTM; equations.md (4.1)–(4.4)";
+    }
+
     private static final List<Slot> SLOTS = List.of(
             new Slot("inputGate", Buffer.GATES, 0), new Slot("forgetGate", Buffer.GATES, 1),
             new Slot("candidate", Buffer.GATES, 2), new Slot("outputGate", Buffer.GATES, 3),

@@ -4,6 +4,7 @@ import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.processor.cell.Slot.Buffer;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The simple (Elman) cell h_t = σ(W_ih x_t + W_hh h_{t−1} + b), σ the declared activation
@@ -32,6 +33,54 @@ public final class SimpleCell extends CellKind {
     @Override
     public List<CarriedState> carriedStates() {
         return List.of(CarriedState.HIDDEN);
+    }
+
+    /** u_t, completed where the recurrence sums it (see {@link Slot.Buffer#SUMS}). */
+    @Override
+    public List<RecurrentRows> recurrentRows() {
+        return List.of(new RecurrentRows(0, 1, Buffer.SUMS));
+    }
+
+    @Override
+    public String productComment(Step step, String buffer, boolean readsOutput) {
+        String projected = readsOutput ? "W_ih x_t + b + W_oh y_{t−1}" : "W_ih x_t + b";
+        return step.readsPreviousState()
+                ? "u = " + projected + " (already in " + buffer + ") + W_hh " + step.previousState() + "\n"
+                : "u = " + projected + ", already in " + buffer + ": no W_hh\n";
+    }
+
+    @Override
+    public String batchProductComment(RecurrentRows rows, Step step, String buffer) {
+        return "u = W_ih x_t + b (already in " + buffer + ") + W_hh " + step.previousState()
+                + ", for every sequence at once\n";
+    }
+
+    @Override
+    public String recurrenceInWords(Step step, String which, String layer, boolean readsOutput, boolean batch) {
+        String activation = step.activation().name().toLowerCase(Locale.ROOT);
+        if (batch) {
+            return "The " + which + "recurrence of " + layer + " for " + step.range() + " over a batch: h_t = "
+                    + activation + "(W_hh " + step.previousState() + " + W_ih x_t + b), from a zero state.\n";
+        }
+        return step.reverse()
+                ? "g_t = " + activation + "(W_hh g_{t+1} + W_ih x_t + b) for t = T..1, from g_{T+1} = 0: the\n"
+                        + "reverse direction of " + layer + " (equations.md (6.1)).\n"
+                : !step.readsPreviousState()
+                ? "h_t = " + activation + "(W_oh y_{t−1} + W_ih x_t + b) for t = 1..T, from y_0 = 0: the output-fed\n"
+                        + "recurrence of equations.md (8.1), where W_oh (H × output) takes the place of W_hh (H × H).\n"
+                : "h_t = " + activation + "(W_hh h_{t−1} + " + (readsOutput ? "W_oh y_{t−1} + " : "")
+                        + "W_ih x_t + b) for t = 1..T, from h_0 = 0\n"
+                        + "(equations.md (1.1), (1.2)" + (readsOutput ? ", (8.2)" : "") + ").\n";
+    }
+
+    @Override
+    String citation() {
+        return "equations.md (1.1), (1.2)";
+    }
+
+    @Override
+    public String backwardCitation() {
+        return " (equations.md (3.1), (3.2))";
     }
 
     private static final List<Slot> SLOTS = List.of(

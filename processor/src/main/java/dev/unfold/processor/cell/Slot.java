@@ -30,7 +30,7 @@ public record Slot(String name, Buffer buffer, int block) {
         HIDDEN_FROM_ABOVE,
         /** What h_{t∓1} receives from the step: carried from one BPTT step to the next, no row per step. */
         HIDDEN_CARRY,
-        /** An LSTM's c_t. */
+        /** The state the cell carries after h, kept in a buffer of its own (an LSTM's c_t). */
         CELL,
         /** An LSTM's c_{t∓1}. */
         PREVIOUS_CELL,

@@ -25,6 +25,11 @@ public record Step(boolean reverse, boolean gradientFromAbove, Activation activa
         return reverse ? "t+1" : "t−1";
     }
 
+    /** The steps in the order the recurrence runs: "t = 1..T", or "t = T..1" for the reverse direction. */
+    public String range() {
+        return reverse ? "t = T..1" : "t = 1..T";
+    }
+
     /** h_{t−1}, or h_{t+1} for the reverse direction: the state a step reads. */
     public String previousState() {
         return "h_{" + earlier() + "}";

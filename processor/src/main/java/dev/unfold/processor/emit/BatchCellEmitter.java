@@ -4,14 +4,18 @@ import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.CellParameter;
 import dev.unfold.processor.cell.Equations;
+import dev.unfold.processor.cell.RecurrentRows;
 import dev.unfold.processor.cell.Slot;
+import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Emits one direction of one layer for a batch of sequences of one length: the same equations as
@@ -28,7 +32,7 @@ import java.util.Arrays;
  * δ is cleared (a held state depends on no weight). What BPTT carries out of such a step reaches
  * only later held steps, whose δ is cleared too, so it needs no clearing of its own.
  */
-abstract class BatchCellEmitter extends CellEmitter {
+final class BatchCellEmitter extends CellEmitter {
     final DirectionPlan.Batch batch;
     final LayerPlan.Batch layerBatch;
     final BatchPlan network;
@@ -41,16 +45,6 @@ abstract class BatchCellEmitter extends CellEmitter {
         this.seed = seed;
         this.batch = direction.batch();
         this.layerBatch = layer.batch();
-    }
-
-    /** The emitter of the layer's cell: the one place that pairs a cell with its equations for a batch. */
-    static BatchCellEmitter of(BatchPlan network, LayerPlan layer, DirectionPlan direction, Scalar scalar,
-                               CodeBlock seed) {
-        return switch (layer.cell().declared()) {
-            case SIMPLE -> new BatchSimpleCellEmitter(network, layer, direction, scalar, seed);
-            case LSTM -> new BatchLstmCellEmitter(network, layer, direction, scalar, seed);
-            case GRU -> new BatchGruCellEmitter(network, layer, direction, scalar, seed);
-        };
     }
 
     /** How the cell's equations become code here: a batch, the lanes innermost. */
@@ -90,11 +84,79 @@ abstract class BatchCellEmitter extends CellEmitter {
         return code.endControlFlow().build();
     }
 
-    /** Adds W_hh h_{t∓1} of every sequence to the rows from {@code outRow}: {@code previous} must be bound. */
-    final CodeBlock addRecurrentProduct(String out, String outRow) {
-        return CodeBlock.builder()
-                .addStatement("$T.addProduct($N, $N, $N, $N, $N, $N, $L, lanes)", BATCH_KERNELS,
-                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
+    /**
+     * The recurrence over the batch: W_hh's product with every sequence's previous state, one
+     * kernel call for each of the cell's {@link RecurrentRows}, the cell's forward equations lane by
+     * lane, a projecting cell's h_t = W_hr m_t, and the states of ended sequences held at zero.
+     */
+    @Override
+    MethodSpec recur() {
+        Equations forward = layer.cell().forward(step());
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow(recurrenceLoop())
+                .add(bindStates())
+                .add(bindRowsIfUsed(forward));
+        for (RecurrentRows rows : layer.cell().recurrentRows()) {
+            code.add(comment(layer.cell().batchProductComment(rows, step(), layout().buffer(rows.into()))))
+                    .add(addRecurrentProduct(rows));
+        }
+        code.add(activatesInPlace(forward) ? CodeBlock.of("") : layout().render(forward))
+                .add(layer.projects() ? projection().projectBatch() : CodeBlock.of(""));
+        List<StatePlan> states = direction.states();
+        code.add("// sequences that have ended keep $L\n", states.size() == 1 ? "a zero state"
+                : String.join(" = ", states.stream().map(StatePlan::symbol).toList()) + " = 0");
+        for (StatePlan state : states) {
+            code.add(clearEnded(state.batchSteps(), state == states.get(0) ? ElementwiseLayout.STATE : ElementwiseLayout.CELL,
+                    state.sizeConstant()));
+        }
+        if (layer.projects()) {
+            code.add(clearEnded(direction.projection().batchSteps(), ElementwiseLayout.CELL, layer.hiddenConstant()));
+        }
+        code.endControlFlow();
+        return batchMethod(batch.recur(), layer.cell().recurrenceInWords(step(), which(), layer.name(),
+                        layer.readsOutput(), true))
+                .addCode(code.build())
+                .build();
+    }
+
+    /**
+     * Whether the forward equations only store a value where it already is (the simple cell's
+     * identity, h_t = u_t, and a batch sums u_t in h_t's own row): then there is nothing to write.
+     */
+    private boolean activatesInPlace(Equations equations) {
+        return equations.statements().stream().allMatch(statement -> statement instanceof Statement.Store store
+                && store.value().slots().size() == 1
+                && store.value().text().equals("@" + store.value().slots().get(0).name())
+                && sameRow(store.target(), store.value().slots().get(0)));
+    }
+
+    private boolean sameRow(Slot one, Slot other) {
+        return layout().buffer(one.buffer()).equals(layout().buffer(other.buffer()))
+                && layout().offset(one).toString().equals(layout().offset(other).toString());
+    }
+
+    /**
+     * Adds W_hh h_{t∓1} of every sequence to where {@code rows} go, after setting them to the cell
+     * parameter they start from: {@code previous} (and the rows' offset) must be bound.
+     */
+    private CodeBlock addRecurrentProduct(RecurrentRows rows) {
+        String out = layout().buffer(rows.into());
+        String outRow = layout().base(rows.into());
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (rows.startingFrom() != null) {
+            code.beginControlFlow("for (int k = 0; k < $L; k++)", rowCount(rows))
+                    .addStatement("$T.fill($N[$N + k], 0, lanes, $N[k])", Arrays.class, out, outRow,
+                            direction.cellParameter(rows.startingFrom()).valueField())
+                    .endControlFlow();
+        }
+        if (rows.blocks() == layer.cell().gateCount()) {
+            return code.addStatement("$T.addProduct($N, $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                            direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
+                            layerBatch.states(), ElementwiseLayout.PREVIOUS, out, outRow)
+                    .build();
+        }
+        return code.addStatement("$T.addProduct($N, $L, $L, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
+                        direction.weightHh().valueField(), firstRow(rows), rowCount(rows), layer.stateConstant(),
                         layerBatch.states(), ElementwiseLayout.PREVIOUS, out, outRow)
                 .build();
     }
@@ -141,7 +203,7 @@ abstract class BatchCellEmitter extends CellEmitter {
         boolean gated = layer.cell().isGated();
         String rows = gated ? layer.gateRowsConstant() : layer.hiddenConstant();
         String row = gated ? ElementwiseLayout.GATE : ElementwiseLayout.ROW;
-        String delta = (gated ? "δa" : "δu") + (direction.hasSeparateHiddenDeltas() ? "^h_t" : "_t");
+        String delta = hiddenDelta();
         CodeBlock.Builder code = CodeBlock.builder().add("// nothing flows back from beyond the last step\n");
         for (StatePlan state : direction.states()) {
             code.add(zeroCarried(state.batchGradient(), state.sizeConstant()));
@@ -151,7 +213,7 @@ abstract class BatchCellEmitter extends CellEmitter {
                 .add(equations.uses(Slot.Buffer.PREVIOUS_HIDDEN) ? bindStates() : bindState())
                 .add(bindRows())
                 // a projecting cell's equations start from δm_t = W_hrᵀ δh_t
-                .add(layer.projects() ? new ProjectionEmitter(layer, direction, scalar).batchStateGradient() : CodeBlock.of(""))
+                .add(layer.projects() ? projection().batchStateGradient() : CodeBlock.of(""))
                 .add(layout().render(equations))
                 .add("// a held state passes nothing back\n")
                 .add(clearEnded(batch.deltas(), row, rows));
@@ -165,21 +227,30 @@ abstract class BatchCellEmitter extends CellEmitter {
                     .add(zeroCarried(batch.dhNext(), layer.stateConstant()));
         }
         code.add(addTransposedRecurrentProduct(row)).endControlFlow();
-        String leaves = !gated ? "δu_t in row block t of " + batch.deltas()
-                : direction.hasSeparateHiddenDeltas()
-                ? "the input-side gradients in row block t of " + batch.deltas() + " and the hidden-side ones in "
-                        + batch.hiddenDeltas()
-                : "the gate pre-activations' gradients δa_t in row block t of " + batch.deltas();
         return batchMethod(batch.backward(), "Backpropagation through time for " + subject()
-                        + (gated ? " (" + layer.cell().name() + ")" : "") + " over a batch, against the recurrence.\n"
-                        + "Leaves " + leaves + ".\n")
+                        + cellInParentheses() + " over a batch, against the recurrence.\n"
+                        + "Leaves " + leaves("row block t of", batch.deltas(), batch.hiddenDeltas()) + ".\n")
                 .addCode(code.build())
                 .build();
     }
 
-    /** ∂L/∂ of the cell's own parameters (a GRU's b_hn), summed over steps and lanes after BPTT; nothing by default. */
+    /**
+     * ∂L/∂ of the cell's own parameters, summed over steps and lanes after BPTT: each vector's
+     * sum of the deltas the cell names, W_hr's Σ_t Σ_b δh_t m_tᵀ.
+     */
+    @Override
     CodeBlock cellParameterGradients() {
-        return CodeBlock.of("");
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (CellParameter parameter : layer.cell().ownParameters()) {
+            Slot source = layer.cell().gradientSource(parameter);
+            if (source != null) {
+                code.add(comment(layer.cell().gradientInWords(parameter, true)))
+                        .add(BatchLayerEmitter.sumRows(scalar, layout().buffer(source.buffer()), layer.hiddenConstant(),
+                                CodeBlock.of("$Lm", blockStart(source.block())), layer.gateRowsConstant(),
+                                direction.cellParameter(parameter).gradientField()));
+            }
+        }
+        return code.add(layer.projects() ? projection().batchWeightGradient() : CodeBlock.of("")).build();
     }
 
     final MethodSpec.Builder batchMethod(String name, String javadoc) {

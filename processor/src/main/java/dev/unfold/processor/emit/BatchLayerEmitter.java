@@ -42,7 +42,7 @@ final class BatchLayerEmitter {
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
         this.states = new BatchStateEmitter(network);
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(BatchCellEmitter.of(network.batch(), layer, direction, scalar, states.seed(layer, direction)));
+            cells.add(new BatchCellEmitter(network.batch(), layer, direction, scalar, states.seed(layer, direction)));
         }
     }
 

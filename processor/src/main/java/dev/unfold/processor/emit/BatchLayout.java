@@ -2,7 +2,6 @@ package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.unfold.processor.cell.Equations;
-import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.DirectionPlan;
@@ -76,8 +75,8 @@ final class BatchLayout extends ElementwiseLayout {
             case HIDDEN, PREVIOUS_HIDDEN, SUMS -> layer.batch().states();
             case HIDDEN_FROM_ABOVE -> layer.batch().statesGradient();
             case HIDDEN_CARRY -> direction.batch().dhNext();
-            case CELL, PREVIOUS_CELL -> direction.state(LstmCell.CELL_STATE).batchSteps();
-            case CELL_CARRY -> direction.state(LstmCell.CELL_STATE).batchGradient();
+            case CELL, PREVIOUS_CELL -> direction.innerStates().get(0).batchSteps();
+            case CELL_CARRY -> direction.innerStates().get(0).batchGradient();
             case HIDDEN_PRODUCTS -> direction.batch().hiddenProducts();
             case PROJECTED -> direction.projection().batchSteps();
             case PROJECTED_GRADIENT -> direction.projection().batchGradient();

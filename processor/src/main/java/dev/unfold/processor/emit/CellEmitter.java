@@ -5,6 +5,10 @@ import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import dev.unfold.processor.cell.CellParameter;
+import dev.unfold.processor.cell.Equations;
+import dev.unfold.processor.cell.RecurrentRows;
+import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -15,14 +19,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Emits one direction of one layer: its recurrence and its BPTT. Subclasses write the cell's own
- * equations; this class knows what depends on the direction alone: which way time runs, where the
- * initial state sits, where a step's state and its predecessor are, and how BPTT is seeded.
+ * Emits one direction of one layer for one sequence: its recurrence and its BPTT, for any cell.
+ * What is the cell's own it asks the {@link dev.unfold.processor.cell.CellKind}: its equations,
+ * which rows of W_hh go where, what its own parameters' gradients sum, the words of its comments.
+ * What depends on the direction it knows: which way time runs, where the initial state sits,
+ * where a step's state and its predecessor are, and how BPTT is seeded.
  *
  * <p>The forward direction runs t = 1..T from row 0; the reverse runs t = T..1 from row T + 1 and
  * writes the upper half of each row of the layer's states. BPTT runs each the other way.
  */
-abstract class CellEmitter {
+class CellEmitter {
     final LayerPlan layer;
     final DirectionPlan direction;
     /** The type the network computes in. */
@@ -44,17 +50,107 @@ abstract class CellEmitter {
         this.traced = traced;
     }
 
-    /** The emitter of the layer's cell: the one place that pairs a cell with its equations for one sequence. */
-    static CellEmitter of(LayerPlan layer, DirectionPlan direction, Scalar scalar, boolean gradientAtEveryStep,
-                          String summaryGradient, boolean traced) {
-        return switch (layer.cell().declared()) {
-            case SIMPLE -> new SimpleCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
-            case LSTM -> new LstmCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
-            case GRU -> new GruCellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced);
-        };
+    /**
+     * The recurrence of step t = 1..T (or T..1): W_hh's product with the state the step reads,
+     * into where the cell's {@link RecurrentRows} say, then the cell's forward equations and, for a
+     * projecting cell, h_t = W_hr m_t.
+     */
+    MethodSpec recur() {
+        Equations forward = layer.cell().forward(step());
+        CodeBlock code = CodeBlock.builder()
+                .add(copyRecurrentColumns())
+                .beginControlFlow(recurrenceLoop())
+                .add(bindStates())
+                .add(bindRowsIfUsed(forward))
+                .add(comment(layer.cell().productComment(step(), productBuffer(), layer.readsOutput())))
+                .add(recurrentProduct())
+                .add(layout().render(forward))
+                .add(layer.projects() ? projection().project() : CodeBlock.of(""))
+                .endControlFlow()
+                .build();
+        return method(direction.recur(), layer.cell().recurrenceInWords(step(), which(), layer.name(),
+                        layer.readsOutput(), false))
+                .addCode(code)
+                .build();
     }
 
-    abstract MethodSpec recur();
+    /** The buffer the comment above the product says holds the input projection's part: the first rows'. */
+    private String productBuffer() {
+        return inputSide(layer.cell().recurrentRows().get(0).into());
+    }
+
+    /**
+     * Where the input projection left its part of the rows going {@code into}: the rows themselves,
+     * except for the simple cell's u_t, which the projection left in h_t's slot and the recurrence
+     * sums in the step's scratch sums.
+     */
+    private String inputSide(Slot.Buffer into) {
+        return into == Slot.Buffer.SUMS ? layer.states() : layout().buffer(into);
+    }
+
+    /** The offset of the step's row in {@link #inputSide}. */
+    private String inputOffset(Slot.Buffer into) {
+        return into == Slot.Buffer.SUMS ? ElementwiseLayout.STATE : layout().base(into);
+    }
+
+    /**
+     * W_hh's product with the previous state into the step's sums: each block of rows copied in
+     * from the input projection's part ({@link #inputSide}) or from the cell parameter it starts
+     * from, one product, and each copied out to where it goes, except u_t, which the equations
+     * read from the sums.
+     */
+    private CodeBlock recurrentProduct() {
+        List<RecurrentRows> blocks = layer.cell().recurrentRows();
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (RecurrentRows rows : blocks) {
+            if (rows.startingFrom() == null) {
+                code.addStatement("$T.arraycopy($N, $N, $N, $L, $L)", System.class, inputSide(rows.into()),
+                        inputOffset(rows.into()), direction.sums(), firstRow(rows), rowCount(rows));
+            } else {
+                code.addStatement("$T.arraycopy($N, 0, $N, $L, $L)", System.class,
+                        direction.cellParameter(rows.startingFrom()).valueField(), direction.sums(), firstRow(rows),
+                        rowCount(rows));
+            }
+        }
+        code.add(addRecurrentProductToSums());
+        for (RecurrentRows rows : blocks) {
+            if (rows.into() != Slot.Buffer.SUMS) {
+                code.addStatement("$T.arraycopy($N, $L, $N, $N, $L)", System.class, direction.sums(), firstRow(rows),
+                        layout().buffer(rows.into()), layout().base(rows.into()), rowCount(rows));
+            }
+        }
+        return code.build();
+    }
+
+    /** The first of {@code rows} in W_hh: 0, H, 2 * H... */
+    final CodeBlock firstRow(RecurrentRows rows) {
+        return rows.firstBlock() == 0 ? CodeBlock.of("0") : blocksOf(rows.firstBlock());
+    }
+
+    /** How many rows {@code rows} are: G·H's constant when they are all of W_hh's. */
+    final CodeBlock rowCount(RecurrentRows rows) {
+        return rows.blocks() == layer.cell().gateCount() ? CodeBlock.of("$N", layer.gateRowsConstant())
+                : blocksOf(rows.blocks());
+    }
+
+    /** {@code blocks} blocks of H rows: H, 2 * H... */
+    final CodeBlock blocksOf(int blocks) {
+        return blocks == 1 ? CodeBlock.of("$N", layer.hiddenConstant())
+                : CodeBlock.of("$L * $N", blocks, layer.hiddenConstant());
+    }
+
+    /** Lines of text as comments of the generated code. */
+    static CodeBlock comment(String lines) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (String line : lines.split("\n")) {
+            code.add("// $L\n", line);
+        }
+        return code.build();
+    }
+
+    ProjectionEmitter projection() {
+        return new ProjectionEmitter(layer, direction, scalar);
+    }
 
     /** How the cell's equations become code here: one sequence. */
     ElementwiseLayout layout() {
@@ -64,16 +160,6 @@ abstract class CellEmitter {
     /** What the cell's equations of a step depend on besides the cell. */
     final Step step() {
         return new Step(direction.reverse(), gradientAtEveryStep, layer.activation(), layer.readsPreviousState());
-    }
-
-    /** The loop over units computing the cell's forward equations of step t (equations.md's recurrence). */
-    final CodeBlock forwardEquations() {
-        return layout().render(layer.cell().forward(step()));
-    }
-
-    /** The loop over units computing the cell's BPTT equations of step t. */
-    final CodeBlock backwardEquations() {
-        return layout().render(layer.cell().backward(step()));
     }
 
     /**
@@ -89,7 +175,63 @@ abstract class CellEmitter {
         return code.build();
     }
 
-    abstract MethodSpec backward();
+    /**
+     * BPTT against the recurrence: each step runs, for a projecting cell, δm_t = W_hrᵀ δh_t, then
+     * the cell's BPTT equations, then adds W_hhᵀ δ to what the state before receives (on top of
+     * what the equations carried, if they did).
+     */
+    MethodSpec backward() {
+        Equations equations = layer.cell().backward(step());
+        boolean gated = layer.cell().isGated();
+        String row = gated ? ElementwiseLayout.GATE : ElementwiseLayout.ROW;
+        String rows = gated ? layer.gateRowsConstant() : layer.hiddenConstant();
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add(copyRecurrentRows())
+                .beginControlFlow(bpttLoop())
+                .add(traceStateGradient())
+                // the step's output gradient, and the simple cell's h_t for σ', are read at state
+                .add(equations.uses(Slot.Buffer.PREVIOUS_HIDDEN) ? bindStates()
+                        : bindStateIf(equations.uses(Slot.Buffer.HIDDEN) || equations.uses(Slot.Buffer.HIDDEN_FROM_ABOVE)
+                                || (layer.projects() && gradientAtEveryStep)))
+                .add(bindRows())
+                .add(layer.projects() ? projection().stateGradient(gradientAtEveryStep) : CodeBlock.of(""))
+                .add(layout().render(equations));
+        if (equations.stores(Slot.Buffer.HIDDEN_CARRY)) {
+            code.add("// + W_hhᵀ $L: the rest of what $L receives\n", hiddenDelta(), previousState());
+        } else {
+            code.add("// W_hhᵀ $L: the gradient $L receives through the recurrence\n", hiddenDelta(), previousState())
+                    .addStatement("$T.fill($N, $L)", Arrays.class, direction.dhNext(), scalar.zero());
+        }
+        code.add(addTransposedRecurrentProduct(row, rows)).endControlFlow();
+        return method(direction.backward(), "Backpropagation through time for " + subject() + cellInParentheses()
+                        + ", against the recurrence" + layer.cell().backwardCitation() + ".\n"
+                        + "Leaves " + leaves("row t of", direction.deltas(), direction.hiddenDeltas())
+                        + (layer.projects() ? ", and δh_t in row t of " + direction.projection().stateGradients() : "")
+                        + ".\n")
+                .addCode(code.build())
+                .build();
+    }
+
+    /** " (LSTM)" after a gated cell's layer in the javadoc of BPTT; "" for the simple cell. */
+    final String cellInParentheses() {
+        return layer.cell().isGated() ? " (" + layer.cell().name() + ")" : "";
+    }
+
+    /** The deltas W_hhᵀ reads: δu_t, δa_t, or the hidden side's δa^h_t. */
+    final String hiddenDelta() {
+        return "δ" + layer.cell().preactivation() + (direction.hasSeparateHiddenDeltas() ? "^h_t" : "_t");
+    }
+
+    /**
+     * What BPTT leaves, in words, {@code row} saying where a step's deltas are ("row t of") in
+     * {@code deltas} (and the hidden side's in {@code hiddenDeltas}).
+     */
+    final String leaves(String row, String deltas, String hiddenDeltas) {
+        return !layer.cell().isGated() ? "δu_t in " + row + " " + deltas
+                : direction.hasSeparateHiddenDeltas()
+                ? "the input-side gradients in " + row + " " + deltas + " and the hidden-side ones in " + hiddenDeltas
+                : "the gate pre-activations' gradients δa_t in " + row + " " + deltas;
+    }
 
     /** The loop over steps in the order the recurrence runs. */
     final String recurrenceLoop() {
@@ -127,6 +269,18 @@ abstract class CellEmitter {
                 .addStatement("int $N = $N $L $N", ElementwiseLayout.PREVIOUS, ElementwiseLayout.STATE,
                         direction.reverse() ? "+" : "-", layer.widthConstant())
                 .build();
+    }
+
+    /** {@link #bindRows} where {@code equations} index a step's rows: not the simple cell's forward ones, which work in the states. */
+    final CodeBlock bindRowsIfUsed(Equations equations) {
+        for (Slot.Buffer buffer : Slot.Buffer.values()) {
+            String base = layout().base(buffer);
+            if (equations.uses(buffer) && base != null && !base.equals(ElementwiseLayout.STATE)
+                    && !base.equals(ElementwiseLayout.PREVIOUS)) {
+                return bindRows();
+            }
+        }
+        return CodeBlock.of("");
     }
 
     /**
@@ -229,15 +383,37 @@ abstract class CellEmitter {
 
     /**
      * Adds, inside recurrentGradients' loop over t (with {@code row} bound to t's block of deltas),
-     * this step's part of ∂L/∂ the cell's own parameters (a GRU's b_hn); nothing by default.
+     * this step's part of ∂L/∂ the cell's own parameters: each vector's sum of the deltas the cell
+     * names ({@link dev.unfold.processor.cell.CellKind#gradientSource}), W_hr's δh_t m_tᵀ.
      */
     CodeBlock cellParameterGradients() {
-        return CodeBlock.of("");
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (CellParameter parameter : layer.cell().ownParameters()) {
+            Slot source = layer.cell().gradientSource(parameter);
+            if (source != null) {
+                code.beginControlFlow("for (int k = 0; k < $N; k++)", layer.hiddenConstant())
+                        .addStatement("$N[k] += $N[row + $Lk]", direction.cellParameter(parameter).gradientField(),
+                                layout().buffer(source.buffer()), blockStart(source.block()))
+                        .endControlFlow();
+            }
+        }
+        return code.add(layer.projects() ? projection().weightGradient() : CodeBlock.of("")).build();
     }
 
-    /** What {@link #cellParameterGradients} sums, for the javadoc of recurrentGradients; "" by default. */
+    /** Where block {@code block} of a row starts, before the index within it: "", "H + ", "2 * H + ". */
+    final CodeBlock blockStart(int block) {
+        return block == 0 ? CodeBlock.of("") : CodeBlock.of("$L + ", blocksOf(block));
+    }
+
+    /** What {@link #cellParameterGradients} sums, for the javadoc of recurrentGradients. */
     String cellParameterGradientsInWords() {
-        return "";
+        StringBuilder words = new StringBuilder();
+        for (CellParameter parameter : layer.cell().ownParameters()) {
+            if (layer.cell().gradientSource(parameter) != null) {
+                words.append(layer.cell().gradientInWords(parameter, false));
+            }
+        }
+        return words + (layer.projects() ? ProjectionEmitter.weightGradientInWords() : "");
     }
 
     /**
@@ -274,22 +450,6 @@ abstract class CellEmitter {
                         direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(),
                         ElementwiseLayout.PREVIOUS, direction.sums(),
                         layer.gateRowsConstant())
-                .build();
-    }
-
-    /**
-     * Adds W_hh times the previous state to this step's gate pre-activations, which already hold
-     * W_ih x_t + b. {@code gate} and {@code previous} must be bound.
-     */
-    final CodeBlock addRecurrentProductToGates() {
-        String gates = direction.preactivations();
-        String rows = layer.gateRowsConstant();
-        return CodeBlock.builder()
-                .addStatement("$T.arraycopy($N, $N, $N, 0, $N)", System.class, gates, ElementwiseLayout.GATE,
-                        direction.sums(), rows)
-                .add(addRecurrentProductToSums())
-                .addStatement("$T.arraycopy($N, 0, $N, $N, $N)", System.class, direction.sums(), gates,
-                        ElementwiseLayout.GATE, rows)
                 .build();
     }
 

@@ -47,7 +47,7 @@ final class LayerEmitter implements GeneratedPart {
         this.scalar = scalar;
         this.gradientAtEveryStep = gradientAtEveryStep;
         for (DirectionPlan direction : layer.directions()) {
-            cells.add(CellEmitter.of(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced));
+            cells.add(new CellEmitter(layer, direction, scalar, gradientAtEveryStep, summaryGradient, traced));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.unfold.processor.emit;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.unfold.processor.cell.LstmCell;
 import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.plan.DirectionPlan;
 import dev.unfold.processor.plan.LayerPlan;
@@ -28,8 +27,8 @@ final class SequenceLayout extends ElementwiseLayout {
             case HIDDEN, PREVIOUS_HIDDEN -> layer.states();
             case HIDDEN_FROM_ABOVE -> layer.statesGradient();
             case HIDDEN_CARRY -> direction.dhNext();
-            case CELL, PREVIOUS_CELL -> direction.state(LstmCell.CELL_STATE).steps();
-            case CELL_CARRY -> direction.state(LstmCell.CELL_STATE).gradient();
+            case CELL, PREVIOUS_CELL -> direction.innerStates().get(0).steps();
+            case CELL_CARRY -> direction.innerStates().get(0).gradient();
             case HIDDEN_PRODUCTS -> direction.hiddenProducts();
             case PROJECTED -> direction.projection().steps();
             case PROJECTED_GRADIENT -> direction.projection().gradient();
