@@ -43,4 +43,11 @@ public @interface Network {
      * for none. The generated network's {@code setContext} sets it before a sequence.
      */
     int context() default 0;
+
+    /**
+     * The type the network computes and keeps its parameters in: {@link Precision#FLOAT64}, the
+     * default, or {@link Precision#FLOAT32}, PyTorch's default, whose methods take and fill
+     * {@code float} arrays.
+     */
+    Precision precision() default Precision.FLOAT64;
 }

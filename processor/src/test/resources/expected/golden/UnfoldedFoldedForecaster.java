@@ -4,6 +4,7 @@ package golden;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -317,6 +318,11 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     @Override
     public Mapping mapping() {
         return Mapping.MANY_TO_MANY;
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.FLOAT64;
     }
 
     @Override

@@ -2,6 +2,7 @@
 package golden;
 
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -413,6 +414,11 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     @Override
     public Mapping mapping() {
         return Mapping.MANY_TO_MANY;
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.FLOAT64;
     }
 
     @Override

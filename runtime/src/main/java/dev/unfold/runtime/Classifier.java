@@ -1,6 +1,7 @@
 package dev.unfold.runtime;
 
 import dev.unfold.runtime.internal.Batches;
+import dev.unfold.runtime.internal.Precisions;
 
 /**
  * A network trained with {@code loss = CROSS_ENTROPY}, which also takes its targets as class
@@ -10,7 +11,9 @@ import dev.unfold.runtime.internal.Batches;
 public interface Classifier extends SequenceModel {
 
     /** {@link #backward(double[][], double[][])} with one class index per output row (cross-entropy). */
-    double backward(double[][] xs, int[] labels);
+    default double backward(double[][] xs, int[] labels) {
+        throw Precisions.refused(this, "backward");
+    }
 
     /** {@link #backward(double[][], double[][])} for token input and class labels: a language model's step. */
     double backward(int[] tokens, int[] labels);
@@ -26,7 +29,24 @@ public interface Classifier extends SequenceModel {
     }
 
     /** {@link #loss(double[][], double[][])} with class labels. */
-    double loss(double[][] xs, int[] labels);
+    default double loss(double[][] xs, int[] labels) {
+        throw Precisions.refused(this, "loss");
+    }
+
+    /** {@link #backward(double[][], int[])} for a float32 network. */
+    default double backward(float[][] xs, int[] labels) {
+        throw Precisions.refused(this, "backward");
+    }
+
+    /** {@link #backward(double[][][], int[][])} for a float32 network. */
+    default double backward(float[][][] xs, int[][] labels) {
+        return Batches.backwardEach(this, xs, labels);
+    }
+
+    /** {@link #loss(double[][], int[])} for a float32 network. */
+    default double loss(float[][] xs, int[] labels) {
+        throw Precisions.refused(this, "loss");
+    }
 
     /** {@link #loss(double[][], double[][])} for token input and class labels. */
     double loss(int[] tokens, int[] labels);

@@ -3,6 +3,8 @@ package dev.unfold.runtime;
 /**
  * A network that reads a context vector at every step ({@code @Network(context = C)},
  * equations.md (7.1)). A network declaring a context must extend it, and only such a network may.
+ * Contexts are given as {@code double} values in both precisions; a float32 network rounds each to
+ * nearest as it copies it in.
  */
 public interface Contextual extends SequenceModel {
 

@@ -1,5 +1,7 @@
 package dev.unfold.runtime;
 
+import dev.unfold.runtime.internal.Precisions;
+
 /**
  * A network that hands on the state it ends in, and learns from the gradient that state receives:
  * the encoder of an {@link dev.unfold.runtime.seq2seq.EncoderDecoder}. It carries state, so it is
@@ -21,7 +23,9 @@ public interface Encoder extends Streaming {
      * a state, with no loss at this network's own output; adds the gradients to every parameter but
      * the output's.
      */
-    void backwardFromState(double[][] xs, double[] gradient, int offset);
+    default void backwardFromState(double[][] xs, double[] gradient, int offset) {
+        throw Precisions.refused(this, "backwardFromState");
+    }
 
     /** {@link #backwardFromState(double[][], double[], int)} for token input. */
     void backwardFromState(int[] tokens, double[] gradient, int offset);
@@ -38,8 +42,20 @@ public interface Encoder extends Streaming {
      * then BPTT seeded at each sequence's own last step with {@code gradients[b]}, no loss at the
      * output. Adds every parameter's gradient.
      */
-    void backwardFromStates(double[][][] xs, double[][] gradients);
+    default void backwardFromStates(double[][][] xs, double[][] gradients) {
+        throw Precisions.refused(this, "backwardFromStates");
+    }
 
     /** {@link #backwardFromStates(double[][][], double[][])} for token input. */
     void backwardFromStates(int[][] tokens, double[][] gradients);
+
+    /** {@link #backwardFromState(double[][], double[], int)} for a float32 network: the gradient is double, as states are. */
+    default void backwardFromState(float[][] xs, double[] gradient, int offset) {
+        throw Precisions.refused(this, "backwardFromState");
+    }
+
+    /** {@link #backwardFromStates(double[][][], double[][])} for a float32 network: the gradients are double, as states are. */
+    default void backwardFromStates(float[][][] xs, double[][] gradients) {
+        throw Precisions.refused(this, "backwardFromStates");
+    }
 }

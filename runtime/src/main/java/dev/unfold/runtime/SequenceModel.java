@@ -1,7 +1,9 @@
 package dev.unfold.runtime;
 
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import dev.unfold.runtime.internal.Batches;
+import dev.unfold.runtime.internal.Precisions;
 import java.util.List;
 
 /**
@@ -16,6 +18,11 @@ import java.util.List;
  * Token sequences give each step as a column index instead of a one-hot row, which the network
  * reads as a column lookup of its input weights. Outputs and targets have one row per input step
  * ({@link Mapping#MANY_TO_MANY}) or a single row ({@link Mapping#MANY_TO_ONE}).
+ *
+ * <p>Every method that takes or fills real-valued arrays has a {@code double} and a {@code float}
+ * form. A network implements the form of its {@link #precision()} ({@code @Network(precision = ...)},
+ * float64 by default); the other form refuses the call with an {@link IllegalArgumentException}
+ * and changes nothing. Losses are returned as {@code double} in both.
  *
  * <p>After the first call with a sequence of a given length, no method here allocates. An instance
  * is not thread-safe: give each thread its own.
@@ -41,23 +48,38 @@ public interface SequenceModel {
     List<Layer> layers();
 
     /**
+     * The type the network computes and keeps its parameters in ({@code @Network(precision = ...)}):
+     * its methods take and fill arrays of this type, {@code double[]} for float64, {@code float[]}
+     * for float32.
+     */
+    Precision precision();
+
+    /**
      * Runs the network over {@code xs} (T × input) and writes the predictions into {@code ys}
      * (T × output, or 1 × output for many-to-one): the identity for MSE, probabilities for the
      * cross-entropies.
      */
-    void forward(double[][] xs, double[][] ys);
+    default void forward(double[][] xs, double[][] ys) {
+        throw Precisions.refused(this, "forward");
+    }
 
     /** {@link #forward(double[][], double[][])} for one-hot input given as token indices. */
-    void forward(int[] tokens, double[][] ys);
+    default void forward(int[] tokens, double[][] ys) {
+        throw Precisions.refused(this, "forward");
+    }
 
     /**
      * Forward pass and backpropagation through time for one sequence: adds ∂L/∂θ to every
      * parameter's gradient and returns the loss L summed over steps and outputs.
      */
-    double backward(double[][] xs, double[][] targets);
+    default double backward(double[][] xs, double[][] targets) {
+        throw Precisions.refused(this, "backward");
+    }
 
     /** {@link #backward(double[][], double[][])} for token input. */
-    double backward(int[] tokens, double[][] targets);
+    default double backward(int[] tokens, double[][] targets) {
+        throw Precisions.refused(this, "backward");
+    }
 
     /**
      * {@link #forward(double[][], double[][])} for a batch: ys[b] receives the predictions for
@@ -92,10 +114,64 @@ public interface SequenceModel {
     }
 
     /** The loss {@link #backward(double[][], double[][])} would return, without touching gradients. */
-    double loss(double[][] xs, double[][] targets);
+    default double loss(double[][] xs, double[][] targets) {
+        throw Precisions.refused(this, "loss");
+    }
 
     /** {@link #loss(double[][], double[][])} for token input. */
-    double loss(int[] tokens, double[][] targets);
+    default double loss(int[] tokens, double[][] targets) {
+        throw Precisions.refused(this, "loss");
+    }
+
+    /** {@link #forward(double[][], double[][])} for a float32 network. */
+    default void forward(float[][] xs, float[][] ys) {
+        throw Precisions.refused(this, "forward");
+    }
+
+    /** {@link #forward(int[], double[][])} for a float32 network. */
+    default void forward(int[] tokens, float[][] ys) {
+        throw Precisions.refused(this, "forward");
+    }
+
+    /** {@link #backward(double[][], double[][])} for a float32 network. */
+    default double backward(float[][] xs, float[][] targets) {
+        throw Precisions.refused(this, "backward");
+    }
+
+    /** {@link #backward(int[], double[][])} for a float32 network. */
+    default double backward(int[] tokens, float[][] targets) {
+        throw Precisions.refused(this, "backward");
+    }
+
+    /** {@link #forward(double[][][], double[][][])} for a float32 network. */
+    default void forward(float[][][] xs, float[][][] ys) {
+        Batches.forwardEach(this, xs, ys);
+    }
+
+    /** {@link #forward(int[][], double[][][])} for a float32 network. */
+    default void forward(int[][] tokens, float[][][] ys) {
+        Batches.forwardEach(this, tokens, ys);
+    }
+
+    /** {@link #backward(double[][][], double[][][])} for a float32 network. */
+    default double backward(float[][][] xs, float[][][] targets) {
+        return Batches.backwardEach(this, xs, targets);
+    }
+
+    /** {@link #backward(int[][], double[][][])} for a float32 network. */
+    default double backward(int[][] tokens, float[][][] targets) {
+        return Batches.backwardEach(this, tokens, targets);
+    }
+
+    /** {@link #loss(double[][], double[][])} for a float32 network. */
+    default double loss(float[][] xs, float[][] targets) {
+        throw Precisions.refused(this, "loss");
+    }
+
+    /** {@link #loss(int[], double[][])} for a float32 network. */
+    default double loss(int[] tokens, float[][] targets) {
+        throw Precisions.refused(this, "loss");
+    }
 
     /** Number of output rows for a sequence of {@code steps} inputs: {@code steps} or 1. */
     default int outputSteps(int steps) {

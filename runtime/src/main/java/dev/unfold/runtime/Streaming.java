@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import dev.unfold.runtime.internal.Precisions;
 import dev.unfold.runtime.train.TruncatedBptt;
 
 /**
@@ -8,6 +9,11 @@ import dev.unfold.runtime.train.TruncatedBptt;
  * {@code @Network} interface to have the processor generate these methods. Every layer must run
  * forward in time: a bidirectional layer needs the whole sequence, so the processor refuses a
  * {@code Streaming} network with one ({@code [UnfoldStreamingBidirectional]}).
+ *
+ * <p>A state is handed over as {@code double} values in both precisions ({@link #saveState},
+ * {@link #restoreState}, and an encoder's and a decoder's states and their gradients): a float32
+ * network widens its state exactly when it gives it and rounds what it is given to nearest, so a
+ * state it saved comes back bit for bit.
  */
 public interface Streaming extends SequenceModel {
 
@@ -52,8 +58,22 @@ public interface Streaming extends SequenceModel {
      * Steps 1..T after {@link #resetState()} give the rows {@link #forward(double[][], double[][])}
      * gives for the whole sequence (for many-to-one, its one row after the last step).
      */
-    void step(double[] x, double[] y);
+    default void step(double[] x, double[] y) {
+        throw Precisions.refused(this, "step");
+    }
 
     /** {@link #step(double[], double[])} for one-hot input given as a token index. */
-    void step(int token, double[] y);
+    default void step(int token, double[] y) {
+        throw Precisions.refused(this, "step");
+    }
+
+    /** {@link #step(double[], double[])} for a float32 network. */
+    default void step(float[] x, float[] y) {
+        throw Precisions.refused(this, "step");
+    }
+
+    /** {@link #step(int, double[])} for a float32 network. */
+    default void step(int token, float[] y) {
+        throw Precisions.refused(this, "step");
+    }
 }

@@ -19,6 +19,7 @@ import com.palantir.javapoet.TypeName;
 import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import dev.unfold.processor.plan.GeneratedNames.Constant;
 import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.GeneratedNames.Method;
@@ -183,6 +184,8 @@ final class ParametersEmitter implements GeneratedPart {
         methods.add(override(Method.OUTPUT_SIZE, TypeName.INT).addStatement("return $N", output.sizeConstant()).build());
         methods.add(override(Method.MAPPING, ClassName.get(Mapping.class))
                 .addStatement("return $T.$L", Mapping.class, network.mapping().name()).build());
+        methods.add(override(Method.PRECISION, ClassName.get(Precision.class))
+                .addStatement("return $T.$L", Precision.class, network.scalar().precision().name()).build());
         methods.add(override(Method.PARAMETER_COUNT, TypeName.INT).addStatement("return $N", Constant.PARAMETER_COUNT).build());
         methods.add(override(Method.PARAMETERS, PARAMETERS).addStatement("return $N", Field.PARAMETERS).build());
         methods.add(override(Method.LAYERS, ParameterizedTypeName.get(ClassName.get(List.class), LAYER))

@@ -110,6 +110,7 @@ public final class GeneratedNames {
         public static final String INPUT_SIZE = "inputSize";
         public static final String OUTPUT_SIZE = "outputSize";
         public static final String MAPPING = "mapping";
+        public static final String PRECISION = "precision";
         public static final String PARAMETER_COUNT = "parameterCount";
         public static final String PARAMETERS = "parameters";
         public static final String LAYERS = "layers";

@@ -3,6 +3,7 @@ package dev.unfold.processor.plan;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import dev.unfold.Precision;
 import dev.unfold.processor.declaration.RuntimeTypes;
 
 /**
@@ -19,7 +20,7 @@ import dev.unfold.processor.declaration.RuntimeTypes;
  */
 public enum Scalar {
     /** IEEE 754 binary64, Java's {@code double}. */
-    FLOAT64(TypeName.DOUBLE, "0.0", RuntimeTypes.ACTIVATIONS);
+    FLOAT64(Precision.FLOAT64, TypeName.DOUBLE, "0.0", RuntimeTypes.ACTIVATIONS);
 
     /** The type a loss is summed in and returned as: {@code SequenceModel}'s, whatever the scalar. */
     public static final TypeName LOSS = TypeName.DOUBLE;
@@ -27,14 +28,21 @@ public enum Scalar {
     /** The type of a probability the caller gives (scheduled sampling's), whatever the scalar. */
     public static final TypeName PROBABILITY = TypeName.DOUBLE;
 
+    private final Precision precision;
     private final TypeName type;
     private final String zero;
     private final ClassName activations;
 
-    Scalar(TypeName type, String zero, ClassName activations) {
+    Scalar(Precision precision, TypeName type, String zero, ClassName activations) {
+        this.precision = precision;
         this.type = type;
         this.zero = zero;
         this.activations = activations;
+    }
+
+    /** The precision a declaration asks for with {@code @Network(precision = ...)}, and the network reports. */
+    public Precision precision() {
+        return precision;
     }
 
     /** The primitive type: {@code double}. */

@@ -1,5 +1,6 @@
 package dev.unfold.runtime.internal;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.SequenceModel;
 import java.util.Objects;
@@ -44,6 +45,10 @@ public final class Batches {
      * {@code batch} sequences: at least that many arrays, each of at least {@code size} values.
      */
     public static void states(String name, double[][] states, int batch, int size) {
+        checkedStates(name, states, batch, size);
+    }
+
+    private static void checkedStates(String name, Object[] states, int batch, int size) {
         Objects.requireNonNull(states, name);
         if (states.length < batch) {
             throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected at least " + batch
@@ -60,16 +65,22 @@ public final class Batches {
      * {@code size} finite values.
      */
     public static void finiteStates(String name, double[][] states, int batch, int size) {
+        checkedFiniteStates(name, states, batch, size);
+    }
+
+    private static void checkedFiniteStates(String name, Object[] states, int batch, int size) {
         Objects.requireNonNull(states, name);
         if (states.length != batch) {
             throw new IllegalArgumentException(name + " has " + states.length + " states, expected " + batch
                     + " (one per sequence of the batch)");
         }
         for (int b = 0; b < batch; b++) {
-            double[] state = stateRow(name, states, b, size);
-            int j = Checks.firstNonFinite(state, 0, size);
+            Object state = stateRow(name, states, b, size);
+            int j = state instanceof double[] doubles ? Checks.firstNonFinite(doubles, 0, size)
+                    : Checks.firstNonFinite((float[]) state, 0, size);
             if (j >= 0) {
-                throw new IllegalArgumentException(name + "[" + b + "][" + j + "] is " + state[j]
+                Object value = state instanceof double[] doubles ? doubles[j] : ((float[]) state)[j];
+                throw new IllegalArgumentException(name + "[" + b + "][" + j + "] is " + value
                         + ": a state must be finite");
             }
         }
@@ -80,21 +91,26 @@ public final class Batches {
      * zero states), each of {@code size} finite values.
      */
     public static void initialStates(double[][] states, int size) {
+        checkedInitialStates(states, size);
+    }
+
+    private static void checkedInitialStates(Object[] states, int size) {
         Objects.requireNonNull(states, "states");
         if (states.length == 0) {
             throw new IllegalArgumentException("states is empty: give one state per sequence of the batches to come,"
                     + " or null for zero states");
         }
-        finiteStates("states", states, states.length, size);
+        checkedFiniteStates("states", states, states.length, size);
     }
 
-    private static double[] stateRow(String name, double[][] states, int b, int size) {
-        double[] state = states[b];
+    private static Object stateRow(String name, Object[] states, int b, int size) {
+        Object state = states[b];
         if (state == null) {
             throw new IllegalArgumentException(name + "[" + b + "] is null");
         }
-        if (state.length < size) {
-            throw new IllegalArgumentException(name + "[" + b + "] has " + state.length + " values, expected " + size
+        int length = state instanceof double[] doubles ? doubles.length : ((float[]) state).length;
+        if (length < size) {
+            throw new IllegalArgumentException(name + "[" + b + "] has " + length + " values, expected " + size
                     + " (the network's state size)");
         }
         return state;
@@ -102,11 +118,21 @@ public final class Batches {
 
     /** Checks a batch of dense sequences, which may differ in length; returns the longest length T. */
     public static int longest(double[][][] xs, int width) {
+        return checkedLongest(xs, width);
+    }
+
+    /** {@link #longest(double[][][], int)} for a float32 network. */
+    public static int longest(float[][][] xs, int width) {
+        return checkedLongest(xs, width);
+    }
+
+    private static int checkedLongest(Object[][] xs, int width) {
         count(xs, "xs");
         int longest = 0;
         for (int b = 0; b < xs.length; b++) {
             try {
-                longest = Math.max(longest, Checks.sequence(xs[b], width));
+                longest = Math.max(longest, xs[b] instanceof float[][] floats ? Checks.sequence(floats, width)
+                        : Checks.sequence((double[][]) xs[b], width));
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
@@ -133,6 +159,15 @@ public final class Batches {
      * {@code steps}, so nothing ever ends in them) and returns the shortest length.
      */
     public static int lengths(double[][][] xs, int steps, int[] lengths, int lanes) {
+        return sequenceLengths(xs, steps, lengths, lanes);
+    }
+
+    /** {@link #lengths(double[][][], int, int[], int)} for a float32 network. */
+    public static int lengths(float[][][] xs, int steps, int[] lengths, int lanes) {
+        return sequenceLengths(xs, steps, lengths, lanes);
+    }
+
+    private static int sequenceLengths(Object[][] xs, int steps, int[] lengths, int lanes) {
         int shortest = steps;
         for (int b = 0; b < xs.length; b++) {
             lengths[b] = xs[b].length;
@@ -160,10 +195,24 @@ public final class Batches {
      * beforehand, so a batched call can check everything before it changes anything.
      */
     public static void outputs(SequenceModel model, double[][][] ys, Object[] inputs) {
+        checkedOutputs(model, ys, inputs);
+    }
+
+    /** {@link #outputs(SequenceModel, double[][][], Object[])} for a float32 network. */
+    public static void outputs(SequenceModel model, float[][][] ys, Object[] inputs) {
+        checkedOutputs(model, ys, inputs);
+    }
+
+    private static void checkedOutputs(SequenceModel model, Object[][] ys, Object[] inputs) {
         sameCount(ys, "ys", inputs.length);
         for (int b = 0; b < inputs.length; b++) {
             try {
-                Checks.outputs(ys[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+                int rows = model.outputSteps(steps(inputs[b]));
+                if (ys[b] instanceof float[][] floats) {
+                    Checks.outputs(floats, rows, model.outputSize());
+                } else {
+                    Checks.outputs((double[][]) ys[b], rows, model.outputSize());
+                }
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
@@ -172,10 +221,19 @@ public final class Batches {
 
     /** Checks {@code model}'s dense targets for a batch of checked input sequences, as {@link #outputs}. */
     public static void targets(SequenceModel model, double[][][] targets, Object[] inputs) {
+        checkedTargets(model, targets, inputs);
+    }
+
+    /** {@link #targets(SequenceModel, double[][][], Object[])} for a float32 network. */
+    public static void targets(SequenceModel model, float[][][] targets, Object[] inputs) {
+        checkedTargets(model, targets, inputs);
+    }
+
+    private static void checkedTargets(SequenceModel model, Object[][] targets, Object[] inputs) {
         sameCount(targets, "targets", inputs.length);
         for (int b = 0; b < inputs.length; b++) {
             try {
-                Checks.targets(targets[b], model.outputSteps(steps(inputs[b])), model.outputSize());
+                targetRows(targets[b], model.outputSteps(steps(inputs[b])), model.outputSize());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw inSequence(b, e);
             }
@@ -196,7 +254,16 @@ public final class Batches {
 
     /** The steps of a checked sequence: a dense one's rows or a token sequence's tokens. */
     private static int steps(Object sequence) {
-        return sequence instanceof int[] tokens ? tokens.length : ((double[][]) sequence).length;
+        return sequence instanceof int[] tokens ? tokens.length : ((Object[]) sequence).length;
+    }
+
+    /** {@link Checks#targets} for a sequence's dense targets of either precision. */
+    private static void targetRows(Object targets, int rows, int width) {
+        if (targets instanceof float[][] floats) {
+            Checks.targets(floats, rows, width);
+        } else {
+            Checks.targets((double[][]) targets, rows, width);
+        }
     }
 
     /**
@@ -204,28 +271,34 @@ public final class Batches {
      * checked: a refused batch writes nothing.
      */
     public static void forwardEach(SequenceModel model, double[][][] xs, double[][][] ys) {
+        Precisions.require(model, Precision.FLOAT64, "forward");
         longest(xs, model.inputSize());
         outputs(model, ys, xs);
-        for (int b = 0; b < xs.length; b++) {
-            try {
-                model.forward(xs[b], ys[b]);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
+        each(model, xs, ys, false);
+    }
+
+    /** {@link #forwardEach(SequenceModel, double[][][], double[][][])} for a float32 network. */
+    public static void forwardEach(SequenceModel model, float[][][] xs, float[][][] ys) {
+        Precisions.require(model, Precision.FLOAT32, "forward");
+        longest(xs, model.inputSize());
+        outputs(model, ys, xs);
+        each(model, xs, ys, false);
     }
 
     /** {@code model.forward(tokens[b], ys[b])} for every sequence, in order, once the whole batch is checked. */
     public static void forwardEach(SequenceModel model, int[][] tokens, double[][][] ys) {
+        Precisions.require(model, Precision.FLOAT64, "forward");
         longest(tokens, model.inputSize());
         outputs(model, ys, tokens);
-        for (int b = 0; b < tokens.length; b++) {
-            try {
-                model.forward(tokens[b], ys[b]);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
+        each(model, tokens, ys, false);
+    }
+
+    /** {@link #forwardEach(SequenceModel, int[][], double[][][])} for a float32 network. */
+    public static void forwardEach(SequenceModel model, int[][] tokens, float[][][] ys) {
+        Precisions.require(model, Precision.FLOAT32, "forward");
+        longest(tokens, model.inputSize());
+        outputs(model, ys, tokens);
+        each(model, tokens, ys, false);
     }
 
     /**
@@ -234,62 +307,57 @@ public final class Batches {
      * late would leave the earlier ones' gradients behind).
      */
     public static double backwardEach(SequenceModel model, double[][][] xs, double[][][] targets) {
+        Precisions.require(model, Precision.FLOAT64, "backward");
         longest(xs, model.inputSize());
         targets(model, targets, xs);
-        double loss = 0;
-        for (int b = 0; b < xs.length; b++) {
-            try {
-                loss += model.backward(xs[b], targets[b]);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-        return loss;
+        return each(model, xs, targets, true);
+    }
+
+    /** {@link #backwardEach(SequenceModel, double[][][], double[][][])} for a float32 network. */
+    public static double backwardEach(SequenceModel model, float[][][] xs, float[][][] targets) {
+        Precisions.require(model, Precision.FLOAT32, "backward");
+        longest(xs, model.inputSize());
+        targets(model, targets, xs);
+        return each(model, xs, targets, true);
     }
 
     /** The sum of {@code model.backward(xs[b], labels[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(Classifier model, double[][][] xs, int[][] labels) {
+        Precisions.require(model, Precision.FLOAT64, "backward");
         longest(xs, model.inputSize());
         labels(model, labels, xs);
-        double loss = 0;
-        for (int b = 0; b < xs.length; b++) {
-            try {
-                loss += model.backward(xs[b], labels[b]);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-        return loss;
+        return each(model, xs, labels, true);
+    }
+
+    /** {@link #backwardEach(Classifier, double[][][], int[][])} for a float32 network. */
+    public static double backwardEach(Classifier model, float[][][] xs, int[][] labels) {
+        Precisions.require(model, Precision.FLOAT32, "backward");
+        longest(xs, model.inputSize());
+        labels(model, labels, xs);
+        return each(model, xs, labels, true);
     }
 
     /** The sum of {@code model.backward(tokens[b], targets[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(SequenceModel model, int[][] tokens, double[][][] targets) {
+        Precisions.require(model, Precision.FLOAT64, "backward");
         longest(tokens, model.inputSize());
         targets(model, targets, tokens);
-        double loss = 0;
-        for (int b = 0; b < tokens.length; b++) {
-            try {
-                loss += model.backward(tokens[b], targets[b]);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-        return loss;
+        return each(model, tokens, targets, true);
+    }
+
+    /** {@link #backwardEach(SequenceModel, int[][], double[][][])} for a float32 network. */
+    public static double backwardEach(SequenceModel model, int[][] tokens, float[][][] targets) {
+        Precisions.require(model, Precision.FLOAT32, "backward");
+        longest(tokens, model.inputSize());
+        targets(model, targets, tokens);
+        return each(model, tokens, targets, true);
     }
 
     /** The sum of {@code model.backward(tokens[b], labels[b])} over the sequences, once the whole batch is checked. */
     public static double backwardEach(Classifier model, int[][] tokens, int[][] labels) {
         longest(tokens, model.inputSize());
         labels(model, labels, tokens);
-        double loss = 0;
-        for (int b = 0; b < tokens.length; b++) {
-            try {
-                loss += model.backward(tokens[b], labels[b]);
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw inSequence(b, e);
-            }
-        }
-        return loss;
+        return each(model, tokens, labels, true);
     }
 
     /**
@@ -305,9 +373,25 @@ public final class Batches {
         eachWithContext(model, xs, ys, false, contexts, count, context, kept);
     }
 
+    /** {@link #forwardEach(SequenceModel, double[][][], double[][][], double[][], int, double[], double[])} for float32. */
+    public static void forwardEach(SequenceModel model, float[][][] xs, float[][][] ys, float[][] contexts, int count,
+                                   float[] context, float[] kept) {
+        longest(xs, model.inputSize());
+        outputs(model, ys, xs);
+        eachWithContext(model, xs, ys, false, contexts, count, context, kept);
+    }
+
     /** {@link #forwardEach(SequenceModel, double[][][], double[][][], double[][], int, double[], double[])} for tokens. */
     public static void forwardEach(SequenceModel model, int[][] tokens, double[][][] ys, double[][] contexts, int count,
                                    double[] context, double[] kept) {
+        longest(tokens, model.inputSize());
+        outputs(model, ys, tokens);
+        eachWithContext(model, tokens, ys, false, contexts, count, context, kept);
+    }
+
+    /** {@link #forwardEach(SequenceModel, int[][], double[][][], double[][], int, double[], double[])} for float32. */
+    public static void forwardEach(SequenceModel model, int[][] tokens, float[][][] ys, float[][] contexts, int count,
+                                   float[] context, float[] kept) {
         longest(tokens, model.inputSize());
         outputs(model, ys, tokens);
         eachWithContext(model, tokens, ys, false, contexts, count, context, kept);
@@ -321,9 +405,25 @@ public final class Batches {
         return eachWithContext(model, xs, targets, true, contexts, count, context, kept);
     }
 
+    /** {@link #backwardEach(SequenceModel, float[][][], float[][][])}, each sequence with its own context. */
+    public static double backwardEach(SequenceModel model, float[][][] xs, float[][][] targets, float[][] contexts,
+                                      int count, float[] context, float[] kept) {
+        longest(xs, model.inputSize());
+        targets(model, targets, xs);
+        return eachWithContext(model, xs, targets, true, contexts, count, context, kept);
+    }
+
     /** {@link #backwardEach(Classifier, double[][][], int[][])}, each sequence with its own context. */
     public static double backwardEach(Classifier model, double[][][] xs, int[][] labels, double[][] contexts, int count,
                                       double[] context, double[] kept) {
+        longest(xs, model.inputSize());
+        labels(model, labels, xs);
+        return eachWithContext(model, xs, labels, true, contexts, count, context, kept);
+    }
+
+    /** {@link #backwardEach(Classifier, float[][][], int[][])}, each sequence with its own context. */
+    public static double backwardEach(Classifier model, float[][][] xs, int[][] labels, float[][] contexts, int count,
+                                      float[] context, float[] kept) {
         longest(xs, model.inputSize());
         labels(model, labels, xs);
         return eachWithContext(model, xs, labels, true, contexts, count, context, kept);
@@ -337,6 +437,14 @@ public final class Batches {
         return eachWithContext(model, tokens, targets, true, contexts, count, context, kept);
     }
 
+    /** {@link #backwardEach(SequenceModel, int[][], float[][][])}, each sequence with its own context. */
+    public static double backwardEach(SequenceModel model, int[][] tokens, float[][][] targets, float[][] contexts,
+                                      int count, float[] context, float[] kept) {
+        longest(tokens, model.inputSize());
+        targets(model, targets, tokens);
+        return eachWithContext(model, tokens, targets, true, contexts, count, context, kept);
+    }
+
     /** {@link #backwardEach(Classifier, int[][], int[][])}, each sequence with its own context. */
     public static double backwardEach(Classifier model, int[][] tokens, int[][] labels, double[][] contexts, int count,
                                       double[] context, double[] kept) {
@@ -345,19 +453,42 @@ public final class Batches {
         return eachWithContext(model, tokens, labels, true, contexts, count, context, kept);
     }
 
+    /** {@link #backwardEach(Classifier, int[][], int[][], double[][], int, double[], double[])} for float32. */
+    public static double backwardEach(Classifier model, int[][] tokens, int[][] labels, float[][] contexts, int count,
+                                      float[] context, float[] kept) {
+        longest(tokens, model.inputSize());
+        labels(model, labels, tokens);
+        return eachWithContext(model, tokens, labels, true, contexts, count, context, kept);
+    }
+
+    /** Runs the checked batch one sequence after another; the sum of the losses, or 0 for forward passes. */
+    private static double each(SequenceModel model, Object[] inputs, Object[] outputs, boolean gradients) {
+        double loss = 0;
+        for (int b = 0; b < inputs.length; b++) {
+            try {
+                loss += one(model, inputs[b], outputs[b], gradients);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw inSequence(b, e);
+            }
+        }
+        return loss;
+    }
+
     /**
      * Runs the checked batch one sequence after another, each reading its own context; the
-     * network's context is what it was before, afterwards. Only the public overloads above call
-     * it, and those that pass labels take a {@link Classifier}.
+     * network's context ({@code double[]} or {@code float[]}, as are {@code contexts[b]} and
+     * {@code kept}) is what it was before, afterwards. Only the public overloads above call it,
+     * and those that pass labels take a {@link Classifier}.
      */
     private static double eachWithContext(SequenceModel model, Object[] inputs, Object[] outputs, boolean gradients,
-                                          double[][] contexts, int count, double[] context, double[] kept) {
+                                          Object[] contexts, int count, Object context, Object kept) {
         contextCount(count, inputs.length);
-        System.arraycopy(context, 0, kept, 0, context.length);
+        int width = model instanceof dev.unfold.runtime.Contextual contextual ? contextual.contextSize() : 0;
+        System.arraycopy(context, 0, kept, 0, width);
         double loss = 0;
         try {
             for (int b = 0; b < inputs.length; b++) {
-                System.arraycopy(contexts[b], 0, context, 0, context.length);
+                System.arraycopy(contexts[b], 0, context, 0, width);
                 try {
                     loss += one(model, inputs[b], outputs[b], gradients);
                 } catch (IllegalArgumentException | NullPointerException e) {
@@ -365,15 +496,25 @@ public final class Batches {
                 }
             }
         } finally {
-            System.arraycopy(kept, 0, context, 0, context.length);
+            System.arraycopy(kept, 0, context, 0, width);
         }
         return loss;
     }
 
-    /** One sequence's forward pass (returning 0) or backward pass (returning its loss). */
+    /**
+     * One sequence's forward pass (returning 0) or backward pass (returning its loss). The input
+     * is {@code int[]} tokens or dense rows, the output class labels ({@code int[]}) or dense rows,
+     * dense rows being {@code double[][]} or {@code float[][]} as the network's precision is.
+     */
     private static double one(SequenceModel model, Object input, Object output, boolean gradients) {
         if (!gradients) {
-            if (input instanceof int[] tokens) {
+            if (output instanceof float[][] ys) {
+                if (input instanceof int[] tokens) {
+                    model.forward(tokens, ys);
+                } else {
+                    model.forward((float[][]) input, ys);
+                }
+            } else if (input instanceof int[] tokens) {
                 model.forward(tokens, (double[][]) output);
             } else {
                 model.forward((double[][]) input, (double[][]) output);
@@ -382,8 +523,14 @@ public final class Batches {
         }
         if (output instanceof int[] labels) {
             Classifier classifier = (Classifier) model;
-            return input instanceof int[] tokens ? classifier.backward(tokens, labels)
+            if (input instanceof int[] tokens) {
+                return classifier.backward(tokens, labels);
+            }
+            return input instanceof float[][] xs ? classifier.backward(xs, labels)
                     : classifier.backward((double[][]) input, labels);
+        }
+        if (output instanceof float[][] targets) {
+            return input instanceof int[] tokens ? model.backward(tokens, targets) : model.backward((float[][]) input, targets);
         }
         double[][] targets = (double[][]) output;
         return input instanceof int[] tokens ? model.backward(tokens, targets) : model.backward((double[][]) input, targets);
@@ -391,7 +538,7 @@ public final class Batches {
 
     /**
      * Checks training data for {@code model}: at least one input sequence ({@code int[][]} tokens or
-     * {@code double[][][]} dense), each valid, and one target sequence ({@code double[][][]}) or label
+     * {@code double[][][]} or {@code float[][][]} dense), each valid, and one target sequence (dense) or label
      * sequence ({@code int[][]}) per input, of the rows the model gives it. Errors name the sequence
      * and the arrays by {@code inputName} and {@code outputName}. Returns the number of sequences.
      */
@@ -406,12 +553,13 @@ public final class Batches {
         for (int i = 0; i < inputs.length; i++) {
             try {
                 int steps = inputs instanceof int[][] tokens ? Checks.tokens(tokens[i], model.inputSize())
+                        : inputs instanceof float[][][] floats ? Checks.sequence(floats[i], model.inputSize())
                         : Checks.sequence(((double[][][]) inputs)[i], model.inputSize());
                 int rows = model.outputSteps(steps);
                 if (outputs instanceof int[][] labels) {
                     Checks.labels(labels[i], rows, model.outputSize());
                 } else {
-                    Checks.targets(((double[][][]) outputs)[i], rows, model.outputSize());
+                    targetRows(outputs[i], rows, model.outputSize());
                 }
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw Checks.inPart("sequence " + i + " of " + inputName, e);

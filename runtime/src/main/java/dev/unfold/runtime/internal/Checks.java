@@ -20,15 +20,30 @@ public final class Checks {
 
     /** {@link #sequence(double[][], int)} for an argument called {@code name} (a constant: nothing is built unless it fails). */
     public static int sequence(String name, double[][] xs, int width) {
+        return checkedSequence(name, xs, width);
+    }
+
+    /** {@link #sequence(double[][], int)} for a float32 network. */
+    public static int sequence(float[][] xs, int width) {
+        return checkedSequence("xs", xs, width);
+    }
+
+    /** {@link #sequence(String, double[][], int)} for a float32 network. */
+    public static int sequence(String name, float[][] xs, int width) {
+        return checkedSequence(name, xs, width);
+    }
+
+    private static int checkedSequence(String name, Object[] xs, int width) {
         Objects.requireNonNull(xs, name);
         if (xs.length == 0) {
             throw new IllegalArgumentException(name + " is empty: a sequence needs at least one step");
         }
         for (int t = 0; t < xs.length; t++) {
-            double[] row = row(xs, t, name, width, "the network's input size");
-            int j = firstNonFinite(row, 0, row.length);
+            Object row = row(xs, t, name, width, "the network's input size");
+            int j = firstNonFinite(row, 0, width);
             if (j >= 0) {
-                throw new IllegalArgumentException(name + "[" + t + "][" + j + "] is " + row[j] + ": inputs must be finite");
+                throw new IllegalArgumentException(name + "[" + t + "][" + j + "] is " + valueAt(row, j)
+                        + ": inputs must be finite");
             }
         }
         return xs.length;
@@ -56,14 +71,23 @@ public final class Checks {
 
     /** Checks one step's input: {@code width} finite values. */
     public static void step(double[] x, int width) {
+        checkedStep(x, width);
+    }
+
+    /** {@link #step(double[], int)} for a float32 network. */
+    public static void step(float[] x, int width) {
+        checkedStep(x, width);
+    }
+
+    private static void checkedStep(Object x, int width) {
         Objects.requireNonNull(x, "x");
-        if (x.length != width) {
-            throw new IllegalArgumentException("x has " + x.length + " values, expected " + width
+        if (length(x) != width) {
+            throw new IllegalArgumentException("x has " + length(x) + " values, expected " + width
                     + " (the network's input size)");
         }
-        int j = firstNonFinite(x, 0, x.length);
+        int j = firstNonFinite(x, 0, width);
         if (j >= 0) {
-            throw new IllegalArgumentException("x[" + j + "] is " + x[j] + ": inputs must be finite");
+            throw new IllegalArgumentException("x[" + j + "] is " + valueAt(x, j) + ": inputs must be finite");
         }
     }
 
@@ -77,15 +101,33 @@ public final class Checks {
 
     /** Checks one step's output buffer: {@code width} values. */
     public static void output(double[] y, int width) {
+        checkedOutput(y, width);
+    }
+
+    /** {@link #output(double[], int)} for a float32 network. */
+    public static void output(float[] y, int width) {
+        checkedOutput(y, width);
+    }
+
+    private static void checkedOutput(Object y, int width) {
         Objects.requireNonNull(y, "y");
-        if (y.length != width) {
-            throw new IllegalArgumentException("y has " + y.length + " values, expected " + width
+        if (length(y) != width) {
+            throw new IllegalArgumentException("y has " + length(y) + " values, expected " + width
                     + " (the network's output size)");
         }
     }
 
     /** Checks an output buffer: {@code rows} rows of {@code width}. Values are not read. */
     public static void outputs(double[][] ys, int rows, int width) {
+        checkedOutputs(ys, rows, width);
+    }
+
+    /** {@link #outputs(double[][], int, int)} for a float32 network. */
+    public static void outputs(float[][] ys, int rows, int width) {
+        checkedOutputs(ys, rows, width);
+    }
+
+    private static void checkedOutputs(Object[] ys, int rows, int width) {
         Objects.requireNonNull(ys, "ys");
         rowCount(ys.length, "ys", rows);
         for (int t = 0; t < rows; t++) {
@@ -95,14 +137,23 @@ public final class Checks {
 
     /** Checks dense targets: {@code rows} rows of {@code width} finite values. */
     public static void targets(double[][] targets, int rows, int width) {
+        checkedTargets(targets, rows, width);
+    }
+
+    /** {@link #targets(double[][], int, int)} for a float32 network. */
+    public static void targets(float[][] targets, int rows, int width) {
+        checkedTargets(targets, rows, width);
+    }
+
+    private static void checkedTargets(Object[] targets, int rows, int width) {
         Objects.requireNonNull(targets, "targets");
         rowCount(targets.length, "targets", rows);
         for (int t = 0; t < rows; t++) {
-            double[] row = row(targets, t, "targets", width, "the network's output size");
-            int j = firstNonFinite(row, 0, row.length);
+            Object row = row(targets, t, "targets", width, "the network's output size");
+            int j = firstNonFinite(row, 0, width);
             if (j >= 0) {
                 throw new IllegalArgumentException(
-                        "targets[" + t + "][" + j + "] is " + row[j] + ": targets must be finite");
+                        "targets[" + t + "][" + j + "] is " + valueAt(row, j) + ": targets must be finite");
             }
         }
     }
@@ -121,14 +172,18 @@ public final class Checks {
 
     /** Checks a context vector: {@code width} finite values. */
     public static void context(double[] x, int width) {
+        checkedContext(x, width);
+    }
+
+    private static void checkedContext(Object x, int width) {
         Objects.requireNonNull(x, "context");
-        if (x.length != width) {
-            throw new IllegalArgumentException("the context has " + x.length + " values, expected " + width
+        if (length(x) != width) {
+            throw new IllegalArgumentException("the context has " + length(x) + " values, expected " + width
                     + " (the network's context size)");
         }
         int j = firstNonFinite(x, 0, width);
         if (j >= 0) {
-            throw new IllegalArgumentException("context[" + j + "] is " + x[j] + ": a context must be finite");
+            throw new IllegalArgumentException("context[" + j + "] is " + valueAt(x, j) + ": a context must be finite");
         }
     }
 
@@ -137,22 +192,26 @@ public final class Checks {
      * one, each {@code width} finite values.
      */
     public static void contexts(double[][] contexts, int width) {
+        checkedContexts(contexts, width);
+    }
+
+    private static void checkedContexts(Object[] contexts, int width) {
         Objects.requireNonNull(contexts, "contexts");
         if (contexts.length == 0) {
             throw new IllegalArgumentException("contexts is empty: give one context per sequence of the batches to come");
         }
         for (int b = 0; b < contexts.length; b++) {
-            double[] x = contexts[b];
+            Object x = contexts[b];
             if (x == null) {
                 throw new IllegalArgumentException("contexts[" + b + "] is null");
             }
-            if (x.length != width) {
-                throw new IllegalArgumentException("contexts[" + b + "] has " + x.length + " values, expected " + width
+            if (length(x) != width) {
+                throw new IllegalArgumentException("contexts[" + b + "] has " + length(x) + " values, expected " + width
                         + " (the network's context size)");
             }
             int j = firstNonFinite(x, 0, width);
             if (j >= 0) {
-                throw new IllegalArgumentException("contexts[" + b + "][" + j + "] is " + x[j]
+                throw new IllegalArgumentException("contexts[" + b + "][" + j + "] is " + valueAt(x, j)
                         + ": a context must be finite");
             }
         }
@@ -174,10 +233,14 @@ public final class Checks {
      * values (the network's state size) from {@code offset}: where a state is written. Values are not read.
      */
     public static void state(String name, double[] values, int offset, int size) {
+        checkedState(name, values, offset, size);
+    }
+
+    private static void checkedState(String name, Object values, int offset, int size) {
         Objects.requireNonNull(values, name);
-        if (offset < 0 || offset > values.length - size) {
+        if (offset < 0 || offset > length(values) - size) {
             throw new IllegalArgumentException(offset < 0 ? "offset is " + offset + ", expected 0 or more"
-                    : name + " has " + values.length + " values, too few for a state of " + size
+                    : name + " has " + length(values) + " values, too few for a state of " + size
                             + " values (the network's state size) from offset " + offset);
         }
     }
@@ -188,10 +251,14 @@ public final class Checks {
      * everything computed from it.
      */
     public static void finiteState(String name, double[] values, int offset, int size) {
-        state(name, values, offset, size);
+        checkedFiniteState(name, values, offset, size);
+    }
+
+    private static void checkedFiniteState(String name, Object values, int offset, int size) {
+        checkedState(name, values, offset, size);
         int j = firstNonFinite(values, offset, offset + size);
         if (j >= 0) {
-            throw new IllegalArgumentException(name + "[" + j + "] is " + values[j] + ": a state must be finite");
+            throw new IllegalArgumentException(name + "[" + j + "] is " + valueAt(values, j) + ": a state must be finite");
         }
     }
 
@@ -296,13 +363,13 @@ public final class Checks {
         }
     }
 
-    private static double[] row(double[][] rows, int t, String name, int width, String widthMeaning) {
-        double[] row = rows[t];
+    private static Object row(Object[] rows, int t, String name, int width, String widthMeaning) {
+        Object row = rows[t];
         if (row == null) {
             throw new IllegalArgumentException(name + "[" + t + "] is null");
         }
-        if (row.length != width) {
-            throw new IllegalArgumentException(name + "[" + t + "] has " + row.length + " values, expected "
+        if (length(row) != width) {
+            throw new IllegalArgumentException(name + "[" + t + "] has " + length(row) + " values, expected "
                     + width + " (" + widthMeaning + ")");
         }
         return row;
@@ -316,5 +383,32 @@ public final class Checks {
             }
         }
         return -1;
+    }
+
+    /** {@link #firstNonFinite(double[], int, int)} for float values. */
+    public static int firstNonFinite(float[] values, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (!Float.isFinite(values[j])) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    // The checks below serve both precisions' arrays, a double[] or a float[] passed as an Object,
+    // so that each rule and message is written once; the casts are free where the JIT sees the type.
+
+    private static int firstNonFinite(Object values, int from, int to) {
+        return values instanceof double[] doubles ? firstNonFinite(doubles, from, to)
+                : firstNonFinite((float[]) values, from, to);
+    }
+
+    private static int length(Object values) {
+        return values instanceof double[] doubles ? doubles.length : ((float[]) values).length;
+    }
+
+    /** The value at {@code j} as text, for an error message. */
+    private static String valueAt(Object values, int j) {
+        return values instanceof double[] doubles ? String.valueOf(doubles[j]) : String.valueOf(((float[]) values)[j]);
     }
 }

@@ -24,7 +24,7 @@ class ChecksTest {
 
     @Test
     void nullArgumentsNameThemselves() {
-        assertEquals("xs", assertThrows(NullPointerException.class, () -> Checks.sequence(null, 1)).getMessage());
+        assertEquals("xs", assertThrows(NullPointerException.class, () -> Checks.sequence((double[][]) null, 1)).getMessage());
         assertEquals("labels", assertThrows(NullPointerException.class, () -> Checks.labels(null, 1, 2)).getMessage());
     }
 
