@@ -93,6 +93,16 @@ class LayerNamesTest {
                     "@Network(input = 3, output = 2)",
                     "public interface Streamed extends Encoder, Decoder, Traceable {",
                     "    @Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) Layer first();",
+                    "}"),
+            // float32 code names its own types and accessors (FloatActivations, Conversions, floatValue...)
+            TestCompiler.source("vocabulary.Floats",
+                    "package vocabulary;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY, precision = Precision.FLOAT32)",
+                    "public interface Floats extends Encoder, Decoder, Contextual, Classifier, Traceable {",
+                    "    @Recurrent(hidden = 2, cell = Cell.LSTM, projection = 1) Layer first();",
+                    "    @Recurrent(hidden = 2, cell = Cell.GRU) Layer second();",
                     "}"));
     /** The capabilities a network may extend: their methods are the generated class's too. */
     private static final List<Class<?>> CAPABILITIES = List.of(SequenceModel.class, Streaming.class, Encoder.class,
@@ -120,7 +130,7 @@ class LayerNamesTest {
         List<List<String>> declared = new ArrayList<>();
         for (int from = 0; from < names.size(); from += PER_NETWORK) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + PER_NETWORK));
-            networks.add(network("Names" + declared.size(), Kind.values()[declared.size() % 3], chunk));
+            networks.add(network("Names" + declared.size(), Kind.values()[declared.size() % Kind.values().length], chunk));
             declared.add(chunk);
         }
         Compilation compilation = compiler.compileCleanly(networks);
@@ -182,9 +192,20 @@ class LayerNamesTest {
                 "    class Layer {}",
                 "    @Recurrent(hidden = 2, cell = Cell.LSTM) dev.unfold.runtime.Layer rnn();",
                 "}");
-        Compilation compilation = compiler.compileCleanly(List.of(base, net));
+        // the types only float32 code uses, and Precision, which it names in its parameters' declarations
+        JavaFileObject floats = TestCompiler.inTestPackage("Floats",
+                "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE,",
+                "        precision = dev.unfold.Precision.FLOAT32)",
+                "public interface Floats extends Classifier, Base {",
+                "    int Precision = 2;",
+                "    class FloatActivations {}",
+                "    interface Conversions {}",
+                "    @Recurrent(hidden = 2, cell = Cell.LSTM) dev.unfold.runtime.Layer rnn();",
+                "}");
+        Compilation compilation = compiler.compileCleanly(List.of(base, net, floats));
         SequenceModel model = TestCompiler.instantiate(TestCompiler.loader(compilation), "test.UnfoldedNet", 1);
         assertTrainsOneStep(model);
+        assertTrainsOneStep(TestCompiler.instantiate(TestCompiler.loader(compilation), "test.UnfoldedFloats", 1));
     }
 
     /**
@@ -227,7 +248,7 @@ class LayerNamesTest {
         Set<String> names = new TreeSet<>();
         Compilation vocabulary = TestCompiler.JAVAC.compileCleanly(VOCABULARY);
         for (String generated : List.of("vocabulary.UnfoldedTold", "vocabulary.UnfoldedBoth", "vocabulary.UnfoldedFolded",
-                "vocabulary.UnfoldedHanded")) {
+                "vocabulary.UnfoldedHanded", "vocabulary.UnfoldedFloats")) {
             String code = COMMENT_OR_LITERAL.matcher(TestCompiler.generatedSource(vocabulary, generated)).replaceAll(" ");
             Matcher identifier = IDENTIFIER.matcher(code);
             while (identifier.find()) {
@@ -285,12 +306,12 @@ class LayerNamesTest {
     }
 
     /** The networks the names are tried in, between them generating every kind of member. */
-    private enum Kind { TOLD, BIDIRECTIONAL, HANDED }
+    private enum Kind { TOLD, BIDIRECTIONAL, HANDED, HANDED_FLOAT32 }
 
     /**
      * A network of one layer per name: with a context and the previous output read by its first
-     * layer; bidirectional and many-to-one; or an encoder and decoder with a context and labels. The
-     * cells take turns.
+     * layer; bidirectional and many-to-one; or an encoder and decoder with a context and labels, in
+     * float64 or float32. The cells take turns.
      */
     private static JavaFileObject network(String name, Kind kind, List<String> layers) {
         List<String> lines = new ArrayList<>(List.of("package names;", "import dev.unfold.*;", "import dev.unfold.runtime.*;",
@@ -299,11 +320,13 @@ class LayerNamesTest {
                     case BIDIRECTIONAL -> "@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)";
                     case HANDED -> "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
                             + " mapping = Mapping.MANY_TO_ONE)";
+                    case HANDED_FLOAT32 -> "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
+                            + " mapping = Mapping.MANY_TO_ONE, precision = Precision.FLOAT32)";
                 },
                 "public interface " + name + " extends " + switch (kind) {
                     case TOLD -> "Autoregressive, Contextual, Traceable";
                     case BIDIRECTIONAL -> "Classifier, Traceable";
-                    case HANDED -> "Encoder, Decoder, Contextual, Classifier, Traceable";
+                    case HANDED, HANDED_FLOAT32 -> "Encoder, Decoder, Contextual, Classifier, Traceable";
                 } + " {"));
         for (int i = 0; i < layers.size(); i++) {
             String cell = CELLS[i % CELLS.length];
@@ -328,13 +351,15 @@ class LayerNamesTest {
         if (net instanceof Contextual contextual) {
             contextual.setContext(new double[] {0.5, -0.25});
         }
-        if (net.outputSteps(xs.length) == 1) {
+        if (net.precision() == dev.unfold.Precision.FLOAT32) {
+            loss = ((Classifier) net).backward(FloatExample.rounded(new Example(xs, null, null, null)).xs(), new int[] {1});
+        } else if (net.outputSteps(xs.length) == 1) {
             loss = ((Classifier) net).backward(xs, new int[] {1});
         } else {
             loss = net.backward(xs, new double[][] {{1, 0}, {0, 1}, {1, 1}, {0, 0}});
         }
         assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
-        net.parameters().forEach(p -> assertTrue(java.util.Arrays.stream(p.gradient().data).anyMatch(g -> g != 0),
+        net.parameters().forEach(p -> assertTrue(java.util.stream.IntStream.range(0, p.size()).anyMatch(i -> p.gradient(i) != 0),
                 p.name() + " received no gradient"));
     }
 }
