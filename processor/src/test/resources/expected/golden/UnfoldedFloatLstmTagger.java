@@ -596,6 +596,7 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
     @Override
     public void restoreState(double[] from, int offset) {
         Checks.finiteState("from", from, offset, STATE_SIZE);
+        Checks.roundsToFloat("from", from, offset, offset + STATE_SIZE, "a state");
         Conversions.copy(from, offset, lstmCarried, 0, LSTM_HIDDEN);
         Conversions.copy(from, offset + STATE_LSTM_C, lstmCarriedC, 0, LSTM_HIDDEN);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Contextual;
 import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.Parameter;
@@ -29,8 +30,8 @@ class PrecisionRefusalTest {
                     "    @Recurrent(hidden = 5, cell = Cell.LSTM) Layer lstm();",
                     "}"),
             TestCompiler.inTestPackage("Floats",
-                    "@Network(input = 3, output = 4, loss = Loss.CROSS_ENTROPY, precision = Precision.FLOAT32)",
-                    "public interface Floats extends Encoder, Decoder, Classifier {",
+                    "@Network(input = 3, output = 4, loss = Loss.CROSS_ENTROPY, context = 2, precision = Precision.FLOAT32)",
+                    "public interface Floats extends Encoder, Decoder, Contextual, Classifier {",
                     "    @Recurrent(hidden = 5, cell = Cell.LSTM) Layer lstm();",
                     "}")));
 
@@ -94,6 +95,57 @@ class PrecisionRefusalTest {
                 Map.entry("step ", () -> net.step(1, ys[0])),
                 Map.entry("backwardFromState", () -> net.backwardFromState(xs, new double[net.stateSize()], 0)),
                 Map.entry("backwardFromStates", () -> net.backwardFromStates(batch, new double[1][net.stateSize()]))));
+    }
+
+    /**
+     * A float32 network rounds the double states, state gradients and contexts it is given to
+     * float: a finite value beyond float's range, which would round to ±∞, is refused like a NaN,
+     * naming where it is, and nothing changes.
+     */
+    @EachCompiler
+    void aFloat32NetworkRefusesDoublesBeyondTheRangeOfFloat(TestCompiler compiler) {
+        var net = (Encoder & Decoder & Contextual & Classifier) TestCompiler.instantiate(NETWORKS.loader(compiler),
+                "test.UnfoldedFloats", 3);
+        net.setContext(new double[] {0.5, -0.5});
+        net.setContexts(new double[][] {{0.5, -0.5}, {1, 0}});
+        net.backward(new float[][] {{1, 0, -1}, {0.5f, 0.5f, 0}}, new int[] {1, 3});
+        carryAState(net);
+        int size = net.stateSize();
+        double[] state = new double[size + 2];
+        state[4] = -1e39;
+        double[][] states = {new double[size], new double[size]};
+        states[1][2] = 4e38;
+        float[][] xs = {{1, 0, -1}};
+        String range = ", beyond the range of float (±" + Float.MAX_VALUE + "): ";
+        Map<String, Executable> calls = Map.of(
+                "from[4] is -1.0E39" + range + "a state given to a float32 network is rounded to float",
+                () -> net.restoreState(state, 2),
+                "gradient[4] is -1.0E39" + range + "a state gradient given to a float32 network is rounded to float",
+                () -> net.backwardFromState(xs, state, 2),
+                "context[1] is 1.0E300" + range + "a context given to a float32 network is rounded to float",
+                () -> net.setContext(new double[] {0, 1e300}),
+                "contexts[1][0] is -1.0E40" + range + "a context given to a float32 network is rounded to float",
+                () -> net.setContexts(new double[][] {{0, 0}, {-1e40, 0}}),
+                "states[1][2] is 4.0E38" + range + "a state given to a float32 network is rounded to float",
+                () -> net.setInitialStates(states),
+                "gradients[1][2] is 4.0E38" + range + "a state gradient given to a float32 network is rounded to float",
+                () -> {
+                    net.setStateful(false);
+                    net.backwardFromStates(new float[][][] {xs, xs}, states);
+                });
+        for (Map.Entry<String, Executable> call : calls.entrySet()) {
+            List<double[]> before = snapshot(net);
+            assertEquals(call.getKey(), assertThrows(IllegalArgumentException.class, call.getValue()).getMessage());
+            List<double[]> after = snapshot(net);
+            for (int i = 0; i < before.size(); i++) {
+                assertArrayEquals(before.get(i), after.get(i), 0.0, call.getKey() + ": changed something");
+            }
+            net.setStateful(true);
+        }
+        // the largest float is given as it is
+        double[] largest = new double[size];
+        largest[0] = Float.MAX_VALUE;
+        net.restoreState(largest, 0);
     }
 
     /** Each call (keyed by its method, padded to keep the keys apart) refused with the message, and nothing changed. */

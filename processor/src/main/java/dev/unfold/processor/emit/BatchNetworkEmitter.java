@@ -277,6 +277,8 @@ final class BatchNetworkEmitter implements GeneratedPart {
         checkInputs(method, input);
         method.addStatement("$T.finiteStates($S, gradients, batch, $N)", BATCHES, "gradients",
                 network.savedState().sizeConstant());
+        method.addCode(scalar.checkStateRange("$S, gradients, $N, $S", "gradients", network.savedState().sizeConstant(),
+                "a state gradient"));
         makeRoom(method, input);
         prepare(method, input);
         method.addStatement("$N = gradients", Field.BATCH_SEEDS)

@@ -154,6 +154,7 @@ final class BatchStateEmitter {
                 .addStatement("return")
                 .endControlFlow()
                 .addStatement("$T.initialStates(states, $N)", BATCHES, stateSize)
+                .addCode(scalar.checkStateRange("$S, states, $N, $S", "states", stateSize, "a state"))
                 .beginControlFlow("if ($N.length < states.length)", Field.BATCH_INITIAL_STATES)
                 .addStatement("$N = new $T[states.length][$N]", Field.BATCH_INITIAL_STATES, scalar.type(), stateSize)
                 .endControlFlow()

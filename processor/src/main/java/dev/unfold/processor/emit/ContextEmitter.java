@@ -108,6 +108,7 @@ final class ContextEmitter implements GeneratedPart {
         return NetworkEmitter.override(Method.SET_CONTEXT, com.palantir.javapoet.TypeName.VOID)
                 .addParameter(Scalar.stateArray(1), "x")
                 .addStatement("$T.context(x, $N)", CHECKS, Constant.CONTEXT)
+                .addCode(scalar.checkStateRange("$S, x, 0, $N, $S", "context", Constant.CONTEXT, "a context"))
                 .addStatement(scalar.copyState("x, 0, $N, 0, $N", Field.CONTEXT_VECTOR, Constant.CONTEXT))
                 .build();
     }
@@ -117,6 +118,7 @@ final class ContextEmitter implements GeneratedPart {
         return NetworkEmitter.override(Method.SET_CONTEXTS, com.palantir.javapoet.TypeName.VOID)
                 .addParameter(Scalar.stateArray(2), "contexts")
                 .addStatement("$T.contexts(contexts, $N)", CHECKS, Constant.CONTEXT)
+                .addCode(scalar.checkStateRange("$S, contexts, $N, $S", "contexts", Constant.CONTEXT, "a context"))
                 .beginControlFlow("if ($N.length < contexts.length)", Field.BATCH_CONTEXTS)
                 .addStatement("$N = new $T[contexts.length][$N]", Field.BATCH_CONTEXTS, scalar.type(),
                         Constant.CONTEXT)

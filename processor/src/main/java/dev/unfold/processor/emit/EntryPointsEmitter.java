@@ -132,6 +132,8 @@ final class EntryPointsEmitter implements GeneratedPart {
         checkInput(method, input);
         method.addStatement("$T.finiteState($S, gradient, offset, $N)", CHECKS, "gradient",
                 network.savedState().sizeConstant());
+        method.addCode(scalar.checkStateRange("$S, gradient, offset, offset + $N, $S", "gradient",
+                network.savedState().sizeConstant(), "a state gradient"));
         runForward(method, input);
         method.addStatement("$N(steps, gradient, offset)", Method.BACKPROPAGATE_FROM_STATE);
         LayerPlan first = network.layers().get(0);

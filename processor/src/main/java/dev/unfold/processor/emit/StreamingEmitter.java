@@ -233,6 +233,10 @@ final class StreamingEmitter implements GeneratedPart {
         // a restored state is read: a NaN in it would reach every later output
         method.addStatement("$T.$L($S, $N, offset, $N)", CHECKS, save ? "state" : "finiteState",
                 other, other, savedState.sizeConstant());
+        if (!save) {
+            method.addCode(scalar.checkStateRange("$S, $N, offset, offset + $N, $S", other, other,
+                    savedState.sizeConstant(), "a state"));
+        }
         for (SavedState.Part part : savedState.parts()) {
             StatePlan state = part.state();
             if (save) {

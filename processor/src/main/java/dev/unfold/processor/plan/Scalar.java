@@ -111,6 +111,16 @@ public enum Scalar {
                 : CodeBlock.of("$T.copy($L)", RuntimeTypes.CONVERSIONS, copied);
     }
 
+    /**
+     * What a method given {@link #STATE} values checks beyond their being finite, before it copies
+     * them: for float, that each rounds to a finite float ({@code Checks.roundsToFloat}, with these
+     * arguments); nothing where the types agree.
+     */
+    public CodeBlock checkStateRange(String format, Object... arguments) {
+        return type.equals(STATE) ? CodeBlock.of("")
+                : CodeBlock.of("$T.roundsToFloat($L);\n", RuntimeTypes.CHECKS, CodeBlock.of(format, arguments));
+    }
+
     /** The runtime's activations (σ, tanh) of the type, which the cells' equations and the outputs call. */
     public ClassName activations() {
         return activations;

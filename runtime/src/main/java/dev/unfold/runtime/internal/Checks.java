@@ -395,6 +395,44 @@ public final class Checks {
         return -1;
     }
 
+    /**
+     * For a float32 network, which rounds the states, state gradients and contexts it is given in
+     * double to float: refuses a finite value beyond float's range (|x| above 3.4028235E38 rounds to
+     * ±∞, which would spread as a NaN would), reporting {@code name[j]} and {@code what} it is (a
+     * state, a state gradient, a context). Checks {@code values[from..to)}; call it after the
+     * finiteness check, and before anything changes.
+     */
+    public static void roundsToFloat(String name, double[] values, int from, int to, String what) {
+        int j = firstBeyondFloat(values, from, to);
+        if (j >= 0) {
+            throw beyondFloat(name, values[j], j, what);
+        }
+    }
+
+    /** {@link #roundsToFloat(String, double[], int, int, String)} for the first {@code size} values of each row. */
+    public static void roundsToFloat(String name, double[][] rows, int size, String what) {
+        for (int b = 0; b < rows.length; b++) {
+            int j = rows[b] == null ? -1 : firstBeyondFloat(rows[b], 0, size);
+            if (j >= 0) {
+                throw beyondFloat(name + "[" + b + "]", rows[b][j], j, what);  // the name built only to refuse
+            }
+        }
+    }
+
+    private static int firstBeyondFloat(double[] values, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (Float.isInfinite((float) values[j])) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static IllegalArgumentException beyondFloat(String name, double value, int j, String what) {
+        return new IllegalArgumentException(name + "[" + j + "] is " + value + ", beyond the range of float (±"
+                + Float.MAX_VALUE + "): " + what + " given to a float32 network is rounded to float");
+    }
+
     // The checks below serve both precisions' arrays, a double[] or a float[] passed as an Object,
     // so that each rule and message is written once; the casts are free where the JIT sees the type.
 
