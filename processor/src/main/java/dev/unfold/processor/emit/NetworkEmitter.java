@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
@@ -123,7 +124,7 @@ public final class NetworkEmitter {
      * computes in float and what the API keeps in double.
      */
     private String precisionWords() {
-        return network.scalar().precision() == dev.unfold.Precision.FLOAT64 ? ""
+        return network.scalar().precision() == Precision.FLOAT64 ? ""
                 : ", in " + network.scalar().type() + ".\nIts losses are returned as " + Scalar.LOSS + "; states, state"
                         + " gradients and contexts are given and taken\nas " + Scalar.STATE + ", rounded to "
                         + network.scalar().type() + " in and widened out";
