@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ParameterTensors;
 import dev.unfold.runtime.io.SafeTensors;
@@ -60,7 +61,11 @@ public final class Parameters implements Iterable<Parameter> {
     public void zeroGradients() {
         for (int p = 0, n = ordered.size(); p < n; p++) {
             Parameter parameter = ordered.get(p);
-            Arrays.fill(parameter.gradient().data, 0, parameter.size(), 0.0);
+            if (parameter.precision() == Precision.FLOAT64) {
+                Arrays.fill(parameter.gradient().data, 0, parameter.size(), 0.0);
+            } else {
+                Arrays.fill(parameter.floatGradient().data, 0, parameter.size(), 0f);
+            }
         }
     }
 
@@ -69,9 +74,8 @@ public final class Parameters implements Iterable<Parameter> {
         Checks.finite("scale", scale);
         for (int p = 0, n = ordered.size(); p < n; p++) {
             Parameter parameter = ordered.get(p);
-            double[] gradient = parameter.gradient().data;
             for (int i = 0, size = parameter.size(); i < size; i++) {
-                gradient[i] *= scale;
+                parameter.setGradient(i, parameter.gradient(i) * scale);
             }
         }
     }
