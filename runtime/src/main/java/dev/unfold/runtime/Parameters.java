@@ -93,7 +93,8 @@ public final class Parameters implements Iterable<Parameter> {
     }
 
     /**
-     * Writes the values to a safetensors file under these names, biases as PyTorch's 1-D tensors.
+     * Writes the values to a safetensors file under these names, biases as PyTorch's 1-D tensors,
+     * each tensor in its parameter's precision: F32 for a float32 parameter, F64 for a float64 one.
      * The file is written to a temporary name and renamed, so it is whole or absent.
      */
     public void save(Path file) throws IOException {
@@ -109,6 +110,12 @@ public final class Parameters implements Iterable<Parameter> {
      * {@link dev.unfold.runtime.io} lists the PyTorch names it accepts). All or nothing: a missing
      * tensor, a tensor of the wrong shape, a tensor the network has no place for, or a corrupt file is
      * an error, and the values are left as they were.
+     *
+     * <p>F32 and F64 tensors load into parameters of either precision. An F32 value loaded into a
+     * float64 parameter is widened, exactly. An F64 value loaded into a float32 parameter is rounded to
+     * nearest, {@code (float) value}, as PyTorch's {@code tensor.float()} rounds it; a finite F64 value
+     * beyond float32's range (it would round to infinity) is an error. So a float32 network loads the
+     * weights of a float64 one, and the reverse, with nothing lost but what float32 cannot hold.
      *
      * @throws IOException if the file cannot be read or is not a valid safetensors file
      * @throws IllegalArgumentException if its tensors do not fit these parameters
