@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Writes the PyTorch parity fixtures that ParityTest checks Unfold's generated code against.
+"""Writes the PyTorch parity fixtures that PyTorchParityTest checks Unfold's generated code against.
 
 For every configuration in CONFIGURATIONS this builds the network as PyTorch modules (an nn.RNN,
 nn.LSTM or nn.GRU per layer, named like the layer methods, with num_layers=1 and batch_first=True,
-then an nn.Linear named "out"), runs one sequence forward and backward in float64, and writes to
+then an nn.Linear named "out"), runs one sequence forward and backward in float64 (float32 for the
+twins below), and writes to
 processor/src/test/resources/parity/:
 
   <Name>.java                 the @Network interface declaring the same network
@@ -32,9 +33,22 @@ It also writes, for the runtime's tests:
                               nn.LSTM(proj_size=P), laid out as the parity fixtures are, which
                               ProjectionParityTest checks
 
+and the float32 twin of each of these five sets, for PyTorchFloat32ParityTest:
+
+  processor/src/test/resources/parity32/, projection32/, context32/, feedback32/, seq2seq32/
+                              the same configurations (context32, feedback32 and seq2seq32 have a
+                              few more), declared @Network(..., precision = Precision.FLOAT32) and
+                              computed by PyTorch in float32: the modules are drawn as the float64
+                              ones are and rounded once to torch.float32, the inputs and targets are
+                              drawn in float32, and every tensor is written as F32. The test holds
+                              predictions and loss to a relative 1e-5 and gradients to 1e-4 (the
+                              float64 sets: 1e-9), each error relative to its tensor's largest
+                              magnitude
+
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets). The output is deterministic on one
-machine, but the parity fixtures' gradients have come out different in their last bits on another
+(--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets, and
+--only parity32, seq2seq32, context32, feedback32 or projection32 a float32 twin). The output is
+deterministic on one machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
 """
