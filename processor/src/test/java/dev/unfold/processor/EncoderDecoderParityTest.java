@@ -57,8 +57,8 @@ class EncoderDecoderParityTest {
         assertEquals(precision, encoder.precision(), name + "Encoder's precision");
         assertEquals(precision, decoder.precision(), name + "Decoder's precision");
         PyTorchParityTest.Tolerance tolerance = PyTorchParityTest.Tolerance.of(precision);
-        PyTorchParityTest.load(encoder.parameters(), directory.resolve(name + ".encoder.safetensors"));
-        PyTorchParityTest.load(decoder.parameters(), directory.resolve(name + ".decoder.safetensors"));
+        encoder.parameters().load(directory.resolve(name + ".encoder.safetensors"));
+        decoder.parameters().load(directory.resolve(name + ".decoder.safetensors"));
         Map<String, SafeTensors.Tensor> data = SafeTensors.read(directory.resolve(name + ".data.safetensors"));
         int[] inputs = ints(data.get("inputs"));
         int[] labels = ints(data.get("labels"));
@@ -67,8 +67,8 @@ class EncoderDecoderParityTest {
         double[][] xs = dense == null ? null : matrix(dense);
         Example source = new Example(xs, tokens, null, null);
 
-        PyTorchParityTest.zeroGradients(encoder.parameters());
-        PyTorchParityTest.zeroGradients(decoder.parameters());
+        encoder.parameters().zeroGradients();
+        decoder.parameters().zeroGradients();
         double loss;
         if (encoder.precision() == Precision.FLOAT64) {
             EncoderDecoder model = new EncoderDecoder(encoder, (Decoder & Classifier) decoder);

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unfold.Precision;
 import dev.unfold.runtime.Contextual;
 import dev.unfold.runtime.Parameter;
-import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.internal.ParameterTensors;
 import dev.unfold.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,7 +86,7 @@ class PyTorchParityTest {
         SequenceModel net = TestCompiler.instantiate(loader, packageName + ".Unfolded" + name, 0);
         assertEquals(precision, net.precision(), name + "'s precision");
         Tolerance tolerance = Tolerance.of(precision);
-        load(net.parameters(), directory.resolve(name + ".weights.safetensors"));
+        net.parameters().load(directory.resolve(name + ".weights.safetensors"));
         Map<String, SafeTensors.Tensor> data = SafeTensors.read(directory.resolve(name + ".data.safetensors"));
         if (data.containsKey("context")) {
             ((Contextual) net).setContext(data.get("context").values());
@@ -98,7 +96,7 @@ class PyTorchParityTest {
         assertClose("outputs", data.get("outputs").values(), flatten(fixture.predictions(net)),
                 tolerance.predictions());
 
-        zeroGradients(net.parameters());
+        net.parameters().zeroGradients();
         double loss = fixture.backward(net);
         assertClose("loss", data.get("loss").values(), new double[] {loss}, tolerance.loss());
         assertClose("loss()", data.get("loss").values(), new double[] {fixture.loss(net)}, tolerance.loss());
@@ -112,34 +110,6 @@ class PyTorchParityTest {
             compared += compareGradient(net, pytorch, entry.getValue().values());
         }
         assertEquals(net.parameters().size(), compared, "every parameter's gradient was compared");
-    }
-
-    /**
-     * The values of {@code file} into {@code parameters}, PyTorch's names and F32 tensors accepted:
-     * {@link Parameters#load} for float64, and for float32 the same checks followed by a copy
-     * through {@link Parameter#setValue}, which rounds to nearest (exact for F32 values, which
-     * SafeTensors widens exactly), as long as Parameters.load fills only float64 parameters.
-     */
-    static void load(Parameters parameters, Path file) throws IOException {
-        if (parameters.get(0).precision() == Precision.FLOAT64) {
-            parameters.load(file);
-            return;
-        }
-        double[][] values = ParameterTensors.fitting(parameters, SafeTensors.read(file), file.toString());
-        for (int p = 0; p < parameters.size(); p++) {
-            for (int i = 0; i < values[p].length; i++) {
-                parameters.get(p).setValue(i, values[p][i]);
-            }
-        }
-    }
-
-    /** {@link Parameters#zeroGradients} through the accessors that serve both precisions. */
-    static void zeroGradients(Parameters parameters) {
-        for (Parameter parameter : parameters) {
-            for (int i = 0; i < parameter.size(); i++) {
-                parameter.setGradient(i, 0);
-            }
-        }
     }
 
     /** A parameter's gradient, widened to double if it is float32. */
