@@ -43,7 +43,11 @@ and the float32 twin of each of these five sets, for PyTorchFloat32ParityTest:
                               drawn in float32, and every tensor is written as F32. The test holds
                               predictions and loss to a relative 1e-5 and gradients to 1e-4 (the
                               float64 sets: 1e-9), each error relative to its tensor's largest
-                              magnitude
+                              magnitude. For parity32 and projection32 the script also runs each
+                              network again in float64 on the same (widened) weights and inputs,
+                              prints how far PyTorch's float32 results are from it, and stops at
+                              a fixture where that is more than a quarter of a bound: one so
+                              ill-conditioned that a correct float32 network could fail it
 
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
 (--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets, and
@@ -161,37 +165,45 @@ def fixture(cfg, dtype=torch.float64):
     weights (drawn in float64, then rounded once for float32), the input and targets are all of it."""
     torch.manual_seed(cfg["seed"])
     net = Net(cfg).to(dtype)
+    return run(cfg, net, example(cfg, dtype))
+
+
+def example(cfg, dtype):
+    """A random input sequence (xs, or tokens) and its targets (targets, or labels), as tensors of dtype."""
     steps = cfg["steps"]
     rows = steps if cfg["mapping"] == "MANY_TO_MANY" else 1
     data = {}
     if cfg["tokens"]:
-        tokens = torch.randint(0, cfg["input"], (steps,))
-        x = F.one_hot(tokens, cfg["input"]).to(dtype)
-        data["tokens"] = tokens.to(dtype)
+        data["tokens"] = torch.randint(0, cfg["input"], (steps,)).to(dtype)
     else:
-        x = torch.randn(steps, cfg["input"], dtype=dtype)
-        data["xs"] = x
+        data["xs"] = torch.randn(steps, cfg["input"], dtype=dtype)
+    if cfg["loss"] == "MSE":
+        data["targets"] = torch.randn(rows, cfg["output"], dtype=dtype)
+    elif cfg["loss"] == "BINARY_CROSS_ENTROPY":
+        data["targets"] = torch.rand(rows, cfg["output"], dtype=dtype)
+    elif cfg["labels"]:
+        data["labels"] = torch.randint(0, cfg["output"], (rows,)).to(dtype)
+    else:
+        data["targets"] = torch.softmax(torch.randn(rows, cfg["output"], dtype=dtype), dim=1)
+    return data
+
+
+def run(cfg, net, example):
+    """net's weights, and the example with net's predictions, summed loss and every gradient added."""
+    data = dict(example)
+    dtype = next(net.parameters()).dtype
+    x = F.one_hot(data["tokens"].long(), cfg["input"]).to(dtype) if "tokens" in data else data["xs"]
     logits = net(x.unsqueeze(0))
     if cfg["loss"] == "MSE":
-        targets = torch.randn(rows, cfg["output"], dtype=dtype)
-        loss = ((logits - targets) ** 2).sum()
+        loss = ((logits - data["targets"]) ** 2).sum()
         outputs = logits
-        data["targets"] = targets
     elif cfg["loss"] == "BINARY_CROSS_ENTROPY":
-        targets = torch.rand(rows, cfg["output"], dtype=dtype)
-        loss = F.binary_cross_entropy_with_logits(logits, targets, reduction="sum")
+        loss = F.binary_cross_entropy_with_logits(logits, data["targets"], reduction="sum")
         outputs = torch.sigmoid(logits)
-        data["targets"] = targets
-    elif cfg["labels"]:
-        labels = torch.randint(0, cfg["output"], (rows,))
-        loss = F.cross_entropy(logits, labels, reduction="sum")
-        outputs = torch.softmax(logits, dim=1)
-        data["labels"] = labels.to(dtype)
     else:
-        targets = torch.softmax(torch.randn(rows, cfg["output"], dtype=dtype), dim=1)
-        loss = F.cross_entropy(logits, targets, reduction="sum")
+        loss = F.cross_entropy(logits, data["labels"].long() if "labels" in data else data["targets"],
+                               reduction="sum")
         outputs = torch.softmax(logits, dim=1)
-        data["targets"] = targets
     loss.backward()
     data["outputs"] = outputs.detach()
     data["loss"] = loss.detach()
@@ -199,6 +211,25 @@ def fixture(cfg, dtype=torch.float64):
         data["grad." + name] = parameter.grad
     weights = {name: tensor.detach() for name, tensor in net.state_dict().items()}
     return weights, data
+
+
+# PyTorchFloat32ParityTest's bounds, each error relative to its tensor's largest magnitude
+FLOAT32_TOLERANCES = {"outputs": 1e-5, "loss": 1e-5, "gradients": 1e-4}
+
+
+def float32_error(cfg, weights, data):
+    """How far PyTorch's float32 results are from float64's on the same network and example (the
+    float32 weights and inputs, widened), by kind, each error relative to its tensor's largest
+    magnitude as the test measures it: PyTorch's own share of the float32 tolerances."""
+    net = Net(cfg).double()
+    net.load_state_dict({name: tensor.double() for name, tensor in weights.items()})
+    _, exact = run(cfg, net, {k: data[k].double() for k in ("xs", "tokens", "targets", "labels") if k in data})
+
+    def error(name):
+        return ((data[name].double() - exact[name]).abs().max() / exact[name].abs().max()).item()
+
+    return {"outputs": error("outputs"), "loss": error("loss"),
+            "gradients": max(error(name) for name in data if name.startswith("grad."))}
 
 
 def write_safetensors(path, tensors, metadata):
@@ -746,13 +777,26 @@ def write_set(directory, configs, compute, declare, dtype, metadata, clear=False
         for stale in os.listdir(directory):
             os.remove(os.path.join(directory, stale))
     package = os.path.basename(os.path.normpath(directory))
+    worst = dict.fromkeys(FLOAT32_TOLERANCES, 0.0)
     for cfg in configs:
         weights, data = compute(cfg, dtype)
+        if dtype == torch.float32 and compute is fixture:
+            # a fixture on which PyTorch's own float32 rounding spends more than a quarter of a bound
+            # is ill-conditioned: a correct float32 network, rounding as much, could fail it
+            for kind, error in float32_error(cfg, weights, data).items():
+                worst[kind] = max(worst[kind], error)
+                if error > FLOAT32_TOLERANCES[kind] / 4:
+                    raise SystemExit("%s: PyTorch's float32 %s are %.2g from float64's, more than a quarter of"
+                                     " the test's %g: choose another seed" % (cfg["name"], kind, error,
+                                                                             FLOAT32_TOLERANCES[kind]))
         write_safetensors(os.path.join(directory, cfg["name"] + ".weights.safetensors"), weights, metadata)
         write_safetensors(os.path.join(directory, cfg["name"] + ".data.safetensors"), data, metadata)
         with open(os.path.join(directory, cfg["name"] + ".java"), "w") as out:
             out.write(declare(cfg, package, dtype))
     print("wrote %d fixtures to %s" % (len(configs), os.path.normpath(directory)))
+    if dtype == torch.float32 and compute is fixture:
+        print("  PyTorch float32 against float64 on the same networks, at worst: "
+              + ", ".join("%s %.2g" % (kind, error) for kind, error in worst.items()))
 
 
 def write_seq2seq_set(directory, configs, dtype, metadata):
