@@ -47,8 +47,9 @@ class EncoderDecoderParityTest {
     /**
      * Loads the pair {@code name} of {@code directory} into {@code packageName.Unfolded<name>Encoder}
      * and {@code ...Decoder}, which must compute in {@code precision}, and compares everything PyTorch
-     * computed, to that precision's tolerance. The float64 pair is trained through {@link EncoderDecoder}; a float32 pair through the
-     * {@link Encoder} and {@link Decoder} calls EncoderDecoder makes, one by one (see {@link #handOver}).
+     * computed, to that precision's tolerance. The float64 pair is trained through {@link EncoderDecoder};
+     * a float32 pair through the {@link Encoder} and {@link Decoder} calls EncoderDecoder makes, one by
+     * one ({@link #handOver}).
      */
     static void check(ClassLoader loader, Path directory, String packageName, String name, Precision precision)
             throws IOException {
@@ -70,7 +71,7 @@ class EncoderDecoderParityTest {
         encoder.parameters().zeroGradients();
         decoder.parameters().zeroGradients();
         double loss;
-        if (encoder.precision() == Precision.FLOAT64) {
+        if (precision == Precision.FLOAT64) {
             EncoderDecoder model = new EncoderDecoder(encoder, (Decoder & Classifier) decoder);
             loss = tokens != null ? model.backward(tokens, 0, inputs, labels) : model.backward(xs, 0, inputs, labels);
         } else {
