@@ -82,7 +82,7 @@ class EncoderDecoderParityTest {
         double[] state = encode(encoder, source);
         decoder.setStateful(true);
         decoder.restoreState(state, 0);
-        double[][] outputs = new Example(null, inputs, null, null).predictions(decoder);
+        double[][] outputs = PyTorchParityTest.predictions(decoder, new Example(null, inputs, null, null));
         decoder.setStateful(false);
         assertClose("outputs", data.get("outputs").values(), PyTorchParityTest.flatten(outputs),
                 tolerance.predictions());
@@ -117,7 +117,7 @@ class EncoderDecoderParityTest {
         if (source.tokens() != null) {
             encoder.backwardFromState(source.tokens(), gradient, 0);
         } else if (encoder.precision() == Precision.FLOAT32) {
-            encoder.backwardFromState(Example.floats(source.xs()), gradient, 0);
+            encoder.backwardFromState(FloatExample.rounded(source.xs()), gradient, 0);
         } else {
             encoder.backwardFromState(source.xs(), gradient, 0);
         }
@@ -127,7 +127,7 @@ class EncoderDecoderParityTest {
     /** Runs the encoder over the source, afresh, and returns its final state. */
     private static double[] encode(Encoder encoder, Example source) {
         encoder.setStateful(false);
-        source.predictions(encoder);
+        PyTorchParityTest.predictions(encoder, source);
         double[] state = new double[encoder.stateSize()];
         encoder.finalState(state, 0);
         return state;
