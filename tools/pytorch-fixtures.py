@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Writes the PyTorch parity fixtures that ParityTest checks Unfold's generated code against.
+"""Writes the PyTorch parity fixtures that PyTorchParityTest checks Unfold's generated code against.
 
 For every configuration in CONFIGURATIONS this builds the network as PyTorch modules (an nn.RNN,
 nn.LSTM or nn.GRU per layer, named like the layer methods, with num_layers=1 and batch_first=True,
-then an nn.Linear named "out"), runs one sequence forward and backward in float64, and writes to
+then an nn.Linear named "out"), runs one sequence forward and backward in float64 (float32 for the
+twins below), and writes to
 processor/src/test/resources/parity/:
 
   <Name>.java                 the @Network interface declaring the same network
@@ -32,9 +33,26 @@ It also writes, for the runtime's tests:
                               nn.LSTM(proj_size=P), laid out as the parity fixtures are, which
                               ProjectionParityTest checks
 
+and the float32 twin of each of these five sets, for PyTorchFloat32ParityTest:
+
+  processor/src/test/resources/parity32/, projection32/, context32/, feedback32/, seq2seq32/
+                              the same configurations (context32, feedback32 and seq2seq32 have a
+                              few more), declared @Network(..., precision = Precision.FLOAT32) and
+                              computed by PyTorch in float32: the modules are drawn as the float64
+                              ones are and rounded once to torch.float32, the inputs and targets are
+                              drawn in float32, and every tensor is written as F32. The test holds
+                              predictions and loss to a relative 1e-5 and gradients to 1e-4 (the
+                              float64 sets: 1e-9), each error relative to its tensor's largest
+                              magnitude. For parity32 and projection32 the script also runs each
+                              network again in float64 on the same (widened) weights and inputs,
+                              prints how far PyTorch's float32 results are from it, and stops at
+                              a fixture where that is more than a quarter of a bound: one so
+                              ill-conditioned that a correct float32 network could fail it
+
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets). The output is deterministic on one
-machine, but the parity fixtures' gradients have come out different in their last bits on another
+(--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets, and
+--only parity32, seq2seq32, context32, feedback32 or projection32 a float32 twin). The output is
+deterministic on one machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
 """
@@ -142,40 +160,50 @@ class Net(torch.nn.Module):
         return self.out(x)
 
 
-def fixture(cfg):
+def fixture(cfg, dtype=torch.float64):
+    """One sequence forward and backward through Net(cfg), computed by PyTorch in dtype: the module's
+    weights (drawn in float64, then rounded once for float32), the input and targets are all of it."""
     torch.manual_seed(cfg["seed"])
-    net = Net(cfg).double()
+    net = Net(cfg).to(dtype)
+    return run(cfg, net, example(cfg, dtype))
+
+
+def example(cfg, dtype):
+    """A random input sequence (xs, or tokens) and its targets (targets, or labels), as tensors of dtype."""
     steps = cfg["steps"]
     rows = steps if cfg["mapping"] == "MANY_TO_MANY" else 1
     data = {}
     if cfg["tokens"]:
-        tokens = torch.randint(0, cfg["input"], (steps,))
-        x = F.one_hot(tokens, cfg["input"]).double()
-        data["tokens"] = tokens.double()
+        data["tokens"] = torch.randint(0, cfg["input"], (steps,)).to(dtype)
     else:
-        x = torch.randn(steps, cfg["input"], dtype=torch.float64)
-        data["xs"] = x
+        data["xs"] = torch.randn(steps, cfg["input"], dtype=dtype)
+    if cfg["loss"] == "MSE":
+        data["targets"] = torch.randn(rows, cfg["output"], dtype=dtype)
+    elif cfg["loss"] == "BINARY_CROSS_ENTROPY":
+        data["targets"] = torch.rand(rows, cfg["output"], dtype=dtype)
+    elif cfg["labels"]:
+        data["labels"] = torch.randint(0, cfg["output"], (rows,)).to(dtype)
+    else:
+        data["targets"] = torch.softmax(torch.randn(rows, cfg["output"], dtype=dtype), dim=1)
+    return data
+
+
+def run(cfg, net, example):
+    """net's weights, and the example with net's predictions, summed loss and every gradient added."""
+    data = dict(example)
+    dtype = next(net.parameters()).dtype
+    x = F.one_hot(data["tokens"].long(), cfg["input"]).to(dtype) if "tokens" in data else data["xs"]
     logits = net(x.unsqueeze(0))
     if cfg["loss"] == "MSE":
-        targets = torch.randn(rows, cfg["output"], dtype=torch.float64)
-        loss = ((logits - targets) ** 2).sum()
+        loss = ((logits - data["targets"]) ** 2).sum()
         outputs = logits
-        data["targets"] = targets
     elif cfg["loss"] == "BINARY_CROSS_ENTROPY":
-        targets = torch.rand(rows, cfg["output"], dtype=torch.float64)
-        loss = F.binary_cross_entropy_with_logits(logits, targets, reduction="sum")
+        loss = F.binary_cross_entropy_with_logits(logits, data["targets"], reduction="sum")
         outputs = torch.sigmoid(logits)
-        data["targets"] = targets
-    elif cfg["labels"]:
-        labels = torch.randint(0, cfg["output"], (rows,))
-        loss = F.cross_entropy(logits, labels, reduction="sum")
-        outputs = torch.softmax(logits, dim=1)
-        data["labels"] = labels.double()
     else:
-        targets = torch.softmax(torch.randn(rows, cfg["output"], dtype=torch.float64), dim=1)
-        loss = F.cross_entropy(logits, targets, reduction="sum")
+        loss = F.cross_entropy(logits, data["labels"].long() if "labels" in data else data["targets"],
+                               reduction="sum")
         outputs = torch.softmax(logits, dim=1)
-        data["targets"] = targets
     loss.backward()
     data["outputs"] = outputs.detach()
     data["loss"] = loss.detach()
@@ -185,15 +213,36 @@ def fixture(cfg):
     return weights, data
 
 
+# PyTorchFloat32ParityTest's bounds, each error relative to its tensor's largest magnitude
+FLOAT32_TOLERANCES = {"outputs": 1e-5, "loss": 1e-5, "gradients": 1e-4}
+
+
+def float32_error(cfg, weights, data):
+    """How far PyTorch's float32 results are from float64's on the same network and example (the
+    float32 weights and inputs, widened), by kind, each error relative to its tensor's largest
+    magnitude as the test measures it: PyTorch's own share of the float32 tolerances."""
+    net = Net(cfg).double()
+    net.load_state_dict({name: tensor.double() for name, tensor in weights.items()})
+    _, exact = run(cfg, net, {k: data[k].double() for k in ("xs", "tokens", "targets", "labels") if k in data})
+
+    def error(name):
+        return ((data[name].double() - exact[name]).abs().max() / exact[name].abs().max()).item()
+
+    return {"outputs": error("outputs"), "loss": error("loss"),
+            "gradients": max(error(name) for name in data if name.startswith("grad."))}
+
+
 def write_safetensors(path, tensors, metadata):
-    """The safetensors layout, written here independently of Unfold's reader."""
+    """The safetensors layout, written here independently of Unfold's reader: each tensor as F32 if
+    PyTorch holds it in float32, else as F64."""
     header = {"__metadata__": metadata}
     offset = 0
     blobs = []
     for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name].detach().numpy(), dtype="<f8")
+        dtype, layout = ("F32", "<f4") if tensors[name].dtype == torch.float32 else ("F64", "<f8")
+        array = np.ascontiguousarray(tensors[name].detach().numpy(), dtype=layout)
         blob = array.tobytes()
-        header[name] = {"dtype": "F64", "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
     text = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
@@ -205,7 +254,12 @@ def write_safetensors(path, tensors, metadata):
             out.write(blob)
 
 
-def declaration(cfg, package="parity"):
+def precision(dtype):
+    """The @Network option that makes the declared network compute in dtype (float64 is the default)."""
+    return ", precision = Precision.FLOAT32" if dtype == torch.float32 else ""
+
+
+def declaration(cfg, package="parity", dtype=torch.float64):
     lines = [
         "package %s;" % package,
         "",
@@ -213,8 +267,8 @@ def declaration(cfg, package="parity"):
         "import dev.unfold.runtime.*;",
         "",
         "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
-        "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s)"
-        % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"]),
+        "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s%s)"
+        % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"], precision(dtype)),
         "public interface %s extends %s {"
         % (cfg["name"], extends(cfg["loss"], bidirectional=any(spec["bidirectional"] for spec in cfg["layers"]))),
     ]
@@ -396,26 +450,26 @@ class Stack(torch.nn.Module):
         return self.out(x[0]), finals
 
 
-def seq2seq_fixture(cfg):
+def seq2seq_fixture(cfg, dtype=torch.float64):
     torch.manual_seed(cfg["seed"])
-    encoder = Stack(cfg["source"], 2, cfg["layers"]).double()   # its output layer is not used
-    decoder = Stack(cfg["target"], cfg["target"], cfg["layers"]).double()
+    encoder = Stack(cfg["source"], 2, cfg["layers"]).to(dtype)   # its output layer is not used
+    decoder = Stack(cfg["target"], cfg["target"], cfg["layers"]).to(dtype)
     data = {}
     if cfg["dense"]:
-        source = torch.randn(cfg["source_steps"], cfg["source"], dtype=torch.float64)
+        source = torch.randn(cfg["source_steps"], cfg["source"], dtype=dtype)
         data["source_xs"] = source
     else:
         tokens = torch.randint(0, cfg["source"], (cfg["source_steps"],))
-        source = F.one_hot(tokens, cfg["source"]).double()
-        data["source_tokens"] = tokens.double()
+        source = F.one_hot(tokens, cfg["source"]).to(dtype)
+        data["source_tokens"] = tokens.to(dtype)
     inputs = torch.randint(0, cfg["target"], (cfg["target_steps"],))
     labels = torch.randint(0, cfg["target"], (cfg["target_steps"],))
     _, finals = encoder(source.unsqueeze(0), None)
-    logits, _ = decoder(F.one_hot(inputs, cfg["target"]).double().unsqueeze(0), finals)
+    logits, _ = decoder(F.one_hot(inputs, cfg["target"]).to(dtype).unsqueeze(0), finals)
     loss = F.cross_entropy(logits, labels, reduction="sum")
     loss.backward()
-    data["inputs"] = inputs.double()
-    data["labels"] = labels.double()
+    data["inputs"] = inputs.to(dtype)
+    data["labels"] = labels.to(dtype)
     data["outputs"] = torch.softmax(logits, dim=1).detach()
     data["loss"] = loss.detach()
     for prefix, net in (("encoder", encoder), ("decoder", decoder)):
@@ -427,17 +481,17 @@ def seq2seq_fixture(cfg):
     return weights, data
 
 
-def seq2seq_declaration(cfg, role):
+def seq2seq_declaration(cfg, role, package="seq2seq", dtype=torch.float64):
     width = cfg["source"] if role == "Encoder" else cfg["target"]
     output = 2 if role == "Encoder" else cfg["target"]
     lines = [
-        "package seq2seq;",
+        "package %s;" % package,
         "",
         "import dev.unfold.*;",
         "import dev.unfold.runtime.*;",
         "",
         "/** Written by tools/pytorch-fixtures.py: the %s of %s. */" % (role.lower(), cfg["name"]),
-        "@Network(input = %d, output = %d, loss = Loss.CROSS_ENTROPY)" % (width, output),
+        "@Network(input = %d, output = %d, loss = Loss.CROSS_ENTROPY%s)" % (width, output, precision(dtype)),
         "public interface %s%s extends %s {" % (cfg["name"], role, extends("CROSS_ENTROPY", role=role)),
     ]
     for k, (cell, hidden, *projection) in enumerate(cfg["layers"]):
@@ -458,13 +512,16 @@ def projection_seq2seq_configurations():
     ]
 
 
-def write_seq2seq(cfg, metadata):
-    weights, data = seq2seq_fixture(cfg)
+def write_seq2seq(cfg, metadata, directory=None, dtype=torch.float64):
+    """Writes one encoder-decoder pair into directory (seq2seq/ by default), whose name is its package."""
+    directory = directory or SEQ2SEQ
+    package = os.path.basename(os.path.normpath(directory))
+    weights, data = seq2seq_fixture(cfg, dtype)
     for role in ("encoder", "decoder"):
-        write_safetensors(os.path.join(SEQ2SEQ, "%s.%s.safetensors" % (cfg["name"], role)), weights[role], metadata)
-        with open(os.path.join(SEQ2SEQ, "%s%s.java" % (cfg["name"], role.capitalize())), "w") as out:
-            out.write(seq2seq_declaration(cfg, role.capitalize()))
-    write_safetensors(os.path.join(SEQ2SEQ, cfg["name"] + ".data.safetensors"), data, metadata)
+        write_safetensors(os.path.join(directory, "%s.%s.safetensors" % (cfg["name"], role)), weights[role], metadata)
+        with open(os.path.join(directory, "%s%s.java" % (cfg["name"], role.capitalize())), "w") as out:
+            out.write(seq2seq_declaration(cfg, role.capitalize(), package, dtype))
+    write_safetensors(os.path.join(directory, cfg["name"] + ".data.safetensors"), data, metadata)
 
 
 CONTEXT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "processor", "src", "test", "resources",
@@ -481,21 +538,21 @@ def context_configurations():
     ]
 
 
-def context_fixture(cfg):
+def context_fixture(cfg, dtype=torch.float64):
     """PyTorch reads [x_t ; x] at every step; its weight_ih splits into Unfold's W_ih and R."""
     torch.manual_seed(cfg["seed"])
     rnn = CELLS[cfg["cell"]](cfg["input"] + cfg["context"], cfg["hidden"], num_layers=1, batch_first=True,
-                             bidirectional=cfg["bidirectional"]).double()
+                             bidirectional=cfg["bidirectional"]).to(dtype)
     width = cfg["hidden"] * (2 if cfg["bidirectional"] else 1)
-    out = torch.nn.Linear(width, cfg["output"]).double()
-    context = torch.randn(cfg["context"], dtype=torch.float64)
+    out = torch.nn.Linear(width, cfg["output"]).to(dtype)
+    context = torch.randn(cfg["context"], dtype=dtype)
     data = {"context": context}
     if cfg["tokens"]:
         tokens = torch.randint(0, cfg["input"], (cfg["steps"],))
-        x = F.one_hot(tokens, cfg["input"]).double()
-        data["tokens"] = tokens.double()
+        x = F.one_hot(tokens, cfg["input"]).to(dtype)
+        data["tokens"] = tokens.to(dtype)
     else:
-        x = torch.randn(cfg["steps"], cfg["input"], dtype=torch.float64)
+        x = torch.randn(cfg["steps"], cfg["input"], dtype=dtype)
         data["xs"] = x
     both = torch.cat([x, context.expand(cfg["steps"], cfg["context"])], dim=1)
     states, _ = rnn(both.unsqueeze(0))
@@ -508,7 +565,7 @@ def context_fixture(cfg):
         logits = out(states)
     rows = logits.shape[0]
     if cfg["loss"] == "MSE":
-        targets = torch.randn(rows, cfg["output"], dtype=torch.float64)
+        targets = torch.randn(rows, cfg["output"], dtype=dtype)
         loss = ((logits - targets) ** 2).sum()
         data["outputs"] = logits.detach()
         data["targets"] = targets
@@ -516,7 +573,7 @@ def context_fixture(cfg):
         labels = torch.randint(0, cfg["output"], (rows,))
         loss = F.cross_entropy(logits, labels, reduction="sum")
         data["outputs"] = torch.softmax(logits, dim=1).detach()
-        data["labels"] = labels.double()
+        data["labels"] = labels.to(dtype)
     loss.backward()
     data["loss"] = loss.detach()
     weights = {}
@@ -538,16 +595,16 @@ def context_fixture(cfg):
     return weights, data
 
 
-def context_declaration(cfg):
+def context_declaration(cfg, package="context", dtype=torch.float64):
     lines = [
-        "package context;",
+        "package %s;" % package,
         "",
         "import dev.unfold.*;",
         "import dev.unfold.runtime.*;",
         "",
         "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
-        "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s, context = %d)"
-        % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"], cfg["context"]),
+        "@Network(input = %d, output = %d, loss = Loss.%s, mapping = Mapping.%s, context = %d%s)"
+        % (cfg["input"], cfg["output"], cfg["loss"], cfg["mapping"], cfg["context"], precision(dtype)),
         "public interface %s extends %s {"
         % (cfg["name"], extends(cfg["loss"], bidirectional=cfg["bidirectional"], context=cfg["context"])),
         "    @Recurrent(hidden = %d, cell = Cell.%s)" % (cfg["hidden"], cfg["cell"]),
@@ -572,37 +629,37 @@ def feedback_configurations():
     ]
 
 
-def feedback_fixture(cfg):
+def feedback_fixture(cfg, dtype=torch.float64):
     """PyTorch's first layer reads [x_t ; y_{t−1}] (y_0 = 0), its weight_ih splitting into Unfold's W_ih and W_oh.
 
     Loss and gradients are teacher-forced (y_{t−1} is the target); the outputs run free, feeding
     back the prediction (MSE) or the one-hot of its most probable class (cross-entropy), step by step.
     """
     torch.manual_seed(cfg["seed"])
-    first = CELLS[cfg["cell"]](cfg["input"] + cfg["output"], cfg["hidden"], batch_first=True).double()
+    first = CELLS[cfg["cell"]](cfg["input"] + cfg["output"], cfg["hidden"], batch_first=True).to(dtype)
     above = []
     width = cfg["hidden"]
     for cell, hidden in cfg["layers"]:
-        above.append(CELLS[cell](width, hidden, batch_first=True).double())
+        above.append(CELLS[cell](width, hidden, batch_first=True).to(dtype))
         width = hidden
-    out = torch.nn.Linear(width, cfg["output"]).double()
+    out = torch.nn.Linear(width, cfg["output"]).to(dtype)
     data = {}
     if cfg["tokens"]:
         tokens = torch.randint(0, cfg["input"], (cfg["steps"],))
-        x = F.one_hot(tokens, cfg["input"]).double()
-        data["tokens"] = tokens.double()
+        x = F.one_hot(tokens, cfg["input"]).to(dtype)
+        data["tokens"] = tokens.to(dtype)
     else:
-        x = torch.randn(cfg["steps"], cfg["input"], dtype=torch.float64)
+        x = torch.randn(cfg["steps"], cfg["input"], dtype=dtype)
         data["xs"] = x
     if cfg["loss"] == "MSE":
-        targets = torch.randn(cfg["steps"], cfg["output"], dtype=torch.float64)
+        targets = torch.randn(cfg["steps"], cfg["output"], dtype=dtype)
         fed = targets
         data["targets"] = targets
     else:
         labels = torch.randint(0, cfg["output"], (cfg["steps"],))
-        fed = F.one_hot(labels, cfg["output"]).double()
-        data["labels"] = labels.double()
-    previous = torch.cat([torch.zeros(1, cfg["output"]), fed[:-1]])
+        fed = F.one_hot(labels, cfg["output"]).to(dtype)
+        data["labels"] = labels.to(dtype)
+    previous = torch.cat([torch.zeros(1, cfg["output"], dtype=dtype), fed[:-1]])
 
     def run(sequence, states=None):
         states = states or [None] * (1 + len(above))
@@ -620,7 +677,7 @@ def feedback_fixture(cfg):
     data["loss"] = loss.detach()
 
     with torch.no_grad():
-        fed_back = torch.zeros(cfg["output"])
+        fed_back = torch.zeros(cfg["output"], dtype=dtype)
         states = None
         outputs = []
         for t in range(cfg["steps"]):
@@ -630,7 +687,7 @@ def feedback_fixture(cfg):
                 fed_back = prediction
             else:
                 prediction = torch.softmax(step_logits[0], dim=0)
-                fed_back = F.one_hot(prediction.argmax(), cfg["output"]).double()
+                fed_back = F.one_hot(prediction.argmax(), cfg["output"]).to(dtype)
             outputs.append(prediction)
         data["outputs"] = torch.stack(outputs)
 
@@ -656,15 +713,15 @@ def feedback_fixture(cfg):
     return weights, data
 
 
-def feedback_declaration(cfg):
+def feedback_declaration(cfg, package="feedback", dtype=torch.float64):
     lines = [
-        "package feedback;",
+        "package %s;" % package,
         "",
         "import dev.unfold.*;",
         "import dev.unfold.runtime.*;",
         "",
         "/** Written by tools/pytorch-fixtures.py: the network of " + cfg["name"] + ".weights.safetensors. */",
-        "@Network(input = %d, output = %d, loss = Loss.%s)" % (cfg["input"], cfg["output"], cfg["loss"]),
+        "@Network(input = %d, output = %d, loss = Loss.%s%s)" % (cfg["input"], cfg["output"], cfg["loss"], precision(dtype)),
         "public interface %s extends %s {" % (cfg["name"], extends(cfg["loss"], feedback=True)),
         "    @Recurrent(hidden = %d, cell = Cell.%s, recurrence = Recurrence.HIDDEN_AND_OUTPUT)"
         % (cfg["hidden"], cfg["cell"]),
@@ -677,69 +734,116 @@ def feedback_declaration(cfg):
     return "\n".join(lines) + "\n"
 
 
+RESOURCES = os.path.join(ROOT, "processor", "src", "test", "resources")
+
+
+def float32_directory(name):
+    """Where the float32 twin of the set in resources/<name> goes, and its package: <name>32."""
+    return os.path.join(RESOURCES, name + "32")
+
+
+def context32_configurations():
+    """The context set's networks, and a simple tanh cell and a bidirectional LSTM besides."""
+    return context_configurations() + [
+        {"name": "TanhContext", "cell": "SIMPLE", "bidirectional": False, "input": 3, "context": 2, "hidden": 3,
+         "output": 2, "loss": "CROSS_ENTROPY", "mapping": "MANY_TO_ONE", "tokens": False, "steps": 5, "seed": 23},
+        {"name": "LstmBiContext", "cell": "LSTM", "bidirectional": True, "input": 4, "context": 3, "hidden": 2,
+         "output": 3, "loss": "MSE", "mapping": "MANY_TO_MANY", "tokens": True, "steps": 4, "seed": 24},
+    ]
+
+
+def feedback32_configurations():
+    """The feedback set's networks, and a tanh cell and an LSTM under an LSTM besides."""
+    return feedback_configurations() + [
+        {"name": "TanhFedBack", "cell": "SIMPLE", "input": 4, "hidden": 3, "output": 3, "loss": "MSE",
+         "tokens": True, "steps": 5, "seed": 33, "layers": []},
+        {"name": "LstmFedBackDeep", "cell": "LSTM", "input": 2, "hidden": 3, "output": 3, "loss": "CROSS_ENTROPY",
+         "tokens": False, "steps": 6, "seed": 34, "layers": [("LSTM", 2)]},
+    ]
+
+
+def seq2seq32_configurations():
+    """The seq2seq set's pairs, the projecting pair, and a two-layer GRU with a dense source besides."""
+    return seq2seq_configurations() + projection_seq2seq_configurations() + [
+        {"name": "GruGru", "source": 3, "target": 4, "layers": [("GRU", 3), ("GRU", 2)], "dense": True,
+         "source_steps": 4, "target_steps": 5, "seed": 14},
+    ]
+
+
+def write_set(directory, configs, compute, declare, dtype, metadata, clear=False):
+    """Writes each configuration's weights, data and declaration (package: the directory's name)."""
+    os.makedirs(directory, exist_ok=True)
+    if clear:
+        for stale in os.listdir(directory):
+            os.remove(os.path.join(directory, stale))
+    package = os.path.basename(os.path.normpath(directory))
+    worst = dict.fromkeys(FLOAT32_TOLERANCES, 0.0)
+    for cfg in configs:
+        weights, data = compute(cfg, dtype)
+        if dtype == torch.float32 and compute is fixture:
+            # a fixture on which PyTorch's own float32 rounding spends more than a quarter of a bound
+            # is ill-conditioned: a correct float32 network, rounding as much, could fail it
+            for kind, error in float32_error(cfg, weights, data).items():
+                worst[kind] = max(worst[kind], error)
+                if error > FLOAT32_TOLERANCES[kind] / 4:
+                    raise SystemExit("%s: PyTorch's float32 %s are %.2g from float64's, more than a quarter of"
+                                     " the test's %g: choose another seed" % (cfg["name"], kind, error,
+                                                                             FLOAT32_TOLERANCES[kind]))
+        write_safetensors(os.path.join(directory, cfg["name"] + ".weights.safetensors"), weights, metadata)
+        write_safetensors(os.path.join(directory, cfg["name"] + ".data.safetensors"), data, metadata)
+        with open(os.path.join(directory, cfg["name"] + ".java"), "w") as out:
+            out.write(declare(cfg, package, dtype))
+    print("wrote %d fixtures to %s" % (len(configs), os.path.normpath(directory)))
+    if dtype == torch.float32 and compute is fixture:
+        print("  PyTorch float32 against float64 on the same networks, at worst: "
+              + ", ".join("%s %.2g" % (kind, error) for kind, error in worst.items()))
+
+
+def write_seq2seq_set(directory, configs, dtype, metadata):
+    os.makedirs(directory, exist_ok=True)
+    for cfg in configs:
+        write_seq2seq(cfg, metadata, directory, dtype)
+    print("wrote %d encoder-decoder pairs to %s" % (len(configs), os.path.normpath(directory)))
+
+
 def main():
+    f64, f32 = torch.float64, torch.float32
+    sets = {
+        "context": lambda m: write_set(CONTEXT, context_configurations(), context_fixture, context_declaration, f64,
+                                       m),
+        "feedback": lambda m: write_set(FEEDBACK, feedback_configurations(), feedback_fixture, feedback_declaration,
+                                        f64, m),
+        "seq2seq": lambda m: write_seq2seq_set(SEQ2SEQ, seq2seq_configurations(), f64, m),
+        "parity": lambda m: write_set(OUT, configurations(), fixture, declaration, f64, m, clear=True),
+        "projection": lambda m: (write_set(PROJECTION, projection_configurations(), fixture, declaration, f64, m,
+                                           clear=True),
+                                 write_seq2seq_set(SEQ2SEQ, projection_seq2seq_configurations(), f64, m)),
+        "runtime": lambda m: (os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True),
+                              write_safetensors(OPTIMIZERS, optimizer_trajectories(), m),
+                              write_safetensors(SCHEDULES_FILE, schedule_rates(), m),
+                              print("wrote %s and %s" % (os.path.normpath(OPTIMIZERS),
+                                                         os.path.normpath(SCHEDULES_FILE)))),
+        # the float32 twins: the same configurations, computed by PyTorch in float32
+        "parity32": lambda m: write_set(float32_directory("parity"), configurations(), fixture, declaration, f32, m,
+                                        clear=True),
+        "context32": lambda m: write_set(float32_directory("context"), context32_configurations(), context_fixture,
+                                         context_declaration, f32, m, clear=True),
+        "feedback32": lambda m: write_set(float32_directory("feedback"), feedback32_configurations(),
+                                          feedback_fixture, feedback_declaration, f32, m, clear=True),
+        "seq2seq32": lambda m: write_seq2seq_set(float32_directory("seq2seq"), seq2seq32_configurations(), f32, m),
+        "projection32": lambda m: write_set(float32_directory("projection"), projection_configurations(), fixture,
+                                            declaration, f32, m, clear=True),
+    }
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parity", "runtime", "seq2seq", "context", "feedback", "projection"),
-                        help="write only the processor's parity fixtures, or only the runtime's optimizer and"
-                             " schedule fixtures")
+    parser.add_argument("--only", choices=tuple(sets),
+                        help="write only one set: one of the processor's fixture sets (a name ending in 32 is"
+                             " its float32 twin), or the runtime's optimizer and schedule fixtures")
     only = parser.parse_args().only
     torch.set_default_dtype(torch.float64)
     metadata = {"producer": "tools/pytorch-fixtures.py", "torch": torch.__version__}
-    if only in (None, "context"):
-        os.makedirs(CONTEXT, exist_ok=True)
-        for cfg in context_configurations():
-            weights, data = context_fixture(cfg)
-            write_safetensors(os.path.join(CONTEXT, cfg["name"] + ".weights.safetensors"), weights, metadata)
-            write_safetensors(os.path.join(CONTEXT, cfg["name"] + ".data.safetensors"), data, metadata)
-            with open(os.path.join(CONTEXT, cfg["name"] + ".java"), "w") as out:
-                out.write(context_declaration(cfg))
-        print("wrote %d context fixtures to %s" % (len(context_configurations()), os.path.normpath(CONTEXT)))
-    if only in (None, "feedback"):
-        os.makedirs(FEEDBACK, exist_ok=True)
-        for cfg in feedback_configurations():
-            weights, data = feedback_fixture(cfg)
-            write_safetensors(os.path.join(FEEDBACK, cfg["name"] + ".weights.safetensors"), weights, metadata)
-            write_safetensors(os.path.join(FEEDBACK, cfg["name"] + ".data.safetensors"), data, metadata)
-            with open(os.path.join(FEEDBACK, cfg["name"] + ".java"), "w") as out:
-                out.write(feedback_declaration(cfg))
-        print("wrote %d feedback fixtures to %s" % (len(feedback_configurations()), os.path.normpath(FEEDBACK)))
-    if only in (None, "seq2seq"):
-        os.makedirs(SEQ2SEQ, exist_ok=True)
-        for cfg in seq2seq_configurations():
-            write_seq2seq(cfg, metadata)
-        print("wrote %d encoder-decoder fixtures to %s" % (len(seq2seq_configurations()), os.path.normpath(SEQ2SEQ)))
-    if only in (None, "parity"):
-        os.makedirs(OUT, exist_ok=True)
-        for stale in os.listdir(OUT):
-            os.remove(os.path.join(OUT, stale))
-        configs = configurations()
-        for cfg in configs:
-            weights, data = fixture(cfg)
-            write_safetensors(os.path.join(OUT, cfg["name"] + ".weights.safetensors"), weights, metadata)
-            write_safetensors(os.path.join(OUT, cfg["name"] + ".data.safetensors"), data, metadata)
-            with open(os.path.join(OUT, cfg["name"] + ".java"), "w") as out:
-                out.write(declaration(cfg))
-        print("wrote %d fixtures to %s" % (len(configs), os.path.normpath(OUT)))
-    if only in (None, "projection"):
-        os.makedirs(PROJECTION, exist_ok=True)
-        for stale in os.listdir(PROJECTION):
-            os.remove(os.path.join(PROJECTION, stale))
-        for cfg in projection_configurations():
-            weights, data = fixture(cfg)
-            write_safetensors(os.path.join(PROJECTION, cfg["name"] + ".weights.safetensors"), weights, metadata)
-            write_safetensors(os.path.join(PROJECTION, cfg["name"] + ".data.safetensors"), data, metadata)
-            with open(os.path.join(PROJECTION, cfg["name"] + ".java"), "w") as out:
-                out.write(declaration(cfg, "projection"))
-        for cfg in projection_seq2seq_configurations():
-            write_seq2seq(cfg, metadata)
-        print("wrote %d projection fixtures to %s and %d encoder-decoder pairs to %s"
-              % (len(projection_configurations()), os.path.normpath(PROJECTION),
-                 len(projection_seq2seq_configurations()), os.path.normpath(SEQ2SEQ)))
-    if only in (None, "runtime"):
-        os.makedirs(os.path.dirname(OPTIMIZERS), exist_ok=True)
-        write_safetensors(OPTIMIZERS, optimizer_trajectories(), metadata)
-        write_safetensors(SCHEDULES_FILE, schedule_rates(), metadata)
-        print("wrote %s and %s" % (os.path.normpath(OPTIMIZERS), os.path.normpath(SCHEDULES_FILE)))
+    for name, write in sets.items():
+        if only in (None, name):
+            write(metadata)
     print("with torch %s" % torch.__version__)
 
 

@@ -3,16 +3,14 @@ package dev.unfold.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -29,21 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ProjectionParityTest {
 
     @TestFactory
-    Stream<DynamicContainer> everyProjectionFixtureMatchesPyTorch() throws IOException, URISyntaxException {
-        Path directory = Path.of(ProjectionParityTest.class.getResource("/projection").toURI());
-        List<Path> declarations;
-        try (Stream<Path> files = Files.list(directory)) {
-            declarations = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        }
-        assertTrue(declarations.size() >= 8, "fixtures found: " + declarations.size());
-        List<JavaFileObject> sources = declarations.stream().map(Fixtures::source).toList();
-        CompiledSources fixtures = new CompiledSources(sources);
-        return Arrays.stream(TestCompiler.values()).map(compiler -> DynamicContainer.dynamicContainer(compiler.toString(),
-                declarations.stream().map(declaration -> {
-                    String name = declaration.getFileName().toString().replace(".java", "");
-                    return DynamicTest.dynamicTest(name, () -> PyTorchParityTest.check(fixtures.loader(compiler),
-                            directory, "projection", name));
-                })));
+    Stream<DynamicContainer> everyProjectionFixtureMatchesPyTorch() throws IOException {
+        return PyTorchParityTest.everyFixtureIn("projection", 8, Precision.FLOAT64);
     }
 
     /**

@@ -1,0 +1,12 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruBi1M2mMse.weights.safetensors. */
+@Network(input = 4, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface GruBi1M2mMse extends Traceable {
+    @Recurrent(hidden = 4, cell = Cell.GRU)
+    @Bidirectional
+    Layer layer0();
+}

@@ -1,0 +1,16 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruBi2M2mCe.weights.safetensors. */
+@Network(input = 2, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface GruBi2M2mCe extends Classifier, Traceable {
+    @Recurrent(hidden = 3, cell = Cell.GRU)
+    @Bidirectional
+    Layer layer0();
+
+    @Recurrent(hidden = 3, cell = Cell.GRU)
+    @Bidirectional
+    Layer layer1();
+}

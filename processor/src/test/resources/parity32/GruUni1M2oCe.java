@@ -1,0 +1,11 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruUni1M2oCe.weights.safetensors. */
+@Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE, precision = Precision.FLOAT32)
+public interface GruUni1M2oCe extends Encoder, Decoder, Classifier, Traceable {
+    @Recurrent(hidden = 3, cell = Cell.GRU)
+    Layer layer0();
+}

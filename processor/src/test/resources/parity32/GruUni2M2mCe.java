@@ -1,0 +1,14 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruUni2M2mCe.weights.safetensors. */
+@Network(input = 3, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface GruUni2M2mCe extends Encoder, Decoder, Classifier, Traceable {
+    @Recurrent(hidden = 4, cell = Cell.GRU)
+    Layer layer0();
+
+    @Recurrent(hidden = 3, cell = Cell.GRU)
+    Layer layer1();
+}

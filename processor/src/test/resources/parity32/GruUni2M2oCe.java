@@ -1,0 +1,14 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of GruUni2M2oCe.weights.safetensors. */
+@Network(input = 3, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE, precision = Precision.FLOAT32)
+public interface GruUni2M2oCe extends Encoder, Decoder, Classifier, Traceable {
+    @Recurrent(hidden = 1, cell = Cell.GRU)
+    Layer layer0();
+
+    @Recurrent(hidden = 4, cell = Cell.GRU)
+    Layer layer1();
+}

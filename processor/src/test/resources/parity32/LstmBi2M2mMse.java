@@ -1,0 +1,16 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of LstmBi2M2mMse.weights.safetensors. */
+@Network(input = 2, output = 3, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface LstmBi2M2mMse extends Traceable {
+    @Recurrent(hidden = 1, cell = Cell.LSTM)
+    @Bidirectional
+    Layer layer0();
+
+    @Recurrent(hidden = 1, cell = Cell.LSTM)
+    @Bidirectional
+    Layer layer1();
+}

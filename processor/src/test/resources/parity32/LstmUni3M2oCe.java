@@ -1,0 +1,17 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of LstmUni3M2oCe.weights.safetensors. */
+@Network(input = 2, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE, precision = Precision.FLOAT32)
+public interface LstmUni3M2oCe extends Encoder, Decoder, Classifier, Traceable {
+    @Recurrent(hidden = 3, cell = Cell.LSTM)
+    Layer layer0();
+
+    @Recurrent(hidden = 1, cell = Cell.LSTM)
+    Layer layer1();
+
+    @Recurrent(hidden = 4, cell = Cell.LSTM)
+    Layer layer2();
+}

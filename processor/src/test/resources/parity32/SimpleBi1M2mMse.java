@@ -1,0 +1,12 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleBi1M2mMse.weights.safetensors. */
+@Network(input = 1, output = 2, loss = Loss.MSE, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface SimpleBi1M2mMse extends Traceable {
+    @Recurrent(hidden = 1, cell = Cell.SIMPLE)
+    @Bidirectional
+    Layer layer0();
+}

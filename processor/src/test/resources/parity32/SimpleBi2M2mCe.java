@@ -1,0 +1,16 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleBi2M2mCe.weights.safetensors. */
+@Network(input = 4, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface SimpleBi2M2mCe extends Classifier, Traceable {
+    @Recurrent(hidden = 3, cell = Cell.SIMPLE)
+    @Bidirectional
+    Layer layer0();
+
+    @Recurrent(hidden = 1, cell = Cell.SIMPLE, activation = Activation.RELU)
+    @Bidirectional
+    Layer layer1();
+}

@@ -1,0 +1,20 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleBi3M2oMse.weights.safetensors. */
+@Network(input = 3, output = 1, loss = Loss.MSE, mapping = Mapping.MANY_TO_ONE, precision = Precision.FLOAT32)
+public interface SimpleBi3M2oMse extends Traceable {
+    @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
+    @Bidirectional
+    Layer layer0();
+
+    @Recurrent(hidden = 3, cell = Cell.SIMPLE)
+    @Bidirectional
+    Layer layer1();
+
+    @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
+    @Bidirectional
+    Layer layer2();
+}

@@ -1,0 +1,11 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleUni1M2mCe.weights.safetensors. */
+@Network(input = 1, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_MANY, precision = Precision.FLOAT32)
+public interface SimpleUni1M2mCe extends Encoder, Decoder, Classifier, Traceable {
+    @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
+    Layer layer0();
+}

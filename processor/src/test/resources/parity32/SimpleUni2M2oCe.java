@@ -1,0 +1,14 @@
+package parity32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the network of SimpleUni2M2oCe.weights.safetensors. */
+@Network(input = 4, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE, precision = Precision.FLOAT32)
+public interface SimpleUni2M2oCe extends Encoder, Decoder, Classifier, Traceable {
+    @Recurrent(hidden = 1, cell = Cell.SIMPLE)
+    Layer layer0();
+
+    @Recurrent(hidden = 4, cell = Cell.SIMPLE, activation = Activation.RELU)
+    Layer layer1();
+}

@@ -1,0 +1,14 @@
+package seq2seq32;
+
+import dev.unfold.*;
+import dev.unfold.runtime.*;
+
+/** Written by tools/pytorch-fixtures.py: the encoder of LstmGru. */
+@Network(input = 5, output = 2, loss = Loss.CROSS_ENTROPY, precision = Precision.FLOAT32)
+public interface LstmGruEncoder extends Encoder, Classifier, Traceable {
+    @Recurrent(hidden = 4, cell = Cell.LSTM)
+    Layer layer0();
+
+    @Recurrent(hidden = 3, cell = Cell.GRU)
+    Layer layer1();
+}
