@@ -218,6 +218,42 @@ class Float32DataTest {
         }
     }
 
+    /**
+     * Training through the Trainer (Adam, clipping, a schedule): the float32 network's loss falls
+     * epoch by epoch as its float64 twin's does, to within float rounding of the updates.
+     */
+    @Test
+    void theTrainerTrainsAFloat32NetworkOnMinibatchesAsItsFloat64Twin() throws java.io.IOException {
+        Twins<Classifier> nets = twins("Sorter", 13);
+        double[][][] xs = gaussians(new Random(6), 40, 3);
+        float[][][] floats = rounded(xs);
+        int[][] labels = firstExceedsLast(xs);
+        List<Double> doubleLosses = epochLosses(nets.doubles(), Minibatches.of(nets.doubles(), xs, labels, 8));
+        List<Double> floatLosses = epochLosses(nets.floats(), Minibatches.of(nets.floats(), floats, labels, 8));
+        assertTrue(doubleLosses.get(doubleLosses.size() - 1) < 0.8 * doubleLosses.get(0), "float64: " + doubleLosses);
+        assertTrue(floatLosses.get(floatLosses.size() - 1) < 0.8 * floatLosses.get(0), "float32: " + floatLosses);
+        for (int epoch = 0; epoch < doubleLosses.size(); epoch++) {
+            assertEquals(doubleLosses.get(epoch), floatLosses.get(epoch), 1e-3,
+                    "epoch " + (epoch + 1) + ": float64 " + doubleLosses + ", float32 " + floatLosses);
+        }
+    }
+
+    private static List<Double> epochLosses(SequenceModel net, Minibatches data) throws java.io.IOException {
+        List<Double> losses = new ArrayList<>();
+        new dev.unfold.runtime.train.Trainer(net, new dev.unfold.runtime.optim.Adam(net.parameters(), 0.02))
+                .epochs(12)
+                .seed(7)
+                .clipNorm(1)
+                .listener(new dev.unfold.runtime.train.TrainingListener() {
+                    @Override
+                    public void epochEnded(dev.unfold.runtime.train.EpochReport report) {
+                        losses.add(report.trainingLoss());
+                    }
+                })
+                .fit(data);
+        return losses;
+    }
+
     @Test
     void minibatchesOfFloatTargetsAndOfTokensWork() {
         Twins<Streaming> nets = twins("Smoother", 4);
