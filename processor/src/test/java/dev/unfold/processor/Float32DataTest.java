@@ -459,6 +459,42 @@ class Float32DataTest {
         }
     }
 
+    /** The float paths keep their buffers as the double ones do: after warm-up, nothing is allocated. */
+    @Test
+    void theFloatPathsAllocateNothing() {
+        Twins<Classifier> readers = twins("Reader", 14);
+        Twins<Classifier> spellers = twins("Speller", 15);
+        Generator generator = new Generator(spelling(spellers.floats()));
+        int[] prompt = {1, 2};
+        int[] into = new int[12];
+        SplittableRandom random = new SplittableRandom(2);
+        AllocationTest.assertNoAllocation(i -> generator.greedy(prompt, 12, -1, into));
+        AllocationTest.assertNoAllocation(i -> generator.sample(prompt, 12, 5, 0.8, 3, random, into));
+        AllocationTest.assertNoAllocation(i -> generator.beamSearch(prompt, 8, 5, 3, into));
+
+        EncoderDecoder pair = new EncoderDecoder((Encoder) readers.floats(), decoder(spellers.floats()));
+        float[][][] sources = rounded(gaussians(new Random(7), 3, 3));
+        int[][] inputs = {{0, 1, 2}, {0, 4}, {0, 3, 3, 1}};
+        int[][] labels = {{1, 2, 5}, {4, 5}, {3, 3, 1, 5}};
+        int[] decoders = {0, 0, 0};
+        AllocationTest.assertNoAllocation(i -> pair.backward(sources[i % 3], 0, inputs[i % 3], labels[i % 3]));
+        AllocationTest.assertNoAllocation(i -> pair.encodeFor(sources[i % 3], 0).greedy(prompt, 6, 5, into));
+        AllocationTest.assertNoAllocation(i -> pair.backward(sources, decoders, inputs, labels));
+
+        Classifier sorter = Float32DataTest.<Classifier>twins("Sorter", 16).floats();
+        double[][][] xs = gaussians(new Random(8), 11, 3);
+        Minibatches batches = Minibatches.of(sorter, rounded(xs), firstExceedsLast(xs), 4);
+        batches.startEpoch(1);
+        AllocationTest.assertNoAllocation(i -> batches.backward(i % batches.updates()));
+
+        Streaming smoother = Float32DataTest.<Streaming>twins("Smoother", 17).floats();
+        float[][] stream = rounded(gaussians(new Random(9), 1, 2)[0]);
+        float[][] targets = new float[stream.length][1];
+        TruncatedBptt chunks = new TruncatedBptt(smoother, 3);
+        chunks.restart();
+        AllocationTest.assertNoAllocation(i -> chunks.backward(stream, targets, i % chunks.count(stream.length)));
+    }
+
     @Test
     void anEncoderAndADecoderOfDifferentPrecisionsAreRefused() {
         Twins<Classifier> readers = twins("Reader", 10);
