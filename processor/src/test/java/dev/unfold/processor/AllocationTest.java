@@ -9,6 +9,7 @@ import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.Clipping;
 import dev.unfold.runtime.optim.Sgd;
@@ -96,6 +97,36 @@ class AllocationTest {
                         "@Network(input = 3, output = 2)",
                         "public interface Folded extends Autoregressive, Traceable {",
                         "    @Recurrent(hidden = 7, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
+                        "}"),
+                // float32 networks: the same passes over float arrays
+                TestCompiler.source("alloc.FloatLanguage",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 30, output = 30, loss = Loss.CROSS_ENTROPY, context = 4, precision = Precision.FLOAT32)",
+                        "public interface FloatLanguage extends Encoder, Decoder, Contextual, Classifier, Traceable {",
+                        "    @Recurrent(hidden = 16, activation = Activation.RELU) Layer lower();",
+                        "    @Recurrent(hidden = 12, cell = Cell.LSTM, projection = 5) Layer middle();",
+                        "    @Recurrent(hidden = 8, cell = Cell.GRU) Layer upper();",
+                        "}"),
+                TestCompiler.source("alloc.FloatGated",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 12, output = 4, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE,",
+                        "        precision = Precision.FLOAT32)",
+                        "public interface FloatGated extends Classifier, Traceable {",
+                        "    @Recurrent(hidden = 10, cell = Cell.LSTM) @Bidirectional Layer lstm();",
+                        "    @Recurrent(hidden = 6, cell = Cell.GRU) @Bidirectional Layer gru();",
+                        "    @Recurrent(hidden = 5, activation = Activation.SIGMOID) Layer top();",
+                        "}"),
+                TestCompiler.source("alloc.FloatFolded",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 3, output = 2, loss = Loss.BINARY_CROSS_ENTROPY, precision = Precision.FLOAT32)",
+                        "public interface FloatFolded extends Autoregressive, Traceable {",
+                        "    @Recurrent(hidden = 7, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
                         "}")));
 
     @EachCompiler
@@ -249,6 +280,78 @@ class AllocationTest {
         assertNoAllocation(i -> folded.backward(xs[i % 2], ys[i % 2]));
     }
 
+    /** Float32: one sequence (dense and tokens), batches, streaming, states handed over, and tracing. */
+    @EachCompiler
+    void float32PassesAllocateNothing(TestCompiler compiler) {
+        Classifier gated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedFloatGated", 1);
+        Random random = new Random(11);
+        float[][][] xs = floatSequences(random, gated.inputSize(), 60, 5, 23);
+        float[][][] targets = {{{0, 1, 0, 0}}, {{0.5f, 0, 0.5f, 0}}, {{0, 0, 0, 1}}};
+        int[][] tokens = {random.ints(60, 0, 12).toArray(), random.ints(7, 0, 12).toArray()};
+        int[] label = {2};
+        float[][] y = new float[1][4];
+        assertNoAllocation(i -> gated.forward(xs[i % 3], y));
+        assertNoAllocation(i -> gated.backward(xs[i % 3], label));
+        assertNoAllocation(i -> gated.backward(xs[i % 3], targets[i % 3]));
+        assertNoAllocation(i -> gated.loss(xs[i % 3], targets[i % 3]));
+        assertNoAllocation(i -> gated.backward(tokens[i % 2], label));
+        float[][][][] batches = {
+                floatSequences(random, gated.inputSize(), 20, 3, 20, 11, 20, 1, 20, 20, 5), // masked
+                floatSequences(random, gated.inputSize(), 7, 7, 7)};
+        int[][][] labels = {new int[9][], new int[3][]};
+        float[][][][] ys = {new float[9][1][4], new float[3][1][4]};
+        for (int b = 0; b < labels.length; b++) {
+            for (int s = 0; s < labels[b].length; s++) {
+                labels[b][s] = new int[] {random.nextInt(4)};
+            }
+        }
+        assertNoAllocation(i -> gated.forward(batches[i % 2], ys[i % 2]));
+        assertNoAllocation(i -> gated.backward(batches[i % 2], labels[i % 2]));
+        ((Traceable) gated).traceStateGradients(true);
+        assertNoAllocation(i -> gated.backward(xs[i % 3], label));
+        ((Traceable) gated).traceStateGradients(false);
+
+        var language = (Encoder & Decoder & Contextual & Classifier) TestCompiler.instantiate(NETWORKS.loader(compiler),
+                "alloc.UnfoldedFloatLanguage", 1);
+        float[][] dense = floatSequences(random, 30, 50)[0];
+        float[] out = new float[30];
+        int[] text = random.ints(50, 0, 30).toArray();
+        assertNoAllocation(i -> language.step(text[i % 50], out));
+        assertNoAllocation(i -> language.step(dense[i % 50], out));
+        double[] state = new double[language.stateSize()];
+        double[] context = random.doubles(4).toArray();
+        assertNoAllocation(i -> {
+            language.setContext(context);
+            language.saveState(state, 0);
+            language.restoreState(state, 0);
+            language.backward(text, text);
+            language.initialStateGradient(state, 0);
+            language.finalState(state, 0);
+            language.backwardFromState(text, state, 0);
+        });
+        int[][] sequences = {text, random.ints(17, 0, 30).toArray(), random.ints(9, 0, 30).toArray()};
+        double[][] states = new double[3][language.stateSize()];
+        double[][] contexts = new double[3][4];
+        assertNoAllocation(i -> {
+            language.setContexts(contexts);
+            language.setInitialStates(states);
+            language.backward(sequences, sequences);
+            language.initialStateGradients(states);
+            language.finalStates(states);
+            language.backwardFromStates(sequences, states);
+        });
+        language.setInitialStates(null);
+
+        Autoregressive folded = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedFloatFolded", 1);
+        float[][][] inputs = {floatSequences(random, 3, 12)[0], floatSequences(random, 3, 5)[0]};
+        float[][][] probabilities = {new float[12][2], new float[5][2]};
+        assertNoAllocation(i -> folded.forward(inputs[i % 2], probabilities[i % 2]));
+        assertNoAllocation(i -> folded.backward(inputs[i % 2], probabilities[i % 2]));
+        folded.setScheduledSampling(0.5, new Random(3));
+        assertNoAllocation(i -> folded.backward(inputs[i % 2], probabilities[i % 2]));
+        assertNoAllocation(i -> folded.backward(inputs, probabilities));
+    }
+
     @EachCompiler
     void optimizerStepsClippingAndZeroingAllocateNothing(TestCompiler compiler) {
         SequenceModel net = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedGated", 1);
@@ -388,6 +491,19 @@ class AllocationTest {
             for (double[] x : sequences[s]) {
                 for (int j = 0; j < width; j++) {
                     x[j] = random.nextGaussian();
+                }
+            }
+        }
+        return sequences;
+    }
+
+    private static float[][][] floatSequences(Random random, int width, int... lengths) {
+        float[][][] sequences = new float[lengths.length][][];
+        for (int s = 0; s < lengths.length; s++) {
+            sequences[s] = new float[lengths[s]][width];
+            for (float[] x : sequences[s]) {
+                for (int j = 0; j < width; j++) {
+                    x[j] = (float) random.nextGaussian();
                 }
             }
         }
