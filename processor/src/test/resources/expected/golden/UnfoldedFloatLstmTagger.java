@@ -21,7 +21,9 @@ import java.util.Random;
 import javax.annotation.processing.Generated;
 
 /**
- * {@link FloatLstmTagger} compiled by Unfold: 138 parameters, loss MSE, one output per step.
+ * {@link FloatLstmTagger} compiled by Unfold: 138 parameters, loss MSE, one output per step, in float.
+ * Its losses are returned as double; states, state gradients and contexts are given and taken
+ * as double, rounded to float in and widened out.
  *
  * <pre>
  * lstm: LSTM, gates i, f, g, o   3 → 4

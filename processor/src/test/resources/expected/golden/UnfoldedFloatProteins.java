@@ -21,7 +21,9 @@ import java.util.Random;
 import javax.annotation.processing.Generated;
 
 /**
- * {@link FloatProteins} compiled by Unfold: 275 parameters, loss CROSS_ENTROPY, one output per sequence.
+ * {@link FloatProteins} compiled by Unfold: 275 parameters, loss CROSS_ENTROPY, one output per sequence, in float.
+ * Its losses are returned as double; states, state gradients and contexts are given and taken
+ * as double, rounded to float in and widened out.
  *
  * <pre>
  * encoder: GRU, gates r, z, n, both directions: [h_t ; g_t]   5 → 8

@@ -131,6 +131,31 @@ class BuildLifecycleTest {
     }
 
     /**
+     * An enum value that never resolves: javac refuses it itself ("an enum annotation value must be
+     * an enum constant") and Unfold adds nothing; ECJ hands it to the processor, which waits for it
+     * and reports it once, at the value. Either way nothing is generated.
+     */
+    @EachCompiler
+    void aPrecisionThatNeverResolvesGeneratesNothing(TestCompiler compiler) {
+        JavaFileObject net = net(
+                "@Network(input = 4, output = 1,",
+                "        precision = Missing.PRECISION)",
+                "public interface Net extends Encoder, Decoder, Traceable {",
+                "    @Recurrent(hidden = 3) Layer rnn();",
+                "}");
+        if (compiler == TestCompiler.ECJ) {
+            assertReportedOnce(compiler, net, "[UnfoldUnresolved] Unfold generated nothing for Net because the"
+                    + " value of precision did not resolve", 6);
+        } else {
+            Compilation compilation = compiler.compile(net);
+            assertThat(compilation).failed();
+            assertThat(compilation).hadErrorContaining("Missing").inFile(net).onLine(6);
+            assertEquals(0, compilation.errors().stream().filter(d -> d.getMessage(null).contains("[Unfold")).count());
+            assertEquals(List.of(), compiler.generatedSourcesOnDisk(net));
+        }
+    }
+
+    /**
      * Compile, edit, compile again into the same directories with the first build's classes on the
      * class path, as an incremental build does: the generated class follows every edit, an error
      * in between included, and no file is ever refused as written twice.

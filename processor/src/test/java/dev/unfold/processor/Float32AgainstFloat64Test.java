@@ -8,12 +8,15 @@ import static dev.unfold.processor.PrecisionAgreement.valuesAgree;
 import static dev.unfold.processor.PrecisionAgreement.zeroGradients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.unfold.Cell;
 import dev.unfold.Mapping;
 import dev.unfold.Precision;
 import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.Encoder;
+import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.Streaming;
+import dev.unfold.runtime.Traceable;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.TestFactory;
  * given the same inputs (rounded to float), predicts, loses and differentiates alike, within
  * {@link PrecisionAgreement#TOLERANCE} of each tensor's largest magnitude (of the loss itself).
  * Networks that stream, encode or decode are also stepped, run statefully, and handed states and
- * state gradients, whose double values a float32 network rounds in and widens out.
+ * state gradients, whose double values a float32 network rounds in and widens out; traceable ones
+ * record the same state-gradient norms and forget gates.
  */
 class Float32AgainstFloat64Test {
     private static final List<RandomNetworks.Spec> SPECS = RandomNetworks.allCombinations(2026);
@@ -59,6 +63,9 @@ class Float32AgainstFloat64Test {
         assertEquals(loss, example.loss(floats), 1e-12 * Math.max(1, Math.abs(loss)), "loss() and backward() disagree");
         gradientsAgree(spec.toString(), doubles, floats);
 
+        if (doubles instanceof Traceable traced) {
+            tracesAgree(spec, traced, (Traceable) floats, example, same);
+        }
         if (doubles instanceof Streaming stream) {
             stepsAgree(spec, stream, (Streaming) floats, example, same);
             statefulPassesAgree(spec, stream, (Streaming) floats, example, same);
@@ -68,6 +75,44 @@ class Float32AgainstFloat64Test {
         }
         if (doubles instanceof Decoder decoder) {
             decodersAgree(spec, decoder, (Decoder) floats, example, same, random);
+        }
+    }
+
+    /** The state-gradient norms BPTT records, and an LSTM's cell-state norms and forget gates. */
+    private static void tracesAgree(RandomNetworks.Spec spec, Traceable doubles, Traceable floats, FloatExample example,
+                                    Example same) {
+        doubles.traceStateGradients(true);
+        floats.traceStateGradients(true);
+        try {
+            same.backward(doubles);
+            example.backward(floats);
+            int steps = example.steps();
+            for (int l = 0; l < doubles.layers().size(); l++) {
+                Layer layer = doubles.layers().get(l);
+                for (int direction = 0; direction < (layer.bidirectional() ? 2 : 1); direction++) {
+                    String where = spec + " layer " + l + " direction " + direction;
+                    double[] expected = new double[steps];
+                    double[] actual = new double[steps];
+                    doubles.stateGradientNorms(l, direction, expected);
+                    floats.stateGradientNorms(l, direction, actual);
+                    valuesAgree(where + " ‖δh_t‖", expected, actual);
+                    if (layer.cell() == Cell.LSTM) {
+                        doubles.cellStateGradientNorms(l, direction, expected);
+                        floats.cellStateGradientNorms(l, direction, actual);
+                        valuesAgree(where + " ‖δc_t‖", expected, actual);
+                        double[][] expectedGates = new double[steps][layer.hiddenSize()];
+                        double[][] actualGates = new double[steps][layer.hiddenSize()];
+                        doubles.forgetGates(l, direction, expectedGates);
+                        floats.forgetGates(l, direction, actualGates);
+                        for (int t = 0; t < steps; t++) {
+                            valuesAgree(where + " f_" + (t + 1), expectedGates[t], actualGates[t]);
+                        }
+                    }
+                }
+            }
+        } finally {
+            doubles.traceStateGradients(false);
+            floats.traceStateGradients(false);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import dev.unfold.Precision;
 import dev.unfold.processor.validate.DeclarationValidator;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Contextual;
@@ -22,7 +23,7 @@ class MethodSizeTest {
 
     @EachCompiler
     void everyGeneratedMethodIsJitCompilable(TestCompiler compiler) {
-        Compilation compilation = compiler.compileCleanly(List.of(
+        Compilation compilation = compiler.compileCleanly(inBothPrecisions(
                 TestCompiler.source("sizes.Large",
                         "package sizes;",
                         "import dev.unfold.*;",
@@ -61,7 +62,8 @@ class MethodSizeTest {
                         "}")));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedGated", "sizes.UnfoldedProjected",
-                "sizes.UnfoldedTiny")) {
+                "sizes.UnfoldedTiny", "sizes.UnfoldedFloatLarge", "sizes.UnfoldedFloatGated",
+                "sizes.UnfoldedFloatProjected", "sizes.UnfoldedFloatTiny")) {
             Map<String, Integer> lengths = ClassFiles.codeLengths(classes.get(generated));
             assertFalse(lengths.isEmpty());
             lengths.forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,
@@ -78,7 +80,7 @@ class MethodSizeTest {
     @EachCompiler
     void theMostLayersValidationAcceptsCompileIntoJitCompilablePasses(TestCompiler compiler) {
         int layers = DeclarationValidator.MAX_LAYERS;
-        Compilation compilation = compiler.compileCleanly(List.of(
+        Compilation compilation = compiler.compileCleanly(inBothPrecisions(
                 deep("Lstms", "@Network(input = 3, output = 2, context = 2)", "Contextual, Traceable",
                         "@Recurrent(hidden = 2, cell = Cell.LSTM) @Bidirectional", layers),
                 deep("Grus", "@Network(input = 3, output = 2, context = 2, loss = Loss.CROSS_ENTROPY,"
@@ -88,18 +90,44 @@ class MethodSizeTest {
                         "@Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) @Bidirectional", layers)));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         ClassLoader loader = TestCompiler.loader(compilation);
-        for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus", "sizes.UnfoldedProjections")) {
+        for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus", "sizes.UnfoldedProjections",
+                "sizes.UnfoldedFloatLstms", "sizes.UnfoldedFloatGrus", "sizes.UnfoldedFloatProjections")) {
             ClassFiles.codeLengths(classes.get(generated)).forEach((method, length) -> assertTrue(
                     length < HUGE_METHOD_LIMIT || method.startsWith("<init>") || method.startsWith("batchReserve("),
                     generated + "." + method + " has " + length + " bytes of bytecode"));
             Contextual net = TestCompiler.instantiate(loader, generated, 5);
             assertEquals(layers, net.layers().size());
             net.setContext(new double[] {1, -1});
-            double[][] xs = {{0.5, -0.5, 1}, {1, 0, -1}};
-            double loss = generated.endsWith("Grus") ? ((Classifier) net).backward(xs, new int[] {1})
-                    : net.backward(xs, new double[][] {{1, 0}, {0, 1}});
+            double loss;
+            if (net.precision() == Precision.FLOAT32) {
+                float[][] xs = {{0.5f, -0.5f, 1}, {1, 0, -1}};
+                loss = generated.endsWith("Grus") ? ((Classifier) net).backward(xs, new int[] {1})
+                        : net.backward(xs, new float[][] {{1, 0}, {0, 1}});
+            } else {
+                double[][] xs = {{0.5, -0.5, 1}, {1, 0, -1}};
+                loss = generated.endsWith("Grus") ? ((Classifier) net).backward(xs, new int[] {1})
+                        : net.backward(xs, new double[][] {{1, 0}, {0, 1}});
+            }
             assertTrue(Double.isFinite(loss) && loss > 0, generated + ": loss " + loss);
         }
+    }
+
+    /** The declarations, and each again in float32 as {@code FloatName}: the same code over float arrays. */
+    private static List<JavaFileObject> inBothPrecisions(JavaFileObject... declarations) {
+        List<JavaFileObject> sources = new ArrayList<>(List.of(declarations));
+        for (JavaFileObject declaration : declarations) {
+            try {
+                String source = declaration.getCharContent(true).toString();
+                String name = source.replaceAll("(?s).*public interface (\\w+).*", "$1");
+                sources.add(TestCompiler.source("sizes.Float" + name, source
+                        .replace("public interface " + name + " ", "public interface Float" + name + " ")
+                        .replace("@Network(", "@Network(precision = Precision.FLOAT32, ")
+                        .split("\n")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sources;
     }
 
     private static JavaFileObject deep(String name, String network, String capabilities, String layer, int layers) {

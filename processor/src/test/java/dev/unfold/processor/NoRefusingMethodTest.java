@@ -47,6 +47,7 @@ class NoRefusingMethodTest {
     @EachCompiler
     void noGeneratedMethodThrowsUnsupportedOperationException(TestCompiler compiler) throws IOException {
         List<JavaFileObject> sources = new ArrayList<>(RandomNetworks.allCombinations(16).stream()
+                .flatMap(spec -> java.util.stream.Stream.of(spec, spec.in(dev.unfold.Precision.FLOAT32)))
                 .map(RandomNetworks.Spec::source).toList());
         sources.addAll(TOLD_AND_FED);
         Compilation compilation = compiler.compileCleanly(sources);

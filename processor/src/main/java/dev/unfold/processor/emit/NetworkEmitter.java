@@ -84,8 +84,8 @@ public final class NetworkEmitter {
 
     private CodeBlock classJavadoc(ClassName implemented) {
         CodeBlock.Builder doc = CodeBlock.builder()
-                .add("{@link $T} compiled by Unfold: $L parameters, loss $L, $L.\n\n", implemented,
-                        network.parameterCount(), network.loss(), mappingWords())
+                .add("{@link $T} compiled by Unfold: $L parameters, loss $L, $L$L.\n\n", implemented,
+                        network.parameterCount(), network.loss(), mappingWords(), precisionWords())
                 .add("<pre>\n");
         for (LayerPlan layer : network.layers()) {
             doc.add("$L: $L   $L → $L\n", layer.name(), layerWords(layer), layer.inputWidth(), layer.width());
@@ -116,6 +116,17 @@ public final class NetworkEmitter {
             return cell + ", reading W_oh y_{t−1} too";
         }
         return layer.isBidirectional() ? cell + ", both directions: [h_t ; g_t]" : cell;
+    }
+
+    /**
+     * Nothing for the default precision, whose classes read as they always did; for float32, what
+     * computes in float and what the API keeps in double.
+     */
+    private String precisionWords() {
+        return network.scalar().precision() == dev.unfold.Precision.FLOAT64 ? ""
+                : ", in " + network.scalar().type() + ".\nIts losses are returned as " + Scalar.LOSS + "; states, state"
+                        + " gradients and contexts are given and taken\nas " + Scalar.STATE + ", rounded to "
+                        + network.scalar().type() + " in and widened out";
     }
 
     private String mappingWords() {

@@ -151,8 +151,8 @@ public final class BatchKernels {
     }
 
     /**
-     * {@link #seedEnding(double[][], int, int[], int, double[][], int)} for a float32 network: the
-     * seeds are the caller's state gradients, double in both precisions, each rounded to the
+     * {@link #seedEnding(double[][], int, int[], int, double[][], int)} for a float32 network:
+     * {@code seeds} are the caller's state gradients, double in both precisions, each rounded to the
      * nearest float before it is added.
      */
     public static void seedEnding(double[][] seeds, int offset, int[] lengths, int t, float[][] carried, int count) {

@@ -340,7 +340,7 @@ class FloatBatchKernelsTest {
 
         float[][] carried = uniformRows(width, lanes);
         double[][] doubleCarried = widen(carried);
-        // the seeds are the caller's state gradients, double in both precisions
+        // what seeds BPTT is the caller's state gradients, double in both precisions
         BatchKernels.seedEnding(doubleStates, offset, lengths, 4, carried, width);
         BatchKernels.seedEnding(doubleStates, offset, lengths, 4, doubleCarried, width);
         for (int k = 0; k < width; k++) {
