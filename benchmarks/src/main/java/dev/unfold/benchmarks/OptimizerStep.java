@@ -33,9 +33,6 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class OptimizerStep {
     private static final double RATE = 1e-4;
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPSILON = 1e-8;
 
     private Parameters doubles;
     private Parameters floats;
@@ -130,12 +127,17 @@ public class OptimizerStep {
         adamFloat.step();
     }
 
-    /** Adam as Adam.step wrote it before float32: over the double arrays. */
+    /** Adam as Adam.step wrote it before float32: over the double arrays, its options read into locals. */
     @Benchmark
     public void adamDoubleArrays() {
         long k = ++adamArraysSteps;
-        double stepSize = RATE / (1 - Math.pow(BETA1, k));
-        double secondCorrectionRoot = Math.sqrt(1 - Math.pow(BETA2, k));
+        Adam.Options options = adamDouble.options();
+        double beta1 = options.beta1();
+        double beta2 = options.beta2();
+        double epsilon = options.epsilon();
+        double weightDecay = options.weightDecay();
+        double stepSize = adamDouble.learningRate() / (1 - Math.pow(beta1, k));
+        double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, k));
         for (int p = 0; p < doubles.size(); p++) {
             Parameter parameter = doubles.get(p);
             double[] value = parameter.value().data;
@@ -144,9 +146,9 @@ public class OptimizerStep {
             double[] v = secondMoments[p];
             for (int i = 0, n = parameter.size(); i < n; i++) {
                 double g = gradient[i] + weightDecay * value[i];
-                m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-                v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-                value[i] += -stepSize * m[i] / (Math.sqrt(v[i]) / secondCorrectionRoot + EPSILON);
+                m[i] = beta1 * m[i] + (1 - beta1) * g;
+                v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+                value[i] += -stepSize * m[i] / (Math.sqrt(v[i]) / secondCorrectionRoot + epsilon);
             }
         }
     }

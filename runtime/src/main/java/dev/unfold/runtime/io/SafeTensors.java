@@ -120,7 +120,8 @@ public final class SafeTensors {
             Tensor tensor = entry.getValue();
             long size = (long) tensor.width() * tensor.values().length;
             header.append(header.length() > 1 ? "," : "").append(Json.quote(entry.getKey()))
-                    .append(":{\"dtype\":\"").append(tensor.dtype()).append("\",\"shape\":").append(describe(entry.getValue().shape()).replace(" ", ""))
+                    .append(":{\"dtype\":\"").append(tensor.dtype())
+                    .append("\",\"shape\":").append(describe(tensor.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(offset + size).append("]}");
             offset += size;
         }

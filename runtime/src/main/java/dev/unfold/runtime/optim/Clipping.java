@@ -13,6 +13,9 @@ import java.util.Objects;
  * By value, g_i ← max(−C, min(C, g_i)) for every entry on its own
  * ({@code torch.nn.utils.clip_grad_value_}), which bounds each entry but can turn the direction.
  * Allocates nothing.
+ *
+ * <p>Float32 gradients are widened: the norm is summed in double in either precision, a rescaled
+ * entry is rounded to nearest once, and clipping by value clamps to C as a float holds it.
  */
 public final class Clipping {
     private Clipping() {}
