@@ -447,7 +447,8 @@ class AllocationTest {
         return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
-    private interface Call {
+    /** One call of what is measured; {@code i} counts the calls, to vary their arguments. */
+    interface Call {
         void run(int i);
     }
 
@@ -458,7 +459,7 @@ class AllocationTest {
      * once) has been seen to cost a few hundred bytes once, while an allocation on the call's own
      * path costs at least 16 bytes in every window and so still fails all three.
      */
-    private static void assertNoAllocation(Call call) {
+    static void assertNoAllocation(Call call) {
         for (int i = 0; i < 3 * CALLS; i++) {
             call.run(i);
         }

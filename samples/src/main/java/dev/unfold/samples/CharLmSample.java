@@ -57,6 +57,13 @@ public final class CharLmSample {
 
     public static Result run(String text, String source, Settings settings, PrintStream out, PrintStream progress)
             throws IOException {
+        return run(text, source, settings, CharModels.create(settings.cell(), settings.size(), settings.seed()), out,
+                progress);
+    }
+
+    /** {@link #run(String, String, Settings, PrintStream, PrintStream)} training {@code net}, which the settings describe. */
+    static Result run(String text, String source, Settings settings, CharModels.CharModel net, PrintStream out,
+                      PrintStream progress) throws IOException {
         if (settings.characters() > 0 && text.length() > settings.characters()) {
             text = text.substring(0, settings.characters());
         }
@@ -72,14 +79,14 @@ public final class CharLmSample {
             throw new IllegalArgumentException(source + " has " + text.length() + " characters: expected at least 20,"
                     + " a tenth of which is held out");
         }
-        CharModels.CharModel net = CharModels.create(settings.cell(), settings.size(), settings.seed());
         Optimizer optimizer = switch (settings.optimizer()) {
             case "adam" -> new Adam(net.parameters(), settings.learningRate());
             case "adagrad" -> new Adagrad(net.parameters(), settings.learningRate());
             default -> throw new IllegalArgumentException("the optimizers are adam and adagrad, got "
                     + settings.optimizer());
         };
-        out.printf(Locale.ROOT, "A character-level language model: %s%n", net);
+        out.printf(Locale.ROOT, "A character-level language model in %s: %s%n",
+                net.precision().name().toLowerCase(Locale.ROOT), net);
         out.printf(Locale.ROOT, "Text: %s, %,d characters, %d distinct; %,d to train on, %,d held out.%n", source,
                 text.length(), vocabulary.size(), training.length, heldOut.length);
         out.printf(Locale.ROOT, "Truncated BPTT over chunks of %d characters, %s at η = %s, gradients clipped to norm"

@@ -1,5 +1,6 @@
 package dev.unfold.samples;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
@@ -34,7 +35,7 @@ public final class ClassifySample {
     public enum Model {
         /** A simple tanh RNN trained by plain SGD; its gradient vanishes over long sequences. */
         SIMPLE("simple tanh RNN", UnfoldedProteinClassifier::new, Sgd::new, 0.05, 40, 60),
-        /** A bidirectional LSTM trained with Adam: handles the full lengths, 10 to 428. */
+        /** A bidirectional LSTM trained with Adam, in float32: handles the full lengths, 10 to 428. */
         BILSTM("bidirectional LSTM", UnfoldedBidirectionalProteinClassifier::new, Adam::new, 0.005, 428, 6);
 
         final String description;
@@ -77,7 +78,8 @@ public final class ClassifySample {
         List<ProteinData.Example> test = ProteinData.generate(testCount, minLength, maxLength, random);
         Classifier net = model.network.apply(seed);
         Optimizer optimizer = model.optimizer.apply(net.parameters(), learningRate);
-        out.printf("Sequence classifier, a %s: %s%n", model.description, net);
+        out.printf("Sequence classifier, a %s in %s: %s%n", model.description,
+                net.precision().name().toLowerCase(Locale.ROOT), net);
         out.printf("Task: is the motif KL in the sequence? %d training and %d test sequences of %d to %d residues,%n"
                 + "e.g. %s → %s%n", trainCount, testCount, minLength, maxLength, train.get(0).letters(),
                 train.get(0).label() == 1 ? "positive" : "negative");
@@ -124,11 +126,20 @@ public final class ClassifySample {
 
     /** Fraction of examples whose more probable class is their label. */
     static double accuracy(SequenceModel net, List<ProteinData.Example> examples) {
+        // the network fills arrays of its own precision: the bidirectional LSTM's are float
+        boolean floats = net.precision() == Precision.FLOAT32;
         double[][] probabilities = new double[1][2];
+        float[][] floatProbabilities = new float[1][2];
         int correct = 0;
         for (ProteinData.Example example : examples) {
-            net.forward(example.residues(), probabilities);
-            int predicted = probabilities[0][1] > probabilities[0][0] ? 1 : 0;
+            int predicted;
+            if (floats) {
+                net.forward(example.residues(), floatProbabilities);
+                predicted = floatProbabilities[0][1] > floatProbabilities[0][0] ? 1 : 0;
+            } else {
+                net.forward(example.residues(), probabilities);
+                predicted = probabilities[0][1] > probabilities[0][0] ? 1 : 0;
+            }
             if (predicted == example.label()) {
                 correct++;
             }

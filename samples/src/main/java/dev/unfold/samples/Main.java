@@ -74,7 +74,7 @@ public final class Main implements Runnable {
             description = "Many-to-one classification of variable-length protein-like sequences.")
     static final class Classify implements Callable<Integer> {
         @Option(names = "--network", defaultValue = "simple",
-                description = "simple (a tanh RNN, SGD) or bilstm (a bidirectional LSTM, Adam); default: ${DEFAULT-VALUE}.")
+                description = "simple (a tanh RNN, SGD, float64) or bilstm (a bidirectional LSTM, Adam, float32); default: ${DEFAULT-VALUE}.")
         String network;
 
         @Option(names = "--train", defaultValue = "2000", description = "Training sequences (default: ${DEFAULT-VALUE}).")
@@ -121,7 +121,8 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "charlm", mixinStandardHelpOptions = true,
-            description = "A character-level language model trained with truncated BPTT, writing samples as it learns.")
+            description = "A character-level language model trained with truncated BPTT, writing samples as it learns;"
+                    + " the networks compute in float32.")
     static final class CharLm implements Callable<Integer> {
         @Option(names = "--text", description = "A plain-text file to learn (default: Shakespeare's sonnets 1-80, bundled).")
         Path text;
@@ -190,7 +191,8 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "translate", mixinStandardHelpOptions = true,
-            description = "Sequence to sequence: one encoder, two decoders; digit strings reversed and sorted.")
+            description = "Sequence to sequence: one encoder, two decoders; digit strings reversed and sorted;"
+                    + " the networks compute in float32.")
     static final class Translate implements Callable<Integer> {
         @Option(names = "--pairs", defaultValue = "20000", description = "Training pairs (default: ${DEFAULT-VALUE}).")
         int pairs;

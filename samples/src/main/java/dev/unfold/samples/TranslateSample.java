@@ -65,8 +65,8 @@ public final class TranslateSample {
         for (int i = 0; i < heldOut.length; i++) {
             heldOut[i] = digits(random, settings.minLength(), settings.maxLength());
         }
-        out.printf("Sequence to sequence: one encoder, two decoders, %,d parameters in all.%n",
-                model.parameters().count());
+        out.printf("Sequence to sequence: one encoder, two decoders, %,d parameters in all, computing in %s.%n",
+                model.parameters().count(), model.encoder().precision().name().toLowerCase(Locale.ROOT));
         int[] example = {3, 1, 4, 1, 5, 9, 2};
         out.printf("Task: strings of %d to %d digits in, the same digits reversed (decoder 0) or sorted (decoder 1)"
                         + " out, e.g. %s → %s and %s.%n", settings.minLength(), settings.maxLength(), text(example),

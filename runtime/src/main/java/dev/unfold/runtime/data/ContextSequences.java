@@ -15,6 +15,8 @@ import java.util.Objects;
  * to {@code batchSize} shuffled each epoch. A minibatch is one masked batched call after
  * {@link dev.unfold.runtime.Contextual#setContexts}, its sequences' contexts in its order; a batch of one runs
  * alone after {@link dev.unfold.runtime.Contextual#setContext}. Built once; an update allocates nothing.
+ * Tokens and labels are {@code int} and contexts {@code double} whatever the network's precision, so
+ * the same data trains a float32 network: it rounds each context to float as it copies it in.
  */
 public final class ContextSequences implements TrainingData {
     private final ShuffledUpdates order;

@@ -4,6 +4,7 @@ import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.internal.Batches;
+import dev.unfold.runtime.internal.Precisions;
 import dev.unfold.runtime.internal.ShuffledUpdates;
 import dev.unfold.runtime.train.TrainingData;
 import java.util.Objects;
@@ -14,84 +15,100 @@ import java.util.Objects;
  * call of the network's batched {@code backward}, so sequences of different lengths run in one
  * masked pass. The batch arrays are allocated here, once; an update only copies references into
  * them.
+ *
+ * <p>Dense data come as {@code double} arrays for a float64 network and as {@code float} arrays for
+ * a float32 one ({@code @Network(precision = FLOAT32)}); token sequences and class labels are
+ * {@code int} for both. Data of the other precision is refused when the batches are built.
  */
 public final class Minibatches implements TrainingData {
     private final ShuffledUpdates order;
     private final SequenceModel model;
-    /** The model again when the data are class labels, which only a classifier takes; else null. */
-    private final Classifier classifier;
-    private final double[][][] xs;
-    private final int[][] tokens;
-    private final double[][][] targets;
-    private final int[][] labels;
-    private final int count;
+    /** The sequences: dense rows ({@code double[][][]} or {@code float[][][]}) or tokens ({@code int[][]}). */
+    private final Object[] inputs;
+    /** Their targets: dense rows ({@code double[][][]} or {@code float[][][]}) or class labels ({@code int[][]}). */
+    private final Object[] outputs;
     private final Batch full;
     private final Batch last;
 
-    /** The typed arrays one batch is gathered into; the last batch of an epoch may be smaller. */
-    private static final class Batch {
-        final double[][][] xs;
-        final int[][] tokens;
-        final double[][][] targets;
-        final int[][] labels;
-
+    /**
+     * The arrays one batch is gathered into, of the data's own types (so that the batch is one
+     * call of the network's batched method for them); the last batch of an epoch may be smaller.
+     */
+    private record Batch(Object[] inputs, Object[] outputs) {
         Batch(Minibatches data, int size) {
-            xs = data.xs == null ? null : new double[size][][];
-            tokens = data.tokens == null ? null : new int[size][];
-            targets = data.targets == null ? null : new double[size][][];
-            labels = data.labels == null ? null : new int[size][];
+            this(sameType(data.inputs, size), sameType(data.outputs, size));
+        }
+
+        private static Object[] sameType(Object[] array, int size) {
+            return (Object[]) java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), size);
         }
     }
 
     /** Dense sequences and dense targets (one row per output). */
     public static Minibatches of(SequenceModel model, double[][][] xs, double[][][] targets, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), null, Objects.requireNonNull(xs, "xs"), null,
-                Objects.requireNonNull(targets, "targets"), null, batchSize);
+        return new Minibatches(model, Objects.requireNonNull(xs, "xs"), "xs", Objects.requireNonNull(targets, "targets"),
+                "targets", batchSize);
     }
 
     /** Dense sequences and class labels (one per output). */
     public static Minibatches of(Classifier model, double[][][] xs, int[][] labels, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), model, Objects.requireNonNull(xs, "xs"), null, null,
-                Objects.requireNonNull(labels, "labels"), batchSize);
+        return new Minibatches(model, Objects.requireNonNull(xs, "xs"), "xs", Objects.requireNonNull(labels, "labels"),
+                "labels", batchSize);
     }
 
     /** Token sequences and dense targets. */
     public static Minibatches of(SequenceModel model, int[][] tokens, double[][][] targets, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), null, null, Objects.requireNonNull(tokens, "tokens"),
-                Objects.requireNonNull(targets, "targets"), null, batchSize);
+        return new Minibatches(model, Objects.requireNonNull(tokens, "tokens"), "tokens",
+                Objects.requireNonNull(targets, "targets"), "targets", batchSize);
     }
 
-    /** Token sequences and class labels: a language model's or a tagger's data. */
+    /** Token sequences and class labels: a language model's or a tagger's data, for either precision. */
     public static Minibatches of(Classifier model, int[][] tokens, int[][] labels, int batchSize) {
-        return new Minibatches(Objects.requireNonNull(model, "model"), model, null, Objects.requireNonNull(tokens, "tokens"),
-                null, Objects.requireNonNull(labels, "labels"), batchSize);
+        return new Minibatches(model, Objects.requireNonNull(tokens, "tokens"), "tokens",
+                Objects.requireNonNull(labels, "labels"), "labels", batchSize);
+    }
+
+    /** {@link #of(SequenceModel, double[][][], double[][][], int)} for a float32 network. */
+    public static Minibatches of(SequenceModel model, float[][][] xs, float[][][] targets, int batchSize) {
+        return new Minibatches(model, Objects.requireNonNull(xs, "xs"), "xs", Objects.requireNonNull(targets, "targets"),
+                "targets", batchSize);
+    }
+
+    /** {@link #of(Classifier, double[][][], int[][], int)} for a float32 network. */
+    public static Minibatches of(Classifier model, float[][][] xs, int[][] labels, int batchSize) {
+        return new Minibatches(model, Objects.requireNonNull(xs, "xs"), "xs", Objects.requireNonNull(labels, "labels"),
+                "labels", batchSize);
+    }
+
+    /** {@link #of(SequenceModel, int[][], double[][][], int)} for a float32 network. */
+    public static Minibatches of(SequenceModel model, int[][] tokens, float[][][] targets, int batchSize) {
+        return new Minibatches(model, Objects.requireNonNull(tokens, "tokens"), "tokens",
+                Objects.requireNonNull(targets, "targets"), "targets", batchSize);
     }
 
     /**
-     * Exactly one of {@code xs} and {@code tokens}, and of {@code targets} and {@code labels}, is
-     * given (the factory method says which). Every sequence and its targets are checked against
-     * {@code model} now, so that a bad one is an error here, naming it, rather than in the middle of
-     * an epoch whose earlier updates have already moved the weights.
+     * The factory methods say what {@code inputs} and {@code outputs} are, and take a
+     * {@link Classifier} when the outputs are class labels. The data's precision and every sequence
+     * and its targets are checked against {@code model} now, so that a bad one is an error here,
+     * naming it, rather than in the middle of an epoch whose earlier updates have already moved the
+     * weights.
      */
-    private Minibatches(SequenceModel model, Classifier classifier, double[][][] xs, int[][] tokens, double[][][] targets, int[][] labels,
+    private Minibatches(SequenceModel model, Object[] inputs, String inputName, Object[] outputs, String outputName,
                         int batchSize) {
-        int sequences = Batches.checkData(model, xs != null ? xs : tokens, xs != null ? "xs" : "tokens",
-                targets != null ? targets : labels, targets != null ? "targets" : "labels");
+        Objects.requireNonNull(model, "model");
+        Precisions.requireData(model, "Minibatches.of", inputs, outputs);
+        int sequences = Batches.checkData(model, inputs, inputName, outputs, outputName);
         this.order = new ShuffledUpdates(sequences, batchSize);
         this.model = model;
-        this.classifier = classifier;
-        this.xs = xs;
-        this.tokens = tokens;
-        this.targets = targets;
-        this.labels = labels;
-        this.count = xs != null ? xs.length : tokens.length;
+        this.inputs = inputs;
+        this.outputs = outputs;
         this.full = new Batch(this, order.fullSize());
         this.last = order.lastSize() == order.fullSize() ? full : new Batch(this, order.lastSize());
     }
 
     /** Number of sequences. */
     public int size() {
-        return count;
+        return inputs.length;
     }
 
     @Override
@@ -111,11 +128,26 @@ public final class Minibatches implements TrainingData {
             return eachAlone(update, true);
         }
         Batch batch = gather(update);
-        if (batch.xs != null) {
-            return batch.targets != null ? model.backward(batch.xs, batch.targets) : classifier.backward(batch.xs, batch.labels);
+        return batchBackward(batch.inputs(), batch.outputs());
+    }
+
+    /** The network's batched backward for the batch's types of inputs and outputs. */
+    private double batchBackward(Object[] inputs, Object[] outputs) {
+        if (outputs instanceof int[][] labels) {
+            Classifier classifier = (Classifier) model;   // only a classifier's factory methods take labels
+            if (inputs instanceof int[][] tokens) {
+                return classifier.backward(tokens, labels);
+            }
+            return inputs instanceof float[][][] xs ? classifier.backward(xs, labels)
+                    : classifier.backward((double[][][]) inputs, labels);
         }
-        return batch.targets != null ? model.backward(batch.tokens, batch.targets)
-                : classifier.backward(batch.tokens, batch.labels);
+        if (outputs instanceof float[][][] targets) {
+            return inputs instanceof int[][] tokens ? model.backward(tokens, targets)
+                    : model.backward((float[][][]) inputs, targets);
+        }
+        double[][][] targets = (double[][][]) outputs;
+        return inputs instanceof int[][] tokens ? model.backward(tokens, targets)
+                : model.backward((double[][][]) inputs, targets);
     }
 
     @Override
@@ -132,31 +164,48 @@ public final class Minibatches implements TrainingData {
     private double eachAlone(int update, boolean gradients) {
         double loss = 0;
         for (int i = order.first(update), end = order.end(update); i < end; i++) {
-            loss += single(order.example(i), gradients);
+            int s = order.example(i);
+            loss += single(inputs[s], outputs[s], gradients);
         }
         return loss;
     }
 
-    private double single(int s, boolean gradients) {
-        if (xs != null) {
-            if (targets != null) {
-                return gradients ? model.backward(xs[s], targets[s]) : model.loss(xs[s], targets[s]);
+    /** One sequence's backward pass, or its loss alone, for its types of input and output. */
+    private double single(Object input, Object output, boolean gradients) {
+        if (output instanceof int[] labels) {
+            Classifier classifier = (Classifier) model;
+            if (input instanceof int[] tokens) {
+                return gradients ? classifier.backward(tokens, labels) : classifier.loss(tokens, labels);
             }
-            return gradients ? classifier.backward(xs[s], labels[s]) : classifier.loss(xs[s], labels[s]);
+            if (input instanceof float[][] xs) {
+                return gradients ? classifier.backward(xs, labels) : classifier.loss(xs, labels);
+            }
+            double[][] xs = (double[][]) input;
+            return gradients ? classifier.backward(xs, labels) : classifier.loss(xs, labels);
         }
-        if (targets != null) {
-            return gradients ? model.backward(tokens[s], targets[s]) : model.loss(tokens[s], targets[s]);
+        if (output instanceof float[][] targets) {
+            if (input instanceof int[] tokens) {
+                return gradients ? model.backward(tokens, targets) : model.loss(tokens, targets);
+            }
+            float[][] xs = (float[][]) input;
+            return gradients ? model.backward(xs, targets) : model.loss(xs, targets);
         }
-        return gradients ? classifier.backward(tokens[s], labels[s]) : classifier.loss(tokens[s], labels[s]);
+        double[][] targets = (double[][]) output;
+        if (input instanceof int[] tokens) {
+            return gradients ? model.backward(tokens, targets) : model.loss(tokens, targets);
+        }
+        double[][] xs = (double[][]) input;
+        return gradients ? model.backward(xs, targets) : model.loss(xs, targets);
     }
 
     @Override
     public int outputs(int update) {
-        int outputs = 0;
+        int rows = 0;
         for (int i = order.first(update), end = order.end(update); i < end; i++) {
-            outputs += targets != null ? targets[order.example(i)].length : labels[order.example(i)].length;
+            Object output = outputs[order.example(i)];
+            rows += output instanceof int[] labels ? labels.length : ((Object[]) output).length;
         }
-        return outputs;
+        return rows;
     }
 
     private Batch gather(int update) {
@@ -165,17 +214,8 @@ public final class Minibatches implements TrainingData {
         Batch batch = order.isFull(update) ? full : last;
         for (int i = first; i < end; i++) {
             int s = order.example(i);
-            int b = i - first;
-            if (batch.xs != null) {
-                batch.xs[b] = xs[s];
-            } else {
-                batch.tokens[b] = tokens[s];
-            }
-            if (batch.targets != null) {
-                batch.targets[b] = targets[s];
-            } else {
-                batch.labels[b] = labels[s];
-            }
+            batch.inputs()[i - first] = inputs[s];
+            batch.outputs()[i - first] = outputs[s];
         }
         return batch;
     }

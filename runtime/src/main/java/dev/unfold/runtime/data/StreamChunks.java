@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * One long token stream cut into chunks of k steps for {@link TruncatedBptt}: every epoch runs the
- * stream from its start with the state carried from chunk to chunk, one update per chunk.
+ * stream from its start with the state carried from chunk to chunk, one update per chunk. A token
+ * stream serves a network of either precision as it is.
  */
 public final class StreamChunks implements TrainingData {
     private final Streaming model;

@@ -33,4 +33,29 @@ public final class Precisions {
     public static String arrays(Precision precision) {
         return precision == Precision.FLOAT64 ? "double" : "float";
     }
+
+    /**
+     * Refuses data for {@code model} whose real-valued arrays ({@code double[]} or {@code float[]}
+     * at any depth, say {@code float[][][]} sequences) are not of the model's precision; token and
+     * label arrays ({@code int}) and nulls fit either. For helpers that hold data for a network
+     * ({@code Minibatches}, {@code SequencePairs}, ...): they refuse it when built, before anything
+     * runs, rather than at the first update.
+     */
+    public static void requireData(SequenceModel model, String method, Object... arrays) {
+        for (Object array : arrays) {
+            Precision given = of(array);
+            if (given != null && given != model.precision()) {
+                throw refused(model, method);
+            }
+        }
+    }
+
+    /** The precision of an array of doubles or floats at any depth; null for other arrays and for null. */
+    public static Precision of(Object array) {
+        Class<?> type = array == null ? null : array.getClass();
+        while (type != null && type.isArray()) {
+            type = type.getComponentType();
+        }
+        return type == double.class ? Precision.FLOAT64 : type == float.class ? Precision.FLOAT32 : null;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.unfold.runtime.seq2seq;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -7,6 +8,7 @@ import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.internal.Checks;
+import dev.unfold.runtime.internal.Precisions;
 import dev.unfold.runtime.train.Trainer;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +26,10 @@ import java.util.random.RandomGenerator;
  * layer) with layers alike in number, sizes and kind of state (an LSTM's c, or not): layer l of
  * the encoder hands its final state to layer l of each decoder. The encoder's own output layer is
  * not used. Generation from an encoded source goes through {@link #generator(int)}.
+ *
+ * <p>The encoder and its decoders compute in one precision ({@code @Network(precision = ...)}):
+ * dense sources are {@code double} arrays for float64 networks and {@code float} arrays for float32
+ * ones. The encoder hands its final state over as {@code double} values in both, as states always are.
  */
 public final class EncoderDecoder {
     private final Encoder encoder;
@@ -35,14 +41,18 @@ public final class EncoderDecoder {
     private final double[] stateGradient;
     /** A decoder's carried state before a pass from an encoded state, put back if the pass is refused. */
     private final double[] decoderState;
-    /** Each decoder's probabilities at one step, for scheduled sampling's choices. */
+    /** Each decoder's probabilities at one step, for scheduled sampling's choices; null for float32 networks. */
     private final double[][] probabilities;
-    /** Scheduled sampling's inputs, one array per length seen. */
+    /** The same for float32 networks; null for float64 ones. */
+    private final float[][] floatProbabilities;
     /** Scheduled sampling's inputs: [pair of the batch][length], one array for each seen. */
     private int[][][] mixedInputs = new int[1][1][];
-    /** The encoder's unused predictions, one array per length of source seen, sharing their rows. */
-    private double[][][] encoderOutputs = new double[1][][];
-    private double[][] outputRows = new double[0][];
+    /**
+     * The encoder's unused predictions, one array per length of source seen, sharing their rows:
+     * each a {@code double[][]} or a {@code float[][]}, as the encoder's precision is.
+     */
+    private Object[][] encoderOutputs = new Object[1][];
+    private Object[] outputRows;
     /** What a minibatch of pairs is gathered into. */
     private final PairBatches batches;
     /** Each source's output row count, for the encoder's unused predictions. */
@@ -77,18 +87,39 @@ public final class EncoderDecoder {
         }
         this.decoders = List.copyOf(labelled);
         for (int d = 0; d < decoders.length; d++) {
+            requireSamePrecision(encoder, decoders[d], d);
             requireAlike(encoder, decoders[d], d);
         }
         this.generators = new Generator[decoders.length];
         this.parameters = allParameters();
-        this.probabilities = new double[decoders.length][];
+        boolean floats = encoder.precision() == Precision.FLOAT32;
+        this.probabilities = floats ? null : new double[decoders.length][];
+        this.floatProbabilities = floats ? new float[decoders.length][] : null;
         for (int d = 0; d < decoders.length; d++) {
-            probabilities[d] = new double[decoders[d].outputSize()];
+            if (floats) {
+                floatProbabilities[d] = new float[decoders[d].outputSize()];
+            } else {
+                probabilities[d] = new double[decoders[d].outputSize()];
+            }
         }
         this.state = new double[encoder.stateSize()];
         this.stateGradient = new double[encoder.stateSize()];
         this.decoderState = new double[encoder.stateSize()];
-        this.batches = new PairBatches(encoder.stateSize(), encoder.outputSize());
+        this.outputRows = PairBatches.rows(encoder.precision(), 0, encoder.outputSize());
+        this.batches = new PairBatches(encoder.stateSize(), encoder.outputSize(), encoder.precision());
+    }
+
+    /**
+     * The encoder's passes and the decoders' run in the encoder's arrays, and each update adds their
+     * gradients together: one precision for all, with no conversion between them.
+     */
+    private static void requireSamePrecision(Encoder encoder, Decoder decoder, int d) {
+        if (decoder.precision() != encoder.precision()) {
+            throw new IllegalArgumentException("decoder " + d + " (" + decoder.getClass().getSimpleName()
+                    + ") computes in " + decoder.precision() + " but the encoder (" + encoder.getClass().getSimpleName()
+                    + ") in " + encoder.precision() + ": an encoder and its decoders must share one precision;"
+                    + " declare them all with the same @Network(precision = ...)");
+        }
     }
 
     /** The encoder's layer l hands its state to each decoder's layer l, so they must hold the same state. */
@@ -178,6 +209,17 @@ public final class EncoderDecoder {
 
     /** {@link #backward(int[], int, int[], int[])} for a source of dense vectors. */
     public double backward(double[][] source, int d, int[] inputs, int[] labels) {
+        Precisions.require(encoder, Precision.FLOAT64, "backward");
+        Checks.sequence("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
+        double loss = decodeBackward(encode(source), d, inputs, labels);
+        encoder.backwardFromState(source, stateGradient, 0);
+        return loss;
+    }
+
+    /** {@link #backward(double[][], int, int[], int[])} for float32 networks. */
+    public double backward(float[][] source, int d, int[] inputs, int[] labels) {
+        Precisions.require(encoder, Precision.FLOAT32, "backward");
         Checks.sequence("source", source, encoder.inputSize());
         checkPair(d, inputs, labels);
         double loss = decodeBackward(encode(source), d, inputs, labels);
@@ -227,7 +269,12 @@ public final class EncoderDecoder {
         requireProbability(ownPredictions, random);
         int batch = checkPairs(sources, decoders, inputs, labels, "the batch");
         encoder.setStateful(false);
-        encoder.forward(sources, encoderOutputs(sources, batch));
+        Object[] outputs = encoderOutputs(sources, batch);
+        if (outputs instanceof float[][][] floats) {
+            encoder.forward(sources, floats);
+        } else {
+            encoder.forward(sources, (double[][][]) outputs);
+        }
         double[][] states = batches.states(batch);
         encoder.finalStates(states);
         int[][] read = inputs;
@@ -254,9 +301,10 @@ public final class EncoderDecoder {
 
     /** {@link #backward(int[][], int[], int[][], int[][])} for sources of dense vectors. */
     public double backward(double[][][] sources, int[] decoders, int[][] inputs, int[][] labels) {
+        Precisions.require(encoder, Precision.FLOAT64, "backward");
         int batch = checkPairs(sources, decoders, inputs, labels, "the batch");
         encoder.setStateful(false);
-        encoder.forward(sources, encoderOutputs(sources, batch));
+        encoder.forward(sources, (double[][][]) encoderOutputs(sources, batch));
         double[][] states = batches.states(batch);
         encoder.finalStates(states);
         double loss = decodeBatches(batch, decoders, inputs, labels, states);
@@ -264,20 +312,36 @@ public final class EncoderDecoder {
         return loss;
     }
 
-    /** Somewhere for the encoder's unused predictions of a batch of token or dense sources. */
-    private double[][][] encoderOutputs(Object[] sources, int batch) {
+    /** {@link #backward(double[][][], int[], int[][], int[][])} for float32 networks. */
+    public double backward(float[][][] sources, int[] decoders, int[][] inputs, int[][] labels) {
+        Precisions.require(encoder, Precision.FLOAT32, "backward");
+        int batch = checkPairs(sources, decoders, inputs, labels, "the batch");
+        encoder.setStateful(false);
+        encoder.forward(sources, (float[][][]) encoderOutputs(sources, batch));
+        double[][] states = batches.states(batch);
+        encoder.finalStates(states);
+        double loss = decodeBatches(batch, decoders, inputs, labels, states);
+        encoder.backwardFromStates(sources, batches.gradients(batch));
+        return loss;
+    }
+
+    /**
+     * Somewhere for the encoder's unused predictions of a batch of token or dense sources: a
+     * {@code double[][][]} or a {@code float[][][]}, as the encoder's precision is.
+     */
+    private Object[] encoderOutputs(Object[] sources, int batch) {
         if (rowCounts.length < batch) {
             rowCounts = new int[batch];
         }
         for (int b = 0; b < batch; b++) {
-            int steps = sources[b] instanceof int[] tokens ? tokens.length : ((double[][]) sources[b]).length;
+            int steps = sources[b] instanceof int[] tokens ? tokens.length : ((Object[]) sources[b]).length;
             rowCounts[b] = encoder.outputSteps(steps);
         }
         return batches.outputs(batch, rowCounts);
     }
 
     /**
-     * Checks pairs of sources ({@code int[]} or {@code double[][]} sequences), the decoders that learn
+     * Checks pairs of sources ({@code int[]}, {@code double[][]} or {@code float[][]} sequences), the decoders that learn
      * them and the decoders' inputs and labels, all before anything runs: a refused batch changes
      * nothing. {@code where} says in errors where the pairs came from ("the batch"). Returns their count.
      */
@@ -299,6 +363,8 @@ public final class EncoderDecoder {
             try {
                 if (sources[b] instanceof int[] tokens) {
                     Checks.tokens("source", tokens, encoder.inputSize());
+                } else if (sources[b] instanceof float[][] rows) {
+                    Checks.sequence("source", rows, encoder.inputSize());
                 } else {
                     Checks.sequence("source", (double[][]) sources[b], encoder.inputSize());
                 }
@@ -348,17 +414,33 @@ public final class EncoderDecoder {
                               int pair) {
         var decoder = decoders.get(d).network();
         int[] mixed = scratchInputs(pair, inputs.length);
-        double[] probabilities = this.probabilities[d];
         decoder.restoreState(encoded, 0);
         mixed[0] = inputs[0];
         for (int t = 0; t + 1 < inputs.length; t++) {
-            decoder.step(mixed[t], probabilities);
-            mixed[t + 1] = random.nextDouble() < ownPredictions ? mostProbable(probabilities) : inputs[t + 1];
+            int predicted;
+            if (floatProbabilities != null) {
+                decoder.step(mixed[t], floatProbabilities[d]);
+                predicted = mostProbable(floatProbabilities[d]);
+            } else {
+                decoder.step(mixed[t], probabilities[d]);
+                predicted = mostProbable(probabilities[d]);
+            }
+            mixed[t + 1] = random.nextDouble() < ownPredictions ? predicted : inputs[t + 1];
         }
         return mixed;
     }
 
     private static int mostProbable(double[] probabilities) {
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int mostProbable(float[] probabilities) {
         int best = 0;
         for (int i = 1; i < probabilities.length; i++) {
             if (probabilities[i] > probabilities[best]) {
@@ -392,6 +474,15 @@ public final class EncoderDecoder {
 
     /** {@link #loss(int[], int, int[], int[])} for a source of dense vectors. */
     public double loss(double[][] source, int d, int[] inputs, int[] labels) {
+        Precisions.require(encoder, Precision.FLOAT64, "loss");
+        Checks.sequence("source", source, encoder.inputSize());
+        checkPair(d, inputs, labels);
+        return decodeLoss(encode(source), d, inputs, labels);
+    }
+
+    /** {@link #loss(double[][], int, int[], int[])} for float32 networks. */
+    public double loss(float[][] source, int d, int[] inputs, int[] labels) {
+        Precisions.require(encoder, Precision.FLOAT32, "loss");
         Checks.sequence("source", source, encoder.inputSize());
         checkPair(d, inputs, labels);
         return decodeLoss(encode(source), d, inputs, labels);
@@ -440,6 +531,15 @@ public final class EncoderDecoder {
 
     /** {@link #encodeFor(int[], int)} for a source of dense vectors. */
     public Generator encodeFor(double[][] source, int d) {
+        Precisions.require(encoder, Precision.FLOAT64, "encodeFor");
+        checkDecoder("d", d);
+        Checks.sequence("source", source, encoder.inputSize());
+        return generatorFrom(encode(source), d);
+    }
+
+    /** {@link #encodeFor(double[][], int)} for float32 networks. */
+    public Generator encodeFor(float[][] source, int d) {
+        Precisions.require(encoder, Precision.FLOAT32, "encodeFor");
         checkDecoder("d", d);
         Checks.sequence("source", source, encoder.inputSize());
         return generatorFrom(encode(source), d);
@@ -462,30 +562,43 @@ public final class EncoderDecoder {
 
     private double[] encode(int[] source) {
         encoder.setStateful(false);
-        encoder.forward(source, outputs(source.length));
+        Object[] outputs = outputs(source.length);
+        if (outputs instanceof float[][] floats) {
+            encoder.forward(source, floats);
+        } else {
+            encoder.forward(source, (double[][]) outputs);
+        }
         encoder.finalState(state, 0);
         return state;
     }
 
     private double[] encode(double[][] source) {
         encoder.setStateful(false);
-        encoder.forward(source, outputs(source.length));
+        encoder.forward(source, (double[][]) outputs(source.length));
+        encoder.finalState(state, 0);
+        return state;
+    }
+
+    private double[] encode(float[][] source) {
+        encoder.setStateful(false);
+        encoder.forward(source, (float[][]) outputs(source.length));
         encoder.finalState(state, 0);
         return state;
     }
 
     /**
      * Somewhere for the encoder's predictions, which are not used: allocated once for each length of
-     * source, so that encoding allocates nothing after the first source of a length.
+     * source, so that encoding allocates nothing after the first source of a length. A
+     * {@code double[][]} or a {@code float[][]}, as the encoder's precision is.
      */
-    private double[][] outputs(int steps) {
+    private Object[] outputs(int steps) {
         int rows = encoder.outputSteps(steps);
         if (rows >= encoderOutputs.length) {
             encoderOutputs = java.util.Arrays.copyOf(encoderOutputs, rows + 1);
         }
         if (encoderOutputs[rows] == null) {
             if (outputRows.length < rows) {
-                outputRows = new double[rows][encoder.outputSize()];
+                outputRows = PairBatches.rows(encoder.precision(), rows, encoder.outputSize());
             }
             encoderOutputs[rows] = java.util.Arrays.copyOf(outputRows, rows);
         }

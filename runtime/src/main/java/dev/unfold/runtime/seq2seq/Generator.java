@@ -1,5 +1,6 @@
 package dev.unfold.runtime.seq2seq;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Checks;
@@ -21,7 +22,9 @@ import java.util.random.RandomGenerator;
  *     sequence found, by its summed log-probability.</li>
  * </ul>
  * Buffers are kept here and grow only for a longer or wider search than any before, so after the
- * first call nothing is allocated. Not thread-safe, like the network it drives.
+ * first call nothing is allocated. The network's probabilities are read into a buffer of its own
+ * precision ({@code float[]} for a float32 network); scores, the sums of their logarithms, are
+ * {@code double} in both. Not thread-safe, like the network it drives.
  */
 public final class Generator {
     /** In a beam's candidate list: the beam has ended and carries on unchanged. */
@@ -30,7 +33,10 @@ public final class Generator {
     private final Streaming model;
     private final int vocabulary;
     private final int stateSize;
+    /** The probabilities of the next token, as a float64 network's {@code step} writes them; null for float32. */
     private final double[] probabilities;
+    /** The same for a float32 network, which writes floats; null for float64. */
+    private final float[] floatProbabilities;
     private final double[] weights;
     private final int[] ranked;
     private double lastScore;
@@ -84,7 +90,9 @@ public final class Generator {
         this.model = model;
         this.vocabulary = tokens;
         this.stateSize = model.stateSize();
-        this.probabilities = new double[model.outputSize()];
+        boolean floats = model.precision() == Precision.FLOAT32;
+        this.probabilities = floats ? null : new double[model.outputSize()];
+        this.floatProbabilities = floats ? new float[model.outputSize()] : null;
         this.weights = new double[vocabulary];
         this.ranked = new int[vocabulary];
     }
@@ -136,12 +144,12 @@ public final class Generator {
         int count = 0;
         while (count < maxLength) {
             int token = random == null ? mostProbable() : draw(temperature, k, random);
-            lastScore += Math.log(probabilities[token]);
+            lastScore += Math.log(probability(token));
             if (token == endToken) {
                 break;
             }
             into[count++] = token;
-            model.step(token, probabilities);
+            step(token);
         }
         return count;
     }
@@ -157,7 +165,7 @@ public final class Generator {
         reserve(width, maxLength);
         resetState();
         for (int t = 0; t < prompt.length - 1; t++) {
-            model.step(prompt[t], probabilities);
+            step(prompt[t]);
         }
         int beams = 1;
         model.saveState(states, 0);
@@ -175,10 +183,10 @@ public final class Generator {
                 }
                 anyOpen = true;
                 model.restoreState(states, b * stateSize);
-                model.step(lastTokens[b], probabilities);
+                step(lastTokens[b]);
                 model.saveState(advanced, b * stateSize);
                 for (int token = 0; token < vocabulary; token++) {
-                    candidates = offer(candidates, width, scores[b] + Math.log(probabilities[token]), b, token);
+                    candidates = offer(candidates, width, scores[b] + Math.log(probability(token)), b, token);
                 }
             }
             if (!anyOpen) {
@@ -306,8 +314,22 @@ public final class Generator {
     private void start(int[] prompt) {
         resetState();
         for (int token : prompt) {
+            step(token);
+        }
+    }
+
+    /** One streaming step of the network on {@code token}, into the probabilities of its precision. */
+    private void step(int token) {
+        if (floatProbabilities != null) {
+            model.step(token, floatProbabilities);
+        } else {
             model.step(token, probabilities);
         }
+    }
+
+    /** The probability of {@code token} after the last step, widened from float for a float32 network. */
+    private double probability(int token) {
+        return floatProbabilities != null ? floatProbabilities[token] : probabilities[token];
     }
 
     private void resetState() {
@@ -321,7 +343,7 @@ public final class Generator {
     private int mostProbable() {
         int best = 0;
         for (int i = 1; i < vocabulary; i++) {
-            if (probabilities[i] > probabilities[best]) {
+            if (probability(i) > probability(best)) {
                 best = i;
             }
         }
@@ -333,22 +355,22 @@ public final class Generator {
         int count = 0;
         for (int i = 0; i < vocabulary; i++) {
             // insertion into the k best so far, most probable first; ties keep the lower index first
-            if (count == k && !(probabilities[i] > probabilities[ranked[k - 1]])) {
+            if (count == k && !(probability(i) > probability(ranked[k - 1]))) {
                 continue;
             }
             int at = Math.min(count, k - 1);
-            while (at > 0 && probabilities[i] > probabilities[ranked[at - 1]]) {
+            while (at > 0 && probability(i) > probability(ranked[at - 1])) {
                 ranked[at] = ranked[at - 1];
                 at--;
             }
             ranked[at] = i;
             count = Math.min(count + 1, k);
         }
-        double largest = Math.log(probabilities[ranked[0]]);
+        double largest = Math.log(probability(ranked[0]));
         double total = 0;
         for (int r = 0; r < k; r++) {
             // p^(1/T) relative to the largest, which becomes 1: no overflow at any temperature
-            weights[r] = Math.exp((Math.log(probabilities[ranked[r]]) - largest) / temperature);
+            weights[r] = Math.exp((Math.log(probability(ranked[r])) - largest) / temperature);
             total += weights[r];
         }
         double u = random.nextDouble() * total;

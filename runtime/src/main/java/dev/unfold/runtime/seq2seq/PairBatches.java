@@ -1,5 +1,6 @@
 package dev.unfold.runtime.seq2seq;
 
+import dev.unfold.Precision;
 import java.util.Arrays;
 
 /**
@@ -11,8 +12,12 @@ import java.util.Arrays;
 final class PairBatches {
     private final int stateSize;
     private final int outputSize;
-    /** [batch size]: arrays of that many references. */
-    private double[][][][] outputs = new double[1][][][];
+    private final Precision precision;
+    /**
+     * [batch size]: arrays of that many references to output rows, {@code double[][][]} or
+     * {@code float[][][]} as the encoder's precision is.
+     */
+    private Object[][] outputs = new Object[1][];
     private double[][][] states = new double[1][][];
     private double[][][] gradients = new double[1][][];
     private double[][][] pickedStates = new double[1][][];
@@ -21,36 +26,46 @@ final class PairBatches {
     private int[][][] pickedLabels = new int[1][][];
     private int[][][] mixed = new int[1][][];
     /** [rows]: a scratch output array of that many rows, sharing one set of rows. */
-    private double[][][] outputRows = new double[1][][];
-    private double[][] rows = new double[0][];
+    private Object[][] outputRows = new Object[1][];
+    private Object[] rows;
 
-    PairBatches(int stateSize, int outputSize) {
+    PairBatches(int stateSize, int outputSize, Precision precision) {
         this.stateSize = stateSize;
         this.outputSize = outputSize;
+        this.precision = precision;
+        this.rows = rows(precision, 0, outputSize);
     }
 
-    /** Somewhere for the encoder's predictions of {@code batch} sources of the given output rows. */
-    double[][][] outputs(int batch, int[] outputRowCounts) {
+    /** {@code new double[count][width]}, or {@code new float[count][width]} for float32. */
+    static Object[] rows(Precision precision, int count, int width) {
+        return precision == Precision.FLOAT32 ? new float[count][width] : new double[count][width];
+    }
+
+    /**
+     * Somewhere for the encoder's predictions of {@code batch} sources of the given output rows: a
+     * {@code double[][][]}, or a {@code float[][][]} for a float32 encoder.
+     */
+    Object[] outputs(int batch, int[] outputRowCounts) {
         if (outputs.length <= batch) {
             outputs = Arrays.copyOf(outputs, batch + 1);
         }
         if (outputs[batch] == null) {
-            outputs[batch] = new double[batch][][];
+            outputs[batch] = precision == Precision.FLOAT32 ? new float[batch][][] : new double[batch][][];
         }
-        double[][][] into = outputs[batch];
+        Object[] into = outputs[batch];
         for (int b = 0; b < batch; b++) {
             into[b] = outputRows(outputRowCounts[b]);
         }
         return into;
     }
 
-    private double[][] outputRows(int count) {
+    private Object[] outputRows(int count) {
         if (outputRows.length <= count) {
             outputRows = Arrays.copyOf(outputRows, count + 1);
         }
         if (outputRows[count] == null) {
             if (rows.length < count) {
-                rows = new double[count][outputSize];
+                rows = rows(precision, count, outputSize);
             }
             outputRows[count] = Arrays.copyOf(rows, count);
         }

@@ -3,6 +3,7 @@ package dev.unfold.runtime.seq2seq;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.internal.Checks;
+import dev.unfold.runtime.internal.Precisions;
 import dev.unfold.runtime.internal.ShuffledUpdates;
 import dev.unfold.runtime.train.TrainingData;
 import java.util.Objects;
@@ -16,13 +17,15 @@ import java.util.random.RandomGenerator;
  * teacher forcing's decoder inputs (the start token, y_1, …, y_T) and labels (y_1, …, y_T, the end
  * token): the decoder learns to say each next token and when to stop. A minibatch runs as masked
  * batched passes ({@link EncoderDecoder#backward(int[][], int[], int[][], int[][])}), with scheduled
- * sampling too. Built once; an update allocates nothing.
+ * sampling too. Built once; an update allocates nothing. Dense sources are {@code double} arrays
+ * for float64 networks and {@code float} arrays for float32 ones; token sources fit both.
  */
 public final class SequencePairs implements TrainingData {
     private final ShuffledUpdates order;
     private final EncoderDecoder model;
     private final int[][] tokenSources;
-    private final double[][][] denseSources;
+    /** Dense sources, {@code double[][][]} or {@code float[][][]} as the networks' precision is; null for tokens. */
+    private final Object[] denseSources;
     private final int[] decoders;
     private final int[][] inputs;
     private final int[][] labels;
@@ -32,11 +35,13 @@ public final class SequencePairs implements TrainingData {
     private final Batch full;
     private final Batch last;
 
-    private record Batch(int[][] tokenSources, double[][][] denseSources, int[] decoders, int[][] inputs,
+    private record Batch(int[][] tokenSources, Object[] denseSources, int[] decoders, int[][] inputs,
                          int[][] labels) {
-        Batch(int size, boolean tokens) {
-            this(tokens ? new int[size][] : null, tokens ? null : new double[size][][], new int[size], new int[size][],
-                    new int[size][]);
+        /** A batch of {@code size} pairs, its dense sources of the same array type as {@code dense} (null for tokens). */
+        Batch(int size, Object[] dense) {
+            this(dense == null ? new int[size][] : null, dense == null ? null
+                    : (Object[]) java.lang.reflect.Array.newInstance(dense.getClass().getComponentType(), size),
+                    new int[size], new int[size][], new int[size][]);
         }
     }
 
@@ -55,7 +60,13 @@ public final class SequencePairs implements TrainingData {
         return new SequencePairs(model, null, sources, decoders, targets, startToken, endToken, batchSize);
     }
 
-    private SequencePairs(EncoderDecoder model, int[][] tokenSources, double[][][] denseSources, int[] decoders,
+    /** {@link #of(EncoderDecoder, double[][][], int[], int[][], int, int, int)} for float32 networks. */
+    public static SequencePairs of(EncoderDecoder model, float[][][] sources, int[] decoders, int[][] targets,
+                                   int startToken, int endToken, int batchSize) {
+        return new SequencePairs(model, null, sources, decoders, targets, startToken, endToken, batchSize);
+    }
+
+    private SequencePairs(EncoderDecoder model, int[][] tokenSources, Object[] denseSources, int[] decoders,
                           int[][] targets, int startToken, int endToken, int batchSize) {
         this.order = new ShuffledUpdates(counted(model, tokenSources, denseSources, decoders, targets), batchSize);
         this.model = model;
@@ -87,15 +98,16 @@ public final class SequencePairs implements TrainingData {
         }
         // every pair checked against its decoder now, rather than in the middle of an epoch
         model.checkPairs(tokenSources != null ? tokenSources : denseSources, this.decoders, inputs, labels, "the pairs");
-        this.full = new Batch(order.fullSize(), tokenSources != null);
-        this.last = order.lastSize() == order.fullSize() ? full : new Batch(order.lastSize(), tokenSources != null);
+        this.full = new Batch(order.fullSize(), denseSources);
+        this.last = order.lastSize() == order.fullSize() ? full : new Batch(order.lastSize(), denseSources);
     }
 
     /** The number of pairs, once the arrays are there and agree in length. */
-    private static int counted(EncoderDecoder model, int[][] tokenSources, double[][][] denseSources, int[] decoders,
+    private static int counted(EncoderDecoder model, int[][] tokenSources, Object[] denseSources, int[] decoders,
                                int[][] targets) {
         Objects.requireNonNull(model, "model");
         Object[] sources = Objects.requireNonNull(tokenSources != null ? tokenSources : denseSources, "sources");
+        Precisions.requireData(model.encoder(), "SequencePairs.of", sources);
         Objects.requireNonNull(decoders, "decoders");
         Objects.requireNonNull(targets, "targets");
         if (sources.length == 0 || decoders.length != sources.length || targets.length != sources.length) {
@@ -142,17 +154,22 @@ public final class SequencePairs implements TrainingData {
             return batch.tokenSources() != null
                     ? model.backward(batch.tokenSources(), batch.decoders(), batch.inputs(), batch.labels(),
                             ownPredictions, random)
-                    : model.backward(batch.denseSources(), batch.decoders(), batch.inputs(), batch.labels());
+                    : batch.denseSources() instanceof float[][][] floats
+                    ? model.backward(floats, batch.decoders(), batch.inputs(), batch.labels())
+                    : model.backward((double[][][]) batch.denseSources(), batch.decoders(), batch.inputs(),
+                            batch.labels());
         }
         double loss = 0;
         for (int i = order.first(update), end = order.end(update); i < end; i++) {
             int p = order.example(i);
             if (ownPredictions > 0) {
                 loss += model.backward(tokenSources[p], decoders[p], inputs[p], labels[p], ownPredictions, random);
+            } else if (tokenSources != null) {
+                loss += model.backward(tokenSources[p], decoders[p], inputs[p], labels[p]);
             } else {
-                loss += tokenSources != null
-                        ? model.backward(tokenSources[p], decoders[p], inputs[p], labels[p])
-                        : model.backward(denseSources[p], decoders[p], inputs[p], labels[p]);
+                loss += denseSources[p] instanceof float[][] rows
+                        ? model.backward(rows, decoders[p], inputs[p], labels[p])
+                        : model.backward((double[][]) denseSources[p], decoders[p], inputs[p], labels[p]);
             }
         }
         return loss;
@@ -168,9 +185,13 @@ public final class SequencePairs implements TrainingData {
         double loss = 0;
         for (int i = order.first(update), end = order.end(update); i < end; i++) {
             int p = order.example(i);
-            loss += tokenSources != null
-                    ? model.loss(tokenSources[p], decoders[p], inputs[p], labels[p])
-                    : model.loss(denseSources[p], decoders[p], inputs[p], labels[p]);
+            if (tokenSources != null) {
+                loss += model.loss(tokenSources[p], decoders[p], inputs[p], labels[p]);
+            } else {
+                loss += denseSources[p] instanceof float[][] rows
+                        ? model.loss(rows, decoders[p], inputs[p], labels[p])
+                        : model.loss((double[][]) denseSources[p], decoders[p], inputs[p], labels[p]);
+            }
         }
         return loss;
     }

@@ -1,9 +1,11 @@
 package dev.unfold.runtime.train;
 
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Checks;
+import dev.unfold.runtime.internal.Precisions;
 import java.util.Objects;
 
 /**
@@ -31,26 +33,36 @@ public class TruncatedBptt {
     private final int length;
     /** A chunk's copies: one set for whole chunks of k, one for the shorter last chunk of a stream. */
     private final Copies whole;
-    private Copies shorter = new Copies(0);
+    private Copies shorter;
     private Copies current;
 
+    /**
+     * A chunk's rows: tokens and labels, or references to dense rows, {@code double[]} or
+     * {@code float[]} as the network's precision is (the other pair is null).
+     */
     private static final class Copies {
         final int[] tokens;
         final int[] labels;
         final double[][] inputs;
         final double[][] targets;
+        final float[][] floatInputs;
+        final float[][] floatTargets;
 
-        Copies(int steps) {
+        Copies(int steps, Precision precision) {
+            boolean doubles = precision == Precision.FLOAT64;
             tokens = new int[steps];
             labels = new int[steps];
-            inputs = new double[steps][];
-            targets = new double[steps][];
+            inputs = doubles ? new double[steps][] : null;
+            targets = doubles ? new double[steps][] : null;
+            floatInputs = doubles ? null : new float[steps][];
+            floatTargets = doubles ? null : new float[steps][];
         }
     }
 
     /**
-     * Truncated BPTT with dense targets ({@link #backward(double[][], double[][], int)}); a classifier's
-     * token streams with class labels take {@link OfClassifier}.
+     * Truncated BPTT with dense targets ({@link #backward(double[][], double[][], int)}, or
+     * {@link #backward(float[][], float[][], int)} for a float32 network); a classifier's token
+     * streams with class labels take {@link OfClassifier}, for either precision.
      *
      * @param model a many-to-many network that carries state
      * @param chunkLength k, the steps per chunk and the furthest BPTT reaches back
@@ -63,7 +75,8 @@ public class TruncatedBptt {
         }
         this.model = model;
         this.length = (int) Checks.atLeastOne("chunk length", chunkLength);
-        this.whole = new Copies(length);
+        this.whole = new Copies(length, model.precision());
+        this.shorter = new Copies(0, model.precision());
     }
 
     /** k, the steps per chunk. */
@@ -92,12 +105,26 @@ public class TruncatedBptt {
      * its loss. Chunks must come in order after {@link #restart()}.
      */
     public double backward(double[][] xs, double[][] targets, int chunk) {
+        Precisions.require(model, Precision.FLOAT64, "backward");
         return model.backward(inputs(xs, targets, chunk), current.targets);
     }
 
     /** {@link #backward(double[][], double[][], int)}'s loss, without touching the gradients. */
     public double loss(double[][] xs, double[][] targets, int chunk) {
+        Precisions.require(model, Precision.FLOAT64, "loss");
         return model.loss(inputs(xs, targets, chunk), current.targets);
+    }
+
+    /** {@link #backward(double[][], double[][], int)} for a float32 network. */
+    public double backward(float[][] xs, float[][] targets, int chunk) {
+        Precisions.require(model, Precision.FLOAT32, "backward");
+        return model.backward(inputs(xs, targets, chunk), current.floatTargets);
+    }
+
+    /** {@link #loss(double[][], double[][], int)} for a float32 network. */
+    public double loss(float[][] xs, float[][] targets, int chunk) {
+        Precisions.require(model, Precision.FLOAT32, "loss");
+        return model.loss(inputs(xs, targets, chunk), current.floatTargets);
     }
 
     private int[] tokens(int[] tokens, int[] labels, int chunk) {
@@ -122,6 +149,17 @@ public class TruncatedBptt {
         return current.inputs;
     }
 
+    private float[][] inputs(float[][] xs, float[][] targets, int chunk) {
+        Objects.requireNonNull(xs, "xs");
+        Objects.requireNonNull(targets, "targets");
+        requireStateful();
+        int from = start(xs.length, targets.length, chunk);
+        int steps = copiesFor(xs.length - from);
+        System.arraycopy(xs, from, current.floatInputs, 0, steps);
+        System.arraycopy(targets, from, current.floatTargets, 0, steps);
+        return current.floatInputs;
+    }
+
     /** Chooses the copies for a chunk with {@code remaining} steps left in the stream; returns its length. */
     private int copiesFor(int remaining) {
         int steps = Math.min(length, remaining);
@@ -129,7 +167,7 @@ public class TruncatedBptt {
             current = whole;
         } else {
             if (shorter.tokens.length != steps) {
-                shorter = new Copies(steps);   // once per stream length
+                shorter = new Copies(steps, model.precision());   // once per stream length
             }
             current = shorter;
         }

@@ -91,4 +91,36 @@ class WindowsTest {
     void aNullSeriesNamesItself() {
         assertEquals("series", assertThrows(NullPointerException.class, () -> Windows.all(null, 2)).getMessage());
     }
+
+    /** The float twins, for a float32 network, cut a float series exactly as the double ones cut a double series. */
+    @Test
+    void aFloatSeriesGivesTheSameWindowsAsFloats() {
+        float[] series = {8, 10, 12, 10, 8, 12, 10, 12};
+        assertArrayEquals(Windows.inputs(SEED_002, 4), widened(Windows.floatInputs(series, 4)));
+        assertArrayEquals(Windows.targets(SEED_002, 4), widened(Windows.floatTargets(series, 4)));
+        assertArrayEquals(Windows.all(SEED_002, 4), widened(Windows.floatAll(series, 4)));
+        float[][] inputs = Windows.floatInputs(series, 4);
+        inputs[0][0] = -1;
+        assertEquals(8, series[0], "windows are copies");
+        assertEquals("series[1] is NaN: values must be finite", assertThrows(IllegalArgumentException.class,
+                () -> Windows.floatInputs(new float[] {1, Float.NaN, 3}, 1)).getMessage());
+        assertEquals("the series has 4 values, expected at least 5 for a window and the value after it at width 4",
+                assertThrows(IllegalArgumentException.class, () -> Windows.floatTargets(new float[4], 4)).getMessage());
+        assertEquals("the series has 3 values, expected at least 4 for one window at width 4",
+                assertThrows(IllegalArgumentException.class, () -> Windows.floatAll(new float[3], 4)).getMessage());
+        assertEquals("the window width must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> Windows.floatInputs(series, 0)).getMessage());
+        assertEquals("series", assertThrows(NullPointerException.class, () -> Windows.floatAll(null, 2)).getMessage());
+    }
+
+    private static double[][] widened(float[][] rows) {
+        double[][] doubles = new double[rows.length][];
+        for (int t = 0; t < rows.length; t++) {
+            doubles[t] = new double[rows[t].length];
+            for (int j = 0; j < rows[t].length; j++) {
+                doubles[t][j] = rows[t][j];
+            }
+        }
+        return doubles;
+    }
 }
