@@ -119,6 +119,36 @@ class GoldenSourceTest {
                 "}");
     }
 
+    /** The LSTM tagger in float32: float parameters, buffers and arrays, FloatActivations, the loss summed in double. */
+    @EachCompiler
+    void float32Lstm(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.FloatLstmTagger", "golden.UnfoldedFloatLstmTagger",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.MSE, precision = Precision.FLOAT32)",
+                "public interface FloatLstmTagger extends Streaming {",
+                "    @Recurrent(hidden = 4, cell = Cell.LSTM)",
+                "    Layer lstm();",
+                "}");
+    }
+
+    /** A bidirectional GRU classifier in float32: the softmax and its cross-entropy in float, many-to-one. */
+    @EachCompiler
+    void float32BidirectionalGruClassifier(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.FloatProteins", "golden.UnfoldedFloatProteins",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 5, output = 3, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE,",
+                "        precision = Precision.FLOAT32)",
+                "public interface FloatProteins extends Classifier, Traceable {",
+                "    @Recurrent(hidden = 4, cell = Cell.GRU)",
+                "    @Bidirectional",
+                "    Layer encoder();",
+                "}");
+    }
+
     @EachCompiler
     void sameDeclarationGivesIdenticalSource(TestCompiler compiler) {
         String[] lines = {

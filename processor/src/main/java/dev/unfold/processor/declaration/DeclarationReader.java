@@ -7,6 +7,7 @@ import dev.unfold.DecodesFrom;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
+import dev.unfold.Precision;
 import dev.unfold.Recurrence;
 import dev.unfold.Recurrent;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
@@ -75,6 +76,7 @@ public final class DeclarationReader {
                 readEnum(network, "loss", Loss.class),
                 readEnum(network, "mapping", Mapping.class),
                 readInt(network, "context"),
+                readEnum(network, "precision", Precision.class),
                 capabilities(type),
                 layerMethods(type),
                 otherAbstractMethods(type, sequenceModel),

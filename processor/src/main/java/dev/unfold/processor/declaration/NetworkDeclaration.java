@@ -2,6 +2,7 @@ package dev.unfold.processor.declaration;
 
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import java.util.List;
 import java.util.Set;
 
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param isGeneric whether the type declares type parameters
  * @param isPrivate whether the type, or a type enclosing it, is private
  * @param extendsSequenceModel whether it is a {@link RuntimeTypes#SEQUENCE_MODEL SequenceModel}
+ * @param precision what {@code @Network(precision = ...)} asks the network to compute in
  * @param capabilities the capabilities the type extends, directly or through another interface (an
  *     {@code Encoder} or {@code Decoder} is {@code Streaming} too)
  * @param layerMethods the methods declared in the type that are, or look meant to be, layers, in
@@ -39,6 +41,7 @@ public record NetworkDeclaration(
         Located<Loss> loss,
         Located<Mapping> mapping,
         Located<Integer> context,
+        Located<Precision> precision,
         Set<Capability> capabilities,
         List<LayerMethod> layerMethods,
         List<OtherMethod> otherAbstractMethods,

@@ -30,6 +30,8 @@ public final class RuntimeTypes {
 
     // what only generated code calls: the runtime's internal package
     public static final ClassName ACTIVATIONS = ClassName.get(INTERNAL, "Activations");
+    public static final ClassName CONVERSIONS = ClassName.get(INTERNAL, "Conversions");
+    public static final ClassName FLOAT_ACTIVATIONS = ClassName.get(INTERNAL, "FloatActivations");
     public static final ClassName BATCH_KERNELS = ClassName.get(INTERNAL, "BatchKernels");
     public static final ClassName BATCHES = ClassName.get(INTERNAL, "Batches");
     public static final ClassName CHECKS = ClassName.get(INTERNAL, "Checks");

@@ -271,7 +271,7 @@ final class BatchNetworkEmitter implements GeneratedPart {
     private MethodSpec backwardFromStates(Input input) {
         MethodSpec.Builder method = NetworkEmitter.override(Method.BACKWARD_FROM_STATES, TypeName.VOID);
         addInput(method, input);
-        method.addParameter(scalar.array(2), "gradients");
+        method.addParameter(Scalar.stateArray(2), "gradients");
         refuseWhenStateful(method);
         refuseWhileTracing(method);
         checkInputs(method, input);

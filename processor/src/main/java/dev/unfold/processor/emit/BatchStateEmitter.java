@@ -75,7 +75,7 @@ final class BatchStateEmitter {
                 FieldSpec.builder(int.class, Field.BATCH_INITIAL_STATE_COUNT, PRIVATE)
                         .addJavadoc("How many initial states setInitialStates gave; 0 for zero states.\n")
                         .build(),
-                FieldSpec.builder(scalar.array(2), Field.BATCH_SEEDS, PRIVATE)
+                FieldSpec.builder(Scalar.stateArray(2), Field.BATCH_SEEDS, PRIVATE)
                         .addJavadoc("During backwardFromStates: ∂L/∂(final state) of each sequence; null otherwise.\n")
                         .build(),
                 FieldSpec.builder(int.class, Field.BATCH_SEQUENCES, PRIVATE)
@@ -148,7 +148,7 @@ final class BatchStateEmitter {
 
     private MethodSpec setInitialStates() {
         return NetworkEmitter.override(Method.SET_INITIAL_STATES, TypeName.VOID)
-                .addParameter(scalar.array(2), "states")
+                .addParameter(Scalar.stateArray(2), "states")
                 .beginControlFlow("if (states == null)")
                 .addStatement("$N = 0", Field.BATCH_INITIAL_STATE_COUNT)
                 .addStatement("return")
@@ -158,7 +158,7 @@ final class BatchStateEmitter {
                 .addStatement("$N = new $T[states.length][$N]", Field.BATCH_INITIAL_STATES, scalar.type(), stateSize)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < states.length; b++)")
-                .addStatement("$T.arraycopy(states[b], 0, $N[b], 0, $N)", System.class, Field.BATCH_INITIAL_STATES, stateSize)
+                .addStatement(scalar.copyState("states[b], 0, $N[b], 0, $N", Field.BATCH_INITIAL_STATES, stateSize))
                 .endControlFlow()
                 .addStatement("$N = states.length", Field.BATCH_INITIAL_STATE_COUNT)
                 .build();
@@ -167,7 +167,7 @@ final class BatchStateEmitter {
     /** What BPTT carried out of step 1 of each lane: the gradient of its initial state. */
     private MethodSpec initialStateGradients() {
         MethodSpec.Builder method = NetworkEmitter.override(Method.INITIAL_STATE_GRADIENTS, TypeName.VOID)
-                .addParameter(scalar.array(2), "into")
+                .addParameter(Scalar.stateArray(2), "into")
                 .addStatement("$T.states($S, into, $N, $N)", BATCHES, "into", Field.BATCH_SEQUENCES, stateSize);
         for (SavedState.Part part : savedState.parts()) {
             StatePlan state = part.state();
@@ -180,7 +180,7 @@ final class BatchStateEmitter {
     /** Each lane's state at its own last step: row block lengths[b] of every layer's carried states. */
     private MethodSpec finalStates() {
         MethodSpec.Builder method = NetworkEmitter.override(Method.FINAL_STATES, TypeName.VOID)
-                .addParameter(scalar.array(2), "into")
+                .addParameter(Scalar.stateArray(2), "into")
                 .addStatement("$T.states($S, into, $N, $N)", BATCHES, "into", Field.BATCH_SEQUENCES, stateSize);
         for (SavedState.Part part : savedState.parts()) {
             StatePlan state = part.state();

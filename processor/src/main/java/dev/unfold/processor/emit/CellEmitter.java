@@ -345,8 +345,8 @@ class CellEmitter {
                 .add("// ∂L/∂h_T comes from outside: the decoder this network encoded for\n");
         for (SavedState.Part part : parts) {
             StatePlan state = direction.state(part.state().state());
-            code.addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, array, StreamingEmitter.offsetPlus(part),
-                    state.gradient(), state.sizeConstant());
+            code.addStatement(scalar.copyState("$N, $L, $N, 0, $N", array, StreamingEmitter.offsetPlus(part),
+                    state.gradient(), state.sizeConstant()));
         }
         return code.build();
     }
@@ -360,8 +360,8 @@ class CellEmitter {
         CodeBlock.Builder code = CodeBlock.builder();
         for (SavedState.Part part : parts) {
             StatePlan state = direction.state(part.state().state());
-            code.addStatement("$T.arraycopy($N, 0, $N, $L, $N)", System.class, state.gradient(), into,
-                    StreamingEmitter.offsetPlus(part), state.sizeConstant());
+            code.addStatement(scalar.copyState("$N, 0, $N, $L, $N", state.gradient(), into,
+                    StreamingEmitter.offsetPlus(part), state.sizeConstant()));
         }
         return code.build();
     }

@@ -106,25 +106,24 @@ final class ContextEmitter implements GeneratedPart {
 
     private MethodSpec setContext() {
         return NetworkEmitter.override(Method.SET_CONTEXT, com.palantir.javapoet.TypeName.VOID)
-                .addParameter(scalar.array(1), "x")
+                .addParameter(Scalar.stateArray(1), "x")
                 .addStatement("$T.context(x, $N)", CHECKS, Constant.CONTEXT)
-                .addStatement("$T.arraycopy(x, 0, $N, 0, $N)", System.class, Field.CONTEXT_VECTOR,
-                        Constant.CONTEXT)
+                .addStatement(scalar.copyState("x, 0, $N, 0, $N", Field.CONTEXT_VECTOR, Constant.CONTEXT))
                 .build();
     }
 
     /** One context per sequence of the batched calls to come, copied so that the caller may reuse its rows. */
     private MethodSpec setContexts() {
         return NetworkEmitter.override(Method.SET_CONTEXTS, com.palantir.javapoet.TypeName.VOID)
-                .addParameter(scalar.array(2), "contexts")
+                .addParameter(Scalar.stateArray(2), "contexts")
                 .addStatement("$T.contexts(contexts, $N)", CHECKS, Constant.CONTEXT)
                 .beginControlFlow("if ($N.length < contexts.length)", Field.BATCH_CONTEXTS)
                 .addStatement("$N = new $T[contexts.length][$N]", Field.BATCH_CONTEXTS, scalar.type(),
                         Constant.CONTEXT)
                 .endControlFlow()
                 .beginControlFlow("for (int b = 0; b < contexts.length; b++)")
-                .addStatement("$T.arraycopy(contexts[b], 0, $N[b], 0, $N)", System.class, Field.BATCH_CONTEXTS,
-                        Constant.CONTEXT)
+                .addStatement(scalar.copyState("contexts[b], 0, $N[b], 0, $N", Field.BATCH_CONTEXTS,
+                        Constant.CONTEXT))
                 .endControlFlow()
                 .addStatement("$N = contexts.length", Field.BATCH_CONTEXT_COUNT)
                 .build();

@@ -128,7 +128,7 @@ final class EntryPointsEmitter implements GeneratedPart {
     private MethodSpec backwardFromState(Input input) {
         MethodSpec.Builder method = override(Method.BACKWARD_FROM_STATE, TypeName.VOID);
         addInputParameter(method, input);
-        method.addParameter(scalar.array(1), "gradient").addParameter(int.class, "offset");
+        method.addParameter(Scalar.stateArray(1), "gradient").addParameter(int.class, "offset");
         checkInput(method, input);
         method.addStatement("$T.finiteState($S, gradient, offset, $N)", CHECKS, "gradient",
                 network.savedState().sizeConstant());

@@ -70,9 +70,9 @@ final class FeedbackEmitter implements GeneratedPart {
                                 + "the last target after a stateful training call; zero at the start.\n", first.name())
                         .initializer("new $T[$N]", scalar.type(), output)
                         .build(),
-                FieldSpec.builder(scalar.array(1), Field.FREE_RUN_STATE, PRIVATE, FINAL)
+                FieldSpec.builder(Scalar.stateArray(1), Field.FREE_RUN_STATE, PRIVATE, FINAL)
                         .addJavadoc("The carried state, kept while a forward pass that is not stateful runs free.\n")
-                        .initializer("new $T[$N]", scalar.type(), network.savedState().sizeConstant())
+                        .initializer("new $T[$N]", Scalar.STATE, network.savedState().sizeConstant())
                         .build(),
                 FieldSpec.builder(scalar.array(1), Field.FREE_RUN_FED_BACK, PRIVATE, FINAL)
                         .addJavadoc("The fed-back output, kept for the same reason.\n")

@@ -90,7 +90,7 @@ final class LossEmitter implements GeneratedPart {
             case CROSS_ENTROPY -> code
                     .add("// L = −Σ_k y_k log softmax(o)_k, δy = softmax(o) Σ_k y_k − y,\n")
                     .add("// which is ŷ − y whenever y sums to 1 (one-hot or a distribution)   (equations.md (2.6), (2.7))\n")
-                    .addStatement("$T logSumExp = $T.softmax($N, $L, $N, $N, $L)", scalar.type(), KERNELS,
+                    .addStatement("$T logSumExp = $T.softmax($N, $L, $N, $N, $L)", Scalar.LOSS, KERNELS,
                             logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
                     .addStatement("$T targetSum = 0", scalar.type())
                     .beginControlFlow("for (int k = 0; k < $N; k++)", size)
@@ -108,7 +108,7 @@ final class LossEmitter implements GeneratedPart {
     static CodeBlock labelLoss(Scalar scalar, String logits, String delta, String offset, String size) {
         return CodeBlock.builder()
                 .add("// L = −log softmax(o)_label; δy = ŷ − y with one-hot y   (equations.md (2.8))\n")
-                .addStatement("$T logSumExp = $T.softmax($N, $L, $N, $N, $L)", scalar.type(), KERNELS,
+                .addStatement("$T logSumExp = $T.softmax($N, $L, $N, $N, $L)", Scalar.LOSS, KERNELS,
                         logits, offsetOrZero(offset), size, delta, offsetOrZero(offset))
                 .addStatement("loss += logSumExp - $N[$L]", logits, at(offset, "label"))
                 .addStatement("$N[$L] -= 1", delta, at(offset, "label"))

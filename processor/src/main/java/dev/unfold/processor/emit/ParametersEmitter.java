@@ -135,12 +135,15 @@ final class ParametersEmitter implements GeneratedPart {
         for (int p = 0; p < parameters.size(); p++) {
             ParameterPlan parameter = parameters.get(p);
             String separator = p < parameters.size() - 1 ? "," : "";
+            // a FLOAT64 parameter is the factories' default: its declaration reads as it always did
+            CodeBlock precision = scalar.precision() == Precision.FLOAT64 ? CodeBlock.of("")
+                    : CodeBlock.of(", $T.$L", Precision.class, scalar.precision().name());
             if (parameter.vector()) {
-                parameterList.add("\n$T.vector($S, $N)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
-                        separator);
+                parameterList.add("\n$T.vector($S, $N$L)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
+                        precision, separator);
             } else {
-                parameterList.add("\n$T.matrix($S, $N, $N)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
-                        parameter.columnsConstant(), separator);
+                parameterList.add("\n$T.matrix($S, $N, $N$L)$L", PARAMETER, parameter.name(), parameter.rowsConstant(),
+                        parameter.columnsConstant(), precision, separator);
             }
         }
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
@@ -156,9 +159,10 @@ final class ParametersEmitter implements GeneratedPart {
                     parameter.name(), Math.class, parameter.initFanConstant());
         }
         for (ParameterPlan parameter : parameters) {
-            constructor.addStatement("$N = $N.get($S).value().data", parameter.valueField(), Field.PARAMETERS, parameter.name());
-            constructor.addStatement("$N = $N.get($S).gradient().data", parameter.gradientField(), Field.PARAMETERS,
-                    parameter.name());
+            constructor.addStatement("$N = $N.get($S).$L().data", parameter.valueField(), Field.PARAMETERS,
+                    parameter.name(), scalar.valueMatrix());
+            constructor.addStatement("$N = $N.get($S).$L().data", parameter.gradientField(), Field.PARAMETERS,
+                    parameter.name(), scalar.gradientMatrix());
         }
         CodeBlock.Builder layerList = CodeBlock.builder();
         for (LayerPlan layer : network.layers()) {

@@ -26,12 +26,9 @@ import java.util.List;
 final class StateGradientTraceEmitter implements GeneratedPart {
     /** Whether the network is {@code Traceable}: only then does it have this part's members. */
     private final boolean traced;
-    /** The type the network computes in. */
-    private final Scalar scalar;
 
     StateGradientTraceEmitter(NetworkPlan network) {
         this.traced = network.has(Capability.TRACEABLE);
-        this.scalar = network.scalar();
     }
 
     @Override
@@ -64,19 +61,19 @@ final class StateGradientTraceEmitter implements GeneratedPart {
                 NetworkEmitter.override(Method.STATE_GRADIENT_NORMS, TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(scalar.array(1), "into")
+                        .addParameter(Scalar.stateArray(1), "into")
                         .addStatement("$T.traced($N).norms(layer, direction, into)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE)
                         .build(),
                 NetworkEmitter.override(Method.CELL_STATE_GRADIENT_NORMS, TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(scalar.array(1), "into")
+                        .addParameter(Scalar.stateArray(1), "into")
                         .addStatement("$T.traced($N).cellNorms(layer, direction, into)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE)
                         .build(),
                 NetworkEmitter.override(Method.FORGET_GATES, TypeName.VOID)
                         .addParameter(int.class, "layer")
                         .addParameter(int.class, "direction")
-                        .addParameter(scalar.array(2), "into")
+                        .addParameter(Scalar.stateArray(2), "into")
                         .addStatement("$T.traced($N).forgetGates(layer, direction, into)", STATE_GRADIENT_TRACE, Field.STATE_GRADIENT_TRACE)
                         .build());
     }

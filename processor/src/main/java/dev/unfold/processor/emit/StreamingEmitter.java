@@ -171,20 +171,20 @@ final class StreamingEmitter implements GeneratedPart {
 
     /** The final state of the last sequence run: row T of every layer's h (and c), laid out as saveState's. */
     private MethodSpec finalState() {
-        MethodSpec.Builder method = publicOverride(Method.FINAL_STATE).addParameter(scalar.array(1), "into")
+        MethodSpec.Builder method = publicOverride(Method.FINAL_STATE).addParameter(Scalar.stateArray(1), "into")
                 .addParameter(int.class, "offset")
                 .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
         for (SavedState.Part part : savedState.parts()) {
             StatePlan state = part.state();
-            method.addStatement("$T.arraycopy($N, $N * $N, into, $L, $N)", System.class, state.steps(),
-                    Field.LAST_STEPS, state.rowWidth(), offsetPlus(part), state.sizeConstant());
+            method.addStatement(scalar.copyState("$N, $N * $N, into, $L, $N", state.steps(),
+                    Field.LAST_STEPS, state.rowWidth(), offsetPlus(part), state.sizeConstant()));
         }
         return method.build();
     }
 
     /** What the initial state received in the last backward pass: BPTT's carried gradients after t = 1. */
     private MethodSpec initialStateGradient() {
-        MethodSpec.Builder method = publicOverride(Method.INITIAL_STATE_GRADIENT).addParameter(scalar.array(1), "into")
+        MethodSpec.Builder method = publicOverride(Method.INITIAL_STATE_GRADIENT).addParameter(Scalar.stateArray(1), "into")
                 .addParameter(int.class, "offset")
                 .addStatement("$T.state($S, into, offset, $N)", CHECKS, "into", savedState.sizeConstant());
         for (LayerPlan layer : network.layers()) {
@@ -203,7 +203,7 @@ final class StreamingEmitter implements GeneratedPart {
                 .addJavadoc("BPTT from ∂L/∂(final state) in {@code gradient} at {@code offset}, as saveState lays a\n"
                         + "state out, with no loss at the output: adds every gradient but the first layer's ∂L/∂W_ih.\n")
                 .addParameter(int.class, "steps")
-                .addParameter(scalar.array(1), "gradient")
+                .addParameter(Scalar.stateArray(1), "gradient")
                 .addParameter(int.class, "offset");
         LayerPlan top = network.topLayer();
         if (network.mapping() == dev.unfold.Mapping.MANY_TO_MANY) {
@@ -217,12 +217,12 @@ final class StreamingEmitter implements GeneratedPart {
     }
 
     private MethodSpec saveState() {
-        return copyCarried(publicOverride(Method.SAVE_STATE).addParameter(scalar.array(1), "into")
+        return copyCarried(publicOverride(Method.SAVE_STATE).addParameter(Scalar.stateArray(1), "into")
                 .addParameter(int.class, "offset"), true);
     }
 
     private MethodSpec restoreState() {
-        MethodSpec.Builder method = publicOverride(Method.RESTORE_STATE).addParameter(scalar.array(1), "from")
+        MethodSpec.Builder method = publicOverride(Method.RESTORE_STATE).addParameter(Scalar.stateArray(1), "from")
                 .addParameter(int.class, "offset");
         return copyCarried(method, false).toBuilder().addCode(feedback.forget()).build();
     }
@@ -236,11 +236,11 @@ final class StreamingEmitter implements GeneratedPart {
         for (SavedState.Part part : savedState.parts()) {
             StatePlan state = part.state();
             if (save) {
-                method.addStatement("$T.arraycopy($N, 0, into, $L, $N)", System.class, state.carried(), offsetPlus(part),
-                        state.sizeConstant());
+                method.addStatement(scalar.copyState("$N, 0, into, $L, $N", state.carried(), offsetPlus(part),
+                        state.sizeConstant()));
             } else {
-                method.addStatement("$T.arraycopy(from, $L, $N, 0, $N)", System.class, offsetPlus(part), state.carried(),
-                        state.sizeConstant());
+                method.addStatement(scalar.copyState("from, $L, $N, 0, $N", offsetPlus(part), state.carried(),
+                        state.sizeConstant()));
             }
         }
         return method.build();

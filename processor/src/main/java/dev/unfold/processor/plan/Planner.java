@@ -93,7 +93,7 @@ public final class Planner {
                 declaration.packageName(),
                 names,
                 "Unfolded" + String.join("_", names),
-                Scalar.FLOAT64,   // the one precision yet
+                Scalar.of(declaration.precision().value()),
                 declaration.anchor().element(),
                 declaration.input().value(),
                 declaration.context().value() == null ? 0 : declaration.context().value(),

@@ -33,7 +33,8 @@ public final class Unresolved {
                 .or(() -> value(name, "output", network.output()))
                 .or(() -> value(name, "loss", network.loss()))
                 .or(() -> value(name, "mapping", network.mapping()))
-                .or(() -> value(name, "context", network.context()));
+                .or(() -> value(name, "context", network.context()))
+                .or(() -> value(name, "precision", network.precision()));
         for (LayerMethod layer : network.layerMethods()) {
             LayerMethod.Recurrent recurrent = layer.recurrent();
             if (recurrent != null) {

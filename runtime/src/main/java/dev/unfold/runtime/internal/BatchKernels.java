@@ -150,13 +150,17 @@ public final class BatchKernels {
         }
     }
 
-    /** {@link #seedEnding(double[][], int, int[], int, double[][], int)} in float. */
-    public static void seedEnding(float[][] seeds, int offset, int[] lengths, int t, float[][] carried, int count) {
+    /**
+     * {@link #seedEnding(double[][], int, int[], int, double[][], int)} for a float32 network: the
+     * seeds are the caller's state gradients, double in both precisions, each rounded to the
+     * nearest float before it is added.
+     */
+    public static void seedEnding(double[][] seeds, int offset, int[] lengths, int t, float[][] carried, int count) {
         for (int b = 0; b < seeds.length; b++) {
             if (lengths[b] == t) {
-                float[] seed = seeds[b];
+                double[] seed = seeds[b];
                 for (int k = 0; k < count; k++) {
-                    carried[k][b] += seed[offset + k];
+                    carried[k][b] += (float) seed[offset + k];
                 }
             }
         }
@@ -200,12 +204,15 @@ public final class BatchKernels {
         }
     }
 
-    /** {@link #gatherStates(double[][], int[], boolean, int, int, double[][], int, int)} in float. */
+    /**
+     * {@link #gatherStates(double[][], int[], boolean, int, int, double[][], int, int)} for a float32
+     * network: its float rows widened into the caller's states, double in both precisions.
+     */
     public static void gatherStates(float[][] rows, int[] lengths, boolean atEnd, int stride, int width,
-                                    float[][] into, int count, int offset) {
+                                    double[][] into, int count, int offset) {
         for (int b = 0; b < count; b++) {
             int from = atEnd ? lengths[b] * stride : 0;
-            float[] state = into[b];
+            double[] state = into[b];
             for (int k = 0; k < width; k++) {
                 state[offset + k] = rows[from + k][b];
             }

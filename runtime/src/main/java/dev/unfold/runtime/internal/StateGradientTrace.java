@@ -53,6 +53,23 @@ public final class StateGradientTrace {
         norms[slot][t] = Math.sqrt(sum);
     }
 
+    /**
+     * {@link #stateGradient(int, int, int, double[], int, double[], int)} for a float32 network: each
+     * δh_t formed in float, as its BPTT forms it, and the norm summed in double.
+     */
+    public void stateGradient(int slot, int t, int steps, float[] above, int at, float[] carry, int hidden) {
+        this.steps = steps;
+        if (norms[slot].length < steps + 2) {
+            norms[slot] = new double[steps + 2];
+        }
+        double sum = 0;
+        for (int k = 0; k < hidden; k++) {
+            double dh = above == null ? carry[k] : above[at + k] + carry[k];
+            sum += dh * dh;
+        }
+        norms[slot][t] = Math.sqrt(sum);
+    }
+
     /** Records ‖f_{t+1} ⊙ δc_{t+1}‖ of an LSTM slot at step t: what c_t receives along the cell state. */
     public void cellGradient(int slot, int t, int steps, double[] carry, int hidden) {
         if (cellNorms[slot].length < steps + 2) {
@@ -65,12 +82,32 @@ public final class StateGradientTrace {
         cellNorms[slot][t] = Math.sqrt(sum);
     }
 
+    /** {@link #cellGradient(int, int, int, double[], int)} for a float32 network, summed in double. */
+    public void cellGradient(int slot, int t, int steps, float[] carry, int hidden) {
+        if (cellNorms[slot].length < steps + 2) {
+            cellNorms[slot] = new double[steps + 2];
+        }
+        double sum = 0;
+        for (int k = 0; k < hidden; k++) {
+            sum += (double) carry[k] * carry[k];
+        }
+        cellNorms[slot][t] = Math.sqrt(sum);
+    }
+
     /** Records f_t of an LSTM slot at step t: {@code hidden} values of {@code gates} from {@code at}. */
     public void forgetGates(int slot, int t, int steps, double[] gates, int at, int hidden) {
         if (forgetGates[slot].length < (steps + 2) * hidden) {
             forgetGates[slot] = new double[(steps + 2) * hidden];
         }
         System.arraycopy(gates, at, forgetGates[slot], t * hidden, hidden);
+    }
+
+    /** {@link #forgetGates(int, int, int, double[], int, int)} for a float32 network, widened to double. */
+    public void forgetGates(int slot, int t, int steps, float[] gates, int at, int hidden) {
+        if (forgetGates[slot].length < (steps + 2) * hidden) {
+            forgetGates[slot] = new double[(steps + 2) * hidden];
+        }
+        Conversions.copy(gates, at, forgetGates[slot], t * hidden, hidden);
     }
 
     /**

@@ -14,14 +14,16 @@ public final class WeightInit {
     /**
      * Fills {@code parameter} with draws from U(−bound, bound), row by row. PyTorch draws every
      * recurrent weight and bias from U(−1/√H, 1/√H) and a linear layer's from U(−1/√fan_in, 1/√fan_in).
+     * A float32 parameter takes the same doubles from {@code random}, each rounded to the nearest
+     * float: a float32 network and a float64 network built with the same seed have the same
+     * weights up to that rounding.
      */
     public static void uniform(Parameter parameter, double bound, Random random) {
         Objects.requireNonNull(parameter, "parameter");
         Checks.nonNegative("bound", bound);
         Objects.requireNonNull(random, "random");
-        double[] value = parameter.value().data;
         for (int i = 0, n = parameter.size(); i < n; i++) {
-            value[i] = (2 * random.nextDouble() - 1) * bound;
+            parameter.setValue(i, (2 * random.nextDouble() - 1) * bound);
         }
     }
 }
