@@ -4,6 +4,7 @@ import dev.unfold.Activation;
 import dev.unfold.Cell;
 import dev.unfold.Loss;
 import dev.unfold.Mapping;
+import dev.unfold.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,11 +62,30 @@ final class RandomNetworks {
         }
     }
 
-    /** One declaration and the sizes the test chose for it. */
-    record Spec(String name, int input, int output, Loss loss, Mapping mapping, List<LayerSpec> layers) {
+    /**
+     * One declaration and the sizes the test chose for it. The same network in the other precision
+     * ({@link #in}) has the same name, sizes, capabilities and random examples; its interface is
+     * named apart ({@code F32} appended) so that both compile together.
+     */
+    record Spec(String name, int input, int output, Loss loss, Mapping mapping, List<LayerSpec> layers,
+                Precision precision) {
+
+        Spec(String name, int input, int output, Loss loss, Mapping mapping, List<LayerSpec> layers) {
+            this(name, input, output, loss, mapping, layers, Precision.FLOAT64);
+        }
+
+        /** The same network computing in {@code other}. */
+        Spec in(Precision other) {
+            return new Spec(name, input, output, loss, mapping, layers, other);
+        }
+
+        /** The interface's simple name: the name, with {@code F32} appended for a float32 network. */
+        String typeName() {
+            return precision == Precision.FLOAT64 ? name : name + "F32";
+        }
 
         String className() {
-            return PACKAGE + ".Unfolded" + name;
+            return PACKAGE + ".Unfolded" + typeName();
         }
 
         /**
@@ -123,8 +143,9 @@ final class RandomNetworks {
                     "import dev.unfold.*;",
                     "import dev.unfold.runtime.*;",
                     "@Network(input = " + input + ", output = " + output + ", loss = Loss." + loss
-                            + ", mapping = Mapping." + mapping + ")",
-                    "public interface " + name + " extends "
+                            + ", mapping = Mapping." + mapping
+                            + (precision == Precision.FLOAT64 ? "" : ", precision = Precision." + precision) + ")",
+                    "public interface " + typeName() + " extends "
                             + (capabilities.isEmpty() ? "SequenceModel" : String.join(", ", capabilities)) + " {"));
             for (int k = 0; k < layers.size(); k++) {
                 LayerSpec layer = layers.get(k);
@@ -137,7 +158,7 @@ final class RandomNetworks {
                 lines.add("    Layer layer" + k + "();");
             }
             lines.add("}");
-            return TestCompiler.source(PACKAGE + "." + name, lines.toArray(String[]::new));
+            return TestCompiler.source(PACKAGE + "." + typeName(), lines.toArray(String[]::new));
         }
     }
 
@@ -211,7 +232,20 @@ final class RandomNetworks {
      * cross-entropy), the networks compiled once per compiler.
      */
     static Stream<DynamicContainer> eachCase(List<Spec> specs, Check check) {
-        CompiledSources networks = new CompiledSources(specs.stream().map(Spec::source).toList());
+        return eachCase(specs, List.of(), check);
+    }
+
+    /**
+     * {@link #eachCase(List, Check)}, with each network compiled also in each of {@code otherPrecisions}
+     * (by the same compiler, into the same loader): for checks that compare the precisions.
+     */
+    static Stream<DynamicContainer> eachCase(List<Spec> specs, List<Precision> otherPrecisions, Check check) {
+        List<JavaFileObject> sources = new ArrayList<>();
+        for (Spec spec : specs) {
+            sources.add(spec.source());
+            otherPrecisions.forEach(precision -> sources.add(spec.in(precision).source()));
+        }
+        CompiledSources networks = new CompiledSources(sources);
         return Arrays.stream(TestCompiler.values()).map(compiler -> {
             List<DynamicTest> tests = new ArrayList<>();
             for (Spec spec : specs) {
