@@ -1,5 +1,6 @@
 package dev.unfold.runtime;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ParameterTensors;
 import dev.unfold.runtime.io.SafeTensors;
@@ -60,7 +61,11 @@ public final class Parameters implements Iterable<Parameter> {
     public void zeroGradients() {
         for (int p = 0, n = ordered.size(); p < n; p++) {
             Parameter parameter = ordered.get(p);
-            Arrays.fill(parameter.gradient().data, 0, parameter.size(), 0.0);
+            if (parameter.precision() == Precision.FLOAT64) {
+                Arrays.fill(parameter.gradient().data, 0, parameter.size(), 0.0);
+            } else {
+                Arrays.fill(parameter.floatGradient().data, 0, parameter.size(), 0f);
+            }
         }
     }
 
@@ -69,9 +74,8 @@ public final class Parameters implements Iterable<Parameter> {
         Checks.finite("scale", scale);
         for (int p = 0, n = ordered.size(); p < n; p++) {
             Parameter parameter = ordered.get(p);
-            double[] gradient = parameter.gradient().data;
             for (int i = 0, size = parameter.size(); i < size; i++) {
-                gradient[i] *= scale;
+                parameter.setGradient(i, parameter.gradient(i) * scale);
             }
         }
     }
@@ -89,7 +93,8 @@ public final class Parameters implements Iterable<Parameter> {
     }
 
     /**
-     * Writes the values to a safetensors file under these names, biases as PyTorch's 1-D tensors.
+     * Writes the values to a safetensors file under these names, biases as PyTorch's 1-D tensors,
+     * each tensor in its parameter's precision: F32 for a float32 parameter, F64 for a float64 one.
      * The file is written to a temporary name and renamed, so it is whole or absent.
      */
     public void save(Path file) throws IOException {
@@ -105,6 +110,12 @@ public final class Parameters implements Iterable<Parameter> {
      * {@link dev.unfold.runtime.io} lists the PyTorch names it accepts). All or nothing: a missing
      * tensor, a tensor of the wrong shape, a tensor the network has no place for, or a corrupt file is
      * an error, and the values are left as they were.
+     *
+     * <p>F32 and F64 tensors load into parameters of either precision. An F32 value loaded into a
+     * float64 parameter is widened, exactly. An F64 value loaded into a float32 parameter is rounded to
+     * nearest, {@code (float) value}, as PyTorch's {@code tensor.float()} rounds it; a finite F64 value
+     * beyond float32's range (it would round to infinity) is an error. So a float32 network loads the
+     * weights of a float64 one, and the reverse, with nothing lost but what float32 cannot hold.
      *
      * @throws IOException if the file cannot be read or is not a valid safetensors file
      * @throws IllegalArgumentException if its tensors do not fit these parameters

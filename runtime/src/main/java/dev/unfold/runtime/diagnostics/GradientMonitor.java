@@ -71,9 +71,9 @@ public final class GradientMonitor implements TrainingListener {
     }
 
     private static double norm(Parameter parameter) {
-        double[] gradient = parameter.gradient().data;
         double sum = 0;
-        for (double g : gradient) {
+        for (int i = 0, n = parameter.size(); i < n; i++) {
+            double g = parameter.gradient(i); // widened: the sum is in double in either precision
             sum += g * g;
         }
         return Math.sqrt(sum);

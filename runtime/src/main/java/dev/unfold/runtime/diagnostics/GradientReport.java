@@ -75,6 +75,14 @@ public final class GradientReport {
         return of(model, steps, () -> model.backward(xs, targets));
     }
 
+    /** The report of a float32 {@code model} on a dense sequence and its targets. */
+    public static GradientReport of(Traceable model, float[][] xs, float[][] targets) {
+        java.util.Objects.requireNonNull(model, "model");
+        int steps = Checks.sequence(xs, model.inputSize());
+        Checks.targets(targets, model.outputSteps(steps), model.outputSize());
+        return of(model, steps, () -> model.backward(xs, targets));
+    }
+
     /** The report of {@code model} on a token sequence and its class labels. */
     public static <M extends Traceable & Classifier> GradientReport of(M model, int[] tokens, int[] labels) {
         java.util.Objects.requireNonNull(model, "model");
@@ -84,9 +92,14 @@ public final class GradientReport {
     }
 
     private static GradientReport of(Traceable model, int steps, DoubleSupplier backward) {
+        // the gradients as they were, widened (exactly, for float32) to be put back as they were
         List<double[]> kept = new ArrayList<>();
         for (Parameter parameter : model.parameters()) {
-            kept.add(parameter.gradient().data.clone());
+            double[] gradient = new double[parameter.size()];
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] = parameter.gradient(i);
+            }
+            kept.add(gradient);
         }
         double loss;
         model.traceStateGradients(true);
@@ -95,8 +108,11 @@ public final class GradientReport {
         } finally {
             model.traceStateGradients(false);
             for (int p = 0; p < kept.size(); p++) {
-                double[] gradient = model.parameters().get(p).gradient().data;
-                System.arraycopy(kept.get(p), 0, gradient, 0, gradient.length);
+                Parameter parameter = model.parameters().get(p);
+                double[] gradient = kept.get(p);
+                for (int i = 0; i < gradient.length; i++) {
+                    parameter.setGradient(i, gradient[i]);
+                }
             }
         }
         List<Direction> directions = new ArrayList<>();

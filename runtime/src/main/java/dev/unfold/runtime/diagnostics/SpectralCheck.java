@@ -2,7 +2,9 @@ package dev.unfold.runtime.diagnostics;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.Precision;
 import dev.unfold.runtime.Layer;
+import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.SequenceModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +85,7 @@ public final class SpectralCheck {
             throw new IllegalArgumentException("reverse is true, but " + layer.name() + " runs forward only: expected"
                     + " false for a layer that is not bidirectional");
         }
-        DMatrixRMaj weight = layer.parameters().get(layer.name() + ".weight_hh" + (reverse ? "_reverse" : "")).value();
+        DMatrixRMaj weight = inDouble(layer.parameters().get(layer.name() + ".weight_hh" + (reverse ? "_reverse" : "")));
         List<String> gates = gateNames(layer.cell());
         int hidden = layer.hiddenSize();
         double[] gateLambda1 = new double[gates.size()];
@@ -96,6 +98,21 @@ public final class SpectralCheck {
         return new Spectrum(layer.name(), direction, layer.cell(), layer.activation(), largestSingularValue(weight),
                 derivativeBound(layer.cell() == Cell.SIMPLE ? layer.activation() : Activation.TANH), gates,
                 gateLambda1);
+    }
+
+    /**
+     * A float64 parameter's own matrix; a float32 one's widened into a new one (exactly), since the
+     * SVD is EJML's double one and its singular values are reported in double either way.
+     */
+    private static DMatrixRMaj inDouble(Parameter parameter) {
+        if (parameter.precision() == Precision.FLOAT64) {
+            return parameter.value();
+        }
+        DMatrixRMaj widened = new DMatrixRMaj(parameter.rows(), parameter.columns());
+        for (int i = 0; i < widened.data.length; i++) {
+            widened.data[i] = parameter.value(i);
+        }
+        return widened;
     }
 
     /** λ1: the largest singular value, by EJML's SVD (of a copy: the decomposition may work in place). */

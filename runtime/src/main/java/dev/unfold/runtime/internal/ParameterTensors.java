@@ -1,5 +1,6 @@
 package dev.unfold.runtime.internal;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.io.SafeTensors;
@@ -17,6 +18,12 @@ import java.util.TreeSet;
  * {@link Parameters#load} do, in two halves that a training checkpoint also uses, so that it can
  * check its optimizer's state before it changes any weight. Names are the network's own or
  * PyTorch's ({@link PyTorchNames}); shapes are PyTorch's ({@link ParameterShapes}).
+ *
+ * <p>Precision: each parameter becomes a tensor of its own precision (F32 for a float32 parameter,
+ * F64 for a float64 one). Either dtype loads into either precision: an F32 value into a float64
+ * parameter is widened exactly; an F64 value into a float32 parameter is rounded to nearest (ties to
+ * even), {@code (float) value}, once, after PyTorch's biases are summed. A finite F64 value beyond
+ * float32's range, which would round to infinity, is refused.
  */
 public final class ParameterTensors {
     private ParameterTensors() {}
@@ -26,7 +33,11 @@ public final class ParameterTensors {
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         for (Parameter parameter : parameters) {
             long[] shape = Arrays.stream(parameter.shape()).asLongStream().toArray();
-            tensors.put(parameter.name(), new SafeTensors.Tensor(shape, parameter.value().data.clone()));
+            double[] values = new double[parameter.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = parameter.value(i); // a float32 value widened exactly, written back as the same float
+            }
+            tensors.put(parameter.name(), new SafeTensors.Tensor(shape, values, parameter.precision()));
         }
         return tensors;
     }
@@ -57,6 +68,9 @@ public final class ParameterTensors {
                 throw new IllegalArgumentException(source + " has no tensor " + parameter.name()
                         + (pytorch.isEmpty() ? "" : " (nor PyTorch's " + String.join(" and ", pytorch) + ")"));
             }
+            if (parameter.precision() == Precision.FLOAT32) {
+                requireFloatRange(parameter, values[p], source);
+            }
         }
         Set<String> unused = new TreeSet<>(tensors.keySet());
         unused.removeAll(used);
@@ -67,10 +81,31 @@ public final class ParameterTensors {
         return values;
     }
 
-    /** Copies {@code values}, as {@link #fitting} returned them, into {@code parameters}. */
+    /**
+     * Refuses a finite value that a float32 parameter cannot hold: rounded to nearest it would become
+     * an infinity the file did not have. (NaN and the infinities themselves load as they are, in either
+     * precision.)
+     */
+    private static void requireFloatRange(Parameter parameter, double[] values, String source) {
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isFinite(values[i]) && Float.isInfinite((float) values[i])) {
+                throw new IllegalArgumentException(source + "'s value " + values[i] + " for " + parameter.name() + "["
+                        + i + "] is beyond float32's range (±" + Float.MAX_VALUE + "): the float32 parameter cannot"
+                        + " hold it");
+            }
+        }
+    }
+
+    /**
+     * Copies {@code values}, as {@link #fitting} returned them, into {@code parameters}: exactly into a
+     * float64 parameter, rounded to nearest into a float32 one.
+     */
     public static void set(Parameters parameters, double[][] values) {
         for (int p = 0; p < parameters.size(); p++) {
-            System.arraycopy(values[p], 0, parameters.get(p).value().data, 0, values[p].length);
+            Parameter parameter = parameters.get(p);
+            for (int i = 0; i < values[p].length; i++) {
+                parameter.setValue(i, values[p][i]);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.unfold.runtime.io;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads and writes safetensors files, the weight format of PyTorch and the Hugging Face ecosystem:
@@ -22,8 +24,10 @@ import java.util.Map;
  * <p>Reading checks everything before returning anything: the header, every dtype and shape
  * against its byte range, and that the ranges tile the data exactly, so a truncated or corrupt
  * file is an {@link IOException} naming what is wrong, never a partial result. F64 and F32 are read
- * (PyTorch saves float32 by default); everything is written as F64. Writing goes to a temporary
- * file that is then renamed over the target, so a crash never leaves a half-written file.
+ * and written, each tensor in its own dtype ({@link Tensor#precision()}); PyTorch saves float32 by
+ * default. Values are held as {@code double} either way: an F32 value is widened exactly when read
+ * and written back as the same float. Writing goes to a temporary file that is then renamed over the
+ * target, so a crash never leaves a half-written file.
  */
 public final class SafeTensors {
     /**
@@ -36,15 +40,46 @@ public final class SafeTensors {
     /** The most bytes of a tensor read at once: big tensors are converted a piece at a time. */
     private static final int CHUNK = 1 << 20;
 
-    /** One tensor: its shape and its values, row-major. */
-    public record Tensor(long[] shape, double[] values) {
+    /**
+     * One tensor: its shape, its values, row-major, and the precision of its dtype in the file: F64 for
+     * {@link Precision#FLOAT64}, F32 for {@link Precision#FLOAT32}. The values of an F32 tensor are
+     * floats widened to double, each exactly a float, so that writing them as F32 loses nothing.
+     */
+    public record Tensor(long[] shape, double[] values, Precision precision) {
 
-        /** A tensor of the given shape; the values' count must be the shape's product. */
+        /**
+         * A tensor of the given shape and precision; the values' count must be the shape's product, and
+         * the values of a float32 tensor must be floats (NaN and the infinities are).
+         */
         public Tensor {
+            Objects.requireNonNull(precision, "precision");
             if (product(shape) != values.length) {
                 throw new IllegalArgumentException("shape " + describe(shape) + " holds " + product(shape)
                         + " values, got " + values.length);
             }
+            if (precision == Precision.FLOAT32) {
+                for (int i = 0; i < values.length; i++) {
+                    if ((float) values[i] != values[i] && !Double.isNaN(values[i])) {
+                        throw new IllegalArgumentException("values[" + i + "] is " + values[i] + ", which is not a"
+                                + " float: an F32 tensor holds floats only (round with (float) first, or write F64)");
+                    }
+                }
+            }
+        }
+
+        /** A float64 tensor, written as F64. */
+        public Tensor(long[] shape, double[] values) {
+            this(shape, values, Precision.FLOAT64);
+        }
+
+        /** The dtype as the file names it: F64 or F32. */
+        public String dtype() {
+            return precision == Precision.FLOAT32 ? "F32" : "F64";
+        }
+
+        /** Bytes per value in the file: 8 or 4. */
+        int width() {
+            return precision == Precision.FLOAT32 ? 4 : 8;
         }
 
         /** The shape as PyTorch prints it, e.g. [20, 4]. */
@@ -67,7 +102,7 @@ public final class SafeTensors {
         }
     }
 
-    /** Writes {@code tensors} to {@code file} atomically, in the map's order, as F64. */
+    /** Writes {@code tensors} to {@code file} atomically, in the map's order, each in its own dtype (F64 or F32). */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         StringBuilder header = new StringBuilder("{");
         if (!metadata.isEmpty()) {
@@ -82,9 +117,11 @@ public final class SafeTensors {
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-            long size = 8L * entry.getValue().values().length;
+            Tensor tensor = entry.getValue();
+            long size = (long) tensor.width() * tensor.values().length;
             header.append(header.length() > 1 ? "," : "").append(Json.quote(entry.getKey()))
-                    .append(":{\"dtype\":\"F64\",\"shape\":").append(describe(entry.getValue().shape()).replace(" ", ""))
+                    .append(":{\"dtype\":\"").append(tensor.dtype())
+                    .append("\",\"shape\":").append(describe(tensor.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(offset + size).append("]}");
             offset += size;
         }
@@ -99,8 +136,15 @@ public final class SafeTensors {
             out.write(length.array());
             out.write(json);
             for (Tensor tensor : tensors.values()) {
-                ByteBuffer data = ByteBuffer.allocate(8 * tensor.values().length).order(ByteOrder.LITTLE_ENDIAN);
-                data.asDoubleBuffer().put(tensor.values());
+                ByteBuffer data = ByteBuffer.allocate(tensor.width() * tensor.values().length)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                if (tensor.precision() == Precision.FLOAT32) {
+                    for (double value : tensor.values()) {
+                        data.putFloat((float) value); // exact: the constructor checked that each is a float
+                    }
+                } else {
+                    data.asDoubleBuffer().put(tensor.values());
+                }
                 out.write(data.array());
             }
         });
@@ -253,7 +297,7 @@ public final class SafeTensors {
     }
 
     /** A header entry, checked against the data it points into. */
-    private record Entry(String name, String dtype, int width, long[] shape, long begin, long end) {
+    private record Entry(String name, Precision precision, int width, long[] shape, long begin, long end) {
 
         /** Number of values. */
         long count() {
@@ -280,7 +324,7 @@ public final class SafeTensors {
                 }
                 at += n;
             }
-            return new Tensor(shape, values);
+            return new Tensor(shape, values, precision);
         }
     }
 
@@ -291,12 +335,13 @@ public final class SafeTensors {
         if (!(fields.get("dtype") instanceof String dtype)) {
             throw new IllegalArgumentException("tensor " + name + " has no dtype");
         }
-        int width = switch (dtype) {
-            case "F64" -> 8;
-            case "F32" -> 4;
+        Precision precision = switch (dtype) {
+            case "F64" -> Precision.FLOAT64;
+            case "F32" -> Precision.FLOAT32;
             default -> throw new IllegalArgumentException("tensor " + name + " has dtype " + dtype
                     + "; Unfold reads F64 and F32 (convert with tensor.double() or tensor.float())");
         };
+        int width = precision == Precision.FLOAT32 ? 4 : 8;
         long[] shape = longs(fields.get("shape"), name, "shape");
         long[] offsets = longs(fields.get("data_offsets"), name, "data_offsets");
         if (offsets.length != 2 || offsets[0] < 0 || offsets[1] < offsets[0]) {
@@ -317,7 +362,7 @@ public final class SafeTensors {
             throw new IllegalArgumentException("tensor " + name + " of shape " + describe(shape) + " and dtype " + dtype
                     + " needs " + count * width + " bytes, but its range holds " + (offsets[1] - offsets[0]));
         }
-        return new Entry(name, dtype, width, shape, offsets[0], offsets[1]);
+        return new Entry(name, precision, width, shape, offsets[0], offsets[1]);
     }
 
     private static long[] longs(Object value, String name, String field) {

@@ -16,5 +16,9 @@
  * GRU: bias rows of r and z summed, the n rows from bias_ih alone; bias_hn = the n rows of bias_hh
  * out.weight, out.bias         → the same names
  * </pre>
+ *
+ * <p>F32 and F64 tensors load into networks of either precision: F32 into float64 widened exactly, F64
+ * into float32 rounded to nearest ({@link dev.unfold.runtime.Parameters#load} says more);
+ * {@link dev.unfold.runtime.Parameters#save} writes each tensor in its parameter's precision.
  */
 package dev.unfold.runtime.io;

@@ -16,6 +16,14 @@ import java.util.Set;
  * rate, its named state arrays (moments, sums, momentum buffers), allocated once at construction,
  * and its count of updates. In one place so that every optimizer names, exposes and restores its
  * state alike, and a checkpoint can save and restore any of them.
+ *
+ * <p>Precision: the state is {@code double} whatever the parameters' precision, as mixed-precision
+ * training keeps it at the higher precision. Each update rule is written once, over the parameter's
+ * precision-neutral accessors ({@link Parameter#value(int)}, {@link Parameter#gradient(int)},
+ * {@link Parameter#setValue(int, double)}): a float32 weight and gradient are widened exactly, the
+ * update is computed in double, and the new weight is rounded to nearest once, when stored. For a
+ * float64 parameter the accessors read and write the array itself, so the arithmetic is the same,
+ * operation for operation, as on {@code value().data}.
  */
 abstract class AbstractOptimizer implements Optimizer {
     final Parameters parameters;

@@ -82,13 +82,12 @@ public final class Adagrad extends AbstractOptimizer {
         double epsilon = options.epsilon();
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
-            double[] value = parameter.value().data;
-            double[] gradient = parameter.gradient().data;
             double[] sum = sums[p];
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                double g = gradient[i] + weightDecay * value[i];
+                double theta = parameter.value(i);
+                double g = parameter.gradient(i) + weightDecay * theta;
                 sum[i] += g * g;
-                value[i] += -rate * g / (Math.sqrt(sum[i]) + epsilon);
+                parameter.setValue(i, theta + -rate * g / (Math.sqrt(sum[i]) + epsilon));
             }
         }
     }

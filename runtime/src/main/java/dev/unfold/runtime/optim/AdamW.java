@@ -83,16 +83,14 @@ public final class AdamW extends AbstractOptimizer {
         double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, k));
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
-            double[] value = parameter.value().data;
-            double[] gradient = parameter.gradient().data;
             double[] m = firstMoments[p];
             double[] v = secondMoments[p];
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                double g = gradient[i];
-                value[i] *= decay;
+                double g = parameter.gradient(i);
+                double theta = parameter.value(i) * decay;
                 m[i] = beta1 * m[i] + (1 - beta1) * g;
                 v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-                value[i] += -stepSize * m[i] / (Math.sqrt(v[i]) / secondCorrectionRoot + epsilon);
+                parameter.setValue(i, theta + -stepSize * m[i] / (Math.sqrt(v[i]) / secondCorrectionRoot + epsilon));
             }
         }
     }

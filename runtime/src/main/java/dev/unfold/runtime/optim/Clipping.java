@@ -1,5 +1,6 @@
 package dev.unfold.runtime.optim;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.internal.Checks;
@@ -22,9 +23,9 @@ public final class Clipping {
         double sum = 0;
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
-            double[] gradient = parameter.gradient().data;
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                sum += gradient[i] * gradient[i];
+                double g = parameter.gradient(i); // a float32 entry widened: the sum is in double either way
+                sum += g * g;
             }
         }
         return Math.sqrt(sum);
@@ -55,13 +56,16 @@ public final class Clipping {
         int clipped = 0;
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
-            double[] gradient = parameter.gradient().data;
+            // the bound as the gradient can hold it: C rounded to nearest float for a float32 gradient (as
+            // torch.clamp rounds it in float32), so that a clamped entry is within the bound and not clamped again
+            double bound = parameter.precision() == Precision.FLOAT32 ? (float) maxValue : maxValue;
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                if (gradient[i] > maxValue) {
-                    gradient[i] = maxValue;
+                double g = parameter.gradient(i);
+                if (g > bound) {
+                    parameter.setGradient(i, bound);
                     clipped++;
-                } else if (gradient[i] < -maxValue) {
-                    gradient[i] = -maxValue;
+                } else if (g < -bound) {
+                    parameter.setGradient(i, -bound);
                     clipped++;
                 }
             }

@@ -83,14 +83,13 @@ public final class Penalty {
             if (parameter.isVector() && !biases) {
                 continue;
             }
-            double[] value = parameter.value().data;
-            double[] gradient = parameter.gradient().data;
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                double w = value[i];
+                double w = parameter.value(i);
                 absoluteSum += Math.abs(w);
                 squareSum += w * w;
                 if (addGradients) {
-                    gradient[i] += l1Strength * Math.signum(w) + l2Strength * w;
+                    // in double, then rounded once into a float32 gradient
+                    parameter.setGradient(i, parameter.gradient(i) + (l1Strength * Math.signum(w) + l2Strength * w));
                 }
             }
         }

@@ -95,13 +95,12 @@ public final class RmsProp extends AbstractOptimizer {
         double momentum = options.momentum();
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
-            double[] value = parameter.value().data;
-            double[] gradient = parameter.gradient().data;
             double[] v = squareAverages[p];
             double[] a = gradientAverages == null ? null : gradientAverages[p];
             double[] b = momentumBuffers == null ? null : momentumBuffers[p];
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                double g = gradient[i] + weightDecay * value[i];
+                double theta = parameter.value(i);
+                double g = parameter.gradient(i) + weightDecay * theta;
                 v[i] = alpha * v[i] + inflow * g * g;
                 double r;
                 if (a != null) {
@@ -112,9 +111,9 @@ public final class RmsProp extends AbstractOptimizer {
                 }
                 if (b != null) {
                     b[i] = momentum * b[i] + g / r;
-                    value[i] -= rate * b[i];
+                    parameter.setValue(i, theta - rate * b[i]);
                 } else {
-                    value[i] += -rate * g / r;
+                    parameter.setValue(i, theta + -rate * g / r);
                 }
             }
         }

@@ -106,16 +106,15 @@ public final class Sgd extends AbstractOptimizer {
         boolean nesterov = options.nesterov();
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
-            double[] value = parameter.value().data;
-            double[] gradient = parameter.gradient().data;
             double[] buffer = momentumBuffers == null ? null : momentumBuffers[p];
             for (int i = 0, n = parameter.size(); i < n; i++) {
-                double d = gradient[i] + weightDecay * value[i];
+                double theta = parameter.value(i);
+                double d = parameter.gradient(i) + weightDecay * theta;
                 if (buffer != null) {
                     buffer[i] = first ? d : momentum * buffer[i] + inflow * d;
                     d = nesterov ? d + momentum * buffer[i] : buffer[i];
                 }
-                value[i] -= rate * d;
+                parameter.setValue(i, theta - rate * d);
             }
         }
     }

@@ -20,6 +20,16 @@ import java.util.Map;
  * crash at any moment leaves either the previous checkpoint or the new one, never a broken file.
  * Restoring it restores everything a run depends on, so a resumed run takes exactly the steps the
  * uninterrupted one would have taken.
+ *
+ * <p>Precision: the weights are written in their parameters' precision (F32 for a float32 network,
+ * F64 for a float64 one); the optimizer's state and the counters are F64 always, since an optimizer
+ * keeps its state in double for both precisions. A checkpoint loads into a network of the other
+ * precision by the rules of {@link Parameters#load}: F32 weights are widened exactly into float64
+ * parameters, F64 weights rounded to nearest into float32 ones (a finite weight beyond float32's range
+ * is refused), and the optimizer state, double on both sides, is restored as it was. It is allowed
+ * rather than refused because both conversions are well defined and it is how a run changes precision
+ * (train in float64, continue in float32, or the reverse); such a resumed run is not bit for bit the
+ * uninterrupted one, since its arithmetic is another precision's.
  */
 public final class Checkpoint {
     private static final String OPTIMIZER = "optimizer/";

@@ -250,12 +250,12 @@ public final class Trainer {
         if (computed == null) {
             return;   // the data does not say which network it runs
         }
-        Set<double[]> values = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Object> values = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Parameter parameter : computed) {
-            values.add(parameter.value().data);   // an EncoderDecoder's renamed parameters share these arrays
+            values.add(parameter.valueArray());   // an EncoderDecoder's renamed parameters share these arrays
         }
         for (Parameter parameter : parameters) {
-            if (!values.contains(parameter.value().data)) {
+            if (!values.contains(parameter.valueArray())) {
                 throw new IllegalArgumentException("the " + role + " data was built for another network instance: "
                         + (training ? "its passes compute no gradient for " : "its loss does not depend on ")
                         + parameter.name() + ", which this trainer updates, so "
@@ -337,10 +337,10 @@ public final class Trainer {
     /** Names the first gradient entry that is NaN or infinite. */
     private String firstNonFinite() {
         for (Parameter parameter : parameters) {
-            double[] gradient = parameter.gradient().data;
-            for (int i = 0; i < gradient.length; i++) {
-                if (!Double.isFinite(gradient[i])) {
-                    return "∂L/∂" + parameter.name() + "[" + i + "] is " + gradient[i];
+            for (int i = 0, n = parameter.size(); i < n; i++) {
+                double gradient = parameter.gradient(i);
+                if (!Double.isFinite(gradient)) {
+                    return "∂L/∂" + parameter.name() + "[" + i + "] is " + gradient;
                 }
             }
         }

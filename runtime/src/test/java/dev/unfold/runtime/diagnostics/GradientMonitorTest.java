@@ -1,8 +1,12 @@
 package dev.unfold.runtime.diagnostics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.optim.Sgd;
@@ -33,17 +37,22 @@ class GradientMonitorTest {
 
         @Override
         public double backward(int update) {
-            double[] a = parameters.get("a").gradient().data;
-            double[] b = parameters.get("b").gradient().data;
+            Parameter a = parameters.get("a");
+            Parameter b = parameters.get("b");
             if (update == 0) {
-                a[0] = 3;
-                a[1] = 4;
-                b[1] = 12;
+                a.setGradient(0, 3);
+                a.setGradient(1, 4);
+                b.setGradient(1, 12);
             } else {
-                a[0] = 0.3;
-                a[1] = 0.4;
+                a.setGradient(0, 0.3);
+                a.setGradient(1, 0.4);
             }
             return 1;
+        }
+
+        @Override
+        public Parameters parameters() {
+            return parameters;
         }
 
         @Override
@@ -74,5 +83,41 @@ class GradientMonitorTest {
         assertEquals("index is 2, expected one of [0, 2) (the parameters watched)",
                 org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                         () -> monitor.meanNorms(2)).getMessage());
+    }
+
+    /**
+     * The same run on float32 parameters, which the trainer averages, clips and steps in place: the
+     * norms are those of the float gradients, 0.3 and 0.4 being held as the floats nearest them.
+     */
+    @Test
+    void float32GradientsAreWatchedAsTheyAre() throws IOException {
+        Parameters parameters = new Parameters(List.of(Parameter.vector("a", 2, Precision.FLOAT32),
+                Parameter.matrix("b", 1, 2, Precision.FLOAT32)));
+        GradientMonitor monitor = new GradientMonitor(parameters);
+        new Trainer(parameters, new Sgd(parameters, 0.01)).epochs(2).clipNorm(1).listener(monitor)
+                .fit(new Fixed(parameters));
+        double second = Math.sqrt((double) 0.3f * 0.3f + (double) 0.4f * 0.4f);
+        assertArrayEquals(new double[] {(2.5 + second) / 2, (2.5 + second) / 2}, monitor.meanNorms(0), 1e-15);
+        assertArrayEquals(new double[] {2.5, 2.5}, monitor.maxNorms(0), 0);
+        assertArrayEquals(new double[] {3, 3}, monitor.meanNorms(1), 0);
+        assertArrayEquals(new double[] {0.5, 0.5}, monitor.clippingRates(), 0);
+        // the weights moved, in float32: the first update clipped to norm 1, the second not
+        assertTrue(parameters.get("b").floatValue().data[1] < 0, "b[1] moved against its gradient");
+    }
+
+    /** The trainer recognises a float32 network's parameters by their arrays, and refuses another instance's. */
+    @Test
+    void dataBuiltForAnotherFloat32InstanceIsRefused() {
+        Parameters parameters = new Parameters(List.of(Parameter.vector("a", 2, Precision.FLOAT32),
+                Parameter.matrix("b", 1, 2, Precision.FLOAT32)));
+        Parameters other = new Parameters(List.of(Parameter.vector("a", 2, Precision.FLOAT32),
+                Parameter.matrix("b", 1, 2, Precision.FLOAT32)));
+        Trainer trainer = new Trainer(parameters, new Sgd(parameters, 0.01)).epochs(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.fit(new Fixed(other)));
+        assertTrue(e.getMessage().startsWith("the training data was built for another network instance: its passes"
+                + " compute no gradient for a,"), e.getMessage());
+        Parameters renamed = new Parameters(List.of(parameters.get("a").renamed("x.a"), parameters.get("b").renamed("x.b")));
+        assertDoesNotThrow(() -> new Trainer(renamed, new Sgd(renamed, 0.01)).epochs(1).fit(new Fixed(parameters)),
+                "renamed parameters share the arrays");
     }
 }

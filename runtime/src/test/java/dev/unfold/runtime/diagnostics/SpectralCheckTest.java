@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.Activation;
 import dev.unfold.Cell;
+import dev.unfold.Precision;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
@@ -184,5 +185,23 @@ class SpectralCheckTest {
         // forward spans: n = 1 reads f_2 and f_3, n = 2 reads f_2 f_3
         assertArrayEquals(new double[] {Math.max((0.2 + 0.5) / 2, (0.8 + 0.5) / 2), Math.max(0.2 * 0.5, 0.8 * 0.5)},
                 GradientReport.largestForgetGateProducts(mixed, false), 1e-15);
+    }
+
+    /** A float32 W_hh is checked as its values widened: the same λ1 as the float64 layer holding them. */
+    @Test
+    void aFloat32LayerIsCheckedOnItsWidenedWeights() {
+        DMatrixRMaj stacked = withSingularValues(new Random(4), 1.7, 0.4, 0.2);
+        Parameter floats = Parameter.matrix("rnn.weight_hh", 3, 3, Precision.FLOAT32);
+        DMatrixRMaj widened = new DMatrixRMaj(3, 3);
+        for (int i = 0; i < 9; i++) {
+            floats.setValue(i, stacked.data[i]);
+            widened.data[i] = floats.value(i);
+        }
+        Layer layer = Layer.of("rnn", 1, 3, Cell.SIMPLE, Activation.TANH, false, new Parameters(List.of(floats)));
+        SpectralCheck.Spectrum spectrum = SpectralCheck.of(layer, false);
+        assertEquals(SpectralCheck.largestSingularValue(widened), spectrum.lambda1(), 0.0);
+        assertEquals(1.7, spectrum.lambda1(), 1e-6, "float32 rounding moves λ1 by about 2⁻²⁴ of it");
+        assertEquals(spectrum.lambda1(), SpectralCheck.of(layer("rnn", Cell.SIMPLE, Activation.TANH, widened), false)
+                .lambda1(), 0.0);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class SafeTensorsTest {
@@ -99,6 +102,61 @@ class SafeTensorsTest {
     void readsFloat32AsPyTorchSavesByDefault() throws IOException {
         Path path = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", floats(0.5f, -1.25f, 3f));
         assertArrayEquals(new double[] {0.5, -1.25, 3}, SafeTensors.read(path).get("w").values());
+        assertEquals(Precision.FLOAT32, SafeTensors.read(path).get("w").precision(), "the file's dtype is kept");
+    }
+
+    @Test
+    void float32TensorsAreWrittenAsF32AndReadBackBitForBit() throws IOException {
+        float[] floats = {0.1f, -Float.MIN_VALUE, Float.MAX_VALUE, 1 / 3f, -0f, Float.MIN_NORMAL};
+        double[] widened = new double[floats.length];
+        for (int i = 0; i < floats.length; i++) {
+            widened[i] = floats[i];
+        }
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("a.weight", new SafeTensors.Tensor(new long[] {2, 3}, widened, Precision.FLOAT32));
+        tensors.put("a.bias", new SafeTensors.Tensor(new long[] {1}, new double[] {Math.PI}));
+        Path path = directory.resolve("f32.safetensors");
+        SafeTensors.write(path, tensors, Map.of());
+
+        byte[] bytes = Files.readAllBytes(path);
+        int headerEnd = 8 + (int) ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, headerEnd - 8, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"a.weight\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}"), header);
+        assertTrue(header.contains("\"a.bias\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[24,32]}"), header);
+        assertEquals(headerEnd + 24 + 8, bytes.length, "4 bytes a float, 8 a double");
+        ByteBuffer data = ByteBuffer.wrap(bytes, headerEnd, 24).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : floats) {
+            assertEquals(Float.floatToRawIntBits(value), data.getInt(), "the float's own bits");
+        }
+
+        Map<String, SafeTensors.Tensor> read = SafeTensors.read(path);
+        assertEquals(Precision.FLOAT32, read.get("a.weight").precision());
+        assertEquals(Precision.FLOAT64, read.get("a.bias").precision());
+        assertArrayEquals(widened, read.get("a.weight").values());
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(read.get("a.weight").values()[4]));
+    }
+
+    @Test
+    void aFloat32TensorHoldsFloatsOnly() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SafeTensors.Tensor(new long[] {3}, new double[] {0.5, 0.1, Double.NaN}, Precision.FLOAT32));
+        assertEquals("values[1] is 0.1, which is not a float: an F32 tensor holds floats only (round with (float)"
+                + " first, or write F64)", e.getMessage());
+        double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, (float) 0.1};
+        assertEquals(4, new SafeTensors.Tensor(new long[] {4}, specials, Precision.FLOAT32).values().length);
+    }
+
+    @Test
+    void aFloat32RangeThatDisagreesWithItsShapeIsAnError() throws IOException {
+        // 3 floats are 12 bytes: a range of 24 (what 3 doubles would take) is refused, as is one of 8
+        Path wide = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,24]}}", doubles(1, 2, 3));
+        assertTrue(message(wide).contains("tensor w of shape [3] and dtype F32 needs 12 bytes, but its range holds 24"),
+                message(wide));
+        Path narrow = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", floats(1, 2));
+        assertTrue(message(narrow).contains("needs 12 bytes, but its range holds 8"), message(narrow));
+        Path truncated = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", floats(1, 2));
+        assertTrue(message(truncated).contains("tensor w ends at byte 12 but the data has 8: the file is truncated"),
+                message(truncated));
     }
 
     @Test
@@ -271,11 +329,15 @@ class SafeTensorsTest {
         assertArrayEquals(new double[] {1, 2}, read.get("a").values());
     }
 
-    @Test
-    void everyCorruptionOfAValidFileIsAnIOExceptionAndChangesNothing() throws IOException {
-        Parameters saved = new Parameters(List.of(Parameter.matrix("m.weight", 2, 3), Parameter.vector("m.bias", 2)));
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void everyCorruptionOfAValidFileIsAnIOExceptionAndChangesNothing(Precision precision) throws IOException {
+        Parameters saved = new Parameters(List.of(Parameter.matrix("m.weight", 2, 3, precision),
+                Parameter.vector("m.bias", 2, precision)));
         for (Parameter parameter : saved) {
-            Arrays.fill(parameter.value().data, 0.5);
+            for (int i = 0; i < parameter.size(); i++) {
+                parameter.setValue(i, 0.5);
+            }
         }
         Path path = directory.resolve("valid.safetensors");
         saved.save(path);
@@ -312,14 +374,25 @@ class SafeTensorsTest {
         }
         for (Map.Entry<String, byte[]> corruption : corruptions.entrySet()) {
             Files.write(path, corruption.getValue());
-            Parameters loaded = new Parameters(List.of(Parameter.matrix("m.weight", 2, 3), Parameter.vector("m.bias", 2)));
-            Arrays.fill(loaded.get("m.bias").value().data, 7);
+            Parameters loaded = new Parameters(List.of(Parameter.matrix("m.weight", 2, 3, precision),
+                    Parameter.vector("m.bias", 2, precision)));
+            loaded.get("m.bias").setValue(0, 7);
+            loaded.get("m.bias").setValue(1, 7);
             Exception refused = assertThrows(Exception.class, () -> loaded.load(path), corruption.getKey());
             // a file that breaks the format is an IOException; one that is valid but another network's, a misfit
             assertTrue(refused instanceof IOException || refused instanceof IllegalArgumentException,
                     corruption.getKey() + ": " + refused);
-            assertArrayEquals(new double[] {7, 7}, loaded.get("m.bias").value().data, "all or nothing");
-            assertArrayEquals(new double[6], loaded.get("m.weight").value().data, "all or nothing");
+            assertArrayEquals(new double[] {7, 7}, values(loaded.get("m.bias")), "all or nothing");
+            assertArrayEquals(new double[6], values(loaded.get("m.weight")), "all or nothing");
         }
+    }
+
+    /** A parameter's values in either precision, widened. */
+    private static double[] values(Parameter parameter) {
+        double[] values = new double[parameter.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameter.value(i);
+        }
+        return values;
     }
 }

@@ -1,5 +1,6 @@
 package dev.unfold.runtime.optim;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import java.util.List;
@@ -34,13 +35,21 @@ public final class Optimizers {
 
     /** A small network's parameters, a weight matrix and a bias, filled from {@code seed}. */
     public static Parameters network(long seed) {
-        Parameter weight = Parameter.matrix("rnn.weight_hh", 3, 2);
-        Parameter bias = Parameter.vector("rnn.bias_hh", 3);
+        return network(seed, Precision.FLOAT64);
+    }
+
+    /**
+     * {@link #network(long)} in {@code precision}: the same doubles drawn, rounded to nearest in a
+     * float32 network.
+     */
+    public static Parameters network(long seed, Precision precision) {
+        Parameter weight = Parameter.matrix("rnn.weight_hh", 3, 2, precision);
+        Parameter bias = Parameter.vector("rnn.bias_hh", 3, precision);
         Parameters parameters = new Parameters(List.of(weight, bias));
         Random random = new Random(seed);
         for (Parameter parameter : parameters) {
             for (int i = 0; i < parameter.size(); i++) {
-                parameter.value().data[i] = random.nextGaussian();
+                parameter.setValue(i, random.nextGaussian());
             }
         }
         return parameters;
@@ -60,7 +69,7 @@ public final class Optimizers {
     public static void randomGradients(Parameters parameters, Random random) {
         for (Parameter parameter : parameters) {
             for (int i = 0; i < parameter.size(); i++) {
-                parameter.gradient().data[i] = random.nextGaussian() * (1 + i);
+                parameter.setGradient(i, random.nextGaussian() * (1 + i));
             }
         }
     }

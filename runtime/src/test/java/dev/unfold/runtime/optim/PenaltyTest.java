@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import java.util.List;
@@ -96,5 +97,30 @@ class PenaltyTest {
                 assertThrows(IllegalArgumentException.class, () -> Penalty.l1(-1)).getMessage());
         assertEquals("L2 strength must be non-negative and finite, got NaN",
                 assertThrows(IllegalArgumentException.class, () -> Penalty.l1AndL2(0.1, Double.NaN)).getMessage());
+    }
+
+    @Test
+    void onFloat32WeightsThePenaltyIsTheWidenedWeightsAndItsGradientIsRoundedOnce() {
+        Parameters floats = Optimizers.network(3, Precision.FLOAT32);
+        Parameters doubles = Optimizers.network(3, Precision.FLOAT64);
+        for (int p = 0; p < floats.size(); p++) {
+            for (int i = 0; i < floats.get(p).size(); i++) {
+                doubles.get(p).setValue(i, floats.get(p).value(i));   // the float32 weights, widened
+                float g = 0.1f * (i + 1);
+                floats.get(p).setGradient(i, g);
+                doubles.get(p).setGradient(i, g);
+            }
+        }
+        Penalty penalty = Penalty.l1AndL2(1e-3, 0.3).includingBiases();
+        double omega = penalty.value(doubles);
+        assertEquals(omega, penalty.value(floats), 0.0);
+        assertEquals(omega, penalty.addTo(floats), 0.0);
+        penalty.addTo(doubles);
+        for (int p = 0; p < floats.size(); p++) {
+            for (int i = 0; i < floats.get(p).size(); i++) {
+                assertEquals((float) doubles.get(p).gradient(i), floats.get(p).floatGradient().data[i],
+                        floats.get(p).name() + "[" + i + "]");
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.io.SafeTensors;
@@ -43,7 +44,12 @@ class CheckpointTest {
 
     /** A checkpoint of {@code make}'s optimizer after three steps, at epoch 2, as the trainer writes it. */
     private Path checkpoint(Function<Parameters, Optimizer> make) throws IOException {
-        Optimizer optimizer = make.apply(Optimizers.network(1));
+        return checkpoint(make, Precision.FLOAT64);
+    }
+
+    /** {@link #checkpoint(Function)} of a network of {@code precision}. */
+    private Path checkpoint(Function<Parameters, Optimizer> make, Precision precision) throws IOException {
+        Optimizer optimizer = make.apply(Optimizers.network(1, precision));
         Random gradients = new Random(2);
         for (int k = 0; k < 3; k++) {
             Optimizers.randomGradients(optimizer.parameters(), gradients);
@@ -60,7 +66,7 @@ class CheckpointTest {
         static Snapshot of(Optimizer optimizer) {
             List<long[]> arrays = new ArrayList<>();
             for (Parameter parameter : optimizer.parameters()) {
-                arrays.add(bits(parameter.value().data));
+                arrays.add(bits(values(parameter)));
             }
             for (double[] state : optimizer.state().values()) {
                 arrays.add(bits(state));
@@ -86,9 +92,23 @@ class CheckpointTest {
         }
     }
 
+    /** A parameter's values, widened to double for a float32 one. */
+    private static double[] values(Parameter parameter) {
+        double[] values = new double[parameter.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameter.value(i);
+        }
+        return values;
+    }
+
     /** Another optimizer of the same kind, mid-run: its own weights, state, steps and rate. */
     private static Optimizer target(Function<Parameters, Optimizer> make) {
-        Optimizer optimizer = make.apply(Optimizers.network(7));
+        return target(make, Precision.FLOAT64);
+    }
+
+    /** {@link #target(Function)} over a network of {@code precision}. */
+    private static Optimizer target(Function<Parameters, Optimizer> make, Precision precision) {
+        Optimizer optimizer = make.apply(Optimizers.network(7, precision));
         Random gradients = new Random(8);
         for (int k = 0; k < 5; k++) {
             Optimizers.randomGradients(optimizer.parameters(), gradients);
@@ -211,5 +231,75 @@ class CheckpointTest {
                 assertEquals(-1, target.state().get(name)[0]);
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void aFloat32CheckpointHoldsF32WeightsAndF64StateAndLoadsWhole(Function<Parameters, Optimizer> make)
+            throws IOException {
+        Path file = checkpoint(make, Precision.FLOAT32);
+        for (Map.Entry<String, SafeTensors.Tensor> tensor : SafeTensors.read(file).entrySet()) {
+            boolean weight = !tensor.getKey().contains("/");
+            assertEquals(weight ? Precision.FLOAT32 : Precision.FLOAT64, tensor.getValue().precision(), tensor.getKey());
+        }
+        Optimizer saved = make.apply(Optimizers.network(1, Precision.FLOAT32));
+        Checkpoint.load(file, saved.parameters(), saved);
+        Optimizer optimizer = target(make, Precision.FLOAT32);
+        assertEquals(new Checkpoint.Progress(2, 1, 0.75), Checkpoint.load(file, optimizer.parameters(), optimizer));
+        Snapshot.of(saved).assertSame(Snapshot.of(optimizer), "loaded twice");
+        assertEquals(3, optimizer.steps());
+    }
+
+    /** The optimizer after the three steps {@link #checkpoint} takes, in {@code precision}. */
+    private static Optimizer trained(Function<Parameters, Optimizer> make, Precision precision) {
+        Optimizer optimizer = make.apply(Optimizers.network(1, precision));
+        Random gradients = new Random(2);
+        for (int k = 0; k < 3; k++) {
+            Optimizers.randomGradients(optimizer.parameters(), gradients);
+            optimizer.step();
+        }
+        return optimizer;
+    }
+
+    @ParameterizedTest
+    @MethodSource("optimizers")
+    void aCheckpointLoadsIntoTheOtherPrecisionRoundedOrWidenedWithItsStateAsSaved(Function<Parameters, Optimizer> make)
+            throws IOException {
+        for (Precision from : Precision.values()) {
+            Precision to = from == Precision.FLOAT64 ? Precision.FLOAT32 : Precision.FLOAT64;
+            Path file = checkpoint(make, from);
+            Optimizer saved = trained(make, from);
+            Optimizer optimizer = target(make, to);
+            assertEquals(new Checkpoint.Progress(2, 1, 0.75), Checkpoint.load(file, optimizer.parameters(), optimizer));
+            for (int p = 0; p < saved.parameters().size(); p++) {
+                Parameter original = saved.parameters().get(p);
+                Parameter loaded = optimizer.parameters().get(p);
+                for (int i = 0; i < original.size(); i++) {
+                    // rounded to nearest into float32; a float widened into float64 is the float itself
+                    double expected = to == Precision.FLOAT32 ? (float) original.value(i) : original.value(i);
+                    assertEquals(expected, loaded.value(i), 0.0, from + " → " + to + ": " + loaded.name() + "[" + i + "]");
+                }
+            }
+            for (Map.Entry<String, double[]> state : saved.state().entrySet()) {
+                assertArrayEquals(state.getValue(), optimizer.state().get(state.getKey()), from + " → " + to
+                        + ": " + state.getKey() + ", double in both");
+            }
+            assertEquals(3, optimizer.steps());
+            assertEquals(0.004, optimizer.learningRate());
+        }
+    }
+
+    @Test
+    void aWeightBeyondFloat32sRangeIsRefusedByAFloat32NetworkAndChangesNothing() throws IOException {
+        Function<Parameters, Optimizer> adam = parameters -> new Adam(parameters, 0.01);
+        Path file = checkpoint(adam);
+        edit(file, entry("rnn.bias_hh", 2, 1e300));
+        Optimizer optimizer = target(adam, Precision.FLOAT32);
+        Snapshot before = Snapshot.of(optimizer);
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.load(file, optimizer.parameters(), optimizer));
+        assertEquals(file + "'s value 1.0E300 for rnn.bias_hh[2] is beyond float32's range (±3.4028235E38): the float32"
+                + " parameter cannot hold it", thrown.getMessage());
+        before.assertSame(Snapshot.of(optimizer), "refused");
     }
 }
