@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""The workloads of dev.unfold.benchmarks, in PyTorch on the CPU, float64.
+"""The workloads of dev.unfold.benchmarks, in PyTorch on the CPU, in float64 and in float32.
 
 Each workload is built as a PyTorch user would write it (nn.RNN/LSTM/GRU + nn.Linear, a summed
 loss, torch.optim.SGD) and timed as forward-only (under no_grad, with the softmax Unfold's forward
 also computes) and as one training step (zero_grad, forward, loss, backward, step), with 1 and with
-2 intra-op threads. Writes JSON: {workload: {op: {threads: microseconds per op}}, "machine": {...}}.
+2 intra-op threads, once with every module and tensor in float64 and once in float32 (PyTorch's
+default). Writes JSON: {"float64" | "float32": {workload: {op: {threads: microseconds per op}}},
+"machine": {...}}.
 
 Usage: /usr/bin/python3 benchmarks/pytorch_workloads.py out.json
 (Debian's python3-torch, with libopenblas0-openmp installed so that torch's BLAS is OpenBLAS.)
@@ -18,7 +20,7 @@ import time
 import torch
 from torch import nn
 
-torch.set_default_dtype(torch.float64)
+DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
 class Net(nn.Module):
@@ -43,7 +45,7 @@ class Net(nn.Module):
 
 
 def one_hot(indices, width):
-    return nn.functional.one_hot(indices, width).to(torch.float64)
+    return nn.functional.one_hot(indices, width).to(torch.get_default_dtype())
 
 
 def workloads():
@@ -118,6 +120,16 @@ def blas_kernel():
 
 def main(path):
     results = {"machine": {"torch": torch.__version__, "blas": blas_kernel()}}
+    for precision, dtype in DTYPES.items():
+        # the modules, the data and every intermediate in this precision, as a user's would be
+        torch.set_default_dtype(dtype)
+        results[precision] = time_workloads(precision)
+    with open(path, "w") as out:
+        json.dump(results, out, indent=2)
+
+
+def time_workloads(precision):
+    results = {}
     for name, net, x, loss_of, head in workloads():
         optimizer = torch.optim.SGD(net.parameters(), lr=0.001)
 
@@ -140,16 +152,15 @@ def main(path):
             torch.set_num_threads(threads)
             results[name]["forward"][threads] = per_op_microseconds(forward)
             results[name]["trainingStep"][threads] = per_op_microseconds(training_step)
-            print(name, threads, "threads:", {op: round(results[name][op][threads], 1)
+            print(precision, name, threads, "threads:", {op: round(results[name][op][threads], 1)
                                                for op in ("forward", "trainingStep")}, file=sys.stderr)
     w5 = Streaming()
     results["W5"] = {"parameters": sum(p.numel() for p in w5.parameters()), "step": {}}
     for threads in (1, 2):
         torch.set_num_threads(threads)
         results["W5"]["step"][threads] = per_op_microseconds(w5.step)
-        print("W5", threads, "threads:", round(results["W5"]["step"][threads], 1), file=sys.stderr)
-    with open(path, "w") as out:
-        json.dump(results, out, indent=2)
+        print(precision, "W5", threads, "threads:", round(results["W5"]["step"][threads], 1), file=sys.stderr)
+    return results
 
 
 if __name__ == "__main__":

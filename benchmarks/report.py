@@ -33,9 +33,24 @@ def load(directory, name):
         return json.load(f)
 
 
+PRECISIONS = ("FLOAT64", "FLOAT32")
+
+
 def load_jmh(directory, name):
-    return {entry["benchmark"].rsplit(".", 2)[-2] + "." + entry["benchmark"].rsplit(".", 1)[-1]: entry
+    """JMH's results keyed as "class.method [PRECISION]", as AllocationCheck keys its own."""
+    return {key(entry["benchmark"].rsplit(".", 2)[-2], entry["benchmark"].rsplit(".", 1)[-1],
+                entry.get("params", {}).get("precision", "FLOAT64")): entry
             for entry in load(directory, name)}
+
+
+def key(cls, op, precision):
+    return f"{cls}.{op} [{precision}]"
+
+
+def torch_times(pytorch, precision, w, op):
+    """PyTorch's 1- and 2-thread microseconds for the workload in the precision."""
+    times = pytorch[precision.lower()][w[0]][op]
+    return times["1"], times["2"]
 
 
 def main(directory):
@@ -50,8 +65,9 @@ def main(directory):
     first = next(iter(jmh.values()))
 
     print("# Benchmarks\n")
-    print("Unfold's generated networks against PyTorch on the CPU, float64, on the same machine in the same")
-    print("run. Regenerate with `benchmarks/run` (it rebuilds, runs JMH and "
+    print("Unfold's generated networks against PyTorch on the CPU, each precision against the same precision")
+    print("(`@Network(precision = FLOAT64)` against PyTorch float64, `FLOAT32` against float32, PyTorch's")
+    print("default), on the same machine in the same run. Regenerate with `benchmarks/run` (it rebuilds, runs JMH and "
           "`benchmarks/pytorch_workloads.py`, and rewrites this file).\n")
     print("## Machine\n")
     print(f"- CPU: {machine['cpu']}, {machine['cores']} cores")
@@ -71,26 +87,26 @@ def main(directory):
     print("with a summed loss. Unfold runs with `--add-modules jdk.incubator.vector` (the Vector API, for the")
     print("batched products and activations of W3 and W4) on both cores; the next table shows W3 and W4")
     print("without the one and the other.\n")
-    print("| workload | operation | Unfold µs | PyTorch 1 thread µs | PyTorch 2 threads µs | ratio | target | Unfold GFLOP/s |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for w in WORKLOADS:
-        name, cls, description = w[0], w[1], w[2]
-        for op in operations(w):
-            entry = jmh[f"{cls}.{op}"]
-            unfold = entry["primaryMetric"]["score"]
-            error = entry["primaryMetric"]["scoreError"]
-            torch1 = pytorch[name][op]["1"]
-            torch2 = pytorch[name][op]["2"]
-            ratio = min(torch1, torch2) / unfold
-            target = f"≥ {w[-1]}×" if op != "forward" else ""
-            met = "" if not target else (" ✓" if ratio >= w[-1] else " ✗")
-            flops = forward_flops(w) * (3 if op == "trainingStep" else 1)
-            print(f"| {name} | {op} | {unfold:,.1f} ± {error:,.1f} | {torch1:,.1f} | {torch2:,.1f} |"
-                  f" {ratio:,.2f}×{met} | {target} | {flops / unfold / 1e3:,.2f} |")
+    print("| workload | precision | operation | Unfold µs | PyTorch 1 thread µs | PyTorch 2 threads µs | ratio | target | Unfold GFLOP/s |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for precision in PRECISIONS:
+        for w in WORKLOADS:
+            name, cls = w[0], w[1]
+            for op in operations(w):
+                entry = jmh[key(cls, op, precision)]
+                unfold = entry["primaryMetric"]["score"]
+                error = entry["primaryMetric"]["scoreError"]
+                torch1, torch2 = torch_times(pytorch, precision, w, op)
+                ratio = min(torch1, torch2) / unfold
+                target = f"≥ {w[-1]}×" if op != "forward" else ""
+                met = "" if not target else (" ✓" if ratio >= w[-1] else " ✗")
+                flops = forward_flops(w) * (3 if op == "trainingStep" else 1)
+                print(f"| {name} | {precision.lower()} | {op} | {unfold:,.1f} ± {error:,.1f} | {torch1:,.1f} |"
+                      f" {torch2:,.1f} | {ratio:,.2f}×{met} | {target} | {flops / unfold / 1e3:,.2f} |")
     print()
     for w in WORKLOADS:
-        print(f"- {w[0]}: {w[2]}; Unfold {pytorch[w[0]]['parameters'] - extra_biases(w):,} parameters,"
-              f" PyTorch {pytorch[w[0]]['parameters']:,}.")
+        parameters = pytorch["float64"][w[0]]["parameters"]
+        print(f"- {w[0]}: {w[2]}; Unfold {parameters - extra_biases(w):,} parameters, PyTorch {parameters:,}.")
     print("\nGFLOP/s counts the dense work of the forward pass (2 operations per multiply-add, one-hot inputs")
     print("counted as dense) and three times that for a training step.\n")
 
@@ -99,21 +115,22 @@ def main(directory):
     print("two cores); without `--add-modules jdk.incubator.vector`, where the products are plain loops that")
     print("the JIT vectorises on its own (on two cores); and with the Vector API on one core")
     print("(`-Dunfold.oneCore=true`). Ratios against the same PyTorch times.\n")
-    print("| workload | operation | Vector API, 2 cores | ratio | plain loops, 2 cores | ratio | Vector API, 1 core | ratio |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for w in WORKLOADS:
-        if w[3] == 1:
-            continue
-        for op in operations(w):
-            key = f"{w[1]}.{op}"
-            best = min(pytorch[w[0]][op]["1"], pytorch[w[0]][op]["2"])
-            cells = []
-            for results in (jmh, plain, one_core):
-                score = results[key]["primaryMetric"]["score"]
-                cells.append(f"{score:,.1f} | {best / score:,.2f}×")
-            print(f"| {w[0]} | {op} | " + " | ".join(cells) + " |")
+    print("| workload | precision | operation | Vector API, 2 cores | ratio | plain loops, 2 cores | ratio | Vector API, 1 core | ratio |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for precision in PRECISIONS:
+        for w in WORKLOADS:
+            if w[3] == 1:
+                continue
+            for op in operations(w):
+                best = min(torch_times(pytorch, precision, w, op))
+                cells = []
+                for results in (jmh, plain, one_core):
+                    score = results[key(w[1], op, precision)]["primaryMetric"]["score"]
+                    cells.append(f"{score:,.1f} | {best / score:,.2f}×")
+                print(f"| {w[0]} | {precision.lower()} | {op} | " + " | ".join(cells) + " |")
     print()
 
+    print_precisions(jmh, pytorch)
     print_jdk25(directory, jmh, pytorch)
 
     print("## Allocation\n")
@@ -126,11 +143,12 @@ def main(directory):
     print("count is taken with the Vector API and without it.\n")
     print("| operation | exact B/op | exact B/op, no Vector API | JMH gc.alloc.rate.norm B/op |")
     print("| --- | ---: | ---: | ---: |")
-    for w in WORKLOADS:
-        for op in operations(w):
-            key = f"{w[1]}.{op}"
-            norm = jmh[key]["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
-            print(f"| {key} | {allocation[key]:.0f} | {allocation_plain[key]:.0f} | {norm:,.1f} |")
+    for precision in PRECISIONS:
+        for w in WORKLOADS:
+            for op in operations(w):
+                k = key(w[1], op, precision)
+                norm = jmh[k]["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+                print(f"| {k} | {allocation[k]:.0f} | {allocation_plain[k]:.0f} | {norm:,.1f} |")
     print()
     print("## Annotation processing\n")
     print("What the processor adds to `javac` for a four-layer network (a bidirectional LSTM of 128, a GRU of")
@@ -148,6 +166,27 @@ def main(directory):
         print(f.read().rstrip())
 
 
+def print_precisions(jmh, pytorch):
+    """Float32 against float64 within Unfold and within PyTorch: the speed-up of each from its precision."""
+    print("### Float32 against float64\n")
+    print("How much faster each workload runs in float32 than in float64: Unfold's float64 time over its float32")
+    print("time (the same network, `@Network(precision = FLOAT32)`, on the first table's set-up), and the same")
+    print("for PyTorch (the faster of its thread counts in each precision). The target: at least 1.8× for the")
+    print("training steps of W3 and W4.\n")
+    print("| workload | operation | Unfold float64 µs | Unfold float32 µs | Unfold float32 speed-up | target | PyTorch float32 speed-up |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for w in WORKLOADS:
+        for op in operations(w):
+            double = jmh[key(w[1], op, "FLOAT64")]["primaryMetric"]["score"]
+            single = jmh[key(w[1], op, "FLOAT32")]["primaryMetric"]["score"]
+            torch_speedup = min(torch_times(pytorch, "FLOAT64", w, op)) / min(torch_times(pytorch, "FLOAT32", w, op))
+            target = "≥ 1.8×" if w[0] in ("W3", "W4") and op == "trainingStep" else ""
+            met = "" if not target else (" ✓" if double / single >= 1.8 else " ✗")
+            print(f"| {w[0]} | {op} | {double:,.1f} | {single:,.1f} | {double / single:,.2f}×{met} | {target} |"
+                  f" {torch_speedup:,.2f}× |")
+    print()
+
+
 def print_jdk25(directory, jmh, pytorch):
     """Every workload as in the first table, with JMH's forks on JDK 25, against the same PyTorch times."""
     print("### On JDK 25\n")
@@ -158,16 +197,17 @@ def print_jdk25(directory, jmh, pytorch):
     first = next(iter(jdk25.values()))
     print(f"The first table's workloads with JMH's benchmark JVMs on JDK {first['jdkVersion']} ({first['vmName']}),")
     print("the same options, in the same run; ratios against the same PyTorch times.\n")
-    print("| workload | operation | JDK 17 µs | ratio | JDK 25 µs | ratio | JDK 25 / JDK 17 time |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for w in WORKLOADS:
-        for op in operations(w):
-            key = f"{w[1]}.{op}"
-            best = min(pytorch[w[0]][op]["1"], pytorch[w[0]][op]["2"])
-            old = jmh[key]["primaryMetric"]["score"]
-            new = jdk25[key]["primaryMetric"]["score"]
-            print(f"| {w[0]} | {op} | {old:,.1f} | {best / old:,.2f}× | {new:,.1f} | {best / new:,.2f}× |"
-                  f" {new / old:,.2f} |")
+    print("| workload | precision | operation | JDK 17 µs | ratio | JDK 25 µs | ratio | JDK 25 / JDK 17 time |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for precision in PRECISIONS:
+        for w in WORKLOADS:
+            for op in operations(w):
+                k = key(w[1], op, precision)
+                best = min(torch_times(pytorch, precision, w, op))
+                old = jmh[k]["primaryMetric"]["score"]
+                new = jdk25[k]["primaryMetric"]["score"]
+                print(f"| {w[0]} | {precision.lower()} | {op} | {old:,.1f} | {best / old:,.2f}× | {new:,.1f} |"
+                      f" {best / new:,.2f}× | {new / old:,.2f} |")
     print()
 
 

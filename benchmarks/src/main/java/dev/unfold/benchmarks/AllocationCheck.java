@@ -1,5 +1,6 @@
 package dev.unfold.benchmarks;
 
+import dev.unfold.Precision;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,29 +22,39 @@ public final class AllocationCheck {
 
     public static void main(String[] args) {
         Map<String, DoubleSupplier> operations = new LinkedHashMap<>();
-        W1Forecaster w1 = new W1Forecaster();
-        w1.setUp();
-        operations.put("W1Forecaster.forward", w1::forward);
-        operations.put("W1Forecaster.trainingStep", w1::trainingStep);
-        W2CharRnn w2 = new W2CharRnn();
-        w2.setUp();
-        operations.put("W2CharRnn.forward", w2::forward);
-        operations.put("W2CharRnn.trainingStep", w2::trainingStep);
-        W3Lstm w3 = new W3Lstm();
-        w3.setUp();
-        operations.put("W3Lstm.forward", w3::forward);
-        operations.put("W3Lstm.trainingStep", w3::trainingStep);
-        W4Gru w4 = new W4Gru();
-        w4.setUp();
-        operations.put("W4Gru.forward", w4::forward);
-        operations.put("W4Gru.trainingStep", w4::trainingStep);
-        W5Streaming w5 = new W5Streaming();
-        w5.setUp();
-        operations.put("W5Streaming.step", w5::step);
-        W6ProteinBiLstm w6 = new W6ProteinBiLstm();
-        w6.setUp();
-        operations.put("W6ProteinBiLstm.forward", w6::forward);
-        operations.put("W6ProteinBiLstm.trainingStep", w6::trainingStep);
+        for (Precision precision : Precision.values()) {
+            // keyed as JMH reports a parameterised benchmark: class.method [precision]
+            String in = " [" + precision + "]";
+            W1Forecaster w1 = new W1Forecaster();
+            w1.precision = precision;
+            w1.setUp();
+            operations.put("W1Forecaster.forward" + in, w1::forward);
+            operations.put("W1Forecaster.trainingStep" + in, w1::trainingStep);
+            W2CharRnn w2 = new W2CharRnn();
+            w2.precision = precision;
+            w2.setUp();
+            operations.put("W2CharRnn.forward" + in, w2::forward);
+            operations.put("W2CharRnn.trainingStep" + in, w2::trainingStep);
+            W3Lstm w3 = new W3Lstm();
+            w3.precision = precision;
+            w3.setUp();
+            operations.put("W3Lstm.forward" + in, w3::forward);
+            operations.put("W3Lstm.trainingStep" + in, w3::trainingStep);
+            W4Gru w4 = new W4Gru();
+            w4.precision = precision;
+            w4.setUp();
+            operations.put("W4Gru.forward" + in, w4::forward);
+            operations.put("W4Gru.trainingStep" + in, w4::trainingStep);
+            W5Streaming w5 = new W5Streaming();
+            w5.precision = precision;
+            w5.setUp();
+            operations.put("W5Streaming.step" + in, w5::step);
+            W6ProteinBiLstm w6 = new W6ProteinBiLstm();
+            w6.precision = precision;
+            w6.setUp();
+            operations.put("W6ProteinBiLstm.forward" + in, w6::forward);
+            operations.put("W6ProteinBiLstm.trainingStep" + in, w6::trainingStep);
+        }
 
         StringBuilder json = new StringBuilder("{");
         operations.forEach((name, operation) -> {

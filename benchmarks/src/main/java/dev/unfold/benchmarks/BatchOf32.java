@@ -1,5 +1,6 @@
 package dev.unfold.benchmarks;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.optim.Sgd;
 import java.util.SplittableRandom;
@@ -8,26 +9,35 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 
 /**
  * W3 and W4: a language model over a batch of 32 sequences of 35 steps, dense inputs, one class
- * per step. Subclasses name the network; JMH runs these benchmarks for each.
+ * per step, in both precisions. Subclasses name the network; JMH runs these benchmarks for each.
  */
+@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public abstract class BatchOf32 {
     static final int STEPS = 35;
     static final int BATCH = 32;
 
+    @Param({"FLOAT64", "FLOAT32"})
+    public Precision precision = Precision.FLOAT64;
+
     private Classifier net;
     private Sgd sgd;
     private double[][][] xs;
     private int[][] labels;
     private double[][][] ys;
+    private float[][][] floatXs;
+    private float[][][] floatYs;
 
-    /** The network, from the given seed. */
-    abstract Classifier network(long seed);
+    /** The network in the given precision, from the given seed. */
+    abstract Classifier network(Precision precision, long seed);
 
     /** Seeds the network and the data. */
     abstract long seed();
@@ -35,7 +45,7 @@ public abstract class BatchOf32 {
     @Setup
     public void setUp() {
         SplittableRandom random = new SplittableRandom(seed());
-        net = network(seed());
+        net = network(precision, seed());
         sgd = new Sgd(net.parameters(), 0.001);
         xs = new double[BATCH][][];
         labels = new int[BATCH][];
@@ -44,11 +54,20 @@ public abstract class BatchOf32 {
             labels[b] = Data.indices(random, STEPS, net.outputSize());
         }
         ys = new double[BATCH][STEPS][net.outputSize()];
+        floatXs = new float[BATCH][][];
+        for (int b = 0; b < BATCH; b++) {
+            floatXs[b] = Data.rounded(xs[b]);
+        }
+        floatYs = new float[BATCH][STEPS][net.outputSize()];
     }
 
     /** The batch's predictions, in one batched pass. */
     @Benchmark
     public double forward() {
+        if (precision == Precision.FLOAT32) {
+            net.forward(floatXs, floatYs);
+            return floatYs[BATCH - 1][STEPS - 1][0];
+        }
         net.forward(xs, ys);
         return ys[BATCH - 1][STEPS - 1][0];
     }
@@ -57,7 +76,7 @@ public abstract class BatchOf32 {
     @Benchmark
     public double trainingStep() {
         net.parameters().zeroGradients();
-        double loss = net.backward(xs, labels);
+        double loss = precision == Precision.FLOAT32 ? net.backward(floatXs, labels) : net.backward(xs, labels);
         sgd.step();
         return loss;
     }

@@ -16,6 +16,18 @@ final class Data {
         return values;
     }
 
+    /** The values rounded to float, for a float32 network: the same data in its precision. */
+    static float[][] rounded(double[][] values) {
+        float[][] rounded = new float[values.length][];
+        for (int t = 0; t < values.length; t++) {
+            rounded[t] = new float[values[t].length];
+            for (int j = 0; j < values[t].length; j++) {
+                rounded[t][j] = (float) values[t][j];
+            }
+        }
+        return rounded;
+    }
+
     static int[] indices(SplittableRandom random, int length, int bound) {
         return random.ints(length, 0, bound).toArray();
     }

@@ -1,5 +1,6 @@
 package dev.unfold.benchmarks;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
@@ -8,8 +9,8 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 public class W3Lstm extends BatchOf32 {
     @Override
-    Classifier network(long seed) {
-        return new UnfoldedLanguageLstm(seed);
+    Classifier network(Precision precision, long seed) {
+        return precision == Precision.FLOAT32 ? new UnfoldedFloat32LanguageLstm(seed) : new UnfoldedLanguageLstm(seed);
     }
 
     @Override

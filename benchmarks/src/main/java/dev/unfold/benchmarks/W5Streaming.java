@@ -1,39 +1,52 @@
 package dev.unfold.benchmarks;
 
+import dev.unfold.runtime.Streaming;
+import dev.unfold.Precision;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** W5: the latency of one streaming step, the LSTM's state carried from call to call. */
+/** W5: one time step of streaming inference per call, the state carried on, in both precisions. */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class W5Streaming {
     static final int FRAMES = 64;
 
-    private UnfoldedStreamingLstm net;
+    @Param({"FLOAT64", "FLOAT32"})
+    public Precision precision = Precision.FLOAT64;
+
+    private Streaming net;
     private double[][] frames;
+    private float[][] floatFrames;
     private final double[] y = new double[32];
+    private final float[] floatY = new float[32];
     private int next;
 
     @Setup
     public void setUp() {
-        net = new UnfoldedStreamingLstm(5);
+        net = precision == Precision.FLOAT32 ? new UnfoldedFloat32StreamingLstm(5) : new UnfoldedStreamingLstm(5);
         frames = Data.gaussian(new SplittableRandom(5), FRAMES, net.inputSize());
+        floatFrames = Data.rounded(frames);
         net.resetState();
     }
 
-    /** One time step: x_t in, ŷ_t out, h_t and c_t carried to the next call. */
     @Benchmark
     public double step() {
-        net.step(frames[next], y);
+        int frame = next;
         next = (next + 1) % FRAMES;
+        if (precision == Precision.FLOAT32) {
+            net.step(floatFrames[frame], floatY);
+            return floatY[0];
+        }
+        net.step(frames[frame], y);
         return y[0];
     }
 }

@@ -304,8 +304,4 @@ public final class BatchKernels {
         OPERATIONS.addMatrixVector(w, rows, columns, x, xOffset, sums);
     }
 
-    /** {@link #addMatrixVector(double[], int, int, double[], int, double[])} in float. */
-    static void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums) {
-        OPERATIONS.addMatrixVector(w, rows, columns, x, xOffset, sums);
-    }
 }

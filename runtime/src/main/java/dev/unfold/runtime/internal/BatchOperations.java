@@ -42,9 +42,6 @@ interface BatchOperations {
      */
     void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums);
 
-    /** {@link #addMatrixVector(double[], int, int, double[], int, double[])} in float. */
-    void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums);
-
     /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes, by
      * {@link FloatActivations#sigmoid} (the double networks' activations are lane by lane in

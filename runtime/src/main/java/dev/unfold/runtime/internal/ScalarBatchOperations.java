@@ -201,18 +201,6 @@ final class ScalarBatchOperations implements BatchOperations {
     }
 
     @Override
-    public void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums) {
-        for (int m = 0; m < rows; m++) {
-            float sum = 0;
-            int at = m * columns;
-            for (int j = 0; j < columns; j++) {
-                sum += w[at + j] * x[xOffset + j];
-            }
-            sums[m] += sum;
-        }
-    }
-
-    @Override
     public void sigmoid(float[][] rows, int from, int count, int lanes) {
         for (int k = 0; k < count; k++) {
             float[] row = rows[from + k];

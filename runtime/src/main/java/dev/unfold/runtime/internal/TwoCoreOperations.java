@@ -204,11 +204,6 @@ final class TwoCoreOperations implements BatchOperations {
         products.addMatrixVector(w, rows, columns, x, xOffset, sums);
     }
 
-    @Override
-    public void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums) {
-        products.addMatrixVector(w, rows, columns, x, xOffset, sums);
-    }
-
     /** An activation is one pass over its rows: memory-bound, and short. */
     @Override
     public void sigmoid(float[][] rows, int from, int count, int lanes) {

@@ -511,57 +511,6 @@ final class VectorBatchOperations implements BatchOperations {
         }
     }
 
-    /** {@link #addMatrixVector(double[], int, int, double[], int, double[])} in float. */
-    @Override
-    public void addMatrixVector(float[] w, int rows, int columns, float[] x, int xOffset, float[] sums) {
-        int vectorColumns = columns / FLOAT_LENGTH * FLOAT_LENGTH;
-        int m = 0;
-        for (; m + 4 <= rows; m += 4) {
-            int r0 = m * columns;
-            int r1 = r0 + columns;
-            int r2 = r1 + columns;
-            int r3 = r2 + columns;
-            FloatVector s0 = FloatVector.zero(FLOAT_SPECIES);
-            FloatVector s1 = s0;
-            FloatVector s2 = s0;
-            FloatVector s3 = s0;
-            for (int j = 0; j < vectorColumns; j += FLOAT_LENGTH) {
-                FloatVector xj = FloatVector.fromArray(FLOAT_SPECIES, x, xOffset + j);
-                s0 = FloatVector.fromArray(FLOAT_SPECIES, w, r0 + j).fma(xj, s0);
-                s1 = FloatVector.fromArray(FLOAT_SPECIES, w, r1 + j).fma(xj, s1);
-                s2 = FloatVector.fromArray(FLOAT_SPECIES, w, r2 + j).fma(xj, s2);
-                s3 = FloatVector.fromArray(FLOAT_SPECIES, w, r3 + j).fma(xj, s3);
-            }
-            float t0 = sumOfLanes(s0);
-            float t1 = sumOfLanes(s1);
-            float t2 = sumOfLanes(s2);
-            float t3 = sumOfLanes(s3);
-            for (int j = vectorColumns; j < columns; j++) {
-                float xj = x[xOffset + j];
-                t0 += w[r0 + j] * xj;
-                t1 += w[r1 + j] * xj;
-                t2 += w[r2 + j] * xj;
-                t3 += w[r3 + j] * xj;
-            }
-            sums[m] += t0;
-            sums[m + 1] += t1;
-            sums[m + 2] += t2;
-            sums[m + 3] += t3;
-        }
-        for (; m < rows; m++) {
-            int r = m * columns;
-            FloatVector s0 = FloatVector.zero(FLOAT_SPECIES);
-            for (int j = 0; j < vectorColumns; j += FLOAT_LENGTH) {
-                s0 = FloatVector.fromArray(FLOAT_SPECIES, w, r + j).fma(FloatVector.fromArray(FLOAT_SPECIES, x, xOffset + j), s0);
-            }
-            float t = sumOfLanes(s0);
-            for (int j = vectorColumns; j < columns; j++) {
-                t += w[r + j] * x[xOffset + j];
-            }
-            sums[m] += t;
-        }
-    }
-
     /**
      * The lanes added first to last. Not {@code reduceLanes(ADD)}, whose order the Vector API leaves
      * open: the JIT's tiers add in different orders, and a network must compute the same values

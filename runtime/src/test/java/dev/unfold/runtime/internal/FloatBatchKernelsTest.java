@@ -156,35 +156,6 @@ class FloatBatchKernelsTest {
     }
 
     @Test
-    void oneSequencesMatrixVectorProductIsItsSumToFloatRounding() {
-        for (BatchOperations operations : implementations()) {
-            for (int[] size : SIZES) {
-                int rows = size[0], columns = size[1] + size[2]; // columns with and without a remainder
-                float[] w = uniform(rows * columns);
-                float[] x = uniform(columns + 3);
-                float[] sums = uniform(rows);
-                double[] expected = new double[rows];
-                double[] bound = new double[rows];
-                for (int m = 0; m < rows; m++) {
-                    expected[m] = sums[m];
-                    bound[m] = Math.abs(sums[m]);
-                    for (int j = 0; j < columns; j++) {
-                        double term = (double) w[m * columns + j] * x[3 + j];
-                        expected[m] += term;
-                        bound[m] += Math.abs(term);
-                    }
-                    bound[m] *= (columns + 2) * UNIT_ROUNDOFF;
-                }
-                operations.addMatrixVector(w, rows, columns, x, 3, sums);
-                for (int m = 0; m < rows; m++) {
-                    assertTrue(Math.abs(sums[m] - expected[m]) <= bound[m],
-                            operations + " W x, " + rows + "×" + columns + ", row " + m);
-                }
-            }
-        }
-    }
-
-    @Test
     void twoCoresGiveOneCoresFloatResultsBitForBit() throws Exception {
         for (BatchOperations one : implementations()) {
             BatchOperations two = new TwoCoreOperations(one);
