@@ -45,10 +45,6 @@ public final class Batches {
      * {@code batch} sequences: at least that many arrays, each of at least {@code size} values.
      */
     public static void states(String name, double[][] states, int batch, int size) {
-        checkedStates(name, states, batch, size);
-    }
-
-    private static void checkedStates(String name, Object[] states, int batch, int size) {
         Objects.requireNonNull(states, name);
         if (states.length < batch) {
             throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected at least " + batch
@@ -65,22 +61,16 @@ public final class Batches {
      * {@code size} finite values.
      */
     public static void finiteStates(String name, double[][] states, int batch, int size) {
-        checkedFiniteStates(name, states, batch, size);
-    }
-
-    private static void checkedFiniteStates(String name, Object[] states, int batch, int size) {
         Objects.requireNonNull(states, name);
         if (states.length != batch) {
             throw new IllegalArgumentException(name + " has " + states.length + " states, expected " + batch
                     + " (one per sequence of the batch)");
         }
         for (int b = 0; b < batch; b++) {
-            Object state = stateRow(name, states, b, size);
-            int j = state instanceof double[] doubles ? Checks.firstNonFinite(doubles, 0, size)
-                    : Checks.firstNonFinite((float[]) state, 0, size);
+            double[] state = stateRow(name, states, b, size);
+            int j = Checks.firstNonFinite(state, 0, size);
             if (j >= 0) {
-                Object value = state instanceof double[] doubles ? doubles[j] : ((float[]) state)[j];
-                throw new IllegalArgumentException(name + "[" + b + "][" + j + "] is " + value
+                throw new IllegalArgumentException(name + "[" + b + "][" + j + "] is " + state[j]
                         + ": a state must be finite");
             }
         }
@@ -91,26 +81,21 @@ public final class Batches {
      * zero states), each of {@code size} finite values.
      */
     public static void initialStates(double[][] states, int size) {
-        checkedInitialStates(states, size);
-    }
-
-    private static void checkedInitialStates(Object[] states, int size) {
         Objects.requireNonNull(states, "states");
         if (states.length == 0) {
             throw new IllegalArgumentException("states is empty: give one state per sequence of the batches to come,"
                     + " or null for zero states");
         }
-        checkedFiniteStates("states", states, states.length, size);
+        finiteStates("states", states, states.length, size);
     }
 
-    private static Object stateRow(String name, Object[] states, int b, int size) {
-        Object state = states[b];
+    private static double[] stateRow(String name, double[][] states, int b, int size) {
+        double[] state = states[b];
         if (state == null) {
             throw new IllegalArgumentException(name + "[" + b + "] is null");
         }
-        int length = state instanceof double[] doubles ? doubles.length : ((float[]) state).length;
-        if (length < size) {
-            throw new IllegalArgumentException(name + "[" + b + "] has " + length + " values, expected " + size
+        if (state.length < size) {
+            throw new IllegalArgumentException(name + "[" + b + "] has " + state.length + " values, expected " + size
                     + " (the network's state size)");
         }
         return state;

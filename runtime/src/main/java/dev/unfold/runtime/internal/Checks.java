@@ -172,18 +172,14 @@ public final class Checks {
 
     /** Checks a context vector: {@code width} finite values. */
     public static void context(double[] x, int width) {
-        checkedContext(x, width);
-    }
-
-    private static void checkedContext(Object x, int width) {
         Objects.requireNonNull(x, "context");
-        if (length(x) != width) {
-            throw new IllegalArgumentException("the context has " + length(x) + " values, expected " + width
+        if (x.length != width) {
+            throw new IllegalArgumentException("the context has " + x.length + " values, expected " + width
                     + " (the network's context size)");
         }
         int j = firstNonFinite(x, 0, width);
         if (j >= 0) {
-            throw new IllegalArgumentException("context[" + j + "] is " + valueAt(x, j) + ": a context must be finite");
+            throw new IllegalArgumentException("context[" + j + "] is " + x[j] + ": a context must be finite");
         }
     }
 
@@ -192,26 +188,22 @@ public final class Checks {
      * one, each {@code width} finite values.
      */
     public static void contexts(double[][] contexts, int width) {
-        checkedContexts(contexts, width);
-    }
-
-    private static void checkedContexts(Object[] contexts, int width) {
         Objects.requireNonNull(contexts, "contexts");
         if (contexts.length == 0) {
             throw new IllegalArgumentException("contexts is empty: give one context per sequence of the batches to come");
         }
         for (int b = 0; b < contexts.length; b++) {
-            Object x = contexts[b];
+            double[] x = contexts[b];
             if (x == null) {
                 throw new IllegalArgumentException("contexts[" + b + "] is null");
             }
-            if (length(x) != width) {
-                throw new IllegalArgumentException("contexts[" + b + "] has " + length(x) + " values, expected " + width
+            if (x.length != width) {
+                throw new IllegalArgumentException("contexts[" + b + "] has " + x.length + " values, expected " + width
                         + " (the network's context size)");
             }
             int j = firstNonFinite(x, 0, width);
             if (j >= 0) {
-                throw new IllegalArgumentException("contexts[" + b + "][" + j + "] is " + valueAt(x, j)
+                throw new IllegalArgumentException("contexts[" + b + "][" + j + "] is " + x[j]
                         + ": a context must be finite");
             }
         }
@@ -233,14 +225,10 @@ public final class Checks {
      * values (the network's state size) from {@code offset}: where a state is written. Values are not read.
      */
     public static void state(String name, double[] values, int offset, int size) {
-        checkedState(name, values, offset, size);
-    }
-
-    private static void checkedState(String name, Object values, int offset, int size) {
         Objects.requireNonNull(values, name);
-        if (offset < 0 || offset > length(values) - size) {
+        if (offset < 0 || offset > values.length - size) {
             throw new IllegalArgumentException(offset < 0 ? "offset is " + offset + ", expected 0 or more"
-                    : name + " has " + length(values) + " values, too few for a state of " + size
+                    : name + " has " + values.length + " values, too few for a state of " + size
                             + " values (the network's state size) from offset " + offset);
         }
     }
@@ -251,14 +239,10 @@ public final class Checks {
      * everything computed from it.
      */
     public static void finiteState(String name, double[] values, int offset, int size) {
-        checkedFiniteState(name, values, offset, size);
-    }
-
-    private static void checkedFiniteState(String name, Object values, int offset, int size) {
-        checkedState(name, values, offset, size);
+        state(name, values, offset, size);
         int j = firstNonFinite(values, offset, offset + size);
         if (j >= 0) {
-            throw new IllegalArgumentException(name + "[" + j + "] is " + valueAt(values, j) + ": a state must be finite");
+            throw new IllegalArgumentException(name + "[" + j + "] is " + values[j] + ": a state must be finite");
         }
     }
 
