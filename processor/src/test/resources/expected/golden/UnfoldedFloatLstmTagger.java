@@ -1056,6 +1056,10 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
             int previousCell = cell - LSTM_HIDDEN;
             // a = W_ih x_t + b (already in lstmBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(lstmWeightHh, LSTM_GATES, LSTM_HIDDEN, lstmBatchH, previous, lstmBatchGates, gate, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(lstmBatchGates, gate, 2 * LSTM_HIDDEN, lanes);
+            BatchKernels.tanh(lstmBatchGates, gate + 2 * LSTM_HIDDEN, LSTM_HIDDEN, lanes);
+            BatchKernels.sigmoid(lstmBatchGates, gate + 3 * LSTM_HIDDEN, LSTM_HIDDEN, lanes);
             for (int k = 0; k < LSTM_HIDDEN; k++) {
                 float[] inputGate = lstmBatchGates[gate + k];
                 float[] forgetGate = lstmBatchGates[gate + LSTM_HIDDEN + k];
@@ -1065,15 +1069,10 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
                 float[] cellState = lstmBatchC[cell + k];
                 float[] hiddenState = lstmBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    float i = FloatActivations.sigmoid(inputGate[b]);
-                    float f = FloatActivations.sigmoid(forgetGate[b]);
-                    float g = FloatActivations.tanh(candidate[b]);
-                    float o = FloatActivations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
+                    float i = inputGate[b];
+                    float f = forgetGate[b];
+                    float g = candidate[b];
+                    float o = outputGate[b];
                     // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                     float c = f * previousC[b] + i * g;
                     cellState[b] = c;

@@ -1391,6 +1391,8 @@ public final class UnfoldedFloatProteins implements FloatProteins {
                 Arrays.fill(encoderBatchHn[product + k], 0, lanes, encoderBiasHn[k]);
             }
             BatchKernels.addProduct(encoderWeightHh, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHn, product, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(encoderBatchGates, gate, 2 * ENCODER_HIDDEN, lanes);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 float[] reset = encoderBatchGates[gate + k];
                 float[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
@@ -1399,12 +1401,10 @@ public final class UnfoldedFloatProteins implements FloatProteins {
                 float[] previousH = encoderBatchH[previous + k];
                 float[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    float r = FloatActivations.sigmoid(reset[b]);
-                    float z = FloatActivations.sigmoid(update[b]);
+                    float r = reset[b];
+                    float z = update[b];
                     float n = FloatActivations.tanh(candidate[b] + r * hiddenN[b]);
                     // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
                     candidate[b] = n;
                     // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
                     hiddenState[b] = (1 - z) * n + z * previousH[b];
@@ -1495,6 +1495,8 @@ public final class UnfoldedFloatProteins implements FloatProteins {
                 Arrays.fill(encoderBatchHnReverse[product + k], 0, lanes, encoderBiasHnReverse[k]);
             }
             BatchKernels.addProduct(encoderWeightHhReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHnReverse, product, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(encoderBatchGatesReverse, gate, 2 * ENCODER_HIDDEN, lanes);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 float[] reset = encoderBatchGatesReverse[gate + k];
                 float[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
@@ -1503,12 +1505,10 @@ public final class UnfoldedFloatProteins implements FloatProteins {
                 float[] previousH = encoderBatchH[previous + k];
                 float[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    float r = FloatActivations.sigmoid(reset[b]);
-                    float z = FloatActivations.sigmoid(update[b]);
+                    float r = reset[b];
+                    float z = update[b];
                     float n = FloatActivations.tanh(candidate[b] + r * hiddenN[b]);
                     // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
                     candidate[b] = n;
                     // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
                     hiddenState[b] = (1 - z) * n + z * previousH[b];

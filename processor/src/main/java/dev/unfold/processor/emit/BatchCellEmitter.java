@@ -100,6 +100,11 @@ final class BatchCellEmitter extends CellEmitter {
             code.add(comment(layer.cell().batchProductComment(rows, step(), layout().buffer(rows.into()))))
                     .add(addRecurrentProduct(rows));
         }
+        if (scalar.activatesRowsByVector()) {
+            List<Equations.InPlaceActivation> activations = forward.inPlaceActivations(this::sameRow);
+            code.add(activateRows(activations));
+            forward = forward.withoutActivating(activations);
+        }
         code.add(activatesInPlace(forward) ? CodeBlock.of("") : layout().render(forward))
                 .add(layer.projects() ? projection().projectBatch() : CodeBlock.of(""));
         List<StatePlan> states = direction.states();
@@ -117,6 +122,39 @@ final class BatchCellEmitter extends CellEmitter {
                         layer.readsOutput(), true))
                 .addCode(code.build())
                 .build();
+    }
+
+    /**
+     * The activations the cell applies in place, each over its slot's rows for every unit and lane
+     * by one call of the runtime's vectorised row kernels, before the loop over the units: for
+     * float they equal the cell's lane-by-lane calls bit for bit, and they are many times faster.
+     */
+    private CodeBlock activateRows(List<Equations.InPlaceActivation> activations) {
+        if (activations.isEmpty()) {
+            return CodeBlock.of("");
+        }
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("// the gates' activations over whole rows, every lane at once\n");
+        for (int first = 0; first < activations.size(); ) {
+            // adjacent blocks of one function (the LSTM's i and f) in one call
+            int end = first + 1;
+            while (end < activations.size() && follows(activations.get(end - 1), activations.get(end))) {
+                end++;
+            }
+            Equations.InPlaceActivation activation = activations.get(first);
+            Slot slot = activation.slot();
+            code.addStatement("$T.$L($N, $L, $L, lanes)", BATCH_KERNELS, activation.function(),
+                    layout().buffer(slot.buffer()), layout().firstRow(slot), end - first == 1
+                            ? CodeBlock.of("$N", layer.hiddenConstant())
+                            : CodeBlock.of("$L * $N", end - first, layer.hiddenConstant()));
+            first = end;
+        }
+        return code.build();
+    }
+
+    private static boolean follows(Equations.InPlaceActivation one, Equations.InPlaceActivation next) {
+        return next.function().equals(one.function()) && next.slot().buffer() == one.slot().buffer()
+                && next.slot().block() == one.slot().block() + 1;
     }
 
     /**

@@ -123,14 +123,16 @@ abstract class ElementwiseLayout {
      * just {@code k} for BPTT's carried gradients, which have no row per step.
      */
     final CodeBlock offset(Slot slot) {
+        return base(slot.buffer()) == null ? CodeBlock.of("k") : CodeBlock.of("$L + k", firstRow(slot));
+    }
+
+    /** Where unit 0 of {@code slot} sits in its buffer's row for the step: {@code gate + 2 * H}. */
+    final CodeBlock firstRow(Slot slot) {
         String base = base(slot.buffer());
-        if (base == null) {
-            return CodeBlock.of("k");
-        }
         return switch (slot.block()) {
-            case 0 -> CodeBlock.of("$L + k", base);
-            case 1 -> CodeBlock.of("$L + $N + k", base, layer.hiddenConstant());
-            default -> CodeBlock.of("$L + $L * $N + k", base, slot.block(), layer.hiddenConstant());
+            case 0 -> CodeBlock.of("$L", base);
+            case 1 -> CodeBlock.of("$L + $N", base, layer.hiddenConstant());
+            default -> CodeBlock.of("$L + $L * $N", base, slot.block(), layer.hiddenConstant());
         };
     }
 

@@ -23,9 +23,10 @@ import dev.unfold.processor.declaration.RuntimeTypes;
  */
 public enum Scalar {
     /** IEEE 754 binary64, Java's {@code double}. */
-    FLOAT64(Precision.FLOAT64, TypeName.DOUBLE, "0.0", RuntimeTypes.ACTIVATIONS, "value", "gradient"),
+    FLOAT64(Precision.FLOAT64, TypeName.DOUBLE, "0.0", RuntimeTypes.ACTIVATIONS, "value", "gradient", false),
     /** IEEE 754 binary32, Java's {@code float}: PyTorch's default precision. */
-    FLOAT32(Precision.FLOAT32, TypeName.FLOAT, "0.0f", RuntimeTypes.FLOAT_ACTIVATIONS, "floatValue", "floatGradient");
+    FLOAT32(Precision.FLOAT32, TypeName.FLOAT, "0.0f", RuntimeTypes.FLOAT_ACTIVATIONS, "floatValue", "floatGradient",
+            true);
 
     /** The type a loss is summed in and returned as: {@code SequenceModel}'s, whatever the scalar. */
     public static final TypeName LOSS = TypeName.DOUBLE;
@@ -46,15 +47,30 @@ public enum Scalar {
     private final ClassName activations;
     private final String valueMatrix;
     private final String gradientMatrix;
+    private final boolean activatesRowsByVector;
 
     Scalar(Precision precision, TypeName type, String zero, ClassName activations, String valueMatrix,
-           String gradientMatrix) {
+           String gradientMatrix, boolean activatesRowsByVector) {
+        this.activatesRowsByVector = activatesRowsByVector;
         this.precision = precision;
         this.type = type;
         this.zero = zero;
         this.activations = activations;
         this.valueMatrix = valueMatrix;
         this.gradientMatrix = gradientMatrix;
+    }
+
+    /**
+     * Whether a batch activates a block of gates in place faster as whole rows, by the runtime's
+     * {@code BatchKernels.sigmoid} and {@code tanh}, than lane by lane in the cell's loop. For float,
+     * those kernels run on vectors of lanes where the JIT keeps vectors in registers (Java 25 on;
+     * lane by lane on Java 17, whose JIT may box them: see {@code BatchKernels}) and equal the
+     * scalar functions bit for bit, so the results do not change; double's exp and tanh have no
+     * such vector form (the JIT's differ in the last bit between its tiers), and its row kernels
+     * are the same scalar loop.
+     */
+    public boolean activatesRowsByVector() {
+        return activatesRowsByVector;
     }
 
     /** The precision a declaration asks for with {@code @Network(precision = ...)}, and the network reports. */

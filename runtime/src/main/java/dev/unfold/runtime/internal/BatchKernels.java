@@ -39,6 +39,31 @@ public final class BatchKernels {
 
     private static final BatchOperations OPERATIONS = choose();
 
+    /**
+     * The first Java release whose JIT keeps the vectorised float activations in registers however
+     * the JVM has run before. Java 17's C2 counts, for each method it compiles, the class-check
+     * deoptimisations recorded in every method it inlines, summed over all the inlined copies; the
+     * Vector API's generic methods (VectorSupport.load/store/ternaryOp, VectorOperators.opCode,
+     * ImplCache.find) collect a few of those as soon as the JVM has run vector code of another
+     * type or operator before (the double products, say), and an activation kernel inlines them
+     * forty times over. Past {@code -XX:PerMethodTrapLimit} (100) C2 gives every monomorphic call
+     * in the kernel a virtual-call fallback instead of a trap; the vectors then merge with objects
+     * and are boxed, and the final store's species is no longer a constant (36 MB a W3 float32
+     * pass, measured with {@code AllocationCheck}). Java 25's C2 compiles the same kernels without
+     * a box even at {@code -XX:PerMethodTrapLimit=0}, where every call has the fallback
+     * ({@code FloatActivationsUnderTrapPressureTest}); Java 17 boxes there, with these kernels and with
+     * a form without masks or scalar operands alike. Releases between are untested: they take the
+     * safe path.
+     */
+    private static final int VECTOR_ACTIVATIONS_SINCE = 25;
+
+    /**
+     * Where the float activations run: on vectors where the JIT keeps them in registers, lane by
+     * lane otherwise (their results are the same bit for bit, so only the speed depends on it).
+     */
+    private static final BatchOperations ACTIVATIONS = VECTORISED
+            && Runtime.version().feature() >= VECTOR_ACTIVATIONS_SINCE ? OPERATIONS : new ScalarBatchOperations();
+
     private static BatchOperations choose() {
         BatchOperations products = VECTORISED ? new VectorBatchOperations() : new ScalarBatchOperations();
         return TWO_CORES ? new TwoCoreOperations(products) : products;
@@ -54,6 +79,11 @@ public final class BatchKernels {
     /** Whether the products use the Vector API (see the class comment). */
     public static boolean vectorised() {
         return VECTORISED;
+    }
+
+    /** Whether the float activations run on vectors of lanes (see {@link #VECTOR_ACTIVATIONS_SINCE}). */
+    public static boolean activatesByVector() {
+        return ACTIVATIONS == OPERATIONS;
     }
 
     /**
@@ -266,11 +296,13 @@ public final class BatchKernels {
 
     /**
      * {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}: with
-     * the Vector API on whole vectors of lanes, whose results equal the scalar function's bit for
-     * bit (its exp is built from exactly rounded operations alone, see {@link FloatActivations}).
+     * the Vector API on whole vectors of lanes where the JIT keeps them in registers (see
+     * {@link #VECTOR_ACTIVATIONS_SINCE}), lane by lane elsewhere; the results equal the scalar
+     * function's bit for bit either way (its exp is built from exactly rounded operations alone,
+     * see {@link FloatActivations}).
      */
     public static void sigmoid(float[][] rows, int from, int count, int lanes) {
-        OPERATIONS.sigmoid(rows, from, count, lanes);
+        ACTIVATIONS.sigmoid(rows, from, count, lanes);
     }
 
     /** tanh in place over rows [from, from + count), every lane (see {@link #sigmoid}). */
@@ -296,7 +328,7 @@ public final class BatchKernels {
 
     /** {@link #tanh(double[][], int, double[][], int, int, int)} in float (see {@link #sigmoid(float[][], int, int, int)}). */
     public static void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes) {
-        OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);
+        ACTIVATIONS.tanh(rows, from, into, intoRow, count, lanes);
     }
 
     /** One sequence's {@code sums[m] += Σ_j w[m·columns + j] · x[xOffset + j]} on the row-major matrix. */
