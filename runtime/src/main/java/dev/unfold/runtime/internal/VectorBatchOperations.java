@@ -355,22 +355,25 @@ final class VectorBatchOperations implements BatchOperations {
         a3.intoArray(o3, v);
     }
 
+    /** Rows of δ packed together for one call of the product kernel (their values interleaved by step and lane). */
+    private static final int PANEL_ROWS = 16;
+
     /**
-     * Sixteen sums of four rows of δ by four rows of x, one vector of lanes each, kept between
-     * the passes over the lanes' vectors; one set per thread.
+     * What {@link #addOuterProducts} rearranges its operands into, one set per thread: a chunk of
+     * steps at a time, so that it stays in the core's caches and weighs kilobytes, not the megabytes
+     * of every step's δ and x.
      */
-    /** What {@link #addOuterProducts} rearranges its operands into, one set per thread. */
     private static final class Scratch {
-        /** δ by row: row m holds δ[s][m][b] of every step s and lane b, in that order. */
-        double[] deltas = new double[0];
-        /** x by (step, lane): one array of {@code columns} values per step and lane. */
+        /** {@link #PANEL_ROWS} rows of δ for the chunk: entry (s·lanes + b)·panelRows + c is δ[s][m + c][b]. */
+        double[] panel = new double[0];
+        /** x by (step, lane) for the chunk: one array of {@code columns} values per step and lane. */
         double[][] inputs = new double[0][0];
         /** The gradient being summed, by rows. */
         double[][] sums = new double[0][0];
 
         void reserve(int count, int rows, int columns) {
-            if (deltas.length < count * rows) {
-                deltas = new double[count * rows];
+            if (panel.length < count * PANEL_ROWS) {
+                panel = new double[count * PANEL_ROWS];
             }
             if (inputs.length < count || inputs[0].length < columns) {
                 inputs = new double[Math.max(count, inputs.length)][Math.max(columns, width(inputs))];
@@ -389,13 +392,13 @@ final class VectorBatchOperations implements BatchOperations {
 
     /** {@link Scratch} for the float products. */
     private static final class FloatScratch {
-        float[] deltas = new float[0];
+        float[] panel = new float[0];
         float[][] inputs = new float[0][0];
         float[][] sums = new float[0][0];
 
         void reserve(int count, int rows, int columns) {
-            if (deltas.length < count * rows) {
-                deltas = new float[count * rows];
+            if (panel.length < count * PANEL_ROWS) {
+                panel = new float[count * PANEL_ROWS];
             }
             if (inputs.length < count || inputs[0].length < columns) {
                 inputs = new float[Math.max(count, inputs.length)][Math.max(columns, width(inputs))];
@@ -417,10 +420,15 @@ final class VectorBatchOperations implements BatchOperations {
     /**
      * The gradient as a product of the lanes' rows: with δ and x rearranged so that each step
      * and lane is a row, gradient row m = Σ_(s,b) δ_(s,b)[m] · x_(s,b), which is
-     * {@link #multiplyAdd} with the columns in the place of the lanes, its sums in registers over
-     * every step and lane at once. Summing per (m, j) over the lanes instead, as the plain loops
-     * do, ran at a third of the speed: Java 17's JIT boxes vectors carried through two loops.
-     * Column counts that are not a whole number of vectors take the plain loops.
+     * {@link #multiplyAdd}'s kernel with the columns in the place of the lanes, its sums in
+     * registers over every step and lane at once. Summing per (m, j) over the lanes instead, as the
+     * plain loops do, ran at a third of the speed: Java 17's JIT boxes vectors carried through two
+     * loops. The rearranging goes a chunk of steps at a time (as many as make {@link #chunkRows}
+     * rows of x), and δ in panels of {@link #PANEL_ROWS} rows whose values sit side by side as the
+     * kernel reads them: before, every step's δ was copied into one array first (9 MB for W3's
+     * W_hh), written to memory and read back. Each weight's sum is the same chain, steps first to
+     * last and lanes in order, from zero, then added to the gradient. Column counts that are not a
+     * whole number of vectors take the plain loops.
      */
     @Override
     public void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
@@ -429,27 +437,38 @@ final class VectorBatchOperations implements BatchOperations {
             PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, gradientOffset, lanes);
             return;
         }
-        int count = steps * lanes;
+        int chunkSteps = Math.max(1, Math.min(steps, chunkRows(columns * Double.BYTES) / lanes));
         Scratch scratch = SCRATCH.get();
-        scratch.reserve(count, rows, columns);
-        double[] deltas = scratch.deltas;
+        scratch.reserve(chunkSteps * lanes, rows, columns);
+        double[] panel = scratch.panel;
         double[][] inputs = scratch.inputs;
         double[][] sums = scratch.sums;
-        for (int s = 0; s < steps; s++) {
-            for (int m = 0; m < rows; m++) {
-                System.arraycopy(d[dRow + s * dStride + m], 0, deltas, m * count + s * lanes, lanes);
-            }
-            for (int j = 0; j < columns; j++) {
-                double[] values = x[xRow + s * xStride + j];
-                for (int b = 0; b < lanes; b++) {
-                    inputs[s * lanes + b][j] = values[b];
-                }
-            }
-        }
         for (int m = 0; m < rows; m++) {
             java.util.Arrays.fill(sums[m], 0, columns, 0.0);
         }
-        multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
+        for (int first = 0; first < steps; first += chunkSteps) {
+            int chunk = Math.min(chunkSteps, steps - first);
+            for (int s = 0; s < chunk; s++) {
+                for (int j = 0; j < columns; j++) {
+                    double[] values = x[xRow + (first + s) * xStride + j];
+                    for (int b = 0; b < lanes; b++) {
+                        inputs[s * lanes + b][j] = values[b];
+                    }
+                }
+            }
+            for (int m = 0; m < rows; m += PANEL_ROWS) {
+                int panelRows = Math.min(PANEL_ROWS, rows - m);
+                for (int s = 0; s < chunk; s++) {
+                    for (int c = 0; c < panelRows; c++) {
+                        double[] delta = d[dRow + (first + s) * dStride + m + c];
+                        for (int b = 0; b < lanes; b++) {
+                            panel[(s * lanes + b) * panelRows + c] = delta[b];
+                        }
+                    }
+                }
+                multiplyAddChunk(panel, 0, 1, panelRows, panelRows, chunk * lanes, inputs, 0, sums, m, columns);
+            }
+        }
         for (int m = 0; m < rows; m++) {
             double[] sum = sums[m];
             int at = gradientOffset + m * columns;
@@ -467,27 +486,38 @@ final class VectorBatchOperations implements BatchOperations {
             PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, gradientOffset, lanes);
             return;
         }
-        int count = steps * lanes;
+        int chunkSteps = Math.max(1, Math.min(steps, chunkRows(columns * Float.BYTES) / lanes));
         FloatScratch scratch = FLOAT_SCRATCH.get();
-        scratch.reserve(count, rows, columns);
-        float[] deltas = scratch.deltas;
+        scratch.reserve(chunkSteps * lanes, rows, columns);
+        float[] panel = scratch.panel;
         float[][] inputs = scratch.inputs;
         float[][] sums = scratch.sums;
-        for (int s = 0; s < steps; s++) {
-            for (int m = 0; m < rows; m++) {
-                System.arraycopy(d[dRow + s * dStride + m], 0, deltas, m * count + s * lanes, lanes);
-            }
-            for (int j = 0; j < columns; j++) {
-                float[] values = x[xRow + s * xStride + j];
-                for (int b = 0; b < lanes; b++) {
-                    inputs[s * lanes + b][j] = values[b];
-                }
-            }
-        }
         for (int m = 0; m < rows; m++) {
             java.util.Arrays.fill(sums[m], 0, columns, 0f);
         }
-        multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
+        for (int first = 0; first < steps; first += chunkSteps) {
+            int chunk = Math.min(chunkSteps, steps - first);
+            for (int s = 0; s < chunk; s++) {
+                for (int j = 0; j < columns; j++) {
+                    float[] values = x[xRow + (first + s) * xStride + j];
+                    for (int b = 0; b < lanes; b++) {
+                        inputs[s * lanes + b][j] = values[b];
+                    }
+                }
+            }
+            for (int m = 0; m < rows; m += PANEL_ROWS) {
+                int panelRows = Math.min(PANEL_ROWS, rows - m);
+                for (int s = 0; s < chunk; s++) {
+                    for (int c = 0; c < panelRows; c++) {
+                        float[] delta = d[dRow + (first + s) * dStride + m + c];
+                        for (int b = 0; b < lanes; b++) {
+                            panel[(s * lanes + b) * panelRows + c] = delta[b];
+                        }
+                    }
+                }
+                multiplyAddChunk(panel, 0, 1, panelRows, panelRows, chunk * lanes, inputs, 0, sums, m, columns);
+            }
+        }
         for (int m = 0; m < rows; m++) {
             float[] sum = sums[m];
             int at = gradientOffset + m * columns;
