@@ -97,6 +97,9 @@ final class VectorBatchOperations implements BatchOperations {
                                          int reduce, float[][] x, int xRow, float[][] out, int outRow, int lanes) {
         int whole = FLOAT_SPECIES.loopBound(lanes);
         int i = 0;
+        for (; i + 12 <= outputs && whole == 2 * FLOAT_LENGTH; i += 12) {
+            twelveRowsTwoVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow, out, outRow + i);
+        }
         for (; i + 8 <= outputs && whole == 2 * FLOAT_LENGTH; i += 8) {
             eightRowsTwoVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow, out, outRow + i);
         }
@@ -273,6 +276,81 @@ final class VectorBatchOperations implements BatchOperations {
         a50.intoArray(o5, 0); a51.intoArray(o5, v1);
         a60.intoArray(o6, 0); a61.intoArray(o6, v1);
         a70.intoArray(o7, 0); a71.intoArray(o7, v1);
+    }
+
+    /**
+     * Twelve rows by two vectors of lanes, for a batch of exactly two vectors: 24 sums in registers
+     * (of AVX-512's 32), fourteen loads for 24 fused multiply-adds.
+     */
+    private static void twelveRowsTwoVectors(float[] w, int at, int outputStride, int reduceStride, int reduce,
+                                             float[][] x, int xRow, float[][] out, int outRow) {
+        int v1 = FLOAT_LENGTH;
+        float[] o0 = out[outRow];
+        float[] o1 = out[outRow + 1];
+        float[] o2 = out[outRow + 2];
+        float[] o3 = out[outRow + 3];
+        float[] o4 = out[outRow + 4];
+        float[] o5 = out[outRow + 5];
+        float[] o6 = out[outRow + 6];
+        float[] o7 = out[outRow + 7];
+        float[] o8 = out[outRow + 8];
+        float[] o9 = out[outRow + 9];
+        float[] o10 = out[outRow + 10];
+        float[] o11 = out[outRow + 11];
+        FloatVector a00 = FloatVector.fromArray(FLOAT_SPECIES, o0, 0), a01 = FloatVector.fromArray(FLOAT_SPECIES, o0, v1);
+        FloatVector a10 = FloatVector.fromArray(FLOAT_SPECIES, o1, 0), a11 = FloatVector.fromArray(FLOAT_SPECIES, o1, v1);
+        FloatVector a20 = FloatVector.fromArray(FLOAT_SPECIES, o2, 0), a21 = FloatVector.fromArray(FLOAT_SPECIES, o2, v1);
+        FloatVector a30 = FloatVector.fromArray(FLOAT_SPECIES, o3, 0), a31 = FloatVector.fromArray(FLOAT_SPECIES, o3, v1);
+        FloatVector a40 = FloatVector.fromArray(FLOAT_SPECIES, o4, 0), a41 = FloatVector.fromArray(FLOAT_SPECIES, o4, v1);
+        FloatVector a50 = FloatVector.fromArray(FLOAT_SPECIES, o5, 0), a51 = FloatVector.fromArray(FLOAT_SPECIES, o5, v1);
+        FloatVector a60 = FloatVector.fromArray(FLOAT_SPECIES, o6, 0), a61 = FloatVector.fromArray(FLOAT_SPECIES, o6, v1);
+        FloatVector a70 = FloatVector.fromArray(FLOAT_SPECIES, o7, 0), a71 = FloatVector.fromArray(FLOAT_SPECIES, o7, v1);
+        FloatVector a80 = FloatVector.fromArray(FLOAT_SPECIES, o8, 0), a81 = FloatVector.fromArray(FLOAT_SPECIES, o8, v1);
+        FloatVector a90 = FloatVector.fromArray(FLOAT_SPECIES, o9, 0), a91 = FloatVector.fromArray(FLOAT_SPECIES, o9, v1);
+        FloatVector a10v0 = FloatVector.fromArray(FLOAT_SPECIES, o10, 0), a10v1 = FloatVector.fromArray(FLOAT_SPECIES, o10, v1);
+        FloatVector a11v0 = FloatVector.fromArray(FLOAT_SPECIES, o11, 0), a11v1 = FloatVector.fromArray(FLOAT_SPECIES, o11, v1);
+        for (int r = 0; r < reduce; r++) {
+            float[] xr = x[xRow + r];
+            FloatVector x0 = FloatVector.fromArray(FLOAT_SPECIES, xr, 0);
+            FloatVector x1 = FloatVector.fromArray(FLOAT_SPECIES, xr, v1);
+            int k = at + r * reduceStride;
+            FloatVector w0 = FloatVector.broadcast(FLOAT_SPECIES, w[k]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(FLOAT_SPECIES, w[k + outputStride]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 2 * outputStride]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 3 * outputStride]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31);
+            FloatVector w4 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 4 * outputStride]);
+            a40 = x0.fma(w4, a40); a41 = x1.fma(w4, a41);
+            FloatVector w5 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 5 * outputStride]);
+            a50 = x0.fma(w5, a50); a51 = x1.fma(w5, a51);
+            FloatVector w6 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 6 * outputStride]);
+            a60 = x0.fma(w6, a60); a61 = x1.fma(w6, a61);
+            FloatVector w7 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 7 * outputStride]);
+            a70 = x0.fma(w7, a70); a71 = x1.fma(w7, a71);
+            FloatVector w8 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 8 * outputStride]);
+            a80 = x0.fma(w8, a80); a81 = x1.fma(w8, a81);
+            FloatVector w9 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 9 * outputStride]);
+            a90 = x0.fma(w9, a90); a91 = x1.fma(w9, a91);
+            FloatVector w10 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 10 * outputStride]);
+            a10v0 = x0.fma(w10, a10v0); a10v1 = x1.fma(w10, a10v1);
+            FloatVector w11 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 11 * outputStride]);
+            a11v0 = x0.fma(w11, a11v0); a11v1 = x1.fma(w11, a11v1);
+        }
+        a00.intoArray(o0, 0); a01.intoArray(o0, v1);
+        a10.intoArray(o1, 0); a11.intoArray(o1, v1);
+        a20.intoArray(o2, 0); a21.intoArray(o2, v1);
+        a30.intoArray(o3, 0); a31.intoArray(o3, v1);
+        a40.intoArray(o4, 0); a41.intoArray(o4, v1);
+        a50.intoArray(o5, 0); a51.intoArray(o5, v1);
+        a60.intoArray(o6, 0); a61.intoArray(o6, v1);
+        a70.intoArray(o7, 0); a71.intoArray(o7, v1);
+        a80.intoArray(o8, 0); a81.intoArray(o8, v1);
+        a90.intoArray(o9, 0); a91.intoArray(o9, v1);
+        a10v0.intoArray(o10, 0); a10v1.intoArray(o10, v1);
+        a11v0.intoArray(o11, 0); a11v1.intoArray(o11, v1);
     }
 
     /** Four rows by two vectors of lanes: a batch of 32 floats on 512-bit vectors, 16 on 256-bit ones. */
