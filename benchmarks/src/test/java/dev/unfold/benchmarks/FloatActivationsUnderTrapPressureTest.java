@@ -1,7 +1,8 @@
-package dev.unfold.runtime.internal;
+package dev.unfold.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.unfold.runtime.internal.BatchKernels;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fallback and boxes its vectors (36 MB a W3 float32 pass). Whether that happens depends on the
  * JVM's history, so this test forces it: a child JVM with {@code -XX:PerMethodTrapLimit=0}, with
  * and without the Vector API module, counts the bytes {@link BatchKernels#sigmoid(float[][], int,
- * int, int)} and {@link BatchKernels#tanh(float[][], int, int, int)} allocate once compiled.
+ * int, int)} and {@link BatchKernels#tanh(float[][], int, int, int)} allocate once compiled. (It sits
+ * beside the benchmarks' allocation counts rather than in the runtime's tests: its wait for the
+ * child JVM changed when the runtime suite's JVM compiled the float kernels, and that JVM's
+ * {@code FloatAllocationTest} then counted boxed vectors: a history effect of the same kind.)
  */
 class FloatActivationsUnderTrapPressureTest {
     private static final int ROWS = 64;
