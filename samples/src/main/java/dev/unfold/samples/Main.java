@@ -140,10 +140,15 @@ public final class Main implements Runnable {
                 description = "Characters per truncated-BPTT chunk (default: ${DEFAULT-VALUE}).")
         int chunk;
 
+        @Option(names = "--streams", defaultValue = "32",
+                description = "Parts of the text trained at once, one stateful batch per chunk (default: ${DEFAULT-VALUE}).")
+        int streams;
+
         @Option(names = "--optimizer", defaultValue = "adam", description = "adam or adagrad (default: ${DEFAULT-VALUE}).")
         String optimizer;
 
-        @Option(names = "--learning-rate", description = "η (default: 0.002 for adam, 0.1 for adagrad).")
+        @Option(names = "--learning-rate",
+                description = "η (default: 0.01 for adam, 0.002 with --streams 1; 0.1 for adagrad).")
         Double learningRate;
 
         @Option(names = "--characters", defaultValue = "0", description = "Use only the text's first N characters (0: all).")
@@ -182,8 +187,10 @@ public final class Main implements Runnable {
                 Files.deleteIfExists(Trainer.bestWeights(file));
                 Files.deleteIfExists(CharLmSample.vocabularyFile(file));
             }
-            double rate = learningRate != null ? learningRate : optimizer.equals("adagrad") ? 0.1 : 0.002;
-            CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, optimizer,
+            // an update over many streams averages many chunks' gradients: steadier, so it can take a longer step
+            double rate = learningRate != null ? learningRate : optimizer.equals("adagrad") ? 0.1
+                    : streams == 1 ? 0.002 : 0.01;
+            CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, streams, optimizer,
                     rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed);
             CharLmSample.run(content, source, settings, System.out, System.err);
             return 0;
