@@ -27,6 +27,9 @@ import java.util.Random;
  */
 class ManyStreamsTest {
     private static final double TOLERANCE = 1e-10;
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path directory;
     private static final double FLOAT32_TOLERANCE = 1e-5;
 
     private static final CompiledSources NETWORKS = new CompiledSources(List.of(
@@ -279,6 +282,35 @@ class ManyStreamsTest {
         assertEquals(0, net.streamCount());
         chunks.backward(two, two, 0);
         assertEquals(2, net.streamCount());
+    }
+
+    /**
+     * A checkpoint holds whole epochs, and every epoch starts its streams from zero: a run stopped after
+     * epoch 2 and resumed (in a network that carries other streams) ends with the weights of one that
+     * never stopped.
+     */
+    @EachCompiler
+    void aResumedRunOnStreamsEqualsAnUninterruptedOne(TestCompiler compiler) throws java.io.IOException {
+        int[] text = new Random(12).ints(60, 0, 7).toArray();
+        var straight = (Streaming & Classifier) network(compiler, "Language");
+        new Trainer(straight, new Sgd(straight.parameters(), 0.05)).epochs(4).fit(StreamChunks.nextToken(straight, text, 4, 3));
+
+        java.nio.file.Path checkpoint = directory.resolve(compiler + "-streams.safetensors");
+        var interrupted = (Streaming & Classifier) network(compiler, "Language");
+        new Trainer(interrupted, new Sgd(interrupted.parameters(), 0.05)).epochs(2).checkpoint(checkpoint)
+                .fit(StreamChunks.nextToken(interrupted, text, 4, 3));
+        var resumed = (Streaming & Classifier) TestCompiler.instantiate(NETWORKS.loader(compiler), "test.UnfoldedLanguage",
+                77);
+        resumed.restoreStates(new double[5][resumed.stateSize()]);
+        resumed.setStateful(true);
+        resumed.forward(new int[5][3], new double[5][3][7]);   // 5 streams under way, not zero
+        new Trainer(resumed, new Sgd(resumed.parameters(), 0.05)).epochs(4).checkpoint(checkpoint)
+                .fit(StreamChunks.nextToken(resumed, text, 4, 3));
+        for (int p = 0; p < straight.parameters().size(); p++) {
+            assertArrayEquals(straight.parameters().get(p).value().data, resumed.parameters().get(p).value().data,
+                    straight.parameters().get(p).name());
+        }
+        assertEquals(5, resumed.streamCount(), "the streams under way before training are put back");
     }
 
     @EachCompiler
