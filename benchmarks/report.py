@@ -98,17 +98,19 @@ def torch_times(pytorch, precision, w, op):
     return times["1"], times["2"]
 
 
-# JMH's throughput units, as the factor that turns a score into operations per nanosecond
-PER_NANOSECOND = {"ops/ns": 1, "ops/us": 1e-3, "ops/ms": 1e-6, "ops/s": 1e-9}
+# flops of one call of Peak's benchmarks per vector lane (Peak.FLOPS, branch s5-kernels)
+PEAK_FLOPS_PER_LANE = 320_000
+PEAK_METHODS = {"FLOAT64": ("fmaDouble", "doubleLanes"), "FLOAT32": ("fmaFloat", "floatLanes")}
 
 
-def peak_gflops(results, precision):
-    """The one-core peak the `Peak` benchmark measured in the precision (GFLOP/s; one of its operations is
-    one floating-point operation), or None."""
-    entry = results.get(key("Peak", precision.lower(), "FLOAT64"))
-    if not entry:
+def peak_gflops(results, machine, precision):
+    """The one-core peak `Peak` measured in the precision, in GFLOP/s (its multiply-add chains on the machine's
+    widest vectors, whose lanes machine.json records), or None when this run did not measure it."""
+    method, lanes = PEAK_METHODS[precision]
+    entry = results.get(key("Peak", method, "FLOAT64"))
+    if not entry or not machine.get(lanes):
         return None
-    return entry["primaryMetric"]["score"] * PER_NANOSECOND[entry["primaryMetric"]["scoreUnit"]]
+    return PEAK_FLOPS_PER_LANE * machine[lanes] / entry["primaryMetric"]["score"] / 1e3
 
 
 def cell(value, form, missing="–"):
@@ -154,7 +156,7 @@ def main(directory):
         print("- Second JDK: none found in this run (set UNFOLD_JDK25 to a JDK 25's home): its columns say –")
     print(f"- PyTorch: {pytorch['machine']['torch']} (Debian's python3-torch), BLAS: {pytorch['machine']['blas']}"
           f"; OPENBLAS_CORETYPE {machine['openblas_coretype']}")
-    peaks = {precision: peak_gflops(jmh, precision) for precision in PRECISIONS}
+    peaks = {precision: peak_gflops(jmh, machine, precision) for precision in PRECISIONS}
     if all(peaks.values()):
         print(f"- Measured peak of one core (`Peak`: independent multiply-add chains on Vector API vectors):"
               f" {peaks['FLOAT64']:,.1f} GFLOP/s in float64, {peaks['FLOAT32']:,.1f} in float32; {cores} cores"
