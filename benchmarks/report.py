@@ -190,7 +190,8 @@ def main(directory):
                 torch1, torch2 = torch_times(pytorch, precision, w, op)
                 best = min(torch1, torch2)
                 target = w.targets[op]
-                measured = f"{old:,.1f} ± {entry['primaryMetric']['scoreError']:,.1f}" if entry else "not measured"
+                # JMH writes the error as "NaN" when it had too few iterations to give one
+                measured = f"{old:,.1f} ± {float(entry['primaryMetric']['scoreError']):,.1f}" if entry else "not measured"
                 gflops = None if old is None else w.flops(op) / old / 1e3
                 peak = peaks[precision] and peaks[precision] * (cores if w.batched() else 1)
                 fraction = None if gflops is None or not peak else 100 * gflops / peak
