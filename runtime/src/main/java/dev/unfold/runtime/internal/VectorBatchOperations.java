@@ -23,9 +23,50 @@ final class VectorBatchOperations implements BatchOperations {
     private static final VectorSpecies<Float> FLOAT_SPECIES = FloatVectorActivations.SPECIES;
     private static final int FLOAT_LENGTH = FLOAT_SPECIES.length();
 
+    /**
+     * The reduction in chunks of rows of x that stay in the core's caches while every output row
+     * passes over them: without chunks a product whose x is larger than a cache (BPTT's 1024 rows of
+     * δ, the weight gradient's 35 steps × 32 lanes of inputs) read all of x from the next level for
+     * every four output rows, and the transposed product's four columns of W, 2 KB apart, fell out
+     * of the cache before the next four used the rest of their lines. Each output's sum is stored and
+     * reloaded between chunks, which is exact: its chain of fused multiply-adds is the same.
+     */
     @Override
     public void multiplyAdd(double[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
                             double[][] x, int xRow, double[][] out, int outRow, int lanes) {
+        int chunk = chunkRows(lanes * Double.BYTES);
+        for (int r = 0; r < reduce; r += chunk) {
+            multiplyAddChunk(w, offset + r * reduceStride, outputStride, reduceStride, outputs,
+                    Math.min(chunk, reduce - r), x, xRow + r, out, outRow, lanes);
+        }
+    }
+
+    /** {@link #multiplyAdd(double[], int, int, int, int, int, double[][], int, double[][], int, int)} in float. */
+    @Override
+    public void multiplyAdd(float[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
+                            float[][] x, int xRow, float[][] out, int outRow, int lanes) {
+        int chunk = chunkRows(lanes * Float.BYTES);
+        for (int r = 0; r < reduce; r += chunk) {
+            multiplyAddChunk(w, offset + r * reduceStride, outputStride, reduceStride, outputs,
+                    Math.min(chunk, reduce - r), x, xRow + r, out, outRow, lanes);
+        }
+    }
+
+    /**
+     * The bytes of x a chunk of the reduction reads: half of this core's 1 MB L2, a quarter of a
+     * 256 KB one. Measured on W3's shapes (one core, AMD Zen 4): 16 KB chunks slowed the forward
+     * product by 10%, 64 KB ones left it as it was and made the transposed product 5% and the weight
+     * gradient 20–40% faster than one chunk for the whole reduction.
+     */
+    private static final int CHUNK_BYTES = 64 * 1024;
+
+    /** How many rows of x of {@code rowBytes} each make a chunk: at least 16, so that wide rows still chunk. */
+    static int chunkRows(int rowBytes) {
+        return Math.max(16, CHUNK_BYTES / Math.max(1, rowBytes));
+    }
+
+    private static void multiplyAddChunk(double[] w, int offset, int outputStride, int reduceStride, int outputs,
+                                         int reduce, double[][] x, int xRow, double[][] out, int outRow, int lanes) {
         int i = 0;
         for (; i + 4 <= outputs; i += 4) {
             int v = 0;
@@ -52,11 +93,13 @@ final class VectorBatchOperations implements BatchOperations {
         }
     }
 
-    @Override
-    public void multiplyAdd(float[] w, int offset, int outputStride, int reduceStride, int outputs, int reduce,
-                            float[][] x, int xRow, float[][] out, int outRow, int lanes) {
+    private static void multiplyAddChunk(float[] w, int offset, int outputStride, int reduceStride, int outputs,
+                                         int reduce, float[][] x, int xRow, float[][] out, int outRow, int lanes) {
         int whole = FLOAT_SPECIES.loopBound(lanes);
         int i = 0;
+        for (; i + 12 <= outputs && whole == 2 * FLOAT_LENGTH; i += 12) {
+            twelveRowsTwoVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow, out, outRow + i);
+        }
         for (; i + 8 <= outputs && whole == 2 * FLOAT_LENGTH; i += 8) {
             eightRowsTwoVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow, out, outRow + i);
         }
@@ -235,6 +278,81 @@ final class VectorBatchOperations implements BatchOperations {
         a70.intoArray(o7, 0); a71.intoArray(o7, v1);
     }
 
+    /**
+     * Twelve rows by two vectors of lanes, for a batch of exactly two vectors: 24 sums in registers
+     * (of AVX-512's 32), fourteen loads for 24 fused multiply-adds.
+     */
+    private static void twelveRowsTwoVectors(float[] w, int at, int outputStride, int reduceStride, int reduce,
+                                             float[][] x, int xRow, float[][] out, int outRow) {
+        int v1 = FLOAT_LENGTH;
+        float[] o0 = out[outRow];
+        float[] o1 = out[outRow + 1];
+        float[] o2 = out[outRow + 2];
+        float[] o3 = out[outRow + 3];
+        float[] o4 = out[outRow + 4];
+        float[] o5 = out[outRow + 5];
+        float[] o6 = out[outRow + 6];
+        float[] o7 = out[outRow + 7];
+        float[] o8 = out[outRow + 8];
+        float[] o9 = out[outRow + 9];
+        float[] o10 = out[outRow + 10];
+        float[] o11 = out[outRow + 11];
+        FloatVector a00 = FloatVector.fromArray(FLOAT_SPECIES, o0, 0), a01 = FloatVector.fromArray(FLOAT_SPECIES, o0, v1);
+        FloatVector a10 = FloatVector.fromArray(FLOAT_SPECIES, o1, 0), a11 = FloatVector.fromArray(FLOAT_SPECIES, o1, v1);
+        FloatVector a20 = FloatVector.fromArray(FLOAT_SPECIES, o2, 0), a21 = FloatVector.fromArray(FLOAT_SPECIES, o2, v1);
+        FloatVector a30 = FloatVector.fromArray(FLOAT_SPECIES, o3, 0), a31 = FloatVector.fromArray(FLOAT_SPECIES, o3, v1);
+        FloatVector a40 = FloatVector.fromArray(FLOAT_SPECIES, o4, 0), a41 = FloatVector.fromArray(FLOAT_SPECIES, o4, v1);
+        FloatVector a50 = FloatVector.fromArray(FLOAT_SPECIES, o5, 0), a51 = FloatVector.fromArray(FLOAT_SPECIES, o5, v1);
+        FloatVector a60 = FloatVector.fromArray(FLOAT_SPECIES, o6, 0), a61 = FloatVector.fromArray(FLOAT_SPECIES, o6, v1);
+        FloatVector a70 = FloatVector.fromArray(FLOAT_SPECIES, o7, 0), a71 = FloatVector.fromArray(FLOAT_SPECIES, o7, v1);
+        FloatVector a80 = FloatVector.fromArray(FLOAT_SPECIES, o8, 0), a81 = FloatVector.fromArray(FLOAT_SPECIES, o8, v1);
+        FloatVector a90 = FloatVector.fromArray(FLOAT_SPECIES, o9, 0), a91 = FloatVector.fromArray(FLOAT_SPECIES, o9, v1);
+        FloatVector a10v0 = FloatVector.fromArray(FLOAT_SPECIES, o10, 0), a10v1 = FloatVector.fromArray(FLOAT_SPECIES, o10, v1);
+        FloatVector a11v0 = FloatVector.fromArray(FLOAT_SPECIES, o11, 0), a11v1 = FloatVector.fromArray(FLOAT_SPECIES, o11, v1);
+        for (int r = 0; r < reduce; r++) {
+            float[] xr = x[xRow + r];
+            FloatVector x0 = FloatVector.fromArray(FLOAT_SPECIES, xr, 0);
+            FloatVector x1 = FloatVector.fromArray(FLOAT_SPECIES, xr, v1);
+            int k = at + r * reduceStride;
+            FloatVector w0 = FloatVector.broadcast(FLOAT_SPECIES, w[k]);
+            a00 = x0.fma(w0, a00); a01 = x1.fma(w0, a01);
+            FloatVector w1 = FloatVector.broadcast(FLOAT_SPECIES, w[k + outputStride]);
+            a10 = x0.fma(w1, a10); a11 = x1.fma(w1, a11);
+            FloatVector w2 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 2 * outputStride]);
+            a20 = x0.fma(w2, a20); a21 = x1.fma(w2, a21);
+            FloatVector w3 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 3 * outputStride]);
+            a30 = x0.fma(w3, a30); a31 = x1.fma(w3, a31);
+            FloatVector w4 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 4 * outputStride]);
+            a40 = x0.fma(w4, a40); a41 = x1.fma(w4, a41);
+            FloatVector w5 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 5 * outputStride]);
+            a50 = x0.fma(w5, a50); a51 = x1.fma(w5, a51);
+            FloatVector w6 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 6 * outputStride]);
+            a60 = x0.fma(w6, a60); a61 = x1.fma(w6, a61);
+            FloatVector w7 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 7 * outputStride]);
+            a70 = x0.fma(w7, a70); a71 = x1.fma(w7, a71);
+            FloatVector w8 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 8 * outputStride]);
+            a80 = x0.fma(w8, a80); a81 = x1.fma(w8, a81);
+            FloatVector w9 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 9 * outputStride]);
+            a90 = x0.fma(w9, a90); a91 = x1.fma(w9, a91);
+            FloatVector w10 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 10 * outputStride]);
+            a10v0 = x0.fma(w10, a10v0); a10v1 = x1.fma(w10, a10v1);
+            FloatVector w11 = FloatVector.broadcast(FLOAT_SPECIES, w[k + 11 * outputStride]);
+            a11v0 = x0.fma(w11, a11v0); a11v1 = x1.fma(w11, a11v1);
+        }
+        a00.intoArray(o0, 0); a01.intoArray(o0, v1);
+        a10.intoArray(o1, 0); a11.intoArray(o1, v1);
+        a20.intoArray(o2, 0); a21.intoArray(o2, v1);
+        a30.intoArray(o3, 0); a31.intoArray(o3, v1);
+        a40.intoArray(o4, 0); a41.intoArray(o4, v1);
+        a50.intoArray(o5, 0); a51.intoArray(o5, v1);
+        a60.intoArray(o6, 0); a61.intoArray(o6, v1);
+        a70.intoArray(o7, 0); a71.intoArray(o7, v1);
+        a80.intoArray(o8, 0); a81.intoArray(o8, v1);
+        a90.intoArray(o9, 0); a91.intoArray(o9, v1);
+        a10v0.intoArray(o10, 0); a10v1.intoArray(o10, v1);
+        a11v0.intoArray(o11, 0); a11v1.intoArray(o11, v1);
+    }
+
     /** Four rows by two vectors of lanes: a batch of 32 floats on 512-bit vectors, 16 on 256-bit ones. */
     private static void fourRowsTwoVectors(float[] w, int at, int outputStride, int reduceStride, int reduce,
                                            float[][] x, int xRow, float[][] out, int outRow, int v) {
@@ -315,22 +433,25 @@ final class VectorBatchOperations implements BatchOperations {
         a3.intoArray(o3, v);
     }
 
+    /** Rows of δ packed together for one call of the product kernel (their values interleaved by step and lane). */
+    private static final int PANEL_ROWS = 16;
+
     /**
-     * Sixteen sums of four rows of δ by four rows of x, one vector of lanes each, kept between
-     * the passes over the lanes' vectors; one set per thread.
+     * What {@link #addOuterProducts} rearranges its operands into, one set per thread: a chunk of
+     * steps at a time, so that it stays in the core's caches and weighs kilobytes, not the megabytes
+     * of every step's δ and x.
      */
-    /** What {@link #addOuterProducts} rearranges its operands into, one set per thread. */
     private static final class Scratch {
-        /** δ by row: row m holds δ[s][m][b] of every step s and lane b, in that order. */
-        double[] deltas = new double[0];
-        /** x by (step, lane): one array of {@code columns} values per step and lane. */
+        /** {@link #PANEL_ROWS} rows of δ for the chunk: entry (s·lanes + b)·panelRows + c is δ[s][m + c][b]. */
+        double[] panel = new double[0];
+        /** x by (step, lane) for the chunk: one array of {@code columns} values per step and lane. */
         double[][] inputs = new double[0][0];
         /** The gradient being summed, by rows. */
         double[][] sums = new double[0][0];
 
         void reserve(int count, int rows, int columns) {
-            if (deltas.length < count * rows) {
-                deltas = new double[count * rows];
+            if (panel.length < count * PANEL_ROWS) {
+                panel = new double[count * PANEL_ROWS];
             }
             if (inputs.length < count || inputs[0].length < columns) {
                 inputs = new double[Math.max(count, inputs.length)][Math.max(columns, width(inputs))];
@@ -349,13 +470,13 @@ final class VectorBatchOperations implements BatchOperations {
 
     /** {@link Scratch} for the float products. */
     private static final class FloatScratch {
-        float[] deltas = new float[0];
+        float[] panel = new float[0];
         float[][] inputs = new float[0][0];
         float[][] sums = new float[0][0];
 
         void reserve(int count, int rows, int columns) {
-            if (deltas.length < count * rows) {
-                deltas = new float[count * rows];
+            if (panel.length < count * PANEL_ROWS) {
+                panel = new float[count * PANEL_ROWS];
             }
             if (inputs.length < count || inputs[0].length < columns) {
                 inputs = new float[Math.max(count, inputs.length)][Math.max(columns, width(inputs))];
@@ -377,10 +498,15 @@ final class VectorBatchOperations implements BatchOperations {
     /**
      * The gradient as a product of the lanes' rows: with δ and x rearranged so that each step
      * and lane is a row, gradient row m = Σ_(s,b) δ_(s,b)[m] · x_(s,b), which is
-     * {@link #multiplyAdd} with the columns in the place of the lanes, its sums in registers over
-     * every step and lane at once. Summing per (m, j) over the lanes instead, as the plain loops
-     * do, ran at a third of the speed: Java 17's JIT boxes vectors carried through two loops.
-     * Column counts that are not a whole number of vectors take the plain loops.
+     * {@link #multiplyAdd}'s kernel with the columns in the place of the lanes, its sums in
+     * registers over every step and lane at once. Summing per (m, j) over the lanes instead, as the
+     * plain loops do, ran at a third of the speed: Java 17's JIT boxes vectors carried through two
+     * loops. The rearranging goes a chunk of steps at a time (as many as make {@link #chunkRows}
+     * rows of x), and δ in panels of {@link #PANEL_ROWS} rows whose values sit side by side as the
+     * kernel reads them: before, every step's δ was copied into one array first (9 MB for W3's
+     * W_hh), written to memory and read back. Each weight's sum is the same chain, steps first to
+     * last and lanes in order, from zero, then added to the gradient. Column counts that are not a
+     * whole number of vectors take the plain loops.
      */
     @Override
     public void addOuterProducts(double[][] d, int dRow, int dStride, double[][] x, int xRow, int xStride, int steps,
@@ -389,27 +515,38 @@ final class VectorBatchOperations implements BatchOperations {
             PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, gradientOffset, lanes);
             return;
         }
-        int count = steps * lanes;
+        int chunkSteps = Math.max(1, Math.min(steps, chunkRows(columns * Double.BYTES) / lanes));
         Scratch scratch = SCRATCH.get();
-        scratch.reserve(count, rows, columns);
-        double[] deltas = scratch.deltas;
+        scratch.reserve(chunkSteps * lanes, rows, columns);
+        double[] panel = scratch.panel;
         double[][] inputs = scratch.inputs;
         double[][] sums = scratch.sums;
-        for (int s = 0; s < steps; s++) {
-            for (int m = 0; m < rows; m++) {
-                System.arraycopy(d[dRow + s * dStride + m], 0, deltas, m * count + s * lanes, lanes);
-            }
-            for (int j = 0; j < columns; j++) {
-                double[] values = x[xRow + s * xStride + j];
-                for (int b = 0; b < lanes; b++) {
-                    inputs[s * lanes + b][j] = values[b];
-                }
-            }
-        }
         for (int m = 0; m < rows; m++) {
             java.util.Arrays.fill(sums[m], 0, columns, 0.0);
         }
-        multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
+        for (int first = 0; first < steps; first += chunkSteps) {
+            int chunk = Math.min(chunkSteps, steps - first);
+            for (int s = 0; s < chunk; s++) {
+                for (int j = 0; j < columns; j++) {
+                    double[] values = x[xRow + (first + s) * xStride + j];
+                    for (int b = 0; b < lanes; b++) {
+                        inputs[s * lanes + b][j] = values[b];
+                    }
+                }
+            }
+            for (int m = 0; m < rows; m += PANEL_ROWS) {
+                int panelRows = Math.min(PANEL_ROWS, rows - m);
+                for (int s = 0; s < chunk; s++) {
+                    for (int c = 0; c < panelRows; c++) {
+                        double[] delta = d[dRow + (first + s) * dStride + m + c];
+                        for (int b = 0; b < lanes; b++) {
+                            panel[(s * lanes + b) * panelRows + c] = delta[b];
+                        }
+                    }
+                }
+                multiplyAddChunk(panel, 0, 1, panelRows, panelRows, chunk * lanes, inputs, 0, sums, m, columns);
+            }
+        }
         for (int m = 0; m < rows; m++) {
             double[] sum = sums[m];
             int at = gradientOffset + m * columns;
@@ -427,27 +564,38 @@ final class VectorBatchOperations implements BatchOperations {
             PLAIN.addOuterProducts(d, dRow, dStride, x, xRow, xStride, steps, rows, columns, gradient, gradientOffset, lanes);
             return;
         }
-        int count = steps * lanes;
+        int chunkSteps = Math.max(1, Math.min(steps, chunkRows(columns * Float.BYTES) / lanes));
         FloatScratch scratch = FLOAT_SCRATCH.get();
-        scratch.reserve(count, rows, columns);
-        float[] deltas = scratch.deltas;
+        scratch.reserve(chunkSteps * lanes, rows, columns);
+        float[] panel = scratch.panel;
         float[][] inputs = scratch.inputs;
         float[][] sums = scratch.sums;
-        for (int s = 0; s < steps; s++) {
-            for (int m = 0; m < rows; m++) {
-                System.arraycopy(d[dRow + s * dStride + m], 0, deltas, m * count + s * lanes, lanes);
-            }
-            for (int j = 0; j < columns; j++) {
-                float[] values = x[xRow + s * xStride + j];
-                for (int b = 0; b < lanes; b++) {
-                    inputs[s * lanes + b][j] = values[b];
-                }
-            }
-        }
         for (int m = 0; m < rows; m++) {
             java.util.Arrays.fill(sums[m], 0, columns, 0f);
         }
-        multiplyAdd(deltas, 0, count, 1, rows, count, inputs, 0, sums, 0, columns);
+        for (int first = 0; first < steps; first += chunkSteps) {
+            int chunk = Math.min(chunkSteps, steps - first);
+            for (int s = 0; s < chunk; s++) {
+                for (int j = 0; j < columns; j++) {
+                    float[] values = x[xRow + (first + s) * xStride + j];
+                    for (int b = 0; b < lanes; b++) {
+                        inputs[s * lanes + b][j] = values[b];
+                    }
+                }
+            }
+            for (int m = 0; m < rows; m += PANEL_ROWS) {
+                int panelRows = Math.min(PANEL_ROWS, rows - m);
+                for (int s = 0; s < chunk; s++) {
+                    for (int c = 0; c < panelRows; c++) {
+                        float[] delta = d[dRow + (first + s) * dStride + m + c];
+                        for (int b = 0; b < lanes; b++) {
+                            panel[(s * lanes + b) * panelRows + c] = delta[b];
+                        }
+                    }
+                }
+                multiplyAddChunk(panel, 0, 1, panelRows, panelRows, chunk * lanes, inputs, 0, sums, m, columns);
+            }
+        }
         for (int m = 0; m < rows; m++) {
             float[] sum = sums[m];
             int at = gradientOffset + m * columns;
