@@ -58,6 +58,11 @@ public final class AllocationCheck {
             w7.precision = precision;
             w7.setUp();
             operations.put("W7CharLm.trainingChunk" + in, w7::trainingChunk);
+            W8BigLstm w8 = new W8BigLstm();
+            w8.precision = precision;
+            w8.setUp();
+            operations.put("W8BigLstm.forward" + in, w8::forward);
+            operations.put("W8BigLstm.trainingStep" + in, w8::trainingStep);
         }
 
         StringBuilder json = new StringBuilder("{");
