@@ -5,7 +5,8 @@ Each workload is built as a PyTorch user would write it (nn.RNN/LSTM/GRU + nn.Li
 loss, torch.optim.SGD) and timed as forward-only (under no_grad, with the softmax Unfold's forward
 also computes) and as one training step (zero_grad, forward, loss, backward, step), with 1 and with
 2 intra-op threads, once with every module and tensor in float64 and once in float32 (PyTorch's
-default). Writes JSON: {"float64" | "float32": {workload: {op: {threads: microseconds per op}}},
+default). W7, a character language model, is timed per training chunk of truncated BPTT over 32 streams.
+Writes JSON: {"float64" | "float32": {workload: {op: {threads: microseconds per op}}},
 "machine": {...}}.
 
 Usage: /usr/bin/python3 benchmarks/pytorch_workloads.py out.json
@@ -66,6 +67,11 @@ def workloads():
         t = torch.randint(0, 128, (35 * 32,), generator=g)
         yield name, net, x, (lambda t: lambda out: nn.functional.cross_entropy(
             out.reshape(-1, 128), t, reduction="sum"))(t), "softmax"
+    # W8: a big LSTM 256 -> 1024 -> 256, cross-entropy, T = 20, batch 32, dense inputs
+    w8 = Net("lstm", 256, 1024, 256)
+    w8x = torch.randn(20, 32, 256, generator=g)
+    w8t = torch.randint(0, 256, (20 * 32,), generator=g)
+    yield "W8", w8, w8x, lambda out: nn.functional.cross_entropy(out.reshape(-1, 256), w8t, reduction="sum"), "softmax"
     # W6: bidirectional LSTM 20 -> 2x32 -> 2, many-to-one, T = 428, batch 1, one-hot amino acids
     w6 = Net("lstm", 20, 32, 2, bidirectional=True, many_to_one=True)
     w6x = one_hot(torch.randint(0, 20, (428, 1), generator=g), 20)
@@ -93,6 +99,42 @@ class Streaming:
             y = self.out(h)
         self.next = (self.next + 1) % 64
         return y
+
+
+class CharLm:
+    """W7: a character language model, two stacked LSTMs of 512 over a vocabulary of 96 (one-hot rows),
+    trained on 32 streams at once with truncated BPTT over chunks of 32 steps: each call trains one
+    chunk, the (h, c) of both layers carried from the chunk before and detached from its graph."""
+
+    VOCABULARY, HIDDEN, STREAMS, CHUNK, CHUNKS = 96, 512, 32, 32, 8
+
+    def __init__(self):
+        self.lstm = nn.LSTM(self.VOCABULARY, self.HIDDEN, num_layers=2)
+        self.out = nn.Linear(self.HIDDEN, self.VOCABULARY)
+        self.optimizer = torch.optim.SGD(self.parameters(), lr=0.001)
+        g = torch.Generator().manual_seed(7)
+        # each stream's text: CHUNKS chunks, then it starts again (the state carried on regardless)
+        tokens = torch.randint(0, self.VOCABULARY, (self.CHUNKS * self.CHUNK + 1, self.STREAMS), generator=g)
+        self.inputs = [one_hot(tokens[i * self.CHUNK:(i + 1) * self.CHUNK], self.VOCABULARY)
+                       for i in range(self.CHUNKS)]
+        self.targets = [tokens[i * self.CHUNK + 1:(i + 1) * self.CHUNK + 1].reshape(-1) for i in range(self.CHUNKS)]
+        zeros = torch.zeros(2, self.STREAMS, self.HIDDEN)
+        self.state = (zeros, zeros.clone())
+        self.next = 0
+
+    def parameters(self):
+        return list(self.lstm.parameters()) + list(self.out.parameters())
+
+    def training_chunk(self):
+        self.optimizer.zero_grad()
+        h, state = self.lstm(self.inputs[self.next], self.state)
+        loss = nn.functional.cross_entropy(self.out(h).reshape(-1, self.VOCABULARY), self.targets[self.next],
+                                           reduction="sum")
+        loss.backward()
+        self.optimizer.step()
+        self.state = (state[0].detach(), state[1].detach())  # truncated: the next chunk starts a new graph
+        self.next = (self.next + 1) % self.CHUNKS
+        return loss
 
 
 def per_op_microseconds(op, seconds=1.0, rounds=5):
@@ -160,6 +202,14 @@ def time_workloads(precision):
         torch.set_num_threads(threads)
         results["W5"]["step"][threads] = per_op_microseconds(w5.step)
         print(precision, "W5", threads, "threads:", round(results["W5"]["step"][threads], 1), file=sys.stderr)
+    w7 = CharLm()
+    results["W7"] = {"parameters": sum(p.numel() for p in w7.parameters()), "trainingChunk": {},
+                     "tokensPerChunk": CharLm.STREAMS * CharLm.CHUNK}
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        results["W7"]["trainingChunk"][threads] = per_op_microseconds(w7.training_chunk)
+        print(precision, "W7", threads, "threads:", round(results["W7"]["trainingChunk"][threads], 1),
+              file=sys.stderr)
     return results
 
 

@@ -170,6 +170,16 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
     private final float[][] stepOutputs = new float[1][];
 
     /**
+     * Stateful batches: each stream's carried state, one row per stream, laid out as saveState's.
+     */
+    private float[][] batchStreamStates = new float[0][];
+
+    /**
+     * Streams carried from the last stateful batch; 0 when the next one starts from zero.
+     */
+    private int batchStreamCount;
+
+    /**
      * Row t: h_t of lstm; row 0 is h_0 = 0.
      */
     private float[] lstmH;
@@ -569,6 +579,7 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
     public void resetState() {
         Arrays.fill(lstmCarried, 0.0f);
         Arrays.fill(lstmCarriedC, 0.0f);
+        batchStreamCount = 0;   // the next stateful batch starts new streams from zero
     }
 
     @Override
@@ -646,6 +657,48 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
     private void carryState(int steps) {
         System.arraycopy(lstmH, steps * LSTM_HIDDEN, lstmCarried, 0, LSTM_HIDDEN);
         System.arraycopy(lstmC, steps * LSTM_HIDDEN, lstmCarriedC, 0, LSTM_HIDDEN);
+    }
+
+    @Override
+    public int streamCount() {
+        return batchStreamCount;
+    }
+
+    @Override
+    public void saveStates(double[][] into) {
+        Batches.streamStates("into", into, batchStreamCount, STATE_SIZE);
+        for (int b = 0; b < batchStreamCount; b++) {
+            Conversions.copy(batchStreamStates[b], 0, into[b], 0, STATE_SIZE);
+        }
+    }
+
+    @Override
+    public void restoreStates(double[][] from) {
+        int streams = Batches.restoredStreams(from, STATE_SIZE);
+        Checks.roundsToFloat("from", from, STATE_SIZE, "a state");
+        if (batchStreamStates.length < streams) {
+            batchStreamStates = new float[streams][STATE_SIZE];
+        }
+        for (int b = 0; b < streams; b++) {
+            Conversions.copy(from[b], 0, batchStreamStates[b], 0, STATE_SIZE);
+        }
+        batchStreamCount = streams;
+    }
+
+    /**
+     * When stateful: keeps each sequence's state after its own last step as its stream's, for the
+     * next batch. Allocates only for more streams than before.
+     */
+    private void batchCarryStreams(int batch) {
+        if (!stateful) {
+            return;
+        }
+        if (batchStreamStates.length < batch) {
+            batchStreamStates = new float[batch][STATE_SIZE];
+        }
+        BatchKernels.gatherStates(lstmBatchH, batchLengths, true, LSTM_HIDDEN, LSTM_HIDDEN, batchStreamStates, batch, 0);
+        BatchKernels.gatherStates(lstmBatchC, batchLengths, true, LSTM_HIDDEN, LSTM_HIDDEN, batchStreamStates, batch, STATE_LSTM_C);
+        batchStreamCount = batch;
     }
 
     /**
@@ -864,9 +917,9 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
 
     @Override
     public void forward(float[][][] xs, float[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
@@ -875,28 +928,30 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
         batchGatherInputs(xs, batch, steps, lanes);
         lstmBatchProjectInputs(steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         batchPredict(ys, batch, steps);
     }
 
     @Override
     public void forward(int[][] tokens, float[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
         lstmBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         batchPredict(ys, batch, steps);
     }
 
     @Override
     public double backward(float[][][] xs, float[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
@@ -905,6 +960,7 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
         batchGatherInputs(xs, batch, steps, lanes);
         lstmBatchProjectInputs(steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
         batchBackpropagate(steps, lanes);
         lstmBatchInputGradients(steps, lanes);
@@ -913,15 +969,16 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
 
     @Override
     public double backward(int[][] tokens, float[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
         lstmBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
         batchBackpropagate(steps, lanes);
         lstmBatchInputGradientsFromTokens(tokens, batch, steps);
@@ -989,7 +1046,7 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
 
     /**
      * The batched forward pass once the first layer's inputs are projected: every layer
-     * bottom-up from zero states, then the output logits.
+     * bottom-up from zero states (or the given or carried ones), then the output logits.
      */
     private void batchUnroll(int steps, int lanes) {
         for (int k = 0; k < LSTM_HIDDEN; k++) {
@@ -997,6 +1054,11 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
         }
         for (int k = 0; k < LSTM_HIDDEN; k++) {
             Arrays.fill(lstmBatchC[k], 0, lanes, 0.0f);   // c_0 = 0
+        }
+        if (stateful && batchStreamCount > 0) {
+            // each stream continues from the state its previous chunk ended in
+            BatchKernels.scatterStates(batchStreamStates, batchStreamCount, 0, lstmBatchH, 0, LSTM_HIDDEN);
+            BatchKernels.scatterStates(batchStreamStates, batchStreamCount, STATE_LSTM_C, lstmBatchC, 0, LSTM_HIDDEN);
         }
         lstmBatchRecur(steps, lanes);
         batchOutputLogits(steps, lanes);

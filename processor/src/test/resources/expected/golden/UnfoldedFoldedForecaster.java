@@ -153,6 +153,16 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     private final double[][] stepOutputs = new double[1][];
 
     /**
+     * Stateful batches: each stream's carried state, one row per stream, laid out as saveState's.
+     */
+    private double[][] batchStreamStates = new double[0][];
+
+    /**
+     * Streams carried from the last stateful batch; 0 when the next one starts from zero.
+     */
+    private int batchStreamCount;
+
+    /**
      * What the next step's rnn reads through W_oh: the last prediction when running free,
      * the last target after a stateful training call; zero at the start.
      */
@@ -515,6 +525,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
     @Override
     public void resetState() {
         Arrays.fill(rnnCarried, 0.0);
+        batchStreamCount = 0;   // the next stateful batch starts new streams from zero
         Arrays.fill(fedBack, 0.0);   // no previous output yet
     }
 
@@ -593,6 +604,31 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
      */
     private void carryState(int steps) {
         System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
+    }
+
+    @Override
+    public int streamCount() {
+        return batchStreamCount;
+    }
+
+    @Override
+    public void saveStates(double[][] into) {
+        Batches.streamStates("into", into, batchStreamCount, STATE_SIZE);
+        for (int b = 0; b < batchStreamCount; b++) {
+            System.arraycopy(batchStreamStates[b], 0, into[b], 0, STATE_SIZE);
+        }
+    }
+
+    @Override
+    public void restoreStates(double[][] from) {
+        int streams = Batches.restoredStreams(from, STATE_SIZE);
+        if (batchStreamStates.length < streams) {
+            batchStreamStates = new double[streams][STATE_SIZE];
+        }
+        for (int b = 0; b < streams; b++) {
+            System.arraycopy(from[b], 0, batchStreamStates[b], 0, STATE_SIZE);
+        }
+        batchStreamCount = streams;
     }
 
     /**

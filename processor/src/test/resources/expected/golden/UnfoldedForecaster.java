@@ -152,6 +152,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private final double[][] stepOutputs = new double[1][];
 
     /**
+     * Stateful batches: each stream's carried state, one row per stream, laid out as saveState's.
+     */
+    private double[][] batchStreamStates = new double[0][];
+
+    /**
+     * Streams carried from the last stateful batch; 0 when the next one starts from zero.
+     */
+    private int batchStreamCount;
+
+    /**
      * Row t: h_t of rnn; row 0 is h_0 = 0.
      */
     private double[] rnnH;
@@ -516,6 +526,7 @@ public final class UnfoldedForecaster implements Forecaster {
     @Override
     public void resetState() {
         Arrays.fill(rnnCarried, 0.0);
+        batchStreamCount = 0;   // the next stateful batch starts new streams from zero
     }
 
     @Override
@@ -588,6 +599,46 @@ public final class UnfoldedForecaster implements Forecaster {
      */
     private void carryState(int steps) {
         System.arraycopy(rnnH, steps * RNN_HIDDEN, rnnCarried, 0, RNN_HIDDEN);
+    }
+
+    @Override
+    public int streamCount() {
+        return batchStreamCount;
+    }
+
+    @Override
+    public void saveStates(double[][] into) {
+        Batches.streamStates("into", into, batchStreamCount, STATE_SIZE);
+        for (int b = 0; b < batchStreamCount; b++) {
+            System.arraycopy(batchStreamStates[b], 0, into[b], 0, STATE_SIZE);
+        }
+    }
+
+    @Override
+    public void restoreStates(double[][] from) {
+        int streams = Batches.restoredStreams(from, STATE_SIZE);
+        if (batchStreamStates.length < streams) {
+            batchStreamStates = new double[streams][STATE_SIZE];
+        }
+        for (int b = 0; b < streams; b++) {
+            System.arraycopy(from[b], 0, batchStreamStates[b], 0, STATE_SIZE);
+        }
+        batchStreamCount = streams;
+    }
+
+    /**
+     * When stateful: keeps each sequence's state after its own last step as its stream's, for the
+     * next batch. Allocates only for more streams than before.
+     */
+    private void batchCarryStreams(int batch) {
+        if (!stateful) {
+            return;
+        }
+        if (batchStreamStates.length < batch) {
+            batchStreamStates = new double[batch][STATE_SIZE];
+        }
+        BatchKernels.gatherStates(rnnBatchH, batchLengths, true, RNN_HIDDEN, RNN_HIDDEN, batchStreamStates, batch, 0);
+        batchStreamCount = batch;
     }
 
     /**
@@ -777,9 +828,9 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public void forward(double[][][] xs, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.outputs(this, ys, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
@@ -788,28 +839,30 @@ public final class UnfoldedForecaster implements Forecaster {
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         batchPredict(ys, batch, steps);
     }
 
     @Override
     public void forward(int[][] tokens, double[][][] ys) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.outputs(this, ys, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         batchPredict(ys, batch, steps);
     }
 
     @Override
     public double backward(double[][][] xs, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(xs, INPUT);
         int batch = xs.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.targets(this, targets, xs);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
@@ -818,6 +871,7 @@ public final class UnfoldedForecaster implements Forecaster {
         batchGatherInputs(xs, batch, steps, lanes);
         rnnBatchProjectInputs(steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
         batchBackpropagate(steps, lanes);
         rnnBatchInputGradients(steps, lanes);
@@ -826,15 +880,16 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public double backward(int[][] tokens, double[][][] targets) {
-        Batches.requireStateless(stateful);
         int steps = Batches.longest(tokens, INPUT);
         int batch = tokens.length;
+        Batches.streamCount(stateful, batchStreamCount, batch);
         Batches.targets(this, targets, tokens);
         int lanes = BatchKernels.lanes(batch);
         batchReserve(steps, lanes);
         batchShortest = Batches.lengths(tokens, steps, batchLengths, lanes);
         rnnBatchProjectTokens(tokens, batch, steps, lanes);
         batchUnroll(steps, lanes);
+        batchCarryStreams(batch);
         double loss = batchLossAndDelta(targets, batch, steps, lanes);
         batchBackpropagate(steps, lanes);
         rnnBatchInputGradientsFromTokens(tokens, batch, steps);
@@ -899,11 +954,15 @@ public final class UnfoldedForecaster implements Forecaster {
 
     /**
      * The batched forward pass once the first layer's inputs are projected: every layer
-     * bottom-up from zero states, then the output logits.
+     * bottom-up from zero states (or the given or carried ones), then the output logits.
      */
     private void batchUnroll(int steps, int lanes) {
         for (int k = 0; k < RNN_HIDDEN; k++) {
             Arrays.fill(rnnBatchH[k], 0, lanes, 0.0);   // h_0 = 0
+        }
+        if (stateful && batchStreamCount > 0) {
+            // each stream continues from the state its previous chunk ended in
+            BatchKernels.scatterStates(batchStreamStates, batchStreamCount, 0, rnnBatchH, 0, RNN_HIDDEN);
         }
         rnnBatchRecur(steps, lanes);
         batchOutputLogits(steps, lanes);

@@ -1156,7 +1156,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     /**
      * The batched forward pass once the first layer's inputs are projected: every layer
-     * bottom-up from zero states, then the output logits.
+     * bottom-up from zero states (or the given or carried ones), then the output logits.
      */
     private void batchUnroll(int steps, int lanes) {
         for (int k = 0; k < ENCODER_HIDDEN; k++) {

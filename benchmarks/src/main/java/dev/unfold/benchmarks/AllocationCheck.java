@@ -54,6 +54,15 @@ public final class AllocationCheck {
             w6.setUp();
             operations.put("W6ProteinBiLstm.forward" + in, w6::forward);
             operations.put("W6ProteinBiLstm.trainingStep" + in, w6::trainingStep);
+            W7CharLm w7 = new W7CharLm();
+            w7.precision = precision;
+            w7.setUp();
+            operations.put("W7CharLm.trainingChunk" + in, w7::trainingChunk);
+            W8BigLstm w8 = new W8BigLstm();
+            w8.precision = precision;
+            w8.setUp();
+            operations.put("W8BigLstm.forward" + in, w8::forward);
+            operations.put("W8BigLstm.trainingStep" + in, w8::trainingStep);
         }
 
         StringBuilder json = new StringBuilder("{");

@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * W3 and W4: a language model over a batch of 32 sequences of 35 steps, dense inputs, one class
- * per step, in both precisions. Subclasses name the network; JMH runs these benchmarks for each.
+ * W3, W4 and W8: a language model over a batch of 32 sequences (of 35 steps unless the subclass
+ * says otherwise), dense inputs, one class per step, in both precisions. Subclasses name the
+ * network; JMH runs these benchmarks for each.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,6 +29,7 @@ public abstract class BatchOf32 {
     @Param({"FLOAT64", "FLOAT32"})
     public Precision precision = Precision.FLOAT64;
 
+    private int steps;
     private Classifier net;
     private Sgd sgd;
     private double[][][] xs;
@@ -42,23 +44,29 @@ public abstract class BatchOf32 {
     /** Seeds the network and the data. */
     abstract long seed();
 
+    /** The length of each sequence. */
+    int steps() {
+        return STEPS;
+    }
+
     @Setup
     public void setUp() {
         SplittableRandom random = new SplittableRandom(seed());
+        steps = steps();
         net = network(precision, seed());
         sgd = new Sgd(net.parameters(), 0.001);
         xs = new double[BATCH][][];
         labels = new int[BATCH][];
         for (int b = 0; b < BATCH; b++) {
-            xs[b] = Data.gaussian(random, STEPS, net.inputSize());
-            labels[b] = Data.indices(random, STEPS, net.outputSize());
+            xs[b] = Data.gaussian(random, steps, net.inputSize());
+            labels[b] = Data.indices(random, steps, net.outputSize());
         }
-        ys = new double[BATCH][STEPS][net.outputSize()];
+        ys = new double[BATCH][steps][net.outputSize()];
         floatXs = new float[BATCH][][];
         for (int b = 0; b < BATCH; b++) {
             floatXs[b] = Data.rounded(xs[b]);
         }
-        floatYs = new float[BATCH][STEPS][net.outputSize()];
+        floatYs = new float[BATCH][steps][net.outputSize()];
     }
 
     /** The batch's predictions, in one batched pass. */
@@ -66,10 +74,10 @@ public abstract class BatchOf32 {
     public double forward() {
         if (precision == Precision.FLOAT32) {
             net.forward(floatXs, floatYs);
-            return floatYs[BATCH - 1][STEPS - 1][0];
+            return floatYs[BATCH - 1][steps - 1][0];
         }
         net.forward(xs, ys);
-        return ys[BATCH - 1][STEPS - 1][0];
+        return ys[BATCH - 1][steps - 1][0];
     }
 
     /** The batch's summed gradient, then one SGD update: the same step as PyTorch's on the batch tensor. */

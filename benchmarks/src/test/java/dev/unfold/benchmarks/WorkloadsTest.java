@@ -43,6 +43,11 @@ class WorkloadsTest {
         w6.setUp();
         assertFinite(w6.forward(), w6.trainingStep());
         assertEquals(2 * 4 * 32 * (20 + 32 + 1) + 2 * 64 + 2, new UnfoldedProteinBiLstm(0).parameterCount());
+
+        W8BigLstm w8 = new W8BigLstm();
+        w8.setUp();
+        assertFinite(w8.forward(), w8.trainingStep());
+        assertEquals(4 * 1024 * (256 + 1024 + 1) + 256 * 1024 + 256, new UnfoldedBigLstm(0).parameterCount());
     }
 
     /**
@@ -70,13 +75,18 @@ class WorkloadsTest {
             W6ProteinBiLstm w6 = new W6ProteinBiLstm();
             w6.precision = precision;
             w6.setUp();
+            W8BigLstm w8 = new W8BigLstm();
+            w8.precision = precision;
+            w8.setUp();
             // the first prediction, then the first training step's loss (before its update)
             results[precision.ordinal()] = new double[] {
                 w1.forward(), w1.trainingStep(), w2.forward(), w2.trainingStep(), w3.forward(), w3.trainingStep(),
-                w4.forward(), w4.trainingStep(), w5.step(), w6.forward(), w6.trainingStep()};
+                w4.forward(), w4.trainingStep(), w5.step(), w6.forward(), w6.trainingStep(),
+                w8.forward(), w8.trainingStep()};
         }
         String[] names = {"W1 forward", "W1 training step", "W2 forward", "W2 training step", "W3 forward",
-            "W3 training step", "W4 forward", "W4 training step", "W5 step", "W6 forward", "W6 training step"};
+            "W3 training step", "W4 forward", "W4 training step", "W5 step", "W6 forward", "W6 training step",
+            "W8 forward", "W8 training step"};
         for (int i = 0; i < names.length; i++) {
             double float64 = results[Precision.FLOAT64.ordinal()][i];
             double float32 = results[Precision.FLOAT32.ordinal()][i];

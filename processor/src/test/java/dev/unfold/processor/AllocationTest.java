@@ -435,6 +435,30 @@ class AllocationTest {
         assertEquals(few, many, "bytes an epoch allocates with 4 updates and with 35");
     }
 
+    @EachCompiler
+    void statefulBatchesAllocateNothing(TestCompiler compiler) {
+        // a text of 96 tokens as 4 streams of 23 (input, next token) pairs in chunks of 9: 9, 9, then 5
+        var language = (Streaming & Classifier) TestCompiler.instantiate(NETWORKS.loader(compiler),
+                "alloc.UnfoldedLanguage", 1);
+        Random random = new Random(12);
+        int[] text = random.ints(96, 0, 30).toArray();
+        dev.unfold.runtime.data.StreamChunks streams = dev.unfold.runtime.data.StreamChunks.nextToken(language, text, 9, 4);
+        streams.startEpoch(0);
+        assertNoAllocation(i -> streams.backward(i % streams.updates()));
+        assertNoAllocation(i -> streams.loss(i % streams.updates()));
+        // float32, dense input, a projecting LSTM and a context: each call continues the 3 streams the first started
+        var floats = (Streaming & Classifier) TestCompiler.instantiate(NETWORKS.loader(compiler),
+                "alloc.UnfoldedFloatLanguage", 1);
+        ((dev.unfold.runtime.Contextual) floats).setContexts(new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}});
+        float[][][] xs = floatSequences(random, floats.inputSize(), 6, 6, 6);
+        int[][] labels = {random.ints(6, 0, floats.outputSize()).toArray(), random.ints(6, 0, floats.outputSize())
+                .toArray(), random.ints(6, 0, floats.outputSize()).toArray()};
+        float[][][] ys = new float[3][6][floats.outputSize()];
+        floats.setStateful(true);
+        assertNoAllocation(i -> floats.backward(xs, labels));
+        assertNoAllocation(i -> floats.forward(xs, ys));
+    }
+
     private static long allocatedByAnEpoch(SequenceModel net, dev.unfold.runtime.train.TrainingData data)
             throws java.io.IOException {
         dev.unfold.runtime.train.Trainer trainer = new dev.unfold.runtime.train.Trainer(net, new Sgd(net.parameters(), 0.001))

@@ -137,7 +137,11 @@ final class RandomNetworks {
         }
 
         JavaFileObject source() {
-            List<String> capabilities = capabilities();
+            return source(capabilities());
+        }
+
+        /** The declaration, extending {@code capabilities} instead of those {@link #capabilities()} chooses. */
+        JavaFileObject source(List<String> capabilities) {
             List<String> lines = new ArrayList<>(List.of(
                     "package " + PACKAGE + ";",
                     "import dev.unfold.*;",

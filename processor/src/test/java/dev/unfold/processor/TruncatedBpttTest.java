@@ -149,10 +149,11 @@ class TruncatedBpttTest {
 
         Streaming tagger = network(compiler, "Tagger");
         tagger.setStateful(true);
-        assertEquals("a batch starts each sequence from a zero state, but this network is stateful (it carries"
-                        + " state between calls): call setStateful(false) first",
-                assertThrows(IllegalStateException.class,
-                        () -> tagger.forward(new double[2][3][3], new double[2][3][2])).getMessage());
+        tagger.forward(new double[2][3][3], new double[2][3][2]);   // a stateful batch starts 2 streams
+        assertEquals("the batch has 3 sequences but the network carries 2 streams from its last stateful batch,"
+                        + " expected 2: give one sequence per stream, or call resetState() to start 3 new streams",
+                assertThrows(IllegalArgumentException.class,
+                        () -> tagger.forward(new double[3][3][3], new double[3][3][2])).getMessage());
         TruncatedBptt chunks = new TruncatedBptt(tagger, 4);
         assertEquals("chunk 3 is outside the stream's 3 chunks of 4 steps (9 steps)",
                 assertThrows(IllegalArgumentException.class,

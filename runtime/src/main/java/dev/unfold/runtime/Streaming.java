@@ -19,7 +19,8 @@ public interface Streaming extends SequenceModel {
 
     /**
      * Streaming: forgets the state carried between {@link #step} calls (h = 0, and c = 0 for an
-     * LSTM), as at the start of a sequence. A new network starts this way.
+     * LSTM), as at the start of a sequence, and the streams a stateful batch carries
+     * ({@link #streamCount()} becomes 0). A new network starts this way.
      */
     void resetState();
 
@@ -29,8 +30,19 @@ public interface Streaming extends SequenceModel {
      * {@link #step}) ended in, instead of zero, and carry their own last state on to the next call.
      * The gradient stops at the carried state: calling {@code backward} on consecutive chunks of k
      * steps is truncated BPTT with k1 = k2 = k (see {@link TruncatedBptt}). {@link #resetState()}
-     * starts the stream again. Off for a new network. The batched calls refuse to run while on:
-     * each of their sequences starts from zero.
+     * starts the stream again. Off for a new network.
+     *
+     * <p>While on, a batched {@code forward} or {@code backward} ({@code double[][][]},
+     * {@code float[][][]} or {@code int[][]} sequences) runs B independent streams at once: sequence
+     * b starts from the state stream b's previous chunk ended in, and each stream's own last state
+     * (at its sequence's own length) is carried on to the next batched call, the gradient stopping
+     * there as above. The first stateful batch after {@link #resetState()} (or of a new network)
+     * starts its B streams from zero; a later one with another number of sequences is refused, as
+     * the streams it would continue are B. The batch's streams and the single carried state are
+     * kept apart: single-sequence calls and {@link #step} neither read nor change the streams, and
+     * batched calls neither read nor change the single carried state ({@link #saveStates} and
+     * {@link #restoreStates} save and restore the streams). A network that feeds its output back
+     * runs a batch one sequence at a time and refuses batches while on.
      */
     void setStateful(boolean stateful);
 
@@ -51,6 +63,27 @@ public interface Streaming extends SequenceModel {
 
     /** Streaming: makes {@code from[offset .. offset + stateSize())}, as {@link #saveState} wrote it, the carried state. */
     void restoreState(double[] from, int offset);
+
+    /**
+     * Stateful batches: how many streams the network carries from its last stateful batched call,
+     * each one sequence of the next (0 for a new network, and after {@link #resetState()}).
+     */
+    int streamCount();
+
+    /**
+     * Stateful batches: copies stream b's carried state into {@code into[b][0 .. stateSize())}, laid
+     * out as {@link #saveState} lays out one state. {@code into} holds exactly
+     * {@link #streamCount()} arrays. Allocates nothing.
+     */
+    void saveStates(double[][] into);
+
+    /**
+     * Stateful batches: makes {@code from.length} streams, stream b carrying {@code from[b]} as
+     * {@link #saveStates} wrote it; the next stateful batch has one sequence per stream. An empty
+     * array forgets the streams, as {@link #resetState()} does; the single carried state is left
+     * as it is.
+     */
+    void restoreStates(double[][] from);
 
     /**
      * Streaming: one time step from the carried state. Reads x_t, writes ŷ_t into {@code y} (the

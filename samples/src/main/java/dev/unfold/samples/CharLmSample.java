@@ -24,7 +24,9 @@ import java.util.Random;
  * A character-level language model (Karpathy's char-rnn, on Unfold's cells): the text is one
  * long stream of characters; the network reads one and predicts the next, trained by truncated
  * BPTT over chunks of k characters with the state carried between chunks, one optimizer step
- * per chunk, gradients clipped by norm. The last tenth of the text is held out: its loss per
+ * per chunk, gradients clipped by norm. The training text is cut into B contiguous streams trained
+ * at once: chunk c of every stream is one stateful batch, so an update costs about as much time as
+ * one stream's chunk but learns from B of them. The last tenth of the text is held out: its loss per
  * character (and perplexity, e to it) says how well the model predicts text it never saw. After
  * each epoch it writes samples at several temperatures, so the text can be seen to improve.
  */
@@ -39,6 +41,7 @@ public final class CharLmSample {
      * @param size 128 or 256 units
      * @param epochs passes over the training text
      * @param chunk k: characters per chunk, the furthest BPTT reaches back
+     * @param streams how many parts of the training text train at once, one stateful batch per chunk
      * @param optimizer adam, or adagrad (min-char-rnn's)
      * @param learningRate the optimizer's η
      * @param characters how much of the text to use (0: all of it)
@@ -47,7 +50,8 @@ public final class CharLmSample {
      * @param checkpoint where to keep the run, resumed if it exists; null for none
      * @param seed seed for the weights, the held-out split's samples and sampling
      */
-    public record Settings(String cell, int size, int epochs, int chunk, String optimizer, double learningRate,
+    public record Settings(String cell, int size, int epochs, int chunk, int streams, String optimizer,
+                           double learningRate,
                            int characters, int sampleLength, List<Double> temperatures, Path checkpoint, long seed) {}
 
     /** The held-out loss per character after the last epoch, its perplexity, and the last sample. */
@@ -89,8 +93,11 @@ public final class CharLmSample {
                 net.precision().name().toLowerCase(Locale.ROOT), net);
         out.printf(Locale.ROOT, "Text: %s, %,d characters, %d distinct; %,d to train on, %,d held out.%n", source,
                 text.length(), vocabulary.size(), training.length, heldOut.length);
-        out.printf(Locale.ROOT, "Truncated BPTT over chunks of %d characters, %s at η = %s, gradients clipped to norm"
-                + " %s.%n", settings.chunk(), optimizer.getClass().getSimpleName(), settings.learningRate(), CLIP_NORM);
+        StreamChunks streams = StreamChunks.nextToken(net, training, settings.chunk(), settings.streams());
+        out.printf(Locale.ROOT, "Truncated BPTT over chunks of %d characters in %d %s trained at once (%,d updates an"
+                        + " epoch), %s at η = %s, gradients clipped to norm %s.%n", settings.chunk(), settings.streams(),
+                settings.streams() == 1 ? "stream" : "streams", streams.updates(), optimizer.getClass().getSimpleName(),
+                settings.learningRate(), CLIP_NORM);
         Trainer trainer = new Trainer(net, optimizer)
                 .epochs(settings.epochs())
                 .seed(settings.seed())
@@ -121,7 +128,7 @@ public final class CharLmSample {
                 out.println();
             }
         });
-        TrainingResult result = trainer.fit(StreamChunks.nextToken(net, training, settings.chunk()));
+        TrainingResult result = trainer.fit(streams);
         if (result.last() == null) {
             out.printf("Nothing to train: the checkpoint already holds all %d epochs.%n", result.lastEpoch());
             return new Result(Double.NaN, Double.NaN, "", result.lastEpoch());

@@ -140,10 +140,15 @@ public final class Main implements Runnable {
                 description = "Characters per truncated-BPTT chunk (default: ${DEFAULT-VALUE}).")
         int chunk;
 
+        @Option(names = "--streams", defaultValue = "32",
+                description = "Parts of the text trained at once, one stateful batch per chunk (default: ${DEFAULT-VALUE}).")
+        int streams;
+
         @Option(names = "--optimizer", defaultValue = "adam", description = "adam or adagrad (default: ${DEFAULT-VALUE}).")
         String optimizer;
 
-        @Option(names = "--learning-rate", description = "η (default: 0.002 for adam, 0.1 for adagrad).")
+        @Option(names = "--learning-rate",
+                description = "η (default: 0.01 for adam, 0.002 with --streams 1; 0.1 for adagrad).")
         Double learningRate;
 
         @Option(names = "--characters", defaultValue = "0", description = "Use only the text's first N characters (0: all).")
@@ -165,7 +170,7 @@ public final class Main implements Runnable {
         @Option(names = "--fresh", description = "Delete the checkpoint first and start over.")
         boolean fresh;
 
-        @Option(names = "--fast", description = "A quick run: 4,000 characters, 2 epochs, short samples.")
+        @Option(names = "--fast", description = "A quick run: 4,000 characters in one stream, 2 epochs, short samples.")
         boolean fast;
 
         @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and samples (default: ${DEFAULT-VALUE}).")
@@ -182,8 +187,12 @@ public final class Main implements Runnable {
                 Files.deleteIfExists(Trainer.bestWeights(file));
                 Files.deleteIfExists(CharLmSample.vocabularyFile(file));
             }
-            double rate = learningRate != null ? learningRate : optimizer.equals("adagrad") ? 0.1 : 0.002;
-            CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, optimizer,
+            // 4,000 characters cut into many streams would make a handful of updates an epoch
+            int parts = fast ? 1 : streams;
+            // an update over many streams averages many chunks' gradients: steadier, so it can take a longer step
+            double rate = learningRate != null ? learningRate : optimizer.equals("adagrad") ? 0.1
+                    : parts == 1 ? 0.002 : 0.01;
+            CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, parts, optimizer,
                     rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed);
             CharLmSample.run(content, source, settings, System.out, System.err);
             return 0;

@@ -34,7 +34,7 @@ class CharLmPrecisionTest {
 
     @Test
     void float32ReachesTheHeldOutLossOfFloat64() throws IOException {
-        CharLmSample.Settings settings = new CharLmSample.Settings("lstm", 128, 4, 50, "adam", 0.002, 12000, 40,
+        CharLmSample.Settings settings = new CharLmSample.Settings("lstm", 128, 4, 50, 1, "adam", 0.002, 12000, 40,
                 List.of(1.0), null, 1);
         CharModels.CharModel floats = CharModels.create("lstm", 128, settings.seed());
         assertEquals(Precision.FLOAT32, floats.precision(), "the sample's default");

@@ -26,7 +26,7 @@ class CharLmSampleTest {
     Path directory;
 
     private static CharLmSample.Settings settings(int epochs, Path checkpoint) {
-        return new CharLmSample.Settings("lstm", 128, epochs, 50, "adam", 0.002, 4000, 40, List.of(0.5, 1.0),
+        return new CharLmSample.Settings("lstm", 128, epochs, 50, 1, "adam", 0.002, 4000, 40, List.of(0.5, 1.0),
                 checkpoint, 1);
     }
 
@@ -37,6 +37,25 @@ class CharLmSampleTest {
         assertTrue(result.validationLoss() < Math.log(61) - 0.6, "held-out loss " + result.validationLoss());
         assertEquals(Math.exp(result.validationLoss()), result.validationPerplexity(), 1e-12);
         assertEquals(41, result.lastSample().length(), "the prompt and 40 characters");
+    }
+
+    /**
+     * Many streams learn as one does: 32 streams of the first 16,000 characters (450 each, 9 updates
+     * an epoch) for 10 epochs at η = 0.01 against one stream for 2 epochs at 0.002 (576 updates),
+     * about the same seconds on this machine's batched pass: 2.31 nats held out against 2.43.
+     */
+    @Test
+    void manyStreamsReachTheHeldOutLossOfOne() throws IOException {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CharLmSample.Result many = CharLmSample.run(Corpus.bundled(), "sonnets", new CharLmSample.Settings("lstm", 128, 10,
+                50, 32, "adam", 0.01, 16000, 20, List.of(1.0), null, 1),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), QUIET);
+        CharLmSample.Result one = CharLmSample.run(Corpus.bundled(), "sonnets", new CharLmSample.Settings("lstm", 128, 2,
+                50, 1, "adam", 0.002, 16000, 20, List.of(1.0), null, 1), QUIET, QUIET);
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output.contains("in 32 streams trained at once (9 updates an epoch)"), output);
+        assertTrue(many.validationLoss() < one.validationLoss() + 0.1,
+                "held-out loss: 32 streams " + many.validationLoss() + ", one stream " + one.validationLoss());
     }
 
     @Test

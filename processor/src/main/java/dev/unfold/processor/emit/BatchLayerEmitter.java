@@ -34,6 +34,8 @@ final class BatchLayerEmitter {
     private final List<BatchCellEmitter> cells = new ArrayList<>();
     /** Per-sequence states: each lane's own initial state, and seeds where each sequence ends. */
     private final BatchStateEmitter states;
+    /** Stateful batches: each stream's carried state instead of zero. */
+    private final BatchStreamsEmitter streams;
 
     BatchLayerEmitter(NetworkPlan network, LayerPlan layer) {
         this.network = network;
@@ -41,6 +43,7 @@ final class BatchLayerEmitter {
         this.layer = layer;
         this.below = layer.readsNetworkInput() ? null : network.layers().get(layer.index() - 1);
         this.states = new BatchStateEmitter(network);
+        this.streams = new BatchStreamsEmitter(network);
         for (DirectionPlan direction : layer.directions()) {
             cells.add(new BatchCellEmitter(network.batch(), layer, direction, scalar, states.seed(layer, direction)));
         }
@@ -119,6 +122,7 @@ final class BatchLayerEmitter {
             code.add(cell.zeroInitialStates());
             if (!cell.direction.reverse()) {
                 code.add(states.restoreInitialState(layer));
+                code.add(streams.restoreInitialState(layer));
             }
             code.addStatement("$N(steps, lanes)", cell.batch.recur());
         }

@@ -42,6 +42,8 @@ final class BatchNetworkEmitter implements GeneratedPart {
 
     /** Per-sequence initial and final states, for sequence to sequence in batches. */
     private final BatchStateEmitter states;
+    /** Stateful batches: the streams carried from one batched call to the next. */
+    private final BatchStreamsEmitter streams;
     private final NetworkPlan network;
     /** The type the network computes in. */
     private final Scalar scalar;
@@ -53,6 +55,7 @@ final class BatchNetworkEmitter implements GeneratedPart {
         this.network = network;
         this.scalar = network.scalar();
         this.states = new BatchStateEmitter(network);
+        this.streams = new BatchStreamsEmitter(network);
         this.batch = network.batch();
         for (LayerPlan layer : network.layers()) {
             layers.add(new BatchLayerEmitter(network, layer));
@@ -184,11 +187,12 @@ final class BatchNetworkEmitter implements GeneratedPart {
         MethodSpec.Builder method = NetworkEmitter.override(Method.FORWARD, TypeName.VOID);
         addInput(method, input);
         method.addParameter(scalar.array(3), "ys");
-        refuseWhenStateful(method);
+        refuseWhenStatefulWithoutStreams(method);
         checkInputs(method, input);
         checkRows(method, input, "outputs", "ys");
         makeRoom(method, input);
         prepare(method, input);
+        method.addCode(streams.carry());
         return method.addStatement("$N(ys, batch, steps)", Method.BATCH_PREDICT).build();
     }
 
@@ -197,12 +201,13 @@ final class BatchNetworkEmitter implements GeneratedPart {
         addInput(method, input);
         String targets = target == Target.DENSE ? "targets" : "labels";
         method.addParameter(target == Target.DENSE ? scalar.array(3) : TypeName.get(int[][].class), targets);
-        refuseWhenStateful(method);
+        refuseWhenStatefulWithoutStreams(method);
         refuseWhileTracing(method);
         checkInputs(method, input);
         checkRows(method, input, targets, targets);
         makeRoom(method, input);
         prepare(method, input);
+        method.addCode(streams.carry());
         method.addStatement("$T loss = $N($N, batch, steps, lanes)", Scalar.LOSS, Method.BATCH_LOSS_AND_DELTA, targets)
                 .addStatement("$N(steps, lanes)", Method.BATCH_BACKPROPAGATE);
         LayerPlan first = network.layers().get(0);
@@ -214,7 +219,6 @@ final class BatchNetworkEmitter implements GeneratedPart {
         return method.addStatement("return loss").build();
     }
 
-    /** A network that can carry state refuses batches while it does. */
     /** A traceable network's batched backward refuses while tracing: the trace is one sequence's. */
     private void refuseWhileTracing(MethodSpec.Builder method) {
         if (network.has(Capability.TRACEABLE)) {
@@ -222,6 +226,14 @@ final class BatchNetworkEmitter implements GeneratedPart {
         }
     }
 
+    /** A batched call that continues the streams when stateful; without them, one that refuses while stateful. */
+    private void refuseWhenStatefulWithoutStreams(MethodSpec.Builder method) {
+        if (!streams.applies()) {
+            refuseWhenStateful(method);
+        }
+    }
+
+    /** A network that can carry state refuses batches while it does: each of their sequences starts from zero. */
     private void refuseWhenStateful(MethodSpec.Builder method) {
         if (network.carriesState()) {
             method.addStatement("$T.requireStateless($N)", BATCHES, Field.STATEFUL);
@@ -244,7 +256,8 @@ final class BatchNetworkEmitter implements GeneratedPart {
     private void checkInputs(MethodSpec.Builder method, Input input) {
         method.addStatement("int steps = $T.longest($L, $N)", BATCHES, inputName(input), Constant.INPUT)
                 .addStatement("int batch = $L.length", inputName(input))
-                .addCode(states.checkBatch());
+                .addCode(states.checkBatch())
+                .addCode(streams.checkBatch());
         if (network.hasContext()) {
             method.addStatement("$T.contextCount($N, batch)", BATCHES, Field.BATCH_CONTEXT_COUNT);
         }
@@ -405,7 +418,7 @@ final class BatchNetworkEmitter implements GeneratedPart {
         MethodSpec.Builder method = MethodSpec.methodBuilder(Method.BATCH_UNROLL)
                 .addModifiers(PRIVATE)
                 .addJavadoc("The batched forward pass once the first layer's inputs are projected: every layer\n"
-                        + "bottom-up from zero states, then the output logits.\n")
+                        + "bottom-up from zero states (or the given or carried ones), then the output logits.\n")
                 .addParameter(int.class, "steps")
                 .addParameter(int.class, "lanes");
         for (int i = 0; i < layers.size(); i++) {

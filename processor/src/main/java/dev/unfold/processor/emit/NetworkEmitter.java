@@ -69,6 +69,7 @@ public final class NetworkEmitter {
         List<LayerEmitter> layers = layerEmitters();
         List<GeneratedPart> parts = new ArrayList<>();
         parts.add(new StreamingEmitter(network, layers));
+        parts.add(new BatchStreamsEmitter(network));
         parts.add(new ContextEmitter(network));
         parts.add(new FeedbackEmitter(network));
         parts.add(new StateGradientTraceEmitter(network));

@@ -272,7 +272,7 @@ final class StreamingEmitter implements GeneratedPart {
                 method.addStatement("$T.fill($N, $L)", Arrays.class, state.carried(), scalar.zero());
             }
         }
-        return method.addCode(feedback.forget()).build();
+        return method.addCode(new BatchStreamsEmitter(network).forget()).addCode(feedback.forget()).build();
     }
 
     private MethodSpec denseStep() {

@@ -87,6 +87,8 @@ public final class GeneratedNames {
         public static final String BATCH_INITIAL_STATE_COUNT = "batchInitialStateCount";
         public static final String BATCH_SEEDS = "batchSeeds";
         public static final String BATCH_SEQUENCES = "batchSequences";
+        public static final String BATCH_STREAM_STATES = "batchStreamStates";
+        public static final String BATCH_STREAM_COUNT = "batchStreamCount";
 
         // The batched pass's network-wide buffers (see BatchPlan)
         public static final String BATCH_LANES = "batchLanes";
@@ -148,6 +150,10 @@ public final class GeneratedNames {
         public static final String INITIAL_STATE_GRADIENTS = "initialStateGradients";
         public static final String FINAL_STATES = "finalStates";
         public static final String BACKWARD_FROM_STATES = "backwardFromStates";
+        public static final String STREAM_COUNT = "streamCount";
+        public static final String SAVE_STATES = "saveStates";
+        public static final String RESTORE_STATES = "restoreStates";
+        public static final String BATCH_CARRY_STREAMS = "batchCarryStreams";
         public static final String BATCH_BACKPROPAGATE_FROM_STATES = "batchBackpropagateFromStates";
 
         // The context

@@ -250,6 +250,21 @@ public final class BatchKernels {
     }
 
     /**
+     * {@link #gatherStates(double[][], int[], boolean, int, int, double[][], int, int)} into a float32
+     * network's own float states: the streams a stateful batch carries on.
+     */
+    public static void gatherStates(float[][] rows, int[] lengths, boolean atEnd, int stride, int width,
+                                    float[][] into, int count, int offset) {
+        for (int b = 0; b < count; b++) {
+            int from = atEnd ? lengths[b] * stride : 0;
+            float[] state = into[b];
+            for (int k = 0; k < width; k++) {
+                state[offset + k] = rows[from + k][b];
+            }
+        }
+    }
+
+    /**
      * Sets rows {@code from .. from + count − 1} to zero in the lanes of the sequences that have
      * ended before step {@code t} ({@code lengths[b] < t}): in a batch of different lengths, a
      * finished sequence keeps a zero state and passes no gradient, so its padding changes nothing.

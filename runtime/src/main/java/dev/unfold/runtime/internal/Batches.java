@@ -24,6 +24,43 @@ public final class Batches {
         }
     }
 
+    /**
+     * Checks that a stateful batch continues the streams the network carries: one sequence per
+     * stream. With no streams carried (a new network, or after resetState) any batch starts them.
+     */
+    public static void streamCount(boolean stateful, int streams, int batch) {
+        if (stateful && streams != 0 && streams != batch) {
+            throw new IllegalArgumentException("the batch has " + batch + " sequences but the network carries "
+                    + streams + " streams from its last stateful batch, expected " + streams
+                    + ": give one sequence per stream, or call resetState() to start " + batch + " new streams");
+        }
+    }
+
+    /**
+     * Checks the argument {@code name} that saveStates writes the carried streams' states into:
+     * exactly {@code streams} arrays, each of at least {@code size} values.
+     */
+    public static void streamStates(String name, double[][] states, int streams, int size) {
+        Objects.requireNonNull(states, name);
+        if (states.length != streams) {
+            throw new IllegalArgumentException(name + " has " + states.length + " arrays, expected " + streams
+                    + " (one per stream the network carries: streamCount())");
+        }
+        for (int b = 0; b < streams; b++) {
+            stateRow(name, states, b, size);
+        }
+    }
+
+    /**
+     * Checks what restoreStates was given: one state per stream (none forgets the streams), each of
+     * {@code size} finite values. Returns the number of streams.
+     */
+    public static int restoredStreams(double[][] states, int size) {
+        Objects.requireNonNull(states, "from");
+        finiteStates("from", states, states.length, size);
+        return states.length;
+    }
+
     /** Checks that setContexts gave one context per sequence of the batch. */
     public static void contextCount(int contexts, int batch) {
         if (contexts != batch) {

@@ -118,6 +118,14 @@ public final class Kernels {
     }
 
     /**
+     * From this many rows on, {@link #addMatrixVector(double[][], double[], int, double[], int)} keeps
+     * its sums in vector registers ({@link VectorColumnProducts}): four vectors of 16 floats, or of 8
+     * doubles twice over. Below, the plain loop is faster: measured on W1's 20 rows, a vector or two
+     * and a remainder, called one level deeper, made its training step 8% slower.
+     */
+    static final int VECTOR_COLUMN_ROWS = 64;
+
+    /**
      * {@code sums[m] += Σ_j columns[j][m] · x[xOffset + j]} for m &lt; rows: a matrix, given by its
      * columns, times a vector, added column by column.
      *
@@ -125,9 +133,15 @@ public final class Kernels {
      * same index (it cannot rule out that two arrays are one, and then an offset between them
      * would make the loop depend on itself). Row by row, a matrix-vector product is a sum, which
      * it will not vectorise either; column by column, it is {@code sums[m] += column[m] · x_j},
-     * which it does, several m at once.
+     * which it does, several m at once. With the Vector API and from {@link #VECTOR_COLUMN_ROWS}
+     * rows on, {@link VectorColumnProducts} keeps the sums in registers over every column instead,
+     * with the same results bit for bit.
      */
     public static void addMatrixVector(double[][] columns, double[] x, int xOffset, double[] sums, int rows) {
+        if (rows >= VECTOR_COLUMN_ROWS && BatchKernels.vectorised()) {
+            VectorColumnProducts.addMatrixVector(columns, x, xOffset, sums, rows);
+            return;
+        }
         for (int j = 0; j < columns.length; j++) {
             double xj = x[xOffset + j];
             double[] column = columns[j];
@@ -139,6 +153,10 @@ public final class Kernels {
 
     /** {@link #addMatrixVector(double[][], double[], int, double[], int)} in float. */
     public static void addMatrixVector(float[][] columns, float[] x, int xOffset, float[] sums, int rows) {
+        if (rows >= VECTOR_COLUMN_ROWS && BatchKernels.vectorised()) {
+            VectorColumnProducts.addMatrixVector(columns, x, xOffset, sums, rows);
+            return;
+        }
         for (int j = 0; j < columns.length; j++) {
             float xj = x[xOffset + j];
             float[] column = columns[j];
