@@ -24,6 +24,17 @@ final class VectorBatchOperations implements BatchOperations {
     private static final int FLOAT_LENGTH = FLOAT_SPECIES.length();
 
     /**
+     * Whether float products over two vectors of lanes take twelve rows at a time (24 sums in
+     * registers) before eight: only where the JIT keeps a kernel that large in registers however the
+     * JVM ran before, from Java 25 on. Java 17's C2 gives up on a compiled method whose inlined Vector
+     * API calls have recorded more than {@code -XX:PerMethodTrapLimit} class-check traps in total and
+     * boxes its vectors (see {@code BatchKernels.VECTOR_ACTIVATIONS_SINCE}); with the twelve-row block
+     * the runtime suite's FloatAllocationTest measured 346 MB per 200 steps in one test order. The
+     * eight-row block gives the same bits.
+     */
+    private static final boolean TWELVE_ROW_FLOAT_BLOCKS = Runtime.version().feature() >= 25;
+
+    /**
      * The reduction in chunks of rows of x that stay in the core's caches while every output row
      * passes over them: without chunks a product whose x is larger than a cache (BPTT's 1024 rows of
      * δ, the weight gradient's 35 steps × 32 lanes of inputs) read all of x from the next level for
@@ -97,7 +108,7 @@ final class VectorBatchOperations implements BatchOperations {
                                          int reduce, float[][] x, int xRow, float[][] out, int outRow, int lanes) {
         int whole = FLOAT_SPECIES.loopBound(lanes);
         int i = 0;
-        for (; i + 12 <= outputs && whole == 2 * FLOAT_LENGTH; i += 12) {
+        for (; TWELVE_ROW_FLOAT_BLOCKS && i + 12 <= outputs && whole == 2 * FLOAT_LENGTH; i += 12) {
             twelveRowsTwoVectors(w, offset + i * outputStride, outputStride, reduceStride, reduce, x, xRow, out, outRow + i);
         }
         for (; i + 8 <= outputs && whole == 2 * FLOAT_LENGTH; i += 8) {
