@@ -1019,12 +1019,8 @@ public final class UnfoldedForecaster implements Forecaster {
             int previous = state - RNN_HIDDEN;
             // u = W_ih x_t + b (already in rnnBatchH) + W_hh h_{t−1}, for every sequence at once
             BatchKernels.addProduct(rnnWeightHh, RNN_HIDDEN, RNN_HIDDEN, rnnBatchH, previous, rnnBatchH, state, lanes);
-            for (int k = 0; k < RNN_HIDDEN; k++) {
-                double[] u = rnnBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    u[b] = Activations.tanh(u[b]);
-                }
-            }
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.tanh(rnnBatchH, state, RNN_HIDDEN, lanes);
             // sequences that have ended keep a zero state
             if (t > batchShortest) {
                 BatchKernels.clearEnded(rnnBatchH, state, RNN_HIDDEN, batchLengths, t, lanes);

@@ -997,6 +997,10 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
             int previousCell = cell - LSTM_HIDDEN;
             // a = W_ih x_t + b (already in lstmBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(lstmWeightHh, LSTM_GATES, LSTM_PROJECTION, lstmBatchH, previous, lstmBatchGates, gate, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(lstmBatchGates, gate, 2 * LSTM_HIDDEN, lanes);
+            BatchKernels.tanh(lstmBatchGates, gate + 2 * LSTM_HIDDEN, LSTM_HIDDEN, lanes);
+            BatchKernels.sigmoid(lstmBatchGates, gate + 3 * LSTM_HIDDEN, LSTM_HIDDEN, lanes);
             for (int k = 0; k < LSTM_HIDDEN; k++) {
                 double[] inputGate = lstmBatchGates[gate + k];
                 double[] forgetGate = lstmBatchGates[gate + LSTM_HIDDEN + k];
@@ -1006,15 +1010,10 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
                 double[] cellState = lstmBatchC[cell + k];
                 double[] projected = lstmBatchM[cell + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
                     // c_t = f ⊙ c_{t−1} + i ⊙ g,  m_t = o ⊙ tanh(c_t), which W_hr projects to h_t   (equations.md (4.9))
                     double c = f * previousC[b] + i * g;
                     cellState[b] = c;

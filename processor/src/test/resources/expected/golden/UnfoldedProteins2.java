@@ -2011,6 +2011,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHn[product + k], 0, lanes, encoderBiasHn[k]);
             }
             BatchKernels.addProduct(encoderWeightHh, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHn, product, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(encoderBatchGates, gate, 2 * ENCODER_HIDDEN, lanes);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double[] reset = encoderBatchGates[gate + k];
                 double[] update = encoderBatchGates[gate + ENCODER_HIDDEN + k];
@@ -2019,12 +2021,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] previousH = encoderBatchH[previous + k];
                 double[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double r = Activations.sigmoid(reset[b]);
-                    double z = Activations.sigmoid(update[b]);
+                    double r = reset[b];
+                    double z = update[b];
                     double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
                     // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
                     candidate[b] = n;
                     // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
                     hiddenState[b] = (1 - z) * n + z * previousH[b];
@@ -2115,6 +2115,8 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 Arrays.fill(encoderBatchHnReverse[product + k], 0, lanes, encoderBiasHnReverse[k]);
             }
             BatchKernels.addProduct(encoderWeightHhReverse, 2 * ENCODER_HIDDEN, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchHnReverse, product, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(encoderBatchGatesReverse, gate, 2 * ENCODER_HIDDEN, lanes);
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 double[] reset = encoderBatchGatesReverse[gate + k];
                 double[] update = encoderBatchGatesReverse[gate + ENCODER_HIDDEN + k];
@@ -2123,12 +2125,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] previousH = encoderBatchH[previous + k];
                 double[] hiddenState = encoderBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double r = Activations.sigmoid(reset[b]);
-                    double z = Activations.sigmoid(update[b]);
+                    double r = reset[b];
+                    double z = update[b];
                     double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
                     // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
                     candidate[b] = n;
                     // h_t = (1 − z) ⊙ n + z ⊙ h_{t+1}
                     hiddenState[b] = (1 - z) * n + z * previousH[b];
@@ -2319,6 +2319,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell - SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHh, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGates, gate, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(summaryBatchGates, gate, 2 * SUMMARY_HIDDEN, lanes);
+            BatchKernels.tanh(summaryBatchGates, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
+            BatchKernels.sigmoid(summaryBatchGates, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double[] inputGate = summaryBatchGates[gate + k];
                 double[] forgetGate = summaryBatchGates[gate + SUMMARY_HIDDEN + k];
@@ -2328,15 +2332,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] cellState = summaryBatchC[cell + k];
                 double[] hiddenState = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
                     // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                     double c = f * previousC[b] + i * g;
                     cellState[b] = c;
@@ -2427,6 +2426,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
             int previousCell = cell + SUMMARY_HIDDEN;
             // a = W_ih x_t + b (already in summaryBatchGatesReverse) + W_hh h_{t+1}: four gates, every sequence, one product
             BatchKernels.addProduct(summaryWeightHhReverse, SUMMARY_GATES, SUMMARY_HIDDEN, summaryBatchH, previous, summaryBatchGatesReverse, gate, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(summaryBatchGatesReverse, gate, 2 * SUMMARY_HIDDEN, lanes);
+            BatchKernels.tanh(summaryBatchGatesReverse, gate + 2 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
+            BatchKernels.sigmoid(summaryBatchGatesReverse, gate + 3 * SUMMARY_HIDDEN, SUMMARY_HIDDEN, lanes);
             for (int k = 0; k < SUMMARY_HIDDEN; k++) {
                 double[] inputGate = summaryBatchGatesReverse[gate + k];
                 double[] forgetGate = summaryBatchGatesReverse[gate + SUMMARY_HIDDEN + k];
@@ -2436,15 +2439,10 @@ public final class UnfoldedProteins2 implements Proteins2 {
                 double[] cellState = summaryBatchCReverse[cell + k];
                 double[] hiddenState = summaryBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
                     // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                     double c = f * previousC[b] + i * g;
                     cellState[b] = c;

@@ -1224,12 +1224,8 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
             int previous = state - ENCODER_HIDDEN;
             // u = W_ih x_t + b (already in encoderBatchH) + W_hh h_{t−1}, for every sequence at once
             BatchKernels.addProduct(encoderWeightHh, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderBatchH, previous, encoderBatchH, state, lanes);
-            for (int k = 0; k < ENCODER_HIDDEN; k++) {
-                double[] u = encoderBatchH[state + k];
-                for (int b = 0; b < lanes; b++) {
-                    u[b] = Activations.sigmoid(u[b]);
-                }
-            }
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(encoderBatchH, state, ENCODER_HIDDEN, lanes);
             // sequences that have ended keep a zero state
             if (t > batchShortest) {
                 BatchKernels.clearEnded(encoderBatchH, state, ENCODER_HIDDEN, batchLengths, t, lanes);

@@ -23,7 +23,7 @@ import dev.unfold.processor.declaration.RuntimeTypes;
  */
 public enum Scalar {
     /** IEEE 754 binary64, Java's {@code double}. */
-    FLOAT64(Precision.FLOAT64, TypeName.DOUBLE, "0.0", RuntimeTypes.ACTIVATIONS, "value", "gradient", false),
+    FLOAT64(Precision.FLOAT64, TypeName.DOUBLE, "0.0", RuntimeTypes.ACTIVATIONS, "value", "gradient", true),
     /** IEEE 754 binary32, Java's {@code float}: PyTorch's default precision. */
     FLOAT32(Precision.FLOAT32, TypeName.FLOAT, "0.0f", RuntimeTypes.FLOAT_ACTIVATIONS, "floatValue", "floatGradient",
             true);
@@ -62,12 +62,10 @@ public enum Scalar {
 
     /**
      * Whether a batch activates a block of gates in place faster as whole rows, by the runtime's
-     * {@code BatchKernels.sigmoid} and {@code tanh}, than lane by lane in the cell's loop. For float,
-     * those kernels run on vectors of lanes where the JIT keeps vectors in registers (Java 25 on;
-     * lane by lane on Java 17, whose JIT may box them: see {@code BatchKernels}) and equal the
-     * scalar functions bit for bit, so the results do not change; double's exp and tanh have no
-     * such vector form (the JIT's differ in the last bit between its tiers), and its row kernels
-     * are the same scalar loop.
+     * {@code BatchKernels.sigmoid} and {@code tanh}, than lane by lane in the cell's loop: in both
+     * precisions. Those kernels run on vectors of lanes where the JIT keeps vectors in registers
+     * (Java 25 on; lane by lane on Java 17, whose JIT may box them: see {@code BatchKernels}) and
+     * equal the scalar functions bit for bit, so the results do not change, only the speed.
      */
     public boolean activatesRowsByVector() {
         return activatesRowsByVector;

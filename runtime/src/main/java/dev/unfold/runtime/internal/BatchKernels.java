@@ -14,8 +14,9 @@ package dev.unfold.runtime.internal;
  *
  * <p>Every kernel comes in double and in float, for float32 networks, the float one right after its
  * double twin: the same order of sums (in float), the same splitting over two cores. A float batch
- * row is {@link #floatLanes} wide, a float vector holding twice a double vector's lanes. The float
- * activations are {@link FloatActivations}', with the Vector API too, bit for bit the same.
+ * row is {@link #floatLanes} wide, a float vector holding twice a double vector's lanes. The
+ * activations are {@link Activations}' and {@link FloatActivations}', with the Vector API too, bit
+ * for bit the same.
  */
 public final class BatchKernels {
     /** Lanes are padded to a multiple of this: every vector shape the Vector API offers divides it. */
@@ -40,7 +41,7 @@ public final class BatchKernels {
     private static final BatchOperations OPERATIONS = choose();
 
     /**
-     * The first Java release whose JIT keeps the vectorised float activations in registers however
+     * The first Java release whose JIT keeps the vectorised activations in registers however
      * the JVM has run before. Java 17's C2 counts, for each method it compiles, the class-check
      * deoptimisations recorded in every method it inlines, summed over all the inlined copies; the
      * Vector API's generic methods (VectorSupport.load/store/ternaryOp, VectorOperators.opCode,
@@ -58,7 +59,7 @@ public final class BatchKernels {
     private static final int VECTOR_ACTIVATIONS_SINCE = 25;
 
     /**
-     * Where the float activations run: on vectors where the JIT keeps them in registers, lane by
+     * Where the row activations run: on vectors where the JIT keeps them in registers, lane by
      * lane otherwise (their results are the same bit for bit, so only the speed depends on it).
      */
     private static final BatchOperations ACTIVATIONS = VECTORISED
@@ -81,7 +82,7 @@ public final class BatchKernels {
         return VECTORISED;
     }
 
-    /** Whether the float activations run on vectors of lanes (see {@link #VECTOR_ACTIVATIONS_SINCE}). */
+    /** Whether the row activations run on vectors of lanes (see {@link #VECTOR_ACTIVATIONS_SINCE}). */
     public static boolean activatesByVector() {
         return ACTIVATIONS == OPERATIONS;
     }
@@ -294,28 +295,16 @@ public final class BatchKernels {
 
     /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
-     * gates. Lane by lane with {@link Activations}, also with the Vector API: its exp and tanh give
-     * results that differ in the last bit between the JIT's tiers, and a network must compute the
-     * same values every time; an exp of our own built from exactly rounded vector operations was
-     * 5× faster in isolation, but inlined into a GRU's recurrence the JIT boxed its vectors
-     * (megabytes a call), so it waits for a shape the JIT keeps intact.
+     * gates, by {@link Activations#sigmoid}: with the Vector API on whole vectors of lanes where the
+     * JIT keeps them in registers (see {@link #VECTOR_ACTIVATIONS_SINCE}), lane by lane elsewhere;
+     * the results equal the scalar function's bit for bit either way (its exp is built from exactly
+     * rounded operations alone, see {@link Activations}).
      */
     public static void sigmoid(double[][] rows, int from, int count, int lanes) {
-        for (int k = 0; k < count; k++) {
-            double[] row = rows[from + k];
-            for (int b = 0; b < lanes; b++) {
-                row[b] = Activations.sigmoid(row[b]);
-            }
-        }
+        ACTIVATIONS.sigmoid(rows, from, count, lanes);
     }
 
-    /**
-     * {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}: with
-     * the Vector API on whole vectors of lanes where the JIT keeps them in registers (see
-     * {@link #VECTOR_ACTIVATIONS_SINCE}), lane by lane elsewhere; the results equal the scalar
-     * function's bit for bit either way (its exp is built from exactly rounded operations alone,
-     * see {@link FloatActivations}).
-     */
+    /** {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}. */
     public static void sigmoid(float[][] rows, int from, int count, int lanes) {
         ACTIVATIONS.sigmoid(rows, from, count, lanes);
     }
@@ -325,23 +314,20 @@ public final class BatchKernels {
         tanh(rows, from, rows, from, count, lanes);
     }
 
-    /** {@link #tanh(double[][], int, int, int)} in float (see {@link #sigmoid(float[][], int, int, int)}). */
+    /** {@link #tanh(double[][], int, int, int)} in float. */
     public static void tanh(float[][] rows, int from, int count, int lanes) {
         tanh(rows, from, rows, from, count, lanes);
     }
 
-    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count and every lane (see {@link #sigmoid}). */
+    /**
+     * {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count and every lane, by
+     * {@link Activations#tanh} (see {@link #sigmoid}).
+     */
     public static void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
-        for (int k = 0; k < count; k++) {
-            double[] row = rows[from + k];
-            double[] out = into[intoRow + k];
-            for (int b = 0; b < lanes; b++) {
-                out[b] = Activations.tanh(row[b]);
-            }
-        }
+        ACTIVATIONS.tanh(rows, from, into, intoRow, count, lanes);
     }
 
-    /** {@link #tanh(double[][], int, double[][], int, int, int)} in float (see {@link #sigmoid(float[][], int, int, int)}). */
+    /** {@link #tanh(double[][], int, double[][], int, int, int)} in float, by {@link FloatActivations#tanh}. */
     public static void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes) {
         ACTIVATIONS.tanh(rows, from, into, intoRow, count, lanes);
     }

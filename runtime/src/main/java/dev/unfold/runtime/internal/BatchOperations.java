@@ -42,12 +42,14 @@ interface BatchOperations {
      */
     void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums);
 
-    /**
-     * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes, by
-     * {@link FloatActivations#sigmoid} (the double networks' activations are lane by lane in
-     * {@link BatchKernels}, whatever the implementation).
-     */
+    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link Activations#sigmoid}. */
+    void sigmoid(double[][] rows, int from, int count, int lanes);
+
+    /** {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}. */
     void sigmoid(float[][] rows, int from, int count, int lanes);
+
+    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link Activations#tanh}. */
+    void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes);
 
     /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link FloatActivations#tanh}. */
     void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes);

@@ -201,6 +201,27 @@ final class ScalarBatchOperations implements BatchOperations {
     }
 
     @Override
+    public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            for (int b = 0; b < lanes; b++) {
+                row[b] = Activations.sigmoid(row[b]);
+            }
+        }
+    }
+
+    @Override
+    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            double[] row = rows[from + k];
+            double[] out = into[intoRow + k];
+            for (int b = 0; b < lanes; b++) {
+                out[b] = Activations.tanh(row[b]);
+            }
+        }
+    }
+
+    @Override
     public void sigmoid(float[][] rows, int from, int count, int lanes) {
         for (int k = 0; k < count; k++) {
             float[] row = rows[from + k];

@@ -206,6 +206,16 @@ final class TwoCoreOperations implements BatchOperations {
 
     /** An activation is one pass over its rows: memory-bound, and short. */
     @Override
+    public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        products.sigmoid(rows, from, count, lanes);
+    }
+
+    @Override
+    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        products.tanh(rows, from, into, intoRow, count, lanes);
+    }
+
+    @Override
     public void sigmoid(float[][] rows, int from, int count, int lanes) {
         products.sigmoid(rows, from, count, lanes);
     }

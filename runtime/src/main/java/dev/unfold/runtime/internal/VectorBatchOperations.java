@@ -692,6 +692,22 @@ final class VectorBatchOperations implements BatchOperations {
         return sum;
     }
 
+    /** With {@link DoubleVectorActivations}, whose lanes equal {@link Activations}' results bit for bit. */
+    @Override
+    public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            DoubleVectorActivations.sigmoid(rows[from + k], lanes);
+        }
+    }
+
+    /** As {@link #sigmoid(double[][], int, int, int)}. */
+    @Override
+    public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        for (int k = 0; k < count; k++) {
+            DoubleVectorActivations.tanh(rows[from + k], into[intoRow + k], lanes);
+        }
+    }
+
     /**
      * With {@link FloatVectorActivations}, whose lanes equal {@link FloatActivations}' results bit
      * for bit.
