@@ -695,16 +695,18 @@ final class VectorBatchOperations implements BatchOperations {
     /** With {@link DoubleVectorActivations}, whose lanes equal {@link Activations}' results bit for bit. */
     @Override
     public void sigmoid(double[][] rows, int from, int count, int lanes) {
+        DoubleVectorActivations.Scratch scratch = DoubleVectorActivations.scratch(lanes);
         for (int k = 0; k < count; k++) {
-            DoubleVectorActivations.sigmoid(rows[from + k], lanes);
+            DoubleVectorActivations.sigmoid(rows[from + k], lanes, scratch);
         }
     }
 
     /** As {@link #sigmoid(double[][], int, int, int)}. */
     @Override
     public void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
+        DoubleVectorActivations.Scratch scratch = DoubleVectorActivations.scratch(lanes);
         for (int k = 0; k < count; k++) {
-            DoubleVectorActivations.tanh(rows[from + k], into[intoRow + k], lanes);
+            DoubleVectorActivations.tanh(rows[from + k], into[intoRow + k], lanes, scratch);
         }
     }
 

@@ -147,16 +147,17 @@ class ActivationsTest {
     }
 
     private static void compareLanes(double[] values, double[] results) {
-        DoubleVectorActivations.exp(values, results, values.length);
+        DoubleVectorActivations.Scratch scratch = DoubleVectorActivations.scratch(values.length);
+        DoubleVectorActivations.exp(values, results, values.length, scratch);
         for (int b = 0; b < values.length; b++) {
             assertSameOrBothNaN(Activations.exp(values[b]), results[b], "exp", values[b]);
         }
         System.arraycopy(values, 0, results, 0, values.length);
-        DoubleVectorActivations.sigmoid(results, values.length);
+        DoubleVectorActivations.sigmoid(results, values.length, scratch);
         for (int b = 0; b < values.length; b++) {
             assertSameOrBothNaN(Activations.sigmoid(values[b]), results[b], "σ", values[b]);
         }
-        DoubleVectorActivations.tanh(values, results, values.length);
+        DoubleVectorActivations.tanh(values, results, values.length, scratch);
         for (int b = 0; b < values.length; b++) {
             assertSameOrBothNaN(Activations.tanh(values[b]), results[b], "tanh", values[b]);
         }
