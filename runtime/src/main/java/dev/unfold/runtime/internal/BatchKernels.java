@@ -41,29 +41,14 @@ public final class BatchKernels {
     private static final BatchOperations OPERATIONS = choose();
 
     /**
-     * The first Java release whose JIT keeps the vectorised activations in registers however
-     * the JVM has run before. Java 17's C2 counts, for each method it compiles, the class-check
-     * deoptimisations recorded in every method it inlines, summed over all the inlined copies; the
-     * Vector API's generic methods (VectorSupport.load/store/ternaryOp, VectorOperators.opCode,
-     * ImplCache.find) collect a few of those as soon as the JVM has run vector code of another
-     * type or operator before (the double products, say), and an activation kernel inlines them
-     * forty times over. Past {@code -XX:PerMethodTrapLimit} (100) C2 gives every monomorphic call
-     * in the kernel a virtual-call fallback instead of a trap; the vectors then merge with objects
-     * and are boxed, and the final store's species is no longer a constant (36 MB a W3 float32
-     * pass, measured with {@code AllocationCheck}). Java 25's C2 compiles the same kernels without
-     * a box even at {@code -XX:PerMethodTrapLimit=0}, where every call has the fallback
-     * ({@code FloatActivationsUnderTrapPressureTest}); Java 17 boxes there, with these kernels and with
-     * a form without masks or scalar operands alike. Releases between are untested: they take the
-     * safe path.
+     * Where the row activations run: on vectors whenever the products do. Their kernels
+     * ({@link FloatVectorActivations}, {@link DoubleVectorActivations}) are short passes behind a
+     * call the JIT does not inline, a form Java 17's C2 keeps in registers even when it has given
+     * up trapping on class checks ({@code -XX:PerMethodTrapLimit=0}, where the one-loop kernels
+     * they replace boxed their vectors; see {@code ActivationsUnderTrapPressureTest}). The results
+     * equal the scalar functions' bit for bit either way, so only the speed depends on it.
      */
-    private static final int VECTOR_ACTIVATIONS_SINCE = 25;
-
-    /**
-     * Where the row activations run: on vectors where the JIT keeps them in registers, lane by
-     * lane otherwise (their results are the same bit for bit, so only the speed depends on it).
-     */
-    private static final BatchOperations ACTIVATIONS = VECTORISED
-            && Runtime.version().feature() >= VECTOR_ACTIVATIONS_SINCE ? OPERATIONS : new ScalarBatchOperations();
+    private static final BatchOperations ACTIVATIONS = OPERATIONS;
 
     private static BatchOperations choose() {
         BatchOperations products = VECTORISED ? new VectorBatchOperations() : new ScalarBatchOperations();
@@ -82,9 +67,9 @@ public final class BatchKernels {
         return VECTORISED;
     }
 
-    /** Whether the row activations run on vectors of lanes (see {@link #VECTOR_ACTIVATIONS_SINCE}). */
+    /** Whether the row activations run on vectors of lanes: when the products do (see {@link #ACTIVATIONS}). */
     public static boolean activatesByVector() {
-        return ACTIVATIONS == OPERATIONS;
+        return VECTORISED;
     }
 
     /**
@@ -296,9 +281,9 @@ public final class BatchKernels {
     /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
      * gates, by {@link Activations#sigmoid}: with the Vector API on whole vectors of lanes where the
-     * JIT keeps them in registers (see {@link #VECTOR_ACTIVATIONS_SINCE}), lane by lane elsewhere;
-     * the results equal the scalar function's bit for bit either way (its exp is built from exactly
-     * rounded operations alone, see {@link Activations}).
+     * JVM has it (see {@link #ACTIVATIONS}), lane by lane elsewhere; the results equal the scalar
+     * function's bit for bit either way (its exp is built from exactly rounded operations alone, see
+     * {@link Activations}).
      */
     public static void sigmoid(double[][] rows, int from, int count, int lanes) {
         ACTIVATIONS.sigmoid(rows, from, count, lanes);

@@ -28,7 +28,7 @@ final class VectorBatchOperations implements BatchOperations {
      * registers) before eight: only where the JIT keeps a kernel that large in registers however the
      * JVM ran before, from Java 25 on. Java 17's C2 gives up on a compiled method whose inlined Vector
      * API calls have recorded more than {@code -XX:PerMethodTrapLimit} class-check traps in total and
-     * boxes its vectors (see {@code BatchKernels.VECTOR_ACTIVATIONS_SINCE}); with the twelve-row block
+     * boxes its vectors (ARCHITECTURE.md, on the row activations); with the twelve-row block
      * the runtime suite's FloatAllocationTest measured 346 MB per 200 steps in one test order. The
      * eight-row block gives the same bits.
      */
@@ -716,16 +716,18 @@ final class VectorBatchOperations implements BatchOperations {
      */
     @Override
     public void sigmoid(float[][] rows, int from, int count, int lanes) {
+        FloatVectorActivations.Scratch scratch = FloatVectorActivations.scratch(lanes);
         for (int k = 0; k < count; k++) {
-            FloatVectorActivations.sigmoid(rows[from + k], lanes);
+            FloatVectorActivations.sigmoid(rows[from + k], lanes, scratch);
         }
     }
 
     /** As {@link #sigmoid(float[][], int, int, int)}. */
     @Override
     public void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes) {
+        FloatVectorActivations.Scratch scratch = FloatVectorActivations.scratch(lanes);
         for (int k = 0; k < count; k++) {
-            FloatVectorActivations.tanh(rows[from + k], into[intoRow + k], lanes);
+            FloatVectorActivations.tanh(rows[from + k], into[intoRow + k], lanes, scratch);
         }
     }
 }

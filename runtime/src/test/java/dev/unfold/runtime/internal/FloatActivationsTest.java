@@ -133,16 +133,17 @@ class FloatActivationsTest {
     }
 
     private static void compareLanes(float[] values, float[] results) {
-        FloatVectorActivations.exp(values, results, values.length);
+        FloatVectorActivations.Scratch scratch = FloatVectorActivations.scratch(values.length);
+        FloatVectorActivations.exp(values, results, values.length, scratch);
         for (int b = 0; b < values.length; b++) {
             assertSameOrBothNaN(FloatActivations.exp(values[b]), results[b], "exp", values[b]);
         }
         System.arraycopy(values, 0, results, 0, values.length);
-        FloatVectorActivations.sigmoid(results, values.length);
+        FloatVectorActivations.sigmoid(results, values.length, scratch);
         for (int b = 0; b < values.length; b++) {
             assertSameOrBothNaN(FloatActivations.sigmoid(values[b]), results[b], "σ", values[b]);
         }
-        FloatVectorActivations.tanh(values, results, values.length);
+        FloatVectorActivations.tanh(values, results, values.length, scratch);
         for (int b = 0; b < values.length; b++) {
             assertSameOrBothNaN(FloatActivations.tanh(values[b]), results[b], "tanh", values[b]);
         }
