@@ -48,16 +48,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link BatchKernels}).
  *
  * <p>Each function runs as a few passes over the row, each a short loop of at most about twenty
- * vector operations that hands its results to the next through a scratch row ({@link Scratch}),
+ * vector operations that hands its results to the next through scratch rows ({@link Scratch}),
  * never a vector through a call: the argument's reduction x = k ln 2 + r, the polynomial's upper
  * and lower halves, the scaling by 2^k, the function's own ending. Written as one loop, a
- * function inlines some fifty Vector API calls, and Java 17's C2, once the JVM's history has
- * used up its traps for class checks in the Vector API's generic methods, compiles such a loop
- * with calls it does not inline and boxes the vectors (see {@link BatchKernels}); a loop of twenty
- * * keeps them in registers even then (measured in child JVMs with {@code -XX:PerMethodTrapLimit=0}). The
- * passes are called through one call site the JIT does not inline ({@code run}), so a large caller
- * cannot take them into its own compilation either. The stores and loads between passes stay in the
- * first-level cache and change no bit.
+ * function inlines some fifty Vector API calls, and Java 17's C2, once the JVM's history has used
+ * up its traps for class checks in the Vector API's generic methods, compiles such a loop with
+ * calls it does not inline and boxes the vectors (see {@link BatchKernels}); a loop of twenty
+ * compiled on its own keeps them in registers even then. So the passes are called from one call
+ * site with many targets ({@link #run}), which the JIT does not inline: a large caller cannot take
+ * them into its own compilation, where they boxed again. The stores and loads between passes stay
+ * in the first-level cache and change no bit.
  */
 final class DoubleVectorActivations {
     static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
