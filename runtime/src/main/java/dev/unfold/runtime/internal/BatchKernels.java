@@ -40,16 +40,6 @@ public final class BatchKernels {
 
     private static final BatchOperations OPERATIONS = choose();
 
-    /**
-     * Where the row activations run: on vectors whenever the products do. Their kernels
-     * ({@link FloatVectorActivations}, {@link DoubleVectorActivations}) are short passes behind a
-     * call the JIT does not inline, a form Java 17's C2 keeps in registers even when it has given
-     * up trapping on class checks ({@code -XX:PerMethodTrapLimit=0}, where the one-loop kernels
-     * they replace boxed their vectors; see {@code ActivationsUnderTrapPressureTest}). The results
-     * equal the scalar functions' bit for bit either way, so only the speed depends on it.
-     */
-    private static final BatchOperations ACTIVATIONS = OPERATIONS;
-
     private static BatchOperations choose() {
         BatchOperations products = VECTORISED ? new VectorBatchOperations() : new ScalarBatchOperations();
         return TWO_CORES ? new TwoCoreOperations(products) : products;
@@ -67,7 +57,15 @@ public final class BatchKernels {
         return VECTORISED;
     }
 
-    /** Whether the row activations run on vectors of lanes: when the products do (see {@link #ACTIVATIONS}). */
+    /**
+     * Whether the row activations ({@link #sigmoid}, {@link #tanh}) run on vectors of lanes: whenever
+     * the products do, on every Java release. Their kernels ({@link FloatVectorActivations},
+     * {@link DoubleVectorActivations}) are short passes behind a call the JIT does not inline, a form
+     * Java 17's C2 keeps in registers even when it has given up trapping on class checks
+     * ({@code -XX:PerMethodTrapLimit=0}, where the one-loop kernels they replace boxed their
+     * vectors; see {@code ActivationsUnderTrapPressureTest}). The results equal the scalar
+     * functions' bit for bit either way, so only the speed depends on it.
+     */
     public static boolean activatesByVector() {
         return VECTORISED;
     }
@@ -281,17 +279,17 @@ public final class BatchKernels {
     /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
      * gates, by {@link Activations#sigmoid}: with the Vector API on whole vectors of lanes where the
-     * JVM has it (see {@link #ACTIVATIONS}), lane by lane elsewhere; the results equal the scalar
+     * JVM has it (see {@link #activatesByVector}), lane by lane elsewhere; the results equal the scalar
      * function's bit for bit either way (its exp is built from exactly rounded operations alone, see
      * {@link Activations}).
      */
     public static void sigmoid(double[][] rows, int from, int count, int lanes) {
-        ACTIVATIONS.sigmoid(rows, from, count, lanes);
+        OPERATIONS.sigmoid(rows, from, count, lanes);
     }
 
     /** {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}. */
     public static void sigmoid(float[][] rows, int from, int count, int lanes) {
-        ACTIVATIONS.sigmoid(rows, from, count, lanes);
+        OPERATIONS.sigmoid(rows, from, count, lanes);
     }
 
     /** tanh in place over rows [from, from + count), every lane (see {@link #sigmoid}). */
@@ -309,12 +307,12 @@ public final class BatchKernels {
      * {@link Activations#tanh} (see {@link #sigmoid}).
      */
     public static void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
-        ACTIVATIONS.tanh(rows, from, into, intoRow, count, lanes);
+        OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);
     }
 
     /** {@link #tanh(double[][], int, double[][], int, int, int)} in float, by {@link FloatActivations#tanh}. */
     public static void tanh(float[][] rows, int from, float[][] into, int intoRow, int count, int lanes) {
-        ACTIVATIONS.tanh(rows, from, into, intoRow, count, lanes);
+        OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);
     }
 
     /** One sequence's {@code sums[m] += Σ_j w[m·columns + j] · x[xOffset + j]} on the row-major matrix. */
