@@ -1,8 +1,10 @@
 package dev.unfold.runtime.data;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Precisions;
 import dev.unfold.runtime.internal.ShuffledUpdates;
@@ -109,6 +111,127 @@ public final class Minibatches implements TrainingData {
     /** Number of sequences. */
     public int size() {
         return inputs.length;
+    }
+
+    /** The network the batches were built for. */
+    public SequenceModel model() {
+        return model;
+    }
+
+    /** Whether the targets are class labels (built by a factory method that takes a {@link Classifier}). */
+    public boolean hasLabels() {
+        return outputs instanceof int[][];
+    }
+
+    /**
+     * What {@link #forEachOutput} hands over: each output row the network computed, with its
+     * target, in the network's precision. A visitor implements the forms its data can have (class
+     * labels or dense targets, float64 or float32); the others refuse.
+     */
+    public interface OutputVisitor {
+        /** A classifier's probabilities for one row (never to be kept: the array is reused) and its label. */
+        default void row(double[] probabilities, int label) {
+            throw new UnsupportedOperationException("this visitor takes dense targets, not class labels");
+        }
+
+        /** {@link #row(double[], int)} for a float32 network. */
+        default void row(float[] probabilities, int label) {
+            throw new UnsupportedOperationException("this visitor takes dense targets, not class labels");
+        }
+
+        /** One row of predictions (never to be kept) and its dense target row. */
+        default void row(double[] predictions, double[] targets) {
+            throw new UnsupportedOperationException("this visitor takes class labels, not dense targets");
+        }
+
+        /** {@link #row(double[], double[])} for a float32 network. */
+        default void row(float[] predictions, float[] targets) {
+            throw new UnsupportedOperationException("this visitor takes class labels, not dense targets");
+        }
+    }
+
+    /**
+     * Runs the network forward over every sequence, in the order they were given (not the
+     * epoch's shuffled one), as masked batches of the batch size, and hands each output row the
+     * network computed to {@code visitor} with its target: one row per step of each sequence, or
+     * one per sequence for many-to-one. Rows past a sequence's end, which a masked batch computes
+     * for no sequence, are never handed over. Gradients and weights are not touched. The metrics
+     * of {@code dev.unfold.runtime.metrics} are computed this way.
+     *
+     * @throws IllegalStateException if the network is stateful: a batch would continue its carried
+     *     streams instead of starting each sequence from a zero state
+     */
+    public void forEachOutput(OutputVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        if (model instanceof Streaming streaming && streaming.isStateful()) {
+            throw new IllegalStateException("the network is stateful (it carries state between calls), so a batch"
+                    + " would continue its streams rather than start each sequence from zero: call"
+                    + " setStateful(false) before computing outputs over minibatches");
+        }
+        int batchSize = order.batchSize();
+        for (int first = 0; first < inputs.length; first += batchSize) {
+            int count = Math.min(batchSize, inputs.length - first);
+            Object[] batch = java.util.Arrays.copyOfRange(inputs, first, first + count);
+            if (model.precision() == Precision.FLOAT32) {
+                float[][][] ys = new float[count][][];
+                for (int b = 0; b < count; b++) {
+                    ys[b] = new float[model.outputSteps(steps(batch[b]))][model.outputSize()];
+                }
+                floatForward(batch, ys);
+                for (int b = 0; b < count; b++) {
+                    visitRows(ys[b], outputs[first + b], visitor);
+                }
+            } else {
+                double[][][] ys = new double[count][][];
+                for (int b = 0; b < count; b++) {
+                    ys[b] = new double[model.outputSteps(steps(batch[b]))][model.outputSize()];
+                }
+                doubleForward(batch, ys);
+                for (int b = 0; b < count; b++) {
+                    visitRows(ys[b], outputs[first + b], visitor);
+                }
+            }
+        }
+    }
+
+    private static int steps(Object sequence) {
+        return sequence instanceof int[] tokens ? tokens.length : ((Object[]) sequence).length;
+    }
+
+    private void doubleForward(Object[] batch, double[][][] ys) {
+        if (batch instanceof int[][] tokens) {
+            model.forward(tokens, ys);
+        } else {
+            model.forward((double[][][]) batch, ys);
+        }
+    }
+
+    private void floatForward(Object[] batch, float[][][] ys) {
+        if (batch instanceof int[][] tokens) {
+            model.forward(tokens, ys);
+        } else {
+            model.forward((float[][][]) batch, ys);
+        }
+    }
+
+    private static void visitRows(double[][] ys, Object targets, OutputVisitor visitor) {
+        for (int t = 0; t < ys.length; t++) {
+            if (targets instanceof int[] labels) {
+                visitor.row(ys[t], labels[t]);
+            } else {
+                visitor.row(ys[t], ((double[][]) targets)[t]);
+            }
+        }
+    }
+
+    private static void visitRows(float[][] ys, Object targets, OutputVisitor visitor) {
+        for (int t = 0; t < ys.length; t++) {
+            if (targets instanceof int[] labels) {
+                visitor.row(ys[t], labels[t]);
+            } else {
+                visitor.row(ys[t], ((float[][]) targets)[t]);
+            }
+        }
     }
 
     @Override
