@@ -14,6 +14,11 @@ import dev.unfold.runtime.metrics.Classification;
 import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.metrics.Predictor;
 import dev.unfold.runtime.metrics.Regression;
+import dev.unfold.runtime.optim.Adam;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.Trainer;
+import dev.unfold.runtime.train.TrainingListener;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -450,6 +455,72 @@ class MetricsTest {
         assertTrue(thrown.getMessage().startsWith("MSE and MAE compare outputs with dense targets, but the data has"
                 + " class labels"), thrown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Metric.MAE.measure(labelled));
+    }
+
+    // ---- under the trainer, in float32 ----
+
+    @Test
+    void aFloat32TrainerFollowsMacroF1AndMaeInTheirDirections() throws java.io.IOException {
+        Random random = new Random(21);
+        float[][][] xs = toFloat(sequences(random, 30, 3, 6));
+        float[][][] heldOut = toFloat(sequences(random, 11, 3, 6));
+        Classifier tagger = network("FloatTagger", 2);
+        int[][] labels = labels(random, tagger, lengths(xs));
+        int[][] heldOutLabels = labels(random, tagger, lengths(heldOut));
+        List<double[]> f1s = new ArrayList<>();   // {expected, measured, improved}
+        new Trainer(tagger, new Adam(tagger.parameters(), 0.02)).epochs(5).seed(3)
+                .validation(Minibatches.of(tagger, heldOut, heldOutLabels, 4), 0)
+                .validateOn(Metric.MACRO_F1)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        double expected = Naive.of(4, naivePredictions(tagger, heldOut), heldOutLabels).macroF1();
+                        f1s.add(new double[] {expected, report.metricValue(), report.improved() ? 1 : 0});
+                    }
+                })
+                .fit(Minibatches.of(tagger, xs, labels, 8));
+        double best = Double.NEGATIVE_INFINITY;
+        for (double[] epoch : f1s) {
+            assertEquals(epoch[0], epoch[1], 1e-15);
+            assertEquals(epoch[0] > best ? 1 : 0, epoch[2], 0.0, "higher is better");
+            best = Math.max(best, epoch[0]);
+        }
+
+        SequenceModel forecast = network("FloatForecast", 2);
+        float[][][] targets = toFloat(sequences(random, 30, 2, 1));
+        float[][][] inputs = toFloat(sequences(random, 30, 2, 1));
+        float[][][] heldOutInputs = toFloat(sequences(random, 9, 2, 1));
+        float[][][] heldOutTargets = toFloat(sequences(random, 9, 2, 1));
+        for (int s = 0; s < inputs.length; s++) {   // one-step sequences: each target row its input's
+            targets[s] = new float[][] {{inputs[s][0][1], -inputs[s][0][0]}};
+        }
+        for (int s = 0; s < heldOutInputs.length; s++) {
+            heldOutTargets[s] = new float[][] {{heldOutInputs[s][0][1], -heldOutInputs[s][0][0]}};
+        }
+        List<double[]> maes = new ArrayList<>();
+        new Trainer(forecast, new Adam(forecast.parameters(), 0.01)).epochs(6).seed(3)
+                .validation(Minibatches.of(forecast, heldOutInputs, heldOutTargets, 4), 0)
+                .validateOn(Metric.MAE)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        double sum = 0;
+                        for (int s = 0; s < heldOutInputs.length; s++) {
+                            double[][] ys = probabilities(forecast, heldOutInputs[s]);
+                            sum += Math.abs(ys[0][0] - heldOutTargets[s][0][0]) + Math.abs(ys[0][1] - heldOutTargets[s][0][1]);
+                        }
+                        maes.add(new double[] {sum / (2 * heldOutInputs.length), report.metricValue(),
+                                report.improved() ? 1 : 0});
+                    }
+                })
+                .fit(Minibatches.of(forecast, inputs, targets, 8));
+        double lowest = Double.POSITIVE_INFINITY;
+        for (double[] epoch : maes) {
+            assertEquals(epoch[0], epoch[1], 1e-6);
+            assertEquals(epoch[1] < lowest ? 1 : 0, epoch[2], 0.0, "lower is better");
+            lowest = Math.min(lowest, epoch[1]);
+        }
+        assertTrue(maes.get(maes.size() - 1)[1] < maes.get(0)[1], "the MAE falls as it learns");
     }
 
     // ---- regression metrics ----

@@ -350,6 +350,64 @@ class TrainerTest {
                 "the macro F1 moves");
     }
 
+    /**
+     * Training on a stream leaves the network stateful between epochs; the accuracy over whole
+     * held-out sequences still starts each from a zero state, and the stream goes on as it was.
+     */
+    @Test
+    void accuracyOverSequencesWhileTrainingOnAStreamStartsEachFromZero() throws IOException {
+        Random random = new Random(6);
+        int[] text = random.ints(80, 0, 6).toArray();
+        int[][] tokens = new int[7][];
+        int[][] labels = new int[7][];
+        for (int s = 0; s < tokens.length; s++) {
+            tokens[s] = random.ints(2 + random.nextInt(5), 0, 6).toArray();
+            labels[s] = random.ints(tokens[s].length, 0, 6).toArray();
+        }
+        var net = (Streaming & Classifier) speller(3);
+        Classifier stateless = speller(99);
+        List<Double> expected = new ArrayList<>();
+        List<Double> measured = new ArrayList<>();
+        new Trainer(net, new Adam(net.parameters(), 0.02)).epochs(3)
+                .validation(Minibatches.of(net, tokens, labels, 3), 0)
+                .validateOn(Metric.ACCURACY)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        copyWeights(net, stateless);
+                        int correct = 0;
+                        int rows = 0;
+                        for (int s = 0; s < tokens.length; s++) {
+                            double[][] ys = new double[tokens[s].length][6];
+                            stateless.forward(tokens[s], ys);
+                            for (int t = 0; t < ys.length; t++) {
+                                int predicted = 0;
+                                for (int k = 1; k < 6; k++) {
+                                    predicted = ys[t][k] > ys[t][predicted] ? k : predicted;
+                                }
+                                correct += predicted == labels[s][t] ? 1 : 0;
+                                rows++;
+                            }
+                        }
+                        expected.add((double) correct / rows);
+                        measured.add(report.metricValue());
+                    }
+                })
+                .fit(StreamChunks.nextToken(net, text, 8));
+        assertEquals(expected, measured);
+
+        // a network on a stream: measured over sequences, it goes on with the stream where it was
+        net.setStateful(true);
+        net.forward(text, new double[text.length][6]);
+        double[] carried = new double[net.stateSize()];
+        net.saveState(carried, 0);
+        Metric.ACCURACY.measure(Minibatches.of(net, tokens, labels, 3));
+        assertTrue(net.isStateful());
+        double[] after = new double[net.stateSize()];
+        net.saveState(after, 0);
+        assertArrayEquals(carried, after, 0.0);
+    }
+
     @Test
     void aMetricTheValidationDataCannotGiveIsRefusedBeforeAnythingRuns() throws IOException {
         Classifier net = network(3);

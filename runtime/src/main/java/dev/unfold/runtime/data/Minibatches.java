@@ -158,38 +158,56 @@ public final class Minibatches implements TrainingData {
      * for no sequence, are never handed over. Gradients and weights are not touched. The metrics
      * of {@code dev.unfold.runtime.metrics} are computed this way.
      *
-     * @throws IllegalStateException if the network is stateful: a batch would continue its carried
-     *     streams instead of starting each sequence from a zero state
+     * <p>Each sequence starts from a zero state. A network that is stateful (as training on
+     * {@link StreamChunks} leaves it between epochs) is made stateless for the pass and then given
+     * back its flag, carried state and streams, so that the stream it was on goes on as before.
      */
     public void forEachOutput(OutputVisitor visitor) {
         Objects.requireNonNull(visitor, "visitor");
-        if (model instanceof Streaming streaming && streaming.isStateful()) {
-            throw new IllegalStateException("the network is stateful (it carries state between calls), so a batch"
-                    + " would continue its streams rather than start each sequence from zero: call"
-                    + " setStateful(false) before computing outputs over minibatches");
+        Streaming stateful = model instanceof Streaming streaming && streaming.isStateful() ? streaming : null;
+        double[] carried = null;
+        double[][] streams = null;
+        if (stateful != null) {
+            carried = new double[stateful.stateSize()];
+            stateful.saveState(carried, 0);
+            streams = new double[stateful.streamCount()][stateful.stateSize()];
+            stateful.saveStates(streams);
+            stateful.setStateful(false);
         }
-        int batchSize = order.batchSize();
-        for (int first = 0; first < inputs.length; first += batchSize) {
-            int count = Math.min(batchSize, inputs.length - first);
-            Object[] batch = java.util.Arrays.copyOfRange(inputs, first, first + count);
-            if (model.precision() == Precision.FLOAT32) {
-                float[][][] ys = new float[count][][];
-                for (int b = 0; b < count; b++) {
-                    ys[b] = new float[model.outputSteps(steps(batch[b]))][model.outputSize()];
-                }
-                floatForward(batch, ys);
-                for (int b = 0; b < count; b++) {
-                    visitRows(ys[b], outputs[first + b], visitor);
-                }
-            } else {
-                double[][][] ys = new double[count][][];
-                for (int b = 0; b < count; b++) {
-                    ys[b] = new double[model.outputSteps(steps(batch[b]))][model.outputSize()];
-                }
-                doubleForward(batch, ys);
-                for (int b = 0; b < count; b++) {
-                    visitRows(ys[b], outputs[first + b], visitor);
-                }
+        try {
+            int batchSize = order.batchSize();
+            for (int first = 0; first < inputs.length; first += batchSize) {
+                forward(first, Math.min(batchSize, inputs.length - first), visitor);
+            }
+        } finally {
+            if (stateful != null) {
+                stateful.restoreState(carried, 0);
+                stateful.restoreStates(streams);
+                stateful.setStateful(true);
+            }
+        }
+    }
+
+    /** One batch of {@link #forEachOutput}: sequences {@code first} to {@code first + count − 1}. */
+    private void forward(int first, int count, OutputVisitor visitor) {
+        Object[] batch = java.util.Arrays.copyOfRange(inputs, first, first + count);
+        if (model.precision() == Precision.FLOAT32) {
+            float[][][] ys = new float[count][][];
+            for (int b = 0; b < count; b++) {
+                ys[b] = new float[model.outputSteps(steps(batch[b]))][model.outputSize()];
+            }
+            floatForward(batch, ys);
+            for (int b = 0; b < count; b++) {
+                visitRows(ys[b], outputs[first + b], visitor);
+            }
+        } else {
+            double[][][] ys = new double[count][][];
+            for (int b = 0; b < count; b++) {
+                ys[b] = new double[model.outputSteps(steps(batch[b]))][model.outputSize()];
+            }
+            doubleForward(batch, ys);
+            for (int b = 0; b < count; b++) {
+                visitRows(ys[b], outputs[first + b], visitor);
             }
         }
     }
