@@ -272,8 +272,18 @@ class MetricsTest {
         thrown = assertThrows(IllegalArgumentException.class, () -> predictor.predict(new double[][] {{1, 2}}));
         assertEquals("xs[0] has 2 values, expected 3 (the network's input size)", thrown.getMessage());
 
+        // a batch with an empty or missing sequence: the network's own check names it
+        thrown = assertThrows(IllegalArgumentException.class,
+                () -> predictor.predict(new double[][][] {five, new double[0][]}));
+        assertEquals("sequence 1 of the batch: xs is empty: a sequence needs at least one step", thrown.getMessage());
+        thrown = assertThrows(IllegalArgumentException.class, () -> predictor.predict(new double[][][] {null, five}));
+        assertTrue(thrown.getMessage().startsWith("sequence 0 of the batch"), thrown.getMessage());
+
         Classifier reader = network("Reader", 3);
         Predictor readerPredictor = new Predictor(reader);
+        thrown = assertThrows(IllegalArgumentException.class, () -> readerPredictor.predict(new int[] {1}, new int[2]));
+        assertEquals("classes has 2 entries, expected 1 (a many-to-one network predicts one class per sequence)",
+                thrown.getMessage());
         int[][] batchClasses = {{-7}, {-7, -7}};
         thrown = assertThrows(IllegalArgumentException.class,
                 () -> readerPredictor.predict(new int[][] {{1, 2}, {3, 4, 5}}, batchClasses));

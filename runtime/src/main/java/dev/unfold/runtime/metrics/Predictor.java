@@ -1,5 +1,6 @@
 package dev.unfold.runtime.metrics;
 
+import dev.unfold.Mapping;
 import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.internal.Precisions;
@@ -230,8 +231,8 @@ public final class Predictor {
         if (classes.length != rows) {
             String name = b < 0 ? "classes" : "classes[" + b + "]";
             throw new IllegalArgumentException(name + " has " + classes.length + " entries, expected " + rows
-                    + (rows == 1 && steps != 1 ? " (a many-to-one network predicts one class per sequence)"
-                                               : " (one class per input step)"));
+                    + (model.mapping() == Mapping.MANY_TO_ONE ? " (a many-to-one network predicts one class per sequence)"
+                                                              : " (one class per input step)"));
         }
         return rows;
     }
@@ -258,9 +259,10 @@ public final class Predictor {
     private int[][] newClasses(Object[] sequences) {
         int[][] classes = new int[sequences.length][];
         for (int b = 0; b < sequences.length; b++) {
-            Object sequence = Objects.requireNonNull(sequences[b], "sequence " + b);
-            int steps = sequence instanceof int[] tokens ? tokens.length : ((Object[]) sequence).length;
-            classes[b] = new int[model.outputSteps(steps)];
+            Object sequence = sequences[b];   // null or empty: the network's check refuses it, naming it
+            int steps = sequence == null ? 0
+                    : sequence instanceof int[] tokens ? tokens.length : ((Object[]) sequence).length;
+            classes[b] = new int[steps == 0 ? 0 : model.outputSteps(steps)];
         }
         return classes;
     }
