@@ -202,7 +202,9 @@ class TrainerTest {
         assertTrue(result.stoppedEarly());
         assertEquals(4, result.lastEpoch());
         assertEquals(2, result.bestEpoch());
+        assertEquals(4.0, result.bestLoss());
         assertEquals(4.0, result.bestValue());
+        assertEquals(Metric.LOSS, result.metric());
         assertEquals(List.of(true, true, false, false), reports.stream().map(EpochReport::improved).toList());
     }
 
@@ -271,6 +273,7 @@ class TrainerTest {
         }
         assertTrue(recorder.accuracies.stream().distinct().count() > 2, "the accuracy moves: " + recorder.accuracies);
         assertEquals(Metric.ACCURACY, result.metric());
+        assertEquals(Double.NaN, result.bestLoss(), "not a loss: the best is an accuracy");
         assertEquals(bestEpoch, result.bestEpoch());
         assertEquals(best, result.bestValue(), 0.0);
         // the best weights are those of the most accurate epoch, not of the lowest validation loss

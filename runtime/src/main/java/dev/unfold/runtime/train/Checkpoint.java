@@ -61,6 +61,11 @@ public final class Checkpoint {
         public Progress(int epoch, int bestEpoch, double bestLoss) {
             this(epoch, bestEpoch, Metric.LOSS, bestLoss);
         }
+
+        /** The best loss of a run validated on the loss, as before metrics could be chosen; NaN for another metric. */
+        public double bestLoss() {
+            return metric == Metric.LOSS ? bestValue : Double.NaN;
+        }
     }
 
     private Checkpoint() {}

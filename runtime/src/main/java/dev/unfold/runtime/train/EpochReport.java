@@ -25,6 +25,13 @@ public record EpochReport(int epoch, int epochs, long steps, double trainingLoss
                           double learningRate, int clippedUpdates, int updates, boolean improved, double seconds,
                           Metric metric, double metricValue) {
 
+    /** The report of an epoch of a run that follows the loss, the default: the validation loss, else the training loss. */
+    public EpochReport(int epoch, int epochs, long steps, double trainingLoss, double validationLoss,
+                       double learningRate, int clippedUpdates, int updates, boolean improved, double seconds) {
+        this(epoch, epochs, steps, trainingLoss, validationLoss, learningRate, clippedUpdates, updates, improved,
+                seconds, Metric.LOSS, Double.isNaN(validationLoss) ? trainingLoss : validationLoss);
+    }
+
     /** e^(training loss): for a language model, the mean branching factor it is uncertain between. */
     public double perplexity() {
         return Math.exp(trainingLoss);

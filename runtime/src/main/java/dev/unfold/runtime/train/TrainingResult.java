@@ -14,4 +14,19 @@ import dev.unfold.runtime.metrics.Metric;
  * @param last the last epoch's report, or null if no epoch ran (a run resumed after its end)
  */
 public record TrainingResult(int lastEpoch, int bestEpoch, Metric metric, double bestValue, boolean stoppedEarly,
-                             EpochReport last) {}
+                             EpochReport last) {
+
+    /** The result of a run that followed the loss, the default. */
+    public TrainingResult(int lastEpoch, int bestEpoch, double bestLoss, boolean stoppedEarly, EpochReport last) {
+        this(lastEpoch, bestEpoch, Metric.LOSS, bestLoss, stoppedEarly, last);
+    }
+
+    /**
+     * The lowest loss per output (validation, else training) of a run that followed the loss, the
+     * default, as before metrics could be chosen; NaN for a run that followed another metric,
+     * whose best is {@link #bestValue()}.
+     */
+    public double bestLoss() {
+        return metric == Metric.LOSS ? bestValue : Double.NaN;
+    }
+}
