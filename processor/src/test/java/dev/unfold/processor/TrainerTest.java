@@ -411,6 +411,60 @@ class TrainerTest {
         assertArrayEquals(carried, after, 0.0);
     }
 
+    /**
+     * The validation loss over whole held-out sequences, while training on a stream, scores each
+     * sequence from a zero state too (not from the training stream's carried state), and leaves the
+     * stream's state as it was.
+     */
+    @Test
+    void validationLossOverSequencesWhileTrainingOnAStreamStartsEachFromZero() throws IOException {
+        Random random = new Random(8);
+        int[] text = random.ints(80, 0, 6).toArray();
+        int[][] tokens = new int[5][];
+        int[][] labels = new int[5][];
+        for (int s = 0; s < tokens.length; s++) {
+            tokens[s] = random.ints(2 + random.nextInt(5), 0, 6).toArray();
+            labels[s] = random.ints(tokens[s].length, 0, 6).toArray();
+        }
+        var net = (Streaming & Classifier) speller(3);
+        Classifier stateless = speller(99);
+        List<Double> expected = new ArrayList<>();
+        List<Double> measured = new ArrayList<>();
+        new Trainer(net, new Adam(net.parameters(), 0.02)).epochs(3)
+                .validation(Minibatches.of(net, tokens, labels, 2), 0)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        copyWeights(net, stateless);
+                        double sum = 0;
+                        int rows = 0;
+                        for (int s = 0; s < tokens.length; s++) {
+                            sum += stateless.loss(tokens[s], labels[s]);
+                            rows += tokens[s].length;
+                        }
+                        expected.add(sum / rows);
+                        measured.add(report.validationLoss());
+                    }
+                })
+                .fit(StreamChunks.nextToken(net, text, 8));
+        assertEquals(expected.size(), measured.size());
+        for (int epoch = 0; epoch < expected.size(); epoch++) {
+            assertEquals(expected.get(epoch), measured.get(epoch), 1e-12 * Math.abs(expected.get(epoch)),
+                    "epoch " + (epoch + 1));
+        }
+
+        // scored over sequences, a network on a stream goes on with the stream where it was
+        net.setStateful(true);
+        net.forward(text, new double[text.length][6]);
+        double[] carried = new double[net.stateSize()];
+        net.saveState(carried, 0);
+        Metric.LOSS.measure(Minibatches.of(net, tokens, labels, 2));
+        assertTrue(net.isStateful());
+        double[] after = new double[net.stateSize()];
+        net.saveState(after, 0);
+        assertArrayEquals(carried, after, 0.0);
+    }
+
     @Test
     void aMetricTheValidationDataCannotGiveIsRefusedBeforeAnythingRuns() throws IOException {
         Classifier net = network(3);

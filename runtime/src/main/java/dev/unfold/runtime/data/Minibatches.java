@@ -164,26 +164,54 @@ public final class Minibatches implements TrainingData {
      */
     public void forEachOutput(OutputVisitor visitor) {
         Objects.requireNonNull(visitor, "visitor");
-        Streaming stateful = model instanceof Streaming streaming && streaming.isStateful() ? streaming : null;
-        double[] carried = null;
-        double[][] streams = null;
-        if (stateful != null) {
-            carried = new double[stateful.stateSize()];
-            stateful.saveState(carried, 0);
-            streams = new double[stateful.streamCount()][stateful.stateSize()];
-            stateful.saveStates(streams);
-            stateful.setStateful(false);
-        }
+        SetAsideState setAside = SetAsideState.of(model);
         try {
             int batchSize = order.batchSize();
             for (int first = 0; first < inputs.length; first += batchSize) {
                 forward(first, Math.min(batchSize, inputs.length - first), visitor);
             }
         } finally {
-            if (stateful != null) {
-                stateful.restoreState(carried, 0);
-                stateful.restoreStates(streams);
-                stateful.setStateful(true);
+            setAside.putBack();
+        }
+    }
+
+    /**
+     * A stateful network's flag, carried state and streams, set aside so that a pass over whole
+     * sequences starts each from a zero state and leaves the stream the network was on as it was.
+     * Training on {@link StreamChunks} leaves a network stateful between epochs, when validation
+     * data of whole sequences is scored.
+     */
+    private static final class SetAsideState {
+        private static final SetAsideState NOTHING = new SetAsideState(null, null, null);
+
+        private final Streaming network;
+        private final double[] carried;
+        private final double[][] streams;
+
+        private SetAsideState(Streaming network, double[] carried, double[][] streams) {
+            this.network = network;
+            this.carried = carried;
+            this.streams = streams;
+        }
+
+        /** Sets the model's state aside if it is stateful; allocates nothing if it is not. */
+        static SetAsideState of(SequenceModel model) {
+            if (!(model instanceof Streaming streaming) || !streaming.isStateful()) {
+                return NOTHING;
+            }
+            double[] carried = new double[streaming.stateSize()];
+            streaming.saveState(carried, 0);
+            double[][] streams = new double[streaming.streamCount()][streaming.stateSize()];
+            streaming.saveStates(streams);
+            streaming.setStateful(false);
+            return new SetAsideState(streaming, carried, streams);
+        }
+
+        void putBack() {
+            if (network != null) {
+                network.restoreState(carried, 0);
+                network.restoreStates(streams);
+                network.setStateful(true);
             }
         }
     }
@@ -298,7 +326,12 @@ public final class Minibatches implements TrainingData {
 
     @Override
     public double loss(int update) {
-        return eachAlone(update, false);
+        SetAsideState setAside = SetAsideState.of(model);   // each sequence scored from a zero state
+        try {
+            return eachAlone(update, false);
+        } finally {
+            setAside.putBack();
+        }
     }
 
     /** The summed loss of the update's sequences one by one, with their gradients if asked. */
