@@ -84,6 +84,11 @@ class TwoBiasesTest {
                     + " context = 2", "Contextual", List.of(
                     "hidden = 2, cell = Cell.LSTM @Bidirectional",
                     "hidden = 2, cell = Cell.GRU")),
+            // one small layer, whose steps may take a path of their own
+            new Declaration("SmallGru", "input = 2, output = 2, loss = Loss.MSE", "Streaming", List.of(
+                    "hidden = 4, cell = Cell.GRU")),
+            new Declaration("SmallLstm", "input = 3, output = 4, loss = Loss.CROSS_ENTROPY", "Streaming, Classifier",
+                    List.of("hidden = 5, cell = Cell.LSTM")),
             // the output fed back: teacher-forced backward, forward and step running free
             new Declaration("Fed", "input = 2, output = 2, loss = Loss.MSE", "Autoregressive", List.of(
                     "hidden = 3, recurrence = Recurrence.OUTPUT",
