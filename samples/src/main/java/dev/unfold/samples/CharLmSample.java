@@ -3,6 +3,7 @@ package dev.unfold.samples;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.data.StreamChunks;
 import dev.unfold.runtime.data.Vocabulary;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Adagrad;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.Optimizer;
@@ -98,6 +99,7 @@ public final class CharLmSample {
                 .seed(settings.seed())
                 .clipNorm(CLIP_NORM)
                 .validation(StreamChunks.nextToken(net, heldOut, settings.chunk()), 0)
+                .validateOn(Metric.PERPLEXITY)   // equations.md (17.6): the best epoch is the least perplexed
                 .listener(ConsoleProgress.barsOnly(progress));   // the epoch's line comes below, with the samples
         if (settings.checkpoint() != null) {
             keepVocabulary(settings.checkpoint(), vocabulary);
@@ -129,7 +131,7 @@ public final class CharLmSample {
             return new Result(Double.NaN, Double.NaN, "", result.lastEpoch());
         }
         EpochReport last = result.last();
-        return new Result(last.validationLoss(), last.validationPerplexity(), lastSample[0], last.epoch());
+        return new Result(last.validationLoss(), last.metricValue(), lastSample[0], last.epoch());
     }
 
     /** The part of {@code text} the settings train on: all of it, or its first {@code characters}. */
