@@ -996,6 +996,8 @@ public final class UnfoldedTwoBiasGruTagger implements TwoBiasGruTagger {
                 Arrays.fill(gruBatchHn[product + k], 0, lanes, gruBiasHn[k]);
             }
             BatchKernels.addProduct(gruWeightHh, 2 * GRU_HIDDEN, GRU_HIDDEN, GRU_HIDDEN, gruBatchH, previous, gruBatchHn, product, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(gruBatchGates, gate, 2 * GRU_HIDDEN, lanes);
             for (int k = 0; k < GRU_HIDDEN; k++) {
                 double[] reset = gruBatchGates[gate + k];
                 double[] update = gruBatchGates[gate + GRU_HIDDEN + k];
@@ -1004,12 +1006,10 @@ public final class UnfoldedTwoBiasGruTagger implements TwoBiasGruTagger {
                 double[] previousH = gruBatchH[previous + k];
                 double[] hiddenState = gruBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double r = Activations.sigmoid(reset[b]);
-                    double z = Activations.sigmoid(update[b]);
+                    double r = reset[b];
+                    double z = update[b];
                     double n = Activations.tanh(candidate[b] + r * hiddenN[b]);
                     // keep the activations for BPTT
-                    reset[b] = r;
-                    update[b] = z;
                     candidate[b] = n;
                     // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
                     hiddenState[b] = (1 - z) * n + z * previousH[b];
