@@ -237,6 +237,12 @@ final class EntryPointsEmitter implements GeneratedPart {
                     .append(layer.cell().takesActivation() ? ActivationCode.symbol(layer.activation()) : layer.cell().name())
                     .append(layer.projects() ? " of " + layer.hidden() + " projected to" : "")
                     .append(' ').append(layer.width());
+            if (layer.dropout() != null) {
+                text.append(" (").append(layer.dropsInput() ? "dropout " + layer.dropout().inputRate() : "")
+                        .append(layer.dropsInput() && layer.dropsRecurrent() ? ", " : "")
+                        .append(layer.dropsRecurrent() ? "recurrent dropout " + layer.dropout().recurrentRate() : "")
+                        .append(')');
+            }
         }
         text.append(" → output ").append(output.size()).append(", ").append(network.loss()).append(", ")
                 .append(network.mapping()).append(", ").append(network.parameterCount()).append(" parameters");
