@@ -80,6 +80,17 @@ class DropoutDeclarationTest {
     }
 
     @EachCompiler
+    void dropoutInADecoder(TestCompiler compiler) {
+        assertSingleError(compiler, TestCompiler.inTestPackage("DroppingDecoder",
+                "@Network(input = 4, output = 1)",
+                "public interface DroppingDecoder extends Decoder {",
+                "    @Recurrent(hidden = 3, cell = Cell.LSTM,",
+                "        recurrentDropout = 0.2)",
+                "    Layer rnn();",
+                "}"), "recurrentDropout is not supported yet for a network that extends Decoder", 8);
+    }
+
+    @EachCompiler
     void zeroDeclaresNone(TestCompiler compiler) {
         Compilation compilation = compiler.compileCleanly(List.of(layer("DropNothing",
                 "dropout = 0, recurrentDropout = 0.0")));

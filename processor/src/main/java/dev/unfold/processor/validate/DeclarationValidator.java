@@ -171,7 +171,8 @@ public final class DeclarationValidator {
      * training: finite, 0 ≤ p &lt; 1 (at 1 every value would be dropped, and the kept ones' scale
      * 1/(1 − p) infinite). Recurrent dropout needs W_hh; dropout is not built yet for networks
      * whose training runs other passes than {@code backward} (an encoder's, a network fed its own
-     * output). Reported at the value.
+     * output), nor for a decoder, which an {@code EncoderDecoder} trains under a trainer of bare
+     * parameters that could not draw its masks. Reported at the value.
      */
     private static void checkDropout(NetworkDeclaration network, LayerMethod layer, Located<Double> rate,
                                      String attribute, List<Problem> problems) {
@@ -192,12 +193,12 @@ public final class DeclarationValidator {
                     + "` or use dropout", rate.anchor()));
             return;
         }
-        for (Capability capability : List.of(Capability.ENCODER, Capability.AUTOREGRESSIVE)) {
+        for (Capability capability : List.of(Capability.ENCODER, Capability.DECODER, Capability.AUTOREGRESSIVE)) {
             if (network.has(capability)) {
                 problems.add(new Problem("UnfoldDropout", attribute + " is not supported yet for a network that"
                         + " extends " + capability.type().simpleName() + ": its training runs passes besides"
-                        + " backward, which would not drop; remove `" + attribute + " = " + value + "`",
-                        rate.anchor()));
+                        + " backward, or under a trainer that does not draw its masks; remove `" + attribute + " = "
+                        + value + "`", rate.anchor()));
                 return;
             }
         }
