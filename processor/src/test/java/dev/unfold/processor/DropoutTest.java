@@ -26,7 +26,7 @@ import javax.tools.JavaFileObject;
 class DropoutTest {
     private static final String PACKAGE = "generated.dropping";
 
-    /** A network with every kind of dropout: a stacked LSTM (the lower one bidirectional) and a GRU above. */
+    /** A network with every kind of dropout: an LSTM and above it a GRU with PyTorch's two biases. */
     private static JavaFileObject network(String name, String dropout, String capability) {
         return TestCompiler.source(PACKAGE + "." + name,
                 "package " + PACKAGE + ";",
@@ -36,7 +36,7 @@ class DropoutTest {
                 "public interface " + name + " extends Classifier" + capability + " {",
                 "    @Recurrent(hidden = 5, cell = Cell.LSTM" + dropout + ")",
                 "    Layer lower();",
-                "    @Recurrent(hidden = 4, cell = Cell.GRU" + dropout + ")",
+                "    @Recurrent(hidden = 4, cell = Cell.GRU, biases = Biases.TWO" + dropout + ")",
                 "    Layer upper();",
                 "}");
     }

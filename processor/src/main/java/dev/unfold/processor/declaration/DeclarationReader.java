@@ -8,6 +8,7 @@ import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
 import dev.unfold.Precision;
+import dev.unfold.Biases;
 import dev.unfold.Recurrence;
 import dev.unfold.Recurrent;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
@@ -308,7 +309,8 @@ public final class DeclarationReader {
         return new LayerMethod.Recurrent(readInt(recurrent, "hidden"),
                 readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class),
                 readEnum(recurrent, "recurrence", Recurrence.class), readInt(recurrent, "projection"),
-                readDouble(recurrent, "dropout"), readDouble(recurrent, "recurrentDropout"));
+                readEnum(recurrent, "biases", Biases.class), readDouble(recurrent, "dropout"),
+                readDouble(recurrent, "recurrentDropout"));
     }
 
     private Located<Double> readDouble(Anchor anchor, String name) {

@@ -181,7 +181,7 @@ final class BatchLayerEmitter {
     }
 
     private MethodSpec projectInputs() {
-        CodeBlock.Builder code = CodeBlock.builder();
+        CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer));
         boolean drops = below != null && layer.dropsInput();
         if (drops) {
             DropoutPlan dropout = layer.dropout();
@@ -224,7 +224,8 @@ final class BatchLayerEmitter {
     }
 
     private MethodSpec projectTokens() {
-        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
+        CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer))
+                .beginControlFlow("for (int t = 1; t <= steps; t++)");
         code.add(tokenKeep());
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
@@ -339,6 +340,7 @@ final class BatchLayerEmitter {
                         .endControlFlow();
             }
         }
+        code.add(BiasPairEmitter.splitBiasGradients(layer));
         return batchMethod(layer.batch().gradients(), "The gradients of " + layer.name() + "'s "
                 + (below == null ? "W_hh and biases" : "weights and biases, and what " + below.name() + " receives")
                 + ", summed over the batch.\n")

@@ -393,6 +393,7 @@ final class LayerEmitter implements GeneratedPart {
 
     private MethodSpec projectInputs() {
         CodeBlock code = CodeBlock.builder()
+                .add(BiasPairEmitter.sumBiases(layer))
                 .add(contextBiases())
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
@@ -411,6 +412,7 @@ final class LayerEmitter implements GeneratedPart {
 
     private MethodSpec projectLayerBelow() {
         CodeBlock code = CodeBlock.builder()
+                .add(BiasPairEmitter.sumBiases(layer))
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int inputRow = t * $N", below.widthConstant())
@@ -431,6 +433,7 @@ final class LayerEmitter implements GeneratedPart {
 
     private MethodSpec projectTokens() {
         CodeBlock.Builder code = CodeBlock.builder()
+                .add(BiasPairEmitter.sumBiases(layer))
                 .add(contextBiases())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int token = tokens[t - 1]");
@@ -519,6 +522,7 @@ final class LayerEmitter implements GeneratedPart {
                 code.add(contextGradient(direction));
             }
         }
+        code.add(BiasPairEmitter.splitBiasGradients(layer));
         String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
         if (!layer.readsPreviousState()) {
             return method(layer.methods().recurrentGradients(), "∂L/∂b = Σ_t " + delta() + "   (equations.md (3.4));"
