@@ -1440,6 +1440,10 @@ public final class UnfoldedDropoutTagger implements DropoutTagger, Dropout {
             }
             // a = W_ih x_t + b (already in lowerBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(lowerWeightHh, LOWER_GATES, LOWER_HIDDEN, recurrentInput, previous, lowerBatchGates, gate, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(lowerBatchGates, gate, 2 * LOWER_HIDDEN, lanes);
+            BatchKernels.tanh(lowerBatchGates, gate + 2 * LOWER_HIDDEN, LOWER_HIDDEN, lanes);
+            BatchKernels.sigmoid(lowerBatchGates, gate + 3 * LOWER_HIDDEN, LOWER_HIDDEN, lanes);
             for (int k = 0; k < LOWER_HIDDEN; k++) {
                 double[] inputGate = lowerBatchGates[gate + k];
                 double[] forgetGate = lowerBatchGates[gate + LOWER_HIDDEN + k];
@@ -1449,15 +1453,10 @@ public final class UnfoldedDropoutTagger implements DropoutTagger, Dropout {
                 double[] cellState = lowerBatchC[cell + k];
                 double[] hiddenState = lowerBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
                     // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                     double c = f * previousC[b] + i * g;
                     cellState[b] = c;
@@ -1621,6 +1620,10 @@ public final class UnfoldedDropoutTagger implements DropoutTagger, Dropout {
             int previousCell = cell - UPPER_HIDDEN;
             // a = W_ih x_t + b (already in upperBatchGates) + W_hh h_{t−1}: four gates, every sequence, one product
             BatchKernels.addProduct(upperWeightHh, UPPER_GATES, UPPER_HIDDEN, upperBatchH, previous, upperBatchGates, gate, lanes);
+            // the gates' activations over whole rows, every lane at once
+            BatchKernels.sigmoid(upperBatchGates, gate, 2 * UPPER_HIDDEN, lanes);
+            BatchKernels.tanh(upperBatchGates, gate + 2 * UPPER_HIDDEN, UPPER_HIDDEN, lanes);
+            BatchKernels.sigmoid(upperBatchGates, gate + 3 * UPPER_HIDDEN, UPPER_HIDDEN, lanes);
             for (int k = 0; k < UPPER_HIDDEN; k++) {
                 double[] inputGate = upperBatchGates[gate + k];
                 double[] forgetGate = upperBatchGates[gate + UPPER_HIDDEN + k];
@@ -1630,15 +1633,10 @@ public final class UnfoldedDropoutTagger implements DropoutTagger, Dropout {
                 double[] cellState = upperBatchC[cell + k];
                 double[] hiddenState = upperBatchH[state + k];
                 for (int b = 0; b < lanes; b++) {
-                    double i = Activations.sigmoid(inputGate[b]);
-                    double f = Activations.sigmoid(forgetGate[b]);
-                    double g = Activations.tanh(candidate[b]);
-                    double o = Activations.sigmoid(outputGate[b]);
-                    // keep the activations for BPTT
-                    inputGate[b] = i;
-                    forgetGate[b] = f;
-                    candidate[b] = g;
-                    outputGate[b] = o;
+                    double i = inputGate[b];
+                    double f = forgetGate[b];
+                    double g = candidate[b];
+                    double o = outputGate[b];
                     // c_t = f ⊙ c_{t−1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
                     double c = f * previousC[b] + i * g;
                     cellState[b] = c;
