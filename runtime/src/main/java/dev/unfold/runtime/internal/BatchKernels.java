@@ -15,7 +15,7 @@ package dev.unfold.runtime.internal;
  * <p>Every kernel comes in double and in float, for float32 networks, the float one right after its
  * double twin: the same order of sums (in float), the same splitting over two cores. A float batch
  * row is {@link #floatLanes} wide, a float vector holding twice a double vector's lanes. The
- * activations are {@link Activations}' and {@link FloatActivations}', with the Vector API too, bit
+ * activations are {@link DoubleActivations}' and {@link FloatActivations}', with the Vector API too, bit
  * for bit the same.
  */
 public final class BatchKernels {
@@ -278,10 +278,10 @@ public final class BatchKernels {
 
     /**
      * {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count and every lane: a block of
-     * gates, by {@link Activations#sigmoid}: with the Vector API on whole vectors of lanes where the
+     * gates, by {@link DoubleActivations#sigmoid}: with the Vector API on whole vectors of lanes where the
      * JVM has it (see {@link #activatesByVector}), lane by lane elsewhere; the results equal the scalar
      * function's bit for bit either way (its exp is built from exactly rounded operations alone, see
-     * {@link Activations}).
+     * {@link DoubleActivations}).
      */
     public static void sigmoid(double[][] rows, int from, int count, int lanes) {
         OPERATIONS.sigmoid(rows, from, count, lanes);
@@ -304,7 +304,7 @@ public final class BatchKernels {
 
     /**
      * {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count and every lane, by
-     * {@link Activations#tanh} (see {@link #sigmoid}).
+     * {@link DoubleActivations#tanh} (see {@link #sigmoid}).
      */
     public static void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes) {
         OPERATIONS.tanh(rows, from, into, intoRow, count, lanes);

@@ -42,13 +42,13 @@ interface BatchOperations {
      */
     void addMatrixVector(double[] w, int rows, int columns, double[] x, int xOffset, double[] sums);
 
-    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link Activations#sigmoid}. */
+    /** {@code rows[from + k][b] = σ(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link DoubleActivations#sigmoid}. */
     void sigmoid(double[][] rows, int from, int count, int lanes);
 
     /** {@link #sigmoid(double[][], int, int, int)} in float, by {@link FloatActivations#sigmoid}. */
     void sigmoid(float[][] rows, int from, int count, int lanes);
 
-    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link Activations#tanh}. */
+    /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link DoubleActivations#tanh}. */
     void tanh(double[][] rows, int from, double[][] into, int intoRow, int count, int lanes);
 
     /** {@code into[intoRow + k][b] = tanh(rows[from + k][b])} for k &lt; count, b &lt; lanes, by {@link FloatActivations#tanh}. */

@@ -1,37 +1,37 @@
 package dev.unfold.runtime.internal;
 
-import static dev.unfold.runtime.internal.Activations.EXP_OVERFLOW;
-import static dev.unfold.runtime.internal.Activations.EXP_UNDERFLOW;
-import static dev.unfold.runtime.internal.Activations.LN2_HI;
-import static dev.unfold.runtime.internal.Activations.LN2_LO;
-import static dev.unfold.runtime.internal.Activations.LOG2E;
-import static dev.unfold.runtime.internal.Activations.P0;
-import static dev.unfold.runtime.internal.Activations.P1;
-import static dev.unfold.runtime.internal.Activations.P10;
-import static dev.unfold.runtime.internal.Activations.P11;
-import static dev.unfold.runtime.internal.Activations.P2;
-import static dev.unfold.runtime.internal.Activations.P3;
-import static dev.unfold.runtime.internal.Activations.P4;
-import static dev.unfold.runtime.internal.Activations.P5;
-import static dev.unfold.runtime.internal.Activations.P6;
-import static dev.unfold.runtime.internal.Activations.P7;
-import static dev.unfold.runtime.internal.Activations.P8;
-import static dev.unfold.runtime.internal.Activations.P9;
-import static dev.unfold.runtime.internal.Activations.ROUNDER;
-import static dev.unfold.runtime.internal.Activations.ROUNDER_BITS;
-import static dev.unfold.runtime.internal.Activations.T0;
-import static dev.unfold.runtime.internal.Activations.T1;
-import static dev.unfold.runtime.internal.Activations.T10;
-import static dev.unfold.runtime.internal.Activations.T2;
-import static dev.unfold.runtime.internal.Activations.T3;
-import static dev.unfold.runtime.internal.Activations.T4;
-import static dev.unfold.runtime.internal.Activations.T5;
-import static dev.unfold.runtime.internal.Activations.T6;
-import static dev.unfold.runtime.internal.Activations.T7;
-import static dev.unfold.runtime.internal.Activations.T8;
-import static dev.unfold.runtime.internal.Activations.T9;
-import static dev.unfold.runtime.internal.Activations.TANH_SATURATION;
-import static dev.unfold.runtime.internal.Activations.TANH_SERIES_LIMIT;
+import static dev.unfold.runtime.internal.DoubleActivations.EXP_OVERFLOW;
+import static dev.unfold.runtime.internal.DoubleActivations.EXP_UNDERFLOW;
+import static dev.unfold.runtime.internal.DoubleActivations.LN2_HI;
+import static dev.unfold.runtime.internal.DoubleActivations.LN2_LO;
+import static dev.unfold.runtime.internal.DoubleActivations.LOG2E;
+import static dev.unfold.runtime.internal.DoubleActivations.P0;
+import static dev.unfold.runtime.internal.DoubleActivations.P1;
+import static dev.unfold.runtime.internal.DoubleActivations.P10;
+import static dev.unfold.runtime.internal.DoubleActivations.P11;
+import static dev.unfold.runtime.internal.DoubleActivations.P2;
+import static dev.unfold.runtime.internal.DoubleActivations.P3;
+import static dev.unfold.runtime.internal.DoubleActivations.P4;
+import static dev.unfold.runtime.internal.DoubleActivations.P5;
+import static dev.unfold.runtime.internal.DoubleActivations.P6;
+import static dev.unfold.runtime.internal.DoubleActivations.P7;
+import static dev.unfold.runtime.internal.DoubleActivations.P8;
+import static dev.unfold.runtime.internal.DoubleActivations.P9;
+import static dev.unfold.runtime.internal.DoubleActivations.ROUNDER;
+import static dev.unfold.runtime.internal.DoubleActivations.ROUNDER_BITS;
+import static dev.unfold.runtime.internal.DoubleActivations.T0;
+import static dev.unfold.runtime.internal.DoubleActivations.T1;
+import static dev.unfold.runtime.internal.DoubleActivations.T10;
+import static dev.unfold.runtime.internal.DoubleActivations.T2;
+import static dev.unfold.runtime.internal.DoubleActivations.T3;
+import static dev.unfold.runtime.internal.DoubleActivations.T4;
+import static dev.unfold.runtime.internal.DoubleActivations.T5;
+import static dev.unfold.runtime.internal.DoubleActivations.T6;
+import static dev.unfold.runtime.internal.DoubleActivations.T7;
+import static dev.unfold.runtime.internal.DoubleActivations.T8;
+import static dev.unfold.runtime.internal.DoubleActivations.T9;
+import static dev.unfold.runtime.internal.DoubleActivations.TANH_SATURATION;
+import static dev.unfold.runtime.internal.DoubleActivations.TANH_SERIES_LIMIT;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
@@ -39,7 +39,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Activations} over arrays, with the Vector API: the same exactly rounded operations in the
+ * {@link DoubleActivations} over arrays, with the Vector API: the same exactly rounded operations in the
  * same order, so that every lane equals the scalar function's result bit for bit, as
  * {@link FloatVectorActivations} does for float (branches become blends, values past the last
  * whole vector take the scalar form, no lane operation whose rounding the Vector API leaves open).
@@ -63,14 +63,14 @@ final class DoubleVectorActivations {
     static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int LENGTH = SPECIES.length();
     private static final long SIGN = 0x8000_0000_0000_0000L;
-    /** {@code (bits − ROUNDER_BITS + 1023) << 52} is {@code (bits + EXPONENT_BIAS) << 52}: Activations.powerOfTwo. */
+    /** {@code (bits − ROUNDER_BITS + 1023) << 52} is {@code (bits + EXPONENT_BIAS) << 52}: DoubleActivations.powerOfTwo. */
     private static final long EXPONENT_BIAS = 1023 - ROUNDER_BITS;
 
     /** The rows one pass hands the next, one set per thread, as long as the longest row so far. */
     static final class Scratch {
         /** The reduced argument r, then what follows from it. */
         double[] reduced = new double[0];
-        /** The argument times log2(e) plus {@link Activations#ROUNDER}: k in its low bits. */
+        /** The argument times log2(e) plus {@link DoubleActivations#ROUNDER}: k in its low bits. */
         double[] rounded = new double[0];
         /** The polynomial's upper half, then e^r, then the function's value on its main branch. */
         double[] value = new double[0];
@@ -94,30 +94,30 @@ final class DoubleVectorActivations {
         return SCRATCH.get().ensure(lanes);
     }
 
-    /** {@code into[i] = Activations.exp(values[i])} for i &lt; n. */
+    /** {@code into[i] = DoubleActivations.exp(values[i])} for i &lt; n. */
     static void exp(double[] values, double[] into, int n, Scratch scratch) {
         int whole = SPECIES.loopBound(n);
         run(EXP, values, into, whole, scratch);
         for (int i = whole; i < n; i++) {
-            into[i] = Activations.exp(values[i]);
+            into[i] = DoubleActivations.exp(values[i]);
         }
     }
 
-    /** {@code row[b] = Activations.sigmoid(row[b])} for b &lt; lanes. */
+    /** {@code row[b] = DoubleActivations.sigmoid(row[b])} for b &lt; lanes. */
     static void sigmoid(double[] row, int lanes, Scratch scratch) {
         int whole = SPECIES.loopBound(lanes);
         run(SIGMOID, row, row, whole, scratch);
         for (int b = whole; b < lanes; b++) {
-            row[b] = Activations.sigmoid(row[b]);
+            row[b] = DoubleActivations.sigmoid(row[b]);
         }
     }
 
-    /** {@code into[b] = Activations.tanh(row[b])} for b &lt; lanes ({@code into} may be {@code row}). */
+    /** {@code into[b] = DoubleActivations.tanh(row[b])} for b &lt; lanes ({@code into} may be {@code row}). */
     static void tanh(double[] row, double[] into, int lanes, Scratch scratch) {
         int whole = SPECIES.loopBound(lanes);
         run(TANH, row, into, whole, scratch);
         for (int b = whole; b < lanes; b++) {
-            into[b] = Activations.tanh(row[b]);
+            into[b] = DoubleActivations.tanh(row[b]);
         }
     }
 
@@ -145,7 +145,7 @@ final class DoubleVectorActivations {
      * scratch rows or {@code into}.
      */
     private enum Pass {
-        /** exp's x clamped into its formula's range, reduced: r and k (as Activations.exp computes them). */
+        /** exp's x clamped into its formula's range, reduced: r and k (as DoubleActivations.exp computes them). */
         REDUCE_EXP_ARGUMENT {
             @Override
             void run(double[] row, double[] into, Scratch scratch, int whole) {
@@ -209,7 +209,7 @@ final class DoubleVectorActivations {
             }
         },
 
-        /** Activations.expReduced(r): P's remaining steps, then 1 + r + r² · P(r), into {@code value}. */
+        /** DoubleActivations.expReduced(r): P's remaining steps, then 1 + r + r² · P(r), into {@code value}. */
         EXP_REDUCED {
             @Override
             void run(double[] row, double[] into, Scratch scratch, int whole) {
@@ -225,7 +225,7 @@ final class DoubleVectorActivations {
             }
         },
 
-        /** Activations.expm1Reduced(r): P's remaining steps, then r + r² · P(r), into {@code value}. */
+        /** DoubleActivations.expm1Reduced(r): P's remaining steps, then r + r² · P(r), into {@code value}. */
         EXPM1_REDUCED {
             @Override
             void run(double[] row, double[] into, Scratch scratch, int whole) {
@@ -310,7 +310,7 @@ final class DoubleVectorActivations {
                 DoubleVector scale = DoubleVector.fromArray(SPECIES, rounded, b).reinterpretAsLongs()
                         .add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles(); // powerOfTwo(k)
                 DoubleVector d = scale.mul(DoubleVector.fromArray(SPECIES, value, b)).add(scale.sub(1.0));
-                DoubleVector sum = d.add(2.0); // and what it lost, as in Activations.tanh
+                DoubleVector sum = d.add(2.0); // and what it lost, as in DoubleActivations.tanh
                 DoubleVector fromTwo = sum.sub(d);
                 DoubleVector lost = d.sub(sum.sub(fromTwo)).add(fromTwo.neg().add(2.0));
                 DoubleVector quotient = d.div(sum);

@@ -205,7 +205,7 @@ final class ScalarBatchOperations implements BatchOperations {
         for (int k = 0; k < count; k++) {
             double[] row = rows[from + k];
             for (int b = 0; b < lanes; b++) {
-                row[b] = Activations.sigmoid(row[b]);
+                row[b] = DoubleActivations.sigmoid(row[b]);
             }
         }
     }
@@ -216,7 +216,7 @@ final class ScalarBatchOperations implements BatchOperations {
             double[] row = rows[from + k];
             double[] out = into[intoRow + k];
             for (int b = 0; b < lanes; b++) {
-                out[b] = Activations.tanh(row[b]);
+                out[b] = DoubleActivations.tanh(row[b]);
             }
         }
     }

@@ -692,7 +692,7 @@ final class VectorBatchOperations implements BatchOperations {
         return sum;
     }
 
-    /** With {@link DoubleVectorActivations}, whose lanes equal {@link Activations}' results bit for bit. */
+    /** With {@link DoubleVectorActivations}, whose lanes equal {@link DoubleActivations}' results bit for bit. */
     @Override
     public void sigmoid(double[][] rows, int from, int count, int lanes) {
         DoubleVectorActivations.Scratch scratch = DoubleVectorActivations.scratch(lanes);

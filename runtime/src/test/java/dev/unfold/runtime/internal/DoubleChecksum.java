@@ -3,7 +3,7 @@ package dev.unfold.runtime.internal;
 import java.util.SplittableRandom;
 
 /**
- * A checksum of the bits the double activations compute on fixed inputs: {@link Activations}' exp,
+ * A checksum of the bits the double activations compute on fixed inputs: {@link DoubleActivations}' exp,
  * σ and tanh of a million doubles, and σ and tanh of the first fifty thousand over batch rows (with
  * the Vector API when the JVM has it: interpreted, each vector operation is a chain of calls).
  * {@link DoubleReproducibilityTest} compares it between a JVM that only interprets ({@code -Xint})
@@ -33,9 +33,9 @@ final class DoubleChecksum {
     long compute() {
         long hash = 1;
         for (double value : values) {
-            hash = mix(hash, Activations.exp(value));
-            hash = mix(hash, Activations.sigmoid(value));
-            hash = mix(hash, Activations.tanh(value));
+            hash = mix(hash, DoubleActivations.exp(value));
+            hash = mix(hash, DoubleActivations.sigmoid(value));
+            hash = mix(hash, DoubleActivations.tanh(value));
         }
         BatchKernels.tanh(rows, 0, activated, 0, rows.length, LANES);
         hash = mix(hash, activated);
