@@ -808,16 +808,12 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
     private void lstmRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * LSTM_GATES;
-            int previous = (t - 1) * LSTM_HIDDEN;
-            // the previous state in an array of its own, so that each row below is one vectorised loop
-            System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_HIDDEN);
             for (int m = 0; m < LSTM_GATES; m++) {
-                float delta = lstmDgates[row + m];
-                lstmBiasGrad[m] += delta;
-                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_HIDDEN);
+                lstmBiasGrad[m] += lstmDgates[row + m];
             }
         }
-        Kernels.addRowsInto(lstmWeightHhGradRows, lstmWeightHhGrad, LSTM_HIDDEN);
+        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(lstmDgates, lstmH, 0, LSTM_HIDDEN, steps, LSTM_GATES, LSTM_HIDDEN, lstmWeightHhGrad, lstmSums, lstmWeightHhGradRows);
     }
 
     /**
@@ -884,17 +880,16 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_HIDDEN);
             Arrays.fill(outScratch, 0, LSTM_HIDDEN, 0.0f);
             for (int k = 0; k < OUTPUT; k++) {
                 float delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_HIDDEN);
             }
             System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, lstmH, LSTM_HIDDEN, LSTM_HIDDEN, steps, OUTPUT, LSTM_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

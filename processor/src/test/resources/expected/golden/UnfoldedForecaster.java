@@ -719,16 +719,12 @@ public final class UnfoldedForecaster implements Forecaster {
     private void rnnRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * RNN_HIDDEN;
-            int previous = (t - 1) * RNN_HIDDEN;
-            // the previous state in an array of its own, so that each row below is one vectorised loop
-            System.arraycopy(rnnH, previous, rnnSums, 0, RNN_HIDDEN);
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                double delta = rnnDu[row + m];
-                rnnBiasGrad[m] += delta;
-                Kernels.addScaled(delta, rnnSums, rnnWeightHhGradRows[m], RNN_HIDDEN);
+                rnnBiasGrad[m] += rnnDu[row + m];
             }
         }
-        Kernels.addRowsInto(rnnWeightHhGradRows, rnnWeightHhGrad, RNN_HIDDEN);
+        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(rnnDu, rnnH, 0, RNN_HIDDEN, steps, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhGrad, rnnSums, rnnWeightHhGradRows);
     }
 
     /**
@@ -795,17 +791,16 @@ public final class UnfoldedForecaster implements Forecaster {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(rnnH, inputRow, outInput, 0, RNN_HIDDEN);
             Arrays.fill(outScratch, 0, RNN_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], RNN_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, RNN_HIDDEN);
             }
             System.arraycopy(outScratch, 0, rnnDhAbove, inputRow, RNN_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, RNN_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, rnnH, RNN_HIDDEN, RNN_HIDDEN, steps, OUTPUT, RNN_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -690,13 +690,8 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     private void lstmRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * LSTM_GATES;
-            int previous = (t - 1) * LSTM_PROJECTION;
-            // the previous state in an array of its own, so that each row below is one vectorised loop
-            System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_PROJECTION);
             for (int m = 0; m < LSTM_GATES; m++) {
-                double delta = lstmDgates[row + m];
-                lstmBiasGrad[m] += delta;
-                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_PROJECTION);
+                lstmBiasGrad[m] += lstmDgates[row + m];
             }
             // ∂L/∂W_hr += δh_t m_tᵀ   (equations.md (4.12))
             for (int p = 0; p < LSTM_PROJECTION; p++) {
@@ -706,7 +701,8 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
                 }
             }
         }
-        Kernels.addRowsInto(lstmWeightHhGradRows, lstmWeightHhGrad, LSTM_PROJECTION);
+        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(lstmDgates, lstmH, 0, LSTM_PROJECTION, steps, LSTM_GATES, LSTM_PROJECTION, lstmWeightHhGrad, lstmSums, lstmWeightHhGradRows);
     }
 
     /**
@@ -773,17 +769,16 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * LSTM_PROJECTION;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_PROJECTION);
             Arrays.fill(outScratch, 0, LSTM_PROJECTION, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_PROJECTION);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_PROJECTION);
             }
             System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_PROJECTION);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_PROJECTION);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, lstmH, LSTM_PROJECTION, LSTM_PROJECTION, steps, OUTPUT, LSTM_PROJECTION, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -403,41 +403,35 @@ final class LayerEmitter implements GeneratedPart {
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
         for (CellEmitter cell : cells) {
             DirectionPlan direction = cell.direction;
-            String previous = direction.reverse() ? "reversePrevious" : "previous";
             if (layer.isBidirectional()) {
-                code.add("// $L: its previous state is h_$L\n", direction.label(), direction.reverse() ? "{t+1}" : "{t−1}");
+                code.add("// $L\n", direction.label());
             }
             if (!layer.readsPreviousState()) {
-                code.add("// no W_hh: only the bias sums the deltas\n")
-                        .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                        .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas())
-                        .endControlFlow();
-                continue;
+                code.add("// no W_hh: only the bias sums the deltas\n");
+            } else if (direction.hasSeparateHiddenDeltas()) {
+                code.add("// b is on the input side, whose n block differs\n");
             }
-            code.addStatement("int $L = $L", previous, direction.reverse()
-                            ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.stateConstant())
-                            : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
-                    .add("// the previous state in an array of its own, so that each row below is one vectorised loop\n")
-                    .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
-                            direction.sums(), layer.stateConstant())
-                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$T delta = $N[row + m]", scalar.type(), direction.hiddenDeltas());
-            if (direction.hasSeparateHiddenDeltas()) {
-                code.add("// b is on the input side, whose n block differs\n")
-                        .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
-            } else {
-                code.addStatement("$N[m] += delta", direction.bias().gradientField());
-            }
-            code.addStatement("$T.addScaled(delta, $N, $N[m], $N)", KERNELS, direction.sums(),
-                            direction.weightHhGradientRows(), layer.stateConstant())
+            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas())
                     .endControlFlow();
-            code.add(cell.cellParameterGradients());
+            if (layer.readsPreviousState()) {
+                code.add(cell.cellParameterGradients());
+            }
         }
         code.endControlFlow();
         for (DirectionPlan direction : layer.directions()) {
             if (layer.readsPreviousState()) {
-                code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, direction.weightHhGradientRows(),
-                        direction.weightHh().gradientField(), layer.stateConstant());
+                code.add("// ∂L/∂W_hh$L: row t of the deltas by $L, summed over the steps in registers (or by rows)\n",
+                                layer.isBidirectional() ? " (" + direction.label() + ")" : "",
+                                direction.reverse() ? "h_{t+1}, the reverse direction's previous state"
+                                        : "h_{t−1}")
+                        .addStatement("$T.addOuterProducts($N, $N, $L, $N, steps, $N, $N, $N, $N, $N)", KERNELS,
+                                direction.hiddenDeltas(), layer.states(), direction.reverse()
+                                        ? CodeBlock.of("2 * $N + $N", layer.widthConstant(), layer.stateConstant())
+                                        : CodeBlock.of("0"),
+                                layer.widthConstant(), layer.gateRowsConstant(), layer.stateConstant(),
+                                direction.weightHh().gradientField(), direction.sums(),
+                                direction.weightHhGradientRows());
             }
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));

@@ -226,6 +226,69 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@code gradient[m · columns + j] += Σ_t d[t · rows + m] · x[xFrom + (t − 1) · xStride + j]} for
+     * t = 1..steps, m &lt; rows, j &lt; columns: a sequence's weight gradient Σ_t d_t x_tᵀ (equations.md
+     * (3.3), (3.5), (3.7)), with d_t in row t of a buffer of rows-wide rows and x_t in rows of any
+     * stride (a layer's states, both directions of a bidirectional one side by side). Each entry's
+     * terms are summed from zero in step order, then added to the gradient once.
+     *
+     * <p>With the Vector API, {@link VectorOuterProducts} keeps those sums in registers over every
+     * step. Without it, each step's x_t is copied into {@code xRow} and added scaled into the rows of
+     * {@code gradientRows}, zero between calls, whose loops the JIT vectorises (see {@link
+     * #addScaled}); the rows are then added into the gradient and zeroed. The same bits either way.
+     */
+    public static void addOuterProducts(double[] d, double[] x, int xFrom, int xStride, int steps, int rows,
+                                        int columns, double[] gradient, double[] xRow, double[][] gradientRows) {
+        if (BatchKernels.vectorised()) {
+            VectorOuterProducts.addOuterProducts(d, x, xFrom, xStride, steps, rows, columns, gradient);
+        } else {
+            addOuterProductsByRows(d, x, xFrom, xStride, steps, rows, columns, gradient, xRow, gradientRows);
+        }
+    }
+
+    /**
+     * {@link #addOuterProducts(double[], double[], int, int, int, int, int, double[], double[], double[][])} without
+     * the Vector API.
+     */
+    static void addOuterProductsByRows(double[] d, double[] x, int xFrom, int xStride, int steps, int rows, int columns,
+                                       double[] gradient, double[] xRow, double[][] gradientRows) {
+        for (int t = 1; t <= steps; t++) {
+            System.arraycopy(x, xFrom + (t - 1) * xStride, xRow, 0, columns);
+            int row = t * rows;
+            for (int m = 0; m < rows; m++) {
+                addScaled(d[row + m], xRow, gradientRows[m], columns);
+            }
+        }
+        addRowsInto(gradientRows, gradient, columns);
+    }
+
+    /** {@link #addOuterProducts(double[], double[], int, int, int, int, int, double[], double[], double[][])} in float. */
+    public static void addOuterProducts(float[] d, float[] x, int xFrom, int xStride, int steps, int rows,
+                                        int columns, float[] gradient, float[] xRow, float[][] gradientRows) {
+        if (BatchKernels.vectorised()) {
+            VectorOuterProducts.addOuterProducts(d, x, xFrom, xStride, steps, rows, columns, gradient);
+        } else {
+            addOuterProductsByRows(d, x, xFrom, xStride, steps, rows, columns, gradient, xRow, gradientRows);
+        }
+    }
+
+    /**
+     * {@link #addOuterProducts(float[], float[], int, int, int, int, int, float[], float[], float[][])} without
+     * the Vector API.
+     */
+    static void addOuterProductsByRows(float[] d, float[] x, int xFrom, int xStride, int steps, int rows, int columns,
+                                       float[] gradient, float[] xRow, float[][] gradientRows) {
+        for (int t = 1; t <= steps; t++) {
+            System.arraycopy(x, xFrom + (t - 1) * xStride, xRow, 0, columns);
+            int row = t * rows;
+            for (int m = 0; m < rows; m++) {
+                addScaled(d[row + m], xRow, gradientRows[m], columns);
+            }
+        }
+        addRowsInto(gradientRows, gradient, columns);
+    }
+
     /** Adds each row into the row-major matrix, then zeroes the row. */
     public static void addRowsInto(double[][] rows, double[] matrix, int columns) {
         for (int m = 0; m < rows.length; m++) {
