@@ -234,9 +234,11 @@ public final class Kernels {
      * terms are summed from zero in step order, then added to the gradient once.
      *
      * <p>With the Vector API, {@link VectorOuterProducts} keeps those sums in registers over every
-     * step. Without it, each step's x_t is copied into {@code xRow} and added scaled into the rows of
-     * {@code gradientRows}, zero between calls, whose loops the JIT vectorises (see {@link
-     * #addScaled}); the rows are then added into the gradient and zeroed. The same bits either way.
+     * step, each a chain of fused multiply-adds. Without it, each step's x_t is copied into {@code
+     * xRow} and added scaled into the rows of {@code gradientRows}, zero between calls, whose loops
+     * the JIT vectorises (see {@link #addScaled}); the rows are then added into the gradient and
+     * zeroed. Each way gives the same bits on every call and in every JIT tier; the two agree to
+     * rounding (a product rounded before its addition, or not), as the batched products do.
      */
     public static void addOuterProducts(double[] d, double[] x, int xFrom, int xStride, int steps, int rows,
                                         int columns, double[] gradient, double[] xRow, double[][] gradientRows) {

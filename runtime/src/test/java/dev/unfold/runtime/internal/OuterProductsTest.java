@@ -7,12 +7,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sequence's weight gradient Σ_t d_t x_tᵀ ({@link Kernels#addOuterProducts}) gives the plain row
- * loops' results bit for bit, with the Vector API (these tests run with the module) and by the rows
- * without it: each entry its terms summed from zero in step order, each product rounded before its
- * addition, then added to the gradient once. For every shape, including columns past the last whole
- * vector and x in strided rows at an offset (a bidirectional layer's states), and nothing written
- * outside the gradient's rows × columns.
+ * A sequence's weight gradient Σ_t d_t x_tᵀ ({@link Kernels#addOuterProducts}) is, bit for bit, each
+ * entry's chain over the steps in order from zero, then added to the gradient once: with the Vector
+ * API (these tests run with the module) a chain of fused multiply-adds, by the rows without it a
+ * product rounded before each addition, as the loops before. For every shape, including columns past
+ * the last whole vector and x in strided rows at an offset (a bidirectional layer's states), and
+ * nothing written outside the gradient's rows × columns.
  */
 class OuterProductsTest {
     private static final int[] ROWS = {1, 3, 20, 65, 128};
@@ -36,16 +36,22 @@ class OuterProductsTest {
                     double[] x = values(xFrom + (steps + 1) * xStride);
                     double[] gradient = values(rows * columns + 2);
                     double[] expected = gradient.clone();
+                    double[] byRows = gradient.clone();
+                    double[] expectedByRows = gradient.clone();
                     for (int m = 0; m < rows; m++) { // the definition: Σ_t from zero, then added once
                         for (int j = 0; j < columns; j++) {
+                            double fused = 0;
                             double sum = 0;
                             for (int t = 1; t <= steps; t++) {
-                                sum += d[t * rows + m] * x[xFrom + (t - 1) * xStride + j];
+                                double dt = d[t * rows + m];
+                                double xt = x[xFrom + (t - 1) * xStride + j];
+                                fused = Math.fma(dt, xt, fused);
+                                sum += dt * xt;
                             }
-                            expected[m * columns + j] += sum;
+                            expected[m * columns + j] += fused;
+                            expectedByRows[m * columns + j] += sum;
                         }
                     }
-                    double[] byRows = gradient.clone();
                     double[][] gradientRows = new double[rows][columns];
                     Kernels.addOuterProducts(d, x, xFrom, xStride, steps, rows, columns, gradient, new double[columns],
                             gradientRows);
@@ -55,8 +61,8 @@ class OuterProductsTest {
                         String where = rows + "×" + columns + " over " + steps + " steps, entry " + i;
                         assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(gradient[i]),
                                 where + " with the Vector API: " + gradient[i] + " instead of " + expected[i]);
-                        assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(byRows[i]),
-                                where + " by rows: " + byRows[i] + " instead of " + expected[i]);
+                        assertEquals(Double.doubleToRawLongBits(expectedByRows[i]), Double.doubleToRawLongBits(byRows[i]),
+                                where + " by rows: " + byRows[i] + " instead of " + expectedByRows[i]);
                     }
                     for (double[] row : gradientRows) {
                         for (double value : row) {
@@ -79,16 +85,22 @@ class OuterProductsTest {
                     float[] x = floatValues(xFrom + (steps + 1) * xStride);
                     float[] gradient = floatValues(rows * columns + 2);
                     float[] expected = gradient.clone();
+                    float[] byRows = gradient.clone();
+                    float[] expectedByRows = gradient.clone();
                     for (int m = 0; m < rows; m++) {
                         for (int j = 0; j < columns; j++) {
+                            float fused = 0;
                             float sum = 0;
                             for (int t = 1; t <= steps; t++) {
-                                sum += d[t * rows + m] * x[xFrom + (t - 1) * xStride + j];
+                                float dt = d[t * rows + m];
+                                float xt = x[xFrom + (t - 1) * xStride + j];
+                                fused = Math.fma(dt, xt, fused);
+                                sum += dt * xt;
                             }
-                            expected[m * columns + j] += sum;
+                            expected[m * columns + j] += fused;
+                            expectedByRows[m * columns + j] += sum;
                         }
                     }
-                    float[] byRows = gradient.clone();
                     float[][] gradientRows = new float[rows][columns];
                     Kernels.addOuterProducts(d, x, xFrom, xStride, steps, rows, columns, gradient, new float[columns],
                             gradientRows);
@@ -98,8 +110,8 @@ class OuterProductsTest {
                         String where = rows + "×" + columns + " over " + steps + " steps, entry " + i;
                         assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(gradient[i]),
                                 where + " with the Vector API: " + gradient[i] + " instead of " + expected[i]);
-                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(byRows[i]),
-                                where + " by rows: " + byRows[i] + " instead of " + expected[i]);
+                        assertEquals(Float.floatToRawIntBits(expectedByRows[i]), Float.floatToRawIntBits(byRows[i]),
+                                where + " by rows: " + byRows[i] + " instead of " + expectedByRows[i]);
                     }
                 }
             }
