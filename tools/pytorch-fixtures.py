@@ -49,9 +49,24 @@ and the float32 twin of each of these five sets, for PyTorchFloat32ParityTest:
                               a fixture where that is more than a quarter of a bound: one so
                               ill-conditioned that a correct float32 network could fail it
 
+and, for PyTorch's two biases and Unfold's export:
+
+  processor/src/test/resources/twobiases/, twobiases32/  networks declared with
+                              @Recurrent(..., biases = Biases.TWO): their weights, one sequence, and
+                              the loss before and every weight after each of 5 steps of
+                              torch.optim.SGD(lr=0.1) and of torch.optim.Adam(lr=0.01), which
+                              TwoBiasesTrainingParityTest replays (float32: checked against PyTorch's
+                              own float64 run as parity32 is)
+  processor/src/test/resources/export/   for each network PyTorchExportTest exported with
+                              parameters().savePyTorch (<Name>.safetensors, <Name>.module.json, written
+                              by that test with -Dunfold.updateExport=true): the module the docs
+                              describe loads the file with load_state_dict(..., strict=True) and its
+                              outputs on inputs drawn here are <Name>.outputs.safetensors
+
 Run it with Debian's PyTorch (apt install python3-torch): /usr/bin/python3 tools/pytorch-fixtures.py
-(--only parity, runtime, seq2seq, context, feedback or projection writes one of the sets, and
---only parity32, seq2seq32, context32, feedback32 or projection32 a float32 twin). The output is
+(--only parity, runtime, seq2seq, context, feedback, projection, twobiases or export writes one of
+the sets, and --only parity32, seq2seq32, context32, feedback32, projection32 or twobiases32 a
+float32 twin). The output is
 deterministic on one machine, but the parity fixtures' gradients have come out different in their last bits on another
 (PyTorch's CPU kernels vary with the processor), so --only runtime regenerates the runtime's files
 without touching them. CI only reads the committed files and needs no Python.
@@ -188,22 +203,23 @@ def example(cfg, dtype):
     return data
 
 
-def run(cfg, net, example):
-    """net's weights, and the example with net's predictions, summed loss and every gradient added."""
-    data = dict(example)
+def loss_and_outputs(cfg, net, data):
+    """net's summed loss on the example in data, and its predictions."""
     dtype = next(net.parameters()).dtype
     x = F.one_hot(data["tokens"].long(), cfg["input"]).to(dtype) if "tokens" in data else data["xs"]
     logits = net(x.unsqueeze(0))
     if cfg["loss"] == "MSE":
-        loss = ((logits - data["targets"]) ** 2).sum()
-        outputs = logits
-    elif cfg["loss"] == "BINARY_CROSS_ENTROPY":
-        loss = F.binary_cross_entropy_with_logits(logits, data["targets"], reduction="sum")
-        outputs = torch.sigmoid(logits)
-    else:
-        loss = F.cross_entropy(logits, data["labels"].long() if "labels" in data else data["targets"],
-                               reduction="sum")
-        outputs = torch.softmax(logits, dim=1)
+        return ((logits - data["targets"]) ** 2).sum(), logits
+    if cfg["loss"] == "BINARY_CROSS_ENTROPY":
+        return F.binary_cross_entropy_with_logits(logits, data["targets"], reduction="sum"), torch.sigmoid(logits)
+    loss = F.cross_entropy(logits, data["labels"].long() if "labels" in data else data["targets"], reduction="sum")
+    return loss, torch.softmax(logits, dim=1)
+
+
+def run(cfg, net, example):
+    """net's weights, and the example with net's predictions, summed loss and every gradient added."""
+    data = dict(example)
+    loss, outputs = loss_and_outputs(cfg, net, data)
     loss.backward()
     data["outputs"] = outputs.detach()
     data["loss"] = loss.detach()
@@ -275,8 +291,9 @@ def declaration(cfg, package="parity", dtype=torch.float64):
     for k, spec in enumerate(cfg["layers"]):
         activation = ", activation = Activation.RELU" if spec["activation"] == "relu" else ""
         projection = ", projection = %d" % spec["projection"] if spec.get("projection") else ""
-        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s%s%s)"
-                     % (spec["hidden"], spec["cell"], activation, projection))
+        biases = ", biases = Biases.TWO" if cfg.get("biases") == "TWO" else ""
+        lines.append("    @Recurrent(hidden = %d, cell = Cell.%s%s%s%s)"
+                     % (spec["hidden"], spec["cell"], activation, projection, biases))
         if spec["bidirectional"]:
             lines.append("    @Bidirectional")
         lines.append("    Layer layer%d();" % k)
@@ -806,6 +823,187 @@ def write_seq2seq_set(directory, configs, dtype, metadata):
     print("wrote %d encoder-decoder pairs to %s" % (len(configs), os.path.normpath(directory)))
 
 
+TWO_BIASES = os.path.join(RESOURCES, "twobiases")
+
+# the torch.optim runs TwoBiasesTrainingParityTest replays: every parameter trained, every bias among them
+TRAINING_OPTIMIZERS = {
+    "sgd": lambda p: torch.optim.SGD(p, lr=0.1, foreach=False),
+    "adam": lambda p: torch.optim.Adam(p, lr=0.01, foreach=False),
+}
+TRAINING_STEPS = 5
+
+
+def two_biases_configurations():
+    """A network of each cell (and a projecting LSTM) declared with PyTorch's two biases, as PyTorch keeps them."""
+    def two(name, loss, mapping, layers, seed, tokens=False, labels=False):
+        return {"name": name, "input": 3, "output": 3 if loss == "CROSS_ENTROPY" else 2, "loss": loss,
+                "mapping": mapping, "layers": layers, "steps": 5, "tokens": tokens, "labels": labels, "seed": seed,
+                "biases": "TWO"}
+    return [
+        two("SimpleTwoBiases", "MSE", "MANY_TO_MANY",
+            [{"cell": "SIMPLE", "hidden": 3, "bidirectional": True, "activation": "tanh"},
+             {"cell": "SIMPLE", "hidden": 2, "bidirectional": False, "activation": "relu"}], 41),
+        two("LstmTwoBiases", "CROSS_ENTROPY", "MANY_TO_MANY",
+            [{"cell": "LSTM", "hidden": 3, "bidirectional": False, "activation": "tanh"},
+             {"cell": "LSTM", "hidden": 4, "bidirectional": True, "activation": "tanh", "projection": 2}], 42,
+            labels=True),
+        two("GruTwoBiases", "CROSS_ENTROPY", "MANY_TO_ONE",
+            [{"cell": "GRU", "hidden": 3, "bidirectional": True, "activation": "tanh"},
+             {"cell": "GRU", "hidden": 2, "bidirectional": False, "activation": "tanh"}], 43, tokens=True),
+    ]
+
+
+def training_trajectories(cfg, net, data):
+    """Each optimizer's run from net's weights: the loss before each step and every weight after it."""
+    initial = {name: tensor.detach().clone() for name, tensor in net.state_dict().items()}
+    trajectories = {}
+    for optimizer_name, make in TRAINING_OPTIMIZERS.items():
+        net.load_state_dict(initial)
+        optimizer = make(net.parameters())
+        losses = []
+        for step in range(1, TRAINING_STEPS + 1):
+            optimizer.zero_grad()
+            loss, _ = loss_and_outputs(cfg, net, data)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
+            for name, tensor in net.state_dict().items():
+                trajectories["%s.%d.%s" % (optimizer_name, step, name)] = tensor.detach().clone()
+        trajectories[optimizer_name + ".loss"] = torch.stack(losses)
+    net.load_state_dict(initial)
+    return initial, trajectories
+
+
+def two_biases_fixture(cfg, dtype=torch.float64):
+    """TRAINING_STEPS steps of SGD and of Adam on one sequence, from the same weights, in dtype."""
+    torch.manual_seed(cfg["seed"])
+    net = Net(cfg).to(dtype)
+    data = example(cfg, dtype)
+    weights, trajectories = training_trajectories(cfg, net, data)
+    data.update(trajectories)
+    if dtype == torch.float32:
+        # PyTorch's own float32 run against float64's from the same (widened) weights and example: a
+        # fixture where they part by more than a quarter of the test's bound is ill-conditioned
+        exact = Net(cfg).double()
+        exact.load_state_dict({name: tensor.double() for name, tensor in weights.items()})
+        inputs = {k: data[k].double() for k in ("xs", "tokens", "targets", "labels") if k in data}
+        _, exact_trajectories = training_trajectories(cfg, exact, inputs)
+        for name, tensor in exact_trajectories.items():
+            bound = TRAINING_FLOAT32_TOLERANCES["loss" if name.endswith(".loss") else "weights"]
+            error = ((trajectories[name].double() - tensor).abs().max() / tensor.abs().max()).item()
+            if error > bound / 4:
+                raise SystemExit("%s: PyTorch's float32 %s is %.2g from float64's, more than a quarter of the"
+                                 " test's %g: choose another seed" % (cfg["name"], name, error, bound))
+    return weights, data
+
+
+# TwoBiasesTrainingParityTest's float32 bounds: PyTorchFloat32ParityTest's for the loss and the gradients
+TRAINING_FLOAT32_TOLERANCES = {"loss": 1e-5, "weights": 1e-4}
+
+EXPORT = os.path.join(RESOURCES, "export")
+
+
+def read_safetensors(path):
+    """A safetensors file's tensors by name, read here independently of Unfold's writer."""
+    with open(path, "rb") as f:
+        length = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(length))
+        data = f.read()
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        layout = {"F32": "<f4", "F64": "<f8"}[entry["dtype"]]
+        begin, end = entry["data_offsets"]
+        tensors[name] = torch.from_numpy(np.frombuffer(data[begin:end], dtype=layout).reshape(entry["shape"]).copy())
+    return tensors
+
+
+class ExportedModule(torch.nn.Module):
+    """The module docs/weights-and-pytorch.md gives for a network saved with parameters().savePyTorch:
+    one nn.RNN, nn.LSTM or nn.GRU per layer, named like the layer method, with num_layers=1,
+    batch_first=True and bidirectional as declared (the first reading [x_t ; x] when the network has a
+    context), then an nn.Linear named out; token input is read as one-hot rows."""
+
+    def __init__(self, spec):
+        super().__init__()
+        self.spec = spec
+        width = spec["input"] + spec["context"]
+        for layer in spec["layers"]:
+            options = dict(num_layers=1, batch_first=True, bidirectional=layer["bidirectional"])
+            if layer["cell"] == "SIMPLE":
+                options["nonlinearity"] = layer["nonlinearity"]
+            if layer["projection"]:
+                options["proj_size"] = layer["projection"]
+            setattr(self, layer["name"], CELLS[layer["cell"]](width, layer["hidden"], **options))
+            width = (layer["projection"] or layer["hidden"]) * (2 if layer["bidirectional"] else 1)
+        self.out = torch.nn.Linear(width, spec["output"])
+
+    def forward(self, x, context=None):
+        """x: batch x steps x input; context: the context vector, read at every step."""
+        if context is not None:
+            x = torch.cat([x, context.expand(x.shape[0], x.shape[1], -1)], dim=2)
+        for layer in self.spec["layers"]:
+            x, _ = getattr(self, layer["name"])(x)
+        if self.spec["mapping"] == "MANY_TO_ONE":
+            top = self.spec["layers"][-1]
+            size = top["projection"] or top["hidden"]
+            x = torch.cat([x[:, -1, :size], x[:, 0, size:]], dim=1) if top["bidirectional"] else x[:, -1]
+        logits = self.out(x)
+        if self.spec["loss"] == "CROSS_ENTROPY":
+            return torch.softmax(logits, dim=-1)
+        if self.spec["loss"] == "BINARY_CROSS_ENTROPY":
+            return torch.sigmoid(logits)
+        return logits
+
+
+def write_exports(metadata):
+    """For every network PyTorchExportTest exported (<Name>.safetensors, <Name>.module.json): the module
+    loads the file with strict=True, and its outputs on inputs drawn here go to <Name>.outputs.safetensors."""
+    names = sorted(f[:-len(".module.json")] for f in os.listdir(EXPORT) if f.endswith(".module.json"))
+    for name in names:
+        with open(os.path.join(EXPORT, name + ".module.json")) as f:
+            spec = json.load(f)
+        dtype = torch.float32 if spec["dtype"] == "float32" else torch.float64
+        module = ExportedModule(spec).to(dtype)
+        tensors = read_safetensors(os.path.join(EXPORT, name + ".safetensors"))
+        wrong = [tensor_name for tensor_name, tensor in tensors.items() if tensor.dtype != dtype]
+        if wrong:
+            raise SystemExit("%s: %s are not %s" % (name, wrong, dtype))
+        module.load_state_dict(tensors, strict=True)
+        generator = torch.Generator().manual_seed(sum(map(ord, name)))
+        data = {}
+        if spec["tokens"]:
+            tokens = torch.randint(0, spec["input"], (spec["steps"],), generator=generator)
+            x = F.one_hot(tokens, spec["input"]).to(dtype)
+            data["tokens"] = tokens.to(dtype)
+        else:
+            x = torch.randn(spec["steps"], spec["input"], generator=generator, dtype=dtype)
+            data["xs"] = x
+        context = None
+        if spec["context"]:
+            context = torch.randn(spec["context"], generator=generator, dtype=dtype)
+            data["context"] = context
+        with torch.no_grad():
+            data["outputs"] = module(x.unsqueeze(0), context)[0]
+        write_safetensors(os.path.join(EXPORT, name + ".outputs.safetensors"), data, metadata)
+    print("wrote the outputs of %d exported networks to %s" % (len(names), os.path.normpath(EXPORT)))
+
+
+def write_two_biases_set(directory, dtype, metadata):
+    """The two-bias training fixtures: <Name>.java, <Name>.weights.safetensors, <Name>.data.safetensors."""
+    os.makedirs(directory, exist_ok=True)
+    package = os.path.basename(os.path.normpath(directory))
+    configs = two_biases_configurations()
+    for cfg in configs:
+        weights, data = two_biases_fixture(cfg, dtype)
+        write_safetensors(os.path.join(directory, cfg["name"] + ".weights.safetensors"), weights, metadata)
+        write_safetensors(os.path.join(directory, cfg["name"] + ".data.safetensors"), data, metadata)
+        with open(os.path.join(directory, cfg["name"] + ".java"), "w") as out:
+            out.write(declaration(cfg, package, dtype))
+    print("wrote %d two-bias training fixtures to %s" % (len(configs), os.path.normpath(directory)))
+
+
 def main():
     f64, f32 = torch.float64, torch.float32
     sets = {
@@ -833,6 +1031,10 @@ def main():
         "seq2seq32": lambda m: write_seq2seq_set(float32_directory("seq2seq"), seq2seq32_configurations(), f32, m),
         "projection32": lambda m: write_set(float32_directory("projection"), projection_configurations(), fixture,
                                             declaration, f32, m, clear=True),
+        # PyTorch's two biases trained by torch.optim, and the networks Unfold exported, loaded strictly
+        "twobiases": lambda m: write_two_biases_set(TWO_BIASES, f64, m),
+        "twobiases32": lambda m: write_two_biases_set(float32_directory("twobiases"), f32, m),
+        "export": write_exports,
     }
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=tuple(sets),

@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Declares one recurrent layer. Put it on an abstract method without parameters that returns
  * {@code dev.unfold.runtime.Layer}; the method's name names the layer's parameters
  * ({@code rnn.weight_ih}, {@code rnn.weight_hh}, {@code rnn.bias}, {@code rnn.bias_hn} for a
- * GRU and {@code rnn.weight_hr} for a projecting LSTM). Layers stack in declaration order: each reads the output of the one before. Add
+ * GRU and {@code rnn.weight_hr} for a projecting LSTM; {@code rnn.bias_ih} and {@code rnn.bias_hh}
+ * instead of the biases with {@code biases = Biases.TWO}). Layers stack in declaration order: each reads the output of the one before. Add
  * {@link Bidirectional} to run the layer in both directions.
  */
 @Documented
@@ -46,4 +47,11 @@ public @interface Recurrent {
      * other value needs {@code cell = Cell.LSTM} and 0 &lt; projection &lt; hidden, as in PyTorch.
      */
     int projection() default 0;
+
+    /**
+     * One bias per gate row (the default), or PyTorch's two, {@code <layer>.bias_ih} and
+     * {@code <layer>.bias_hh}, trained apart so that a training run matches PyTorch's
+     * {@code torch.optim} step by step (equations.md (1.3)).
+     */
+    Biases biases() default Biases.ONE;
 }

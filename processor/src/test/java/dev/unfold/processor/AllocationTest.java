@@ -10,6 +10,7 @@ import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.Traceable;
+import dev.unfold.runtime.metrics.Predictor;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.Clipping;
 import dev.unfold.runtime.optim.Sgd;
@@ -248,6 +249,41 @@ class AllocationTest {
             }
         }
         assertNoAllocation(i -> language.backward(tokens[i % 2], targets[i % 2]));
+    }
+
+    /**
+     * Predictions into the caller's arrays: one sequence and masked batches, token and dense input,
+     * many-to-many and many-to-one, in both precisions, once each length and batch size was seen.
+     */
+    @EachCompiler
+    void predictionsAllocateNothing(TestCompiler compiler) {
+        Random random = new Random(13);
+        Classifier language = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedLanguage", 1);
+        Predictor languagePredictor = new Predictor(language);
+        int[][] tokens = {random.ints(40, 0, 30).toArray(), random.ints(9, 0, 30).toArray()};
+        int[][] tokenClasses = {new int[40], new int[9]};
+        assertNoAllocation(i -> languagePredictor.predict(tokens[i % 2], tokenClasses[i % 2]));
+        int[][][] tokenBatches = {{tokens[0], tokens[1], tokens[1]}, {tokens[1], tokens[0]}};
+        int[][][] tokenBatchClasses = {{new int[40], new int[9], new int[9]}, {new int[9], new int[40]}};
+        assertNoAllocation(i -> languagePredictor.predict(tokenBatches[i % 2], tokenBatchClasses[i % 2]));
+
+        Classifier projected = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedProjected", 1);
+        Predictor projectedPredictor = new Predictor(projected);
+        double[][][] xs = sequences(random, projected.inputSize(), 17, 4, 11);
+        int[][] classes = {new int[17], new int[4], new int[11]};
+        assertNoAllocation(i -> projectedPredictor.predict(xs[i % 3], classes[i % 3]));
+        assertNoAllocation(i -> projectedPredictor.predict(xs, classes));
+
+        Classifier floatGated = TestCompiler.instantiate(NETWORKS.loader(compiler), "alloc.UnfoldedFloatGated", 1);
+        Predictor floatPredictor = new Predictor(floatGated);
+        float[][][] floatXs = floatSequences(random, floatGated.inputSize(), 30, 5, 12);
+        int[][] perSequence = {new int[1], new int[1], new int[1]};
+        assertNoAllocation(i -> floatPredictor.predict(floatXs[i % 3], perSequence[i % 3]));
+        float[][][][] floatBatches = {floatXs, {floatXs[1], floatXs[2]}};
+        int[][][] floatBatchClasses = {perSequence, {new int[1], new int[1]}};
+        assertNoAllocation(i -> floatPredictor.predict(floatBatches[i % 2], floatBatchClasses[i % 2]));
+        int[][] readerTokens = {random.ints(25, 0, 12).toArray(), random.ints(3, 0, 12).toArray()};
+        assertNoAllocation(i -> floatPredictor.predict(readerTokens[i % 2], perSequence[0]));
     }
 
     @EachCompiler

@@ -45,6 +45,7 @@ class DocumentationSnippetsTest {
     static final List<String> FRAGMENT_IMPORTS = List.of("dev.unfold.*", "dev.unfold.runtime.*",
             "dev.unfold.runtime.optim.*", "dev.unfold.runtime.train.*", "dev.unfold.runtime.data.*",
             "dev.unfold.runtime.seq2seq.*", "dev.unfold.runtime.io.*", "dev.unfold.runtime.diagnostics.*",
+            "dev.unfold.runtime.metrics.*",
             "java.nio.file.*", "java.util.*");
     /** The languages of blocks that are not compiled; {@code java} is. */
     private static final Set<String> OTHER_LANGUAGES = Set.of("sh", "xml", "kotlin", "python", "text");

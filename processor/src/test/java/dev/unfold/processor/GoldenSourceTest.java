@@ -119,6 +119,20 @@ class GoldenSourceTest {
                 "}");
     }
 
+    /** The GRU with PyTorch's two biases: b and b_hn summed from b_ih and b_hh, their gradients split back. */
+    @EachCompiler
+    void gruWithTwoBiases(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.TwoBiasGruTagger", "golden.UnfoldedTwoBiasGruTagger",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.MSE)",
+                "public interface TwoBiasGruTagger extends SequenceModel {",
+                "    @Recurrent(hidden = 4, cell = Cell.GRU, biases = Biases.TWO)",
+                "    Layer gru();",
+                "}");
+    }
+
     /** The LSTM tagger in float32: float parameters, buffers and arrays, FloatActivations, the loss summed in double. */
     @EachCompiler
     void float32Lstm(TestCompiler compiler) throws IOException {

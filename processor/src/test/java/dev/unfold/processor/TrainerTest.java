@@ -17,6 +17,7 @@ import dev.unfold.runtime.data.ContextSequences;
 import dev.unfold.runtime.data.Minibatches;
 import dev.unfold.runtime.data.StreamChunks;
 import dev.unfold.runtime.io.SafeTensors;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.LearningRateSchedule;
 import dev.unfold.runtime.optim.Optimizer;
@@ -202,7 +203,306 @@ class TrainerTest {
         assertEquals(4, result.lastEpoch());
         assertEquals(2, result.bestEpoch());
         assertEquals(4.0, result.bestLoss());
+        assertEquals(4.0, result.bestValue());
+        assertEquals(Metric.LOSS, result.metric());
         assertEquals(List.of(true, true, false, false), reports.stream().map(EpochReport::improved).toList());
+    }
+
+    /** The fraction of the data's sequences whose argmax of the network's single forward pass is their label. */
+    private static double naiveAccuracy(Classifier net, int seed) {
+        Random random = new Random(seed);   // the sequences data(net, seed) holds, drawn again
+        int correct = 0;
+        for (int s = 0; s < 23; s++) {
+            double[][] xs = new double[2 + random.nextInt(6)][3];
+            for (double[] x : xs) {
+                for (int j = 0; j < 3; j++) {
+                    x[j] = random.nextGaussian();
+                }
+            }
+            double[][] ys = new double[1][2];
+            net.forward(xs, ys);
+            int predicted = ys[0][1] > ys[0][0] ? 1 : 0;
+            correct += predicted == (xs[0][0] > xs[xs.length - 1][0] ? 1 : 0) ? 1 : 0;
+        }
+        return correct / 23.0;
+    }
+
+    /** Each epoch's report, and the weights it ended with. */
+    private static final class Recorder implements TrainingListener {
+        final List<EpochReport> reports = new ArrayList<>();
+        final List<double[][]> weights = new ArrayList<>();
+        final List<Double> accuracies = new ArrayList<>();
+        private final Classifier net;
+
+        Recorder(Classifier net) {
+            this.net = net;
+        }
+
+        @Override
+        public void epochEnded(EpochReport report) {
+            reports.add(report);
+            weights.add(weights(net));
+            accuracies.add(naiveAccuracy(net, 2));
+        }
+    }
+
+    @Test
+    void validatingOnAccuracyFollowsItUpwardsToTheBestEpochAndItsWeights() throws IOException {
+        Classifier net = network(3);
+        Path checkpoint = directory.resolve("accuracy.safetensors");
+        Recorder recorder = new Recorder(net);
+        TrainingResult result = trainer(net, new Adam(net.parameters(), 0.01), 8)
+                .validation(data(net, 2), 0)
+                .validateOn(Metric.ACCURACY)
+                .checkpoint(checkpoint)
+                .listener(recorder)
+                .fit(data(net, 1));
+        double best = Double.NEGATIVE_INFINITY;
+        int bestEpoch = 0;
+        for (int e = 0; e < recorder.reports.size(); e++) {
+            EpochReport report = recorder.reports.get(e);
+            double accuracy = recorder.accuracies.get(e);
+            assertEquals(Metric.ACCURACY, report.metric());
+            assertEquals(accuracy, report.metricValue(), 0.0, "epoch " + report.epoch());
+            assertTrue(report.validated() && report.validationLoss() > 0, "the validation loss is still reported");
+            assertEquals(accuracy > best, report.improved(), "epoch " + report.epoch() + ": " + recorder.accuracies);
+            if (accuracy > best) {
+                best = accuracy;
+                bestEpoch = report.epoch();
+            }
+        }
+        assertTrue(recorder.accuracies.stream().distinct().count() > 2, "the accuracy moves: " + recorder.accuracies);
+        assertEquals(Metric.ACCURACY, result.metric());
+        assertEquals(Double.NaN, result.bestLoss(), "not a loss: the best is an accuracy");
+        assertEquals(bestEpoch, result.bestEpoch());
+        assertEquals(best, result.bestValue(), 0.0);
+        // the best weights are those of the most accurate epoch, not of the lowest validation loss
+        Classifier restored = network(99);
+        restored.parameters().load(Trainer.bestWeights(checkpoint));
+        assertArrayEquals(recorder.weights.get(bestEpoch - 1), weights(restored));
+    }
+
+    @Test
+    void earlyStoppingFollowsTheMetricInItsDirection() throws IOException {
+        Classifier net = network(3);
+        Recorder recorder = new Recorder(net);
+        TrainingResult result = trainer(net, new Adam(net.parameters(), 0.01), 40)
+                .validation(data(net, 2), 2)
+                .validateOn(Metric.ACCURACY)
+                .listener(recorder)
+                .fit(data(net, 1));
+        assertTrue(result.stoppedEarly(), "accuracy over 23 sequences stops rising: " + recorder.accuracies);
+        assertEquals(result.bestEpoch() + 2, result.lastEpoch());
+        List<Double> accuracies = recorder.accuracies;
+        double best = accuracies.get(result.bestEpoch() - 1);
+        assertEquals(accuracies.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), best, 0.0);
+        assertEquals(result.bestEpoch() - 1, accuracies.indexOf(best), "the first epoch that reached it");
+
+        // perplexity: lower is better, and it is e to the validation loss
+        Classifier other = network(3);
+        List<EpochReport> reports = new ArrayList<>();
+        trainer(other, new Adam(other.parameters(), 0.01), 6)
+                .validation(data(other, 2), 0)
+                .validateOn(Metric.PERPLEXITY)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        reports.add(report);
+                    }
+                })
+                .fit(data(other, 1));
+        double lowest = Double.POSITIVE_INFINITY;
+        for (EpochReport report : reports) {
+            assertEquals(Math.exp(report.validationLoss()), report.metricValue(), 0.0);
+            assertEquals(report.metricValue() < lowest, report.improved());
+            lowest = Math.min(lowest, report.metricValue());
+        }
+    }
+
+    @Test
+    void aResumedMetricDrivenRunTakesExactlyTheStepsOfAnUninterruptedOne() throws IOException {
+        Classifier straight = network(3);
+        Adam straightAdam = new Adam(straight.parameters(), 0.01);
+        Recorder straightRecorder = new Recorder(straight);
+        TrainingResult straightResult = trainer(straight, straightAdam, 7).validation(data(straight, 2), 0)
+                .validateOn(Metric.MACRO_F1).listener(straightRecorder).fit(data(straight, 1));
+
+        Path checkpoint = directory.resolve("f1.safetensors");
+        Classifier interrupted = network(3);
+        trainer(interrupted, new Adam(interrupted.parameters(), 0.01), 4).validation(data(interrupted, 2), 0)
+                .validateOn(Metric.MACRO_F1).checkpoint(checkpoint).fit(data(interrupted, 1));
+        assertEquals(Metric.MACRO_F1, Checkpoint.load(checkpoint, network(5).parameters(),
+                new Adam(network(5).parameters(), 0.01)).metric(), "the checkpoint keeps the metric");
+
+        Classifier resumed = network(99);
+        Adam resumedAdam = new Adam(resumed.parameters(), 0.01);
+        Recorder resumedRecorder = new Recorder(resumed);
+        TrainingResult resumedResult = trainer(resumed, resumedAdam, 7).validation(data(resumed, 2), 0)
+                .validateOn(Metric.MACRO_F1).checkpoint(checkpoint).listener(resumedRecorder).fit(data(resumed, 1));
+        assertEquals(straightAdam.steps(), resumedAdam.steps());
+        assertArrayEquals(weights(straight), weights(resumed));
+        assertEquals(straightResult.bestEpoch(), resumedResult.bestEpoch());
+        assertEquals(straightResult.bestValue(), resumedResult.bestValue(), 0.0);
+        List<EpochReport> lastThree = straightRecorder.reports.subList(4, 7);
+        assertEquals(lastThree.stream().map(EpochReport::metricValue).toList(),
+                resumedRecorder.reports.stream().map(EpochReport::metricValue).toList());
+        assertEquals(lastThree.stream().map(EpochReport::improved).toList(),
+                resumedRecorder.reports.stream().map(EpochReport::improved).toList(),
+                "improvement judged against the best value the checkpoint kept");
+        assertTrue(straightRecorder.reports.stream().map(EpochReport::metricValue).distinct().count() > 1,
+                "the macro F1 moves");
+    }
+
+    /**
+     * Training on a stream leaves the network stateful between epochs; the accuracy over whole
+     * held-out sequences still starts each from a zero state, and the stream goes on as it was.
+     */
+    @Test
+    void accuracyOverSequencesWhileTrainingOnAStreamStartsEachFromZero() throws IOException {
+        Random random = new Random(6);
+        int[] text = random.ints(80, 0, 6).toArray();
+        int[][] tokens = new int[7][];
+        int[][] labels = new int[7][];
+        for (int s = 0; s < tokens.length; s++) {
+            tokens[s] = random.ints(2 + random.nextInt(5), 0, 6).toArray();
+            labels[s] = random.ints(tokens[s].length, 0, 6).toArray();
+        }
+        var net = (Streaming & Classifier) speller(3);
+        Classifier stateless = speller(99);
+        List<Double> expected = new ArrayList<>();
+        List<Double> measured = new ArrayList<>();
+        new Trainer(net, new Adam(net.parameters(), 0.02)).epochs(3)
+                .validation(Minibatches.of(net, tokens, labels, 3), 0)
+                .validateOn(Metric.ACCURACY)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        copyWeights(net, stateless);
+                        int correct = 0;
+                        int rows = 0;
+                        for (int s = 0; s < tokens.length; s++) {
+                            double[][] ys = new double[tokens[s].length][6];
+                            stateless.forward(tokens[s], ys);
+                            for (int t = 0; t < ys.length; t++) {
+                                int predicted = 0;
+                                for (int k = 1; k < 6; k++) {
+                                    predicted = ys[t][k] > ys[t][predicted] ? k : predicted;
+                                }
+                                correct += predicted == labels[s][t] ? 1 : 0;
+                                rows++;
+                            }
+                        }
+                        expected.add((double) correct / rows);
+                        measured.add(report.metricValue());
+                    }
+                })
+                .fit(StreamChunks.nextToken(net, text, 8));
+        assertEquals(expected, measured);
+
+        // a network on a stream: measured over sequences, it goes on with the stream where it was
+        net.setStateful(true);
+        net.forward(text, new double[text.length][6]);
+        double[] carried = new double[net.stateSize()];
+        net.saveState(carried, 0);
+        Metric.ACCURACY.measure(Minibatches.of(net, tokens, labels, 3));
+        assertTrue(net.isStateful());
+        double[] after = new double[net.stateSize()];
+        net.saveState(after, 0);
+        assertArrayEquals(carried, after, 0.0);
+    }
+
+    /**
+     * The validation loss over whole held-out sequences, while training on a stream, scores each
+     * sequence from a zero state too (not from the training stream's carried state), and leaves the
+     * stream's state as it was.
+     */
+    @Test
+    void validationLossOverSequencesWhileTrainingOnAStreamStartsEachFromZero() throws IOException {
+        Random random = new Random(8);
+        int[] text = random.ints(80, 0, 6).toArray();
+        int[][] tokens = new int[5][];
+        int[][] labels = new int[5][];
+        for (int s = 0; s < tokens.length; s++) {
+            tokens[s] = random.ints(2 + random.nextInt(5), 0, 6).toArray();
+            labels[s] = random.ints(tokens[s].length, 0, 6).toArray();
+        }
+        var net = (Streaming & Classifier) speller(3);
+        Classifier stateless = speller(99);
+        List<Double> expected = new ArrayList<>();
+        List<Double> measured = new ArrayList<>();
+        new Trainer(net, new Adam(net.parameters(), 0.02)).epochs(3)
+                .validation(Minibatches.of(net, tokens, labels, 2), 0)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        copyWeights(net, stateless);
+                        double sum = 0;
+                        int rows = 0;
+                        for (int s = 0; s < tokens.length; s++) {
+                            sum += stateless.loss(tokens[s], labels[s]);
+                            rows += tokens[s].length;
+                        }
+                        expected.add(sum / rows);
+                        measured.add(report.validationLoss());
+                    }
+                })
+                .fit(StreamChunks.nextToken(net, text, 8));
+        assertEquals(expected.size(), measured.size());
+        for (int epoch = 0; epoch < expected.size(); epoch++) {
+            assertEquals(expected.get(epoch), measured.get(epoch), 1e-12 * Math.abs(expected.get(epoch)),
+                    "epoch " + (epoch + 1));
+        }
+
+        // scored over sequences, a network on a stream goes on with the stream where it was
+        net.setStateful(true);
+        net.forward(text, new double[text.length][6]);
+        double[] carried = new double[net.stateSize()];
+        net.saveState(carried, 0);
+        Metric.LOSS.measure(Minibatches.of(net, tokens, labels, 2));
+        assertTrue(net.isStateful());
+        double[] after = new double[net.stateSize()];
+        net.saveState(after, 0);
+        assertArrayEquals(carried, after, 0.0);
+    }
+
+    @Test
+    void aMetricTheValidationDataCannotGiveIsRefusedBeforeAnythingRuns() throws IOException {
+        Classifier net = network(3);
+        double[][] before = weights(net);
+        Adam adam = new Adam(net.parameters(), 0.01);
+        assertEquals("validateOn(ACCURACY) needs validation data to measure the accuracy on: call validation(data,"
+                + " patience) too, or validate on Metric.LOSS", assertThrows(IllegalArgumentException.class,
+                        () -> trainer(net, adam, 2).validateOn(Metric.ACCURACY).fit(data(net, 1))).getMessage());
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> trainer(net, adam, 2)
+                .validation(data(net, 2), 0).validateOn(Metric.MSE).fit(data(net, 1)));
+        assertTrue(thrown.getMessage().startsWith("MSE compare outputs with dense targets, but the data has class"
+                + " labels"), thrown.getMessage());
+        var speller = (Streaming & Classifier) speller(3);
+        thrown = assertThrows(IllegalArgumentException.class, () -> new Trainer(speller,
+                new Sgd(speller.parameters(), 0.1)).validation(StreamChunks.nextToken(speller, new int[] {1, 2, 3, 4}, 2), 0)
+                .validateOn(Metric.ACCURACY).fit(StreamChunks.nextToken(speller, new int[] {1, 2, 3, 4, 5}, 2)));
+        assertEquals("accuracy is measured over Minibatches (whole sequences with their targets), not over"
+                + " StreamChunks: validate on Metric.LOSS or PERPLEXITY, or give Minibatches as validation data",
+                thrown.getMessage());
+        assertArrayEquals(before, weights(net));
+        assertEquals(0, adam.steps());
+
+        // a checkpoint of a run that followed the loss is not resumed by one that follows the accuracy
+        Path checkpoint = directory.resolve("loss.safetensors");
+        trainer(net, adam, 1).validation(data(net, 2), 0).checkpoint(checkpoint).fit(data(net, 1));
+        byte[] saved = Files.readAllBytes(checkpoint);
+        Classifier resumed = network(4);
+        double[][] resumedBefore = weights(resumed);
+        Adam resumedAdam = new Adam(resumed.parameters(), 0.01);
+        thrown = assertThrows(IllegalArgumentException.class, () -> trainer(resumed, resumedAdam, 3)
+                .validation(data(resumed, 2), 0).validateOn(Metric.ACCURACY).checkpoint(checkpoint)
+                .fit(data(resumed, 1)));
+        assertEquals(checkpoint + " was written by a run validated on LOSS (its training/best_loss), but this run"
+                + " validates on ACCURACY: its best epoch would be judged by another measure; validateOn(LOSS) to"
+                + " resume it, or use another checkpoint file", thrown.getMessage());
+        assertArrayEquals(resumedBefore, weights(resumed));
+        assertEquals(0, resumedAdam.steps());
+        assertArrayEquals(saved, Files.readAllBytes(checkpoint));
     }
 
     @Test

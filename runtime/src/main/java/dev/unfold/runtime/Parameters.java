@@ -106,6 +106,32 @@ public final class Parameters implements Iterable<Parameter> {
     }
 
     /**
+     * Writes the values as the state_dict of the PyTorch module docs/weights-and-pytorch.md describes,
+     * which {@code module.load_state_dict(safetensors.torch.load_file(path), strict=True)} accepts:
+     * one {@code nn.RNN}, {@code nn.LSTM} or {@code nn.GRU} per layer, named like the layer method,
+     * with {@code num_layers=1}, {@code batch_first=True} and {@code bidirectional} as declared, plus
+     * an {@code nn.Linear} named {@code out}. PyTorch's names ({@code weight_ih_l0},
+     * {@code _reverse}); one bias as {@code bias_ih} = b and {@code bias_hh} = 0, a GRU's
+     * {@code bias_hn} in the n rows of {@code bias_hh}; a projecting LSTM's {@code weight_hr_l0};
+     * the first layer's context weights R (and a fed-back output's W_oh) joined into
+     * {@code weight_ih} as the columns after x_t's, for a module that reads [x_t ; x]. Each tensor is
+     * in the network's precision (F32 for a float32 network). {@link #load} reads the file back to the
+     * same values, bit for bit. Written atomically, as {@link #save} writes.
+     *
+     * @throws IllegalArgumentException if no such module holds the network: a layer declared with
+     *     {@code recurrence = OUTPUT} has no W_hh, which PyTorch's modules always have (nothing is written)
+     * @throws IOException if the file cannot be written
+     */
+    public void savePyTorch(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Map<String, SafeTensors.Tensor> tensors = ParameterTensors.pytorch(this);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("producer", "Unfold");
+        SafeTensors.write(file, tensors, metadata);
+    }
+
+    /**
      * Reads every value from a safetensors file written by {@link #save} or by PyTorch (the package
      * {@link dev.unfold.runtime.io} lists the PyTorch names it accepts). All or nothing: a missing
      * tensor, a tensor of the wrong shape, a tensor the network has no place for, or a corrupt file is

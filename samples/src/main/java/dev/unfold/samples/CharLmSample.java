@@ -1,7 +1,9 @@
 package dev.unfold.samples;
 
+import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.data.StreamChunks;
 import dev.unfold.runtime.data.Vocabulary;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Adagrad;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.Optimizer;
@@ -68,14 +70,8 @@ public final class CharLmSample {
     /** {@link #run(String, String, Settings, PrintStream, PrintStream)} training {@code net}, which the settings describe. */
     static Result run(String text, String source, Settings settings, CharModels.CharModel net, PrintStream out,
                       PrintStream progress) throws IOException {
-        if (settings.characters() > 0 && text.length() > settings.characters()) {
-            text = text.substring(0, settings.characters());
-        }
-        Vocabulary vocabulary = Vocabulary.ofCharacters(text);
-        if (vocabulary.size() > CharModels.CHARACTERS) {
-            throw new IllegalArgumentException(source + " has " + vocabulary.size() + " distinct characters, but the"
-                    + " character models read at most " + CharModels.CHARACTERS + ": use plain ASCII text");
-        }
+        text = usedText(text, settings);
+        Vocabulary vocabulary = vocabulary(text, source);
         int split = text.length() - text.length() / 10;
         int[] training = vocabulary.encode(text.substring(0, split));
         int[] heldOut = vocabulary.encode(text.substring(split));
@@ -103,6 +99,7 @@ public final class CharLmSample {
                 .seed(settings.seed())
                 .clipNorm(CLIP_NORM)
                 .validation(StreamChunks.nextToken(net, heldOut, settings.chunk()), 0)
+                .validateOn(Metric.PERPLEXITY)   // equations.md (17.6): the best epoch is the least perplexed
                 .listener(ConsoleProgress.barsOnly(progress));   // the epoch's line comes below, with the samples
         if (settings.checkpoint() != null) {
             keepVocabulary(settings.checkpoint(), vocabulary);
@@ -134,7 +131,47 @@ public final class CharLmSample {
             return new Result(Double.NaN, Double.NaN, "", result.lastEpoch());
         }
         EpochReport last = result.last();
-        return new Result(last.validationLoss(), last.validationPerplexity(), lastSample[0], last.epoch());
+        return new Result(last.validationLoss(), last.metricValue(), lastSample[0], last.epoch());
+    }
+
+    /** The part of {@code text} the settings train on: all of it, or its first {@code characters}. */
+    private static String usedText(String text, Settings settings) {
+        return settings.characters() > 0 && text.length() > settings.characters()
+                ? text.substring(0, settings.characters()) : text;
+    }
+
+    /** The alphabet of {@code text}, token i its i-th character; refused if the models cannot read it all. */
+    private static Vocabulary vocabulary(String text, String source) {
+        Vocabulary vocabulary = Vocabulary.ofCharacters(text);
+        if (vocabulary.size() > CharModels.CHARACTERS) {
+            throw new IllegalArgumentException(source + " has " + vocabulary.size() + " distinct characters, but the"
+                    + " character models read at most " + CharModels.CHARACTERS + ": use plain ASCII text");
+        }
+        return vocabulary;
+    }
+
+    /**
+     * Writes {@code net}, trained by {@link #run} on {@code text} with {@code settings}, for PyTorch:
+     * its weights as the state_dict of the module docs/weights-and-pytorch.md shows
+     * ({@code parameters().savePyTorch}), and beside them the alphabet its tokens index
+     * ({@code <name>.vocabulary.json}, the characters in token order). Prints how to load it.
+     */
+    static void exportPyTorch(CharModels.CharModel net, String text, String source, Settings settings, Path file,
+                              PrintStream out) throws IOException {
+        Vocabulary vocabulary = vocabulary(usedText(text, settings), source);
+        net.parameters().savePyTorch(file);
+        Path alphabet = vocabularyFile(file);
+        vocabulary.save(alphabet);
+        Layer layer = net.layers().get(0);
+        out.printf(Locale.ROOT, "Exported for PyTorch: %s (its alphabet: %s). Load it with strict=True into%n", file,
+                alphabet);
+        out.printf(Locale.ROOT, "  self.%s = torch.nn.%s(%d, %d, batch_first=True); self.out = torch.nn.Linear(%d, %d)%n",
+                layer.name(), switch (layer.cell()) {
+                    case LSTM -> "LSTM";
+                    case GRU -> "GRU";
+                    case SIMPLE -> "RNN";
+                }, net.inputSize(), layer.hiddenSize(), layer.stateSize(), net.outputSize());
+        out.printf("  reading one-hot characters (docs/weights-and-pytorch.md shows the whole module).%n");
     }
 
     /**
@@ -150,7 +187,7 @@ public final class CharLmSample {
         vocabulary.save(file);
     }
 
-    /** Where a checkpoint's alphabet is kept. */
+    /** Where a checkpoint's (or an exported model's) alphabet is kept. */
     static Path vocabularyFile(Path checkpoint) {
         String name = checkpoint.getFileName().toString().replaceFirst("\\.safetensors$", "");
         return checkpoint.resolveSibling(name + ".vocabulary.json");

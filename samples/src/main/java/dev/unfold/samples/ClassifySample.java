@@ -1,10 +1,10 @@
 package dev.unfold.samples;
 
-import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
-import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.Minibatches;
+import dev.unfold.runtime.metrics.Classification;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.LearningRateSchedule;
 import dev.unfold.runtime.optim.Optimizer;
@@ -56,8 +56,11 @@ public final class ClassifySample {
         }
     }
 
-    /** Mean loss per training sequence in the last epoch, and accuracy on fresh sequences. */
-    public record Result(double trainingLoss, double testAccuracy) {}
+    /** Mean loss per training sequence in the last epoch, and accuracy and F1 on fresh sequences. */
+    public record Result(double trainingLoss, double testAccuracy, Classification test) {}
+
+    /** Sequences per masked batch when measuring the test set: its metrics do not depend on it. */
+    private static final int TEST_BATCH = 64;
 
     private ClassifySample() {}
 
@@ -88,8 +91,8 @@ public final class ClassifySample {
                 optimizer.getClass().getSimpleName(), learningRate,
                 batchSize == 1 ? "one sequence" : "batches of " + batchSize, CLIP_NORM);
 
-        double[] accuracy = {accuracy(net, test)};
         Minibatches batches = Minibatches.of(net, residues(train), labels(train), batchSize);
+        Minibatches held = Minibatches.of(net, residues(test), labels(test), TEST_BATCH);
         TrainingResult trained;
         try {
             trained = new Trainer(net, optimizer)
@@ -99,21 +102,27 @@ public final class ClassifySample {
                     // half a cosine from η down to η/20 over the run: big steps to learn, small ones to settle
                     .schedule(LearningRateSchedule.cosine(learningRate, learningRate / 20,
                             (long) epochs * batches.updates()))
+                    .validation(held, 0)
+                    .validateOn(Metric.ACCURACY)   // the best epoch is the most accurate one
                     .listener(new TrainingListener() {
                         @Override
                         public void epochEnded(EpochReport report) {
-                            accuracy[0] = accuracy(net, test);
-                            out.printf(Locale.ROOT, "epoch %2d: training loss %.4f, clipped %4.1f%%, test accuracy"
-                                            + " %5.1f%%  (%.1f s)%n", report.epoch(), report.trainingLoss(),
-                                    100.0 * report.clippedUpdates() / report.updates(), 100 * accuracy[0],
-                                    report.seconds());
+                            out.printf(Locale.ROOT, "epoch %2d: training loss %.4f, clipped %4.1f%%, test loss %.4f,"
+                                            + " test accuracy %5.1f%%  (%.1f s)%n", report.epoch(),
+                                    report.trainingLoss(), 100.0 * report.clippedUpdates() / report.updates(),
+                                    report.validationLoss(), 100 * report.metricValue(), report.seconds());
                         }
                     })
                     .fit(batches);
         } catch (IOException e) {
             throw new UncheckedIOException(e);   // no checkpoint was asked for, so nothing is read or written
         }
-        return new Result(trained.last() == null ? Double.NaN : trained.last().trainingLoss(), accuracy[0]);
+        Classification measured = Classification.of(held);
+        out.printf(Locale.ROOT, "%nTest set after the last epoch: accuracy %.1f%%; the positive class (motif present):"
+                        + " precision %.3f, recall %.3f, F1 %.3f; macro F1 %.3f.%n", 100 * measured.accuracy(),
+                measured.precision(1), measured.recall(1), measured.f1(1), measured.macroF1());
+        return new Result(trained.last() == null ? Double.NaN : trained.last().trainingLoss(), measured.accuracy(),
+                measured);
     }
 
     private static int[][] residues(List<ProteinData.Example> examples) {
@@ -124,26 +133,8 @@ public final class ClassifySample {
         return examples.stream().map(example -> new int[] {example.label()}).toArray(int[][]::new);
     }
 
-    /** Fraction of examples whose more probable class is their label. */
-    static double accuracy(SequenceModel net, List<ProteinData.Example> examples) {
-        // the network fills arrays of its own precision: the bidirectional LSTM's are float
-        boolean floats = net.precision() == Precision.FLOAT32;
-        double[][] probabilities = new double[1][2];
-        float[][] floatProbabilities = new float[1][2];
-        int correct = 0;
-        for (ProteinData.Example example : examples) {
-            int predicted;
-            if (floats) {
-                net.forward(example.residues(), floatProbabilities);
-                predicted = floatProbabilities[0][1] > floatProbabilities[0][0] ? 1 : 0;
-            } else {
-                net.forward(example.residues(), probabilities);
-                predicted = probabilities[0][1] > probabilities[0][0] ? 1 : 0;
-            }
-            if (predicted == example.label()) {
-                correct++;
-            }
-        }
-        return (double) correct / examples.size();
+    /** Fraction of examples whose more probable class is their label (equations.md (17.2)). */
+    static double accuracy(Classifier net, List<ProteinData.Example> examples) {
+        return Metric.ACCURACY.measure(Minibatches.of(net, residues(examples), labels(examples), TEST_BATCH));
     }
 }

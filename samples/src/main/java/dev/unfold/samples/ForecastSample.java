@@ -1,7 +1,9 @@
 package dev.unfold.samples;
 
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.data.Minibatches;
 import dev.unfold.runtime.data.Windows;
+import dev.unfold.runtime.metrics.Regression;
 import dev.unfold.runtime.optim.Sgd;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -23,8 +25,15 @@ public final class ForecastSample {
     static final double[] SERIES = {8, 10, 12, 10, 8, 12, 10, 12};
     static final int WINDOW = 4;
 
-    /** What one run produced. */
-    public record Result(int parameterCount, double[] finalLosses, double[] answers) {
+    /**
+     * What one run produced.
+     *
+     * @param parameterCount each network's parameters
+     * @param finalLosses each network's training loss after its last epoch (scaled values)
+     * @param meanAbsoluteErrors each network's MAE over the known windows, in the series' units
+     * @param answers each network's answer to the "?"
+     */
+    public record Result(int parameterCount, double[] finalLosses, double[] meanAbsoluteErrors, double[] answers) {
 
         /** The ensemble's answer: the mean of the networks' answers. */
         public double meanAnswer() {
@@ -69,6 +78,7 @@ public final class ForecastSample {
                 format(new double[] {center}), format(new double[] {scale}), epochs, learningRate);
 
         double[] losses = new double[networks];
+        double[] errors = new double[networks];
         double[] answers = new double[networks];
         double[][] predictions = new double[known.length][1];
         for (int n = 0; n < networks; n++) {
@@ -85,11 +95,15 @@ public final class ForecastSample {
             }
             net.forward(known, predictions);
             losses[n] = loss;
+            // MSE and MAE over the four known windows (equations.md (17.7)), back in the series' units
+            Regression fit = Regression.of(Minibatches.of(net, new double[][][] {training},
+                    new double[][][] {targets}, 1));
+            errors[n] = fit.mae() * scale;
             answers[n] = predictions[known.length - 1][0] * scale + center;
-            out.printf(Locale.ROOT, "network %2d (seed %2d): final loss %.1e, answers %.2f%n", n + 1, n + 1, loss,
-                    answers[n]);
+            out.printf(Locale.ROOT, "network %2d (seed %2d): final loss %.1e (MSE %.1e, MAE %.1e), answers %.2f%n",
+                    n + 1, n + 1, loss, fit.mse() * scale * scale, errors[n], answers[n]);
         }
-        Result result = new Result(first.parameterCount(), losses, answers);
+        Result result = new Result(first.parameterCount(), losses, errors, answers);
         if (folded) {
             // four windows do not pin the folded network down either, and its answer need not fall near the series
             out.printf(Locale.ROOT, "%nMean answer of %d networks: %.2f, reading their own prediction of the last"

@@ -170,6 +170,10 @@ public final class Main implements Runnable {
         @Option(names = "--fresh", description = "Delete the checkpoint first and start over.")
         boolean fresh;
 
+        @Option(names = "--export-pytorch", paramLabel = "FILE",
+                description = "After training, write the model for PyTorch's load_state_dict (and its alphabet beside it).")
+        Path exportPyTorch;
+
         @Option(names = "--fast", description = "A quick run: 4,000 characters in one stream, 2 epochs, short samples.")
         boolean fast;
 
@@ -194,7 +198,11 @@ public final class Main implements Runnable {
                     : parts == 1 ? 0.002 : 0.01;
             CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, parts, optimizer,
                     rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed);
-            CharLmSample.run(content, source, settings, System.out, System.err);
+            CharModels.CharModel net = CharModels.create(cell, size, seed);
+            CharLmSample.run(content, source, settings, net, System.out, System.err);
+            if (exportPyTorch != null) {
+                CharLmSample.exportPyTorch(net, content, source, settings, exportPyTorch, System.out);
+            }
             return 0;
         }
     }

@@ -58,6 +58,33 @@ class CharLmSampleTest {
                 "held-out loss: 32 streams " + many.validationLoss() + ", one stream " + one.validationLoss());
     }
 
+    /** The trained model, exported for PyTorch, holds PyTorch's names and loads back to the same weights. */
+    @Test
+    void theTrainedModelExportsForPyTorch() throws IOException {
+        CharLmSample.Settings settings = new CharLmSample.Settings("gru", 128, 1, 50, 1, "adam", 0.002, 1000, 10,
+                List.of(1.0), null, 1);
+        CharModels.CharModel net = CharModels.create("gru", 128, 1);
+        CharLmSample.run(Corpus.bundled(), "sonnets", settings, net, QUIET, QUIET);
+        Path file = directory.resolve("model.safetensors");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CharLmSample.exportPyTorch(net, Corpus.bundled(), "sonnets", settings, file,
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertEquals(java.util.Set.of("gru.weight_ih_l0", "gru.weight_hh_l0", "gru.bias_ih_l0", "gru.bias_hh_l0",
+                "out.weight", "out.bias"), dev.unfold.runtime.io.SafeTensors.read(file).keySet());
+        CharModels.CharModel loaded = CharModels.create("gru", 128, 2);
+        loaded.parameters().load(file);
+        for (dev.unfold.runtime.Parameter parameter : net.parameters()) {
+            for (int i = 0; i < parameter.size(); i++) {
+                assertEquals(parameter.value(i), loaded.parameters().get(parameter.name()).value(i), parameter.name());
+            }
+        }
+        assertEquals(dev.unfold.runtime.data.Vocabulary.ofCharacters(Corpus.bundled().substring(0, 1000)),
+                dev.unfold.runtime.data.Vocabulary.load(CharLmSample.vocabularyFile(file)));
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output.contains("self.gru = torch.nn.GRU(96, 128, batch_first=True); self.out = torch.nn.Linear(128, 96)"),
+                output);
+    }
+
     @Test
     void aSecondRunResumesFromTheCheckpoint() throws IOException {
         Path checkpoint = directory.resolve("charlm.safetensors");

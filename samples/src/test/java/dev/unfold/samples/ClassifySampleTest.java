@@ -20,6 +20,8 @@ class ClassifySampleTest {
         ClassifySample.Result result = ClassifySample.run(model, 2000, 1000, 10, model.maxLength, model.epochs,
                 model.learningRate, 1, QUIET);
         assertTrue(result.testAccuracy() >= 0.95, "held-out accuracy " + result.testAccuracy());
+        assertTrue(result.test().f1(1) >= 0.95 && result.test().macroF1() >= 0.95, result.test().toString());
+        assertEquals(1000, result.test().count(), "one row per test sequence");
     }
 
     @Test
@@ -35,8 +37,17 @@ class ClassifySampleTest {
     void untrainedNetworkIsAtChance() {
         Random random = new Random(5);
         List<ProteinData.Example> test = ProteinData.generate(1000, 10, 40, random);
-        double accuracy = ClassifySample.accuracy(new UnfoldedBidirectionalProteinClassifier(1), test);
+        UnfoldedBidirectionalProteinClassifier net = new UnfoldedBidirectionalProteinClassifier(1);
+        double accuracy = ClassifySample.accuracy(net, test);
         assertTrue(Math.abs(accuracy - 0.5) < 0.1, "untrained accuracy " + accuracy);
+        // the same count, one sequence at a time by hand (float32 network: float probabilities)
+        float[][] probabilities = new float[1][2];
+        int correct = 0;
+        for (ProteinData.Example example : test) {
+            net.forward(example.residues(), probabilities);
+            correct += (probabilities[0][1] > probabilities[0][0] ? 1 : 0) == example.label() ? 1 : 0;
+        }
+        assertEquals(correct / 1000.0, accuracy, 0.0);
     }
 
     @Test

@@ -46,6 +46,33 @@ class ForecastSampleTest {
     }
 
     @Test
+    void eachNetworksMeanAbsoluteErrorIsInTheSeriesUnits() {
+        // untrained, each network keeps the weights its seed gave it, so its errors can be recomputed here
+        ForecastSample.Result result = ForecastSample.run(3, 0, 0.01, QUIET);
+        for (int n = 0; n < 3; n++) {
+            UnfoldedForecaster net = new UnfoldedForecaster(n + 1);
+            // the four known windows as one sequence, each value scaled as the sample scales it
+            double[][] windows = new double[4][ForecastSample.WINDOW];
+            for (int t = 0; t < 4; t++) {
+                for (int j = 0; j < ForecastSample.WINDOW; j++) {
+                    windows[t][j] = (ForecastSample.SERIES[t + j] - 10) / 2;
+                }
+            }
+            double[][] predictions = new double[4][1];
+            net.forward(windows, predictions);
+            double sum = 0;
+            for (int t = 0; t < 4; t++) {
+                sum += Math.abs(predictions[t][0] * 2 + 10 - ForecastSample.SERIES[t + ForecastSample.WINDOW]);
+            }
+            assertEquals(sum / 4, result.meanAbsoluteErrors()[n], 1e-12, "network " + (n + 1));
+        }
+        // trained, every network fits the known windows to far below the series' steps of 2
+        for (double error : ForecastSample.run(3, 1000, 0.01, QUIET).meanAbsoluteErrors()) {
+            assertTrue(error < 1e-6, "MAE " + error);
+        }
+    }
+
+    @Test
     void seriesIsScaledToMinusOneToOne() {
         double[] scaled = ForecastSample.scaled(ForecastSample.SERIES, 10, 2);
         assertEquals(java.util.List.of(-1.0, 0.0, 1.0, 0.0, -1.0, 1.0, 0.0, 1.0), Arrays.stream(scaled).boxed().toList());

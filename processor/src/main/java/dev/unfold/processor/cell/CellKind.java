@@ -155,14 +155,32 @@ public abstract class CellKind {
     }
 
     /**
+     * The gate block of PyTorch's second bias b_hh that {@code parameter} is, when it is one (the
+     * GRU's b_hn: the n block); -1 for every other. A layer declared with two biases keeps b_hh
+     * whole and has no such parameter (equations.md (1.3)).
+     */
+    public int hiddenBiasBlock(CellParameter parameter) {
+        return -1;
+    }
+
+    /**
+     * The tensors this cell adds to W_ih, W_hh and the biases of a layer with one bias or two:
+     * {@link #ownParameters}, less those PyTorch's b_hh holds when the layer has two biases.
+     */
+    public final List<CellParameter> ownParameters(boolean twoBiases) {
+        return ownParameters().stream().filter(parameter -> !twoBiases || hiddenBiasBlock(parameter) < 0).toList();
+    }
+
+    /**
      * Trainable scalars of one direction of a layer of {@code hidden} units whose stacked weights
      * have {@code columns} columns in all (W_ih, W_hh, R and W_oh side by side; W_hh has as many
-     * as h_t has values): G·H rows of them, b's G·H, and the cell's own tensors.
+     * as h_t has values): G·H rows of them, b's G·H (b_ih's and b_hh's with two biases), and the
+     * cell's own tensors.
      */
-    public final long parameterCount(long hidden, long columns) {
+    public final long parameterCount(long hidden, long columns, boolean twoBiases) {
         long rows = gateCount() * hidden;
-        long count = rows * columns + rows;
-        for (CellParameter parameter : ownParameters()) {
+        long count = rows * columns + (twoBiases ? 2 : 1) * rows;
+        for (CellParameter parameter : ownParameters(twoBiases)) {
             count += parameter.shape().rows(hidden, projection()) * parameter.shape().columns(hidden);
         }
         return count;

@@ -43,6 +43,12 @@ public final class GruCell extends CellKind {
         return List.of(HIDDEN_BIAS);
     }
 
+    /** b_hn is the n rows of PyTorch's bias_hh (equations.md (5.2)). */
+    @Override
+    public int hiddenBiasBlock(CellParameter parameter) {
+        return parameter.equals(HIDDEN_BIAS) ? 2 : -1;
+    }
+
     @Override
     public boolean keepsHiddenProducts() {
         return true;

@@ -8,6 +8,7 @@ import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
 import dev.unfold.Precision;
+import dev.unfold.Biases;
 import dev.unfold.Recurrence;
 import dev.unfold.Recurrent;
 import dev.unfold.processor.declaration.NetworkDeclaration.OtherMethod;
@@ -307,7 +308,8 @@ public final class DeclarationReader {
     private LayerMethod.Recurrent readRecurrent(Anchor recurrent) {
         return new LayerMethod.Recurrent(readInt(recurrent, "hidden"),
                 readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class),
-                readEnum(recurrent, "recurrence", Recurrence.class), readInt(recurrent, "projection"));
+                readEnum(recurrent, "recurrence", Recurrence.class), readInt(recurrent, "projection"),
+                readEnum(recurrent, "biases", Biases.class));
     }
 
     private Located<Integer> readInt(Anchor anchor, String name) {

@@ -1,6 +1,7 @@
 package dev.unfold.processor.declaration;
 
 import dev.unfold.Activation;
+import dev.unfold.Biases;
 import dev.unfold.Cell;
 import dev.unfold.Recurrence;
 import dev.unfold.processor.cell.CellKind;
@@ -54,7 +55,7 @@ public record LayerMethod(
 
     /** The values of one {@code @Recurrent} annotation. */
     public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell,
-                            Located<Recurrence> recurrence, Located<Integer> projection) {
+                            Located<Recurrence> recurrence, Located<Integer> projection, Located<Biases> biases) {
 
         /**
          * What the declared cell is, a projecting LSTM when {@code projection} asks for one; null
@@ -62,6 +63,11 @@ public record LayerMethod(
          */
         public CellKind cellKind() {
             return CellKind.of(cell.value(), projectionSize());
+        }
+
+        /** Whether the layer trains PyTorch's two biases b_ih and b_hh (false while the value is unresolved). */
+        public boolean twoBiases() {
+            return biases.value() == Biases.TWO;
         }
 
         /** P, the declared projection; 0 for none (and while its value is unresolved). */

@@ -148,7 +148,8 @@ final class BatchLayerEmitter {
     }
 
     private MethodSpec projectInputs() {
-        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
+        CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer))
+                .beginControlFlow("for (int t = 1; t <= steps; t++)");
         for (DirectionPlan direction : layer.directions()) {
             String target = preactivations(direction);
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
@@ -177,7 +178,8 @@ final class BatchLayerEmitter {
     }
 
     private MethodSpec projectTokens() {
-        CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
+        CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer))
+                .beginControlFlow("for (int t = 1; t <= steps; t++)");
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
@@ -252,6 +254,7 @@ final class BatchLayerEmitter {
             }
             code.endControlFlow();
         }
+        code.add(BiasPairEmitter.splitBiasGradients(layer));
         return batchMethod(layer.batch().gradients(), "The gradients of " + layer.name() + "'s "
                 + (below == null ? "W_hh and biases" : "weights and biases, and what " + below.name() + " receives")
                 + ", summed over the batch.\n")

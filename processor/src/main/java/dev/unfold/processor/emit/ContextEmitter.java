@@ -141,7 +141,8 @@ final class ContextEmitter implements GeneratedPart {
                 .addJavadoc("b + R x_b for every lane b and direction of $L, from the current weights and the\n"
                         + "batch's contexts.\n", first.name())
                 .addParameter(int.class, "batch")
-                .addParameter(int.class, "lanes");
+                .addParameter(int.class, "lanes")
+                .addCode(BiasPairEmitter.sumBiases(first));
         for (DirectionPlan direction : first.directions()) {
             String rows = direction.batch().contextBias();
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
@@ -166,7 +167,8 @@ final class ContextEmitter implements GeneratedPart {
     private MethodSpec contextBiases() {
         MethodSpec.Builder method = MethodSpec.methodBuilder(network.helpers().contextBiases())
                 .addModifiers(PRIVATE)
-                .addJavadoc("b + R x for every direction of $L, from the current weights and context.\n", first.name());
+                .addJavadoc("b + R x for every direction of $L, from the current weights and context.\n", first.name())
+                .addCode(BiasPairEmitter.sumBiases(first));
         for (DirectionPlan direction : first.directions()) {
             method.beginControlFlow("for (int m = 0; m < $N; m++)", first.gateRowsConstant())
                     .addStatement("$T sum = $N[m]", scalar.type(), direction.bias().valueField())

@@ -326,6 +326,7 @@ final class LayerEmitter implements GeneratedPart {
 
     private MethodSpec projectInputs() {
         CodeBlock code = CodeBlock.builder()
+                .add(BiasPairEmitter.sumBiases(layer))
                 .add(contextBiases())
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
@@ -343,6 +344,7 @@ final class LayerEmitter implements GeneratedPart {
 
     private MethodSpec projectLayerBelow() {
         CodeBlock code = CodeBlock.builder()
+                .add(BiasPairEmitter.sumBiases(layer))
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int inputRow = t * $N", below.widthConstant())
@@ -359,6 +361,7 @@ final class LayerEmitter implements GeneratedPart {
 
     private MethodSpec projectTokens() {
         CodeBlock.Builder code = CodeBlock.builder()
+                .add(BiasPairEmitter.sumBiases(layer))
                 .add(contextBiases())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int token = tokens[t - 1]");
@@ -437,6 +440,7 @@ final class LayerEmitter implements GeneratedPart {
                 code.add(contextGradient(direction));
             }
         }
+        code.add(BiasPairEmitter.splitBiasGradients(layer));
         String previous = layer.isBidirectional() ? "h_prev" : "h_{t−1}";
         if (!layer.readsPreviousState()) {
             return method(layer.methods().recurrentGradients(), "∂L/∂b = Σ_t " + delta() + "   (equations.md (3.4));"

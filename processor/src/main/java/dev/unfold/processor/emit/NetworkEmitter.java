@@ -71,6 +71,7 @@ public final class NetworkEmitter {
         parts.add(new StreamingEmitter(network, layers));
         parts.add(new BatchStreamsEmitter(network));
         parts.add(new ContextEmitter(network));
+        parts.add(new BiasPairEmitter(network));
         parts.add(new FeedbackEmitter(network));
         parts.add(new StateGradientTraceEmitter(network));
         parts.addAll(layers);

@@ -39,6 +39,8 @@ import java.util.List;
  * @param weightOutput W_oh, through which the first layer reads the previous output; null unless
  *     its recurrence reads the output
  * @param projection a projecting LSTM's W_hr and the buffers of h_t = W_hr m_t; null otherwise
+ * @param biasPair PyTorch's b_ih and b_hh, whose sum {@code bias} (and a GRU's b_hn) then is; null
+ *     for a layer with one bias, whose {@code bias} is the parameter
  */
 public record DirectionPlan(
         boolean reverse,
@@ -67,7 +69,32 @@ public record DirectionPlan(
         ParameterPlan weightContext,
         String contextBias,
         ParameterPlan weightOutput,
-        ProjectionPlan projection) {
+        ProjectionPlan projection,
+        BiasPair biasPair) {
+
+    /** The trainable tensors of this direction, in PyTorch's order: W_ih, W_hh, the biases, W_hr, then R and W_oh. */
+    public List<ParameterPlan> parameters() {
+        List<ParameterPlan> parameters = new java.util.ArrayList<>();
+        parameters.add(weightIh);
+        if (weightHh != null) {
+            parameters.add(weightHh);
+        }
+        if (biasPair == null) {
+            parameters.add(bias);
+            parameters.addAll(cellParameters);
+        } else {
+            parameters.add(biasPair.input());
+            parameters.add(biasPair.hidden());
+            parameters.addAll(cellParameters.stream().filter(p -> !biasPair.summed().contains(p)).toList());
+        }
+        if (weightContext != null) {
+            parameters.add(weightContext);
+        }
+        if (weightOutput != null) {
+            parameters.add(weightOutput);
+        }
+        return parameters;
+    }
 
     /**
      * One direction's buffers and methods in the batched pass, as batch rows laid out as the

@@ -106,11 +106,21 @@ public record LayerPlan(
             String inputGradients,
             String inputGradientsFromTokens) {}
 
-    /** The generated methods shared by both directions: products with W_ih and the gradient sums. */
+    /**
+     * The generated methods shared by both directions: products with W_ih and the gradient sums;
+     * with two biases, the sum b = b_ih + b_hh and the split of its gradient (null with one bias).
+     */
     public record Methods(
             String projectInputs,
             String projectTokens,
             String recurrentGradients,
             String inputGradients,
-            String inputGradientsFromTokens) {}
+            String inputGradientsFromTokens,
+            String sumBiases,
+            String splitBiasGradients) {}
+
+    /** Whether the layer trains PyTorch's two biases b_ih and b_hh (equations.md (1.3)). */
+    public boolean twoBiases() {
+        return methods.sumBiases() != null;
+    }
 }

@@ -17,15 +17,15 @@ public final class ParameterCount {
      * One direction of a layer of {@code hidden} units reading {@code input} values: G·H rows of
      * W_ih, of W_hh unless the layer reads only the previous output, of R when it reads a context
      * of {@code context} values, and of W_oh when it reads the previous output of {@code outputs}
-     * values; the bias b (G·H), and the cell's own vectors (a GRU's b_hn): {@link CellKind#parameterCount}.
+     * values; the bias b (G·H; b_ih and b_hh, 2·G·H, with two biases), and the cell's own vectors (a GRU's b_hn): {@link CellKind#parameterCount}.
      */
     public static long ofDirection(CellKind cell, Recurrence recurrence, long input, long hidden, long context,
-                                   long outputs) {
+                                   long outputs, boolean twoBiases) {
         long columns = input
                 + (recurrence == Recurrence.OUTPUT ? 0 : cell.outputSize(hidden)) // W_hh reads h_t, P values if projected
                 + context
                 + (recurrence == Recurrence.HIDDEN ? 0 : outputs);
-        return cell.parameterCount(hidden, columns);
+        return cell.parameterCount(hidden, columns, twoBiases);
     }
 
     /**
@@ -44,7 +44,7 @@ public final class ParameterCount {
             int directions = layer.isBidirectional() ? 2 : 1;
             CellKind cell = layer.recurrent().cellKind();
             count += directions * ofDirection(cell, layer.recurrent().recurrence().value(), width, hidden, context,
-                    outputs);
+                    outputs, layer.recurrent().twoBiases());
             context = 0;
             width = directions * cell.outputSize(hidden);
         }

@@ -46,18 +46,7 @@ public final class Planner {
                     .plan();
             layers.add(layer);
             for (DirectionPlan direction : layer.directions()) {
-                parameters.add(direction.weightIh());
-                if (direction.weightHh() != null) {
-                    parameters.add(direction.weightHh());
-                }
-                parameters.add(direction.bias());
-                parameters.addAll(direction.cellParameters());
-                if (direction.weightContext() != null) {
-                    parameters.add(direction.weightContext());
-                }
-                if (direction.weightOutput() != null) {
-                    parameters.add(direction.weightOutput());
-                }
+                parameters.addAll(direction.parameters());
             }
             width = layer.width();
             widthConstant = layer.widthConstant();
@@ -140,6 +129,8 @@ public final class Planner {
         private final String name;
         private final CellKind cell;
         private final Recurrence recurrence;
+        /** Whether the layer trains PyTorch's b_ih and b_hh rather than one bias. */
+        private final boolean twoBiases;
         /** Width of the network's output, which a layer reading ŷ_{t−1} takes as input too. */
         private final int outputs;
         private final int inputWidth;
@@ -156,6 +147,7 @@ public final class Planner {
             this.name = method.name();
             this.cell = method.recurrent().cellKind();
             this.recurrence = method.recurrent().recurrence().value();
+            this.twoBiases = method.recurrent().twoBiases();
             this.outputs = outputs;
             this.inputWidth = inputWidth;
             this.inputConstant = inputConstant;
@@ -183,7 +175,9 @@ public final class Planner {
                     methods.claim(name + "ProjectTokens"),
                     methods.claim(name + "RecurrentGradients"),
                     methods.claim(name + "InputGradients"),
-                    methods.claim(name + "InputGradientsFromTokens"));
+                    methods.claim(name + "InputGradientsFromTokens"),
+                    twoBiases ? methods.claim(name + "SumBiases") : null,
+                    twoBiases ? methods.claim(name + "SplitBiasGradients") : null);
             String input = fields.claim(name + "Input");
             String inputGradient = fields.claim(name + "InputGradient");
             List<String> carried = new ArrayList<>();
@@ -267,6 +261,23 @@ public final class Planner {
                             fields.claim(name + "BatchD" + state.symbol() + "Next" + field), carried));
                 }
             }
+            ParameterPlan bias = parameter(name + ".bias" + suffix, "b", rows, 1, gateRowsConstant, "1",
+                    "Bias" + field, hiddenConstant, true);
+            BiasPair biasPair = null;
+            if (twoBiases) {
+                List<ParameterPlan> summed = new ArrayList<>(List.of(bias));
+                for (CellParameter parameter : cell.ownParameters()) {
+                    if (cell.hiddenBiasBlock(parameter) >= 0) {
+                        summed.add(cellParameters.get(cell.ownParameters().indexOf(parameter)));
+                    }
+                }
+                biasPair = new BiasPair(
+                        parameter(name + ".bias_ih" + suffix, "b_ih", rows, 1, gateRowsConstant, "1",
+                                "BiasIh" + field, hiddenConstant, true),
+                        parameter(name + ".bias_hh" + suffix, "b_hh", rows, 1, gateRowsConstant, "1",
+                                "BiasHh" + field, hiddenConstant, true),
+                        List.copyOf(summed));
+            }
             return new DirectionPlan(
                     reverse,
                     parameter(name + ".weight_ih" + suffix, "W_ih", rows, inputWidth, gateRowsConstant, inputConstant,
@@ -274,8 +285,7 @@ public final class Planner {
                     recurrence == Recurrence.OUTPUT ? null
                             : parameter(name + ".weight_hh" + suffix, "W_hh", rows, stateSize, gateRowsConstant,
                                     stateConstant, "WeightHh" + field, hiddenConstant, false),
-                    parameter(name + ".bias" + suffix, "b", rows, 1, gateRowsConstant, "1",
-                            "Bias" + field, hiddenConstant, true),
+                    bias,
                     List.copyOf(cellParameters),
                     cell.isGated() ? fields.claim(name + "Gates" + field) : null,
                     cell.keepsHiddenProducts() ? fields.claim(name + "Hn" + field) : null,
@@ -311,7 +321,8 @@ public final class Planner {
                     recurrence == Recurrence.HIDDEN ? null
                             : parameter(name + ".weight_oh" + suffix, "W_oh", rows, outputs, gateRowsConstant,
                                     Constant.OUTPUT, "WeightOh" + field, hiddenConstant, false),
-                    projection);
+                    projection,
+                    biasPair);
         }
 
         /** PyTorch initialises every recurrent weight and bias from U(−1/√H, 1/√H). */

@@ -76,13 +76,32 @@ class CellKindTest {
         int input = 5;
         int hidden = 3;
         assertEquals(hidden * input + hidden * hidden + hidden,
-                CellKind.of(Cell.SIMPLE).parameterCount(hidden, input + hidden));
+                CellKind.of(Cell.SIMPLE).parameterCount(hidden, input + hidden, false));
         assertEquals(4 * hidden * input + 4 * hidden * hidden + 4 * hidden,
-                CellKind.of(Cell.LSTM).parameterCount(hidden, input + hidden));
+                CellKind.of(Cell.LSTM).parameterCount(hidden, input + hidden, false));
         assertEquals(3 * hidden * input + 3 * hidden * hidden + 3 * hidden + hidden,
-                CellKind.of(Cell.GRU).parameterCount(hidden, input + hidden));
+                CellKind.of(Cell.GRU).parameterCount(hidden, input + hidden, false));
         assertEquals(List.of(new CellParameter("bias_hn", "b_hn", "BiasHn")), CellKind.of(Cell.GRU).ownParameters());
         assertEquals(List.of(), CellKind.of(Cell.LSTM).ownParameters());
+    }
+
+    /**
+     * With PyTorch's two biases a layer has bias_ih and bias_hh of G·H each, as PyTorch's modules
+     * do; the GRU's b_hn is then the n rows of bias_hh, not a parameter of its own.
+     */
+    @Test
+    void twoBiasesArePyTorchsCounts() {
+        int input = 5;
+        int hidden = 3;
+        assertEquals(hidden * input + hidden * hidden + 2 * hidden,
+                CellKind.of(Cell.SIMPLE).parameterCount(hidden, input + hidden, true));
+        assertEquals(4 * hidden * input + 4 * hidden * hidden + 8 * hidden,
+                CellKind.of(Cell.LSTM).parameterCount(hidden, input + hidden, true));
+        assertEquals(3 * hidden * input + 3 * hidden * hidden + 6 * hidden,
+                CellKind.of(Cell.GRU).parameterCount(hidden, input + hidden, true));
+        assertEquals(List.of(), CellKind.of(Cell.GRU).ownParameters(true));
+        assertEquals(2, CellKind.of(Cell.GRU).hiddenBiasBlock(GruCell.HIDDEN_BIAS));
+        assertEquals(List.of(LstmCell.PROJECTION_WEIGHT), CellKind.of(Cell.LSTM, 2).ownParameters(true));
     }
 
     /**
@@ -98,7 +117,7 @@ class CellKindTest {
         assertEquals(2, projected.stateSize(CarriedState.HIDDEN, 4));
         assertEquals(4, projected.stateSize(LstmCell.CELL_STATE, 4));
         assertEquals(2 + 4, projected.stateLength(4));
-        assertEquals(16 * 5 + 16 * 2 + 16 + 2 * 4, projected.parameterCount(4, 5 + projected.outputSize(4)));
+        assertEquals(16 * 5 + 16 * 2 + 16 + 2 * 4, projected.parameterCount(4, 5 + projected.outputSize(4), false));
         assertEquals(List.of(LstmCell.PROJECTION_WEIGHT), projected.ownParameters());
         assertEquals(CellKind.of(Cell.LSTM, 2), projected, "kinds of the same projection are equal");
         assertFalse(CellKind.of(Cell.LSTM, 0).projects(), "0 projects nothing");

@@ -1,8 +1,10 @@
 package dev.unfold.runtime.data;
 
+import dev.unfold.Precision;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
+import dev.unfold.runtime.Streaming;
 import dev.unfold.runtime.internal.Batches;
 import dev.unfold.runtime.internal.Precisions;
 import dev.unfold.runtime.internal.ShuffledUpdates;
@@ -111,6 +113,173 @@ public final class Minibatches implements TrainingData {
         return inputs.length;
     }
 
+    /** The network the batches were built for. */
+    public SequenceModel model() {
+        return model;
+    }
+
+    /** Whether the targets are class labels (built by a factory method that takes a {@link Classifier}). */
+    public boolean hasLabels() {
+        return outputs instanceof int[][];
+    }
+
+    /**
+     * What {@link #forEachOutput} hands over: each output row the network computed, with its
+     * target, in the network's precision. A visitor implements the forms its data can have (class
+     * labels or dense targets, float64 or float32); the others refuse.
+     */
+    public interface OutputVisitor {
+        /** A classifier's probabilities for one row (never to be kept: the array is reused) and its label. */
+        default void row(double[] probabilities, int label) {
+            throw new UnsupportedOperationException("this visitor takes dense targets, not class labels");
+        }
+
+        /** {@link #row(double[], int)} for a float32 network. */
+        default void row(float[] probabilities, int label) {
+            throw new UnsupportedOperationException("this visitor takes dense targets, not class labels");
+        }
+
+        /** One row of predictions (never to be kept) and its dense target row. */
+        default void row(double[] predictions, double[] targets) {
+            throw new UnsupportedOperationException("this visitor takes class labels, not dense targets");
+        }
+
+        /** {@link #row(double[], double[])} for a float32 network. */
+        default void row(float[] predictions, float[] targets) {
+            throw new UnsupportedOperationException("this visitor takes class labels, not dense targets");
+        }
+    }
+
+    /**
+     * Runs the network forward over every sequence, in the order they were given (not the
+     * epoch's shuffled one), as masked batches of the batch size, and hands each output row the
+     * network computed to {@code visitor} with its target: one row per step of each sequence, or
+     * one per sequence for many-to-one. Rows past a sequence's end, which a masked batch computes
+     * for no sequence, are never handed over. Gradients and weights are not touched. The metrics
+     * of {@code dev.unfold.runtime.metrics} are computed this way.
+     *
+     * <p>Each sequence starts from a zero state. A network that is stateful (as training on
+     * {@link StreamChunks} leaves it between epochs) is made stateless for the pass and then given
+     * back its flag, carried state and streams, so that the stream it was on goes on as before.
+     */
+    public void forEachOutput(OutputVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        SetAsideState setAside = SetAsideState.of(model);
+        try {
+            int batchSize = order.batchSize();
+            for (int first = 0; first < inputs.length; first += batchSize) {
+                forward(first, Math.min(batchSize, inputs.length - first), visitor);
+            }
+        } finally {
+            setAside.putBack();
+        }
+    }
+
+    /**
+     * A stateful network's flag, carried state and streams, set aside so that a pass over whole
+     * sequences starts each from a zero state and leaves the stream the network was on as it was.
+     * Training on {@link StreamChunks} leaves a network stateful between epochs, when validation
+     * data of whole sequences is scored.
+     */
+    private static final class SetAsideState {
+        private static final SetAsideState NOTHING = new SetAsideState(null, null, null);
+
+        private final Streaming network;
+        private final double[] carried;
+        private final double[][] streams;
+
+        private SetAsideState(Streaming network, double[] carried, double[][] streams) {
+            this.network = network;
+            this.carried = carried;
+            this.streams = streams;
+        }
+
+        /** Sets the model's state aside if it is stateful; allocates nothing if it is not. */
+        static SetAsideState of(SequenceModel model) {
+            if (!(model instanceof Streaming streaming) || !streaming.isStateful()) {
+                return NOTHING;
+            }
+            double[] carried = new double[streaming.stateSize()];
+            streaming.saveState(carried, 0);
+            double[][] streams = new double[streaming.streamCount()][streaming.stateSize()];
+            streaming.saveStates(streams);
+            streaming.setStateful(false);
+            return new SetAsideState(streaming, carried, streams);
+        }
+
+        void putBack() {
+            if (network != null) {
+                network.restoreState(carried, 0);
+                network.restoreStates(streams);
+                network.setStateful(true);
+            }
+        }
+    }
+
+    /** One batch of {@link #forEachOutput}: sequences {@code first} to {@code first + count − 1}. */
+    private void forward(int first, int count, OutputVisitor visitor) {
+        Object[] batch = java.util.Arrays.copyOfRange(inputs, first, first + count);
+        if (model.precision() == Precision.FLOAT32) {
+            float[][][] ys = new float[count][][];
+            for (int b = 0; b < count; b++) {
+                ys[b] = new float[model.outputSteps(steps(batch[b]))][model.outputSize()];
+            }
+            floatForward(batch, ys);
+            for (int b = 0; b < count; b++) {
+                visitRows(ys[b], outputs[first + b], visitor);
+            }
+        } else {
+            double[][][] ys = new double[count][][];
+            for (int b = 0; b < count; b++) {
+                ys[b] = new double[model.outputSteps(steps(batch[b]))][model.outputSize()];
+            }
+            doubleForward(batch, ys);
+            for (int b = 0; b < count; b++) {
+                visitRows(ys[b], outputs[first + b], visitor);
+            }
+        }
+    }
+
+    private static int steps(Object sequence) {
+        return sequence instanceof int[] tokens ? tokens.length : ((Object[]) sequence).length;
+    }
+
+    private void doubleForward(Object[] batch, double[][][] ys) {
+        if (batch instanceof int[][] tokens) {
+            model.forward(tokens, ys);
+        } else {
+            model.forward((double[][][]) batch, ys);
+        }
+    }
+
+    private void floatForward(Object[] batch, float[][][] ys) {
+        if (batch instanceof int[][] tokens) {
+            model.forward(tokens, ys);
+        } else {
+            model.forward((float[][][]) batch, ys);
+        }
+    }
+
+    private static void visitRows(double[][] ys, Object targets, OutputVisitor visitor) {
+        for (int t = 0; t < ys.length; t++) {
+            if (targets instanceof int[] labels) {
+                visitor.row(ys[t], labels[t]);
+            } else {
+                visitor.row(ys[t], ((double[][]) targets)[t]);
+            }
+        }
+    }
+
+    private static void visitRows(float[][] ys, Object targets, OutputVisitor visitor) {
+        for (int t = 0; t < ys.length; t++) {
+            if (targets instanceof int[] labels) {
+                visitor.row(ys[t], labels[t]);
+            } else {
+                visitor.row(ys[t], ((float[][]) targets)[t]);
+            }
+        }
+    }
+
     @Override
     public int updates() {
         return order.updates();
@@ -157,7 +326,12 @@ public final class Minibatches implements TrainingData {
 
     @Override
     public double loss(int update) {
-        return eachAlone(update, false);
+        SetAsideState setAside = SetAsideState.of(model);   // each sequence scored from a zero state
+        try {
+            return eachAlone(update, false);
+        } finally {
+            setAside.putBack();
+        }
     }
 
     /** The summed loss of the update's sequences one by one, with their gradients if asked. */

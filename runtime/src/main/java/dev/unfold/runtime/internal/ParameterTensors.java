@@ -43,6 +43,16 @@ public final class ParameterTensors {
     }
 
     /**
+     * Copies of the values as the state_dict of the PyTorch module {@link PyTorchNames} describes: its
+     * names and shapes, PyTorch's two biases, context weights joined into weight_ih; each tensor in its
+     * parameter's precision. A network no such module holds (a layer without W_hh) is an
+     * {@link IllegalArgumentException}.
+     */
+    public static Map<String, SafeTensors.Tensor> pytorch(Parameters parameters) {
+        return PyTorchNames.export(parameters);
+    }
+
+    /**
      * The values {@code tensors} hold for {@code parameters}, indexed like them, checked and not yet
      * set: the first half of {@link Parameters#load}, for a caller that checks more before it changes
      * anything. {@code source} names where the tensors came from in errors. A missing tensor, a
@@ -61,7 +71,7 @@ public final class ParameterTensors {
                 used.add(parameter.name());
                 values[p] = own.values();
             } else {
-                values[p] = PyTorchNames.assemble(parameter, names, tensors, used);
+                values[p] = PyTorchNames.assemble(parameter, parameters, tensors, used);
             }
             if (values[p] == null) {
                 List<String> pytorch = PyTorchNames.sourcesOf(parameter.name());

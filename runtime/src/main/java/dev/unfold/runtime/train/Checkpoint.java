@@ -4,10 +4,12 @@ import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ParameterTensors;
 import dev.unfold.runtime.io.SafeTensors;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,8 @@ import java.util.Map;
 /**
  * A training run's state in one safetensors file: the weights under their own names, as
  * {@link Parameters#save} writes them, the optimizer's state under {@code optimizer/}, and the
- * trainer's counters under {@code training/}. The file is written to a temporary name and renamed over the old one, so a
+ * trainer's counters under {@code training/}, the best value of the metric the run validates on among
+ * them under its name ({@code training/best_loss}, {@code training/best_accuracy}, ...). The file is written to a temporary name and renamed over the old one, so a
  * crash at any moment leaves either the previous checkpoint or the new one, never a broken file.
  * Restoring it restores everything a run depends on, so a resumed run takes exactly the steps the
  * uninterrupted one would have taken.
@@ -34,8 +37,9 @@ import java.util.Map;
 public final class Checkpoint {
     private static final String OPTIMIZER = "optimizer/";
     private static final String TRAINING = "training/";
-    /** The counters under {@code training/}, as {@link #save} writes them. */
-    private static final List<String> COUNTERS = List.of("step", "learning_rate", "epoch", "best_epoch", "best_loss");
+    /** The counters under {@code training/}, as {@link #save} writes them, and one {@code best_<metric key>}. */
+    private static final List<String> COUNTERS = List.of("step", "learning_rate", "epoch", "best_epoch");
+    private static final String BEST = "best_";
     /** The largest step count a double, as the file holds it, represents exactly: 2^53. */
     private static final long MAX_STEP = 1L << 53;
 
@@ -43,10 +47,26 @@ public final class Checkpoint {
      * Where a run stands after an epoch.
      *
      * @param epoch the last epoch completed, from 1
-     * @param bestEpoch the epoch of the lowest validation loss so far (0 if none)
-     * @param bestLoss that loss (the training loss when there is no validation data)
+     * @param bestEpoch the epoch of the best value of {@code metric} so far (0 if none)
+     * @param metric what the run validates on ({@link Metric#LOSS} unless {@code Trainer.validateOn} chose another)
+     * @param bestValue that best value (the training loss when there is no validation data), or
+     *     {@link Metric#worst()} while there is no best epoch
      */
-    public record Progress(int epoch, int bestEpoch, double bestLoss) {}
+    public record Progress(int epoch, int bestEpoch, Metric metric, double bestValue) {
+        public Progress {
+            java.util.Objects.requireNonNull(metric, "metric");
+        }
+
+        /** The progress of a run validated on the loss. */
+        public Progress(int epoch, int bestEpoch, double bestLoss) {
+            this(epoch, bestEpoch, Metric.LOSS, bestLoss);
+        }
+
+        /** The best loss of a run validated on the loss, as before metrics could be chosen; NaN for another metric. */
+        public double bestLoss() {
+            return metric == Metric.LOSS ? bestValue : Double.NaN;
+        }
+    }
 
     private Checkpoint() {}
 
@@ -62,7 +82,7 @@ public final class Checkpoint {
         tensors.put(TRAINING + "learning_rate", scalar(optimizer.learningRate()));
         tensors.put(TRAINING + "epoch", scalar(progress.epoch()));
         tensors.put(TRAINING + "best_epoch", scalar(progress.bestEpoch()));
-        tensors.put(TRAINING + "best_loss", scalar(progress.bestLoss()));
+        tensors.put(TRAINING + BEST + progress.metric().key(), scalar(progress.bestValue()));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
         metadata.put("producer", "Unfold");
@@ -191,15 +211,26 @@ public final class Checkpoint {
 
     /** The epoch counters, each a whole number, consistent with each other and with the step count. */
     private static Progress progress(Path file, Map<String, SafeTensors.Tensor> counters, long step) {
+        List<Metric> metrics = new ArrayList<>();
         for (String name : counters.keySet()) {
-            if (!COUNTERS.contains(name)) {
+            Metric metric = bestOf(name);
+            if (metric != null) {
+                metrics.add(metric);
+            } else if (!COUNTERS.contains(name)) {
                 throw new IllegalArgumentException(file + " has " + TRAINING + name + ", which is not one of a"
-                        + " checkpoint's counters " + COUNTERS);
+                        + " checkpoint's counters " + COUNTERS + " or " + bestNames());
             }
         }
+        if (metrics.size() != 1) {
+            throw new IllegalArgumentException(file + (metrics.isEmpty() ? " is not a training checkpoint: it has no "
+                    + TRAINING + "best_loss (nor any of " + bestNames() + ")" : " has " + metrics.size() + " best values, "
+                    + metrics + ": expected one, of the metric its run validated on"));
+        }
+        Metric metric = metrics.get(0);
+        String bestName = BEST + metric.key();
         int epoch = (int) whole(file, counters, "epoch", Integer.MAX_VALUE);
         int bestEpoch = (int) whole(file, counters, "best_epoch", Integer.MAX_VALUE);
-        double bestLoss = number(file, counters, "best_loss");
+        double bestValue = number(file, counters, bestName);
         if (step < epoch) {
             throw new IllegalArgumentException(file + "'s " + TRAINING + "step is " + step + ", fewer than its "
                     + TRAINING + "epoch " + epoch + ": every epoch takes at least one step");
@@ -208,13 +239,27 @@ public final class Checkpoint {
             throw new IllegalArgumentException(file + "'s " + TRAINING + "best_epoch is " + bestEpoch + ", after its "
                     + TRAINING + "epoch " + epoch);
         }
-        boolean none = bestLoss == Double.POSITIVE_INFINITY;
-        if (Double.isNaN(bestLoss) || bestLoss == Double.NEGATIVE_INFINITY || none != (bestEpoch == 0)) {
-            throw new IllegalArgumentException(file + "'s " + TRAINING + "best_loss is " + bestLoss + " with "
-                    + TRAINING + "best_epoch " + bestEpoch + ": expected a finite loss, or Infinity with"
-                    + " best_epoch 0 (no best epoch yet)");
+        boolean none = bestValue == metric.worst();
+        if (Double.isNaN(bestValue) || Double.isInfinite(bestValue) && !none || none != (bestEpoch == 0)) {
+            throw new IllegalArgumentException(file + "'s " + TRAINING + bestName + " is " + bestValue + " with "
+                    + TRAINING + "best_epoch " + bestEpoch + ": expected a finite " + metric.label() + ", or "
+                    + metric.worst() + " with best_epoch 0 (no best epoch yet)");
         }
-        return new Progress(epoch, bestEpoch, bestLoss);
+        return new Progress(epoch, bestEpoch, metric, bestValue);
+    }
+
+    /** The metric whose best value counter {@code name} holds, or null if it is no such counter. */
+    private static Metric bestOf(String name) {
+        for (Metric metric : Metric.values()) {
+            if (name.equals(BEST + metric.key())) {
+                return metric;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> bestNames() {
+        return Arrays.stream(Metric.values()).map(metric -> BEST + metric.key()).toList();
     }
 
     private static void requireFinite(Path file, String name, double[] values) {

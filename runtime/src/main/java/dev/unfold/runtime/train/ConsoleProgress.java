@@ -1,5 +1,6 @@
 package dev.unfold.runtime.train;
 
+import dev.unfold.runtime.metrics.Metric;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Objects;
@@ -11,11 +12,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A progress bar per epoch on the console (Tongfei Chen's progressbar library, which the runtime
  * declares optional: add {@code me.tongfei:progressbar} to use this class), then one line per
- * epoch with its losses:
+ * epoch with its losses, and the metric the trainer validates on when it is not the loss:
  *
  * <pre>
  * epoch  3/20 [==========] 40/40 (0:00:02 / 0:00:00) loss 1.2031
  * epoch  3/20: loss 1.2031 (perplexity 3.33), validation 1.3012 (perplexity 3.67), lr 2.0e-03, clipped 4 of 40, 2.1 s, best so far
+ * epoch  4/20: loss 0.3120, validation 0.3388, validation accuracy 0.9125, lr 1.9e-03, 1.2 s, best so far
  * </pre>
  */
 public final class ConsoleProgress implements TrainingListener {
@@ -96,8 +98,9 @@ public final class ConsoleProgress implements TrainingListener {
     @Override
     public void finished(TrainingResult result) {
         if (result.stoppedEarly()) {
-            out.printf(Locale.ROOT, "Stopped early after epoch %d: the validation loss has not improved since epoch"
-                    + " %d (%.4f).%n", result.lastEpoch(), result.bestEpoch(), result.bestLoss());
+            out.printf(Locale.ROOT, "Stopped early after epoch %d: the validation %s has not improved since epoch"
+                    + " %d (%.4f).%n", result.lastEpoch(), result.metric().label(), result.bestEpoch(),
+                    result.bestValue());
         }
     }
 
@@ -119,6 +122,10 @@ public final class ConsoleProgress implements TrainingListener {
             line.append(String.format(Locale.ROOT, ", validation %.4f", report.validationLoss()));
             if (perplexity) {
                 line.append(String.format(Locale.ROOT, " (perplexity %.2f)", report.validationPerplexity()));
+            }
+            Metric metric = report.metric();
+            if (metric != Metric.LOSS && !(metric == Metric.PERPLEXITY && perplexity)) {
+                line.append(String.format(Locale.ROOT, ", validation %s %.4f", metric.label(), report.metricValue()));
             }
         }
         line.append(String.format(Locale.ROOT, ", lr %.1e", report.learningRate()));

@@ -6,6 +6,7 @@ import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.StreamChunks;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.io.AtomicFile;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Clipping;
 import dev.unfold.runtime.optim.LearningRateSchedule;
 import dev.unfold.runtime.optim.Optimizer;
@@ -25,8 +26,8 @@ import java.util.Set;
  * The training loop: epochs of updates over {@link TrainingData}, each update a forward and
  * backward pass, the gradient averaged over the update's outputs, a penalty added, clipped, and
  * one optimizer step at the learning rate the schedule gives; after each epoch the validation
- * loss, a checkpoint, and early stopping when the validation loss has not improved for
- * {@code patience} epochs.
+ * loss (and the {@link Metric} chosen by {@link #validateOn}, if another), a checkpoint, and early
+ * stopping when that metric has not improved for {@code patience} epochs.
  *
  * <pre>
  * TrainingResult result = new Trainer(net, new Adam(net.parameters(), 0.01))
@@ -62,6 +63,7 @@ public final class Trainer {
     private long seed = 1;
     private TrainingData validation;
     private int patience;
+    private Metric metric = Metric.LOSS;
     private Path checkpoint;
 
     /** Trains {@code model} with {@code optimizer}, which must be built over its parameters. */
@@ -123,8 +125,9 @@ public final class Trainer {
     }
 
     /**
-     * Data to measure the loss on after each epoch; when {@code patience} is positive, training stops
-     * once the validation loss has not improved for that many epochs.
+     * Data to measure the loss on after each epoch (and the {@link #validateOn} metric); when
+     * {@code patience} is positive, training stops once that metric (the loss unless chosen) has not
+     * improved for that many epochs.
      */
     public Trainer validation(TrainingData validation, int patience) {
         if (patience < 0) {
@@ -132,6 +135,19 @@ public final class Trainer {
         }
         this.validation = Objects.requireNonNull(validation, "validation");
         this.patience = patience;
+        return this;
+    }
+
+    /**
+     * What decides the best epoch and early stopping: the validation loss unless set. Another
+     * metric ({@link Metric#ACCURACY}, {@link Metric#MACRO_F1}, {@link Metric#PERPLEXITY},
+     * {@link Metric#MSE}, {@link Metric#MAE}) is measured on the validation data after each epoch,
+     * followed in its own direction (accuracy up, errors down), reported in each
+     * {@link EpochReport} and kept in the checkpoint. It needs validation data it can be measured
+     * on, which {@link #fit} checks before anything runs.
+     */
+    public Trainer validateOn(Metric metric) {
+        this.metric = Objects.requireNonNull(metric, "metric");
         return this;
     }
 
@@ -167,6 +183,10 @@ public final class Trainer {
         requireTrains(Objects.requireNonNull(training, "training"), true);
         if (validation != null) {
             requireTrains(validation, false);
+            metric.requireMeasurable(validation);
+        } else if (metric != Metric.LOSS) {
+            throw new IllegalArgumentException("validateOn(" + metric + ") needs validation data to measure the "
+                    + metric.label() + " on: call validation(data, patience) too, or validate on Metric.LOSS");
         }
         Checkpoint.Progress progress = resume();
         for (TrainingListener listener : listeners) {
@@ -181,15 +201,14 @@ public final class Trainer {
         try {
             while (progress.epoch() < epochs) {
                 if (patience > 0 && progress.epoch() - progress.bestEpoch() >= patience) {
-                    stoppedEarly = true;   // the validation loss has not improved for patience epochs
+                    stoppedEarly = true;   // the validation metric has not improved for patience epochs
                     break;
                 }
                 int epoch = progress.epoch() + 1;   // at most epochs: no overflow
                 last = epoch(training, epoch, progress);
-                double loss = last.validated() ? last.validationLoss() : last.trainingLoss();
                 progress = last.improved()
-                        ? new Checkpoint.Progress(epoch, epoch, loss)
-                        : new Checkpoint.Progress(epoch, progress.bestEpoch(), progress.bestLoss());
+                        ? new Checkpoint.Progress(epoch, epoch, metric, last.metricValue())
+                        : new Checkpoint.Progress(epoch, progress.bestEpoch(), metric, progress.bestValue());
                 if (checkpoint != null) {
                     Checkpoint.save(checkpoint, parameters, optimizer, progress);
                     if (last.improved()) {
@@ -207,8 +226,8 @@ public final class Trainer {
             }
             training.afterTraining();
         }
-        TrainingResult result = new TrainingResult(progress.epoch(), progress.bestEpoch(), progress.bestLoss(),
-                stoppedEarly, last);
+        TrainingResult result = new TrainingResult(progress.epoch(), progress.bestEpoch(), metric,
+                progress.bestValue(), stoppedEarly, last);
         for (TrainingListener listener : listeners) {
             listener.finished(result);
         }
@@ -221,7 +240,7 @@ public final class Trainer {
      * beside the checkpoint or the best weights are removed.
      */
     private Checkpoint.Progress resume() throws IOException {
-        Checkpoint.Progress start = new Checkpoint.Progress(0, 0, Double.POSITIVE_INFINITY);
+        Checkpoint.Progress start = new Checkpoint.Progress(0, 0, metric, metric.worst());
         if (checkpoint == null) {
             return start;
         }
@@ -232,6 +251,13 @@ public final class Trainer {
         }
         Checkpoint.Contents contents = Checkpoint.read(checkpoint, parameters, optimizer);
         int saved = contents.progress().epoch();
+        Metric followed = contents.progress().metric();
+        if (followed != metric) {
+            throw new IllegalArgumentException(checkpoint + " was written by a run validated on " + followed
+                    + " (its training/best_" + followed.key() + "), but this run validates on " + metric
+                    + ": its best epoch would be judged by another measure; validateOn(" + followed
+                    + ") to resume it, or use another checkpoint file");
+        }
         if (saved > epochs) {
             throw new IllegalArgumentException(checkpoint + "'s training/epoch is " + saved + ", beyond this run's "
                     + epochs + " epochs: it belongs to a longer run; ask for at least " + saved
@@ -317,10 +343,19 @@ public final class Trainer {
         }
         double trainingLoss = lossSum / outputs;
         double validationLoss = validation == null ? Double.NaN : validationLoss();
-        double measured = validation == null ? trainingLoss : validationLoss;
+        double measured = validation == null ? trainingLoss : measure(validationLoss);
         return new EpochReport(epoch, epochs, optimizer.steps(), trainingLoss, validationLoss,
-                optimizer.learningRate(), clipped, updates, measured < progress.bestLoss(),
-                (System.nanoTime() - started) / 1e9);
+                optimizer.learningRate(), clipped, updates, metric.isBetter(measured, progress.bestValue()),
+                (System.nanoTime() - started) / 1e9, metric, measured);
+    }
+
+    /** The metric on the validation data, from its loss when the metric is the loss or its exponential. */
+    private double measure(double validationLoss) {
+        return switch (metric) {
+            case LOSS -> validationLoss;
+            case PERPLEXITY -> Math.exp(validationLoss);
+            default -> metric.measure(validation);
+        };
     }
 
     private double validationLoss() {

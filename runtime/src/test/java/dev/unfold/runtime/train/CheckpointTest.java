@@ -9,6 +9,7 @@ import dev.unfold.Precision;
 import dev.unfold.runtime.Parameter;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.io.SafeTensors;
+import dev.unfold.runtime.metrics.Metric;
 import dev.unfold.runtime.optim.Adam;
 import dev.unfold.runtime.optim.Optimizer;
 import dev.unfold.runtime.optim.Optimizers;
@@ -194,6 +195,43 @@ class CheckpointTest {
                 + " expected [1]");
         assertRefused(sgd, tensors -> tensors.remove("training/best_loss"), "it has no training/best_loss");
         assertRefused(sgd, counter("epochs", 5), "has training/epochs, which is not one of a checkpoint's counters");
+    }
+
+    @Test
+    void theBestValueIsKeptUnderTheNameOfItsMetric() throws IOException {
+        Function<Parameters, Optimizer> sgd = parameters -> new Sgd(parameters, 0.1);
+        Optimizer optimizer = target(sgd);
+        for (int k = 0; k < 3; k++) {   // steps for the epochs to have taken
+            Optimizers.randomGradients(optimizer.parameters(), new Random(k));
+            optimizer.step();
+        }
+        Path file = directory.resolve("accuracy.safetensors");
+        for (Checkpoint.Progress progress : List.of(new Checkpoint.Progress(2, 1, Metric.ACCURACY, 0.75),
+                new Checkpoint.Progress(0, 0, Metric.ACCURACY, Double.NEGATIVE_INFINITY),
+                new Checkpoint.Progress(2, 2, Metric.MSE, 0.125))) {
+            Checkpoint.save(file, optimizer.parameters(), optimizer, progress);
+            assertTrue(SafeTensors.read(file).containsKey("training/best_" + progress.metric().key()));
+            assertEquals(progress, Checkpoint.load(file, optimizer.parameters(), optimizer));
+        }
+        // "none yet" is the metric's worst value: −∞ for accuracy, +∞ for a loss, and nothing else
+        assertRefused(sgd, rename("best_loss", "best_accuracy", Double.POSITIVE_INFINITY, 0),
+                "training/best_accuracy is Infinity with training/best_epoch 0: expected a finite accuracy, or"
+                        + " -Infinity with best_epoch 0 (no best epoch yet)");
+        assertRefused(sgd, rename("best_loss", "best_accuracy", Double.NEGATIVE_INFINITY, 1),
+                "training/best_accuracy is -Infinity with training/best_epoch 1");
+        assertRefused(sgd, counter("best_accuracy", 0.5), "has 2 best values, [LOSS, ACCURACY]: expected one, of the"
+                + " metric its run validated on");
+        assertRefused(sgd, counter("best_recall", 0.5), "has training/best_recall, which is not one of a checkpoint's"
+                + " counters");
+    }
+
+    /** Replaces counter {@code from} with {@code to}, holding {@code value}, and sets the best epoch. */
+    private static Consumer<Map<String, SafeTensors.Tensor>> rename(String from, String to, double value, int bestEpoch) {
+        return tensors -> {
+            tensors.remove("training/" + from);
+            counter(to, value).accept(tensors);
+            counter("best_epoch", bestEpoch).accept(tensors);
+        };
     }
 
     @Test
