@@ -691,20 +691,16 @@ public final class UnfoldedTwoBiasGruTagger implements TwoBiasGruTagger {
     private void gruRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * GRU_GATES;
-            int previous = (t - 1) * GRU_HIDDEN;
-            // the previous state in an array of its own, so that each row below is one vectorised loop
-            System.arraycopy(gruH, previous, gruSums, 0, GRU_HIDDEN);
+            // b is on the input side, whose n block differs
             for (int m = 0; m < GRU_GATES; m++) {
-                double delta = gruDgatesHidden[row + m];
-                // b is on the input side, whose n block differs
                 gruBiasGrad[m] += gruDgates[row + m];
-                Kernels.addScaled(delta, gruSums, gruWeightHhGradRows[m], GRU_HIDDEN);
             }
             for (int k = 0; k < GRU_HIDDEN; k++) {
                 gruBiasHnGrad[k] += gruDgatesHidden[row + 2 * GRU_HIDDEN + k];
             }
         }
-        Kernels.addRowsInto(gruWeightHhGradRows, gruWeightHhGrad, GRU_HIDDEN);
+        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(gruDgatesHidden, gruH, 0, GRU_HIDDEN, steps, GRU_GATES, GRU_HIDDEN, gruWeightHhGrad, gruSums, gruWeightHhGradRows);
         gruSplitBiasGradients();   // ∂L/∂b_ih and ∂L/∂b_hh from ∂L/∂b   (equations.md (18.3))
     }
 
@@ -772,17 +768,16 @@ public final class UnfoldedTwoBiasGruTagger implements TwoBiasGruTagger {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * GRU_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(gruH, inputRow, outInput, 0, GRU_HIDDEN);
             Arrays.fill(outScratch, 0, GRU_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], GRU_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, GRU_HIDDEN);
             }
             System.arraycopy(outScratch, 0, gruDhAbove, inputRow, GRU_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, GRU_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, gruH, GRU_HIDDEN, GRU_HIDDEN, steps, OUTPUT, GRU_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**
