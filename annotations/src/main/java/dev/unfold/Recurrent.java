@@ -54,4 +54,23 @@ public @interface Recurrent {
      * {@code torch.optim} step by step (equations.md (1.3)).
      */
     Biases biases() default Biases.ONE;
+
+    /**
+     * Dropout on the layer's input x_t in training (Srivastava et al. 2014; between stacked layers
+     * as PyTorch's {@code nn.LSTM(dropout = p)} and Zaremba, Sutskever and Vinyals 2014): each value
+     * of x_t is kept with probability 1 − p and scaled by 1/(1 − p), a fresh mask for every step,
+     * unit and sequence. Only {@code backward} (and so training) drops; {@code forward},
+     * {@code loss} and {@code step} use every value. 0, the default, drops nothing; otherwise
+     * 0 &lt; p &lt; 1. The first layer's input is the network's; a layer above reads the one below.
+     */
+    double dropout() default 0;
+
+    /**
+     * Variational dropout on the previous state h_{t−1} where it enters W_hh (Gal and Ghahramani
+     * 2016, Keras' {@code recurrent_dropout}): one mask per sequence, the same at every step and
+     * shared by every gate; the state carried on is not dropped. For a projecting LSTM it is the
+     * projected state of {@link #projection} values. Only {@code backward} drops. 0, the default,
+     * drops nothing; otherwise 0 &lt; p &lt; 1.
+     */
+    double recurrentDropout() default 0;
 }

@@ -808,12 +808,16 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
     private void lstmRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * LSTM_GATES;
+            int previous = (t - 1) * LSTM_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_HIDDEN);
             for (int m = 0; m < LSTM_GATES; m++) {
-                lstmBiasGrad[m] += lstmDgates[row + m];
+                float delta = lstmDgates[row + m];
+                lstmBiasGrad[m] += delta;
+                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_HIDDEN);
             }
         }
-        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(lstmDgates, lstmH, 0, LSTM_HIDDEN, steps, LSTM_GATES, LSTM_HIDDEN, lstmWeightHhGrad, lstmSums, lstmWeightHhGradRows);
+        Kernels.addRowsInto(lstmWeightHhGradRows, lstmWeightHhGrad, LSTM_HIDDEN);
     }
 
     /**

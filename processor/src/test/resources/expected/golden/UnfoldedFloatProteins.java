@@ -984,27 +984,35 @@ public final class UnfoldedFloatProteins implements FloatProteins {
     private void encoderRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * ENCODER_GATES;
-            // forward
-            // b is on the input side, whose n block differs
+            // forward: its previous state is h_{t−1}
+            int previous = (t - 1) * ENCODER_WIDTH;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
+                float delta = encoderDgatesHidden[row + m];
+                // b is on the input side, whose n block differs
                 encoderBiasGrad[m] += encoderDgates[row + m];
+                Kernels.addScaled(delta, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnGrad[k] += encoderDgatesHidden[row + 2 * ENCODER_HIDDEN + k];
             }
-            // reverse
-            // b is on the input side, whose n block differs
+            // reverse: its previous state is h_{t+1}
+            int reversePrevious = (t + 1) * ENCODER_WIDTH + ENCODER_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, reversePrevious, encoderSumsReverse, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
+                float delta = encoderDgatesHiddenReverse[row + m];
+                // b is on the input side, whose n block differs
                 encoderBiasReverseGrad[m] += encoderDgatesReverse[row + m];
+                Kernels.addScaled(delta, encoderSumsReverse, encoderWeightHhGradRowsReverse[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnReverseGrad[k] += encoderDgatesHiddenReverse[row + 2 * ENCODER_HIDDEN + k];
             }
         }
-        // ∂L/∂W_hh (forward): row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(encoderDgatesHidden, encoderH, 0, ENCODER_WIDTH, steps, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhGrad, encoderSums, encoderWeightHhGradRows);
-        // ∂L/∂W_hh (reverse): row t of the deltas by h_{t+1}, the reverse direction's previous state, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(encoderDgatesHiddenReverse, encoderH, 2 * ENCODER_WIDTH + ENCODER_HIDDEN, ENCODER_WIDTH, steps, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhReverseGrad, encoderSumsReverse, encoderWeightHhGradRowsReverse);
+        Kernels.addRowsInto(encoderWeightHhGradRows, encoderWeightHhGrad, ENCODER_HIDDEN);
+        Kernels.addRowsInto(encoderWeightHhGradRowsReverse, encoderWeightHhReverseGrad, ENCODER_HIDDEN);
     }
 
     /**

@@ -719,12 +719,16 @@ public final class UnfoldedForecaster implements Forecaster {
     private void rnnRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * RNN_HIDDEN;
+            int previous = (t - 1) * RNN_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(rnnH, previous, rnnSums, 0, RNN_HIDDEN);
             for (int m = 0; m < RNN_HIDDEN; m++) {
-                rnnBiasGrad[m] += rnnDu[row + m];
+                double delta = rnnDu[row + m];
+                rnnBiasGrad[m] += delta;
+                Kernels.addScaled(delta, rnnSums, rnnWeightHhGradRows[m], RNN_HIDDEN);
             }
         }
-        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(rnnDu, rnnH, 0, RNN_HIDDEN, steps, RNN_HIDDEN, RNN_HIDDEN, rnnWeightHhGrad, rnnSums, rnnWeightHhGradRows);
+        Kernels.addRowsInto(rnnWeightHhGradRows, rnnWeightHhGrad, RNN_HIDDEN);
     }
 
     /**

@@ -635,16 +635,20 @@ public final class UnfoldedGruTagger implements GruTagger {
     private void gruRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * GRU_GATES;
-            // b is on the input side, whose n block differs
+            int previous = (t - 1) * GRU_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(gruH, previous, gruSums, 0, GRU_HIDDEN);
             for (int m = 0; m < GRU_GATES; m++) {
+                double delta = gruDgatesHidden[row + m];
+                // b is on the input side, whose n block differs
                 gruBiasGrad[m] += gruDgates[row + m];
+                Kernels.addScaled(delta, gruSums, gruWeightHhGradRows[m], GRU_HIDDEN);
             }
             for (int k = 0; k < GRU_HIDDEN; k++) {
                 gruBiasHnGrad[k] += gruDgatesHidden[row + 2 * GRU_HIDDEN + k];
             }
         }
-        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(gruDgatesHidden, gruH, 0, GRU_HIDDEN, steps, GRU_GATES, GRU_HIDDEN, gruWeightHhGrad, gruSums, gruWeightHhGradRows);
+        Kernels.addRowsInto(gruWeightHhGradRows, gruWeightHhGrad, GRU_HIDDEN);
     }
 
     /**

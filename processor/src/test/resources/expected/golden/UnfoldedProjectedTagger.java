@@ -690,8 +690,13 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
     private void lstmRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * LSTM_GATES;
+            int previous = (t - 1) * LSTM_PROJECTION;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(lstmH, previous, lstmSums, 0, LSTM_PROJECTION);
             for (int m = 0; m < LSTM_GATES; m++) {
-                lstmBiasGrad[m] += lstmDgates[row + m];
+                double delta = lstmDgates[row + m];
+                lstmBiasGrad[m] += delta;
+                Kernels.addScaled(delta, lstmSums, lstmWeightHhGradRows[m], LSTM_PROJECTION);
             }
             // ∂L/∂W_hr += δh_t m_tᵀ   (equations.md (4.12))
             for (int p = 0; p < LSTM_PROJECTION; p++) {
@@ -701,8 +706,7 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
                 }
             }
         }
-        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(lstmDgates, lstmH, 0, LSTM_PROJECTION, steps, LSTM_GATES, LSTM_PROJECTION, lstmWeightHhGrad, lstmSums, lstmWeightHhGradRows);
+        Kernels.addRowsInto(lstmWeightHhGradRows, lstmWeightHhGrad, LSTM_PROJECTION);
     }
 
     /**

@@ -1341,27 +1341,35 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void encoderRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * ENCODER_GATES;
-            // forward
-            // b is on the input side, whose n block differs
+            // forward: its previous state is h_{t−1}
+            int previous = (t - 1) * ENCODER_WIDTH;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
+                double delta = encoderDgatesHidden[row + m];
+                // b is on the input side, whose n block differs
                 encoderBiasGrad[m] += encoderDgates[row + m];
+                Kernels.addScaled(delta, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnGrad[k] += encoderDgatesHidden[row + 2 * ENCODER_HIDDEN + k];
             }
-            // reverse
-            // b is on the input side, whose n block differs
+            // reverse: its previous state is h_{t+1}
+            int reversePrevious = (t + 1) * ENCODER_WIDTH + ENCODER_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, reversePrevious, encoderSumsReverse, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_GATES; m++) {
+                double delta = encoderDgatesHiddenReverse[row + m];
+                // b is on the input side, whose n block differs
                 encoderBiasReverseGrad[m] += encoderDgatesReverse[row + m];
+                Kernels.addScaled(delta, encoderSumsReverse, encoderWeightHhGradRowsReverse[m], ENCODER_HIDDEN);
             }
             for (int k = 0; k < ENCODER_HIDDEN; k++) {
                 encoderBiasHnReverseGrad[k] += encoderDgatesHiddenReverse[row + 2 * ENCODER_HIDDEN + k];
             }
         }
-        // ∂L/∂W_hh (forward): row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(encoderDgatesHidden, encoderH, 0, ENCODER_WIDTH, steps, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhGrad, encoderSums, encoderWeightHhGradRows);
-        // ∂L/∂W_hh (reverse): row t of the deltas by h_{t+1}, the reverse direction's previous state, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(encoderDgatesHiddenReverse, encoderH, 2 * ENCODER_WIDTH + ENCODER_HIDDEN, ENCODER_WIDTH, steps, ENCODER_GATES, ENCODER_HIDDEN, encoderWeightHhReverseGrad, encoderSumsReverse, encoderWeightHhGradRowsReverse);
+        Kernels.addRowsInto(encoderWeightHhGradRows, encoderWeightHhGrad, ENCODER_HIDDEN);
+        Kernels.addRowsInto(encoderWeightHhGradRowsReverse, encoderWeightHhReverseGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -1581,19 +1589,27 @@ public final class UnfoldedProteins2 implements Proteins2 {
     private void summaryRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * SUMMARY_GATES;
-            // forward
+            // forward: its previous state is h_{t−1}
+            int previous = (t - 1) * SUMMARY_WIDTH;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(summaryH, previous, summarySums, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                summaryBiasGrad[m] += summaryDgates[row + m];
+                double delta = summaryDgates[row + m];
+                summaryBiasGrad[m] += delta;
+                Kernels.addScaled(delta, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
             }
-            // reverse
+            // reverse: its previous state is h_{t+1}
+            int reversePrevious = (t + 1) * SUMMARY_WIDTH + SUMMARY_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(summaryH, reversePrevious, summarySumsReverse, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_GATES; m++) {
-                summaryBiasReverseGrad[m] += summaryDgatesReverse[row + m];
+                double delta = summaryDgatesReverse[row + m];
+                summaryBiasReverseGrad[m] += delta;
+                Kernels.addScaled(delta, summarySumsReverse, summaryWeightHhGradRowsReverse[m], SUMMARY_HIDDEN);
             }
         }
-        // ∂L/∂W_hh (forward): row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(summaryDgates, summaryH, 0, SUMMARY_WIDTH, steps, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhGrad, summarySums, summaryWeightHhGradRows);
-        // ∂L/∂W_hh (reverse): row t of the deltas by h_{t+1}, the reverse direction's previous state, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(summaryDgatesReverse, summaryH, 2 * SUMMARY_WIDTH + SUMMARY_HIDDEN, SUMMARY_WIDTH, steps, SUMMARY_GATES, SUMMARY_HIDDEN, summaryWeightHhReverseGrad, summarySumsReverse, summaryWeightHhGradRowsReverse);
+        Kernels.addRowsInto(summaryWeightHhGradRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
+        Kernels.addRowsInto(summaryWeightHhGradRowsReverse, summaryWeightHhReverseGrad, SUMMARY_HIDDEN);
     }
 
     /**

@@ -776,12 +776,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void encoderRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * ENCODER_HIDDEN;
+            int previous = (t - 1) * ENCODER_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(encoderH, previous, encoderSums, 0, ENCODER_HIDDEN);
             for (int m = 0; m < ENCODER_HIDDEN; m++) {
-                encoderBiasGrad[m] += encoderDu[row + m];
+                double delta = encoderDu[row + m];
+                encoderBiasGrad[m] += delta;
+                Kernels.addScaled(delta, encoderSums, encoderWeightHhGradRows[m], ENCODER_HIDDEN);
             }
         }
-        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(encoderDu, encoderH, 0, ENCODER_HIDDEN, steps, ENCODER_HIDDEN, ENCODER_HIDDEN, encoderWeightHhGrad, encoderSums, encoderWeightHhGradRows);
+        Kernels.addRowsInto(encoderWeightHhGradRows, encoderWeightHhGrad, ENCODER_HIDDEN);
     }
 
     /**
@@ -876,12 +880,16 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
     private void summaryRecurrentGradients(int steps) {
         for (int t = 1; t <= steps; t++) {
             int row = t * SUMMARY_HIDDEN;
+            int previous = (t - 1) * SUMMARY_HIDDEN;
+            // the previous state in an array of its own, so that each row below is one vectorised loop
+            System.arraycopy(summaryH, previous, summarySums, 0, SUMMARY_HIDDEN);
             for (int m = 0; m < SUMMARY_HIDDEN; m++) {
-                summaryBiasGrad[m] += summaryDu[row + m];
+                double delta = summaryDu[row + m];
+                summaryBiasGrad[m] += delta;
+                Kernels.addScaled(delta, summarySums, summaryWeightHhGradRows[m], SUMMARY_HIDDEN);
             }
         }
-        // ∂L/∂W_hh: row t of the deltas by h_{t−1}, summed over the steps in registers (or by rows)
-        Kernels.addOuterProducts(summaryDu, summaryH, 0, SUMMARY_HIDDEN, steps, SUMMARY_HIDDEN, SUMMARY_HIDDEN, summaryWeightHhGrad, summarySums, summaryWeightHhGradRows);
+        Kernels.addRowsInto(summaryWeightHhGradRows, summaryWeightHhGrad, SUMMARY_HIDDEN);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.unfold.runtime.Autoregressive;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Contextual;
 import dev.unfold.runtime.Decoder;
+import dev.unfold.runtime.Dropout;
 import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.Streaming;
@@ -128,7 +129,69 @@ class AllocationTest {
                         "@Network(input = 3, output = 2, loss = Loss.BINARY_CROSS_ENTROPY, precision = Precision.FLOAT32)",
                         "public interface FloatFolded extends Autoregressive, Traceable {",
                         "    @Recurrent(hidden = 7, cell = Cell.LSTM, recurrence = Recurrence.HIDDEN_AND_OUTPUT) Layer rnn();",
+                        "}"),
+                // dropout: backward draws masks and drops, in both precisions
+                TestCompiler.source("alloc.Dropping",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY)",
+                        "public interface Dropping extends Streaming, Classifier {",
+                        "    @Recurrent(hidden = 10, cell = Cell.LSTM, projection = 6, dropout = 0.3, recurrentDropout = 0.2)",
+                        "    Layer lower();",
+                        "    @Recurrent(hidden = 8, cell = Cell.GRU, dropout = 0.25, recurrentDropout = 0.25) Layer upper();",
+                        "}"),
+                TestCompiler.source("alloc.FloatDropping",
+                        "package alloc;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 7, output = 7, loss = Loss.CROSS_ENTROPY, precision = Precision.FLOAT32)",
+                        "public interface FloatDropping extends Classifier {",
+                        "    @Recurrent(hidden = 10, cell = Cell.LSTM, dropout = 0.3, recurrentDropout = 0.2) @Bidirectional",
+                        "    Layer lower();",
+                        "    @Recurrent(hidden = 8, activation = Activation.RELU, dropout = 0.25, recurrentDropout = 0.25)",
+                        "    Layer upper();",
                         "}")));
+
+    /**
+     * Dropout: backward draws its masks into the network's own buffers, in one sequence, a masked
+     * batch, token batches and stateful batches, in float64 and float32, with new masks every call.
+     */
+    @EachCompiler
+    void dropoutAllocatesNothing(TestCompiler compiler) {
+        for (String name : List.of("alloc.UnfoldedDropping", "alloc.UnfoldedFloatDropping")) {
+            Classifier net = TestCompiler.instantiate(NETWORKS.loader(compiler), name, 1);
+            Dropout masks = (Dropout) net;
+            boolean floats = net.precision() == dev.unfold.Precision.FLOAT32;
+            Random random = new Random(12);
+            int[][] tokens = {random.ints(40, 0, 7).toArray(), random.ints(6, 0, 7).toArray(),
+                    random.ints(17, 0, 7).toArray()};
+            int[][] labels = {random.ints(40, 0, 7).toArray(), random.ints(6, 0, 7).toArray(),
+                    random.ints(17, 0, 7).toArray()};
+            assertNoAllocation(i -> {
+                masks.drawMasks(5, i);
+                net.backward(tokens[i % 3], labels[i % 3]);
+            });
+            int[][][] tokenBatches = {{tokens[0], tokens[1], tokens[2]}, {tokens[1], tokens[1]}};
+            int[][][] labelBatches = {{labels[0], labels[1], labels[2]}, {labels[1], labels[1]}};
+            assertNoAllocation(i -> net.backward(tokenBatches[i % 2], labelBatches[i % 2]));
+            if (floats) {
+                float[][][] xs = floatSequences(random, 7, 40, 6, 17);
+                float[][][][] batches = {xs, {xs[1], xs[1]}};
+                assertNoAllocation(i -> net.backward(xs[i % 3], labels[i % 3]));
+                assertNoAllocation(i -> net.backward(batches[i % 2], labelBatches[i % 2]));
+            } else {
+                double[][][] xs = sequences(random, 7, 40, 6, 17);
+                double[][][][] batches = {xs, {xs[1], xs[1]}};
+                assertNoAllocation(i -> net.backward(xs[i % 3], labels[i % 3]));
+                assertNoAllocation(i -> net.backward(batches[i % 2], labelBatches[i % 2]));
+                Streaming streams = (Streaming) net;
+                streams.setStateful(true);
+                assertNoAllocation(i -> net.backward(tokenBatches[1], labelBatches[1]));
+                streams.setStateful(false);
+            }
+        }
+    }
 
     @EachCompiler
     void denseRegressionAllocatesNothing(TestCompiler compiler) {

@@ -119,6 +119,25 @@ class GoldenSourceTest {
                 "}");
     }
 
+    /**
+     * Two LSTM layers with dropout on their inputs and recurrent dropout, as a character model
+     * declares them: backward draws the masks and the layers drop where they read, in both layouts.
+     */
+    @EachCompiler
+    void dropoutLstm(TestCompiler compiler) throws IOException {
+        assertGolden(compiler, "golden.DropoutTagger", "golden.UnfoldedDropoutTagger",
+                "package golden;",
+                "import dev.unfold.*;",
+                "import dev.unfold.runtime.*;",
+                "@Network(input = 3, output = 2, loss = Loss.MSE)",
+                "public interface DropoutTagger extends SequenceModel {",
+                "    @Recurrent(hidden = 4, cell = Cell.LSTM, dropout = 0.3, recurrentDropout = 0.25)",
+                "    Layer lower();",
+                "    @Recurrent(hidden = 3, cell = Cell.LSTM, dropout = 0.3)",
+                "    Layer upper();",
+                "}");
+    }
+
     /** The GRU with PyTorch's two biases: b and b_hn summed from b_ih and b_hh, their gradients split back. */
     @EachCompiler
     void gruWithTwoBiases(TestCompiler compiler) throws IOException {

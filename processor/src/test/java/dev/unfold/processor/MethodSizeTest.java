@@ -52,6 +52,16 @@ class MethodSizeTest {
                         "    @Recurrent(hidden = 1024, cell = Cell.LSTM, projection = 256) @Bidirectional Layer lower();",
                         "    @Recurrent(hidden = 512, cell = Cell.LSTM, projection = 128) Layer upper();",
                         "}"),
+                TestCompiler.source("sizes.Dropped",
+                        "package sizes;",
+                        "import dev.unfold.*;",
+                        "import dev.unfold.runtime.*;",
+                        "@Network(input = 256, output = 500, loss = Loss.CROSS_ENTROPY)",
+                        "public interface Dropped extends Streaming, Classifier, Traceable {",
+                        "    @Recurrent(hidden = 1024, cell = Cell.LSTM, projection = 256, dropout = 0.2,",
+                        "        recurrentDropout = 0.3) Layer lower();",
+                        "    @Recurrent(hidden = 512, cell = Cell.GRU, dropout = 0.4, recurrentDropout = 0.1) Layer upper();",
+                        "}"),
                 TestCompiler.source("sizes.Tiny",
                         "package sizes;",
                         "import dev.unfold.*;",
@@ -62,8 +72,8 @@ class MethodSizeTest {
                         "}")));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         for (String generated : List.of("sizes.UnfoldedLarge", "sizes.UnfoldedGated", "sizes.UnfoldedProjected",
-                "sizes.UnfoldedTiny", "sizes.UnfoldedFloatLarge", "sizes.UnfoldedFloatGated",
-                "sizes.UnfoldedFloatProjected", "sizes.UnfoldedFloatTiny")) {
+                "sizes.UnfoldedTiny", "sizes.UnfoldedDropped", "sizes.UnfoldedFloatLarge", "sizes.UnfoldedFloatGated",
+                "sizes.UnfoldedFloatProjected", "sizes.UnfoldedFloatTiny", "sizes.UnfoldedFloatDropped")) {
             Map<String, Integer> lengths = ClassFiles.codeLengths(classes.get(generated));
             assertFalse(lengths.isEmpty());
             lengths.forEach((method, length) -> assertTrue(length < HUGE_METHOD_LIMIT,
@@ -87,11 +97,15 @@ class MethodSizeTest {
                         + " mapping = Mapping.MANY_TO_ONE)", "Contextual, Classifier, Traceable",
                         "@Recurrent(hidden = 2, cell = Cell.GRU) @Bidirectional", layers),
                 deep("Projections", "@Network(input = 3, output = 2, context = 2)", "Contextual, Traceable",
-                        "@Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) @Bidirectional", layers)));
+                        "@Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2) @Bidirectional", layers),
+                deep("Droppers", "@Network(input = 3, output = 2, context = 2)", "Contextual, Traceable",
+                        "@Recurrent(hidden = 3, cell = Cell.LSTM, projection = 2, dropout = 0.2, recurrentDropout = 0.2)"
+                                + " @Bidirectional", layers)));
         Map<String, byte[]> classes = TestCompiler.classFiles(compilation);
         ClassLoader loader = TestCompiler.loader(compilation);
         for (String generated : List.of("sizes.UnfoldedLstms", "sizes.UnfoldedGrus", "sizes.UnfoldedProjections",
-                "sizes.UnfoldedFloatLstms", "sizes.UnfoldedFloatGrus", "sizes.UnfoldedFloatProjections")) {
+                "sizes.UnfoldedDroppers", "sizes.UnfoldedFloatLstms", "sizes.UnfoldedFloatGrus",
+                "sizes.UnfoldedFloatProjections", "sizes.UnfoldedFloatDroppers")) {
             ClassFiles.codeLengths(classes.get(generated)).forEach((method, length) -> assertTrue(
                     length < HUGE_METHOD_LIMIT || method.startsWith("<init>") || method.startsWith("batchReserve("),
                     generated + "." + method + " has " + length + " bytes of bytecode"));

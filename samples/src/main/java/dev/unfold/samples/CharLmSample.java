@@ -51,10 +51,21 @@ public final class CharLmSample {
      * @param temperatures the temperatures to sample at after each epoch
      * @param checkpoint where to keep the run, resumed if it exists; null for none
      * @param seed seed for the weights, the held-out split's samples and sampling
+     * @param dropout whether the model drops in training (the {@code CharModels} variants with dropout)
      */
     public record Settings(String cell, int size, int epochs, int chunk, int streams, String optimizer,
                            double learningRate,
-                           int characters, int sampleLength, List<Double> temperatures, Path checkpoint, long seed) {}
+                           int characters, int sampleLength, List<Double> temperatures, Path checkpoint, long seed,
+                           boolean dropout) {
+
+        /** Without dropout. */
+        public Settings(String cell, int size, int epochs, int chunk, int streams, String optimizer,
+                        double learningRate, int characters, int sampleLength, List<Double> temperatures,
+                        Path checkpoint, long seed) {
+            this(cell, size, epochs, chunk, streams, optimizer, learningRate, characters, sampleLength, temperatures,
+                    checkpoint, seed, false);
+        }
+    }
 
     /** The held-out loss per character after the last epoch, its perplexity, and the last sample. */
     public record Result(double validationLoss, double validationPerplexity, String lastSample, int lastEpoch) {}
@@ -63,8 +74,8 @@ public final class CharLmSample {
 
     public static Result run(String text, String source, Settings settings, PrintStream out, PrintStream progress)
             throws IOException {
-        return run(text, source, settings, CharModels.create(settings.cell(), settings.size(), settings.seed()), out,
-                progress);
+        return run(text, source, settings,
+                CharModels.create(settings.cell(), settings.size(), settings.dropout(), settings.seed()), out, progress);
     }
 
     /** {@link #run(String, String, Settings, PrintStream, PrintStream)} training {@code net}, which the settings describe. */

@@ -161,7 +161,7 @@ public final class Main implements Runnable {
                 description = "Temperatures to sample at after each epoch (default: ${DEFAULT-VALUE}).")
         List<Double> temperatures;
 
-        @Option(names = "--checkpoint", description = "Checkpoint file (default: unfold-runs/charlm-<cell><size>.safetensors).")
+        @Option(names = "--checkpoint", description = "Checkpoint file (default: unfold-runs/charlm-<cell><size>[-dropout].safetensors).")
         Path checkpoint;
 
         @Option(names = "--no-checkpoint", description = "Keep nothing on disk.")
@@ -180,12 +180,17 @@ public final class Main implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and samples (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--dropout", description = "Train with dropout: p = 0.1 on the input character and 0.25 on"
+                + " h_{t-1} where it enters W_hh (the models declare them); it overfits less on short texts.")
+        boolean dropout;
+
         @Override
         public Integer call() throws IOException {
             String source = text == null ? "Shakespeare's sonnets 1-80 (bundled)" : text.toString();
             String content = text == null ? Corpus.bundled() : Files.readString(text);
             Path file = noCheckpoint ? null
-                    : checkpoint != null ? checkpoint : Path.of("unfold-runs", "charlm-" + cell + size + ".safetensors");
+                    : checkpoint != null ? checkpoint
+                    : Path.of("unfold-runs", "charlm-" + cell + size + (dropout ? "-dropout" : "") + ".safetensors");
             if (fresh && file != null) {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(Trainer.bestWeights(file));
@@ -197,8 +202,8 @@ public final class Main implements Runnable {
             double rate = learningRate != null ? learningRate : optimizer.equals("adagrad") ? 0.1
                     : parts == 1 ? 0.002 : 0.01;
             CharLmSample.Settings settings = new CharLmSample.Settings(cell, size, fast ? 2 : epochs, chunk, parts, optimizer,
-                    rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed);
-            CharModels.CharModel net = CharModels.create(cell, size, seed);
+                    rate, fast ? 4000 : characters, fast ? 80 : sampleLength, temperatures, file, seed, dropout);
+            CharModels.CharModel net = CharModels.create(cell, size, dropout, seed);
             CharLmSample.run(content, source, settings, net, System.out, System.err);
             if (exportPyTorch != null) {
                 CharLmSample.exportPyTorch(net, content, source, settings, exportPyTorch, System.out);

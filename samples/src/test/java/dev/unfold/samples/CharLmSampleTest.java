@@ -58,6 +58,22 @@ class CharLmSampleTest {
                 "held-out loss: 32 streams " + many.validationLoss() + ", one stream " + one.validationLoss());
     }
 
+    /**
+     * Dropout lowers the held-out loss of a model that overfits: the LSTM of 128 on the first 4,000
+     * characters of the sonnets (3,600 to train on, one stream, 20 epochs at η = 0.005) learns the
+     * training text by heart and its held-out loss climbs after the ninth epoch (2.41 nats there, 2.72
+     * after 20); the same network with dropout 0.1 on the input and 0.25 on h_{t−1} ends near 2.33.
+     */
+    @Test
+    void dropoutLowersTheHeldOutLossOfAModelThatOverfits() throws IOException {
+        CharLmSample.Result without = CharLmSample.run(Corpus.bundled(), "sonnets", new CharLmSample.Settings("lstm",
+                128, 20, 50, 1, "adam", 0.005, 4000, 10, List.of(1.0), null, 1, false), QUIET, QUIET);
+        CharLmSample.Result with = CharLmSample.run(Corpus.bundled(), "sonnets", new CharLmSample.Settings("lstm",
+                128, 20, 50, 1, "adam", 0.005, 4000, 10, List.of(1.0), null, 1, true), QUIET, QUIET);
+        assertTrue(with.validationLoss() < without.validationLoss() - 0.1, "held-out loss after 20 epochs: with"
+                + " dropout " + with.validationLoss() + ", without " + without.validationLoss());
+    }
+
     /** The trained model, exported for PyTorch, holds PyTorch's names and loads back to the same weights. */
     @Test
     void theTrainedModelExportsForPyTorch() throws IOException {

@@ -309,7 +309,14 @@ public final class DeclarationReader {
         return new LayerMethod.Recurrent(readInt(recurrent, "hidden"),
                 readEnum(recurrent, "activation", Activation.class), readEnum(recurrent, "cell", Cell.class),
                 readEnum(recurrent, "recurrence", Recurrence.class), readInt(recurrent, "projection"),
-                readEnum(recurrent, "biases", Biases.class));
+                readEnum(recurrent, "biases", Biases.class), readDouble(recurrent, "dropout"),
+                readDouble(recurrent, "recurrentDropout"));
+    }
+
+    private Located<Double> readDouble(Anchor anchor, String name) {
+        AnnotationValue value = value(anchor.annotation(), name);
+        Object raw = value == null ? null : value.getValue();
+        return new Located<>(raw instanceof Number n ? n.doubleValue() : null, anchorFor(anchor, name));
     }
 
     private Located<Integer> readInt(Anchor anchor, String name) {

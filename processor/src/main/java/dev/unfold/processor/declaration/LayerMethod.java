@@ -55,7 +55,8 @@ public record LayerMethod(
 
     /** The values of one {@code @Recurrent} annotation. */
     public record Recurrent(Located<Integer> hidden, Located<Activation> activation, Located<Cell> cell,
-                            Located<Recurrence> recurrence, Located<Integer> projection, Located<Biases> biases) {
+                            Located<Recurrence> recurrence, Located<Integer> projection, Located<Biases> biases,
+                            Located<Double> dropout, Located<Double> recurrentDropout) {
 
         /**
          * What the declared cell is, a projecting LSTM when {@code projection} asks for one; null

@@ -23,6 +23,8 @@ public final class RuntimeTypes {
     public static final ClassName AUTOREGRESSIVE = ClassName.get(API, "Autoregressive");
     public static final ClassName TRACEABLE = ClassName.get(API, "Traceable");
     public static final ClassName CLASSIFIER = ClassName.get(API, "Classifier");
+    /** What a network with a layer that declares dropout implements besides its interface. */
+    public static final ClassName DROPOUT = ClassName.get(API, "Dropout");
     /** What a layer method returns. */
     public static final ClassName LAYER = ClassName.get(API, "Layer");
     public static final ClassName PARAMETER = ClassName.get(API, "Parameter");
@@ -35,6 +37,7 @@ public final class RuntimeTypes {
     public static final ClassName BATCH_KERNELS = ClassName.get(INTERNAL, "BatchKernels");
     public static final ClassName BATCHES = ClassName.get(INTERNAL, "Batches");
     public static final ClassName CHECKS = ClassName.get(INTERNAL, "Checks");
+    public static final ClassName DROPOUT_MASKS = ClassName.get(INTERNAL, "DropoutMasks");
     public static final ClassName KERNELS = ClassName.get(INTERNAL, "Kernels");
     public static final ClassName STATE_GRADIENT_TRACE = ClassName.get(INTERNAL, "StateGradientTrace");
     public static final ClassName WEIGHT_INIT = ClassName.get(INTERNAL, "WeightInit");

@@ -1,6 +1,7 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.DROPOUT_MASKS;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -11,6 +12,7 @@ import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Statement;
 import dev.unfold.processor.plan.BatchPlan;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.Scalar;
 import dev.unfold.processor.plan.StatePlan;
@@ -92,10 +94,23 @@ final class BatchCellEmitter extends CellEmitter {
     @Override
     MethodSpec recur() {
         Equations forward = layer.cell().forward(step());
-        CodeBlock.Builder code = CodeBlock.builder()
-                .beginControlFlow(recurrenceLoop())
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (layer.dropsRecurrent()) {
+            code.addStatement("$T recurrentInput = $N ? $N : $N", scalar.array(2), Field.DROPPING,
+                    layer.dropout().batchDroppedStates(), layerBatch.states());
+        }
+        code.beginControlFlow(recurrenceLoop())
                 .add(bindStates())
                 .add(bindRowsIfUsed(forward));
+        if (layer.dropsRecurrent()) {
+            code.beginControlFlow("if ($N)", Field.DROPPING)
+                    .add("// backward drops: W_hh reads $L ⊙ r, one mask r per sequence   (equations.md (16.2))\n",
+                            previousState())
+                    .addStatement("$T.dropLanes($N, $N, $N, 0, $N, $N, $N, lanes)", DROPOUT_MASKS, layerBatch.states(),
+                            ElementwiseLayout.PREVIOUS, layer.dropout().batchRecurrentMasks().get(directionIndex()),
+                            layer.dropout().batchDroppedStates(), ElementwiseLayout.PREVIOUS, layer.stateConstant())
+                    .endControlFlow();
+        }
         for (RecurrentRows rows : layer.cell().recurrentRows()) {
             code.add(comment(layer.cell().batchProductComment(rows, step(), layout().buffer(rows.into()))))
                     .add(addRecurrentProduct(rows));
@@ -190,12 +205,12 @@ final class BatchCellEmitter extends CellEmitter {
         if (rows.blocks() == layer.cell().gateCount()) {
             return code.addStatement("$T.addProduct($N, $N, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
                             direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
-                            layerBatch.states(), ElementwiseLayout.PREVIOUS, out, outRow)
+                            recurrentInput(), ElementwiseLayout.PREVIOUS, out, outRow)
                     .build();
         }
         return code.addStatement("$T.addProduct($N, $L, $L, $N, $N, $N, $N, $N, lanes)", BATCH_KERNELS,
                         direction.weightHh().valueField(), firstRow(rows), rowCount(rows), layer.stateConstant(),
-                        layerBatch.states(), ElementwiseLayout.PREVIOUS, out, outRow)
+                        recurrentInput(), ElementwiseLayout.PREVIOUS, out, outRow)
                 .build();
     }
 
@@ -208,12 +223,37 @@ final class BatchCellEmitter extends CellEmitter {
                 .build();
     }
 
-    /** {@code dhNext += W_hhᵀ δ} for this step's hidden-side deltas from row {@code deltaRow}. */
+    /** The batch rows W_hh reads: the states, or with recurrent dropout the local choosing the dropped ones in backward. */
+    private String recurrentInput() {
+        return layer.dropsRecurrent() ? "recurrentInput" : layerBatch.states();
+    }
+
+    /**
+     * {@code dhNext += W_hhᵀ δ} for this step's hidden-side deltas from row {@code deltaRow}; with
+     * recurrent dropout, in backward, {@code dhNext += r ⊙ W_hhᵀ δ}.
+     */
     final CodeBlock addTransposedRecurrentProduct(String deltaRow) {
-        return CodeBlock.builder()
+        CodeBlock product = CodeBlock.builder()
                 .addStatement("$T.addTransposedProduct($N, $N, $N, $N, $L, $N, 0, lanes)", BATCH_KERNELS,
                         direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
                         batch.hiddenDeltas(), deltaRow, batch.dhNext())
+                .build();
+        if (!layer.dropsRecurrent()) {
+            return product;
+        }
+        String dropped = layer.dropout().batchDroppedGradients().get(directionIndex());
+        return CodeBlock.builder()
+                .beginControlFlow("if ($N)", Field.DROPPING)
+                .add("// the forward pass read W_hh (h ⊙ r): the previous state receives r ⊙ W_hhᵀ δ   (equations.md (16.3))\n")
+                .add(zeroCarried(dropped, layer.stateConstant()))
+                .addStatement("$T.addTransposedProduct($N, $N, $N, $N, $L, $N, 0, lanes)", BATCH_KERNELS,
+                        direction.weightHh().valueField(), layer.gateRowsConstant(), layer.stateConstant(),
+                        batch.hiddenDeltas(), deltaRow, dropped)
+                .addStatement("$T.addDropped($N, $N, $N, $N, lanes)", DROPOUT_MASKS, batch.dhNext(), dropped,
+                        layer.dropout().batchRecurrentMasks().get(directionIndex()), layer.stateConstant())
+                .nextControlFlow("else")
+                .add(product)
+                .endControlFlow()
                 .build();
     }
 

@@ -1,12 +1,14 @@
 package dev.unfold.processor.emit;
 
 import static dev.unfold.processor.declaration.RuntimeTypes.BATCH_KERNELS;
+import static dev.unfold.processor.declaration.RuntimeTypes.DROPOUT_MASKS;
 import static dev.unfold.processor.emit.BatchNetworkEmitter.batchMethod;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.DropoutPlan;
 import dev.unfold.processor.plan.GeneratedNames.Constant;
 import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
@@ -94,6 +96,37 @@ final class BatchLayerEmitter {
                         + "_{t∓1} receives from a step."));
             }
         }
+        buffers.addAll(dropoutBuffers());
+        return buffers;
+    }
+
+    /** With dropout: the masks of backward's batch, and the dropped values the products read. */
+    private List<BatchBuffer> dropoutBuffers() {
+        List<BatchBuffer> buffers = new ArrayList<>();
+        DropoutPlan dropout = layer.dropout();
+        if (dropout == null) {
+            return buffers;
+        }
+        if (dropout.batchInputMask() != null) {
+            buffers.add(BatchBuffer.perStep(dropout.batchInputMask(), layer.inputConstant(),
+                    "backward's input masks m_t of every lane, rows as in " + below.batch().states() + "."));
+            buffers.add(BatchBuffer.perStep(dropout.batchDroppedInputs(), layer.inputConstant(),
+                    "x_t ⊙ m_t, the input W_ih reads in backward."));
+        }
+        if (dropout.batchTokenKeep() != null) {
+            buffers.add(new BatchBuffer(dropout.batchTokenKeep(), CodeBlock.of("$N + 2", Field.BATCH_STEPS),
+                    "row t: m_t at each lane's token of step t, in backward."));
+        }
+        if (dropout.dropsRecurrent()) {
+            buffers.add(BatchBuffer.perStep(dropout.batchDroppedStates(), layer.widthConstant(),
+                    "h_{t∓1} ⊙ r, which W_hh reads in backward, rows as in " + layer.batch().states() + "."));
+            for (int d = 0; d < dropout.batchRecurrentMasks().size(); d++) {
+                buffers.add(BatchBuffer.fixed(dropout.batchRecurrentMasks().get(d), layer.stateConstant(),
+                        "backward's recurrent mask r of every lane."));
+                buffers.add(BatchBuffer.fixed(dropout.batchDroppedGradients().get(d), layer.stateConstant(),
+                        "W_hhᵀ δ of a step in backward, before r."));
+            }
+        }
         return buffers;
     }
 
@@ -148,8 +181,21 @@ final class BatchLayerEmitter {
     }
 
     private MethodSpec projectInputs() {
-        CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer))
-                .beginControlFlow("for (int t = 1; t <= steps; t++)");
+        CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer));
+        boolean drops = below != null && layer.dropsInput();
+        if (drops) {
+            DropoutPlan dropout = layer.dropout();
+            code.beginControlFlow("if ($N)", Field.DROPPING)
+                    .add("// backward drops: x_t ⊙ m_t of every lane and step   (equations.md (16.1))\n")
+                    .addStatement("$T.dropLanes($N, $N, $N, $N, $N, $N, steps * $N, lanes)", DROPOUT_MASKS,
+                            below.batch().states(), layer.inputConstant(), dropout.batchInputMask(),
+                            layer.inputConstant(), dropout.batchDroppedInputs(), layer.inputConstant(),
+                            layer.inputConstant())
+                    .endControlFlow()
+                    .addStatement("$T x = $N ? $N : $N", scalar.array(2), Field.DROPPING, dropout.batchDroppedInputs(),
+                            below.batch().states());
+        }
+        code.beginControlFlow("for (int t = 1; t <= steps; t++)");
         for (DirectionPlan direction : layer.directions()) {
             String target = preactivations(direction);
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
@@ -164,7 +210,7 @@ final class BatchLayerEmitter {
             code.endControlFlow()
                     .addStatement("$T.addProduct($N, $N, $N, $N, t * $N, $N, $N, lanes)", BATCH_KERNELS,
                             direction.weightIh().valueField(), layer.gateRowsConstant(), layer.inputConstant(),
-                            inputRows(), layer.inputConstant(), target, rowName(direction));
+                            drops ? "x" : inputRows(), layer.inputConstant(), target, rowName(direction));
         }
         code.endControlFlow();
         return batchMethod(layer.batch().projectInputs(), "a_t = W_ih x_t + b for every step and sequence, where x_t is "
@@ -180,6 +226,7 @@ final class BatchLayerEmitter {
     private MethodSpec projectTokens() {
         CodeBlock.Builder code = CodeBlock.builder().add(BiasPairEmitter.sumBiases(layer))
                 .beginControlFlow("for (int t = 1; t <= steps; t++)");
+        code.add(tokenKeep());
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $N = $L", rowName(direction), LayerEmitter.preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
@@ -193,8 +240,8 @@ final class BatchLayerEmitter {
             code.beginControlFlow("for (int b = 0; b < batch; b++)")
                     .add("// past a sequence's end, token 0: its state is cleared anyway\n")
                     .addStatement("int token = t <= $N[b] ? tokens[b][t - 1] : 0", network.batch().lengths())
-                    .addStatement("sums[b] = $N[m * $N + token] + $L", direction.weightIh().valueField(),
-                            layer.inputConstant(), context ? "biases[b]" : "bias")
+                    .addStatement("sums[b] = $N[m * $N + token]$L + $L", direction.weightIh().valueField(),
+                            layer.inputConstant(), keepFactor(), context ? "biases[b]" : "bias")
                     .endControlFlow()
                     .addStatement(context ? "$T.arraycopy(biases, batch, sums, batch, lanes - batch)"
                             : "$T.fill(sums, batch, lanes, bias)", context ? System.class : Arrays.class)
@@ -212,18 +259,49 @@ final class BatchLayerEmitter {
                 .build();
     }
 
+    /** With input dropout, binds {@code keep}, the lanes' mask entries at their tokens of step t. */
+    private CodeBlock tokenKeep() {
+        if (!layer.dropsInput()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .add("// in backward, each lane's token is scaled by its entry of m_t, 0 or 1/(1 − p)   (equations.md (16.1))\n")
+                .addStatement("$T keep = $N[t]", scalar.array(1), layer.dropout().batchTokenKeep())
+                .build();
+    }
+
+    /** What a token's column is multiplied by: its entry of m_t in backward, 1 (exactly) otherwise. */
+    private String keepFactor() {
+        return layer.dropsInput() ? " * (" + Field.DROPPING + " ? keep[b] : 1)" : "";
+    }
+
     private MethodSpec gradients() {
         CodeBlock.Builder code = CodeBlock.builder();
         String state = layer.stateConstant();
         String width = layer.widthConstant();
         String rows = layer.gateRowsConstant();
+        DropoutPlan dropout = layer.dropout();
+        String recurrentInput = layer.batch().states();
+        if (layer.dropsRecurrent()) {
+            code.add("// in backward W_hh read h ⊙ r: ∂L/∂W_hh sums δ (h ⊙ r)ᵀ   (equations.md (16.4))\n")
+                    .addStatement("$T recurrentInput = $N ? $N : $N", scalar.array(2), Field.DROPPING,
+                            dropout.batchDroppedStates(), layer.batch().states());
+            recurrentInput = "recurrentInput";
+        }
+        String input = below == null ? null : below.batch().states();
+        if (below != null && layer.dropsInput()) {
+            code.add("// in backward W_ih read x_t ⊙ m_t   (equations.md (16.1))\n")
+                    .addStatement("$T x = $N ? $N : $N", scalar.array(2), Field.DROPPING,
+                            dropout.batchDroppedInputs(), below.batch().states());
+            input = "x";
+        }
         for (BatchCellEmitter cell : cells) {
             DirectionPlan direction = cell.direction;
             DirectionPlan.Batch batch = direction.batch();
             code.add("// ∂L/∂W_hh$L = Σ_t Σ_b δa_t $L ᵀ: every step and sequence in one product\n",
                             direction.reverse() ? " (reverse)" : "", direction.reverse() ? "h_{t+1}" : "h_{t−1}")
                     .addStatement("$T.addOuterProducts($N, $N, $N, $N, $L, $N, steps, $N, $N, $N, lanes)", BATCH_KERNELS,
-                            batch.hiddenDeltas(), rows, rows, layer.batch().states(),
+                            batch.hiddenDeltas(), rows, rows, recurrentInput,
                             direction.reverse() ? CodeBlock.of("2 * $N + $N", width, state) : CodeBlock.of("0"),
                             width, rows, state, direction.weightHh().gradientField())
                     .add("// ∂L/∂b = Σ_t Σ_b δa_t\n")
@@ -235,7 +313,7 @@ final class BatchLayerEmitter {
             if (below != null) {
                 code.add("// ∂L/∂W_ih = Σ_t Σ_b δa_t x_tᵀ, x_t being row block t of $N's states\n", below.name())
                         .addStatement("$T.addOuterProducts($N, $N, $N, $N, $N, $N, steps, $N, $N, $N, lanes)",
-                                BATCH_KERNELS, batch.deltas(), rows, rows, below.batch().states(),
+                                BATCH_KERNELS, batch.deltas(), rows, rows, input,
                                 below.widthConstant(), below.widthConstant(), rows, below.widthConstant(),
                                 direction.weightIh().gradientField());
             }
@@ -253,6 +331,14 @@ final class BatchLayerEmitter {
                         rows, below.batch().statesGradient(), below.widthConstant());
             }
             code.endControlFlow();
+            if (layer.dropsInput()) {
+                code.beginControlFlow("if ($N)", Field.DROPPING)
+                        .add("// ∂L/∂x_t = m_t ⊙ W_ihᵀ δa_t: a dropped value receives nothing   (equations.md (16.3))\n")
+                        .addStatement("$T.multiplyLanes($N, $N, $N, $N, steps * $N, lanes)", DROPOUT_MASKS,
+                                below.batch().statesGradient(), below.widthConstant(), dropout.batchInputMask(),
+                                below.widthConstant(), below.widthConstant())
+                        .endControlFlow();
+            }
         }
         code.add(BiasPairEmitter.splitBiasGradients(layer));
         return batchMethod(layer.batch().gradients(), "The gradients of " + layer.name() + "'s "
@@ -316,13 +402,14 @@ final class BatchLayerEmitter {
     private MethodSpec inputGradientsFromTokens() {
         CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int t = 1; t <= steps; t++)");
         String rows = layer.gateRowsConstant();
+        code.add(tokenKeep());
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", rows)
                     .addStatement("$T deltas = $N[t * $N + m]", scalar.array(1), direction.batch().deltas(), rows)
                     .beginControlFlow("for (int b = 0; b < batch; b++)")
                     .beginControlFlow("if (t <= $N[b])", network.batch().lengths())
-                    .addStatement("$N[m * $N + tokens[b][t - 1]] += deltas[b]", direction.weightIh().gradientField(),
-                            Constant.INPUT)
+                    .addStatement("$N[m * $N + tokens[b][t - 1]] += deltas[b]$L", direction.weightIh().gradientField(),
+                            Constant.INPUT, keepFactor())
                     .endControlFlow()
                     .endControlFlow()
                     .endControlFlow();

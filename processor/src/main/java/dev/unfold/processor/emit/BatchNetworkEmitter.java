@@ -206,6 +206,12 @@ final class BatchNetworkEmitter implements GeneratedPart {
         checkInputs(method, input);
         checkRows(method, input, targets, targets);
         makeRoom(method, input);
+        if (network.hasDropout()) {
+            // the only batched pass that drops: lane b draws the masks of the call's sequence b
+            method.addStatement("$N($L, batch, steps, lanes)", Method.BATCH_BEGIN_DROPOUT,
+                            input == Input.DENSE ? "null" : "tokens")
+                    .beginControlFlow("try");
+        }
         prepare(method, input);
         method.addCode(streams.carry());
         method.addStatement("$T loss = $N($N, batch, steps, lanes)", Scalar.LOSS, Method.BATCH_LOSS_AND_DELTA, targets)
@@ -216,7 +222,11 @@ final class BatchNetworkEmitter implements GeneratedPart {
         } else {
             method.addStatement("$N(tokens, batch, steps)", first.batch().inputGradientsFromTokens());
         }
-        return method.addStatement("return loss").build();
+        method.addStatement("return loss");
+        if (network.hasDropout()) {
+            method.nextControlFlow("finally").addStatement("$N(batch)", Method.END_DROPOUT).endControlFlow();
+        }
+        return method.build();
     }
 
     /** A traceable network's batched backward refuses while tracing: the trace is one sequence's. */
@@ -339,6 +349,7 @@ final class BatchNetworkEmitter implements GeneratedPart {
         if (input == Input.DENSE) {
             method.addStatement("$N()", network.helpers().batchReserveInputs())
                     .addStatement("$N(xs, batch, steps, lanes)", Method.BATCH_GATHER_INPUTS)
+                    .addCode(DropoutEmitter.dropBatchInputs(network))
                     .addStatement("$N(steps, lanes)", first.batch().projectInputs());
         } else {
             method.addStatement("$N(tokens, batch, steps, lanes)", first.batch().projectTokens());

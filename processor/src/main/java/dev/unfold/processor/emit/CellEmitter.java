@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.DROPOUT_MASKS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.PRIVATE;
 
@@ -11,6 +12,7 @@ import dev.unfold.processor.cell.RecurrentRows;
 import dev.unfold.processor.cell.Slot;
 import dev.unfold.processor.cell.Step;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.SavedState;
 import dev.unfold.processor.plan.Scalar;
@@ -440,17 +442,47 @@ class CellEmitter {
                 .build();
     }
 
-    /** Adds W_hh times the previous state to the step's sums. {@code previous} must be bound. */
+    /**
+     * Adds W_hh times the previous state to the step's sums. {@code previous} must be bound. With
+     * recurrent dropout, backward multiplies by h_{t∓1} ⊙ r instead.
+     */
     final CodeBlock addRecurrentProductToSums() {
         if (!layer.readsPreviousState()) {
             return CodeBlock.of("");
         }
-        return CodeBlock.builder()
+        CodeBlock product = CodeBlock.builder()
                 .addStatement("$T.addMatrixVector($N, $N, $N, $N, $N, $N)", KERNELS,
                         direction.weightHh().valueField(), direction.weightHhColumns(), layer.states(),
                         ElementwiseLayout.PREVIOUS, direction.sums(),
                         layer.gateRowsConstant())
                 .build();
+        if (!layer.dropsRecurrent()) {
+            return product;
+        }
+        String dropped = layer.dropout().droppedStates().get(directionIndex());
+        return CodeBlock.builder()
+                .beginControlFlow("if ($N)", Field.DROPPING)
+                .add("// backward drops: W_hh ($L ⊙ r), one mask r for the whole sequence   (equations.md (16.2))\n",
+                        previousState())
+                .addStatement("$T.drop($N, $N, $N, 0, $N, 0, $N)", DROPOUT_MASKS, layer.states(),
+                        ElementwiseLayout.PREVIOUS, recurrentMask(), dropped, layer.stateConstant())
+                .addStatement("$T.addMatrixVector($N, $N, $N, 0, $N, $N)", KERNELS,
+                        direction.weightHh().valueField(), direction.weightHhColumns(), dropped, direction.sums(),
+                        layer.gateRowsConstant())
+                .nextControlFlow("else")
+                .add(product)
+                .endControlFlow()
+                .build();
+    }
+
+    /** 0 for the forward direction, 1 for the reverse: its place in the layer's lists. */
+    final int directionIndex() {
+        return direction.reverse() ? 1 : 0;
+    }
+
+    /** This direction's recurrent dropout mask of one sequence. */
+    final String recurrentMask() {
+        return layer.dropout().recurrentMasks().get(directionIndex());
     }
 
     /** Copies W_hh's rows out of the parameter, once per backward pass, for {@link #addTransposedRecurrentProduct}. */
@@ -462,6 +494,24 @@ class CellEmitter {
                 .add("// W_hh by rows, so that each step adds whole rows, which the JIT vectorises\n")
                 .addStatement("$T.rows($N, $N, $N, $N)", KERNELS, direction.weightHh().valueField(),
                         layer.gateRowsConstant(), layer.stateConstant(), direction.weightHhRows())
+                .add(dropRecurrentRows())
+                .build();
+    }
+
+    /**
+     * With recurrent dropout, in backward, W_hh's rows times diag(r): the forward pass read
+     * W_hh (h ⊙ r), so what the previous state receives is r ⊙ W_hhᵀ δ (equations.md (16.3)).
+     */
+    private CodeBlock dropRecurrentRows() {
+        if (!layer.dropsRecurrent()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("if ($N)", Field.DROPPING)
+                .add("// the forward pass read W_hh (h ⊙ r): the previous state receives r ⊙ W_hhᵀ δ   (equations.md (16.3))\n")
+                .addStatement("$T.scaleColumns($N, $N, $N, $N)", DROPOUT_MASKS, direction.weightHhRows(),
+                        layer.gateRowsConstant(), layer.stateConstant(), recurrentMask())
+                .endControlFlow()
                 .build();
     }
 

@@ -111,7 +111,15 @@ final class EntryPointsEmitter implements GeneratedPart {
         checkInput(method, input);
         checkTarget(method, target);
         method.addCode(feedback.prepare(input, target));
-        runForward(method, input, feedback.feed(target, FeedbackEmitter.FED));
+        if (network.hasDropout()) {
+            // the only pass that drops: its masks are drawn once the buffers have room for them
+            method.addStatement("$N(steps)", Method.RESERVE)
+                    .addStatement("$N($L, steps)", Method.BEGIN_DROPOUT, input == Input.DENSE ? "null" : "tokens")
+                    .beginControlFlow("try");
+            runForwardInReservedBuffers(method, input, feedback.feed(target, FeedbackEmitter.FED));
+        } else {
+            runForward(method, input, feedback.feed(target, FeedbackEmitter.FED));
+        }
         method.addStatement("$T loss = $N($L, steps)", Scalar.LOSS, Method.LOSS_AND_DELTA, target == Target.DENSE ? "targets" : "labels")
                 .addStatement("$N(steps)", Method.BACKPROPAGATE);
         LayerPlan first = network.layers().get(0);
@@ -121,7 +129,11 @@ final class EntryPointsEmitter implements GeneratedPart {
             method.addStatement("$N(tokens, steps)", first.methods().inputGradientsFromTokens());
         }
         method.addCode(feedback.gradientsCall()).addCode(feedback.keepTargetCall(target));
-        return method.addStatement("return loss").build();
+        method.addStatement("return loss");
+        if (network.hasDropout()) {
+            method.nextControlFlow("finally").addStatement("$N(1)", Method.END_DROPOUT).endControlFlow();
+        }
+        return method.build();
     }
 
     /** An encoder's backward pass: forward over the sequence, then BPTT from ∂L/∂(final state). */
@@ -201,8 +213,13 @@ final class EntryPointsEmitter implements GeneratedPart {
 
     /** The same, with {@code feed} adding to the first layer's projection before the recurrences run. */
     private void runForward(MethodSpec.Builder method, Input input, CodeBlock feed) {
-        LayerPlan first = network.layers().get(0);
         method.addStatement("$N(steps)", Method.RESERVE);
+        runForwardInReservedBuffers(method, input, feed);
+    }
+
+    /** {@link #runForward} once the buffers are reserved. */
+    private void runForwardInReservedBuffers(MethodSpec.Builder method, Input input, CodeBlock feed) {
+        LayerPlan first = network.layers().get(0);
         if (input == Input.DENSE) {
             method.addStatement("$N(xs, steps)", first.methods().projectInputs());
         } else {
@@ -220,6 +237,12 @@ final class EntryPointsEmitter implements GeneratedPart {
                     .append(layer.cell().takesActivation() ? ActivationCode.symbol(layer.activation()) : layer.cell().name())
                     .append(layer.projects() ? " of " + layer.hidden() + " projected to" : "")
                     .append(' ').append(layer.width());
+            if (layer.dropout() != null) {
+                text.append(" (").append(layer.dropsInput() ? "dropout " + layer.dropout().inputRate() : "")
+                        .append(layer.dropsInput() && layer.dropsRecurrent() ? ", " : "")
+                        .append(layer.dropsRecurrent() ? "recurrent dropout " + layer.dropout().recurrentRate() : "")
+                        .append(')');
+            }
         }
         text.append(" → output ").append(output.size()).append(", ").append(network.loss()).append(", ")
                 .append(network.mapping()).append(", ").append(network.parameterCount()).append(" parameters");

@@ -1,5 +1,6 @@
 package dev.unfold.processor.emit;
 
+import static dev.unfold.processor.declaration.RuntimeTypes.DROPOUT_MASKS;
 import static dev.unfold.processor.declaration.RuntimeTypes.KERNELS;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
@@ -8,6 +9,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.unfold.processor.plan.DirectionPlan;
+import dev.unfold.processor.plan.DropoutPlan;
 import dev.unfold.processor.plan.GeneratedNames.Constant;
 import dev.unfold.processor.plan.GeneratedNames.Field;
 import dev.unfold.processor.plan.LayerPlan;
@@ -93,6 +95,10 @@ final class LayerEmitter implements GeneratedPart {
     @Override
     public List<StepBuffer> stepBuffers() {
         List<StepBuffer> buffers = new ArrayList<>();
+        if (layer.dropsInput()) {
+            buffers.add(new StepBuffer(layer.dropout().inputMask(), layer.inputConstant(), "Row t: backward's dropout"
+                    + " mask m_t of " + layer.name() + "'s input, 0 or 1/(1 − p) (equations.md (16.1))."));
+        }
         buffers.add(new StepBuffer(layer.states(), layer.widthConstant(), layer.isBidirectional()
                 ? "Row t: [h_t ; g_t] of " + layer.name() + "; h_0 in row 0, g_{T+1} in row T + 1, both 0."
                 : "Row t: h_t of " + layer.name() + "; row 0 is h_0 = 0."));
@@ -152,6 +158,7 @@ final class LayerEmitter implements GeneratedPart {
                     .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
                     .build());
         }
+        fields.addAll(dropoutFields());
         for (DirectionPlan direction : layer.directions()) {
             String of = layer.isBidirectional() ? " (" + direction.label() + ")" : "";
             if (layer.readsPreviousState()) {
@@ -224,6 +231,66 @@ final class LayerEmitter implements GeneratedPart {
             }
         }
         return fields;
+    }
+
+    /**
+     * With dropout: the first layer's dropped x_t of one step, and each direction's recurrent mask
+     * and its dropped h_{t∓1} of one step. A layer above drops its x_t into its {@code input}.
+     */
+    private List<FieldSpec> dropoutFields() {
+        List<FieldSpec> fields = new ArrayList<>();
+        DropoutPlan dropout = layer.dropout();
+        if (dropout == null) {
+            return fields;
+        }
+        if (dropout.droppedInput() != null) {
+            fields.add(FieldSpec.builder(scalar.array(1), dropout.droppedInput(), PRIVATE, FINAL)
+                    .addJavadoc("x_t ⊙ m_t of $L at one step of backward, in an array of its own.\n", layer.name())
+                    .initializer("new $T[$N]", scalar.type(), layer.inputConstant())
+                    .build());
+        }
+        for (int d = 0; d < dropout.recurrentMasks().size(); d++) {
+            String of = layer.isBidirectional() ? " (" + layer.directions().get(d).label() + ")" : "";
+            fields.add(FieldSpec.builder(scalar.array(1), dropout.recurrentMasks().get(d), PRIVATE, FINAL)
+                    .addJavadoc("Backward's recurrent dropout mask r of $L$L, the same at every step: 0 or 1/(1 − p)"
+                            + " (equations.md (16.2)).\n", layer.name(), of)
+                    .initializer("new $T[$N]", scalar.type(), layer.stateConstant())
+                    .build());
+            fields.add(FieldSpec.builder(scalar.array(1), dropout.droppedStates().get(d), PRIVATE, FINAL)
+                    .addJavadoc("The previous state of $L$L ⊙ r at one step of backward, which W_hh reads.\n",
+                            layer.name(), of)
+                    .initializer("new $T[$N]", scalar.type(), layer.stateConstant())
+                    .build());
+        }
+        return fields;
+    }
+
+    /**
+     * In backward, {@code x} (a step's input, at {@code offset} of its array) replaced by x_t ⊙ m_t
+     * in {@code into}; nothing without input dropout. {@code offset} becomes 0 if it is a local.
+     */
+    private CodeBlock dropInput(String into, String offset) {
+        if (!layer.dropsInput()) {
+            return CodeBlock.of("");
+        }
+        CodeBlock.Builder code = CodeBlock.builder()
+                .beginControlFlow("if ($N)", Field.DROPPING)
+                .add("// backward drops: x_t ⊙ m_t   (equations.md (16.1))\n")
+                .addStatement("x = $T.drop(x, $L, $N, t * $N, $N, 0, $N)", DROPOUT_MASKS, offset,
+                        layer.dropout().inputMask(), layer.inputConstant(), into, layer.inputConstant());
+        if (!offset.equals("0")) {
+            code.addStatement("$L = 0", offset);
+        }
+        return code.endControlFlow().build();
+    }
+
+    /** In backward, what a one-hot x_t's token is multiplied by: its entry of m_t; 1 (exactly) otherwise. */
+    private CodeBlock tokenKeep() {
+        return CodeBlock.builder()
+                .add("// backward drops: the token's entry of m_t, 0 or 1/(1 − p)   (equations.md (16.1))\n")
+                .addStatement("$T keep = $N ? $N[t * $N + token] : 1", scalar.type(), Field.DROPPING,
+                        layer.dropout().inputMask(), layer.inputConstant())
+                .build();
     }
 
     @Override
@@ -331,6 +398,7 @@ final class LayerEmitter implements GeneratedPart {
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("$T x = xs[t - 1]", scalar.array(1))
+                .add(dropInput(layer.dropsInput() ? layer.dropout().droppedInput() : null, "0"))
                 .add(projectEachDirection("x", "0"))
                 .endControlFlow()
                 .build();
@@ -348,7 +416,11 @@ final class LayerEmitter implements GeneratedPart {
                 .add(copyInputColumns())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int inputRow = t * $N", below.widthConstant())
-                .add(projectEachDirection(below.states(), "inputRow"))
+                .add(layer.dropsInput() ? CodeBlock.builder()
+                        .addStatement("$T x = $N", scalar.array(1), below.states())
+                        .add(dropInput(layer.input(), "inputRow"))
+                        .add(projectEachDirection("x", "inputRow")).build()
+                        : projectEachDirection(below.states(), "inputRow"))
                 .endControlFlow()
                 .build();
         return method(layer.methods().projectInputs(), target() + " = W_ih x_t + b for " + everyStep() + ","
@@ -365,12 +437,15 @@ final class LayerEmitter implements GeneratedPart {
                 .add(contextBiases())
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int token = tokens[t - 1]");
+        if (layer.dropsInput()) {
+            code.add(tokenKeep());
+        }
         for (DirectionPlan direction : layer.directions()) {
             code.addStatement("int $L = $L", rowName(direction), preactivationRow(layer, direction))
                     .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$N[$L + m] = $N[m * $N + token] + $N[m]", preactivationBuffer(layer, direction),
+                    .addStatement("$N[$L + m] = $N[m * $N + token]$L + $N[m]", preactivationBuffer(layer, direction),
                             rowName(direction), direction.weightIh().valueField(), layer.inputConstant(),
-                            projectionBias(direction))
+                            layer.dropsInput() ? " * keep" : "", projectionBias(direction))
                     .endControlFlow();
         }
         code.endControlFlow();
@@ -406,35 +481,42 @@ final class LayerEmitter implements GeneratedPart {
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
         for (CellEmitter cell : cells) {
             DirectionPlan direction = cell.direction;
+            String previous = direction.reverse() ? "reversePrevious" : "previous";
             if (layer.isBidirectional()) {
-                code.add("// $L\n", direction.label());
+                code.add("// $L: its previous state is h_$L\n", direction.label(), direction.reverse() ? "{t+1}" : "{t−1}");
             }
             if (!layer.readsPreviousState()) {
-                code.add("// no W_hh: only the bias sums the deltas\n");
-            } else if (direction.hasSeparateHiddenDeltas()) {
-                code.add("// b is on the input side, whose n block differs\n");
+                code.add("// no W_hh: only the bias sums the deltas\n")
+                        .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                        .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas())
+                        .endControlFlow();
+                continue;
             }
-            code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas())
+            code.addStatement("int $L = $L", previous, direction.reverse()
+                            ? CodeBlock.of("(t + 1) * $N + $N", layer.widthConstant(), layer.stateConstant())
+                            : CodeBlock.of("(t - 1) * $N", layer.widthConstant()))
+                    .add("// the previous state in an array of its own, so that each row below is one vectorised loop\n")
+                    .addStatement("$T.arraycopy($N, $L, $N, 0, $N)", System.class, layer.states(), previous,
+                            direction.sums(), layer.stateConstant())
+                    .add(dropRecurrentGradientInput(cell))
+                    .beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
+                    .addStatement("$T delta = $N[row + m]", scalar.type(), direction.hiddenDeltas());
+            if (direction.hasSeparateHiddenDeltas()) {
+                code.add("// b is on the input side, whose n block differs\n")
+                        .addStatement("$N[m] += $N[row + m]", direction.bias().gradientField(), direction.deltas());
+            } else {
+                code.addStatement("$N[m] += delta", direction.bias().gradientField());
+            }
+            code.addStatement("$T.addScaled(delta, $N, $N[m], $N)", KERNELS, direction.sums(),
+                            direction.weightHhGradientRows(), layer.stateConstant())
                     .endControlFlow();
-            if (layer.readsPreviousState()) {
-                code.add(cell.cellParameterGradients());
-            }
+            code.add(cell.cellParameterGradients());
         }
         code.endControlFlow();
         for (DirectionPlan direction : layer.directions()) {
             if (layer.readsPreviousState()) {
-                code.add("// ∂L/∂W_hh$L: row t of the deltas by $L, summed over the steps in registers (or by rows)\n",
-                                layer.isBidirectional() ? " (" + direction.label() + ")" : "",
-                                direction.reverse() ? "h_{t+1}, the reverse direction's previous state"
-                                        : "h_{t−1}")
-                        .addStatement("$T.addOuterProducts($N, $N, $L, $N, steps, $N, $N, $N, $N, $N)", KERNELS,
-                                direction.hiddenDeltas(), layer.states(), direction.reverse()
-                                        ? CodeBlock.of("2 * $N + $N", layer.widthConstant(), layer.stateConstant())
-                                        : CodeBlock.of("0"),
-                                layer.widthConstant(), layer.gateRowsConstant(), layer.stateConstant(),
-                                direction.weightHh().gradientField(), direction.sums(),
-                                direction.weightHhGradientRows());
+                code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, direction.weightHhGradientRows(),
+                        direction.weightHh().gradientField(), layer.stateConstant());
             }
             if (direction.weightContext() != null) {
                 code.add(contextGradient(direction));
@@ -454,6 +536,20 @@ final class LayerEmitter implements GeneratedPart {
                         + cells.get(0).cellParameterGradientsInWords() + ".\n")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
+                .build();
+    }
+
+    /** In backward, with recurrent dropout, the previous state in the sums times r: ∂L/∂W_hh = Σ_t δ (h ⊙ r)ᵀ. */
+    private CodeBlock dropRecurrentGradientInput(CellEmitter cell) {
+        if (!layer.dropsRecurrent()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("if ($N)", Field.DROPPING)
+                .add("// W_hh read the dropped state in backward: ∂L/∂W_hh sums δ (h_prev ⊙ r)ᵀ   (equations.md (16.4))\n")
+                .addStatement("$T.multiply($N, 0, $N, 0, $N)", DROPOUT_MASKS, cell.direction.sums(),
+                        cell.recurrentMask(), layer.stateConstant())
+                .endControlFlow()
                 .build();
     }
 
@@ -492,6 +588,7 @@ final class LayerEmitter implements GeneratedPart {
         CodeBlock.Builder code = CodeBlock.builder()
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("$T x = xs[t - 1]", scalar.array(1))
+                .add(dropInput(layer.dropsInput() ? layer.dropout().droppedInput() : null, "0"))
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
         code.add(inputWeightGradientsEachDirection("x", false))
                 .endControlFlow()
@@ -508,10 +605,13 @@ final class LayerEmitter implements GeneratedPart {
                 .beginControlFlow("for (int t = 1; t <= steps; t++)")
                 .addStatement("int token = tokens[t - 1]")
                 .addStatement("int row = t * $N", layer.gateRowsConstant());
+        if (layer.dropsInput()) {
+            code.add(tokenKeep());
+        }
         for (DirectionPlan direction : layer.directions()) {
             code.beginControlFlow("for (int m = 0; m < $N; m++)", layer.gateRowsConstant())
-                    .addStatement("$N[m * $N + token] += $N[row + m]", direction.weightIh().gradientField(),
-                            layer.inputConstant(), direction.deltas())
+                    .addStatement("$N[m * $N + token] += $N[row + m]$L", direction.weightIh().gradientField(),
+                            layer.inputConstant(), direction.deltas(), layer.dropsInput() ? " * keep" : "")
                     .endControlFlow();
         }
         code.endControlFlow();
@@ -536,8 +636,10 @@ final class LayerEmitter implements GeneratedPart {
                 .addStatement("int row = t * $N", layer.gateRowsConstant())
                 .addStatement("$T.arraycopy($N, inputRow, $N, 0, $N)", System.class, below.states(), layer.input(),
                         layer.inputConstant())
+                .add(maskInBackward(layer.input(), "x_t ⊙ m_t, the input W_ih read"))
                 .addStatement("$T.fill($N, $L)", Arrays.class, layer.inputGradient(), scalar.zero())
                 .add(inputWeightGradientsEachDirection(layer.input(), true))
+                .add(maskInBackward(layer.inputGradient(), "∂L/∂x_t = m_t ⊙ W_ihᵀ δ: a dropped value receives nothing"))
                 .addStatement("$T.arraycopy($N, 0, $N, inputRow, $N)", System.class, layer.inputGradient(),
                         below.statesGradient(), layer.inputConstant())
                 .endControlFlow()
@@ -548,6 +650,20 @@ final class LayerEmitter implements GeneratedPart {
                         + below.statesGradient() + ".\n")
                 .addParameter(int.class, "steps")
                 .addCode(code.build())
+                .build();
+    }
+
+    /** With input dropout, {@code values} (one step's, at t) times m_t in backward; nothing otherwise. */
+    private CodeBlock maskInBackward(String values, String why) {
+        if (!layer.dropsInput()) {
+            return CodeBlock.of("");
+        }
+        return CodeBlock.builder()
+                .beginControlFlow("if ($N)", Field.DROPPING)
+                .add("// $L   (equations.md (16.1), (16.3))\n", why)
+                .addStatement("$T.multiply($N, 0, $N, inputRow, $N)", DROPOUT_MASKS, values, layer.dropout().inputMask(),
+                        layer.inputConstant())
+                .endControlFlow()
                 .build();
     }
 

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.unfold.Mapping;
 import dev.unfold.Precision;
 import dev.unfold.processor.declaration.Capability;
+import dev.unfold.processor.declaration.RuntimeTypes;
 import dev.unfold.processor.plan.LayerPlan;
 import dev.unfold.processor.plan.NetworkPlan;
 import dev.unfold.processor.plan.OutputPlan;
@@ -51,6 +52,9 @@ public final class NetworkEmitter {
                 .addModifiers(PUBLIC, FINAL)
                 .addSuperinterface(implemented)
                 .addJavadoc(classJavadoc(implemented));
+        if (network.hasDropout()) {
+            type.addSuperinterface(RuntimeTypes.DROPOUT);   // the masks' control, for the Trainer
+        }
         List<GeneratedPart> parts = parts();
         for (GeneratedPart part : parts) {
             type.addFields(part.constants());
@@ -78,6 +82,7 @@ public final class NetworkEmitter {
         parts.add(new OutputEmitter(network));
         parts.add(new LossEmitter(network));
         parts.add(new BatchNetworkEmitter(network));
+        parts.add(new DropoutEmitter(network));
         // the entry points' reserve grows every part's per-step buffers
         List<StepBuffer> stepBuffers = parts.stream().flatMap(part -> part.stepBuffers().stream()).toList();
         parts.add(0, new ParametersEmitter(network));

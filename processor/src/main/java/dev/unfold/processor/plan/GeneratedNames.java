@@ -90,6 +90,12 @@ public final class GeneratedNames {
         public static final String BATCH_STREAM_STATES = "batchStreamStates";
         public static final String BATCH_STREAM_COUNT = "batchStreamCount";
 
+        // Dropout in training (see DropoutPlan)
+        public static final String DROPPING = "dropping";
+        public static final String DROPOUT_SEED = "dropoutSeed";
+        public static final String DROPOUT_DRAW = "dropoutDraw";
+        public static final String DROPOUT_SEQUENCE = "dropoutSequence";
+
         // The batched pass's network-wide buffers (see BatchPlan)
         public static final String BATCH_LANES = "batchLanes";
         public static final String BATCH_STEPS = "batchSteps";
@@ -186,6 +192,12 @@ public final class GeneratedNames {
         public static final String BATCH_OUTPUT_GRADIENTS = "batchOutputGradients";
         public static final String BATCH_PREDICT = "batchPredict";
         public static final String BATCH_LOSS_AND_DELTA = "batchLossAndDelta";
+
+        // Dropout in training
+        public static final String DRAW_MASKS = "drawMasks";
+        public static final String BEGIN_DROPOUT = "beginDropout";
+        public static final String BATCH_BEGIN_DROPOUT = "batchBeginDropout";
+        public static final String END_DROPOUT = "endDropout";
     }
 
     /**
@@ -210,9 +222,9 @@ public final class GeneratedNames {
      */
     private static final List<String> LOCALS = List.of(
             "batch", "bias", "cell", "chosen", "delta", "deltas", "difference", "direction", "fed", "from", "gate",
-            "gradient", "inputRow", "into", "label", "labels", "lanes", "layer", "logSumExp", "loss", "o",
+            "gradient", "inputRow", "into", "keep", "label", "labels", "lanes", "layer", "logSumExp", "loss", "o",
             "offset", "on", "p", "previous", "previousCell", "probability", "product", "random", "reversePrevious",
-            "reverseRow", "row", "seed", "sequence", "state", "stateful", "states", "steps", "sum", "summary",
+            "recurrentInput", "reverseRow", "row", "seed", "sequence", "state", "stateful", "states", "steps", "sum", "summary",
             "summaryGradient", "sums", "t", "targetSum", "targets", "token", "tokens", "x", "xs", "y", "ys");
 
     /** Methods no generated method may overload by accident: Object's, and names earlier versions generated. */

@@ -35,6 +35,7 @@ import java.util.List;
  * @param inputGradient ∂L/∂x_t of one step while the directions add to it
  * @param batch the batched pass's buffers and methods for this layer
  * @param recurrence whether h_t reads h_{t−1}, the network's previous output, or both
+ * @param dropout the layer's dropout in training; null when it declares none
  */
 public record LayerPlan(
         int index,
@@ -59,7 +60,18 @@ public record LayerPlan(
         String input,
         String inputGradient,
         Batch batch,
-        Recurrence recurrence) {
+        Recurrence recurrence,
+        DropoutPlan dropout) {
+
+    /** Whether the layer drops its input (dropout = p). */
+    public boolean dropsInput() {
+        return dropout != null && dropout.dropsInput();
+    }
+
+    /** Whether the layer drops h_{t−1} where it enters W_hh (recurrentDropout = p). */
+    public boolean dropsRecurrent() {
+        return dropout != null && dropout.dropsRecurrent();
+    }
 
     /** Whether this layer reads the network's input (dense rows or tokens) rather than another layer. */
     public boolean readsNetworkInput() {

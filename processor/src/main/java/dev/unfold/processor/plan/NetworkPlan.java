@@ -89,6 +89,11 @@ public record NetworkPlan(
         return has(Capability.STREAMING) && layers.stream().noneMatch(LayerPlan::isBidirectional);
     }
 
+    /** Whether a layer declares dropout: then backward drops, and the class implements {@code Dropout}. */
+    public boolean hasDropout() {
+        return layers.stream().anyMatch(layer -> layer.dropout() != null);
+    }
+
     public LayerPlan topLayer() {
         return layers.get(layers.size() - 1);
     }

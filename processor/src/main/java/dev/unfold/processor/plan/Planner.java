@@ -202,7 +202,45 @@ public final class Planner {
             return new LayerPlan(index, name, cell, method.recurrent().activation().value(),
                     inputWidth, inputConstant, hidden, hiddenConstant, stateSize, stateConstant, gates * hidden,
                     gateRowsConstant, (bidirectional ? 2 : 1) * stateSize, widthConstant, layerField, states, statesGradient,
-                    List.copyOf(directions), layerMethods, input, inputGradient, batch, recurrence);
+                    List.copyOf(directions), layerMethods, input, inputGradient, batch, recurrence,
+                    dropout(constant, directions.size()));
+        }
+
+        /**
+         * The layer's dropout, null when it declares none: its names are claimed only then, so a
+         * network without dropout generates what it did before.
+         */
+        private DropoutPlan dropout(String constant, int directionCount) {
+            double input = method.recurrent().dropout().value();
+            double recurrent = method.recurrent().recurrentDropout().value();
+            if (input == 0 && recurrent == 0) {
+                return null;
+            }
+            boolean first = index == 0;
+            List<String> recurrentMasks = new ArrayList<>();
+            List<String> droppedStates = new ArrayList<>();
+            List<String> batchRecurrentMasks = new ArrayList<>();
+            List<String> batchDroppedGradients = new ArrayList<>();
+            if (recurrent > 0) {
+                for (int d = 0; d < directionCount; d++) {
+                    String field = d == 1 ? "Reverse" : "";
+                    recurrentMasks.add(fields.claim(name + "RecurrentMask" + field));
+                    droppedStates.add(fields.claim(name + "DroppedState" + field));
+                    batchRecurrentMasks.add(fields.claim(name + "BatchRecurrentMask" + field));
+                    batchDroppedGradients.add(fields.claim(name + "BatchDroppedGradient" + field));
+                }
+            }
+            return new DropoutPlan(
+                    input, input > 0 ? fields.claim(constant + "_DROPOUT") : null,
+                    recurrent, recurrent > 0 ? fields.claim(constant + "_RECURRENT_DROPOUT") : null,
+                    input > 0 ? fields.claim(name + "InputMask") : null,
+                    input > 0 && first ? fields.claim(name + "DroppedInput") : null,
+                    List.copyOf(recurrentMasks), List.copyOf(droppedStates),
+                    input > 0 && !first ? fields.claim(name + "BatchInputMask") : null,
+                    input > 0 && !first ? fields.claim(name + "BatchDroppedInput") : null,
+                    input > 0 && first ? fields.claim(name + "BatchTokenKeep") : null,
+                    recurrent > 0 ? fields.claim(name + "BatchDroppedH") : null,
+                    List.copyOf(batchRecurrentMasks), List.copyOf(batchDroppedGradients));
         }
 
         /** The layer's sizes and the names its directions share. */

@@ -31,7 +31,10 @@ public enum Scalar {
     /** The type a loss is summed in and returned as: {@code SequenceModel}'s, whatever the scalar. */
     public static final TypeName LOSS = TypeName.DOUBLE;
 
-    /** The type of a probability the caller gives (scheduled sampling's), whatever the scalar. */
+    /**
+     * The type of a probability, whatever the scalar: one the caller gives (scheduled sampling's),
+     * or a dropout rate the runtime's masks take (they round only the scale they write).
+     */
     public static final TypeName PROBABILITY = TypeName.DOUBLE;
 
     /**

@@ -7,6 +7,7 @@ import dev.unfold.Mapping;
 import dev.unfold.Recurrence;
 import dev.unfold.processor.cell.CellKind;
 import dev.unfold.processor.declaration.Anchor;
+import dev.unfold.processor.declaration.Capability;
 import dev.unfold.processor.declaration.Located;
 import dev.unfold.processor.declaration.LayerMethod;
 import dev.unfold.processor.declaration.NetworkDeclaration;
@@ -160,6 +161,46 @@ public final class DeclarationValidator {
             }
             checkRecurrence(network, layer, problems);
             checkProjection(layer, problems);
+            checkDropout(network, layer, layer.recurrent().dropout(), "dropout", problems);
+            checkDropout(network, layer, layer.recurrent().recurrentDropout(), "recurrentDropout", problems);
+        }
+    }
+
+    /**
+     * {@code dropout} and {@code recurrentDropout} are probabilities of dropping a value in
+     * training: finite, 0 ≤ p &lt; 1 (at 1 every value would be dropped, and the kept ones' scale
+     * 1/(1 − p) infinite). Recurrent dropout needs W_hh; dropout is not built yet for networks
+     * whose training runs other passes than {@code backward} (an encoder's, a network fed its own
+     * output), nor for a decoder, which an {@code EncoderDecoder} trains under a trainer of bare
+     * parameters that could not draw its masks. Reported at the value.
+     */
+    private static void checkDropout(NetworkDeclaration network, LayerMethod layer, Located<Double> rate,
+                                     String attribute, List<Problem> problems) {
+        Double value = rate.value();
+        if (value == null || value == 0) {
+            return;
+        }
+        if (!Double.isFinite(value) || value < 0 || value >= 1) {
+            problems.add(new Problem("UnfoldDropout", attribute + " of " + layer.name() + " must be a probability"
+                    + " 0 <= p < 1, got " + value + ": each value is dropped with probability p and a kept one"
+                    + " scaled by 1/(1 - p); declare for example " + attribute + " = 0.25, or 0 for none",
+                    rate.anchor()));
+            return;
+        }
+        if (attribute.equals("recurrentDropout") && layer.recurrent().recurrence().value() == Recurrence.OUTPUT) {
+            problems.add(new Problem("UnfoldDropout", "recurrentDropout drops h_{t-1} where it enters W_hh, but "
+                    + layer.name() + " has no W_hh (recurrence = OUTPUT): remove `recurrentDropout = " + value
+                    + "` or use dropout", rate.anchor()));
+            return;
+        }
+        for (Capability capability : List.of(Capability.ENCODER, Capability.DECODER, Capability.AUTOREGRESSIVE)) {
+            if (network.has(capability)) {
+                problems.add(new Problem("UnfoldDropout", attribute + " is not supported yet for a network that"
+                        + " extends " + capability.type().simpleName() + ": its training runs passes besides"
+                        + " backward, or under a trainer that does not draw its masks; remove `" + attribute + " = "
+                        + value + "`", rate.anchor()));
+                return;
+            }
         }
     }
 

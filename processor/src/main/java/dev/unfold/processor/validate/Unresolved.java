@@ -42,7 +42,9 @@ public final class Unresolved {
                         .or(() -> value(name, "activation", recurrent.activation()))
                         .or(() -> value(name, "cell", recurrent.cell()))
                         .or(() -> value(name, "recurrence", recurrent.recurrence()))
-                        .or(() -> value(name, "projection", recurrent.projection()));
+                        .or(() -> value(name, "projection", recurrent.projection()))
+                        .or(() -> value(name, "dropout", recurrent.dropout()))
+                        .or(() -> value(name, "recurrentDropout", recurrent.recurrentDropout()));
             }
         }
         return value;

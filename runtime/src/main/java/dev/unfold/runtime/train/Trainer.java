@@ -1,6 +1,7 @@
 package dev.unfold.runtime.train;
 
 import dev.unfold.runtime.Parameter;
+import dev.unfold.runtime.Dropout;
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.StreamChunks;
@@ -54,6 +55,8 @@ import java.util.Set;
 public final class Trainer {
     private final Parameters parameters;
     private final Optimizer optimizer;
+    /** The network's dropout masks, drawn from the seed and the step; null for a network without dropout. */
+    private final Dropout dropout;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private LearningRateSchedule schedule;
     private Penalty penalty;
@@ -68,7 +71,8 @@ public final class Trainer {
 
     /** Trains {@code model} with {@code optimizer}, which must be built over its parameters. */
     public Trainer(SequenceModel model, Optimizer optimizer) {
-        this(Objects.requireNonNull(model, "model").parameters(), optimizer);
+        this(Objects.requireNonNull(model, "model").parameters(), optimizer,
+                model instanceof Dropout masks ? masks : null);
     }
 
     /**
@@ -76,6 +80,11 @@ public final class Trainer {
      * runs more than one network, as an {@link EncoderDecoder}'s does.
      */
     public Trainer(Parameters parameters, Optimizer optimizer) {
+        this(parameters, optimizer, null);
+    }
+
+    private Trainer(Parameters parameters, Optimizer optimizer, Dropout dropout) {
+        this.dropout = dropout;
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         if (optimizer.parameters() != parameters) {
@@ -304,8 +313,12 @@ public final class Trainer {
         int clipped = 0;
         for (int update = 0; update < updates; update++) {
             parameters.zeroGradients();
-            double loss = training.backward(update);
             long step = optimizer.steps() + 1;
+            if (dropout != null) {
+                // the masks are a function of the seed and the step alone: a resumed run draws the same
+                dropout.drawMasks(seed, step);
+            }
+            double loss = training.backward(update);
             if (!Double.isFinite(loss)) {
                 throw diverged(step, epoch, update, updates, "the loss is " + loss);
             }
