@@ -1171,17 +1171,16 @@ public final class UnfoldedDropoutTagger implements DropoutTagger, Dropout {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * UPPER_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(upperH, inputRow, outInput, 0, UPPER_HIDDEN);
             Arrays.fill(outScratch, 0, UPPER_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], UPPER_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, UPPER_HIDDEN);
             }
             System.arraycopy(outScratch, 0, upperDhAbove, inputRow, UPPER_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, UPPER_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, upperH, UPPER_HIDDEN, UPPER_HIDDEN, steps, OUTPUT, UPPER_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -884,17 +884,16 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * LSTM_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_HIDDEN);
             Arrays.fill(outScratch, 0, LSTM_HIDDEN, 0.0f);
             for (int k = 0; k < OUTPUT; k++) {
                 float delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_HIDDEN);
             }
             System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, lstmH, LSTM_HIDDEN, LSTM_HIDDEN, steps, OUTPUT, LSTM_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -1014,17 +1014,16 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * RNN_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(rnnH, inputRow, outInput, 0, RNN_HIDDEN);
             Arrays.fill(outScratch, 0, RNN_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], RNN_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, RNN_HIDDEN);
             }
             System.arraycopy(outScratch, 0, rnnDhAbove, inputRow, RNN_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, RNN_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, rnnH, RNN_HIDDEN, RNN_HIDDEN, steps, OUTPUT, RNN_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -715,17 +715,16 @@ public final class UnfoldedGruTagger implements GruTagger {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * GRU_HIDDEN;
             int row = t * OUTPUT;
-            System.arraycopy(gruH, inputRow, outInput, 0, GRU_HIDDEN);
             Arrays.fill(outScratch, 0, GRU_HIDDEN, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], GRU_HIDDEN);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, GRU_HIDDEN);
             }
             System.arraycopy(outScratch, 0, gruDhAbove, inputRow, GRU_HIDDEN);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, GRU_HIDDEN);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, gruH, GRU_HIDDEN, GRU_HIDDEN, steps, OUTPUT, GRU_HIDDEN, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -773,17 +773,16 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
         for (int t = 1; t <= steps; t++) {
             int inputRow = t * LSTM_PROJECTION;
             int row = t * OUTPUT;
-            System.arraycopy(lstmH, inputRow, outInput, 0, LSTM_PROJECTION);
             Arrays.fill(outScratch, 0, LSTM_PROJECTION, 0.0);
             for (int k = 0; k < OUTPUT; k++) {
                 double delta = outDelta[row + k];
                 outBiasGrad[k] += delta;
-                Kernels.addScaled(delta, outInput, outWeightGradRows[k], LSTM_PROJECTION);
                 Kernels.addScaled(delta, outWeightRows[k], outScratch, LSTM_PROJECTION);
             }
             System.arraycopy(outScratch, 0, lstmDhAbove, inputRow, LSTM_PROJECTION);
         }
-        Kernels.addRowsInto(outWeightGradRows, outWeightGrad, LSTM_PROJECTION);
+        // ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)
+        Kernels.addOuterProducts(outDelta, lstmH, LSTM_PROJECTION, LSTM_PROJECTION, steps, OUTPUT, LSTM_PROJECTION, outWeightGrad, outInput, outWeightGradRows);
     }
 
     /**

@@ -240,22 +240,34 @@ final class OutputEmitter implements GeneratedPart {
                 .addStatement("$T.rows($N, $N, $N, $N)", KERNELS, output.weight().valueField(),
                         output.sizeConstant(), top.widthConstant(), output.weightRows());
         beginRows(code, network, true);
-        code.addStatement("$T.arraycopy($L, $N, 0, $N)", System.class, inputArrayAndOffset(), output.input(),
-                        top.widthConstant())
-                .addStatement("$T.fill($N, 0, $N, $L)", Arrays.class, output.scratch(), top.widthConstant(), scalar.zero())
+        if (!everyStep) {
+            code.addStatement("$T.arraycopy($L, $N, 0, $N)", System.class, inputArrayAndOffset(), output.input(),
+                    top.widthConstant());
+        }
+        code.addStatement("$T.fill($N, 0, $N, $L)", Arrays.class, output.scratch(), top.widthConstant(), scalar.zero())
                 .beginControlFlow("for (int k = 0; k < $N; k++)", output.sizeConstant())
                 .addStatement("$T delta = $N[$N + k]", scalar.type(), output.delta(), ROW)
-                .addStatement("$N[k] += delta", output.bias().gradientField())
-                .addStatement("$T.addScaled(delta, $N, $N[k], $N)", KERNELS, output.input(),
-                        output.weightGradientRows(), top.widthConstant())
-                .addStatement("$T.addScaled(delta, $N[k], $N, $N)", KERNELS, output.weightRows(),
+                .addStatement("$N[k] += delta", output.bias().gradientField());
+        if (!everyStep) {
+            code.addStatement("$T.addScaled(delta, $N, $N[k], $N)", KERNELS, output.input(),
+                    output.weightGradientRows(), top.widthConstant());
+        }
+        code.addStatement("$T.addScaled(delta, $N[k], $N, $N)", KERNELS, output.weightRows(),
                         output.scratch(), top.widthConstant())
                 .endControlFlow()
                 .addStatement("$T.arraycopy($N, 0, $L, $N)", System.class, output.scratch(), inputGradientArrayAndOffset(),
                         top.widthConstant());
         endRows(code, network);
-        code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, output.weightGradientRows(),
-                output.weight().gradientField(), top.widthConstant());
+        if (everyStep) {
+            code.add("// ∂L/∂V = Σ_t δy_t h_tᵀ, summed over the steps in registers (or by rows)\n")
+                    .addStatement("$T.addOuterProducts($N, $N, $N, $N, steps, $N, $N, $N, $N, $N)", KERNELS,
+                            output.delta(), top.states(), top.widthConstant(), top.widthConstant(),
+                            output.sizeConstant(), top.widthConstant(), output.weight().gradientField(),
+                            output.input(), output.weightGradientRows());
+        } else {
+            code.addStatement("$T.addRowsInto($N, $N, $N)", KERNELS, output.weightGradientRows(),
+                    output.weight().gradientField(), top.widthConstant());
+        }
         return MethodSpec.methodBuilder(Method.OUTPUT_GRADIENTS)
                 .addModifiers(PRIVATE)
                 .addJavadoc(everyStep

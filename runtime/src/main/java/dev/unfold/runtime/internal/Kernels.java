@@ -226,6 +226,46 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@code gradient[m · columns + j] += Σ_t d[t · rows + m] · x[xFrom + (t − 1) · xStride + j]} for
+     * t = 1..steps, m &lt; rows, j &lt; columns: a sequence's weight gradient Σ_t d_t x_tᵀ (equations.md
+     * (3.3), (3.7)), with d_t in row t of a buffer of rows-wide rows and x_t in rows of any stride (a
+     * layer's states, both directions of a bidirectional one side by side). Each step's x_t is copied
+     * into {@code xRow} and added scaled into the rows of {@code gradientRows}, zero between calls,
+     * whose loops the JIT vectorises (see {@link #addScaled}); the rows are then added into the
+     * gradient and zeroed: each entry's terms summed from zero in step order, then added once.
+     *
+     * <p>Keeping each row's sums in vector registers over all the steps instead measured 2.5–3× faster
+     * on W2's and W6's shapes, but Java 17's JIT boxed those vectors once it ran out of class-check
+     * traps (-XX:PerMethodTrapLimit=0: megabytes a call, in the multiply-then-add form and, in some
+     * runs, in the fused one), so the generated code's one call per weight is where such a kernel
+     * would go once it allocates nothing in every JVM history (benchmarks/ANALYSIS.md).
+     */
+    public static void addOuterProducts(double[] d, double[] x, int xFrom, int xStride, int steps, int rows,
+                                        int columns, double[] gradient, double[] xRow, double[][] gradientRows) {
+        for (int t = 1; t <= steps; t++) {
+            System.arraycopy(x, xFrom + (t - 1) * xStride, xRow, 0, columns);
+            int row = t * rows;
+            for (int m = 0; m < rows; m++) {
+                addScaled(d[row + m], xRow, gradientRows[m], columns);
+            }
+        }
+        addRowsInto(gradientRows, gradient, columns);
+    }
+
+    /** {@link #addOuterProducts(double[], double[], int, int, int, int, int, double[], double[], double[][])} in float. */
+    public static void addOuterProducts(float[] d, float[] x, int xFrom, int xStride, int steps, int rows,
+                                        int columns, float[] gradient, float[] xRow, float[][] gradientRows) {
+        for (int t = 1; t <= steps; t++) {
+            System.arraycopy(x, xFrom + (t - 1) * xStride, xRow, 0, columns);
+            int row = t * rows;
+            for (int m = 0; m < rows; m++) {
+                addScaled(d[row + m], xRow, gradientRows[m], columns);
+            }
+        }
+        addRowsInto(gradientRows, gradient, columns);
+    }
+
     /** Adds each row into the row-major matrix, then zeroes the row. */
     public static void addRowsInto(double[][] rows, double[] matrix, int columns) {
         for (int m = 0; m < rows.length; m++) {

@@ -674,8 +674,19 @@ final class VectorBatchOperations implements BatchOperations {
      * The lanes added first to last. Not {@code reduceLanes(ADD)}, whose order the Vector API leaves
      * open: the JIT's tiers add in different orders, and a network must compute the same values
      * every time.
+     *
+     * <p>Written out for the usual widths, because {@code lane(i)} with a variable i is a switch
+     * over the lanes that Java 17's JIT does not unroll: a compare and branch per lane, which made
+     * the lanes' sum most of a row's cost in a small product (W5's step). With constant indices
+     * each lane is one extract. The same additions in the same order as the loop, so the same sum.
      */
     private static double sumOfLanes(DoubleVector v) {
+        if (LENGTH == 8) {
+            return v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7);
+        }
+        if (LENGTH == 4) {
+            return v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3);
+        }
         double sum = v.lane(0);
         for (int i = 1; i < LENGTH; i++) {
             sum += v.lane(i);

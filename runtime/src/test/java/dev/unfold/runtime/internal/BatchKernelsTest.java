@@ -93,6 +93,44 @@ class BatchKernelsTest {
         }
     }
 
+    /**
+     * The vector product's exact order, bit for bit: each lane l sums the products of the columns
+     * j ≡ l (mod the vector's length) by fused multiply-adds, the lanes are then added first to
+     * last, then the columns past the last whole vector. Any other order of the lanes' sum would
+     * change the results in their last bits, which a faster sum must not.
+     */
+    @Test
+    void oneSequencesVectorProductAddsEachRowsLanesFirstToLast() {
+        int length = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        for (int[] size : SIZES) {
+            int rows = size[0], columns = size[1] + size[2];
+            double[] w = gaussian(rows * columns);
+            double[] x = gaussian(columns + 3);
+            double[] sums = gaussian(rows);
+            double[] expected = sums.clone();
+            int vectorColumns = columns / length * length;
+            for (int m = 0; m < rows; m++) {
+                double[] lanes = new double[length];
+                for (int j = 0; j < vectorColumns; j++) {
+                    lanes[j % length] = Math.fma(w[m * columns + j], x[3 + j], lanes[j % length]);
+                }
+                double t = lanes[0];
+                for (int l = 1; l < length; l++) {
+                    t += lanes[l];
+                }
+                for (int j = vectorColumns; j < columns; j++) {
+                    t += w[m * columns + j] * x[3 + j];
+                }
+                expected[m] += t;
+            }
+            new VectorBatchOperations().addMatrixVector(w, rows, columns, x, 3, sums);
+            for (int m = 0; m < rows; m++) {
+                assertEquals(Double.doubleToLongBits(expected[m]), Double.doubleToLongBits(sums[m]),
+                        "W x, " + rows + "×" + columns + ", row " + m);
+            }
+        }
+    }
+
     @Test
     void outerProductsSumOverStepsAndLanes() {
         for (BatchOperations products : implementations()) {
