@@ -9,6 +9,7 @@ import dev.unfold.runtime.Decoder;
 import dev.unfold.runtime.Encoder;
 import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.Precisions;
+import dev.unfold.runtime.metrics.Predictor;
 import dev.unfold.runtime.train.Trainer;
 import java.util.List;
 import java.util.Objects;
@@ -420,34 +421,14 @@ public final class EncoderDecoder {
             int predicted;
             if (floatProbabilities != null) {
                 decoder.step(mixed[t], floatProbabilities[d]);
-                predicted = mostProbable(floatProbabilities[d]);
+                predicted = Predictor.argmax(floatProbabilities[d]);
             } else {
                 decoder.step(mixed[t], probabilities[d]);
-                predicted = mostProbable(probabilities[d]);
+                predicted = Predictor.argmax(probabilities[d]);
             }
             mixed[t + 1] = random.nextDouble() < ownPredictions ? predicted : inputs[t + 1];
         }
         return mixed;
-    }
-
-    private static int mostProbable(double[] probabilities) {
-        int best = 0;
-        for (int i = 1; i < probabilities.length; i++) {
-            if (probabilities[i] > probabilities[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static int mostProbable(float[] probabilities) {
-        int best = 0;
-        for (int i = 1; i < probabilities.length; i++) {
-            if (probabilities[i] > probabilities[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** An input array of exactly {@code length} tokens for pair {@code pair} of a batch, kept for each length seen. */
