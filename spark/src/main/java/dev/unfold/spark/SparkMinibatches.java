@@ -223,6 +223,11 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
         return partitions;
     }
 
+    /** The name of this data's networks in the executors' JVMs: for tests. */
+    String run() {
+        return run;
+    }
+
     /** The driver's network, which the trainer updates. */
     public SequenceModel model() {
         return network;
