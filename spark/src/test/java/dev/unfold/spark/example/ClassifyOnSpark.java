@@ -88,42 +88,49 @@ public final class ClassifyOnSpark implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+        }
+        SparkConf conf = new SparkConf().setMaster("local[" + partitions + "]").setAppName("unfold spark")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1");
+        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            return run(spark, System.out);
+        }
+    }
+
+    /**
+     * Trains on one machine and then on {@code spark}, the data in {@code --partitions} partitions, and
+     * prints both; returns the exit code, 1 if float64 runs differ by more than 1e-12.
+     */
+    int run(JavaSparkContext spark, PrintStream out) throws IOException {
         boolean simple = switch (network) {
             case "simple" -> true;
             case "bilstm" -> false;
             default -> throw new IllegalArgumentException("--network is " + network + ", expected simple or bilstm");
         };
-        if (partitions < 1) {
-            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
-        }
         NetworkFactory factory = simple ? UnfoldedProteinClassifier::new : UnfoldedBidirectionalProteinClassifier::new;
         Random random = new Random(seed);
         List<ProteinData.Example> trainSet = ProteinData.generate(train, 10, maxLength, random);
         List<ProteinData.Example> testSet = ProteinData.generate(test, 10, maxLength, random);
-        PrintStream out = System.out;
         Classifier shown = (Classifier) factory.create(seed);
         out.printf("The classify sample, a %s (%s), %d training and %d test sequences of 10 to %d residues,%n"
-                        + "global minibatches of %d, %d epochs; trained on one machine and on Spark local[%d].%n%n",
+                        + "global minibatches of %d, %d epochs; trained on one machine and on Spark %s, %d partitions.%n%n",
                 shown, shown.precision().name().toLowerCase(Locale.ROOT), train, test, maxLength, batch, epochs,
-                partitions);
+                spark.master(), partitions);
 
         Classifier alone = (Classifier) factory.create(seed);
         Run one = fit(alone, simple, Minibatches.of(alone, residues(trainSet), labels(trainSet), batch),
                 Minibatches.of(alone, residues(testSet), labels(testSet), 64), testSet, "one machine", out);
 
-        SparkConf conf = new SparkConf().setMaster("local[" + partitions + "]").setAppName("unfold spark")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
+        Classifier driver = (Classifier) factory.create(seed);
+        JavaRDD<Example> examples = spark.parallelize(examples(trainSet), partitions);
+        JavaRDD<Example> held = spark.parallelize(examples(testSet), partitions);
         Run cluster;
-        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-            Classifier driver = (Classifier) factory.create(seed);
-            JavaRDD<Example> examples = spark.parallelize(examples(trainSet), partitions);
-            JavaRDD<Example> held = spark.parallelize(examples(testSet), partitions);
-            try (SparkMinibatches batches = SparkMinibatches.of(examples, driver, factory, batch);
-                 SparkMinibatches heldBatches = SparkMinibatches.of(held, driver, factory, 64)) {
-                cluster = fit(driver, simple, batches, heldBatches, testSet, "Spark local[" + partitions + "]", out);
-            }
+        try (SparkMinibatches batches = SparkMinibatches.of(examples, driver, factory, batch);
+             SparkMinibatches heldBatches = SparkMinibatches.of(held, driver, factory, 64)) {
+            cluster = fit(driver, simple, batches, heldBatches, testSet, "Spark " + spark.master(), out);
         }
         return compare(one, cluster, shown.precision(), out);
     }
