@@ -45,6 +45,7 @@ class TrainingEqualsOneMachineTest {
         return Stream.of(
                 Arguments.of(new Kind("dense to dense targets, many-to-many", UnfoldedTestNetworks_DenseRegressor::new, false, false)),
                 Arguments.of(new Kind("dense to a label, many-to-one LSTM", UnfoldedTestNetworks_DenseClassifier::new, false, true)),
+                Arguments.of(new Kind("tokens to dense targets, many-to-many", UnfoldedTestNetworks_DenseRegressor::new, true, false)),
                 Arguments.of(new Kind("tokens to a label, bidirectional LSTM", UnfoldedTestNetworks_TokenClassifier::new, true, true)),
                 Arguments.of(new Kind("tokens to a label per step, stacked GRUs", UnfoldedTestNetworks_StackedTagger::new, true, true)));
     }
