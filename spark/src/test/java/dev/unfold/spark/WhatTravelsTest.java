@@ -45,13 +45,19 @@ class WhatTravelsTest {
         NetworkFactory factory = UnfoldedTestNetworks_DenseRegressor::new;
         SequenceModel network = factory.create(2);
         TestData data = TestData.random(network, false, false, 40, 7);
+        int cached = LocalSpark.context().getPersistentRDDs().size();
+        String run;
         try (SparkMinibatches batches = SparkMinibatches.of(LocalSpark.context().parallelize(data.examples(), 4),
                 network, factory, 8)) {
             new Trainer(network, new Sgd(network.parameters(), 0.1)).epochs(3).fit(batches);
             // 15 steps of 4 tasks each on local[2]: at most 2 tasks at once, so at most 2 networks
-            int built = ExecutorNetworks.built(batches.run());
+            run = batches.run();
+            int built = ExecutorNetworks.built(run);
             assertTrue(built >= 1 && built <= 2, built + " networks built for 60 tasks");
+            assertEquals(cached + 1, LocalSpark.context().getPersistentRDDs().size(), "the examples are cached");
         }
+        assertEquals(0, ExecutorNetworks.built(run), "closed: the run's networks are forgotten");
+        assertEquals(cached, LocalSpark.context().getPersistentRDDs().size(), "closed: nothing stays cached");
     }
 
     private static int size(Object task) throws IOException {
