@@ -316,7 +316,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     @FunctionalInterface
     private interface TaskOf {
         Function2<Integer, java.util.Iterator<ExampleBlock>, java.util.Iterator<TreeSum>> task(
-                Broadcast<double[]> weights, long step);
+                Broadcast<PackedVector> weights, long step);
     }
 
     private double[] run(TaskOf task) {
@@ -329,7 +329,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
      * executors first, so the driver receives a few vectors rather than one per partition.
      */
     private double[] run(double[] weights, TaskOf task) {
-        Broadcast<double[]> broadcast = spark.broadcast(weights);
+        Broadcast<PackedVector> broadcast = spark.broadcast(PackedVector.of(weights));
         try {
             long step = ++broadcasts;
             JavaRDD<TreeSum> leaves = blocks.mapPartitionsWithIndex(task.task(broadcast, step), true);

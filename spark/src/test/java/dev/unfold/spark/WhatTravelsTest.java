@@ -22,8 +22,8 @@ class WhatTravelsTest {
 
     @Test
     void aStepsTaskIsAFewKilobytesPlusItsIndicesWhateverTheWeightsAndData() throws IOException {
-        Broadcast<double[]> small = LocalSpark.context().broadcast(new double[10]);
-        Broadcast<double[]> large = LocalSpark.context().broadcast(new double[1_000_000]);
+        Broadcast<PackedVector> small = LocalSpark.context().broadcast(PackedVector.of(new double[10]));
+        Broadcast<PackedVector> large = LocalSpark.context().broadcast(PackedVector.ofDoubles(new double[1_000_000]));
         try {
             NetworkFactory factory = UnfoldedTestNetworks_DenseRegressor::new;
             int withSmall = size(new GradientTask("run", factory, small, 1, new int[64], 4));
