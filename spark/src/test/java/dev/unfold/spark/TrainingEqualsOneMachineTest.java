@@ -114,6 +114,28 @@ class TrainingEqualsOneMachineTest {
         assertArrayEquals(runs[0], runs[1], "the weights of a second run, bit for bit");
     }
 
+    /** More partitions than examples: the empty ones take part in every step and add nothing. */
+    @Test
+    void emptyPartitionsAddNothing() throws IOException {
+        NetworkFactory factory = UnfoldedTestNetworks_DenseClassifier::new;
+        SequenceModel alone = factory.create(9);
+        TestData data = TestData.random(alone, false, true, 5, 14);
+        List<Double> aloneLosses = train(alone, data.minibatches(alone, 2));
+        SequenceModel clustered = factory.create(9);
+        try (SparkMinibatches batches = SparkMinibatches.of(LocalSpark.context().parallelize(data.examples(), 8),
+                clustered, factory, 2)) {
+            List<Double> losses = train(clustered, batches);
+            for (int step = 0; step < aloneLosses.size(); step++) {
+                assertClose(aloneLosses.get(step), losses.get(step), 1e-12, "loss of step " + (step + 1));
+            }
+        }
+        double[] expected = FlatWeights.values(alone.parameters());
+        double[] actual = FlatWeights.values(clustered.parameters());
+        for (int i = 0; i < expected.length; i++) {
+            assertClose(expected[i], actual[i], 1e-12, "weight " + i);
+        }
+    }
+
     static Stream<Arguments> float32Kinds() {
         return Stream.of(
                 Arguments.of(new Kind("float32 dense to dense targets", UnfoldedTestNetworks_FloatDenseRegressor::new, false, false),
