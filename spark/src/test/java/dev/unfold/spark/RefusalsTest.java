@@ -102,6 +102,16 @@ class RefusalsTest {
     }
 
     @Test
+    void aFactoryThatCannotTravel() {
+        SequenceModel network = REGRESSOR.create(1);
+        Object unserialisable = new Object();
+        NetworkFactory capturing = seed -> unserialisable == null ? null : new UnfoldedTestNetworks_DenseRegressor(seed);
+        refused("the factory cannot be sent to the executors (java.io.NotSerializableException: java.lang.Object)",
+                () -> SparkMinibatches.of(rdd(TestData.random(network, false, false, 4, 1).examples()), network,
+                        capturing, 4), network);
+    }
+
+    @Test
     void aNetworkWithDropout() {
         SequenceModel network = new UnfoldedTestNetworks_DroppingRegressor(1);
         refused("UnfoldedTestNetworks_DroppingRegressor has dropout, which SparkMinibatches cannot train",
