@@ -54,8 +54,9 @@ import org.apache.spark.storage.StorageLevel;
  * not be drawn at random without a seed.
  *
  * <p>Refused: networks with dropout (a batch's lane b draws the masks of sequence b of the global
- * batch, which a partition cannot give its lanes) and {@link Contextual} networks (their context is
- * the driver network's state, which the executors' copies do not have).
+ * batch, and the generated API cannot start a partition's lanes at their places in it) and
+ * {@link Contextual} networks (their context is the driver network's state, which the executors'
+ * copies do not have).
  */
 public final class SparkMinibatches implements TrainingData, AutoCloseable {
     private final JavaSparkContext spark;
@@ -94,9 +95,10 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
      * the examples on the executors and checks them.
      *
      * @throws IllegalArgumentException if the batch size is below 1, the factory builds another kind of
-     *     network or cannot be serialised, the network has dropout or a context, the RDD is empty, or an example does not fit the
-     *     network (wrong width, a token or label out of range, a target row too many ...); the message names
-     *     the first such example by its global index. Nothing stays cached then.
+     *     network or cannot be serialised, the network has dropout or a context, the RDD is empty, or an
+     *     example does not fit the network (wrong width, a token or label out of range, a target row too
+     *     many ...); the message names the first such example by its global index. Nothing stays cached
+     *     then.
      */
     public static SparkMinibatches of(JavaRDD<Example> examples, SequenceModel network, NetworkFactory factory,
                                       int batchSize) {
@@ -267,7 +269,9 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     @Override
     public double loss(int update) {
         order.first(update);   // refuses an update outside the epoch
-        if (losses == null || !Objects.equals(lossSeed, epochSeed) || !FlatWeights.same(network.parameters(), lossWeights)) {
+        boolean kept = losses != null && Objects.equals(lossSeed, epochSeed)
+                && FlatWeights.same(network.parameters(), lossWeights);
+        if (!kept) {
             double[] weights = FlatWeights.values(network.parameters());
             Long seed = epochSeed;
             int count = size();
