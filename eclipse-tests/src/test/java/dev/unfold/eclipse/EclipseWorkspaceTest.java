@@ -49,6 +49,11 @@ class EclipseWorkspaceTest {
     }
 
     @Test
+    void aProjectInAnotherEncodingBuildsTheSameClass() throws Throwable {
+        run(FullBuild.class, "runInLatin1");
+    }
+
+    @Test
     void aDeclarationMistakeIsAMarkerUntilFixed() throws Throwable {
         run(DeclarationMistake.class);
     }
@@ -74,7 +79,11 @@ class EclipseWorkspaceTest {
     }
 
     private static void run(Class<?> scenario) throws Throwable {
-        eclipse.run(scenario.getName(), Map.of(
+        run(scenario, "run");
+    }
+
+    private static void run(Class<?> scenario, String method) throws Throwable {
+        eclipse.run(scenario.getName(), method, Map.of(
                 "processorJar", PROCESSOR_JAR.toString(),
                 "libraries", libraries(),
                 "scratch", Files.createDirectories(eclipse.directory().resolve("scratch")).toString()));

@@ -119,11 +119,11 @@ final class HeadlessEclipse implements AutoCloseable {
     }
 
     /**
-     * Runs {@code scenario.run(settings)} inside Eclipse. An assertion that fails there is thrown
-     * here as it is; so is any other exception.
+     * Runs {@code scenario.method(settings)} (a static method) inside Eclipse. An assertion that
+     * fails there is thrown here as it is; so is any other exception.
      */
-    void run(String scenario, Map<String, String> settings) throws Throwable {
-        Method run = scenarios.loadClass(scenario).getMethod("run", Map.class);
+    void run(String scenario, String method, Map<String, String> settings) throws Throwable {
+        Method run = scenarios.loadClass(scenario).getMethod(method, Map.class);
         try {
             run.invoke(null, settings);
         } catch (InvocationTargetException e) {

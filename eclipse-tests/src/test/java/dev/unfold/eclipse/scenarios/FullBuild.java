@@ -72,12 +72,39 @@ public final class FullBuild {
             assertTrue(Files.isRegularFile(project.classes().resolve("app/UnfoldedNet.class")), "the builder compiled it");
             Reference.Output javac = SameAsJavac.check(project, "FullBuild");
 
-            double[][] eclipse = Reference.forward(project.classes(), settings, "app.UnfoldedNet", 42, 6);
-            double[][] reference = Reference.forward(javac.classes(), settings, "app.UnfoldedNet", 42, 6);
-            assertEquals(6, eclipse.length);
-            for (int t = 0; t < eclipse.length; t++) {
-                assertArrayEquals(reference[t], eclipse[t], 0.0, "step " + t);
-            }
+            assertSamePredictions(project, javac);
+            assertEquals(Reference.describe(javac.classes(), settings, "app.UnfoldedNet"),
+                    Reference.describe(project.classes(), settings, "app.UnfoldedNet"));
         });
+    }
+
+    /**
+     * The same in a project whose text files are ISO-8859-1 (Properties, Resource, Text file
+     * encoding), as many older projects and Windows workspaces are: Eclipse writes the generated
+     * source in that encoding, so what the class says of itself must not depend on it.
+     */
+    public static void runInLatin1(Map<String, String> arguments) throws Exception {
+        ErrorLog.watching(() -> {
+            WorkspaceProject.Settings settings = WorkspaceProject.Settings.from(arguments);
+            WorkspaceProject project = WorkspaceProject.withProcessorJar("FullBuildLatin1", settings);
+            project.project().setDefaultCharset("ISO-8859-1", null);
+            project.write("app/Net.java", NET);
+            project.fullBuild();
+            assertEquals(List.of(), project.problems());
+            Reference.Output javac = Reference.javac(settings.scratch().resolve("FullBuildLatin1"), settings,
+                    Map.of("app/Net.java", String.join("\n", NET) + "\n"));
+            assertSamePredictions(project, javac);
+            assertEquals(Reference.describe(javac.classes(), settings, "app.UnfoldedNet"),
+                    Reference.describe(project.classes(), settings, "app.UnfoldedNet"));
+        });
+    }
+
+    private static void assertSamePredictions(WorkspaceProject project, Reference.Output javac) throws Exception {
+        double[][] eclipse = Reference.forward(project.classes(), project.settings(), "app.UnfoldedNet", 42, 6);
+        double[][] reference = Reference.forward(javac.classes(), project.settings(), "app.UnfoldedNet", 42, 6);
+        assertEquals(6, eclipse.length);
+        for (int t = 0; t < eclipse.length; t++) {
+            assertArrayEquals(reference[t], eclipse[t], 0.0, "step " + t);
+        }
     }
 }

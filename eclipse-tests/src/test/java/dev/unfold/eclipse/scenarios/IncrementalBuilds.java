@@ -22,6 +22,10 @@ public final class IncrementalBuilds {
     }
 
     static String[] net(int hidden) {
+        return net(hidden, "SequenceModel");
+    }
+
+    static String[] net(int hidden, String capabilities) {
         return new String[] {
             "package app;",
             "",
@@ -29,7 +33,7 @@ public final class IncrementalBuilds {
             "import dev.unfold.runtime.*;",
             "",
             "@Network(input = 2, output = 3)",
-            "public interface Net extends SequenceModel {",
+            "public interface Net extends " + capabilities + " {",
             "    @Recurrent(hidden = " + hidden + ") Layer rnn();",
             "",
             "    /** The interface names its own generated class: each build resolves it anew. */",
@@ -74,6 +78,14 @@ public final class IncrementalBuilds {
             assertEquals(Reference.parameterCount(seven.classes(), settings, "app.UnfoldedNet"), parameters,
                     "the class the builder compiled is the new one");
             assertNotEquals(Reference.parameterCount(three.classes(), settings, "app.UnfoldedNet"), parameters);
+
+            // the interface edited to a new capability: the generated class gains public methods, so the
+            // builder compiles what uses it (here Net.create) again in a second loop of the same build
+            project.write("app/Net.java", net(7, "Streaming"));
+            project.incrementalBuild();
+            assertEquals(List.of(), project.problems());
+            SameAsJavac.check(project, "Incremental-streaming");
+            assertTrue(Files.isRegularFile(project.classes().resolve("app/UnfoldedNet.class")));
 
             // an unrelated file edited: the generated class stays, untouched
             long stamp = generated.getModificationStamp();

@@ -120,6 +120,19 @@ final class Reference {
         }
     }
 
+    /** What a generated network says of itself: its {@code toString()}. */
+    static String describe(Path classes, WorkspaceProject.Settings settings, String className)
+            throws ReflectiveOperationException, IOException {
+        List<URL> path = new ArrayList<>();
+        path.add(url(classes));
+        for (Path library : settings.libraries()) {
+            path.add(url(library));
+        }
+        try (URLClassLoader loader = new URLClassLoader(path.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            return loader.loadClass(className).getConstructor(long.class).newInstance(1L).toString();
+        }
+    }
+
     /** The number of parameters a generated network reports: it follows from every size in the declaration. */
     static int parameterCount(Path classes, WorkspaceProject.Settings settings, String className)
             throws ReflectiveOperationException, IOException {
