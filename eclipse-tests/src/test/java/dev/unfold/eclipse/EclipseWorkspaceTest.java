@@ -64,6 +64,11 @@ class EclipseWorkspaceTest {
     }
 
     @Test
+    void incrementalBuildsFollowWhatTheInterfaceDependsOn() throws Throwable {
+        run(IncrementalBuilds.class, "runDependencies");
+    }
+
+    @Test
     void encoderAndDecoderInTwoFilesStayConsistent() throws Throwable {
         run(EncoderAndDecoder.class);
     }

@@ -111,4 +111,72 @@ public final class IncrementalBuilds {
             SameAsJavac.check(project, "Incremental-deleted");
         });
     }
+
+    /**
+     * Scenario 3, what the interface depends on: a size constant and a superinterface in files of
+     * their own. Editing either file changes the network without touching its file; the build must
+     * regenerate the class all the same (JDT recompiles the interface as a dependent, and APT
+     * processes it again).
+     */
+    public static void runDependencies(Map<String, String> arguments) throws Exception {
+        ErrorLog.watching(() -> {
+            WorkspaceProject.Settings settings = WorkspaceProject.Settings.from(arguments);
+            WorkspaceProject project = WorkspaceProject.withProcessorJar("IncrementalDependencies", settings);
+            project.write("app/Sizes.java", sizes(6));
+            project.write("app/Base.java", base("SequenceModel"));
+            project.write("app/Tagger.java",
+                    "package app;",
+                    "",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "",
+                    "@Network(input = 2, output = 2)",
+                    "public interface Tagger extends Base {",
+                    "    @Recurrent(hidden = Sizes.HIDDEN, cell = Cell.GRU) Layer gru();",
+                    "}");
+            project.fullBuild();
+            assertEquals(List.of(), project.problems());
+            SameAsJavac.check(project, "Dependencies-6");
+
+            project.write("app/Sizes.java", sizes(9));
+            project.incrementalBuild();
+            assertEquals(List.of(), project.problems());
+            SameAsJavac.check(project, "Dependencies-9");
+
+            project.write("app/Base.java", base("Streaming"));
+            project.incrementalBuild();
+            assertEquals(List.of(), project.problems());
+            SameAsJavac.check(project, "Dependencies-streaming");
+
+            project.write("app/Sizes.java", sizes(0));
+            project.incrementalBuild();
+            SameAsJavac.check(project, "Dependencies-0");
+            List<WorkspaceProject.Problem> errors = project.errors();
+            assertEquals(1, errors.size(), errors::toString);
+        });
+    }
+
+    static String[] sizes(int hidden) {
+        return new String[] {
+            "package app;",
+            "",
+            "public final class Sizes {",
+            "    public static final int HIDDEN = " + hidden + ";",
+            "",
+            "    private Sizes() {",
+            "    }",
+            "}",
+        };
+    }
+
+    static String[] base(String capability) {
+        return new String[] {
+            "package app;",
+            "",
+            "import dev.unfold.runtime.*;",
+            "",
+            "public interface Base extends " + capability + " {",
+            "}",
+        };
+    }
 }
