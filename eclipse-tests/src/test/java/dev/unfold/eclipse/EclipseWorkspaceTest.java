@@ -6,6 +6,7 @@ import dev.unfold.eclipse.scenarios.DeclarationMistake;
 import dev.unfold.eclipse.scenarios.EncoderAndDecoder;
 import dev.unfold.eclipse.scenarios.FullBuild;
 import dev.unfold.eclipse.scenarios.IncrementalBuilds;
+import dev.unfold.eclipse.scenarios.NameClash;
 import dev.unfold.eclipse.scenarios.PlugIn;
 import dev.unfold.eclipse.scenarios.Reconcile;
 import java.io.File;
@@ -71,6 +72,11 @@ class EclipseWorkspaceTest {
     @Test
     void encoderAndDecoderInTwoFilesStayConsistent() throws Throwable {
         run(EncoderAndDecoder.class);
+    }
+
+    @Test
+    void twoInterfacesClaimingOneGeneratedName() throws Throwable {
+        run(NameClash.class);
     }
 
     @Test
