@@ -3,6 +3,7 @@ package dev.unfold.eclipse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.eclipse.scenarios.DeclarationMistake;
+import dev.unfold.eclipse.scenarios.EdgeCases;
 import dev.unfold.eclipse.scenarios.EncoderAndDecoder;
 import dev.unfold.eclipse.scenarios.FullBuild;
 import dev.unfold.eclipse.scenarios.IncrementalBuilds;
@@ -77,6 +78,11 @@ class EclipseWorkspaceTest {
     @Test
     void twoInterfacesClaimingOneGeneratedName() throws Throwable {
         run(NameClash.class);
+    }
+
+    @Test
+    void aDefaultPackageAndAMissingRuntime() throws Throwable {
+        run(EdgeCases.class);
     }
 
     @Test

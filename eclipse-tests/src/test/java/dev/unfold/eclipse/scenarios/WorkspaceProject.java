@@ -234,6 +234,12 @@ final class WorkspaceProject {
 
     /** What the launcher outside Eclipse passes to each scenario. */
     record Settings(Path processorJar, List<Path> libraries, Path jrtFileSystem, Path scratch) {
+        /** The same, with only the libraries whose path contains {@code part} (a build path missing the others). */
+        Settings onlyLibraries(String part) {
+            return new Settings(processorJar, libraries.stream().filter(l -> l.toString().contains(part)).toList(),
+                    jrtFileSystem, scratch);
+        }
+
         static Settings from(Map<String, String> settings) {
             return new Settings(Path.of(settings.get("processorJar")),
                     Arrays.stream(settings.get("libraries").split(File.pathSeparator)).map(Path::of).toList(),
