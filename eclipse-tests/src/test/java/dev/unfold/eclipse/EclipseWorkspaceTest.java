@@ -86,6 +86,11 @@ class EclipseWorkspaceTest {
     }
 
     @Test
+    void aNetworkInTestSources() throws Throwable {
+        run(EdgeCases.class, "runInTestSources");
+    }
+
+    @Test
     void thePlugInContributesTheProcessor() throws Throwable {
         run(PlugIn.class);
     }
