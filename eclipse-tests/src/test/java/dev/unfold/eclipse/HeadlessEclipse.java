@@ -233,9 +233,13 @@ final class HeadlessEclipse implements AutoCloseable {
 
     /** Stops Eclipse, keeps its error log (the Error Log view's file) in {@code target}, and deletes the rest. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, BundleException {
         framework.stop();
-        framework.waitForStop(30_000);
+        try {
+            framework.waitForStop(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Path log = directory.resolve("workspace/.metadata/.log");
         if (Files.exists(log)) {
             Files.copy(log, Files.createDirectories(Path.of("target")).resolve("eclipse-error.log"),

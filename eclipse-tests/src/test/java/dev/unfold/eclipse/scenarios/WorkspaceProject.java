@@ -228,10 +228,6 @@ final class WorkspaceProject {
         }
     }
 
-    void deleteFromWorkspace() throws CoreException {
-        project().delete(true, true, MONITOR);
-    }
-
     /** What the launcher outside Eclipse passes to each scenario. */
     record Settings(Path processorJar, List<Path> libraries, Path jrtFileSystem, Path scratch) {
         /** The same, with only the libraries whose path contains {@code part} (a build path missing the others). */
