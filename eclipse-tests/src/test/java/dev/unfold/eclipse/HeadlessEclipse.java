@@ -37,16 +37,17 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * plug-in does; JUnit's assertion classes come from outside, so their failures reach JUnit as they are.
  */
 final class HeadlessEclipse implements AutoCloseable {
-    /** The package of the code that runs inside Eclipse, the test bundle's content. */
-    static final String SCENARIOS = "dev.unfold.eclipse.scenarios";
-    private static final String TEST_BUNDLE = "dev.unfold.eclipse.scenarios";
+    /** The package of the code that runs inside Eclipse: the test bundle's content, and its name. */
+    private static final String SCENARIOS = "dev.unfold.eclipse.scenarios";
     /** Packages the scenarios take from the test's class path rather than from a bundle. */
     private static final String FROM_OUTSIDE = "org.junit.jupiter.api,org.junit.jupiter.api.function,org.opentest4j";
     /** The JDK's packages the scenarios use: the javac they compare with, and the processor's interface. */
     private static final String FROM_THE_JDK = "javax.tools,javax.annotation.processing";
-    /** Bundles on the class path that are the test's tools, not part of Eclipse. */
-    private static final List<String> NOT_ECLIPSE = List.of("junit", "org.junit", "org.opentest4j", "org.apiguardian", "org.jspecify",
-            "dev.unfold", "org.eclipse.osgi");
+    /** Bundles on the class path that are the test's tools, not part of Eclipse, by name prefix. */
+    private static final List<String> NOT_ECLIPSE = List.of("junit", "org.junit", "org.opentest4j", "org.apiguardian",
+            "org.jspecify", "dev.unfold");
+    /** The framework itself, which runs from the class path. */
+    private static final String FRAMEWORK = "org.eclipse.osgi";
 
     private final Path directory;
     private final Framework framework;
@@ -144,7 +145,8 @@ final class HeadlessEclipse implements AutoCloseable {
         for (Path jar : classPathJars()) {
             String name = jar.getFileName().toString();
             String symbolicName = symbolicName(jar);
-            if (symbolicName != null && NOT_ECLIPSE.stream().noneMatch(symbolicName::startsWith)) {
+            if (symbolicName != null && !symbolicName.equals(FRAMEWORK)
+                    && NOT_ECLIPSE.stream().noneMatch(symbolicName::startsWith)) {
                 bundles.add(jar);
             } else if (symbolicName == null && name.matches("ant-\\d.*\\.jar")) {
                 bundles.add(wrapAnt(jar, directory));
@@ -203,13 +205,13 @@ final class HeadlessEclipse implements AutoCloseable {
             throw new IOException(e);
         }
         Path root = classes.resolve(SCENARIOS.replace('.', '/'));
-        Manifest manifest = bundleManifest(TEST_BUNDLE, "1.0.0");
+        Manifest manifest = bundleManifest(SCENARIOS, "1.0.0");
         Attributes main = manifest.getMainAttributes();
         main.putValue(Constants.REQUIRE_BUNDLE, "org.eclipse.core.runtime,org.eclipse.core.resources,"
                 + "org.eclipse.jdt.core,org.eclipse.jdt.apt.core");
         main.putValue(Constants.IMPORT_PACKAGE, FROM_OUTSIDE + "," + FROM_THE_JDK);
         main.putValue(Constants.EXPORT_PACKAGE, SCENARIOS);
-        Path jar = directory.resolve(TEST_BUNDLE + ".jar");
+        Path jar = directory.resolve(SCENARIOS + ".jar");
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
              Stream<Path> files = Files.walk(root)) {
             for (Path path : files.filter(Files::isRegularFile).sorted().toList()) {
