@@ -82,6 +82,19 @@ public final class NameClash {
             assertEquals(loser, theOneReported(project));
             assertOwnedBy(generated, nestedOwns ? "Foo.Bar" : "Foo_Bar");
             assertTrue(WorkspaceProject.text(generated).contains("RNN_HIDDEN = 6;"), "regenerated for its owner");
+
+            // the owner gone in the same save that edits the other (a move, say): the name changes hands
+            if (nestedOwns) {
+                project.write("app/Foo.java", "package app;", "", "public final class Foo {", "}");
+                project.write("app/Foo_Bar.java", topLevel(7));
+            } else {
+                project.delete("app/Foo_Bar.java");
+                project.write("app/Foo.java", nested(7));
+            }
+            project.incrementalBuild();
+            assertEquals(List.of(), project.problems());
+            assertOwnedBy(generated, nestedOwns ? "Foo_Bar" : "Foo.Bar");
+            SameAsJavac.check(project, "NameClash-moved");
         });
     }
 
