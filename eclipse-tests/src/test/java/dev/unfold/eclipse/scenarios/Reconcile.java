@@ -162,7 +162,9 @@ public final class Reconcile {
 
     /**
      * Scenario 4's pair while typing: the decoder's unsaved text breaks the constraint with the
-     * encoder in another file (read from the last build's classes), marked on the annotation value.
+     * encoder in another file, marked on the annotation value; the fixed text is clean. It holds
+     * before the project was ever built (the encoder read from its saved source) and after (also
+     * with the encoder's file edited and saved, not built: what JDT's own reconcile reads too).
      */
     public static void runAcrossFiles(Map<String, String> arguments) throws Exception {
         ErrorLog.watching(() -> {
@@ -170,27 +172,38 @@ public final class Reconcile {
             WorkspaceProject project = WorkspaceProject.withProcessorJar("ReconcilePair", settings);
             project.write("pair/Source.java", EncoderAndDecoder.encoder(8));
             IFile file = project.write("pair/Target.java", EncoderAndDecoder.decoder(8));
+            assertPairChecked(project, file, 4, 8, "never built");
+
             project.fullBuild();
             assertEquals(List.of(), project.problems());
-            Map<String, Long> files = stamps(project);
-            Problems problems = new Problems();
-            WorkingCopyOwner owner = owner(problems);
-            ICompilationUnit unit = JavaCore.createCompilationUnitFrom(file).getWorkingCopy(owner, MONITOR);
-            try {
-                String broken = String.join("\n", EncoderAndDecoder.decoder(4)) + "\n";
-                List<String> errors = reconcile(unit, broken, owner, problems);
-                assertEquals(1, errors.size(), errors::toString);
-                assertTrue(errors.get(0).startsWith("8: [UnfoldEncoderHidden] "), errors::toString);
-                IProblem problem = errors(problems.reported).get(0);
-                assertEquals("Source.class", broken.substring(problem.getSourceStart(), problem.getSourceEnd() + 1));
-                assertEquals(List.of(), reconcile(unit, String.join("\n", EncoderAndDecoder.decoder(8)) + "\n",
-                        owner, problems));
-            } finally {
-                unit.discardWorkingCopy();
-            }
-            assertEquals(files, stamps(project), "reconcile changed files");
-            assertEquals(List.of(), project.problems());
+            assertPairChecked(project, file, 4, 8, "built");
+
+            project.write("pair/Source.java", EncoderAndDecoder.encoder(6)); // saved, not built
+            assertPairChecked(project, file, 8, 6, "the encoder saved, not built");
         });
+    }
+
+    private static void assertPairChecked(WorkspaceProject project, IFile decoder, int broken, int matching,
+            String state) throws Exception {
+        Map<String, Long> files = stamps(project);
+        List<WorkspaceProject.Problem> markers = project.problems();
+        Problems problems = new Problems();
+        WorkingCopyOwner owner = owner(problems);
+        ICompilationUnit unit = JavaCore.createCompilationUnitFrom(decoder).getWorkingCopy(owner, MONITOR);
+        try {
+            String text = String.join("\n", EncoderAndDecoder.decoder(broken)) + "\n";
+            List<String> errors = reconcile(unit, text, owner, problems);
+            assertEquals(1, errors.size(), () -> state + ": " + errors);
+            assertTrue(errors.get(0).startsWith("8: [UnfoldEncoderHidden] "), () -> state + ": " + errors);
+            IProblem problem = errors(problems.reported).get(0);
+            assertEquals("Source.class", text.substring(problem.getSourceStart(), problem.getSourceEnd() + 1), state);
+            assertEquals(List.of(), reconcile(unit, String.join("\n", EncoderAndDecoder.decoder(matching)) + "\n",
+                    owner, problems), state);
+        } finally {
+            unit.discardWorkingCopy();
+        }
+        assertEquals(files, stamps(project), state + ": reconcile changed files");
+        assertEquals(markers, project.problems(), state + ": reconcile changed markers");
     }
 
     /** Scenario 5's set-up: a plain project whose factory path holds only the plug-in. */

@@ -12,9 +12,9 @@ import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.core.JavaModelException;
 
 /**
- * A Java project's build path as a compiler outside Eclipse takes it: the libraries, and for the
- * project's sources (and each required project's) the output folders the last build filled.
- * The other files of the project are read there, compiled as they were last saved and built.
+ * A Java project's build path as a compiler outside Eclipse takes it: the source folders (the
+ * other files as last saved, which JDT's own reconcile reads too, and the generated ones), and as
+ * class path the libraries and the output folders of the project and the projects it requires.
  */
 final class ProjectClassPath {
     /**
@@ -26,8 +26,20 @@ final class ProjectClassPath {
     private ProjectClassPath() {
     }
 
-    /** The entries, in build path order, as one {@code -classpath} value; only those that exist. */
-    static String of(IJavaProject project) throws JavaModelException {
+    /** The project's source folders on disk, as one {@code -sourcepath} value; only those that exist. */
+    static String sources(IJavaProject project) throws JavaModelException {
+        Set<String> entries = new LinkedHashSet<>();
+        IWorkspaceRoot root = project.getProject().getWorkspace().getRoot();
+        for (IClasspathEntry entry : project.getResolvedClasspath(true)) {
+            if (entry.getEntryKind() == IClasspathEntry.CPE_SOURCE) {
+                add(location(root, entry.getPath()), entries);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** The class path entries, in build path order, as one {@code -classpath} value; only those that exist. */
+    static String classes(IJavaProject project) throws JavaModelException {
         Set<String> entries = new LinkedHashSet<>();
         IWorkspaceRoot root = project.getProject().getWorkspace().getRoot();
         addOutputs(project, root, entries);

@@ -24,11 +24,11 @@ import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
 
 /**
  * Runs Unfold's processor over a working copy's current text, as a build would, without a build:
- * Eclipse's compiler (ECJ, through javax.tools) with {@code -proc:only}, the project's class path
- * and source level, and the user's processor options. The processor's Filer discards what it
- * writes ({@link WritesNothing}). ECJ reads sources from disk only, so the text goes to a
- * temporary directory outside the workspace, deleted afterwards; the project's files are never
- * touched.
+ * Eclipse's compiler (ECJ, through javax.tools) with {@code -proc:only}, the project's source
+ * folders and class path ({@link ProjectClassPath}), its source level, and the user's processor
+ * options. The processor's Filer discards what it writes ({@link WritesNothing}). ECJ reads sources
+ * from disk only, so the text goes to a temporary directory outside the workspace, deleted
+ * afterwards; the project's files are never touched.
  */
 final class WorkingCopyCompilation {
     /** Unfold's messages open with their id, {@code [UnfoldXxx]}: the only errors this reports. */
@@ -72,7 +72,8 @@ final class WorkingCopyCompilation {
         IJavaProject project = unit.getJavaProject();
         List<String> options = new ArrayList<>(List.of("-proc:only", "-nowarn", "-encoding", "UTF-8",
                 "-source", project.getOption(JavaCore.COMPILER_SOURCE, true),
-                "-classpath", ProjectClassPath.of(project),
+                "-sourcepath", ProjectClassPath.sources(project),
+                "-classpath", ProjectClassPath.classes(project),
                 "-s", Files.createDirectories(directory.resolve("generated")).toString(),
                 "-d", Files.createDirectories(directory.resolve("classes")).toString()));
         for (Map.Entry<String, String> option : AptConfig.getRawProcessorOptions(project).entrySet()) {
