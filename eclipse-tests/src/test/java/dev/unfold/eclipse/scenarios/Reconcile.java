@@ -103,6 +103,14 @@ public final class Reconcile {
                 user.reconcile(ICompilationUnit.NO_AST, true, owner, MONITOR);
                 assertEquals(List.of(), messages(problems.reported), "the generated class no longer resolves");
 
+                // typing it from the start: every unfinished text reconciles without a failure (the
+                // error log stays clean: the participant logs any exception there) and without writing
+                for (int end = 0; end < mistake.length(); end += 7) {
+                    List<String> partial = reconcile(unit, mistake.substring(0, end), owner, problems);
+                    List<String> unfolds = partial.stream().filter(m -> m.contains("[Unfold")).toList();
+                    assertTrue(unfolds.stream().allMatch(m -> m.matches("\\d+: \\[Unfold\\w+\\] .*")), unfolds::toString);
+                }
+
                 // the user goes on typing: the fixed text reconciles clean
                 assertEquals(List.of(), reconcile(unit, String.join("\n", DeclarationMistake.net("24")) + "\n",
                         owner, problems));

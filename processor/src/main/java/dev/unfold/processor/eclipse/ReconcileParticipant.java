@@ -19,7 +19,8 @@ import org.eclipse.jdt.core.compiler.ReconcileContext;
  *
  * <p>It is active only in projects with annotation processing on, processing during reconcile on
  * (JDT APT's setting, on by default) and Unfold on the factory path, and it never throws into the
- * reconciler: a failure is logged once and the editor goes on without Unfold's problems.
+ * reconciler: a failure is logged once (an error in the Error Log) and the editor goes on without
+ * Unfold's problems.
  */
 public final class ReconcileParticipant extends CompilationParticipant {
     /** The key under which the problems are put (a marker type plugin.xml declares; no marker is ever made). */
@@ -56,7 +57,7 @@ public final class ReconcileParticipant extends CompilationParticipant {
 
     private void logOnce(Throwable failure) {
         if (failureLogged.compareAndSet(false, true)) {
-            ILog.of(ReconcileParticipant.class).warn("Unfold could not check a declaration while typing;"
+            ILog.of(ReconcileParticipant.class).error("Unfold could not check a declaration while typing;"
                     + " its errors still appear when the file is saved and built", failure);
         }
     }
