@@ -72,10 +72,11 @@ final class WorkingCopyCompilation {
         IJavaProject project = unit.getJavaProject();
         List<String> options = new ArrayList<>(List.of("-proc:only", "-nowarn", "-encoding", "UTF-8",
                 "-source", project.getOption(JavaCore.COMPILER_SOURCE, true),
-                "-sourcepath", ProjectClassPath.sources(project),
-                "-classpath", ProjectClassPath.classes(project),
+                // nothing is written (the Filer discards), but should anything be, it stays in here
                 "-s", Files.createDirectories(directory.resolve("generated")).toString(),
                 "-d", Files.createDirectories(directory.resolve("classes")).toString()));
+        addPath(options, "-sourcepath", ProjectClassPath.sources(project));
+        addPath(options, "-classpath", ProjectClassPath.classes(project));
         for (Map.Entry<String, String> option : AptConfig.getRawProcessorOptions(project).entrySet()) {
             options.add("-A" + option.getKey() + (option.getValue() == null ? "" : "=" + option.getValue()));
         }
@@ -88,6 +89,14 @@ final class WorkingCopyCompilation {
             task.call();
         }
         return diagnostics.getDiagnostics();
+    }
+
+    /** An empty path is left out: ECJ would read the option's value as a path. */
+    private static void addPath(List<String> options, String option, String path) {
+        if (!path.isEmpty()) {
+            options.add(option);
+            options.add(path);
+        }
     }
 
     private static boolean isUnfoldError(Diagnostic<? extends JavaFileObject> diagnostic, Path source) {
