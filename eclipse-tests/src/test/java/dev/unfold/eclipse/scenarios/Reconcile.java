@@ -1,6 +1,7 @@
 package dev.unfold.eclipse.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,7 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IResource;
+import org.eclipse.core.runtime.IExtension;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.Platform;
 import org.eclipse.jdt.apt.core.internal.util.FactoryPath;
 import org.eclipse.jdt.apt.core.util.AptConfig;
 import org.eclipse.jdt.apt.core.util.IFactoryPath;
@@ -17,6 +20,7 @@ import org.eclipse.jdt.core.ICompilationUnit;
 import org.eclipse.jdt.core.IProblemRequestor;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.core.WorkingCopyOwner;
+import org.eclipse.jdt.core.compiler.CategorizedProblem;
 import org.eclipse.jdt.core.compiler.IProblem;
 
 /**
@@ -98,6 +102,11 @@ public final class Reconcile {
                 // the range is JDT's (end inclusive): the member whose value is at fault, as the build's marker
                 assertEquals("hidden", mistake.substring(problem.getSourceStart(), problem.getSourceEnd() + 1), problem::toString);
                 reported = problem.getMessage();
+                // its type is a problem marker type Eclipse knows (declared by the plug-in), as the editor expects
+                String type = ((CategorizedProblem) problem).getMarkerType();
+                IExtension declared = Platform.getExtensionRegistry().getExtension("org.eclipse.core.resources.markers", type);
+                assertNotNull(declared, type + " is not a declared marker type");
+                assertEquals(WorkspaceProject.PLUGIN, declared.getContributor().getName());
 
                 // a reconcile of code that uses the generated class: nothing is lost meanwhile
                 user.reconcile(ICompilationUnit.NO_AST, true, owner, MONITOR);
