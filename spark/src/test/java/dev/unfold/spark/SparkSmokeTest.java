@@ -3,20 +3,15 @@ package dev.unfold.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
 class SparkSmokeTest {
     @Test
     void aGeneratedNetworkRunsInsideALocalTwoCoreSparkJob() {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("smoke").set("spark.ui.enabled", "false");
-        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-            List<Integer> counts = spark.parallelize(List.of(1, 2, 3, 4), 2)
-                    .map(seed -> new UnfoldedTestNetworks_DenseRegressor(seed).parameterCount())
-                    .collect();
-            assertEquals(4, counts.size());
-            assertEquals(new UnfoldedTestNetworks_DenseRegressor(0).parameterCount(), counts.get(0));
-        }
+        List<Integer> counts = LocalSpark.context().parallelize(List.of(1, 2, 3, 4), 2)
+                .map(seed -> new UnfoldedTestNetworks_DenseRegressor(seed).parameterCount())
+                .collect();
+        assertEquals(4, counts.size());
+        assertEquals(new UnfoldedTestNetworks_DenseRegressor(0).parameterCount(), counts.get(0));
     }
 }
