@@ -127,7 +127,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     }
 
     /** The networks this module cannot train on a cluster, refused before any job runs. */
-    private static void requireServed(SequenceModel network) {
+    static void requireServed(SequenceModel network) {
         String name = network.getClass().getSimpleName();
         if (network instanceof Dropout) {
             throw new IllegalArgumentException(name + " has dropout, which SparkMinibatches cannot train: lane b of a"
@@ -141,7 +141,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     }
 
     /** Refuses a factory that builds another network than the one trained: its parameters would not fit. */
-    private static void requireSameNetwork(SequenceModel network, NetworkFactory factory) {
+    static void requireSameNetwork(SequenceModel network, NetworkFactory factory) {
         SequenceModel built = Objects.requireNonNull(factory.create(0), "the network the factory built");
         if (built.getClass() != network.getClass()
                 || !built.parameters().names().equals(network.parameters().names())
