@@ -23,6 +23,11 @@ import org.apache.spark.BarrierTaskContext;
  * are the same, and the fixed order of the sum is simplest to keep at one place (see the analysis in
  * benchmarks/ANALYSIS.md for larger clusters).
  *
+ * <p>The rendezvous costs up to a second: Spark 4.1's {@code BarrierTaskContext.allGather} checks
+ * every 1000 ms whether the others have arrived ({@code Thread.sleep(1000)} in its
+ * {@code runBarrier}), which is why it serves once per stage here and never per step. A stage of one
+ * task skips it.
+ *
  * <p>Each connection keeps one byte buffer of the vector's size for the whole stage.
  */
 final class HubAllReduce implements Closeable {
@@ -55,6 +60,9 @@ final class HubAllReduce implements Closeable {
     static HubAllReduce connect(BarrierTaskContext context, int length) {
         int rank = context.partitionId();
         int tasks = context.getTaskInfos().length;
+        if (tasks == 1) {
+            return new HubAllReduce(0, 1, length, new SocketChannel[1], null);   // nothing to connect, nor to wait for
+        }
         try {
             if (rank == 0) {
                 String host = hostOf(context.getTaskInfos()[0].address());
