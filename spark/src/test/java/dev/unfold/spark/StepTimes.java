@@ -102,7 +102,7 @@ final class StepTimes {
     /** Every workload, both designs, with 1 then 2 executors of a two-worker standalone cluster. */
     List<Row> onCluster(List<Workload> workloads, Path directory) throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (StandaloneCluster cluster = StandaloneCluster.start(directory, 2, "1g")) {
+        try (StandaloneCluster cluster = StandaloneCluster.start(directory, 2, "2g")) {
             for (int executors = 1; executors <= 2; executors++) {
                 SparkConf conf = cluster.sparkConf("step times").set("spark.cores.max", Integer.toString(executors));
                 try (JavaSparkContext spark = new JavaSparkContext(conf)) {
@@ -117,7 +117,11 @@ final class StepTimes {
             throws IOException {
         List<Row> rows = new ArrayList<>();
         for (Workload workload : workloads) {
-            List<Example> examples = examples(workload.factory().create(0), workload.steps(), updates * workload.batch());
+            SequenceModel shape = workload.factory().create(0);
+            log.accept(workload.name() + ": " + shape.parameterCount() + " parameters; " + place + ", " + executors
+                    + " executor(s); load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
+            List<Example> examples = examples(shape, workload.steps(), updates * workload.batch());
             JavaRDD<Example> rdd = spark.parallelize(examples, executors).cache();
             double scheduling = emptyJobMs(rdd);
             double compute = shareComputeMs(workload, examples, executors);

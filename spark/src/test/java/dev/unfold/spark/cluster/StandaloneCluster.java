@@ -45,12 +45,14 @@ public final class StandaloneCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopProcesses, "stop the Spark standalone cluster");
     private final List<Path> applicationJars;
+    private final String workerMemory;
     private int masterPort;
 
-    private StandaloneCluster(Path directory, int workers, List<Path> applicationJars) {
+    private StandaloneCluster(Path directory, int workers, List<Path> applicationJars, String workerMemory) {
         this.directory = directory;
         this.workers = workers;
         this.applicationJars = applicationJars;
+        this.workerMemory = workerMemory;
     }
 
     /**
@@ -67,7 +69,8 @@ public final class StandaloneCluster implements AutoCloseable {
         Path absolute = directory.toAbsolutePath().normalize();
         deleteRecursively(absolute);
         TestClassPath classPath = TestClassPath.ofThisJvm();
-        StandaloneCluster cluster = new StandaloneCluster(absolute, workers, classPath.applicationJars(absolute.resolve("app")));
+        StandaloneCluster cluster = new StandaloneCluster(absolute, workers, classPath.applicationJars(absolute.resolve("app")),
+                workerMemory);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             Path sparkHome = layOutSparkHome(cluster.sparkHome(), classPath.libraries());
@@ -106,7 +109,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /**
      * A configuration for a driver in this JVM: this cluster's master, one executor of one core per
-     * worker, the application's jars in {@code spark.jars}, and jobs held back until every executor
+     * worker with all the worker's memory, the application's jars in {@code spark.jars}, and jobs held back until every executor
      * has registered (a barrier stage needs them all, and a measurement wants them all).
      */
     public SparkConf sparkConf(String appName) {
@@ -117,7 +120,7 @@ public final class StandaloneCluster implements AutoCloseable {
                 .set("spark.driver.bindAddress", HOST)
                 .set("spark.jars", applicationJars.stream().map(Path::toString).collect(Collectors.joining(",")))
                 .set("spark.executor.cores", "1")
-                .set("spark.executor.memory", "512m")
+                .set("spark.executor.memory", workerMemory)
                 .set("spark.cores.max", Integer.toString(workers))
                 .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                 .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s")
