@@ -80,8 +80,52 @@ final class ExampleBlock implements Serializable {
                 targets.getClass().getComponentType());
     }
 
-    /** What the driver learns of a block: where it is, what it holds, and the first thing wrong with it. */
-    record Summary(long start, int size, String kind, String problem, int[] outputRows) implements Serializable {}
+    /**
+     * What the driver learns of a block: where it is, what it holds, and the first thing wrong with it.
+     * A class, not a record: Kryo (when {@code spark.serializer} names it) cannot build records.
+     */
+    static final class Summary implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final long start;
+        private final int size;
+        private final String kind;
+        private final String problem;
+        private final int[] outputRows;
+
+        Summary(long start, int size, String kind, String problem, int[] outputRows) {
+            this.start = start;
+            this.size = size;
+            this.kind = kind;
+            this.problem = problem;
+            this.outputRows = outputRows;
+        }
+
+        /** The global index of the block's first example. */
+        long start() {
+            return start;
+        }
+
+        /** Its number of examples. */
+        int size() {
+            return size;
+        }
+
+        /** Their kind ({@link Example#kind}); null for an empty block. */
+        String kind() {
+            return kind;
+        }
+
+        /** The first thing wrong with them, naming the example; null if nothing is. */
+        String problem() {
+            return problem;
+        }
+
+        /** Each example's output rows, in order. */
+        int[] outputRows() {
+            return outputRows;
+        }
+    }
 
     /**
      * Checks every example against {@code network} as {@code Minibatches.of} would, and counts each

@@ -26,10 +26,10 @@ final class ExecutorNetworks {
         }
 
         /** Loads the weights of {@code step} unless this network holds them already. */
-        void load(long step, double[] weights) {
+        void load(long step, PackedVector weights) {
             if (weightsOf != step) {
                 weightsOf = -1;   // a load that fails half-way leaves no claim to hold any weights
-                FlatWeights.load(network.parameters(), weights);
+                FlatWeights.load(network.parameters(), weights.values());
                 weightsOf = step;
             }
         }

@@ -24,6 +24,23 @@ final class FlatWeights {
         return flat;
     }
 
+    /** Whether the values are those of {@code flat}, bit for bit, compared in place. */
+    static boolean same(Parameters parameters, double[] flat) {
+        if (flat.length != parameters.count()) {
+            return false;
+        }
+        int at = 0;
+        for (int p = 0; p < parameters.size(); p++) {
+            Parameter parameter = parameters.get(p);
+            for (int i = 0, n = parameter.size(); i < n; i++) {
+                if (Double.doubleToLongBits(parameter.value(i)) != Double.doubleToLongBits(flat[at++])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Sets every value from {@code flat}, as {@link #values} wrote them. */
     static void load(Parameters parameters, double[] flat) {
         requireLength(parameters, flat);

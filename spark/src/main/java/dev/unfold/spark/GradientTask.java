@@ -21,13 +21,13 @@ final class GradientTask implements Function2<Integer, Iterator<ExampleBlock>, I
 
     private final String run;
     private final NetworkFactory factory;
-    private final Broadcast<double[]> weights;
+    private final Broadcast<PackedVector> weights;
     private final long step;
     /** The update's examples by global index, in their order in the update. */
     private final int[] examples;
     private final int partitions;
 
-    GradientTask(String run, NetworkFactory factory, Broadcast<double[]> weights, long step, int[] examples,
+    GradientTask(String run, NetworkFactory factory, Broadcast<PackedVector> weights, long step, int[] examples,
                  int partitions) {
         this.run = run;
         this.factory = factory;

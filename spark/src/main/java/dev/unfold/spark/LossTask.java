@@ -17,7 +17,7 @@ final class LossTask implements Function2<Integer, Iterator<ExampleBlock>, Itera
 
     private final String run;
     private final NetworkFactory factory;
-    private final Broadcast<double[]> weights;
+    private final Broadcast<PackedVector> weights;
     private final long step;
     private final int count;
     private final int batchSize;
@@ -25,7 +25,7 @@ final class LossTask implements Function2<Integer, Iterator<ExampleBlock>, Itera
     private final Long seed;
     private final int partitions;
 
-    LossTask(String run, NetworkFactory factory, Broadcast<double[]> weights, long step, int count, int batchSize,
+    LossTask(String run, NetworkFactory factory, Broadcast<PackedVector> weights, long step, int count, int batchSize,
              Long seed, int partitions) {
         this.run = run;
         this.factory = factory;

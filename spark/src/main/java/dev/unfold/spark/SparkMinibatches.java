@@ -10,7 +10,6 @@ import dev.unfold.runtime.internal.ShuffledUpdates;
 import dev.unfold.runtime.train.Trainer;
 import dev.unfold.runtime.train.TrainingData;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -223,6 +222,11 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
         return partitions;
     }
 
+    /** The name of this data's networks in the executors' JVMs: for tests. */
+    String run() {
+        return run;
+    }
+
     /** The driver's network, which the trainer updates. */
     public SequenceModel model() {
         return network;
@@ -266,8 +270,8 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     @Override
     public double loss(int update) {
         order.first(update);   // refuses an update outside the epoch
-        double[] weights = FlatWeights.values(network.parameters());
-        if (losses == null || !Objects.equals(lossSeed, epochSeed) || !Arrays.equals(lossWeights, weights)) {
+        if (losses == null || !Objects.equals(lossSeed, epochSeed) || !FlatWeights.same(network.parameters(), lossWeights)) {
+            double[] weights = FlatWeights.values(network.parameters());
             Long seed = epochSeed;
             int count = size();
             int batchSize = order.batchSize();
@@ -294,10 +298,17 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
         return network.parameters();
     }
 
-    /** Takes the examples out of the executors' caches and forgets this run's networks on the driver's JVM. */
+    /**
+     * Forgets this run's networks on the executors and takes the examples out of their caches. Does
+     * nothing more once the Spark context is stopped (its executors are gone).
+     */
     @Override
     public void close() {
-        blocks.unpersist(false);
+        if (!spark.sc().isStopped()) {
+            String name = run;
+            blocks.foreachPartition(block -> ExecutorNetworks.forget(name));
+            blocks.unpersist(false);
+        }
         ExecutorNetworks.forget(run);
     }
 
@@ -305,7 +316,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     @FunctionalInterface
     private interface TaskOf {
         Function2<Integer, java.util.Iterator<ExampleBlock>, java.util.Iterator<TreeSum>> task(
-                Broadcast<double[]> weights, long step);
+                Broadcast<PackedVector> weights, long step);
     }
 
     private double[] run(TaskOf task) {
@@ -318,7 +329,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
      * executors first, so the driver receives a few vectors rather than one per partition.
      */
     private double[] run(double[] weights, TaskOf task) {
-        Broadcast<double[]> broadcast = spark.broadcast(weights);
+        Broadcast<PackedVector> broadcast = spark.broadcast(PackedVector.of(weights));
         try {
             long step = ++broadcasts;
             JavaRDD<TreeSum> leaves = blocks.mapPartitionsWithIndex(task.task(broadcast, step), true);

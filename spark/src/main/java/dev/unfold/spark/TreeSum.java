@@ -24,8 +24,12 @@ final class TreeSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int partitions;
-    /** Complete nodes by {@link #key}: their sums, null for a node whose leaves had no vector. */
-    private final TreeMap<Long, double[]> nodes = new TreeMap<>();
+    /**
+     * Complete nodes by {@link #key}: their sums, null for a node whose leaves had no vector. A leaf is
+     * packed ({@link PackedVector}: a float32 network's partition gradient travels as floats); a sum of
+     * two is kept as doubles.
+     */
+    private final TreeMap<Long, PackedVector> nodes = new TreeMap<>();
 
     private TreeSum(int partitions) {
         if (partitions < 1) {
@@ -45,7 +49,7 @@ final class TreeSum implements Serializable {
         if (partition < 0 || partition >= partitions) {
             throw new IllegalArgumentException("partition " + partition + " is outside 0 to " + (partitions - 1));
         }
-        sum.insert(0, partition, vector);
+        sum.insert(0, partition, vector == null ? null : PackedVector.of(vector));
         return sum;
     }
 
@@ -55,7 +59,7 @@ final class TreeSum implements Serializable {
             throw new IllegalArgumentException("a sum over " + other.partitions + " partitions cannot join one over "
                     + partitions);
         }
-        for (Map.Entry<Long, double[]> node : other.nodes.entrySet()) {
+        for (Map.Entry<Long, PackedVector> node : other.nodes.entrySet()) {
             insert(level(node.getKey()), index(node.getKey()), node.getValue());
         }
         return this;
@@ -88,10 +92,11 @@ final class TreeSum implements Serializable {
             throw new IllegalStateException("the sum is missing partitions: it holds the nodes " + nodes.keySet()
                     + " of a tree over " + partitions);
         }
-        return nodes.firstEntry().getValue();
+        PackedVector total = nodes.firstEntry().getValue();
+        return total == null ? null : total.values();
     }
 
-    private void insert(int level, long index, double[] vector) {
+    private void insert(int level, long index, PackedVector vector) {
         while (level < rootLevel()) {
             long sibling = index ^ 1;
             if (first(level, sibling) >= partitions) {
@@ -104,7 +109,7 @@ final class TreeSum implements Serializable {
             if (!nodes.containsKey(siblingKey)) {
                 break;
             }
-            double[] other = nodes.remove(siblingKey);
+            PackedVector other = nodes.remove(siblingKey);
             vector = (index & 1) == 0 ? add(vector, other) : add(other, vector);
             level++;
             index >>= 1;
@@ -114,21 +119,23 @@ final class TreeSum implements Serializable {
         }
     }
 
-    /** left + right, element by element, into left's array; null is nothing to add. */
-    private static double[] add(double[] left, double[] right) {
+    /** left + right, element by element, into left's array when it has one of doubles; null is nothing to add. */
+    private static PackedVector add(PackedVector left, PackedVector right) {
         if (left == null) {
             return right;
         }
         if (right == null) {
             return left;
         }
-        if (left.length != right.length) {
-            throw new IllegalArgumentException("vectors of " + left.length + " and " + right.length + " values");
+        double[] sum = left.values();
+        double[] addend = right.values();
+        if (sum.length != addend.length) {
+            throw new IllegalArgumentException("vectors of " + sum.length + " and " + addend.length + " values");
         }
-        for (int i = 0; i < left.length; i++) {
-            left[i] = left[i] + right[i];
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = sum[i] + addend[i];
         }
-        return left;
+        return PackedVector.ofDoubles(sum);
     }
 
     /** The level whose node 0 covers every partition. */

@@ -7,12 +7,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  * One {@code local[2]} Spark context for every test class of the JVM: a context takes seconds to start,
  * and a JVM holds one at a time. Bound to loopback. Spark stops it when the JVM exits.
  */
-final class LocalSpark {
+public final class LocalSpark {
     private static JavaSparkContext context;
 
     private LocalSpark() {}
 
-    static synchronized JavaSparkContext context() {
+    public static synchronized JavaSparkContext context() {
         if (context == null) {
             SparkConf conf = new SparkConf()
                     .setMaster("local[2]")

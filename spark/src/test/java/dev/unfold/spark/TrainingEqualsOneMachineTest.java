@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,6 +45,7 @@ class TrainingEqualsOneMachineTest {
         return Stream.of(
                 Arguments.of(new Kind("dense to dense targets, many-to-many", UnfoldedTestNetworks_DenseRegressor::new, false, false)),
                 Arguments.of(new Kind("dense to a label, many-to-one LSTM", UnfoldedTestNetworks_DenseClassifier::new, false, true)),
+                Arguments.of(new Kind("tokens to dense targets, many-to-many", UnfoldedTestNetworks_DenseRegressor::new, true, false)),
                 Arguments.of(new Kind("tokens to a label, bidirectional LSTM", UnfoldedTestNetworks_TokenClassifier::new, true, true)),
                 Arguments.of(new Kind("tokens to a label per step, stacked GRUs", UnfoldedTestNetworks_StackedTagger::new, true, true)));
     }
@@ -78,6 +80,60 @@ class TrainingEqualsOneMachineTest {
             assertEquals(clusteredLosses, train(again, batches), "the losses of a second run");
         }
         assertArrayEquals(actual, FlatWeights.values(again.parameters()), "the weights of a second run, bit for bit");
+    }
+
+    /**
+     * Over more than 8 partitions, neighbouring partitions are summed on the executors first
+     * (reduceByKey), then on the driver: still the same tree, the same bits on every run. 23 examples on
+     * 12 partitions, several of which hold none of an update's examples.
+     */
+    @Test
+    void manyPartitionsSummedOnTheExecutorsFirstGiveTheSameResult() throws IOException {
+        NetworkFactory factory = UnfoldedTestNetworks_StackedTagger::new;
+        assertTrue(SparkMinibatches.groupShift(12) > 0, "12 partitions are grouped");
+        SequenceModel alone = factory.create(8);
+        TestData data = TestData.random(alone, true, true, EXAMPLES, 13);
+        List<Double> aloneLosses = train(alone, data.minibatches(alone, BATCH));
+        double[][] runs = new double[2][];
+        for (int run = 0; run < 2; run++) {
+            SequenceModel clustered = factory.create(8);
+            try (SparkMinibatches batches = SparkMinibatches.of(LocalSpark.context().parallelize(data.examples(), 12),
+                    clustered, factory, BATCH)) {
+                assertEquals(12, batches.partitions());
+                List<Double> losses = train(clustered, batches);
+                for (int step = 0; step < aloneLosses.size(); step++) {
+                    assertClose(aloneLosses.get(step), losses.get(step), 1e-12, "loss of step " + (step + 1));
+                }
+            }
+            runs[run] = FlatWeights.values(clustered.parameters());
+        }
+        double[] expected = FlatWeights.values(alone.parameters());
+        for (int i = 0; i < expected.length; i++) {
+            assertClose(expected[i], runs[0][i], 1e-12, "weight " + i);
+        }
+        assertArrayEquals(runs[0], runs[1], "the weights of a second run, bit for bit");
+    }
+
+    /** More partitions than examples: the empty ones take part in every step and add nothing. */
+    @Test
+    void emptyPartitionsAddNothing() throws IOException {
+        NetworkFactory factory = UnfoldedTestNetworks_DenseClassifier::new;
+        SequenceModel alone = factory.create(9);
+        TestData data = TestData.random(alone, false, true, 5, 14);
+        List<Double> aloneLosses = train(alone, data.minibatches(alone, 2));
+        SequenceModel clustered = factory.create(9);
+        try (SparkMinibatches batches = SparkMinibatches.of(LocalSpark.context().parallelize(data.examples(), 8),
+                clustered, factory, 2)) {
+            List<Double> losses = train(clustered, batches);
+            for (int step = 0; step < aloneLosses.size(); step++) {
+                assertClose(aloneLosses.get(step), losses.get(step), 1e-12, "loss of step " + (step + 1));
+            }
+        }
+        double[] expected = FlatWeights.values(alone.parameters());
+        double[] actual = FlatWeights.values(clustered.parameters());
+        for (int i = 0; i < expected.length; i++) {
+            assertClose(expected[i], actual[i], 1e-12, "weight " + i);
+        }
     }
 
     static Stream<Arguments> float32Kinds() {
