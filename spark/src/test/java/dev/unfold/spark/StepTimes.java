@@ -73,6 +73,7 @@ final class StepTimes {
     }
 
     public static void main(String[] args) throws IOException {
+        System.setProperty("unfold.oneCore", "true");   // one core a task, as on the cluster's executors
         boolean onCluster = args.length == 0 || !args[0].equals("local");
         StepTimes times = new StepTimes(8, System.out::println);
         List<Row> rows = new ArrayList<>();

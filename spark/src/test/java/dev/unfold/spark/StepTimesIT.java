@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
  * table goes to {@code target/step-times.md}.
  */
 class StepTimesIT {
+    static {
+        // one core a task, as on the cluster's executors: read once, when the runtime's kernels load,
+        // so this must come before any network runs in this JVM (run this class alone to measure)
+        System.setProperty("unfold.oneCore", "true");
+    }
 
     @Test
     void measuresBothDesigns() throws IOException {

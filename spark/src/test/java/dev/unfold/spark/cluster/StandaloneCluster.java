@@ -109,8 +109,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /**
      * A configuration for a driver in this JVM: this cluster's master, one executor of one core per
-     * worker with all the worker's memory, the application's jars in {@code spark.jars}, and jobs held back until every executor
-     * has registered (a barrier stage needs them all, and a measurement wants them all).
+     * worker with all the worker's memory (and the runtime told to use that one core alone,
+     * {@code -Dunfold.oneCore=true}, as docs/spark.md advises), the application's jars in
+     * {@code spark.jars}, and jobs held back until every executor has registered (a barrier stage
+     * needs them all, and a measurement wants them all).
      */
     public SparkConf sparkConf(String appName) {
         return new SparkConf()
@@ -121,6 +123,7 @@ public final class StandaloneCluster implements AutoCloseable {
                 .set("spark.jars", applicationJars.stream().map(Path::toString).collect(Collectors.joining(",")))
                 .set("spark.executor.cores", "1")
                 .set("spark.executor.memory", workerMemory)
+                .set("spark.executor.extraJavaOptions", "-Dunfold.oneCore=true")
                 .set("spark.cores.max", Integer.toString(workers))
                 .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                 .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s")
