@@ -10,7 +10,7 @@ import dev.unfold.runtime.train.TrainingData;
  * What a barrier task's own {@code Trainer} trains on: the global minibatches of
  * {@link SparkMinibatches} (the same examples in the same updates, shuffled by the same code from the
  * same seed), of which this task computes the part its partition holds; the partial gradients and
- * losses of all tasks are summed by {@link HubAllReduce} and every task's network gets the total.
+ * losses of all tasks are summed by {@link TcpAllReduce} and every task's network gets the total.
  * Each task's trainer then takes the same optimizer step on the same numbers, so the replicas stay
  * identical to the bit without any weights travelling.
  *
@@ -20,7 +20,7 @@ import dev.unfold.runtime.train.TrainingData;
 final class AllReducedData implements TrainingData {
     private final ExampleBlock block;
     private final SequenceModel network;
-    private final HubAllReduce allReduce;
+    private final TcpAllReduce allReduce;
     private final ShuffledUpdates order;
     private final int count;
     /** The update whose total the last {@link #backward} received, and that total's output rows. */
@@ -29,7 +29,7 @@ final class AllReducedData implements TrainingData {
     private long computeNanos;
     private long communicationNanos;
 
-    AllReducedData(ExampleBlock block, SequenceModel network, HubAllReduce allReduce, int examples, int batchSize) {
+    AllReducedData(ExampleBlock block, SequenceModel network, TcpAllReduce allReduce, int examples, int batchSize) {
         this.block = block;
         this.network = network;
         this.allReduce = allReduce;

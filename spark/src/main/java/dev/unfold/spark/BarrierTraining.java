@@ -31,7 +31,7 @@ import scala.runtime.AbstractFunction1;
  * {@link SparkMinibatches}' job per step: one Spark barrier stage per epoch, one task per partition,
  * each holding a copy of the network and a {@code Trainer} built by the same {@link TrainerRecipe}.
  * At every update each task computes the part of the global minibatch its partition holds, the
- * tasks sum their gradients and losses among themselves over TCP ({@link HubAllReduce}, in
+ * tasks sum their gradients and losses among themselves over TCP ({@link TcpAllReduce}, in
  * {@link TreeSum}'s fixed order), and every trainer takes the same step: the replicas stay equal to
  * the bit, and equal to {@code SparkMinibatches}' driver network, since the same vectors are summed in
  * the same order and the same trainer code runs on them.
@@ -262,7 +262,7 @@ public final class BarrierTraining implements AutoCloseable {
                     Files.write(checkpoint, round.value().checkpoint());
                 }
                 int count = network.parameters().count();
-                try (HubAllReduce allReduce = HubAllReduce.connect(context, count + 2)) {
+                try (TcpAllReduce allReduce = TcpAllReduce.connect(context, count + 2)) {
                     AllReducedData data = new AllReducedData(block, network, allReduce, examples, batchSize);
                     long started = System.nanoTime();
                     TrainingResult result = recipe.create(network).epochs(epoch).checkpoint(checkpoint).fit(data);
