@@ -208,15 +208,55 @@ public final class BarrierTraining implements AutoCloseable {
      * @param communicationSeconds the slowest task's time summing with the others (waiting included)
      */
     public record BarrierEpoch(int epoch, double trainingLoss, long steps, double seconds, double trainerSeconds,
-                               double computeSeconds, double communicationSeconds) implements Serializable {}
+                               double computeSeconds, double communicationSeconds) {}
 
-    /** What the driver broadcasts each epoch: its weights and the checkpoint to resume from (or null). */
-    private record Round(double[] weights, byte[] checkpoint) implements Serializable {}
+    /**
+     * What the driver broadcasts each epoch: its weights and the checkpoint to resume from (or null).
+     * A plain class, not a record: Kryo ({@code spark.serializer}) cannot build records.
+     */
+    static final class Round implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final double[] weights;
+        private final byte[] checkpoint;
 
-    /** What a task sends back: task 0 its weights and checkpoint too. */
-    private record Outcome(int rank, long steps, double trainingLoss, double[] weights, byte[] checkpoint,
-                           double trainerSeconds, double computeSeconds, double communicationSeconds)
-            implements Serializable {}
+        Round(double[] weights, byte[] checkpoint) {
+            this.weights = weights;
+            this.checkpoint = checkpoint;
+        }
+
+        double[] weights() {
+            return weights;
+        }
+
+        byte[] checkpoint() {
+            return checkpoint;
+        }
+    }
+
+    /** What a task sends back, task 0 its weights and checkpoint too. A plain class, as {@link Round}. */
+    static final class Outcome implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final int rank;
+        final long steps;
+        final double trainingLoss;
+        final double[] weights;
+        final byte[] checkpoint;
+        final double trainerSeconds;
+        final double computeSeconds;
+        final double communicationSeconds;
+
+        Outcome(int rank, long steps, double trainingLoss, double[] weights, byte[] checkpoint, double trainerSeconds,
+                double computeSeconds, double communicationSeconds) {
+            this.rank = rank;
+            this.steps = steps;
+            this.trainingLoss = trainingLoss;
+            this.weights = weights;
+            this.checkpoint = checkpoint;
+            this.trainerSeconds = trainerSeconds;
+            this.computeSeconds = computeSeconds;
+            this.communicationSeconds = communicationSeconds;
+        }
+    }
 
     /** One barrier task: a copy of the network, a trainer from the recipe, one epoch over the all-reduced data. */
     private static final class EpochTask
