@@ -14,9 +14,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
  * The harness's proof: on the two-worker standalone cluster, each executor is a JVM of its own
@@ -35,7 +40,11 @@ class ApplicationOnExecutorsIT {
         List<Integer> seeds = List.of(1, 2, 3, 4);
         List<Report> reports;
         try (JavaSparkContext spark = new JavaSparkContext(cluster.sparkConf("application on executors"))) {
-            reports = spark.parallelize(seeds, 2).map(ApplicationOnExecutorsIT::report).collect();
+            // a barrier stage runs its two tasks at once, so on both one-core executors, never one after
+            // the other on the same
+            ClassTag<Report> tag = ClassTag$.MODULE$.apply(Report.class);
+            reports = JavaRDD.fromRDD(spark.parallelize(seeds, 2).rdd().barrier().mapPartitions(new Reports(), false, tag),
+                    tag).collect();
         }
 
         long driver = ProcessHandle.current().pid();
@@ -64,6 +73,21 @@ class ApplicationOnExecutorsIT {
             }
         }
         return false;
+    }
+
+    /** Each task's reports, one per seed of its partition. */
+    static final class Reports extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Report>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public scala.collection.Iterator<Report> apply(scala.collection.Iterator<Integer> seeds) {
+            List<Report> reports = new ArrayList<>();
+            while (seeds.hasNext()) {
+                reports.add(report(seeds.next()));
+            }
+            return CollectionConverters.asScala(reports.iterator());
+        }
     }
 
     /** Builds the network from {@code seed}, runs a backward pass over fixed data, and says where it ran. */
