@@ -752,7 +752,7 @@ public final class UnfoldedDropoutTagger implements DropoutTagger, Dropout {
 
     @Override
     public String toString() {
-        return "UnfoldedDropoutTagger: input 3 → lower LSTM 4 (dropout 0.3, recurrent dropout 0.25) → upper LSTM 3 (dropout 0.3) → output 2, MSE, MANY_TO_MANY, 232 parameters";
+        return "UnfoldedDropoutTagger: input 3 \u2192 lower LSTM 4 (dropout 0.3, recurrent dropout 0.25) \u2192 upper LSTM 3 (dropout 0.3) \u2192 output 2, MSE, MANY_TO_MANY, 232 parameters";
     }
 
     /**

@@ -514,7 +514,7 @@ public final class UnfoldedFloatLstmTagger implements FloatLstmTagger {
 
     @Override
     public String toString() {
-        return "UnfoldedFloatLstmTagger: input 3 → lstm LSTM 4 → output 2, MSE, MANY_TO_MANY, 138 parameters";
+        return "UnfoldedFloatLstmTagger: input 3 \u2192 lstm LSTM 4 \u2192 output 2, MSE, MANY_TO_MANY, 138 parameters";
     }
 
     /**

@@ -705,7 +705,7 @@ public final class UnfoldedFloatProteins implements FloatProteins {
 
     @Override
     public String toString() {
-        return "UnfoldedFloatProteins: input 5 → encoder bidirectional GRU 8 → output 3, CROSS_ENTROPY, MANY_TO_ONE, 275 parameters";
+        return "UnfoldedFloatProteins: input 5 \u2192 encoder bidirectional GRU 8 \u2192 output 3, CROSS_ENTROPY, MANY_TO_ONE, 275 parameters";
     }
 
     /**

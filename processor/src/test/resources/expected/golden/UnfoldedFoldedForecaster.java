@@ -465,7 +465,7 @@ public final class UnfoldedFoldedForecaster implements FoldedForecaster {
 
     @Override
     public String toString() {
-        return "UnfoldedFoldedForecaster: input 4 → rnn tanh 20 → output 1, MSE, MANY_TO_MANY, 141 parameters";
+        return "UnfoldedFoldedForecaster: input 4 \u2192 rnn tanh 20 \u2192 output 1, MSE, MANY_TO_MANY, 141 parameters";
     }
 
     /**

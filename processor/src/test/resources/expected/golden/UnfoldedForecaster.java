@@ -466,7 +466,7 @@ public final class UnfoldedForecaster implements Forecaster {
 
     @Override
     public String toString() {
-        return "UnfoldedForecaster: input 4 → rnn tanh 20 → output 1, MSE, MANY_TO_MANY, 521 parameters";
+        return "UnfoldedForecaster: input 4 \u2192 rnn tanh 20 \u2192 output 1, MSE, MANY_TO_MANY, 521 parameters";
     }
 
     /**

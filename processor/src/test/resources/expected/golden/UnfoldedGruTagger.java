@@ -476,7 +476,7 @@ public final class UnfoldedGruTagger implements GruTagger {
 
     @Override
     public String toString() {
-        return "UnfoldedGruTagger: input 3 → gru GRU 4 → output 2, MSE, MANY_TO_MANY, 110 parameters";
+        return "UnfoldedGruTagger: input 3 \u2192 gru GRU 4 \u2192 output 2, MSE, MANY_TO_MANY, 110 parameters";
     }
 
     /**

@@ -461,7 +461,7 @@ public final class UnfoldedLstmTagger implements LstmTagger {
 
     @Override
     public String toString() {
-        return "UnfoldedLstmTagger: input 3 → lstm LSTM 4 → output 2, MSE, MANY_TO_MANY, 138 parameters";
+        return "UnfoldedLstmTagger: input 3 \u2192 lstm LSTM 4 \u2192 output 2, MSE, MANY_TO_MANY, 138 parameters";
     }
 
     /**

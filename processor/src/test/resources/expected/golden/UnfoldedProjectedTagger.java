@@ -509,7 +509,7 @@ public final class UnfoldedProjectedTagger implements ProjectedTagger {
 
     @Override
     public String toString() {
-        return "UnfoldedProjectedTagger: input 3 → lstm LSTM of 4 projected to 2 → output 2, MSE, MANY_TO_MANY, 110 parameters";
+        return "UnfoldedProjectedTagger: input 3 \u2192 lstm LSTM of 4 projected to 2 \u2192 output 2, MSE, MANY_TO_MANY, 110 parameters";
     }
 
     /**

@@ -1037,7 +1037,7 @@ public final class UnfoldedProteins2 implements Proteins2 {
 
     @Override
     public String toString() {
-        return "UnfoldedProteins2: input 20 → encoder bidirectional GRU 16 → summary bidirectional LSTM 8 → output 2, CROSS_ENTROPY, MANY_TO_ONE, 2098 parameters";
+        return "UnfoldedProteins2: input 20 \u2192 encoder bidirectional GRU 16 \u2192 summary bidirectional LSTM 8 \u2192 output 2, CROSS_ENTROPY, MANY_TO_ONE, 2098 parameters";
     }
 
     /**

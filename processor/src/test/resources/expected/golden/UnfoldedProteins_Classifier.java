@@ -641,7 +641,7 @@ public final class UnfoldedProteins_Classifier implements Proteins.Classifier {
 
     @Override
     public String toString() {
-        return "UnfoldedProteins_Classifier: input 20 → encoder sigmoid 8 → summary relu 6 → output 3, CROSS_ENTROPY, MANY_TO_ONE, 343 parameters";
+        return "UnfoldedProteins_Classifier: input 20 \u2192 encoder sigmoid 8 \u2192 summary relu 6 \u2192 output 3, CROSS_ENTROPY, MANY_TO_ONE, 343 parameters";
     }
 
     /**

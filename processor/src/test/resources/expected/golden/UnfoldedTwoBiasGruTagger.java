@@ -496,7 +496,7 @@ public final class UnfoldedTwoBiasGruTagger implements TwoBiasGruTagger {
 
     @Override
     public String toString() {
-        return "UnfoldedTwoBiasGruTagger: input 3 → gru GRU 4 → output 2, MSE, MANY_TO_MANY, 118 parameters";
+        return "UnfoldedTwoBiasGruTagger: input 3 \u2192 gru GRU 4 \u2192 output 2, MSE, MANY_TO_MANY, 118 parameters";
     }
 
     /**

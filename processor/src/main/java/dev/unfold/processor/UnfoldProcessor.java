@@ -141,6 +141,14 @@ public final class UnfoldProcessor extends AbstractProcessor {
             }
             return;
         }
+        Optional<String> owner = EarlierOwner.of(processingEnv.getElementUtils(), plan.qualifiedClassName(), type);
+        if (owner.isPresent()) {
+            written.remove(plan.qualifiedClassName()); // not written: the owner may still write it in this build
+            reporter.report(new Problem("UnfoldCannotWrite", "could not write " + plan.className() + ": "
+                    + owner.get() + " generates a class of that name too; rename one of the two interfaces (or, if "
+                    + owner.get() + " is gone, clean the build: its class is left over)", Anchor.at(type)));
+            return;
+        }
         try {
             new GeneratedSourceWriter(processingEnv.getFiler()).write(plan, emitter.apply(plan));
         } catch (IOException failure) {

@@ -187,6 +187,64 @@ class BuildLifecycleTest {
         }
     }
 
+    /**
+     * {@code test.Foo.Bar} and {@code test.Foo_Bar} both give {@code UnfoldedFoo_Bar}. An incremental
+     * build that compiles only Foo_Bar (as Eclipse's does after a save) finds Foo.Bar's class from
+     * the earlier build: it must report the clash on Foo_Bar, not write over Foo.Bar's class.
+     * Found in Eclipse, where the name went to whichever file was saved last, without an error.
+     */
+    @EachCompiler
+    void aNameClaimedInAnEarlierBuildIsReportedNotTakenOver(TestCompiler compiler) throws IOException {
+        Path root = Files.createTempDirectory("unfold-clash");
+        try {
+            Path generated = Files.createDirectories(root.resolve("generated"));
+            Path classes = Files.createDirectories(root.resolve("classes"));
+            JavaFileObject nested = write(root.resolve("src/test/Foo.java"),
+                    "package test;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "public final class Foo {",
+                    "    @Network(input = 3, output = 1)",
+                    "    public interface Bar extends SequenceModel {",
+                    "        @Recurrent(hidden = 4) Layer rnn();",
+                    "    }",
+                    "}");
+            assertEquals(List.of(), errors(compiler.compileToDisk(List.of(new UnfoldProcessor()), List.of(nested),
+                    List.of(), generated, classes)));
+            String nestedsClass = Files.readString(generated.resolve("test/UnfoldedFoo_Bar.java"));
+
+            JavaFileObject topLevel = write(root.resolve("src/test/Foo_Bar.java"),
+                    "package test;",
+                    "import dev.unfold.*;",
+                    "import dev.unfold.runtime.*;",
+                    "@Network(input = 2, output = 1)",
+                    "public interface Foo_Bar extends SequenceModel {",
+                    "    @Recurrent(hidden = 5) Layer rnn();",
+                    "}");
+            List<Diagnostic<? extends JavaFileObject>> diagnostics = compiler.compileToDisk(
+                    List.of(new UnfoldProcessor()), List.of(topLevel), List.of(classes), generated, classes);
+            List<Diagnostic<? extends JavaFileObject>> errors = diagnostics.stream()
+                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+            assertEquals(1, errors.size(), errors::toString);
+            assertEquals(5, errors.get(0).getLineNumber(), errors::toString);
+            assertTrue(errors.get(0).getMessage(null).startsWith("[UnfoldCannotWrite] could not write UnfoldedFoo_Bar:"
+                    + " test.Foo.Bar generates a class of that name too; rename one of the two interfaces"), errors::toString);
+            assertEquals(nestedsClass, Files.readString(generated.resolve("test/UnfoldedFoo_Bar.java")), "taken over");
+        } finally {
+            TestCompiler.deleteRecursively(root);
+        }
+    }
+
+    private static JavaFileObject write(Path file, String... lines) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        return com.google.testing.compile.JavaFileObjects.forResource(file.toUri().toURL());
+    }
+
+    private static List<String> errors(List<Diagnostic<? extends JavaFileObject>> diagnostics) {
+        return diagnostics.stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).map(d -> d.getMessage(null)).toList();
+    }
+
     /** Writes Net with the given hidden size and compiles it; returns the error messages. */
     private static List<String> build(TestCompiler compiler, Path source, int hidden, Path generated, Path classes)
             throws IOException {
