@@ -52,6 +52,11 @@ final class ExampleBlock implements Serializable {
         if (examples.isEmpty()) {
             return List.of(new ExampleBlock(0, null, null, null)).iterator();
         }
+        int missing = examples.indexOf(null);
+        if (missing >= 0) {
+            String problem = "example " + (start + missing) + " is null: give an Example for every element";
+            return List.of(new ExampleBlock(start, null, null, problem)).iterator();
+        }
         Example first = examples.get(0);
         Object[] inputs = (Object[]) Array.newInstance(first.input().getClass(), examples.size());
         Object[] targets = (Object[]) Array.newInstance(first.target().getClass(), examples.size());

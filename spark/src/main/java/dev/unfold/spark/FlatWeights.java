@@ -64,7 +64,10 @@ final class FlatWeights {
         }
     }
 
-    /** Adds {@code flat}'s first {@code count()} values to the gradients, each rounded once to the parameter's precision. */
+    /**
+     * Adds {@code flat}'s first {@code count()} values to the gradients, each sum rounded once to the
+     * parameter's precision.
+     */
     static void addGradients(Parameters parameters, double[] flat) {
         int at = 0;
         for (int p = 0; p < parameters.size(); p++) {

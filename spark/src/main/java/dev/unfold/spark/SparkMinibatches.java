@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -55,15 +54,16 @@ import org.apache.spark.storage.StorageLevel;
  * not be drawn at random without a seed.
  *
  * <p>Refused: networks with dropout (a batch's lane b draws the masks of sequence b of the global
- * batch, which a partition cannot give its lanes) and {@link Contextual} networks (their context is
- * the driver network's state, which the executors' copies do not have).
+ * batch, and the generated API cannot start a partition's lanes at their places in it) and
+ * {@link Contextual} networks (their context is the driver network's state, which the executors'
+ * copies do not have).
  */
 public final class SparkMinibatches implements TrainingData, AutoCloseable {
     private final JavaSparkContext spark;
     private final JavaRDD<ExampleBlock> blocks;
     private final SequenceModel network;
     private final NetworkFactory factory;
-    /** Names this data's networks in the executors' {@link ExecutorNetworks}. */
+    /** Names the factory's networks in the executors' {@link ExecutorNetworks}: data of one factory shares them. */
     private final String run;
     private final int partitions;
     private final ShuffledUpdates order;
@@ -71,8 +71,6 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     private final int[] outputRows;
     /** The seed of the epoch started last; null before any. */
     private Long epochSeed;
-    /** Numbers the broadcast weights, so an executor's network loads each set once. */
-    private long broadcasts;
     /** Every update's loss for the weights {@link #lossWeights} and the epoch {@link #lossSeed}, or null. */
     private double[] losses;
     private double[] lossWeights;
@@ -97,9 +95,10 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
      * the examples on the executors and checks them.
      *
      * @throws IllegalArgumentException if the batch size is below 1, the factory builds another kind of
-     *     network, the network has dropout or a context, the RDD is empty, or an example does not fit the
-     *     network (wrong width, a token or label out of range, a target row too many ...); the message names
-     *     the first such example by its global index. Nothing stays cached then.
+     *     network or cannot be serialised, the network has dropout or a context, the RDD is empty, or an
+     *     example does not fit the network (wrong width, a token or label out of range, a target row too
+     *     many ...); the message names the first such example by its global index. Nothing stays cached
+     *     then.
      */
     public static SparkMinibatches of(JavaRDD<Example> examples, SequenceModel network, NetworkFactory factory,
                                       int batchSize) {
@@ -109,9 +108,9 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
         Checks.atLeastOne("batch size", batchSize);
         requireServed(network);
         requireSameNetwork(network, factory);
+        String run = ExecutorNetworks.key(factory);
         JavaRDD<ExampleBlock> blocks = examples.zipWithIndex().mapPartitions(ExampleBlock::of, true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        String run = UUID.randomUUID().toString();
         SparkMinibatches data = null;
         try {
             int[] rows = outputRows(blocks.map(new Summarise(run, factory)).collect());
@@ -222,7 +221,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
         return partitions;
     }
 
-    /** The name of this data's networks in the executors' JVMs: for tests. */
+    /** The name of this data's networks in the executors' JVMs, its factory's: for tests. */
     String run() {
         return run;
     }
@@ -270,7 +269,9 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     @Override
     public double loss(int update) {
         order.first(update);   // refuses an update outside the epoch
-        if (losses == null || !Objects.equals(lossSeed, epochSeed) || !FlatWeights.same(network.parameters(), lossWeights)) {
+        boolean kept = losses != null && Objects.equals(lossSeed, epochSeed)
+                && FlatWeights.same(network.parameters(), lossWeights);
+        if (!kept) {
             double[] weights = FlatWeights.values(network.parameters());
             Long seed = epochSeed;
             int count = size();
@@ -299,8 +300,9 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     }
 
     /**
-     * Forgets this run's networks on the executors and takes the examples out of their caches. Does
-     * nothing more once the Spark context is stopped (its executors are gone).
+     * Forgets the factory's networks on the executors (other data of the same factory builds them again
+     * if it needs them) and takes the examples out of their caches. Does nothing more once the Spark
+     * context is stopped (its executors are gone).
      */
     @Override
     public void close() {
@@ -331,7 +333,7 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
     private double[] run(double[] weights, TaskOf task) {
         Broadcast<PackedVector> broadcast = spark.broadcast(PackedVector.of(weights));
         try {
-            long step = ++broadcasts;
+            long step = broadcast.id();   // unique in the context: a network loads each set of weights once
             JavaRDD<TreeSum> leaves = blocks.mapPartitionsWithIndex(task.task(broadcast, step), true);
             int shift = groupShift(partitions);
             List<TreeSum> parts = shift == 0 ? leaves.collect()

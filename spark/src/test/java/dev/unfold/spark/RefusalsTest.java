@@ -77,6 +77,15 @@ class RefusalsTest {
     }
 
     @Test
+    void aNullExample() {
+        SequenceModel network = REGRESSOR.create(1);
+        List<Example> examples = new ArrayList<>(TestData.random(network, false, false, 6, 9).examples());
+        examples.set(3, null);
+        refused("example 3 is null: give an Example for every element",
+                () -> SparkMinibatches.of(rdd(examples), network, REGRESSOR, 4), network);
+    }
+
+    @Test
     void dataOfTheOtherPrecision() {
         SequenceModel network = REGRESSOR.create(1);
         List<Example> examples = List.of(Example.of(new float[][] {{1, 2, 3}}, new float[][] {{0, 0}}));
@@ -99,6 +108,16 @@ class RefusalsTest {
         refused("the factory builds dev.unfold.spark.UnfoldedTestNetworks_TokenClassifier with",
                 () -> SparkMinibatches.of(rdd(TestData.random(network, false, false, 4, 1).examples()), network,
                         CLASSIFIER, 4), network);
+    }
+
+    @Test
+    void aFactoryThatCannotTravel() {
+        SequenceModel network = REGRESSOR.create(1);
+        Object unserialisable = new Object();
+        NetworkFactory capturing = seed -> unserialisable == null ? null : new UnfoldedTestNetworks_DenseRegressor(seed);
+        refused("the factory cannot be sent to the executors (java.io.NotSerializableException: java.lang.Object)",
+                () -> SparkMinibatches.of(rdd(TestData.random(network, false, false, 4, 1).examples()), network,
+                        capturing, 4), network);
     }
 
     @Test

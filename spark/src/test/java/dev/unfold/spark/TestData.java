@@ -1,6 +1,5 @@
 package dev.unfold.spark;
 
-import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.Minibatches;
 import java.util.ArrayList;
@@ -93,9 +92,5 @@ final class TestData {
     /** The same data on one machine. */
     Minibatches minibatches(SequenceModel network, int batchSize) {
         return new Lanes(inputs, targets).minibatches(network, batchSize);
-    }
-
-    static boolean isClassifier(SequenceModel network) {
-        return network instanceof Classifier;
     }
 }

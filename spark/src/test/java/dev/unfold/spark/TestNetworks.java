@@ -7,7 +7,9 @@ import dev.unfold.Loss;
 import dev.unfold.Mapping;
 import dev.unfold.Network;
 import dev.unfold.Precision;
+import dev.unfold.Recurrence;
 import dev.unfold.Recurrent;
+import dev.unfold.runtime.Autoregressive;
 import dev.unfold.runtime.Classifier;
 import dev.unfold.runtime.Layer;
 import dev.unfold.runtime.SequenceModel;
@@ -62,6 +64,20 @@ final class TestNetworks {
     interface DenseClassifier extends Classifier {
         @Recurrent(hidden = 4, cell = Cell.LSTM)
         Layer lstm();
+    }
+
+    /** An LSTM with a projection (PyTorch's proj_size), dense input, one label per sequence. */
+    @Network(input = 3, output = 2, loss = Loss.CROSS_ENTROPY, mapping = Mapping.MANY_TO_ONE)
+    interface ProjectedClassifier extends Classifier {
+        @Recurrent(hidden = 5, cell = Cell.LSTM, projection = 3)
+        Layer lstm();
+    }
+
+    /** Output feedback: the state reads the previous output (teacher-forced in training). */
+    @Network(input = 3, output = 2, loss = Loss.MSE)
+    interface FeedbackRegressor extends Autoregressive {
+        @Recurrent(hidden = 4, activation = Activation.TANH, recurrence = Recurrence.OUTPUT)
+        Layer rnn();
     }
 
     /** A network with dropout, which the module refuses. */

@@ -47,7 +47,9 @@ class TrainingEqualsOneMachineTest {
                 Arguments.of(new Kind("dense to a label, many-to-one LSTM", UnfoldedTestNetworks_DenseClassifier::new, false, true)),
                 Arguments.of(new Kind("tokens to dense targets, many-to-many", UnfoldedTestNetworks_DenseRegressor::new, true, false)),
                 Arguments.of(new Kind("tokens to a label, bidirectional LSTM", UnfoldedTestNetworks_TokenClassifier::new, true, true)),
-                Arguments.of(new Kind("tokens to a label per step, stacked GRUs", UnfoldedTestNetworks_StackedTagger::new, true, true)));
+                Arguments.of(new Kind("tokens to a label per step, stacked GRUs", UnfoldedTestNetworks_StackedTagger::new, true, true)),
+                Arguments.of(new Kind("dense to a label, projected LSTM", UnfoldedTestNetworks_ProjectedClassifier::new, false, true)),
+                Arguments.of(new Kind("dense to dense, output feedback", UnfoldedTestNetworks_FeedbackRegressor::new, false, false)));
     }
 
     @ParameterizedTest(name = "{0}")

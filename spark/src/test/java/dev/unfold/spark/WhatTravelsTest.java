@@ -41,20 +41,25 @@ class WhatTravelsTest {
     }
 
     @Test
-    void eachExecutorBuildsItsNetworksOnceForTheRunNotOncePerTask() throws IOException {
+    void eachExecutorBuildsItsNetworksOncePerFactoryNotOncePerTask() throws IOException {
         NetworkFactory factory = UnfoldedTestNetworks_DenseRegressor::new;
         SequenceModel network = factory.create(2);
         TestData data = TestData.random(network, false, false, 40, 7);
+        TestData valid = TestData.random(network, false, false, 12, 8);
         int cached = LocalSpark.context().getPersistentRDDs().size();
         String run;
         try (SparkMinibatches batches = SparkMinibatches.of(LocalSpark.context().parallelize(data.examples(), 4),
-                network, factory, 8)) {
-            new Trainer(network, new Sgd(network.parameters(), 0.1)).epochs(3).fit(batches);
-            // 15 steps of 4 tasks each on local[2]: at most 2 tasks at once, so at most 2 networks
+                network, factory, 8);
+             SparkMinibatches held = SparkMinibatches.of(LocalSpark.context().parallelize(valid.examples(), 3),
+                     network, factory, 4)) {
+            new Trainer(network, new Sgd(network.parameters(), 0.1)).epochs(3).validation(held, 0).fit(batches);
+            // 15 steps of 4 tasks and 3 validation passes of 3 on local[2]: at most 2 tasks at once, and the
+            // training and validation data share their factory's networks, so at most 2 networks
             run = batches.run();
+            assertEquals(run, held.run(), "data of one factory share its networks");
             int built = ExecutorNetworks.built(run);
-            assertTrue(built >= 1 && built <= 2, built + " networks built for 60 tasks");
-            assertEquals(cached + 1, LocalSpark.context().getPersistentRDDs().size(), "the examples are cached");
+            assertTrue(built >= 1 && built <= 2, built + " networks built for 69 tasks");
+            assertEquals(cached + 2, LocalSpark.context().getPersistentRDDs().size(), "the examples are cached");
         }
         assertEquals(0, ExecutorNetworks.built(run), "closed: the run's networks are forgotten");
         assertEquals(cached, LocalSpark.context().getPersistentRDDs().size(), "closed: nothing stays cached");
