@@ -8,14 +8,15 @@ import java.util.Random;
  * Synthetic protein-like sequences for the classification example: random chains over the
  * 20 amino acids, labelled positive exactly when they contain the motif K followed by L. Half of
  * the sequences are positive. The rule is known, so accuracy on fresh sequences measures learning.
+ * Public for the spark module's example ({@code ./unfold spark}), which trains the same task on Spark.
  */
-final class ProteinData {
+public final class ProteinData {
     static final String AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY";
     private static final int K = AMINO_ACIDS.indexOf('K');
     private static final int L = AMINO_ACIDS.indexOf('L');
 
     /** A sequence of amino-acid indices and its class: 1 for positive, 0 for negative. */
-    record Example(int[] residues, int label) {
+    public record Example(int[] residues, int label) {
         String letters() {
             StringBuilder text = new StringBuilder();
             for (int r : residues) {
@@ -28,7 +29,7 @@ final class ProteinData {
     private ProteinData() {}
 
     /** {@code count} examples, alternating positive and negative, of lengths in [minLength, maxLength]. */
-    static List<Example> generate(int count, int minLength, int maxLength, Random random) {
+    public static List<Example> generate(int count, int minLength, int maxLength, Random random) {
         if (minLength < 2 || maxLength < minLength) {
             throw new IllegalArgumentException("lengths must satisfy 2 <= min <= max, got " + minLength + " and "
                     + maxLength);
