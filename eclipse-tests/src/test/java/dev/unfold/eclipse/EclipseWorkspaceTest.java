@@ -121,6 +121,21 @@ class EclipseWorkspaceTest {
         run(Reconcile.class);
     }
 
+    @Test
+    void reconcileFollowsTheProjectsSettings() throws Throwable {
+        run(Reconcile.class, "runSettings");
+    }
+
+    @Test
+    void reconcileChecksADecoderAgainstItsEncodersClasses() throws Throwable {
+        run(Reconcile.class, "runAcrossFiles");
+    }
+
+    @Test
+    void reconcileReportsWithThePlugInAlone() throws Throwable {
+        run(Reconcile.class, "runPlugInOnly");
+    }
+
     private static void run(Class<?> scenario) throws Throwable {
         run(scenario, "run");
     }

@@ -50,6 +50,12 @@ class ProcessorJarIT {
      * (it is in RuntimeInvisibleAnnotations, which this check's reader does not tell apart).
      */
     private static final Set<String> NEVER_LOADED = Set.of("com.google.auto.service");
+    /**
+     * The reconcile participant's package: Eclipse alone loads it, through plugin.xml, from the
+     * bundles the manifest requires (optionally). Nothing else in the jar refers to it.
+     */
+    private static final String ECLIPSE_ONLY = "dev/unfold/processor/eclipse/";
+    private static final String PARTICIPANT = "dev.unfold.processor.eclipse.ReconcileParticipant";
     private static final Path JAR = Path.of(System.getProperty("unfold.processorJar",
             "target/unfold-processor-0.1.0-SNAPSHOT.jar"));
 
@@ -68,6 +74,54 @@ class ProcessorJarIT {
             assertEquals("true", processors.getAttribute("enableDefault"));
             Element processor = (Element) processors.getElementsByTagName("java6processor").item(0);
             assertEquals(PROCESSOR, processor.getAttribute("class"));
+
+            List<String> participants = new ArrayList<>();
+            var declared = plugin.getElementsByTagName("compilationParticipant");
+            for (int i = 0; i < declared.getLength(); i++) {
+                participants.add(((Element) declared.item(i)).getAttribute("class"));
+            }
+            assertEquals(List.of(PARTICIPANT), participants);
+            assertEquals("org.eclipse.jdt.core.compilationParticipant",
+                    ((Element) declared.item(0).getParentNode()).getAttribute("point"));
+        }
+    }
+
+    /**
+     * Eclipse's API is used by the reconcile participant only, and the jar works without it: the
+     * bundles it comes from are optional requirements, no other class refers to the participant
+     * or to Eclipse, and the service file javac and Gradle read names the processor alone.
+     */
+    @Test
+    void eclipseIsOptionalAndReachedOnlyByTheParticipant() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            String required = jar.getManifest().getMainAttributes().getValue("Require-Bundle");
+            assertTrue(required != null && required.contains("org.eclipse.jdt.core;"), () -> "Require-Bundle: " + required);
+            for (String clause : required.split(",")) {
+                assertTrue(clause.contains("resolution:=optional"), () -> "a required bundle that is not optional: " + clause);
+            }
+            String imported = jar.getManifest().getMainAttributes().getValue("Import-Package");
+            assertFalse(imported != null && imported.contains("org.eclipse."), () -> "Import-Package: " + imported);
+            assertEquals(PROCESSOR, text(jar, "META-INF/services/javax.annotation.processing.Processor").strip());
+
+            List<String> reaching = new ArrayList<>();
+            int participantClasses = 0;
+            for (JarEntry entry : jar.stream().toList()) {
+                String name = entry.getName();
+                if (!name.endsWith(".class")) {
+                    continue;
+                }
+                if (name.startsWith(ECLIPSE_ONLY)) {
+                    participantClasses++;
+                    continue;
+                }
+                for (String used : ClassFiles.referencedPackages(bytes(jar, name))) {
+                    if (used.startsWith("org.eclipse.") || used.equals("dev.unfold.processor.eclipse")) {
+                        reaching.add(name + " uses " + used);
+                    }
+                }
+            }
+            assertTrue(participantClasses > 0, "no participant in the jar");
+            assertEquals(List.of(), reaching);
         }
     }
 
@@ -113,6 +167,8 @@ class ProcessorJarIT {
     /**
      * Every package a class in the jar refers to is the JDK's java.*, inside the jar, or imported:
      * otherwise Eclipse's OSGi loader could not load the processor. JavaPoet must be inside, relocated.
+     * The reconcile participant's Eclipse packages come from required bundles instead (see
+     * {@link #eclipseIsOptionalAndReachedOnlyByTheParticipant()}).
      */
     @Test
     void everyReferencedPackageIsInsideOrImported() throws IOException {
@@ -136,7 +192,8 @@ class ProcessorJarIT {
                     if (used.startsWith("com.sun.") || used.startsWith("sun.")) {
                         missing.add(name + " uses the compiler-specific " + used); // javac's; absent in Eclipse
                     } else if (!used.startsWith("java.") && !inside.contains(used) && !imported.contains(used)
-                            && !NEVER_LOADED.contains(used)) {
+                            && !NEVER_LOADED.contains(used)
+                            && !(name.startsWith(ECLIPSE_ONLY) && used.startsWith("org.eclipse."))) {
                         missing.add(name + " uses " + used);
                     }
                 }
@@ -159,7 +216,9 @@ class ProcessorJarIT {
                 String name = entry.getName();
                 if (name.startsWith("dev/unfold/processor/") && !name.startsWith("dev/unfold/processor/internal/")
                         && name.endsWith(".class")) {
-                    Class<?> loaded = Class.forName(name.replace('/', '.').replace(".class", ""), true, alone);
+                    // the participant's classes need Eclipse's, which the test's class path has
+                    ClassLoader loader = name.startsWith(ECLIPSE_ONLY) ? ProcessorJarIT.class.getClassLoader() : alone;
+                    Class<?> loaded = Class.forName(name.replace('/', '.').replace(".class", ""), true, loader);
                     for (Field field : loaded.getDeclaredFields()) {
                         if (isMutableStatic(field)) {
                             mutable.add(loaded.getName() + "." + field.getName());
