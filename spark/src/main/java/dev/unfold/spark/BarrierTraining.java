@@ -20,7 +20,6 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -85,41 +84,9 @@ public final class BarrierTraining implements AutoCloseable {
         Checks.atLeastOne("batch size", batchSize);
         SparkMinibatches.requireServed(network);
         SparkMinibatches.requireSameNetwork(network, factory);
-        JavaRDD<ExampleBlock> blocks = examples.zipWithIndex().mapPartitions(ExampleBlock::of, true)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        boolean built = false;
-        try {
-            List<ExampleBlock.Summary> summaries = blocks.map(block -> block.check(factory.create(0))).collect();
-            long total = 0;
-            ExampleBlock.Summary first = null;
-            for (ExampleBlock.Summary summary : summaries.stream()
-                    .sorted(Comparator.comparingLong(ExampleBlock.Summary::start)).toList()) {
-                if (summary.problem() != null) {
-                    throw new IllegalArgumentException(summary.problem());
-                }
-                if (summary.kind() != null && first != null && !summary.kind().equals(first.kind())) {
-                    throw new IllegalArgumentException("example " + summary.start() + " has " + summary.kind()
-                            + ", but example " + first.start() + " has " + first.kind()
-                            + ": the examples of one data set must all be of one kind");
-                }
-                first = first == null && summary.kind() != null ? summary : first;
-                total += summary.size();
-            }
-            if (total == 0) {
-                throw new IllegalArgumentException("the RDD has no examples: training needs at least one sequence");
-            }
-            if (total > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("the RDD has " + total + " examples, at most " + Integer.MAX_VALUE
-                        + " can be numbered");
-            }
-            BarrierTraining training = new BarrierTraining(blocks, network, factory, batchSize, (int) total);
-            built = true;
-            return training;
-        } finally {
-            if (!built) {
-                blocks.unpersist(false);
-            }
-        }
+        ExecutorNetworks.key(factory);   // refuses a factory that cannot be serialised, before anything is cached
+        CachedExamples cached = CachedExamples.cache(examples, block -> block.check(factory.create(0)));
+        return new BarrierTraining(cached.blocks, network, factory, batchSize, cached.size());
     }
 
     /** The number of partitions: barrier tasks, each needing a core of its own at once. */

@@ -9,15 +9,12 @@ import dev.unfold.runtime.internal.Checks;
 import dev.unfold.runtime.internal.ShuffledUpdates;
 import dev.unfold.runtime.train.Trainer;
 import dev.unfold.runtime.train.TrainingData;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@link Minibatches} whose sequences live on a Spark cluster: a {@link TrainingData} that a
@@ -109,16 +106,17 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
         requireServed(network);
         requireSameNetwork(network, factory);
         String run = ExecutorNetworks.key(factory);
-        JavaRDD<ExampleBlock> blocks = examples.zipWithIndex().mapPartitions(ExampleBlock::of, true)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        CachedExamples cached = null;
         SparkMinibatches data = null;
         try {
-            int[] rows = outputRows(blocks.map(new Summarise(run, factory)).collect());
-            data = new SparkMinibatches(run, blocks, network, factory, batchSize, rows);
+            cached = CachedExamples.cache(examples, new Summarise(run, factory));
+            data = new SparkMinibatches(run, cached.blocks, network, factory, batchSize, cached.outputRows);
             return data;
         } finally {
             if (data == null) {
-                blocks.unpersist(false);
+                if (cached != null) {
+                    cached.uncache();
+                }
                 ExecutorNetworks.forget(run);
             }
         }
@@ -172,43 +170,6 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
                 ExecutorNetworks.giveBack(run, lent);
             }
         }
-    }
-
-    /**
-     * Every example's output rows by global index, from the partitions' summaries; refuses data with
-     * no example, of mixed kinds, or with a bad example (the lowest-numbered is named).
-     */
-    private static int[] outputRows(List<ExampleBlock.Summary> summaries) {
-        List<ExampleBlock.Summary> sorted = new ArrayList<>(summaries);
-        sorted.sort(Comparator.comparingLong(ExampleBlock.Summary::start));
-        long total = 0;
-        ExampleBlock.Summary first = null;
-        for (ExampleBlock.Summary summary : sorted) {
-            if (summary.problem() != null) {
-                throw new IllegalArgumentException(summary.problem());
-            }
-            if (summary.kind() != null && first != null && !summary.kind().equals(first.kind())) {
-                throw new IllegalArgumentException("example " + summary.start() + " has " + summary.kind()
-                        + ", but example " + first.start() + " has " + first.kind()
-                        + ": the examples of one data set must all be of one kind");
-            }
-            if (first == null && summary.kind() != null) {
-                first = summary;
-            }
-            total += summary.size();
-        }
-        if (total == 0) {
-            throw new IllegalArgumentException("the RDD has no examples: training needs at least one sequence");
-        }
-        if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the RDD has " + total + " examples, at most " + Integer.MAX_VALUE
-                    + " can be numbered");
-        }
-        int[] rows = new int[(int) total];
-        for (ExampleBlock.Summary summary : sorted) {
-            System.arraycopy(summary.outputRows(), 0, rows, (int) summary.start(), summary.size());
-        }
-        return rows;
     }
 
     /** Number of examples. */

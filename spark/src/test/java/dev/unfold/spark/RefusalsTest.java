@@ -128,6 +128,23 @@ class RefusalsTest {
                         UnfoldedTestNetworks_DroppingRegressor::new, 4), network);
     }
 
+    /** Both designs cache and check the data alike ({@link CachedExamples}), so they refuse alike. */
+    @Test
+    void theBarrierDesignRefusesTheSameData() {
+        SequenceModel network = REGRESSOR.create(1);
+        List<Example> examples = new ArrayList<>(TestData.random(network, false, false, 9, 2).examples());
+        examples.set(7, Example.of(new double[][] {{1, 2, 3}, {1, 2}}, new double[][] {{0, 0}, {0, 0}}));
+        refused("example 7: xs[1] has 2 values, expected 3 (the network's input size)",
+                () -> BarrierTraining.of(rdd(examples), network, REGRESSOR, 4), network);
+        refused("the RDD has no examples: training needs at least one sequence",
+                () -> BarrierTraining.of(rdd(List.of()), network, REGRESSOR, 4), network);
+        Object unserialisable = new Object();
+        NetworkFactory capturing = seed -> unserialisable == null ? null : new UnfoldedTestNetworks_DenseRegressor(seed);
+        refused("the factory cannot be sent to the executors (java.io.NotSerializableException: java.lang.Object)",
+                () -> BarrierTraining.of(rdd(TestData.random(network, false, false, 4, 1).examples()), network,
+                        capturing, 4), network);
+    }
+
     @Test
     void anUpdateOutsideTheEpochChangesNoGradient() {
         SequenceModel network = REGRESSOR.create(1);
@@ -150,7 +167,7 @@ class RefusalsTest {
     }
 
     /** The call is refused with a message starting so, nothing stays cached, and the weights are as they were. */
-    private static void refused(String message, Supplier<SparkMinibatches> call, SequenceModel network) {
+    private static void refused(String message, Supplier<?> call, SequenceModel network) {
         JavaSparkContext spark = LocalSpark.context();
         int cached = spark.getPersistentRDDs().size();
         double[] weights = FlatWeights.values(network.parameters());
