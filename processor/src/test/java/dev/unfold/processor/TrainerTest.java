@@ -26,6 +26,7 @@ import dev.unfold.runtime.seq2seq.EncoderDecoder;
 import dev.unfold.runtime.seq2seq.SequencePairs;
 import dev.unfold.runtime.train.Checkpoint;
 import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.EpochRunner;
 import dev.unfold.runtime.train.Trainer;
 import dev.unfold.runtime.train.TrainingData;
 import dev.unfold.runtime.train.TrainingDivergedException;
@@ -351,6 +352,91 @@ class TrainerTest {
                 "improvement judged against the best value the checkpoint kept");
         assertTrue(straightRecorder.reports.stream().map(EpochReport::metricValue).distinct().count() > 1,
                 "the macro F1 moves");
+    }
+
+    /**
+     * {@code fitWith(EpochRunner)}: each epoch's updates run by another trainer, over another instance
+     * of the network, from the checkpoint it is handed (as a cluster's tasks run them); the run is the
+     * loop's own, bit for bit: reports, best epoch, best weights, early stop, weights.
+     */
+    @Test
+    void epochsRunElsewhereFromCheckpointsEqualTheLoopBitForBit() throws IOException {
+        Classifier here = network(3);
+        Path hereCheckpoint = directory.resolve("here.safetensors");
+        Recorder hereRecorder = new Recorder(here);
+        TrainingResult hereResult = trainer(here, new Adam(here.parameters(), 0.01), 40)
+                .validation(data(here, 2), 2).validateOn(Metric.ACCURACY).checkpoint(hereCheckpoint)
+                .listener(hereRecorder).fit(data(here, 1));
+        assertTrue(hereResult.stoppedEarly(), "the comparison covers early stopping");
+
+        Classifier driver = network(3);
+        Path driverCheckpoint = directory.resolve("driver.safetensors");
+        Recorder driverRecorder = new Recorder(driver);
+        List<Integer> ran = new ArrayList<>();
+        TrainingResult driverResult = trainer(driver, new Adam(driver.parameters(), 0.01), 40)
+                .validation(data(driver, 2), 2).validateOn(Metric.ACCURACY).checkpoint(driverCheckpoint)
+                .listener(driverRecorder).fitWith(new EpochRunner() {
+                    @Override
+                    public int updates() {
+                        return 5;
+                    }
+
+                    @Override
+                    public EpochRunner.Trained run(int epoch, Path before, Path after) throws IOException {
+                        ran.add(epoch);
+                        Classifier elsewhere = network(99);   // other weights: the checkpoint's replace them
+                        Path own = directory.resolve("elsewhere.safetensors");
+                        Files.copy(before, own, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        EpochReport report = trainer(elsewhere, new Adam(elsewhere.parameters(), 0.01), epoch)
+                                .checkpoint(own).fit(data(elsewhere, 1)).last();
+                        Files.copy(own, after);
+                        return new EpochRunner.Trained(report.trainingLoss(), report.updates(), report.clippedUpdates());
+                    }
+                });
+
+        assertEquals(hereResult.lastEpoch(), ran.size(), "one run per epoch");
+        assertArrayEquals(weights(here), weights(driver));
+        assertEquals(withoutSeconds(hereResult), withoutSeconds(driverResult));
+        assertEquals(hereRecorder.reports.stream().map(TrainerTest::withoutSeconds).toList(),
+                driverRecorder.reports.stream().map(TrainerTest::withoutSeconds).toList());
+        Classifier hereBest = network(98);
+        hereBest.parameters().load(Trainer.bestWeights(hereCheckpoint));
+        Classifier driverBest = network(97);
+        driverBest.parameters().load(Trainer.bestWeights(driverCheckpoint));
+        assertArrayEquals(weights(hereBest), weights(driverBest), "the best weights");
+    }
+
+    @Test
+    void anEpochRunnerThatLeavesAnotherEpochsCheckpointIsCaughtBeforeItsWeightsAreTaken() throws IOException {
+        Classifier net = network(3);
+        double[][] before = weights(net);
+        IllegalStateException caught = assertThrows(IllegalStateException.class,
+                () -> trainer(net, new Adam(net.parameters(), 0.01), 3).fitWith(new EpochRunner() {
+                    @Override
+                    public int updates() {
+                        return 5;
+                    }
+
+                    @Override
+                    public EpochRunner.Trained run(int epoch, Path from, Path after) throws IOException {
+                        Files.copy(from, after);   // trains nothing: still the epoch before's checkpoint
+                        return new EpochRunner.Trained(1, 5, 0);
+                    }
+                }));
+        assertTrue(caught.getMessage().startsWith("the epoch runner left the checkpoint of epoch 0 in "), caught.getMessage());
+        assertTrue(caught.getMessage().endsWith(", expected that of epoch 1"), caught.getMessage());
+        assertArrayEquals(before, weights(net), "the weights are untouched");
+    }
+
+    private static EpochReport withoutSeconds(EpochReport report) {
+        return new EpochReport(report.epoch(), report.epochs(), report.steps(), report.trainingLoss(),
+                report.validationLoss(), report.learningRate(), report.clippedUpdates(), report.updates(),
+                report.improved(), 0, report.metric(), report.metricValue());
+    }
+
+    private static TrainingResult withoutSeconds(TrainingResult result) {
+        return new TrainingResult(result.lastEpoch(), result.bestEpoch(), result.metric(), result.bestValue(),
+                result.stoppedEarly(), result.last() == null ? null : withoutSeconds(result.last()));
     }
 
     /**

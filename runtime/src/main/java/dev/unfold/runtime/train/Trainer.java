@@ -22,6 +22,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The training loop: epochs of updates over {@link TrainingData}, each update a forward and
@@ -51,6 +52,9 @@ import java.util.Set;
  * carried once {@link #fit} returns or throws, so a later {@code forward} does not continue from
  * the training stream. Data built for another instance of the network (whose passes would
  * compute gradients the optimizer never reads) is refused.
+ *
+ * <p>{@link #fitWith(EpochRunner)} runs the same loop with each epoch's updates run elsewhere (by
+ * {@code unfold-spark}'s barrier tasks), everything around them here.
  */
 public final class Trainer {
     private final Parameters parameters;
@@ -190,6 +194,47 @@ public final class Trainer {
      */
     public TrainingResult fit(TrainingData training) throws IOException {
         requireTrains(Objects.requireNonNull(training, "training"), true);
+        return run(training, epoch -> updates(training, epoch));
+    }
+
+    /**
+     * Runs the epochs left as {@link #fit} does, each epoch's updates run by
+     * {@code runner} elsewhere (by trainers of the same optimizer, schedule, clipping, penalty and
+     * seed on a cluster's tasks, say), from this trainer's state and back into it; everything around
+     * the updates happens here, as in {@code fit(TrainingData)}: resuming from the checkpoint,
+     * validation and the {@link #validateOn} metric, the checkpoint and best weights, early stopping,
+     * and the listeners, except {@link TrainingListener#gradientsComputed} and
+     * {@link TrainingListener#updated}, which the updates run elsewhere do not report.
+     *
+     * @throws IOException if a checkpoint cannot be read or written
+     */
+    public TrainingResult fitWith(EpochRunner runner) throws IOException {
+        Objects.requireNonNull(runner, "runner");
+        Path directory = Files.createTempDirectory("unfold-epochs-");
+        Path before = directory.resolve("before.safetensors");
+        Path after = directory.resolve("after.safetensors");
+        try {
+            return run(null, epoch -> updatesElsewhere(runner, epoch, before, after));
+        } finally {
+            try (Stream<Path> files = Files.list(directory)) {   // the two files, and any temporary left by a crash
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    /** How an epoch's updates are run: by this trainer over its data, or by an {@link EpochRunner}. */
+    private interface Updates {
+        EpochRunner.Trained run(int epoch) throws IOException;
+    }
+
+    /**
+     * The epochs left, each of {@code updates} followed by validation, the checkpoint and the
+     * listeners; {@code training}, when the updates run here, is told when training begins and ends.
+     */
+    private TrainingResult run(TrainingData training, Updates updates) throws IOException {
         if (validation != null) {
             requireTrains(validation, false);
             metric.requireMeasurable(validation);
@@ -203,7 +248,9 @@ public final class Trainer {
         }
         EpochReport last = null;
         boolean stoppedEarly = false;
-        training.beforeTraining();
+        if (training != null) {
+            training.beforeTraining();
+        }
         if (validation != null) {
             validation.beforeTraining();
         }
@@ -214,7 +261,7 @@ public final class Trainer {
                     break;
                 }
                 int epoch = progress.epoch() + 1;   // at most epochs: no overflow
-                last = epoch(training, epoch, progress);
+                last = epoch(updates, epoch, progress);
                 progress = last.improved()
                         ? new Checkpoint.Progress(epoch, epoch, metric, last.metricValue())
                         : new Checkpoint.Progress(epoch, progress.bestEpoch(), metric, progress.bestValue());
@@ -233,7 +280,9 @@ public final class Trainer {
             if (validation != null) {
                 validation.afterTraining();
             }
-            training.afterTraining();
+            if (training != null) {
+                training.afterTraining();
+            }
         }
         TrainingResult result = new TrainingResult(progress.epoch(), progress.bestEpoch(), metric,
                 progress.bestValue(), stoppedEarly, last);
@@ -300,8 +349,44 @@ public final class Trainer {
         }
     }
 
-    private EpochReport epoch(TrainingData training, int epoch, Checkpoint.Progress progress) {
+    /** Epoch {@code epoch}: its updates, then the validation and the metric that judge it against {@code progress}. */
+    private EpochReport epoch(Updates updates, int epoch, Checkpoint.Progress progress) throws IOException {
         long started = System.nanoTime();
+        EpochRunner.Trained trained = updates.run(epoch);
+        double validationLoss = validation == null ? Double.NaN : validationLoss();
+        double measured = validation == null ? trained.trainingLoss() : measure(validationLoss);
+        return new EpochReport(epoch, epochs, optimizer.steps(), trained.trainingLoss(), validationLoss,
+                optimizer.learningRate(), trained.clippedUpdates(), trained.updates(),
+                metric.isBetter(measured, progress.bestValue()), (System.nanoTime() - started) / 1e9, metric,
+                measured);
+    }
+
+    /**
+     * Epoch {@code epoch}'s updates run by {@code runner}: from a checkpoint of this trainer's state
+     * (under no metric: the runner's trainers validate nothing, this one does), back from the one it
+     * writes, which is checked whole before it replaces the weights and the optimizer's state.
+     */
+    private EpochRunner.Trained updatesElsewhere(EpochRunner runner, int epoch, Path before, Path after)
+            throws IOException {
+        Checkpoint.save(before, parameters, optimizer,
+                new Checkpoint.Progress(epoch - 1, 0, Metric.LOSS, Metric.LOSS.worst()));
+        Files.deleteIfExists(after);
+        int updates = runner.updates();
+        for (TrainingListener listener : listeners) {
+            listener.epochStarted(epoch, updates);
+        }
+        EpochRunner.Trained trained = runner.run(epoch, before, after);
+        Checkpoint.Contents contents = Checkpoint.read(after, parameters, optimizer);
+        if (contents.progress().epoch() != epoch) {
+            throw new IllegalStateException("the epoch runner left the checkpoint of epoch "
+                    + contents.progress().epoch() + " in " + after + ", expected that of epoch " + epoch);
+        }
+        contents.apply();
+        return trained;
+    }
+
+    /** Epoch {@code epoch}'s updates over {@code training}, here. */
+    private EpochRunner.Trained updates(TrainingData training, int epoch) {
         // the order depends on the seed and the epoch only, so a resumed run sees the same order
         training.startEpoch(seed * 0x9E3779B97F4A7C15L + epoch);
         int updates = training.updates();
@@ -354,12 +439,7 @@ public final class Trainer {
                 listeners.get(l).updated(epoch, update, loss / updateOutputs, norm);
             }
         }
-        double trainingLoss = lossSum / outputs;
-        double validationLoss = validation == null ? Double.NaN : validationLoss();
-        double measured = validation == null ? trainingLoss : measure(validationLoss);
-        return new EpochReport(epoch, epochs, optimizer.steps(), trainingLoss, validationLoss,
-                optimizer.learningRate(), clipped, updates, metric.isBetter(measured, progress.bestValue()),
-                (System.nanoTime() - started) / 1e9, metric, measured);
+        return new EpochRunner.Trained(lossSum / outputs, updates, clipped);
     }
 
     /** The metric on the validation data, from its loss when the metric is the loss or its exponential. */
