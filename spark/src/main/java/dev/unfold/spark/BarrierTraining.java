@@ -2,8 +2,13 @@ package dev.unfold.spark;
 
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.internal.Checks;
-import dev.unfold.runtime.io.AtomicFile;
-import dev.unfold.runtime.io.SafeTensors;
+import dev.unfold.runtime.internal.ShuffledUpdates;
+import dev.unfold.runtime.metrics.Metric;
+import dev.unfold.runtime.train.EpochReport;
+import dev.unfold.runtime.train.EpochRunner;
+import dev.unfold.runtime.train.Trainer;
+import dev.unfold.runtime.train.TrainingData;
+import dev.unfold.runtime.train.TrainingListener;
 import dev.unfold.runtime.train.TrainingResult;
 import java.io.IOException;
 import java.io.Serializable;
@@ -37,18 +42,26 @@ import scala.runtime.AbstractFunction1;
  *
  * <pre>
  * try (BarrierTraining training = BarrierTraining.of(examples, net, UnfoldedTagger::new, 64)) {
- *     training.fit(n -&gt; new Trainer(n, new Adam(n.parameters(), 0.01)).seed(3), 20, Path.of("run.ckpt"));
+ *     TrainingResult result = training
+ *             .validation(Minibatches.of(net, validXs, validLabels, 64), 3)
+ *             .validateOn(Metric.ACCURACY)
+ *             .listener(new ConsoleProgress(false))
+ *             .fit(n -&gt; new Trainer(n, new Adam(n.parameters(), 0.01)).seed(3), 20, Path.of("run.safetensors"));
  * }
  * </pre>
  *
- * <p>At the end of each epoch task 0 sends the driver the weights, which the driver's network takes,
- * and its trainer's checkpoint (weights, optimizer state, progress), which the driver writes to the
- * checkpoint file whole or not at all; a later {@code fit} resumes from that file exactly as
- * {@code Trainer} does, since the tasks' trainers read it. Within an epoch nothing but the sums
- * travels: no job, no broadcast of weights, per step.
+ * <p>Around the stages the driver runs what a {@code Trainer} runs around its epochs, with the
+ * runtime's own {@code Trainer} ({@link Trainer#fitWith(EpochRunner)}), built by the same recipe over the
+ * driver's network: before each stage it broadcasts its trainer's state as a checkpoint, which every
+ * task's trainer resumes from; at the end of the stage task 0 sends back its trainer's checkpoint
+ * after the epoch, which the driver's trainer takes (weights and optimizer state). Between stages the
+ * driver validates on its own data, with any {@code Metric}, writes the checkpoint with that progress
+ * and the best weights, stops early, and tells the listeners; a later {@code fit} resumes from the
+ * checkpoint exactly as {@code Trainer} does. Within an epoch nothing but the sums travels: no job, no
+ * broadcast of weights, per step.
  *
  * <p>A barrier stage needs a free core for each of its tasks at once: as many partitions as the
- * executors have cores in all. Validation, listeners and early stopping are not run inside the stage.
+ * executors have cores in all.
  */
 public final class BarrierTraining implements AutoCloseable {
     private final JavaSparkContext spark;
@@ -57,6 +70,13 @@ public final class BarrierTraining implements AutoCloseable {
     private final NetworkFactory factory;
     private final int batchSize;
     private final int examples;
+    /** The updates of each epoch: the global minibatches. */
+    private final int updates;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private TrainingData validation;
+    private int patience;
+    private Metric metric = Metric.LOSS;
+    private List<BarrierEpoch> stages = new ArrayList<>();
 
     private BarrierTraining(JavaRDD<ExampleBlock> blocks, SequenceModel network, NetworkFactory factory, int batchSize,
                             int examples) {
@@ -66,6 +86,7 @@ public final class BarrierTraining implements AutoCloseable {
         this.factory = factory;
         this.batchSize = batchSize;
         this.examples = examples;
+        this.updates = new ShuffledUpdates(examples, batchSize).updates();
     }
 
     /**
@@ -95,28 +116,93 @@ public final class BarrierTraining implements AutoCloseable {
     }
 
     /**
-     * Trains up to epoch {@code epochs}, one barrier stage per epoch, starting after the epoch of
-     * {@code checkpoint} when that file exists (null: no checkpoint); the driver's network then holds
-     * the last epoch's weights, and {@code checkpoint} its state.
-     *
-     * @return each epoch run: its training loss, and where its time went
-     * @throws IOException if the checkpoint cannot be read or written
+     * Validates on {@code data} after each epoch, on the driver, between stages: any
+     * {@link TrainingData} of the driver's network ({@code Minibatches}, or a {@link SparkMinibatches}
+     * to compute the loss on the cluster); stops once the {@link #validateOn} metric has not improved
+     * for {@code patience} epochs (0: never), as {@link Trainer#validation} does.
      */
-    public List<BarrierEpoch> fit(TrainerRecipe recipe, int epochs, Path checkpoint) throws IOException {
-        Objects.requireNonNull(recipe, "recipe");
-        Checks.atLeastOne("epochs", epochs);
-        byte[] state = checkpoint != null && Files.exists(checkpoint) ? Files.readAllBytes(checkpoint) : null;
-        int saved = state == null ? 0 : savedEpoch(checkpoint);
-        if (saved > epochs) {
-            throw new IllegalArgumentException(checkpoint + "'s training/epoch is " + saved + ", beyond this run's "
-                    + epochs + " epochs: it belongs to a longer run; ask for at least " + saved
-                    + " epochs or use another checkpoint file");
+    public BarrierTraining validation(TrainingData data, int patience) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be 0 (never stop early) or more, got " + patience);
         }
-        List<BarrierEpoch> run = new ArrayList<>();
-        // a checkpoint of the last epoch still runs one stage: the tasks' trainers restore its weights
-        for (int epoch = Math.max(1, Math.min(saved + 1, epochs)); epoch <= epochs; epoch++) {
+        this.validation = Objects.requireNonNull(data, "data");
+        this.patience = patience;
+        return this;
+    }
+
+    /**
+     * What decides the best epoch and early stopping: the validation loss unless set, as
+     * {@link Trainer#validateOn}; another metric needs {@link #validation} data it can be measured on.
+     */
+    public BarrierTraining validateOn(Metric metric) {
+        this.metric = Objects.requireNonNull(metric, "metric");
+        return this;
+    }
+
+    /**
+     * Tells {@code listener} how the run goes, as a {@link Trainer} tells it (after any listeners
+     * added before), on the driver: {@code started}, {@code epochStarted}, {@code epochEnded} with
+     * the epoch's {@link EpochReport}, {@code finished}. The per-update calls ({@code updated},
+     * {@code gradientsComputed}) happen inside the stage, on the executors, and are not made.
+     */
+    public BarrierTraining listener(TrainingListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Trains up to epoch {@code epochs}, one barrier stage per epoch, each task's trainer built by
+     * {@code recipe}; around the stages the driver does what a {@link Trainer} does around its epochs,
+     * with a trainer the same recipe builds over the driver's network: resumes after the epoch of
+     * {@code checkpoint} when that file exists (null: no checkpoint), validates, writes the checkpoint
+     * (progress judged by the driver's validation) and the best weights beside it
+     * ({@link Trainer#bestWeights}), stops early, and tells the listeners. The driver's network then
+     * holds the last epoch's weights.
+     *
+     * @return how the run ended, as {@link Trainer#fit} returns it; each stage's time split is in {@link #stages()}
+     * @throws IOException if the checkpoint cannot be read or written
+     * @throws IllegalArgumentException as {@link Trainer#fit} refuses a run (another metric's checkpoint, a
+     *     metric without validation data to measure it on...), before any stage runs
+     */
+    public TrainingResult fit(TrainerRecipe recipe, int epochs, Path checkpoint) throws IOException {
+        Objects.requireNonNull(recipe, "recipe");
+        Trainer driver = recipe.create(network).epochs(epochs).validateOn(metric);
+        if (validation != null) {
+            driver.validation(validation, patience);
+        }
+        if (checkpoint != null) {
+            driver.checkpoint(checkpoint);
+        }
+        for (TrainingListener listener : listeners) {
+            driver.listener(listener);
+        }
+        stages = new ArrayList<>();
+        return driver.fitWith(new Stages(recipe));
+    }
+
+    /** The barrier stages the last {@link #fit} ran, one per epoch trained, with where their time went. */
+    public List<BarrierEpoch> stages() {
+        return List.copyOf(stages);
+    }
+
+    /** Runs each epoch's updates in a barrier stage, from the driver trainer's state and back. */
+    private final class Stages implements EpochRunner {
+        private final TrainerRecipe recipe;
+
+        Stages(TrainerRecipe recipe) {
+            this.recipe = recipe;
+        }
+
+        @Override
+        public int updates() {
+            return updates;
+        }
+
+        @Override
+        public Trained run(int epoch, Path before, Path after) throws IOException {
+            byte[] state = Files.readAllBytes(before);
             long started = System.nanoTime();
-            Broadcast<Round> round = spark.broadcast(new Round(FlatWeights.values(network.parameters()), state));
+            Broadcast<Round> round = spark.broadcast(new Round(state));
             List<Outcome> outcomes;
             try {
                 ClassTag<Outcome> outcome = ClassTag$.MODULE$.apply(Outcome.class);
@@ -129,31 +215,17 @@ public final class BarrierTraining implements AutoCloseable {
             double wall = (System.nanoTime() - started) / 1e9;
             Outcome first = outcomes.stream().filter(outcome -> outcome.rank == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("task 0 of the barrier stage sent nothing"));
-            FlatWeights.load(network.parameters(), first.weights);
-            if (first.checkpoint == null) {
-                continue;   // the checkpoint was of this epoch already: nothing trained, its weights restored
-            }
-            state = first.checkpoint;
-            if (checkpoint != null) {
-                byte[] bytes = state;
-                AtomicFile.write(checkpoint, out -> out.write(bytes));
-            }
+            Files.write(after, first.checkpoint);
             double compute = 0;
             double communication = 0;
             for (Outcome outcome : outcomes) {
                 compute = Math.max(compute, outcome.computeSeconds);
                 communication = Math.max(communication, outcome.communicationSeconds);
             }
-            run.add(new BarrierEpoch(epoch, first.trainingLoss, first.steps, wall, first.trainerSeconds, compute,
+            stages.add(new BarrierEpoch(epoch, first.trainingLoss, first.steps, wall, first.trainerSeconds, compute,
                     communication));
+            return new Trained(first.trainingLoss, first.updates, first.clippedUpdates);
         }
-        return run;
-    }
-
-    /** The epoch a checkpoint was written after; 0 when it does not say (the tasks' trainers then refuse it). */
-    private static int savedEpoch(Path checkpoint) throws IOException {
-        SafeTensors.Tensor epoch = SafeTensors.read(checkpoint).get("training/epoch");
-        return epoch == null || epoch.values().length != 1 ? 0 : (int) epoch.values()[0];
     }
 
     /** Takes the examples out of the executors' caches. */
@@ -178,21 +250,16 @@ public final class BarrierTraining implements AutoCloseable {
                                double computeSeconds, double communicationSeconds) {}
 
     /**
-     * What the driver broadcasts each epoch: its weights and the checkpoint to resume from (or null).
+     * What the driver broadcasts each epoch: its trainer's checkpoint of the epoch before (weights,
+     * optimizer state, step count, learning rate), which every task's trainer resumes from.
      * A plain class, not a record: Kryo ({@code spark.serializer}) cannot build records.
      */
     static final class Round implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final double[] weights;
         private final byte[] checkpoint;
 
-        Round(double[] weights, byte[] checkpoint) {
-            this.weights = weights;
+        Round(byte[] checkpoint) {
             this.checkpoint = checkpoint;
-        }
-
-        double[] weights() {
-            return weights;
         }
 
         byte[] checkpoint() {
@@ -200,24 +267,29 @@ public final class BarrierTraining implements AutoCloseable {
         }
     }
 
-    /** What a task sends back, task 0 its weights and checkpoint too. A plain class, as {@link Round}. */
+    /**
+     * What a task sends back: its epoch's numbers and times, and task 0 its trainer's checkpoint after
+     * the epoch (null from the others). A plain class, as {@link Round}.
+     */
     static final class Outcome implements Serializable {
         private static final long serialVersionUID = 1L;
         final int rank;
         final long steps;
         final double trainingLoss;
-        final double[] weights;
+        final int updates;
+        final int clippedUpdates;
         final byte[] checkpoint;
         final double trainerSeconds;
         final double computeSeconds;
         final double communicationSeconds;
 
-        Outcome(int rank, long steps, double trainingLoss, double[] weights, byte[] checkpoint, double trainerSeconds,
-                double computeSeconds, double communicationSeconds) {
+        Outcome(int rank, long steps, double trainingLoss, int updates, int clippedUpdates, byte[] checkpoint,
+                double trainerSeconds, double computeSeconds, double communicationSeconds) {
             this.rank = rank;
             this.steps = steps;
             this.trainingLoss = trainingLoss;
-            this.weights = weights;
+            this.updates = updates;
+            this.clippedUpdates = clippedUpdates;
             this.checkpoint = checkpoint;
             this.trainerSeconds = trainerSeconds;
             this.computeSeconds = computeSeconds;
@@ -260,28 +332,22 @@ public final class BarrierTraining implements AutoCloseable {
         private Iterator<Outcome> run(ExampleBlock block) throws IOException {
             BarrierTaskContext context = BarrierTaskContext.get();
             int partition = context.partitionId();
-            SequenceModel network = factory.create(0);
-            FlatWeights.load(network.parameters(), round.value().weights());
+            SequenceModel network = factory.create(0);   // its weights: the checkpoint's, which its trainer restores
             Path directory = Files.createTempDirectory("unfold-barrier-");
             try {
-                Path checkpoint = directory.resolve("checkpoint");
-                if (round.value().checkpoint() != null) {
-                    Files.write(checkpoint, round.value().checkpoint());
-                }
+                Path checkpoint = directory.resolve("checkpoint.safetensors");
+                Files.write(checkpoint, round.value().checkpoint());
                 int count = network.parameters().count();
                 try (TcpAllReduce allReduce = TcpAllReduce.connect(context, count + 2)) {
                     AllReducedData data = new AllReducedData(block, network, allReduce, examples, batchSize);
                     long started = System.nanoTime();
-                    TrainingResult result = recipe.create(network).epochs(epoch).checkpoint(checkpoint).fit(data);
+                    // resumes after the checkpoint's epoch, epoch - 1, and runs this one
+                    EpochReport report = recipe.create(network).epochs(epoch).checkpoint(checkpoint).fit(data).last();
                     double trainer = (System.nanoTime() - started) / 1e9;
-                    boolean trained = result.last() != null;
-                    long steps = trained ? result.last().steps() : 0;
-                    double loss = trained ? result.last().trainingLoss() : Double.NaN;
-                    boolean first = partition == 0;
-                    return List.of(new Outcome(partition, steps, loss,
-                            first ? FlatWeights.values(network.parameters()) : null,
-                            first && trained ? Files.readAllBytes(checkpoint) : null,
-                            trainer, data.computeNanos() / 1e9, data.communicationNanos() / 1e9)).iterator();
+                    byte[] after = partition == 0 ? Files.readAllBytes(checkpoint) : null;
+                    return List.of(new Outcome(partition, report.steps(), report.trainingLoss(), report.updates(),
+                            report.clippedUpdates(), after, trainer, data.computeNanos() / 1e9,
+                            data.communicationNanos() / 1e9)).iterator();
                 }
             } finally {
                 deleteRecursively(directory);

@@ -3,6 +3,7 @@ package dev.unfold.spark;
 import static dev.unfold.spark.TrainingEqualsOneMachineTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,8 @@ class BarrierTrainingTest {
         SequenceModel barrier = factory.create(3);
         List<BarrierTraining.BarrierEpoch> epochs;
         try (BarrierTraining training = BarrierTraining.of(rdd(data), barrier, factory, BATCH)) {
-            epochs = training.fit(RECIPE, EPOCHS, null);
+            training.fit(RECIPE, EPOCHS, null);
+            epochs = training.stages();
         }
         assertEquals(EPOCHS, epochs.size());
         for (int e = 0; e < EPOCHS; e++) {
@@ -91,13 +93,15 @@ class BarrierTrainingTest {
         Path checkpoint = directory.resolve("run.ckpt");
         SequenceModel interrupted = factory.create(4);
         try (BarrierTraining training = BarrierTraining.of(rdd(data), interrupted, factory, BATCH)) {
-            assertEquals(1, training.fit(RECIPE, 1, checkpoint).size());
+            training.fit(RECIPE, 1, checkpoint);
+            assertEquals(1, training.stages().size());
         }
         assertTrue(Files.exists(checkpoint), "the driver wrote the checkpoint of epoch 1");
         SequenceModel resumed = factory.create(99);   // other weights: the checkpoint's must replace them
         List<BarrierTraining.BarrierEpoch> rest;
         try (BarrierTraining training = BarrierTraining.of(rdd(data), resumed, factory, BATCH)) {
-            rest = training.fit(RECIPE, EPOCHS, checkpoint);
+            training.fit(RECIPE, EPOCHS, checkpoint);
+            rest = training.stages();
         }
         assertEquals(List.of(2, 3), rest.stream().map(BarrierTraining.BarrierEpoch::epoch).toList());
         assertArrayEquals(FlatWeights.values(straight.parameters()), FlatWeights.values(resumed.parameters()),
@@ -105,7 +109,8 @@ class BarrierTrainingTest {
 
         SequenceModel finished = factory.create(98);
         try (BarrierTraining training = BarrierTraining.of(rdd(data), finished, factory, BATCH)) {
-            assertEquals(List.of(), training.fit(RECIPE, EPOCHS, checkpoint), "nothing left to train");
+            assertNull(training.fit(RECIPE, EPOCHS, checkpoint).last(), "nothing left to train");
+            assertEquals(List.of(), training.stages(), "no stage ran");
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                     () -> training.fit(RECIPE, 2, checkpoint));
             assertEquals(checkpoint + "'s training/epoch is 3, beyond this run's 2 epochs: it belongs to a longer run;"

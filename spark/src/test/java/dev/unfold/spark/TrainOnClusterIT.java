@@ -55,7 +55,8 @@ class TrainOnClusterIT {
                 treeLosses = epochLosses(treeAggregated, batches);
             }
             try (BarrierTraining training = BarrierTraining.of(examples, barrier, factory, BATCH)) {
-                barrierEpochs = training.fit(RECIPE, EPOCHS, null);
+                training.fit(RECIPE, EPOCHS, null);
+                barrierEpochs = training.stages();
             }
         }
         assertEquals(EPOCHS, barrierEpochs.size());
