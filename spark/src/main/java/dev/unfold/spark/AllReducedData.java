@@ -2,7 +2,6 @@ package dev.unfold.spark;
 
 import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
-import dev.unfold.runtime.data.Minibatches;
 import dev.unfold.runtime.internal.ShuffledUpdates;
 import dev.unfold.runtime.train.TrainingData;
 
@@ -51,25 +50,8 @@ final class AllReducedData implements TrainingData {
     @Override
     public double backward(int update) {
         long started = System.nanoTime();
-        int[] lanes = new int[order.end(update) - order.first(update)];
-        int lanesHere = 0;
-        for (int i = order.first(update), end = order.end(update); i < end; i++) {
-            long local = order.example(i) - block.start;
-            if (local >= 0 && local < block.size()) {
-                lanes[lanesHere++] = (int) local;
-            }
-        }
-        Parameters parameters = network.parameters();
-        double[] partial = null;
-        if (lanesHere > 0) {
-            // the trainer zeroed the gradients: after this pass they hold this task's part alone
-            Minibatches share = block.gather(lanes, lanesHere).minibatches(network, lanesHere);
-            double loss = share.backward(0);
-            partial = new double[count + 2];
-            FlatWeights.gradients(parameters, partial);
-            partial[count] = loss;
-            partial[count + 1] = share.outputs(0);
-        }
+        Lanes share = block.share(SparkMinibatches.globalMinibatch(order, update));
+        double[] partial = share == null ? null : share.backward(network);
         long computed = System.nanoTime();
         double[] total = allReduce.sum(partial);
         communicationNanos += System.nanoTime() - computed;
@@ -77,7 +59,8 @@ final class AllReducedData implements TrainingData {
         if (total == null) {
             throw new IllegalStateException("no task holds an example of update " + update);
         }
-        parameters.zeroGradients();
+        Parameters parameters = network.parameters();
+        parameters.zeroGradients();   // they hold this task's part: the step takes the total
         FlatWeights.addGradients(parameters, total);   // its first count() values: the gradient
         lastUpdate = update;
         lastOutputs = (int) total[count + 1];

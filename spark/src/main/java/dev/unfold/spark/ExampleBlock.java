@@ -180,8 +180,26 @@ final class ExampleBlock implements Serializable {
         return rows;
     }
 
-    /** The examples at local positions {@code lanes}, in that order, as one batch of this block's types. */
-    Lanes gather(int[] lanes, int count) {
+    /** Whether the example of global index {@code example} is one of this block's. */
+    boolean holds(long example) {
+        return example >= start && example - start < size();
+    }
+
+    /**
+     * The examples of {@code examples} (global indices, a global minibatch) that this block holds, in
+     * their order there, as one batch of this block's types; null when it holds none of them.
+     */
+    Lanes share(int[] examples) {
+        int[] lanes = new int[examples.length];
+        int count = 0;
+        for (int example : examples) {
+            if (holds(example)) {
+                lanes[count++] = (int) (example - start);
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
         Object[] batchInputs = (Object[]) Array.newInstance(inputs.getClass().getComponentType(), count);
         Object[] batchTargets = (Object[]) Array.newInstance(targets.getClass().getComponentType(), count);
         for (int b = 0; b < count; b++) {

@@ -1,6 +1,5 @@
 package dev.unfold.spark;
 
-import dev.unfold.runtime.Parameters;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
@@ -9,8 +8,8 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * One partition's part of a step: the gradient and summed loss of the update's examples that the
  * partition holds, from one masked batched {@code backward} over them, as the partition's leaf of a
- * {@link TreeSum} (the gradient, flattened, with the loss after it; no vector when the partition
- * holds none of them).
+ * {@link TreeSum} ({@link Lanes#backward}'s vector; no vector when the partition holds none of
+ * them).
  *
  * <p>A task carries only what this class's fields hold: the run's name, the factory, the handle of
  * the step's broadcast weights and the update's example indices. The data is the cached partition; the
@@ -39,28 +38,14 @@ final class GradientTask implements Function2<Integer, Iterator<ExampleBlock>, I
 
     @Override
     public Iterator<TreeSum> call(Integer partition, Iterator<ExampleBlock> blocks) {
-        ExampleBlock block = blocks.next();   // one per partition, by construction
-        int[] lanes = new int[examples.length];
-        int count = 0;
-        for (int example : examples) {
-            long local = example - block.start;
-            if (local >= 0 && local < block.size()) {
-                lanes[count++] = (int) local;
-            }
-        }
-        if (count == 0) {
+        Lanes share = blocks.next().share(examples);   // one block per partition, by construction
+        if (share == null) {
             return List.of(TreeSum.leaf(partitions, partition, null)).iterator();
         }
         ExecutorNetworks.Lent lent = ExecutorNetworks.borrow(run, factory);
         try {
             lent.load(step, weights.value());
-            Parameters parameters = lent.network.parameters();
-            parameters.zeroGradients();
-            double loss = block.gather(lanes, count).minibatches(lent.network, count).backward(0);
-            double[] vector = new double[parameters.count() + 1];
-            FlatWeights.gradients(parameters, vector);
-            vector[parameters.count()] = loss;
-            return List.of(TreeSum.leaf(partitions, partition, vector)).iterator();
+            return List.of(TreeSum.leaf(partitions, partition, share.backward(lent.network))).iterator();
         } finally {
             ExecutorNetworks.giveBack(run, lent);
         }

@@ -1,6 +1,7 @@
 package dev.unfold.spark;
 
 import dev.unfold.runtime.Classifier;
+import dev.unfold.runtime.Parameters;
 import dev.unfold.runtime.SequenceModel;
 import dev.unfold.runtime.data.Minibatches;
 
@@ -11,6 +12,23 @@ import dev.unfold.runtime.data.Minibatches;
  * {@code backward} for several, the single-sequence pass for one, the single-sequence loss for each.
  */
 record Lanes(Object[] inputs, Object[] targets) {
+
+    /**
+     * One forward and backward pass over these sequences, as one update, on {@code network}, whose
+     * gradients it zeroes first: the partial sum a partition hands on, the gradient flattened
+     * ({@link FlatWeights}), then the summed loss, then the number of output rows the loss sums over.
+     */
+    double[] backward(SequenceModel network) {
+        Parameters parameters = network.parameters();
+        parameters.zeroGradients();
+        Minibatches batch = minibatches(network, inputs.length);
+        double loss = batch.backward(0);
+        double[] partial = new double[parameters.count() + 2];
+        FlatWeights.gradients(parameters, partial);
+        partial[parameters.count()] = loss;
+        partial[parameters.count() + 1] = batch.outputs(0);
+        return partial;
+    }
 
     /**
      * Minibatches of {@code batchSize} over these sequences, in their order (never shuffled: no epoch

@@ -53,9 +53,9 @@ final class LossTask implements Function2<Integer, Iterator<ExampleBlock>, Itera
             lent.load(step, weights.value());
             Minibatches each = block.all().minibatches(lent.network, 1);   // update i is example i alone
             for (int position = 0; position < count; position++) {
-                long local = order.example(position) - block.start;
-                if (local >= 0 && local < block.size()) {
-                    losses[position / batchSize] += each.loss((int) local);
+                int example = order.example(position);
+                if (block.holds(example)) {
+                    losses[position / batchSize] += each.loss((int) (example - block.start));
                 }
             }
         } finally {

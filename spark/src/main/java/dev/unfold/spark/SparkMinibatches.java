@@ -210,15 +210,21 @@ public final class SparkMinibatches implements TrainingData, AutoCloseable {
      */
     @Override
     public double backward(int update) {
-        int first = order.first(update);   // refuses an update outside the epoch, before any job
-        int[] examples = new int[order.end(update) - first];
-        for (int i = 0; i < examples.length; i++) {
-            examples[i] = order.example(first + i);
-        }
+        int[] examples = globalMinibatch(order, update);   // refuses an update outside the epoch, before any job
         Parameters parameters = network.parameters();
         double[] sum = run((weights, step) -> new GradientTask(run, factory, weights, step, examples, partitions));
         FlatWeights.addGradients(parameters, sum);
         return sum[parameters.count()];
+    }
+
+    /** The examples of update {@code update} of the epoch {@code order} holds, by global index, in order. */
+    static int[] globalMinibatch(ShuffledUpdates order, int update) {
+        int first = order.first(update);
+        int[] examples = new int[order.end(update) - first];
+        for (int i = 0; i < examples.length; i++) {
+            examples[i] = order.example(first + i);
+        }
+        return examples;
     }
 
     /**
