@@ -135,18 +135,15 @@ public final class UnfoldProcessor extends AbstractProcessor {
         if (earlier != null) {
             // Eclipse's Filer throws on a second file of the same name; javac's does too
             if (!earlier.equals(network)) {
-                reporter.report(new Problem("UnfoldCannotWrite", "could not write " + plan.className() + ": "
-                        + earlier + " generates a class of that name too; rename one of the two interfaces",
-                        Anchor.at(type)));
+                reporter.report(nameClaimed(plan, earlier, "", type));
             }
             return;
         }
         Optional<String> owner = EarlierOwner.of(processingEnv.getElementUtils(), plan.qualifiedClassName(), type);
         if (owner.isPresent()) {
             written.remove(plan.qualifiedClassName()); // not written: the owner may still write it in this build
-            reporter.report(new Problem("UnfoldCannotWrite", "could not write " + plan.className() + ": "
-                    + owner.get() + " generates a class of that name too; rename one of the two interfaces (or, if "
-                    + owner.get() + " is gone, clean the build: its class is left over)", Anchor.at(type)));
+            reporter.report(nameClaimed(plan, owner.get(), " (or, if " + owner.get()
+                    + " is gone, clean the build: its class is left over)", type));
             return;
         }
         try {
@@ -158,5 +155,11 @@ public final class UnfoldProcessor extends AbstractProcessor {
                     + " class path: clean the build",
                     Anchor.at(type)));
         }
+    }
+
+    /** {@code type}'s class cannot be written: {@code other}, another interface, generates the same name. */
+    private static Problem nameClaimed(NetworkPlan plan, String other, String remedy, TypeElement type) {
+        return new Problem("UnfoldCannotWrite", "could not write " + plan.className() + ": " + other
+                + " generates a class of that name too; rename one of the two interfaces" + remedy, Anchor.at(type));
     }
 }
